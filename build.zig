@@ -1,0 +1,95 @@
+//! One build for every target. `zig build` makes the host library,
+//! `zig build cross` every supported target, `zig build test` the Zig unit tests.
+const std = @import("std");
+const builtin = @import("builtin");
+
+/// Exact pin: a different compiler is refused rather than half-working.
+const zig_version = "0.17.0";
+
+comptime {
+    const want = std.SemanticVersion.parse(zig_version) catch unreachable;
+    if (builtin.zig_version.order(want) != .eq)
+        @compileError("cordon needs Zig " ++ zig_version ++ "; run scripts/toolchain.sh");
+}
+
+/// `dir` is `<process.platform>-<process.arch>`, the name the TypeScript loader looks for.
+pub const Target = struct { query: []const u8, dir: []const u8, libc: bool };
+
+pub const targets = [_]Target{
+    // Linux: no libc at all (raw syscalls), so one .so serves glibc and musl Bun.
+    .{ .query = "x86_64-linux-none", .dir = "linux-x64", .libc = false },
+    .{ .query = "aarch64-linux-none", .dir = "linux-arm64", .libc = false },
+    // Windows: only system DLLs through MinGW import libraries shipped with Zig.
+    .{ .query = "x86_64-windows-gnu", .dir = "win32-x64", .libc = false },
+    .{ .query = "aarch64-windows-gnu", .dir = "win32-arm64", .libc = false },
+    // macOS: libSystem through Zig's bundled .tbd (Seatbelt lives there).
+    .{ .query = "x86_64-macos.13.0", .dir = "darwin-x64", .libc = true },
+    .{ .query = "aarch64-macos.13.0", .dir = "darwin-arm64", .libc = true },
+    .{ .query = "x86_64-freebsd", .dir = "freebsd-x64", .libc = true },
+    // Zig bundles no OpenBSD libc; the library is linked without it and its few
+    // libc calls (pledge, unveil) stay undefined until the process's libc.so resolves them.
+    .{ .query = "x86_64-openbsd", .dir = "openbsd-x64", .libc = false },
+};
+
+pub fn build(b: *std.Build) void {
+    // ReleaseSafe unless asked otherwise: safety checks stay on in a security library.
+    const optimize = b.option(std.builtin.OptimizeMode, "optimize", "Optimization mode (default: safe)") orelse .safe;
+    // The host library is the host's row of the table, built the same way as in `cross`.
+    const host_os = builtin.os.tag;
+    const host_arch = builtin.cpu.arch;
+    for (targets) |t| {
+        const query = std.Target.Query.parse(.{ .arch_os_abi = t.query }) catch @panic("bad target query");
+        if (query.os_tag != host_os or query.cpu_arch != host_arch) continue;
+        b.getInstallStep().dependOn(&installLib(b, b.resolveTargetQuery(query), optimize, t.dir, t.libc).step);
+    }
+
+    const cross = b.step("cross", "Build the library for every supported target");
+    for (targets) |t| {
+        const query = std.Target.Query.parse(.{ .arch_os_abi = t.query }) catch @panic("bad target query");
+        const inst = installLib(b, b.resolveTargetQuery(query), optimize, t.dir, t.libc);
+        cross.dependOn(&inst.step);
+    }
+
+    // Tables TypeScript needs (syscall numbers, errno names), from Zig std.
+    const gen_step = b.step("gen", "Regenerate ffi/generated/linux-tables.ts from Zig std");
+    const gen = b.addExecutable(.{ .name = "gen_tables", .root_module = b.createModule(.{
+        .root_source_file = b.path("zig/tools/gen_tables.zig"),
+        .target = b.resolveTargetQuery(.{}),
+        .optimize = .debug,
+    }) });
+    const gen_run = b.addRunArtifact(gen);
+    const tables = gen_run.addOutputFileArg("linux-tables.ts");
+    const update = b.addUpdateSourceFiles();
+    update.addCopyFileToSource(tables, "ffi/generated/linux-tables.ts");
+    gen_step.dependOn(&update.step);
+
+    const test_step = b.step("test", "Run the Zig unit tests on the host");
+    const unit = b.addTest(.{ .root_module = b.createModule(.{
+        .root_source_file = b.path("zig/src/root.zig"),
+        .target = b.resolveTargetQuery(.{}),
+        .optimize = .debug,
+    }) });
+    test_step.dependOn(&b.addRunArtifact(unit).step);
+}
+
+fn installLib(b: *std.Build, target: std.Build.ResolvedTarget, optimize: std.builtin.OptimizeMode, dir: []const u8, libc: bool) *std.Build.Step.InstallArtifact {
+    const mod = b.createModule(.{
+        .root_source_file = b.path("zig/src/root.zig"),
+        .target = target,
+        .optimize = optimize,
+        .link_libc = libc,
+        .pic = true,
+        // Code in the spawned child runs before execve on a borrowed stack:
+        // no stack protector (it would read TLS) and no unwind tables needed.
+        .stack_protector = false,
+        .stack_check = false,
+        .strip = optimize != .debug,
+    });
+    const lib = b.addLibrary(.{ .name = "cordon", .linkage = .dynamic, .root_module = mod });
+    if (target.result.os.tag == .openbsd) lib.linker_allow_shlib_undefined = true;
+    return b.addInstallArtifact(lib, .{
+        .dest_dir = .{ .override = .{ .custom = b.fmt("native/{s}", .{dir}) } },
+        .pdb_dir = .disabled,
+        .implib_dir = .disabled,
+    });
+}

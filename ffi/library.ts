@@ -1,0 +1,100 @@
+// Finds the native library for this platform, opens it once, checks its ABI.
+import { dlopen, type Library } from "bun:ffi";
+import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import { LibraryError } from "./errors.ts";
+import { commonSymbols } from "./symbols/common.ts";
+import { darwinSymbols } from "./symbols/darwin.ts";
+import { forDlopen, type DlopenTable, type SymbolTable } from "./symbols/define.ts";
+import { freebsdSymbols } from "./symbols/freebsd.ts";
+import { linuxSymbols } from "./symbols/linux.ts";
+import { openbsdSymbols } from "./symbols/openbsd.ts";
+import { windowsSymbols } from "./symbols/windows.ts";
+
+/** Must equal CORDON_ABI_VERSION of the loaded library. */
+export const ABI_VERSION = 1;
+
+/** Each platform's exports beyond the common ones. */
+export const platformTables: Partial<Record<NodeJS.Platform, SymbolTable>> = {
+  linux: linuxSymbols,
+  win32: windowsSymbols,
+  darwin: darwinSymbols,
+  freebsd: freebsdSymbols,
+  openbsd: openbsdSymbols,
+};
+
+const fileNames: Partial<Record<NodeJS.Platform, string>> = {
+  linux: "libcordon.so",
+  win32: "cordon.dll",
+  darwin: "libcordon.dylib",
+  freebsd: "libcordon.so",
+  openbsd: "libcordon.so",
+};
+
+/** `<platform>-<arch>`: the directory and package suffix of this host's library. */
+export function platformTag(): string {
+  return `${process.platform}-${process.arch}`;
+}
+
+const packageRoot = join(import.meta.dir, "..");
+
+/**
+ * Where the library is: CORDON_LIBRARY (an explicit path), the installed
+ * platform package `@cordon/native-<platform>-<arch>`, or a local `zig build`.
+ */
+export function findLibrary(): string {
+  const explicit = process.env.CORDON_LIBRARY;
+  if (explicit) {
+    if (!existsSync(explicit)) throw new LibraryError(`CORDON_LIBRARY=${explicit} does not exist`, "LIBRARY_NOT_FOUND");
+    return explicit;
+  }
+  const file = fileNames[process.platform];
+  if (!file) throw new LibraryError(`cordon has no native library for ${process.platform}`, "PLATFORM_UNSUPPORTED");
+  const tag = platformTag();
+  try {
+    const pkg = createRequire(join(packageRoot, "package.json")).resolve(`@cordon/native-${tag}/package.json`);
+    const candidate = join(pkg, "..", file);
+    if (existsSync(candidate)) return candidate;
+  } catch {
+    // not installed: fall back to a development build
+  }
+  const local = join(packageRoot, "zig-out", "native", tag, file);
+  if (existsSync(local)) return local;
+  throw new LibraryError(
+    `native library for ${tag} not built: run \`zig build\` in the cordon checkout, or install @cordon/native-${tag}`,
+    "LIBRARY_NOT_FOUND",
+  );
+}
+
+let opened: { path: string; lib: Library<any> } | undefined;
+
+/**
+ * Opens the library once per process with the common and this platform's
+ * symbols, and refuses a library whose ABI version differs from this package's.
+ */
+export function openLibrary(): Library<any> {
+  if (opened) return opened.lib;
+  const path = findLibrary();
+  let lib: Library<any>;
+  try {
+    lib = dlopen(path, forDlopen({ ...commonSymbols, ...platformTables[process.platform] }));
+  } catch (e) {
+    throw new LibraryError(`cannot load ${path}: ${(e as Error).message}`, "LIBRARY_LOAD_FAILED");
+  }
+  const abi = (lib.symbols as Symbols<typeof commonSymbols>).cordon_abi_version();
+  if (abi !== ABI_VERSION) {
+    lib.close();
+    throw new LibraryError(`${path} has ABI ${abi}, this cordon needs ABI ${ABI_VERSION}: rebuild or reinstall the native package`, "ABI_MISMATCH");
+  }
+  opened = { path, lib };
+  return lib;
+}
+
+/** Typed view of the opened library for one table (the caller checked the platform). */
+export type Symbols<T extends SymbolTable> = Library<DlopenTable<T>>["symbols"];
+
+/** Path of the opened library, for reports. */
+export function openedLibraryPath(): string | undefined {
+  return opened?.path;
+}

@@ -1,0 +1,24 @@
+// The Linux library: typed symbols and small helpers over them.
+import { commonSymbols } from "./symbols/common.ts";
+import { linuxSymbols } from "./symbols/linux.ts";
+import { openLibrary, type Symbols } from "./library.ts";
+import { check } from "./status.ts";
+
+export const linuxTable = { ...commonSymbols, ...linuxSymbols };
+
+/** The opened Linux library's symbols. */
+export function linux(): Symbols<typeof linuxTable> {
+  if (process.platform !== "linux") throw new Error(`the Linux backend cannot load on ${process.platform}`);
+  return openLibrary().symbols as Symbols<typeof linuxTable>;
+}
+
+/** close(2) through the library; throws OsError (EBADF, ...). */
+export function closeFd(fd: number): void {
+  check("close", "errno", linux().cordon_linux_close(fd));
+}
+
+/** The kernel's landlock ABI, or 0 when landlock is absent or disabled. */
+export function landlockAbiVersion(): number {
+  const v = linux().cordon_linux_landlock_abi_version();
+  return v > 0 ? v : 0;
+}

@@ -1,0 +1,88 @@
+// The one place where a native status becomes a typed error.
+import { NotSupportedError, OsError, PermissionError } from "./errors.ts";
+import { ERRNO } from "./generated/linux-tables.ts";
+import type { Domain } from "./symbols/define.ts";
+
+/** cordon's own codes (CORDON_E_* in cordon.h). */
+export const CORDON_E = {
+  INVALID_ARGUMENT: -65537,
+  BUFFER_TOO_SMALL: -65538,
+  ABI_MISMATCH: -65539,
+  NOT_SUPPORTED: -65540,
+  RECORD_OUT_OF_BOUNDS: -65541,
+} as const;
+
+const cordonNames = new Map<number, string>(Object.entries(CORDON_E).map(([k, v]) => [v, `CORDON_E_${k}`]));
+
+/** errno names per OS; the BSD backends add theirs. */
+const errnoTables: Partial<Record<NodeJS.Platform, ReadonlyMap<number, string>>> = {
+  linux: new Map(Object.entries(ERRNO).map(([k, v]) => [v, `E${k}`])),
+};
+
+export function registerErrnoNames(platform: NodeJS.Platform, names: ReadonlyMap<number, string>): void {
+  errnoTables[platform] = names;
+}
+
+/** The NTSTATUS and Win32 codes cordon handles by name; others print in hex/decimal. */
+const ntstatusNames = new Map<number, string>([
+  [0xc0000022 | 0, "STATUS_ACCESS_DENIED"],
+  [0xc00000bb | 0, "STATUS_NOT_SUPPORTED"],
+  [0xc0000002 | 0, "STATUS_NOT_IMPLEMENTED"],
+  [0xc000000d | 0, "STATUS_INVALID_PARAMETER"],
+  [0xc0000008 | 0, "STATUS_INVALID_HANDLE"],
+  [0xc0000023 | 0, "STATUS_BUFFER_TOO_SMALL"],
+  [0xc0000004 | 0, "STATUS_INFO_LENGTH_MISMATCH"],
+  [0xc0000061 | 0, "STATUS_PRIVILEGE_NOT_HELD"],
+]);
+const win32Names = new Map<number, string>([
+  [2, "ERROR_FILE_NOT_FOUND"],
+  [3, "ERROR_PATH_NOT_FOUND"],
+  [5, "ERROR_ACCESS_DENIED"],
+  [6, "ERROR_INVALID_HANDLE"],
+  [50, "ERROR_NOT_SUPPORTED"],
+  [87, "ERROR_INVALID_PARAMETER"],
+  [120, "ERROR_CALL_NOT_IMPLEMENTED"],
+  [122, "ERROR_INSUFFICIENT_BUFFER"],
+  [1314, "ERROR_PRIVILEGE_NOT_HELD"],
+]);
+
+const permissionNames = new Set(["EPERM", "EACCES", "STATUS_ACCESS_DENIED", "STATUS_PRIVILEGE_NOT_HELD", "ERROR_ACCESS_DENIED", "ERROR_PRIVILEGE_NOT_HELD"]);
+const notSupportedNames = new Set([
+  "ENOSYS",
+  "EOPNOTSUPP",
+  "ENOTSUP",
+  "CORDON_E_NOT_SUPPORTED",
+  "STATUS_NOT_SUPPORTED",
+  "STATUS_NOT_IMPLEMENTED",
+  "ERROR_NOT_SUPPORTED",
+  "ERROR_CALL_NOT_IMPLEMENTED",
+]);
+
+/** The OS's name of a negative status in `domain`. */
+export function statusName(domain: Domain, status: number, platform: NodeJS.Platform = process.platform): string {
+  const own = cordonNames.get(status);
+  if (own) return own;
+  switch (domain) {
+    case "errno":
+      return errnoTables[platform]?.get(-status) ?? `errno ${-status}`;
+    case "ntstatus":
+      return ntstatusNames.get(status | 0) ?? `NTSTATUS 0x${(status >>> 0).toString(16).toUpperCase()}`;
+    case "win32":
+      return win32Names.get(-status) ?? `Win32 error ${-status}`;
+    case "cordon":
+      return `cordon status ${status}`;
+  }
+}
+
+/** The typed error for a failed status. */
+export function statusError(op: string, domain: Domain, status: number, detail?: string): OsError {
+  const name = statusName(domain, status);
+  const Kind = permissionNames.has(name) ? PermissionError : notSupportedNames.has(name) ? NotSupportedError : OsError;
+  return new Kind(op, domain, status, name, detail);
+}
+
+/** Returns a non-negative status; throws the typed error of a negative one. */
+export function check(op: string, domain: Domain, status: number, detail?: string): number {
+  if (status >= 0) return status;
+  throw statusError(op, domain, status, detail);
+}

@@ -1,0 +1,26 @@
+// Errors of the capability API. The OS-level ones come from ffi/errors.ts
+// (pure TypeScript, no bun:ffi), so every layer can name them.
+export { CordonError, LibraryError, NotSupportedError, OsError, PermissionError } from "../ffi/errors.ts";
+import { CordonError } from "../ffi/errors.ts";
+
+/** The policy is malformed; found in pure TypeScript before any syscall. `field` names the offending key. */
+export class PolicyError extends CordonError {
+  override name = "PolicyError";
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(`${field}: ${message}`, "POLICY_INVALID");
+  }
+}
+
+/** A guarantee required in hard mode cannot be enforced on this host. `missing` lists them. */
+export class CompatError extends CordonError {
+  override name = "CompatError";
+  constructor(readonly missing: readonly { guarantee: string; reason: string }[]) {
+    super(
+      `cannot enforce on this host: ${missing.map((m) => `${m.guarantee} (${m.reason})`).join("; ")}`,
+      "COMPAT_UNENFORCEABLE",
+    );
+  }
+}

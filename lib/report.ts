@@ -1,0 +1,24 @@
+// The enforcement report: per requested guarantee, what enforced it here.
+
+export type Enforcement = "enforced" | "partial" | "not-enforced";
+
+export type GuaranteeReport = {
+  /** Stable id, e.g. "fs.write-confined", "net.none", "tree.kill", "limits.memory". */
+  readonly guarantee: string;
+  readonly status: Enforcement;
+  /** Mechanisms that enforce it, e.g. ["landlock abi 7"], ["seccomp", "netns"]. */
+  readonly by: readonly string[];
+  /** Why it is partial or missing (e.g. "landlock ABI 3 < 4: no TCP rules"). */
+  readonly reason?: string;
+};
+
+export type Report = {
+  readonly platform: string;
+  readonly compat: "hard" | "best-effort";
+  readonly guarantees: readonly GuaranteeReport[];
+};
+
+/** Guarantees that are not fully enforced. */
+export function missing(report: Report): GuaranteeReport[] {
+  return report.guarantees.filter((g) => g.status !== "enforced");
+}

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Runs every test: Zig unit tests, the cross-compile of all targets, the
+# generated-table check, the typecheck and `bun test` (unit, ABI, behaviour).
+# Ends with one line: "N passed, N failed, N skipped".
+set -uo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+. scripts/toolchain.sh || { echo "0 passed, 1 failed"; exit 1; }
+
+passed=0 failed=0 skipped=0
+step() { # name, command...
+  local name=$1; shift
+  echo "== $name"
+  if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAILED: $name"; fi
+}
+
+step "zig build (host library)" zig build
+step "zig build test" zig build test
+step "zig build cross (every target)" zig build cross
+generated_fresh() { zig build gen && git diff --quiet --exit-code -- ffi/generated; }
+step "generated tables are fresh" generated_fresh
+step "typecheck (tsc --noEmit)" node_modules/.bin/tsc --noEmit -p .
+
+report="$(mktemp -t cordon-junit.XXXXXX)"
+trap 'rm -f "$report"' EXIT
+echo "== bun test"
+bun test --reporter=junit --reporter-outfile="$report" "$@"
+bun_rc=$?
+if [ -s "$report" ]; then
+  read -r t f s < <(bun scripts/junit-counts.ts "$report")
+  passed=$((passed + t - f - s)); failed=$((failed + f)); skipped=$((skipped + s))
+  [ "$bun_rc" -ne 0 ] && [ "$f" -eq 0 ] && failed=$((failed + 1))
+else
+  failed=$((failed + 1))
+fi
+
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ]

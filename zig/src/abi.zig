@@ -1,0 +1,42 @@
+//! The status convention of every export (see ffi/include/cordon.h).
+//! `>= 0` is success and may carry a value; `< 0` is failure, in the error
+//! domain the header names for that function: -errno, NTSTATUS, -Win32 error,
+//! or cordon's own codes below -65536, which collide with none of those.
+const std = @import("std");
+
+/// CORDON_ABI_VERSION: bumped whenever an export or a record layout changes.
+pub const version: i32 = 1;
+
+pub const Status = i32;
+
+/// cordon's own failure codes (CORDON_E_* in the header).
+pub const Error = enum(i32) {
+    invalid_argument = -65537,
+    buffer_too_small = -65538,
+    abi_mismatch = -65539,
+    not_supported = -65540,
+    record_out_of_bounds = -65541,
+    _,
+
+    pub fn status(e: Error) Status {
+        return @intFromEnum(e);
+    }
+};
+
+/// -errno from a raw Linux/BSD syscall return (already negative in the register).
+pub fn fromErrnoCode(code: u16) Status {
+    return -@as(Status, code);
+}
+
+/// Copies `text` into a caller buffer; returns its length or BUFFER_TOO_SMALL.
+pub fn copyOut(text: []const u8, buf: [*]u8, len: usize) Status {
+    if (len < text.len) return Error.buffer_too_small.status();
+    @memcpy(buf[0..text.len], text);
+    return @intCast(text.len);
+}
+
+test "own codes stay clear of errno and Win32 ranges" {
+    inline for (@typeInfo(Error).@"enum".field_values) |value| {
+        try std.testing.expect(value < -65535);
+    }
+}

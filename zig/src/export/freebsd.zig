@@ -1,0 +1,2 @@
+//! freebsd exports: argument decoding and status encoding only.
+//! Mechanisms are added under ../freebsd/ as the backend grows.

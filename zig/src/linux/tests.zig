@@ -1,0 +1,12 @@
+//! Zig unit tests of the Linux mechanisms (run by `zig build test`).
+const std = @import("std");
+const sys = @import("sys.zig");
+
+test "raw errors decode to -errno" {
+    const rc = sys.linux.close(-1);
+    try std.testing.expectEqual(@as(i32, -9), sys.status(rc));
+}
+
+test {
+    _ = @import("landlock.zig");
+}
