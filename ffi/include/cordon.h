@@ -43,8 +43,11 @@ CORDON_API cordon_status cordon_abi_version(void);
 /** @domain cordon — writes the library version (UTF-8, no NUL); returns its length. */
 CORDON_API cordon_status cordon_version(uint8_t *buf, size_t buf_len);
 
+/* One file per OS and mechanism: cordon_<os>.h, cordon_<os>_<mechanism>.h. */
 #if defined(__linux__)
 #include "cordon_linux.h"
+#include "cordon_linux_landlock.h"
+#include "cordon_linux_spawn.h"
 #elif defined(_WIN32)
 #include "cordon_windows.h"
 #elif defined(__APPLE__)

@@ -5,7 +5,4 @@
 /** @domain errno — close(2). */
 CORDON_API cordon_status cordon_linux_close(int32_t fd);
 
-/** @domain errno — landlock_create_ruleset(NULL, 0, VERSION): the landlock ABI, or -EOPNOTSUPP/-ENOSYS. */
-CORDON_API cordon_status cordon_linux_landlock_abi_version(void);
-
 #endif

@@ -1,7 +1,10 @@
 import { defineSymbols } from "./define.ts";
+import { linuxLandlockSymbols } from "./linux-landlock.ts";
+import { linuxSpawnSymbols } from "./linux-spawn.ts";
 
-/** Linux exports (cordon_linux.h). */
+/** Linux exports (cordon_linux*.h), one table per mechanism header. */
 export const linuxSymbols = defineSymbols({
   cordon_linux_close: { args: ["i32"], returns: "i32", domain: "errno" },
-  cordon_linux_landlock_abi_version: { args: [], returns: "i32", domain: "errno" },
+  ...linuxLandlockSymbols,
+  ...linuxSpawnSymbols,
 });

@@ -1,0 +1,4 @@
+import { defineSymbols } from "./define.ts";
+
+/** cordon_linux_spawn.h */
+export const linuxSpawnSymbols = defineSymbols({});

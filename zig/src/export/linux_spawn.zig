@@ -1,0 +1,1 @@
+//! Spawn exports (cordon_linux_spawn.h).
