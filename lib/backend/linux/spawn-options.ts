@@ -1,0 +1,47 @@
+// What the Linux spawn spine applies in the child, between clone3 and execve,
+// with raw syscalls only. Every other Linux mechanism fills one of these slots;
+// the order of application in the child is fixed (see zig/src/linux/child.zig):
+//   signals reset → setsid → cgroup.procs writes → unshare(user...) → rlimits →
+//   groups/gid/uid → cwd → stdio dup2 + extra fds → close_range → pdeathsig →
+//   no_new_privs → landlock_restrict_self → seccomp → execve.
+
+export type Stdio = "inherit" | "pipe" | "ignore" | number;
+
+export type Rlimit = { readonly resource: number; readonly soft: number; readonly hard: number };
+
+export type LinuxSpawnOptions = {
+  /** Full environment of the child (nothing is inherited implicitly). */
+  readonly env?: Readonly<Record<string, string>>;
+  readonly cwd?: string;
+  readonly stdin?: Stdio;
+  readonly stdout?: Stdio;
+  readonly stderr?: Stdio;
+  /** Parent fds passed to the child at the given numbers (>= 3). */
+  readonly extraFds?: readonly { readonly child: number; readonly parent: number }[];
+  /** Resolve argv[0] against PATH of `env` (default true). */
+  readonly searchPath?: boolean;
+  /** setsid() in the child: own session and process group (default true). */
+  readonly newSession?: boolean;
+  /** PR_SET_NO_NEW_PRIVS (default true; required by seccomp and landlock unprivileged). */
+  readonly noNewPrivs?: boolean;
+  /** PR_SET_PDEATHSIG signal (default SIGKILL; 0 disables). */
+  readonly parentDeathSignal?: number;
+  readonly rlimits?: readonly Rlimit[];
+  /** setgroups([]) + setresgid + setresuid in the child. */
+  readonly user?: { readonly uid: number; readonly gid: number };
+  /** CLONE_NEW* flags given to clone3 (user namespaces: see `userNamespace`). */
+  readonly cloneNamespaces?: number;
+  /** unshare(CLONE_NEWUSER) in the child and map uid/gid 0 (or given ids) to the caller's. */
+  readonly userNamespace?: { readonly uid: number; readonly gid: number };
+  /** cgroup2 directory fd: the child is born in it (clone3 CLONE_INTO_CGROUP). */
+  readonly cgroupFd?: number;
+  /** fds of cgroup.procs files (v1 hierarchies) the child writes "0" to, joining them before exec. */
+  readonly cgroupProcsFds?: readonly number[];
+  /** A landlock ruleset fd built in the parent; the child calls landlock_restrict_self(fd, flags). */
+  readonly landlock?: { readonly rulesetFd: number; readonly restrictFlags: number };
+  /** A classic BPF program (struct sock_filter[], 8 bytes each, host byte order) for seccomp(SET_MODE_FILTER). */
+  readonly seccomp?: { readonly filter: Uint8Array; readonly flags: number };
+  /** Wall-clock limit in ms; then `killSignal` (default SIGKILL) is sent through the pidfd. */
+  readonly timeout?: number;
+  readonly killSignal?: number;
+};
