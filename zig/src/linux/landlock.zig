@@ -1,18 +1,135 @@
 //! Landlock: ruleset creation, rules and the ABI probe (landlock(7)).
-//! The ruleset is built in the parent; the spawned child only restricts itself.
+//! The ruleset is built in the parent (creating and filling a ruleset does not
+//! restrict the caller); the spawned child only calls `restrictSelf`.
+//! Constants follow include/uapi/linux/landlock.h; the build headers may be
+//! older than the running kernel, so they are spelled out here.
+const std = @import("std");
+const abi = @import("../abi.zig");
 const sys = @import("sys.zig");
 const linux = sys.linux;
 
 /// LANDLOCK_CREATE_RULESET_VERSION: ask for the highest supported ABI.
 const create_ruleset_version: usize = 1 << 0;
 
+/// LANDLOCK_RULE_PATH_BENEATH and LANDLOCK_RULE_NET_PORT.
+const rule_path_beneath: usize = 1;
+const rule_net_port: usize = 2;
+
+/// struct landlock_path_beneath_attr is packed: 12 bytes, no padding.
+const PathBeneathAttr = extern struct {
+    allowed_access: u64 align(1),
+    parent_fd: i32 align(1),
+};
+
+const NetPortAttr = extern struct {
+    allowed_access: u64,
+    port: u64,
+};
+
+comptime {
+    if (@sizeOf(PathBeneathAttr) != 12) @compileError("landlock_path_beneath_attr must be 12 bytes");
+    if (@sizeOf(NetPortAttr) != 16) @compileError("landlock_net_port_attr must be 16 bytes");
+}
+
 /// The kernel's landlock ABI: >= 1, or -EOPNOTSUPP (disabled) / -ENOSYS (absent).
 pub fn abiVersion() i32 {
     return sys.status(linux.syscall3(.landlock_create_ruleset, 0, 0, create_ruleset_version));
 }
 
+/// landlock_create_ruleset(attr, size, 0) with a struct landlock_ruleset_attr
+/// laid out by the caller: 8 bytes (ABI 1-3: handled_access_fs), 16 (ABI 4-5:
+/// + handled_access_net) or 24 (ABI 6+: + scoped). Sizing the struct to the
+/// ABI in use lets an older kernel accept it. The fd is close-on-exec.
+pub fn createRuleset(attr: [*]const u8, size: usize) abi.Status {
+    if (size != 8 and size != 16 and size != 24) return abi.Error.invalid_argument.status();
+    return sys.status(linux.syscall3(.landlock_create_ruleset, @intFromPtr(attr), size, 0));
+}
+
+/// Opens a grant path as O_PATH|O_CLOEXEC (following symlinks, as the rule
+/// applies to what the path names). `path` must end in its only NUL.
+pub fn openPath(path: [*]const u8, len: usize) abi.Status {
+    if (len == 0 or path[len - 1] != 0) return abi.Error.invalid_argument.status();
+    if (std.mem.indexOfScalar(u8, path[0 .. len - 1], 0) != null) return abi.Error.invalid_argument.status();
+    const z: [*:0]const u8 = @ptrCast(path);
+    return sys.status(linux.openat(linux.AT.FDCWD, z, .{ .PATH = true, .CLOEXEC = true }, 0));
+}
+
+/// Adds a path-beneath rule for `parent_fd`. A directory gets `dir_access`;
+/// anything else gets `file_access`, because the kernel refuses (EINVAL)
+/// directory-only rights on a non-directory. Returns 0 when the rule was
+/// added for a directory, 1 for another file, or -errno.
+pub fn addPathRule(ruleset_fd: i32, parent_fd: i32, dir_access: u64, file_access: u64) abi.Status {
+    var st: linux.Statx = undefined;
+    const rc = linux.statx(parent_fd, "", linux.AT.EMPTY_PATH, .{ .TYPE = true }, &st);
+    if (sys.isError(rc)) return sys.status(rc);
+    const is_dir = linux.S.ISDIR(st.mode);
+    const attr = PathBeneathAttr{ .allowed_access = if (is_dir) dir_access else file_access, .parent_fd = parent_fd };
+    const added = linux.syscall4(.landlock_add_rule, @as(u32, @bitCast(ruleset_fd)), rule_path_beneath, @intFromPtr(&attr), 0);
+    if (sys.isError(added)) return sys.status(added);
+    return if (is_dir) 0 else 1;
+}
+
+/// Adds a TCP port rule (ABI 4): `access` is BIND_TCP and/or CONNECT_TCP.
+pub fn addNetRule(ruleset_fd: i32, port: u64, access: u64) abi.Status {
+    const attr = NetPortAttr{ .allowed_access = access, .port = port };
+    return sys.status(linux.syscall4(.landlock_add_rule, @as(u32, @bitCast(ruleset_fd)), rule_net_port, @intFromPtr(&attr), 0));
+}
+
+/// landlock_restrict_self(fd, flags): for the spawned child, after no_new_privs.
+pub fn restrictSelf(ruleset_fd: i32, flags: u32) abi.Status {
+    return sys.status(linux.syscall2(.landlock_restrict_self, @as(u32, @bitCast(ruleset_fd)), flags));
+}
+
 test "abi probe answers a version or a reason" {
-    const std = @import("std");
     const v = abiVersion();
     try std.testing.expect(v >= 1 or v == -95 or v == -38);
+}
+
+test "a ruleset attr of an unknown size is refused before the syscall" {
+    const attr: [32]u8 = @splat(0);
+    try std.testing.expectEqual(abi.Error.invalid_argument.status(), createRuleset(&attr, 12));
+    try std.testing.expectEqual(abi.Error.invalid_argument.status(), createRuleset(&attr, 32));
+}
+
+test "a path without its final NUL, or with one inside, is refused" {
+    try std.testing.expectEqual(abi.Error.invalid_argument.status(), openPath("/tmp", 4));
+    try std.testing.expectEqual(abi.Error.invalid_argument.status(), openPath("/t\x00p\x00", 5));
+    try std.testing.expectEqual(@as(i32, -2), openPath("/no/such/cordon/path\x00", 21));
+}
+
+/// LANDLOCK_ACCESS_FS_READ_FILE and _WRITE_FILE.
+const fs_read_file: u64 = 1 << 2;
+const fs_write_file: u64 = 1 << 1;
+
+test "a child restricted by a ruleset built in the parent cannot read outside its rule" {
+    if (abiVersion() < 1) return error.SkipZigTest;
+    const attr = [_]u64{ fs_read_file | fs_write_file, 0, 0 };
+    const ruleset = createRuleset(@ptrCast(&attr), 8);
+    try std.testing.expect(ruleset >= 0);
+    defer _ = linux.close(ruleset);
+    const proc = openPath("/proc\x00", 6);
+    try std.testing.expect(proc >= 0);
+    try std.testing.expectEqual(@as(i32, 0), addPathRule(ruleset, proc, fs_read_file, fs_read_file));
+    _ = linux.close(proc);
+    // A regular file takes only file rights.
+    const file = openPath("/proc/self/stat\x00", 16);
+    try std.testing.expect(file >= 0);
+    try std.testing.expectEqual(@as(i32, 1), addPathRule(ruleset, file, fs_read_file, fs_read_file));
+    _ = linux.close(file);
+
+    const pid = linux.fork();
+    if (pid == 0) {
+        // Child: exit code 0 only if /proc is readable and /dev/null is not.
+        _ = linux.prctl(@intFromEnum(linux.PR.SET_NO_NEW_PRIVS), 1, 0, 0, 0);
+        if (restrictSelf(ruleset, 0) != 0) linux.exit_group(10);
+        const inside = sys.status(linux.openat(linux.AT.FDCWD, "/proc/self/status", .{ .CLOEXEC = true }, 0));
+        if (inside < 0) linux.exit_group(11);
+        const outside = sys.status(linux.openat(linux.AT.FDCWD, "/dev/null", .{ .CLOEXEC = true }, 0));
+        if (outside != -13) linux.exit_group(12);
+        linux.exit_group(0);
+    }
+    try std.testing.expect(!sys.isError(pid));
+    var status: i32 = 0;
+    _ = linux.wait4(@intCast(pid), &status, 0, null);
+    try std.testing.expectEqual(@as(i32, 0), status);
 }
