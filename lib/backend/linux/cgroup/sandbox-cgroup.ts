@@ -1,0 +1,269 @@
+// One fresh cgroup set per sandbox: a cgroup2 directory (birth place of the
+// child, cgroup.kill, cgroup.events) and a directory in each v1 hierarchy the
+// plan needs (limits, freezer). Never reused: a kernel bug SIGKILLs a
+// CLONE_INTO_CGROUP child born into a cgroup that once had cgroup.kill written.
+import { closeSync, constants, openSync } from "node:fs";
+import { join } from "node:path";
+import { CordonError } from "../../../../ffi/errors.ts";
+import type { CgroupHierarchy, CgroupPlan } from "../../../plan/linux/containment-cgroup.ts";
+import type { CgroupHost } from "../../../plan/linux/containment-host.ts";
+import { ensureDir, errnoName, keyedValues, makeDir, readCgroupFile, removeDir, tryRead, writeCgroupFile } from "./fs.ts";
+import { freshName } from "./names.ts";
+
+export type CgroupEvents = {
+  /** Processes the kernel's OOM killer killed in this cgroup (v2 memory.events / v1 memory.oom_control oom_kill). */
+  readonly oomKills: number;
+  /** Forks refused because pids.max was reached (pids.events max). */
+  readonly pidsMaxHits: number;
+};
+
+/** Every live sandbox cgroup of this process, removed on exit if the caller forgot. */
+const live = new Set<SandboxCgroup>();
+let exitHook = false;
+
+function sleepMs(ms: number): void {
+  Bun.sleepSync(ms);
+}
+
+export class SandboxCgroup {
+  /** The per-hierarchy directories, v2 first. */
+  readonly dirs: ReadonlyMap<CgroupHierarchy, string>;
+  #fds: number[] = [];
+  #v2Fd: number | undefined;
+  #procsFds: number[] = [];
+  #destroyed = false;
+
+  private constructor(
+    readonly name: string,
+    dirs: Map<CgroupHierarchy, string>,
+    readonly plan: CgroupPlan,
+  ) {
+    this.dirs = dirs;
+  }
+
+  /**
+   * Makes the directories, writes the plan's limit files and opens the fds the
+   * spawn spine needs. On any failure everything made so far is removed.
+   */
+  static create(host: CgroupHost, plan: CgroupPlan): SandboxCgroup {
+    const name = freshName();
+    const dirs = new Map<CgroupHierarchy, string>();
+    const cg = new SandboxCgroup(name, dirs, plan);
+    try {
+      const bases: [CgroupHierarchy, string][] = [];
+      if (plan.v2) bases.push(["v2", host.v2!.base]);
+      for (const c of plan.v1) bases.push([c, host.v1[c]!.base]);
+      for (const [h, base] of bases) {
+        const dir = join(base, name);
+        makeFresh(base, dir);
+        dirs.set(h, dir);
+      }
+      if (plan.v2) {
+        // Controllers must be on in the base before the sandbox's files exist.
+        const needed = new Set(plan.writes.filter((w) => w.hierarchy === "v2").map((w) => w.file.split(".")[0]!));
+        const on = new Set((tryRead(join(host.v2!.base, "cgroup.subtree_control")) ?? "").trim().split(/\s+/));
+        for (const c of needed) if (!on.has(c)) writeCgroupFile(join(host.v2!.base, "cgroup.subtree_control"), `+${c}`);
+      }
+      for (const w of plan.writes) writeCgroupFile(join(dirs.get(w.hierarchy)!, w.file), w.value);
+      if (plan.v2) cg.#v2Fd = cg.#open(dirs.get("v2")!, constants.O_RDONLY | constants.O_DIRECTORY);
+      for (const c of plan.v1) cg.#procsFds.push(cg.#open(join(dirs.get(c)!, "cgroup.procs"), constants.O_WRONLY));
+    } catch (e) {
+      cg.destroy();
+      throw e;
+    }
+    live.add(cg);
+    if (!exitHook) {
+      exitHook = true;
+      process.on("exit", () => {
+        for (const c of live) {
+          try {
+            c.destroy();
+          } catch {
+            // exiting: the next cordon process removes what is left (cleanupStale)
+          }
+        }
+      });
+    }
+    return cg;
+  }
+
+  #open(path: string, flags: number): number {
+    try {
+      const fd = openSync(path, flags);
+      this.#fds.push(fd);
+      return fd;
+    } catch (e) {
+      throw new CordonError(`open ${path}: ${errnoName(e) ?? (e as Error).message}`, errnoName(e) ?? "EIO");
+    }
+  }
+
+  /** cgroup2 directory fd for clone3(CLONE_INTO_CGROUP), when the plan has a v2 cgroup. */
+  get cgroupFd(): number | undefined {
+    return this.#v2Fd;
+  }
+
+  /** Write-only fds of the v1 cgroup.procs files; the child writes "0" to each before exec. */
+  get cgroupProcsFds(): readonly number[] {
+    return this.#procsFds;
+  }
+
+  /** Moves a running process into every directory (for processes not born inside). */
+  attach(pid: number): void {
+    for (const dir of this.dirs.values()) writeCgroupFile(join(dir, "cgroup.procs"), String(pid));
+  }
+
+  /** Pids in the cgroup (v2 when present, else the first v1 directory). */
+  pids(): number[] {
+    const dir = this.dirs.get("v2") ?? [...this.dirs.values()][0];
+    if (!dir) return [];
+    return (tryRead(join(dir, "cgroup.procs")) ?? "").split("\n").filter(Boolean).map(Number);
+  }
+
+  /** Whether any process is still in the cgroup. */
+  populated(): boolean {
+    const v2 = this.dirs.get("v2");
+    if (v2) return keyedValues(tryRead(join(v2, "cgroup.events"))).populated === 1;
+    for (const dir of this.dirs.values()) if ((tryRead(join(dir, "cgroup.procs")) ?? "").trim() !== "") return true;
+    return false;
+  }
+
+  events(): CgroupEvents {
+    const v2 = this.dirs.get("v2");
+    const mem = this.dirs.get("memory");
+    const pids = this.dirs.get("pids");
+    const oom =
+      (mem ? keyedValues(tryRead(join(mem, "memory.oom_control"))).oom_kill : undefined) ??
+      (v2 ? keyedValues(tryRead(join(v2, "memory.events"))).oom_kill : undefined) ??
+      0;
+    const max =
+      (pids ? keyedValues(tryRead(join(pids, "pids.events"))).max : undefined) ??
+      (v2 ? keyedValues(tryRead(join(v2, "pids.events"))).max : undefined) ??
+      0;
+    return { oomKills: oom, pidsMaxHits: max };
+  }
+
+  /** CPU time of the whole tree so far, in microseconds, or undefined without accounting. */
+  cpuUsageUsec(): number | undefined {
+    const v2 = this.dirs.get("v2");
+    if (v2) {
+      const u = keyedValues(tryRead(join(v2, "cpu.stat"))).usage_usec;
+      if (u !== undefined) return u;
+    }
+    const acct = this.dirs.get("cpuacct");
+    const ns = acct ? tryRead(join(acct, "cpuacct.usage")) : undefined;
+    return ns ? Math.floor(Number(ns.trim()) / 1000) : undefined;
+  }
+
+  /** The mechanism kill() uses here, or undefined when this cgroup set cannot kill. */
+  get killMechanism(): "cgroup v2 cgroup.kill" | "cgroup v1 freezer" | undefined {
+    if (this.dirs.has("v2") && this.plan.kill === "cgroup v2 cgroup.kill") return this.plan.kill;
+    if (this.dirs.has("freezer")) return "cgroup v1 freezer";
+    return undefined;
+  }
+
+  /**
+   * Kills every process in the cgroup and waits until it is empty.
+   * v2: cgroup.kill, which the kernel applies to forks racing with it.
+   * v1: FROZEN first (SIGKILL to a frozen task waits for the thaw, and a
+   * frozen tree cannot fork), SIGKILL each listed pid, THAWED, wait.
+   */
+  async kill(timeoutMs = 5000): Promise<void> {
+    for (const wait of this.#killSteps(timeoutMs)) await (wait === 0 ? null : Bun.sleep(wait));
+  }
+
+  /** kill() for exit handlers and destroy(): blocks the thread while waiting. */
+  killSync(timeoutMs = 5000): void {
+    for (const wait of this.#killSteps(timeoutMs)) if (wait > 0) sleepMs(wait);
+  }
+
+  /** The kill as steps; each yield is how long to wait (ms) before the next check. */
+  *#killSteps(timeoutMs: number): Generator<number> {
+    const mech = this.killMechanism;
+    if (!mech) throw new CordonError(`${this.name}: no cgroup kill mechanism (no cgroup.kill, no freezer)`, "CGROUP_NO_KILL");
+    const deadline = performance.now() + timeoutMs;
+    const expired = () => performance.now() > deadline;
+    let polls = 0;
+    // Spin briefly (a kill is usually done in a few ms), then back off to 1 ms.
+    const pause = () => (polls++ < 200 ? 0 : 1);
+    if (mech === "cgroup v2 cgroup.kill") {
+      writeCgroupFile(join(this.dirs.get("v2")!, "cgroup.kill"), "1");
+    } else {
+      const fz = this.dirs.get("freezer")!;
+      writeCgroupFile(join(fz, "freezer.state"), "FROZEN");
+      while (readCgroupFile(join(fz, "freezer.state")).trim() !== "FROZEN") {
+        if (expired()) break;
+        yield pause();
+      }
+      for (const line of (tryRead(join(fz, "cgroup.procs")) ?? "").split("\n")) {
+        const pid = Number(line);
+        if (pid > 0) {
+          try {
+            process.kill(pid, "SIGKILL");
+          } catch {
+            // gone already
+          }
+        }
+      }
+      writeCgroupFile(join(fz, "freezer.state"), "THAWED");
+    }
+    polls = 0;
+    while (this.populated()) {
+      if (expired()) throw new CordonError(`${this.name}: processes still alive ${timeoutMs} ms after the kill`, "CGROUP_KILL_TIMEOUT");
+      yield pause();
+    }
+  }
+
+  /**
+   * Kills what is left (if anything), closes the fds and removes every
+   * directory, retrying while the kernel still reports the cgroup busy.
+   * Idempotent; the base directories go too once empty.
+   */
+  destroy(timeoutMs = 5000): void {
+    if (this.#destroyed) return;
+    let failure: unknown;
+    try {
+      if (this.dirs.size && this.populated() && this.killMechanism) this.killSync(timeoutMs);
+    } catch (e) {
+      failure = e;
+    }
+    for (const fd of this.#fds.splice(0)) {
+      try {
+        closeSync(fd);
+      } catch {
+        // already closed
+      }
+    }
+    this.#v2Fd = undefined;
+    this.#procsFds = [];
+    const deadline = performance.now() + timeoutMs;
+    for (const dir of this.dirs.values()) {
+      while (!removeDir(dir)) {
+        if (performance.now() > deadline) {
+          failure ??= new CordonError(`rmdir ${dir}: still busy after ${timeoutMs} ms`, "EBUSY");
+          break;
+        }
+        sleepMs(1);
+      }
+      removeDir(join(dir, ".."));
+    }
+    this.#destroyed = true;
+    live.delete(this);
+    if (failure) throw failure;
+  }
+
+  [Symbol.dispose](): void {
+    this.destroy();
+  }
+}
+
+/** mkdir of a sandbox directory; re-makes the base if a concurrent cleanup just removed it. */
+function makeFresh(base: string, dir: string): void {
+  ensureDir(base);
+  try {
+    makeDir(dir);
+  } catch (e) {
+    if ((e as { errorName?: string }).errorName !== "ENOENT") throw e;
+    ensureDir(base);
+    makeDir(dir);
+  }
+}
