@@ -50,6 +50,9 @@ CORDON_API cordon_status cordon_version(uint8_t *buf, size_t buf_len);
 #include "cordon_linux_spawn.h"
 #elif defined(_WIN32)
 #include "cordon_windows.h"
+#include "cordon_windows_job.h"
+#include "cordon_windows_process.h"
+#include "cordon_windows_spawn.h"
 #elif defined(__APPLE__)
 #include "cordon_darwin.h"
 #elif defined(__FreeBSD__)

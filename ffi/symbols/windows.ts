@@ -1,4 +1,18 @@
 import { defineSymbols } from "./define.ts";
+import { windowsJobSymbols } from "./windows-job.ts";
+import { windowsProcessSymbols } from "./windows-process.ts";
+import { windowsSpawnSymbols } from "./windows-spawn.ts";
 
-/** windows exports (cordon_windows.h). */
-export const windowsSymbols = defineSymbols({});
+/** Windows exports (cordon_windows*.h), one table per mechanism header. */
+export const windowsSymbols = defineSymbols({
+  cordon_windows_close_handle: { args: ["u64"], returns: "i32", domain: "win32" },
+  cordon_windows_handle_flags: { args: ["u64"], returns: "i32", domain: "win32" },
+  cordon_windows_handle_set_inherit: { args: ["u64", "u32"], returns: "i32", domain: "win32" },
+  cordon_windows_pipe: { args: ["buffer", "buffer_length"], returns: "i32", domain: "win32" },
+  cordon_windows_read: { args: ["u64", "buffer", "buffer_length"], returns: "i32", domain: "win32" },
+  cordon_windows_write: { args: ["u64", "buffer", "buffer_length"], returns: "i32", domain: "win32" },
+  cordon_windows_wine_version: { args: ["buffer", "buffer_length"], returns: "i32", domain: "cordon" },
+  ...windowsJobSymbols,
+  ...windowsProcessSymbols,
+  ...windowsSpawnSymbols,
+});

@@ -1,2 +1,10 @@
-//! windows exports: argument decoding and status encoding only.
-//! Mechanisms are added under ../windows/ as the backend grows.
+//! Windows exports, one file per mechanism: argument decoding and status
+//! encoding only; the mechanisms live in ../windows/. Win32-layer failures
+//! are -GetLastError(), NT-layer failures the NTSTATUS itself.
+//! HANDLEs cross the boundary as u64.
+comptime {
+    _ = @import("windows_core.zig");
+    _ = @import("windows_job.zig");
+    _ = @import("windows_spawn.zig");
+    _ = @import("windows_process.zig");
+}

@@ -1,0 +1,50 @@
+//! kernel32.dll externs cordon uses, with MSDN's names and parameter names.
+const t = @import("types.zig");
+const BOOL = t.BOOL;
+const DWORD = t.DWORD;
+const HANDLE = t.HANDLE;
+const PVOID = t.PVOID;
+
+pub extern "kernel32" fn GetLastError() callconv(.winapi) DWORD;
+pub extern "kernel32" fn CloseHandle(hObject: HANDLE) callconv(.winapi) BOOL;
+pub extern "kernel32" fn GetCurrentProcess() callconv(.winapi) HANDLE;
+pub extern "kernel32" fn GetHandleInformation(hObject: HANDLE, lpdwFlags: *DWORD) callconv(.winapi) BOOL;
+pub extern "kernel32" fn SetHandleInformation(hObject: HANDLE, dwMask: DWORD, dwFlags: DWORD) callconv(.winapi) BOOL;
+pub extern "kernel32" fn GetModuleHandleW(lpModuleName: t.LPCWSTR) callconv(.winapi) HANDLE;
+pub extern "kernel32" fn GetProcAddress(hModule: HANDLE, lpProcName: [*:0]const u8) callconv(.winapi) ?*const anyopaque;
+
+pub extern "kernel32" fn CreatePipe(hReadPipe: *HANDLE, hWritePipe: *HANDLE, lpPipeAttributes: ?*t.SECURITY_ATTRIBUTES, nSize: DWORD) callconv(.winapi) BOOL;
+pub extern "kernel32" fn ReadFile(hFile: HANDLE, lpBuffer: [*]u8, nNumberOfBytesToRead: DWORD, lpNumberOfBytesRead: ?*DWORD, lpOverlapped: PVOID) callconv(.winapi) BOOL;
+pub extern "kernel32" fn WriteFile(hFile: HANDLE, lpBuffer: [*]const u8, nNumberOfBytesToWrite: DWORD, lpNumberOfBytesWritten: ?*DWORD, lpOverlapped: PVOID) callconv(.winapi) BOOL;
+
+pub extern "kernel32" fn CreateJobObjectW(lpJobAttributes: ?*t.SECURITY_ATTRIBUTES, lpName: t.LPCWSTR) callconv(.winapi) HANDLE;
+pub extern "kernel32" fn SetInformationJobObject(hJob: HANDLE, JobObjectInformationClass: t.JOBOBJECTINFOCLASS, lpJobObjectInformation: *const anyopaque, cbJobObjectInformationLength: DWORD) callconv(.winapi) BOOL;
+pub extern "kernel32" fn QueryInformationJobObject(hJob: HANDLE, JobObjectInformationClass: t.JOBOBJECTINFOCLASS, lpJobObjectInformation: *anyopaque, cbJobObjectInformationLength: DWORD, lpReturnLength: ?*DWORD) callconv(.winapi) BOOL;
+pub extern "kernel32" fn AssignProcessToJobObject(hJob: HANDLE, hProcess: HANDLE) callconv(.winapi) BOOL;
+pub extern "kernel32" fn TerminateJobObject(hJob: HANDLE, uExitCode: u32) callconv(.winapi) BOOL;
+pub extern "kernel32" fn IsProcessInJob(ProcessHandle: HANDLE, JobHandle: HANDLE, Result: *BOOL) callconv(.winapi) BOOL;
+
+pub extern "kernel32" fn CreateIoCompletionPort(FileHandle: HANDLE, ExistingCompletionPort: HANDLE, CompletionKey: t.ULONG_PTR, NumberOfConcurrentThreads: DWORD) callconv(.winapi) HANDLE;
+pub extern "kernel32" fn GetQueuedCompletionStatus(CompletionPort: HANDLE, lpNumberOfBytesTransferred: *DWORD, lpCompletionKey: *t.ULONG_PTR, lpOverlapped: *PVOID, dwMilliseconds: DWORD) callconv(.winapi) BOOL;
+pub extern "kernel32" fn PostQueuedCompletionStatus(CompletionPort: HANDLE, dwNumberOfBytesTransferred: DWORD, dwCompletionKey: t.ULONG_PTR, lpOverlapped: PVOID) callconv(.winapi) BOOL;
+
+pub extern "kernel32" fn InitializeProcThreadAttributeList(lpAttributeList: PVOID, dwAttributeCount: DWORD, dwFlags: DWORD, lpSize: *t.SIZE_T) callconv(.winapi) BOOL;
+pub extern "kernel32" fn UpdateProcThreadAttribute(lpAttributeList: PVOID, dwFlags: DWORD, Attribute: t.ULONG_PTR, lpValue: *const anyopaque, cbSize: t.SIZE_T, lpPreviousValue: PVOID, lpReturnSize: ?*t.SIZE_T) callconv(.winapi) BOOL;
+pub extern "kernel32" fn DeleteProcThreadAttributeList(lpAttributeList: PVOID) callconv(.winapi) void;
+pub extern "kernel32" fn CreateProcessW(
+    lpApplicationName: t.LPCWSTR,
+    lpCommandLine: t.LPWSTR,
+    lpProcessAttributes: ?*t.SECURITY_ATTRIBUTES,
+    lpThreadAttributes: ?*t.SECURITY_ATTRIBUTES,
+    bInheritHandles: BOOL,
+    dwCreationFlags: DWORD,
+    lpEnvironment: PVOID,
+    lpCurrentDirectory: t.LPCWSTR,
+    lpStartupInfo: *t.STARTUPINFOW,
+    lpProcessInformation: *t.PROCESS_INFORMATION,
+) callconv(.winapi) BOOL;
+pub extern "kernel32" fn ResumeThread(hThread: HANDLE) callconv(.winapi) DWORD;
+pub extern "kernel32" fn TerminateProcess(hProcess: HANDLE, uExitCode: u32) callconv(.winapi) BOOL;
+pub extern "kernel32" fn WaitForSingleObject(hHandle: HANDLE, dwMilliseconds: DWORD) callconv(.winapi) DWORD;
+pub extern "kernel32" fn GetExitCodeProcess(hProcess: HANDLE, lpExitCode: *DWORD) callconv(.winapi) BOOL;
+pub extern "kernel32" fn GetProcessMitigationPolicy(hProcess: HANDLE, MitigationPolicy: i32, lpBuffer: *anyopaque, dwLength: t.SIZE_T) callconv(.winapi) BOOL;
