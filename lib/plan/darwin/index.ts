@@ -1,0 +1,35 @@
+// macOS plan: a resolved policy becomes a Seatbelt profile, rlimits and the
+// launcher's arguments, with the report of what they enforce.
+import type { ResolvedPolicy } from "../../policy/types.ts";
+import type { GuaranteeReport } from "../../report.ts";
+import type { LaunchSpec } from "./launcher.ts";
+import { darwinReport, type DarwinHost } from "./report.ts";
+import { darwinRlimits } from "./rlimits.ts";
+import { compileSeatbelt } from "./seatbelt.ts";
+
+export type DarwinPlan = {
+  readonly launch: LaunchSpec;
+  /** Kill every process of this uid when the deadline passes (only with a dedicated uid). */
+  readonly killUid?: number;
+  readonly report: readonly GuaranteeReport[];
+};
+
+export function planDarwin(policy: ResolvedPolicy, host: DarwinHost = {}): DarwinPlan {
+  const dedicated = policy.user !== undefined;
+  const launch: LaunchSpec = {
+    newSession: true,
+    rlimits: darwinRlimits(policy.limits, dedicated),
+    ...(policy.user ? { user: policy.user } : {}),
+    ...(host.enclosingSandbox === undefined ? { profile: compileSeatbelt(policy) } : {}),
+  };
+  return {
+    launch,
+    ...(policy.user ? { killUid: policy.user.uid } : {}),
+    report: darwinReport(policy, host),
+  };
+}
+
+export { compileSeatbelt, type SeatbeltProfile } from "./seatbelt.ts";
+export { launcherArgv, type LaunchSpec } from "./launcher.ts";
+export { darwinReport, type DarwinHost } from "./report.ts";
+export { darwinRlimits, RLIMIT, type Rlimit } from "./rlimits.ts";

@@ -1,0 +1,72 @@
+// What a macOS plan enforces, per requested guarantee.
+import type { ResolvedPolicy } from "../../policy/types.ts";
+import type { GuaranteeReport } from "../../report.ts";
+
+export type DarwinHost = {
+  /** Set when the caller already runs under Seatbelt (sandbox_check on itself); the reason to report. */
+  readonly enclosingSandbox?: string;
+};
+
+const nested = (host: DarwinHost) =>
+  host.enclosingSandbox === undefined ? undefined : `Seatbelt cannot nest: ${host.enclosingSandbox}`;
+
+export function darwinReport(policy: ResolvedPolicy, host: DarwinHost): GuaranteeReport[] {
+  const blocked = nested(host);
+  const seatbelt = (guarantee: string, by: string): GuaranteeReport =>
+    blocked === undefined
+      ? { guarantee, status: "enforced", by: [by] }
+      : { guarantee, status: "not-enforced", by: [], reason: blocked };
+
+  const out: GuaranteeReport[] = [
+    seatbelt("fs.read-confined", "seatbelt file-read*"),
+    seatbelt("fs.write-confined", "seatbelt file-write*"),
+    seatbelt("proc.signal-confined", "seatbelt signal (target same-sandbox)"),
+  ];
+  const net = policy.net;
+  if (net === "none") out.push(seatbelt("net.none", "seatbelt (deny default) network*"));
+  else if (net !== "all") out.push(seatbelt("net.ports", "seatbelt network-outbound (remote tcp)"));
+
+  const dedicated = policy.user !== undefined;
+  out.push(
+    dedicated
+      ? { guarantee: "tree.kill", status: "enforced", by: ["killpg", "kill every process of the dedicated uid"] }
+      : {
+          guarantee: "tree.kill",
+          status: "partial",
+          by: ["killpg", "kqueue EVFILT_PROC NOTE_FORK", "proc_listchildpids sweep"],
+          reason: "a descendant that calls setsid and whose parent has exited leaves the group and the sweep; run under a dedicated uid to kill it too",
+        },
+  );
+
+  const limits = policy.limits;
+  if (limits.memory !== undefined) {
+    out.push({
+      guarantee: "limits.memory",
+      status: "not-enforced",
+      by: [],
+      reason: "macOS does not enforce RLIMIT_AS and has no memory accounting for a process tree",
+    });
+  }
+  if (limits.pids !== undefined) {
+    out.push(
+      dedicated
+        ? { guarantee: "limits.pids", status: "enforced", by: ["RLIMIT_NPROC of the dedicated uid"] }
+        : {
+            guarantee: "limits.pids",
+            status: "not-enforced",
+            by: [],
+            reason: "RLIMIT_NPROC counts every process of the uid; without a dedicated uid it would count the caller's own processes",
+          },
+    );
+  }
+  if (limits.cpuSeconds !== undefined) {
+    out.push({ guarantee: "limits.cpu", status: "partial", by: ["RLIMIT_CPU"], reason: "per process: each process of the tree has its own CPU budget" });
+  }
+  if (limits.openFiles !== undefined) out.push({ guarantee: "limits.open-files", status: "enforced", by: ["RLIMIT_NOFILE"] });
+  if (limits.fileSize !== undefined) out.push({ guarantee: "limits.file-size", status: "enforced", by: ["RLIMIT_FSIZE"] });
+  if (limits.timeoutMs !== undefined) {
+    const kill = out.find((g) => g.guarantee === "tree.kill")!;
+    out.push({ ...kill, guarantee: "limits.timeout" });
+  }
+  return out;
+}
