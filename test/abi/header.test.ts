@@ -17,7 +17,7 @@ type Proto = { name: string; returns: string; args: string[]; domain: string; fi
 function parseHeader(file: string): Proto[] {
   const text = readFileSync(join(includeDir, file), "utf8");
   const out: Proto[] = [];
-  const re = /\/\*\*\s*@domain\s+(\w+)[^]*?\*\/\s*CORDON_API\s+([\w\s*]+?)\s*\b(\w+)\s*\(([^)]*)\)\s*;/g;
+  const re = /\/\*\*[\s*]*@domain\s+(\w+)[^]*?\*\/\s*CORDON_API\s+([\w\s*]+?)\s*\b(\w+)\s*\(([^)]*)\)\s*;/g;
   for (const m of text.matchAll(re)) {
     const [, domain, returns, name, params] = m as unknown as [string, string, string, string, string];
     const args = params.trim() === "void" || params.trim() === "" ? [] : params.split(",").map((p) => p.trim());

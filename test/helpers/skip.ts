@@ -12,7 +12,7 @@ export function describeUnless(reason: string | undefined, title: string, fn: ()
 }
 
 /** test() that runs only when `reason` is undefined; otherwise skips with the reason in the title. */
-export function testUnless(reason: string | undefined, title: string, fn: () => unknown, timeout?: number): void {
+export function testUnless(reason: string | undefined, title: string, fn: () => void | Promise<unknown>, timeout?: number): void {
   if (reason === undefined) test(title, fn, timeout);
   else test.skip(`${title} [skipped: ${reason}]`, fn);
 }
