@@ -60,4 +60,6 @@ export type ResolvedPolicy = {
   readonly limits: Limits;
   readonly user?: { readonly uid: number; readonly gid: number };
   readonly compat: Compat;
+  /** The sandbox's own empty temp directory (also in `fs.write` and `env.TMPDIR`); removed afterwards. */
+  readonly tmpDir?: string;
 };

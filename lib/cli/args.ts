@@ -1,0 +1,101 @@
+// `cordon run` flags → a policy, with node:util parseArgs. The flags are a
+// contract scripts depend on; docs/cli.md lists them. Values are checked here
+// only as far as the text goes (a port is digits); ranges and paths are the
+// validator's and the resolver's, which name the same flags (see flags.ts).
+import type { parseArgs as ParseArgs } from "node:util";
+import { PolicyError } from "../errors.ts";
+import { parseSize } from "../policy/size.ts";
+import type { Limits, Policy, UserSpec } from "../policy/types.ts";
+
+export type RunArgs = {
+  /** The command and its arguments (everything after `--`). */
+  readonly argv: string[];
+  /** Not validated yet: resolvePolicy() does that. */
+  readonly policy: Policy;
+  readonly reportFile?: string;
+};
+
+export const runOptions = {
+  "allow-read": { type: "string", multiple: true },
+  "allow-write": { type: "string", multiple: true },
+  "allow-net": { type: "boolean" },
+  "allow-connect": { type: "string", multiple: true },
+  "allow-bind": { type: "string", multiple: true },
+  memory: { type: "string" },
+  pids: { type: "string" },
+  cpu: { type: "string" },
+  timeout: { type: "string" },
+  user: { type: "string" },
+  env: { type: "string", multiple: true },
+  cwd: { type: "string" },
+  "best-effort": { type: "boolean" },
+  report: { type: "string" },
+} as const;
+
+function whole(flag: string, text: string): number {
+  if (!/^\d+$/.test(text)) throw new PolicyError(flag, `not a whole number: ${JSON.stringify(text)}`);
+  return Number(text);
+}
+
+function port(flag: string, text: string): number {
+  const n = /^\d+$/.test(text) ? Number(text) : NaN;
+  if (!(n >= 1 && n <= 65535)) throw new PolicyError(flag, `not a TCP port (1-65535): ${JSON.stringify(text)}`);
+  return n;
+}
+
+function seconds(flag: string, text: string): number {
+  const n = /^\d+(\.\d+)?$/.test(text) ? Number(text) : NaN;
+  if (!(n > 0)) throw new PolicyError(flag, `not a positive number of seconds: ${JSON.stringify(text)}`);
+  return n;
+}
+
+function user(text: string): UserSpec {
+  const ids = /^(\d+)(?::(\d+))?$/.exec(text);
+  if (!ids) return text; // a name; the resolver looks it up
+  const uid = Number(ids[1]);
+  return ids[2] === undefined ? uid : { uid, gid: Number(ids[2]) };
+}
+
+function env(items: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const item of items) {
+    const eq = item.indexOf("=");
+    if (eq <= 0) throw new PolicyError("--env", `expected KEY=VALUE, got ${JSON.stringify(item)}`);
+    out[item.slice(0, eq)] = item.slice(eq + 1);
+  }
+  return out;
+}
+
+/** Parse `cordon run` arguments. Throws PolicyError (a value) or TypeError (from parseArgs: a flag). */
+export function parseRunArgs(args: readonly string[], parseArgs: typeof ParseArgs): RunArgs {
+  const { values, positionals, tokens } = parseArgs({ args: [...args], options: runOptions, strict: true, allowPositionals: true, tokens: true });
+  const terminator = tokens.findIndex((t) => t.kind === "option-terminator");
+  const early = tokens.find((t, i) => t.kind === "positional" && (terminator < 0 || i < terminator));
+  if (early && early.kind === "positional") throw new PolicyError("command", `put the command after --: cordon run [options] -- ${early.value}`);
+  if (positionals.length === 0) throw new PolicyError("command", "missing: cordon run [options] -- COMMAND [ARG...]");
+
+  const connect = (values["allow-connect"] ?? []).flatMap((p) => p.split(",")).map((p) => port("--allow-connect", p));
+  const bind = (values["allow-bind"] ?? []).flatMap((p) => p.split(",")).map((p) => port("--allow-bind", p));
+  if (values["allow-net"] && connect.length + bind.length > 0) {
+    throw new PolicyError("--allow-net", "unrestricted network already includes --allow-connect and --allow-bind; use one or the other");
+  }
+
+  const limits: { -readonly [K in keyof Limits]: number } = {};
+  if (values.memory !== undefined) limits.memory = parseSize("--memory", values.memory);
+  if (values.pids !== undefined) limits.pids = whole("--pids", values.pids);
+  if (values.cpu !== undefined) limits.cpuSeconds = whole("--cpu", values.cpu);
+  if (values.timeout !== undefined) limits.timeoutMs = seconds("--timeout", values.timeout) * 1000;
+
+  const read = (values["allow-read"] ?? []).flatMap((p) => p.split(",")).filter((p) => p !== "");
+  const write = values["allow-write"] ?? [];
+  const policy: Policy = {
+    fs: { read, write },
+    net: values["allow-net"] ? "all" : connect.length + bind.length > 0 ? { connect, bind } : "none",
+    limits,
+    ...(values.env && { env: env(values.env) }),
+    ...(values.cwd !== undefined && { cwd: values.cwd }),
+    ...(values.user !== undefined && { user: user(values.user) }),
+    compat: values["best-effort"] ? "best-effort" : "hard",
+  };
+  return { argv: positionals, policy, ...(values.report !== undefined && { reportFile: values.report }) };
+}

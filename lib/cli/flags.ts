@@ -1,0 +1,19 @@
+// Policy fields as the CLI user knows them: "fs.read[0]" is "--allow-read".
+const byField: [RegExp, string][] = [
+  [/^fs\.read(\[\d+\])?$/, "--allow-read"],
+  [/^fs\.write(\[\d+\])?$/, "--allow-write"],
+  [/^net\.connect(\[\d+\])?$/, "--allow-connect"],
+  [/^net\.bind(\[\d+\])?$/, "--allow-bind"],
+  [/^limits\.memory$/, "--memory"],
+  [/^limits\.pids$/, "--pids"],
+  [/^limits\.cpuSeconds$/, "--cpu"],
+  [/^limits\.timeoutMs$/, "--timeout"],
+  [/^user(\.\w+)?$/, "--user"],
+  [/^env(\..*)?$/, "--env"],
+  [/^cwd$/, "--cwd"],
+];
+
+/** The flag that set `field`, or `field` itself when no flag did. */
+export function flagOf(field: string): string {
+  return byField.find(([re]) => re.test(field))?.[1] ?? field;
+}

@@ -1,0 +1,74 @@
+// `cordon run [options] -- COMMAND [ARG...]`: stdio passes straight through;
+// the exit status is the command's (see lib/exit-status.ts), or 125 with one
+// `cordon:` line on stderr when cordon itself fails.
+import { writeFileSync } from "node:fs";
+import type { parseArgs as ParseArgs } from "node:util";
+import { OsError, PolicyError } from "../errors.ts";
+import { EXIT_NOT_EXECUTABLE, EXIT_NOT_FOUND, exitStatus } from "../exit-status.ts";
+import type { Report } from "../report.ts";
+import { spawn, type SandboxedSubprocess } from "../spawn.ts";
+import { parseRunArgs } from "./args.ts";
+import { flagOf } from "./flags.ts";
+
+/** Signals that would kill cordon are passed to the command instead, so its tree ends the usual way. */
+const forwarded = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
+
+/** The command could not be executed: 127 not found, 126 found but not executable. */
+function execFailure(e: unknown, command: string): number | undefined {
+  if (!(e instanceof OsError) || e.op !== "execve") return undefined;
+  if (e.errorName === "ENOENT") {
+    console.error(`cordon: ${command}: command not found`);
+    return EXIT_NOT_FOUND;
+  }
+  console.error(`cordon: ${command}: cannot execute (${e.errorName})`);
+  return EXIT_NOT_EXECUTABLE;
+}
+
+function writeReport(file: string, report: Report, outcome?: object): void {
+  writeFileSync(file, JSON.stringify({ ...report, ...(outcome && { outcome }) }, null, 2) + "\n");
+}
+
+/** A PolicyError's message with the field told as the flag that set it. */
+export function policyMessage(e: PolicyError): string {
+  const detail = e.message.startsWith(`${e.field}: `) ? e.message.slice(e.field.length + 2) : e.message;
+  return `${flagOf(e.field)}: ${detail}`;
+}
+
+export async function runCommand(args: readonly string[], parseArgs: typeof ParseArgs): Promise<number> {
+  const { argv, policy, reportFile } = parseRunArgs(args, parseArgs);
+  let proc: SandboxedSubprocess;
+  try {
+    proc = spawn(argv, policy, { stdin: "inherit", stdout: "inherit", stderr: "inherit" });
+  } catch (e) {
+    const code = execFailure(e, argv[0]!);
+    if (code !== undefined) return code;
+    throw e;
+  }
+
+  const forward = (signal: NodeJS.Signals) => proc.kill(signal);
+  for (const s of forwarded) process.on(s, forward);
+  try {
+    if (reportFile !== undefined) {
+      try {
+        writeReport(reportFile, proc.report);
+      } catch (e) {
+        proc.kill("SIGKILL");
+        await proc.exited.catch(() => {});
+        throw new PolicyError("--report", `cannot write ${reportFile}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+      }
+    }
+    try {
+      await proc.exited;
+    } catch (e) {
+      const code = execFailure(e, argv[0]!);
+      if (code !== undefined) return code;
+      throw e;
+    }
+    const end = { exitCode: proc.exitCode, signalCode: proc.signalCode, timedOut: proc.timedOut };
+    const status = exitStatus(end);
+    if (reportFile !== undefined) writeReport(reportFile, proc.report, { status, ...end });
+    return status;
+  } finally {
+    for (const s of forwarded) process.off(s, forward);
+  }
+}

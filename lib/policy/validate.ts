@@ -1,0 +1,142 @@
+// Structural validation of a user's policy, before any syscall. Pure: paths
+// are checked for shape only; lib/resolve-policy.ts checks that they exist.
+// Every error is a PolicyError naming the offending field ("limits.memory",
+// "fs.write[2]") so a misconfiguration never turns into a weaker sandbox.
+import { PolicyError } from "../errors.ts";
+import type { Compat, Limits, Net, Policy, UserSpec } from "./types.ts";
+
+const MiB = 2 ** 20;
+/** Kernel ceilings: PID_MAX_LIMIT and the largest fs.nr_open. */
+const MAX_PIDS = 2 ** 22;
+const MAX_OPEN_FILES = 2 ** 30;
+/** uid_t/gid_t are 32 bits; (uid_t)-1 means "unchanged" and is refused. */
+const MAX_ID = 2 ** 32 - 2;
+
+type Obj = Record<string, unknown>;
+
+function isObject(v: unknown): v is Obj {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+function typeName(v: unknown): string {
+  return v === null ? "null" : Array.isArray(v) ? "array" : typeof v;
+}
+
+/** `field` "" is the policy itself. */
+function object(field: string, v: unknown, keys: readonly string[]): Obj {
+  if (!isObject(v)) throw new PolicyError(field || "policy", `expected an object, got ${typeName(v)}`);
+  for (const k of Object.keys(v)) {
+    if (!keys.includes(k)) throw new PolicyError(field ? `${field}.${k}` : k, `unknown key (known: ${keys.join(", ")})`);
+  }
+  return v;
+}
+
+function boolean(field: string, v: unknown): boolean {
+  if (typeof v !== "boolean") throw new PolicyError(field, `expected a boolean, got ${typeName(v)}`);
+  return v;
+}
+
+/** A string the kernel can take: non-empty, no NUL (which would silently truncate it). */
+function text(field: string, v: unknown): string {
+  if (typeof v !== "string") throw new PolicyError(field, `expected a string, got ${typeName(v)}`);
+  if (v === "") throw new PolicyError(field, "must not be empty");
+  if (v.includes("\0")) throw new PolicyError(field, "must not contain a NUL character");
+  return v;
+}
+
+function integer(field: string, v: unknown, min: number, max: number): number {
+  if (typeof v !== "number" || !Number.isInteger(v)) throw new PolicyError(field, `expected an integer, got ${typeName(v) === "number" ? v : typeName(v)}`);
+  if (v < min || v > max) throw new PolicyError(field, `must be between ${min} and ${max}, got ${v}`);
+  return v;
+}
+
+function paths(field: string, v: unknown): string[] {
+  if (!Array.isArray(v)) throw new PolicyError(field, `expected an array of paths, got ${typeName(v)}`);
+  return v.map((p, i) => text(`${field}[${i}]`, p));
+}
+
+function ports(field: string, v: unknown): number[] {
+  if (!Array.isArray(v)) throw new PolicyError(field, `expected an array of ports, got ${typeName(v)}`);
+  return v.map((p, i) => integer(`${field}[${i}]`, p, 1, 65535));
+}
+
+function net(v: unknown): Net {
+  if (v === "none" || v === "all") return v;
+  if (typeof v === "string") throw new PolicyError("net", `expected "none", "all" or { connect, bind }, got "${v}"`);
+  const o = object("net", v, ["connect", "bind"]);
+  return {
+    ...(o.connect !== undefined && { connect: ports("net.connect", o.connect) }),
+    ...(o.bind !== undefined && { bind: ports("net.bind", o.bind) }),
+  };
+}
+
+function limits(v: unknown): Limits {
+  const o = object("limits", v, ["memory", "pids", "cpuSeconds", "timeoutMs", "openFiles", "fileSize"]);
+  const out: { -readonly [K in keyof Limits]: number } = {};
+  if (o.memory !== undefined) out.memory = integer("limits.memory", o.memory, MiB, Number.MAX_SAFE_INTEGER);
+  if (o.pids !== undefined) out.pids = integer("limits.pids", o.pids, 1, MAX_PIDS);
+  if (o.cpuSeconds !== undefined) out.cpuSeconds = integer("limits.cpuSeconds", o.cpuSeconds, 1, Number.MAX_SAFE_INTEGER);
+  if (o.timeoutMs !== undefined) {
+    // A wall clock is measured, not counted: fractions of a millisecond are fine.
+    const t = o.timeoutMs;
+    if (typeof t !== "number" || !Number.isFinite(t)) throw new PolicyError("limits.timeoutMs", `expected a number of milliseconds, got ${typeName(t)}`);
+    if (t <= 0 || t > Number.MAX_SAFE_INTEGER) throw new PolicyError("limits.timeoutMs", `must be positive and at most ${Number.MAX_SAFE_INTEGER}, got ${t}`);
+    out.timeoutMs = t;
+  }
+  if (o.openFiles !== undefined) out.openFiles = integer("limits.openFiles", o.openFiles, 1, MAX_OPEN_FILES);
+  if (o.fileSize !== undefined) out.fileSize = integer("limits.fileSize", o.fileSize, 1, Number.MAX_SAFE_INTEGER);
+  return out;
+}
+
+function user(v: unknown): UserSpec {
+  if (typeof v === "number") return integer("user", v, 0, MAX_ID);
+  if (typeof v === "string") {
+    const name = text("user", v);
+    if (/[:\s/]/.test(name)) throw new PolicyError("user", `not a user name or uid: ${JSON.stringify(name)}`);
+    return name;
+  }
+  const o = object("user", v, ["uid", "gid"]);
+  const uid = integer("user.uid", o.uid, 0, MAX_ID);
+  return o.gid === undefined ? { uid } : { uid, gid: integer("user.gid", o.gid, 0, MAX_ID) };
+}
+
+function env(v: unknown): Record<string, string> {
+  const o = object("env", v, Object.keys(isObject(v) ? v : {}));
+  const out: Record<string, string> = {};
+  for (const [k, val] of Object.entries(o)) {
+    if (k === "" || k.includes("=") || k.includes("\0")) throw new PolicyError(`env.${k}`, "a variable name must be non-empty, without '=' or NUL");
+    if (typeof val !== "string") throw new PolicyError(`env.${k}`, `expected a string, got ${typeName(val)}`);
+    if (val.includes("\0")) throw new PolicyError(`env.${k}`, "must not contain a NUL character");
+    out[k] = val;
+  }
+  return out;
+}
+
+function compat(v: unknown): Compat {
+  if (v === "hard" || v === "best-effort") return v;
+  throw new PolicyError("compat", `expected "hard" or "best-effort", got ${JSON.stringify(v)}`);
+}
+
+const topKeys = ["fs", "env", "inheritEnv", "cwd", "net", "limits", "user", "compat"] as const;
+
+/** A well-formed copy of `input`, or a PolicyError naming the first offending field. */
+export function validatePolicy(input: unknown): Policy {
+  const o = object("", input ?? {}, topKeys);
+  const policy: { -readonly [K in keyof Policy]: Policy[K] } = {};
+  if (o.fs !== undefined) {
+    const fs = object("fs", o.fs, ["read", "write", "system"]);
+    policy.fs = {
+      ...(fs.read !== undefined && { read: paths("fs.read", fs.read) }),
+      ...(fs.write !== undefined && { write: paths("fs.write", fs.write) }),
+      ...(fs.system !== undefined && { system: boolean("fs.system", fs.system) }),
+    };
+  }
+  if (o.env !== undefined) policy.env = env(o.env);
+  if (o.inheritEnv !== undefined) policy.inheritEnv = boolean("inheritEnv", o.inheritEnv);
+  if (o.cwd !== undefined) policy.cwd = text("cwd", o.cwd);
+  if (o.net !== undefined) policy.net = net(o.net);
+  if (o.limits !== undefined) policy.limits = limits(o.limits);
+  if (o.user !== undefined) policy.user = user(o.user);
+  if (o.compat !== undefined) policy.compat = compat(o.compat);
+  return policy;
+}

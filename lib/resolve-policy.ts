@@ -1,0 +1,134 @@
+// From a user's policy to a ResolvedPolicy the backends can apply: the pure
+// validator first, then what needs the filesystem — absolute real paths that
+// exist, the user looked up by name, the system read set of this OS, and the
+// sandbox's private TMPDIR. Every problem is a PolicyError naming its field.
+import { mkdtempSync, readFileSync, realpathSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { PolicyError } from "./errors.ts";
+import { systemPaths, type SystemOs } from "./policy/system-paths.ts";
+import type { Policy, ResolvedPolicy, UserSpec } from "./policy/types.ts";
+import { validatePolicy } from "./policy/validate.ts";
+
+export type ResolveOptions = {
+  /** Base of relative paths (default: process.cwd()). Grants resolve against it, not against `policy.cwd`. */
+  readonly base?: string;
+  /** The environment passed through when `inheritEnv` is not false (default: process.env). */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Where the private TMPDIR is created (default: os.tmpdir()). */
+  readonly tmpRoot?: string;
+  /** Whose system read set (default: this platform). */
+  readonly os?: SystemOs;
+};
+
+export type Resolution = {
+  readonly policy: ResolvedPolicy;
+  /** Removes the private TMPDIR and everything in it. Idempotent. */
+  readonly cleanup: () => void;
+};
+
+/** Real path of an existing `path`, or a PolicyError naming `field`. */
+function existing(field: string, path: string, base: string): string {
+  try {
+    return realpathSync(resolve(base, path));
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "ENOENT" || code === "ENOTDIR") throw new PolicyError(field, `does not exist: ${path}`);
+    throw new PolicyError(field, `cannot resolve ${path}: ${code ?? String(e)}`);
+  }
+}
+
+/** System paths present on this host, as real paths; absent ones are dropped. */
+function presentSystemPaths(os: SystemOs, env: Readonly<Record<string, string | undefined>>) {
+  const root = env.SystemRoot ?? "C:\\Windows";
+  const real = (paths: readonly string[]) =>
+    paths.flatMap((p) => {
+      try {
+        return [realpathSync(p.replace("%SystemRoot%", root))];
+      } catch {
+        return [];
+      }
+    });
+  const set = systemPaths(os);
+  return { read: real(set.read), write: real(set.write) };
+}
+
+type PasswdEntry = { name: string; uid: number; gid: number };
+
+function passwd(): PasswdEntry[] {
+  let text = "";
+  try {
+    text = readFileSync("/etc/passwd", "utf8");
+  } catch {
+    return [];
+  }
+  return text.split("\n").flatMap((line) => {
+    const [name, , uid, gid] = line.split(":");
+    return name && uid && gid && !line.startsWith("#") ? [{ name, uid: Number(uid), gid: Number(gid) }] : [];
+  });
+}
+
+/** uid and gid of `spec`: names through /etc/passwd; a bare uid takes its passwd group, or gid = uid. */
+export function resolveUser(spec: UserSpec): { uid: number; gid: number } {
+  if (typeof spec === "object") return { uid: spec.uid, gid: spec.gid ?? passwd().find((e) => e.uid === spec.uid)?.gid ?? spec.uid };
+  if (typeof spec === "number") return { uid: spec, gid: passwd().find((e) => e.uid === spec)?.gid ?? spec };
+  if (/^\d+$/.test(spec)) return resolveUser(Number(spec));
+  const entry = passwd().find((e) => e.name === spec);
+  if (!entry) throw new PolicyError("user", `no such user: ${spec}`);
+  return { uid: entry.uid, gid: entry.gid };
+}
+
+function unique(paths: string[]): string[] {
+  return [...new Set(paths)];
+}
+
+function inheritedEnv(env: Readonly<Record<string, string | undefined>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) if (v !== undefined) out[k] = v;
+  return out;
+}
+
+function hostOs(): SystemOs {
+  const p = process.platform;
+  return p === "darwin" || p === "freebsd" || p === "openbsd" || p === "win32" ? p : "linux";
+}
+
+/** Validate `input`, resolve it against this host and create the private TMPDIR. */
+export function resolvePolicy(input: unknown, options: ResolveOptions = {}): Resolution {
+  const policy: Policy = validatePolicy(input);
+  const base = options.base ?? process.cwd();
+  const callerEnv = options.env ?? process.env;
+
+  const cwd = existing("cwd", policy.cwd ?? ".", base);
+  if (!statSync(cwd).isDirectory()) throw new PolicyError("cwd", `not a directory: ${policy.cwd}`);
+  const read = (policy.fs?.read ?? []).map((p, i) => existing(`fs.read[${i}]`, p, base));
+  const write = (policy.fs?.write ?? []).map((p, i) => existing(`fs.write[${i}]`, p, base));
+  const system = policy.fs?.system === false ? { read: [], write: [] } : presentSystemPaths(options.os ?? hostOs(), callerEnv);
+  const user = policy.user === undefined ? undefined : resolveUser(policy.user);
+  const net = policy.net === undefined || typeof policy.net === "string" ? (policy.net ?? "none") : {
+    connect: unique((policy.net.connect ?? []).map(String)).map(Number),
+    bind: unique((policy.net.bind ?? []).map(String)).map(Number),
+  };
+
+  // Last, so that a PolicyError above leaves nothing behind.
+  const tmpDir = realpathSync(mkdtempSync(join(options.tmpRoot ?? tmpdir(), "cordon-")));
+  const cleanup = () => rmSync(tmpDir, { recursive: true, force: true });
+  const env = {
+    ...(policy.inheritEnv === false ? {} : inheritedEnv(callerEnv)),
+    TMPDIR: tmpDir,
+    ...policy.env,
+  };
+  return {
+    policy: {
+      fs: { read: unique([...system.read, ...read]), write: unique([...system.write, ...write, tmpDir]) },
+      env,
+      cwd,
+      net,
+      limits: { ...policy.limits },
+      ...(user && { user }),
+      compat: policy.compat ?? "hard",
+      tmpDir,
+    },
+    cleanup,
+  };
+}

@@ -1,0 +1,41 @@
+// The contract between the portable API (lib/spawn.ts) and each OS backend.
+// A backend applies a ResolvedPolicy to one spawn and says, per guarantee,
+// what enforced it. In hard mode it refuses (CompatError) before spawning
+// anything when a requested guarantee cannot be enforced.
+import type { ResolvedPolicy } from "./policy/types.ts";
+import type { Report } from "./report.ts";
+
+/** "inherit", "pipe", "ignore", or a file descriptor of the caller. */
+export type SandboxStdio = "inherit" | "pipe" | "ignore" | number;
+
+export type SandboxStdioOptions = {
+  readonly stdin?: SandboxStdio;
+  readonly stdout?: SandboxStdio;
+  readonly stderr?: SandboxStdio;
+};
+
+/** What Bun.spawn returns, narrowed to what every backend can provide. */
+export type SandboxedProcess = {
+  readonly pid: number;
+  readonly stdin: WritableStream<Uint8Array> | { write(data: string | Uint8Array): unknown; end(): unknown } | undefined | number | null;
+  readonly stdout: ReadableStream<Uint8Array> | undefined | number | null;
+  readonly stderr: ReadableStream<Uint8Array> | undefined | number | null;
+  /** Resolves when the command has exited and its whole tree is gone. */
+  readonly exited: Promise<number>;
+  readonly exitCode: number | null;
+  readonly signalCode: string | null;
+  /** Signals the command; the backend's tree kill when it has one. */
+  kill(signal?: number | string): void;
+  resourceUsage?(): unknown;
+  /** True once the wall-clock limit ended the tree (when the backend enforces the timeout itself). */
+  readonly timedOut?: boolean;
+};
+
+export type SandboxSpawn = {
+  readonly proc: SandboxedProcess;
+  readonly report: Report;
+};
+
+export type SandboxBackend = {
+  spawn(argv: readonly string[], policy: ResolvedPolicy, stdio: SandboxStdioOptions): SandboxSpawn;
+};

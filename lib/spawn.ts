@@ -1,0 +1,149 @@
+// The portable API: spawn(argv, policy) and run(argv, policy). Validation and
+// resolution happen here, before any syscall; the OS backend is loaded lazily
+// for this platform only, so importing cordon never loads another OS's code.
+import { CompatError, PolicyError } from "./errors.ts";
+import { exitStatus } from "./exit-status.ts";
+import type { Policy, ResolvedPolicy } from "./policy/types.ts";
+import { missing, type Report } from "./report.ts";
+import { resolvePolicy } from "./resolve-policy.ts";
+import type { SandboxBackend, SandboxedProcess, SandboxStdioOptions } from "./sandbox-backend.ts";
+
+export type SpawnOptions = SandboxStdioOptions;
+
+/** A Bun-Subprocess-like handle on the sandboxed command, plus what enforced it. */
+export type SandboxedSubprocess = SandboxedProcess & {
+  readonly report: Report;
+  /** The policy as applied: absolute paths, the private TMPDIR, the full environment. */
+  readonly policy: ResolvedPolicy;
+  readonly timedOut: boolean;
+};
+
+/** Backends by platform; each entry is loaded on first use only. */
+const backends: Partial<Record<NodeJS.Platform, { module: string; name: string }>> = {
+  linux: { module: "./backend/linux/sandbox.ts", name: "Linux" },
+};
+
+function loadBackend(platform: NodeJS.Platform): SandboxBackend {
+  const entry = backends[platform];
+  const unavailable = (reason: string) => new CompatError([{ guarantee: "sandbox", reason }]);
+  if (!entry) throw unavailable(`no sandbox backend for ${platform} yet`);
+  let mod: { sandboxSpawn?: SandboxBackend["spawn"] };
+  try {
+    // require, not import(): spawn() stays synchronous like Bun.spawn.
+    mod = require(entry.module);
+  } catch (e) {
+    if ((e as { code?: string }).code === "MODULE_NOT_FOUND" || /Cannot find module/.test(String(e))) {
+      throw unavailable(`the ${entry.name} sandbox backend is not available in this build`);
+    }
+    throw e;
+  }
+  if (typeof mod.sandboxSpawn !== "function") throw unavailable(`the ${entry.name} sandbox backend exports no sandboxSpawn`);
+  return { spawn: mod.sandboxSpawn };
+}
+
+function checkArgv(argv: unknown): asserts argv is string[] {
+  if (!Array.isArray(argv) || argv.length === 0) throw new PolicyError("argv", "expected a non-empty array: the command and its arguments");
+  argv.forEach((a, i) => {
+    if (typeof a !== "string") throw new PolicyError(`argv[${i}]`, `expected a string, got ${typeof a}`);
+    if (a.includes("\0")) throw new PolicyError(`argv[${i}]`, "must not contain a NUL character");
+  });
+  if (argv[0] === "") throw new PolicyError("argv[0]", "the command must not be empty");
+}
+
+/**
+ * Start `argv` in a sandbox built from `policy`. Throws PolicyError for a
+ * malformed policy and CompatError when, in hard mode (the default), a
+ * requested guarantee cannot be enforced here; in both cases nothing runs.
+ */
+export function spawn(argv: readonly string[], policy: Policy = {}, options: SpawnOptions = {}): SandboxedSubprocess {
+  checkArgv(argv);
+  const { policy: resolved, cleanup } = resolvePolicy(policy);
+  let started: ReturnType<SandboxBackend["spawn"]>;
+  try {
+    started = loadBackend(process.platform).spawn(argv, resolved, options);
+  } catch (e) {
+    cleanup();
+    throw e;
+  }
+  const { proc, report } = started;
+
+  // Our own wall clock, unless the backend keeps one (it then reports timedOut).
+  let expired = false;
+  const timeoutMs = resolved.limits.timeoutMs;
+  const timer =
+    timeoutMs !== undefined && !("timedOut" in proc)
+      ? setTimeout(() => {
+          expired = true;
+          proc.kill("SIGKILL");
+        }, timeoutMs)
+      : undefined;
+  const exited = proc.exited.finally(() => {
+    clearTimeout(timer);
+    cleanup();
+  });
+
+  // A backend must refuse before spawning; this is the last line if one did not.
+  const gaps = missing(report);
+  if (resolved.compat === "hard" && gaps.length > 0) {
+    proc.kill("SIGKILL");
+    exited.catch(() => {});
+    throw new CompatError(gaps.map((g) => ({ guarantee: g.guarantee, reason: g.reason ?? g.status })));
+  }
+
+  return {
+    get pid() {
+      return proc.pid;
+    },
+    stdin: proc.stdin,
+    stdout: proc.stdout,
+    stderr: proc.stderr,
+    exited,
+    get exitCode() {
+      return proc.exitCode;
+    },
+    get signalCode() {
+      return proc.signalCode;
+    },
+    get timedOut() {
+      return expired || proc.timedOut === true;
+    },
+    kill: (signal?: number | string) => proc.kill(signal),
+    resourceUsage: () => proc.resourceUsage?.(),
+    report,
+    policy: resolved,
+  };
+}
+
+export type RunResult = {
+  /** Shell-style status: the exit code, 128+N for signal N, 124 on timeout. */
+  readonly status: number;
+  readonly exitCode: number | null;
+  readonly signalCode: string | null;
+  readonly timedOut: boolean;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly report: Report;
+};
+
+async function text(stream: unknown): Promise<string> {
+  return stream instanceof ReadableStream ? new Response(stream).text() : "";
+}
+
+/** spawn() and wait for everything: exit, stdout and stderr as text. `input` becomes stdin (default: none). */
+export async function run(argv: readonly string[], policy: Policy = {}, options: { input?: string | Uint8Array } = {}): Promise<RunResult> {
+  const proc = spawn(argv, policy, { stdin: options.input === undefined ? "ignore" : "pipe", stdout: "pipe", stderr: "pipe" });
+  if (options.input !== undefined && proc.stdin && typeof proc.stdin === "object") {
+    const sink = proc.stdin;
+    if ("getWriter" in sink) {
+      const w = sink.getWriter();
+      await w.write(typeof options.input === "string" ? new TextEncoder().encode(options.input) : options.input);
+      await w.close();
+    } else {
+      sink.write(options.input);
+      sink.end();
+    }
+  }
+  const [stdout, stderr] = await Promise.all([text(proc.stdout), text(proc.stderr), proc.exited]);
+  const end = { exitCode: proc.exitCode, signalCode: proc.signalCode, timedOut: proc.timedOut };
+  return { status: exitStatus(end), ...end, stdout, stderr, report: proc.report };
+}
