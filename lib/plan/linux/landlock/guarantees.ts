@@ -1,0 +1,41 @@
+// The landlock report folded into cordon's guarantee vocabulary (lib/report.ts).
+import type { GuaranteeReport } from "../../../report.ts";
+import type { LandlockReport } from "./plan.ts";
+import type { RightName } from "./rights.ts";
+
+/** Which rights make up each guarantee landlock contributes to. */
+const GUARANTEES: readonly { readonly guarantee: string; readonly rights: readonly RightName[] }[] = [
+  { guarantee: "fs.read-confined", rights: ["fs.read_file", "fs.read_dir"] },
+  { guarantee: "fs.exec-confined", rights: ["fs.execute"] },
+  {
+    guarantee: "fs.write-confined",
+    rights: [
+      "fs.write_file", "fs.remove_dir", "fs.remove_file", "fs.make_char", "fs.make_dir", "fs.make_reg",
+      "fs.make_sock", "fs.make_fifo", "fs.make_block", "fs.make_sym", "fs.refer", "fs.truncate",
+    ],
+  },
+  { guarantee: "fs.ioctl-dev-confined", rights: ["fs.ioctl_dev"] },
+  { guarantee: "net.tcp-bind-confined", rights: ["net.bind_tcp"] },
+  { guarantee: "net.tcp-connect-confined", rights: ["net.connect_tcp"] },
+  { guarantee: "ipc.abstract-unix-scoped", rights: ["scope.abstract_unix_socket"] },
+  { guarantee: "ipc.signal-scoped", rights: ["scope.signal"] },
+];
+
+/** One entry per guarantee whose rights were requested: enforced, partial or not, and why. */
+export function landlockGuarantees(report: LandlockReport): GuaranteeReport[] {
+  const out: GuaranteeReport[] = [];
+  for (const g of GUARANTEES) {
+    const rights = report.rights.filter((r) => g.rights.includes(r.right));
+    if (rights.length === 0) continue;
+    const missing = rights.filter((r) => r.status !== "enforced");
+    const status = missing.length === 0 ? "enforced" : missing.length === rights.length ? "not-enforced" : "partial";
+    const reasons = [...new Set(missing.map((r) => `${r.right}: ${r.reason}`))];
+    out.push({
+      guarantee: g.guarantee,
+      status,
+      by: status === "not-enforced" ? [] : [`landlock abi ${report.abi}`],
+      ...(reasons.length > 0 ? { reason: reasons.join("; ") } : {}),
+    });
+  }
+  return out;
+}

@@ -1,0 +1,108 @@
+// The landlock access vocabulary (include/uapi/linux/landlock.h, landlock(7)),
+// each right with the ABI that introduced it. Pure data.
+
+/** The newest ABI whose vocabulary cordon knows. A newer kernel is used as this one, so an upgrade never adds restrictions silently. */
+export const LANDLOCK_ABI_KNOWN = 7;
+
+/** LANDLOCK_ACCESS_FS_*: bit and first ABI. */
+export const FS_RIGHTS = {
+  execute: { bit: 1 << 0, abi: 1 },
+  write_file: { bit: 1 << 1, abi: 1 },
+  read_file: { bit: 1 << 2, abi: 1 },
+  read_dir: { bit: 1 << 3, abi: 1 },
+  remove_dir: { bit: 1 << 4, abi: 1 },
+  remove_file: { bit: 1 << 5, abi: 1 },
+  make_char: { bit: 1 << 6, abi: 1 },
+  make_dir: { bit: 1 << 7, abi: 1 },
+  make_reg: { bit: 1 << 8, abi: 1 },
+  make_sock: { bit: 1 << 9, abi: 1 },
+  make_fifo: { bit: 1 << 10, abi: 1 },
+  make_block: { bit: 1 << 11, abi: 1 },
+  make_sym: { bit: 1 << 12, abi: 1 },
+  refer: { bit: 1 << 13, abi: 2 },
+  truncate: { bit: 1 << 14, abi: 3 },
+  ioctl_dev: { bit: 1 << 15, abi: 5 },
+} as const;
+
+/** LANDLOCK_ACCESS_NET_*: TCP only. */
+export const NET_RIGHTS = {
+  bind_tcp: { bit: 1 << 0, abi: 4 },
+  connect_tcp: { bit: 1 << 1, abi: 4 },
+} as const;
+
+/** LANDLOCK_SCOPE_*: IPC to processes outside the domain. */
+export const SCOPES = {
+  abstract_unix_socket: { bit: 1 << 0, abi: 6 },
+  signal: { bit: 1 << 1, abi: 6 },
+} as const;
+
+/** LANDLOCK_RESTRICT_SELF_* logging flags. */
+export const RESTRICT_FLAGS = {
+  log_same_exec_off: { bit: 1 << 0, abi: 7 },
+  log_new_exec_on: { bit: 1 << 1, abi: 7 },
+  log_subdomains_off: { bit: 1 << 2, abi: 7 },
+} as const;
+
+export type FsRight = keyof typeof FS_RIGHTS;
+export type NetRight = keyof typeof NET_RIGHTS;
+export type Scope = keyof typeof SCOPES;
+export type RestrictFlag = keyof typeof RESTRICT_FLAGS;
+
+/** One name space for every requirement: "fs.truncate", "net.connect_tcp", "scope.signal", "restrict.log_new_exec_on". */
+export type RightName = `fs.${FsRight}` | `net.${NetRight}` | `scope.${Scope}` | `restrict.${RestrictFlag}`;
+
+type Table = Readonly<Record<string, { readonly bit: number; readonly abi: number }>>;
+
+const tables = { fs: FS_RIGHTS, net: NET_RIGHTS, scope: SCOPES, restrict: RESTRICT_FLAGS } as const satisfies Record<string, Table>;
+export type RightKind = keyof typeof tables;
+
+/** Every right of one kind, in bit order. */
+export function rightsOf(kind: RightKind): { name: RightName; bit: number; abi: number }[] {
+  return Object.entries(tables[kind] as Table).map(([k, v]) => ({ name: `${kind}.${k}` as RightName, bit: v.bit, abi: v.abi }));
+}
+
+export function isRightName(name: string): name is RightName {
+  const [kind, key, ...rest] = name.split(".");
+  return rest.length === 0 && kind !== undefined && key !== undefined && Object.hasOwn(tables, kind) && Object.hasOwn(tables[kind as RightKind], key);
+}
+
+/** The ABI that introduced a right. */
+export function abiOf(name: RightName): number {
+  const [kind, key] = name.split(".") as [RightKind, string];
+  return (tables[kind] as Table)[key]!.abi;
+}
+
+/** The bit of a right within its kind's mask. */
+export function bitOf(name: RightName): number {
+  const [kind, key] = name.split(".") as [RightKind, string];
+  return (tables[kind] as Table)[key]!.bit;
+}
+
+/** The mask of every right of `kind` that ABI `abi` knows. */
+export function maskAt(kind: RightKind, abi: number): number {
+  return rightsOf(kind).reduce((m, r) => (r.abi <= abi ? m | r.bit : m), 0);
+}
+
+/** Names of the bits set in `mask`. */
+export function namesOf(kind: RightKind, mask: number): RightName[] {
+  return rightsOf(kind).filter((r) => (mask & r.bit) !== 0).map((r) => r.name);
+}
+
+const fs = (...names: FsRight[]) => names.reduce((m, n) => m | FS_RIGHTS[n].bit, 0);
+
+/** Rights the kernel accepts on a non-directory; the rest only make sense beneath a directory. */
+export const FS_FILE_RIGHTS = fs("execute", "write_file", "read_file", "truncate", "ioctl_dev");
+
+/** What a read grant allows beneath its path: read files, list directories, execute. */
+export const FS_READ_GRANT = fs("read_file", "read_dir", "execute");
+
+/** What a write grant allows: every file right (the ABI in use decides which exist). */
+export const FS_WRITE_GRANT = maskAt("fs", LANDLOCK_ABI_KNOWN);
+
+/** Size of struct landlock_ruleset_attr as the ABI knows it: fs (8), + net (16), + scoped (24). */
+export function rulesetAttrSize(abi: number): 0 | 8 | 16 | 24 {
+  if (abi < 1) return 0;
+  if (abi < 4) return 8;
+  if (abi < 6) return 16;
+  return 24;
+}

@@ -1,0 +1,232 @@
+// The landlock plan compiler on every ABI from 0 (no landlock) to 7, as if the
+// kernel were that old: handled rights, attr size, rules, restrict flags,
+// compatibility levels and the per-right report. Expected masks are the uapi's
+// documented bits (landlock(7)), not values read back from the compiler.
+import { describe, expect, test } from "bun:test";
+import { CompatError, PolicyError } from "../../lib/errors.ts";
+import { landlockGuarantees, planLandlock, type LandlockPlan } from "../../lib/plan/linux/landlock/index.ts";
+import type { ResolvedPolicy } from "../../lib/policy/types.ts";
+
+type P = Pick<ResolvedPolicy, "fs" | "net" | "compat">;
+const policy = (over: Partial<P> = {}): P => ({ fs: { read: ["/usr"], write: ["/tmp/work"] }, net: "none", compat: "best-effort", ...over });
+
+// landlock(7): ABI 1 has bits 0..12, ABI 2 adds REFER (13), ABI 3 TRUNCATE (14), ABI 5 IOCTL_DEV (15).
+const fsAt = [0, 0x1fff, 0x3fff, 0x7fff, 0x7fff, 0xffff, 0xffff, 0xffff];
+const netAt = [0, 0, 0, 0, 3, 3, 3, 3];
+const scopeAt = [0, 0, 0, 0, 0, 0, 3, 3];
+const attrAt = [0, 8, 8, 8, 16, 16, 24, 24];
+const EXECUTE = 1, WRITE_FILE = 2, READ_FILE = 4, READ_DIR = 8, TRUNCATE = 1 << 14, IOCTL_DEV = 1 << 15;
+const BIND = 1, CONNECT = 2;
+
+const statusOf = (plan: LandlockPlan, right: string) => plan.report.rights.find((r) => r.right === right)?.status;
+
+describe("landlock plan per ABI (best-effort)", () => {
+  for (let abi = 0; abi <= 7; abi++) {
+    test(`ABI ${abi}: handles exactly the rights this ABI knows`, () => {
+      const plan = planLandlock(policy(), { abi });
+      expect(plan.abi).toBe(abi);
+      expect(plan.apply).toBe(abi >= 1);
+      expect(plan.handledFs).toBe(fsAt[abi]!);
+      expect(plan.handledNet).toBe(netAt[abi]!);
+      expect(plan.scoped).toBe(scopeAt[abi]!);
+      expect(plan.attrSize).toBe(attrAt[abi]! as 0);
+      expect(plan.restrictFlags).toBe(0);
+      expect(plan.report.status).toBe(abi === 0 ? "none" : abi >= 6 ? "full" : "partial");
+    });
+
+    test(`ABI ${abi}: every right the ABI lacks is reported not enforced, with the ABI in the reason`, () => {
+      const plan = planLandlock(policy(), { abi });
+      for (const r of plan.report.rights) {
+        if (abi === 0) {
+          expect(r.status).toBe("not-enforced");
+          expect(r.reason).toContain("not available");
+        } else if (r.right === "fs.refer" && abi < 2) {
+          // Unhandled REFER denies all reparenting: stricter, so enforced.
+          expect(r.status).toBe("enforced");
+          expect(r.reason).toContain("denied");
+        } else if (r.abi > abi) {
+          expect({ right: r.right, status: r.status }).toEqual({ right: r.right, status: "not-enforced" });
+          expect(r.reason).toBe(`landlock ABI ${abi} < ${r.abi}`);
+        } else {
+          expect({ right: r.right, status: r.status }).toEqual({ right: r.right, status: "enforced" });
+        }
+      }
+    });
+
+    test(`ABI ${abi}: rules grant read rights on reads and every handled right on writes`, () => {
+      const plan = planLandlock(policy(), { abi });
+      if (abi === 0) {
+        expect(plan.rules).toEqual([]);
+        return;
+      }
+      const usr = plan.rules.find((r) => r.path === "/usr")!;
+      const work = plan.rules.find((r) => r.path === "/tmp/work")!;
+      expect(usr.access).toBe(EXECUTE | READ_FILE | READ_DIR);
+      expect(usr.fileAccess).toBe(EXECUTE | READ_FILE);
+      expect(work.access).toBe(fsAt[abi]!);
+      expect(work.fileAccess).toBe(EXECUTE | WRITE_FILE | READ_FILE | (abi >= 3 ? TRUNCATE : 0) | (abi >= 5 ? IOCTL_DEV : 0));
+    });
+  }
+
+  test("an ABI newer than cordon knows is used as the newest known one", () => {
+    const plan = planLandlock(policy(), { abi: 9 });
+    expect(plan.abi).toBe(7);
+    expect(plan.handledFs).toBe(0xffff);
+  });
+});
+
+describe("landlock compatibility levels", () => {
+  test("hard fails closed, naming every right the ABI lacks (REFER excepted)", () => {
+    let err: unknown;
+    try {
+      planLandlock(policy({ compat: "hard" }), { abi: 1 });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(CompatError);
+    const names = (err as CompatError).missing.map((m) => m.guarantee).sort();
+    expect(names).toEqual(
+      ["landlock fs.ioctl_dev", "landlock fs.truncate", "landlock net.bind_tcp", "landlock net.connect_tcp", "landlock scope.abstract_unix_socket", "landlock scope.signal"],
+    );
+    expect((err as CompatError).missing.find((m) => m.guarantee === "landlock fs.truncate")!.reason).toBe("landlock ABI 1 < 3");
+  });
+
+  test("hard passes on ABI 6 and 7 for the default policy", () => {
+    expect(planLandlock(policy({ compat: "hard" }), { abi: 6 }).report.status).toBe("full");
+    expect(planLandlock(policy({ compat: "hard" }), { abi: 7 }).report.status).toBe("full");
+  });
+
+  test("hard on a host without landlock is a CompatError", () => {
+    expect(() => planLandlock(policy({ compat: "hard" }), { abi: 0 })).toThrow(CompatError);
+  });
+
+  test("per-right levels: hard by default, scopes best-effort, runs on ABI 5 with scopes reported missing", () => {
+    const plan = planLandlock(policy({ compat: "hard" }), { abi: 5 }, {
+      compat: { rights: { "scope.signal": "best-effort", "scope.abstract_unix_socket": "best-effort" } },
+    });
+    expect(plan.apply).toBe(true);
+    expect(plan.scoped).toBe(0);
+    expect(statusOf(plan, "scope.signal")).toBe("not-enforced");
+    expect(statusOf(plan, "fs.ioctl_dev")).toBe("enforced");
+    expect(plan.report.status).toBe("partial");
+    const levels = Object.fromEntries(plan.report.rights.map((r) => [r.right, r.level]));
+    expect(levels["scope.signal"]).toBe("best-effort");
+    expect(levels["fs.read_file"]).toBe("hard");
+  });
+
+  test("a soft requirement the ABI lacks turns the whole ruleset off and says why", () => {
+    const plan = planLandlock(policy(), { abi: 3 }, { compat: { default: "best-effort", rights: { "net.connect_tcp": "soft" } } });
+    expect(plan.apply).toBe(false);
+    expect(plan.handledFs).toBe(0);
+    expect(plan.rules).toEqual([]);
+    expect(plan.report.status).toBe("none");
+    expect(plan.report.reason).toContain("net.connect_tcp (ABI 4)");
+    expect(plan.report.rights.every((r) => r.status === "not-enforced")).toBe(true);
+  });
+
+  test("a soft requirement the ABI has changes nothing", () => {
+    const plan = planLandlock(policy(), { abi: 4 }, { compat: { rights: { "net.connect_tcp": "soft" } } });
+    expect(plan.apply).toBe(true);
+    expect(plan.handledNet).toBe(BIND | CONNECT);
+  });
+
+  test("the options' level overrides the policy's", () => {
+    expect(() => planLandlock(policy({ compat: "best-effort" }), { abi: 3 }, { compat: "hard" })).toThrow(CompatError);
+    expect(planLandlock(policy({ compat: "hard" }), { abi: 3 }, { compat: "best-effort" }).apply).toBe(true);
+  });
+
+  test("unknown levels and right names are policy errors", () => {
+    expect(() => planLandlock(policy(), { abi: 7 }, { compat: "strict" as never })).toThrow(PolicyError);
+    expect(() => planLandlock(policy(), { abi: 7 }, { compat: { rights: { "fs.fly": "hard" } as never } })).toThrow(PolicyError);
+  });
+});
+
+describe("landlock network and scopes", () => {
+  test("TCP ports become port rules, merged per port", () => {
+    const plan = planLandlock(policy({ net: { connect: [443, 8080], bind: [8080] } }), { abi: 4 });
+    expect(plan.netRules).toEqual([
+      { port: 443, access: CONNECT },
+      { port: 8080, access: BIND | CONNECT },
+    ]);
+  });
+
+  test("net none handles TCP with no rule: every bind and connect is denied", () => {
+    const plan = planLandlock(policy({ net: "none" }), { abi: 7 });
+    expect(plan.handledNet).toBe(BIND | CONNECT);
+    expect(plan.netRules).toEqual([]);
+  });
+
+  test("net all leaves TCP unhandled and asks nothing of the ABI", () => {
+    const plan = planLandlock(policy({ net: "all", compat: "hard" }), { abi: 7 });
+    expect(plan.handledNet).toBe(0);
+    expect(plan.report.rights.some((r) => r.right.startsWith("net."))).toBe(false);
+  });
+
+  test("below ABI 4 port rules are dropped and the report says TCP is not confined", () => {
+    const plan = planLandlock(policy({ net: { connect: [443], bind: [] } }), { abi: 3 });
+    expect(plan.netRules).toEqual([]);
+    const rule = plan.report.rules.find((r) => r.target === "tcp:443")!;
+    expect(rule.granted).toEqual([]);
+    expect(rule.dropped).toEqual([{ right: "net.connect_tcp", reason: "landlock ABI 3 < 4: TCP is not confined" }]);
+  });
+
+  test("bad ports are policy errors naming the field", () => {
+    expect(() => planLandlock(policy({ net: { connect: [70000], bind: [] } }), { abi: 7 })).toThrow(/net\.connect: 70000/);
+    expect(() => planLandlock(policy({ net: { connect: [], bind: [1.5] } }), { abi: 7 })).toThrow(/net\.bind/);
+  });
+});
+
+describe("landlock rules and report", () => {
+  test("a path both read and written gets the union, once", () => {
+    const plan = planLandlock(policy({ fs: { read: ["/srv", "/srv"], write: ["/srv"] } }), { abi: 7 });
+    expect(plan.rules).toEqual([{ path: "/srv", access: 0xffff, fileAccess: EXECUTE | WRITE_FILE | READ_FILE | TRUNCATE | IOCTL_DEV }]);
+  });
+
+  test("the rule report lists requested, granted and dropped rights with reasons", () => {
+    const plan = planLandlock(policy(), { abi: 2 });
+    const work = plan.report.rules.find((r) => r.target === "/tmp/work")!;
+    expect(work.requested).toHaveLength(16);
+    expect(work.granted).toHaveLength(14);
+    expect(work.dropped).toEqual([
+      { right: "fs.truncate", reason: "landlock ABI 2 < 3" },
+      { right: "fs.ioctl_dev", reason: "landlock ABI 2 < 5" },
+    ]);
+  });
+
+  test("relative or NUL-bearing paths are policy errors", () => {
+    expect(() => planLandlock(policy({ fs: { read: ["usr"], write: [] } }), { abi: 7 })).toThrow(PolicyError);
+    expect(() => planLandlock(policy({ fs: { read: [], write: ["/a\0b"] } }), { abi: 7 })).toThrow(/fs\.write/);
+  });
+});
+
+describe("landlock logging flags (ABI 7)", () => {
+  test("non-default log settings become restrict_self flags", () => {
+    const plan = planLandlock(policy(), { abi: 7 }, { log: { sameExec: false, newExec: true, subdomains: false } });
+    expect(plan.restrictFlags).toBe(1 | 2 | 4);
+  });
+
+  test("below ABI 7 they are dropped best-effort, or fail hard", () => {
+    const plan = planLandlock(policy(), { abi: 6 }, { log: { newExec: true } });
+    expect(plan.restrictFlags).toBe(0);
+    expect(statusOf(plan, "restrict.log_new_exec_on")).toBe("not-enforced");
+    expect(() => planLandlock(policy({ compat: "hard" }), { abi: 6 }, { log: { newExec: true } })).toThrow(CompatError);
+  });
+});
+
+describe("landlock guarantees", () => {
+  test("ABI 3 confines reads and writes fully, TCP and IPC not at all", () => {
+    const g = Object.fromEntries(landlockGuarantees(planLandlock(policy(), { abi: 3 }).report).map((x) => [x.guarantee, x]));
+    expect(g["fs.read-confined"]!.status).toBe("enforced");
+    expect(g["fs.write-confined"]!.status).toBe("enforced");
+    expect(g["fs.write-confined"]!.by).toEqual(["landlock abi 3"]);
+    expect(g["fs.ioctl-dev-confined"]!.status).toBe("not-enforced");
+    expect(g["net.tcp-connect-confined"]!.status).toBe("not-enforced");
+    expect(g["ipc.signal-scoped"]!.reason).toBe("scope.signal: landlock ABI 3 < 6");
+  });
+
+  test("ABI 2 confines writes only partly: truncate is missing", () => {
+    const g = landlockGuarantees(planLandlock(policy(), { abi: 2 }).report).find((x) => x.guarantee === "fs.write-confined")!;
+    expect(g.status).toBe("partial");
+    expect(g.reason).toBe("fs.truncate: landlock ABI 2 < 3");
+  });
+});
