@@ -10,6 +10,7 @@ export const CORDON_E = {
   ABI_MISMATCH: -65539,
   NOT_SUPPORTED: -65540,
   RECORD_OUT_OF_BOUNDS: -65541,
+  CHILD_DIED: -65542,
 } as const;
 
 const cordonNames = new Map<number, string>(Object.entries(CORDON_E).map(([k, v]) => [v, `CORDON_E_${k}`]));

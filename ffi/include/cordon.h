@@ -36,6 +36,7 @@ typedef int32_t cordon_status;
 #define CORDON_E_ABI_MISMATCH       (-65539)
 #define CORDON_E_NOT_SUPPORTED      (-65540)
 #define CORDON_E_RECORD_OUT_OF_BOUNDS (-65541)
+#define CORDON_E_CHILD_DIED         (-65542)
 
 /** @domain cordon — returns CORDON_ABI_VERSION of the loaded library. */
 CORDON_API cordon_status cordon_abi_version(void);

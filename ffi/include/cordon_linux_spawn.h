@@ -2,4 +2,95 @@
 #ifndef CORDON_LINUX_SPAWN_H
 #define CORDON_LINUX_SPAWN_H
 
+/*
+ * One caller buffer (8-byte aligned): this header, then the strings and tables
+ * it points into by byte offset from the start of the buffer. Strings are
+ * NUL-terminated UTF-8. argv/envp tables are (count + 1) uint64_t offsets, the
+ * last one 0; cordon rewrites them in place to addresses before cloning.
+ * Child steps run in this order, each skipped when its field is empty:
+ * signals → setsid → cgroup.procs writes → uid/gid maps (CLONE_NEWUSER) →
+ * fd placement → everything else CLOEXEC → chdir → rlimits → setgroups/setresgid/
+ * setresuid → PR_SET_PDEATHSIG → PR_SET_NO_NEW_PRIVS → landlock_restrict_self →
+ * seccomp → execve.
+ */
+struct cordon_linux_spawn_spec {
+  uint32_t struct_size;     /* sizeof(struct cordon_linux_spawn_spec) = 136 */
+  uint32_t abi_version;     /* CORDON_ABI_VERSION */
+  uint32_t flags;           /* CORDON_SPAWN_* */
+  uint32_t pdeath_signal;   /* 0 = none */
+  uint64_t clone_flags;     /* CLONE_NEW* only */
+  int32_t  cgroup_fd;       /* cgroup2 directory for CLONE_INTO_CGROUP, or -1 */
+  int32_t  landlock_fd;     /* ruleset fd for landlock_restrict_self, or -1 */
+  uint32_t landlock_flags;
+  uint32_t seccomp_flags;
+  uint32_t seccomp_off, seccomp_count;   /* struct sock_filter[count], at most 4096 */
+  uint32_t path_off;                     /* executable path */
+  uint32_t argv_off, argc;
+  uint32_t envp_off, envc;
+  uint32_t cwd_off;                      /* 0 = keep */
+  uint32_t fds_off, fds_count;           /* {int32_t parent, child}[count] */
+  uint32_t procs_off, procs_count;       /* int32_t fds of cgroup.procs files */
+  uint32_t rlimits_off, rlimits_count;   /* {uint32_t resource, reserved; uint64_t cur, max}[count] */
+  uint32_t uid, gid;                     /* with CORDON_SPAWN_SET_IDS */
+  uint32_t uid_map_off, gid_map_off;     /* with CLONE_NEWUSER: written to /proc/self/{uid,gid}_map */
+  int32_t  parent_pid;                   /* the caller's pid, to detect a parent already gone */
+  uint32_t reserved;                     /* 0 */
+  /* Written by cordon_linux_spawn: */
+  int32_t  out_pid;
+  int32_t  out_pidfd;
+  uint32_t out_step;                     /* CORDON_SPAWN_STEP_* reached (the failing one on error) */
+  int32_t  out_errno;                    /* 0 on success */
+};
+
+#define CORDON_SPAWN_SETSID        (1u << 0)
+#define CORDON_SPAWN_NO_NEW_PRIVS  (1u << 1)
+#define CORDON_SPAWN_SET_IDS       (1u << 2)
+
+#define CORDON_SPAWN_STEP_SIGNALS        1
+#define CORDON_SPAWN_STEP_SETSID         2
+#define CORDON_SPAWN_STEP_CGROUP_PROCS   3
+#define CORDON_SPAWN_STEP_ID_MAPS        4
+#define CORDON_SPAWN_STEP_FDS            5
+#define CORDON_SPAWN_STEP_CLOSE_RANGE    6
+#define CORDON_SPAWN_STEP_CHDIR          7
+#define CORDON_SPAWN_STEP_SETRLIMIT      8
+#define CORDON_SPAWN_STEP_SETGROUPS      9
+#define CORDON_SPAWN_STEP_SETRESGID      10
+#define CORDON_SPAWN_STEP_SETRESUID      11
+#define CORDON_SPAWN_STEP_PDEATHSIG      12
+#define CORDON_SPAWN_STEP_NO_NEW_PRIVS   13
+#define CORDON_SPAWN_STEP_LANDLOCK       14
+#define CORDON_SPAWN_STEP_SECCOMP        15
+#define CORDON_SPAWN_STEP_EXECVE         16
+#define CORDON_SPAWN_STEP_CLONE3         17
+
+/* 64 bytes, written atomically to the exit pipe for each reaped child. */
+struct cordon_linux_exit_record {
+  uint32_t id;
+  int32_t  pid;
+  int32_t  code;      /* si_code: CLD_EXITED 1, CLD_KILLED 2, CLD_DUMPED 3; -errno if waitid failed */
+  int32_t  status;    /* exit status or signal number */
+  uint64_t utime_us, stime_us, maxrss_kb, minflt, majflt, nvcsw;
+};
+
+/**
+ * @domain errno — spawns from a spec (see above). Returns the pid; the pidfd is in
+ * out_pidfd and belongs to the caller. On failure returns -errno of the failing step
+ * (out_step names it), CORDON_E_* for a malformed spec, or CORDON_E_CHILD_DIED.
+ * Call from the thread that should own PR_SET_PDEATHSIG (it fires when that thread exits).
+ */
+CORDON_API cordon_status cordon_linux_spawn(uint8_t *spec, size_t spec_len);
+
+/** @domain errno — starts the exit-watcher thread once; returns the read end of its record pipe. */
+CORDON_API cordon_status cordon_linux_exit_watcher_start(void);
+
+/** @domain errno — watches a child's pidfd; its exit record carries `id`. The caller keeps the pidfd and closes it after the record. */
+CORDON_API cordon_status cordon_linux_exit_watch(int32_t pidfd, uint32_t id);
+
+/** @domain errno — pidfd_send_signal(2): never signals a recycled pid. */
+CORDON_API cordon_status cordon_linux_pidfd_send_signal(int32_t pidfd, int32_t sig);
+
+/** @domain errno — pipe2(2) into an 8-byte buffer of two int32_t; flags O_CLOEXEC and O_NONBLOCK only. */
+CORDON_API cordon_status cordon_linux_pipe2(uint8_t *fds, size_t fds_len, uint32_t flags);
+
 #endif

@@ -16,12 +16,27 @@ pub const Error = enum(i32) {
     abi_mismatch = -65539,
     not_supported = -65540,
     record_out_of_bounds = -65541,
+    child_died = -65542,
     _,
 
     pub fn status(e: Error) Status {
         return @intFromEnum(e);
     }
 };
+
+/// Zig error names of the codes above, for internal error unions.
+pub const Failure = error{ InvalidArgument, BufferTooSmall, AbiMismatch, NotSupported, RecordOutOfBounds, ChildDied };
+
+pub fn failureStatus(e: Failure) Status {
+    return switch (e) {
+        error.InvalidArgument => Error.invalid_argument.status(),
+        error.BufferTooSmall => Error.buffer_too_small.status(),
+        error.AbiMismatch => Error.abi_mismatch.status(),
+        error.NotSupported => Error.not_supported.status(),
+        error.RecordOutOfBounds => Error.record_out_of_bounds.status(),
+        error.ChildDied => Error.child_died.status(),
+    };
+}
 
 /// -errno from a raw Linux/BSD syscall return (already negative in the register).
 pub fn fromErrnoCode(code: u16) Status {

@@ -1,1 +1,29 @@
 //! Spawn exports (cordon_linux_spawn.h).
+const abi = @import("../abi.zig");
+const sys = @import("../linux/sys.zig");
+const spawn = @import("../linux/spawn.zig");
+const waiter = @import("../linux/waiter.zig");
+
+export fn cordon_linux_spawn(spec: [*]u8, spec_len: usize) abi.Status {
+    return spawn.spawn(spec[0..spec_len]);
+}
+
+export fn cordon_linux_exit_watcher_start() abi.Status {
+    return waiter.start();
+}
+
+export fn cordon_linux_exit_watch(pidfd: i32, id: u32) abi.Status {
+    return waiter.watch(pidfd, id);
+}
+
+export fn cordon_linux_pidfd_send_signal(pidfd: i32, sig: i32) abi.Status {
+    if (pidfd < 0 or sig < 0 or sig > 64) return abi.Error.invalid_argument.status();
+    return sys.status(sys.linux.syscall4(.pidfd_send_signal, @as(u32, @bitCast(pidfd)), @as(u32, @bitCast(sig)), 0, 0));
+}
+
+export fn cordon_linux_pipe2(fds: [*]u8, fds_len: usize, flags: u32) abi.Status {
+    if (fds_len != 8) return abi.Error.invalid_argument.status();
+    const allowed: u32 = 0o2000000 | 0o4000; // O_CLOEXEC | O_NONBLOCK
+    if (flags & ~allowed != 0) return abi.Error.invalid_argument.status();
+    return sys.status(sys.linux.syscall2(.pipe2, @intFromPtr(fds), flags));
+}

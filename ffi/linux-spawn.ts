@@ -1,0 +1,198 @@
+// The spawn record encoder and the spawn, exit-watch and signal calls.
+// Layout: struct cordon_linux_spawn_spec in ffi/include/cordon_linux_spawn.h.
+import { linux } from "./linux.ts";
+import { check, statusError } from "./status.ts";
+import { ABI_VERSION } from "./library.ts";
+import type { OsError } from "./errors.ts";
+
+export const SPEC_SIZE = 136;
+export const EXIT_RECORD_SIZE = 64;
+
+export const SPAWN_FLAGS = { SETSID: 1, NO_NEW_PRIVS: 2, SET_IDS: 4 } as const;
+
+/** CORDON_SPAWN_STEP_* → the syscall that step makes, for error messages. */
+export const SPAWN_STEPS: Record<number, string> = {
+  1: "rt_sigaction",
+  2: "setsid",
+  3: "cgroup.procs",
+  4: "uid_map",
+  5: "dup3",
+  6: "close_range",
+  7: "chdir",
+  8: "prlimit64",
+  9: "setgroups",
+  10: "setresgid",
+  11: "setresuid",
+  12: "prctl(PR_SET_PDEATHSIG)",
+  13: "prctl(PR_SET_NO_NEW_PRIVS)",
+  14: "landlock_restrict_self",
+  15: "seccomp",
+  16: "execve",
+  17: "clone3",
+};
+
+export type SpawnRecord = {
+  path: string;
+  argv: readonly string[];
+  envp: readonly string[];
+  cwd?: string;
+  flags: number;
+  pdeathSignal: number;
+  cloneFlags: number;
+  cgroupFd: number;
+  landlockFd: number;
+  landlockFlags: number;
+  seccomp?: { filter: Uint8Array; flags: number };
+  fds: readonly { parent: number; child: number }[];
+  procsFds: readonly number[];
+  rlimits: readonly { resource: number; soft: number; hard: number }[];
+  uid: number;
+  gid: number;
+  uidMap?: string;
+  gidMap?: string;
+};
+
+const encoder = new TextEncoder();
+
+/** Appends strings and tables after the fixed header, 8-byte aligned where needed. */
+class RecordBuilder {
+  private chunks: Uint8Array[] = [];
+  private size = SPEC_SIZE;
+  private fixups: { at: number; offsets: number[] }[] = [];
+
+  private put(bytes: Uint8Array, align: number): number {
+    const pad = (align - (this.size % align)) % align;
+    if (pad) this.chunks.push(new Uint8Array(pad));
+    this.size += pad;
+    const off = this.size;
+    this.chunks.push(bytes);
+    this.size += bytes.length;
+    return off;
+  }
+
+  cstring(s: string): number {
+    if (s.includes("\0")) throw new TypeError(`string contains a NUL byte: ${JSON.stringify(s)}`);
+    const bytes = encoder.encode(s + "\0");
+    return this.put(bytes, 1);
+  }
+
+  /** A table of `count` u64 string offsets plus a terminating 0. */
+  stringTable(strings: readonly string[]): number {
+    const offsets = strings.map((s) => this.cstring(s));
+    const table = new BigUint64Array(offsets.length + 1);
+    offsets.forEach((o, i) => (table[i] = BigInt(o)));
+    return this.put(new Uint8Array(table.buffer), 8);
+  }
+
+  bytes(b: Uint8Array, align: number): number {
+    return b.length === 0 ? 0 : this.put(b, align);
+  }
+
+  finish(header: DataView): Uint8Array {
+    // BigUint64Array gives an 8-byte aligned buffer, which the Zig side checks.
+    const out = new Uint8Array(new BigUint64Array(Math.ceil(this.size / 8)).buffer);
+    out.set(new Uint8Array(header.buffer, 0, SPEC_SIZE), 0);
+    let at = SPEC_SIZE;
+    for (const c of this.chunks) {
+      out.set(c, at);
+      at += c.length;
+    }
+    return out;
+  }
+}
+
+/** Encodes a spawn record; throws TypeError for values that cannot be represented. */
+export function encodeSpawnRecord(r: SpawnRecord): Uint8Array {
+  const b = new RecordBuilder();
+  const h = new DataView(new ArrayBuffer(SPEC_SIZE));
+  const u32 = (off: number, v: number) => h.setUint32(off, v, true);
+  const i32 = (off: number, v: number) => h.setInt32(off, v, true);
+  u32(0, SPEC_SIZE);
+  u32(4, ABI_VERSION);
+  u32(8, r.flags);
+  u32(12, r.pdeathSignal);
+  h.setBigUint64(16, BigInt(r.cloneFlags), true);
+  i32(24, r.cgroupFd);
+  i32(28, r.landlockFd);
+  u32(32, r.landlockFlags);
+  u32(36, r.seccomp?.flags ?? 0);
+  if (r.seccomp) {
+    if (r.seccomp.filter.length % 8 !== 0) throw new TypeError("seccomp filter length must be a multiple of 8 (struct sock_filter)");
+    u32(40, b.bytes(r.seccomp.filter, 8));
+    u32(44, r.seccomp.filter.length / 8);
+  }
+  u32(48, b.cstring(r.path));
+  u32(52, b.stringTable(r.argv));
+  u32(56, r.argv.length);
+  u32(60, b.stringTable(r.envp));
+  u32(64, r.envp.length);
+  u32(68, r.cwd === undefined ? 0 : b.cstring(r.cwd));
+  const fds = new Int32Array(r.fds.flatMap((m) => [m.parent, m.child]));
+  u32(72, b.bytes(new Uint8Array(fds.buffer), 4));
+  u32(76, r.fds.length);
+  u32(80, b.bytes(new Uint8Array(new Int32Array(r.procsFds).buffer), 4));
+  u32(84, r.procsFds.length);
+  const rl = new DataView(new ArrayBuffer(24 * r.rlimits.length));
+  r.rlimits.forEach((l, i) => {
+    rl.setUint32(24 * i, l.resource, true);
+    rl.setBigUint64(24 * i + 8, rlimValue(l.soft), true);
+    rl.setBigUint64(24 * i + 16, rlimValue(l.hard), true);
+  });
+  u32(88, b.bytes(new Uint8Array(rl.buffer), 8));
+  u32(92, r.rlimits.length);
+  u32(96, r.uid);
+  u32(100, r.gid);
+  u32(104, r.uidMap === undefined ? 0 : b.cstring(r.uidMap));
+  u32(108, r.gidMap === undefined ? 0 : b.cstring(r.gidMap));
+  i32(112, process.pid);
+  return b.finish(h);
+}
+
+/** RLIM_INFINITY is ~0; Infinity maps to it. */
+function rlimValue(v: number): bigint {
+  return v === Infinity ? 0xffff_ffff_ffff_ffffn : BigInt(v);
+}
+
+export type SpawnResult = { pid: number; pidfd: number };
+
+/** Spawns; on failure throws the OsError of the failing step (op = that step's syscall). */
+export function spawnRecord(record: Uint8Array, what: string): SpawnResult {
+  const rc = linux().cordon_linux_spawn(record, record);
+  const view = new DataView(record.buffer, record.byteOffset);
+  if (rc >= 0) return { pid: rc, pidfd: view.getInt32(124, true) };
+  const step = view.getUint32(128, true);
+  const op = SPAWN_STEPS[step] ?? "cordon_linux_spawn";
+  throw statusError(rc < -65536 ? "cordon_linux_spawn" : op, "errno", rc, describe(op, rc, what)) as OsError;
+}
+
+function describe(op: string, rc: number, what: string): string {
+  if (op !== "execve") return what;
+  if (rc === -2) return `command not found: ${what}`;
+  if (rc === -13) return `permission denied: ${what}`;
+  if (rc === -8) return `not an executable format: ${what}`;
+  return what;
+}
+
+export function startExitWatcher(): number {
+  return check("cordon_linux_exit_watcher_start", "errno", linux().cordon_linux_exit_watcher_start());
+}
+
+export function watchExit(pidfd: number, id: number): void {
+  check("epoll_ctl", "errno", linux().cordon_linux_exit_watch(pidfd, id));
+}
+
+/** pidfd_send_signal; returns false when the process is already gone (ESRCH). */
+export function pidfdSendSignal(pidfd: number, signal: number): boolean {
+  const rc = linux().cordon_linux_pidfd_send_signal(pidfd, signal);
+  if (rc === -3) return false;
+  check("pidfd_send_signal", "errno", rc);
+  return true;
+}
+
+/** pipe2(O_CLOEXEC): [read, write]. */
+export function pipe(): [number, number] {
+  const fds = new Int32Array(2);
+  const bytes = new Uint8Array(fds.buffer);
+  check("pipe2", "errno", linux().cordon_linux_pipe2(bytes, bytes, 0o2000000));
+  return [fds[0]!, fds[1]!];
+}

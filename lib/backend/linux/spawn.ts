@@ -1,0 +1,108 @@
+// spawnLinux: the sandboxed spawn spine. Every restriction in `opts` is
+// applied in the child between clone3 and execve by the native library.
+import { closeSync, openSync } from "node:fs";
+import { OsError } from "../../../ffi/errors.ts";
+import { encodeSpawnRecord, pipe, SPAWN_FLAGS, spawnRecord } from "../../../ffi/linux-spawn.ts";
+import { watch } from "./exit-watcher.ts";
+import type { LinuxSpawnOptions, Stdio } from "./spawn-options.ts";
+import { LinuxSubprocess, readableFromFd, signalNumber } from "./subprocess.ts";
+
+export type { LinuxSpawnOptions } from "./spawn-options.ts";
+export { LinuxSubprocess } from "./subprocess.ts";
+
+const SIGKILL = 9;
+
+/** Resolves argv[0] like execvp: a name without "/" is searched in PATH. */
+function resolveCommand(cmd: string, env: Readonly<Record<string, string>>, cwd: string | undefined): string {
+  if (cmd.includes("/")) return cmd;
+  const found = Bun.which(cmd, { PATH: env.PATH ?? "/usr/local/bin:/usr/bin:/bin", cwd: cwd ?? process.cwd() });
+  if (!found) throw new OsError("execve", "errno", -2, "ENOENT", `command not found: ${cmd}`);
+  return found;
+}
+
+type Placed = { childFd: number; parentKeep?: number; parentClose?: number };
+
+/** Sets up one stdio slot: what the child gets, and what the parent keeps or closes after spawn. */
+function stdio(slot: Stdio | undefined, childFd: number, readable: boolean): Placed & { parent?: number } {
+  const s = slot ?? "inherit";
+  if (s === "inherit") return { childFd, parent: childFd };
+  if (s === "ignore") {
+    const fd = openSync("/dev/null", readable ? "r" : "w");
+    return { childFd, parent: fd, parentClose: fd };
+  }
+  if (s === "pipe") {
+    const [r, w] = pipe();
+    return readable ? { childFd, parent: r, parentClose: r, parentKeep: w } : { childFd, parent: w, parentClose: w, parentKeep: r };
+  }
+  if (!Number.isInteger(s) || s < 0) throw new TypeError(`stdio fd must be a non-negative integer, got ${String(s)}`);
+  return { childFd, parent: s };
+}
+
+function checkFdNumber(n: number, what: string): void {
+  if (!Number.isInteger(n) || n < 0 || n > 1 << 20) throw new TypeError(`${what} must be a file descriptor number, got ${String(n)}`);
+}
+
+export function spawnLinux(argv: readonly string[], opts: LinuxSpawnOptions = {}): LinuxSubprocess {
+  if (!Array.isArray(argv) || argv.length === 0 || !argv.every((a) => typeof a === "string"))
+    throw new TypeError("argv must be a non-empty array of strings");
+  const env = opts.env ?? (process.env as Record<string, string>);
+  const path = opts.searchPath === false ? argv[0]! : resolveCommand(argv[0]!, env, opts.cwd);
+  for (const e of opts.extraFds ?? []) {
+    checkFdNumber(e.parent, "extraFds.parent");
+    checkFdNumber(e.child, "extraFds.child");
+    if (e.child < 3) throw new TypeError("extraFds.child must be >= 3 (0-2 are stdio)");
+  }
+  for (const fd of [opts.cgroupFd, opts.landlock?.rulesetFd, ...(opts.cgroupProcsFds ?? [])]) if (fd !== undefined) checkFdNumber(fd, "fd");
+
+  const slots = [stdio(opts.stdin, 0, true), stdio(opts.stdout, 1, false), stdio(opts.stderr, 2, false)];
+  const cleanup = () => {
+    for (const s of slots) {
+      if (s.parentClose !== undefined) closeSync(s.parentClose);
+    }
+  };
+  let result: { pid: number; pidfd: number };
+  try {
+    const flags =
+      (opts.newSession === false ? 0 : SPAWN_FLAGS.SETSID) |
+      (opts.noNewPrivs === false ? 0 : SPAWN_FLAGS.NO_NEW_PRIVS) |
+      (opts.user ? SPAWN_FLAGS.SET_IDS : 0);
+    const ns = opts.userNamespace;
+    const record = encodeSpawnRecord({
+      path,
+      argv,
+      envp: Object.entries(env).map(([k, v]) => `${k}=${v}`),
+      ...(opts.cwd === undefined ? {} : { cwd: opts.cwd }),
+      flags,
+      pdeathSignal: opts.parentDeathSignal ?? SIGKILL,
+      cloneFlags: (opts.cloneNamespaces ?? 0) | (ns ? 0x10000000 : 0),
+      cgroupFd: opts.cgroupFd ?? -1,
+      landlockFd: opts.landlock?.rulesetFd ?? -1,
+      landlockFlags: opts.landlock?.restrictFlags ?? 0,
+      ...(opts.seccomp ? { seccomp: opts.seccomp } : {}),
+      fds: [...slots.map((s) => ({ parent: s.parent!, child: s.childFd })), ...(opts.extraFds ?? [])],
+      procsFds: opts.cgroupProcsFds ?? [],
+      rlimits: opts.rlimits ?? [],
+      uid: opts.user?.uid ?? 0,
+      gid: opts.user?.gid ?? 0,
+      ...(ns ? { uidMap: `${ns.uid} ${process.getuid!()} 1\n`, gidMap: `${ns.gid} ${process.getgid!()} 1\n` } : {}),
+    });
+    result = spawnRecord(record, argv[0]!);
+  } catch (e) {
+    cleanup();
+    for (const s of slots) if (s.parentKeep !== undefined) closeSync(s.parentKeep);
+    throw e;
+  }
+  cleanup();
+
+  const [inSlot, outSlot, errSlot] = slots as [Placed, Placed, Placed];
+  const proc = new LinuxSubprocess(
+    result.pid,
+    result.pidfd,
+    inSlot.parentKeep === undefined ? undefined : Bun.file(inSlot.parentKeep).writer(),
+    outSlot.parentKeep === undefined ? undefined : readableFromFd(outSlot.parentKeep),
+    errSlot.parentKeep === undefined ? undefined : readableFromFd(errSlot.parentKeep),
+  );
+  watch(result.pidfd, (r) => proc.onExit(r));
+  if (opts.timeout !== undefined) proc.setTimeout(opts.timeout, signalNumber(opts.killSignal ?? SIGKILL));
+  return proc;
+}

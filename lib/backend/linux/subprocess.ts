@@ -1,0 +1,112 @@
+// A sandboxed child, shaped like Bun's Subprocess: pid, stdin, stdout, stderr,
+// exited, exitCode, signalCode, kill(), resourceUsage().
+import { closeSync } from "node:fs";
+import { constants } from "node:os";
+import { closeFd } from "../../../ffi/linux.ts";
+import { pidfdSendSignal } from "../../../ffi/linux-spawn.ts";
+import type { ExitRecord } from "./exit-watcher.ts";
+
+const signalNames = new Map<number, NodeJS.Signals>(
+  Object.entries(constants.signals).map(([name, n]) => [n, name as NodeJS.Signals]),
+);
+
+export function signalNumber(sig: number | NodeJS.Signals): number {
+  if (typeof sig === "number") return sig;
+  const n = constants.signals[sig];
+  if (n === undefined) throw new TypeError(`unknown signal: ${sig}`);
+  return n;
+}
+
+export type ResourceUsage = {
+  cpuTime: { user: number; system: number; total: number };
+  maxRSS: number;
+  minorPageFaults: number;
+  majorPageFaults: number;
+  voluntaryContextSwitches: number;
+};
+
+/** A readable pipe end as a stream; the fd is closed when the stream ends or is cancelled. */
+export function readableFromFd(fd: number): ReadableStream<Uint8Array> {
+  const inner = Bun.file(fd).stream().getReader();
+  let closed = false;
+  const close = () => {
+    if (!closed) {
+      closed = true;
+      closeSync(fd);
+    }
+  };
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const { done, value } = await inner.read();
+      if (done) {
+        close();
+        controller.close();
+      } else controller.enqueue(value);
+    },
+    async cancel(reason) {
+      await inner.cancel(reason);
+      close();
+    },
+  });
+}
+
+export class LinuxSubprocess {
+  exitCode: number | null = null;
+  signalCode: NodeJS.Signals | null = null;
+  killed = false;
+  readonly exited: Promise<number>;
+  private usage: ResourceUsage | undefined;
+  private pidfdOpen = true;
+  private resolveExit!: (code: number) => void;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    readonly pid: number,
+    private readonly pidfd: number,
+    readonly stdin: import("bun").FileSink | undefined,
+    readonly stdout: ReadableStream<Uint8Array> | undefined,
+    readonly stderr: ReadableStream<Uint8Array> | undefined,
+  ) {
+    this.exited = new Promise((resolve) => (this.resolveExit = resolve));
+  }
+
+  /** Called once by the exit watcher after the child was reaped. */
+  onExit(r: ExitRecord): void {
+    if (this.timer) clearTimeout(this.timer);
+    if (r.code === 1) this.exitCode = r.status;
+    else if (r.code === 2 || r.code === 3) this.signalCode = signalNames.get(r.status) ?? null;
+    this.usage = {
+      cpuTime: { user: r.utimeUs, system: r.stimeUs, total: r.utimeUs + r.stimeUs },
+      maxRSS: r.maxRssKb * 1024,
+      minorPageFaults: r.minflt,
+      majorPageFaults: r.majflt,
+      voluntaryContextSwitches: r.nvcsw,
+    };
+    // The pidfd stays open until now so a kill() racing the exit can never hit a recycled pid.
+    this.pidfdOpen = false;
+    closeFd(this.pidfd);
+    this.resolveExit(r.code === 1 ? r.status : r.code === 2 || r.code === 3 ? 128 + r.status : 255);
+  }
+
+  /** Signals the child through its pidfd; harmless after it exited. */
+  kill(signal: number | NodeJS.Signals = "SIGTERM"): void {
+    const n = signalNumber(signal);
+    if (!this.pidfdOpen) return;
+    if (pidfdSendSignal(this.pidfd, n)) this.killed = true;
+  }
+
+  /** Arms the wall-clock limit: `signal` when `ms` have passed. */
+  setTimeout(ms: number, signal: number): void {
+    this.timer = setTimeout(() => {
+      this.timedOut = true;
+      this.kill(signal);
+    }, ms);
+  }
+
+  /** True when the wall-clock limit fired. */
+  timedOut = false;
+
+  resourceUsage(): ResourceUsage | undefined {
+    return this.usage;
+  }
+}

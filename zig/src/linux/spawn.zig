@@ -1,0 +1,69 @@
+//! Parent side of a spawn: check the record, clone3 a CLONE_VM|CLONE_VFORK
+//! child on a private stack (no copy of Bun's page tables), and collect the
+//! child's outcome from shared memory once it has exec'd or died.
+const abi = @import("../abi.zig");
+const sys = @import("sys.zig");
+const linux = sys.linux;
+const clone3 = @import("clone3.zig");
+const spec_mod = @import("spawn_spec.zig");
+const child = @import("spawn_child.zig");
+
+const clone_vm: u64 = 0x00000100;
+const clone_vfork: u64 = 0x00004000;
+const clone_pidfd: u64 = 0x00001000;
+const clone_into_cgroup: u64 = 0x200000000;
+const sigchld: u64 = 17;
+const stack_size: usize = 64 * 1024;
+const p_pidfd: usize = 3;
+const wexited: usize = 4;
+
+/// Spawns from a checked record. Returns the pid (out_pidfd holds the pidfd),
+/// or a negative status with out_step naming the step that failed.
+pub fn spawn(buf: []u8) abi.Status {
+    const c = spec_mod.check(buf) catch |e| return abi.failureStatus(e);
+    const spec = c.spec;
+    spec.out_pid = -1;
+    spec.out_pidfd = -1;
+    spec.out_step = @intFromEnum(spec_mod.Step.clone3);
+    spec.out_errno = spec_mod.errno_pending;
+
+    const stack = linux.syscall6(.mmap, 0, stack_size, 0x3, 0x22 | 0x20000, @bitCast(@as(isize, -1)), 0); // RW, PRIVATE|ANON|STACK
+    if (sys.isError(stack)) return sys.status(stack);
+    defer _ = linux.syscall2(.munmap, stack, stack_size);
+
+    var flags = clone_vm | clone_vfork | clone_pidfd | spec.clone_flags;
+    if (spec.cgroup_fd >= 0) flags |= clone_into_cgroup;
+    var args: clone3.CloneArgs = .{
+        .flags = flags,
+        .pidfd = @intFromPtr(&spec.out_pidfd),
+        .exit_signal = sigchld,
+        .stack = stack,
+        .stack_size = stack_size,
+        .cgroup = if (spec.cgroup_fd >= 0) @intCast(spec.cgroup_fd) else 0,
+    };
+
+    // Nothing may be delivered to the child while it still runs Bun's handlers
+    // on shared memory: block everything across clone3, restore afterwards.
+    const all: u64 = ~@as(u64, 0);
+    var old: u64 = 0;
+    _ = linux.syscall4(.rt_sigprocmask, 2, @intFromPtr(&all), @intFromPtr(&old), 8);
+    const rc = clone3.cordon_clone3(&args, @sizeOf(clone3.CloneArgs), &child.main, @intFromPtr(&c));
+    _ = linux.syscall4(.rt_sigprocmask, 2, @intFromPtr(&old), 0, 8);
+
+    if (sys.isError(rc)) {
+        spec.out_errno = -sys.status(rc);
+        return sys.status(rc);
+    }
+    const errno = @atomicLoad(i32, &spec.out_errno, .acquire);
+    if (errno == 0) {
+        spec.out_pid = @intCast(rc);
+        return @intCast(rc);
+    }
+    // The child failed before execve and has exited (vfork returned): reap it.
+    var info: [128]u8 = @splat(0);
+    _ = linux.syscall5(.waitid, p_pidfd, @as(u32, @bitCast(spec.out_pidfd)), @intFromPtr(&info), wexited, 0);
+    _ = linux.syscall1(.close, @as(u32, @bitCast(spec.out_pidfd)));
+    spec.out_pidfd = -1;
+    if (errno == spec_mod.errno_pending) return abi.Error.child_died.status();
+    return -errno;
+}

@@ -1,0 +1,158 @@
+//! The child between clone3 and execve. It shares the parent's memory
+//! (CLONE_VM|CLONE_VFORK) and runs on its own stack, so it allocates nothing,
+//! touches no TLS, calls no libc and only reads the checked spec. Each step
+//! records itself in out_step; a failure stores errno and exits 127.
+const sys = @import("sys.zig");
+const linux = sys.linux;
+const spec_mod = @import("spawn_spec.zig");
+const Step = spec_mod.Step;
+const Spec = spec_mod.Spec;
+const Flags = spec_mod.Flags;
+
+const at_fdcwd: usize = @bitCast(@as(isize, -100));
+const o_wronly: usize = 0o1;
+const o_cloexec: usize = 0o2000000;
+const f_dupfd_cloexec: usize = 1030;
+const close_range_cloexec: usize = 1 << 2;
+const pr_set_pdeathsig: usize = 1;
+const pr_set_no_new_privs: usize = 38;
+const seccomp_set_mode_filter: usize = 1;
+const sig_setmask: usize = 2;
+
+/// struct sock_fprog.
+const SockFprog = extern struct { len: u16, filter: usize };
+
+fn fail(spec: *Spec, rc: usize) noreturn {
+    @atomicStore(i32, &spec.out_errno, -sys.status(rc), .release);
+    linux.exit_group(127);
+}
+
+/// Runs a raw syscall result through the step bookkeeping.
+inline fn must(spec: *Spec, rc: usize) void {
+    if (sys.isError(rc)) fail(spec, rc);
+}
+
+fn writeAll(fd: usize, text: [*:0]const u8) usize {
+    var n: usize = 0;
+    while (text[n] != 0) n += 1;
+    return linux.syscall3(.write, fd, @intFromPtr(text), n);
+}
+
+/// Writes `text` into a /proc/self file (uid_map, gid_map, setgroups).
+fn writeProcFile(path: [*:0]const u8, text: [*:0]const u8) usize {
+    const fd = linux.syscall4(.openat, at_fdcwd, @intFromPtr(path), o_wronly | o_cloexec, 0);
+    if (sys.isError(fd)) return fd;
+    const rc = writeAll(fd, text);
+    _ = linux.syscall1(.close, fd);
+    return rc;
+}
+
+pub fn main(arg: usize) callconv(.c) u8 {
+    const c: *const spec_mod.Checked = @ptrFromInt(arg);
+    const spec = c.spec;
+    const zero_set: u64 = 0;
+
+    // Signal dispositions are copied from Bun: back to default before anything
+    // can be delivered here (the mask stays fully blocked until execve).
+    spec.out_step = @intFromEnum(Step.signals);
+    var dfl = [_]u64{ 0, 0, 0, 0 };
+    var sig: usize = 1;
+    while (sig <= 64) : (sig += 1) {
+        if (sig == 9 or sig == 19 or sig == 32 or sig == 33) continue; // KILL, STOP, libc-internal
+        _ = linux.syscall4(.rt_sigaction, sig, @intFromPtr(&dfl), 0, 8);
+    }
+
+    if (spec.flags & Flags.setsid != 0) {
+        spec.out_step = @intFromEnum(Step.setsid);
+        must(spec, linux.syscall0(.setsid));
+    }
+
+    // cgroup v1 hierarchies: writing "0" to cgroup.procs moves the writer.
+    spec.out_step = @intFromEnum(Step.cgroup_procs);
+    for (c.at(i32, spec.procs_off)[0..spec.procs_count]) |fd| {
+        must(spec, linux.syscall3(.write, @as(u32, @bitCast(fd)), @intFromPtr("0"), 1));
+    }
+
+    if (spec.clone_flags & spec_mod.clone_newuser != 0) {
+        spec.out_step = @intFromEnum(Step.id_maps);
+        const r = writeProcFile("/proc/self/setgroups", "deny");
+        if (sys.isError(r) and sys.status(r) != -2) fail(spec, r); // absent on old kernels
+        must(spec, writeProcFile("/proc/self/uid_map", c.str(spec.uid_map_off)));
+        must(spec, writeProcFile("/proc/self/gid_map", c.str(spec.gid_map_off)));
+    }
+
+    // Place fds: first lift every source above all targets (so one placement
+    // cannot overwrite another's source), then dup2 each into place.
+    spec.out_step = @intFromEnum(Step.fds);
+    const fds = c.at(spec_mod.FdMap, spec.fds_off)[0..spec.fds_count];
+    var floor: usize = 3;
+    for (fds) |m| floor = @max(floor, @as(usize, @intCast(m.child)) + 1);
+    for (fds) |*m| {
+        const lifted = linux.syscall3(.fcntl, @as(u32, @bitCast(m.parent)), f_dupfd_cloexec, floor);
+        must(spec, lifted);
+        m.parent = @intCast(lifted);
+    }
+    for (fds) |m| must(spec, linux.syscall3(.dup3, @as(u32, @bitCast(m.parent)), @as(u32, @bitCast(m.child)), 0));
+
+    // Everything else closes at execve, whatever the parent left inheritable.
+    // CLOEXEC rather than close: the landlock ruleset fd is still needed below.
+    spec.out_step = @intFromEnum(Step.close_range);
+    var next: usize = 0;
+    while (next < floor) {
+        var placed = false;
+        for (fds) |m| placed = placed or @as(usize, @intCast(m.child)) == next;
+        if (!placed and next >= 3) _ = linux.syscall3(.fcntl, next, 2, 1); // F_SETFD FD_CLOEXEC; EBADF is fine
+        next += 1;
+    }
+    must(spec, linux.syscall3(.close_range, floor, 0xffff_ffff, close_range_cloexec));
+
+    if (spec.cwd_off != 0) {
+        spec.out_step = @intFromEnum(Step.chdir);
+        must(spec, linux.syscall1(.chdir, @intFromPtr(c.str(spec.cwd_off))));
+    }
+
+    spec.out_step = @intFromEnum(Step.setrlimit);
+    for (c.at(spec_mod.Rlimit, spec.rlimits_off)[0..spec.rlimits_count]) |*r| {
+        must(spec, linux.syscall4(.prlimit64, 0, r.resource, @intFromPtr(&r.cur), 0));
+    }
+
+    if (spec.flags & Flags.set_ids != 0) {
+        spec.out_step = @intFromEnum(Step.setgroups);
+        must(spec, linux.syscall2(.setgroups, 0, 0));
+        spec.out_step = @intFromEnum(Step.setresgid);
+        must(spec, linux.syscall3(.setresgid, spec.gid, spec.gid, spec.gid));
+        spec.out_step = @intFromEnum(Step.setresuid);
+        must(spec, linux.syscall3(.setresuid, spec.uid, spec.uid, spec.uid));
+    }
+
+    // After the id change (which clears it). If the parent is already gone,
+    // the signal would never come: die now instead.
+    if (spec.pdeath_signal != 0) {
+        spec.out_step = @intFromEnum(Step.pdeathsig);
+        must(spec, linux.syscall2(.prctl, pr_set_pdeathsig, spec.pdeath_signal));
+        if (spec.clone_flags & 0x20000000 == 0 and @as(i32, @intCast(linux.syscall0(.getppid))) != spec.parent_pid)
+            linux.exit_group(127);
+    }
+
+    if (spec.flags & Flags.no_new_privs != 0) {
+        spec.out_step = @intFromEnum(Step.no_new_privs);
+        must(spec, linux.syscall5(.prctl, pr_set_no_new_privs, 1, 0, 0, 0));
+    }
+
+    if (spec.landlock_fd >= 0) {
+        spec.out_step = @intFromEnum(Step.landlock_restrict_self);
+        must(spec, linux.syscall2(.landlock_restrict_self, @as(u32, @bitCast(spec.landlock_fd)), spec.landlock_flags));
+    }
+
+    if (spec.seccomp_count != 0) {
+        spec.out_step = @intFromEnum(Step.seccomp);
+        const prog: SockFprog = .{ .len = @intCast(spec.seccomp_count), .filter = @intFromPtr(c.base + spec.seccomp_off) };
+        must(spec, linux.syscall3(.seccomp, seccomp_set_mode_filter, spec.seccomp_flags, @intFromPtr(&prog)));
+    }
+
+    spec.out_step = @intFromEnum(Step.execve);
+    _ = linux.syscall4(.rt_sigprocmask, sig_setmask, @intFromPtr(&zero_set), 0, 8);
+    @atomicStore(i32, &spec.out_errno, 0, .release);
+    const rc = linux.syscall3(.execve, @intFromPtr(c.str(spec.path_off)), @intFromPtr(c.base + spec.argv_off), @intFromPtr(c.base + spec.envp_off));
+    fail(spec, rc);
+}

@@ -1,0 +1,169 @@
+//! The spawn record (struct cordon_linux_spawn_spec in cordon_linux_spawn.h):
+//! one caller buffer holding a fixed header followed by the strings and tables
+//! it points into by offset. Validated in full before anything is cloned.
+const abi = @import("../abi.zig");
+
+pub const Flags = struct {
+    pub const setsid: u32 = 1 << 0;
+    pub const no_new_privs: u32 = 1 << 1;
+    pub const set_ids: u32 = 1 << 2;
+    pub const all: u32 = setsid | no_new_privs | set_ids;
+};
+
+/// Namespace flags a caller may ask clone3 for (CLONE_NEW*); nothing else.
+pub const namespace_flags: u64 = 0x00020000 | // NEWNS
+    0x02000000 | // NEWCGROUP
+    0x04000000 | // NEWUTS
+    0x08000000 | // NEWIPC
+    0x10000000 | // NEWUSER
+    0x20000000 | // NEWPID
+    0x40000000; // NEWNET
+pub const clone_newuser: u64 = 0x10000000;
+
+pub const Spec = extern struct {
+    struct_size: u32,
+    abi_version: u32,
+    flags: u32,
+    pdeath_signal: u32,
+    clone_flags: u64,
+    cgroup_fd: i32,
+    landlock_fd: i32,
+    landlock_flags: u32,
+    seccomp_flags: u32,
+    seccomp_off: u32,
+    seccomp_count: u32,
+    path_off: u32,
+    argv_off: u32,
+    argc: u32,
+    envp_off: u32,
+    envc: u32,
+    cwd_off: u32,
+    fds_off: u32,
+    fds_count: u32,
+    procs_off: u32,
+    procs_count: u32,
+    rlimits_off: u32,
+    rlimits_count: u32,
+    uid: u32,
+    gid: u32,
+    uid_map_off: u32,
+    gid_map_off: u32,
+    parent_pid: i32,
+    reserved: u32,
+    // Written by cordon.
+    out_pid: i32,
+    out_pidfd: i32,
+    out_step: u32,
+    out_errno: i32,
+};
+
+comptime {
+    if (@sizeOf(Spec) != 136) @compileError("cordon_linux_spawn_spec must be 136 bytes");
+}
+
+/// One stdio/extra-fd placement: the parent's fd becomes `child` in the child.
+pub const FdMap = extern struct { parent: i32, child: i32 };
+
+/// struct rlimit plus its resource number.
+pub const Rlimit = extern struct { resource: u32, reserved: u32, cur: u64, max: u64 };
+
+/// struct sock_filter.
+pub const SockFilter = extern struct { code: u16, jt: u8, jf: u8, k: u32 };
+
+/// Steps of the child, reported in out_step (CORDON_SPAWN_STEP_* in the header).
+pub const Step = enum(u32) {
+    none = 0,
+    signals = 1,
+    setsid = 2,
+    cgroup_procs = 3,
+    id_maps = 4,
+    fds = 5,
+    close_range = 6,
+    chdir = 7,
+    setrlimit = 8,
+    setgroups = 9,
+    setresgid = 10,
+    setresuid = 11,
+    pdeathsig = 12,
+    no_new_privs = 13,
+    landlock_restrict_self = 14,
+    seccomp = 15,
+    execve = 16,
+    clone3 = 17,
+};
+
+/// out_errno while the child has not yet reached execve: if it is still there
+/// afterwards, the child died on the way (a signal, a trap).
+pub const errno_pending: i32 = 0x7fffffff;
+
+/// A spec whose offsets were checked against the buffer and whose pointer
+/// tables (argv, envp) were rewritten from offsets to addresses.
+pub const Checked = struct {
+    spec: *Spec,
+    base: [*]u8,
+
+    pub fn at(c: Checked, comptime T: type, off: u32) [*]T {
+        return @ptrCast(@alignCast(c.base + off));
+    }
+    pub fn str(c: Checked, off: u32) [*:0]const u8 {
+        return @ptrCast(c.base + off);
+    }
+};
+
+fn fits(len: usize, off: u32, bytes: u64) bool {
+    return @as(u64, off) + bytes <= len;
+}
+
+fn isCString(buf: []const u8, off: u32) bool {
+    if (off == 0 or off >= buf.len) return false;
+    for (buf[off..]) |b| if (b == 0) return true;
+    return false;
+}
+
+/// An offset table of `count` strings plus a terminating 0; rewritten in place to pointers.
+fn patchTable(buf: []u8, off: u32, count: u32) bool {
+    if (off % 8 != 0 or !fits(buf.len, off, (@as(u64, count) + 1) * 8)) return false;
+    const table: [*]u64 = @ptrCast(@alignCast(buf.ptr + off));
+    for (0..count) |i| {
+        const s = table[i];
+        if (s > 0xffff_ffff or !isCString(buf, @intCast(s))) return false;
+    }
+    if (table[count] != 0) return false;
+    for (0..count) |i| table[i] = @intFromPtr(buf.ptr) + table[i];
+    return true;
+}
+
+/// Validates every field and offset; returns CORDON_E_* on the first problem.
+pub fn check(buf: []u8) abi.Failure!Checked {
+    if (@intFromPtr(buf.ptr) % 8 != 0) return error.InvalidArgument;
+    if (buf.len < @sizeOf(Spec)) return error.RecordOutOfBounds;
+    const spec: *Spec = @ptrCast(@alignCast(buf.ptr));
+    if (spec.struct_size != @sizeOf(Spec)) return error.AbiMismatch;
+    if (spec.abi_version != abi.version) return error.AbiMismatch;
+    if (spec.flags & ~Flags.all != 0) return error.InvalidArgument;
+    if (spec.clone_flags & ~namespace_flags != 0) return error.InvalidArgument;
+    if (spec.pdeath_signal > 64 or spec.reserved != 0) return error.InvalidArgument;
+    if (spec.argc == 0 or spec.argc > 1 << 20 or spec.envc > 1 << 20) return error.InvalidArgument;
+    if (!isCString(buf, spec.path_off)) return error.RecordOutOfBounds;
+    if (spec.cwd_off != 0 and !isCString(buf, spec.cwd_off)) return error.RecordOutOfBounds;
+    if (spec.fds_off % 4 != 0 or spec.fds_count > 1024 or !fits(buf.len, spec.fds_off, @as(u64, spec.fds_count) * @sizeOf(FdMap)))
+        return error.RecordOutOfBounds;
+    if (spec.procs_off % 4 != 0 or spec.procs_count > 64 or !fits(buf.len, spec.procs_off, @as(u64, spec.procs_count) * 4))
+        return error.RecordOutOfBounds;
+    if (spec.rlimits_off % 8 != 0 or spec.rlimits_count > 64 or !fits(buf.len, spec.rlimits_off, @as(u64, spec.rlimits_count) * @sizeOf(Rlimit)))
+        return error.RecordOutOfBounds;
+    if (spec.seccomp_off % 8 != 0 or spec.seccomp_count > 4096 or !fits(buf.len, spec.seccomp_off, @as(u64, spec.seccomp_count) * @sizeOf(SockFilter)))
+        return error.RecordOutOfBounds;
+    if (spec.clone_flags & clone_newuser != 0) {
+        if (!isCString(buf, spec.uid_map_off) or !isCString(buf, spec.gid_map_off)) return error.RecordOutOfBounds;
+    }
+    const c: Checked = .{ .spec = spec, .base = buf.ptr };
+    const fds = c.at(FdMap, spec.fds_off)[0..spec.fds_count];
+    for (fds) |m| if (m.parent < 0 or m.child < 0 or m.child > 1 << 20) return error.InvalidArgument;
+    for (c.at(Rlimit, spec.rlimits_off)[0..spec.rlimits_count]) |r| {
+        if (r.resource >= 16 or r.reserved != 0 or r.cur > r.max) return error.InvalidArgument;
+    }
+    if (!patchTable(buf, spec.argv_off, spec.argc)) return error.RecordOutOfBounds;
+    if (!patchTable(buf, spec.envp_off, spec.envc)) return error.RecordOutOfBounds;
+    return c;
+}
