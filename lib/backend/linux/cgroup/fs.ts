@@ -81,3 +81,12 @@ export function removeDir(path: string): boolean {
     throw toOsError("rmdir", e, path);
   }
 }
+
+/** rmdir of a shared base that other cordon processes may still use: never throws. */
+export function removeIfEmpty(path: string): void {
+  try {
+    rmdirSync(path);
+  } catch {
+    // busy (another sandbox lives there), gone, or not ours to remove
+  }
+}

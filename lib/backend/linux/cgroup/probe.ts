@@ -14,7 +14,8 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { CgroupHost, CgroupV1Host, CgroupV2Host, V1Controller, V2Controller } from "../../../plan/linux/containment-host.ts";
-import { ensureDir, makeDir, removeDir, tryRead, writeCgroupFile } from "./fs.ts";
+import { ensureDir, makeDir, removeDir, removeIfEmpty, tryRead, writeCgroupFile } from "./fs.ts";
+import { cleanupStale } from "./cleanup.ts";
 import { locateOwnCgroups, type CgroupMount } from "./mounts.ts";
 import { BASE_NAME, freshName } from "./names.ts";
 
@@ -87,7 +88,7 @@ function probeV2(mount: CgroupMount, ownDir: string | undefined, euid: number, n
     };
   } finally {
     removeDir(probe);
-    removeDir(base);
+    removeIfEmpty(base);
   }
 }
 
@@ -103,7 +104,7 @@ function probeV1(controller: V1Controller, mount: CgroupMount, ownDir: string | 
     return controller === "memory" ? { base, memsw: existsSync(join(probe, "memory.memsw.limit_in_bytes")) } : { base };
   } finally {
     removeDir(probe);
-    removeDir(base);
+    removeIfEmpty(base);
   }
 }
 
@@ -131,8 +132,15 @@ export function probeCgroupHost(euid: number = process.geteuid?.() ?? -1): Cgrou
 
 let cached: CgroupHost | undefined;
 
-/** The probe, once per process (pass refresh to probe again). */
+/**
+ * The probe, once per process (pass refresh to probe again). The first probe
+ * also removes the cgroups of cordon processes that died without cleaning up.
+ */
 export function cgroupHost(refresh = false): CgroupHost {
-  if (!cached || refresh) cached = probeCgroupHost();
+  if (!cached || refresh) {
+    const first = !cached;
+    cached = probeCgroupHost();
+    if (first) cleanupStale(cached);
+  }
   return cached;
 }

@@ -2,12 +2,12 @@
 // child, cgroup.kill, cgroup.events) and a directory in each v1 hierarchy the
 // plan needs (limits, freezer). Never reused: a kernel bug SIGKILLs a
 // CLONE_INTO_CGROUP child born into a cgroup that once had cgroup.kill written.
-import { closeSync, constants, openSync } from "node:fs";
+import { closeSync, constants, existsSync, openSync } from "node:fs";
 import { join } from "node:path";
 import { CordonError } from "../../../../ffi/errors.ts";
 import type { CgroupHierarchy, CgroupPlan } from "../../../plan/linux/containment-cgroup.ts";
-import type { CgroupHost } from "../../../plan/linux/containment-host.ts";
-import { ensureDir, errnoName, keyedValues, makeDir, readCgroupFile, removeDir, tryRead, writeCgroupFile } from "./fs.ts";
+import type { CgroupHost, V1Controller } from "../../../plan/linux/containment-host.ts";
+import { ensureDir, errnoName, keyedValues, makeDir, readCgroupFile, removeDir, removeIfEmpty, tryRead, writeCgroupFile } from "./fs.ts";
 import { freshName } from "./names.ts";
 
 export type CgroupEvents = {
@@ -85,6 +85,25 @@ export class SandboxCgroup {
       });
     }
     return cg;
+  }
+
+  /**
+   * Takes over an existing cordon cgroup set named `name` (a dead owner's
+   * leftover) so it can be killed and destroyed like a fresh one.
+   */
+  static reclaim(host: CgroupHost, name: string): SandboxCgroup {
+    const dirs = new Map<CgroupHierarchy, string>();
+    const v1: V1Controller[] = [];
+    if (host.v2 && existsSync(join(host.v2.base, name))) dirs.set("v2", join(host.v2.base, name));
+    for (const [c, h] of Object.entries(host.v1) as [V1Controller, { base: string }][]) {
+      const dir = join(h.base, name);
+      if (existsSync(dir)) {
+        dirs.set(c, dir);
+        v1.push(c);
+      }
+    }
+    const plan: CgroupPlan = { v2: dirs.has("v2"), v1, writes: [], ...(host.v2?.kill ? { kill: "cgroup v2 cgroup.kill" as const } : {}) };
+    return new SandboxCgroup(name, dirs, plan);
   }
 
   #open(path: string, flags: number): number {
@@ -179,7 +198,6 @@ export class SandboxCgroup {
   /** The kill as steps; each yield is how long to wait (ms) before the next check. */
   *#killSteps(timeoutMs: number): Generator<number> {
     const mech = this.killMechanism;
-    if (!mech) throw new CordonError(`${this.name}: no cgroup kill mechanism (no cgroup.kill, no freezer)`, "CGROUP_NO_KILL");
     const deadline = performance.now() + timeoutMs;
     const expired = () => performance.now() > deadline;
     let polls = 0;
@@ -187,28 +205,21 @@ export class SandboxCgroup {
     const pause = () => (polls++ < 200 ? 0 : 1);
     if (mech === "cgroup v2 cgroup.kill") {
       writeCgroupFile(join(this.dirs.get("v2")!, "cgroup.kill"), "1");
-    } else {
+    } else if (mech === "cgroup v1 freezer") {
       const fz = this.dirs.get("freezer")!;
       writeCgroupFile(join(fz, "freezer.state"), "FROZEN");
       while (readCgroupFile(join(fz, "freezer.state")).trim() !== "FROZEN") {
         if (expired()) break;
         yield pause();
       }
-      for (const line of (tryRead(join(fz, "cgroup.procs")) ?? "").split("\n")) {
-        const pid = Number(line);
-        if (pid > 0) {
-          try {
-            process.kill(pid, "SIGKILL");
-          } catch {
-            // gone already
-          }
-        }
-      }
+      killListed(join(fz, "cgroup.procs"));
       writeCgroupFile(join(fz, "freezer.state"), "THAWED");
     }
     polls = 0;
     while (this.populated()) {
       if (expired()) throw new CordonError(`${this.name}: processes still alive ${timeoutMs} ms after the kill`, "CGROUP_KILL_TIMEOUT");
+      // Without cgroup.kill or a freezer only a sweep is left; a forking tree can outrun it.
+      if (!mech) for (const dir of this.dirs.values()) killListed(join(dir, "cgroup.procs"));
       yield pause();
     }
   }
@@ -222,7 +233,7 @@ export class SandboxCgroup {
     if (this.#destroyed) return;
     let failure: unknown;
     try {
-      if (this.dirs.size && this.populated() && this.killMechanism) this.killSync(timeoutMs);
+      if (this.dirs.size && this.populated()) this.killSync(timeoutMs);
     } catch (e) {
       failure = e;
     }
@@ -244,7 +255,7 @@ export class SandboxCgroup {
         }
         sleepMs(1);
       }
-      removeDir(join(dir, ".."));
+      removeIfEmpty(join(dir, ".."));
     }
     this.#destroyed = true;
     live.delete(this);
@@ -253,6 +264,20 @@ export class SandboxCgroup {
 
   [Symbol.dispose](): void {
     this.destroy();
+  }
+}
+
+/** SIGKILL to every pid a cgroup.procs file lists. */
+function killListed(procs: string): void {
+  for (const line of (tryRead(procs) ?? "").split("\n")) {
+    const pid = Number(line);
+    if (pid > 0) {
+      try {
+        process.kill(pid, "SIGKILL");
+      } catch {
+        // gone already
+      }
+    }
   }
 }
 

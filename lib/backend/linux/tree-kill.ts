@@ -1,0 +1,99 @@
+// Kills a sandbox's whole process tree with the rung of the ladder in force
+// (lib/plan/linux/containment-tree.ts explains the ladder and why there is no
+// subreaper rung). probeContainmentHost() finds what the host offers.
+import { readFileSync } from "node:fs";
+import { CordonError } from "../../../ffi/errors.ts";
+import type { ContainmentHost } from "../../plan/linux/containment-host.ts";
+import { chooseTreeKill, type TreeKillChoice, type TreeKillRung } from "../../plan/linux/containment-tree.ts";
+import { cgroupHost } from "./cgroup/probe.ts";
+import type { SandboxCgroup } from "./cgroup/sandbox-cgroup.ts";
+
+function readNumber(path: string): number | undefined {
+  try {
+    return Number(readFileSync(path, "utf8").trim());
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Whether a child can get its own pid namespace: root can; otherwise only
+ * inside a new user namespace, which the kernel knobs read here may forbid.
+ * Read, not tried: trying needs a clone3 from the spawn spine, and a wrong
+ * answer fails closed there (the spawn fails with EPERM).
+ */
+export function pidNamespaceAvailable(euid: number): boolean {
+  if ((readNumber("/proc/sys/user/max_pid_namespaces") ?? 1) === 0) return false;
+  if (euid === 0) return true;
+  if ((readNumber("/proc/sys/user/max_user_namespaces") ?? 1) === 0) return false;
+  if (readNumber("/proc/sys/kernel/unprivileged_userns_clone") === 0) return false;
+  if (readNumber("/proc/sys/kernel/apparmor_restrict_unprivileged_userns") === 1) return false;
+  return true;
+}
+
+/** The probed host for containment planning (cgroups probed once per process). */
+export function probeContainmentHost(): ContainmentHost {
+  const euid = process.geteuid?.() ?? -1;
+  return { cgroups: cgroupHost(), euid, pidNamespace: pidNamespaceAvailable(euid) };
+}
+
+/** The rung of the tree-kill ladder in force on this host. */
+export function probeTreeKill(): TreeKillChoice {
+  return chooseTreeKill(probeContainmentHost());
+}
+
+export type TreeTarget = {
+  /** The sandbox's cgroup set (the cgroup rungs). */
+  readonly cgroup?: SandboxCgroup;
+  /** The command's pid: pid 1 of its namespace (pid namespace rung), group leader after setsid (process group rung). */
+  readonly pid?: number;
+  /** Resolves when the command has exited and been reaped (pid namespace rung: then the namespace is empty). */
+  readonly exited?: Promise<unknown>;
+};
+
+function signal(pid: number): void {
+  try {
+    process.kill(pid, "SIGKILL");
+  } catch (e) {
+    if ((e as { code?: string }).code !== "ESRCH") throw e;
+  }
+}
+
+/** Kills the tree with `rung`; resolves once the rung can tell the tree is gone. */
+export async function killTree(rung: TreeKillRung, target: TreeTarget, timeoutMs = 5000): Promise<void> {
+  switch (rung) {
+    case "cgroup v2 cgroup.kill":
+    case "cgroup v1 freezer": {
+      if (!target.cgroup) throw new CordonError(`${rung}: no cgroup for this tree`, "TREE_KILL_NO_TARGET");
+      if (target.cgroup.killMechanism !== rung) throw new CordonError(`${rung}: the cgroup set has ${target.cgroup.killMechanism ?? "no kill mechanism"}`, "TREE_KILL_NO_TARGET");
+      return target.cgroup.kill(timeoutMs);
+    }
+    case "pid namespace": {
+      // Once pid 1 of a namespace dies the kernel SIGKILLs every other member,
+      // and pid 1 is not reaped before they are gone.
+      if (target.pid === undefined) throw new CordonError(`${rung}: no pid`, "TREE_KILL_NO_TARGET");
+      signal(target.pid);
+      if (target.exited) await withTimeout(target.exited, timeoutMs, rung);
+      return;
+    }
+    case "process group": {
+      if (target.pid === undefined) throw new CordonError(`${rung}: no pid`, "TREE_KILL_NO_TARGET");
+      signal(-target.pid);
+      signal(target.pid);
+      if (target.exited) await withTimeout(target.exited, timeoutMs, rung);
+      return;
+    }
+  }
+}
+
+async function withTimeout(p: Promise<unknown>, ms: number, what: string): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new CordonError(`${what}: the command did not exit ${ms} ms after SIGKILL`, "TREE_KILL_TIMEOUT")), ms);
+  });
+  try {
+    await Promise.race([p, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
