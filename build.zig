@@ -41,6 +41,7 @@ pub fn build(b: *std.Build) void {
         const query = std.Target.Query.parse(.{ .arch_os_abi = t.query }) catch @panic("bad target query");
         if (query.os_tag != host_os or query.cpu_arch != host_arch) continue;
         b.getInstallStep().dependOn(&installLib(b, b.resolveTargetQuery(query), optimize, t.dir, t.libc).step);
+        if (query.os_tag == .macos) b.getInstallStep().dependOn(&installLauncher(b, b.resolveTargetQuery(query), optimize, t.dir).step);
     }
 
     const cross = b.step("cross", "Build the library for every supported target");
@@ -48,6 +49,7 @@ pub fn build(b: *std.Build) void {
         const query = std.Target.Query.parse(.{ .arch_os_abi = t.query }) catch @panic("bad target query");
         const inst = installLib(b, b.resolveTargetQuery(query), optimize, t.dir, t.libc);
         cross.dependOn(&inst.step);
+        if (query.os_tag == .macos) cross.dependOn(&installLauncher(b, b.resolveTargetQuery(query), optimize, t.dir).step);
     }
 
     // Tables TypeScript needs (syscall numbers, errno names), from Zig std.
@@ -63,13 +65,37 @@ pub fn build(b: *std.Build) void {
     update.addCopyFileToSource(tables, "ffi/generated/linux-tables.ts");
     gen_step.dependOn(&update.step);
 
+    // Bun's Windows build under Wine 8 needs a bcryptprimitives.dll with ProcessPrng (scripts/wine-test.sh).
+    const wine_shim_step = b.step("wine-shim", "Build the bcryptprimitives.dll shim that lets bun.exe start under Wine");
+    const wine_shim = b.addLibrary(.{ .name = "bcryptprimitives", .linkage = .dynamic, .root_module = b.createModule(.{
+        .root_source_file = b.path("zig/tools/wine_shim.zig"),
+        .target = b.resolveTargetQuery(std.Target.Query.parse(.{ .arch_os_abi = "x86_64-windows-gnu" }) catch @panic("bad target query")),
+        .optimize = .small,
+        .strip = true,
+    }) });
+    wine_shim_step.dependOn(&b.addInstallArtifact(wine_shim, .{ .dest_dir = .{ .override = .{ .custom = "wine" } }, .pdb_dir = .disabled, .implib_dir = .disabled }).step);
+
     const test_step = b.step("test", "Run the Zig unit tests on the host");
-    const unit = b.addTest(.{ .root_module = b.createModule(.{
+    // LLVM: the self-hosted backend used for debug builds does not emit the
+    // module-level assembly of the clone3 entry.
+    const unit = b.addTest(.{ .use_llvm = true, .root_module = b.createModule(.{
         .root_source_file = b.path("zig/src/root.zig"),
         .target = b.resolveTargetQuery(.{}),
         .optimize = .debug,
     }) });
     test_step.dependOn(&b.addRunArtifact(unit).step);
+}
+
+/// cordon-exec: macOS applies Seatbelt in this single-threaded launcher (see zig/src/darwin_exec.zig).
+fn installLauncher(b: *std.Build, target: std.Build.ResolvedTarget, optimize: std.builtin.OptimizeMode, dir: []const u8) *std.Build.Step.InstallArtifact {
+    const exe = b.addExecutable(.{ .name = "cordon-exec", .root_module = b.createModule(.{
+        .root_source_file = b.path("zig/src/darwin_exec.zig"),
+        .target = target,
+        .optimize = optimize,
+        .link_libc = true,
+        .strip = optimize != .debug,
+    }) });
+    return b.addInstallArtifact(exe, .{ .dest_dir = .{ .override = .{ .custom = b.fmt("native/{s}", .{dir}) } } });
 }
 
 fn installLib(b: *std.Build, target: std.Build.ResolvedTarget, optimize: std.builtin.OptimizeMode, dir: []const u8, libc: bool) *std.Build.Step.InstallArtifact {
