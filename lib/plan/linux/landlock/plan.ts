@@ -48,6 +48,8 @@ export type RuleReport = {
   readonly requested: readonly RightName[];
   readonly granted: readonly RightName[];
   readonly dropped: readonly { readonly right: RightName; readonly reason: string }[];
+  /** Set when the rule is added: a non-directory keeps only its file rights. */
+  readonly kind?: "directory" | "file";
 };
 
 export type LandlockReport = {
