@@ -5,7 +5,7 @@ import { OsError } from "../../../ffi/errors.ts";
 import { encodeSpawnRecord, pipe, SPAWN_FLAGS, spawnRecord } from "../../../ffi/linux-spawn.ts";
 import { watch } from "./exit-watcher.ts";
 import type { LinuxSpawnOptions, Stdio } from "./spawn-options.ts";
-import { LinuxSubprocess, readableFromFd, signalNumber } from "./subprocess.ts";
+import { LinuxSubprocess, readableFromFd, signalNumber, StdinSink } from "./subprocess.ts";
 
 export type { LinuxSpawnOptions } from "./spawn-options.ts";
 export { LinuxSubprocess } from "./subprocess.ts";
@@ -98,7 +98,7 @@ export function spawnLinux(argv: readonly string[], opts: LinuxSpawnOptions = {}
   const proc = new LinuxSubprocess(
     result.pid,
     result.pidfd,
-    inSlot.parentKeep === undefined ? undefined : Bun.file(inSlot.parentKeep).writer(),
+    inSlot.parentKeep === undefined ? undefined : new StdinSink(inSlot.parentKeep),
     outSlot.parentKeep === undefined ? undefined : readableFromFd(outSlot.parentKeep),
     errSlot.parentKeep === undefined ? undefined : readableFromFd(errSlot.parentKeep),
   );

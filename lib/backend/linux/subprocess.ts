@@ -50,6 +50,30 @@ export function readableFromFd(fd: number): ReadableStream<Uint8Array> {
   });
 }
 
+/**
+ * The writable end of the child's stdin. Bun's FileSink does not own an fd it
+ * was given by number, so end() closes it here: that is the child's EOF.
+ */
+export class StdinSink {
+  private readonly sink: import("bun").FileSink;
+  private closed = false;
+  constructor(private readonly fd: number) {
+    this.sink = Bun.file(fd).writer();
+  }
+  write(chunk: Parameters<import("bun").FileSink["write"]>[0]): number | Promise<number> {
+    return this.sink.write(chunk);
+  }
+  flush(): number | Promise<number> {
+    return this.sink.flush();
+  }
+  async end(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.sink.end();
+    closeSync(this.fd);
+  }
+}
+
 export class LinuxSubprocess {
   exitCode: number | null = null;
   signalCode: NodeJS.Signals | null = null;
@@ -63,7 +87,7 @@ export class LinuxSubprocess {
   constructor(
     readonly pid: number,
     private readonly pidfd: number,
-    readonly stdin: import("bun").FileSink | undefined,
+    readonly stdin: StdinSink | undefined,
     readonly stdout: ReadableStream<Uint8Array> | undefined,
     readonly stderr: ReadableStream<Uint8Array> | undefined,
   ) {

@@ -1,0 +1,277 @@
+// The spawn spine against the real kernel: exit codes, signals, stdio, env,
+// cwd, exec errors, kill, timeouts, fd hygiene, zombies, parent death.
+import { afterAll, describe, expect, test } from "bun:test";
+import { closeSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, chmodSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { NotSupportedError, OsError, PermissionError } from "../../ffi/errors.ts";
+import { notLinux, describeUnless } from "../helpers/skip.ts";
+
+const { spawnLinux } = notLinux ? ({} as typeof import("../../lib/backend/linux/spawn.ts")) : await import("../../lib/backend/linux/spawn.ts");
+const spawnFfi = notLinux ? undefined : await import("../../ffi/linux-spawn.ts");
+const linuxFfi = notLinux ? undefined : await import("../../ffi/linux.ts");
+
+const scratch = mkdtempSync(join(tmpdir(), "cordon-spawn-"));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+const text = (s: ReadableStream<Uint8Array> | undefined) => new Response(s).text();
+
+/** Children of this process that are zombies right now. */
+function zombieChildren(): number[] {
+  const out: number[] = [];
+  for (const d of readdirSync("/proc")) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      if (fields[0] === "Z" && Number(fields[1]) === process.pid) out.push(Number(d));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return out;
+}
+
+describeUnless(notLinux, "spawnLinux", () => {
+  test("exit codes come through", async () => {
+    for (const code of [0, 1, 42, 255]) {
+      const p = spawnLinux(["sh", "-c", `exit ${code}`]);
+      expect(await p.exited).toBe(code);
+      expect(p.exitCode).toBe(code);
+      expect(p.signalCode).toBeNull();
+    }
+  });
+
+  test("death by signal gives signalCode and 128+N", async () => {
+    const p = spawnLinux(["sh", "-c", "kill -USR1 $$; sleep 5"]);
+    expect(await p.exited).toBe(128 + 10);
+    expect(p.signalCode).toBe("SIGUSR1");
+    expect(p.exitCode).toBeNull();
+  });
+
+  test("kill() through the pidfd, and again after exit, is harmless", async () => {
+    const p = spawnLinux(["sleep", "30"]);
+    p.kill("SIGKILL");
+    expect(await p.exited).toBe(137);
+    expect(p.signalCode).toBe("SIGKILL");
+    expect(() => p.kill("SIGKILL")).not.toThrow();
+    expect(() => p.kill()).not.toThrow();
+  });
+
+  test("stdout and stderr over 1 MiB each, read at once, do not deadlock", async () => {
+    const p = spawnLinux(["sh", "-c", "head -c 3000000 /dev/zero | tr '\\0' a; head -c 2000000 /dev/zero | tr '\\0' b >&2"], {
+      stdout: "pipe",
+      stderr: "pipe",
+    });
+    const [out, err] = await Promise.all([text(p.stdout), text(p.stderr)]);
+    expect(await p.exited).toBe(0);
+    expect(out.length).toBe(3000000);
+    expect(err.length).toBe(2000000);
+    expect(out.replaceAll("a", "")).toBe("");
+  });
+
+  test("stdin pipe round-trips", async () => {
+    const p = spawnLinux(["cat"], { stdin: "pipe", stdout: "pipe" });
+    const payload = "x".repeat(200000) + "\nend\n";
+    p.stdin!.write(payload);
+    await p.stdin!.end();
+    expect(await text(p.stdout)).toBe(payload);
+    expect(await p.exited).toBe(0);
+  });
+
+  test("ignore gives /dev/null", async () => {
+    const p = spawnLinux(["sh", "-c", "readlink /proc/self/fd/0 /proc/self/fd/2 >&1"], { stdin: "ignore", stdout: "pipe", stderr: "ignore" });
+    expect((await text(p.stdout)).trim().split("\n")).toEqual(["/dev/null", "/dev/null"]);
+  });
+
+  test("env is exactly what was given, cwd is applied", async () => {
+    const p = spawnLinux(["/usr/bin/env"], { env: { ONLY: "this", PATH: "/usr/bin:/bin" }, cwd: scratch, stdout: "pipe" });
+    expect((await text(p.stdout)).trim().split("\n").sort()).toEqual(["ONLY=this", "PATH=/usr/bin:/bin"]);
+    const q = spawnLinux(["pwd"], { cwd: scratch, stdout: "pipe" });
+    expect((await text(q.stdout)).trim()).toBe(scratch);
+  });
+
+  test("exec errors are typed: ENOENT, EACCES, ENOEXEC", () => {
+    const notExec = join(scratch, "plain.txt");
+    writeFileSync(notExec, "hello");
+    const badFormat = join(scratch, "bad-format");
+    writeFileSync(badFormat, "\x7fELF garbage that is not an executable");
+    chmodSync(badFormat, 0o755);
+    const cases: [string[], string, string, Function][] = [
+      [["cordon-no-such-command"], "ENOENT", "execve: ENOENT (command not found: cordon-no-such-command)", OsError],
+      [[join(scratch, "missing")], "ENOENT", "", OsError],
+      [[notExec], "EACCES", "", PermissionError],
+      [[badFormat], "ENOEXEC", "", OsError],
+    ];
+    for (const [argv, name, message, cls] of cases) {
+      let err: unknown;
+      try {
+        spawnLinux(argv);
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toBeInstanceOf(cls);
+      expect((err as OsError).errorName).toBe(name);
+      expect((err as OsError).op).toBe("execve");
+      if (message) expect((err as OsError).message).toBe(message);
+    }
+  });
+
+  test("a failing child step names the syscall: chdir into a missing dir", () => {
+    expect(() => spawnLinux(["true"], { cwd: join(scratch, "nope") })).toThrow("chdir: ENOENT");
+  });
+
+  test("timeout kills with killSignal", async () => {
+    const p = spawnLinux(["sleep", "30"], { timeout: 50, killSignal: "SIGTERM" as never });
+    expect(await p.exited).toBe(143);
+    expect(p.timedOut).toBe(true);
+  });
+
+  test("extra fds arrive at the asked numbers, nothing else leaks", async () => {
+    const [r, w] = spawnFfi!.pipe();
+    const p = spawnLinux(["sh", "-c", "echo via-fd-7 >&7; ls /proc/self/fd"], { stdout: "pipe", extraFds: [{ parent: w, child: 7 }] });
+    closeSync(w);
+    const listed = (await text(p.stdout)).trim().split("\n").map(Number);
+    const fromFd7 = await new Response(Bun.file(r).stream()).text();
+    closeSync(r);
+    expect(fromFd7).toBe("via-fd-7\n");
+    // 0-2, 7, and the directory fd ls itself has open.
+    expect(listed.filter((n) => ![0, 1, 2, 7].includes(n)).length).toBeLessThanOrEqual(1);
+    expect(listed).toContain(7);
+  });
+
+  test("200 spawns at concurrency 32 while inheritable fds are being opened: no child sees one", async () => {
+    const leaky: number[] = [];
+    let stop = false;
+    const opener = (async () => {
+      while (!stop) {
+        // pipe2 without O_CLOEXEC: exactly the fds a careless library leaves inheritable.
+        const fds = new Int32Array(2);
+        const bytes = new Uint8Array(fds.buffer);
+        linuxFfi!.linux().cordon_linux_pipe2(bytes, bytes, 0);
+        leaky.push(fds[0]!, fds[1]!);
+        await Bun.sleep(0);
+      }
+    })();
+    const seen: string[] = [];
+    let next = 0;
+    const worker = async () => {
+      while (next < 200) {
+        next++;
+        const p = spawnLinux(["sh", "-c", "cd /proc/self/fd && echo *"], { stdout: "pipe" });
+        seen.push((await text(p.stdout)).trim());
+        await p.exited;
+      }
+    };
+    await Promise.all(Array.from({ length: 32 }, worker));
+    stop = true;
+    await opener;
+    for (const fd of leaky) closeSync(fd);
+    expect(seen.length).toBeGreaterThanOrEqual(200);
+    expect(leaky.length).toBeGreaterThan(0);
+    // sh holds one fd of its own (the directory it globbed); anything more came from the parent.
+    const leaked = seen.filter((s) => s.split(" ").map(Number).filter((n) => n > 2).length > 1);
+    expect(leaked).toEqual([]);
+  }, 60000);
+
+  test("no zombies remain and Bun.spawn keeps working beside cordon", async () => {
+    const ours = Array.from({ length: 20 }, () => spawnLinux(["true"]));
+    const buns = Array.from({ length: 20 }, () => Bun.spawn(["true"]));
+    expect(await Promise.all(ours.map((p) => p.exited))).toEqual(Array(20).fill(0));
+    expect(await Promise.all(buns.map((p) => p.exited))).toEqual(Array(20).fill(0));
+    expect(zombieChildren()).toEqual([]);
+  });
+
+  test("resourceUsage() after exit", async () => {
+    const p = spawnLinux(["sh", "-c", "i=0; while [ $i -lt 20000 ]; do i=$((i+1)); done"]);
+    expect(p.resourceUsage()).toBeUndefined();
+    await p.exited;
+    const u = p.resourceUsage()!;
+    expect(u.cpuTime.total).toBeGreaterThan(0);
+    expect(u.maxRSS).toBeGreaterThan(0);
+  });
+
+  test("when the Bun process dies, its sandboxed children die", async () => {
+    const marker = join(scratch, "grandchild.pid");
+    const script = `
+      const { spawnLinux } = await import(${JSON.stringify(join(import.meta.dir, "../../lib/backend/linux/spawn.ts"))});
+      const p = spawnLinux(["sleep", "60"]);
+      await Bun.write(${JSON.stringify(marker)}, String(p.pid));
+      await Bun.sleep(60000);`;
+    const parent = Bun.spawn([process.execPath, "-e", script]);
+    let pid = 0;
+    for (let i = 0; i < 200 && !pid; i++) {
+      await Bun.sleep(25);
+      try {
+        pid = Number(readFileSync(marker, "utf8"));
+      } catch {}
+    }
+    expect(pid).toBeGreaterThan(0);
+    expect(readFileSync(`/proc/${pid}/cmdline`, "utf8")).toStartWith("sleep");
+    parent.kill("SIGKILL");
+    await parent.exited;
+    let alive = true;
+    for (let i = 0; i < 100 && alive; i++) {
+      await Bun.sleep(20);
+      try {
+        const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+        alive = !stat.slice(stat.lastIndexOf(")") + 2).startsWith("Z");
+      } catch {
+        alive = false;
+      }
+    }
+    expect(alive).toBe(false);
+  });
+
+  test("bad input is a TypeError, never a crash", () => {
+    expect(() => spawnLinux([])).toThrow(TypeError);
+    expect(() => spawnLinux([42 as unknown as string])).toThrow(TypeError);
+    expect(() => spawnLinux(["echo", "a\0b"])).toThrow(TypeError);
+    expect(() => spawnLinux(["true"], { stdout: -1 })).toThrow(TypeError);
+    expect(() => spawnLinux(["true"], { extraFds: [{ parent: 1, child: 2 }] })).toThrow(TypeError);
+    expect(() => spawnLinux(["true"], { extraFds: [{ parent: 1.5, child: 5 }] })).toThrow(TypeError);
+  });
+});
+
+describeUnless(notLinux, "cordon_linux_spawn record validation", () => {
+  const call = (buf: Uint8Array) => linuxFfi!.linux().cordon_linux_spawn(buf, buf);
+  const valid = () =>
+    spawnFfi!.encodeSpawnRecord({
+      path: "/bin/true", argv: ["true"], envp: [], flags: 0, pdeathSignal: 0, cloneFlags: 0, cgroupFd: -1,
+      landlockFd: -1, landlockFlags: 0, fds: [], procsFds: [], rlimits: [], uid: 0, gid: 0,
+    });
+
+  test("truncated, mis-versioned and out-of-bounds records are refused with cordon codes", () => {
+    const { CORDON_E } = require("../../ffi/status.ts") as typeof import("../../ffi/status.ts");
+    expect(call(new Uint8Array(new BigUint64Array(2).buffer))).toBe(CORDON_E.RECORD_OUT_OF_BOUNDS);
+    const wrongSize = valid();
+    new DataView(wrongSize.buffer).setUint32(0, 100, true);
+    expect(call(wrongSize)).toBe(CORDON_E.ABI_MISMATCH);
+    const wrongAbi = valid();
+    new DataView(wrongAbi.buffer).setUint32(4, 99, true);
+    expect(call(wrongAbi)).toBe(CORDON_E.ABI_MISMATCH);
+    const badPath = valid();
+    new DataView(badPath.buffer).setUint32(48, 0xfffffff0, true);
+    expect(call(badPath)).toBe(CORDON_E.RECORD_OUT_OF_BOUNDS);
+    const badArgv = valid();
+    new DataView(badArgv.buffer).setUint32(56, 1000, true); // argc beyond the table
+    expect(call(badArgv)).toBe(CORDON_E.RECORD_OUT_OF_BOUNDS);
+    const unknownFlag = valid();
+    new DataView(unknownFlag.buffer).setUint32(8, 1 << 20, true);
+    expect(call(unknownFlag)).toBe(CORDON_E.INVALID_ARGUMENT);
+    const notNamespace = valid();
+    new DataView(notNamespace.buffer).setBigUint64(16, 0x100n, true); // CLONE_VM is not the caller's to ask
+    expect(call(notNamespace)).toBe(CORDON_E.INVALID_ARGUMENT);
+  });
+
+  test("a valid record spawns", async () => {
+    const rec = valid();
+    const r = spawnFfi!.spawnRecord(rec, "true");
+    expect(r.pid).toBeGreaterThan(0);
+    const { watch } = await import("../../lib/backend/linux/exit-watcher.ts");
+    const code = await new Promise<number>((res) => watch(r.pidfd, (x) => res(x.status)));
+    linuxFfi!.closeFd(r.pidfd);
+    expect(code).toBe(0);
+    expect(NotSupportedError).toBeDefined();
+  });
+});
