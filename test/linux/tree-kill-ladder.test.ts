@@ -1,0 +1,113 @@
+// The tree-kill ladder on the real kernel: a 100-process tree in which 45
+// processes double-fork and setsid. Each cgroup rung leaves 0 survivors (a
+// /proc scan for the tree's token); process-group kill, the last rung, leaves
+// the setsid orphans alive, which is why it is reported as partial.
+import { afterEach, describe, expect, test } from "bun:test";
+import { join } from "node:path";
+import { SandboxCgroup } from "../../lib/backend/linux/cgroup/sandbox-cgroup.ts";
+import { spawnLinux, type LinuxSubprocess } from "../../lib/backend/linux/spawn.ts";
+import { killTree, probeContainmentHost } from "../../lib/backend/linux/tree-kill.ts";
+import { planCgroups } from "../../lib/plan/linux/containment-cgroup.ts";
+import type { CgroupHost } from "../../lib/plan/linux/containment-host.ts";
+import { firstLine, fixtureDir, ownCgroups, reapSurvivors, survivors, tokenEnv } from "../fixtures/tree/scan.ts";
+import { describeUnless, linuxRequirement, notLinux } from "../helpers/skip.ts";
+
+const CLONE_NEWPID = 0x20000000;
+const host = notLinux ? undefined : probeContainmentHost();
+const cg = host?.cgroups;
+const bases = cg ? [cg.v2?.base, ...Object.values(cg.v1).map((h) => h?.base)].filter((b): b is string => !!b) : [];
+
+const made: SandboxCgroup[] = [];
+const tokens: string[] = [];
+afterEach(() => {
+  for (const t of tokens.splice(0)) reapSurvivors(t);
+  for (const c of made.splice(0)) c.destroy();
+  expect(ownCgroups(bases)).toEqual([]);
+});
+
+/** Starts the 100/45 tree with `opts`; resolves once every process exists. */
+async function startTree(opts: Parameters<typeof spawnLinux>[1] = {}): Promise<{ proc: LinuxSubprocess; token: string; reported: number }> {
+  const { token, env } = tokenEnv();
+  tokens.push(token);
+  const proc = spawnLinux(["python3", join(fixtureDir, "tree.py"), "100", "45", "60"], { ...opts, env, stdout: "pipe" });
+  const line = await firstLine(proc.stdout!);
+  return { proc, token, reported: line.split(" ").length - 1 };
+}
+
+/** A cgroup set for the tree (v2 only, or v1 only with freezer), made from the probed host. */
+function sandbox(only: "v2" | "v1"): SandboxCgroup {
+  const h: CgroupHost = only === "v2" ? { v1: {}, v2: cg!.v2!, notes: [] } : { v1: cg!.v1, notes: [] };
+  const c = SandboxCgroup.create(h, planCgroups({}, h));
+  made.push(c);
+  return c;
+}
+
+const noV2Kill = !cg?.v2?.kill ? "no writable cgroup2 directory with cgroup.kill" : undefined;
+const noFreezer = !cg?.v1.freezer ? "no writable cgroup v1 freezer" : undefined;
+const notRoot = process.geteuid?.() !== 0 ? "pid namespace without a user namespace needs root" : undefined;
+
+describeUnless(linuxRequirement(noV2Kill), "cgroup v2 cgroup.kill rung", () => {
+  test("kills a 100-process tree with 45 setsid orphans: 0 survivors", async () => {
+    const c = sandbox("v2");
+    const { proc, token, reported } = await startTree({ cgroupFd: c.cgroupFd! });
+    expect(reported).toBe(100);
+    expect(survivors(token).length).toBe(100);
+    expect(c.pids().length).toBe(100);
+    await killTree("cgroup v2 cgroup.kill", { cgroup: c });
+    expect(survivors(token)).toEqual([]);
+    expect(c.populated()).toBe(false);
+    expect(await proc.exited).toBe(137);
+  });
+
+  test("kills a tree that keeps forking and setsid-ing during the kill: 0 survivors", async () => {
+    const h: CgroupHost = { v1: cg!.v1.pids ? { pids: cg!.v1.pids } : {}, v2: cg!.v2!, notes: [] };
+    const c = SandboxCgroup.create(h, planCgroups({ pids: 64 }, h));
+    made.push(c);
+    const { token, env } = tokenEnv();
+    tokens.push(token);
+    const proc = spawnLinux(["python3", join(fixtureDir, "forker.py"), "spread", "20"], { env, stdout: "pipe", cgroupFd: c.cgroupFd!, cgroupProcsFds: c.cgroupProcsFds });
+    expect(await firstLine(proc.stdout!)).toBe("spreading");
+    await Bun.sleep(100);
+    expect(survivors(token).length).toBeGreaterThan(1);
+    await c.kill();
+    expect(survivors(token)).toEqual([]);
+    await proc.exited;
+  });
+});
+
+describeUnless(linuxRequirement(noFreezer), "cgroup v1 freezer rung", () => {
+  test("freezes, kills and thaws a 100-process tree with 45 setsid orphans: 0 survivors", async () => {
+    const c = sandbox("v1");
+    expect(c.killMechanism).toBe("cgroup v1 freezer");
+    const { proc, token, reported } = await startTree({ cgroupProcsFds: c.cgroupProcsFds });
+    expect(reported).toBe(100);
+    expect(survivors(token).length).toBe(100);
+    await killTree("cgroup v1 freezer", { cgroup: c });
+    expect(survivors(token)).toEqual([]);
+    expect(await proc.exited).toBe(137);
+  });
+});
+
+describeUnless(linuxRequirement(notRoot), "pid namespace rung", () => {
+  test("the command is pid 1 of its namespace; killing it leaves 0 survivors", async () => {
+    const { proc, token, reported } = await startTree({ cloneNamespaces: CLONE_NEWPID });
+    expect(reported).toBe(100);
+    expect(survivors(token).length).toBe(100);
+    await killTree("pid namespace", { pid: proc.pid, exited: proc.exited });
+    expect(survivors(token)).toEqual([]);
+  });
+});
+
+describeUnless(linuxRequirement(noV2Kill ?? noFreezer), "process group rung (last resort)", () => {
+  test("kills the group but every setsid orphan survives it", async () => {
+    // The tree also sits in a cgroup, only so the escaped orphans can be removed afterwards.
+    const c = sandbox(cg?.v2?.kill ? "v2" : "v1");
+    const { proc, token } = await startTree(c.cgroupFd !== undefined ? { cgroupFd: c.cgroupFd } : { cgroupProcsFds: c.cgroupProcsFds });
+    await killTree("process group", { pid: proc.pid, exited: proc.exited });
+    // The group is gone; wait until its members are reaped, then count who is left.
+    for (let i = 0; i < 200 && survivors(token).length > 45; i++) await Bun.sleep(5);
+    expect(survivors(token).length).toBe(45);
+    await c.kill();
+    expect(survivors(token)).toEqual([]);
+  });
+});
