@@ -1,0 +1,130 @@
+// `cordon run` flags → policy, one flag at a time, with node:util parseArgs.
+import { describe, expect, test } from "bun:test";
+import { parseArgs } from "node:util";
+import { parseRunArgs } from "../../lib/cli/args.ts";
+import { flagOf } from "../../lib/cli/flags.ts";
+import { PolicyError } from "../../lib/errors.ts";
+
+const parse = (...args: string[]) => parseRunArgs(args, parseArgs);
+
+function failure(...args: string[]): { kind: string; field?: string; message: string } {
+  try {
+    parse(...args);
+  } catch (e) {
+    if (e instanceof PolicyError) return { kind: "policy", field: e.field, message: e.message };
+    if (e instanceof TypeError) return { kind: "flag", message: e.message };
+    throw e;
+  }
+  throw new Error("accepted");
+}
+
+describe("cordon run flags", () => {
+  test("defaults: no grants, no network, hard, no limits", () => {
+    const r = parse("--", "echo", "hi");
+    expect(r.argv).toEqual(["echo", "hi"]);
+    expect(r.policy).toEqual({ fs: { read: [], write: [] }, net: "none", limits: {}, compat: "hard" });
+    expect(r.reportFile).toBeUndefined();
+  });
+
+  test("arguments after -- stay the command's, even when they look like flags", () => {
+    expect(parse("--", "ls", "--allow-net", "-l").argv).toEqual(["ls", "--allow-net", "-l"]);
+  });
+
+  test("--allow-read: repeatable and comma-separated", () => {
+    expect(parse("--allow-read=/a,/b", "--allow-read=/c", "--", "x").policy.fs).toEqual({ read: ["/a", "/b", "/c"], write: [] });
+  });
+
+  test("--allow-write: repeatable, a comma stays part of the path", () => {
+    expect(parse("--allow-write=/a", "--allow-write=/b,c", "--", "x").policy.fs).toEqual({ read: [], write: ["/a", "/b,c"] });
+  });
+
+  test("--allow-net", () => expect(parse("--allow-net", "--", "x").policy.net).toBe("all"));
+
+  test("--allow-connect and --allow-bind: repeatable ports", () => {
+    expect(parse("--allow-connect=443", "--allow-connect=80", "--allow-bind=8080", "--", "x").policy.net).toEqual({ connect: [443, 80], bind: [8080] });
+    expect(parse("--allow-bind=9000", "--", "x").policy.net).toEqual({ connect: [], bind: [9000] });
+  });
+
+  test("--memory with suffixes", () => {
+    expect(parse("--memory=64M", "--", "x").policy.limits?.memory).toBe(64 * 2 ** 20);
+    expect(parse("--memory=2097152", "--", "x").policy.limits?.memory).toBe(2097152);
+  });
+
+  test("--pids, --cpu, --timeout", () => {
+    const { limits } = parse("--pids=32", "--cpu=5", "--timeout=1.5", "--", "x").policy;
+    expect(limits).toEqual({ pids: 32, cpuSeconds: 5, timeoutMs: 1500 });
+  });
+
+  test("--user: name, uid, uid:gid", () => {
+    expect(parse("--user=nobody", "--", "x").policy.user).toBe("nobody");
+    expect(parse("--user=1000", "--", "x").policy.user).toBe(1000);
+    expect(parse("--user=1000:100", "--", "x").policy.user).toEqual({ uid: 1000, gid: 100 });
+  });
+
+  test("--env: repeatable KEY=VALUE, the value may hold '=' or be empty", () => {
+    expect(parse("--env=A=1", "--env=B=x=y", "--env=C=", "--", "x").policy.env).toEqual({ A: "1", B: "x=y", C: "" });
+  });
+
+  test("--cwd, --best-effort, --report", () => {
+    const r = parse("--cwd=/srv", "--best-effort", "--report=out.json", "--", "x");
+    expect(r.policy.cwd).toBe("/srv");
+    expect(r.policy.compat).toBe("best-effort");
+    expect(r.reportFile).toBe("out.json");
+  });
+});
+
+describe("bad cordon run arguments name the problem", () => {
+  const bad: [string[], string, RegExp][] = [
+    [[], "command", /missing/],
+    [["echo"], "command", /after --/],
+    [["--"], "command", /missing/],
+    [["--memory=lots", "--", "x"], "--memory", /not a size/],
+    [["--memory=1.5G", "--", "x"], "--memory", /not a size/],
+    [["--pids=-1", "--", "x"], "--pids", /whole number/],
+    [["--pids=ten", "--", "x"], "--pids", /whole number/],
+    [["--cpu=1.5", "--", "x"], "--cpu", /whole number/],
+    [["--timeout=0", "--", "x"], "--timeout", /positive/],
+    [["--timeout=-3", "--", "x"], "--timeout", /positive/],
+    [["--timeout=1h", "--", "x"], "--timeout", /positive/],
+    [["--allow-connect=0", "--", "x"], "--allow-connect", /TCP port/],
+    [["--allow-connect=65536", "--", "x"], "--allow-connect", /TCP port/],
+    [["--allow-bind=http", "--", "x"], "--allow-bind", /TCP port/],
+    [["--allow-net", "--allow-connect=80", "--", "x"], "--allow-net", /one or the other/],
+    [["--env=NOEQUALS", "--", "x"], "--env", /KEY=VALUE/],
+    [["--env==v", "--", "x"], "--env", /KEY=VALUE/],
+  ];
+  for (const [args, field, message] of bad) {
+    test(`${args.join(" ") || "(nothing)"} → ${field}`, () => {
+      const f = failure(...args);
+      expect(f.kind).toBe("policy");
+      expect(f.field).toBe(field);
+      expect(f.message).toMatch(message);
+    });
+  }
+
+  for (const args of [["--bogus", "--", "x"], ["--memory", "--", "x"], ["--allow-net=yes", "--", "x"], ["-m", "1G", "--", "x"]]) {
+    test(`${args.join(" ")} is refused by parseArgs, naming the flag`, () => {
+      const f = failure(...args);
+      expect(f.kind).toBe("flag");
+      expect(f.message).toContain(args[0]!.split("=")[0]!.replace(/^-m$/, "-m"));
+    });
+  }
+});
+
+describe("flagOf", () => {
+  const cases: [string, string][] = [
+    ["fs.read[3]", "--allow-read"],
+    ["fs.write[0]", "--allow-write"],
+    ["net.connect[0]", "--allow-connect"],
+    ["net.bind[1]", "--allow-bind"],
+    ["limits.memory", "--memory"],
+    ["limits.pids", "--pids"],
+    ["limits.cpuSeconds", "--cpu"],
+    ["limits.timeoutMs", "--timeout"],
+    ["user.gid", "--user"],
+    ["env.A", "--env"],
+    ["cwd", "--cwd"],
+    ["compat", "compat"],
+  ];
+  for (const [field, flag] of cases) test(`${field} → ${flag}`, () => expect(flagOf(field)).toBe(flag));
+});

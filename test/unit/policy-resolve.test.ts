@@ -1,0 +1,119 @@
+// resolvePolicy: relative grants resolve against the base, symlinks to their
+// targets, a missing path is a PolicyError naming it; each resolution gets
+// its own empty TMPDIR that cleanup() removes.
+import { afterAll, describe, expect, test } from "bun:test";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { PolicyError } from "../../lib/errors.ts";
+import { resolvePolicy, resolveUser } from "../../lib/resolve-policy.ts";
+import { testUnless } from "../helpers/skip.ts";
+
+const scratch = realpathSync(mkdtempSync(join(tmpdir(), "cordon-resolve-test-")));
+mkdirSync(join(scratch, "data"));
+mkdirSync(join(scratch, "tmproot"));
+writeFileSync(join(scratch, "data", "file"), "x");
+symlinkSync(join(scratch, "data"), join(scratch, "link"));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+const opts = { base: scratch, tmpRoot: join(scratch, "tmproot"), env: { HOME: "/home/x", TMPDIR: "/elsewhere" } };
+
+function policyErrorOf(fn: () => unknown): PolicyError {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof PolicyError) return e;
+    throw e;
+  }
+  throw new Error("no error");
+}
+
+describe("resolvePolicy", () => {
+  test("relative and symlinked grants become real absolute paths", () => {
+    const { policy, cleanup } = resolvePolicy({ fs: { read: ["data/file", "link"], write: ["./data"], system: false } }, opts);
+    try {
+      expect(policy.fs.read).toEqual([join(scratch, "data", "file"), join(scratch, "data")]);
+      expect(policy.fs.write).toEqual([join(scratch, "data"), policy.tmpDir!]);
+    } finally {
+      cleanup();
+    }
+  });
+
+  test("a grant that does not exist names its field and path, and leaves no TMPDIR", () => {
+    const e = policyErrorOf(() => resolvePolicy({ fs: { write: ["data", "missing/dir"] } }, opts));
+    expect(e.field).toBe("fs.write[1]");
+    expect(e.message).toContain("missing/dir");
+    expect(readdirSync(join(scratch, "tmproot"))).toEqual([]);
+  });
+
+  test("malformed input fails validation before anything is created", () => {
+    expect(policyErrorOf(() => resolvePolicy({ limits: { memory: -1 } }, opts)).field).toBe("limits.memory");
+    expect(readdirSync(join(scratch, "tmproot"))).toEqual([]);
+  });
+
+  test("cwd must be an existing directory", () => {
+    expect(policyErrorOf(() => resolvePolicy({ cwd: "nope" }, opts)).field).toBe("cwd");
+    expect(policyErrorOf(() => resolvePolicy({ cwd: "data/file" }, opts)).message).toContain("not a directory");
+    const { policy, cleanup } = resolvePolicy({ cwd: "link" }, opts);
+    cleanup();
+    expect(policy.cwd).toBe(join(scratch, "data"));
+  });
+
+  test("a private, empty, writable TMPDIR that cleanup removes", () => {
+    const a = resolvePolicy({}, opts);
+    const b = resolvePolicy({}, opts);
+    try {
+      expect(a.policy.tmpDir).not.toBe(b.policy.tmpDir);
+      expect(readdirSync(a.policy.tmpDir!)).toEqual([]);
+      expect(a.policy.env.TMPDIR).toBe(a.policy.tmpDir!);
+      expect(a.policy.fs.write).toContain(a.policy.tmpDir!);
+      writeFileSync(join(a.policy.tmpDir!, "junk"), "x");
+    } finally {
+      a.cleanup();
+      b.cleanup();
+      a.cleanup();
+    }
+    expect(existsSync(a.policy.tmpDir!)).toBe(false);
+  });
+
+  test("environment: inherited by default, replaced when inheritEnv is false, explicit values win", () => {
+    const inherit = resolvePolicy({ env: { A: "1" } }, opts);
+    const clean = resolvePolicy({ inheritEnv: false, env: { A: "1", TMPDIR: "/mine" } }, opts);
+    inherit.cleanup();
+    clean.cleanup();
+    expect(inherit.policy.env).toEqual({ HOME: "/home/x", TMPDIR: inherit.policy.tmpDir!, A: "1" });
+    expect(clean.policy.env).toEqual({ A: "1", TMPDIR: "/mine" });
+  });
+
+  test("defaults: no network, hard compat, system read set present on this host", () => {
+    const { policy, cleanup } = resolvePolicy({}, opts);
+    cleanup();
+    expect(policy.net).toBe("none");
+    expect(policy.compat).toBe("hard");
+    expect(policy.fs.read.length).toBeGreaterThan(0);
+    expect(policy.fs.read.every((p) => existsSync(p))).toBe(true);
+    const off = resolvePolicy({ fs: { system: false } }, opts);
+    off.cleanup();
+    expect(off.policy.fs.read).toEqual([]);
+    expect(off.policy.fs.write).toEqual([off.policy.tmpDir!]);
+  });
+
+  test("ports are de-duplicated and both lists always present", () => {
+    const { policy, cleanup } = resolvePolicy({ net: { connect: [443, 443, 80] } }, opts);
+    cleanup();
+    expect(policy.net).toEqual({ connect: [443, 80], bind: [] });
+  });
+});
+
+describe("resolveUser", () => {
+  const passwd = existsSync("/etc/passwd");
+  test("a uid with a gid stays as given; a bare uid without an entry uses itself as gid", () => {
+    expect(resolveUser({ uid: 4242, gid: 7 })).toEqual({ uid: 4242, gid: 7 });
+    expect(resolveUser(987654)).toEqual({ uid: 987654, gid: 987654 });
+    expect(resolveUser("987654")).toEqual({ uid: 987654, gid: 987654 });
+  });
+  test("an unknown name is a PolicyError on field user", () => {
+    expect(policyErrorOf(() => resolveUser("no-such-user-cordon")).field).toBe("user");
+  });
+  testUnless(passwd ? undefined : "no /etc/passwd on this host", "root by name is uid 0", () => expect(resolveUser("root").uid).toBe(0));
+});
