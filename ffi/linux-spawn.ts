@@ -8,7 +8,10 @@ import type { OsError } from "./errors.ts";
 export const SPEC_SIZE = 136;
 export const EXIT_RECORD_SIZE = 64;
 
-export const SPAWN_FLAGS = { SETSID: 1, NO_NEW_PRIVS: 2, SET_IDS: 4 } as const;
+export const SPAWN_FLAGS = { SETSID: 1, NO_NEW_PRIVS: 2, SET_IDS: 4, MOUNT_PROC: 8, LOOPBACK_UP: 16 } as const;
+
+/** CLONE_NEW* flags (linux/sched.h). */
+export const CLONE_NEW = { NS: 0x00020000, CGROUP: 0x02000000, UTS: 0x04000000, IPC: 0x08000000, USER: 0x10000000, PID: 0x20000000, NET: 0x40000000 } as const;
 
 /** CORDON_SPAWN_STEP_* → the syscall that step makes, for error messages. */
 export const SPAWN_STEPS: Record<number, string> = {
@@ -29,6 +32,8 @@ export const SPAWN_STEPS: Record<number, string> = {
   15: "seccomp",
   16: "execve",
   17: "clone3",
+  18: "mount(/proc)",
+  19: "ioctl(SIOCSIFFLAGS lo)",
 };
 
 export type SpawnRecord = {

@@ -9,7 +9,7 @@
  * last one 0; cordon rewrites them in place to addresses before cloning.
  * Child steps run in this order, each skipped when its field is empty:
  * signals → setsid → cgroup.procs writes → uid/gid maps (CLONE_NEWUSER) →
- * fd placement → everything else CLOEXEC → chdir → rlimits → setgroups/setresgid/
+ * fresh /proc (MOUNT_PROC) → lo up (LOOPBACK_UP) → fd placement → everything else CLOEXEC → chdir → rlimits → setgroups/setresgid/
  * setresuid → PR_SET_PDEATHSIG → PR_SET_NO_NEW_PRIVS → landlock_restrict_self →
  * seccomp → execve.
  */
@@ -45,6 +45,8 @@ struct cordon_linux_spawn_spec {
 #define CORDON_SPAWN_SETSID        (1u << 0)
 #define CORDON_SPAWN_NO_NEW_PRIVS  (1u << 1)
 #define CORDON_SPAWN_SET_IDS       (1u << 2)
+#define CORDON_SPAWN_MOUNT_PROC    (1u << 3)  /* needs CLONE_NEWNS|CLONE_NEWPID: private mounts, fresh /proc */
+#define CORDON_SPAWN_LOOPBACK_UP   (1u << 4)  /* needs CLONE_NEWNET: bring lo up */
 
 #define CORDON_SPAWN_STEP_SIGNALS        1
 #define CORDON_SPAWN_STEP_SETSID         2
@@ -63,6 +65,8 @@ struct cordon_linux_spawn_spec {
 #define CORDON_SPAWN_STEP_SECCOMP        15
 #define CORDON_SPAWN_STEP_EXECVE         16
 #define CORDON_SPAWN_STEP_CLONE3         17
+#define CORDON_SPAWN_STEP_MOUNT_PROC     18
+#define CORDON_SPAWN_STEP_LOOPBACK       19
 
 /* 64 bytes, written atomically to the exit pipe for each reaped child. */
 struct cordon_linux_exit_record {

@@ -31,7 +31,11 @@ export type LinuxSpawnOptions = {
   readonly user?: { readonly uid: number; readonly gid: number };
   /** CLONE_NEW* flags given to clone3 (user namespaces: see `userNamespace`). */
   readonly cloneNamespaces?: number;
-  /** unshare(CLONE_NEWUSER) in the child and map uid/gid 0 (or given ids) to the caller's. */
+  /** With CLONE_NEWNS|CLONE_NEWPID: private mount propagation and a fresh /proc showing only the sandbox. */
+  readonly mountProc?: boolean;
+  /** With CLONE_NEWNET: bring the namespace's loopback up (otherwise even 127.0.0.1 is unreachable). */
+  readonly loopback?: boolean;
+  /** clone3 with CLONE_NEWUSER; the child maps `uid`/`gid` inside to the caller's ids (works unprivileged). */
   readonly userNamespace?: { readonly uid: number; readonly gid: number };
   /** cgroup2 directory fd: the child is born in it (clone3 CLONE_INTO_CGROUP). */
   readonly cgroupFd?: number;

@@ -65,7 +65,9 @@ export function spawnLinux(argv: readonly string[], opts: LinuxSpawnOptions = {}
     const flags =
       (opts.newSession === false ? 0 : SPAWN_FLAGS.SETSID) |
       (opts.noNewPrivs === false ? 0 : SPAWN_FLAGS.NO_NEW_PRIVS) |
-      (opts.user ? SPAWN_FLAGS.SET_IDS : 0);
+      (opts.user ? SPAWN_FLAGS.SET_IDS : 0) |
+      (opts.mountProc ? SPAWN_FLAGS.MOUNT_PROC : 0) |
+      (opts.loopback ? SPAWN_FLAGS.LOOPBACK_UP : 0);
     const ns = opts.userNamespace;
     const record = encodeSpawnRecord({
       path,

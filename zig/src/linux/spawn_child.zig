@@ -18,6 +18,12 @@ const pr_set_pdeathsig: usize = 1;
 const pr_set_no_new_privs: usize = 38;
 const seccomp_set_mode_filter: usize = 1;
 const sig_setmask: usize = 2;
+const ms_nosuid: usize = 2;
+const ms_nodev: usize = 4;
+const ms_noexec: usize = 8;
+const ms_rec: usize = 16384;
+const ms_private: usize = 1 << 18;
+const siocsifflags: usize = 0x8914;
 
 /// struct sock_fprog.
 const SockFprog = extern struct { len: u16, filter: usize };
@@ -79,6 +85,25 @@ pub fn main(arg: usize) callconv(.c) u8 {
         if (sys.isError(r) and sys.status(r) != -2) fail(spec, r); // absent on old kernels
         must(spec, writeProcFile("/proc/self/uid_map", c.str(spec.uid_map_off)));
         must(spec, writeProcFile("/proc/self/gid_map", c.str(spec.gid_map_off)));
+    }
+
+    if (spec.flags & Flags.mount_proc != 0) {
+        // Private propagation first, so the new /proc never shows up outside.
+        spec.out_step = @intFromEnum(Step.mount_proc);
+        must(spec, linux.syscall5(.mount, 0, @intFromPtr("/"), 0, ms_rec | ms_private, 0));
+        must(spec, linux.syscall5(.mount, @intFromPtr("proc"), @intFromPtr("/proc"), @intFromPtr("proc"), ms_nosuid | ms_nodev | ms_noexec, 0));
+    }
+
+    if (spec.flags & Flags.loopback_up != 0) {
+        spec.out_step = @intFromEnum(Step.loopback);
+        const sock = linux.syscall3(.socket, 2, 2 | o_cloexec, 0); // AF_INET, SOCK_DGRAM
+        must(spec, sock);
+        var ifr: [40]u8 = @splat(0); // struct ifreq: name[16], then flags
+        ifr[0] = 'l';
+        ifr[1] = 'o';
+        ifr[16] = 1; // IFF_UP
+        must(spec, linux.syscall3(.ioctl, sock, siocsifflags, @intFromPtr(&ifr)));
+        _ = linux.syscall1(.close, sock);
     }
 
     // Place fds: first lift every source above all targets (so one placement

@@ -7,7 +7,11 @@ pub const Flags = struct {
     pub const setsid: u32 = 1 << 0;
     pub const no_new_privs: u32 = 1 << 1;
     pub const set_ids: u32 = 1 << 2;
-    pub const all: u32 = setsid | no_new_privs | set_ids;
+    /// In new mount and pid namespaces: make mounts private and mount a fresh /proc.
+    pub const mount_proc: u32 = 1 << 3;
+    /// In a new network namespace: bring `lo` up.
+    pub const loopback_up: u32 = 1 << 4;
+    pub const all: u32 = setsid | no_new_privs | set_ids | mount_proc | loopback_up;
 };
 
 /// Namespace flags a caller may ask clone3 for (CLONE_NEW*); nothing else.
@@ -90,6 +94,8 @@ pub const Step = enum(u32) {
     seccomp = 15,
     execve = 16,
     clone3 = 17,
+    mount_proc = 18,
+    loopback = 19,
 };
 
 /// out_errno while the child has not yet reached execve: if it is still there
@@ -154,6 +160,9 @@ pub fn check(buf: []u8) abi.Failure!Checked {
         return error.RecordOutOfBounds;
     if (spec.seccomp_off % 8 != 0 or spec.seccomp_count > 4096 or !fits(buf.len, spec.seccomp_off, @as(u64, spec.seccomp_count) * @sizeOf(SockFilter)))
         return error.RecordOutOfBounds;
+    if (spec.flags & Flags.mount_proc != 0 and spec.clone_flags & (0x00020000 | 0x20000000) != (0x00020000 | 0x20000000))
+        return error.InvalidArgument; // a fresh /proc needs its own mount and pid namespaces
+    if (spec.flags & Flags.loopback_up != 0 and spec.clone_flags & 0x40000000 == 0) return error.InvalidArgument;
     if (spec.clone_flags & clone_newuser != 0) {
         if (!isCString(buf, spec.uid_map_off) or !isCString(buf, spec.gid_map_off)) return error.RecordOutOfBounds;
     }
