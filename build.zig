@@ -74,6 +74,8 @@ pub fn build(b: *std.Build) void {
         .strip = true,
     }) });
     wine_shim_step.dependOn(&b.addInstallArtifact(wine_shim, .{ .dest_dir = .{ .override = .{ .custom = "wine" } }, .pdb_dir = .disabled, .implib_dir = .disabled }).step);
+    const win_x64 = b.resolveTargetQuery(std.Target.Query.parse(.{ .arch_os_abi = "x86_64-windows-gnu" }) catch @panic("bad target query"));
+    wine_shim_step.dependOn(&installLib(b, win_x64, optimize, "win32-x64", false).step);
 
     const test_step = b.step("test", "Run the Zig unit tests on the host");
     // LLVM: the self-hosted backend used for debug builds does not emit the

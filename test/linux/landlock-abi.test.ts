@@ -1,0 +1,124 @@
+// The ABI in use decides what is enforced, and the report must match what the
+// kernel then does. Every ABI from 1 to the kernel's is planned here (as
+// CORDON_LANDLOCK_ABI_CAP would), and for each one the child probes one
+// escape per ABI-dependent right: denied exactly when the report says enforced.
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import type { Socket, TCPSocketListener, UnixSocketListener } from "bun";
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
+import { CompatError } from "../../lib/errors.ts";
+import { ABI_CAP_VARIABLE, landlockAbiCap, landlockFeatures, prepareLandlock } from "../../lib/backend/linux/landlock.ts";
+import { closeFd, landlockAbiVersion } from "../../ffi/linux.ts";
+import { describeUnless, linuxRequirement, testUnless } from "../helpers/skip.ts";
+import { confined, scratch, statusOf, systemRead, testAbi } from "./landlock-fixture.ts";
+
+const unmet = linuxRequirement(testAbi >= 1 ? undefined : "landlock ABI >= 1 (kernel or CORDON_LANDLOCK_ABI_CAP)");
+const handlers = { socket: { data(_s: Socket<undefined>, _d: Buffer) {}, open() {} } };
+
+describeUnless(unmet, "landlock ABI cap", () => {
+  test("CORDON_LANDLOCK_ABI_CAP lowers the planned ABI and never raises it", () => {
+    const kernel = landlockAbiVersion();
+    expect(landlockFeatures({}).abi).toBe(kernel);
+    expect(landlockFeatures({ [ABI_CAP_VARIABLE]: "3" })).toEqual({ abi: Math.min(kernel, 3), kernelAbi: kernel, cap: 3 });
+    expect(landlockFeatures({ [ABI_CAP_VARIABLE]: "99" }).abi).toBe(kernel);
+    expect(landlockAbiCap({ [ABI_CAP_VARIABLE]: "" })).toBeUndefined();
+    expect(() => landlockAbiCap({ [ABI_CAP_VARIABLE]: "three" })).toThrow(/CORDON_LANDLOCK_ABI_CAP=three/);
+  });
+
+  test("hard compat on a capped ABI refuses before any ruleset exists", () => {
+    const saved = process.env[ABI_CAP_VARIABLE];
+    process.env[ABI_CAP_VARIABLE] = "3";
+    try {
+      expect(() => prepareLandlock({ fs: { read: ["/usr"], write: [] }, net: "none", compat: "hard" })).toThrow(CompatError);
+    } finally {
+      if (saved === undefined) delete process.env[ABI_CAP_VARIABLE];
+      else process.env[ABI_CAP_VARIABLE] = saved;
+    }
+  });
+});
+
+describeUnless(unmet, "landlock report matches the kernel at every ABI up to this one", () => {
+  let t: ReturnType<typeof scratch>;
+  let listener: TCPSocketListener<undefined>;
+  let abstract: UnixSocketListener<undefined>;
+  let outsider: ReturnType<typeof Bun.spawn>;
+  const name = `cordon-landlock-abi-${process.pid}`;
+  beforeAll(() => {
+    t = scratch();
+    listener = Bun.listen({ hostname: "127.0.0.1", port: 0, ...handlers });
+    abstract = Bun.listen({ unix: `\0${name}`, ...handlers });
+    outsider = Bun.spawn(["/usr/bin/sleep", "60"]);
+  });
+  afterAll(() => {
+    t.cleanup();
+    listener.stop(true);
+    abstract.stop(true);
+    outsider.kill(9);
+  });
+
+  for (let abi = 1; abi <= 7; abi++) {
+    const reason = abi > testAbi ? `kernel (or cap) offers ABI ${testAbi} < ${abi}` : undefined;
+    testUnless(reason, `ABI ${abi}: each escape is denied exactly when the report says enforced`, async () => {
+      const probes: [string, [string, ...(string | number)[]]][] = [
+        ["fs.write_file", ["write", join(t.out, "f")]],
+        ["fs.truncate", ["truncate", join(t.ro, "f")]],
+        ["net.connect_tcp", ["connect", listener.port]],
+        ["scope.signal", ["kill", outsider.pid]],
+        ["scope.abstract_unix_socket", ["abstract", name]],
+      ];
+      const { results, report } = await confined(
+        probes.map((p) => p[1]),
+        { read: [t.ro], write: [t.rw], abi },
+      );
+      expect(report.abi).toBe(abi);
+      const seen = probes.map(([right], i) => ({ right, enforced: statusOf(report, right) === "enforced", denied: results[i] !== "ok" }));
+      for (const s of seen) expect({ right: s.right, denied: s.denied }).toEqual({ right: s.right, denied: s.enforced });
+      // And what is enforced is exactly what this ABI has.
+      const introduced: Record<string, number> = { "fs.write_file": 1, "fs.truncate": 3, "net.connect_tcp": 4, "scope.signal": 6, "scope.abstract_unix_socket": 6 };
+      for (const s of seen) expect({ right: s.right, enforced: s.enforced }).toEqual({ right: s.right, enforced: abi >= introduced[s.right]! });
+    });
+  }
+
+  testUnless(testAbi >= 7 ? undefined : `ABI ${testAbi} < 7`, "ABI 7 logging flags are accepted by landlock_restrict_self", async () => {
+    const { results, report } = await confined([["write", join(t.out, "f")], ["write", join(t.rw, "g")]], {
+      write: [t.rw],
+      log: { sameExec: false, newExec: true, subdomains: false },
+    });
+    expect(statusOf(report, "restrict.log_new_exec_on")).toBe("enforced");
+    expect(results).toEqual(["EACCES", "ok"]);
+  });
+});
+
+describeUnless(unmet, "landlock grant paths", () => {
+  test("a grant path that does not exist is an error naming the path, and no ruleset leaks", () => {
+    const missing = "/nonexistent/cordon/grant";
+    const fdsBefore = readdirSync("/proc/self/fd").length;
+    let err: unknown;
+    try {
+      prepareLandlock({ fs: { read: [...systemRead(), missing], write: [] }, net: "none", compat: "best-effort" });
+    } catch (e) {
+      err = e;
+    }
+    expect((err as Error).message).toContain(missing);
+    expect((err as { errorName?: string }).errorName).toBe("ENOENT");
+    expect(readdirSync("/proc/self/fd").length).toBe(fdsBefore);
+  });
+
+  test("a file grant carries only file rights, and the report says it is a file", async () => {
+    const t = scratch();
+    try {
+      const file = join(t.out, "f");
+      const built = prepareLandlock({ fs: { read: [], write: [file] }, net: "all", compat: "best-effort" });
+      if (built.rulesetFd !== undefined) closeFd(built.rulesetFd);
+      const rule = built.report.rules.find((r) => r.target === file)!;
+      expect(rule.kind).toBe("file");
+      expect(rule.granted).not.toContain("fs.read_dir");
+      expect(rule.granted).toContain("fs.write_file");
+      // In a child: that one file is writable, its directory's other entries are not.
+      const { results } = await confined([["write", file], ["write", join(t.out, "true")]], { write: [file] });
+      expect(results).toEqual(["ok", "EACCES"]);
+    } finally {
+      t.cleanup();
+    }
+  });
+});
