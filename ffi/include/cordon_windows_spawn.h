@@ -51,6 +51,9 @@ CORDON_API cordon_status cordon_windows_process_exit_code(uint64_t process, uint
 /** @domain win32 — TerminateProcess (this process only; the job ends the tree). */
 CORDON_API cordon_status cordon_windows_process_terminate(uint64_t process, uint32_t exit_code);
 
+/** @domain win32 — OpenProcess(access, no inheritance) into a uint64_t. */
+CORDON_API cordon_status cordon_windows_process_open(uint32_t pid, uint32_t access, uint64_t *process, size_t process_len);
+
 /** @domain win32 — GetProcessMitigationPolicy: the flags word of the PROCESS_MITIGATION_POLICY record `policy`. */
 CORDON_API cordon_status cordon_windows_process_mitigation(uint64_t process, int32_t policy, uint8_t *flags, size_t flags_len);
 

@@ -7,5 +7,6 @@ export const windowsSpawnSymbols = defineSymbols({
   cordon_windows_process_wait: { args: ["u64", "u32"], returns: "i32", domain: "win32" },
   cordon_windows_process_exit_code: { args: ["u64", "buffer", "buffer_length"], returns: "i32", domain: "win32" },
   cordon_windows_process_terminate: { args: ["u64", "u32"], returns: "i32", domain: "win32" },
+  cordon_windows_process_open: { args: ["u32", "u32", "buffer", "buffer_length"], returns: "i32", domain: "win32" },
   cordon_windows_process_mitigation: { args: ["u64", "i32", "buffer", "buffer_length"], returns: "i32", domain: "win32" },
 });

@@ -34,3 +34,8 @@ export fn cordon_windows_process_mitigation(h: u64, policy: i32, out: [*]u8, len
     if (len < 4) return abi.Error.buffer_too_small.status();
     return process.mitigationFlags(t.handle(h), policy, @ptrCast(out));
 }
+
+export fn cordon_windows_process_open(pid: u32, access: u32, out: [*]u8, len: usize) abi.Status {
+    if (len < 8) return abi.Error.buffer_too_small.status();
+    return process.open(pid, access, @ptrCast(out));
+}

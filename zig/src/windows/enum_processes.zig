@@ -27,11 +27,12 @@ pub fn list(scratch: []u8, out: []u8) abi.Status {
     var out_off: usize = 0;
     while (true) {
         if (in_off + @sizeOf(t.SYSTEM_PROCESS_INFORMATION) > scratch.len) return abi.Error.record_out_of_bounds.status();
-        const p: *const t.SYSTEM_PROCESS_INFORMATION = @ptrCast(@alignCast(scratch.ptr + in_off));
+        // Read unaligned: nothing promises 8-byte aligned entries.
+        const p: *align(1) const t.SYSTEM_PROCESS_INFORMATION = @ptrCast(scratch.ptr + in_off);
         const name_len: usize = if (p.ImageName.Buffer != null) p.ImageName.Length else 0;
         const need = @sizeOf(Entry) + ((name_len + 3) & ~@as(usize, 3));
         if (out_off + need > out.len) return abi.Error.buffer_too_small.status();
-        const e: *Entry = @ptrCast(@alignCast(out.ptr + out_off));
+        const e: *align(1) Entry = @ptrCast(out.ptr + out_off);
         e.* = .{
             .process_id = @truncate(@intFromPtr(p.UniqueProcessId)),
             .parent_process_id = @truncate(@intFromPtr(p.InheritedFromUniqueProcessId)),

@@ -28,3 +28,10 @@ pub fn mitigationFlags(process: t.HANDLE, policy: i32, out: *align(1) u32) abi.S
     out.* = @truncate(buf[0]);
     return 0;
 }
+
+/// OpenProcess without inheritance; `access` is PROCESS_* rights.
+pub fn open(pid: u32, access: u32, out: *align(1) u64) abi.Status {
+    const h = k32.OpenProcess(access, 0, pid) orelse return st.lastError();
+    out.* = t.handleBits(h);
+    return 0;
+}

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Runs the Windows behaviour tests (test/windows/) under Wine with Bun's own
+# Windows build. Wine 8 lacks bcryptprimitives.dll, whose ProcessPrng is
+# bun.exe's only import from it, so `zig build wine-shim` builds a small one
+# that goes beside bun.exe. Ends with one line: "N passed, N failed, N skipped".
+# Under Wine the process-lifetime layer is faithful; the security layer is
+# accepted but not enforced, and those tests skip with that reason.
+set -uo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+. scripts/toolchain.sh || { echo "0 passed, 1 failed, 0 skipped"; exit 1; }
+fail() { echo "wine-test: $*" >&2; echo "0 passed, 1 failed, 0 skipped"; exit 1; }
+
+bun_windows_version="${BUN_WINDOWS_VERSION:-$BUN_VERSION}"
+
+if ! command -v wine >/dev/null; then
+  [ "$(id -u)" = 0 ] || fail "wine is missing; install Debian's wine64 (apt-get install wine64)"
+  echo "wine-test: installing wine64 from apt" >&2
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wine64 >/dev/null; } || fail "apt-get install wine64 failed"
+fi
+
+win_dir="$root/.toolchain/bun-windows"
+bun_exe="$win_dir/package/bin/bun.exe"
+stamp="$win_dir/version"
+if [ ! -f "$bun_exe" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$bun_windows_version" ]; then
+  echo "wine-test: fetching @oven/bun-windows-x64@$bun_windows_version from npm" >&2
+  rm -rf "$win_dir" && mkdir -p "$win_dir"
+  tgz=$(cd "$win_dir" && npm pack --silent "@oven/bun-windows-x64@$bun_windows_version") || fail "npm pack failed"
+  tar -xzf "$win_dir/$tgz" -C "$win_dir" && rm -f "$win_dir/$tgz" || fail "cannot unpack $tgz"
+  echo "$bun_windows_version" >"$stamp"
+fi
+
+# The shim and the x64 library, both from this checkout's Zig build.
+zig build wine-shim || fail "zig build wine-shim failed"
+cp zig-out/wine/bcryptprimitives.dll "$win_dir/package/bin/" || fail "cannot place the shim beside bun.exe"
+
+export WINEPREFIX="$root/.toolchain/wineprefix" WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml="
+lib_win=$(winepath -w "$root/zig-out/native/win32-x64/cordon.dll" 2>/dev/null) || fail "winepath failed"
+report="$(mktemp -t cordon-wine-junit.XXXXXX)"
+trap 'rm -f "$report"' EXIT
+report_win=$(winepath -w "$report" 2>/dev/null)
+
+start=$(date +%s)
+CORDON_LIBRARY="$lib_win" wine "$bun_exe" test --timeout 120000 --reporter=junit --reporter-outfile="$report_win" "$@" test/windows/ \
+  2> >(grep -v -e "^Internal error: directory mismatch" -e "wine32 is missing" -e "nodrv_CreateWindow" >&2)
+rc=$?
+wineserver -k 2>/dev/null || true
+echo "wine-test: $(( $(date +%s) - start ))s under $(wine --version 2>/dev/null)" >&2
+
+if [ -s "$report" ]; then
+  read -r t f s < <(bun scripts/junit-counts.ts "$report")
+  passed=$((t - f - s)); failed=$f; skipped=$s
+  [ "$rc" -ne 0 ] && [ "$f" -eq 0 ] && failed=$((failed + 1))
+else
+  passed=0 failed=1 skipped=0
+fi
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,57 @@
+// STARTUPINFOEXW spawn: PROC_THREAD_ATTRIBUTE_HANDLE_LIST decides exactly
+// which handles a child inherits (faithful under Wine 8).
+import { afterEach, expect } from "bun:test";
+import { closeHandle, createPipe, readChunk, readToEnd, setInheritable } from "../../ffi/windows.ts";
+import { exitCode, waitProcess } from "../../ffi/windows-spawn.ts";
+import { describeUnless, testUnless } from "../helpers/skip.ts";
+import { bunCommand, ffiWindows, heldScript, notWindows, readLine, spawnPiped } from "./support.ts";
+
+const T = 60_000;
+const cleanup: (() => void)[] = [];
+afterEach(() => {
+  for (const f of cleanup.splice(0).reverse()) {
+    try {
+      f();
+    } catch {
+      // already closed
+    }
+  }
+});
+
+describeUnless(notWindows, "spawn with a handle list", () => {
+  testUnless(undefined, "an inheritable handle left out of HANDLE_LIST does not reach the child; the listed ones do", () => {
+    // `other` is inheritable like the child's stdio but not on the list. If the
+    // child held its write end, the parent's read would block until the child
+    // exits; it must see end-of-stream while the child still runs.
+    const other = createPipe();
+    setInheritable(other.write, true);
+    cleanup.push(() => closeHandle(other.read));
+    const child = spawnPiped({ commandLine: bunCommand(heldScript()) });
+    cleanup.push(() => closeHandle(child.stdinWrite), () => closeHandle(child.out));
+    closeHandle(other.write);
+
+    expect(readLine(child.out)).toBe("ready"); // listed stdout: inherited and working
+    expect(readChunk(other.read).length).toBe(0); // unlisted: no writer left anywhere
+    expect(waitProcess(child.process, 0)).toBe(false); // ...while the child is alive
+
+    closeHandle(child.stdinWrite); // listed stdin: closing it ends the child
+    expect(waitProcess(child.process, T)).toBe(true);
+    expect(exitCode(child.process)).toBe(0);
+  }, T);
+
+  testUnless(undefined, "a handle on the list is inherited: the child writes through the same value into the parent's pipe", () => {
+    const extra = createPipe();
+    setInheritable(extra.write, true);
+    cleanup.push(() => closeHandle(extra.read));
+    const script = `const w = await import(${JSON.stringify(ffiWindows)}); w.writeAll(${extra.write}n, new TextEncoder().encode("through the list")); w.closeHandle(${extra.write}n)`;
+    const child = spawnPiped({ commandLine: bunCommand(heldScript(script)), inherit: [extra.write] });
+    cleanup.push(() => closeHandle(child.stdinWrite), () => closeHandle(child.out));
+    closeHandle(extra.write);
+    expect(readLine(child.out)).toBe("ready");
+    expect(Buffer.from(readToEnd(extra.read)).toString()).toBe("through the list");
+    expect(waitProcess(child.process, 0)).toBe(false);
+    closeHandle(child.stdinWrite);
+    expect(waitProcess(child.process, T)).toBe(true);
+    expect(exitCode(child.process)).toBe(0);
+  }, T);
+});

@@ -1,0 +1,67 @@
+// What the Windows behaviour tests share: why they would skip, the fixture
+// programs, and a child whose lifetime the test controls through its stdin.
+import { join } from "node:path";
+import { closeHandle, createPipe, readChunk, setInheritable, wineVersion, type Handle } from "../../ffi/windows.ts";
+import { spawnProcess, type SpawnRequest, type Spawned } from "../../ffi/windows-spawn.ts";
+import { commandLine } from "../../lib/plan/windows/command-line.ts";
+
+/** Skip reason off Windows. */
+export const notWindows: string | undefined = process.platform === "win32" ? undefined : `needs Windows (or Wine), this is ${process.platform}`;
+
+/** Wine's version, when these tests run under Wine. */
+export const wine: string | undefined = notWindows ? undefined : wineVersion();
+
+/** Skip reason for tests of enforcement Wine accepts but does not perform. */
+export const needsRealWindows: string | undefined =
+  notWindows ?? (wine ? `Wine ${wine} accepts this call but does not enforce it; runs on real Windows` : undefined);
+
+/** bun.exe itself is the fixture: it is there wherever these tests run. */
+export const bunExe = process.execPath;
+
+/** The FFI module a fixture child imports to look at its own handles. */
+export const ffiWindows = join(import.meta.dir, "..", "..", "ffi", "windows.ts");
+
+export function bunCommand(script: string): string {
+  return commandLine([bunExe, "-e", script]);
+}
+
+export type Child = Spawned & {
+  /** Read end of the child's stdout+stderr. */
+  readonly out: Handle;
+  /** Closing this ends the child's stdin: a `held` child then exits. */
+  readonly stdinWrite: Handle;
+};
+
+/** A script that prints `ready` (plus `extra`) and exits when its stdin closes. */
+export function heldScript(extra = ""): string {
+  return `${extra}; console.log("ready"); await Bun.stdin.text(); process.exit(0)`;
+}
+
+/** A grandchild that prints `ready` and never ends on its own: only the job can end it. */
+export const foreverScript = `console.log("ready"); setInterval(() => {}, 1000)`;
+
+/** Spawns a fixture with piped stdio; the parent keeps only its own ends. */
+export function spawnPiped(req: Omit<SpawnRequest, "stdio">): Child {
+  const stdin = createPipe();
+  const out = createPipe();
+  setInheritable(stdin.read, true);
+  setInheritable(out.write, true);
+  try {
+    const s = spawnProcess({ ...req, stdio: { stdin: stdin.read, stdout: out.write, stderr: out.write }, inherit: [stdin.read, out.write, ...(req.inherit ?? [])] });
+    return { ...s, out: out.read, stdinWrite: stdin.write };
+  } finally {
+    closeHandle(stdin.read);
+    closeHandle(out.write);
+  }
+}
+
+/** Reads the child's output up to and including the first line (the fixture's `ready`). */
+export function readLine(h: Handle): string {
+  let text = "";
+  while (!text.includes("\n")) {
+    const c = readChunk(h, 4096);
+    if (c.length === 0) break;
+    text += Buffer.from(c).toString("utf8");
+  }
+  return text.trim();
+}
