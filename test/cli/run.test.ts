@@ -1,0 +1,192 @@
+// `cordon run` end to end: exit codes, stdio passing through, the private
+// TMPDIR, flags that reach the command, and the report file.
+import { afterAll, describe, expect, test } from "bun:test";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describeUnless } from "../helpers/skip.ts";
+import { cordon, noSandbox } from "./helpers.ts";
+
+const scratch = realpathSync(mkdtempSync(join(tmpdir(), "cordon-run-test-")));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+describeUnless(noSandbox, "cordon run exit codes", () => {
+  test("0: the command's success, stdout passes straight through", async () => {
+    const r = await cordon(["run", "--", "sh", "-c", "echo hello from inside"]);
+    expect(r).toEqual({ code: 0, stdout: "hello from inside\n", stderr: "" });
+  });
+
+  test("N: the command's own exit code, stderr passes through", async () => {
+    const r = await cordon(["run", "--", "sh", "-c", "echo oops >&2; exit 7"]);
+    expect(r.code).toBe(7);
+    expect(r.stderr).toBe("oops\n");
+  });
+
+  test("128+N when the command dies of signal N", async () => {
+    expect((await cordon(["run", "--", "sh", "-c", "kill -KILL $$"])).code).toBe(137);
+    expect((await cordon(["run", "--", "sh", "-c", "kill -TERM $$"])).code).toBe(143);
+  });
+
+  test("124 when the wall clock runs out, and the tree is gone", async () => {
+    const r = await cordon(["run", "--timeout=0.5", "--", "sh", "-c", "sleep 60 & sleep 60"]);
+    expect(r.code).toBe(124);
+  }, 30_000);
+
+  test("127 when the command is not found, named on one cordon: line", async () => {
+    const r = await cordon(["run", "--", "no-such-command-cordon"]);
+    expect(r.code).toBe(127);
+    expect(r.stderr.trimEnd().split("\n")).toEqual([expect.stringMatching(/^cordon: no-such-command-cordon: /)]);
+  });
+
+  test("126 when the command is found but not executable", async () => {
+    const dir = join(scratch, "noexec");
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, "script"), "#!/bin/sh\necho no\n");
+    chmodSync(join(dir, "script"), 0o644);
+    const r = await cordon(["run", `--allow-read=${dir}`, "--", join(dir, "script")]);
+    expect(r.code).toBe(126);
+    expect(r.stderr).toMatch(/^cordon: /);
+  });
+});
+
+describeUnless(noSandbox, "cordon run flags reach the command", () => {
+  test("a private TMPDIR, writable, removed afterwards", async () => {
+    const r = await cordon(["run", "--", "sh", "-c", 'echo "$TMPDIR"; touch "$TMPDIR/x" && ls -A "$TMPDIR"']);
+    expect(r.code).toBe(0);
+    const [dir, listing] = r.stdout.trimEnd().split("\n");
+    expect(dir).toMatch(/cordon-/);
+    expect(listing).toBe("x");
+    expect(existsSync(dir!)).toBe(false);
+  });
+
+  test("--env sets a variable; the caller's environment passes through", async () => {
+    const r = await cordon(["run", "--env=GREETING=hi there", "--", "sh", "-c", 'echo "$GREETING/$FROM_CALLER"'], { env: { FROM_CALLER: "yes" } });
+    expect(r.stdout).toBe("hi there/yes\n");
+  });
+
+  test("--cwd sets the working directory", async () => {
+    const r = await cordon(["run", `--cwd=${scratch}`, "--", "sh", "-c", "pwd"]);
+    expect(r.stdout).toBe(`${scratch}\n`);
+  });
+
+  test("--allow-write grants a directory; writing elsewhere is denied", async () => {
+    const granted = join(scratch, "granted");
+    const other = join(scratch, "other");
+    mkdirSync(granted, { recursive: true });
+    mkdirSync(other, { recursive: true });
+    const ok = await cordon(["run", `--allow-write=${granted}`, "--", "sh", "-c", `echo data > ${granted}/f`]);
+    expect(ok.code).toBe(0);
+    expect(readFileSync(join(granted, "f"), "utf8")).toBe("data\n");
+    const denied = await cordon(["run", `--allow-write=${granted}`, "--", "sh", "-c", `echo data > ${other}/f`]);
+    expect(denied.code).not.toBe(0);
+    expect(existsSync(join(other, "f"))).toBe(false);
+  });
+
+  test("--allow-read grants reading; a file outside every grant stays unreadable", async () => {
+    const dir = join(scratch, "readable");
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, "secret"), "s3cret");
+    expect((await cordon(["run", `--allow-read=${dir}`, "--", "cat", join(dir, "secret")])).stdout).toBe("s3cret");
+    expect((await cordon(["run", "--", "cat", join(dir, "secret")])).code).not.toBe(0);
+  });
+
+  test("--report writes the enforcement report and the outcome as JSON", async () => {
+    const file = join(scratch, "report.json");
+    const r = await cordon(["run", `--report=${file}`, "--", "sh", "-c", "exit 3"]);
+    expect(r.code).toBe(3);
+    const report = JSON.parse(readFileSync(file, "utf8"));
+    expect(report.platform).toBeString();
+    expect(report.compat).toBe("hard");
+    expect(report.guarantees.length).toBeGreaterThan(0);
+    for (const g of report.guarantees) expect(["enforced", "partial", "not-enforced"]).toContain(g.status);
+    expect(report.outcome).toMatchObject({ status: 3, exitCode: 3, timedOut: false });
+  });
+
+  test("--best-effort is recorded in the report", async () => {
+    const file = join(scratch, "best-effort.json");
+    await cordon(["run", "--best-effort", `--report=${file}`, "--", "true"]);
+    expect(JSON.parse(readFileSync(file, "utf8")).compat).toBe("best-effort");
+  });
+});
+
+/** A listener outside the sandbox on 127.0.0.1; answers "pong". */
+function listener() {
+  return Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { open: (s) => void s.end("pong") } });
+}
+
+/** Bun inside the sandbox: its own install directory must be readable. */
+const bunDir = join(process.execPath, "..");
+const connectScript = (port: number) =>
+  `const s = await Bun.connect({ hostname: "127.0.0.1", port: ${port}, socket: { data() {} } }).catch((e) => { console.error(e.code ?? e.message); process.exit(3); }); s.end(); console.log("connected");`;
+const bindScript = (port: number) =>
+  `try { const l = Bun.listen({ hostname: "127.0.0.1", port: ${port}, socket: { data() {} } }); l.stop(true); console.log("bound"); } catch (e) { console.error(e.code ?? e.message); process.exit(3); }`;
+
+describeUnless(noSandbox, "cordon run network flags", () => {
+  test("default: no network, a listener outside is unreachable", async () => {
+    const server = listener();
+    try {
+      const r = await cordon(["run", `--allow-read=${bunDir}`, "--", process.execPath, "-e", connectScript(server.port)]);
+      expect(r.code).toBe(3);
+    } finally {
+      server.stop(true);
+    }
+  });
+
+  test("--allow-net: the listener is reachable", async () => {
+    const server = listener();
+    try {
+      const r = await cordon(["run", "--allow-net", `--allow-read=${bunDir}`, "--", process.execPath, "-e", connectScript(server.port)]);
+      expect(r.stdout).toBe("connected\n");
+    } finally {
+      server.stop(true);
+    }
+  });
+
+  test("--allow-connect=PORT: that port only", async () => {
+    const [a, b] = [listener(), listener()];
+    try {
+      const ok = await cordon(["run", `--allow-connect=${a.port}`, `--allow-read=${bunDir}`, "--", process.execPath, "-e", connectScript(a.port)]);
+      expect(ok.stdout).toBe("connected\n");
+      const denied = await cordon(["run", `--allow-connect=${a.port}`, `--allow-read=${bunDir}`, "--", process.execPath, "-e", connectScript(b.port)]);
+      expect(denied.code).toBe(3);
+    } finally {
+      a.stop(true);
+      b.stop(true);
+    }
+  });
+
+  test("--allow-bind=PORT: that port only", async () => {
+    const probe = listener();
+    const port = probe.port;
+    probe.stop(true);
+    const ok = await cordon(["run", `--allow-bind=${port}`, `--allow-read=${bunDir}`, "--", process.execPath, "-e", bindScript(port)]);
+    expect(ok.stdout).toBe("bound\n");
+    const denied = await cordon(["run", `--allow-bind=${port}`, `--allow-read=${bunDir}`, "--", process.execPath, "-e", bindScript(port === 65535 ? port - 1 : port + 1)]);
+    expect(denied.code).toBe(3);
+  });
+});
+
+describeUnless(noSandbox, "cordon run limits", () => {
+  test("--memory: the tree is OOM-killed (137) past the limit", async () => {
+    const r = await cordon(["run", "--memory=32M", "--", "sh", "-c", "x=$(head -c 200000000 /dev/zero | tr '\\0' a); echo survived"]);
+    expect(r.stdout).not.toContain("survived");
+    expect(r.code).toBe(137);
+  }, 60_000);
+
+  test("--pids: forks past the limit fail", async () => {
+    const r = await cordon(["run", "--pids=4", "--", "sh", "-c", "for i in 1 2 3 4 5 6 7 8; do sleep 1 & done; wait"]);
+    expect(r.stderr).toMatch(/fork|resource temporarily unavailable/i);
+  }, 30_000);
+
+  test("--cpu: a busy loop is stopped by the CPU-time limit (SIGXCPU or SIGKILL)", async () => {
+    const r = await cordon(["run", "--cpu=1", "--", "sh", "-c", "while :; do :; done"]);
+    expect([128 + 24, 128 + 9]).toContain(r.code);
+  }, 60_000);
+
+  describeUnless(process.getuid?.() === 0 ? undefined : "switching users needs root", "--user", () => {
+    test("--user=65534:65534 runs the command as that uid and gid", async () => {
+      const r = await cordon(["run", "--user=65534:65534", "--", "sh", "-c", "id -u; id -g"]);
+      expect(r.stdout).toBe("65534\n65534\n");
+    });
+  });
+});
