@@ -62,6 +62,7 @@ describeUnless(unmet, "landlock report matches the kernel at every ABI up to thi
       const probes: [string, [string, ...(string | number)[]]][] = [
         ["fs.write_file", ["write", join(t.out, "f")]],
         ["fs.truncate", ["truncate", join(t.ro, "f")]],
+        ["fs.ioctl_dev", ["ioctl_rnd", "/dev/urandom"]],
         ["net.connect_tcp", ["connect", listener.port]],
         ["scope.signal", ["kill", outsider.pid]],
         ["scope.abstract_unix_socket", ["abstract", name]],
@@ -74,7 +75,7 @@ describeUnless(unmet, "landlock report matches the kernel at every ABI up to thi
       const seen = probes.map(([right], i) => ({ right, enforced: statusOf(report, right) === "enforced", denied: results[i] !== "ok" }));
       for (const s of seen) expect({ right: s.right, denied: s.denied }).toEqual({ right: s.right, denied: s.enforced });
       // And what is enforced is exactly what this ABI has.
-      const introduced: Record<string, number> = { "fs.write_file": 1, "fs.truncate": 3, "net.connect_tcp": 4, "scope.signal": 6, "scope.abstract_unix_socket": 6 };
+      const introduced: Record<string, number> = { "fs.write_file": 1, "fs.truncate": 3, "fs.ioctl_dev": 5, "net.connect_tcp": 4, "scope.signal": 6, "scope.abstract_unix_socket": 6 };
       for (const s of seen) expect({ right: s.right, enforced: s.enforced }).toEqual({ right: s.right, enforced: abi >= introduced[s.right]! });
     });
   }

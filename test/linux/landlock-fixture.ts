@@ -39,12 +39,17 @@ def read(path):
     with open(path) as f: f.read()
 def write(path):
     with open(path, "w") as f: f.write("x")
+def ioctl_rnd(path):
+    import fcntl, struct
+    fd = os.open(path, os.O_RDONLY)
+    try: fcntl.ioctl(fd, 0x80045200, struct.pack("i", 0))  # RNDGETENTCNT
+    finally: os.close(fd)
 def run(path):
     subprocess.run([path], check=True)
 ops = {
     "read": read, "write": write, "mkdir": os.mkdir, "rmdir": os.rmdir, "unlink": os.unlink,
     "rename": os.rename, "link": os.link, "symlink": os.symlink, "truncate": lambda p: os.truncate(p, 0),
-    "listdir": os.listdir, "exec": run, "connect": connect, "bind": bind,
+    "listdir": os.listdir, "exec": run, "mkfifo": os.mkfifo, "ioctl_rnd": ioctl_rnd, "connect": connect, "bind": bind,
     "kill": lambda pid: os.kill(int(pid), 0), "kill_own": kill_own,
     "abstract": abstract, "abstract_own": abstract_own,
 }

@@ -43,8 +43,12 @@ describeUnless(unmet, "landlock filesystem confinement", () => {
     expect(readFileSync(join(t.out, "f"), "utf8")).toBe("data");
   });
 
-  testUnless(undefined, "mkdir, rmdir and unlink outside are denied; inside they work", async () => {
+  testUnless(undefined, "mkdir, mkfifo, symlink, rmdir and unlink outside are denied; inside they work", async () => {
     const { results } = await run([
+      ["mkfifo", join(t.out, "p")],
+      ["symlink", "/etc/passwd", join(t.out, "s")],
+      ["mkfifo", join(t.rw, "p")],
+      ["symlink", "/etc/passwd", join(t.rw, "s")],
       ["mkdir", join(t.out, "d")],
       ["rmdir", join(t.out, "sub")],
       ["unlink", join(t.out, "true")],
@@ -53,7 +57,8 @@ describeUnless(unmet, "landlock filesystem confinement", () => {
       ["write", join(t.rw, "gone")],
       ["unlink", join(t.rw, "gone")],
     ]);
-    expect(results).toEqual(["EACCES", "EACCES", "EACCES", "ok", "ok", "ok", "ok"]);
+    expect(results).toEqual(["EACCES", "EACCES", "ok", "ok", "EACCES", "EACCES", "EACCES", "ok", "ok", "ok", "ok"]);
+    expect(existsSync(join(t.out, "p"))).toBe(false);
     expect(statSync(join(t.out, "sub")).isDirectory()).toBe(true);
     expect(existsSync(join(t.out, "true"))).toBe(true);
   });
@@ -107,6 +112,20 @@ describeUnless(unmet, "landlock filesystem confinement", () => {
       // Below ABI 3 the kernel cannot check truncate(2): the report must say so, and it really succeeds.
       expect(statusOf(report, "fs.truncate")).toBe("not-enforced");
       expect(results[0]).toBe("ok");
+    }
+  });
+
+  testUnless(undefined, "ioctl on a device needs IOCTL_DEV (ABI 5): denied under a read grant, allowed under a write grant", async () => {
+    // /dev/urandom is in the system read set; the second run also grants it for writing.
+    const ro = await run([["ioctl_rnd", "/dev/urandom"]]);
+    const rw = await confined([["ioctl_rnd", "/dev/urandom"]], { write: ["/dev/urandom"] });
+    expect(rw.results).toEqual(["ok"]);
+    if (testAbi >= 5) {
+      expect(statusOf(ro.report, "fs.ioctl_dev")).toBe("enforced");
+      expect(ro.results).toEqual(["EACCES"]);
+    } else {
+      expect(statusOf(ro.report, "fs.ioctl_dev")).toBe("not-enforced");
+      expect(ro.results).toEqual(["ok"]);
     }
   });
 
