@@ -64,6 +64,7 @@ pub fn build(b: *std.Build) void {
     const update = b.addUpdateSourceFiles();
     update.addCopyFileToSource(tables, "ffi/generated/linux-tables.ts");
     gen_step.dependOn(&update.step);
+    genBsdErrno(b, gen_step);
 
     // Bun's Windows build under Wine 8 needs a bcryptprimitives.dll with ProcessPrng (scripts/wine-test.sh).
     const wine_shim_step = b.step("wine-shim", "Build the bcryptprimitives.dll shim that lets bun.exe start under Wine");
@@ -86,6 +87,27 @@ pub fn build(b: *std.Build) void {
         .optimize = .debug,
     }) });
     test_step.dependOn(&b.addRunArtifact(unit).step);
+}
+
+/// ffi/generated/{darwin,freebsd}-errno.ts from each OS's <errno.h> (zig/tools/gen_errno.zig).
+fn genBsdErrno(b: *std.Build, gen_step: *std.Build.Step) void {
+    const gen = b.addExecutable(.{ .name = "gen_errno", .root_module = b.createModule(.{
+        .root_source_file = b.path("zig/tools/gen_errno.zig"),
+        .target = b.resolveTargetQuery(.{}),
+        .optimize = .debug,
+    }) });
+    for ([_][2][]const u8{ .{ "darwin_errno", "x86_64-macos.13.0" }, .{ "freebsd_errno", "x86_64-freebsd" } }) |os| {
+        const query = std.Target.Query.parse(.{ .arch_os_abi = os[1] }) catch @panic("bad target query");
+        const tc = b.addTranslateC(.{ .root_source_file = b.path("zig/tools/errno.h"), .target = b.resolveTargetQuery(query), .optimize = .debug });
+        gen.root_module.addImport(os[0], b.createModule(.{ .root_source_file = tc.getOutput() }));
+    }
+    const run = b.addRunArtifact(gen);
+    const darwin = run.addOutputFileArg("darwin-errno.ts");
+    const freebsd = run.addOutputFileArg("freebsd-errno.ts");
+    const update = b.addUpdateSourceFiles();
+    update.addCopyFileToSource(darwin, "ffi/generated/darwin-errno.ts");
+    update.addCopyFileToSource(freebsd, "ffi/generated/freebsd-errno.ts");
+    gen_step.dependOn(&update.step);
 }
 
 /// cordon-exec: macOS applies Seatbelt in this single-threaded launcher (see zig/src/darwin_exec.zig).

@@ -1,6 +1,8 @@
 // The one place where a native status becomes a typed error.
 import { NotSupportedError, OsError, PermissionError } from "./errors.ts";
 import { ERRNO } from "./generated/linux-tables.ts";
+import { ERRNO as DARWIN_ERRNO } from "./generated/darwin-errno.ts";
+import { ERRNO as FREEBSD_ERRNO } from "./generated/freebsd-errno.ts";
 import type { Domain } from "./symbols/define.ts";
 
 /** cordon's own codes (CORDON_E_* in cordon.h). */
@@ -22,6 +24,13 @@ const errnoTables: Partial<Record<NodeJS.Platform, ReadonlyMap<number, string>>>
 
 export function registerErrnoNames(platform: NodeJS.Platform, names: ReadonlyMap<number, string>): void {
   errnoTables[platform] = names;
+}
+
+// macOS and FreeBSD number errno differently; a number's first name is its own (EAGAIN, not EWOULDBLOCK).
+for (const [platform, table] of [["darwin", DARWIN_ERRNO], ["freebsd", FREEBSD_ERRNO]] as const) {
+  const names = new Map<number, string>();
+  for (const [k, v] of Object.entries(table)) if (!names.has(v)) names.set(v, `E${k}`);
+  registerErrnoNames(platform, names);
 }
 
 /** The NTSTATUS and Win32 codes cordon handles by name; others print in hex/decimal. */

@@ -1,0 +1,15 @@
+//! Root of cordon-exec, the macOS launcher (darwin_exec/main.zig). It lives
+//! beside root.zig so the launcher can share ../bsd and ../darwin mechanisms.
+const std = @import("std");
+const launcher = @import("darwin_exec/main.zig");
+
+/// A failed safety check stops the launcher at once, before anything is exec'd.
+pub const panic = std.debug.FullPanic(trap);
+
+fn trap(msg: []const u8, ret_addr: ?usize) noreturn {
+    _ = msg;
+    _ = ret_addr;
+    @trap();
+}
+
+pub const main = launcher.main;
