@@ -1,0 +1,120 @@
+// One sandboxed spawn on Linux: plan every mechanism (landlock, seccomp,
+// namespaces, cgroups, rlimits, tree kill), refuse in hard mode what cannot be
+// enforced, then hand the spine one spawn with every slot filled. The command's
+// whole tree is killed when it exits, on a limit, or on kill(); `exited`
+// settles once the tree is gone and every cgroup made for it removed.
+import { readFileSync } from "node:fs";
+import { CLONE_NEW } from "../../../ffi/linux-spawn.ts";
+import { closeFd } from "../../../ffi/linux.ts";
+import { CompatError } from "../../errors.ts";
+import { planContainment } from "../../plan/linux/containment.ts";
+import { landlockGuarantees } from "../../plan/linux/landlock/index.ts";
+import { planSandbox, type SandboxHost } from "../../plan/linux/sandbox.ts";
+import type { ResolvedPolicy } from "../../policy/types.ts";
+import type { GuaranteeReport, Report } from "../../report.ts";
+import type { SandboxedProcess, SandboxSpawn, SandboxStdioOptions } from "../../sandbox-backend.ts";
+import { SandboxCgroup } from "./cgroup/sandbox-cgroup.ts";
+import { supervise, type LimitVerdict } from "./cgroup/supervise.ts";
+import { prepareLandlock } from "./landlock.ts";
+import { spawnLinux } from "./spawn.ts";
+import { killTree, probeContainmentHost } from "./tree-kill.ts";
+
+let hostCache: SandboxHost | undefined;
+
+function sandboxHost(): SandboxHost {
+  if (hostCache) return hostCache;
+  let actions = "";
+  try {
+    actions = readFileSync("/proc/sys/kernel/seccomp/actions_avail", "utf8");
+  } catch {
+    // no seccomp filter support in this kernel
+  }
+  const arch = process.arch === "x64" ? "x86_64" : process.arch === "arm64" ? "aarch64" : undefined;
+  hostCache = { arch, seccomp: /\berrno\b/.test(actions), privileged: process.geteuid?.() === 0 };
+  return hostCache;
+}
+
+/** The sandboxed process: the spine's subprocess, with tree teardown folded into `exited`. */
+export type LinuxSandboxedProcess = SandboxedProcess & {
+  readonly timedOut: boolean;
+  /** Which limit ended the tree, if one did ("memory limit exceeded", ...). */
+  readonly limit: LimitVerdict | undefined;
+};
+
+export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, stdio: SandboxStdioOptions): SandboxSpawn {
+  // Plans first: nothing is created before every hard requirement is known to hold.
+  const containment = planContainment(policy, probeContainmentHost());
+  const plan = planSandbox(policy, sandboxHost());
+  const guarantees: GuaranteeReport[] = [...plan.report, ...containment.report];
+  if (policy.compat === "hard") {
+    const missing = plan.report.filter((g) => g.status !== "enforced").map((g) => ({ guarantee: g.guarantee, reason: g.reason ?? g.status }));
+    if (missing.length) throw new CompatError(missing);
+  }
+
+  const landlock = prepareLandlock(policy); // hard mode: throws CompatError itself
+  guarantees.unshift(...landlockGuarantees(landlock.report));
+  let cgroup: SandboxCgroup | undefined;
+  let proc: ReturnType<typeof spawnLinux>;
+  try {
+    const host = probeContainmentHost();
+    cgroup = containment.cgroups ? SandboxCgroup.create(host.cgroups, containment.cgroups) : undefined;
+    const ns = (plan.namespaces.ipc ? CLONE_NEW.IPC : 0) | (containment.newPidNamespace ? CLONE_NEW.PID : 0);
+    proc = spawnLinux(argv, {
+      env: policy.env,
+      cwd: policy.cwd,
+      stdin: stdio.stdin ?? "inherit",
+      stdout: stdio.stdout ?? "inherit",
+      stderr: stdio.stderr ?? "inherit",
+      rlimits: containment.rlimits.map(({ resource, soft, hard }) => ({ resource, soft, hard })),
+      ...(policy.user ? { user: policy.user } : {}),
+      cloneNamespaces: ns,
+      ...(cgroup?.cgroupFd !== undefined ? { cgroupFd: cgroup.cgroupFd } : {}),
+      ...(cgroup && cgroup.cgroupProcsFds.length ? { cgroupProcsFds: cgroup.cgroupProcsFds } : {}),
+      ...(landlock.rulesetFd !== undefined ? { landlock: { rulesetFd: landlock.rulesetFd, restrictFlags: landlock.restrictFlags } } : {}),
+      ...(plan.seccomp ? { seccomp: { filter: plan.seccomp.filter, flags: 0 } } : {}),
+    });
+  } catch (e) {
+    cgroup?.destroy();
+    throw e;
+  } finally {
+    if (landlock.rulesetFd !== undefined) closeFd(landlock.rulesetFd);
+  }
+
+  const tree = () => killTree(containment.treeKill.rung, { ...(cgroup ? { cgroup } : {}), pid: proc.pid, exited: proc.exited });
+  const supervisor = supervise({ ...(cgroup ? { cgroup } : {}), watch: containment.watch, killTree: tree });
+  let limit: LimitVerdict | undefined;
+  const exited = proc.exited.then(async (code) => {
+    // The command is gone; whatever it left behind goes with it.
+    await tree().catch(() => {});
+    limit = supervisor.stop();
+    cgroup?.destroy();
+    return limit === "timeout" ? 124 : code;
+  });
+
+  const report: Report = { platform: `linux-${process.arch}`, compat: policy.compat, guarantees };
+  const sandboxed: LinuxSandboxedProcess = {
+    pid: proc.pid,
+    stdin: proc.stdin,
+    stdout: proc.stdout,
+    stderr: proc.stderr,
+    exited,
+    get exitCode() {
+      return proc.exitCode;
+    },
+    get signalCode() {
+      return proc.signalCode;
+    },
+    get timedOut() {
+      return limit === "timeout" || supervisor.verdict() === "timeout";
+    },
+    get limit() {
+      return limit ?? supervisor.verdict();
+    },
+    kill(signal?: number | string) {
+      proc.kill((signal ?? "SIGTERM") as NodeJS.Signals);
+      if (signal === undefined || signal === "SIGKILL" || signal === 9) void tree().catch(() => {});
+    },
+    resourceUsage: () => proc.resourceUsage(),
+  };
+  return { proc: sandboxed, report };
+}
