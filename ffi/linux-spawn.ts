@@ -55,6 +55,7 @@ export type SpawnRecord = {
   gid: number;
   uidMap?: string;
   gidMap?: string;
+  procAccess?: number;
 };
 
 const encoder = new TextEncoder();
@@ -150,6 +151,7 @@ export function encodeSpawnRecord(r: SpawnRecord): Uint8Array {
   u32(104, r.uidMap === undefined ? 0 : b.cstring(r.uidMap));
   u32(108, r.gidMap === undefined ? 0 : b.cstring(r.gidMap));
   i32(112, process.pid);
+  u32(116, r.procAccess ?? 0);
   return b.finish(h);
 }
 

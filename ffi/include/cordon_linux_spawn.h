@@ -34,7 +34,7 @@ struct cordon_linux_spawn_spec {
   uint32_t uid, gid;                     /* with CORDON_SPAWN_SET_IDS */
   uint32_t uid_map_off, gid_map_off;     /* with CLONE_NEWUSER: written to /proc/self/{uid,gid}_map */
   int32_t  parent_pid;                   /* the caller's pid, to detect a parent already gone */
-  uint32_t reserved;                     /* 0 */
+  uint32_t proc_access;                  /* with MOUNT_PROC and landlock_fd: landlock rights beneath the fresh /proc, added in the child */
   /* Written by cordon_linux_spawn: */
   int32_t  out_pid;
   int32_t  out_pidfd;

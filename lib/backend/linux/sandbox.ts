@@ -19,6 +19,9 @@ import { prepareLandlock } from "./landlock.ts";
 import { spawnLinux } from "./spawn.ts";
 import { killTree, probeContainmentHost } from "./tree-kill.ts";
 
+/** LANDLOCK_ACCESS_FS_READ_FILE | READ_DIR: the sandbox reads its own /proc. */
+const PROC_ACCESS = (1 << 2) | (1 << 3);
+
 let hostCache: SandboxHost | undefined;
 
 function sandboxHost(): SandboxHost {
@@ -58,7 +61,11 @@ export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, st
   try {
     const host = probeContainmentHost();
     cgroup = containment.cgroups ? SandboxCgroup.create(host.cgroups, containment.cgroups) : undefined;
-    const ns = (plan.namespaces.ipc ? CLONE_NEW.IPC : 0) | (containment.newPidNamespace ? CLONE_NEW.PID : 0);
+    const procfs = plan.namespaces.procfs && landlock.rulesetFd !== undefined;
+    const ns =
+      (plan.namespaces.ipc ? CLONE_NEW.IPC : 0) |
+      (containment.newPidNamespace || procfs ? CLONE_NEW.PID : 0) |
+      (procfs ? CLONE_NEW.NS : 0);
     proc = spawnLinux(argv, {
       env: policy.env,
       cwd: policy.cwd,
@@ -70,7 +77,10 @@ export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, st
       cloneNamespaces: ns,
       ...(cgroup?.cgroupFd !== undefined ? { cgroupFd: cgroup.cgroupFd } : {}),
       ...(cgroup && cgroup.cgroupProcsFds.length ? { cgroupProcsFds: cgroup.cgroupProcsFds } : {}),
-      ...(landlock.rulesetFd !== undefined ? { landlock: { rulesetFd: landlock.rulesetFd, restrictFlags: landlock.restrictFlags } } : {}),
+      ...(procfs ? { mountProc: true } : {}),
+      ...(landlock.rulesetFd !== undefined
+        ? { landlock: { rulesetFd: landlock.rulesetFd, restrictFlags: landlock.restrictFlags, ...(procfs ? { procAccess: PROC_ACCESS } : {}) } }
+        : {}),
       ...(plan.seccomp ? { seccomp: { filter: plan.seccomp.filter, flags: 0 } } : {}),
     });
   } catch (e) {
@@ -110,9 +120,17 @@ export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, st
     get limit() {
       return limit ?? supervisor.verdict();
     },
+    /**
+     * Without a signal: the whole tree is killed. With one: it goes to the
+     * command only (as pid 1 of its namespace it ignores signals it has no
+     * handler for, SIGKILL aside).
+     */
     kill(signal?: number | string) {
-      proc.kill((signal ?? "SIGTERM") as NodeJS.Signals);
-      if (signal === undefined || signal === "SIGKILL" || signal === 9) void tree().catch(() => {});
+      if (signal === undefined || signal === "SIGKILL" || signal === 9) {
+        void tree().catch(() => {});
+        return;
+      }
+      proc.kill(signal as NodeJS.Signals);
     },
     resourceUsage: () => proc.resourceUsage(),
   };

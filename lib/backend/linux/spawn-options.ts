@@ -41,8 +41,11 @@ export type LinuxSpawnOptions = {
   readonly cgroupFd?: number;
   /** fds of cgroup.procs files (v1 hierarchies) the child writes "0" to, joining them before exec. */
   readonly cgroupProcsFds?: readonly number[];
-  /** A landlock ruleset fd built in the parent; the child calls landlock_restrict_self(fd, flags). */
-  readonly landlock?: { readonly rulesetFd: number; readonly restrictFlags: number };
+  /**
+   * A landlock ruleset fd built in the parent; the child calls landlock_restrict_self(fd, flags).
+   * `procAccess` (with mountProc): rights the child grants beneath its fresh /proc first.
+   */
+  readonly landlock?: { readonly rulesetFd: number; readonly restrictFlags: number; readonly procAccess?: number };
   /** A classic BPF program (struct sock_filter[], 8 bytes each, host byte order) for seccomp(SET_MODE_FILTER). */
   readonly seccomp?: { readonly filter: Uint8Array; readonly flags: number };
   /** Wall-clock limit in ms; then `killSignal` (default SIGKILL) is sent through the pidfd. */

@@ -86,9 +86,10 @@ export function spawnLinux(argv: readonly string[], opts: LinuxSpawnOptions = {}
       rlimits: opts.rlimits ?? [],
       uid: opts.user?.uid ?? 0,
       gid: opts.user?.gid ?? 0,
+      ...(opts.landlock?.procAccess ? { procAccess: opts.landlock.procAccess } : {}),
       ...(ns ? { uidMap: `${ns.uid} ${process.getuid!()} 1\n`, gidMap: `${ns.gid} ${process.getgid!()} 1\n` } : {}),
     });
-    result = spawnRecord(record, argv[0]!);
+    result = spawnRecord(record, path === argv[0] ? path : `${argv[0]} (${path})`);
   } catch (e) {
     cleanup();
     for (const s of slots) if (s.parentKeep !== undefined) closeSync(s.parentKeep);

@@ -15,8 +15,11 @@ export type SandboxHost = {
 
 export type SandboxPlan = {
   readonly seccomp?: CompiledFilter;
-  /** CLONE_NEW* flags for clone3. */
-  readonly namespaces: { readonly ipc: boolean };
+  /**
+   * Namespaces for clone3. `procfs`: pid + mount namespaces with a fresh /proc
+   * that shows only the sandbox, readable inside it (landlock grants it in the child).
+   */
+  readonly namespaces: { readonly ipc: boolean; readonly procfs: boolean };
   readonly report: readonly GuaranteeReport[];
 };
 
@@ -38,5 +41,13 @@ export function planSandbox(policy: Pick<ResolvedPolicy, "net">, host: SandboxHo
   report.push(bySeccomp("ipc.keyring-closed", "add_key/request_key/keyctl"));
   report.push(bySeccomp("tty.injection-closed", "ioctl TIOCSTI/TIOCLINUX"));
   report.push(bySeccomp("kernel.surface-reduced", "ptrace, bpf, perf, userfaultfd, io_uring, mount, kexec, modules"));
-  return { ...(seccomp ? { seccomp } : {}), namespaces: { ipc: ipcNs }, report };
+  // A private /proc: programs (Bun among them) need /proc/self, and the host's
+  // /proc would list every process. Without it /proc stays outside the grants.
+  const procfs = host.privileged;
+  report.push(
+    procfs
+      ? { guarantee: "proc.private", status: "enforced", by: ["pid namespace", "mount namespace", "fresh procfs"] }
+      : { guarantee: "proc.private", status: "partial", by: ["landlock (no /proc grant)"], reason: "no pid namespace without privilege here: /proc is denied entirely, so programs that read /proc/self fail" },
+  );
+  return { ...(seccomp ? { seccomp } : {}), namespaces: { ipc: ipcNs, procfs }, report };
 }

@@ -25,6 +25,13 @@ const ms_rec: usize = 16384;
 const ms_private: usize = 1 << 18;
 const siocsifflags: usize = 0x8914;
 
+/// struct landlock_path_beneath_attr (packed: 12 bytes).
+const PathBeneath = extern struct { allowed_access: u64 align(4), parent_fd: i32 };
+comptime {
+    if (@sizeOf(PathBeneath) != 12) @compileError("landlock_path_beneath_attr is 12 bytes");
+}
+const o_path: usize = 0o10000000;
+
 /// struct sock_fprog.
 const SockFprog = extern struct { len: u16, filter: usize };
 
@@ -92,6 +99,15 @@ pub fn main(arg: usize) callconv(.c) u8 {
         spec.out_step = @intFromEnum(Step.mount_proc);
         must(spec, linux.syscall5(.mount, 0, @intFromPtr("/"), 0, ms_rec | ms_private, 0));
         must(spec, linux.syscall5(.mount, @intFromPtr("proc"), @intFromPtr("/proc"), @intFromPtr("proc"), ms_nosuid | ms_nodev | ms_noexec, 0));
+        // A landlock rule made in the parent names the host's /proc; this
+        // mount is a new filesystem, so its rule can only be added from here.
+        if (spec.proc_access != 0) {
+            const fd = linux.syscall4(.openat, at_fdcwd, @intFromPtr("/proc"), o_path | o_cloexec, 0);
+            must(spec, fd);
+            const rule: PathBeneath = .{ .allowed_access = spec.proc_access, .parent_fd = @intCast(fd) };
+            must(spec, linux.syscall4(.landlock_add_rule, @as(u32, @bitCast(spec.landlock_fd)), 1, @intFromPtr(&rule), 0));
+            _ = linux.syscall1(.close, fd);
+        }
     }
 
     if (spec.flags & Flags.loopback_up != 0) {

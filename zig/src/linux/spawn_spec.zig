@@ -53,7 +53,8 @@ pub const Spec = extern struct {
     uid_map_off: u32,
     gid_map_off: u32,
     parent_pid: i32,
-    reserved: u32,
+    /// With MOUNT_PROC and a ruleset: landlock rights granted beneath the fresh /proc.
+    proc_access: u32,
     // Written by cordon.
     out_pid: i32,
     out_pidfd: i32,
@@ -148,7 +149,8 @@ pub fn check(buf: []u8) abi.Failure!Checked {
     if (spec.abi_version != abi.version) return error.AbiMismatch;
     if (spec.flags & ~Flags.all != 0) return error.InvalidArgument;
     if (spec.clone_flags & ~namespace_flags != 0) return error.InvalidArgument;
-    if (spec.pdeath_signal > 64 or spec.reserved != 0) return error.InvalidArgument;
+    if (spec.pdeath_signal > 64) return error.InvalidArgument;
+    if (spec.proc_access != 0 and (spec.flags & Flags.mount_proc == 0 or spec.landlock_fd < 0)) return error.InvalidArgument;
     if (spec.argc == 0 or spec.argc > 1 << 20 or spec.envc > 1 << 20) return error.InvalidArgument;
     if (!isCString(buf, spec.path_off)) return error.RecordOutOfBounds;
     if (spec.cwd_off != 0 and !isCString(buf, spec.cwd_off)) return error.RecordOutOfBounds;
