@@ -18,7 +18,7 @@ describe("darwin plan", () => {
   test("files, signals and the network are enforced by the profile", () => {
     const plan = planDarwin(policy);
     expect(plan.launch.profile?.text).toContain("(deny default)");
-    for (const id of ["fs.read-confined", "fs.write-confined", "proc.signal-confined", "net.none"]) expect(statusOf(plan, id)).toBe("enforced");
+    for (const id of ["fs.read-confined", "fs.write-confined", "fs.exec-confined", "ipc.signal-scoped", "net.none"]) expect(statusOf(plan, id)).toBe("enforced");
   });
 
   test("an enclosing sandbox means no profile and nothing Seatbelt-enforced", () => {
@@ -40,7 +40,7 @@ describe("darwin plan", () => {
     expect(shared.launch.rlimits).toEqual([]);
     expect(statusOf(shared, "limits.pids")).toBe("not-enforced");
     expect(statusOf(shared, "tree.kill")).toBe("partial");
-    expect(statusOf(shared, "limits.timeout")).toBe("partial");
+    expect(statusOf(shared, "limits.timeoutMs")).toBe("partial");
     expect(shared.killUid).toBeUndefined();
 
     const own = planDarwin({ ...policy, user: { uid: 601, gid: 20 }, limits: { pids: 32, timeoutMs: 1000 } });
@@ -57,8 +57,8 @@ describe("darwin plan", () => {
       { resource: RLIMIT.FSIZE, soft: 4096, hard: 4096 },
       { resource: RLIMIT.NOFILE, soft: 64, hard: 64 },
     ]);
-    expect(statusOf(plan, "limits.cpu")).toBe("partial");
-    expect(statusOf(plan, "limits.open-files")).toBe("enforced");
+    expect(statusOf(plan, "limits.cpuSeconds")).toBe("partial");
+    expect(statusOf(plan, "limits.openFiles")).toBe("enforced");
   });
 });
 

@@ -20,11 +20,15 @@ export function darwinReport(policy: ResolvedPolicy, host: DarwinHost): Guarante
   const out: GuaranteeReport[] = [
     seatbelt("fs.read-confined", "seatbelt file-read*"),
     seatbelt("fs.write-confined", "seatbelt file-write*"),
-    seatbelt("proc.signal-confined", "seatbelt signal (target same-sandbox)"),
+    seatbelt("fs.exec-confined", "seatbelt process-exec"),
+    seatbelt("ipc.signal-scoped", "seatbelt signal (target same-sandbox)"),
   ];
   const net = policy.net;
   if (net === "none") out.push(seatbelt("net.none", "seatbelt (deny default) network*"));
-  else if (net !== "all") out.push(seatbelt("net.ports", "seatbelt network-outbound (remote tcp)"));
+  else if (net !== "all") {
+    out.push(seatbelt("net.tcp-connect-confined", "seatbelt network-outbound (remote tcp)"));
+    out.push(seatbelt("net.tcp-bind-confined", "seatbelt network-bind (local tcp)"));
+  }
 
   const dedicated = policy.user !== undefined;
   out.push(
@@ -60,13 +64,13 @@ export function darwinReport(policy: ResolvedPolicy, host: DarwinHost): Guarante
     );
   }
   if (limits.cpuSeconds !== undefined) {
-    out.push({ guarantee: "limits.cpu", status: "partial", by: ["RLIMIT_CPU"], reason: "per process: each process of the tree has its own CPU budget" });
+    out.push({ guarantee: "limits.cpuSeconds", status: "partial", by: ["RLIMIT_CPU"], reason: "per process: each process of the tree has its own CPU budget" });
   }
-  if (limits.openFiles !== undefined) out.push({ guarantee: "limits.open-files", status: "enforced", by: ["RLIMIT_NOFILE"] });
-  if (limits.fileSize !== undefined) out.push({ guarantee: "limits.file-size", status: "enforced", by: ["RLIMIT_FSIZE"] });
+  if (limits.openFiles !== undefined) out.push({ guarantee: "limits.openFiles", status: "enforced", by: ["RLIMIT_NOFILE"] });
+  if (limits.fileSize !== undefined) out.push({ guarantee: "limits.fileSize", status: "enforced", by: ["RLIMIT_FSIZE"] });
   if (limits.timeoutMs !== undefined) {
     const kill = out.find((g) => g.guarantee === "tree.kill")!;
-    out.push({ ...kill, guarantee: "limits.timeout" });
+    out.push({ ...kill, guarantee: "limits.timeoutMs", by: ["timer", ...kill.by] });
   }
   return out;
 }

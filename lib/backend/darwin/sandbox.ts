@@ -1,0 +1,92 @@
+// The macOS backend: plan the policy, refuse in hard mode what cannot be
+// enforced, then Bun.spawn the cordon-exec launcher, which applies the
+// Seatbelt profile and rlimits single-threaded and execs the command. Bun
+// owns the process (waiting, stdio); this module owns the tree around it.
+import { launcherPath, killUid, sandboxedSelf } from "../../../ffi/darwin.ts";
+import { CompatError, PolicyError } from "../../errors.ts";
+import { launcherArgv, planDarwin } from "../../plan/darwin/index.ts";
+import type { ResolvedPolicy } from "../../policy/types.ts";
+import { missing, type Report } from "../../report.ts";
+import type { SandboxSpawn, SandboxStdioOptions } from "../../sandbox-backend.ts";
+import { ProcessTree } from "./tree.ts";
+
+/** How often the tree is polled for forks while the command runs. */
+const POLL_MS = 25;
+const SIGKILL = 9;
+
+function program(argv0: string, policy: ResolvedPolicy): string {
+  if (argv0.startsWith("/")) return argv0;
+  const found = Bun.which(argv0, { PATH: policy.env.PATH ?? "/usr/bin:/bin", cwd: policy.cwd });
+  if (!found) throw new PolicyError("argv[0]", `not found in PATH: ${argv0}`);
+  return found;
+}
+
+export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, stdio: SandboxStdioOptions = {}): SandboxSpawn {
+  const enclosing = sandboxedSelf() ? "this process already runs under Seatbelt, and a sandboxed process cannot apply another profile" : undefined;
+  const plan = planDarwin(policy, enclosing === undefined ? {} : { enclosingSandbox: enclosing });
+  const report: Report = { platform: "darwin", compat: policy.compat, guarantees: plan.report };
+  const gaps = missing(report);
+  if (policy.compat === "hard" && gaps.length > 0) {
+    throw new CompatError(gaps.map((g) => ({ guarantee: g.guarantee, reason: g.reason ?? g.status })));
+  }
+
+  const cmd = [launcherPath(), ...launcherArgv(plan.launch, program(argv[0]!, policy), argv.slice(1))];
+  const proc = Bun.spawn(cmd, {
+    env: { ...policy.env },
+    cwd: policy.cwd,
+    stdin: stdio.stdin ?? "ignore",
+    stdout: stdio.stdout ?? "pipe",
+    stderr: stdio.stderr ?? "pipe",
+  });
+  const tree = new ProcessTree(proc.pid);
+  const poller = setInterval(() => tree.poll(), POLL_MS);
+  poller.unref();
+
+  let timedOut = false;
+  const killAll = () => {
+    tree.kill(SIGKILL);
+    if (plan.killUid !== undefined) killUid(plan.killUid, SIGKILL);
+  };
+  const timer =
+    policy.limits.timeoutMs === undefined
+      ? undefined
+      : setTimeout(() => {
+          timedOut = true;
+          killAll();
+        }, policy.limits.timeoutMs);
+
+  // The command is done when its first process exits; what it left behind goes with it.
+  const exited = proc.exited.then((code) => {
+    clearTimeout(timer);
+    clearInterval(poller);
+    killAll();
+    tree.close();
+    return code;
+  });
+
+  return {
+    report,
+    proc: {
+      pid: proc.pid,
+      stdin: proc.stdin,
+      stdout: proc.stdout,
+      stderr: proc.stderr,
+      exited,
+      get exitCode() {
+        return proc.exitCode;
+      },
+      get signalCode() {
+        const s = proc.signalCode;
+        return s === null ? null : String(s);
+      },
+      get timedOut() {
+        return timedOut;
+      },
+      kill: (signal?: number | string) => {
+        if (signal === undefined || signal === "SIGKILL" || signal === SIGKILL) killAll();
+        else proc.kill(signal as NodeJS.Signals);
+      },
+      resourceUsage: () => proc.resourceUsage(),
+    },
+  };
+}
