@@ -20,6 +20,7 @@ step "zig build cross (every target)" zig build cross
 generated_fresh() { zig build gen && git diff --quiet --exit-code -- ffi/generated; }
 step "generated tables are fresh" generated_fresh
 step "typecheck (tsc --noEmit)" node_modules/.bin/tsc --noEmit -p .
+step "windows tests under Wine" bash scripts/wine-test.sh
 
 report="$(mktemp -t cordon-junit.XXXXXX)"
 trap 'rm -f "$report"' EXIT

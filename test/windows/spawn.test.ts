@@ -4,7 +4,8 @@ import { afterEach, expect } from "bun:test";
 import { closeHandle, createPipe, readChunk, readToEnd, setInheritable } from "../../ffi/windows.ts";
 import { exitCode, waitProcess } from "../../ffi/windows-spawn.ts";
 import { describeUnless, testUnless } from "../helpers/skip.ts";
-import { bunCommand, ffiWindows, heldScript, notWindows, readLine, spawnPiped } from "./support.ts";
+import { commandLine } from "../../lib/plan/windows/command-line.ts";
+import { bunCommand, bunExe, ffiWindows, heldScript, notWindows, readLine, spawnPiped } from "./support.ts";
 
 const T = 60_000;
 const cleanup: (() => void)[] = [];
@@ -53,5 +54,18 @@ describeUnless(notWindows, "spawn with a handle list", () => {
     closeHandle(child.stdinWrite);
     expect(waitProcess(child.process, T)).toBe(true);
     expect(exitCode(child.process)).toBe(0);
+  }, T);
+});
+
+describeUnless(notWindows, "command lines", () => {
+  testUnless(undefined, "a child's argv is exactly the argv cordon quoted", () => {
+    const tricky = ["two words", 'say "hi"', "C:\\dir with space\\", 'back\\"slash', "", "\\\\server\\share", "tab\there"];
+    const child = spawnPiped({ commandLine: commandLine([bunExe, "-e", "console.log(JSON.stringify(process.argv.slice(1)))", ...tricky]) });
+    closeHandle(child.stdinWrite);
+    const out = Buffer.from(readToEnd(child.out)).toString().trim();
+    closeHandle(child.out);
+    expect(waitProcess(child.process, T)).toBe(true);
+    // First line only: stderr shares the pipe.
+    expect(JSON.parse(out.split("\n")[0]!)).toEqual(tricky);
   }, T);
 });

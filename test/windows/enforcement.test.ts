@@ -1,0 +1,105 @@
+// Enforcement Wine 8 accepts but does not perform (measured): job memory and
+// process-count limits, mitigation policies. Under Wine these skip with that
+// reason; on Windows each tries the forbidden thing and the granted thing.
+import { afterEach, expect } from "bun:test";
+import { closeHandle, readToEnd } from "../../ffi/windows.ts";
+import { createJob, queryJobLimits, setJobLimits, terminateJob } from "../../ffi/windows-job.ts";
+import { MITIGATION_POLICY, exitCode, mitigationFlags, spawnProcess, terminateProcess, waitProcess } from "../../ffi/windows-spawn.ts";
+import { JOB_OBJECT_LIMIT, commandLine, mitigationWords } from "../../lib/plan/windows/index.ts";
+import { describeUnless, testUnless } from "../helpers/skip.ts";
+import { bunCommand, needsRealWindows, notWindows, spawnPiped } from "./support.ts";
+
+const T = 120_000;
+const MiB = 2 ** 20;
+const CREATE_SUSPENDED = 0x4;
+const cmdExe = process.env.ComSpec ?? "C:\\windows\\system32\\cmd.exe";
+const cleanup: (() => void)[] = [];
+afterEach(() => {
+  for (const f of cleanup.splice(0).reverse()) {
+    try {
+      f();
+    } catch {
+      // already gone
+    }
+  }
+});
+
+function limitedJob(limitFlags: number, extra: Parameters<typeof setJobLimits>[1] extends infer L ? Omit<L & object, "limitFlags"> : never) {
+  const j = createJob();
+  cleanup.push(() => closeHandle(j.port), () => {
+    terminateJob(j.job, 1);
+    closeHandle(j.job);
+  });
+  setJobLimits(j.job, { limitFlags: limitFlags | JOB_OBJECT_LIMIT.KILL_ON_JOB_CLOSE, ...extra });
+  return j;
+}
+
+/** Runs a bun script in `job` and returns its exit code and output. */
+function runIn(job: bigint, script: string): { code: number; out: string } {
+  const child = spawnPiped({ commandLine: bunCommand(script), job });
+  closeHandle(child.stdinWrite);
+  const out = Buffer.from(readToEnd(child.out)).toString();
+  closeHandle(child.out);
+  expect(waitProcess(child.process, T)).toBe(true);
+  return { code: exitCode(child.process), out };
+}
+
+describeUnless(notWindows, "job limits (enforced on Windows)", () => {
+  testUnless(needsRealWindows, "JOB_MEMORY: an allocation past the job's limit fails; below it succeeds", () => {
+    const alloc = (mib: number) => `const a = new Uint8Array(${mib} * 2 ** 20); a.fill(1); console.log("allocated " + a.length)`;
+    const j = limitedJob(JOB_OBJECT_LIMIT.JOB_MEMORY, { jobMemoryLimit: BigInt(384 * MiB) });
+    expect(queryJobLimits(j.job).jobMemoryLimit).toBe(BigInt(384 * MiB));
+    const over = runIn(j.job, alloc(768));
+    expect(over.out).not.toContain("allocated");
+    expect(over.code).not.toBe(0);
+    const under = runIn(j.job, alloc(16));
+    expect(under.out).toContain(`allocated ${16 * MiB}`);
+    expect(under.code).toBe(0);
+  }, T);
+
+  testUnless(needsRealWindows, "ACTIVE_PROCESS: a job of one process cannot start a second; a job of two can", () => {
+    const script = `try { const r = Bun.spawnSync([${JSON.stringify(cmdExe)}, "/c", "exit 0"]); console.log(r.success ? "spawned" : "failed") } catch { console.log("blocked") }`;
+    const one = limitedJob(JOB_OBJECT_LIMIT.ACTIVE_PROCESS, { activeProcessLimit: 1 });
+    expect(runIn(one.job, script).out).not.toContain("spawned");
+    const two = limitedJob(JOB_OBJECT_LIMIT.ACTIVE_PROCESS, { activeProcessLimit: 2 });
+    expect(runIn(two.job, script).out).toContain("spawned");
+  }, T);
+});
+
+describeUnless(notWindows, "mitigation policies (enforced on Windows)", () => {
+  testUnless(needsRealWindows, "the strict profile is in force in the child from creation; a child without it has none", () => {
+    const { words } = mitigationWords("strict");
+    const spawnSuspended = (mitigation?: readonly [bigint, bigint]) => {
+      const c = spawnProcess({ commandLine: commandLine([cmdExe, "/c", "exit 0"]), creationFlags: CREATE_SUSPENDED, ...(mitigation ? { mitigation } : {}) });
+      cleanup.push(() => closeHandle(c.thread), () => closeHandle(c.process), () => terminateProcess(c.process, 1));
+      return c;
+    };
+    const hardened = spawnSuspended(words);
+    const plain = spawnSuspended();
+    const flag = (h: bigint, policy: number) => mitigationFlags(h, policy) & 1;
+    for (const policy of [
+      MITIGATION_POLICY.ProcessSystemCallDisablePolicy, // DisallowWin32kSystemCalls
+      MITIGATION_POLICY.ProcessDynamicCodePolicy, // ProhibitDynamicCode
+      MITIGATION_POLICY.ProcessStrictHandleCheckPolicy, // RaiseExceptionOnInvalidHandleReference
+      MITIGATION_POLICY.ProcessExtensionPointDisablePolicy, // DisableExtensionPoints
+      MITIGATION_POLICY.ProcessImageLoadPolicy, // NoRemoteImages
+    ]) {
+      expect({ policy, on: flag(hardened.process, policy) }).toEqual({ policy, on: 1 });
+      expect({ policy, on: flag(plain.process, policy) }).toEqual({ policy, on: 0 });
+    }
+  }, T);
+
+  testUnless(needsRealWindows, "a JIT cannot run with dynamic code prohibited, and runs without", () => {
+    const { words } = mitigationWords("strict");
+    const run = (mitigation?: readonly [bigint, bigint]) => {
+      const child = spawnPiped({ commandLine: bunCommand(`console.log("ran")`), ...(mitigation ? { mitigation } : {}) });
+      closeHandle(child.stdinWrite);
+      const out = Buffer.from(readToEnd(child.out)).toString();
+      closeHandle(child.out);
+      expect(waitProcess(child.process, T)).toBe(true);
+      return out;
+    };
+    expect(run([words[0] & (1n << 36n), 0n])).not.toContain("ran");
+    expect(run()).toContain("ran");
+  }, T);
+});
