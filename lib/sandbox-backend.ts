@@ -29,6 +29,8 @@ export type SandboxedProcess = {
   resourceUsage?(): unknown;
   /** True once the wall-clock limit ended the tree (when the backend enforces the timeout itself). */
   readonly timedOut?: boolean;
+  /** Which limit ended the tree ("memory limit exceeded", "cpu limit exceeded", "timeout"), if one did. */
+  readonly limit?: string | undefined;
 };
 
 export type SandboxSpawn = {

@@ -107,6 +107,9 @@ export function spawn(argv: readonly string[], policy: Policy = {}, options: Spa
     get timedOut() {
       return expired || proc.timedOut === true;
     },
+    get limit() {
+      return expired ? "timeout" : proc.limit;
+    },
     kill: (signal?: number | string) => proc.kill(signal),
     resourceUsage: () => proc.resourceUsage?.(),
     report,

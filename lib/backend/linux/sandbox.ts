@@ -13,6 +13,7 @@ import { planSandbox, type SandboxHost } from "../../plan/linux/sandbox.ts";
 import type { ResolvedPolicy } from "../../policy/types.ts";
 import type { GuaranteeReport, Report } from "../../report.ts";
 import type { SandboxedProcess, SandboxSpawn, SandboxStdioOptions } from "../../sandbox-backend.ts";
+import { cleanupStale } from "./cgroup/cleanup.ts";
 import { SandboxCgroup } from "./cgroup/sandbox-cgroup.ts";
 import { supervise, type LimitVerdict } from "./cgroup/supervise.ts";
 import { prepareLandlock } from "./landlock.ts";
@@ -23,6 +24,7 @@ import { killTree, probeContainmentHost } from "./tree-kill.ts";
 const PROC_ACCESS = (1 << 2) | (1 << 3);
 
 let hostCache: SandboxHost | undefined;
+let staleCleaned = false;
 
 function sandboxHost(): SandboxHost {
   if (hostCache) return hostCache;
@@ -60,6 +62,11 @@ export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, st
   let proc: ReturnType<typeof spawnLinux>;
   try {
     const host = probeContainmentHost();
+    if (containment.cgroups && !staleCleaned) {
+      // Leftovers of cordon processes that died without tearing down (SIGKILL, crash).
+      staleCleaned = true;
+      cleanupStale(host.cgroups);
+    }
     cgroup = containment.cgroups ? SandboxCgroup.create(host.cgroups, containment.cgroups) : undefined;
     const procfs = plan.namespaces.procfs && landlock.rulesetFd !== undefined;
     const ns =

@@ -1,0 +1,227 @@
+// The portable spawn() on Linux end to end: each default guarantee is tried
+// from inside (the forbidden thing fails, the granted twin works), the tree
+// dies with the command, limits end it with a verdict, hard mode refuses, and
+// nothing is left behind.
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer, type Server } from "node:net";
+import { createSocket } from "node:dgram";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describeUnless, linuxRequirement, notLinux } from "../helpers/skip.ts";
+
+const isRoot = process.getuid?.() === 0;
+const { spawn } = await import("../../lib/spawn.ts");
+const { CompatError } = await import("../../lib/errors.ts");
+
+const outside = mkdtempSync(join(tmpdir(), "cordon-outside-"));
+const granted = mkdtempSync(join(tmpdir(), "cordon-granted-"));
+writeFileSync(join(outside, "secret"), "top secret");
+afterAll(() => {
+  rmSync(outside, { recursive: true, force: true });
+  rmSync(granted, { recursive: true, force: true });
+});
+
+async function sh(script: string, policy: Parameters<typeof spawn>[1] = {}) {
+  const p = spawn(["bash", "-c", script], policy, { stdout: "pipe", stderr: "pipe" });
+  const [out, err] = await Promise.all([new Response(p.stdout as ReadableStream).text(), new Response(p.stderr as ReadableStream).text()]);
+  return { code: await p.exited, out: out.trim(), err: err.trim(), proc: p };
+}
+
+function cordonCgroups(): string[] {
+  const found: string[] = [];
+  const walk = (dir: string, depth: number) => {
+    if (depth > 6) return;
+    let entries: string[] = [];
+    try {
+      entries = readdirSync(dir);
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      if (e.startsWith(`cordon-${process.pid}-`)) found.push(join(dir, e));
+      else if (!e.includes(".")) walk(join(dir, e), depth + 1);
+    }
+  };
+  walk("/sys/fs/cgroup", 0);
+  return found;
+}
+
+describeUnless(notLinux ?? linuxRequirement(isRoot ? undefined : "the full default sandbox needs root here (pid namespace, cgroups)"), "sandboxed spawn, defaults", () => {
+  let tcp: Server;
+  let port = 0;
+  beforeAll(async () => {
+    tcp = createServer((s) => s.end("hello")).listen(0, "127.0.0.1");
+    await new Promise((r) => tcp.once("listening", r));
+    port = (tcp.address() as { port: number }).port;
+  });
+  afterAll(() => tcp.close());
+
+  test("files: outside the grants nothing is readable or writable; the private TMPDIR and write grants are", async () => {
+    const r = await sh(
+      `cat ${outside}/secret; echo x > ${outside}/new; echo ok > "$TMPDIR/t" && cat "$TMPDIR/t"; echo w > ${granted}/w && echo granted-ok`,
+      { fs: { write: [granted] } },
+    );
+    expect(r.out.split("\n")).toEqual(["ok", "granted-ok"]);
+    expect(r.err).toContain(`${outside}/secret: Permission denied`);
+    expect(existsSync(join(outside, "new"))).toBe(false);
+    expect(readFileSync(join(granted, "w"), "utf8")).toBe("w\n");
+    // The private TMPDIR is gone afterwards.
+    expect(r.proc.policy.fs.write.some((p) => p.includes("cordon-"))).toBe(true);
+    expect(existsSync(r.proc.policy.env.TMPDIR!)).toBe(false);
+  });
+
+  test("network none: TCP v4, TCP v6 and UDP all fail; a unix socketpair works", async () => {
+    const r = await sh(
+      `/usr/bin/python3 - <<'PY'
+import socket
+for fam, typ, name in [(socket.AF_INET, socket.SOCK_STREAM, "tcp4"), (socket.AF_INET6, socket.SOCK_STREAM, "tcp6"), (socket.AF_INET, socket.SOCK_DGRAM, "udp4")]:
+    try:
+        s = socket.socket(fam, typ); print(name, "created")
+    except OSError as e:
+        print(name, "denied", e.errno)
+a, b = socket.socketpair(); a.send(b"x"); print("unix", b.recv(1).decode())
+PY`,
+      { fs: { read: ["/usr/lib/python3"] } },
+    );
+    expect(r.out.split("\n")).toEqual(["tcp4 denied 13", "tcp6 denied 13", "udp4 denied 13", "unix x"]);
+  });
+
+  test("network ports: the granted TCP port connects, another port and UDP do not", async () => {
+    const other = createServer((s) => s.end("other")).listen(0, "127.0.0.1");
+    await new Promise((r) => other.once("listening", r));
+    const otherPort = (other.address() as { port: number }).port;
+    const udp = createSocket("udp4");
+    let udpGot = 0;
+    udp.on("message", () => udpGot++);
+    await new Promise<void>((r) => udp.bind(0, "127.0.0.1", r));
+    try {
+      const r = await sh(
+        `exec 3<>/dev/tcp/127.0.0.1/${port} && head -c5 <&3 && echo; exec 4<>/dev/tcp/127.0.0.1/${otherPort} || echo other-denied; echo x > /dev/udp/127.0.0.1/${udp.address().port} || echo udp-denied`,
+        { net: { connect: [port] } },
+      );
+      expect(r.out.split("\n")).toEqual(["hello", "other-denied", "udp-denied"]);
+      expect(udpGot).toBe(0);
+    } finally {
+      other.close();
+      udp.close();
+    }
+  });
+
+  test("/proc is private: the sandbox sees only its own processes, not this one", async () => {
+    const r = await sh(`ls /proc | grep -c '^[0-9]'; test -e /proc/${process.pid}/environ && echo host-visible || echo host-hidden; echo $$`);
+    const [count, vis, pid] = r.out.split("\n");
+    expect(Number(count)).toBeLessThanOrEqual(4);
+    expect(vis).toBe("host-hidden");
+    expect(pid).toBe("1");
+  });
+
+  test("signals and abstract unix sockets outside are denied", async () => {
+    const victim = Bun.spawn(["sleep", "30"]);
+    try {
+      const r = await sh(
+        `kill -0 ${victim.pid} 2>/dev/null && echo signal-reached || echo signal-denied; /usr/bin/python3 -c "
+import socket; s=socket.socket(socket.AF_UNIX)
+try: s.connect('\\0cordon-test-abstract-${process.pid}'); print('abstract-reached')
+except OSError as e: print('abstract-denied', e.errno)"`,
+        { fs: { read: ["/usr/lib/python3"] } },
+      );
+      expect(r.out.split("\n")[0]).toBe("signal-denied");
+      expect(r.out.split("\n")[1]).toStartWith("abstract-denied");
+    } finally {
+      victim.kill();
+    }
+  });
+
+  test("the whole tree dies with the command: a setsid double-fork leaves no survivor", async () => {
+    const marker = join(granted, "daemon.pid");
+    const nap = `61.${process.pid}`; // a duration nothing else on the host sleeps for
+    const r = await sh(`setsid sh -c 'sleep ${nap} & echo $! > ${marker}' ; sleep 0.1; echo started`, { fs: { write: [granted] } });
+    expect(r.out).toBe("started");
+    const pid = Number(readFileSync(marker, "utf8"));
+    // The daemon's pid is in the sandbox's namespace; find its host pid by cmdline under our cgroups: none may remain.
+    expect(pid).toBeGreaterThan(0);
+    expect(cordonCgroups()).toEqual([]);
+    const sleepers = readdirSync("/proc").filter((d) => /^\d+$/.test(d)).filter((d) => {
+      try {
+        return readFileSync(`/proc/${d}/cmdline`, "utf8") === `sleep\u0000${nap}\u0000`;
+      } catch {
+        return false;
+      }
+    });
+    expect(sleepers).toEqual([]);
+  });
+
+  test("timeout kills the tree and exits 124", async () => {
+    const r = await sh("sleep 30 & sleep 30", { limits: { timeoutMs: 200 } });
+    expect(r.code).toBe(124);
+    expect(r.proc.timedOut).toBe(true);
+  });
+
+  test("a memory limit ends the tree with 137 and says so", async () => {
+    const p = spawn(["/usr/bin/python3", "-c", "b = bytearray(400 * 1024 * 1024); print('survived')"], { limits: { memory: 64 * 1024 * 1024 }, fs: { read: ["/usr/lib/python3"] } }, { stdout: "pipe", stderr: "pipe" });
+    const out = await new Response(p.stdout as ReadableStream).text();
+    const code = await p.exited;
+    expect(out).not.toContain("survived");
+    expect(code).toBe(137);
+    expect((p as unknown as { limit?: string }).limit).toBe("memory limit exceeded");
+  });
+
+  test("a pids limit makes fork fail with EAGAIN inside, and is contained", async () => {
+    const fork = [
+      "import os, time",
+      "n = 0",
+      "for i in range(20):",
+      "    try:",
+      "        pid = os.fork()",
+      "    except OSError as e:",
+      "        print('fork failed', e.errno); break",
+      "    if pid == 0:",
+      "        time.sleep(30); os._exit(0)",
+      "    n += 1",
+      "print('forked', n)",
+    ].join("\n");
+    const p = spawn(["/usr/bin/python3", "-c", fork], { limits: { pids: 5 }, fs: { read: ["/usr/lib/python3"] } }, { stdout: "pipe" });
+    const lines = (await new Response(p.stdout as ReadableStream).text()).trim().split("\n");
+    expect(await p.exited).toBe(0);
+    expect(lines[0]).toBe("fork failed 11"); // EAGAIN
+    expect(Number(lines[1]!.split(" ")[1])).toBeLessThan(5);
+    // The sleeping children went with the tree.
+    expect(cordonCgroups()).toEqual([]);
+  });
+
+  test("nothing is left behind: no cgroups, no temp dirs", () => {
+    expect(cordonCgroups()).toEqual([]);
+  });
+});
+
+describeUnless(notLinux, "compatibility levels", () => {
+  test("hard mode refuses what this host cannot enforce, before anything runs", async () => {
+    // Landlock capped to ABI 0: file confinement cannot be enforced.
+    const script = `
+      const { spawn } = await import(${JSON.stringify(join(import.meta.dir, "../../lib/spawn.ts"))});
+      try { spawn(["true"], {}); console.log("ran"); } catch (e) { console.log(e.name, e.missing?.map(m => m.guarantee).join(",")); }`;
+    const r = Bun.spawnSync([process.execPath, "-e", script], { env: { ...process.env, CORDON_LANDLOCK_ABI_CAP: "0" } });
+    const line = r.stdout.toString().trim();
+    expect(line).toStartWith("CompatError");
+    expect(line).toContain("fs.");
+  });
+
+  test("best-effort runs and the report names what is missing", async () => {
+    const script = `
+      const { spawn } = await import(${JSON.stringify(join(import.meta.dir, "../../lib/spawn.ts"))});
+      const p = spawn(["true"], { compat: "best-effort" });
+      const code = await p.exited;
+      console.log(code, p.report.guarantees.filter(g => g.status !== "enforced").map(g => g.guarantee).join(","));`;
+    const r = Bun.spawnSync([process.execPath, "-e", script], { env: { ...process.env, CORDON_LANDLOCK_ABI_CAP: "0" } });
+    const [code, missing] = r.stdout.toString().trim().split(" ");
+    expect(code).toBe("0");
+    expect(missing).toContain("fs.write-confined");
+  });
+
+  test("a malformed policy is a PolicyError naming the field, and nothing runs", () => {
+    expect(() => spawn(["true"], { limits: { memory: -1 } })).toThrow("limits.memory");
+    expect(() => spawn(["true"], { fs: { write: ["/definitely/not/here"] } } as never)).toThrow("fs.write[0]");
+    expect(CompatError).toBeDefined();
+  });
+});
