@@ -116,7 +116,7 @@ describeUnless(linuxRequirement(noKill), "CPU time and wall clock over the whole
   });
 });
 
-describe.if(!notLinux)("rlimits from the containment plan, applied by the spawn spine", () => {
+describeUnless(notLinux, "rlimits from the containment plan, applied by the spawn spine", () => {
   /** Runs sh -c `script` with the plan's rlimits for `limits`; returns exit code and stdout. */
   async function withRlimits(script: string, limits: Limits) {
     const plan = planContainment({ limits, compat: "best-effort" }, host!);

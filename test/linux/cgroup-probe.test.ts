@@ -3,15 +3,15 @@
 // places a child in the fresh cgroup set, and an unprivileged caller without
 // a delegated cgroup gets a report of what is missing (hard mode refuses).
 import { afterEach, describe, expect, test } from "bun:test";
-import { readFileSync } from "node:fs";
+import { chownSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { parseOwnCgroups } from "../../lib/backend/linux/cgroup/mounts.ts";
 import { probeCgroupHost } from "../../lib/backend/linux/cgroup/probe.ts";
 import { SandboxCgroup } from "../../lib/backend/linux/cgroup/sandbox-cgroup.ts";
 import { spawnLinux } from "../../lib/backend/linux/spawn.ts";
 import { planCgroups } from "../../lib/plan/linux/containment-cgroup.ts";
-import { ownCgroups } from "../fixtures/tree/scan.ts";
-import { describeUnless, linuxRequirement, notLinux } from "../helpers/skip.ts";
+import { fixtureDir, ownCgroups, reapSurvivors, survivors, tokenEnv } from "../fixtures/tree/scan.ts";
+import { describeUnless, linuxRequirement, notLinux, testUnless } from "../helpers/skip.ts";
 
 const root = join(import.meta.dir, "..", "..");
 const host = notLinux ? undefined : probeCgroupHost();
@@ -94,5 +94,48 @@ describeUnless(linuxRequirement(notRoot), "unprivileged caller", () => {
     const pids = r.report.find((g: { guarantee: string }) => g.guarantee === "limits.pids");
     expect(pids).toMatchObject({ status: "partial", by: ["RLIMIT_NPROC"] });
     expect(r.hard).toBe("CompatError");
+  });
+
+  testUnless(noV2, "with a delegated cgroup2 subtree it makes its own sandbox cgroup and kills a setsid tree through it", async () => {
+    // Delegation as cgroup-v2.rst describes it: the directory and its
+    // cgroup.procs, cgroup.threads and cgroup.subtree_control belong to the user.
+    const deleg = SandboxCgroup.create({ v2: host!.v2!, v1: {}, notes: [] }, planCgroups({}, { v2: host!.v2!, v1: {}, notes: [] }));
+    made.push(deleg);
+    const dir = deleg.dirs.get("v2")!;
+    for (const f of ["", "cgroup.procs", "cgroup.threads", "cgroup.subtree_control"]) chownSync(join(dir, f), 65534, 65534);
+    const { token, env } = tokenEnv();
+    const script = `
+      const { probeContainmentHost } = await import(${JSON.stringify(join(root, "lib/backend/linux/tree-kill.ts"))});
+      const { planContainment } = await import(${JSON.stringify(join(root, "lib/plan/linux/containment.ts"))});
+      const { SandboxCgroup } = await import(${JSON.stringify(join(root, "lib/backend/linux/cgroup/sandbox-cgroup.ts"))});
+      const { spawnLinux } = await import(${JSON.stringify(join(root, "lib/backend/linux/spawn.ts"))});
+      const { firstLine } = await import(${JSON.stringify(join(fixtureDir, "scan.ts"))});
+      const host = probeContainmentHost();
+      const plan = planContainment({ limits: {}, compat: "hard" }, host);
+      const cg = SandboxCgroup.create(host.cgroups, plan.cgroups);
+      const p = spawnLinux(["python3", ${JSON.stringify(join(fixtureDir, "tree.py"))}, "6", "3", "30"], { stdout: "pipe", cgroupFd: cg.cgroupFd });
+      const ready = (await firstLine(p.stdout)).split(" ").length - 1;
+      await cg.kill();
+      cg.destroy();
+      console.log(JSON.stringify({ base: host.cgroups.v2.base, report: plan.report, ready }));
+    `;
+    const p = spawnLinux([process.execPath, "-e", script], {
+      stdout: "pipe",
+      stderr: "pipe",
+      user: { uid: 65534, gid: 65534 },
+      cwd: "/",
+      cgroupFd: deleg.cgroupFd!,
+      env: { ...env, HOME: "/tmp" },
+    });
+    const out = await new Response(p.stdout!).text();
+    const err = await new Response(p.stderr!).text();
+    reapSurvivors(token);
+    expect(err).toBe("");
+    expect(await p.exited).toBe(0);
+    const r = JSON.parse(out);
+    expect(r.base).toBe(join(dir, "cordon"));
+    expect(r.ready).toBe(6);
+    expect(r.report).toEqual([{ guarantee: "tree.kill", status: "enforced", by: ["cgroup v2 cgroup.kill"] }]);
+    expect(survivors(token)).toEqual([]);
   });
 });
