@@ -10,7 +10,11 @@ import { spawn, type SandboxedSubprocess } from "../spawn.ts";
 import { parseRunArgs } from "./args.ts";
 import { flagOf } from "./flags.ts";
 
-/** Signals that would kill cordon are passed to the command instead, so its tree ends the usual way. */
+/**
+ * Signals that would kill cordon are passed to the command instead, so it can
+ * clean up. The command may be the init of its own PID namespace, which drops
+ * signals it has no handler for, so a second one kills the whole tree.
+ */
 const forwarded = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
 
 /** The command could not be executed: 127 not found, 126 found but not executable. */
@@ -36,18 +40,23 @@ export function policyMessage(e: PolicyError): string {
 
 export async function runCommand(args: readonly string[], parseArgs: typeof ParseArgs): Promise<number> {
   const { argv, policy, reportFile } = parseRunArgs(args, parseArgs);
-  let proc: SandboxedSubprocess;
-  try {
-    proc = spawn(argv, policy, { stdin: "inherit", stdout: "inherit", stderr: "inherit" });
-  } catch (e) {
-    const code = execFailure(e, argv[0]!);
-    if (code !== undefined) return code;
-    throw e;
-  }
-
-  const forward = (signal: NodeJS.Signals) => proc.kill(signal);
+  // Handlers go in before the command starts: it may already be running when spawn() returns.
+  let proc: SandboxedSubprocess | undefined;
+  let received = 0;
+  const forward = (signal: NodeJS.Signals) => {
+    received++;
+    if (proc) proc.kill(received === 1 ? signal : "SIGKILL");
+  };
   for (const s of forwarded) process.on(s, forward);
   try {
+    try {
+      proc = spawn(argv, policy, { stdin: "inherit", stdout: "inherit", stderr: "inherit" });
+    } catch (e) {
+      const code = execFailure(e, argv[0]!);
+      if (code !== undefined) return code;
+      throw e;
+    }
+    if (received > 0) proc.kill("SIGKILL"); // cordon was told to stop while starting the command
     if (reportFile !== undefined) {
       try {
         writeReport(reportFile, proc.report);
