@@ -41,7 +41,7 @@ trap 'rm -f "$report"' EXIT
 report_win=$(winepath -w "$report" 2>/dev/null)
 
 start=$(date +%s)
-CORDON_LIBRARY="$lib_win" wine "$bun_exe" test --timeout 120000 --reporter=junit --reporter-outfile="$report_win" "$@" test/windows/ \
+CORDON_LIBRARY="$lib_win" wine "$bun_exe" test --timeout 120000 --reporter=junit --reporter-outfile="$report_win" "${@:-test/windows/}" \
   2> >(grep -v -e "^Internal error: directory mismatch" -e "wine32 is missing" -e "nodrv_CreateWindow" >&2)
 rc=$?
 wineserver -k 2>/dev/null || true
