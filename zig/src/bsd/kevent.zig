@@ -9,6 +9,10 @@ const errno = @import("errno.zig");
 /// (exit status for NOTE_EXIT, the child's pid for NOTE_CHILD on FreeBSD).
 pub const Record = extern struct { pid: i32, fflags: u32, data: i64 };
 
+comptime {
+    std.debug.assert(@sizeOf(Record) == 16);
+}
+
 pub fn open() i32 {
     const kq = c.kqueue();
     if (kq < 0) return errno.last();
