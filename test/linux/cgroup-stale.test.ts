@@ -56,4 +56,20 @@ describeUnless(linuxRequirement(noKill), "stale cgroups of dead owners", () => {
     expect(survivors(token)).toEqual([]);
     expect(dirsOf(name)).toEqual([]);
   });
+
+  test("a cordon process that exits without destroy() removes its cgroups on exit", async () => {
+    const script = `
+      const { cgroupHost } = await import(${JSON.stringify(join(import.meta.dir, "../../lib/backend/linux/cgroup/probe.ts"))});
+      const { SandboxCgroup } = await import(${JSON.stringify(join(import.meta.dir, "../../lib/backend/linux/cgroup/sandbox-cgroup.ts"))});
+      const { planCgroups } = await import(${JSON.stringify(join(import.meta.dir, "../../lib/plan/linux/containment-cgroup.ts"))});
+      const host = cgroupHost();
+      const cg = SandboxCgroup.create(host, planCgroups({ pids: 8, memory: 64 << 20 }, host));
+      console.log(cg.name, [...cg.dirs.values()].length);
+    `;
+    const p = Bun.spawn([process.execPath, "-e", script], { stdout: "pipe", stderr: "inherit" });
+    const [name, count] = (await new Response(p.stdout).text()).trim().split(" ");
+    expect(await p.exited).toBe(0);
+    expect(Number(count)).toBeGreaterThan(0);
+    expect(dirsOf(name!)).toEqual([]);
+  });
 });
