@@ -5,7 +5,7 @@ import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import type { HostReport } from "../../lib/probe/host-report.ts";
 import { testUnless, notLinux } from "../helpers/skip.ts";
-import { cordon } from "./helpers.ts";
+import { cordon, noSandbox } from "./helpers.ts";
 
 const ids = Array.from({ length: 24 }, (_, i) => `P${String(i + 1).padStart(2, "0")}`);
 
@@ -47,6 +47,15 @@ describe("cordon probe --json", async () => {
     const v1 = types.includes("cgroup");
     const v2 = types.includes("cgroup2");
     expect(report.features.linux!.cgroups.mode).toBe(v1 && v2 ? "hybrid" : v2 ? "v2" : v1 ? "v1" : "none");
+  });
+
+  testUnless(noSandbox, "sandboxed probes ran, none found a property broken, and their evidence leads the row", () => {
+    expect(report.live.map((l) => l.id)).toEqual(["P01", "P02", "P04", "P05", "P06", "P08", "P18"]);
+    for (const l of report.live) {
+      expect([l.id, l.holds]).not.toEqual([l.id, false]);
+      if (l.holds !== undefined) expect(report.properties.find((p) => p.id === l.id)!.host.evidence.startsWith(l.evidence)).toBe(true);
+    }
+    expect(report.live.find((l) => l.id === "P01")!.holds).toBe(true);
   });
 
   testUnless(notLinux, "P01's status follows the landlock ABI the kernel reports", () => {
