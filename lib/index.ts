@@ -8,4 +8,12 @@ export type { Compat, Limits, Net, NetPorts, Policy, ResolvedPolicy, UserSpec } 
 export { missing, type Enforcement, type GuaranteeReport, type Report } from "./report.ts";
 export { exitStatus } from "./exit-status.ts";
 export { CompatError, CordonError, LibraryError, NotSupportedError, OsError, PermissionError, PolicyError } from "./errors.ts";
-export { hostFeatures, type HostFeatures } from "./host.ts";
+export type { HostFeatures } from "./host.ts";
+export type { HostReport, PropertyReport } from "./probe/host-report.ts";
+export type { LiveCheck } from "./probe/live.ts";
+
+/** What this host can enforce (the data of `cordon probe --json`). Loads the native library on first use. */
+export async function probe(): Promise<import("./probe/host-report.ts").HostReport> {
+  const { hostReport } = await import("./probe/host-report.ts");
+  return hostReport();
+}
