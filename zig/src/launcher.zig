@@ -1,7 +1,7 @@
-//! Root of cordon-exec, the macOS launcher (darwin_exec/main.zig). It lives
-//! beside root.zig so the launcher can share ../bsd and ../darwin mechanisms.
+//! Root of cordon-exec, the launcher of macOS and FreeBSD (launcher/main.zig).
+//! It lives beside root.zig so the launcher shares the bsd/ and darwin/ mechanisms.
 const std = @import("std");
-const launcher = @import("darwin_exec/main.zig");
+const launcher = @import("launcher/main.zig");
 
 /// A failed safety check stops the launcher at once, before anything is exec'd.
 pub const panic = std.debug.FullPanic(trap);

@@ -1,5 +1,5 @@
 // The argument vector of cordon-exec, the single-threaded launcher that applies
-// a macOS plan and then execs the program (zig/src/darwin_exec/main.zig):
+// a macOS plan and then execs the program (zig/src/launcher/main.zig):
 //
 //   cordon-exec [--setsid] [--rlimit RES SOFT HARD]... [--user UID GID]
 //               [--param KEY VALUE]... [--profile SBPL] -- PROGRAM ARG...

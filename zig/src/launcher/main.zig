@@ -1,8 +1,10 @@
-//! cordon-exec: the macOS launcher. Bun is multithreaded and
-//! sandbox_init_with_parameters is not async-signal-safe, so the profile
-//! cannot be applied between fork and exec of Bun itself. Bun.spawn starts
-//! this small single-threaded program instead; it applies the plan to itself
-//! and execs the target, which inherits everything.
+//! cordon-exec: the launcher. Bun is multithreaded and
+//! sandbox_init_with_parameters is not async-signal-safe, so on macOS the
+//! profile cannot be applied between fork and exec of Bun itself. Bun.spawn
+//! starts this small single-threaded program instead; it applies the plan to
+//! itself and execs the target, which inherits everything. FreeBSD uses the
+//! same launcher for the child-side steps (session, rlimits, uid); Seatbelt
+//! flags are refused there.
 //!
 //!   cordon-exec [--setsid] [--rlimit RES SOFT HARD]... [--user UID GID]
 //!               [--param KEY VALUE]... [--profile SBPL] -- PROGRAM ARG...
@@ -10,8 +12,10 @@
 //! Order: setsid, rlimits, gid then uid, Seatbelt, execve. On failure it
 //! prints "cordon-exec: <step>: <reason>" to stderr and exits 125.
 const std = @import("std");
+const builtin = @import("builtin");
 const rlimit = @import("../bsd/rlimit.zig");
-const sandbox = @import("../darwin/sandbox.zig");
+const seatbelt = builtin.os.tag == .macos;
+const sandbox = if (seatbelt) @import("../darwin/sandbox.zig") else struct {};
 
 extern fn setsid() c_int;
 extern fn setgid(gid: u32) c_int;
@@ -77,6 +81,7 @@ pub fn main(init: std.process.Init.Minimal) noreturn {
             gid = @intCast(number(argv[i + 2], "--user"));
             i += 2;
         } else if (std.mem.eql(u8, a, "--param")) {
+            if (!seatbelt) fail("--param", "Seatbelt exists only on macOS");
             if (i + 2 >= argv.len) fail("--param", "needs KEY VALUE");
             if (nparams + 3 > max_params) fail("--param", "too many parameters");
             params[nparams] = argv[i + 1];
@@ -84,6 +89,7 @@ pub fn main(init: std.process.Init.Minimal) noreturn {
             nparams += 2;
             i += 2;
         } else if (std.mem.eql(u8, a, "--profile")) {
+            if (!seatbelt) fail("--profile", "Seatbelt exists only on macOS");
             if (i + 1 >= argv.len) fail("--profile", "needs the profile text");
             profile = argv[i + 1];
             i += 1;
@@ -103,14 +109,16 @@ pub fn main(init: std.process.Init.Minimal) noreturn {
         if (setgid(gid) < 0) failErrno("setgid");
         if (setuid(u) < 0) failErrno("setuid");
     }
-    if (profile) |p| {
-        // Seatbelt cannot nest: a second sandbox_init fails (forbidden-sandbox-reinit). Say so plainly.
-        if (sandbox.selfSandboxed()) fail("seatbelt", "already sandboxed; Seatbelt cannot nest");
-        params[nparams] = null;
-        if (sandbox.apply(p, @ptrCast(&params))) |msg| {
-            say(&.{ "cordon-exec: seatbelt: ", std.mem.span(msg), "\n" });
-            sandbox.freeError(msg);
-            _exit(setup_failed);
+    if (seatbelt) {
+        if (profile) |p| {
+            // Seatbelt cannot nest: a second sandbox_init fails (forbidden-sandbox-reinit). Say so plainly.
+            if (sandbox.selfSandboxed()) fail("seatbelt", "already sandboxed; Seatbelt cannot nest");
+            params[nparams] = null;
+            if (sandbox.apply(p, @ptrCast(&params))) |msg| {
+                say(&.{ "cordon-exec: seatbelt: ", std.mem.span(msg), "\n" });
+                sandbox.freeError(msg);
+                _exit(setup_failed);
+            }
         }
     }
     _ = execve(program, @ptrCast(argv[i..].ptr), environ);
