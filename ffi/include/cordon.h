@@ -54,6 +54,10 @@ CORDON_API cordon_status cordon_version(uint8_t *buf, size_t buf_len);
 #include "cordon_windows_job.h"
 #include "cordon_windows_process.h"
 #include "cordon_windows_spawn.h"
+#include "cordon_windows_token.h"
+#include "cordon_windows_acl.h"
+#include "cordon_windows_user.h"
+#include "cordon_windows_wfp.h"
 #elif defined(__APPLE__)
 #include "cordon_darwin.h"
 #elif defined(__FreeBSD__)

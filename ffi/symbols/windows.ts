@@ -1,7 +1,11 @@
 import { defineSymbols } from "./define.ts";
+import { windowsAclSymbols } from "./windows-acl.ts";
 import { windowsJobSymbols } from "./windows-job.ts";
 import { windowsProcessSymbols } from "./windows-process.ts";
 import { windowsSpawnSymbols } from "./windows-spawn.ts";
+import { windowsTokenSymbols } from "./windows-token.ts";
+import { windowsUserSymbols } from "./windows-user.ts";
+import { windowsWfpSymbols } from "./windows-wfp.ts";
 
 /** Windows exports (cordon_windows*.h), one table per mechanism header. */
 export const windowsSymbols = defineSymbols({
@@ -15,4 +19,8 @@ export const windowsSymbols = defineSymbols({
   ...windowsJobSymbols,
   ...windowsProcessSymbols,
   ...windowsSpawnSymbols,
+  ...windowsTokenSymbols,
+  ...windowsAclSymbols,
+  ...windowsUserSymbols,
+  ...windowsWfpSymbols,
 });

@@ -7,4 +7,8 @@ comptime {
     _ = @import("windows_job.zig");
     _ = @import("windows_spawn.zig");
     _ = @import("windows_process.zig");
+    _ = @import("windows_token.zig");
+    _ = @import("windows_acl.zig");
+    _ = @import("windows_user.zig");
+    _ = @import("windows_wfp.zig");
 }

@@ -49,3 +49,4 @@ pub extern "kernel32" fn WaitForSingleObject(hHandle: HANDLE, dwMilliseconds: DW
 pub extern "kernel32" fn GetExitCodeProcess(hProcess: HANDLE, lpExitCode: *DWORD) callconv(.winapi) BOOL;
 pub extern "kernel32" fn GetProcessMitigationPolicy(hProcess: HANDLE, MitigationPolicy: i32, lpBuffer: *anyopaque, dwLength: t.SIZE_T) callconv(.winapi) BOOL;
 pub extern "kernel32" fn OpenProcess(dwDesiredAccess: DWORD, bInheritHandle: BOOL, dwProcessId: DWORD) callconv(.winapi) HANDLE;
+pub extern "kernel32" fn LocalFree(hMem: PVOID) callconv(.winapi) PVOID;

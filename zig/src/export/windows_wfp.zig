@@ -1,0 +1,18 @@
+//! Windows Filtering Platform exports (cordon_windows_wfp.h).
+const abi = @import("../abi.zig");
+const t = @import("../windows/types.zig");
+const wfp = @import("../windows/wfp.zig");
+
+export fn cordon_windows_wfp_open(out: [*]u8, len: usize) abi.Status {
+    if (len < 8) return abi.Error.buffer_too_small.status();
+    return wfp.open(@ptrCast(out));
+}
+
+export fn cordon_windows_wfp_close(engine: u64) abi.Status {
+    return wfp.close(t.handle(engine));
+}
+
+export fn cordon_windows_wfp_add_filter(engine: u64, spec: [*]const u8, spec_len: usize, id: [*]u8, id_len: usize) abi.Status {
+    if (spec_len != @sizeOf(wfp.Spec) or id_len < 8) return abi.Error.abi_mismatch.status();
+    return wfp.addFilter(t.handle(engine), @ptrCast(spec), @ptrCast(id));
+}

@@ -1,0 +1,115 @@
+//! Windows Filtering Platform filters for one sandbox (admin tier). The
+//! engine session is dynamic: every filter added through it disappears when
+//! the session closes, including when cordon dies, so nothing outlives a run.
+const abi = @import("../abi.zig");
+const t = @import("types.zig");
+const k32 = @import("kernel32.zig");
+const adv = @import("advapi32.zig");
+const fw = @import("fwpuclnt.zig");
+
+const RPC_C_AUTHN_DEFAULT: u32 = 0xFFFF_FFFF;
+const FWPM_SESSION_FLAG_DYNAMIC: u32 = 0x1;
+const FWP_ACTION_BLOCK: u32 = 0x1001; // FWP_ACTION_FLAG_TERMINATING | 1
+const FWP_ACTION_PERMIT: u32 = 0x1002; // FWP_ACTION_FLAG_TERMINATING | 2
+
+fn guid(d1: u32, d2: u16, d3: u16, d4: [8]u8) fw.GUID {
+    return .{ .Data1 = d1, .Data2 = d2, .Data3 = d3, .Data4 = d4 };
+}
+
+// fwpmu.h layer and condition keys.
+const layers = [_]fw.GUID{
+    guid(0xc38d57d1, 0x05a7, 0x4c33, .{ 0x90, 0x4f, 0x7f, 0xbc, 0xee, 0xe6, 0x0e, 0x82 }), // FWPM_LAYER_ALE_AUTH_CONNECT_V4
+    guid(0x4a72393b, 0x319f, 0x44bc, .{ 0x84, 0xc3, 0xba, 0x54, 0xdc, 0xb3, 0xb6, 0xb4 }), // FWPM_LAYER_ALE_AUTH_CONNECT_V6
+    guid(0xe1cd9fe7, 0xf4b5, 0x4273, .{ 0x96, 0xc0, 0x59, 0x2e, 0x48, 0x7b, 0x86, 0x50 }), // FWPM_LAYER_ALE_AUTH_RECV_ACCEPT_V4
+    guid(0xa3b42c97, 0x9f04, 0x4672, .{ 0xb8, 0x7e, 0xce, 0xe9, 0xc4, 0x83, 0x25, 0x7f }), // FWPM_LAYER_ALE_AUTH_RECV_ACCEPT_V6
+};
+const FWPM_CONDITION_ALE_USER_ID = guid(0xaf043a0a, 0xb34d, 0x4f86, .{ 0x97, 0x9c, 0xc9, 0x03, 0x71, 0xaf, 0x6e, 0x66 });
+const FWPM_CONDITION_ALE_PACKAGE_ID = guid(0x71bc78fa, 0xf17c, 0x4997, .{ 0xa6, 0x02, 0x6a, 0xbb, 0x26, 0x1f, 0x35, 0x1c });
+const FWPM_CONDITION_IP_REMOTE_PORT = guid(0xc35a604d, 0xd22b, 0x4e1a, .{ 0x91, 0xb4, 0x68, 0xf6, 0x74, 0xee, 0x67, 0x4b });
+const FWPM_CONDITION_IP_LOCAL_PORT = guid(0x0c1ba1af, 0x5765, 0x453f, .{ 0xaf, 0x22, 0xa8, 0xf7, 0x91, 0xac, 0x77, 0x5b });
+
+/// cordon_windows_wfp_filter in cordon_windows_wfp.h.
+pub const Spec = extern struct {
+    layer: u32, // index into `layers`
+    action: u32, // 0 block, 1 permit
+    weight: u32, // 0..15, or 0xFFFFFFFF to let the engine choose
+    condition: u32, // 0 none, 1 package SID bytes, 2 user: SDDL (UTF-16) granting the user
+    remote_port: u16,
+    local_port: u16,
+    reserved: u32,
+    condition_data: u64,
+};
+
+fn status(rc: u32) abi.Status {
+    if (rc == 0) return 0;
+    // FWP_E_* are HRESULT-like 0x8032xxxx: pass through as negative; Win32 codes as -code.
+    if (rc & 0x8000_0000 != 0) return @bitCast(rc);
+    return -@as(abi.Status, @intCast(rc));
+}
+
+pub fn open(out: *align(1) u64) abi.Status {
+    const session = fw.FWPM_SESSION0{ .flags = FWPM_SESSION_FLAG_DYNAMIC };
+    var engine: t.HANDLE = null;
+    const rc = fw.FwpmEngineOpen0(null, RPC_C_AUTHN_DEFAULT, null, &session, &engine);
+    if (rc != 0) return status(rc);
+    out.* = t.handleBits(engine);
+    return 0;
+}
+
+pub fn close(engine: t.HANDLE) abi.Status {
+    return status(fw.FwpmEngineClose0(engine));
+}
+
+pub fn addFilter(engine: t.HANDLE, spec: *align(1) const Spec, id_out: *align(1) u64) abi.Status {
+    if (spec.layer >= layers.len or spec.action > 1 or spec.condition > 2) return abi.Error.invalid_argument.status();
+    var conditions: [3]fw.FWPM_FILTER_CONDITION0 = undefined;
+    var n: u32 = 0;
+    var sd: t.PVOID = null;
+    defer if (sd != null) {
+        _ = k32.LocalFree(sd);
+    };
+    var sd_blob: fw.FWP_BYTE_BLOB = .{ .size = 0, .data = null };
+    switch (spec.condition) {
+        1 => {
+            if (spec.condition_data == 0) return abi.Error.invalid_argument.status();
+            conditions[n] = .{ .fieldKey = FWPM_CONDITION_ALE_PACKAGE_ID, .matchType = 0, .conditionValue = .{ .type = .FWP_SID, .value = spec.condition_data } };
+            n += 1;
+        },
+        2 => {
+            if (spec.condition_data == 0) return abi.Error.invalid_argument.status();
+            const sddl: [*:0]const u16 = @ptrFromInt(@as(usize, @intCast(spec.condition_data)));
+            var size: t.ULONG = 0;
+            if (adv.ConvertStringSecurityDescriptorToSecurityDescriptorW(sddl, 1, &sd, &size) == 0) return @import("status.zig").lastError();
+            sd_blob = .{ .size = size, .data = @ptrCast(sd) };
+            conditions[n] = .{ .fieldKey = FWPM_CONDITION_ALE_USER_ID, .matchType = 0, .conditionValue = .{ .type = .FWP_SECURITY_DESCRIPTOR_TYPE, .value = @intFromPtr(&sd_blob) } };
+            n += 1;
+        },
+        else => {},
+    }
+    if (spec.remote_port != 0) {
+        conditions[n] = .{ .fieldKey = FWPM_CONDITION_IP_REMOTE_PORT, .matchType = 0, .conditionValue = .{ .type = .FWP_UINT16, .value = spec.remote_port } };
+        n += 1;
+    }
+    if (spec.local_port != 0) {
+        conditions[n] = .{ .fieldKey = FWPM_CONDITION_IP_LOCAL_PORT, .matchType = 0, .conditionValue = .{ .type = .FWP_UINT16, .value = spec.local_port } };
+        n += 1;
+    }
+    var name = [_:0]u16{ 'c', 'o', 'r', 'd', 'o', 'n' };
+    const filter = fw.FWPM_FILTER0{
+        .displayData = .{ .name = &name },
+        .layerKey = layers[spec.layer],
+        .weight = if (spec.weight <= 15) .{ .type = .FWP_UINT8, .value = spec.weight } else .{ .type = .FWP_EMPTY, .value = 0 },
+        .numFilterConditions = n,
+        .filterCondition = if (n > 0) &conditions else null,
+        .action = .{ .type = if (spec.action == 0) FWP_ACTION_BLOCK else FWP_ACTION_PERMIT },
+    };
+    var id: u64 = 0;
+    const rc = fw.FwpmFilterAdd0(engine, &filter, null, &id);
+    if (rc != 0) return status(rc);
+    id_out.* = id;
+    return 0;
+}
+
+comptime {
+    if (@sizeOf(Spec) != 32) @compileError("wfp filter record drifted from cordon_windows_wfp.h");
+}
