@@ -1,7 +1,10 @@
 // The FreeBSD library: typed symbols and small helpers over them.
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { LibraryError } from "./errors.ts";
 import { commonSymbols } from "./symbols/common.ts";
 import { freebsdSymbols } from "./symbols/freebsd.ts";
-import { openLibrary, type Symbols } from "./library.ts";
+import { findLibrary, openLibrary, type Symbols } from "./library.ts";
 import { check } from "./status.ts";
 
 export const freebsdTable = { ...commonSymbols, ...freebsdSymbols };
@@ -21,6 +24,13 @@ export type ProcEvent = { pid: number; fflags: number; data: number };
 export function freebsd(): Symbols<typeof freebsdTable> {
   if (process.platform !== "freebsd") throw new Error(`the FreeBSD backend cannot load on ${process.platform}`);
   return openLibrary().symbols as Symbols<typeof freebsdTable>;
+}
+
+/** cordon-exec, installed beside the library. */
+export function launcherPath(): string {
+  const path = join(dirname(findLibrary()), "cordon-exec");
+  if (!existsSync(path)) throw new LibraryError(`${path} is missing: the launcher is built with the library`, "LIBRARY_NOT_FOUND");
+  return path;
 }
 
 const cstring = (s: string) => new TextEncoder().encode(`${s}\0`);

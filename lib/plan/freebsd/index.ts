@@ -35,3 +35,5 @@ export { rightsFor, RIGHT, type FdAccess } from "./capsicum.ts";
 export { freebsdReport, type FreebsdHost } from "./report.ts";
 export { freebsdRlimits, RLIMIT } from "./rlimits.ts";
 export { rctlRules, rctlFilter } from "./rctl.ts";
+// FreeBSD runs the same cordon-exec launcher as macOS, without Seatbelt flags.
+export { launcherArgv, type LaunchSpec } from "../darwin/launcher.ts";

@@ -1,0 +1,101 @@
+// The FreeBSD backend. This process becomes a procctl(2) reaper once; every
+// sandbox is then one reaper subtree (its id is the launcher's pid), so
+// PROC_REAP_KILL with REAPER_KILL_SUBTREE ends exactly that tree, orphans and
+// setsid escapees included. The cordon-exec launcher does the child-side
+// steps (session, rlimits, uid) and execs the command; Bun owns the process.
+import { launcherPath, racctProbe, rctlAddRule, rctlRemoveRule, reapAcquire, reapKillSubtree, reapOrphans } from "../../../ffi/freebsd.ts";
+import { CompatError, PolicyError } from "../../errors.ts";
+import { launcherArgv, planFreebsd } from "../../plan/freebsd/index.ts";
+import type { ResolvedPolicy } from "../../policy/types.ts";
+import { missing, type Report } from "../../report.ts";
+import type { SandboxSpawn, SandboxStdioOptions } from "../../sandbox-backend.ts";
+
+const SIGKILL = 9;
+/** How often adopted orphans that exited are reaped while sandboxes run. */
+const REAP_MS = 100;
+
+let reaper = false;
+let running = 0;
+let reapTimer: ReturnType<typeof setInterval> | undefined;
+
+function becomeReaper(): void {
+  if (reaper) return;
+  reapAcquire();
+  reaper = true;
+}
+
+function program(argv0: string, policy: ResolvedPolicy): string {
+  if (argv0.startsWith("/")) return argv0;
+  const found = Bun.which(argv0, { PATH: policy.env.PATH ?? "/usr/bin:/bin", cwd: policy.cwd });
+  if (!found) throw new PolicyError("argv[0]", `not found in PATH: ${argv0}`);
+  return found;
+}
+
+export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, stdio: SandboxStdioOptions = {}): SandboxSpawn {
+  const host = { root: process.getuid?.() === 0, racct: racctProbe() === 0 };
+  const plan = planFreebsd(policy, host);
+  const report: Report = { platform: "freebsd", compat: policy.compat, guarantees: plan.report };
+  const gaps = missing(report);
+  if (policy.compat === "hard" && gaps.length > 0) {
+    throw new CompatError(gaps.map((g) => ({ guarantee: g.guarantee, reason: g.reason ?? g.status })));
+  }
+
+  becomeReaper();
+  for (const rule of plan.rctl?.rules ?? []) rctlAddRule(rule);
+  const launch = { newSession: plan.newSession, rlimits: plan.rlimits, ...(plan.user ? { user: plan.user } : {}) };
+  const proc = Bun.spawn([launcherPath(), ...launcherArgv(launch, program(argv[0]!, policy), argv.slice(1))], {
+    env: { ...policy.env },
+    cwd: policy.cwd,
+    stdin: stdio.stdin ?? "ignore",
+    stdout: stdio.stdout ?? "pipe",
+    stderr: stdio.stderr ?? "pipe",
+  });
+  const subtree = proc.pid;
+  if (running++ === 0) reapTimer = setInterval(() => reapOrphans(), REAP_MS);
+  reapTimer?.unref();
+
+  let timedOut = false;
+  const killAll = () => reapKillSubtree(subtree, SIGKILL);
+  const timer =
+    policy.limits.timeoutMs === undefined
+      ? undefined
+      : setTimeout(() => {
+          timedOut = true;
+          killAll();
+        }, policy.limits.timeoutMs);
+
+  const exited = proc.exited.then((code) => {
+    clearTimeout(timer);
+    killAll();
+    reapOrphans();
+    if (plan.rctl) rctlRemoveRule(plan.rctl.filter);
+    if (--running === 0) clearInterval(reapTimer);
+    return code;
+  });
+
+  return {
+    report,
+    proc: {
+      pid: proc.pid,
+      stdin: proc.stdin,
+      stdout: proc.stdout,
+      stderr: proc.stderr,
+      exited,
+      get exitCode() {
+        return proc.exitCode;
+      },
+      get signalCode() {
+        const s = proc.signalCode;
+        return s === null ? null : String(s);
+      },
+      get timedOut() {
+        return timedOut;
+      },
+      kill: (signal?: number | string) => {
+        if (signal === undefined || signal === "SIGKILL" || signal === SIGKILL) killAll();
+        else proc.kill(signal as NodeJS.Signals);
+      },
+      resourceUsage: () => proc.resourceUsage(),
+    },
+  };
+}
