@@ -1,8 +1,9 @@
 // Finds the native library for this platform, opens it once, checks its ABI.
 import { dlopen, type Library } from "bun:ffi";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
+import cordonPackage from "../package.json";
 import { LibraryError } from "./errors.ts";
 import { commonSymbols } from "./symbols/common.ts";
 import { darwinSymbols } from "./symbols/darwin.ts";
@@ -52,19 +53,55 @@ export function findLibrary(): string {
   const file = fileNames[process.platform];
   if (!file) throw new LibraryError(`cordon has no native library for ${process.platform}`, "PLATFORM_UNSUPPORTED");
   const tag = platformTag();
+  const name = `@cordon/native-${tag}`;
+  let pkg: string | undefined;
   try {
-    const pkg = createRequire(join(packageRoot, "package.json")).resolve(`@cordon/native-${tag}/package.json`);
-    const candidate = join(pkg, "..", file);
-    if (existsSync(candidate)) return candidate;
+    pkg = createRequire(join(packageRoot, "package.json")).resolve(`${name}/package.json`);
   } catch {
     // not installed: fall back to a development build
   }
+  if (pkg !== undefined) {
+    const candidate = join(pkg, "..", file);
+    if (existsSync(candidate)) {
+      checkPackageAbi(name, pkg);
+      return candidate;
+    }
+  }
   const local = join(packageRoot, "zig-out", "native", tag, file);
   if (existsSync(local)) return local;
+  if (!existsSync(join(packageRoot, "build.zig"))) {
+    // An installed cordon: the optional dependency for this platform is missing.
+    throw new LibraryError(
+      `native library for ${tag} not found: the package ${name} is not installed (an optional dependency of cordon: ` +
+        `reinstall cordon without omitting optional dependencies, or \`bun add ${name}@${cordonPackage.version}\`)`,
+      "LIBRARY_NOT_FOUND",
+    );
+  }
   throw new LibraryError(
-    `native library for ${tag} not built: run \`zig build\` in the cordon checkout, or install @cordon/native-${tag}`,
+    `native library for ${tag} not built: run \`zig build\` in the cordon checkout, or install ${name}`,
     "LIBRARY_NOT_FOUND",
   );
+}
+
+/** A native package declares its ABI (`"cordon": { "abi": N }`); a different one is refused before dlopen. */
+function checkPackageAbi(name: string, packageJson: string): void {
+  let declared: unknown;
+  let version: unknown;
+  try {
+    const meta = JSON.parse(readFileSync(packageJson, "utf8")) as { version?: unknown; cordon?: { abi?: unknown } };
+    declared = meta.cordon?.abi;
+    version = meta.version;
+  } catch (e) {
+    throw new LibraryError(`cannot read ${packageJson}: ${(e as Error).message}`, "LIBRARY_LOAD_FAILED");
+  }
+  if (declared !== ABI_VERSION) {
+    const has = typeof declared === "number" ? `ABI ${declared}` : "no ABI version";
+    throw new LibraryError(
+      `${name}@${String(version)} declares ${has}, this cordon ${cordonPackage.version} needs ABI ${ABI_VERSION}: ` +
+        `install ${name} at the same version as cordon`,
+      "ABI_MISMATCH",
+    );
+  }
 }
 
 let opened: { path: string; lib: Library<any> } | undefined;

@@ -1,0 +1,159 @@
+#!/usr/bin/env bun
+// Writes one npm package per native target from the output of `zig build cross`:
+//
+//   dist/npm/native-<platform>-<arch>/
+//     package.json   @cordon/native-<platform>-<arch>, cordon's version, os/cpu, "cordon": { "abi": N }
+//     <library>      libcordon.so | cordon.dll | libcordon.dylib (+ cordon-exec on macOS)
+//     README.md, LICENSE
+//
+// The targets are the `.dir` entries of build.zig's table, which are already
+// Node's `process.platform`-`process.arch` names, so they double as the npm
+// `os` and `cpu` values. Linux packages carry no `libc` field: the .so links
+// no libc at all, so one package serves glibc and musl Bun alike.
+//
+// Usage: bun scripts/package-natives.ts [--build] [--out DIR] [--pack]
+//   --build   run `zig build cross` first (otherwise zig-out/native must be complete)
+//   --out     where to write the packages (default dist/npm)
+//   --pack    also `bun pm pack` cordon and every native package into DIR/tarballs
+//             and print each tarball's size
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { ABI_VERSION } from "../ffi/library.ts";
+
+const root = join(import.meta.dir, "..");
+
+/** Library file name per OS, as the loader (ffi/library.ts) looks for it. */
+const libraryFile: Record<string, string> = {
+  linux: "libcordon.so",
+  win32: "cordon.dll",
+  darwin: "libcordon.dylib",
+  freebsd: "libcordon.so",
+  openbsd: "libcordon.so",
+};
+
+/** Zig's OS tags as Node names them. */
+const zigOs: Record<string, string> = { linux: "linux", windows: "win32", macos: "darwin", freebsd: "freebsd", openbsd: "openbsd" };
+
+const notes: Record<string, string> = {
+  linux: "The library makes raw system calls and links no libc, so this one package serves Bun built against glibc and against musl.",
+  win32: "The library links only system DLLs (kernel32, ntdll, advapi32, ...).",
+  darwin: "The library links libSystem; `cordon-exec` is the launcher that applies the Seatbelt profile before it executes the command.",
+  freebsd: "The library links the system libc; `cordon-exec` is the launcher that enters the sandbox before it executes the command.",
+  openbsd: "The library leaves pledge(2) and unveil(2) to the process's own libc.so.",
+};
+
+export type NativePackage = { tag: string; name: string; dir: string; files: string[] };
+
+/** `<platform>-<arch>` of every row of build.zig's target table. */
+export function buildTargets(): string[] {
+  const source = readFileSync(join(root, "build.zig"), "utf8");
+  const tags = [...source.matchAll(/\.dir\s*=\s*"([a-z0-9]+-[a-z0-9]+)"/g)].map((m) => m[1]!);
+  if (tags.length === 0) throw new Error("build.zig: no target table found");
+  return [...new Set(tags)];
+}
+
+/**
+ * OSes whose `cross` step also installs the cordon-exec launcher, which the
+ * backend finds beside the library: read from build.zig's
+ * `if (query.os_tag == .x or ...) cross.dependOn(&installLauncher(...))`.
+ */
+export function launcherPlatforms(): Set<string> {
+  const source = readFileSync(join(root, "build.zig"), "utf8");
+  const line = source.split("\n").find((l) => l.includes("cross.dependOn(&installLauncher("));
+  if (!line) return new Set();
+  return new Set([...line.matchAll(/os_tag\s*==\s*\.(\w+)/g)].map((m) => zigOs[m[1]!] ?? m[1]!));
+}
+
+/** CORDON_ABI_VERSION from the header; must equal the loader's ABI_VERSION. */
+export function headerAbi(): number {
+  const header = readFileSync(join(root, "ffi", "include", "cordon.h"), "utf8");
+  const m = /#define\s+CORDON_ABI_VERSION\s+(\d+)/.exec(header);
+  if (!m) throw new Error("ffi/include/cordon.h: no CORDON_ABI_VERSION");
+  return Number(m[1]);
+}
+
+export function nativePackageName(tag: string): string {
+  return `@cordon/native-${tag}`;
+}
+
+/** Writes every native package into `out`; returns what it wrote. */
+export function packageNatives(out: string): NativePackage[] {
+  const main = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { version: string; license: string; optionalDependencies?: Record<string, string> };
+  const abi = headerAbi();
+  if (abi !== ABI_VERSION) throw new Error(`ffi/include/cordon.h has ABI ${abi} but ffi/library.ts expects ${ABI_VERSION}`);
+  const license = join(root, "LICENSE");
+  const launchers = launcherPlatforms();
+  const result: NativePackage[] = [];
+  for (const tag of buildTargets()) {
+    const [os, cpu] = tag.split("-") as [string, string];
+    const lib = libraryFile[os];
+    if (!lib) throw new Error(`no library file name for ${os}`);
+    const name = nativePackageName(tag);
+    const files = launchers.has(os) ? [lib, "cordon-exec"] : [lib];
+    const built = join(root, "zig-out", "native", tag);
+    for (const f of files) {
+      if (!existsSync(join(built, f))) throw new Error(`zig-out/native/${tag}/${f} is missing: run \`zig build cross\` (or pass --build)`);
+    }
+    const dir = join(out, `native-${tag}`);
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    for (const f of files) {
+      copyFileSync(join(built, f), join(dir, f));
+      chmodSync(join(dir, f), 0o755);
+    }
+    copyFileSync(license, join(dir, "LICENSE"));
+    const pkg = {
+      name,
+      version: main.version,
+      description: `cordon's native library for ${tag} (ABI ${abi}). Installed by cordon as an optional dependency; not used on its own.`,
+      license: main.license,
+      os: [os],
+      cpu: [cpu],
+      files: [...files, "README.md", "LICENSE"],
+      preferUnplugged: true,
+      cordon: { abi },
+    };
+    writeFileSync(join(dir, "package.json"), JSON.stringify(pkg, null, 2) + "\n");
+    writeFileSync(
+      join(dir, "README.md"),
+      `# ${name}\n\nThe native library of [cordon](https://www.npmjs.com/package/cordon) for \`${tag}\`, ` +
+        `C ABI version ${abi}. cordon lists it as an optional dependency and loads it itself; ` +
+        `install \`cordon\`, not this package.\n\n${notes[os] ?? ""}\n`,
+    );
+    const listed = main.optionalDependencies?.[name];
+    if (listed !== main.version) throw new Error(`package.json: optionalDependencies["${name}"] is ${listed ?? "missing"}, want ${main.version}`);
+    result.push({ tag, name, dir, files });
+  }
+  const extra = Object.keys(main.optionalDependencies ?? {}).filter((n) => !result.some((p) => p.name === n));
+  if (extra.length > 0) throw new Error(`package.json: optionalDependencies name packages build.zig does not build: ${extra.join(", ")}`);
+  return result;
+}
+
+/** `bun pm pack` of the package in `dir` into `dest`; returns the tarball's path and size. */
+export function packPackage(dir: string, dest: string): { tarball: string; bytes: number } {
+  mkdirSync(dest, { recursive: true });
+  const r = Bun.spawnSync([process.execPath, "pm", "pack", "--destination", dest, "--quiet", "--ignore-scripts"], { cwd: dir, stdout: "pipe", stderr: "pipe" });
+  const lines = r.stdout.toString().trim().split("\n");
+  const tarball = resolve(dir, lines[lines.length - 1]!.trim());
+  if (r.exitCode !== 0 || !existsSync(tarball)) throw new Error(`bun pm pack in ${dir} failed: ${r.stderr.toString()}${r.stdout.toString()}`);
+  return { tarball, bytes: statSync(tarball).size };
+}
+
+if (import.meta.main) {
+  const { values } = parseArgs({ options: { build: { type: "boolean" }, out: { type: "string" }, pack: { type: "boolean" } }, strict: true });
+  if (values.build) {
+    const r = Bun.spawnSync(["zig", "build", "cross"], { cwd: root, stdout: "inherit", stderr: "inherit" });
+    if (r.exitCode !== 0) process.exit(r.exitCode ?? 1);
+  }
+  const out = resolve(values.out ?? join(root, "dist", "npm"));
+  const natives = packageNatives(out);
+  for (const p of natives) console.log(`${p.name}: ${p.files.join(", ")}`);
+  if (values.pack) {
+    const dest = join(out, "tarballs");
+    for (const dir of [root, ...natives.map((p) => p.dir)]) {
+      const { tarball, bytes } = packPackage(dir, dest);
+      console.log(`${(bytes / 1024).toFixed(1).padStart(7)} KB  ${tarball}`);
+    }
+  }
+}
