@@ -83,7 +83,8 @@ pub fn watch(pidfd: i32, id: u32) abi.Status {
 fn loop(_: usize) callconv(.c) u8 {
     var events: [16]linux.epoll_event = undefined;
     while (true) {
-        const n = linux.syscall4(.epoll_wait, @as(u32, @bitCast(epfd)), @intFromPtr(&events), events.len, @bitCast(@as(isize, -1)));
+        // epoll_pwait: aarch64 has no plain epoll_wait.
+        const n = linux.syscall6(.epoll_pwait, @as(u32, @bitCast(epfd)), @intFromPtr(&events), events.len, @bitCast(@as(isize, -1)), 0, 8);
         if (sys.isError(n)) continue; // EINTR
         for (events[0..n]) |ev| reap(ev.data.u64);
     }
