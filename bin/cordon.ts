@@ -1,5 +1,5 @@
 #!/usr/bin/env bun
-// The cordon CLI. `cordon probe` reports what this host can enforce.
+// The cordon CLI: `cordon run [options] -- COMMAND` and `cordon probe` (docs/cli.md).
 import { parseArgs } from "node:util";
 import { main } from "../lib/cli/main.ts";
 
