@@ -6,6 +6,7 @@
 typedef struct cordon_windows_token_info {
   uint32_t restricted;    /* IsTokenRestricted */
   uint32_t integrity_rid; /* last subauthority of the TokenIntegrityLevel SID (0x1000 low, 0x2000 medium) */
+  uint32_t elevated;      /* TOKEN_ELEVATION.TokenIsElevated */
 } cordon_windows_token_info;
 
 /** @domain win32 — CreateRestrictedToken(flags) of this process's token, integrity lowered to integrity_rid unless 0; writes the token (uint64_t). */

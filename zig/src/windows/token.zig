@@ -43,8 +43,9 @@ fn setIntegrity(token: t.HANDLE, rid: u32) abi.Status {
 }
 
 /// cordon_windows_token_info: whether `token` (0: this process's) is
-/// restricted, and its integrity RID.
-pub const Info = extern struct { restricted: u32, integrity_rid: u32 };
+/// restricted, its integrity RID, and whether it is elevated.
+pub const Info = extern struct { restricted: u32, integrity_rid: u32, elevated: u32 };
+const TokenElevation: i32 = 20;
 
 pub fn query(token_bits: u64, out: *align(1) Info) abi.Status {
     var token = t.handle(token_bits);
@@ -62,9 +63,12 @@ pub fn query(token_bits: u64, out: *align(1) Info) abi.Status {
     const label: *const t.SID_AND_ATTRIBUTES = @ptrCast(&buf);
     const count = adv.GetSidSubAuthorityCount(label.Sid).*;
     if (count == 0) return abi.Error.record_out_of_bounds.status();
+    var elevation: t.DWORD = 0; // TOKEN_ELEVATION.TokenIsElevated
+    if (adv.GetTokenInformation(token, TokenElevation, &elevation, @sizeOf(t.DWORD), &len) == 0) return st.lastError();
     out.* = .{
         .restricted = if (adv.IsTokenRestricted(token) != 0) 1 else 0,
         .integrity_rid = adv.GetSidSubAuthority(label.Sid, count - 1).*,
+        .elevated = if (elevation != 0) 1 else 0,
     };
     return 0;
 }

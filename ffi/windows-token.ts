@@ -1,0 +1,44 @@
+// Tokens, SIDs and AppContainer profiles (cordon_windows_token.h).
+import { windows, type Handle } from "./windows.ts";
+import { check } from "./status.ts";
+
+const utf16z = (s: string) => Buffer.from(s + "\0", "utf16le");
+
+/** CreateRestrictedToken flags. */
+export const RESTRICTED_TOKEN = { DISABLE_MAX_PRIVILEGE: 0x1, SANDBOX_INERT: 0x2, LUA_TOKEN: 0x4, WRITE_RESTRICTED: 0x8 } as const;
+/** Mandatory integrity RIDs (SECURITY_MANDATORY_*_RID). */
+export const INTEGRITY = { UNTRUSTED: 0x0, LOW: 0x1000, MEDIUM: 0x2000, HIGH: 0x3000, SYSTEM: 0x4000 } as const;
+
+/** A restricted copy of this process's token, at `integrityRid` unless 0. */
+export function restrictedToken(flags: number, integrityRid = 0): Handle {
+  const out = new BigUint64Array(1);
+  check("CreateRestrictedToken", "win32", windows().cordon_windows_token_restricted(flags, integrityRid, out, out));
+  return out[0]!;
+}
+
+export type TokenInfo = { readonly restricted: boolean; readonly integrityRid: number; readonly elevated: boolean };
+
+/** What the kernel says about `token` (0n: this process's). */
+export function tokenInfo(token: Handle = 0n): TokenInfo {
+  const out = new Uint32Array(3);
+  check("GetTokenInformation", "win32", windows().cordon_windows_token_info(token, out, out));
+  return { restricted: out[0] === 1, integrityRid: out[1]!, elevated: out[2] === 1 };
+}
+
+/** The binary SID of its string form. */
+export function sidFromString(sid: string): Uint8Array {
+  const out = new Uint8Array(68);
+  const n = check("ConvertStringSidToSidW", "win32", windows().cordon_windows_sid_from_string(utf16z(sid), out, out), sid);
+  return out.slice(0, n);
+}
+
+/** The package SID of AppContainer profile `name`, creating the profile if needed. */
+export function appContainerSid(name: string, displayName = name): Uint8Array {
+  const out = new Uint8Array(68);
+  const n = check("CreateAppContainerProfile", "win32", windows().cordon_windows_appcontainer_sid(utf16z(name), utf16z(displayName), out, out), name);
+  return out.slice(0, n);
+}
+
+export function deleteAppContainer(name: string): void {
+  check("DeleteAppContainerProfile", "win32", windows().cordon_windows_appcontainer_delete(utf16z(name)), name);
+}
