@@ -1,0 +1,8 @@
+// The "./linux" entry: the Linux backend and its mechanisms.
+export { sandboxSpawn, type LinuxSandboxedProcess } from "./sandbox.ts";
+export { spawnLinux, LinuxSubprocess, type LinuxSpawnOptions } from "./spawn.ts";
+export { linuxFeatures, type LinuxFeatures } from "./probe.ts";
+export { buildLandlock, landlockFeatures, prepareLandlock, type LandlockHostFeatures } from "./landlock.ts";
+export { killTree, probeTreeKill } from "./tree-kill.ts";
+export { planSandbox, type SandboxPlan } from "../../plan/linux/sandbox.ts";
+export { landlockAbiVersion } from "../../../ffi/linux.ts";

@@ -1,0 +1,221 @@
+// The published shape: cordon and one native package per target are packed
+// with `bun pm pack`, served by a registry on localhost, and installed into a
+// scratch project outside the repository with `bun add cordon`, as a new user
+// would; then `bunx cordon run -- echo hi` and a script importing the API run
+// a sandboxed command with the library from that project's node_modules.
+// Needs zig-out/native complete (`zig build cross`, a step of scripts/test.sh).
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, sep } from "node:path";
+import { ABI_VERSION, platformTag } from "../../ffi/library.ts";
+import pkg from "../../package.json";
+import { buildTargets, nativePackageName, packageNatives, packPackage, type NativePackage } from "../../scripts/package-natives.ts";
+import { noSandbox } from "../cli/helpers.ts";
+import { testUnless } from "../helpers/skip.ts";
+import { serveRegistry, tarballEntries, tarballManifest } from "./registry.ts";
+
+const root = join(import.meta.dir, "..", "..");
+const tag = platformTag();
+const hostName = nativePackageName(tag);
+const noHostPackage = buildTargets().includes(tag) ? undefined : `no native package is built for ${tag}`;
+const noRun = noHostPackage ?? noSandbox;
+const KB = 1024;
+
+let work: string;
+let natives: NativePackage[];
+let mainTarball: string;
+const nativeTarballs = new Map<string, { tarball: string; bytes: number }>();
+
+beforeAll(() => {
+  work = realpathSync(mkdtempSync(join(tmpdir(), "cordon-pack-")));
+  natives = packageNatives(join(work, "npm"));
+  mainTarball = packPackage(root, join(work, "tarballs")).tarball;
+  for (const p of natives) nativeTarballs.set(p.name, packPackage(p.dir, join(work, "tarballs")));
+}, 60_000);
+
+afterAll(() => {
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+describe("cordon's tarball", () => {
+  test("holds bin, lib, ffi (with the C header), package.json, README and LICENSE, nothing else", () => {
+    const paths = tarballEntries(mainTarball).map((e) => e.path);
+    const allowed = /^(package\.json|README\.md|LICENSE|bin\/[^/]+\.ts|lib\/.+\.ts|ffi\/.+\.ts|ffi\/include\/[^/]+\.h)$/;
+    expect(paths.filter((p) => !allowed.test(p))).toEqual([]);
+    expect(paths.filter((p) => /(^|\/)(test|bench|zig|zig-out|\.toolchain|node_modules|docs|scripts|dist)\//.test(p))).toEqual([]);
+    expect(paths.filter((p) => /\.test\.ts$/.test(p))).toEqual([]);
+    for (const needed of ["package.json", "README.md", "LICENSE", "ffi/include/cordon.h", "ffi/library.ts", "lib/index.ts"]) expect(paths).toContain(needed);
+  });
+
+  test("every exports target and the bin are in it", () => {
+    const paths = new Set(tarballEntries(mainTarball).map((e) => e.path));
+    const targets = [...Object.values(pkg.exports), ...Object.values(pkg.bin)].map((t) => t.replace(/^\.\//, ""));
+    expect(targets.filter((t) => !paths.has(t))).toEqual([]);
+    expect(readFileSync(join(root, pkg.bin.cordon), "utf8").startsWith("#!/usr/bin/env bun\n")).toBe(true);
+  });
+
+  test("lists one native package per build target as an optional dependency at its own version", () => {
+    const manifest = tarballManifest(mainTarball);
+    const expected = Object.fromEntries(buildTargets().map((t) => [nativePackageName(t), pkg.version]));
+    expect(manifest.optionalDependencies).toEqual(expected);
+    expect(manifest.dependencies).toBeUndefined();
+  });
+});
+
+describe("native packages", () => {
+  test("each has os/cpu, the declared ABI, its library (and launcher) and nothing else; packed sizes", () => {
+    const rows: string[] = [];
+    for (const p of natives) {
+      const { tarball, bytes } = nativeTarballs.get(p.name)!;
+      const [os, cpu] = p.tag.split("-");
+      const manifest = tarballManifest(tarball);
+      expect(manifest).toMatchObject({ name: p.name, version: pkg.version, os: [os], cpu: [cpu], cordon: { abi: ABI_VERSION } });
+      const entries = tarballEntries(tarball);
+      expect(entries.map((e) => e.path).sort()).toEqual([...p.files, "LICENSE", "README.md", "package.json"].sort());
+      const lib = entries.find((e) => e.path === p.files[0])!;
+      // Goal: each native library under 300 KB.
+      expect(lib.bytes).toBeLessThan(300 * KB);
+      rows.push(`${p.name.padEnd(28)} packed ${(bytes / KB).toFixed(1).padStart(6)} KB  ${p.files[0]} ${(lib.bytes / KB).toFixed(1)} KB`);
+    }
+    console.log(rows.join("\n"));
+  });
+
+  test("the macOS packages ship cordon-exec beside the library, where ffi/darwin.ts looks for it", () => {
+    for (const p of natives.filter((n) => n.tag.startsWith("darwin-"))) expect(p.files).toContain("cordon-exec");
+  });
+});
+
+/** A scratch project outside the repository, installing from a registry on localhost. */
+class Scratch {
+  readonly dir: string;
+  readonly env: Record<string, string>;
+  constructor(name: string, registryUrl: string) {
+    this.dir = join(work, name);
+    const home = join(this.dir, ".home");
+    const bin = join(this.dir, ".bin");
+    mkdirSync(home, { recursive: true });
+    mkdirSync(bin, { recursive: true });
+    // `bunx` is bun started under that name.
+    symlinkSync(process.execPath, join(bin, "bunx"));
+    writeFileSync(join(this.dir, "package.json"), JSON.stringify({ name: `scratch-${name}`, private: true, type: "module" }, null, 2) + "\n");
+    writeFileSync(join(this.dir, "bunfig.toml"), `[install]\nregistry = "${registryUrl}"\n`);
+    const env: Record<string, string> = {};
+    for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith("CORDON_") && !/^(npm_config_|BUN_CONFIG_)/i.test(k)) env[k] = v;
+    this.env = {
+      ...env,
+      PATH: `${bin}:${process.env.PATH ?? "/usr/bin:/bin"}`,
+      HOME: home,
+      XDG_CONFIG_HOME: home,
+      BUN_INSTALL_CACHE_DIR: join(home, "cache"),
+      NPM_CONFIG_REGISTRY: registryUrl,
+    };
+  }
+
+  async exec(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+    const p = Bun.spawn(argv, { cwd: this.dir, env: this.env, stdin: "ignore", stdout: "pipe", stderr: "pipe" });
+    const [stdout, stderr, code] = await Promise.all([new Response(p.stdout).text(), new Response(p.stderr).text(), p.exited]);
+    return { code, stdout, stderr };
+  }
+
+  async addCordon(): Promise<void> {
+    const r = await this.exec([process.execPath, "add", "cordon"]);
+    if (r.code !== 0) throw new Error(`bun add cordon failed (${r.code}):\n${r.stdout}${r.stderr}`);
+  }
+}
+
+/** Prints what a user script sees: the run's result and where the library came from. */
+const apiScript = `
+import { run } from "cordon";
+import { openedLibraryPath } from "cordon/raw";
+const r = await run(["echo", "hi"], {});
+console.log(JSON.stringify({ status: r.status, stdout: r.stdout, library: openedLibraryPath(), entry: import.meta.resolve("cordon") }));
+`;
+
+const errorScript = `
+import { findLibrary } from "cordon/raw";
+try { findLibrary(); console.log(JSON.stringify({ found: true })); }
+catch (e) { console.log(JSON.stringify({ name: e.name, code: e.code, message: e.message })); }
+`;
+
+describe("installed from the tarballs into a scratch project", () => {
+  let scratch: Scratch;
+  let requests: string[] = [];
+
+  testUnless(noHostPackage, "bun add cordon fetches cordon and this host's native package only", async () => {
+    const registry = serveRegistry([mainTarball, ...[...nativeTarballs.values()].map((t) => t.tarball)]);
+    try {
+      scratch = new Scratch("user", registry.url);
+      await scratch.addCordon();
+      requests = [...registry.requests];
+    } finally {
+      registry.stop();
+    }
+    const fetched = requests.filter((r) => r.startsWith("/-/tarballs/")).sort();
+    expect(fetched).toEqual([`/-/tarballs/cordon-${pkg.version}.tgz`, `/-/tarballs/cordon-native-${tag}-${pkg.version}.tgz`]);
+    const installed = JSON.parse(readFileSync(join(scratch.dir, "node_modules", hostName, "package.json"), "utf8"));
+    expect(installed.cordon.abi).toBe(ABI_VERSION);
+  }, 60_000);
+
+  testUnless(noRun, "bunx cordon run -- echo hi", async () => {
+    const r = await scratch.exec(["bunx", "cordon", "run", "--", "echo", "hi"]);
+    expect({ code: r.code, stdout: r.stdout, stderr: r.stderr }).toEqual({ code: 0, stdout: "hi\n", stderr: "" });
+  }, 30_000);
+
+  testUnless(noRun, "a script imports cordon and runs a sandboxed command with the library from node_modules", async () => {
+    writeFileSync(join(scratch.dir, "first.ts"), apiScript);
+    const r = await scratch.exec([process.execPath, "first.ts"]);
+    expect(r.stderr).toBe("");
+    const out = JSON.parse(r.stdout);
+    expect(out.status).toBe(0);
+    expect(out.stdout).toBe("hi\n");
+    const modules = join(scratch.dir, "node_modules") + sep;
+    expect(realpathSync(out.library).startsWith(modules)).toBe(true);
+    expect(realpathSync(Bun.fileURLToPath(out.entry)).startsWith(modules)).toBe(true);
+    expect(out.library.startsWith(root + sep)).toBe(false);
+  }, 30_000);
+
+  testUnless(noHostPackage, "without this host's native package the error names the package to install", async () => {
+    const registry = serveRegistry([mainTarball]); // the native packages are unavailable
+    let missing: Scratch;
+    try {
+      missing = new Scratch("missing", registry.url);
+      await missing.addCordon();
+    } finally {
+      registry.stop();
+    }
+    writeFileSync(join(missing.dir, "check.ts"), errorScript);
+    const script = JSON.parse((await missing.exec([process.execPath, "check.ts"])).stdout);
+    expect(script).toMatchObject({ name: "LibraryError", code: "LIBRARY_NOT_FOUND" });
+    expect(script.message).toContain(`the package ${hostName} is not installed`);
+    const cli = await missing.exec(["bunx", "cordon", "version"]);
+    expect(cli.code).toBe(125);
+    expect(cli.stderr).toContain(hostName);
+  }, 60_000);
+
+  testUnless(noHostPackage, "a native package declaring another ABI is refused, naming both versions", async () => {
+    const host = natives.find((n) => n.tag === tag)!;
+    const other = join(work, "npm-other-abi", `native-${tag}`);
+    cpSync(host.dir, other, { recursive: true });
+    const manifest = JSON.parse(readFileSync(join(other, "package.json"), "utf8"));
+    manifest.cordon.abi = ABI_VERSION + 1;
+    writeFileSync(join(other, "package.json"), JSON.stringify(manifest, null, 2) + "\n");
+    const tarball = packPackage(other, join(work, "tarballs-other-abi")).tarball;
+    const registry = serveRegistry([mainTarball, tarball]);
+    let mismatched: Scratch;
+    try {
+      mismatched = new Scratch("mismatched", registry.url);
+      await mismatched.addCordon();
+    } finally {
+      registry.stop();
+    }
+    writeFileSync(join(mismatched.dir, "check.ts"), errorScript);
+    const script = JSON.parse((await mismatched.exec([process.execPath, "check.ts"])).stdout);
+    expect(script).toMatchObject({ name: "LibraryError", code: "ABI_MISMATCH" });
+    expect(script.message).toContain(`${hostName}@${pkg.version} declares ABI ${ABI_VERSION + 1}, this cordon ${pkg.version} needs ABI ${ABI_VERSION}`);
+    const cli = await mismatched.exec(["bunx", "cordon", "run", "--", "echo", "hi"]);
+    expect(cli.code).toBe(125);
+    expect(cli.stdout).toBe("");
+    expect(cli.stderr).toContain(`declares ABI ${ABI_VERSION + 1}`);
+  }, 60_000);
+});
