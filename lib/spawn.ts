@@ -6,6 +6,7 @@ import { exitStatus } from "./exit-status.ts";
 import type { Policy, ResolvedPolicy } from "./policy/types.ts";
 import { missing, type Report } from "./report.ts";
 import { resolvePolicy } from "./resolve-policy.ts";
+import { loadBackend } from "./backends.ts";
 import type { SandboxBackend, SandboxedProcess, SandboxStdioOptions } from "./sandbox-backend.ts";
 
 export type SpawnOptions = SandboxStdioOptions;
@@ -17,29 +18,6 @@ export type SandboxedSubprocess = SandboxedProcess & {
   readonly policy: ResolvedPolicy;
   readonly timedOut: boolean;
 };
-
-/** Backends by platform; each entry is loaded on first use only. */
-const backends: Partial<Record<NodeJS.Platform, { module: string; name: string }>> = {
-  linux: { module: "./backend/linux/sandbox.ts", name: "Linux" },
-};
-
-function loadBackend(platform: NodeJS.Platform): SandboxBackend {
-  const entry = backends[platform];
-  const unavailable = (reason: string) => new CompatError([{ guarantee: "sandbox", reason }]);
-  if (!entry) throw unavailable(`no sandbox backend for ${platform} yet`);
-  let mod: { sandboxSpawn?: SandboxBackend["spawn"] };
-  try {
-    // require, not import(): spawn() stays synchronous like Bun.spawn.
-    mod = require(entry.module);
-  } catch (e) {
-    if ((e as { code?: string }).code === "MODULE_NOT_FOUND" || /Cannot find module/.test(String(e))) {
-      throw unavailable(`the ${entry.name} sandbox backend is not available in this build`);
-    }
-    throw e;
-  }
-  if (typeof mod.sandboxSpawn !== "function") throw unavailable(`the ${entry.name} sandbox backend exports no sandboxSpawn`);
-  return { spawn: mod.sandboxSpawn };
-}
 
 function checkArgv(argv: unknown): asserts argv is string[] {
   if (!Array.isArray(argv) || argv.length === 0) throw new PolicyError("argv", "expected a non-empty array: the command and its arguments");

@@ -1,0 +1,29 @@
+// Which backend serves which platform. Each is loaded on first use only, so
+// importing cordon never loads another OS's code.
+import { CompatError } from "./errors.ts";
+import type { SandboxBackend } from "./sandbox-backend.ts";
+
+/** Backends that exist so far; other platforms join as theirs land. */
+const backends: Partial<Record<NodeJS.Platform, { module: string; name: string }>> = {
+  linux: { module: "./backend/linux/sandbox.ts", name: "Linux" },
+};
+
+/** The backend of `platform`, or a CompatError saying why there is none. */
+export function loadBackend(platform: NodeJS.Platform): SandboxBackend {
+  const entry = backends[platform];
+  const unavailable = (reason: string) => new CompatError([{ guarantee: "sandbox", reason }]);
+  if (!entry) throw unavailable(`no sandbox backend for ${platform} yet`);
+  let mod: { sandboxSpawn?: SandboxBackend["spawn"] };
+  try {
+    // require, not import(): spawn() stays synchronous like Bun.spawn.
+    mod = require(entry.module);
+  } catch (e) {
+    if ((e as { code?: string }).code === "MODULE_NOT_FOUND" || /Cannot find module/.test(String(e))) {
+      throw unavailable(`the ${entry.name} sandbox backend is not available in this build`);
+    }
+    throw e;
+  }
+  if (typeof mod.sandboxSpawn !== "function") throw unavailable(`the ${entry.name} sandbox backend exports no sandboxSpawn`);
+  return { spawn: mod.sandboxSpawn };
+}
+
