@@ -41,7 +41,7 @@ pub fn build(b: *std.Build) void {
         const query = std.Target.Query.parse(.{ .arch_os_abi = t.query }) catch @panic("bad target query");
         if (query.os_tag != host_os or query.cpu_arch != host_arch) continue;
         b.getInstallStep().dependOn(&installLib(b, b.resolveTargetQuery(query), optimize, t.dir, t.libc).step);
-        if (query.os_tag == .macos or query.os_tag == .freebsd) b.getInstallStep().dependOn(&installLauncher(b, b.resolveTargetQuery(query), optimize, t.dir).step);
+        if (query.os_tag == .macos or query.os_tag == .freebsd or query.os_tag == .openbsd) b.getInstallStep().dependOn(&installLauncher(b, b.resolveTargetQuery(query), optimize, t.dir).step);
     }
 
     const cross = b.step("cross", "Build the library for every supported target");
@@ -49,7 +49,7 @@ pub fn build(b: *std.Build) void {
         const query = std.Target.Query.parse(.{ .arch_os_abi = t.query }) catch @panic("bad target query");
         const inst = installLib(b, b.resolveTargetQuery(query), optimize, t.dir, t.libc);
         cross.dependOn(&inst.step);
-        if (query.os_tag == .macos or query.os_tag == .freebsd) cross.dependOn(&installLauncher(b, b.resolveTargetQuery(query), optimize, t.dir).step);
+        if (query.os_tag == .macos or query.os_tag == .freebsd or query.os_tag == .openbsd) cross.dependOn(&installLauncher(b, b.resolveTargetQuery(query), optimize, t.dir).step);
     }
 
     // Tables TypeScript needs (syscall numbers, errno names), from Zig std.
@@ -110,7 +110,8 @@ fn genBsdErrno(b: *std.Build, gen_step: *std.Build.Step) void {
     gen_step.dependOn(&update.step);
 }
 
-/// cordon-exec: the single-threaded launcher of macOS (Seatbelt) and FreeBSD (see zig/src/launcher.zig).
+/// cordon-exec: the single-threaded launcher of macOS (Seatbelt), FreeBSD and OpenBSD (unveil, pledge); see zig/src/launcher.zig.
+/// It links libc on every BSD: OpenBSD allows system calls only from libc.
 fn installLauncher(b: *std.Build, target: std.Build.ResolvedTarget, optimize: std.builtin.OptimizeMode, dir: []const u8) *std.Build.Step.InstallArtifact {
     const exe = b.addExecutable(.{ .name = "cordon-exec", .root_module = b.createModule(.{
         .root_source_file = b.path("zig/src/launcher.zig"),

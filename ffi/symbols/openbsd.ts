@@ -1,4 +1,8 @@
 import { defineSymbols } from "./define.ts";
 
-/** openbsd exports (cordon_openbsd.h). */
-export const openbsdSymbols = defineSymbols({});
+/** OpenBSD exports (cordon_openbsd.h). */
+export const openbsdSymbols = defineSymbols({
+  cordon_openbsd_pledge: { args: ["buffer", "buffer_length", "buffer", "buffer_length"], returns: "i32", domain: "errno" },
+  cordon_openbsd_unveil: { args: ["buffer", "buffer_length", "buffer", "buffer_length"], returns: "i32", domain: "errno" },
+  cordon_openbsd_unveil_lock: { args: [], returns: "i32", domain: "errno" },
+});

@@ -2,20 +2,24 @@
 //! sandbox_init_with_parameters is not async-signal-safe, so on macOS the
 //! profile cannot be applied between fork and exec of Bun itself. Bun.spawn
 //! starts this small single-threaded program instead; it applies the plan to
-//! itself and execs the target, which inherits everything. FreeBSD uses the
-//! same launcher for the child-side steps (session, rlimits, uid); Seatbelt
-//! flags are refused there.
+//! itself and execs the target, which inherits everything. FreeBSD uses it
+//! for the child-side steps (session, rlimits, uid); OpenBSD adds unveil and
+//! pledge. Flags of another OS's mechanism are refused.
 //!
 //!   cordon-exec [--setsid] [--rlimit RES SOFT HARD]... [--user UID GID]
-//!               [--param KEY VALUE]... [--profile SBPL] -- PROGRAM ARG...
+//!               [--param KEY VALUE]... [--profile SBPL]          (macOS)
+//!               [--unveil PATH PERMS]... [--pledge PROMISES EXECPROMISES] (OpenBSD)
+//!               -- PROGRAM ARG...
 //!
-//! Order: setsid, rlimits, gid then uid, Seatbelt, execve. On failure it
-//! prints "cordon-exec: <step>: <reason>" to stderr and exits 125.
+//! Order: setsid, rlimits, gid then uid, Seatbelt or unveil+pledge, execve.
+//! On failure it prints "cordon-exec: <step>: <reason>" to stderr and exits 125.
 const std = @import("std");
 const builtin = @import("builtin");
 const rlimit = @import("../bsd/rlimit.zig");
 const seatbelt = builtin.os.tag == .macos;
+const openbsd = builtin.os.tag == .openbsd;
 const sandbox = if (seatbelt) @import("../darwin/sandbox.zig") else struct {};
+const pledge = if (openbsd) @import("../openbsd/pledge.zig") else struct {};
 
 extern fn setsid() c_int;
 extern fn setgid(gid: u32) c_int;
@@ -26,10 +30,11 @@ extern fn write(fd: c_int, buf: [*]const u8, n: usize) isize;
 extern fn _exit(code: c_int) noreturn;
 extern var environ: [*:null]const ?[*:0]const u8;
 
-/// Distinct from any status the program itself is likely to use for "not found" (127) or "cannot exec" (126).
+/// Distinct from what programs use for "cannot exec" (126) and "not found" (127).
 const setup_failed = 125;
-/// Room for the Seatbelt parameters: key, value pairs and the closing null.
-const max_params = 512;
+/// Room for Seatbelt parameters (key, value pairs and the closing null) and unveil pairs.
+const max_pairs = 512;
+const max_rlimits = 16;
 
 fn say(parts: []const []const u8) void {
     for (parts) |p| _ = write(2, p.ptr, p.len);
@@ -40,9 +45,13 @@ fn fail(step: []const u8, reason: []const u8) noreturn {
     _exit(setup_failed);
 }
 
+fn failCode(step: []const u8, code: c_int) noreturn {
+    var buf: [16]u8 = undefined;
+    fail(step, std.fmt.bufPrint(&buf, "errno {d}", .{code}) catch "errno");
+}
+
 fn failErrno(step: []const u8) noreturn {
-    const e: std.c.E = @enumFromInt(std.c._errno().*);
-    fail(step, @tagName(e));
+    failCode(step, std.c._errno().*);
 }
 
 fn number(arg: ?[*:0]const u8, step: []const u8) u64 {
@@ -50,11 +59,20 @@ fn number(arg: ?[*:0]const u8, step: []const u8) u64 {
     return std.fmt.parseInt(u64, text, 10) catch fail(step, "not a number");
 }
 
+fn need(argv: []const [*:0]const u8, i: usize, n: usize, step: []const u8) void {
+    if (i + n >= argv.len) fail(step, "missing values");
+}
+
+const Rlimit = struct { res: i32, soft: u64, hard: u64 };
+
 pub fn main(init: std.process.Init.Minimal) noreturn {
     const argv = init.args.vector;
-    var params: [max_params]?[*:0]const u8 = undefined;
-    var nparams: usize = 0;
+    var pairs: [max_pairs]?[*:0]const u8 = undefined;
+    var npairs: usize = 0;
+    var limits: [max_rlimits]Rlimit = undefined;
+    var nlimits: usize = 0;
     var profile: ?[*:0]const u8 = null;
+    var promises: ?[2][*:0]const u8 = null;
     var uid: ?u32 = null;
     var gid: u32 = 0;
     var new_session = false;
@@ -68,31 +86,35 @@ pub fn main(init: std.process.Init.Minimal) noreturn {
         } else if (std.mem.eql(u8, a, "--setsid")) {
             new_session = true;
         } else if (std.mem.eql(u8, a, "--rlimit")) {
-            // Applied in argument order; collected later would need storage, and order does not matter here.
-            if (i + 3 >= argv.len) fail("--rlimit", "needs RES SOFT HARD");
-            const res = number(argv[i + 1], "--rlimit");
-            const soft = number(argv[i + 2], "--rlimit");
-            const hard = number(argv[i + 3], "--rlimit");
+            need(argv, i, 3, "--rlimit");
+            if (nlimits == max_rlimits) fail("--rlimit", "too many");
+            limits[nlimits] = .{ .res = @intCast(number(argv[i + 1], "--rlimit")), .soft = number(argv[i + 2], "--rlimit"), .hard = number(argv[i + 3], "--rlimit") };
+            nlimits += 1;
             i += 3;
-            if (rlimit.set(@intCast(res), soft, hard) < 0) failErrno("setrlimit");
         } else if (std.mem.eql(u8, a, "--user")) {
-            if (i + 2 >= argv.len) fail("--user", "needs UID GID");
+            need(argv, i, 2, "--user");
             uid = @intCast(number(argv[i + 1], "--user"));
             gid = @intCast(number(argv[i + 2], "--user"));
             i += 2;
-        } else if (std.mem.eql(u8, a, "--param")) {
-            if (!seatbelt) fail("--param", "Seatbelt exists only on macOS");
-            if (i + 2 >= argv.len) fail("--param", "needs KEY VALUE");
-            if (nparams + 3 > max_params) fail("--param", "too many parameters");
-            params[nparams] = argv[i + 1];
-            params[nparams + 1] = argv[i + 2];
-            nparams += 2;
+        } else if (std.mem.eql(u8, a, "--param") or std.mem.eql(u8, a, "--unveil")) {
+            const ours = if (a[2] == 'p') seatbelt else openbsd;
+            if (!ours) fail(a, "not a mechanism of this OS");
+            need(argv, i, 2, a);
+            if (npairs + 3 > max_pairs) fail(a, "too many");
+            pairs[npairs] = argv[i + 1];
+            pairs[npairs + 1] = argv[i + 2];
+            npairs += 2;
             i += 2;
         } else if (std.mem.eql(u8, a, "--profile")) {
-            if (!seatbelt) fail("--profile", "Seatbelt exists only on macOS");
-            if (i + 1 >= argv.len) fail("--profile", "needs the profile text");
+            if (!seatbelt) fail(a, "Seatbelt exists only on macOS");
+            need(argv, i, 1, a);
             profile = argv[i + 1];
             i += 1;
+        } else if (std.mem.eql(u8, a, "--pledge")) {
+            if (!openbsd) fail(a, "pledge exists only on OpenBSD");
+            need(argv, i, 2, a);
+            promises = .{ argv[i + 1], argv[i + 2] };
+            i += 2;
         } else {
             fail("arguments", a);
         }
@@ -101,26 +123,50 @@ pub fn main(init: std.process.Init.Minimal) noreturn {
     const program = argv[i];
     if (program[0] != '/') fail("arguments", "the program must be an absolute path");
 
-    // A new session makes the tree one process group the backend can signal at once.
+    // A new session makes the tree one process group that can be signalled at once.
     if (new_session and setsid() < 0) failErrno("setsid");
+    for (limits[0..nlimits]) |l| {
+        const rc = rlimit.set(l.res, l.soft, l.hard);
+        if (rc < 0) failCode("setrlimit", -rc);
+    }
     if (uid) |u| {
         const none = [_]u32{};
         if (setgroups(0, &none) < 0) failErrno("setgroups");
         if (setgid(gid) < 0) failErrno("setgid");
         if (setuid(u) < 0) failErrno("setuid");
     }
-    if (seatbelt) {
-        if (profile) |p| {
-            // Seatbelt cannot nest: a second sandbox_init fails (forbidden-sandbox-reinit). Say so plainly.
-            if (sandbox.selfSandboxed()) fail("seatbelt", "already sandboxed; Seatbelt cannot nest");
-            params[nparams] = null;
-            if (sandbox.apply(p, @ptrCast(&params))) |msg| {
-                say(&.{ "cordon-exec: seatbelt: ", std.mem.span(msg), "\n" });
-                sandbox.freeError(msg);
-                _exit(setup_failed);
-            }
-        }
-    }
+    if (seatbelt) applySeatbelt(profile, &pairs, npairs);
+    if (openbsd) applyPledge(pairs[0..npairs], promises);
     _ = execve(program, @ptrCast(argv[i..].ptr), environ);
     failErrno("execve");
+}
+
+fn applySeatbelt(profile: ?[*:0]const u8, pairs: *[max_pairs]?[*:0]const u8, npairs: usize) void {
+    const p = profile orelse return;
+    // Seatbelt cannot nest: a second sandbox_init fails (forbidden-sandbox-reinit). Say so plainly.
+    if (sandbox.selfSandboxed()) fail("seatbelt", "already sandboxed; Seatbelt cannot nest");
+    pairs[npairs] = null;
+    if (sandbox.apply(p, @ptrCast(pairs))) |msg| {
+        say(&.{ "cordon-exec: seatbelt: ", std.mem.span(msg), "\n" });
+        sandbox.freeError(msg);
+        _exit(setup_failed);
+    }
+}
+
+fn applyPledge(unveils: []const ?[*:0]const u8, promises: ?[2][*:0]const u8) void {
+    // Without execpromises execve would drop the unveil list: refuse rather than run unconfined.
+    if (unveils.len > 0 and promises == null) fail("unveil", "needs --pledge with execpromises to survive execve");
+    var k: usize = 0;
+    while (k < unveils.len) : (k += 2) {
+        const rc = pledge.reveal(unveils[k].?, unveils[k + 1].?);
+        if (rc < 0) failCode("unveil", -rc);
+    }
+    if (unveils.len > 0) {
+        const rc = pledge.lock();
+        if (rc < 0) failCode("unveil", -rc);
+    }
+    if (promises) |p| {
+        const rc = pledge.apply(p[0], p[1]);
+        if (rc < 0) failCode("pledge", -rc);
+    }
 }
