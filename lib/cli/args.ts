@@ -86,7 +86,7 @@ export function parseRunArgs(args: readonly string[], parseArgs: typeof ParseArg
   if (values.cpu !== undefined) limits.cpuSeconds = whole("--cpu", values.cpu);
   if (values.timeout !== undefined) limits.timeoutMs = seconds("--timeout", values.timeout) * 1000;
 
-  const read = (values["allow-read"] ?? []).flatMap((p) => p.split(",")).filter((p) => p !== "");
+  const read = (values["allow-read"] ?? []).flatMap((p) => p.split(","));
   const write = values["allow-write"] ?? [];
   const policy: Policy = {
     fs: { read, write },

@@ -43,6 +43,8 @@ describe("usage errors exit 125 with one cordon: line naming the problem", () =>
     [["run", "--allow-read=/no/such/path/cordon", "--", "touch", marker], "/no/such/path/cordon"],
     [["run", "--allow-read=/usr,/no/such/second", "--", "touch", marker], "/no/such/second"],
     [["run", "--allow-write=/no/such/write/cordon", "--", "touch", marker], "/no/such/write/cordon"],
+    [["run", "--allow-read=/usr,", "--", "touch", marker], "--allow-read: must not be empty"],
+    [["run", "--allow-write=", "--", "touch", marker], "--allow-write: must not be empty"],
     [["probe", "--bogus"], "--bogus"],
     [["version", "extra"], "extra"],
   ];
