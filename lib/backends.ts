@@ -6,6 +6,9 @@ import type { SandboxBackend } from "./sandbox-backend.ts";
 /** Backends that exist so far; other platforms join as theirs land. */
 const backends: Partial<Record<NodeJS.Platform, { module: string; name: string }>> = {
   linux: { module: "./backend/linux/sandbox.ts", name: "Linux" },
+  darwin: { module: "./backend/darwin/sandbox.ts", name: "macOS" },
+  freebsd: { module: "./backend/freebsd/sandbox.ts", name: "FreeBSD" },
+  win32: { module: "./backend/windows/sandbox.ts", name: "Windows" },
 };
 
 /** The backend of `platform`, or a CompatError saying why there is none. */
@@ -23,7 +26,7 @@ export function loadBackend(platform: NodeJS.Platform): SandboxBackend {
     }
     throw e;
   }
-  if (typeof mod.sandboxSpawn !== "function") throw unavailable(`the ${entry.name} sandbox backend exports no sandboxSpawn`);
+  if (typeof mod.sandboxSpawn !== "function") throw unavailable(`the ${entry.name} sandbox backend cannot run a policy yet`);
   return { spawn: mod.sandboxSpawn };
 }
 
