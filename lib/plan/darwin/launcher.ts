@@ -2,10 +2,13 @@
 // a macOS plan and then execs the program (zig/src/launcher/main.zig):
 //
 //   cordon-exec [--setsid] [--rlimit RES SOFT HARD]... [--user UID GID]
-//               [--param KEY VALUE]... [--profile SBPL] -- PROGRAM ARG...
+//               [--param KEY VALUE]... [--profile SBPL]                   (macOS)
+//               [--unveil PATH PERMS]... [--pledge PROMISES EXECPROMISES] (OpenBSD)
+//               -- PROGRAM ARG...
 //
-// The launcher applies them in the order setsid, rlimits, gid/uid, Seatbelt,
-// then execve(PROGRAM). PROGRAM must be an absolute path.
+// The launcher applies them in the order setsid, rlimits, gid/uid, Seatbelt
+// or unveil+pledge, then execve(PROGRAM). PROGRAM must be an absolute path.
+// FreeBSD and OpenBSD use the same launcher.
 import type { Rlimit } from "./rlimits.ts";
 import type { SeatbeltProfile } from "./seatbelt.ts";
 
@@ -15,6 +18,10 @@ export type LaunchSpec = {
   readonly user?: { readonly uid: number; readonly gid: number };
   /** Absent: no Seatbelt profile (tests of the process-tree mechanisms use this). */
   readonly profile?: SeatbeltProfile;
+  /** OpenBSD: unveil(path, permissions) pairs, locked before pledge. */
+  readonly unveil?: readonly (readonly [string, string])[];
+  /** OpenBSD: pledge(promises, execpromises). */
+  readonly pledge?: { readonly promises: string; readonly execpromises: string };
 };
 
 const u64 = (n: number, what: string) => {
@@ -32,6 +39,8 @@ export function launcherArgv(spec: LaunchSpec, program: string, args: readonly s
     for (const [k, v] of spec.profile.params) out.push("--param", k, v);
     out.push("--profile", spec.profile.text);
   }
+  for (const [path, perms] of spec.unveil ?? []) out.push("--unveil", path, perms);
+  if (spec.pledge) out.push("--pledge", spec.pledge.promises, spec.pledge.execpromises);
   out.push("--", program, ...args);
   return out;
 }
