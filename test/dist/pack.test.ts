@@ -55,6 +55,13 @@ describe("cordon's tarball", () => {
     expect(readFileSync(join(root, pkg.bin.cordon), "utf8").startsWith("#!/usr/bin/env bun\n")).toBe(true);
   });
 
+  testUnless(Bun.which("npm") ? undefined : "npm is not on PATH", "npm pack --dry-run lists the same files (publishing with npm ships the same package)", () => {
+    const r = Bun.spawnSync(["npm", "pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: root, stdout: "pipe", stderr: "pipe" });
+    expect(r.exitCode).toBe(0);
+    const [npm] = JSON.parse(r.stdout.toString()) as { files: { path: string }[] }[];
+    expect(npm!.files.map((f) => f.path).sort()).toEqual(tarballEntries(mainTarball).map((e) => e.path).sort());
+  }, 30_000);
+
   test("lists one native package per build target as an optional dependency at its own version", () => {
     const manifest = tarballManifest(mainTarball);
     const expected = Object.fromEntries(buildTargets().map((t) => [nativePackageName(t), pkg.version]));
