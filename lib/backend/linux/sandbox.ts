@@ -6,6 +6,7 @@
 import { readFileSync } from "node:fs";
 import { CLONE_NEW } from "../../../ffi/linux-spawn.ts";
 import { closeFd } from "../../../ffi/linux.ts";
+import { OsError } from "../../../ffi/errors.ts";
 import { CompatError } from "../../errors.ts";
 import { planContainment } from "../../plan/linux/containment.ts";
 import { landlockGuarantees } from "../../plan/linux/landlock/index.ts";
@@ -35,8 +36,36 @@ function sandboxHost(): SandboxHost {
     // no seccomp filter support in this kernel
   }
   const arch = process.arch === "x64" ? "x86_64" : process.arch === "arm64" ? "aarch64" : undefined;
-  hostCache = { arch, seccomp: /\berrno\b/.test(actions), privileged: process.geteuid?.() === 0 };
+  hostCache = { arch, seccomp: /\berrno\b/.test(actions), namespaces: probeNamespaces() };
   return hostCache;
+}
+
+/**
+ * Tries the namespaces the sandbox wants (pid, mount with a fresh /proc, IPC):
+ * a spawn of a path that does not exist gets as far as execve only if every
+ * earlier step — clone with those flags, the /proc mount — worked. First
+ * directly, then inside a user namespace. Costs two failed spawns, once.
+ */
+function probeNamespaces(): SandboxHost["namespaces"] {
+  const tryWith = (userNamespace: boolean): boolean => {
+    try {
+      spawnLinux(["/nonexistent/cordon-namespace-probe"], {
+        searchPath: false,
+        stdin: "ignore",
+        stdout: "ignore",
+        stderr: "ignore",
+        cloneNamespaces: CLONE_NEW.PID | CLONE_NEW.NS | CLONE_NEW.IPC,
+        mountProc: true,
+        ...(userNamespace ? { userNamespace: { uid: process.getuid!(), gid: process.getgid!() } } : {}),
+      });
+    } catch (e) {
+      return e instanceof OsError && e.op === "execve" && e.errorName === "ENOENT";
+    }
+    return false;
+  };
+  if (tryWith(false)) return "direct";
+  if (tryWith(true)) return "user";
+  return "none";
 }
 
 /** The sandboxed process: the spine's subprocess, with tree teardown folded into `exited`. */
@@ -73,6 +102,8 @@ export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, st
       (plan.namespaces.ipc ? CLONE_NEW.IPC : 0) |
       (containment.newPidNamespace || procfs ? CLONE_NEW.PID : 0) |
       (procfs ? CLONE_NEW.NS : 0);
+    // Unprivileged: the same namespaces inside a user namespace that keeps the caller's ids.
+    const userNamespace = plan.namespaces.user && ns !== 0 ? { userNamespace: { uid: process.getuid!(), gid: process.getgid!() } } : {};
     proc = spawnLinux(argv, {
       env: policy.env,
       cwd: policy.cwd,
@@ -82,6 +113,7 @@ export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, st
       rlimits: containment.rlimits.map(({ resource, soft, hard }) => ({ resource, soft, hard })),
       ...(policy.user ? { user: policy.user } : {}),
       cloneNamespaces: ns,
+      ...userNamespace,
       ...(cgroup?.cgroupFd !== undefined ? { cgroupFd: cgroup.cgroupFd } : {}),
       ...(cgroup && cgroup.cgroupProcsFds.length ? { cgroupProcsFds: cgroup.cgroupProcsFds } : {}),
       ...(procfs ? { mountProc: true } : {}),

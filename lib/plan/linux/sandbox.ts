@@ -9,17 +9,22 @@ export type SandboxHost = {
   readonly arch: Arch | undefined;
   /** seccomp filter mode with the errno action (/proc/sys/kernel/seccomp/actions_avail). */
   readonly seccomp: boolean;
-  /** The caller may create namespaces directly (root) — user namespaces are not needed for IPC/UTS. */
-  readonly privileged: boolean;
+  /**
+   * How pid, mount and IPC namespaces can be had here, found by trying:
+   * "direct" (privileged), "user" (inside a new user namespace), or "none"
+   * (a container's seccomp profile, AppArmor, a disabled sysctl, nesting).
+   */
+  readonly namespaces: "direct" | "user" | "none";
 };
 
 export type SandboxPlan = {
   readonly seccomp?: CompiledFilter;
   /**
    * Namespaces for clone3. `procfs`: pid + mount namespaces with a fresh /proc
-   * that shows only the sandbox, readable inside it (landlock grants it in the child).
+   * that shows only the sandbox, readable inside it (landlock grants it in the
+   * child). `user`: all of them inside a new user namespace (unprivileged).
    */
-  readonly namespaces: { readonly ipc: boolean; readonly procfs: boolean };
+  readonly namespaces: { readonly ipc: boolean; readonly procfs: boolean; readonly user: boolean };
   readonly report: readonly GuaranteeReport[];
 };
 
@@ -36,18 +41,21 @@ export function planSandbox(policy: Pick<ResolvedPolicy, "net">, host: SandboxHo
 
   if (net === "none") report.push(bySeccomp("net.none", "socket() family allow-list (AF_UNIX, AF_NETLINK)"));
   else if (net !== "all") report.push(bySeccomp("net.udp-closed", "socket() IP types other than TCP"));
-  const ipcNs = host.privileged;
+  const ipcNs = host.namespaces !== "none";
   report.push(bySeccomp("ipc.sysv-closed", "SysV IPC and POSIX mqueue calls", ipcNs ? ["ipc namespace"] : []));
   report.push(bySeccomp("ipc.keyring-closed", "add_key/request_key/keyctl"));
   report.push(bySeccomp("tty.injection-closed", "ioctl TIOCSTI/TIOCLINUX"));
   report.push(bySeccomp("kernel.surface-reduced", "ptrace, bpf, perf, userfaultfd, io_uring, mount, kexec, modules"));
-  // A private /proc: programs (Bun among them) need /proc/self, and the host's
-  // /proc would list every process. Without it /proc stays outside the grants.
-  const procfs = host.privileged;
+  // Other processes' /proc entries stay out of reach either way: with a pid
+  // namespace the sandbox gets a /proc of its own (programs, Bun among them,
+  // need /proc/self); without one /proc is simply not granted, and programs
+  // that read /proc/self fail — which the report says.
+  const procfs = host.namespaces !== "none";
+  const userNs = host.namespaces === "user" ? ["user namespace"] : [];
   report.push(
     procfs
-      ? { guarantee: "proc.private", status: "enforced", by: ["pid namespace", "mount namespace", "fresh procfs"] }
-      : { guarantee: "proc.private", status: "partial", by: ["landlock (no /proc grant)"], reason: "no pid namespace without privilege here: /proc is denied entirely, so programs that read /proc/self fail" },
+      ? { guarantee: "proc.outside-hidden", status: "enforced", by: [...userNs, "pid namespace", "private procfs"] }
+      : { guarantee: "proc.outside-hidden", status: "enforced", by: ["landlock: /proc not granted (no pid namespace here, so /proc/self is unavailable too)"] },
   );
-  return { ...(seccomp ? { seccomp } : {}), namespaces: { ipc: ipcNs, procfs }, report };
+  return { ...(seccomp ? { seccomp } : {}), namespaces: { ipc: ipcNs, procfs, user: host.namespaces === "user" }, report };
 }

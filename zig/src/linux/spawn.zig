@@ -20,7 +20,7 @@ const wexited: usize = 4;
 /// Spawns from a checked record. Returns the pid (out_pidfd holds the pidfd),
 /// or a negative status with out_step naming the step that failed.
 pub fn spawn(buf: []u8) abi.Status {
-    const c = spec_mod.check(buf) catch |e| return abi.failureStatus(e);
+    var c = spec_mod.check(buf) catch |e| return abi.failureStatus(e);
     const spec = c.spec;
     spec.out_pid = -1;
     spec.out_pidfd = -1;
@@ -47,7 +47,12 @@ pub fn spawn(buf: []u8) abi.Status {
     const all: u64 = ~@as(u64, 0);
     var old: u64 = 0;
     _ = linux.syscall4(.rt_sigprocmask, 2, @intFromPtr(&all), @intFromPtr(&old), 8);
-    const rc = clone3.cordon_clone3(&args, @sizeOf(clone3.CloneArgs), &child.main, @intFromPtr(&c));
+    var rc = clone3.cordon_clone3(&args, @sizeOf(clone3.CloneArgs), &child.main, @intFromPtr(&c));
+    if (sys.status(rc) == -38) { // ENOSYS: a seccomp profile that wants the legacy clone
+        c.join_cgroup = spec.cgroup_fd >= 0;
+        const legacy = clone_vm | clone_vfork | clone_pidfd | spec.clone_flags | sigchld;
+        rc = clone3.cordon_clone(@intCast(legacy), stack + stack_size, &spec.out_pidfd, &child.main, @intFromPtr(&c));
+    }
     _ = linux.syscall4(.rt_sigprocmask, 2, @intFromPtr(&old), 0, 8);
 
     if (sys.isError(rc)) {

@@ -85,6 +85,12 @@ pub fn main(arg: usize) callconv(.c) u8 {
     for (c.at(i32, spec.procs_off)[0..spec.procs_count]) |fd| {
         must(spec, linux.syscall3(.write, @as(u32, @bitCast(fd)), @intFromPtr("0"), 1));
     }
+    if (c.join_cgroup) { // legacy clone: no CLONE_INTO_CGROUP, so join the cgroup2 dir by hand
+        const fd = linux.syscall4(.openat, @as(u32, @bitCast(spec.cgroup_fd)), @intFromPtr("cgroup.procs"), o_wronly | o_cloexec, 0);
+        must(spec, fd);
+        must(spec, linux.syscall3(.write, fd, @intFromPtr("0"), 1));
+        _ = linux.syscall1(.close, fd);
+    }
 
     if (spec.clone_flags & spec_mod.clone_newuser != 0) {
         spec.out_step = @intFromEnum(Step.id_maps);

@@ -108,6 +108,8 @@ pub const errno_pending: i32 = 0x7fffffff;
 pub const Checked = struct {
     spec: *Spec,
     base: [*]u8,
+    /// Set when the legacy clone was used: the child joins `cgroup_fd` itself.
+    join_cgroup: bool = false,
 
     pub fn at(c: Checked, comptime T: type, off: u32) [*]T {
         return @ptrCast(@alignCast(c.base + off));
