@@ -36,7 +36,7 @@ describeUnless(notDarwin, "seatbelt profile", () => {
     expect(inside).toMatchObject({ code: 0, stdout: "inside\n" });
   });
 
-  test("net none refuses a TCP connect that net all allows", async () => {
+  test("net none refuses a TCP connect that a port grant allows, and only to that port", async () => {
     const server = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {}, open(s) { s.end(); } } });
     try {
       const connect = ["/bin/bash", "-c", `exec 3<>/dev/tcp/127.0.0.1/${server.port} && echo connected`];
