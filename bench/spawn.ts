@@ -1,43 +1,243 @@
-// Spawn-to-exit of /bin/true from Bun, median over many spawns, in one run:
-// Bun.spawn vs cordon's spawn spine (unrestricted, then with every child-side
-// restriction the spine applies by itself: new session, no_new_privs,
-// pdeathsig, rlimits). Ratios against Bun.spawn; absolute times drift here.
+// Spawn-to-exit of /bin/true from Bun, median over hundreds of spawns, every
+// variant in the same run and interleaved in rounds: Bun.spawn, cordon's spawn
+// spine unrestricted, cordon's full sandbox (lib/spawn.ts), and the peers a
+// user would pick instead (bubblewrap, firejail, sandbox-runtime as library
+// and CLI). Then where the time of the fully restricted spawn goes, phase by
+// phase, and which child-side mechanism costs what.
+//   bun bench/spawn.ts            markdown on stdout
+//   bun bench/spawn.ts --json     for bench/run.ts
+// BENCH_ROUNDS (default 30) rounds; fast variants run 10 times a round.
+import { readFileSync, rmSync } from "node:fs";
+import { CLONE_NEW } from "../ffi/linux-spawn.ts";
+import { closeFd } from "../ffi/linux.ts";
+import { SandboxCgroup } from "../lib/backend/linux/cgroup/sandbox-cgroup.ts";
+import { supervise } from "../lib/backend/linux/cgroup/supervise.ts";
+import { prepareLandlock } from "../lib/backend/linux/landlock.ts";
 import { spawnLinux } from "../lib/backend/linux/spawn.ts";
+import { killTree, probeContainmentHost } from "../lib/backend/linux/tree-kill.ts";
+import { planContainment } from "../lib/plan/linux/containment.ts";
+import { planSandbox, type SandboxHost } from "../lib/plan/linux/sandbox.ts";
+import type { Policy } from "../lib/policy/types.ts";
+import { resolvePolicy } from "../lib/resolve-policy.ts";
+import { spawn } from "../lib/spawn.ts";
+import { commandPeers, loadSrt, srtCli, srtMissing, srtSettings, type SrtManager } from "./peers/index.ts";
+import { fmt, interleave, ratio, stats, type Stats, type Variant } from "./stats.ts";
 
-const N = Number(process.env.BENCH_N ?? 400);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 30);
+const TRUE = ["/bin/true"];
+const quiet = { stdin: "ignore", stdout: "ignore", stderr: "ignore" } as const;
 
-async function measure(name: string, once: () => Promise<unknown>): Promise<{ name: string; median: number; p90: number }> {
-  for (let i = 0; i < 20; i++) await once(); // warm-up
-  const t: number[] = [];
-  for (let i = 0; i < N; i++) {
-    const s = performance.now();
-    await once();
-    t.push(performance.now() - s);
-  }
-  t.sort((a, b) => a - b);
-  return { name, median: t[Math.floor(N / 2)]!, p90: t[Math.floor(N * 0.9)]! };
+/** What "fully restricted" means here: landlock + seccomp + rlimits + a fresh cgroup set (limits) + tree kill. */
+export const FULL_POLICY: Policy = {
+  limits: { memory: 256 * 2 ** 20, pids: 64, openFiles: 1024, fileSize: 2 ** 30 },
+};
+
+export type SpawnRow = { name: string; notRun?: string; stats?: Stats };
+export type PhaseRow = { phase: string; stats: Stats };
+export type SpawnResult = { rows: SpawnRow[]; phases: PhaseRow[]; ablation: SpawnRow[]; guarantees: string[] };
+
+const bunSpawn = (argv: readonly string[], env?: Record<string, string | undefined>) =>
+  Bun.spawn([...argv], { stdio: ["ignore", "ignore", "ignore"], ...(env ? { env } : {}) }).exited;
+
+/** Mirrors lib/backend/linux/sandbox.ts step by step with a clock between the steps. */
+export async function instrumentedSandboxSpawn(policy: Policy, sandboxHost: SandboxHost, out: Map<string, number[]>): Promise<void> {
+  const marks: [string, number][] = [];
+  let t = performance.now();
+  const start = t;
+  const mark = (phase: string) => {
+    const now = performance.now();
+    marks.push([phase, now - t]);
+    t = now;
+  };
+  const { policy: resolved, cleanup } = resolvePolicy(policy);
+  mark("policy: validate, real paths, private TMPDIR");
+  const host = probeContainmentHost();
+  const containment = planContainment(resolved, host);
+  const plan = planSandbox(resolved, sandboxHost);
+  mark("plans: containment + seccomp compile + namespaces");
+  const landlock = prepareLandlock(resolved);
+  mark("landlock ruleset build (open grants, add rules)");
+  const cgroup = containment.cgroups ? SandboxCgroup.create(host.cgroups, containment.cgroups) : undefined;
+  mark("fresh cgroup set: mkdir, limit files, fds");
+  const procfs = plan.namespaces.procfs && landlock.rulesetFd !== undefined;
+  const ns = (plan.namespaces.ipc ? CLONE_NEW.IPC : 0) | (containment.newPidNamespace || procfs ? CLONE_NEW.PID : 0) | (procfs ? CLONE_NEW.NS : 0);
+  const proc = spawnLinux(TRUE, {
+    env: resolved.env,
+    cwd: resolved.cwd,
+    ...quiet,
+    rlimits: containment.rlimits.map(({ resource, soft, hard }) => ({ resource, soft, hard })),
+    cloneNamespaces: ns,
+    ...(cgroup?.cgroupFd !== undefined ? { cgroupFd: cgroup.cgroupFd } : {}),
+    ...(cgroup && cgroup.cgroupProcsFds.length ? { cgroupProcsFds: cgroup.cgroupProcsFds } : {}),
+    ...(procfs ? { mountProc: true } : {}),
+    ...(landlock.rulesetFd !== undefined ? { landlock: { rulesetFd: landlock.rulesetFd, restrictFlags: landlock.restrictFlags, ...(procfs ? { procAccess: (1 << 2) | (1 << 3) } : {}) } } : {}),
+    ...(plan.seccomp ? { seccomp: { filter: plan.seccomp.filter, flags: 0 } } : {}),
+  });
+  if (landlock.rulesetFd !== undefined) closeFd(landlock.rulesetFd);
+  const tree = () => killTree(containment.treeKill.rung, { ...(cgroup ? { cgroup } : {}), pid: proc.pid, exited: proc.exited });
+  const supervisor = supervise({ ...(cgroup ? { cgroup } : {}), watch: containment.watch, killTree: tree });
+  mark("spawn call (clone3, child setup, exec) until it returns");
+  await proc.exited;
+  mark("child runs /bin/true; exit seen through the pidfd watcher");
+  await tree();
+  supervisor.stop();
+  mark("tree kill of the exited tree + supervisor stop");
+  cgroup?.destroy();
+  mark("cgroup set destroy (rmdir)");
+  cleanup();
+  mark("private TMPDIR removal");
+  for (const [p, d] of marks) out.get(p)?.push(d) ?? out.set(p, [d]);
+  out.get("total (instrumented)")?.push(t - start) ?? out.set("total (instrumented)", [t - start]);
 }
 
-const rows = [];
-// Interleave rounds so drift hits every variant alike.
-const variants: [string, () => Promise<unknown>][] = [
-  ["Bun.spawn", () => Bun.spawn(["/bin/true"], { stdio: ["ignore", "ignore", "ignore"] }).exited],
-  ["cordon spawnLinux (no restrictions)", () => spawnLinux(["/bin/true"], { stdin: "ignore", stdout: "ignore", stderr: "ignore", newSession: false, noNewPrivs: false, parentDeathSignal: 0 }).exited],
-  [
-    "cordon spawnLinux (session, nnp, pdeathsig, rlimits)",
-    () =>
-      spawnLinux(["/bin/true"], {
-        stdin: "ignore",
-        stdout: "ignore",
-        stderr: "ignore",
-        rlimits: [
-          { resource: 4, soft: 0, hard: 0 }, // RLIMIT_CORE
-          { resource: 7, soft: 1024, hard: 1024 }, // RLIMIT_NOFILE
-        ],
-      }).exited,
-  ],
-];
-for (const [name, fn] of variants) rows.push(await measure(name, fn));
-const base = rows[0]!.median;
-console.log(`| variant | median ms | p90 ms | ratio to Bun.spawn |\n| --- | --- | --- | --- |`);
-for (const r of rows) console.log(`| ${r.name} | ${r.median.toFixed(3)} | ${r.p90.toFixed(3)} | ${(r.median / base).toFixed(2)}× |`);
+export function seccompHost(): SandboxHost {
+  let actions = "";
+  try {
+    actions = readFileSync("/proc/sys/kernel/seccomp/actions_avail", "utf8");
+  } catch {
+    // no seccomp
+  }
+  const arch = process.arch === "x64" ? "x86_64" : process.arch === "arm64" ? "aarch64" : undefined;
+  return { arch, seccomp: /\berrno\b/.test(actions), namespaces: process.geteuid?.() === 0 ? "direct" : "user", procfs: true };
+}
+
+export async function runSpawn(log: (s: string) => void = () => {}): Promise<SpawnResult> {
+  const rows: SpawnRow[] = [];
+  const variants: Variant[] = [];
+  const add = (name: string, once: () => Promise<unknown>, perRound = 10) => {
+    variants.push({ name, once, perRound });
+    rows.push({ name });
+  };
+  const skip = (name: string, notRun: string) => rows.push({ name, notRun });
+
+  // What the full sandbox enforces here, for the table's footnote.
+  const probe = spawn(TRUE, FULL_POLICY, quiet);
+  await probe.exited;
+  const guarantees = probe.report.guarantees.map((g) => `${g.guarantee}: ${g.status} (${g.by.join(", ")})`);
+
+  add("Bun.spawn", () => bunSpawn(TRUE));
+  add("cordon spawn spine, unrestricted", () => spawnLinux(TRUE, { ...quiet, newSession: false, noNewPrivs: false, parentDeathSignal: 0 }).exited);
+  add("cordon spawn(), default policy (landlock + seccomp + namespaces + tree kill)", () => spawn(TRUE, {}, quiet).exited);
+  add("cordon spawn(), fully restricted (default + rlimits + fresh cgroup set with limits)", () => spawn(TRUE, FULL_POLICY, quiet).exited);
+  for (const p of commandPeers()) {
+    if ("notRun" in p) skip(p.name, p.notRun);
+    else add(p.name, () => bunSpawn(p.argv), p.name.startsWith("firejail") ? 2 : 5);
+  }
+
+  const srtLibName = "srt library (wrapWithSandboxArgv + Bun.spawn)";
+  const srtPreName = "srt library, argv wrapped once (Bun.spawn only)";
+  let srt: SrtManager | undefined;
+  const settings = srtSettings();
+  const missing = srtMissing();
+  if (missing) {
+    skip(srtLibName, missing);
+    skip(srtPreName, missing);
+  } else {
+    try {
+      srt = await loadSrt();
+      await srt.initialize(settings.config);
+      const wrap = () => srt!.wrapWithSandboxArgv("/bin/true", undefined, undefined, undefined, settings.scratch);
+      const pre = await wrap();
+      const check = await Bun.spawn(pre.argv, { env: pre.env, cwd: settings.scratch, stdio: ["ignore", "ignore", "pipe"] });
+      if ((await check.exited) !== 0) throw new Error(`wrapped /bin/true exits ${check.exitCode}: ${(await new Response(check.stderr).text()).slice(0, 120)}`);
+      const spawnWrapped = (w: { argv: string[]; env: Record<string, string | undefined> }) =>
+        Bun.spawn(w.argv, { env: w.env, cwd: settings.scratch, stdio: ["ignore", "ignore", "ignore"] }).exited;
+      add(srtLibName, async () => spawnWrapped(await wrap()), 1);
+      add(srtPreName, () => spawnWrapped(pre), 1);
+    } catch (e) {
+      skip(srtLibName, `srt library fails here: ${(e as Error).message.slice(0, 160)}`);
+      skip(srtPreName, "as above");
+    }
+  }
+  const cli = srtCli(settings.file);
+  // The CLI takes ~0.3-0.5 s a run: a third of the rounds, one run each.
+  let cliRound = 0;
+  if ("notRun" in cli) skip(cli.name, cli.notRun);
+  else add(cli.name, () => (cliRound++ % 3 === 0 ? bunSpawn(cli.argv) : Promise.resolve()), 1);
+
+  const samples = await interleave(variants, ROUNDS, 3, (r) => log(`spawn: round ${r + 1}/${ROUNDS}`));
+  // The skipped CLI turns are not samples: keep the measured ones (> 1 ms).
+  if (!("notRun" in cli)) samples.set(cli.name, samples.get(cli.name)!.filter((x) => x > 1));
+  for (const r of rows) if (!r.notRun) r.stats = stats(samples.get(r.name)!);
+  if (srt) await srt.reset().catch(() => {});
+  rmSync(settings.scratch, { recursive: true, force: true });
+
+  // Where the fully restricted spawn's time goes.
+  log("spawn: phase breakdown");
+  const sh = seccompHost();
+  const phaseSamples = new Map<string, number[]>();
+  for (let i = 0; i < 5; i++) await instrumentedSandboxSpawn(FULL_POLICY, sh, new Map());
+  const phaseRounds = Math.max(100, ROUNDS * 5);
+  for (let i = 0; i < phaseRounds; i++) await instrumentedSandboxSpawn(FULL_POLICY, sh, phaseSamples);
+  const phases = [...phaseSamples].map(([phase, t]) => ({ phase, stats: stats(t) }));
+
+  // Child-side mechanisms one at a time through the spine (spawn-to-exit each).
+  log("spawn: child-side ablation");
+  const { policy: resolved, cleanup } = resolvePolicy({});
+  const plan = planSandbox(resolved, sh);
+  const landlock = prepareLandlock(resolved);
+  const host = probeContainmentHost();
+  const containment = planContainment({ ...resolved, limits: FULL_POLICY.limits! }, host);
+  const ll = landlock.rulesetFd !== undefined ? { landlock: { rulesetFd: landlock.rulesetFd, restrictFlags: landlock.restrictFlags } } : {};
+  const sc = plan.seccomp ? { seccomp: { filter: plan.seccomp.filter, flags: 0 } } : {};
+  const ablation: Variant[] = [
+    { name: "spine, unrestricted", once: () => spawnLinux(TRUE, { ...quiet, newSession: false, noNewPrivs: false, parentDeathSignal: 0 }).exited, perRound: 10 },
+    { name: "spine defaults (setsid, no_new_privs, pdeathsig) + rlimits", once: () => spawnLinux(TRUE, { ...quiet, rlimits: containment.rlimits }).exited, perRound: 10 },
+    { name: "+ landlock restrict_self (ruleset built once)", once: () => spawnLinux(TRUE, { ...quiet, rlimits: containment.rlimits, ...ll }).exited, perRound: 10 },
+    { name: "+ seccomp filter (compiled once)", once: () => spawnLinux(TRUE, { ...quiet, rlimits: containment.rlimits, ...sc }).exited, perRound: 10 },
+    { name: "+ landlock + seccomp", once: () => spawnLinux(TRUE, { ...quiet, rlimits: containment.rlimits, ...ll, ...sc }).exited, perRound: 10 },
+    { name: "+ CLONE_NEWIPC", once: () => spawnLinux(TRUE, { ...quiet, cloneNamespaces: CLONE_NEW.IPC }).exited, perRound: 10 },
+    { name: "+ CLONE_NEWPID", once: () => spawnLinux(TRUE, { ...quiet, cloneNamespaces: CLONE_NEW.PID }).exited, perRound: 10 },
+    { name: "+ CLONE_NEWPID + CLONE_NEWNS + fresh /proc", once: () => spawnLinux(TRUE, { ...quiet, cloneNamespaces: CLONE_NEW.PID | CLONE_NEW.NS, mountProc: true }).exited, perRound: 10 },
+  ];
+  if (containment.cgroups) {
+    const plan2 = containment.cgroups;
+    ablation.push({
+      name: "+ born into a fresh cgroup set (create + spawn + destroy)",
+      once: async () => {
+        const c = SandboxCgroup.create(host.cgroups, plan2);
+        try {
+          await spawnLinux(TRUE, { ...quiet, ...(c.cgroupFd !== undefined ? { cgroupFd: c.cgroupFd } : {}), ...(c.cgroupProcsFds.length ? { cgroupProcsFds: c.cgroupProcsFds } : {}) }).exited;
+        } finally {
+          c.destroy();
+        }
+      },
+      perRound: 10,
+    });
+  }
+  const abl = await interleave(ablation, Math.max(10, Math.floor(ROUNDS / 2)), 3);
+  if (landlock.rulesetFd !== undefined) closeFd(landlock.rulesetFd);
+  cleanup();
+  return { rows, phases, ablation: [...abl].map(([name, t]) => ({ name, stats: stats(t) })), guarantees };
+}
+
+export function spawnMarkdown(r: SpawnResult): string {
+  const base = r.rows[0]!.stats!.median;
+  const out = ["| variant | n | median ms | p90 ms | median / Bun.spawn |", "| --- | ---: | ---: | ---: | ---: |"];
+  for (const row of r.rows) {
+    if (row.notRun || !row.stats) out.push(`| ${row.name} | – | – | – | not run: ${row.notRun} |`);
+    else out.push(`| ${row.name} | ${row.stats.n} | ${fmt(row.stats.median)} | ${fmt(row.stats.p90)} | ${ratio(row.stats.median, base)} |`);
+  }
+  return out.join("\n");
+}
+
+export function phasesMarkdown(r: SpawnResult): string {
+  const total = r.phases.find((p) => p.phase.startsWith("total"))?.stats.median ?? Number.NaN;
+  const out = ["| phase of one fully restricted spawn | median ms | p90 ms | share of total median |", "| --- | ---: | ---: | ---: |"];
+  for (const p of r.phases) out.push(`| ${p.phase} | ${fmt(p.stats.median)} | ${fmt(p.stats.p90)} | ${p.phase.startsWith("total") ? "" : `${((p.stats.median / total) * 100).toFixed(0)}%`} |`);
+  return out.join("\n");
+}
+
+export function ablationMarkdown(r: SpawnResult): string {
+  const base = r.ablation[0]!.stats!.median;
+  const out = ["| spine spawn of /bin/true with | median ms | p90 ms | minus unrestricted (ms) |", "| --- | ---: | ---: | ---: |"];
+  for (const a of r.ablation) out.push(`| ${a.name} | ${fmt(a.stats!.median)} | ${fmt(a.stats!.p90)} | ${fmt(a.stats!.median - base)} |`);
+  return out.join("\n");
+}
+
+if (import.meta.main) {
+  const r = await runSpawn((s) => console.error(s));
+  if (process.argv.includes("--json")) console.log(JSON.stringify(r));
+  else console.log([spawnMarkdown(r), phasesMarkdown(r), ablationMarkdown(r)].join("\n\n"));
+  process.exit(0);
+}
