@@ -33,7 +33,7 @@ CORDON_API cordon_status cordon_darwin_proc_drain(int32_t kq, uint8_t *buf, size
 /** @domain errno — proc_listchildpids(3): children of `pid` as int32 pids; returns how many. */
 CORDON_API cordon_status cordon_darwin_proc_listchildpids(int32_t pid, uint8_t *buf, size_t buf_len);
 
-/** @domain errno — sends `sig` to every process whose real uid is `uid` (not 0), except the caller; returns how many. */
+/** @domain errno — sends `sig` to every process whose real uid is `uid`, except the caller; returns how many. -EINVAL for root or the caller's own uid. */
 CORDON_API cordon_status cordon_darwin_kill_uid(uint32_t uid, int32_t sig);
 
 #endif

@@ -77,3 +77,15 @@ describe("launcher argv", () => {
     expect(() => launcherArgv({ newSession: false, rlimits: [{ resource: 8, soft: -1, hard: 1 }] }, "/bin/echo", [])).toThrow(/non-negative/);
   });
 });
+
+describe("dedicated uid", () => {
+  test("the caller's own uid and root are never treated as dedicated: nothing kills every process of them", () => {
+    for (const uid of [501, 0]) {
+      const plan = planDarwin({ ...policy, user: { uid, gid: 20 }, limits: { pids: 8 } }, { callerUid: 501 });
+      expect(plan.killUid).toBeUndefined();
+      expect(plan.launch.rlimits).toEqual([]);
+      expect(statusOf(plan, "tree.kill")).toBe("partial");
+    }
+    expect(planDarwin({ ...policy, user: { uid: 601, gid: 20 } }, { callerUid: 501 }).killUid).toBe(601);
+  });
+});

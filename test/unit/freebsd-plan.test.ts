@@ -61,3 +61,11 @@ describe("freebsd constants agree with cordon_freebsd.h", () => {
     }
   });
 });
+
+describe("freebsd dedicated uid", () => {
+  test("rctl user rules are never written for the caller's own uid", () => {
+    const plan = planFreebsd({ ...policy, user: { uid: 1001, gid: 1001 }, limits: { memory: 1 << 30 } }, { ...full, callerUid: 1001 });
+    expect(plan.rctl).toBeUndefined();
+    expect(plan.report.find((g) => g.guarantee === "limits.memory")?.status).toBe("partial");
+  });
+});

@@ -23,7 +23,8 @@ function program(argv0: string, policy: ResolvedPolicy): string {
 
 export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, stdio: SandboxStdioOptions = {}): SandboxSpawn {
   const enclosing = sandboxedSelf() ? "this process already runs under Seatbelt, and a sandboxed process cannot apply another profile" : undefined;
-  const plan = planDarwin(policy, enclosing === undefined ? {} : { enclosingSandbox: enclosing });
+  const callerUid = process.getuid?.();
+  const plan = planDarwin(policy, { ...(enclosing === undefined ? {} : { enclosingSandbox: enclosing }), ...(callerUid === undefined ? {} : { callerUid }) });
   const report: Report = { platform: "darwin", compat: policy.compat, guarantees: plan.report };
   const gaps = missing(report);
   if (policy.compat === "hard" && gaps.length > 0) {

@@ -32,7 +32,8 @@ function program(argv0: string, policy: ResolvedPolicy): string {
 }
 
 export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, stdio: SandboxStdioOptions = {}): SandboxSpawn {
-  const host = { root: process.getuid?.() === 0, racct: racctProbe() === 0 };
+  const callerUid = process.getuid?.();
+  const host = { root: callerUid === 0, racct: racctProbe() === 0, ...(callerUid === undefined ? {} : { callerUid }) };
   const plan = planFreebsd(policy, host);
   const report: Report = { platform: "freebsd", compat: policy.compat, guarantees: plan.report };
   const gaps = missing(report);

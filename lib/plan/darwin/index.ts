@@ -6,6 +6,7 @@ import type { LaunchSpec } from "./launcher.ts";
 import { darwinReport, type DarwinHost } from "./report.ts";
 import { darwinRlimits } from "./rlimits.ts";
 import { compileSeatbelt } from "./seatbelt.ts";
+import { dedicatedUid } from "./dedicated.ts";
 
 export type DarwinPlan = {
   readonly launch: LaunchSpec;
@@ -15,16 +16,16 @@ export type DarwinPlan = {
 };
 
 export function planDarwin(policy: ResolvedPolicy, host: DarwinHost = {}): DarwinPlan {
-  const dedicated = policy.user !== undefined;
+  const killUid = dedicatedUid(policy, host.callerUid);
   const launch: LaunchSpec = {
     newSession: true,
-    rlimits: darwinRlimits(policy.limits, dedicated),
+    rlimits: darwinRlimits(policy.limits, killUid !== undefined),
     ...(policy.user ? { user: policy.user } : {}),
     ...(host.enclosingSandbox === undefined ? { profile: compileSeatbelt(policy) } : {}),
   };
   return {
     launch,
-    ...(policy.user ? { killUid: policy.user.uid } : {}),
+    ...(killUid !== undefined ? { killUid } : {}),
     report: darwinReport(policy, host),
   };
 }
@@ -33,3 +34,4 @@ export { compileSeatbelt, type SeatbeltProfile } from "./seatbelt.ts";
 export { launcherArgv, type LaunchSpec } from "./launcher.ts";
 export { darwinReport, type DarwinHost } from "./report.ts";
 export { darwinRlimits, RLIMIT, type Rlimit } from "./rlimits.ts";
+export { dedicatedUid } from "./dedicated.ts";

@@ -1,10 +1,13 @@
 // What a macOS plan enforces, per requested guarantee.
 import type { ResolvedPolicy } from "../../policy/types.ts";
 import type { GuaranteeReport } from "../../report.ts";
+import { dedicatedUid } from "./dedicated.ts";
 
 export type DarwinHost = {
   /** Set when the caller already runs under Seatbelt (sandbox_check on itself); the reason to report. */
   readonly enclosingSandbox?: string;
+  /** The caller's uid: a policy user equal to it is not a dedicated uid. */
+  readonly callerUid?: number;
 };
 
 const nested = (host: DarwinHost) =>
@@ -30,7 +33,7 @@ export function darwinReport(policy: ResolvedPolicy, host: DarwinHost): Guarante
     out.push(seatbelt("net.tcp-bind-confined", "seatbelt network-bind (local tcp)"));
   }
 
-  const dedicated = policy.user !== undefined;
+  const dedicated = dedicatedUid(policy, host.callerUid) !== undefined;
   out.push(
     dedicated
       ? { guarantee: "tree.kill", status: "enforced", by: ["killpg", "kill every process of the dedicated uid"] }

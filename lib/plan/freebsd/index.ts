@@ -6,6 +6,7 @@ import type { GuaranteeReport } from "../../report.ts";
 import { rctlFilter, rctlRules } from "./rctl.ts";
 import { freebsdReport, type FreebsdHost } from "./report.ts";
 import { freebsdRlimits, type Rlimit } from "./rlimits.ts";
+import { dedicatedUid } from "../darwin/dedicated.ts";
 
 export type FreebsdPlan = {
   /** The caller becomes the reaper; each sandbox is one reaper subtree. */
@@ -20,13 +21,14 @@ export type FreebsdPlan = {
 
 export function planFreebsd(policy: ResolvedPolicy, host: FreebsdHost): FreebsdPlan {
   const user = policy.user;
-  const rules = user && host.root && host.racct ? rctlRules(user.uid, policy.limits) : [];
+  const dedicated = dedicatedUid(policy, host.callerUid);
+  const rules = dedicated !== undefined && host.root && host.racct ? rctlRules(dedicated, policy.limits) : [];
   return {
     reaper: true,
     newSession: true,
-    rlimits: freebsdRlimits(policy.limits, user !== undefined),
+    rlimits: freebsdRlimits(policy.limits, dedicated !== undefined),
     ...(user ? { user } : {}),
-    ...(user && rules.length > 0 ? { rctl: { rules, filter: rctlFilter(user.uid) } } : {}),
+    ...(dedicated !== undefined && rules.length > 0 ? { rctl: { rules, filter: rctlFilter(dedicated) } } : {}),
     report: freebsdReport(policy, host),
   };
 }

@@ -1,12 +1,15 @@
 // What a FreeBSD plan enforces, per requested guarantee.
 import type { ResolvedPolicy } from "../../policy/types.ts";
 import type { GuaranteeReport } from "../../report.ts";
+import { dedicatedUid } from "../darwin/dedicated.ts";
 
 export type FreebsdHost = {
   /** Running as root (rctl rules, setuid to a dedicated uid, jails). */
   readonly root: boolean;
   /** Resource accounting answers (kern.racct.enable=1); otherwise rctl is unavailable. */
   readonly racct: boolean;
+  /** The caller's uid: a policy user equal to it is not a dedicated uid. */
+  readonly callerUid?: number;
 };
 
 const noPathConfinement =
@@ -28,7 +31,7 @@ export function freebsdReport(policy: ResolvedPolicy, host: FreebsdHost): Guaran
 
   const reaper = { status: "enforced", by: ["procctl PROC_REAP_KILL (subtree)"] } as const;
   out.push({ guarantee: "tree.kill", ...reaper });
-  const dedicated = policy.user !== undefined;
+  const dedicated = dedicatedUid(policy, host.callerUid) !== undefined;
   const rctl = dedicated && host.root && host.racct;
   const rctlMissing = !host.racct ? "racct is disabled (kern.racct.enable=0 at boot)" : !host.root ? "rctl needs root" : "rctl pools a tree only under a dedicated uid";
 

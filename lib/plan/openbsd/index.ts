@@ -9,19 +9,21 @@ import { execPromises, LAUNCHER_PROMISES } from "./pledge.ts";
 import { openbsdReport } from "./report.ts";
 import { openbsdRlimits } from "./rlimits.ts";
 import { unveilList } from "./unveil.ts";
+import { dedicatedUid } from "../darwin/dedicated.ts";
 
 export type OpenbsdPlan = { readonly launch: LaunchSpec; readonly report: readonly GuaranteeReport[] };
 
-export function planOpenbsd(policy: ResolvedPolicy): OpenbsdPlan {
+export function planOpenbsd(policy: ResolvedPolicy, callerUid?: number): OpenbsdPlan {
+  const dedicated = dedicatedUid(policy, callerUid) !== undefined;
   return {
     launch: {
       newSession: true,
-      rlimits: openbsdRlimits(policy.limits, policy.user !== undefined),
+      rlimits: openbsdRlimits(policy.limits, dedicated),
       ...(policy.user ? { user: policy.user } : {}),
       unveil: unveilList(policy),
       pledge: { promises: LAUNCHER_PROMISES, execpromises: execPromises(policy) },
     },
-    report: openbsdReport(policy),
+    report: openbsdReport(policy, dedicated),
   };
 }
 

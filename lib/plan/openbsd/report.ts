@@ -2,7 +2,7 @@
 import type { ResolvedPolicy } from "../../policy/types.ts";
 import type { GuaranteeReport } from "../../report.ts";
 
-export function openbsdReport(policy: ResolvedPolicy): GuaranteeReport[] {
+export function openbsdReport(policy: ResolvedPolicy, dedicatedUid: boolean): GuaranteeReport[] {
   const unveil = ["unveil", "pledge execpromises (keep the unveil list across execve)"];
   const out: GuaranteeReport[] = [
     { guarantee: "fs.read-confined", status: "enforced", by: unveil },
@@ -22,7 +22,7 @@ export function openbsdReport(policy: ResolvedPolicy): GuaranteeReport[] {
   if (limits.memory !== undefined) out.push({ guarantee: "limits.memory", status: "partial", by: ["RLIMIT_DATA"], reason: "per process only" });
   if (limits.pids !== undefined) {
     out.push(
-      policy.user
+      dedicatedUid
         ? { guarantee: "limits.pids", status: "enforced", by: ["RLIMIT_NPROC of the dedicated uid"] }
         : { guarantee: "limits.pids", status: "not-enforced", by: [], reason: "RLIMIT_NPROC counts every process of the uid" },
     );

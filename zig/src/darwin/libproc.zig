@@ -8,6 +8,7 @@ extern fn proc_listchildpids(ppid: c_int, buffer: ?*anyopaque, buffersize: c_int
 extern fn proc_listpids(type: u32, typeinfo: u32, buffer: ?*anyopaque, buffersize: c_int) c_int;
 extern fn kill(pid: c_int, sig: c_int) c_int;
 extern fn getpid() c_int;
+extern fn getuid() u32;
 
 /// <libproc.h>: processes whose real uid is typeinfo.
 const PROC_RUID_ONLY: u32 = 6;
@@ -22,8 +23,10 @@ pub fn childPids(pid: i32, out: []i32) i32 {
 }
 
 /// Sends `sig` to every process whose real uid is `uid`, except the caller.
-/// Returns how many were signalled.
+/// Returns how many were signalled. Refuses root and the caller's own uid
+/// (EINVAL): that would end the system or the caller's session.
 pub fn killUid(uid: u32, sig: i32) i32 {
+    if (uid == 0 or uid == getuid()) return -@as(i32, @intFromEnum(std.c.E.INVAL));
     var pids: [4096]c_int = undefined;
     const bytes = proc_listpids(PROC_RUID_ONLY, uid, &pids, @sizeOf(@TypeOf(pids)));
     if (bytes < 0) return errno.last();
