@@ -16,6 +16,8 @@ export type Report = {
   readonly platform: string;
   readonly compat: "hard" | "best-effort";
   readonly guarantees: readonly GuaranteeReport[];
+  /** What this host (or an enclosing sandbox) already takes away or adds, found by probing. */
+  readonly host?: readonly string[];
 };
 
 /** Guarantees that are not fully enforced. */

@@ -36,26 +36,27 @@ function sandboxHost(): SandboxHost {
     // no seccomp filter support in this kernel
   }
   const arch = process.arch === "x64" ? "x86_64" : process.arch === "arm64" ? "aarch64" : undefined;
-  hostCache = { arch, seccomp: /\berrno\b/.test(actions), namespaces: probeNamespaces() };
+  hostCache = { arch, seccomp: /\berrno\b/.test(actions), ...probeNamespaces() };
   return hostCache;
 }
 
 /**
- * Tries the namespaces the sandbox wants (pid, mount with a fresh /proc, IPC):
- * a spawn of a path that does not exist gets as far as execve only if every
- * earlier step — clone with those flags, the /proc mount — worked. First
- * directly, then inside a user namespace. Costs two failed spawns, once.
+ * Tries the namespaces the sandbox wants: a spawn of a path that does not
+ * exist gets as far as execve only if every earlier step — clone with those
+ * flags, the /proc mount — worked. With a fresh /proc first, then without
+ * (a sandbox nested in cordon may not mount); directly, then inside a user
+ * namespace. A few failed spawns, once per process.
  */
-function probeNamespaces(): SandboxHost["namespaces"] {
-  const tryWith = (userNamespace: boolean): boolean => {
+function probeNamespaces(): Pick<SandboxHost, "namespaces" | "procfs"> {
+  const reachesExec = (userNamespace: boolean, mountProc: boolean): boolean => {
     try {
       spawnLinux(["/nonexistent/cordon-namespace-probe"], {
         searchPath: false,
         stdin: "ignore",
         stdout: "ignore",
         stderr: "ignore",
-        cloneNamespaces: CLONE_NEW.PID | CLONE_NEW.NS | CLONE_NEW.IPC,
-        mountProc: true,
+        cloneNamespaces: CLONE_NEW.PID | CLONE_NEW.IPC | (mountProc ? CLONE_NEW.NS : 0),
+        mountProc,
         ...(userNamespace ? { userNamespace: { uid: process.getuid!(), gid: process.getgid!() } } : {}),
       });
     } catch (e) {
@@ -63,9 +64,30 @@ function probeNamespaces(): SandboxHost["namespaces"] {
     }
     return false;
   };
-  if (tryWith(false)) return "direct";
-  if (tryWith(true)) return "user";
-  return "none";
+  for (const procfs of [true, false]) {
+    if (reachesExec(false, procfs)) return { namespaces: "direct", procfs };
+    if (reachesExec(true, procfs)) return { namespaces: "user", procfs };
+  }
+  return { namespaces: "none", procfs: false };
+}
+
+/** What the probes found that shapes this sandbox, for the report. */
+function hostNotes(host: SandboxHost, cgroupNotes: readonly string[]): string[] {
+  const notes: string[] = [];
+  notes.push(
+    host.namespaces === "none"
+      ? "namespaces: none can be created here (container profile, sysctl or AppArmor)"
+      : `namespaces: ${host.namespaces === "user" ? "inside a user namespace" : "created directly"}${host.procfs ? "" : "; no fresh /proc (mount refused, e.g. inside another sandbox)"}`,
+  );
+  try {
+    const status = readFileSync("/proc/self/status", "utf8");
+    if (/^Seccomp:\s*2/m.test(status)) notes.push("seccomp: this process already runs under a filter (nested or containerized); filters stack");
+    if (/^NoNewPrivs:\s*1/m.test(status)) notes.push("no_new_privs already set on this process");
+  } catch {
+    // no /proc: nothing to add
+  }
+  notes.push(...cgroupNotes.map((n) => `cgroups: ${n}`));
+  return notes;
 }
 
 /** The sandboxed process: the spine's subprocess, with tree teardown folded into `exited`. */
@@ -77,8 +99,11 @@ export type LinuxSandboxedProcess = SandboxedProcess & {
 
 export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, stdio: SandboxStdioOptions): SandboxSpawn {
   // Plans first: nothing is created before every hard requirement is known to hold.
-  const containment = planContainment(policy, probeContainmentHost());
-  const plan = planSandbox(policy, sandboxHost());
+  const host = sandboxHost();
+  // Whether a pid namespace can be had is what the probe above found, not what sysctls suggest.
+  const containmentHost = { ...probeContainmentHost(), pidNamespace: host.namespaces !== "none" };
+  const containment = planContainment(policy, containmentHost);
+  const plan = planSandbox(policy, host);
   const guarantees: GuaranteeReport[] = [...plan.report, ...containment.report];
   if (policy.compat === "hard") {
     const missing = plan.report.filter((g) => g.status !== "enforced").map((g) => ({ guarantee: g.guarantee, reason: g.reason ?? g.status }));
@@ -90,20 +115,19 @@ export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, st
   let cgroup: SandboxCgroup | undefined;
   let proc: ReturnType<typeof spawnLinux>;
   try {
-    const host = probeContainmentHost();
     if (containment.cgroups && !staleCleaned) {
       // Leftovers of cordon processes that died without tearing down (SIGKILL, crash).
       staleCleaned = true;
-      cleanupStale(host.cgroups);
+      cleanupStale(containmentHost.cgroups);
     }
-    cgroup = containment.cgroups ? SandboxCgroup.create(host.cgroups, containment.cgroups) : undefined;
+    cgroup = containment.cgroups ? SandboxCgroup.create(containmentHost.cgroups, containment.cgroups) : undefined;
     const procfs = plan.namespaces.procfs && landlock.rulesetFd !== undefined;
     const ns =
       (plan.namespaces.ipc ? CLONE_NEW.IPC : 0) |
       (containment.newPidNamespace || procfs ? CLONE_NEW.PID : 0) |
       (procfs ? CLONE_NEW.NS : 0);
     // Unprivileged: the same namespaces inside a user namespace that keeps the caller's ids.
-    const userNamespace = plan.namespaces.user && ns !== 0 ? { userNamespace: { uid: process.getuid!(), gid: process.getgid!() } } : {};
+    const userNamespace = host.namespaces === "user" && ns !== 0 ? { userNamespace: { uid: process.getuid!(), gid: process.getgid!() } } : {};
     proc = spawnLinux(argv, {
       env: policy.env,
       cwd: policy.cwd,
@@ -140,7 +164,7 @@ export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, st
     return limit === "timeout" ? 124 : code;
   });
 
-  const report: Report = { platform: `linux-${process.arch}`, compat: policy.compat, guarantees };
+  const report: Report = { platform: `linux-${process.arch}`, compat: policy.compat, guarantees, host: hostNotes(host, containmentHost.cgroups.notes) };
   const sandboxed: LinuxSandboxedProcess = {
     pid: proc.pid,
     stdin: proc.stdin,

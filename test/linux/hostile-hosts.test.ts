@@ -1,0 +1,109 @@
+// Where CI really runs: the Linux behaviour suites run again (a) as an
+// unprivileged user, (b) inside a seccomp profile like a container runtime's
+// default (clone3 → ENOSYS, namespace flags, unshare and mount refused), and
+// (c) nested inside a cordon sandbox. Each run must pass: the guarantees hold,
+// or hard mode refuses with a report naming what this host took away.
+import { afterAll, expect, test } from "bun:test";
+import { chmodSync, copyFileSync, cpSync, linkSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describeUnless, linuxRequirement, notLinux } from "../helpers/skip.ts";
+
+const root = join(import.meta.dir, "..", "..");
+const isRoot = process.getuid?.() === 0;
+const suites = ["test/linux/spawn.test.ts", "test/linux/sandbox.test.ts"];
+
+/** A world-readable copy of what the suites need, with its own bun binary: reachable by any uid. */
+function worldReadableCopy(): string {
+  const dir = mkdtempSync(join(tmpdir(), "cordon-hostile-"));
+  for (const p of ["package.json", "tsconfig.json", "ffi", "lib", "bin", "test"]) cpSync(join(root, p), join(dir, p), { recursive: true });
+  const lib = join("zig-out", "native", `linux-${process.arch}`);
+  mkdirSync(join(dir, lib), { recursive: true });
+  copyFileSync(join(root, lib, "libcordon.so"), join(dir, lib, "libcordon.so"));
+  try {
+    linkSync(process.execPath, join(dir, "bun"));
+  } catch {
+    copyFileSync(process.execPath, join(dir, "bun"));
+  }
+  Bun.spawnSync(["chmod", "-R", "a+rX", dir]);
+  chmodSync(join(dir, "bun"), 0o755);
+  return dir;
+}
+
+const copy = notLinux ? "" : worldReadableCopy();
+afterAll(() => copy && rmSync(copy, { recursive: true, force: true }));
+
+/** Runs the suites with `prefix` (a command that changes where they run) and returns the summary. */
+async function runSuites(prefix: string[], env: Record<string, string> = {}, spawnIt?: (argv: string[]) => { exited: Promise<number>; stdout: ReadableStream<Uint8Array> | undefined }) {
+  const argv = [...prefix, join(copy, "bun"), "test", ...suites];
+  const baseEnv = { PATH: "/usr/local/bin:/usr/bin:/bin", HOME: copy, TMPDIR: tmpdir(), ...env };
+  const p = spawnIt ? spawnIt(argv) : Bun.spawn(argv, { cwd: copy, env: baseEnv, stdout: "pipe", stderr: "pipe" });
+  const text = await new Response(p.stdout as ReadableStream).text();
+  const errText = "stderr" in p && p.stderr instanceof ReadableStream ? await new Response(p.stderr).text() : "";
+  const code = await p.exited;
+  const all = text + errText;
+  const num = (re: RegExp) => Number(all.match(re)?.[1] ?? -1);
+  return { code, pass: num(/^\s*(\d+) pass$/m), fail: num(/^\s*(\d+) fail$/m), failures: all.split("\n").filter((l) => l.startsWith("(fail)")) };
+}
+
+describeUnless(notLinux ?? linuxRequirement(isRoot ? undefined : "switching to another uid and installing a host-wide filter need root"), "hostile hosts", () => {
+  test("as an unprivileged user", async () => {
+    const r = await runSuites(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]);
+    expect(r.failures).toEqual([]);
+    expect(r.fail).toBe(0);
+    expect(r.pass).toBeGreaterThanOrEqual(25);
+    expect(r.code).toBe(0);
+  }, 240_000);
+
+  test("inside a container-like seccomp profile (clone3 ENOSYS, no namespaces, no mount)", async () => {
+    const { spawnLinux } = await import("../../lib/backend/linux/spawn.ts");
+    const { compileSeccomp } = await import("../../lib/plan/linux/seccomp/index.ts");
+    const NS = 0x00020000 | 0x02000000 | 0x04000000 | 0x08000000 | 0x10000000 | 0x20000000 | 0x40000000;
+    const EPERM = { errno: "EPERM" } as const;
+    const profile = compileSeccomp(
+      {
+        defaultAction: "allow",
+        rules: [
+          { syscall: "clone3", action: { errno: "ENOSYS" } },
+          { syscall: "clone", action: EPERM, when: [{ arg: 0, op: "masked-ne", mask: NS, value: 0 }] },
+          { syscall: "unshare", action: EPERM },
+          { syscall: "setns", action: EPERM },
+          ...["mount", "umount2", "pivot_root", "move_mount", "fsopen", "fsmount", "open_tree"].map((syscall) => ({ syscall, action: EPERM })),
+        ],
+      },
+      process.arch === "arm64" ? "aarch64" : "x86_64",
+    );
+    const r = await runSuites([], {}, (argv) =>
+      spawnLinux(argv, {
+        cwd: copy,
+        env: { PATH: "/usr/local/bin:/usr/bin:/bin", HOME: copy, TMPDIR: tmpdir() },
+        stdout: "pipe",
+        stderr: "pipe",
+        seccomp: { filter: profile.filter, flags: 0 },
+      }),
+    );
+    expect(r.failures).toEqual([]);
+    expect(r.fail).toBe(0);
+    expect(r.pass).toBeGreaterThanOrEqual(25);
+  }, 240_000);
+
+  test("nested inside a cordon sandbox (landlock domains and seccomp filters stack)", async () => {
+    const { spawn } = await import("../../lib/spawn.ts");
+    let report: import("../../lib/report.ts").Report | undefined;
+    const r = await runSuites([], {}, (argv) => {
+      const p = spawn(argv, {
+        fs: { read: [copy] },
+        net: "all", // the suites' own fixtures listen on loopback; the inner sandboxes close it again
+        cwd: copy,
+        env: { HOME: copy, BUN_RUNTIME_TRANSPILER_CACHE_PATH: "0" },
+      }, { stdout: "pipe", stderr: "pipe" });
+      report = p.report;
+      return p as never;
+    });
+    expect(report!.guarantees.every((g) => g.status === "enforced")).toBe(true);
+    expect(report!.host!.some((n) => n.startsWith("namespaces:"))).toBe(true);
+    expect(r.failures).toEqual([]);
+    expect(r.fail).toBe(0);
+    expect(r.pass).toBeGreaterThanOrEqual(25);
+  }, 240_000);
+});
