@@ -1,0 +1,200 @@
+// Each preset against the real kernel: a fixture tries every forbidden thing
+// with the compiled filter installed. The call must fail with the preset's
+// errno; and under the same preset with every action turned into a marker
+// errno (ENOTUNIQ, which none of these calls returns by itself) it must fail
+// with the marker — so the failure is the filter's doing, not the host's
+// (bpf and userfaultfd, say, also give EPERM to unprivileged users).
+// Positive twins must succeed under the filter.
+import { beforeAll, expect } from "bun:test";
+import { compileSeccomp, presetPolicy, PRESET_NAMES, type PresetName, type SeccompPolicy } from "../../lib/plan/linux/seccomp/index.ts";
+import {
+  AF_INET,
+  AF_INET6,
+  AF_NETLINK,
+  AF_UNIX,
+  IPPROTO_SCTP,
+  NETLINK_ROUTE,
+  NETLINK_SOCK_DIAG,
+  SOCK_CLOEXEC,
+  SOCK_DGRAM,
+  SOCK_NONBLOCK,
+  SOCK_RAW,
+  SOCK_STREAM,
+  TIOCSTI,
+} from "../../lib/plan/linux/seccomp/constants.ts";
+import { OsError } from "../../ffi/errors.ts";
+import { describeUnless, linuxRequirement, testUnless } from "../helpers/skip.ts";
+import { hostArch, type Op, seccompUnmet, underFilter } from "./seccomp-fixture.ts";
+
+const unmet = linuxRequirement(seccompUnmet());
+const HIGH = 2 ** 32;
+const FIONREAD = 0x541b;
+
+const filterOf = (policy: SeccompPolicy) => compileSeccomp(policy, hostArch!).filter;
+
+/** [op, denial expected under the filter]. */
+type Case = [Op, string];
+
+/** The preset's verdicts, and the same rules with a marker errno: both must hit each case. */
+async function checkDenials(presets: readonly PresetName[], cases: readonly Case[]): Promise<void> {
+  const ops = cases.map(([op]) => op);
+  const policy = presetPolicy(presets);
+  const marked: SeccompPolicy = { ...policy, rules: policy.rules.map((r) => ({ ...r, action: { errno: "ENOTUNIQ" } })) };
+  const filtered = await underFilter(ops, filterOf(policy));
+  const marker = await underFilter(ops, filterOf(marked));
+  expect(filtered.stderr).toBe("");
+  expect(marker.stderr).toBe("");
+  cases.forEach(([op, want], i) => {
+    const name = JSON.stringify(op);
+    expect({ name, filtered: filtered.results[i], marker: marker.results[i] }).toEqual({ name, filtered: want, marker: "ENOTUNIQ" });
+  });
+}
+
+/** Runs `ops` under `presets`; each must succeed. */
+async function checkAllowed(presets: readonly PresetName[], ops: readonly Op[]): Promise<void> {
+  const r = await underFilter(ops, filterOf(presetPolicy(presets)));
+  expect(r.stderr).toBe("");
+  expect(r.code).toBe(0);
+  expect(r.results).toEqual(ops.map(() => "ok"));
+}
+
+describeUnless(unmet, "seccomp presets in the kernel", () => {
+  testUnless(undefined, "no-network: TCP and UDP sockets, v4 and v6, raw and with flags or high bits, fail with EACCES", async () => {
+    const cases: Case[] = [];
+    for (const family of [AF_INET, AF_INET6]) {
+      for (const type of [SOCK_STREAM, SOCK_DGRAM, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, SOCK_RAW]) {
+        cases.push([["socket", family, type, 0], "EACCES"]);
+      }
+      cases.push([["socket", family + HIGH, SOCK_STREAM, 0], "EACCES"]);
+    }
+    cases.push([["socket", 17, SOCK_RAW, 0], "EACCES"]); // AF_PACKET
+    cases.push([["io_uring"], "ENOSYS"]);
+    await checkDenials(["no-network"], cases);
+  });
+
+  testUnless(undefined, "no-network: AF_UNIX sockets, socketpair, netlink route and file I/O still work", async () => {
+    await checkAllowed(["no-network"], [
+      ["socket", AF_UNIX, SOCK_STREAM, 0],
+      ["socket", AF_UNIX + HIGH, SOCK_DGRAM, 0],
+      ["socketpair"],
+      ["socket", AF_NETLINK, SOCK_RAW, NETLINK_ROUTE],
+      ["files"],
+      ["getppid"],
+    ]);
+  });
+
+  testUnless(undefined, "tcp-only: TCP sockets v4 and v6 (with flags) work; UDP, raw and SCTP fail with EACCES", async () => {
+    await checkAllowed(["tcp-only"], [
+      ["socket", AF_INET, SOCK_STREAM, 0],
+      ["socket", AF_INET6, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0],
+      ["socket", AF_INET, SOCK_STREAM, 6],
+      ["socketpair"],
+    ]);
+    await checkDenials(["tcp-only"], [
+      [["socket", AF_INET, SOCK_DGRAM, 0], "EACCES"],
+      [["socket", AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0], "EACCES"],
+      [["socket", AF_INET, SOCK_RAW, 1], "EACCES"],
+      [["socket", AF_INET, SOCK_DGRAM + HIGH, 0], "EACCES"],
+      [["socket", AF_INET, SOCK_STREAM, IPPROTO_SCTP], "EACCES"],
+      [["socket", 17, SOCK_RAW, 0], "EACCES"],
+    ]);
+  });
+
+  testUnless(undefined, "hardening: ptrace, process_vm_readv, bpf, perf_event_open, userfaultfd, keyctl, request_key, mount, io_uring are refused", async () => {
+    await checkDenials(["hardening"], [
+      [["ptrace"], "EPERM"],
+      [["process_vm_readv"], "EPERM"],
+      [["bpf"], "EPERM"],
+      [["perf"], "EPERM"],
+      [["userfaultfd"], "EPERM"],
+      [["keyctl"], "EPERM"],
+      [["request_key"], "EPERM"],
+      [["mount"], "EPERM"],
+      [["io_uring"], "ENOSYS"],
+    ]);
+    await checkAllowed(["hardening"], [["files"], ["socketpair"], ["socket", AF_INET, SOCK_STREAM, 0], ["getppid"]]);
+  });
+
+  testUnless(undefined, "ipc-isolation: SysV IPC, POSIX mqueues, keyrings, TIOCSTI (any high half), sock_diag, io_uring, bpf, perf, userfaultfd are refused", async () => {
+    await checkDenials(["ipc-isolation"], [
+      [["shm"], "EPERM"],
+      [["msg"], "EPERM"],
+      [["sem"], "EPERM"],
+      [["mq"], "EPERM"],
+      [["mq_unlink"], "EPERM"],
+      [["keyctl"], "EPERM"],
+      [["request_key"], "EPERM"],
+      [["ioctl", TIOCSTI], "EPERM"],
+      [["ioctl", TIOCSTI + HIGH], "EPERM"],
+      [["socket", AF_NETLINK, SOCK_RAW, NETLINK_SOCK_DIAG], "EACCES"],
+      [["io_uring"], "ENOSYS"],
+      [["bpf"], "EPERM"],
+      [["perf"], "EPERM"],
+      [["userfaultfd"], "EPERM"],
+    ]);
+    await checkAllowed(["ipc-isolation"], [["ioctl", FIONREAD], ["socket", AF_NETLINK, SOCK_RAW, NETLINK_ROUTE], ["files"], ["socketpair"]]);
+  });
+
+  testUnless(undefined, "all presets together: Bun itself starts and runs a script", async () => {
+    const { spawnLinux } = await import("../../lib/backend/linux/spawn.ts");
+    const proc = spawnLinux([process.execPath, "-e", "console.log(JSON.stringify({ sum: 1 + 1, files: require('node:fs').readdirSync('/').length > 0 }))"], {
+      env: { PATH: "/usr/bin:/bin", HOME: "/tmp" },
+      stdin: "ignore",
+      stdout: "pipe",
+      stderr: "pipe",
+      seccomp: { filter: filterOf(presetPolicy([...PRESET_NAMES].filter((n) => n !== "tcp-only"))), flags: 0 },
+    });
+    const [out, err, code] = await Promise.all([new Response(proc.stdout as ReadableStream).text(), new Response(proc.stderr as ReadableStream).text(), proc.exited]);
+    expect({ code, err }).toEqual({ code: 0, err: "" });
+    expect(JSON.parse(out)).toEqual({ sum: 2, files: true });
+  });
+});
+
+describeUnless(unmet, "seccomp actions and argument checks in the kernel", () => {
+  let getppidNr = 0;
+  beforeAll(async () => {
+    const { syscallNumber } = await import("../../lib/plan/linux/seccomp/arch.ts");
+    getppidNr = syscallNumber(hostArch!, "getppid")!;
+  });
+
+  testUnless(undefined, "a 64-bit equality tests both halves: only the exact value is refused", async () => {
+    const value = 0x1_0000_0005;
+    const policy: SeccompPolicy = { defaultAction: "allow", rules: [{ syscall: "getppid", action: { errno: "ENOTUNIQ" }, when: [{ arg: 0, op: "eq", value }] }] };
+    const r = await underFilter([["getppid", value], ["getppid", 5], ["getppid", 0x2_0000_0005], ["getppid", 0x1_0000_0004]], filterOf(policy));
+    expect(r.results).toEqual(["ENOTUNIQ", "ok", "ok", "ok"]);
+  });
+
+  testUnless(undefined, "unsigned 64-bit ranges: gt over the high half, le below it", async () => {
+    const policy: SeccompPolicy = { defaultAction: "allow", rules: [{ syscall: "getppid", action: { errno: "ENOTUNIQ" }, when: [{ arg: 2, op: "gt", value: 0xffff_ffff }] }] };
+    const r = await underFilter([["getppid", 0, 0, 0xffff_ffff], ["getppid", 0, 0, 0x1_0000_0000], ["getppid", 0, 0, -1], ["getppid", 0, 0, 7]], filterOf(policy));
+    expect(r.results).toEqual(["ok", "ENOTUNIQ", "ENOTUNIQ", "ok"]);
+  });
+
+  testUnless(undefined, "kill-process ends the child with SIGSYS; log lets the call through", async () => {
+    const kill: SeccompPolicy = { defaultAction: "allow", rules: [{ syscall: "getppid", action: "kill-process", when: [{ arg: 0, op: "eq", value: 0xdead }] }] };
+    const killed = await underFilter([["getppid", 1], ["getppid", 0xdead]], filterOf(kill));
+    expect(killed.signal).toBe("SIGSYS");
+    const logged = await underFilter([["getppid"]], filterOf({ defaultAction: "allow", rules: [{ syscall: "getppid", action: "log" }] }));
+    expect(logged.results).toEqual(["ok"]);
+  });
+
+  testUnless(hostArch === "x86_64" ? undefined : "x32 exists only on x86_64", "an x32 syscall number is killed, though the arch field says x86_64", async () => {
+    const open = await underFilter([["raw", 0x4000_0000 + getppidNr]], undefined);
+    expect(open.code).toBe(0); // without the filter: ENOSYS (no x32 here) or ok, never a kill
+    const r = await underFilter([["raw", 0x4000_0000 + getppidNr]], filterOf({ defaultAction: "allow", rules: [] }));
+    expect(r.signal).toBe("SIGSYS");
+  });
+
+  testUnless(undefined, "the default action applies to everything no rule names: even execve gets its errno", async () => {
+    const { spawnLinux } = await import("../../lib/backend/linux/spawn.ts");
+    const filter = filterOf({ defaultAction: { errno: "ENOTUNIQ" }, rules: [] });
+    let error: unknown;
+    try {
+      spawnLinux(["/bin/true"], { stdin: "ignore", stdout: "ignore", stderr: "ignore", seccomp: { filter, flags: 0 } });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(OsError);
+    expect({ op: (error as OsError).op, name: (error as OsError).errorName }).toEqual({ op: "execve", name: "ENOTUNIQ" });
+  });
+});
