@@ -42,6 +42,8 @@ pub fn build(b: *std.Build) void {
         if (query.os_tag != host_os or query.cpu_arch != host_arch) continue;
         b.getInstallStep().dependOn(&installLib(b, b.resolveTargetQuery(query), optimize, t.dir, t.libc).step);
         if (query.os_tag == .macos or query.os_tag == .freebsd or query.os_tag == .openbsd) b.getInstallStep().dependOn(&installLauncher(b, b.resolveTargetQuery(query), optimize, t.dir).step);
+        // Linux does not ship the launcher; a musl build lets its OS-neutral steps run in tests here.
+        if (query.os_tag == .linux) b.getInstallStep().dependOn(&installLauncherTo(b, b.resolveTargetQuery(.{ .cpu_arch = host_arch, .os_tag = .linux, .abi = .musl }), optimize, "test-launcher").step);
     }
 
     const cross = b.step("cross", "Build the library for every supported target");
@@ -113,6 +115,10 @@ fn genBsdErrno(b: *std.Build, gen_step: *std.Build.Step) void {
 /// cordon-exec: the single-threaded launcher of macOS (Seatbelt), FreeBSD and OpenBSD (unveil, pledge); see zig/src/launcher.zig.
 /// It links libc on every BSD: OpenBSD allows system calls only from libc.
 fn installLauncher(b: *std.Build, target: std.Build.ResolvedTarget, optimize: std.builtin.OptimizeMode, dir: []const u8) *std.Build.Step.InstallArtifact {
+    return installLauncherTo(b, target, optimize, b.fmt("native/{s}", .{dir}));
+}
+
+fn installLauncherTo(b: *std.Build, target: std.Build.ResolvedTarget, optimize: std.builtin.OptimizeMode, dest: []const u8) *std.Build.Step.InstallArtifact {
     const exe = b.addExecutable(.{ .name = "cordon-exec", .root_module = b.createModule(.{
         .root_source_file = b.path("zig/src/launcher.zig"),
         .target = target,
@@ -120,7 +126,7 @@ fn installLauncher(b: *std.Build, target: std.Build.ResolvedTarget, optimize: st
         .link_libc = true,
         .strip = optimize != .debug,
     }) });
-    return b.addInstallArtifact(exe, .{ .dest_dir = .{ .override = .{ .custom = b.fmt("native/{s}", .{dir}) } } });
+    return b.addInstallArtifact(exe, .{ .dest_dir = .{ .override = .{ .custom = dest } } });
 }
 
 fn installLib(b: *std.Build, target: std.Build.ResolvedTarget, optimize: std.builtin.OptimizeMode, dir: []const u8, libc: bool) *std.Build.Step.InstallArtifact {
