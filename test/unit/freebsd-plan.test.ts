@@ -1,6 +1,8 @@
 // The FreeBSD plan: reaper always, rlimits per process, rctl only where root,
 // racct and a dedicated uid meet, and honest gaps for paths and network.
 import { describe, expect, test } from "bun:test";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { planFreebsd, RLIMIT, rightsFor, RIGHT } from "../../lib/plan/freebsd/index.ts";
 import type { ResolvedPolicy } from "../../lib/policy/types.ts";
 
@@ -54,7 +56,7 @@ describe("freebsd plan", () => {
 });
 
 describe("freebsd constants agree with cordon_freebsd.h", () => {
-  const header = require("node:fs").readFileSync(require("node:path").join(import.meta.dir, "..", "..", "ffi", "include", "cordon_freebsd.h"), "utf8") as string;
+  const header = readFileSync(join(import.meta.dir, "..", "..", "ffi", "include", "cordon_freebsd.h"), "utf8");
   test("rights bits", () => {
     for (const [name, value] of Object.entries(RIGHT)) {
       expect(header).toMatch(new RegExp(`#define CORDON_FREEBSD_RIGHT_${name}\\s+0x0*${value.toString(16)}u`));
