@@ -43,14 +43,22 @@ export type Variant = {
 };
 
 /**
- * `rounds` rounds; in each every variant runs `perRound` times in turn, after
+ * `rounds` rounds; in each every variant runs `perRound` times in turn (in a
+ * shuffled order), after
  * `warmup` unmeasured runs of each. Returns the samples (ms) by variant name.
  */
 export async function interleave(variants: readonly Variant[], rounds: number, warmup = 5, onRound?: (r: number) => void): Promise<Map<string, number[]>> {
   const out = new Map<string, number[]>(variants.map((v) => [v.name, []]));
   for (const v of variants) for (let i = 0; i < Math.min(warmup, v.perRound); i++) await v.once();
   for (let r = 0; r < rounds; r++) {
-    for (const v of variants) {
+    // A fresh order each round: the kernel's deferred work after one variant
+    // (namespace teardown, cgroup release) then lands on every variant alike.
+    const order = [...variants];
+    for (let i = order.length - 1; i > 0; i--) {
+      const j = Math.floor(Math.random() * (i + 1));
+      [order[i], order[j]] = [order[j]!, order[i]!];
+    }
+    for (const v of order) {
       const t = out.get(v.name)!;
       for (let i = 0; i < v.perRound; i++) {
         const s = performance.now();
