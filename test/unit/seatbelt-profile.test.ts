@@ -13,7 +13,7 @@ const system = ["/usr/lib", "/usr/bin", "/bin", "/System/Library", "/private/var
 const cases: Record<string, SeatbeltInput> = {
   "read-only": { fs: { read: [...system, "/Users/ci/src"], write: [] }, net: "none", cwd: "/Users/ci/src" },
   "read-write": {
-    fs: { read: [...system, "/Users/ci/src"], write: ["/Users/ci/src/build", "/private/tmp/cordon-1"] },
+    fs: { read: [...system, "/Users/ci/src", "/dev/urandom"], write: ["/Users/ci/src/build", "/private/tmp/cordon-1", "/dev/null"] },
     net: "none",
     cwd: "/Users/ci/src/build",
   },
@@ -72,6 +72,15 @@ describe("seatbelt compiler rules", () => {
     const out = compileSeatbelt({ ...base, fs: { read: ["/a/b/c"], write: [] }, cwd: "/x/y" });
     const ancestors = out.params.filter(([k]) => k.startsWith("ANCESTOR_")).map(([, v]) => v);
     expect(ancestors.sort()).toEqual(["/a", "/a/b", "/x", "/x/y"]);
+  });
+
+  test("device grants match the node itself and are never executable", () => {
+    const out = compileSeatbelt({ ...base, fs: { read: ["/usr/lib", "/dev/urandom"], write: ["/dev/null"] } });
+    const key = (v: string) => out.params.find(([, p]) => p === v)![0];
+    expect(out.text).toContain(`(literal (param "${key("/dev/urandom")}"))`);
+    expect(out.text).toContain(`(literal (param "${key("/dev/null")}"))`);
+    expect(out.text).not.toContain(`(subpath (param "${key("/dev/null")}"))`);
+    expect(out.text).toContain(`(allow process-exec (subpath (param "${key("/usr/lib")}")))`);
   });
 
   test("without grants nothing may be executed", () => {

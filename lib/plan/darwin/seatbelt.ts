@@ -45,6 +45,9 @@ function ancestors(path: string): string[] {
 
 const unique = (xs: readonly string[]) => [...new Set(xs)];
 
+/** Device nodes have nothing beneath them: match the node itself, and never allow exec of it. */
+const isDevice = (p: string) => p.startsWith("/dev/") && !p.startsWith("/dev/fd");
+
 function validPort(p: number): boolean {
   return Number.isInteger(p) && p >= 1 && p <= 65535;
 }
@@ -64,8 +67,10 @@ export function compileSeatbelt(policy: SeatbeltInput): SeatbeltProfile {
   }
   const readRefs = param("READ", read);
   const writeRefs = param("WRITE", write);
+  const filter = (paths: readonly string[], refs: readonly string[]) => refs.map((r, i) => (isDevice(paths[i]!) ? `(literal ${r})` : `(subpath ${r})`));
+  const execRefs = [...readRefs.filter((_, i) => !isDevice(read[i]!)), ...writeRefs.filter((_, i) => !isDevice(write[i]!))];
   const walk = unique([...read, ...write, policy.cwd].flatMap(ancestors).concat(policy.cwd)).filter(
-    (p) => p !== "/" && !read.includes(p) && !write.includes(p),
+    (p) => p !== "/" && p !== "/dev" && !read.includes(p) && !write.includes(p),
   );
   const ancestorRefs = param("ANCESTOR", walk.sort());
 
@@ -76,13 +81,14 @@ export function compileSeatbelt(policy: SeatbeltInput): SeatbeltProfile {
     "",
     "; Processes: fork and exec granted programs; signal and inspect only this sandbox's processes.",
     "(allow process-fork)",
-    ...allow("process-exec", [...readRefs, ...writeRefs].map((r) => `(subpath ${r})`)),
+    ...allow("process-exec", execRefs.map((r) => `(subpath ${r})`)),
     "(allow signal (target same-sandbox))",
     "(allow process-info* (target same-sandbox))",
     "",
     "; Files: read grants, write grants (which imply read), and the metadata of their ancestors for path lookup and getcwd.",
-    ...allow("file-read*", readRefs.map((r) => `(subpath ${r})`)),
-    ...allow("file-read* file-write*", writeRefs.map((r) => `(subpath ${r})`)),
+    "; Grants are trees (subpath); device nodes match only themselves (literal).",
+    ...allow("file-read*", filter(read, readRefs)),
+    ...allow("file-read* file-write*", filter(write, writeRefs)),
     ...allow("file-read-metadata", ['(literal "/")', '(literal "/dev")', ...ancestorRefs.map((r) => `(literal ${r})`)]),
     "",
     "; Devices and the process's own descriptors (reasons in lib/plan/darwin/baseline.ts).",
