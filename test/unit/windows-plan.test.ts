@@ -105,6 +105,14 @@ describe("windows plan: identity, files and network", () => {
     expect(plan.isolation.wfp).toEqual([]);
   });
 
+  test("paths packages can already read, and device names, get no DACL entry", () => {
+    const policy = { ...base, fs: { read: ["C:\\Windows\\System32", "c:/windows/fonts", "C:\\tools"], write: ["\\\\.\\NUL", "C:\\work\\out"] } };
+    const plan = planWindows(policy, { elevated: false, packageReadable: ["C:\\Windows", "C:\\Program Files"] });
+    expect(plan.isolation.acl.map((g) => g.path)).toEqual(["C:\\tools", "C:\\work\\out"]);
+    const account = planWindows(policy, { elevated: true, packageReadable: ["C:\\Windows"] }, { identity: "account", name: "u" });
+    expect(account.isolation.acl.map((g) => g.path)).toEqual(["C:\\tools", "C:\\work\\out"]);
+  });
+
   test("container names are stable per policy and valid profile names", () => {
     const a = planWindows(base, user).isolation.identity;
     const b = planWindows(base, user).isolation.identity;

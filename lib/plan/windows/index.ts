@@ -6,13 +6,11 @@
 import { CompatError, PolicyError } from "../../errors.ts";
 import type { ResolvedPolicy } from "../../policy/types.ts";
 import type { GuaranteeReport } from "../../report.ts";
-import { planIsolation, type IsolationOptions, type IsolationPlan } from "./isolation.ts";
+import { planIsolation, type IsolationHost, type IsolationOptions, type IsolationPlan } from "./isolation.ts";
 import { planJob, type JobPlan } from "./job.ts";
 import { mitigationWords, type MitigationProfile } from "./mitigation.ts";
 
-export type WindowsHost = {
-  /** The caller's token is elevated (administrator). */
-  readonly elevated: boolean;
+export type WindowsHost = IsolationHost & {
   /** Wine's version when running under Wine. */
   readonly wine?: string;
 };

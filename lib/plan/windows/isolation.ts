@@ -33,7 +33,24 @@ export type IsolationOptions = {
   readonly name?: string;
 };
 
-export type IsolationHost = { readonly elevated: boolean };
+export type IsolationHost = {
+  readonly elevated: boolean;
+  /** Directories whose DACL already lets ALL APPLICATION PACKAGES and Users read and execute (%SystemRoot%, Program Files). */
+  readonly packageReadable?: readonly string[];
+};
+
+const lower = (p: string) => p.replace(/\//g, "\\").replace(/\\+$/, "").toLowerCase();
+
+/** Device names (\\.\NUL) carry no file DACL; an AppContainer may open NUL anyway. */
+const isDevice = (p: string) => p.startsWith("\\\\.\\");
+
+function under(path: string, roots: readonly string[]): boolean {
+  const p = lower(path);
+  return roots.some((r) => {
+    const root = lower(r);
+    return p === root || p.startsWith(root + "\\");
+  });
+}
 
 export type IsolationPlan = {
   readonly identity: Identity;
@@ -52,9 +69,13 @@ export function containerName(seed: string): string {
 export function planIsolation(policy: ResolvedPolicy, host: IsolationHost, opts: IsolationOptions, nameSeed: string): IsolationPlan {
   const kind = opts.identity ?? "appcontainer";
   const name = opts.name ?? containerName(nameSeed);
+  // Only paths the identity could not reach already get a DACL entry.
+  const readable = host.packageReadable ?? [];
   const acl: AclGrant[] = [
-    ...policy.fs.read.map((path) => ({ path, access: FILE_ACCESS.READ_EXECUTE, why: "read" as const })),
-    ...policy.fs.write.map((path) => ({ path, access: FILE_ACCESS.MODIFY, why: "write" as const })),
+    ...policy.fs.read
+      .filter((path) => !isDevice(path) && !under(path, readable))
+      .map((path) => ({ path, access: FILE_ACCESS.READ_EXECUTE, why: "read" as const })),
+    ...policy.fs.write.filter((path) => !isDevice(path)).map((path) => ({ path, access: FILE_ACCESS.MODIFY, why: "write" as const })),
   ];
   const report: GuaranteeReport[] = [];
   let wfp: WfpFilter[] = [];
