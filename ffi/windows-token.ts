@@ -1,4 +1,5 @@
 // Tokens, SIDs and AppContainer profiles (cordon_windows_token.h).
+import { ptr } from "bun:ffi";
 import { windows, type Handle } from "./windows.ts";
 import { check } from "./status.ts";
 
@@ -41,4 +42,36 @@ export function appContainerSid(name: string, displayName = name): Uint8Array {
 
 export function deleteAppContainer(name: string): void {
   check("DeleteAppContainerProfile", "win32", windows().cordon_windows_appcontainer_delete(utf16z(name)), name);
+}
+
+const SE_GROUP_ENABLED = 0x4;
+
+/**
+ * A SECURITY_CAPABILITIES record (PROC_THREAD_ATTRIBUTE_SECURITY_CAPABILITIES)
+ * pointing into `packageSid` and `capabilities`; the caller keeps all of them
+ * (returned in `keep`) alive until the process is created.
+ */
+export function securityCapabilities(packageSid: Uint8Array, capabilities: readonly Uint8Array[]): { record: Uint8Array; keep: readonly unknown[] } {
+  const list = new Uint8Array(Math.max(1, capabilities.length) * 16); // SID_AND_ATTRIBUTES[]
+  const lv = new DataView(list.buffer);
+  capabilities.forEach((sid, i) => {
+    lv.setBigUint64(i * 16, BigInt(ptr(sid)), true);
+    lv.setUint32(i * 16 + 8, SE_GROUP_ENABLED, true);
+  });
+  const record = new Uint8Array(24);
+  const v = new DataView(record.buffer);
+  v.setBigUint64(0, BigInt(ptr(packageSid)), true);
+  v.setBigUint64(8, capabilities.length ? BigInt(ptr(list)) : 0n, true);
+  v.setUint32(16, capabilities.length, true);
+  return { record, keep: [packageSid, list, ...capabilities] };
+}
+
+/** S-1-… text of a binary SID. */
+export function sidToString(sid: Uint8Array): string {
+  const v = new DataView(sid.buffer, sid.byteOffset, sid.byteLength);
+  const count = sid[1]!;
+  let authority = 0;
+  for (let i = 2; i < 8; i++) authority = authority * 256 + sid[i]!;
+  const subs = Array.from({ length: count }, (_, i) => v.getUint32(8 + 4 * i, true));
+  return `S-${sid[0]}-${authority}${subs.map((s) => `-${s}`).join("")}`;
 }

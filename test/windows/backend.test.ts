@@ -7,7 +7,10 @@ import { JOB_MSG } from "../../ffi/windows-job.ts";
 import { planWindows } from "../../lib/plan/windows/index.ts";
 import type { ResolvedPolicy } from "../../lib/policy/types.ts";
 import { describeUnless, testUnless } from "../helpers/skip.ts";
-import { bunExe, foreverScript, notWindows, wine } from "./support.ts";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { bunExe, foreverScript, needsRealWindows, notWindows, wine } from "./support.ts";
 
 const T = 60_000;
 
@@ -22,7 +25,7 @@ const firstLine = (s: string) => s.split("\n")[0]!.trim();
 
 describeUnless(notWindows, "windows backend", () => {
   testUnless(undefined, "runs a command in a job: stdout, stdin and exit code arrive, and the port saw the process", async () => {
-    const p = spawnWindows([bunExe, "-e", `const t = await Bun.stdin.text(); console.log("got " + t); process.exit(5)`], plan());
+    const p = spawnWindows([bunExe, "-e", `const t = await Bun.stdin.text(); console.log("got " + t); process.exit(5)`], plan(), { identity: false });
     p.write("abc");
     p.closeStdin();
     const [out, exit] = await Promise.all([text(p.stdout), p.exited, text(p.stderr)]);
@@ -42,6 +45,7 @@ describeUnless(notWindows, "windows backend", () => {
       [bunExe, "-e", `const g = Bun.spawn([process.execPath, "-e", ${grand}], { stdin: "ignore", stdout: "pipe", detached: true }); await g.stdout.getReader().read(); console.log(g.pid); process.exit(0)`],
       plan(),
       {
+        identity: false,
         onJobMessage: (m) => {
           if (m.message !== JOB_MSG.EXIT_PROCESS) return;
           exits.push(m.pid);
@@ -70,15 +74,45 @@ describeUnless(notWindows, "windows backend", () => {
   }, T);
 
   testUnless(undefined, "the plan's timeout ends the whole tree", async () => {
-    const p = spawnWindows([bunExe, "-e", foreverScript], plan({ timeoutMs: 1500 }));
+    const p = spawnWindows([bunExe, "-e", foreverScript], plan({ timeoutMs: 1500 }), { identity: false });
     const exit = await p.exited;
     expect(exit.timedOut).toBe(true);
     expect(exit.exitCode).toBe(TIMEOUT_EXIT_CODE);
   }, T);
 
-  testUnless(undefined, "the backend's report does not claim the identity rows it does not apply", () => {
-    const report = backendReport(plan());
+  testUnless(undefined, "the backend's report does not claim the identity rows when the identity is not applied", () => {
+    const report = backendReport(plan(), false);
     expect(report.find((g) => g.guarantee === "tree.kill")?.status).toBe("enforced");
-    for (const g of report.filter((g) => g.guarantee.startsWith("fs.") || g.guarantee.startsWith("net."))) expect(g.status).toBe("not-enforced");
+    const identityRows = report.filter((g) => g.guarantee.startsWith("fs.") || g.guarantee.startsWith("net."));
+    expect(identityRows.length).toBeGreaterThan(0);
+    for (const g of identityRows) expect(g.status).toBe("not-enforced");
   });
+});
+
+describeUnless(notWindows, "windows backend: AppContainer identity (enforced on Windows)", () => {
+  testUnless(needsRealWindows, "the command reads a granted directory and not a sibling it was not granted; the grant is gone afterwards", async () => {
+    const root = mkdtempSync(join(tmpdir(), "cordon-ac-"));
+    try {
+      const granted = join(root, "granted");
+      const other = join(root, "other");
+      for (const d of [granted, other]) mkdirSync(d);
+      writeFileSync(join(granted, "ok.txt"), "granted-content");
+      writeFileSync(join(other, "secret.txt"), "secret-content");
+      const env = Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined));
+      const systemRoot = process.env.SystemRoot ?? "C:\\Windows";
+      const policy: ResolvedPolicy = { fs: { read: [granted], write: [] }, env, cwd: granted, net: "none", limits: {}, compat: "hard" };
+      const p = spawnWindows(
+        [process.env.ComSpec ?? `${systemRoot}\\System32\\cmd.exe`, "/d", "/c", `type "${join(granted, "ok.txt")}" & type "${join(other, "secret.txt")}"`],
+        planWindows(policy, { elevated: false, packageReadable: [systemRoot] }),
+      );
+      p.closeStdin();
+      const [out, exit] = await Promise.all([text(p.stdout), p.exited, text(p.stderr)]);
+      expect(out).toContain("granted-content");
+      expect(out).not.toContain("secret-content");
+      expect(exit.exitCode).not.toBe(0);
+      expect(exit.report.find((g) => g.guarantee === "fs.read-confined")?.status).toBe("enforced");
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  }, T);
 });

@@ -1,29 +1,37 @@
 // Executes a Windows plan: one job object per sandbox (limits, UI
 // restrictions, CPU cap, completion port), children born inside it with only
 // their stdio inherited and the plan's mitigations, exit known when the whole
-// tree is gone. Identity (AppContainer, account, low integrity) is not applied
-// here yet: the report says so for every row that depends on it.
-import { closeHandle, createPipe, setInheritable, writeAll, type Handle } from "../../../ffi/windows.ts";
+// tree is gone. The identity (AppContainer, account, low integrity) is applied
+// by ./identity.ts and undone when the tree is gone.
+import { closeHandle, createPipe, setInheritable, wineVersion, writeAll, type Handle } from "../../../ffi/windows.ts";
 import { createJob, jobProcessIds, setCpuRate, setJobLimits, setUiRestrictions, terminateJob } from "../../../ffi/windows-job.ts";
 import { exitCode, spawnProcess } from "../../../ffi/windows-spawn.ts";
 import { commandLine } from "../../plan/windows/command-line.ts";
 import type { WindowsPlan } from "../../plan/windows/index.ts";
 import type { GuaranteeReport } from "../../report.ts";
+import { applyIdentity } from "./identity.ts";
 import { JobEvents, type JobMessage } from "./job-events.ts";
 import { pipeStream } from "./pipe-stream.ts";
 
-/** Report rows that depend on the plan's identity, which this backend does not apply yet. */
+/** Report rows that depend on the plan's identity. */
 const identityRows = new Set(["fs.read-confined", "fs.write-confined", "net.none", "net.ports", "identity.account"]);
 
-export function backendReport(plan: WindowsPlan): GuaranteeReport[] {
+/** The plan's report, with the identity rows demoted when the identity was not applied. */
+export function backendReport(plan: WindowsPlan, identityApplied: boolean): GuaranteeReport[] {
   return plan.report.map((g) =>
-    identityRows.has(g.guarantee) && g.status !== "not-enforced"
-      ? { guarantee: g.guarantee, status: "not-enforced", by: [], reason: `the ${plan.isolation.identity.kind} identity is planned but not yet applied by the Windows backend` }
+    !identityApplied && identityRows.has(g.guarantee) && g.status !== "not-enforced"
+      ? { guarantee: g.guarantee, status: "not-enforced", by: [], reason: `the ${plan.isolation.identity.kind} identity was not applied` }
       : g,
   );
 }
 
-export type WindowsExit = { readonly exitCode: number; readonly timedOut: boolean; readonly messages: readonly JobMessage[] };
+export type WindowsExit = {
+  readonly exitCode: number;
+  readonly timedOut: boolean;
+  readonly messages: readonly JobMessage[];
+  /** What was enforced for this run. */
+  readonly report: readonly GuaranteeReport[];
+};
 
 export type WindowsSubprocess = {
   readonly pid: number;
@@ -46,11 +54,15 @@ export const TIMEOUT_EXIT_CODE = 0xc0d0;
 export type SpawnWindowsOptions = {
   /** Each completion-port message as it arrives (NEW_PROCESS, EXIT_PROCESS, limit hits...). */
   readonly onJobMessage?: (m: JobMessage) => void;
+  /** Apply the plan's identity (default true; never under Wine, which would not enforce it). */
+  readonly identity?: boolean;
 };
 
 export function spawnWindows(argv: readonly string[], plan: WindowsPlan, opts: SpawnWindowsOptions = {}): WindowsSubprocess {
+  const identity = opts.identity === false ? undefined : applyIdentity(plan, wineVersion());
+  const report = backendReport(plan, identity?.applied ?? false);
   const { job, port } = createJob();
-  const cleanup: (() => void)[] = [() => closeHandle(port), () => closeHandle(job)];
+  const cleanup: (() => void)[] = [() => identity?.undo(), () => closeHandle(port), () => closeHandle(job)];
   const fail = (e: unknown): never => {
     for (const f of cleanup.reverse()) f();
     throw e;
@@ -84,7 +96,10 @@ export function spawnWindows(argv: readonly string[], plan: WindowsPlan, opts: S
       ...(plan.spawn.childProcessPolicy !== undefined ? { childProcessPolicy: plan.spawn.childProcessPolicy } : {}),
       stdio: { stdin: stdin.read, stdout: stdout.write, stderr: stderr.write },
       inherit: childEnds,
+      ...(identity?.token !== undefined ? { token: identity.token } : {}),
+      ...(identity?.securityCapabilities !== undefined ? { securityCapabilities: identity.securityCapabilities } : {}),
     });
+    void identity?.keep;
   } catch (e) {
     for (const h of [stdin.write, stdout.read, stderr.read]) closeHandle(h);
     fail(e);
@@ -117,7 +132,8 @@ export function spawnWindows(argv: readonly string[], plan: WindowsPlan, opts: S
       closeHandle(spawned.process);
       closeHandle(port);
       closeHandle(job);
-      return { exitCode: code, timedOut, messages: events.seen };
+      identity?.undo();
+      return { exitCode: code, timedOut, messages: events.seen, report };
     },
   );
 

@@ -1,0 +1,100 @@
+// Applies the plan's identity before the spawn and undoes it after the tree
+// is gone: an AppContainer profile with DACL grants for its package SID (and
+// WFP filters for port rules), a restricted low-integrity token, or a
+// dedicated account with a fresh password, DACL grants and WFP filters.
+// Nothing of it is left behind: grants are revoked, profiles and accounts
+// deleted, WFP filters live in a dynamic session closed at the end.
+// Under Wine nothing is applied (Wine accepts these calls without enforcing
+// them); the plan's report already says so.
+import { closeHandle, type Handle } from "../../../ffi/windows.ts";
+import { ACCESS_MODE, SUB_CONTAINERS_AND_OBJECTS_INHERIT, setAcl } from "../../../ffi/windows-acl.ts";
+import { INTEGRITY, RESTRICTED_TOKEN, appContainerSid, deleteAppContainer, restrictedToken, securityCapabilities, sidFromString, sidToString } from "../../../ffi/windows-token.ts";
+import { addUser, deleteUser, logonUser, setUserPassword, userExists, userSid } from "../../../ffi/windows-user.ts";
+import { WFP_LAYER, addWfpFilter, closeWfp, openWfp, type WfpFilterSpec } from "../../../ffi/windows-wfp.ts";
+import type { WfpFilter } from "../../plan/windows/isolation.ts";
+import type { WindowsPlan } from "../../plan/windows/index.ts";
+
+export type AppliedIdentity = {
+  readonly applied: boolean;
+  readonly token?: Handle;
+  readonly securityCapabilities?: Uint8Array;
+  /** Buffers the spawn request points into. */
+  readonly keep: readonly unknown[];
+  /** Revokes grants, closes filters, deletes profile or account. Safe to call twice. */
+  undo(): void;
+};
+
+const notApplied: AppliedIdentity = { applied: false, keep: [], undo() {} };
+
+function applyFilters(engine: Handle, filters: readonly WfpFilter[], who: { packageSid: Uint8Array } | { userSddl: string }): void {
+  for (const f of filters) {
+    const layers = f.layer === "ALE_AUTH_CONNECT" ? [WFP_LAYER.CONNECT_V4, WFP_LAYER.CONNECT_V6] : [WFP_LAYER.RECV_ACCEPT_V4, WFP_LAYER.RECV_ACCEPT_V6];
+    for (const layer of layers) {
+      const spec: WfpFilterSpec = {
+        layer,
+        action: f.action,
+        weight: f.weight === "high" ? 15 : 1,
+        ...("remotePort" in f ? { remotePort: f.remotePort } : {}),
+        ...("localPort" in f ? { localPort: f.localPort } : {}),
+        ...who,
+      };
+      addWfpFilter(engine, spec);
+    }
+  }
+}
+
+export function applyIdentity(plan: WindowsPlan, wine: string | undefined): AppliedIdentity {
+  if (wine !== undefined) return notApplied;
+  const undo: (() => void)[] = [];
+  const runUndo = () => {
+    for (const f of undo.splice(0).reverse()) {
+      try {
+        f();
+      } catch {
+        // keep undoing the rest
+      }
+    }
+  };
+  try {
+    const id = plan.isolation.identity;
+    if (id.kind === "low-integrity") {
+      const token = restrictedToken(RESTRICTED_TOKEN.DISABLE_MAX_PRIVILEGE | RESTRICTED_TOKEN.LUA_TOKEN, INTEGRITY.LOW);
+      undo.push(() => closeHandle(token));
+      return { applied: true, token, keep: [], undo: runUndo };
+    }
+
+    let sid: Uint8Array;
+    let result: Omit<AppliedIdentity, "undo" | "applied">;
+    if (id.kind === "appcontainer") {
+      sid = appContainerSid(id.name, "cordon sandbox");
+      undo.push(() => deleteAppContainer(id.name));
+      const caps = securityCapabilities(sid, id.capabilities.map(sidFromString));
+      result = { securityCapabilities: caps.record, keep: caps.keep };
+    } else {
+      const password = `Cd1!${crypto.randomUUID()}${crypto.randomUUID()}`;
+      if (userExists(id.name)) setUserPassword(id.name, password);
+      else {
+        addUser(id.name, password);
+        undo.push(() => deleteUser(id.name));
+      }
+      sid = userSid(id.name);
+      const token = logonUser(id.name, password);
+      undo.push(() => closeHandle(token));
+      result = { token, keep: [] };
+    }
+    for (const g of plan.isolation.acl) {
+      setAcl(g.path, sid, g.access, ACCESS_MODE.GRANT, SUB_CONTAINERS_AND_OBJECTS_INHERIT);
+      undo.push(() => setAcl(g.path, sid, 0, ACCESS_MODE.REVOKE, SUB_CONTAINERS_AND_OBJECTS_INHERIT));
+    }
+    if (plan.isolation.wfp.length) {
+      const engine = openWfp();
+      undo.push(() => closeWfp(engine));
+      // FWP_ACTRL_MATCH_FILTER (CC) for the account: the ALE user-id condition matches its traffic.
+      applyFilters(engine, plan.isolation.wfp, id.kind === "appcontainer" ? { packageSid: sid } : { userSddl: `D:(A;;CC;;;${sidToString(sid)})` });
+    }
+    return { applied: true, ...result, undo: runUndo };
+  } catch (e) {
+    runUndo();
+    throw e;
+  }
+}
