@@ -149,6 +149,28 @@ except OSError as e: print('abstract-denied', e.errno)"`,
     }
   });
 
+  test("a pathname unix socket outside (a daemon's, a tmux server's) is unreachable; socketpair works", async () => {
+    let received = 0;
+    const server = Bun.listen({ unix: join(outside, "daemon.sock"), socket: { data: (s) => (received++, s.end()), open() {} } });
+    try {
+      const r = await sh(
+        `/usr/bin/python3 -c "
+import socket
+a, b = socket.socketpair(); a.send(b'p'); print('pair', b.recv(1).decode())
+try:
+    s = socket.socket(socket.AF_UNIX); s.connect('${join(outside, "daemon.sock")}'); s.send(b'escape'); print('connected')
+except OSError as e:
+    print('denied', e.errno)"`,
+        { fs: { read: ["/usr/lib/python3"] } },
+      );
+      expect(r.out.split("\n")).toEqual(["pair p", "denied 13"]);
+      await Bun.sleep(50);
+      expect(received).toBe(0); // counted outside: nothing arrived
+    } finally {
+      server.stop(true);
+    }
+  });
+
   test("the whole tree dies with the command: a setsid double-fork leaves no survivor", async () => {
     const marker = join(granted, "daemon.pid");
     const nap = `61.${process.pid}`; // a duration nothing else on the host sleeps for

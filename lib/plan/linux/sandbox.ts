@@ -3,18 +3,29 @@
 // contributes to the report. Pure: the host is described, not probed, here.
 import type { ResolvedPolicy } from "../../policy/types.ts";
 import type { GuaranteeReport } from "../../report.ts";
-import { compileSeccomp, HARDENING, IPC_ISOLATION, networkRules, type Arch, type CompiledFilter } from "./seccomp/index.ts";
+import { AF_UNIX } from "./seccomp/constants.ts";
+import { compileSeccomp, HARDENING, IPC_ISOLATION, networkRules, type Arch, type CompiledFilter, type Rule } from "./seccomp/index.ts";
+
+/**
+ * Pathname unix sockets: landlock before ABI 9 does not check connect(), so a
+ * sandbox could reach any daemon's socket (a tmux server outside runs
+ * commands for it). New AF_UNIX sockets are refused; socketpair() — a
+ * different syscall, with no address — keeps working for local plumbing.
+ */
+const UNIX_SOCKETS: readonly Rule[] = [{ syscall: "socket", action: { errno: "EACCES" }, when: [{ arg: 0, op: "eq", value: AF_UNIX, width: 32 }] }];
 
 export type SandboxHost = {
   readonly arch: Arch | undefined;
   /** seccomp filter mode with the errno action (/proc/sys/kernel/seccomp/actions_avail). */
   readonly seccomp: boolean;
   /**
-   * How pid, mount and IPC namespaces can be had here, found by trying:
-   * "direct" (privileged), "user" (inside a new user namespace), or "none"
-   * (a container's seccomp profile, AppArmor, a disabled sysctl, nesting).
+   * How pid and IPC namespaces can be had here, found by trying: "direct"
+   * (privileged), "user" (inside a new user namespace), or "none" (a
+   * container's seccomp profile, AppArmor, a disabled sysctl).
    */
   readonly namespaces: "direct" | "user" | "none";
+  /** A fresh /proc can be mounted in them (not inside another cordon sandbox, whose seccomp denies mount). */
+  readonly procfs: boolean;
 };
 
 export type SandboxPlan = {
@@ -34,7 +45,7 @@ export function planSandbox(policy: Pick<ResolvedPolicy, "net">, host: SandboxHo
   const seccompOk = host.seccomp && host.arch !== undefined;
   const why = host.arch === undefined ? "seccomp filters are compiled for x86_64 and aarch64 only" : "seccomp filter mode is not available";
   const seccomp = seccompOk
-    ? compileSeccomp({ defaultAction: "allow", rules: [...networkRules(net), ...IPC_ISOLATION, ...HARDENING] }, host.arch!)
+    ? compileSeccomp({ defaultAction: "allow", rules: [...UNIX_SOCKETS, ...networkRules(net), ...IPC_ISOLATION, ...HARDENING] }, host.arch!)
     : undefined;
   const bySeccomp = (guarantee: string, what: string, extra: string[] = []): GuaranteeReport =>
     seccompOk ? { guarantee, status: "enforced", by: [`seccomp ${what}`, ...extra] } : { guarantee, status: extra.length ? "partial" : "not-enforced", by: extra, reason: why };
@@ -43,6 +54,7 @@ export function planSandbox(policy: Pick<ResolvedPolicy, "net">, host: SandboxHo
   else if (net !== "all") report.push(bySeccomp("net.udp-closed", "socket() IP types other than TCP"));
   const ipcNs = host.namespaces !== "none";
   report.push(bySeccomp("ipc.sysv-closed", "SysV IPC and POSIX mqueue calls", ipcNs ? ["ipc namespace"] : []));
+  report.push(bySeccomp("ipc.unix-sockets-closed", "socket(AF_UNIX) (socketpair stays)"));
   report.push(bySeccomp("ipc.keyring-closed", "add_key/request_key/keyctl"));
   report.push(bySeccomp("tty.injection-closed", "ioctl TIOCSTI/TIOCLINUX"));
   report.push(bySeccomp("kernel.surface-reduced", "ptrace, bpf, perf, userfaultfd, io_uring, mount, kexec, modules"));
@@ -50,7 +62,7 @@ export function planSandbox(policy: Pick<ResolvedPolicy, "net">, host: SandboxHo
   // namespace the sandbox gets a /proc of its own (programs, Bun among them,
   // need /proc/self); without one /proc is simply not granted, and programs
   // that read /proc/self fail — which the report says.
-  const procfs = host.namespaces !== "none";
+  const procfs = host.namespaces !== "none" && host.procfs;
   const userNs = host.namespaces === "user" ? ["user namespace"] : [];
   report.push(
     procfs
