@@ -137,8 +137,8 @@ PY`,
     try {
       const r = await sh(
         `kill -0 ${victim.pid} 2>/dev/null && echo signal-reached || echo signal-denied; /usr/bin/python3 -c "
-import socket; s=socket.socket(socket.AF_UNIX)
-try: s.connect('\\0cordon-test-abstract-${process.pid}'); print('abstract-reached')
+import socket
+try: s=socket.socket(socket.AF_UNIX); s.connect('\\0cordon-test-abstract-${process.pid}'); print('abstract-reached')
 except OSError as e: print('abstract-denied', e.errno)"`,
         { fs: { read: ["/usr/lib/python3"] } },
       );
