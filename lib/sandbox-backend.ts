@@ -41,3 +41,57 @@ export type SandboxSpawn = {
 export type SandboxBackend = {
   spawn(argv: readonly string[], policy: ResolvedPolicy, stdio: SandboxStdioOptions): SandboxSpawn;
 };
+
+/** What a backend's child looks like before teardown is folded in (Bun's Subprocess, the Linux spine's). */
+export type ChildProcess = {
+  readonly pid: number;
+  readonly stdin: SandboxedProcess["stdin"];
+  readonly stdout: SandboxedProcess["stdout"];
+  readonly stderr: SandboxedProcess["stderr"];
+  readonly exitCode: number | null;
+  readonly signalCode: string | number | null;
+  kill(signal?: never): void;
+  resourceUsage(): unknown;
+};
+
+/**
+ * The SandboxedProcess every backend returns: stdio and status pass through,
+ * `exited` is the backend's (it settles after teardown), and kill() without a
+ * signal — or with SIGKILL — kills the whole tree; any other signal goes to
+ * the command alone.
+ */
+export function sandboxedView(
+  child: ChildProcess,
+  teardown: {
+    readonly exited: Promise<number>;
+    readonly killTree: () => void;
+    readonly timedOut: () => boolean;
+    readonly limit?: () => string | undefined;
+  },
+): SandboxedProcess & { readonly timedOut: boolean } {
+  return {
+    pid: child.pid,
+    stdin: child.stdin,
+    stdout: child.stdout,
+    stderr: child.stderr,
+    exited: teardown.exited,
+    get exitCode() {
+      return child.exitCode;
+    },
+    get signalCode() {
+      const s = child.signalCode;
+      return s === null ? null : String(s);
+    },
+    get timedOut() {
+      return teardown.timedOut();
+    },
+    get limit() {
+      return teardown.limit?.();
+    },
+    kill(signal?: number | string) {
+      if (signal === undefined || signal === "SIGKILL" || signal === 9) teardown.killTree();
+      else child.kill(signal as never);
+    },
+    resourceUsage: () => child.resourceUsage(),
+  };
+}

@@ -151,7 +151,7 @@ except OSError as e: print('abstract-denied', e.errno)"`,
 
   test("a pathname unix socket outside (a daemon's, a tmux server's) is unreachable; socketpair works", async () => {
     let received = 0;
-    const server = Bun.listen({ unix: join(outside, "daemon.sock"), socket: { data: (s) => (received++, s.end()), open() {} } });
+    const server = Bun.listen({ unix: join(outside, "daemon.sock"), socket: { data: (s) => { received++; s.end(); }, open() {} } });
     try {
       const r = await sh(
         `/usr/bin/python3 -c "

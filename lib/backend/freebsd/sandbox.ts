@@ -8,7 +8,7 @@ import { CompatError, PolicyError } from "../../errors.ts";
 import { launcherArgv, planFreebsd } from "../../plan/freebsd/index.ts";
 import type { ResolvedPolicy } from "../../policy/types.ts";
 import { missing, type Report } from "../../report.ts";
-import type { SandboxSpawn, SandboxStdioOptions } from "../../sandbox-backend.ts";
+import { sandboxedView, type SandboxSpawn, type SandboxStdioOptions } from "../../sandbox-backend.ts";
 
 const SIGKILL = 9;
 /** How often adopted orphans that exited are reaped while sandboxes run. */
@@ -74,29 +74,5 @@ export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, st
     return code;
   });
 
-  return {
-    report,
-    proc: {
-      pid: proc.pid,
-      stdin: proc.stdin,
-      stdout: proc.stdout,
-      stderr: proc.stderr,
-      exited,
-      get exitCode() {
-        return proc.exitCode;
-      },
-      get signalCode() {
-        const s = proc.signalCode;
-        return s === null ? null : String(s);
-      },
-      get timedOut() {
-        return timedOut;
-      },
-      kill: (signal?: number | string) => {
-        if (signal === undefined || signal === "SIGKILL" || signal === SIGKILL) killAll();
-        else proc.kill(signal as NodeJS.Signals);
-      },
-      resourceUsage: () => proc.resourceUsage(),
-    },
-  };
+  return { report, proc: sandboxedView(proc, { exited, killTree: killAll, timedOut: () => timedOut }) };
 }

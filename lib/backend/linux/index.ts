@@ -1,5 +1,5 @@
 // The "./linux" entry: the Linux backend and its mechanisms.
-export { sandboxSpawn, type LinuxSandboxedProcess } from "./sandbox.ts";
+export { sandboxSpawn } from "./sandbox.ts";
 export { spawnLinux, LinuxSubprocess, type LinuxSpawnOptions } from "./spawn.ts";
 export { linuxFeatures, type LinuxFeatures } from "./probe.ts";
 export { buildLandlock, landlockFeatures, prepareLandlock, type LandlockHostFeatures } from "./landlock.ts";

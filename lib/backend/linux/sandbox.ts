@@ -13,7 +13,7 @@ import { landlockGuarantees } from "../../plan/linux/landlock/index.ts";
 import { planSandbox, type SandboxHost } from "../../plan/linux/sandbox.ts";
 import type { ResolvedPolicy } from "../../policy/types.ts";
 import type { GuaranteeReport, Report } from "../../report.ts";
-import type { SandboxedProcess, SandboxSpawn, SandboxStdioOptions } from "../../sandbox-backend.ts";
+import { sandboxedView, type SandboxSpawn, type SandboxStdioOptions } from "../../sandbox-backend.ts";
 import { cleanupStale } from "./cgroup/cleanup.ts";
 import { SandboxCgroup } from "./cgroup/sandbox-cgroup.ts";
 import { supervise, type LimitVerdict } from "./cgroup/supervise.ts";
@@ -90,13 +90,6 @@ function hostNotes(host: SandboxHost, cgroupNotes: readonly string[]): string[] 
   return notes;
 }
 
-/** The sandboxed process: the spine's subprocess, with tree teardown folded into `exited`. */
-export type LinuxSandboxedProcess = SandboxedProcess & {
-  readonly timedOut: boolean;
-  /** Which limit ended the tree, if one did ("memory limit exceeded", ...). */
-  readonly limit: LimitVerdict | undefined;
-};
-
 export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, stdio: SandboxStdioOptions): SandboxSpawn {
   // Plans first: nothing is created before every hard requirement is known to hold.
   const host = sandboxHost();
@@ -165,37 +158,11 @@ export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, st
   });
 
   const report: Report = { platform: `linux-${process.arch}`, compat: policy.compat, guarantees, host: hostNotes(host, containmentHost.cgroups.notes) };
-  const sandboxed: LinuxSandboxedProcess = {
-    pid: proc.pid,
-    stdin: proc.stdin,
-    stdout: proc.stdout,
-    stderr: proc.stderr,
+  const sandboxed = sandboxedView(proc, {
     exited,
-    get exitCode() {
-      return proc.exitCode;
-    },
-    get signalCode() {
-      return proc.signalCode;
-    },
-    get timedOut() {
-      return limit === "timeout" || supervisor.verdict() === "timeout";
-    },
-    get limit() {
-      return limit ?? supervisor.verdict();
-    },
-    /**
-     * Without a signal: the whole tree is killed. With one: it goes to the
-     * command only (as pid 1 of its namespace it ignores signals it has no
-     * handler for, SIGKILL aside).
-     */
-    kill(signal?: number | string) {
-      if (signal === undefined || signal === "SIGKILL" || signal === 9) {
-        void tree().catch(() => {});
-        return;
-      }
-      proc.kill(signal as NodeJS.Signals);
-    },
-    resourceUsage: () => proc.resourceUsage(),
-  };
+    killTree: () => void tree().catch(() => {}),
+    timedOut: () => limit === "timeout" || supervisor.verdict() === "timeout",
+    limit: () => limit ?? supervisor.verdict(),
+  });
   return { proc: sandboxed, report };
 }
