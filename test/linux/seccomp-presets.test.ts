@@ -185,6 +185,28 @@ describeUnless(unmet, "seccomp actions and argument checks in the kernel", () =>
     expect(r.signal).toBe("SIGSYS");
   });
 
+  testUnless(undefined, "a program with far jumps (BPF_JA trampolines) loads and decides as the policy says", async () => {
+    // 150 two-condition ioctl rules on requests no program uses, then getppid: several hundred instructions.
+    const rules: SeccompPolicy["rules"] = Array.from({ length: 150 }, (_, i) => ({
+      syscall: "ioctl",
+      action: { errno: (i % 40) + 1 },
+      when: [{ arg: 1, op: "eq" as const, value: 0x7f00_0000 + i }, { arg: 2, op: "ne" as const, value: 0 }],
+    }));
+    const policy: SeccompPolicy = { defaultAction: "allow", rules: [...rules, { syscall: "getppid", action: { errno: "ENOTUNIQ" }, when: [{ arg: 0, op: "eq", value: 0x1_0000_0001 }] }] };
+    const { compileProgram } = await import("../../lib/plan/linux/seccomp/compile.ts");
+    const program = compileProgram(policy, hostArch!);
+    expect(program.length).toBeGreaterThan(600);
+    expect(program.some((insn) => insn.code === 0x05)).toBe(true);
+    const { ERRNO } = await import("../../ffi/generated/linux-tables.ts");
+    const nameOf = (n: number) => `E${Object.entries(ERRNO).find(([, v]) => v === n)![0]}`;
+    const r = await underFilter(
+      [["ioctl", 0x7f00_0000], ["ioctl", 0x7f00_0000 + 77], ["ioctl", 0x7f00_0000 + 149], ["ioctl", 0x7f00_0000 + 150], ["getppid", 0x1_0000_0001], ["getppid", 1]],
+      filterOf(policy),
+    );
+    // The fixture's ioctl passes a non-null buffer as arg 2, so "ne 0" holds; 150 is past the last rule.
+    expect(r.results).toEqual([nameOf(1), nameOf((77 % 40) + 1), nameOf((149 % 40) + 1), "ENOTTY", "ENOTUNIQ", "ok"]);
+  });
+
   testUnless(undefined, "the default action applies to everything no rule names: even execve gets its errno", async () => {
     const { spawnLinux } = await import("../../lib/backend/linux/spawn.ts");
     const filter = filterOf({ defaultAction: { errno: "ENOTUNIQ" }, rules: [] });
