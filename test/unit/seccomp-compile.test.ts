@@ -84,6 +84,15 @@ describe("seccomp filter encoding", () => {
     expect(run(logForeign, { nr: 1, arch: 0x40000028, args: [] })).toBe(SECCOMP_RET_ERRNO | 38);
   });
 
+  test("no load of a word the accumulator already holds: socket's domain is loaded once for both its comparisons", () => {
+    for (const arch of ARCHES) {
+      const prog = compileProgram(presetPolicy(["no-network"]), arch);
+      const domainLoads = prog.filter((insn) => insn.code === 0x20 && insn.k === 16);
+      expect(domainLoads.length).toBe(1);
+      expect(prog.filter((insn) => insn.code === 0x20 && insn.k === 0).length).toBe(1); // nr
+    }
+  });
+
   test("a syscall only the other arch has is dropped for this one, kept for its own", () => {
     const policy: SeccompPolicy = { defaultAction: "allow", rules: [{ syscall: "open", action: { errno: 1 } }] };
     expect(compileProgram(policy, "aarch64")).toEqual(compileProgram(allowAll, "aarch64"));
