@@ -184,7 +184,9 @@ export class SandboxCgroup {
    * Kills every process in the cgroup and waits until it is empty.
    * v2: cgroup.kill, which the kernel applies to forks racing with it.
    * v1: FROZEN first (SIGKILL to a frozen task waits for the thaw, and a
-   * frozen tree cannot fork), SIGKILL each listed pid, THAWED, wait.
+   * frozen tree cannot fork), SIGKILL each listed pid, THAWED, wait. A
+   * listed pid cannot be recycled in between: cgroup.procs lists no exited
+   * tasks, and a frozen task cannot exit.
    */
   async kill(timeoutMs = 5000): Promise<void> {
     for (const wait of this.#killSteps(timeoutMs)) await (wait === 0 ? null : Bun.sleep(wait));
