@@ -100,6 +100,17 @@ describe("containment plan", () => {
     expect(() => planContainment({ limits: {}, compat: "hard" }, nothing)).toThrow(CompatError);
   });
 
+  test("a cgroup2 tree without cgroup.kill (Linux < 5.14) falls to the freezer, then to a pid namespace", () => {
+    const old = { ...mixed.cgroups.v2!, kill: false };
+    const withFreezer = plan({ ...mixed, cgroups: { ...mixed.cgroups, v2: old } }, {});
+    expect(withFreezer.treeKill).toEqual({ rung: "cgroup v1 freezer", skipped: ["cgroup v2: no cgroup.kill (Linux < 5.14)"] });
+    expect(withFreezer.cgroups).toMatchObject({ v2: true, v1: ["freezer"], kill: "cgroup v1 freezer" });
+    const noFreezer = plan({ ...mixed, cgroups: { v2: old, v1: {}, notes: [] } }, {});
+    expect(noFreezer.treeKill.rung).toBe("pid namespace");
+    expect(noFreezer.newPidNamespace).toBe(true);
+    expect(noFreezer.cgroups!.kill).toBeUndefined();
+  });
+
   test("hard mode runs when everything requested is enforced", () => {
     expect(planContainment({ limits: all, compat: "hard" }, v2Full).report.length).toBe(7);
     expect(planContainment({ limits: { pids: 8 }, compat: "hard" }, mixed).report.map((r) => r.guarantee)).toEqual(["tree.kill", "limits.pids"]);

@@ -50,6 +50,8 @@ export function planCgroups(limits: Limits, host: CgroupHost): CgroupPlan {
     }
   }
 
+  // cpu.max / cpu.cfs_quota_us cap a rate; the policy asks for a budget of
+  // CPU seconds, which is counted (below) and enforced by the supervisor.
   let cpuAccounting: CgroupPlan["cpuAccounting"];
   if (limits.cpuSeconds !== undefined) {
     // cpu.stat usage_usec is a core file of every cgroup2 directory.
