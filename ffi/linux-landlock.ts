@@ -1,7 +1,13 @@
 // Typed wrappers over the landlock exports. Access masks are plain numbers:
 // every right landlock defines fits in 16 bits.
 import { linux } from "./linux.ts";
-import { check } from "./status.ts";
+import { check, statusName } from "./status.ts";
+
+/** The kernel's landlock ABI, or 0 and the errno name saying why (EOPNOTSUPP: disabled at boot; ENOSYS: not built in). */
+export function landlockAbiProbe(): { readonly abi: number; readonly errorName?: string } {
+  const rc = linux().cordon_linux_landlock_abi_version();
+  return rc > 0 ? { abi: rc } : { abi: 0, errorName: rc < 0 ? statusName("errno", rc) : "ABI 0" };
+}
 
 /** struct landlock_ruleset_attr, and how many of its bytes the ABI in use knows (8, 16 or 24). */
 export type RulesetAttr = { readonly handledFs: number; readonly handledNet: number; readonly scoped: number; readonly size: 8 | 16 | 24 };

@@ -21,6 +21,7 @@ describeUnless(unmet, "landlock ABI cap", () => {
     expect(landlockFeatures({}).abi).toBe(kernel);
     expect(landlockFeatures({ [ABI_CAP_VARIABLE]: "3" })).toEqual({ abi: Math.min(kernel, 3), kernelAbi: kernel, cap: 3 });
     expect(landlockFeatures({ [ABI_CAP_VARIABLE]: "99" }).abi).toBe(kernel);
+    expect(landlockFeatures({ [ABI_CAP_VARIABLE]: "0" }).unavailable).toBe("CORDON_LANDLOCK_ABI_CAP=0");
     expect(landlockAbiCap({ [ABI_CAP_VARIABLE]: "" })).toBeUndefined();
     expect(() => landlockAbiCap({ [ABI_CAP_VARIABLE]: "three" })).toThrow(/CORDON_LANDLOCK_ABI_CAP=three/);
   });

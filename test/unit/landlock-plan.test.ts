@@ -96,6 +96,12 @@ describe("landlock compatibility levels", () => {
     expect(planLandlock(policy({ compat: "hard" }), { abi: 7 }).report.status).toBe("full");
   });
 
+  test("on ABI 0 every reason says why landlock is unavailable", () => {
+    const plan = planLandlock(policy(), { abi: 0, unavailable: "disabled on this kernel (EOPNOTSUPP)" });
+    expect(plan.report.reason).toBe("landlock is not available (ABI 0: disabled on this kernel (EOPNOTSUPP))");
+    expect(new Set(plan.report.rights.map((r) => r.reason))).toEqual(new Set([plan.report.reason!]));
+  });
+
   test("hard on a host without landlock is a CompatError", () => {
     expect(() => planLandlock(policy({ compat: "hard" }), { abi: 0 })).toThrow(CompatError);
   });

@@ -2,8 +2,8 @@
 // filling a ruleset restricts nobody; the spawned child restricts itself with
 // the fd (LinuxSpawnOptions.landlock) and the caller closes it after spawn.
 import { CordonError } from "../../../ffi/errors.ts";
-import { addNetRule, addPathRule, createRuleset, openPath } from "../../../ffi/linux-landlock.ts";
-import { closeFd, landlockAbiVersion } from "../../../ffi/linux.ts";
+import { addNetRule, addPathRule, createRuleset, landlockAbiProbe, openPath } from "../../../ffi/linux-landlock.ts";
+import { closeFd } from "../../../ffi/linux.ts";
 import type { ResolvedPolicy } from "../../policy/types.ts";
 import {
   FS_FILE_RIGHTS,
@@ -29,13 +29,22 @@ export function landlockAbiCap(env: Readonly<Record<string, string | undefined>>
   return n;
 }
 
-export type LandlockHostFeatures = { readonly abi: number; readonly kernelAbi: number; readonly cap?: number };
+export type LandlockHostFeatures = { readonly abi: number; readonly kernelAbi: number; readonly cap?: number; readonly unavailable?: string };
 
-/** The ABI to plan for: the kernel's, lowered to the cap when one is set. */
+const why: Record<string, string> = {
+  EOPNOTSUPP: "disabled on this kernel (EOPNOTSUPP: not in the lsm= list)",
+  ENOSYS: "not built into this kernel (ENOSYS)",
+};
+
+/** The ABI to plan for: the kernel's, lowered to the cap when one is set; for ABI 0, why. */
 export function landlockFeatures(env?: Readonly<Record<string, string | undefined>>): LandlockHostFeatures {
-  const kernelAbi = landlockAbiVersion();
+  const probe = landlockAbiProbe();
+  const kernelAbi = probe.abi;
   const cap = landlockAbiCap(env);
-  return cap === undefined ? { abi: kernelAbi, kernelAbi } : { abi: Math.min(kernelAbi, cap), kernelAbi, cap };
+  const abi = cap === undefined ? kernelAbi : Math.min(kernelAbi, cap);
+  const unavailable =
+    kernelAbi === 0 ? (why[probe.errorName ?? ""] ?? probe.errorName) : abi === 0 ? `${ABI_CAP_VARIABLE}=${cap}` : undefined;
+  return { abi, kernelAbi, ...(cap === undefined ? {} : { cap }), ...(unavailable === undefined ? {} : { unavailable }) };
 }
 
 /** A built ruleset: the spawn spine takes `rulesetFd` and `restrictFlags`; the caller closes the fd after spawn. */

@@ -21,8 +21,11 @@ import {
   rulesetAttrSize,
 } from "./rights.ts";
 
-/** What the host offers: the landlock ABI (0 when absent or disabled), possibly capped for tests. */
-export type LandlockFeatures = { readonly abi: number };
+/**
+ * What the host offers: the landlock ABI (0 when absent or disabled), possibly
+ * capped for tests, and for ABI 0 why landlock is unavailable.
+ */
+export type LandlockFeatures = { readonly abi: number; readonly unavailable?: string };
 
 /** Audit logging of denials (ABI 7); unset fields keep the kernel's defaults (same exec on, new exec off, subdomains on). */
 export type LandlockLog = { readonly sameExec?: boolean; readonly newExec?: boolean; readonly subdomains?: boolean };
@@ -101,7 +104,6 @@ function wantedFlags(log: LandlockLog | undefined): RestrictFlag[] {
   return out;
 }
 
-const tooOld = (abi: number, need: number) => (abi === 0 ? "landlock is not available (ABI 0)" : `landlock ABI ${abi} < ${need}`);
 
 /** Compiles the landlock part of a resolved policy for a host offering `features.abi`. */
 export function planLandlock(policy: Policy, features: LandlockFeatures, options: LandlockOptions = {}): LandlockPlan {
@@ -114,6 +116,8 @@ export function planLandlock(policy: Policy, features: LandlockFeatures, options
     validatePorts("net.bind", net.bind);
   }
   const abi = Math.max(0, Math.min(LANDLOCK_ABI_KNOWN, Math.floor(Number.isFinite(features.abi) ? features.abi : 0)));
+  const tooOld = (have: number, need: number) =>
+    have === 0 ? `landlock is not available (ABI 0${features.unavailable ? `: ${features.unavailable}` : ""})` : `landlock ABI ${have} < ${need}`;
 
   // Requirements: fs and scopes always (deny by default); TCP unless net is "all"; log flags when asked.
   const flags = wantedFlags(options.log);
