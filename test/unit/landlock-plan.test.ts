@@ -199,6 +199,11 @@ describe("landlock rules and report", () => {
     ]);
   });
 
+  test("on ABI 1 a write grant's REFER is dropped with the stricter meaning spelled out", () => {
+    const work = planLandlock(policy(), { abi: 1 }).report.rules.find((r) => r.target === "/tmp/work")!;
+    expect(work.dropped.find((d) => d.right === "fs.refer")!.reason).toContain("every rename or link across directories is denied");
+  });
+
   test("relative or NUL-bearing paths are policy errors", () => {
     expect(() => planLandlock(policy({ fs: { read: ["usr"], write: [] } }), { abi: 7 })).toThrow(PolicyError);
     expect(() => planLandlock(policy({ fs: { read: [], write: ["/a\0b"] } }), { abi: 7 })).toThrow(/fs\.write/);

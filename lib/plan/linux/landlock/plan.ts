@@ -104,7 +104,6 @@ function wantedFlags(log: LandlockLog | undefined): RestrictFlag[] {
   return out;
 }
 
-
 /** Compiles the landlock part of a resolved policy for a host offering `features.abi`. */
 export function planLandlock(policy: Policy, features: LandlockFeatures, options: LandlockOptions = {}): LandlockPlan {
   validateCompat(options.compat);
@@ -151,11 +150,11 @@ export function planLandlock(policy: Policy, features: LandlockFeatures, options
   const scoped = apply ? neededMask("scope") & maskAt("scope", abi) : 0;
   const restrictFlags = apply ? neededMask("restrict") & maskAt("restrict", abi) : 0;
 
+  const referDenied = `landlock ABI ${abi} < 2: every rename or link across directories is denied, also inside grants`;
   const rights: RightReport[] = needed.map((r) => {
     const base = { right: r, abi: abiOf(r), level: level(r) };
     if (!apply) return { ...base, status: "not-enforced", reason: notApplied! };
-    if (referStricter(r) && abiOf(r) > abi)
-      return { ...base, status: "enforced", reason: `landlock ABI ${abi} < 2: every rename or link across directories is denied, also inside grants` };
+    if (referStricter(r) && abiOf(r) > abi) return { ...base, status: "enforced", reason: referDenied };
     if (abiOf(r) > abi) return { ...base, status: "not-enforced", reason: tooOld(abi, abiOf(r)) };
     return { ...base, status: "enforced" };
   });
@@ -166,7 +165,7 @@ export function planLandlock(policy: Policy, features: LandlockFeatures, options
   for (const p of policy.fs.write) grants.set(p, (grants.get(p) ?? 0) | FS_WRITE_GRANT);
   const rules: PathRule[] = [];
   const ruleReports: RuleReport[] = [];
-  const dropReason = (r: RightName) => (apply ? tooOld(abi, abiOf(r)) : notApplied!);
+  const dropReason = (r: RightName) => (!apply ? notApplied! : referStricter(r) ? referDenied : tooOld(abi, abiOf(r)));
   for (const [path, grant] of grants) {
     const access = grant & handledFs;
     if (apply) rules.push({ path, access, fileAccess: access & FS_FILE_RIGHTS });
