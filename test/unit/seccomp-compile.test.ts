@@ -93,6 +93,36 @@ describe("seccomp filter encoding", () => {
     }
   });
 
+  test("negative values are two's complement at their width", () => {
+    const nr = syscallNumber("x86_64", "getppid")!;
+    const policy: SeccompPolicy = {
+      defaultAction: "allow",
+      rules: [
+        { syscall: "getppid", action: { errno: 1 }, when: [{ arg: 0, op: "eq", value: -1 }] },
+        { syscall: "getppid", action: { errno: 2 }, when: [{ arg: 1, op: "eq", value: -100, width: 32 }] },
+      ],
+    };
+    const prog = decodeFilter(compileSeccomp(policy, "x86_64").filter);
+    const at = (args: bigint[]) => run(prog, { nr, arch: AUDIT_ARCH_X86_64, args });
+    expect(at([0xffffffffffffffffn])).toBe(SECCOMP_RET_ERRNO | 1);
+    expect(at([0xffffffffn])).toBe(SECCOMP_RET_ALLOW);
+    expect(at([0n, 0xffffff9cn])).toBe(SECCOMP_RET_ERRNO | 2); // AT_FDCWD as an int
+    expect(at([0n, 0xffffffffffffff9cn])).toBe(SECCOMP_RET_ERRNO | 2);
+  });
+
+  test("compiling the same policy twice gives equal, independent filters; a bigint and a string do not share a result", () => {
+    const policy = presetPolicy(["hardening", "ipc-isolation"]);
+    const a = compileSeccomp(policy, "x86_64");
+    a.filter.fill(0);
+    const b = compileSeccomp(policy, "x86_64");
+    expect(b.filter).toEqual(compileSeccomp(structuredClone(policy), "x86_64").filter);
+    expect(b.filter.some((x) => x !== 0)).toBe(true);
+    const withBigint = { defaultAction: "allow", rules: [{ syscall: "getppid", action: "log", when: [{ arg: 0, op: "eq", value: 5n }] }] } as const;
+    expect(compileSeccomp(withBigint, "x86_64").instructions).toBeGreaterThan(0);
+    const withString = { defaultAction: "allow", rules: [{ syscall: "getppid", action: "log", when: [{ arg: 0, op: "eq", value: "5n" }] }] };
+    expect(policyError(() => compileSeccomp(withString as never, "x86_64")).field).toBe("seccomp.rules[0].when[0].value");
+  });
+
   test("a syscall only the other arch has is dropped for this one, kept for its own", () => {
     const policy: SeccompPolicy = { defaultAction: "allow", rules: [{ syscall: "open", action: { errno: 1 } }] };
     expect(compileProgram(policy, "aarch64")).toEqual(compileProgram(allowAll, "aarch64"));

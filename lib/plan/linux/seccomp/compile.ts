@@ -36,8 +36,34 @@ export function compileProgram(policy: unknown, arch: unknown): Insn[] {
   return program;
 }
 
+// Every sandboxed spawn compiles the same few policies: keep the last results.
+const CACHE_SIZE = 16;
+const cache = new Map<string, CompiledFilter>();
+
+function cacheKey(policy: unknown, arch: unknown): string | undefined {
+  try {
+    return `${String(arch)}\0p${JSON.stringify(policy)}`; // fast path: no bigint values
+  } catch {
+    try {
+      // Tag strings and bigints so that neither can pose as the other.
+      const tagged = (_: string, v: unknown) => (typeof v === "bigint" ? `b${v}` : typeof v === "string" ? `s${v}` : v);
+      return `${String(arch)}\0b${JSON.stringify(policy, tagged)}`;
+    } catch {
+      return undefined; // not serialisable (a cycle, say): compile uncached, validation reports it
+    }
+  }
+}
+
 /** Compile `policy` for `arch`. Throws PolicyError on a malformed policy or an oversized program. */
 export function compileSeccomp(policy: unknown, arch: Arch): CompiledFilter {
+  const key = cacheKey(policy, arch);
+  const hit = key === undefined ? undefined : cache.get(key);
+  if (hit) return { filter: hit.filter.slice(), instructions: hit.instructions };
   const program = compileProgram(policy, arch);
-  return { filter: encode(program), instructions: program.length };
+  const out = { filter: encode(program), instructions: program.length };
+  if (key !== undefined) {
+    if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value!);
+    cache.set(key, { filter: out.filter.slice(), instructions: out.instructions });
+  }
+  return out;
 }
