@@ -3,7 +3,7 @@
 // `cordon:` line on stderr when cordon itself fails.
 import { writeFileSync } from "node:fs";
 import type { parseArgs as ParseArgs } from "node:util";
-import { OsError, PolicyError } from "../errors.ts";
+import { CompatError, OsError, PolicyError } from "../errors.ts";
 import { EXIT_NOT_EXECUTABLE, EXIT_NOT_FOUND, exitStatus } from "../exit-status.ts";
 import type { Report } from "../report.ts";
 import { spawn, type SandboxedSubprocess } from "../spawn.ts";
@@ -32,6 +32,14 @@ function writeReport(file: string, report: Report, outcome?: object): void {
   writeFileSync(file, JSON.stringify({ ...report, ...(outcome && { outcome }) }, null, 2) + "\n");
 }
 
+function writeRefusal(file: string, e: CompatError): void {
+  try {
+    writeFileSync(file, JSON.stringify({ platform: `${process.platform}-${process.arch}`, compat: "hard", refused: e.missing }, null, 2) + "\n");
+  } catch {
+    // The refusal itself is the error to report; an unwritable file adds nothing.
+  }
+}
+
 /** A PolicyError's message with the field told as the flag that set it. */
 export function policyMessage(e: PolicyError): string {
   const detail = e.message.startsWith(`${e.field}: `) ? e.message.slice(e.field.length + 2) : e.message;
@@ -54,6 +62,8 @@ export async function runCommand(args: readonly string[], parseArgs: typeof Pars
     } catch (e) {
       const code = execFailure(e, argv[0]!);
       if (code !== undefined) return code;
+      // A refusal is a report too: CI keeps what this host could not enforce.
+      if (e instanceof CompatError && reportFile !== undefined) writeRefusal(reportFile, e);
       throw e;
     }
     if (received > 0) proc.kill("SIGKILL"); // cordon was told to stop while starting the command

@@ -200,3 +200,40 @@ describeUnless(noSandbox, "cordon run limits", () => {
     });
   });
 });
+
+/** The landlock backend plans for at most this ABI (its debug and test option), so a refusal can be provoked on a newer kernel. */
+const capBelowHost = async (): Promise<string | undefined> => {
+  if (noSandbox) return noSandbox;
+  const { landlockAbiVersion } = await import("../../ffi/linux.ts");
+  return landlockAbiVersion() >= 6 ? undefined : `needs landlock ABI >= 6 to plan for 3, this kernel has ${landlockAbiVersion()}`;
+};
+const compatReason = await capBelowHost();
+
+describeUnless(compatReason, "hard and best-effort", () => {
+  const capped = { CORDON_LANDLOCK_ABI_CAP: "3" };
+
+  test("hard (default): a guarantee this host cannot enforce → 125, named, nothing runs, the refusal is reported", async () => {
+    const marker = join(scratch, "hard-ran");
+    const file = join(scratch, "refused.json");
+    const r = await cordon(["run", `--report=${file}`, `--allow-write=${scratch}`, "--allow-connect=80", "--", "touch", marker], { env: capped });
+    expect(r.code).toBe(125);
+    expect(r.stderr.trimEnd().split("\n")).toEqual([expect.stringMatching(/^cordon: cannot enforce on this host: .*net\.connect_tcp/)]);
+    expect(existsSync(marker)).toBe(false);
+    const report = JSON.parse(readFileSync(file, "utf8"));
+    expect(report.compat).toBe("hard");
+    expect(report.refused.map((m: { guarantee: string }) => m.guarantee)).toContain("landlock net.connect_tcp");
+  });
+
+  test("--best-effort: runs anyway and the report says what is missing", async () => {
+    const marker = join(scratch, "best-effort-ran");
+    const file = join(scratch, "partial.json");
+    const r = await cordon(["run", "--best-effort", `--report=${file}`, `--allow-write=${scratch}`, "--allow-connect=80", "--", "touch", marker], { env: capped });
+    expect(r.code).toBe(0);
+    expect(existsSync(marker)).toBe(true);
+    const report = JSON.parse(readFileSync(file, "utf8"));
+    expect(report.compat).toBe("best-effort");
+    const gaps = report.guarantees.filter((g: { status: string }) => g.status !== "enforced");
+    expect(gaps.length).toBeGreaterThan(0);
+    for (const g of gaps) expect(g.reason).toBeString();
+  });
+});
