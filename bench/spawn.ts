@@ -13,6 +13,7 @@ import { closeFd } from "../ffi/linux.ts";
 import { SandboxCgroup } from "../lib/backend/linux/cgroup/sandbox-cgroup.ts";
 import { supervise } from "../lib/backend/linux/cgroup/supervise.ts";
 import { prepareLandlock } from "../lib/backend/linux/landlock.ts";
+import { sandboxHost } from "../lib/backend/linux/sandbox.ts";
 import { spawnLinux } from "../lib/backend/linux/spawn.ts";
 import { killTree, probeContainmentHost } from "../lib/backend/linux/tree-kill.ts";
 import { planContainment } from "../lib/plan/linux/containment.ts";
@@ -91,14 +92,7 @@ export async function instrumentedSandboxSpawn(policy: Policy, sandboxHost: Sand
 }
 
 export function seccompHost(): SandboxHost {
-  let actions = "";
-  try {
-    actions = readFileSync("/proc/sys/kernel/seccomp/actions_avail", "utf8");
-  } catch {
-    // no seccomp
-  }
-  const arch = process.arch === "x64" ? "x86_64" : process.arch === "arm64" ? "aarch64" : undefined;
-  return { arch, seccomp: /\berrno\b/.test(actions), namespaces: process.geteuid?.() === 0 ? "direct" : "user", procfs: true };
+  return sandboxHost();
 }
 
 export async function runSpawn(log: (s: string) => void = () => {}): Promise<SpawnResult> {

@@ -5,10 +5,14 @@ import { check, statusError } from "./status.ts";
 import { ABI_VERSION } from "./library.ts";
 import type { OsError } from "./errors.ts";
 
-export const SPEC_SIZE = 136;
+export const SPEC_SIZE = 144;
 export const EXIT_RECORD_SIZE = 64;
 
-export const SPAWN_FLAGS = { SETSID: 1, NO_NEW_PRIVS: 2, SET_IDS: 4, MOUNT_PROC: 8, LOOPBACK_UP: 16 } as const;
+export const SPAWN_FLAGS = { SETSID: 1, NO_NEW_PRIVS: 2, SET_IDS: 4, MOUNT_PROC: 8, LOOPBACK_UP: 16, PRIVATE_ROOT: 32 } as const;
+
+/** CORDON_VIEW_*: how one path of a private root is made. */
+export const VIEW_KIND = { dir: 1, file: 2, symlink: 3, mkdir: 4 } as const;
+export type ViewEntry = { readonly kind: keyof typeof VIEW_KIND; readonly path: string; readonly target?: string };
 
 /** CLONE_NEW* flags (linux/sched.h). */
 export const CLONE_NEW = { NS: 0x00020000, CGROUP: 0x02000000, UTS: 0x04000000, IPC: 0x08000000, USER: 0x10000000, PID: 0x20000000, NET: 0x40000000 } as const;
@@ -34,6 +38,7 @@ export const SPAWN_STEPS: Record<number, string> = {
   17: "clone3",
   18: "mount(/proc)",
   19: "ioctl(SIOCSIFFLAGS lo)",
+  20: "private root (mount/pivot_root)",
 };
 
 export type SpawnRecord = {
@@ -56,6 +61,7 @@ export type SpawnRecord = {
   uidMap?: string;
   gidMap?: string;
   procAccess?: number;
+  view?: readonly ViewEntry[];
 };
 
 const encoder = new TextEncoder();
@@ -152,6 +158,17 @@ export function encodeSpawnRecord(r: SpawnRecord): Uint8Array {
   u32(108, r.gidMap === undefined ? 0 : b.cstring(r.gidMap));
   i32(112, process.pid);
   u32(116, r.procAccess ?? 0);
+  if (r.view?.length) {
+    const entries = new Uint32Array(r.view.length * 4);
+    r.view.forEach((e, i) => {
+      if (!e.path.startsWith("/")) throw new TypeError(`private root paths must be absolute: ${e.path}`);
+      entries[4 * i] = VIEW_KIND[e.kind];
+      entries[4 * i + 1] = b.cstring(e.path);
+      entries[4 * i + 2] = e.kind === "symlink" ? b.cstring(e.target ?? "") : 0;
+    });
+    u32(120, b.bytes(new Uint8Array(entries.buffer), 4));
+    u32(124, r.view.length);
+  }
   return b.finish(h);
 }
 
@@ -166,8 +183,8 @@ export type SpawnResult = { pid: number; pidfd: number };
 export function spawnRecord(record: Uint8Array, what: string): SpawnResult {
   const rc = linux().cordon_linux_spawn(record, record);
   const view = new DataView(record.buffer, record.byteOffset);
-  if (rc >= 0) return { pid: rc, pidfd: view.getInt32(124, true) };
-  const step = view.getUint32(128, true);
+  if (rc >= 0) return { pid: rc, pidfd: view.getInt32(132, true) };
+  const step = view.getUint32(136, true);
   const op = SPAWN_STEPS[step] ?? "cordon_linux_spawn";
   throw statusError(rc < -65536 ? "cordon_linux_spawn" : op, "errno", rc, describe(op, rc, what)) as OsError;
 }

@@ -9,12 +9,12 @@
  * last one 0; cordon rewrites them in place to addresses before cloning.
  * Child steps run in this order, each skipped when its field is empty:
  * signals → setsid → cgroup.procs writes → uid/gid maps (CLONE_NEWUSER) →
- * fresh /proc (MOUNT_PROC) → lo up (LOOPBACK_UP) → fd placement → everything else CLOEXEC → chdir → rlimits → setgroups/setresgid/
+ * private root (PRIVATE_ROOT) → fresh /proc (MOUNT_PROC) → lo up (LOOPBACK_UP) → fd placement → everything else CLOEXEC → chdir → rlimits → setgroups/setresgid/
  * setresuid → PR_SET_PDEATHSIG → PR_SET_NO_NEW_PRIVS → landlock_restrict_self →
  * seccomp → execve.
  */
 struct cordon_linux_spawn_spec {
-  uint32_t struct_size;     /* sizeof(struct cordon_linux_spawn_spec) = 136 */
+  uint32_t struct_size;     /* sizeof(struct cordon_linux_spawn_spec) = 144 */
   uint32_t abi_version;     /* CORDON_ABI_VERSION */
   uint32_t flags;           /* CORDON_SPAWN_* */
   uint32_t pdeath_signal;   /* 0 = none */
@@ -35,6 +35,7 @@ struct cordon_linux_spawn_spec {
   uint32_t uid_map_off, gid_map_off;     /* with CLONE_NEWUSER: written to /proc/self/{uid,gid}_map */
   int32_t  parent_pid;                   /* the caller's pid, to detect a parent already gone */
   uint32_t proc_access;                  /* with MOUNT_PROC and landlock_fd: landlock rights beneath the fresh /proc, added in the child */
+  uint32_t view_off, view_count;         /* with PRIVATE_ROOT: struct cordon_linux_view_entry[count], parents first */
   /* Written by cordon_linux_spawn: */
   int32_t  out_pid;
   int32_t  out_pidfd;
@@ -47,6 +48,22 @@ struct cordon_linux_spawn_spec {
 #define CORDON_SPAWN_SET_IDS       (1u << 2)
 #define CORDON_SPAWN_MOUNT_PROC    (1u << 3)  /* needs CLONE_NEWNS|CLONE_NEWPID: private mounts, fresh /proc */
 #define CORDON_SPAWN_LOOPBACK_UP   (1u << 4)  /* needs CLONE_NEWNET: bring lo up */
+#define CORDON_SPAWN_PRIVATE_ROOT  (1u << 5)  /* needs CLONE_NEWNS: a tmpfs root holding only the view's entries */
+
+/* One path of the private root. Directories and files are bind-mounted from
+ * the host at the same path; symlinks are recreated with `target` as text;
+ * MKDIR only makes an empty directory. Missing parents are made on the new
+ * root's tmpfs only, never through a bind mount onto the host. */
+struct cordon_linux_view_entry {
+  uint32_t kind;        /* CORDON_VIEW_* */
+  uint32_t path_off;    /* absolute path */
+  uint32_t target_off;  /* CORDON_VIEW_SYMLINK: the link's text */
+  uint32_t reserved;    /* 0 */
+};
+#define CORDON_VIEW_DIR     1
+#define CORDON_VIEW_FILE    2
+#define CORDON_VIEW_SYMLINK 3
+#define CORDON_VIEW_MKDIR   4
 
 #define CORDON_SPAWN_STEP_SIGNALS        1
 #define CORDON_SPAWN_STEP_SETSID         2
@@ -67,6 +84,7 @@ struct cordon_linux_spawn_spec {
 #define CORDON_SPAWN_STEP_CLONE3         17
 #define CORDON_SPAWN_STEP_MOUNT_PROC     18
 #define CORDON_SPAWN_STEP_LOOPBACK       19
+#define CORDON_SPAWN_STEP_PRIVATE_ROOT   20
 
 /* 64 bytes, written atomically to the exit pipe for each reaped child. */
 struct cordon_linux_exit_record {

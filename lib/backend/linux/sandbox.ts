@@ -17,7 +17,8 @@ import { sandboxedView, type SandboxSpawn, type SandboxStdioOptions } from "../.
 import { cleanupStale } from "./cgroup/cleanup.ts";
 import { SandboxCgroup } from "./cgroup/sandbox-cgroup.ts";
 import { supervise, type LimitVerdict } from "./cgroup/supervise.ts";
-import { prepareLandlock } from "./landlock.ts";
+import { landlockFeatures, prepareLandlock } from "./landlock.ts";
+import { privateRootView } from "./private-root.ts";
 import { spawnLinux } from "./spawn.ts";
 import { killTree, probeContainmentHost } from "./tree-kill.ts";
 
@@ -27,7 +28,8 @@ const PROC_ACCESS = (1 << 2) | (1 << 3);
 let hostCache: SandboxHost | undefined;
 let staleCleaned = false;
 
-function sandboxHost(): SandboxHost {
+/** The probed host the sandbox plans for (probed once per process). */
+export function sandboxHost(): SandboxHost {
   if (hostCache) return hostCache;
   let actions = "";
   try {
@@ -36,7 +38,7 @@ function sandboxHost(): SandboxHost {
     // no seccomp filter support in this kernel
   }
   const arch = process.arch === "x64" ? "x86_64" : process.arch === "arm64" ? "aarch64" : undefined;
-  hostCache = { arch, seccomp: /\berrno\b/.test(actions), ...probeNamespaces() };
+  hostCache = { arch, seccomp: /\berrno\b/.test(actions), landlockAbi: landlockFeatures().abi, ...probeNamespaces() };
   return hostCache;
 }
 
@@ -57,6 +59,7 @@ function probeNamespaces(): Pick<SandboxHost, "namespaces" | "procfs"> {
         stderr: "ignore",
         cloneNamespaces: CLONE_NEW.PID | CLONE_NEW.IPC | (mountProc ? CLONE_NEW.NS : 0),
         mountProc,
+        ...(mountProc ? { privateRoot: [{ kind: "mkdir", path: "/proc" }] } : {}),
         ...(userNamespace ? { userNamespace: { uid: process.getuid!(), gid: process.getgid!() } } : {}),
       });
     } catch (e) {
@@ -118,7 +121,7 @@ export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, st
     const ns =
       (plan.namespaces.ipc ? CLONE_NEW.IPC : 0) |
       (containment.newPidNamespace || procfs ? CLONE_NEW.PID : 0) |
-      (procfs ? CLONE_NEW.NS : 0);
+      (procfs || plan.namespaces.privateRoot ? CLONE_NEW.NS : 0);
     // Unprivileged: the same namespaces inside a user namespace that keeps the caller's ids.
     const userNamespace = host.namespaces === "user" && ns !== 0 ? { userNamespace: { uid: process.getuid!(), gid: process.getgid!() } } : {};
     proc = spawnLinux(argv, {
@@ -134,6 +137,7 @@ export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, st
       ...(cgroup?.cgroupFd !== undefined ? { cgroupFd: cgroup.cgroupFd } : {}),
       ...(cgroup && cgroup.cgroupProcsFds.length ? { cgroupProcsFds: cgroup.cgroupProcsFds } : {}),
       ...(procfs ? { mountProc: true } : {}),
+      ...(plan.namespaces.privateRoot ? { privateRoot: privateRootView([...policy.fs.read, ...policy.fs.write], policy.cwd, procfs) } : {}),
       ...(landlock.rulesetFd !== undefined
         ? { landlock: { rulesetFd: landlock.rulesetFd, restrictFlags: landlock.restrictFlags, ...(procfs ? { procAccess: PROC_ACCESS } : {}) } }
         : {}),

@@ -33,6 +33,12 @@ export type LinuxSpawnOptions = {
   readonly cloneNamespaces?: number;
   /** With CLONE_NEWNS|CLONE_NEWPID: private mount propagation and a fresh /proc showing only the sandbox. */
   readonly mountProc?: boolean;
+  /**
+   * With CLONE_NEWNS: the child's root becomes a tmpfs holding only these
+   * paths (parents first): host directories and files bind-mounted at the same
+   * path, symlinks recreated, empty directories made. Everything else is gone.
+   */
+  readonly privateRoot?: readonly import("../../../ffi/linux-spawn.ts").ViewEntry[];
   /** With CLONE_NEWNET: bring the namespace's loopback up (otherwise even 127.0.0.1 is unreachable). */
   readonly loopback?: boolean;
   /** clone3 with CLONE_NEWUSER; the child maps `uid`/`gid` inside to the caller's ids (works unprivileged). */

@@ -67,7 +67,8 @@ export function spawnLinux(argv: readonly string[], opts: LinuxSpawnOptions = {}
       (opts.noNewPrivs === false ? 0 : SPAWN_FLAGS.NO_NEW_PRIVS) |
       (opts.user ? SPAWN_FLAGS.SET_IDS : 0) |
       (opts.mountProc ? SPAWN_FLAGS.MOUNT_PROC : 0) |
-      (opts.loopback ? SPAWN_FLAGS.LOOPBACK_UP : 0);
+      (opts.loopback ? SPAWN_FLAGS.LOOPBACK_UP : 0) |
+      (opts.privateRoot?.length ? SPAWN_FLAGS.PRIVATE_ROOT : 0);
     const ns = opts.userNamespace;
     const record = encodeSpawnRecord({
       path,
@@ -87,6 +88,7 @@ export function spawnLinux(argv: readonly string[], opts: LinuxSpawnOptions = {}
       uid: opts.user?.uid ?? 0,
       gid: opts.user?.gid ?? 0,
       ...(opts.landlock?.procAccess ? { procAccess: opts.landlock.procAccess } : {}),
+      ...(opts.privateRoot?.length ? { view: opts.privateRoot } : {}),
       ...(ns ? { uidMap: `${ns.uid} ${process.getuid!()} 1\n`, gidMap: `${ns.gid} ${process.getgid!()} 1\n` } : {}),
     });
     result = spawnRecord(record, path === argv[0] ? path : `${argv[0]} (${path})`);

@@ -9,8 +9,10 @@ import { compileSeccomp, HARDENING, IPC_ISOLATION, networkRules, type Arch, type
 /**
  * Pathname unix sockets: landlock before ABI 9 does not check connect(), so a
  * sandbox could reach any daemon's socket (a tmux server outside runs
- * commands for it). New AF_UNIX sockets are refused; socketpair() — a
- * different syscall, with no address — keeps working for local plumbing.
+ * commands for it). Without a private root, new AF_UNIX sockets are refused;
+ * socketpair() — a different syscall, with no address — keeps working. With a
+ * private root no socket path outside the grants exists, and landlock's scope
+ * (ABI 6) closes the abstract ones, so AF_UNIX stays usable inside.
  */
 const UNIX_SOCKETS: readonly Rule[] = [{ syscall: "socket", action: { errno: "EACCES" }, when: [{ arg: 0, op: "eq", value: AF_UNIX, width: 32 }] }];
 
@@ -24,8 +26,14 @@ export type SandboxHost = {
    * container's seccomp profile, AppArmor, a disabled sysctl).
    */
   readonly namespaces: "direct" | "user" | "none";
-  /** A fresh /proc can be mounted in them (not inside another cordon sandbox, whose seccomp denies mount). */
+  /**
+   * Mounts work in them: a fresh /proc and a private root (a tmpfs holding
+   * only the grants) can be made. Not inside another cordon sandbox, whose
+   * seccomp denies mount.
+   */
   readonly procfs: boolean;
+  /** The landlock ABI in use (abstract unix sockets are scoped from ABI 6). */
+  readonly landlockAbi: number;
 };
 
 export type SandboxPlan = {
@@ -33,9 +41,10 @@ export type SandboxPlan = {
   /**
    * Namespaces for clone3. `procfs`: pid + mount namespaces with a fresh /proc
    * that shows only the sandbox, readable inside it (landlock grants it in the
-   * child). `user`: all of them inside a new user namespace (unprivileged).
+   * child). `privateRoot`: a mount namespace whose root holds only the grants.
+   * `user`: all of them inside a new user namespace (unprivileged).
    */
-  readonly namespaces: { readonly ipc: boolean; readonly procfs: boolean; readonly user: boolean };
+  readonly namespaces: { readonly ipc: boolean; readonly procfs: boolean; readonly privateRoot: boolean; readonly user: boolean };
   readonly report: readonly GuaranteeReport[];
 };
 
@@ -44,8 +53,11 @@ export function planSandbox(policy: Pick<ResolvedPolicy, "net">, host: SandboxHo
   const net = policy.net;
   const seccompOk = host.seccomp && host.arch !== undefined;
   const why = host.arch === undefined ? "seccomp filters are compiled for x86_64 and aarch64 only" : "seccomp filter mode is not available";
+  const mounts = host.namespaces !== "none" && host.procfs;
+  const privateRoot = mounts;
+  const unixOpen = privateRoot && host.landlockAbi >= 6;
   const seccomp = seccompOk
-    ? compileSeccomp({ defaultAction: "allow", rules: [...UNIX_SOCKETS, ...networkRules(net), ...IPC_ISOLATION, ...HARDENING] }, host.arch!)
+    ? compileSeccomp({ defaultAction: "allow", rules: [...(unixOpen ? [] : UNIX_SOCKETS), ...networkRules(net), ...IPC_ISOLATION, ...HARDENING] }, host.arch!)
     : undefined;
   const bySeccomp = (guarantee: string, what: string, extra: string[] = []): GuaranteeReport =>
     seccompOk ? { guarantee, status: "enforced", by: [`seccomp ${what}`, ...extra] } : { guarantee, status: extra.length ? "partial" : "not-enforced", by: extra, reason: why };
@@ -54,7 +66,12 @@ export function planSandbox(policy: Pick<ResolvedPolicy, "net">, host: SandboxHo
   else if (net !== "all") report.push(bySeccomp("net.udp-closed", "socket() IP types other than TCP"));
   const ipcNs = host.namespaces !== "none";
   report.push(bySeccomp("ipc.sysv-closed", "SysV IPC and POSIX mqueue calls", ipcNs ? ["ipc namespace"] : []));
-  report.push(bySeccomp("ipc.unix-sockets-closed", "socket(AF_UNIX) (socketpair stays)"));
+  report.push(
+    unixOpen
+      ? { guarantee: "ipc.unix-outside-closed", status: "enforced", by: ["private root: no socket path outside the grants exists", `landlock abi ${host.landlockAbi} abstract-socket scope`] }
+      : bySeccomp("ipc.unix-outside-closed", "socket(AF_UNIX) refused (socketpair stays)"),
+  );
+  if (privateRoot) report.push({ guarantee: "fs.outside-invisible", status: "enforced", by: ["mount namespace: a private root holding only the grants"] });
   report.push(bySeccomp("ipc.keyring-closed", "add_key/request_key/keyctl"));
   report.push(bySeccomp("tty.injection-closed", "ioctl TIOCSTI/TIOCLINUX"));
   report.push(bySeccomp("kernel.surface-reduced", "ptrace, bpf, perf, userfaultfd, io_uring, mount, kexec, modules"));
@@ -62,12 +79,12 @@ export function planSandbox(policy: Pick<ResolvedPolicy, "net">, host: SandboxHo
   // namespace the sandbox gets a /proc of its own (programs, Bun among them,
   // need /proc/self); without one /proc is simply not granted, and programs
   // that read /proc/self fail — which the report says.
-  const procfs = host.namespaces !== "none" && host.procfs;
+  const procfs = mounts;
   const userNs = host.namespaces === "user" ? ["user namespace"] : [];
   report.push(
     procfs
       ? { guarantee: "proc.outside-hidden", status: "enforced", by: [...userNs, "pid namespace", "private procfs"] }
       : { guarantee: "proc.outside-hidden", status: "enforced", by: ["landlock: /proc not granted (no pid namespace here, so /proc/self is unavailable too)"] },
   );
-  return { ...(seccomp ? { seccomp } : {}), namespaces: { ipc: ipcNs, procfs, user: host.namespaces === "user" }, report };
+  return { ...(seccomp ? { seccomp } : {}), namespaces: { ipc: ipcNs, procfs, privateRoot, user: host.namespaces === "user" }, report };
 }

@@ -8,6 +8,7 @@ const spec_mod = @import("spawn_spec.zig");
 const Step = spec_mod.Step;
 const Spec = spec_mod.Spec;
 const Flags = spec_mod.Flags;
+const private_root = @import("private_root.zig");
 
 const at_fdcwd: usize = @bitCast(@as(isize, -100));
 const o_wronly: usize = 0o1;
@@ -98,6 +99,11 @@ pub fn main(arg: usize) callconv(.c) u8 {
         if (sys.isError(r) and sys.status(r) != -2) fail(spec, r); // absent on old kernels
         must(spec, writeProcFile("/proc/self/uid_map", c.str(spec.uid_map_off)));
         must(spec, writeProcFile("/proc/self/gid_map", c.str(spec.gid_map_off)));
+    }
+
+    if (spec.flags & Flags.private_root != 0) {
+        spec.out_step = @intFromEnum(Step.private_root);
+        must(spec, private_root.build(c, c.at(spec_mod.ViewEntry, spec.view_off)[0..spec.view_count]));
     }
 
     if (spec.flags & Flags.mount_proc != 0) {

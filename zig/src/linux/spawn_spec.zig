@@ -11,7 +11,9 @@ pub const Flags = struct {
     pub const mount_proc: u32 = 1 << 3;
     /// In a new network namespace: bring `lo` up.
     pub const loopback_up: u32 = 1 << 4;
-    pub const all: u32 = setsid | no_new_privs | set_ids | mount_proc | loopback_up;
+    /// In a new mount namespace: a tmpfs root holding only the view's entries.
+    pub const private_root: u32 = 1 << 5;
+    pub const all: u32 = setsid | no_new_privs | set_ids | mount_proc | loopback_up | private_root;
 };
 
 /// Namespace flags a caller may ask clone3 for (CLONE_NEW*); nothing else.
@@ -55,6 +57,9 @@ pub const Spec = extern struct {
     parent_pid: i32,
     /// With MOUNT_PROC and a ruleset: landlock rights granted beneath the fresh /proc.
     proc_access: u32,
+    /// With PRIVATE_ROOT: struct cordon_linux_view_entry[view_count].
+    view_off: u32,
+    view_count: u32,
     // Written by cordon.
     out_pid: i32,
     out_pidfd: i32,
@@ -63,7 +68,7 @@ pub const Spec = extern struct {
 };
 
 comptime {
-    if (@sizeOf(Spec) != 136) @compileError("cordon_linux_spawn_spec must be 136 bytes");
+    if (@sizeOf(Spec) != 144) @compileError("cordon_linux_spawn_spec must be 144 bytes");
 }
 
 /// One stdio/extra-fd placement: the parent's fd becomes `child` in the child.
@@ -71,6 +76,9 @@ pub const FdMap = extern struct { parent: i32, child: i32 };
 
 /// struct rlimit plus its resource number.
 pub const Rlimit = extern struct { resource: u32, reserved: u32, cur: u64, max: u64 };
+
+/// struct cordon_linux_view_entry (see private_root.zig).
+pub const ViewEntry = extern struct { kind: u32, path_off: u32, target_off: u32, reserved: u32 };
 
 /// struct sock_filter.
 pub const SockFilter = extern struct { code: u16, jt: u8, jf: u8, k: u32 };
@@ -97,6 +105,7 @@ pub const Step = enum(u32) {
     clone3 = 17,
     mount_proc = 18,
     loopback = 19,
+    private_root = 20,
 };
 
 /// out_errno while the child has not yet reached execve: if it is still there
@@ -167,6 +176,11 @@ pub fn check(buf: []u8) abi.Failure!Checked {
     if (spec.flags & Flags.mount_proc != 0 and spec.clone_flags & (0x00020000 | 0x20000000) != (0x00020000 | 0x20000000))
         return error.InvalidArgument; // a fresh /proc needs its own mount and pid namespaces
     if (spec.flags & Flags.loopback_up != 0 and spec.clone_flags & 0x40000000 == 0) return error.InvalidArgument;
+    if (spec.flags & Flags.private_root != 0) {
+        if (spec.clone_flags & 0x00020000 == 0 or spec.view_count == 0) return error.InvalidArgument;
+    } else if (spec.view_count != 0) return error.InvalidArgument;
+    if (spec.view_off % 4 != 0 or spec.view_count > 4096 or !fits(buf.len, spec.view_off, @as(u64, spec.view_count) * 16))
+        return error.RecordOutOfBounds;
     if (spec.clone_flags & clone_newuser != 0) {
         if (!isCString(buf, spec.uid_map_off) or !isCString(buf, spec.gid_map_off)) return error.RecordOutOfBounds;
     }
@@ -175,6 +189,11 @@ pub fn check(buf: []u8) abi.Failure!Checked {
     for (fds) |m| if (m.parent < 0 or m.child < 0 or m.child > 1 << 20) return error.InvalidArgument;
     for (c.at(Rlimit, spec.rlimits_off)[0..spec.rlimits_count]) |r| {
         if (r.resource >= 16 or r.reserved != 0 or r.cur > r.max) return error.InvalidArgument;
+    }
+    for (c.at(ViewEntry, spec.view_off)[0..spec.view_count]) |e| {
+        if (e.kind < 1 or e.kind > 4 or e.reserved != 0) return error.InvalidArgument;
+        if (!isCString(buf, e.path_off) or buf[e.path_off] != '/') return error.RecordOutOfBounds;
+        if (e.kind == 3 and !isCString(buf, e.target_off)) return error.RecordOutOfBounds;
     }
     if (!patchTable(buf, spec.argv_off, spec.argc)) return error.RecordOutOfBounds;
     if (!patchTable(buf, spec.envp_off, spec.envc)) return error.RecordOutOfBounds;

@@ -1,0 +1,60 @@
+// The view of the filesystem a sandbox gets when it has a mount namespace:
+// its grants (bind-mounted at their own paths, symlinks recreated), its
+// working directory (empty unless granted) and /proc — nothing else exists.
+import { lstatSync, readdirSync, readlinkSync, realpathSync } from "node:fs";
+import type { ViewEntry } from "../../../ffi/linux-spawn.ts";
+import { systemPaths } from "../../policy/system-paths.ts";
+
+const isWithin = (path: string, dir: string) => dir === "/" || path === dir || path.startsWith(dir + "/");
+
+/**
+ * Entries for the spawn spine's private root, parents first. A grant beneath
+ * another directory grant needs no mount of its own (landlock tells their
+ * rights apart); a grant that vanished since the policy was resolved is left out.
+ */
+export function privateRootView(grants: readonly string[], cwd: string, proc: boolean): ViewEntry[] {
+  const entries: ViewEntry[] = [];
+  const dirs: string[] = [];
+  const paths = [...new Set([...grants, ...aliases(grants)])].sort();
+  for (const path of paths) {
+    if (dirs.some((d) => isWithin(path, d))) continue;
+    let st;
+    try {
+      st = lstatSync(path);
+    } catch {
+      continue;
+    }
+    if (st.isSymbolicLink()) entries.push({ kind: "symlink", path, target: readlinkSync(path) });
+    else if (st.isDirectory()) {
+      entries.push({ kind: "dir", path });
+      dirs.push(path);
+    } else entries.push({ kind: "file", path });
+  }
+  if (!dirs.some((d) => isWithin(cwd, d))) entries.push({ kind: "mkdir", path: cwd });
+  if (proc) entries.push({ kind: "mkdir", path: "/proc" });
+  return entries;
+}
+
+/**
+ * Symlinks that lead into the grants: grants arrive resolved (/bin is
+ * /usr/bin), but programs use the links — the ELF interpreter is
+ * /lib64/ld-linux-x86-64.so.2 on a merged-/usr host. The top level of "/"
+ * and the unresolved system read set are searched for them.
+ */
+function aliases(grants: readonly string[]): string[] {
+  let top: string[] = [];
+  try {
+    top = readdirSync("/").map((n) => `/${n}`);
+  } catch {
+    // unreadable root: no aliases
+  }
+  const system = systemPaths("linux");
+  const granted = (p: string) => grants.some((g) => isWithin(p, g));
+  return [...top, ...system.read, ...system.write].filter((p) => {
+    try {
+      return lstatSync(p).isSymbolicLink() && !granted(p) && granted(realpathSync(p));
+    } catch {
+      return false;
+    }
+  });
+}

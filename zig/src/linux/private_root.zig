@@ -1,0 +1,146 @@
+//! A private root for the child: a fresh tmpfs holding only the granted paths
+//! (bind mounts of the host's, symlinks copied as symlinks), pivoted to, with
+//! the old root detached. Paths outside every grant then do not exist at all:
+//! no pathname unix socket, no metadata, no inotify target outside the grants.
+//! Runs in the CLONE_VM child like everything in spawn_child.zig: no
+//! allocation, no libc, a path buffer on the child's stack.
+const sys = @import("sys.zig");
+const linux = sys.linux;
+const spec_mod = @import("spawn_spec.zig");
+
+pub const Kind = enum(u32) { dir = 1, file = 2, symlink = 3, mkdir = 4 };
+
+pub const Entry = spec_mod.ViewEntry;
+
+const at_fdcwd: usize = @bitCast(@as(isize, -100));
+const o_wronly: usize = 0o1;
+const o_creat: usize = 0o100;
+const o_cloexec: usize = 0o2000000;
+const ms_nosuid: usize = 2;
+const ms_nodev: usize = 4;
+const ms_bind: usize = 4096;
+const ms_rec: usize = 16384;
+const ms_private: usize = 1 << 18;
+const mnt_detach: usize = 2;
+const tmpfs_magic: u64 = 0x01021994;
+const eexist: i32 = -17;
+const staging = "/tmp";
+const old_root = "/.cordon-oldroot";
+
+const path_max = 4096;
+
+/// Builds the root; returns a raw syscall result (an error stops the spawn).
+pub fn build(c: *const spec_mod.Checked, entries: []const Entry) usize {
+    var rc = linux.syscall5(.mount, 0, @intFromPtr("/"), 0, ms_rec | ms_private, 0);
+    if (sys.isError(rc)) return rc;
+    rc = linux.syscall5(.mount, @intFromPtr("tmpfs"), @intFromPtr(staging), @intFromPtr("tmpfs"), ms_nosuid | ms_nodev, @intFromPtr("mode=0755"));
+    if (sys.isError(rc)) return rc;
+    rc = linux.syscall3(.mkdirat, at_fdcwd, @intFromPtr(staging ++ old_root), 0o700);
+    if (sys.isError(rc)) return rc;
+    // pivot_root moves the tmpfs to "/" and the old root under it; the old
+    // /tmp is visible again beneath /.cordon-oldroot.
+    rc = linux.syscall2(.pivot_root, @intFromPtr(staging), @intFromPtr(staging ++ old_root));
+    if (sys.isError(rc)) return rc;
+    rc = linux.syscall1(.chdir, @intFromPtr("/"));
+    if (sys.isError(rc)) return rc;
+
+    var src: [path_max + old_root.len]u8 = undefined;
+    for (entries) |e| {
+        const path = c.str(e.path_off);
+        const kind: Kind = @enumFromInt(e.kind);
+        rc = switch (kind) {
+            .mkdir => mkdirs(path, true),
+            .dir, .file => place(path, kind, &src),
+            .symlink => link(path, c.str(e.target_off)),
+        };
+        if (sys.isError(rc)) return rc;
+    }
+    rc = linux.syscall2(.umount2, @intFromPtr(old_root), mnt_detach);
+    if (sys.isError(rc)) return rc;
+    return linux.syscall3(.unlinkat, at_fdcwd, @intFromPtr(old_root), 0x200); // AT_REMOVEDIR
+}
+
+/// Bind-mounts the host's `path` (under the old root) onto the same path here.
+fn place(path: [*:0]const u8, kind: Kind, src: []u8) usize {
+    const n = len(path);
+    if (n + old_root.len >= src.len) return errno(36); // ENAMETOOLONG
+    @memcpy(src[0..old_root.len], old_root);
+    @memcpy(src[old_root.len..][0..n], path[0..n]);
+    src[old_root.len + n] = 0;
+    var rc: usize = 0;
+    if (kind == .dir) {
+        rc = mkdirs(path, true);
+    } else {
+        rc = mkdirs(path, false);
+        if (!sys.isError(rc) and fsType(path) == null) {
+            // The mount point is a new empty file, on the tmpfs only.
+            var parent: [path_max]u8 = undefined;
+            var p = n;
+            while (p > 1 and path[p - 1] != '/') p -= 1;
+            const plen = if (p > 1) p - 1 else 1;
+            @memcpy(parent[0..plen], path[0..plen]);
+            parent[plen] = 0;
+            if (fsType(@ptrCast(&parent)) != tmpfs_magic) return errno(18); // EXDEV
+            const fd = linux.syscall4(.openat, at_fdcwd, @intFromPtr(path), o_wronly | o_creat | o_cloexec, 0o644);
+            if (sys.isError(fd)) return fd;
+            _ = linux.syscall1(.close, fd);
+        }
+    }
+    if (sys.isError(rc)) return rc;
+    return linux.syscall5(.mount, @intFromPtr(src.ptr), @intFromPtr(path), 0, ms_bind | ms_rec, 0);
+}
+
+fn link(path: [*:0]const u8, target: [*:0]const u8) usize {
+    const rc = mkdirs(path, false);
+    if (sys.isError(rc)) return rc;
+    const l = linux.syscall3(.symlinkat, @intFromPtr(target), at_fdcwd, @intFromPtr(path));
+    return if (sys.status(l) == eexist) 0 else l;
+}
+
+/// mkdir -p of `path` (or of its parent when `whole` is false). A directory
+/// is created only when its parent is on the new root's tmpfs, never through a
+/// bind mount onto the host: a missing component under a bind means the grant
+/// vanished, and the spawn stops (EXDEV) rather than write to the host.
+fn mkdirs(path: [*:0]const u8, whole: bool) usize {
+    var buf: [path_max]u8 = undefined;
+    const n = len(path);
+    if (n >= buf.len or n == 0 or path[0] != '/') return errno(22); // EINVAL
+    var end = n;
+    if (!whole) {
+        while (end > 0 and path[end - 1] != '/') end -= 1;
+        if (end > 1) end -= 1;
+    }
+    var parent_tmpfs = fsType("/") == tmpfs_magic;
+    var i: usize = 1;
+    while (i <= end) : (i += 1) {
+        if (i != end and path[i] != '/') continue;
+        @memcpy(buf[0..i], path[0..i]);
+        buf[i] = 0;
+        const dir: [*:0]const u8 = @ptrCast(&buf);
+        if (fsType(dir)) |t| {
+            parent_tmpfs = t == tmpfs_magic;
+            continue;
+        }
+        if (!parent_tmpfs) return errno(18); // EXDEV
+        const made = linux.syscall3(.mkdirat, at_fdcwd, @intFromPtr(dir), 0o755);
+        if (sys.isError(made)) return made;
+    }
+    return 0;
+}
+
+/// statfs(2) f_type of an existing path, or null when it does not exist.
+fn fsType(path: [*:0]const u8) ?u64 {
+    var st: [16]u64 = undefined; // struct statfs: f_type first (120 bytes on both arches)
+    const rc = linux.syscall2(.statfs, @intFromPtr(path), @intFromPtr(&st));
+    return if (sys.isError(rc)) null else st[0];
+}
+
+fn len(s: [*:0]const u8) usize {
+    var n: usize = 0;
+    while (s[n] != 0) n += 1;
+    return n;
+}
+
+fn errno(e: usize) usize {
+    return @bitCast(-@as(isize, @intCast(e)));
+}
