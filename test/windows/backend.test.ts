@@ -2,7 +2,7 @@
 // children born in it, stdio through pipes read by Workers, exit known from
 // the completion port (the whole tree), kill and timeout of the whole tree.
 import { expect } from "bun:test";
-import { spawnWindows, TIMEOUT_EXIT_CODE, backendReport } from "../../lib/backend/windows/index.ts";
+import { spawnWindows, TIMEOUT_EXIT_CODE, backendReport, windowsHost } from "../../lib/backend/windows/index.ts";
 import { JOB_MSG } from "../../ffi/windows-job.ts";
 import { planWindows } from "../../lib/plan/windows/index.ts";
 import type { ResolvedPolicy } from "../../lib/policy/types.ts";
@@ -10,14 +10,14 @@ import { describeUnless, testUnless } from "../helpers/skip.ts";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { bunExe, foreverScript, needsRealWindows, notWindows, wine } from "./support.ts";
+import { bunExe, foreverScript, needsRealWindows, notWindows } from "./support.ts";
 
 const T = 60_000;
 
 function plan(limits: ResolvedPolicy["limits"] = {}) {
   const env = Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined));
   const policy: ResolvedPolicy = { fs: { read: [], write: [] }, env, cwd: process.cwd(), net: "all", limits, compat: "best-effort" };
-  return planWindows(policy, { elevated: false, ...(wine ? { wine } : {}) });
+  return planWindows(policy, windowsHost());
 }
 
 const text = (s: ReadableStream<Uint8Array>) => new Response(s).text();
@@ -103,7 +103,7 @@ describeUnless(notWindows, "windows backend: AppContainer identity (enforced on 
       const policy: ResolvedPolicy = { fs: { read: [granted], write: [] }, env, cwd: granted, net: "none", limits: {}, compat: "hard" };
       const p = spawnWindows(
         [process.env.ComSpec ?? `${systemRoot}\\System32\\cmd.exe`, "/d", "/c", `type "${join(granted, "ok.txt")}" & type "${join(other, "secret.txt")}"`],
-        planWindows(policy, { elevated: false, packageReadable: [systemRoot] }),
+        planWindows(policy, windowsHost()),
       );
       p.closeStdin();
       const [out, exit] = await Promise.all([text(p.stdout), p.exited, text(p.stderr)]);

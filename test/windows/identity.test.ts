@@ -46,6 +46,15 @@ function runCmd(script: string, token?: bigint): number {
   return code;
 }
 
+describeUnless(notWindows, "this process's token", () => {
+  testUnless(undefined, "an elevated token runs at high integrity or above, an unelevated one at medium or below", () => {
+    const own = tokenInfo();
+    if (own.elevated) expect(own.integrityRid).toBeGreaterThanOrEqual(INTEGRITY.HIGH);
+    else expect(own.integrityRid).toBeLessThanOrEqual(INTEGRITY.MEDIUM);
+    expect(own.restricted).toBe(false);
+  });
+});
+
 describeUnless(notWindows, "tokens (enforced on Windows)", () => {
   testUnless(needsRealWindows, "a low-integrity restricted token cannot write into a medium-labeled directory; the caller's token can", () => {
     const dir = tempDir();

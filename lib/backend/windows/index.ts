@@ -1,5 +1,6 @@
 // The "./windows" entry: the Windows backend and its mechanisms.
 export { spawnWindows, backendReport, TIMEOUT_EXIT_CODE, type WindowsSubprocess, type WindowsExit, type SpawnWindowsOptions } from "./sandbox.ts";
+export { windowsHost } from "./host.ts";
 export { applyIdentity, type AppliedIdentity } from "./identity.ts";
 export { JobEvents, type JobMessage } from "./job-events.ts";
 export { pipeStream } from "./pipe-stream.ts";
