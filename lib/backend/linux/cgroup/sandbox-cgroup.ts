@@ -2,7 +2,7 @@
 // child, cgroup.kill, cgroup.events) and a directory in each v1 hierarchy the
 // plan needs (limits, freezer). Never reused: a kernel bug SIGKILLs a
 // CLONE_INTO_CGROUP child born into a cgroup that once had cgroup.kill written.
-import { closeSync, constants, existsSync, openSync } from "node:fs";
+import { closeSync, constants, existsSync, openSync, watch } from "node:fs";
 import { join } from "node:path";
 import { CordonError } from "../../../../ffi/errors.ts";
 import type { CgroupHierarchy, CgroupPlan } from "../../../plan/linux/containment-cgroup.ts";
@@ -189,7 +189,29 @@ export class SandboxCgroup {
    * tasks, and a frozen task cannot exit.
    */
   async kill(timeoutMs = 5000): Promise<void> {
-    for (const wait of this.#killSteps(timeoutMs)) await (wait === 0 ? null : Bun.sleep(wait));
+    const v2 = this.dirs.get("v2");
+    if (!v2) {
+      for (const wait of this.#killSteps(timeoutMs)) await (wait === 0 ? null : Bun.sleep(wait));
+      return;
+    }
+    // cgroup.events raises a modify event when "populated" flips: sleep on
+    // inotify instead of polling (a 10 ms timer guards a lost event).
+    let wake = () => {};
+    const watcher = watch(join(v2, "cgroup.events"), () => wake());
+    try {
+      for (const wait of this.#killSteps(timeoutMs)) {
+        if (wait === 0) continue;
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, 10);
+          wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+      }
+    } finally {
+      watcher.close();
+    }
   }
 
   /** kill() for exit handlers and destroy(): blocks the thread while waiting. */
