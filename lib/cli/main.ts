@@ -3,6 +3,7 @@
 import type { parseArgs as ParseArgs } from "node:util";
 import { CordonError, PolicyError } from "../errors.ts";
 import { EXIT_CORDON } from "../exit-status.ts";
+import { auditCommand } from "./audit.ts";
 import { probe } from "./probe.ts";
 import { policyMessage, runCommand } from "./run.ts";
 
@@ -22,6 +23,8 @@ export const usage = `usage:
     --cwd=DIR               working directory
     --best-effort           run even if a requested guarantee cannot be enforced
     --report=FILE           write the enforcement report as JSON
+  cordon audit [options] [--json]
+                            probe every known channel from inside a sandbox of these run options (docs/audit.md)
   cordon probe [--json]     what this host can enforce
   cordon version            library and native versions`;
 
@@ -38,6 +41,8 @@ export async function main(argv: string[], parseArgs: typeof ParseArgs): Promise
     switch (command) {
       case "run":
         return await runCommand(rest, parseArgs);
+      case "audit":
+        return await auditCommand(rest, parseArgs);
       case "probe": {
         const { values } = parseArgs({ args: rest, options: { json: { type: "boolean" } }, strict: true });
         return await probe({ json: values.json ?? false });

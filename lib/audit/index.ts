@@ -1,0 +1,131 @@
+// `cordon audit`: run a probe inside a sandbox of the given policy, with
+// canaries planted outside, and report each channel of channels.ts as
+// blocked / reachable / partial / n/a / error with its evidence; then scan for
+// what the sandbox left behind and check that every canary is gone.
+import { randomBytes } from "node:crypto";
+import { existsSync, readFileSync, realpathSync } from "node:fs";
+import { join, resolve } from "node:path";
+import type { Policy } from "../policy/types.ts";
+import type { Report } from "../report.ts";
+import { spawn } from "../spawn.ts";
+import { CanaryKeeper, canaryConfig, removeScratch, type Found } from "./canaries.ts";
+import { channelsFor, type ReceiptKey } from "./channels.ts";
+import { cordonCgroups, processesWithNonce, remainingCanaries, sharedDirs, takeFile } from "./scan.ts";
+import { judge, parseInside, type AuditRow } from "./verdict.ts";
+
+export type { AuditRow, InsideResult, Verdict } from "./verdict.ts";
+export type { Channel, ChannelClass } from "./channels.ts";
+
+export type AuditOptions = {
+  /** python3 for both halves (default: the first of /usr/bin/python3, /bin/python3, /usr/local/bin/python3). */
+  readonly python?: string;
+};
+
+export type AuditReport = {
+  readonly platform: string;
+  /** Every object the audit made is named or keyed with it. */
+  readonly nonce: string;
+  readonly rows: readonly AuditRow[];
+  /** What the sandbox left on the host (files, SysV objects, queues, keys, cgroups, processes); `removed` says whether the audit removed it. */
+  readonly leftovers: readonly Found[];
+  readonly teardown: { readonly removed: readonly string[]; readonly remaining: readonly string[] };
+  /** The enforcement report of the sandbox the probe ran in. */
+  readonly report?: Report;
+  /** The probe's exit status and anything worth knowing about the run. */
+  readonly notes: readonly string[];
+};
+
+const pythons = ["/usr/bin/python3", "/bin/python3", "/usr/local/bin/python3"];
+
+function source(name: string): string {
+  return readFileSync(join(import.meta.dir, name), "utf8");
+}
+
+function realDir(path: string): string | undefined {
+  try {
+    return realpathSync(resolve(path));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Audit a policy on this host. The probe runs inside `spawn(policy)` with one
+ * addition: read access to a scratch directory holding a read-only canary
+ * file (for the metadata, flock rows). Throws when the audit cannot run at
+ * all (no python3, or the sandbox refuses the policy in hard mode).
+ */
+export async function audit(policy: Policy = {}, options: AuditOptions = {}): Promise<AuditReport> {
+  const nonce = randomBytes(4).toString("hex");
+  const platform = `${process.platform}-${process.arch}`;
+  const channels = channelsFor(process.platform);
+  if (channels.length === 0) {
+    return { platform, nonce, rows: [], leftovers: [], teardown: { removed: [], remaining: [] }, notes: [`no audit channels for ${process.platform} yet`] };
+  }
+  const python = options.python ?? pythons.find((p) => existsSync(p));
+  if (!python) throw new Error(`cordon audit needs python3 in the system read set (${pythons.join(", ")})`);
+
+  const cfg = canaryConfig(nonce);
+  let keeper: CanaryKeeper | undefined;
+  const notes: string[] = [];
+  let rows: AuditRow[] = [];
+  let leftovers: Found[] = [];
+  let report: Report | undefined;
+  let removed: string[] = [];
+  try {
+    const started = await CanaryKeeper.start(python, source("canary-keeper.py"), cfg);
+    keeper = started.keeper;
+    const ready = started.ready;
+    const writeDir = policy.fs?.write?.[0] !== undefined ? realDir(policy.fs.write[0]) : undefined;
+    const inside = {
+      ...cfg,
+      home: process.env.HOME,
+      ...(writeDir ? { writeDir } : {}),
+      tcpPort: ready.tcpPort,
+      udpPort: ready.udpPort,
+      victimPid: ready.pid,
+      sessionKeyring: ready.sessionKeyring,
+    };
+    const sandboxPolicy: Policy = {
+      ...policy,
+      fs: { ...policy.fs, read: [...(policy.fs?.read ?? []), cfg.roDir] },
+      limits: { timeoutMs: 30_000, ...policy.limits },
+    };
+    const proc = spawn([python, "-I", "-c", source("probe-inside.py"), JSON.stringify(inside)], sandboxPolicy, { stdin: "ignore", stdout: "pipe", stderr: "pipe" });
+    report = proc.report;
+    const [stdout, stderr, status] = await Promise.all([new Response(proc.stdout as ReadableStream).text(), new Response(proc.stderr as ReadableStream).text(), proc.exited]);
+    const parsed = parseInside(stdout);
+    notes.push(`inside probe exited ${status}${parsed.done ? "" : " before finishing"}${proc.timedOut ? " (timed out)" : ""}`);
+    if (stderr.trim()) notes.push(`inside probe stderr: ${stderr.trim().split("\n").slice(-1)[0]}`);
+
+    // Outside receipts.
+    const counts: Partial<Record<string, number>> = { ...(await keeper.counts()) };
+    const found = new Map<string, number>();
+    const shared = sharedDirs(process.env.HOME);
+    for (const [id, dir] of Object.entries(shared)) {
+      const there = takeFile(dir, nonce);
+      found.set(id, there ? 1 : 0);
+      if (there) leftovers.push({ kind: "file", name: join(dir, `cordon-audit-${nonce}`), removed: !existsSync(join(dir, `cordon-audit-${nonce}`)) });
+    }
+    const outside = takeFile(cfg.outsideDir, nonce);
+    found.set("fs.outside.create", outside ? 1 : 0);
+    if (outside) leftovers.push({ kind: "file", name: join(cfg.outsideDir, `cordon-audit-${nonce}`), removed: true });
+    if (writeDir) found.set("fs.write-grant", takeFile(writeDir, nonce) ? 1 : 0);
+
+    const left = await keeper.scan({ shmKeys: [cfg.leaveKey], mqNames: [`/cordon-audit-${nonce}-in`], keyDescs: [`cordon-audit-${nonce}-in`] });
+    found.set("ipc.sysv.persist", left.some((f) => f.kind === "sysv-shm") ? 1 : 0);
+    leftovers.push(...left);
+    for (const cg of cordonCgroups()) leftovers.push({ kind: "cgroup", name: cg, removed: false });
+    for (const pid of processesWithNonce(nonce, [process.pid, keeper.pid])) leftovers.push({ kind: "process", name: String(pid), removed: false });
+
+    rows = channels.map((c) => {
+      const receipt = c.receipt === undefined ? undefined : c.receipt === "found" ? found.get(c.id) : counts[c.receipt as ReceiptKey];
+      return judge(c, parsed.results.get(c.id), receipt);
+    });
+  } finally {
+    if (keeper) removed = await keeper.teardown().catch((e) => (notes.push(`teardown: ${String(e)}`), []));
+    removeScratch(cfg);
+  }
+  const remaining = [...remainingCanaries(cfg), ...processesWithNonce(nonce, [process.pid]).map((pid) => `process ${pid}`)];
+  return { platform, nonce, rows, leftovers, teardown: { removed, remaining }, ...(report ? { report } : {}), notes };
+}
