@@ -10,7 +10,7 @@ import { OsError } from "../../../ffi/errors.ts";
 import { CompatError } from "../../errors.ts";
 import { planContainment } from "../../plan/linux/containment.ts";
 import { landlockGuarantees } from "../../plan/linux/landlock/index.ts";
-import { planSandbox, type SandboxHost } from "../../plan/linux/sandbox.ts";
+import { coveredElsewhere, foldCovered, planSandbox, type SandboxHost } from "../../plan/linux/sandbox.ts";
 import type { ResolvedPolicy } from "../../policy/types.ts";
 import type { GuaranteeReport, Report } from "../../report.ts";
 import { sandboxedView, type SandboxSpawn, type SandboxStdioOptions } from "../../sandbox-backend.ts";
@@ -106,8 +106,13 @@ export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, st
     if (missing.length) throw new CompatError(missing);
   }
 
-  const landlock = prepareLandlock(policy); // hard mode: throws CompatError itself
-  guarantees.unshift(...landlockGuarantees(landlock.report));
+  // Rights another mechanism covers are best-effort for landlock (an older
+  // kernel is not refused for them); everything else keeps the policy's level,
+  // and hard mode throws CompatError from the landlock plan itself.
+  const covered = coveredElsewhere(policy, host, plan);
+  const rights = Object.fromEntries(Object.keys(covered).map((r) => [r, "best-effort" as const]));
+  const landlock = prepareLandlock(policy, { compat: { default: policy.compat, rights } });
+  guarantees.unshift(...foldCovered(landlockGuarantees(landlock.report), covered));
   let cgroup: SandboxCgroup | undefined;
   let proc: ReturnType<typeof spawnLinux>;
   try {

@@ -88,3 +88,38 @@ export function planSandbox(policy: Pick<ResolvedPolicy, "net">, host: SandboxHo
   );
   return { ...(seccomp ? { seccomp } : {}), namespaces: { ipc: ipcNs, procfs, privateRoot, user: host.namespaces === "user" }, report };
 }
+
+/**
+ * Landlock rights another mechanism of this plan already covers, so that an
+ * older kernel without them is not refused in hard mode for nothing: TCP when
+ * seccomp refuses every IP socket (net none), the signal scope when the
+ * command lives in its own pid namespace (no outside pid can be named), the
+ * abstract-socket scope when seccomp refuses AF_UNIX sockets.
+ */
+export function coveredElsewhere(policy: Pick<ResolvedPolicy, "net">, host: SandboxHost, plan: SandboxPlan): Record<string, string> {
+  const covered: Record<string, string> = {};
+  if (!plan.seccomp) return covered;
+  if (policy.net === "none") {
+    covered["net.bind_tcp"] = "seccomp refuses every IP socket";
+    covered["net.connect_tcp"] = "seccomp refuses every IP socket";
+  }
+  if (host.namespaces !== "none") covered["scope.signal"] = "pid namespace: no process outside can be named";
+  if (!plan.report.some((g) => g.guarantee === "ipc.unix-outside-closed" && g.by.some((b) => b.startsWith("private root"))))
+    covered["scope.abstract_unix_socket"] = "seccomp refuses AF_UNIX sockets";
+  return covered;
+}
+
+/** Guarantees landlock could not give here but `covered` mechanisms do: reported as enforced by those. */
+export function foldCovered(guarantees: readonly GuaranteeReport[], covered: Record<string, string>): GuaranteeReport[] {
+  const byGuarantee: Record<string, readonly string[]> = {
+    "net.tcp-bind-confined": ["net.bind_tcp"],
+    "net.tcp-connect-confined": ["net.connect_tcp"],
+    "ipc.signal-scoped": ["scope.signal"],
+    "ipc.abstract-unix-scoped": ["scope.abstract_unix_socket"],
+  };
+  return guarantees.map((g) => {
+    const rights = byGuarantee[g.guarantee];
+    if (g.status === "enforced" || !rights || !rights.every((r) => covered[r])) return g;
+    return { guarantee: g.guarantee, status: "enforced", by: [...g.by, ...rights.map((r) => covered[r]!)] };
+  });
+}
