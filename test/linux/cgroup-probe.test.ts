@@ -52,6 +52,18 @@ describeUnless(linuxRequirement(noV2), "probe", () => {
     expect(inside.sort()).toEqual(expected.sort());
   });
 
+  test("a caller in a nested cgroup gets its base inside that cgroup, not at the root", async () => {
+    const outer = SandboxCgroup.create({ v2: host!.v2!, v1: {}, notes: [] }, planCgroups({}, { v2: host!.v2!, v1: {}, notes: [] }));
+    made.push(outer);
+    const script = `
+      const { probeCgroupHost } = await import(${JSON.stringify(join(root, "lib/backend/linux/cgroup/probe.ts"))});
+      console.log(probeCgroupHost().v2.base);
+    `;
+    const p = spawnLinux([process.execPath, "-e", script], { stdout: "pipe", cgroupFd: outer.cgroupFd! });
+    expect((await new Response(p.stdout!).text()).trim()).toBe(join(outer.dirs.get("v2")!, "cordon"));
+    expect(await p.exited).toBe(0);
+  });
+
   test("two sandboxes never share a cgroup", () => {
     const plan = planCgroups({}, host!);
     const a = SandboxCgroup.create(host!, plan);

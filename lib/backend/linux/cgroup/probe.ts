@@ -6,13 +6,14 @@
 // The base sits under the caller's own cgroup so a sandbox stays inside every
 // limit the caller itself is under (a job already capped at 4 GiB cannot hand
 // a sandbox more). Only when the caller's own cgroup refuses and the caller is
-// root does cordon fall back to the hierarchy's root. The base is removed
+// root does cordon fall back to the hierarchy's root (and, for cgroup v2,
+// when only the root delegates the controllers the limits need). The base is removed
 // again whenever it is empty, so cordon leaves nothing in a cgroup the host
 // may want to remove after the caller exits. cordon never writes the
 // caller's own cgroup files: v2 controllers are used only if the parent
 // already delegates them (they appear in the base's cgroup.controllers).
 import { existsSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import type { CgroupHost, CgroupV1Host, CgroupV2Host, V1Controller, V2Controller } from "../../../plan/linux/containment-host.ts";
 import { ensureDir, makeDir, removeDir, removeIfEmpty, tryRead, writeCgroupFile } from "./fs.ts";
 import { cleanupStale } from "./cleanup.ts";
@@ -44,11 +45,15 @@ function tryBase(base: string): { probe: string } | { why: string } {
   }
 }
 
-/** The first writable base among the caller's cgroup and (root only) the hierarchy root. */
-function writableBase(mount: CgroupMount, ownDir: string | undefined, euid: number, notes: string[], label: string): { base: string; probe: string } | undefined {
-  const candidates = [ownDir, euid === 0 ? mount.mountPoint : undefined].filter((d): d is string => d !== undefined);
+/** Where a base may go: the caller's own cgroup, then (root only) the hierarchy's root. */
+function candidateDirs(mount: CgroupMount, ownDir: string | undefined, euid: number): string[] {
+  return [...new Set([ownDir, euid === 0 ? mount.mountPoint : undefined].filter((d): d is string => d !== undefined))];
+}
+
+/** The first writable base among the candidates, with a probe cgroup made in it. */
+function writableBase(dirs: readonly string[], notes: string[], label: string): { base: string; probe: string } | undefined {
   const whys: string[] = [];
-  for (const dir of [...new Set(candidates)]) {
+  for (const dir of dirs) {
     const base = join(dir, BASE_NAME);
     const r = tryBase(base);
     if ("probe" in r) return { base, probe: r.probe };
@@ -58,10 +63,9 @@ function writableBase(mount: CgroupMount, ownDir: string | undefined, euid: numb
   return undefined;
 }
 
-function probeV2(mount: CgroupMount, ownDir: string | undefined, euid: number, notes: string[]): CgroupV2Host | undefined {
-  const found = writableBase(mount, ownDir, euid, notes, "cgroup v2");
-  if (!found) return undefined;
-  const { base, probe } = found;
+/** One v2 base: which controllers it delegates (enabled in its subtree_control) and which core files exist. */
+function probeV2Base(base: string, probe: string): { host: CgroupV2Host; notes: string[] } {
+  const notes: string[] = [];
   try {
     const offered = (tryRead(join(base, "cgroup.controllers")) ?? "").trim().split(/\s+/);
     const enabled = new Set((tryRead(join(base, "cgroup.subtree_control")) ?? "").trim().split(/\s+/));
@@ -81,10 +85,8 @@ function probeV2(mount: CgroupMount, ownDir: string | undefined, euid: number, n
     const missing = v2Controllers.filter((c) => !controllers.includes(c));
     if (missing.length) notes.push(`cgroup v2: controllers ${missing.join(", ")} not delegated to ${base}`);
     return {
-      base,
-      controllers,
-      kill: existsSync(join(probe, "cgroup.kill")),
-      swap: existsSync(join(probe, "memory.swap.max")),
+      host: { base, controllers, kill: existsSync(join(probe, "cgroup.kill")), swap: existsSync(join(probe, "memory.swap.max")) },
+      notes,
     };
   } finally {
     removeDir(probe);
@@ -92,8 +94,31 @@ function probeV2(mount: CgroupMount, ownDir: string | undefined, euid: number, n
   }
 }
 
+/**
+ * The caller's own cgroup first. A cgroup that holds processes cannot pass
+ * controllers down (cgroup v2's no-internal-process rule), so root, whose own
+ * cgroup is often such a leaf (a login session, a service), also tries the
+ * root of the hierarchy and takes it only if it delegates more controllers.
+ */
+function probeV2(mount: CgroupMount, ownDir: string | undefined, euid: number, notes: string[]): CgroupV2Host | undefined {
+  const dirs = candidateDirs(mount, ownDir, euid);
+  const first = writableBase(dirs, notes, "cgroup v2");
+  if (!first) return undefined;
+  let best = probeV2Base(first.base, first.probe);
+  const rest = dirs.slice(dirs.indexOf(dirname(first.base)) + 1);
+  if (best.host.controllers.length < v2Controllers.length && rest.length) {
+    const other = writableBase(rest, [], "cgroup v2");
+    if (other) {
+      const r = probeV2Base(other.base, other.probe);
+      if (r.host.controllers.length > best.host.controllers.length) best = r;
+    }
+  }
+  notes.push(...best.notes);
+  return best.host;
+}
+
 function probeV1(controller: V1Controller, mount: CgroupMount, ownDir: string | undefined, euid: number, notes: string[]): CgroupV1Host | undefined {
-  const found = writableBase(mount, ownDir, euid, notes, `cgroup v1 ${controller}`);
+  const found = writableBase(candidateDirs(mount, ownDir, euid), notes, `cgroup v1 ${controller}`);
   if (!found) return undefined;
   const { base, probe } = found;
   try {
