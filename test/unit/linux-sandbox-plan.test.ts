@@ -1,0 +1,79 @@
+// The Linux sandbox plan on described hosts (pure: runs on any OS).
+import { describe, expect, test } from "bun:test";
+import { coveredElsewhere, foldCovered, planSandbox, type SandboxHost } from "../../lib/plan/linux/sandbox.ts";
+
+const host = (over: Partial<SandboxHost> = {}): SandboxHost => ({ arch: "x86_64", seccomp: true, namespaces: "direct", procfs: true, landlockAbi: 7, ...over });
+const g = (plan: ReturnType<typeof planSandbox>, id: string) => plan.report.find((r) => r.guarantee === id);
+
+
+describe("planSandbox", () => {
+  test("a full host: private root, private /proc, AF_UNIX usable, every guarantee enforced", () => {
+    const p = planSandbox({ net: "none" }, host());
+    expect(p.namespaces).toEqual({ ipc: true, procfs: true, privateRoot: true, user: false });
+    expect(g(p, "fs.outside-invisible")?.status).toBe("enforced");
+    expect(g(p, "ipc.unix-outside-closed")?.by[0]).toStartWith("private root");
+    expect(p.report.every((r) => r.status === "enforced")).toBe(true);
+    expect(p.seccomp!.instructions).toBeGreaterThan(10);
+  });
+
+  test("unprivileged: the same inside a user namespace", () => {
+    const p = planSandbox({ net: "none" }, host({ namespaces: "user" }));
+    expect(p.namespaces.user).toBe(true);
+    expect(g(p, "proc.outside-hidden")?.by).toContain("user namespace");
+  });
+
+  test("no namespaces (a container profile): AF_UNIX refused by seccomp, /proc not granted, still all enforced", () => {
+    const p = planSandbox({ net: "none" }, host({ namespaces: "none", procfs: false }));
+    expect(p.namespaces).toEqual({ ipc: false, procfs: false, privateRoot: false, user: false });
+    expect(g(p, "ipc.unix-outside-closed")?.by[0]).toContain("socket(AF_UNIX) refused");
+    expect(g(p, "fs.outside-invisible")).toBeUndefined();
+    expect(p.report.every((r) => r.status === "enforced")).toBe(true);
+  });
+
+  test("landlock below ABI 6 keeps AF_UNIX refused even with a private root (abstract sockets are not scoped)", () => {
+    const p = planSandbox({ net: "none" }, host({ landlockAbi: 5 }));
+    expect(g(p, "ipc.unix-outside-closed")?.by[0]).toContain("socket(AF_UNIX) refused");
+  });
+
+  test("without seccomp every seccomp guarantee is reported missing, with the reason", () => {
+    const p = planSandbox({ net: "none" }, host({ seccomp: false }));
+    expect(p.seccomp).toBeUndefined();
+    expect(g(p, "net.none")).toMatchObject({ status: "not-enforced", reason: "seccomp filter mode is not available" });
+    expect(g(p, "ipc.sysv-closed")).toMatchObject({ status: "partial", by: ["ipc namespace"] });
+    const noArch = planSandbox({ net: "none" }, host({ arch: undefined }));
+    expect(g(noArch, "net.none")?.reason).toContain("x86_64 and aarch64");
+  });
+
+  test("net modes: none, TCP ports (UDP closed), all", () => {
+    expect(g(planSandbox({ net: "none" }, host()), "net.none")?.status).toBe("enforced");
+    expect(g(planSandbox({ net: { connect: [443], bind: [] } }, host()), "net.udp-closed")?.status).toBe("enforced");
+    const all = planSandbox({ net: "all" }, host());
+    expect(g(all, "net.none")).toBeUndefined();
+    expect(g(all, "net.udp-closed")).toBeUndefined();
+  });
+});
+
+describe("rights covered elsewhere", () => {
+  test("TCP under net none, signals in a pid namespace, abstract sockets when AF_UNIX is refused", () => {
+    const h = host({ namespaces: "none", procfs: false });
+    const covered = coveredElsewhere({ net: "none" }, h, planSandbox({ net: "none" }, h));
+    expect(Object.keys(covered).sort()).toEqual(["net.bind_tcp", "net.connect_tcp", "scope.abstract_unix_socket"]);
+    const full = host();
+    const c2 = coveredElsewhere({ net: { connect: [80], bind: [] } }, full, planSandbox({ net: { connect: [80], bind: [] } }, full));
+    expect(Object.keys(c2)).toEqual(["scope.signal"]); // ports need landlock itself; a private root leaves abstract sockets to the scope
+    expect(coveredElsewhere({ net: "none" }, host({ seccomp: false }), planSandbox({ net: "none" }, host({ seccomp: false })))).toEqual({});
+  });
+
+  test("folding: a missing landlock guarantee becomes enforced only if every right of it is covered", () => {
+    const folded = foldCovered(
+      [
+        { guarantee: "ipc.signal-scoped", status: "not-enforced", by: [], reason: "ABI 5" },
+        { guarantee: "net.tcp-connect-confined", status: "not-enforced", by: [], reason: "ABI 3" },
+        { guarantee: "fs.ioctl-dev-confined", status: "not-enforced", by: [], reason: "ABI 3" },
+      ],
+      { "scope.signal": "pid namespace" },
+    );
+    expect(folded.map((x) => x.status)).toEqual(["enforced", "not-enforced", "not-enforced"]);
+    expect(folded[0]!.by).toEqual(["pid namespace"]);
+  });
+});
