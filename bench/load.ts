@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseCgroupMounts } from "../lib/backend/linux/cgroup/mounts.ts";
 import { spawn } from "../lib/spawn.ts";
-import { FULL_POLICY } from "./spawn.ts";
+import { FULL_POLICY, instrumentedSandboxSpawn, seccompHost } from "./spawn.ts";
 import { stats, type Stats } from "./stats.ts";
 
 const N = Number(process.env.BENCH_LOAD_N ?? 1000);
@@ -18,7 +18,8 @@ const quiet = { stdin: "ignore", stdout: "ignore", stderr: "ignore" } as const;
 
 export type LoadRun = { name: string; n: number; concurrency: number; seconds: number; perSecond: number; latency: Stats; failures: number; firstFailure?: string };
 export type Leaks = { fds: string[]; children: string[]; cgroups: string[]; tmpdirs: string[] };
-export type LoadResult = { runs: LoadRun[]; before: { fds: number; children: number }; leaks: Leaks };
+export type LoadPhase = { phase: string; msPerSpawn: number; median: number };
+export type LoadResult = { runs: LoadRun[]; before: { fds: number; children: number }; leaks: Leaks; phases: { n: number; wallMsPerSpawn: number; rows: LoadPhase[] } };
 
 function openFds(): Map<string, string> {
   const m = new Map<string, string>();
@@ -120,6 +121,28 @@ export async function runLoad(log: (s: string) => void = () => {}): Promise<Load
   log(`load: cordon spawn() fully restricted x${N} at ${CONCURRENCY}`);
   runs.push(await pool("cordon spawn(), fully restricted", () => spawn(["/bin/true"], FULL_POLICY, quiet).exited));
 
+  // Where the time goes under load: the sandbox's steps with a clock between them, same concurrency.
+  const pn = Math.max(64, Math.floor(N / 5));
+  log(`load: phase breakdown x${pn} at ${CONCURRENCY}`);
+  const sh = seccompHost();
+  const samples = new Map<string, number[]>();
+  let left = pn;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (left > 0) {
+        left--;
+        await instrumentedSandboxSpawn(FULL_POLICY, sh, samples);
+      }
+    }),
+  );
+  const wallMsPerSpawn = (performance.now() - t0) / pn;
+  const phases = {
+    n: pn,
+    wallMsPerSpawn,
+    rows: [...samples].map(([phase, t]) => ({ phase, msPerSpawn: t.reduce((a, b) => a + b, 0) / t.length, median: stats(t).median })),
+  };
+
   // Everything has settled once `exited` did; a short grace for Bun's own fds.
   await Bun.sleep(200);
   Bun.gc(true);
@@ -131,7 +154,7 @@ export async function runLoad(log: (s: string) => void = () => {}): Promise<Load
     tmpdirs: [...tmpdirs()].filter((n) => !tmpBefore.has(n) && statSync(join(ownTmp, n)).isDirectory()),
   };
   rmSync(ownTmp, { recursive: true, force: true });
-  return { runs, before: { fds: fdsBefore.size, children: childrenBefore.length }, leaks };
+  return { runs, before: { fds: fdsBefore.size, children: childrenBefore.length }, leaks, phases };
 }
 
 export function loadMarkdown(r: LoadResult): string {
@@ -150,7 +173,15 @@ export function loadMarkdown(r: LoadResult): string {
     `| cordon-${"<pid>"}-* cgroup directories under every cgroup mount | ${show(l.cgroups)} |`,
     `| private TMPDIRs (in a temp dir of this run only) | ${show(l.tmpdirs)} |`,
   ];
-  return `${a.join("\n")}\n\n${b.join("\n")}`;
+  const p = r.phases;
+  const c = [
+    `Where the time goes at concurrency ${r.runs[1]?.concurrency ?? "?"} (${p.n} fully restricted spawns, ${p.wallMsPerSpawn.toFixed(2)} ms of wall clock per spawn). Steps that block the JS thread (everything up to and including the spawn call, and the synchronous teardown steps) add up; awaited steps overlap:`,
+    "",
+    "| phase | mean ms | median ms |",
+    "| --- | ---: | ---: |",
+    ...p.rows.map((x) => `| ${x.phase} | ${x.msPerSpawn.toFixed(2)} | ${x.median.toFixed(2)} |`),
+  ];
+  return `${a.join("\n")}\n\n${b.join("\n")}\n\n${c.join("\n")}`;
 }
 
 if (import.meta.main) {
