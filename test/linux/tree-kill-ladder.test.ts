@@ -10,7 +10,7 @@ import { killTree, probeContainmentHost } from "../../lib/backend/linux/tree-kil
 import { planCgroups } from "../../lib/plan/linux/containment-cgroup.ts";
 import type { CgroupHost } from "../../lib/plan/linux/containment-host.ts";
 import { firstLine, fixtureDir, ownCgroups, reapSurvivors, survivors, tokenEnv } from "../fixtures/tree/scan.ts";
-import { describeUnless, linuxRequirement, notLinux } from "../helpers/skip.ts";
+import { describeUnless, linuxRequirement, notLinux, testUnless } from "../helpers/skip.ts";
 
 const CLONE_NEWPID = 0x20000000;
 const host = notLinux ? undefined : probeContainmentHost();
@@ -44,6 +44,7 @@ function sandbox(only: "v2" | "v1"): SandboxCgroup {
 
 const noV2Kill = !cg?.v2?.kill ? "no writable cgroup2 directory with cgroup.kill" : undefined;
 const noFreezer = !cg?.v1.freezer ? "no writable cgroup v1 freezer" : undefined;
+const noPids = !(cg?.v2?.controllers.includes("pids") || cg?.v1.pids) ? "no pids controller to bound the spreading tree" : undefined;
 const notRoot = process.geteuid?.() !== 0 ? "pid namespace without a user namespace needs root" : undefined;
 
 describeUnless(linuxRequirement(noV2Kill), "cgroup v2 cgroup.kill rung", () => {
@@ -59,9 +60,12 @@ describeUnless(linuxRequirement(noV2Kill), "cgroup v2 cgroup.kill rung", () => {
     expect(await proc.exited).toBe(137);
   });
 
-  test("kills a tree that keeps forking and setsid-ing during the kill: 0 survivors", async () => {
+  // The spreading tree is bounded by a pids limit, so it needs a pids controller (v2 or v1).
+  testUnless(linuxRequirement(noPids), "kills a tree that keeps forking and setsid-ing during the kill: 0 survivors", async () => {
     const h: CgroupHost = { v1: cg!.v1.pids ? { pids: cg!.v1.pids } : {}, v2: cg!.v2!, notes: [] };
-    const c = SandboxCgroup.create(h, planCgroups({ pids: 64 }, h));
+    const plan = planCgroups({ pids: 64 }, h);
+    expect(plan.writes.some((w) => w.file === "pids.max")).toBe(true);
+    const c = SandboxCgroup.create(h, plan);
     made.push(c);
     const { token, env } = tokenEnv();
     tokens.push(token);
