@@ -72,14 +72,14 @@ export function scratchOf(cfg: CanaryConfig): string {
 /** A running keeper: ask for counts, scan for leftovers, tear down. */
 export class CanaryKeeper {
   private buffer = "";
-  private readonly reader: ReadableStreamDefaultReader<Uint8Array>;
+  private readonly reader: { read(): Promise<{ value?: Uint8Array | undefined; done?: boolean | undefined }> };
   private readonly decoder = new TextDecoder();
 
   private constructor(
     private readonly proc: Bun.Subprocess<"pipe", "pipe", "pipe">,
     readonly config: CanaryConfig,
   ) {
-    this.reader = (proc.stdout as ReadableStream<Uint8Array>).getReader();
+    this.reader = proc.stdout.getReader();
   }
 
   static async start(python: string, source: string, config: CanaryConfig): Promise<{ keeper: CanaryKeeper; ready: Ready }> {

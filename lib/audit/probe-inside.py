@@ -685,6 +685,17 @@ def read_listing(path, needle=None):
     return go
 
 
+def kallsyms():
+    with open("/proc/kallsyms") as f:
+        first = f.readline().split()
+    if not first:
+        return None
+    if int(first[0], 16) == 0:
+        raise OSError(0, "readable, but every address reads as zero")
+    return "kernel symbol addresses readable (first: %s)" % first[2]
+
+
+attempt("kern.kallsyms", "read /proc/kallsyms", kallsyms)
 attempt("g.loadavg", "read /proc/loadavg", read_listing("/proc/loadavg"))
 attempt("g.key-users", "read /proc/key-users", read_listing("/proc/key-users"))
 attempt("g.sysvipc", "read /proc/sysvipc/shm", read_listing("/proc/sysvipc/shm", "%10d" % cfg["shmKey"]))

@@ -92,6 +92,9 @@ export function judge(channel: Channel, inside: InsideResult | undefined, receip
       ? { ...withInside, verdict: "reachable", evidence: result(inside), mechanism: channel.closeWith }
       : { ...withInside, verdict: "blocked", evidence: `${result(inside)} (stdio and the listing's own)`, mechanism: "close_range before exec" };
   }
+  if (channel.id === "kern.kallsyms" && !inside.ok && inside.errno === null) {
+    return { ...withInside, verdict: "blocked", evidence: `${inside.call}: ${inside.detail}`, mechanism: "kernel.kptr_restrict" };
+  }
   if (channel.id === "inherit.env" && !inside.ok) {
     return { ...withInside, verdict: "n/a", evidence: `${inside.call}: ${inside.detail}` };
   }

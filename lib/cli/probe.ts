@@ -40,6 +40,11 @@ export function renderHostReport(r: HostReport): string {
     ]),
   );
   lines.push("", "seL4 marks: E* enforced and proven (verified configurations), E enforced, P partial, N none.");
+  if (f.settings?.length) {
+    lines.push("", "host settings (how far a sandbox here can be trusted):");
+    lines.push(...table([["setting", "value", "status", "recommended", "what cordon does"], ...f.settings.map((s) => [s.setting, s.value ?? "-", s.status, s.recommended, s.cordon])]));
+    lines.push(...f.settings.filter((s) => s.status === "weak" || s.status === "absent").map((s) => `  ${s.setting}: ${s.meaning}`));
+  }
   return lines.join("\n");
 }
 
