@@ -17,6 +17,7 @@ import {
   syscallNumber,
 } from "../../lib/plan/linux/seccomp/index.ts";
 import { checkFilter, decodeFilter, run } from "../helpers/bpf-interpreter.ts";
+import { pick, rng } from "../helpers/seccomp-cases.ts";
 
 const allowAll: SeccompPolicy = { defaultAction: "allow", rules: [] };
 
@@ -165,8 +166,12 @@ describe("seccomp policy refusals are PolicyErrors naming the field", () => {
     expect(policyError(() => compileSeccomp(allowAll, "riscv64" as never)).field).toBe("seccomp.arch");
   });
 
-  test("unknown preset", () => {
+  test("unknown preset, presets not an array, rules not an array", () => {
     expect(policyError(() => presetPolicy(["no-such" as never])).field).toBe("seccomp.presets[0]");
+    expect(policyError(() => presetPolicy([Symbol("x") as never])).field).toBe("seccomp.presets[0]");
+    expect(policyError(() => presetPolicy("hardening" as never)).field).toBe("seccomp.presets");
+    expect(policyError(() => presetPolicy([], { rules: 5 as never })).field).toBe("seccomp.rules");
+    expect(policyError(() => presetPolicy([], null as never)).field).toBe("seccomp");
   });
 
   test(`a program above BPF_MAXINSNS (${BPF_MAXINSNS}) is refused; one just below compiles`, () => {
@@ -178,4 +183,25 @@ describe("seccomp policy refusals are PolicyErrors naming the field", () => {
     const e = policyError(() => compileSeccomp({ defaultAction: "allow", rules: rules(1000) }, "x86_64"));
     expect(e.message).toContain("BPF_MAXINSNS");
   });
+});
+
+test("2000 malformed policies: each compiles or throws a PolicyError, never anything else", () => {
+  const r = rng(99);
+  const junk: unknown[] = [null, undefined, 0, -1, 1.5, NaN, Infinity, 2 ** 53, -(2n ** 70n), 2n ** 64n, "", "read", "EPERM", "allow", {}, [], [null], { errno: -1 }, { errno: "EPERM" }, { errno: 2 ** 40 }, true, Symbol.for("x")];
+  const any = (): unknown => (r() < 0.2 ? { arg: pick(r, junk), op: pick(r, ["eq", "masked-eq", "gt", "zz", 3]), value: pick(r, junk), mask: pick(r, junk), width: pick(r, [32, 64, 16, undefined]) } : pick(r, junk));
+  const rule = (): unknown => (r() < 0.2 ? any() : { syscall: pick(r, ["read", "nope", 3, "open", "iopl", undefined]), action: r() < 0.5 ? pick(r, ["allow", "log", "kill-process"]) : any(), when: r() < 0.3 ? any() : [any(), any()] });
+  let compiled = 0;
+  let refused = 0;
+  for (let i = 0; i < 2000; i++) {
+    const policy = r() < 0.1 ? any() : { defaultAction: r() < 0.7 ? "allow" : any(), rules: r() < 0.1 ? any() : [rule(), rule(), rule()], ...(r() < 0.2 ? { foreignArch: any() } : {}) };
+    try {
+      compileSeccomp(policy as SeccompPolicy, pick(r, ["x86_64", "aarch64"]));
+      compiled++;
+    } catch (e) {
+      if (!(e instanceof PolicyError)) throw new Error(`policy ${i} threw ${String(e)}`);
+      refused++;
+    }
+  }
+  expect(compiled + refused).toBe(2000);
+  expect(refused).toBeGreaterThan(1000);
 });

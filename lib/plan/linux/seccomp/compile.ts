@@ -11,7 +11,7 @@ import { ranges, searchTree } from "./dispatch.ts";
 import { jmp, ld, ret } from "./ir.ts";
 import { layout } from "./layout.ts";
 import { dropReloads } from "./reloads.ts";
-import { resolvePolicy } from "./policy.ts";
+import { resolvePolicy, show } from "./policy.ts";
 
 export type CompiledFilter = {
   /** struct sock_filter[] bytes, little-endian, for seccomp(SECCOMP_SET_MODE_FILTER). */
@@ -22,7 +22,7 @@ export type CompiledFilter = {
 
 /** The instruction list, before encoding (tests and diagnostics). */
 export function compileProgram(policy: unknown, arch: unknown): Insn[] {
-  if (!isArch(arch)) throw new PolicyError("seccomp.arch", `must be "x86_64" or "aarch64", got ${JSON.stringify(arch)}`);
+  if (!isArch(arch)) throw new PolicyError("seccomp.arch", `must be "x86_64" or "aarch64", got ${show(arch)}`);
   const p = resolvePolicy(policy, arch as Arch);
   const dispatch = ld(SECCOMP_DATA_NR, searchTree(ranges(p)));
   const root = ld(SECCOMP_DATA_ARCH, jmp(BPF_JEQ, AUDIT_ARCH[p.arch], dispatch, ret(p.foreignRet)));

@@ -1,6 +1,6 @@
 // seccomp-bpf plan: policy → classic BPF for seccomp(SECCOMP_SET_MODE_FILTER).
 import { PolicyError } from "../../../errors.ts";
-import type { Action, Rule, SeccompPolicy } from "./policy.ts";
+import { type Action, type Rule, type SeccompPolicy, show } from "./policy.ts";
 import { isPresetName, PRESET_NAMES, PRESETS, type PresetName } from "./presets.ts";
 
 export { compileProgram, compileSeccomp, type CompiledFilter } from "./compile.ts";
@@ -20,10 +20,12 @@ export function presetPolicy(
   options: { readonly rules?: readonly Rule[]; readonly defaultAction?: Action } = {},
 ): SeccompPolicy {
   if (!Array.isArray(presets)) throw new PolicyError("seccomp.presets", "must be an array of preset names");
+  if (typeof options !== "object" || options === null) throw new PolicyError("seccomp", "options must be an object { rules?, defaultAction? }");
+  if (options.rules !== undefined && !Array.isArray(options.rules)) throw new PolicyError("seccomp.rules", "must be an array");
   const rules: Rule[] = [...(options.rules ?? [])];
   presets.forEach((name, i) => {
     if (!isPresetName(name)) {
-      throw new PolicyError(`seccomp.presets[${i}]`, `unknown preset ${JSON.stringify(name)}; known: ${PRESET_NAMES.join(", ")}`);
+      throw new PolicyError(`seccomp.presets[${i}]`, `unknown preset ${show(name)}; known: ${PRESET_NAMES.join(", ")}`);
     }
     rules.push(...PRESETS[name]);
   });

@@ -75,6 +75,16 @@ export type ArchPolicy = {
 
 const OPS: readonly ArgOp[] = ["eq", "ne", "lt", "le", "gt", "ge", "masked-eq", "masked-ne"];
 
+/** A value for an error message; never throws (bigints, symbols, cycles). */
+export function show(v: unknown): string {
+  if (typeof v === "symbol" || typeof v === "bigint" || v === undefined) return String(v);
+  try {
+    return JSON.stringify(v, (_, x) => (typeof x === "bigint" ? `${x}n` : typeof x === "symbol" ? String(x) : x)) ?? String(v);
+  } catch {
+    return Object.prototype.toString.call(v);
+  }
+}
+
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
@@ -91,14 +101,14 @@ export function actionValue(action: unknown, field: string): number {
     else if (typeof e === "string") {
       const key = e.startsWith("E") ? e.slice(1) : e;
       n = Object.hasOwn(ERRNO, key) ? ERRNO[key as keyof typeof ERRNO] : undefined;
-      if (n === undefined) throw new PolicyError(`${field}.errno`, `unknown errno name ${JSON.stringify(e)}`);
+      if (n === undefined) throw new PolicyError(`${field}.errno`, `unknown errno name ${show(e)}`);
     }
     if (n === undefined || !Number.isInteger(n) || n < 1 || n > MAX_ERRNO) {
       throw new PolicyError(`${field}.errno`, `must be an errno name or an integer 1..${MAX_ERRNO}, got ${String(e)}`);
     }
     return (SECCOMP_RET_ERRNO | n) >>> 0;
   }
-  throw new PolicyError(field, `must be "allow", "kill-process", "log" or { errno }, got ${JSON.stringify(action)}`);
+  throw new PolicyError(field, `must be "allow", "kill-process", "log" or { errno }, got ${show(action)}`);
 }
 
 /** An integer as an unsigned bigint of `width` bits; negative values in two's complement. */
@@ -150,7 +160,7 @@ export function resolvePolicy(policy: unknown, arch: Arch): ArchPolicy {
     const field = `seccomp.rules[${i}]`;
     if (!isRecord(r)) throw new PolicyError(field, "must be an object { syscall, action, when? }");
     if (typeof r.syscall !== "string" || !isKnownSyscall(r.syscall)) {
-      throw new PolicyError(`${field}.syscall`, `unknown syscall ${JSON.stringify(r.syscall)} (neither x86_64 nor aarch64 has it)`);
+      throw new PolicyError(`${field}.syscall`, `unknown syscall ${show(r.syscall)} (neither x86_64 nor aarch64 has it)`);
     }
     const ret = actionValue(r.action, `${field}.action`);
     if (r.when !== undefined && !Array.isArray(r.when)) throw new PolicyError(`${field}.when`, "must be an array of conditions");
