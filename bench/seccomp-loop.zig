@@ -1,4 +1,4 @@
-//! Bench helper for bench/seccomp.ts: times, with the monotonic clock around
+//! Timing program for bench/seccomp.ts: times, with the monotonic clock around
 //! raw syscalls, loops of getppid and ioctl(FIONREAD) before the filter, the
 //! seccomp(SECCOMP_SET_MODE_FILTER) call that installs the filter given in
 //! hex, and the same loops plus a keyctl call after it. Before/after in one
