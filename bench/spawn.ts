@@ -7,17 +7,18 @@
 //   bun bench/spawn.ts            markdown on stdout
 //   bun bench/spawn.ts --json     for bench/run.ts
 // BENCH_ROUNDS (default 30) rounds; fast variants run 10 times a round.
-import { readFileSync, rmSync } from "node:fs";
+import { rmSync } from "node:fs";
 import { CLONE_NEW } from "../ffi/linux-spawn.ts";
 import { closeFd } from "../ffi/linux.ts";
 import { SandboxCgroup } from "../lib/backend/linux/cgroup/sandbox-cgroup.ts";
 import { supervise } from "../lib/backend/linux/cgroup/supervise.ts";
 import { prepareLandlock } from "../lib/backend/linux/landlock.ts";
+import { privateRootView } from "../lib/backend/linux/private-root.ts";
 import { sandboxHost } from "../lib/backend/linux/sandbox.ts";
 import { spawnLinux } from "../lib/backend/linux/spawn.ts";
 import { killTree, probeContainmentHost } from "../lib/backend/linux/tree-kill.ts";
 import { planContainment } from "../lib/plan/linux/containment.ts";
-import { planSandbox, type SandboxHost } from "../lib/plan/linux/sandbox.ts";
+import { coveredElsewhere, planSandbox, type SandboxHost } from "../lib/plan/linux/sandbox.ts";
 import type { Policy } from "../lib/policy/types.ts";
 import { resolvePolicy } from "../lib/resolve-policy.ts";
 import { spawn } from "../lib/spawn.ts";
@@ -40,8 +41,12 @@ export type SpawnResult = { rows: SpawnRow[]; phases: PhaseRow[]; ablation: Spaw
 const bunSpawn = (argv: readonly string[], env?: Record<string, string | undefined>) =>
   Bun.spawn([...argv], { stdio: ["ignore", "ignore", "ignore"], ...(env ? { env } : {}) }).exited;
 
-/** Mirrors lib/backend/linux/sandbox.ts step by step with a clock between the steps. */
-export async function instrumentedSandboxSpawn(policy: Policy, sandboxHost: SandboxHost, out: Map<string, number[]>): Promise<void> {
+/**
+ * Mirrors sandboxSpawn() of lib/backend/linux/sandbox.ts step by step with a
+ * clock between the steps (keep it in step with that file; the main table
+ * shows it next to the real spawn() so a drift between the two is visible).
+ */
+export async function instrumentedSandboxSpawn(policy: Policy, host: SandboxHost, out: Map<string, number[]>): Promise<void> {
   const marks: [string, number][] = [];
   let t = performance.now();
   const start = t;
@@ -52,32 +57,42 @@ export async function instrumentedSandboxSpawn(policy: Policy, sandboxHost: Sand
   };
   const { policy: resolved, cleanup } = resolvePolicy(policy);
   mark("policy: validate, real paths, private TMPDIR");
-  const host = probeContainmentHost();
-  const containment = planContainment(resolved, host);
-  const plan = planSandbox(resolved, sandboxHost);
+  const containmentHost = { ...probeContainmentHost(), pidNamespace: host.namespaces !== "none" };
+  const containment = planContainment(resolved, containmentHost);
+  const plan = planSandbox(resolved, host);
   mark("plans: containment + seccomp compile + namespaces");
-  const landlock = prepareLandlock(resolved);
+  const covered = coveredElsewhere(resolved, host, plan);
+  const rights = Object.fromEntries(Object.keys(covered).map((r) => [r, "best-effort" as const]));
+  const landlock = prepareLandlock(resolved, { compat: { default: resolved.compat, rights } });
   mark("landlock ruleset build (open grants, add rules)");
-  const cgroup = containment.cgroups ? SandboxCgroup.create(host.cgroups, containment.cgroups) : undefined;
+  const cgroup = containment.cgroups ? SandboxCgroup.create(containmentHost.cgroups, containment.cgroups) : undefined;
   mark("fresh cgroup set: mkdir, limit files, fds");
   const procfs = plan.namespaces.procfs && landlock.rulesetFd !== undefined;
-  const ns = (plan.namespaces.ipc ? CLONE_NEW.IPC : 0) | (containment.newPidNamespace || procfs ? CLONE_NEW.PID : 0) | (procfs ? CLONE_NEW.NS : 0);
+  const ns =
+    (plan.namespaces.ipc ? CLONE_NEW.IPC : 0) |
+    (containment.newPidNamespace || procfs ? CLONE_NEW.PID : 0) |
+    (procfs || plan.namespaces.privateRoot ? CLONE_NEW.NS : 0);
+  const userNamespace = host.namespaces === "user" && ns !== 0 ? { userNamespace: { uid: process.getuid!(), gid: process.getgid!() } } : {};
+  const view = plan.namespaces.privateRoot ? privateRootView([...resolved.fs.read, ...resolved.fs.write], resolved.cwd, procfs) : undefined;
+  mark("private root view (which grants to bind)");
   const proc = spawnLinux(TRUE, {
     env: resolved.env,
     cwd: resolved.cwd,
     ...quiet,
     rlimits: containment.rlimits.map(({ resource, soft, hard }) => ({ resource, soft, hard })),
     cloneNamespaces: ns,
+    ...userNamespace,
     ...(cgroup?.cgroupFd !== undefined ? { cgroupFd: cgroup.cgroupFd } : {}),
     ...(cgroup && cgroup.cgroupProcsFds.length ? { cgroupProcsFds: cgroup.cgroupProcsFds } : {}),
     ...(procfs ? { mountProc: true } : {}),
-    ...(landlock.rulesetFd !== undefined ? { landlock: { rulesetFd: landlock.rulesetFd, restrictFlags: landlock.restrictFlags, ...(procfs ? { procAccess: (1 << 2) | (1 << 3) } : {}) } } : {}),
+    ...(view ? { privateRoot: view } : {}),
+    ...(landlock.rulesetFd !== undefined ? { landlock: { rulesetFd: landlock.rulesetFd, restrictFlags: landlock.restrictFlags, ...(procfs ? { procAccess: PROC_ACCESS } : {}) } } : {}),
     ...(plan.seccomp ? { seccomp: { filter: plan.seccomp.filter, flags: 0 } } : {}),
   });
   if (landlock.rulesetFd !== undefined) closeFd(landlock.rulesetFd);
   const tree = () => killTree(containment.treeKill.rung, { ...(cgroup ? { cgroup } : {}), pid: proc.pid, exited: proc.exited });
   const supervisor = supervise({ ...(cgroup ? { cgroup } : {}), watch: containment.watch, killTree: tree });
-  mark("spawn call (clone3, child setup, exec) until it returns");
+  mark("spawn call: clone3, child set-up (namespaces, mounts, landlock, seccomp), execve");
   await proc.exited;
   mark("child runs /bin/true; exit seen through the pidfd watcher");
   await tree();
@@ -90,6 +105,9 @@ export async function instrumentedSandboxSpawn(policy: Policy, sandboxHost: Sand
   for (const [p, d] of marks) out.get(p)?.push(d) ?? out.set(p, [d]);
   out.get("total (instrumented)")?.push(t - start) ?? out.set("total (instrumented)", [t - start]);
 }
+
+/** LANDLOCK_ACCESS_FS_READ_FILE | READ_DIR: what the sandbox may do in its own /proc. */
+const PROC_ACCESS = (1 << 2) | (1 << 3);
 
 export function seccompHost(): SandboxHost {
   return sandboxHost();
@@ -113,6 +131,10 @@ export async function runSpawn(log: (s: string) => void = () => {}): Promise<Spa
   add("cordon spawn spine, unrestricted", () => spawnLinux(TRUE, { ...quiet, newSession: false, noNewPrivs: false, parentDeathSignal: 0 }).exited);
   add("cordon spawn(), default policy (landlock + seccomp + namespaces + tree kill)", () => spawn(TRUE, {}, quiet).exited);
   add("cordon spawn(), fully restricted (default + rlimits + fresh cgroup set with limits)", () => spawn(TRUE, FULL_POLICY, quiet).exited);
+  // The same steps with a clock between them, in the same rounds: the phase breakdown below.
+  const sh = seccompHost();
+  const phaseSamples = new Map<string, number[]>();
+  add("(the fully restricted steps, phase-timed copy of lib/backend/linux/sandbox.ts)", () => instrumentedSandboxSpawn(FULL_POLICY, sh, phaseSamples));
   for (const p of commandPeers()) {
     if ("notRun" in p) skip(p.name, p.notRun);
     else add(p.name, () => bunSpawn(p.argv), p.name.startsWith("firejail") ? 2 : 5);
@@ -150,19 +172,14 @@ export async function runSpawn(log: (s: string) => void = () => {}): Promise<Spa
   else add(cli.name, () => (cliRound++ % 3 === 0 ? bunSpawn(cli.argv) : Promise.resolve()), 1);
 
   const samples = await interleave(variants, ROUNDS, 3, (r) => log(`spawn: round ${r + 1}/${ROUNDS}`));
+  // Warm-up runs of the phase-timed copy are not samples.
+  for (const t of phaseSamples.values()) t.splice(0, 3);
   // The skipped CLI turns are not samples: keep the measured ones (> 1 ms).
   if (!("notRun" in cli)) samples.set(cli.name, samples.get(cli.name)!.filter((x) => x > 1));
   for (const r of rows) if (!r.notRun) r.stats = stats(samples.get(r.name)!);
   if (srt) await srt.reset().catch(() => {});
   rmSync(settings.scratch, { recursive: true, force: true });
 
-  // Where the fully restricted spawn's time goes.
-  log("spawn: phase breakdown");
-  const sh = seccompHost();
-  const phaseSamples = new Map<string, number[]>();
-  for (let i = 0; i < 5; i++) await instrumentedSandboxSpawn(FULL_POLICY, sh, new Map());
-  const phaseRounds = Math.max(100, ROUNDS * 5);
-  for (let i = 0; i < phaseRounds; i++) await instrumentedSandboxSpawn(FULL_POLICY, sh, phaseSamples);
   const phases = [...phaseSamples].map(([phase, t]) => ({ phase, stats: stats(t) }));
 
   // Child-side mechanisms one at a time through the spine (spawn-to-exit each).
@@ -174,6 +191,7 @@ export async function runSpawn(log: (s: string) => void = () => {}): Promise<Spa
   const containment = planContainment({ ...resolved, limits: FULL_POLICY.limits! }, host);
   const ll = landlock.rulesetFd !== undefined ? { landlock: { rulesetFd: landlock.rulesetFd, restrictFlags: landlock.restrictFlags } } : {};
   const sc = plan.seccomp ? { seccomp: { filter: plan.seccomp.filter, flags: 0 } } : {};
+  const view = privateRootView([...resolved.fs.read, ...resolved.fs.write], resolved.cwd, true);
   const ablation: Variant[] = [
     { name: "spine, unrestricted", once: () => spawnLinux(TRUE, { ...quiet, newSession: false, noNewPrivs: false, parentDeathSignal: 0 }).exited, perRound: 10 },
     { name: "spine defaults (setsid, no_new_privs, pdeathsig) + rlimits", once: () => spawnLinux(TRUE, { ...quiet, rlimits: containment.rlimits }).exited, perRound: 10 },
@@ -183,6 +201,11 @@ export async function runSpawn(log: (s: string) => void = () => {}): Promise<Spa
     { name: "+ CLONE_NEWIPC", once: () => spawnLinux(TRUE, { ...quiet, cloneNamespaces: CLONE_NEW.IPC }).exited, perRound: 10 },
     { name: "+ CLONE_NEWPID", once: () => spawnLinux(TRUE, { ...quiet, cloneNamespaces: CLONE_NEW.PID }).exited, perRound: 10 },
     { name: "+ CLONE_NEWPID + CLONE_NEWNS + fresh /proc", once: () => spawnLinux(TRUE, { ...quiet, cloneNamespaces: CLONE_NEW.PID | CLONE_NEW.NS, mountProc: true }).exited, perRound: 10 },
+    {
+      name: `+ CLONE_NEWPID + CLONE_NEWNS + private root (tmpfs, ${view.length} entries for the default grants) + fresh /proc`,
+      once: () => spawnLinux(TRUE, { ...quiet, cloneNamespaces: CLONE_NEW.PID | CLONE_NEW.NS, mountProc: true, privateRoot: view }).exited,
+      perRound: 10,
+    },
   ];
   if (containment.cgroups) {
     const plan2 = containment.cgroups;
