@@ -11,6 +11,8 @@ export { CompatError, CordonError, LibraryError, NotSupportedError, OsError, Per
 export type { HostFeatures } from "./host.ts";
 export type { HostReport, PropertyReport } from "./probe/host-report.ts";
 export type { LiveCheck } from "./probe/live.ts";
+export type { HostSetting, SettingStatus } from "./probe/host-settings.ts";
+export { audit, type AuditOptions, type AuditReport, type AuditRow, type Verdict } from "./audit/index.ts";
 
 /** What this host can enforce (the data of `cordon probe --json`). Loads the native library on first use. */
 export async function probe(): Promise<import("./probe/host-report.ts").HostReport> {

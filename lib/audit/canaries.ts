@@ -33,7 +33,7 @@ export type Found = { readonly kind: string; readonly name: string; readonly rem
 
 /** SysV keys from the nonce: four consecutive keys in a range no common program uses. */
 export function sysvKeys(nonce: string): { shmKey: number; msgKey: number; semKey: number; leaveKey: number } {
-  const base = 0x43000000 + ((parseInt(nonce.slice(0, 6), 16) & 0x3fffff) << 2);
+  const base = 0x43000000 + (parseInt(nonce.slice(-8), 16) % 0x400000) * 4;
   return { shmKey: base, msgKey: base + 1, semKey: base + 2, leaveKey: base + 3 };
 }
 
