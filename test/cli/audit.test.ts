@@ -1,0 +1,71 @@
+// `cordon audit` as users run it: --json is one parseable AuditReport and
+// exits 0; the table leads with the summary and ends with the teardown; run
+// flags mean what they mean for `cordon run`; a command is refused. And
+// `cordon probe` carries the host settings.
+import { describe, expect, test } from "bun:test";
+import { existsSync, readFileSync } from "node:fs";
+import type { AuditReport } from "../../lib/audit/index.ts";
+import type { HostReport } from "../../lib/probe/host-report.ts";
+import { describeUnless, linuxRequirement, notLinux } from "../helpers/skip.ts";
+import { cordon, noSandbox } from "./helpers.ts";
+
+const python = linuxRequirement(existsSync("/usr/bin/python3") ? undefined : "no /usr/bin/python3 (both halves of the audit use it)");
+
+describeUnless(noSandbox ?? python, "cordon audit", () => {
+  test("--json: exit 0, one AuditReport with a verdict and evidence per row, nothing left, canaries gone", async () => {
+    const r = await cordon(["audit", "--json"]);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout) as AuditReport;
+    expect(report.platform).toBe(`linux-${process.arch}`);
+    expect(report.nonce).toMatch(/^[0-9a-f]{8}$/);
+    for (const row of report.rows) {
+      expect(typeof row.channel).toBe("string");
+      expect(["blocked", "reachable", "partial", "n/a", "error"]).toContain(row.verdict);
+      expect(row.evidence.length).toBeGreaterThan(0);
+    }
+    expect(report.rows.find((row) => row.channel === "net.udp.send")!.verdict).toBe("blocked");
+    expect(report.leftovers).toEqual([]);
+    expect(report.teardown.remaining).toEqual([]);
+    expect(report.report!.guarantees.length).toBeGreaterThan(0);
+  });
+
+  test("table: summary first, one line per channel, teardown last; --allow-net makes UDP reachable", async () => {
+    const r = await cordon(["audit", "--allow-net"]);
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trim().split("\n");
+    expect(lines[0]).toMatch(/^cordon audit: linux-\w+, nonce [0-9a-f]{8}: \d+ reachable, \d+ partial, \d+ blocked, \d+ granted by design, \d+ n\/a, 0 error$/);
+    expect(lines[2]).toStartWith("channel");
+    expect(lines.find((l) => l.startsWith("net.udp.send"))).toMatch(/^net\.udp\.send\s+reachable\s.*outside counted [1-9]/);
+    expect(lines).toContain("left behind after exit: nothing");
+    expect(lines.some((l) => /^canaries: all removed \(\d+ objects\)$/.test(l))).toBe(true);
+  });
+
+  test("a command is refused with one cordon: line and 125", async () => {
+    const r = await cordon(["audit", "--", "true"]);
+    expect(r.code).toBe(125);
+    expect(r.stderr.trim().split("\n")).toHaveLength(1);
+    expect(r.stderr).toStartWith("cordon: ");
+  });
+});
+
+describeUnless(notLinux, "cordon probe: host settings", () => {
+  test("--json lists each setting with its value as /proc/sys has it, a status and what cordon does", async () => {
+    const r = await cordon(["probe", "--json"]);
+    expect(r.code).toBe(0);
+    const settings = (JSON.parse(r.stdout) as HostReport).features.settings!;
+    for (const name of ["lockdown", "kernel.unprivileged_bpf_disabled", "kernel.io_uring_disabled", "dev.tty.legacy_tiocsti", "kernel.kptr_restrict", "kernel.dmesg_restrict", "kernel.yama.ptrace_scope", "fs.protected_symlinks", "user.max_user_namespaces"]) {
+      const s = settings.find((x) => x.setting === name)!;
+      expect(["hardened", "weak", "info", "absent"]).toContain(s.status);
+      expect(s.cordon.length).toBeGreaterThan(5);
+      const actual = existsSync(s.source) ? readFileSync(s.source, "utf8").trim() : null;
+      expect(s.value).toBe(actual);
+    }
+  });
+
+  test("the table has a host settings section", async () => {
+    const r = await cordon(["probe"]);
+    expect(r.stdout).toContain("host settings (how far a sandbox here can be trusted):");
+    expect(r.stdout).toMatch(/\ndev\.tty\.legacy_tiocsti\s+\S+\s+(hardened|weak|absent)/);
+  });
+});
