@@ -70,7 +70,7 @@ describeUnless(linuxRequirement(noV2), "probe", () => {
     const b = SandboxCgroup.create(host!, plan);
     made.push(a, b);
     expect(a.name).not.toBe(b.name);
-    expect(a.name).toMatch(new RegExp(`^cordon-${process.pid}-[0-9a-f]+$`));
+    expect(a.name).toMatch(new RegExp(`^cordon-${process.pid}-\\d+-[0-9a-f]+$`));
   });
 });
 

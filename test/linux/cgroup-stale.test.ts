@@ -2,10 +2,13 @@
 // of its tree behind; the next cordon process's cleanup kills that tree and
 // removes the cgroups. A live owner's cgroups are never touched.
 import { afterEach, expect, test } from "bun:test";
-import { existsSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { cleanupStale } from "../../lib/backend/linux/cgroup/cleanup.ts";
+import { startTicks } from "../../lib/backend/linux/cgroup/names.ts";
 import { probeCgroupHost } from "../../lib/backend/linux/cgroup/probe.ts";
+import { SandboxCgroup } from "../../lib/backend/linux/cgroup/sandbox-cgroup.ts";
+import { planCgroups } from "../../lib/plan/linux/containment-cgroup.ts";
 import { firstLine, fixtureDir, reapSurvivors, survivors, tokenEnv } from "../fixtures/tree/scan.ts";
 import { describeUnless, linuxRequirement, notLinux } from "../helpers/skip.ts";
 
@@ -71,5 +74,52 @@ describeUnless(linuxRequirement(noKill), "stale cgroups of dead owners", () => {
     expect(await p.exited).toBe(0);
     expect(Number(count)).toBeGreaterThan(0);
     expect(dirsOf(name!)).toEqual([]);
+  });
+
+  test("an owner pid now held by a process that started later counts as dead; the live owner's twin is kept", async () => {
+    // A private base inside a fresh cgroup, so no other cordon process's cleanup sees these directories.
+    const only = { v2: host!.v2!, v1: {}, notes: [] };
+    const outer = SandboxCgroup.create(only, planCgroups({}, only));
+    const sleeper = Bun.spawn(["sleep", "30"]);
+    try {
+      const base = join(outer.dirs.get("v2")!, "cordon");
+      mkdirSync(base);
+      const start = startTicks(sleeper.pid)!;
+      const recycled = `cordon-${sleeper.pid}-${start - 1}-ab`; // made by an earlier holder of the pid
+      const live = `cordon-${sleeper.pid}-${start}-cd`;
+      mkdirSync(join(base, recycled));
+      mkdirSync(join(base, live));
+      const r = cleanupStale({ v2: { ...host!.v2!, base }, v1: {}, notes: [] });
+      expect(r).toEqual({ removed: [recycled], failed: [] });
+      expect(existsSync(join(base, live))).toBe(true);
+    } finally {
+      sleeper.kill(9);
+      await sleeper.exited;
+      outer.destroy();
+    }
+  });
+
+  test("child cgroups made inside a sandbox's cgroups are killed and removed with it", async () => {
+    const c = SandboxCgroup.create(host!, planCgroups({ pids: 16 }, host!));
+    try {
+      const { token, env } = tokenEnv();
+      tokens.push(token);
+      // One process in an `inner` child cgroup of every hierarchy, as a sandboxed root could arrange.
+      const p = Bun.spawn(["sh", "-c", "read x; exec sleep 30"], { env, stdin: "pipe" });
+      for (const dir of c.dirs.values()) {
+        mkdirSync(join(dir, "inner"));
+        writeFileSync(join(dir, "inner", "cgroup.procs"), String(p.pid));
+      }
+      p.stdin.write("go\n");
+      p.stdin.end();
+      await Bun.sleep(50);
+      expect(survivors(token).length).toBe(1);
+      expect(c.populated()).toBe(true);
+      c.destroy();
+      expect(survivors(token)).toEqual([]);
+      expect([...c.dirs.values()].filter((d) => existsSync(d))).toEqual([]);
+    } finally {
+      c.destroy();
+    }
   });
 });

@@ -48,12 +48,14 @@ describe("cgroup mounts", () => {
 });
 
 describe("cgroup names", () => {
-  test("fresh names carry the owner pid and differ every time", () => {
-    const a = freshName(4242);
-    expect(ownerOf(a)).toBe(4242);
-    expect(freshName(4242)).not.toBe(a);
+  test("fresh names carry the owner pid and start time and differ every time", () => {
+    const a = freshName(4242, 777);
+    expect(ownerOf(a)).toEqual({ pid: 4242, start: 777 });
+    expect(freshName(4242, 777)).not.toBe(a);
+    expect(ownerOf(freshName())).toEqual({ pid: process.pid, start: expect.any(Number) });
     expect(ownerOf("cordon")).toBeUndefined();
     expect(ownerOf("cordon-12-")).toBeUndefined();
+    expect(ownerOf("cordon-12-ab")).toBeUndefined();
     expect(ownerOf("user.slice")).toBeUndefined();
   });
 });

@@ -1,6 +1,7 @@
 // cgroupfs is plain file I/O; these helpers turn node:fs failures into cordon's
 // typed errors (PermissionError for EACCES/EPERM, OsError otherwise).
-import { mkdirSync, readFileSync, rmdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, rmdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { ERRNO } from "../../../../ffi/generated/linux-tables.ts";
 import type { OsError } from "../../../../ffi/errors.ts";
 import { statusError } from "../../../../ffi/status.ts";
@@ -89,4 +90,15 @@ export function removeIfEmpty(path: string): void {
   } catch {
     // busy (another sandbox lives there), gone, or not ours to remove
   }
+}
+
+/** Child cgroups below `dir`, deepest first (a sandboxed root may have made some). */
+export function descendants(dir: string): string[] {
+  let entries: import("node:fs").Dirent[];
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return [];
+  }
+  return entries.filter((e) => e.isDirectory()).flatMap((e) => [...descendants(join(dir, e.name)), join(dir, e.name)]);
 }

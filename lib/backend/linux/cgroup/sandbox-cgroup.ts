@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { CordonError } from "../../../../ffi/errors.ts";
 import type { CgroupHierarchy, CgroupPlan } from "../../../plan/linux/containment-cgroup.ts";
 import type { CgroupHost, V1Controller } from "../../../plan/linux/containment-host.ts";
-import { ensureDir, errnoName, keyedValues, makeDir, readCgroupFile, removeDir, removeIfEmpty, tryRead, writeCgroupFile } from "./fs.ts";
+import { descendants, ensureDir, errnoName, keyedValues, makeDir, readCgroupFile, removeDir, removeIfEmpty, tryRead, writeCgroupFile } from "./fs.ts";
 import { freshName } from "./names.ts";
 
 export type CgroupEvents = {
@@ -142,7 +142,9 @@ export class SandboxCgroup {
   populated(): boolean {
     const v2 = this.dirs.get("v2");
     if (v2) return keyedValues(tryRead(join(v2, "cgroup.events"))).populated === 1;
-    for (const dir of this.dirs.values()) if ((tryRead(join(dir, "cgroup.procs")) ?? "").trim() !== "") return true;
+    for (const dir of this.dirs.values()) {
+      for (const d of [dir, ...descendants(dir)]) if ((tryRead(join(d, "cgroup.procs")) ?? "").trim() !== "") return true;
+    }
     return false;
   }
 
@@ -236,14 +238,15 @@ export class SandboxCgroup {
         if (expired()) break;
         yield pause();
       }
-      killListed(join(fz, "cgroup.procs"));
+      // FROZEN covers child cgroups too; their cgroup.procs are separate files.
+      for (const d of [fz, ...descendants(fz)]) killListed(join(d, "cgroup.procs"));
       writeCgroupFile(join(fz, "freezer.state"), "THAWED");
     }
     polls = 0;
     while (this.populated()) {
       if (expired()) throw new CordonError(`${this.name}: processes still alive ${timeoutMs} ms after the kill`, "CGROUP_KILL_TIMEOUT");
       // Without cgroup.kill or a freezer only a sweep is left; a forking tree can outrun it.
-      if (!mech) for (const dir of this.dirs.values()) killListed(join(dir, "cgroup.procs"));
+      if (!mech) for (const dir of this.dirs.values()) for (const d of [dir, ...descendants(dir)]) killListed(join(d, "cgroup.procs"));
       yield pause();
     }
   }
@@ -272,7 +275,8 @@ export class SandboxCgroup {
     this.#procsFds = [];
     const deadline = performance.now() + timeoutMs;
     for (const dir of this.dirs.values()) {
-      while (!removeDir(dir)) {
+      const removed = () => descendants(dir).every((d) => removeDir(d)) && removeDir(dir);
+      while (!removed()) {
         if (performance.now() > deadline) {
           failure ??= new CordonError(`rmdir ${dir}: still busy after ${timeoutMs} ms`, "EBUSY");
           break;
