@@ -34,6 +34,9 @@ describeUnless(notWindows, "windows backend", () => {
     expect(exit.timedOut).toBe(false);
     expect(exit.messages).toContainEqual({ message: JOB_MSG.NEW_PROCESS, pid: p.pid });
     expect(exit.messages.at(-1)?.message).toBe(JOB_MSG.ACTIVE_PROCESS_ZERO);
+    // The job handle is closed by now: kill and pids must not touch whatever reuses its value.
+    p.kill();
+    expect(p.pids()).toEqual([]);
   }, T);
 
   testUnless(undefined, "exit waits for the whole tree, and kill ends it: a grandchild outliving the child keeps it open", async () => {

@@ -54,7 +54,7 @@ export const TIMEOUT_EXIT_CODE = 0xc0d0;
 export type SpawnWindowsOptions = {
   /** Each completion-port message as it arrives (NEW_PROCESS, EXIT_PROCESS, limit hits...). */
   readonly onJobMessage?: (m: JobMessage) => void;
-  /** Apply the plan's identity (default true; never under Wine, which would not enforce it). */
+  /** Apply the plan's identity (default true; never under Wine, which would not enforce it). Off, the run's report says what is then missing. */
   readonly identity?: boolean;
 };
 
@@ -123,8 +123,11 @@ export function spawnWindows(argv: readonly string[], plan: WindowsPlan, opts: S
     stdinOpen = false;
   };
 
+  // After the tree is gone the job handle is closed; its value may name another object by then.
+  let finished = false;
   const exited = events.empty.then(
     async () => {
+      finished = true;
       if (timer) clearTimeout(timer);
       const code = exitCode(spawned.process);
       closeStdin();
@@ -146,9 +149,9 @@ export function spawnWindows(argv: readonly string[], plan: WindowsPlan, opts: S
     },
     closeStdin,
     kill(code = 1) {
-      terminateJob(job, code);
+      if (!finished) terminateJob(job, code);
     },
-    pids: () => jobProcessIds(job),
+    pids: () => (finished ? [] : jobProcessIds(job)),
     exited,
   };
 }
