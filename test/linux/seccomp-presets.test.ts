@@ -70,7 +70,7 @@ describeUnless(unmet, "seccomp presets in the kernel", () => {
     cases.push([["socket", 17, SOCK_RAW, 0], "EACCES"]); // AF_PACKET
     cases.push([["io_uring"], "ENOSYS"]);
     await checkDenials(["no-network"], cases);
-  });
+  }, 30_000);
 
   testUnless(undefined, "no-network: AF_UNIX sockets, socketpair, netlink route and file I/O still work", async () => {
     await checkAllowed(["no-network"], [
@@ -81,7 +81,7 @@ describeUnless(unmet, "seccomp presets in the kernel", () => {
       ["files"],
       ["getppid"],
     ]);
-  });
+  }, 30_000);
 
   testUnless(undefined, "tcp-only: TCP sockets v4 and v6 (with flags) work; UDP, raw and SCTP fail with EACCES", async () => {
     await checkAllowed(["tcp-only"], [
@@ -98,7 +98,7 @@ describeUnless(unmet, "seccomp presets in the kernel", () => {
       [["socket", AF_INET, SOCK_STREAM, IPPROTO_SCTP], "EACCES"],
       [["socket", 17, SOCK_RAW, 0], "EACCES"],
     ]);
-  });
+  }, 30_000);
 
   testUnless(undefined, "hardening: ptrace, process_vm_readv, bpf, perf_event_open, userfaultfd, keyctl, request_key, mount, io_uring are refused", async () => {
     await checkDenials(["hardening"], [
@@ -113,7 +113,7 @@ describeUnless(unmet, "seccomp presets in the kernel", () => {
       [["io_uring"], "ENOSYS"],
     ]);
     await checkAllowed(["hardening"], [["files"], ["socketpair"], ["socket", AF_INET, SOCK_STREAM, 0], ["getppid"]]);
-  });
+  }, 30_000);
 
   testUnless(undefined, "ipc-isolation: SysV IPC, POSIX mqueues, keyrings, TIOCSTI (any high half), sock_diag, io_uring, bpf, perf, userfaultfd are refused", async () => {
     await checkDenials(["ipc-isolation"], [
@@ -133,7 +133,7 @@ describeUnless(unmet, "seccomp presets in the kernel", () => {
       [["userfaultfd"], "EPERM"],
     ]);
     await checkAllowed(["ipc-isolation"], [["ioctl", FIONREAD], ["socket", AF_NETLINK, SOCK_RAW, NETLINK_ROUTE], ["files"], ["socketpair"]]);
-  });
+  }, 30_000);
 
   testUnless(undefined, "all presets together: Bun itself starts and runs a script", async () => {
     const { spawnLinux } = await import("../../lib/backend/linux/spawn.ts");
@@ -147,7 +147,7 @@ describeUnless(unmet, "seccomp presets in the kernel", () => {
     const [out, err, code] = await Promise.all([new Response(proc.stdout as ReadableStream).text(), new Response(proc.stderr as ReadableStream).text(), proc.exited]);
     expect({ code, err }).toEqual({ code: 0, err: "" });
     expect(JSON.parse(out)).toEqual({ sum: 2, files: true });
-  });
+  }, 30_000);
 });
 
 describeUnless(unmet, "seccomp actions and argument checks in the kernel", () => {
@@ -162,13 +162,13 @@ describeUnless(unmet, "seccomp actions and argument checks in the kernel", () =>
     const policy: SeccompPolicy = { defaultAction: "allow", rules: [{ syscall: "getppid", action: { errno: "ENOTUNIQ" }, when: [{ arg: 0, op: "eq", value }] }] };
     const r = await underFilter([["getppid", value], ["getppid", 5], ["getppid", 0x2_0000_0005], ["getppid", 0x1_0000_0004]], filterOf(policy));
     expect(r.results).toEqual(["ENOTUNIQ", "ok", "ok", "ok"]);
-  });
+  }, 30_000);
 
   testUnless(undefined, "unsigned 64-bit ranges: gt over the high half, le below it", async () => {
     const policy: SeccompPolicy = { defaultAction: "allow", rules: [{ syscall: "getppid", action: { errno: "ENOTUNIQ" }, when: [{ arg: 2, op: "gt", value: 0xffff_ffff }] }] };
     const r = await underFilter([["getppid", 0, 0, 0xffff_ffff], ["getppid", 0, 0, 0x1_0000_0000], ["getppid", 0, 0, -1], ["getppid", 0, 0, 7]], filterOf(policy));
     expect(r.results).toEqual(["ok", "ENOTUNIQ", "ENOTUNIQ", "ok"]);
-  });
+  }, 30_000);
 
   testUnless(undefined, "kill-process ends the child with SIGSYS; log lets the call through", async () => {
     const kill: SeccompPolicy = { defaultAction: "allow", rules: [{ syscall: "getppid", action: "kill-process", when: [{ arg: 0, op: "eq", value: 0xdead }] }] };
@@ -176,14 +176,14 @@ describeUnless(unmet, "seccomp actions and argument checks in the kernel", () =>
     expect(killed.signal).toBe("SIGSYS");
     const logged = await underFilter([["getppid"]], filterOf({ defaultAction: "allow", rules: [{ syscall: "getppid", action: "log" }] }));
     expect(logged.results).toEqual(["ok"]);
-  });
+  }, 30_000);
 
   testUnless(hostArch === "x86_64" ? undefined : "x32 exists only on x86_64", "an x32 syscall number is killed, though the arch field says x86_64", async () => {
     const open = await underFilter([["raw", 0x4000_0000 + getppidNr]], undefined);
     expect(open.code).toBe(0); // without the filter: ENOSYS (no x32 here) or ok, never a kill
     const r = await underFilter([["raw", 0x4000_0000 + getppidNr]], filterOf({ defaultAction: "allow", rules: [] }));
     expect(r.signal).toBe("SIGSYS");
-  });
+  }, 30_000);
 
   testUnless(undefined, "a program with far jumps (BPF_JA trampolines) loads and decides as the policy says", async () => {
     // 150 two-condition ioctl rules on requests no program uses, then getppid: several hundred instructions.
@@ -205,7 +205,7 @@ describeUnless(unmet, "seccomp actions and argument checks in the kernel", () =>
     );
     // The fixture's ioctl passes a non-null buffer as arg 2, so "ne 0" holds; 150 is past the last rule.
     expect(r.results).toEqual([nameOf(1), nameOf((77 % 40) + 1), nameOf((149 % 40) + 1), "ENOTTY", "ENOTUNIQ", "ok"]);
-  });
+  }, 30_000);
 
   testUnless(undefined, "the default action applies to everything no rule names: even execve gets its errno", async () => {
     const { spawnLinux } = await import("../../lib/backend/linux/spawn.ts");
@@ -218,5 +218,5 @@ describeUnless(unmet, "seccomp actions and argument checks in the kernel", () =>
     }
     expect(error).toBeInstanceOf(OsError);
     expect({ op: (error as OsError).op, name: (error as OsError).errorName }).toEqual({ op: "execve", name: "ENOTUNIQ" });
-  });
+  }, 30_000);
 });

@@ -37,7 +37,7 @@ describe("compiled program ≡ reference evaluation", () => {
         if (bad.length) throw new Error(`policy ${i}: ${JSON.stringify(policy, (_, v) => (typeof v === "bigint" ? `${v}n` : v))}\n${bad.join("\n")}`);
       }
       expect(total).toBe(80_000);
-    });
+    }, 60_000);
 
     test(`${arch}: each preset and their union, 5000 inputs each`, () => {
       const r = rng(SEED + 1);
@@ -49,7 +49,7 @@ describe("compiled program ≡ reference evaluation", () => {
           expect({ names, bad }).toEqual({ names, bad: [] });
         }
       }
-    });
+    }, 60_000);
 
     test(`${arch}: a large rule set (every syscall, rotating actions) needs far jumps and still agrees`, () => {
       const r = rng(SEED + 2);
@@ -68,7 +68,7 @@ describe("compiled program ≡ reference evaluation", () => {
       expect(prog.some((insn) => insn.code === 0x05)).toBe(true); // a BPF_JA trampoline was needed
       const { bad } = compare(policy, arch, inputsFor(policy, arch, r, 20_000));
       expect(bad).toEqual([]);
-    });
+    }, 60_000);
 
     test(`${arch}: long argument chains on one syscall push the dispatch past 255 instructions`, () => {
       const r = rng(SEED + 3);
@@ -83,6 +83,6 @@ describe("compiled program ≡ reference evaluation", () => {
       const { bad, n } = compare(policy, arch, inputsFor(policy, arch, r, 20_000));
       expect(bad).toEqual([]);
       expect(n).toBe(20_000);
-    });
+    }, 60_000);
   }
 });
