@@ -9,7 +9,7 @@ import { startTicks } from "../../lib/backend/linux/cgroup/names.ts";
 import { probeCgroupHost } from "../../lib/backend/linux/cgroup/probe.ts";
 import { SandboxCgroup } from "../../lib/backend/linux/cgroup/sandbox-cgroup.ts";
 import { planCgroups } from "../../lib/plan/linux/containment-cgroup.ts";
-import { firstLine, fixtureDir, reapSurvivors, survivors, tokenEnv } from "../fixtures/tree/scan.ts";
+import { firstLine, fixtureDir, ownCgroups, reapSurvivors, survivors, tokenEnv } from "../fixtures/tree/scan.ts";
 import { describeUnless, linuxRequirement, notLinux } from "../helpers/skip.ts";
 
 const host = notLinux ? undefined : probeCgroupHost();
@@ -22,6 +22,7 @@ afterEach(() => {
   for (const o of owners.splice(0)) o.kill("SIGKILL");
   for (const t of tokens.splice(0)) reapSurvivors(t);
   cleanupStale(host!);
+  expect(ownCgroups(bases)).toEqual([]);
 });
 
 async function startOwner() {
