@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { CordonError } from "../../../../ffi/errors.ts";
 import type { CgroupHierarchy, CgroupPlan } from "../../../plan/linux/containment-cgroup.ts";
 import type { CgroupHost, V1Controller } from "../../../plan/linux/containment-host.ts";
-import { descendants, ensureDir, errnoName, keyedValues, makeDir, readCgroupFile, removeDir, removeIfEmpty, tryRead, writeCgroupFile } from "./fs.ts";
+import { descendants, ensureDir, keyedValues, makeDir, readCgroupFile, removeDir, removeIfEmpty, toOsError, tryRead, writeCgroupFile } from "./fs.ts";
 import { freshName } from "./names.ts";
 
 export type CgroupEvents = {
@@ -59,7 +59,7 @@ export class SandboxCgroup {
         dirs.set(h, dir);
       }
       if (plan.v2) {
-        // Controllers must be on in the base before the sandbox's files exist.
+        // A controller's files appear in the sandbox's directory only once the base's subtree_control lists it.
         const needed = new Set(plan.writes.filter((w) => w.hierarchy === "v2").map((w) => w.file.split(".")[0]!));
         const on = new Set((tryRead(join(host.v2!.base, "cgroup.subtree_control")) ?? "").trim().split(/\s+/));
         for (const c of needed) if (!on.has(c)) writeCgroupFile(join(host.v2!.base, "cgroup.subtree_control"), `+${c}`);
@@ -112,7 +112,7 @@ export class SandboxCgroup {
       this.#fds.push(fd);
       return fd;
     } catch (e) {
-      throw new CordonError(`open ${path}: ${errnoName(e) ?? (e as Error).message}`, errnoName(e) ?? "EIO");
+      throw toOsError("open", e, path);
     }
   }
 
