@@ -3,7 +3,7 @@
 import { describe, expect, test } from "bun:test";
 import { CompatError, PolicyError } from "../../lib/errors.ts";
 import type { ResolvedPolicy } from "../../lib/policy/types.ts";
-import { CAPABILITY_SID, FILE_ACCESS, JOB_OBJECT_LIMIT, allUiRestrictions, mitigationWords, mitigations, planWindows } from "../../lib/plan/windows/index.ts";
+import { CAPABILITY_SID, FILE_ACCESS, JOB_OBJECT_LIMIT, allUiRestrictions, mitigationWords, mitigations, planWindows, windowsVerdicts } from "../../lib/plan/windows/index.ts";
 
 const base: ResolvedPolicy = {
   fs: { read: ["C:\\tools"], write: ["C:\\work\\out"] },
@@ -162,5 +162,18 @@ describe("windows plan: under Wine", () => {
       expect(row(plan, id)).toMatchObject({ status: "not-enforced", reason: expect.stringContaining("Wine 8.0") });
     }
     expect(() => planWindows({ ...base, compat: "hard" }, { elevated: false, wine: "8.0" })).toThrow(CompatError);
+  });
+});
+
+describe("windows verdicts", () => {
+  const m = (...ids: number[]) => ids.map((message) => ({ message }));
+  test("limit messages name the limit, once each, in the order first hit", () => {
+    // NEW_PROCESS 6, JOB_MEMORY_LIMIT 10, ACTIVE_PROCESS_LIMIT 3, PROCESS_MEMORY_LIMIT 9, EXIT_PROCESS 7, ACTIVE_PROCESS_ZERO 4
+    expect(windowsVerdicts(m(6, 10, 3, 9, 7, 4), false)).toEqual(["memory", "pids"]);
+    expect(windowsVerdicts(m(6, 1, 4), false)).toEqual(["cpu"]); // END_OF_JOB_TIME
+  });
+  test("cordon's timer comes first; a plain exit is 'exited'", () => {
+    expect(windowsVerdicts(m(6, 7, 4), true)).toEqual(["timeout"]);
+    expect(windowsVerdicts(m(6, 7, 4), false)).toEqual(["exited"]);
   });
 });

@@ -32,6 +32,7 @@ describeUnless(notWindows, "windows backend", () => {
     expect(firstLine(out)).toBe("got abc");
     expect(exit.exitCode).toBe(5);
     expect(exit.timedOut).toBe(false);
+    expect(exit.verdicts).toEqual(["exited"]);
     expect(exit.messages).toContainEqual({ message: JOB_MSG.NEW_PROCESS, pid: p.pid });
     expect(exit.messages.at(-1)?.message).toBe(JOB_MSG.ACTIVE_PROCESS_ZERO);
     // The job handle is closed by now: kill and pids must not touch whatever reuses its value.
@@ -81,6 +82,7 @@ describeUnless(notWindows, "windows backend", () => {
     const exit = await p.exited;
     expect(exit.timedOut).toBe(true);
     expect(exit.exitCode).toBe(TIMEOUT_EXIT_CODE);
+    expect(exit.verdicts).toEqual(["timeout"]);
   }, T);
 
   testUnless(undefined, "the backend's report does not claim the identity rows when the identity is not applied", () => {

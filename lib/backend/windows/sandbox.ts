@@ -7,7 +7,7 @@ import { closeHandle, createPipe, setInheritable, wineVersion, writeAll, type Ha
 import { createJob, jobProcessIds, setCpuRate, setJobLimits, setUiRestrictions, terminateJob } from "../../../ffi/windows-job.ts";
 import { exitCode, spawnProcess } from "../../../ffi/windows-spawn.ts";
 import { commandLine } from "../../plan/windows/command-line.ts";
-import type { WindowsPlan } from "../../plan/windows/index.ts";
+import { windowsVerdicts, type WindowsPlan, type WindowsVerdict } from "../../plan/windows/index.ts";
 import type { GuaranteeReport } from "../../report.ts";
 import { applyIdentity } from "./identity.ts";
 import { JobEvents, type JobMessage } from "./job-events.ts";
@@ -31,6 +31,8 @@ export type WindowsExit = {
   readonly messages: readonly JobMessage[];
   /** What was enforced for this run. */
   readonly report: readonly GuaranteeReport[];
+  /** The limits the tree ran into (from the port's messages), or ["exited"]. */
+  readonly verdicts: readonly WindowsVerdict[];
 };
 
 export type WindowsSubprocess = {
@@ -136,7 +138,7 @@ export function spawnWindows(argv: readonly string[], plan: WindowsPlan, opts: S
       closeHandle(port);
       closeHandle(job);
       identity?.undo();
-      return { exitCode: code, timedOut, messages: events.seen, report };
+      return { exitCode: code, timedOut, messages: events.seen, report, verdicts: windowsVerdicts(events.seen, timedOut) };
     },
   );
 

@@ -88,4 +88,5 @@ export { commandLine, quoteArg } from "./command-line.ts";
 export { mitigations, mitigationWords, type Mitigation, type MitigationProfile } from "./mitigation.ts";
 export { planJob, allUiRestrictions, type JobPlan } from "./job.ts";
 export { planIsolation, containerName, type Identity, type AclGrant, type WfpFilter, type IsolationPlan } from "./isolation.ts";
+export { windowsVerdicts, type WindowsVerdict } from "./verdict.ts";
 export * from "./constants.ts";
