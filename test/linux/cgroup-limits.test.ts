@@ -82,6 +82,14 @@ describeUnless(linuxRequirement(noMemory ?? noKill), "memory limit", () => {
     expect(cgroup.events().oomKills).toBeGreaterThan(0);
   });
 
+  test("after an OOM kill the rest of the tree is killed too, and the verdict says why", async () => {
+    const script = `sleep 20 & setsid sleep 20 & python3 -c 'b = b"x" * (256 << 20)'; wait`;
+    const { proc, token, sup } = run(["sh", "-c", script], { memory: 64 << 20 });
+    expect(await sup.killed).toBe("memory limit exceeded");
+    expect(survivors(token)).toEqual([]);
+    expect(await proc.exited).toBe(137);
+  });
+
   test("twin: touching 16 MiB under the same limit exits 0 with no verdict", async () => {
     const { cgroup, proc, sup } = run(touch(16), { memory: 64 << 20 });
     expect(await new Response(proc.stdout!).text()).toBe("touched 16\n");
