@@ -3,11 +3,13 @@
 // blocked / reachable / partial / n/a / error with its evidence; then scan for
 // what the sandbox left behind and check that every canary is gone.
 import { randomBytes } from "node:crypto";
-import { existsSync, readFileSync, realpathSync } from "node:fs";
+import { existsSync, realpathSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Policy } from "../policy/types.ts";
 import type { Report } from "../report.ts";
 import { spawn } from "../spawn.ts";
+import { canaryKeeperSource } from "./canary-keeper.ts";
+import { probeInsideSource } from "./probe-inside.ts";
 import { CanaryKeeper, canaryConfig, removeScratch, type Found } from "./canaries.ts";
 import { channelsFor, type ReceiptKey } from "./channels.ts";
 import { cordonCgroups, processesWithNonce, remainingCanaries, sharedDirs, takeFile } from "./scan.ts";
@@ -36,10 +38,6 @@ export type AuditReport = {
 };
 
 const pythons = ["/usr/bin/python3", "/bin/python3", "/usr/local/bin/python3"];
-
-function source(name: string): string {
-  return readFileSync(join(import.meta.dir, name), "utf8");
-}
 
 function realDir(path: string): string | undefined {
   try {
@@ -73,7 +71,7 @@ export async function audit(policy: Policy = {}, options: AuditOptions = {}): Pr
   let report: Report | undefined;
   let removed: string[] = [];
   try {
-    const started = await CanaryKeeper.start(python, source("canary-keeper.py"), cfg);
+    const started = await CanaryKeeper.start(python, canaryKeeperSource, cfg);
     keeper = started.keeper;
     const ready = started.ready;
     const writeDir = policy.fs?.write?.[0] !== undefined ? realDir(policy.fs.write[0]) : undefined;
@@ -91,7 +89,7 @@ export async function audit(policy: Policy = {}, options: AuditOptions = {}): Pr
       fs: { ...policy.fs, read: [...(policy.fs?.read ?? []), cfg.roDir] },
       limits: { timeoutMs: 30_000, ...policy.limits },
     };
-    const proc = spawn([python, "-I", "-c", source("probe-inside.py"), JSON.stringify(inside)], sandboxPolicy, { stdin: "ignore", stdout: "pipe", stderr: "pipe" });
+    const proc = spawn([python, "-I", "-c", probeInsideSource, JSON.stringify(inside)], sandboxPolicy, { stdin: "ignore", stdout: "pipe", stderr: "pipe" });
     report = proc.report;
     const [stdout, stderr, status] = await Promise.all([new Response(proc.stdout as ReadableStream).text(), new Response(proc.stderr as ReadableStream).text(), proc.exited]);
     const parsed = parseInside(stdout);

@@ -2,13 +2,12 @@
 // table (lib/audit/format.ts) and the channel list's own consistency: plain
 // values, no kernel.
 import { describe, expect, test } from "bun:test";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { linuxChannels, type Channel } from "../../lib/audit/channels.ts";
 import { renderAudit, summary } from "../../lib/audit/format.ts";
 import type { AuditReport } from "../../lib/audit/index.ts";
 import { judge, parseInside, type InsideResult } from "../../lib/audit/verdict.ts";
 import { sysvKeys } from "../../lib/audit/canaries.ts";
+import { probeInsideSource } from "../../lib/audit/probe-inside.ts";
 
 const chan = (id: string): Channel => linuxChannels.find((c) => c.id === id)!;
 const ok = (id: string, detail = "done"): InsideResult => ({ id, ok: true, call: `${id}()`, errno: null, detail });
@@ -83,7 +82,7 @@ describe("the probe's output and the channel list", () => {
   test("every channel id is unique and attempted by the inside probe", () => {
     const ids = linuxChannels.map((c) => c.id);
     expect(new Set(ids).size).toBe(ids.length);
-    const probe = readFileSync(join(import.meta.dir, "../../lib/audit/probe-inside.py"), "utf8");
+    const probe = probeInsideSource;
     const attempted = new Set([...probe.matchAll(/attempt\(\s*"([^"]+)"/g)].map((m) => m[1]));
     for (const op of ["chmod", "utimes", "xattr"]) for (const w of ["outside", "read-granted"]) attempted.add(`fs.meta.${op}.${w}`);
     expect(ids.filter((id) => !attempted.has(id))).toEqual([]);

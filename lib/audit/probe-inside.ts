@@ -1,4 +1,7 @@
-# The inside half of `cordon audit` on Linux: run by python3 inside the
+// The Python source of the inside half of `cordon audit` on Linux (python3, run as the sandboxed command).
+// Kept as a string so the package ships TypeScript only; passed to python3 -c.
+// It must contain no backquote and no dollar-brace sequence.
+export const probeInsideSource = String.raw`# The inside half of cordon audit on Linux: run by python3 inside the
 # sandbox under audit. It tries each channel once, on objects named with the
 # run's nonce or planted by the supervisor, and prints one JSON line per
 # attempt: {"id", "ok": true|false|null, "call", "errno", "detail"}.
@@ -720,3 +723,4 @@ def secret_env():
 
 attempt("inherit.env", "scan environ names", secret_env)
 print(json.dumps({"done": True}), flush=True)
+`;

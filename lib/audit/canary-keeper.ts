@@ -1,4 +1,7 @@
-# The outside half of `cordon audit` on Linux: plants canaries for the inside
+// The Python source of the outside half of `cordon audit` on Linux (python3, run as the caller).
+// Kept as a string so the package ships TypeScript only; passed to python3 -c.
+// It must contain no backquote and no dollar-brace sequence.
+export const canaryKeeperSource = String.raw`# The outside half of cordon audit on Linux: plants canaries for the inside
 # probe to reach, counts what arrives, and removes everything. Runs as the
 # caller, outside the sandbox, with python3 (SysV IPC, POSIX mqueues and
 # keyrings have no Bun API). Every object is named or keyed with the run's
@@ -226,3 +229,4 @@ while True:
             break
     if stop:
         break
+`;
