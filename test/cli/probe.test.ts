@@ -50,7 +50,7 @@ describe("cordon probe --json", async () => {
   });
 
   testUnless(noSandbox, "sandboxed probes ran, none found a property broken, and their evidence leads the row", () => {
-    expect(report.live.map((l) => l.id)).toEqual(["P01", "P02", "P04", "P05", "P06", "P08", "P18"]);
+    expect(report.live.map((l) => l.id)).toEqual(["P01", "P02", "P04", "P05", "P06", "P08", "P10", "P11", "P13", "P18"]);
     for (const l of report.live) {
       expect([l.id, l.holds]).not.toEqual([l.id, false]);
       if (l.holds !== undefined) expect(report.properties.find((p) => p.id === l.id)!.host.evidence.startsWith(l.evidence)).toBe(true);
