@@ -113,7 +113,6 @@ const base = spawnR?.rows[0]?.stats?.median ?? Number.NaN;
 const r = (name: string) => (row(name)?.stats?.median ?? Number.NaN) / base;
 const x = (v: number) => (Number.isFinite(v) ? `${v.toFixed(2)}×` : "–");
 const verdict = (ok: boolean | undefined) => (ok === undefined ? "–" : ok ? "met" : "**not met**");
-const cordonKill = teardownRows.filter((t) => t.method.startsWith("cordon kill()"));
 const pgid = teardownRows.filter((t) => t.method.startsWith("process group"));
 const leaks = loadR ? Object.values(loadR.leaks).reduce((n, l) => n + l.length, 0) : undefined;
 const killMedian = (t: TeardownRow) => Number(t.empty.split(" / ")[0]);
@@ -124,9 +123,11 @@ if (spawnR) {
   md.push(`| cordon unrestricted ≤ 1.05× Bun.spawn | ${x(r("cordon spawn spine, unrestricted"))} | ${verdict(r("cordon spawn spine, unrestricted") <= 1.05)} |`);
   md.push(`| cordon fully restricted ≤ 1.3× Bun.spawn | ${x(r("cordon spawn(), fully restricted"))} (default policy, no limits: ${x(r("cordon spawn(), default policy"))}) | ${verdict(r("cordon spawn(), fully restricted") <= 1.3)} |`);
 }
-for (const t of cordonKill) {
+for (const t of teardownRows.filter((t) => !t.method.startsWith("process group"))) {
   const s = Math.max(...t.survivors);
-  md.push(`| teardown ≤ 5 ms, 0 survivors: ${t.method.replace(" (v2, with its waiting)", "")} | ${t.empty} ms (median / max), survivors ${s} | ${verdict(killMedian(t) <= 5 && s === 0)} |`);
+  const empty = t.empty === "-" ? "" : `, cgroup empty after ${t.empty} ms`;
+  const signalled = t.signalled === "-" ? "" : `signalled in ${t.signalled} ms`;
+  md.push(`| teardown ≤ 5 ms, 0 survivors: ${t.method.replace(" (v2, with its waiting)", "")} | ${[signalled, empty.replace(/^, /, signalled ? ", " : "")].join("")} (median / max), survivors ${s} | ${verdict(killMedian(t) <= 5 && s === 0)} |`);
 }
 for (const t of sandboxTeardown ?? []) {
   if ("notRun" in t) md.push(`| teardown through the sandbox: ${t.variant} | not run: ${t.notRun} | – |`);

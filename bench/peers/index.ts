@@ -16,10 +16,10 @@ export function which(cmd: string): string | undefined {
   return Bun.which(cmd) ?? undefined;
 }
 
-function version(argv: string[]): string {
+function version(argv: string[], line = /./): string {
   try {
     const r = Bun.spawnSync(argv, { stdout: "pipe", stderr: "pipe" });
-    return (r.stdout.toString() + r.stderr.toString()).trim().split("\n")[0] ?? "";
+    return (r.stdout.toString() + r.stderr.toString()).trim().split("\n").find((l) => line.test(l)) ?? "";
   } catch {
     return "";
   }
@@ -114,7 +114,7 @@ export function peerVersions(): Record<string, string> {
   const v: Record<string, string> = {};
   if (which("bwrap")) v.bubblewrap = version(["bwrap", "--version"]);
   if (which("firejail")) v.firejail = version(["firejail", "--version"]);
-  if (which("socat")) v.socat = version(["socat", "-V"]).replace(/^.*?socat/, "socat").slice(0, 40);
+  if (which("socat")) v.socat = version(["socat", "-V"], /socat version/).replace(/ on .*/, "");
   if (which("rg")) v.ripgrep = version(["rg", "--version"]);
   if (which("node")) v.node = version(["node", "--version"]);
   if (existsSync(join(srtDir, "package.json"))) v["sandbox-runtime"] = (require(join(srtDir, "package.json")) as { version: string }).version;
