@@ -73,10 +73,8 @@ function cordonCgroups(): string[] {
 }
 
 // The private TMPDIRs go into a temp dir of this run only, so other cordon
-// users of the machine cannot be counted as leaks.
-const ownTmp = mkdtempSync(join(tmpdir(), "cordon-bench-load-"));
-process.env.TMPDIR = ownTmp;
-if (tmpdir() !== ownTmp) throw new Error("os.tmpdir() does not follow TMPDIR: cannot count private TMPDIRs");
+// users of the machine cannot be counted as leaks (made by runLoad()).
+let ownTmp = "";
 
 function tmpdirs(): Set<string> {
   return new Set(readdirSync(ownTmp));
@@ -108,6 +106,10 @@ async function pool(name: string, once: () => Promise<number>): Promise<LoadRun>
 }
 
 export async function runLoad(log: (s: string) => void = () => {}): Promise<LoadResult> {
+  const callerTmp = process.env.TMPDIR;
+  ownTmp = mkdtempSync(join(tmpdir(), "cordon-bench-load-"));
+  process.env.TMPDIR = ownTmp;
+  if (tmpdir() !== ownTmp) throw new Error("os.tmpdir() does not follow TMPDIR: cannot count private TMPDIRs");
   // Warm up both paths (library load, cgroup probe, watcher thread) before counting.
   await Bun.spawn(["/bin/true"], { stdio: ["ignore", "ignore", "ignore"] }).exited;
   await spawn(["/bin/true"], FULL_POLICY, quiet).exited;
@@ -154,6 +156,8 @@ export async function runLoad(log: (s: string) => void = () => {}): Promise<Load
     tmpdirs: [...tmpdirs()].filter((n) => !tmpBefore.has(n) && statSync(join(ownTmp, n)).isDirectory()),
   };
   rmSync(ownTmp, { recursive: true, force: true });
+  if (callerTmp === undefined) delete process.env.TMPDIR;
+  else process.env.TMPDIR = callerTmp;
   return { runs, before: { fds: fdsBefore.size, children: childrenBefore.length }, leaks, phases };
 }
 
