@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { PolicyError } from "./errors.ts";
 import { systemPaths, type SystemOs } from "./policy/system-paths.ts";
+import { removeStaleTmpDirs, tmpPrefix } from "./stale-tmp.ts";
 import type { Policy, ResolvedPolicy, UserSpec } from "./policy/types.ts";
 import { validatePolicy } from "./policy/validate.ts";
 
@@ -111,7 +112,9 @@ export function resolvePolicy(input: unknown, options: ResolveOptions = {}): Res
   };
 
   // Last, so that a PolicyError above leaves nothing behind.
-  const tmpDir = realpathSync(mkdtempSync(join(options.tmpRoot ?? tmpdir(), "cordon-")));
+  const tmpRoot = options.tmpRoot ?? tmpdir();
+  removeStaleTmpDirs(tmpRoot);
+  const tmpDir = realpathSync(mkdtempSync(join(tmpRoot, tmpPrefix())));
   const cleanup = () => rmSync(tmpDir, { recursive: true, force: true });
   const env = {
     ...(policy.inheritEnv === false ? {} : inheritedEnv(callerEnv)),

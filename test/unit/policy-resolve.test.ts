@@ -117,3 +117,24 @@ describe("resolveUser", () => {
   });
   testUnless(passwd ? undefined : "no /etc/passwd on this host", "root by name is uid 0", () => expect(resolveUser("root").uid).toBe(0));
 });
+
+describe("TMPDIRs left by a cordon that died", () => {
+  test("are removed by the next resolution; a live maker's and foreign names are kept", async () => {
+    const root = join(scratch, "stale-root");
+    mkdirSync(root);
+    // A process that has certainly exited: its pid names the stale directory.
+    const dead = Bun.spawn(["true"]);
+    await dead.exited;
+    const stale = join(root, `cordon-${dead.pid}-abc123`);
+    const live = join(root, `cordon-${process.pid}-def456`);
+    const foreign = join(root, "cordon-notes");
+    for (const d of [stale, live, foreign]) mkdirSync(d);
+    writeFileSync(join(stale, "leftover"), "x");
+    const { policy, cleanup } = resolvePolicy({}, { ...opts, tmpRoot: root });
+    cleanup();
+    expect(existsSync(stale)).toBe(false);
+    expect(existsSync(live)).toBe(true);
+    expect(existsSync(foreign)).toBe(true);
+    expect(policy.tmpDir!.startsWith(join(root, `cordon-${process.pid}-`))).toBe(true);
+  });
+});

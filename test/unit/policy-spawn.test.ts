@@ -10,7 +10,7 @@ import { run, spawn } from "../../lib/spawn.ts";
 import { noSandbox } from "../cli/helpers.ts";
 import { testUnless } from "../helpers/skip.ts";
 
-const sandboxDirs = () => readdirSync(tmpdir()).filter((d) => /^cordon-[A-Za-z0-9]{6}$/.test(d)).sort();
+const sandboxDirs = () => readdirSync(tmpdir()).filter((d) => /^cordon-\d+-[A-Za-z0-9]{6}$/.test(d)).sort();
 
 function thrown(fn: () => unknown): unknown {
   try {

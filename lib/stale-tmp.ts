@@ -1,0 +1,48 @@
+// Private TMPDIRs are named after the cordon process that made them
+// (cordon-<pid>-XXXXXX). One left behind by a cordon that was killed before
+// it could clean up is removed by the next one: only ours (same uid), and
+// only when its maker is gone, so a live sandbox's directory is never touched.
+// Limit: cordons in different PID namespaces sharing one temp directory under
+// the same uid cannot see each other; give each its own TMPDIR root
+// (os.tmpdir() follows $TMPDIR).
+import { readdirSync, rmSync, statSync } from "node:fs";
+import { join } from "node:path";
+
+export function tmpPrefix(pid = process.pid): string {
+  return `cordon-${pid}-`;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    // EPERM: it exists, under someone else.
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** Removes TMPDIRs under `root` whose cordon process no longer exists. Returns how many. */
+export function removeStaleTmpDirs(root: string): number {
+  let removed = 0;
+  let names: string[] = [];
+  try {
+    names = readdirSync(root);
+  } catch {
+    return 0;
+  }
+  const uid = process.getuid?.();
+  for (const name of names) {
+    const pid = Number(/^cordon-(\d+)-[A-Za-z0-9]{6}$/.exec(name)?.[1]);
+    if (!pid || pid === process.pid || alive(pid)) continue;
+    const dir = join(root, name);
+    try {
+      if (uid !== undefined && statSync(dir).uid !== uid) continue;
+      rmSync(dir, { recursive: true, force: true });
+      removed++;
+    } catch {
+      // Raced with another cleaner, or not ours to remove: leave it.
+    }
+  }
+  return removed;
+}
