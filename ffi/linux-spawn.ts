@@ -8,7 +8,7 @@ import type { OsError } from "./errors.ts";
 export const SPEC_SIZE = 144;
 export const EXIT_RECORD_SIZE = 64;
 
-export const SPAWN_FLAGS = { SETSID: 1, NO_NEW_PRIVS: 2, SET_IDS: 4, MOUNT_PROC: 8, LOOPBACK_UP: 16, PRIVATE_ROOT: 32 } as const;
+export const SPAWN_FLAGS = { SETSID: 1, NO_NEW_PRIVS: 2, SET_IDS: 4, MOUNT_PROC: 8, LOOPBACK_UP: 16, PRIVATE_ROOT: 32, DROP_CAPS: 64 } as const;
 
 /** CORDON_VIEW_*: how one path of a private root is made. */
 export const VIEW_KIND = { dir: 1, file: 2, symlink: 3, mkdir: 4 } as const;
@@ -39,6 +39,7 @@ export const SPAWN_STEPS: Record<number, string> = {
   18: "mount(/proc)",
   19: "ioctl(SIOCSIFFLAGS lo)",
   20: "private root (mount/pivot_root)",
+  21: "capset (dropping capabilities)",
 };
 
 export type SpawnRecord = {
@@ -197,12 +198,18 @@ function describe(op: string, rc: number, what: string): string {
   return what;
 }
 
-export function startExitWatcher(): number {
-  return check("cordon_linux_exit_watcher_start", "errno", linux().cordon_linux_exit_watcher_start());
+export function startExitWatcher(): void {
+  check("cordon_linux_exit_watcher_start", "errno", linux().cordon_linux_exit_watcher_start());
 }
 
-export function watchExit(pidfd: number, id: number): void {
-  check("epoll_ctl", "errno", linux().cordon_linux_exit_watch(pidfd, id));
+/** Watches `pidfd`; its exit record (id = pidfd) is written to `channel`. */
+export function watchExit(pidfd: number, channel: number): void {
+  check("epoll_ctl", "errno", linux().cordon_linux_exit_watch(pidfd, channel));
+}
+
+/** SIGKILL and reap a child that cannot be supervised (an error after it started). Closes the pidfd. */
+export function reapNow(pidfd: number): void {
+  check("cordon_linux_pidfd_reap", "errno", linux().cordon_linux_pidfd_reap(pidfd));
 }
 
 /** pidfd_send_signal; returns false when the process is already gone (ESRCH). */
@@ -213,10 +220,13 @@ export function pidfdSendSignal(pidfd: number, signal: number): boolean {
   return true;
 }
 
-/** pipe2(O_CLOEXEC): [read, write]. */
-export function pipe(): [number, number] {
+export const O_CLOEXEC = 0o2000000;
+export const O_NONBLOCK = 0o4000;
+
+/** pipe2(O_CLOEXEC | extra): [read, write]. */
+export function pipe(extra = 0): [number, number] {
   const fds = new Int32Array(2);
   const bytes = new Uint8Array(fds.buffer);
-  check("pipe2", "errno", linux().cordon_linux_pipe2(bytes, bytes, 0o2000000));
+  check("pipe2", "errno", linux().cordon_linux_pipe2(bytes, bytes, O_CLOEXEC | extra));
   return [fds[0]!, fds[1]!];
 }

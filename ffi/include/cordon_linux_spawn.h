@@ -10,7 +10,7 @@
  * Child steps run in this order, each skipped when its field is empty:
  * signals → setsid → cgroup.procs writes → uid/gid maps (CLONE_NEWUSER) →
  * private root (PRIVATE_ROOT) → fresh /proc (MOUNT_PROC) → lo up (LOOPBACK_UP) → fd placement → everything else CLOEXEC → chdir → rlimits → setgroups/setresgid/
- * setresuid → PR_SET_PDEATHSIG → PR_SET_NO_NEW_PRIVS → landlock_restrict_self →
+ * setresuid → PR_SET_PDEATHSIG → PR_SET_NO_NEW_PRIVS → drop capabilities → landlock_restrict_self →
  * seccomp → execve.
  */
 struct cordon_linux_spawn_spec {
@@ -49,6 +49,7 @@ struct cordon_linux_spawn_spec {
 #define CORDON_SPAWN_MOUNT_PROC    (1u << 3)  /* needs CLONE_NEWNS|CLONE_NEWPID: private mounts, fresh /proc */
 #define CORDON_SPAWN_LOOPBACK_UP   (1u << 4)  /* needs CLONE_NEWNET: bring lo up */
 #define CORDON_SPAWN_PRIVATE_ROOT  (1u << 5)  /* needs CLONE_NEWNS: a tmpfs root holding only the view's entries */
+#define CORDON_SPAWN_DROP_CAPS     (1u << 6)  /* after no_new_privs: securebits locked, ambient, bounding and all sets emptied */
 
 /* One path of the private root. Directories and files are bind-mounted from
  * the host at the same path; symlinks are recreated with `target` as text;
@@ -85,10 +86,11 @@ struct cordon_linux_view_entry {
 #define CORDON_SPAWN_STEP_MOUNT_PROC     18
 #define CORDON_SPAWN_STEP_LOOPBACK       19
 #define CORDON_SPAWN_STEP_PRIVATE_ROOT   20
+#define CORDON_SPAWN_STEP_CAPABILITIES   21
 
-/* 64 bytes, written atomically to the exit pipe for each reaped child. */
+/* 64 bytes, written atomically to the caller's channel for each reaped child. */
 struct cordon_linux_exit_record {
-  uint32_t id;
+  uint32_t id;        /* the pidfd given to cordon_linux_exit_watch */
   int32_t  pid;
   int32_t  code;      /* si_code: CLD_EXITED 1, CLD_KILLED 2, CLD_DUMPED 3; -errno if waitid failed */
   int32_t  status;    /* exit status or signal number */
@@ -103,11 +105,18 @@ struct cordon_linux_exit_record {
  */
 CORDON_API cordon_status cordon_linux_spawn(uint8_t *spec, size_t spec_len);
 
-/** @domain errno — starts the exit-watcher thread once; returns the read end of its record pipe. */
+/** @domain errno — starts the process's exit-watcher thread once (any thread; concurrent callers wait); returns 0. */
 CORDON_API cordon_status cordon_linux_exit_watcher_start(void);
 
-/** @domain errno — watches a child's pidfd; its exit record carries `id`. The caller keeps the pidfd and closes it after the record. */
-CORDON_API cordon_status cordon_linux_exit_watch(int32_t pidfd, uint32_t id);
+/**
+ * @domain errno — watches a child's pidfd: once reaped, its exit record (id = pidfd) is written to
+ * `channel`, the write end of a non-blocking pipe the caller reads (one per JavaScript realm; a
+ * full channel drops records). The caller keeps the pidfd and closes it after the record.
+ */
+CORDON_API cordon_status cordon_linux_exit_watch(int32_t pidfd, int32_t channel);
+
+/** @domain errno — SIGKILL a child through its pidfd, reap it (blocking; it is dying) and close the pidfd: for a child that cannot be supervised. */
+CORDON_API cordon_status cordon_linux_pidfd_reap(int32_t pidfd);
 
 /** @domain errno — pidfd_send_signal(2): never signals a recycled pid. */
 CORDON_API cordon_status cordon_linux_pidfd_send_signal(int32_t pidfd, int32_t sig);

@@ -87,23 +87,37 @@ describeUnless(notLinux ?? linuxRequirement(isRoot ? undefined : "switching to a
     expect(r.pass).toBeGreaterThanOrEqual(25);
   }, 240_000);
 
-  test("nested inside a cordon sandbox (landlock domains and seccomp filters stack)", async () => {
+  test("nested inside a cordon sandbox: filters stack; hard mode names what the outer sandbox took away", async () => {
     const { spawn } = await import("../../lib/spawn.ts");
-    let report: import("../../lib/report.ts").Report | undefined;
-    const r = await runSuites([], {}, (argv) => {
-      const p = spawn(argv, {
-        fs: { read: [copy] },
-        net: "all", // the suites' own fixtures listen on loopback; the inner sandboxes close it again
-        cwd: copy,
-        env: { HOME: copy, BUN_RUNTIME_TRANSPILER_CACHE_PATH: "0" },
-      }, { stdout: "pipe", stderr: "pipe" });
-      report = p.report;
-      return p as never;
-    });
-    expect(report!.guarantees.every((g) => g.status === "enforced")).toBe(true);
-    expect(report!.host!.some((n) => n.startsWith("namespaces:"))).toBe(true);
-    expect(r.failures).toEqual([]);
-    expect(r.fail).toBe(0);
-    expect(r.pass).toBeGreaterThanOrEqual(25);
+    const secret = join(copy, "..", `cordon-nested-secret-${process.pid}`);
+    await Bun.write(secret, "outer secret");
+    const inner = join(copy, "nested-inner.ts");
+    await Bun.write(
+      inner,
+      `const { spawn } = await import(${JSON.stringify(join(copy, "lib/spawn.ts"))});
+      const out = {};
+      try { spawn(["true"], {}); out.hard = "ran"; } catch (e) { out.hard = e.name + ": " + (e.missing ?? []).map((m) => m.guarantee).join(","); }
+      const p = spawn(["sh", "-c", "cat ${secret} 2>/dev/null || echo read-denied; { echo x > ${secret}; } 2>/dev/null || echo write-denied; (exec 3<>/dev/tcp/127.0.0.1/9) 2>/dev/null || echo net-denied"], { compat: "best-effort" }, { stdout: "pipe" });
+      out.inner = (await new Response(p.stdout).text()).trim().split("\\n");
+      out.code = await p.exited;
+      out.host = p.report.host;
+      out.missing = p.report.guarantees.filter((g) => g.status !== "enforced").map((g) => g.guarantee);
+      console.log(JSON.stringify(out));`,
+    );
+    try {
+      const p = spawn([join(copy, "bun"), inner], { fs: { read: [copy] }, cwd: copy, env: { HOME: copy, BUN_RUNTIME_TRANSPILER_CACHE_PATH: "0" } }, { stdout: "pipe", stderr: "pipe" });
+      const [out, err] = await Promise.all([new Response(p.stdout as ReadableStream).text(), new Response(p.stderr as ReadableStream).text()]);
+      expect({ code: await p.exited, err }).toEqual({ code: 0, err: "" });
+      const r = JSON.parse(out);
+      // The outer sandbox took away namespaces (no capabilities) and cgroups (not granted): no tree kill beyond the process group.
+      expect(r.hard).toBe("CompatError: tree.kill");
+      expect(r.missing).toEqual(["tree.kill"]);
+      expect(r.host.some((n: string) => n.startsWith("seccomp: this process already runs under a filter"))).toBe(true);
+      // Everything else of the inner policy holds, stacked on the outer one.
+      expect(r.inner).toEqual(["read-denied", "write-denied", "net-denied"]);
+      expect(r.code).toBe(0);
+    } finally {
+      rmSync(secret, { force: true });
+    }
   }, 240_000);
 });

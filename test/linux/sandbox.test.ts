@@ -6,7 +6,7 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { createSocket } from "node:dgram";
-import { tmpdir } from "node:os";
+import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { describeUnless, notLinux } from "../helpers/skip.ts";
 
@@ -189,6 +189,13 @@ except OSError as e:
     const unix = r.proc.report.guarantees.find((g) => g.guarantee === "ipc.unix-outside-closed")!;
     // With a private root AF_UNIX stays usable inside; without one it is refused outright (the price of closing the outside).
     expect(r.out).toBe(unix.by.some((b) => b.startsWith("private root")) ? "inside in" : "refused 13");
+  });
+
+  test("root inside holds no capability: the host's hostname and kernel log stay out of reach", async () => {
+    const r = await sh(`grep -E '^Cap(Prm|Eff|Bnd|Amb)' /proc/self/status | cut -f2 | sort -u; hostname cordon-evil 2>/dev/null && echo renamed || echo rename-denied`);
+    expect(r.out.split("\n")).toEqual(["0000000000000000", "rename-denied"]);
+    expect(hostname()).not.toBe("cordon-evil");
+    expect(r.proc.report.guarantees.find((g) => g.guarantee === "privileges.no-capabilities")?.status).toBe("enforced");
   });
 
   test("the whole tree dies with the command: a setsid double-fork leaves no survivor", async () => {

@@ -223,6 +223,34 @@ describeUnless(notLinux, "spawnLinux", () => {
     expect(alive).toBe(false);
   });
 
+  test("a refused stdio slot or kill signal leaks nothing and starts nothing", () => {
+    const fds = () => readdirSync("/proc/self/fd").length;
+    const before = fds();
+    for (let i = 0; i < 20; i++) {
+      expect(() => spawnLinux(["true"], { stdin: "pipe", stdout: "pipe", stderr: -1 })).toThrow(TypeError);
+      expect(() => spawnLinux(["sleep", "5"], { timeout: 10, killSignal: "SIGFOO" as never })).toThrow(TypeError);
+    }
+    expect(fds()).toBe(before);
+    expect(readFileSync(`/proc/${process.pid}/task/${process.pid}/children`, "utf8").trim()).toBe("");
+  });
+
+  test("Workers spawn side by side: each gets its own children's exits", async () => {
+    const worker = (code: number) => `
+      const { spawnLinux } = await import(${JSON.stringify(join(import.meta.dir, "../../lib/backend/linux/spawn.ts"))});
+      const codes = await Promise.all(Array.from({ length: 15 }, () => spawnLinux(["sh", "-c", "exit ${code}"]).exited));
+      postMessage(codes);`;
+    const run = (code: number) =>
+      new Promise<number[]>((resolve, reject) => {
+        const w = new Worker(URL.createObjectURL(new Blob([worker(code)], { type: "application/typescript" })));
+        w.onmessage = (e) => (resolve(e.data), w.terminate());
+        w.onerror = (e) => reject(e);
+      });
+    const [a, b, c] = await Promise.all([run(3), run(7), run(9)]);
+    expect(a).toEqual(Array(15).fill(3));
+    expect(b).toEqual(Array(15).fill(7));
+    expect(c).toEqual(Array(15).fill(9));
+  }, 30000);
+
   test("bad input is a TypeError, never a crash", () => {
     expect(() => spawnLinux([])).toThrow(TypeError);
     expect(() => spawnLinux([42 as unknown as string])).toThrow(TypeError);
@@ -262,6 +290,38 @@ describeUnless(notLinux, "cordon_linux_spawn record validation", () => {
     const notNamespace = valid();
     new DataView(notNamespace.buffer).setBigUint64(16, 0x100n, true); // CLONE_VM is not the caller's to ask
     expect(call(notNamespace)).toBe(CORDON_E.INVALID_ARGUMENT);
+  });
+
+  test("tables and strings inside the header are refused, so nothing checked can change after the check", () => {
+    const { CORDON_E } = require("../../ffi/status.ts") as typeof import("../../ffi/status.ts");
+    // argv's offset table laid over flags/pdeath_signal/clone_flags: the old in-place rewrite turned checked flags into pointer bits.
+    const overHeader = valid();
+    const v = new DataView(overHeader.buffer);
+    v.setUint32(52, 8, true); // argv_off = 8
+    v.setUint32(56, 1, true); // argc = 1
+    expect(call(overHeader)).toBe(CORDON_E.RECORD_OUT_OF_BOUNDS);
+    // A string in the output fields (which cordon writes) is refused too.
+    const strInHeader = valid();
+    new DataView(strInHeader.buffer).setUint32(48, 132, true); // path_off into out_pidfd
+    expect(call(strInHeader)).toBe(CORDON_E.RECORD_OUT_OF_BOUNDS);
+    // The record is never rewritten: the same buffer spawns twice.
+    const rec = valid();
+    const before = rec.slice(144);
+    for (let i = 0; i < 2; i++) {
+      const r = spawnFfi!.spawnRecord(rec, "true");
+      spawnFfi!.reapNow(r.pidfd);
+    }
+    expect(rec.slice(144)).toEqual(before);
+  });
+
+  test("an id switch to 4294967295 (setresuid's 'unchanged') is refused at both layers", () => {
+    const { CORDON_E } = require("../../ffi/status.ts") as typeof import("../../ffi/status.ts");
+    const rec = spawnFfi!.encodeSpawnRecord({
+      path: "/bin/true", argv: ["true"], envp: [], flags: 4, pdeathSignal: 0, cloneFlags: 0, cgroupFd: -1,
+      landlockFd: -1, landlockFlags: 0, fds: [], procsFds: [], rlimits: [], uid: 0xffffffff, gid: 0,
+    });
+    expect(call(rec)).toBe(CORDON_E.INVALID_ARGUMENT);
+    expect(() => spawnLinux(["true"], { user: { uid: -1, gid: -1 } })).toThrow(TypeError);
   });
 
   test("a valid record spawns", async () => {

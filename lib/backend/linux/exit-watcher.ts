@@ -1,7 +1,9 @@
-// Reads the native exit watcher's records from its pipe with Bun's own
-// streams. The read is pending only while cordon has live children, so an
-// idle watcher never keeps the event loop alive.
-import { EXIT_RECORD_SIZE, startExitWatcher, watchExit } from "../../../ffi/linux-spawn.ts";
+// Reads the native exit watcher's records with Bun's own streams. Each
+// JavaScript realm (the main thread, each Worker) has a channel of its own,
+// keyed by pidfd, so realms never see each other's children. The read is
+// pending only while this realm has live children, so an idle watcher never
+// keeps the event loop alive.
+import { EXIT_RECORD_SIZE, O_NONBLOCK, pipe, startExitWatcher, watchExit } from "../../../ffi/linux-spawn.ts";
 
 export type ExitRecord = {
   pid: number;
@@ -18,30 +20,34 @@ export type ExitRecord = {
 
 type Waiter = (r: ExitRecord) => void;
 
-let fd = -1;
-let nextId = 1;
+let channel: { read: number; write: number } | undefined;
+/** Live children of this realm by pidfd (unique while open: the pidfd is closed only after its record). */
 const waiters = new Map<number, Waiter>();
 let pumping = false;
 let pending = new Uint8Array(0);
 
 /** Watches `pidfd`; `onExit` runs once, when the child has been reaped. */
 export function watch(pidfd: number, onExit: Waiter): void {
-  if (fd < 0) fd = startExitWatcher();
-  const id = nextId++ >>> 0 || nextId++;
-  waiters.set(id, onExit);
+  if (!channel) {
+    startExitWatcher();
+    // Non-blocking: the watcher thread must never stall on a realm that stopped reading.
+    const [read, write] = pipe(O_NONBLOCK);
+    channel = { read, write };
+  }
+  waiters.set(pidfd, onExit);
   try {
-    watchExit(pidfd, id);
+    watchExit(pidfd, channel.write);
   } catch (e) {
-    waiters.delete(id);
+    waiters.delete(pidfd);
     throw e;
   }
-  if (!pumping) void pump();
+  if (!pumping) pump().catch((e) => queueMicrotask(() => { throw e; }));
 }
 
 /** One reader at a time; it stops (and releases the event loop) when no child is left. */
 async function pump(): Promise<void> {
   pumping = true;
-  const r = Bun.file(fd).stream().getReader();
+  const r = Bun.file(channel!.read).stream().getReader();
   try {
     while (waiters.size > 0) {
       const { done, value } = await r.read();
@@ -52,7 +58,7 @@ async function pump(): Promise<void> {
     await r.cancel().catch(() => {});
     pumping = false;
     // A watch registered while we were cancelling needs the reader again.
-    if (waiters.size > 0) void pump();
+    if (waiters.size > 0) pump().catch((e) => queueMicrotask(() => { throw e; }));
   }
 }
 
@@ -75,7 +81,14 @@ function deliver(chunk: Uint8Array): void {
     };
     const w = waiters.get(id);
     waiters.delete(id);
-    w?.(rec);
+    try {
+      w?.(rec);
+    } catch (e) {
+      // One child's bookkeeping failing must not lose the other records of this chunk.
+      queueMicrotask(() => {
+        throw e;
+      });
+    }
   }
   pending = bytes.slice(at);
 }

@@ -52,7 +52,8 @@ export function sandboxHost(): SandboxHost {
 function probeNamespaces(): Pick<SandboxHost, "namespaces" | "procfs"> {
   const reachesExec = (userNamespace: boolean, mountProc: boolean): boolean => {
     try {
-      spawnLinux(["/nonexistent/cordon-namespace-probe"], {
+      // A path nobody can create: the probe can only ever fail at execve.
+      spawnLinux(["/proc/self/fd/-1/cordon-namespace-probe"], {
         searchPath: false,
         stdin: "ignore",
         stdout: "ignore",
@@ -122,7 +123,7 @@ export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, st
       cleanupStale(containmentHost.cgroups);
     }
     cgroup = containment.cgroups ? SandboxCgroup.create(containmentHost.cgroups, containment.cgroups) : undefined;
-    const procfs = plan.namespaces.procfs && landlock.rulesetFd !== undefined;
+    const procfs = plan.namespaces.procfs;
     const ns =
       (plan.namespaces.ipc ? CLONE_NEW.IPC : 0) |
       (containment.newPidNamespace || procfs ? CLONE_NEW.PID : 0) |
@@ -138,6 +139,7 @@ export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, st
       rlimits: containment.rlimits.map(({ resource, soft, hard }) => ({ resource, soft, hard })),
       ...(policy.user ? { user: policy.user } : {}),
       cloneNamespaces: ns,
+      dropCapabilities: true,
       ...userNamespace,
       ...(cgroup?.cgroupFd !== undefined ? { cgroupFd: cgroup.cgroupFd } : {}),
       ...(cgroup && cgroup.cgroupProcsFds.length ? { cgroupProcsFds: cgroup.cgroupProcsFds } : {}),

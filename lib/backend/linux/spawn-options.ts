@@ -1,9 +1,7 @@
 // What the Linux spawn spine applies in the child, between clone3 and execve,
 // with raw syscalls only. Every other Linux mechanism fills one of these slots;
-// the order of application in the child is fixed (see zig/src/linux/child.zig):
-//   signals reset → setsid → cgroup.procs writes → unshare(user...) → rlimits →
-//   groups/gid/uid → cwd → stdio dup2 + extra fds → close_range → pdeathsig →
-//   no_new_privs → landlock_restrict_self → seccomp → execve.
+// the order of application in the child is fixed (zig/src/linux/spawn_child.zig,
+// documented in ffi/include/cordon_linux_spawn.h).
 
 export type Stdio = "inherit" | "pipe" | "ignore" | number;
 
@@ -24,6 +22,8 @@ export type LinuxSpawnOptions = {
   readonly newSession?: boolean;
   /** PR_SET_NO_NEW_PRIVS (default true; required by seccomp and landlock unprivileged). */
   readonly noNewPrivs?: boolean;
+  /** After no_new_privs: lock securebits and empty every capability set, so uid 0 inside holds no privilege. */
+  readonly dropCapabilities?: boolean;
   /** PR_SET_PDEATHSIG signal (default SIGKILL; 0 disables). */
   readonly parentDeathSignal?: number;
   readonly rlimits?: readonly Rlimit[];

@@ -2,7 +2,7 @@
 // applied in the child between clone3 and execve by the native library.
 import { closeSync, openSync } from "node:fs";
 import { OsError } from "../../../ffi/errors.ts";
-import { encodeSpawnRecord, pipe, SPAWN_FLAGS, spawnRecord } from "../../../ffi/linux-spawn.ts";
+import { encodeSpawnRecord, pipe, reapNow, SPAWN_FLAGS, spawnRecord } from "../../../ffi/linux-spawn.ts";
 import { watch } from "./exit-watcher.ts";
 import type { LinuxSpawnOptions, Stdio } from "./spawn-options.ts";
 import { LinuxSubprocess, readableFromFd, signalNumber, StdinSink } from "./subprocess.ts";
@@ -42,33 +42,62 @@ function checkFdNumber(n: number, what: string): void {
   if (!Number.isInteger(n) || n < 0 || n > 1 << 20) throw new TypeError(`${what} must be a file descriptor number, got ${String(n)}`);
 }
 
-export function spawnLinux(argv: readonly string[], opts: LinuxSpawnOptions = {}): LinuxSubprocess {
+function checkId(n: number, what: string): void {
+  // 2^32-1 is "unchanged" to setresuid: a switch to it would silently keep the caller's id.
+  if (!Number.isInteger(n) || n < 0 || n > 0xffff_fffe) throw new TypeError(`${what} must be an id from 0 to 4294967294, got ${String(n)}`);
+}
+
+/** Everything that can be refused is refused before anything is created. */
+function validate(argv: readonly string[], opts: LinuxSpawnOptions): void {
   if (!Array.isArray(argv) || argv.length === 0 || !argv.every((a) => typeof a === "string"))
     throw new TypeError("argv must be a non-empty array of strings");
-  const env = opts.env ?? (process.env as Record<string, string>);
-  const path = opts.searchPath === false ? argv[0]! : resolveCommand(argv[0]!, env, opts.cwd);
   for (const e of opts.extraFds ?? []) {
     checkFdNumber(e.parent, "extraFds.parent");
     checkFdNumber(e.child, "extraFds.child");
     if (e.child < 3) throw new TypeError("extraFds.child must be >= 3 (0-2 are stdio)");
   }
   for (const fd of [opts.cgroupFd, opts.landlock?.rulesetFd, ...(opts.cgroupProcsFds ?? [])]) if (fd !== undefined) checkFdNumber(fd, "fd");
+  for (const s of [opts.stdin, opts.stdout, opts.stderr])
+    if (typeof s === "number") checkFdNumber(s, "stdio fd");
+    else if (s !== undefined && s !== "inherit" && s !== "pipe" && s !== "ignore") throw new TypeError(`stdio must be "inherit", "pipe", "ignore" or an fd, got ${String(s)}`);
+  if (opts.user) {
+    checkId(opts.user.uid, "user.uid");
+    checkId(opts.user.gid, "user.gid");
+  }
+  if (opts.userNamespace) {
+    checkId(opts.userNamespace.uid, "userNamespace.uid");
+    checkId(opts.userNamespace.gid, "userNamespace.gid");
+  }
+  if (opts.timeout !== undefined && !(Number.isFinite(opts.timeout) && opts.timeout > 0)) throw new TypeError(`timeout must be a positive number of ms, got ${opts.timeout}`);
+  if (opts.killSignal !== undefined) signalNumber(opts.killSignal);
+}
 
-  const slots = [stdio(opts.stdin, 0, true), stdio(opts.stdout, 1, false), stdio(opts.stderr, 2, false)];
-  const cleanup = () => {
+export function spawnLinux(argv: readonly string[], opts: LinuxSpawnOptions = {}): LinuxSubprocess {
+  validate(argv, opts);
+  const env = opts.env ?? (process.env as Record<string, string>);
+  const path = opts.searchPath === false ? argv[0]! : resolveCommand(argv[0]!, env, opts.cwd);
+
+  const slots: (Placed & { parent?: number })[] = [];
+  const closeSlots = (keep: boolean) => {
     for (const s of slots) {
       if (s.parentClose !== undefined) closeSync(s.parentClose);
+      if (!keep && s.parentKeep !== undefined) closeSync(s.parentKeep);
     }
   };
   let result: { pid: number; pidfd: number };
   try {
+    // One at a time, so a failing slot never strands the ones made before it.
+    slots.push(stdio(opts.stdin, 0, true));
+    slots.push(stdio(opts.stdout, 1, false));
+    slots.push(stdio(opts.stderr, 2, false));
     const flags =
       (opts.newSession === false ? 0 : SPAWN_FLAGS.SETSID) |
       (opts.noNewPrivs === false ? 0 : SPAWN_FLAGS.NO_NEW_PRIVS) |
       (opts.user ? SPAWN_FLAGS.SET_IDS : 0) |
       (opts.mountProc ? SPAWN_FLAGS.MOUNT_PROC : 0) |
       (opts.loopback ? SPAWN_FLAGS.LOOPBACK_UP : 0) |
-      (opts.privateRoot?.length ? SPAWN_FLAGS.PRIVATE_ROOT : 0);
+      (opts.privateRoot?.length ? SPAWN_FLAGS.PRIVATE_ROOT : 0) |
+      (opts.dropCapabilities ? SPAWN_FLAGS.DROP_CAPS : 0);
     const ns = opts.userNamespace;
     const record = encodeSpawnRecord({
       path,
@@ -93,21 +122,27 @@ export function spawnLinux(argv: readonly string[], opts: LinuxSpawnOptions = {}
     });
     result = spawnRecord(record, path === argv[0] ? path : `${argv[0]} (${path})`);
   } catch (e) {
-    cleanup();
+    closeSlots(false);
+    throw e;
+  }
+  closeSlots(true);
+
+  const [inSlot, outSlot, errSlot] = slots as [Placed, Placed, Placed];
+  try {
+    const proc = new LinuxSubprocess(
+      result.pid,
+      result.pidfd,
+      inSlot.parentKeep === undefined ? undefined : new StdinSink(inSlot.parentKeep),
+      outSlot.parentKeep === undefined ? undefined : readableFromFd(outSlot.parentKeep),
+      errSlot.parentKeep === undefined ? undefined : readableFromFd(errSlot.parentKeep),
+    );
+    watch(result.pidfd, (r) => proc.onExit(r));
+    if (opts.timeout !== undefined) proc.setTimeout(opts.timeout, signalNumber(opts.killSignal ?? SIGKILL));
+    return proc;
+  } catch (e) {
+    // The child runs but cannot be supervised: it must not outlive this error.
+    reapNow(result.pidfd);
     for (const s of slots) if (s.parentKeep !== undefined) closeSync(s.parentKeep);
     throw e;
   }
-  cleanup();
-
-  const [inSlot, outSlot, errSlot] = slots as [Placed, Placed, Placed];
-  const proc = new LinuxSubprocess(
-    result.pid,
-    result.pidfd,
-    inSlot.parentKeep === undefined ? undefined : new StdinSink(inSlot.parentKeep),
-    outSlot.parentKeep === undefined ? undefined : readableFromFd(outSlot.parentKeep),
-    errSlot.parentKeep === undefined ? undefined : readableFromFd(errSlot.parentKeep),
-  );
-  watch(result.pidfd, (r) => proc.onExit(r));
-  if (opts.timeout !== undefined) proc.setTimeout(opts.timeout, signalNumber(opts.killSignal ?? SIGKILL));
-  return proc;
 }

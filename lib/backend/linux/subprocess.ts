@@ -69,8 +69,13 @@ export class StdinSink {
   async end(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.sink.end();
-    closeSync(this.fd);
+    try {
+      await this.sink.end();
+    } catch {
+      // EPIPE: the child is gone; the fd is closed all the same.
+    } finally {
+      closeSync(this.fd);
+    }
   }
 }
 
@@ -109,6 +114,8 @@ export class LinuxSubprocess {
     // The pidfd stays open until now so a kill() racing the exit can never hit a recycled pid.
     this.pidfdOpen = false;
     closeFd(this.pidfd);
+    // Nobody reads the child's stdin any more: flush what is pending (EPIPE) and close our end.
+    void this.stdin?.end();
     this.resolveExit(r.code === 1 ? r.status : r.code === 2 || r.code === 3 ? 128 + r.status : 255);
   }
 

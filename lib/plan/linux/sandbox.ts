@@ -49,7 +49,11 @@ export type SandboxPlan = {
 };
 
 export function planSandbox(policy: Pick<ResolvedPolicy, "net">, host: SandboxHost): SandboxPlan {
-  const report: GuaranteeReport[] = [{ guarantee: "privileges.no-new-privs", status: "enforced", by: ["PR_SET_NO_NEW_PRIVS"] }];
+  const report: GuaranteeReport[] = [
+    { guarantee: "privileges.no-new-privs", status: "enforced", by: ["PR_SET_NO_NEW_PRIVS"] },
+    // Root inside (no user switch) would otherwise keep CAP_SYS_ADMIN, CAP_NET_ADMIN, CAP_SYSLOG...
+    { guarantee: "privileges.no-capabilities", status: "enforced", by: ["securebits locked", "bounding, ambient, permitted and effective sets emptied"] },
+  ];
   const net = policy.net;
   const seccompOk = host.seccomp && host.arch !== undefined;
   const why = host.arch === undefined ? "seccomp filters are compiled for x86_64 and aarch64 only" : "seccomp filter mode is not available";

@@ -12,8 +12,13 @@ export fn cordon_linux_exit_watcher_start() abi.Status {
     return waiter.start();
 }
 
-export fn cordon_linux_exit_watch(pidfd: i32, id: u32) abi.Status {
-    return waiter.watch(pidfd, id);
+export fn cordon_linux_exit_watch(pidfd: i32, channel: i32) abi.Status {
+    return waiter.watch(pidfd, channel);
+}
+
+export fn cordon_linux_pidfd_reap(pidfd: i32) abi.Status {
+    if (pidfd < 0) return abi.Error.invalid_argument.status();
+    return spawn.reap(pidfd);
 }
 
 export fn cordon_linux_pidfd_send_signal(pidfd: i32, sig: i32) abi.Status {

@@ -4,6 +4,7 @@
 //! no pathname unix socket, no metadata, no inotify target outside the grants.
 //! Runs in the CLONE_VM child like everything in spawn_child.zig: no
 //! allocation, no libc, a path buffer on the child's stack.
+const std = @import("std");
 const sys = @import("sys.zig");
 const linux = sys.linux;
 const spec_mod = @import("spawn_spec.zig");
@@ -22,7 +23,6 @@ const ms_bind: usize = 4096;
 const ms_rec: usize = 16384;
 const ms_private: usize = 1 << 18;
 const mnt_detach: usize = 2;
-const tmpfs_magic: u64 = 0x01021994;
 const eexist: i32 = -17;
 const staging = "/tmp";
 const old_root = "/.cordon-oldroot";
@@ -44,14 +44,15 @@ pub fn build(c: *const spec_mod.Checked, entries: []const Entry) usize {
     rc = linux.syscall1(.chdir, @intFromPtr("/"));
     if (sys.isError(rc)) return rc;
 
+    const root = devOf("/") orelse return errno(2);
     var src: [path_max + old_root.len]u8 = undefined;
     for (entries) |e| {
         const path = c.str(e.path_off);
         const kind: Kind = @enumFromInt(e.kind);
         rc = switch (kind) {
-            .mkdir => mkdirs(path, true),
-            .dir, .file => place(path, kind, &src),
-            .symlink => link(path, c.str(e.target_off)),
+            .mkdir => mkdirs(path, true, root),
+            .dir, .file => place(path, kind, &src, root),
+            .symlink => link(path, c.str(e.target_off), root),
         };
         if (sys.isError(rc)) return rc;
     }
@@ -61,7 +62,7 @@ pub fn build(c: *const spec_mod.Checked, entries: []const Entry) usize {
 }
 
 /// Bind-mounts the host's `path` (under the old root) onto the same path here.
-fn place(path: [*:0]const u8, kind: Kind, src: []u8) usize {
+fn place(path: [*:0]const u8, kind: Kind, src: []u8, root: u64) usize {
     const n = len(path);
     if (n + old_root.len >= src.len) return errno(36); // ENAMETOOLONG
     @memcpy(src[0..old_root.len], old_root);
@@ -69,10 +70,10 @@ fn place(path: [*:0]const u8, kind: Kind, src: []u8) usize {
     src[old_root.len + n] = 0;
     var rc: usize = 0;
     if (kind == .dir) {
-        rc = mkdirs(path, true);
+        rc = mkdirs(path, true, root);
     } else {
-        rc = mkdirs(path, false);
-        if (!sys.isError(rc) and fsType(path) == null) {
+        rc = mkdirs(path, false, root);
+        if (!sys.isError(rc) and devOf(path) == null) {
             // The mount point is a new empty file, on the tmpfs only.
             var parent: [path_max]u8 = undefined;
             var p = n;
@@ -80,7 +81,7 @@ fn place(path: [*:0]const u8, kind: Kind, src: []u8) usize {
             const plen = if (p > 1) p - 1 else 1;
             @memcpy(parent[0..plen], path[0..plen]);
             parent[plen] = 0;
-            if (fsType(@ptrCast(&parent)) != tmpfs_magic) return errno(18); // EXDEV
+            if (devOf(@ptrCast(&parent)) != root) return errno(18); // EXDEV
             const fd = linux.syscall4(.openat, at_fdcwd, @intFromPtr(path), o_wronly | o_creat | o_cloexec, 0o644);
             if (sys.isError(fd)) return fd;
             _ = linux.syscall1(.close, fd);
@@ -90,18 +91,18 @@ fn place(path: [*:0]const u8, kind: Kind, src: []u8) usize {
     return linux.syscall5(.mount, @intFromPtr(src.ptr), @intFromPtr(path), 0, ms_bind | ms_rec, 0);
 }
 
-fn link(path: [*:0]const u8, target: [*:0]const u8) usize {
-    const rc = mkdirs(path, false);
+fn link(path: [*:0]const u8, target: [*:0]const u8, root: u64) usize {
+    const rc = mkdirs(path, false, root);
     if (sys.isError(rc)) return rc;
     const l = linux.syscall3(.symlinkat, @intFromPtr(target), at_fdcwd, @intFromPtr(path));
     return if (sys.status(l) == eexist) 0 else l;
 }
 
 /// mkdir -p of `path` (or of its parent when `whole` is false). A directory
-/// is created only when its parent is on the new root's tmpfs, never through a
-/// bind mount onto the host: a missing component under a bind means the grant
+/// is created only when its parent is on the new root's own tmpfs (same
+/// device as "/"), never through a bind mount onto the host: a missing component under a bind means the grant
 /// vanished, and the spawn stops (EXDEV) rather than write to the host.
-fn mkdirs(path: [*:0]const u8, whole: bool) usize {
+fn mkdirs(path: [*:0]const u8, whole: bool, root: u64) usize {
     var buf: [path_max]u8 = undefined;
     const n = len(path);
     if (n >= buf.len or n == 0 or path[0] != '/') return errno(22); // EINVAL
@@ -110,29 +111,34 @@ fn mkdirs(path: [*:0]const u8, whole: bool) usize {
         while (end > 0 and path[end - 1] != '/') end -= 1;
         if (end > 1) end -= 1;
     }
-    var parent_tmpfs = fsType("/") == tmpfs_magic;
+    var parent_on_root = true;
     var i: usize = 1;
     while (i <= end) : (i += 1) {
         if (i != end and path[i] != '/') continue;
         @memcpy(buf[0..i], path[0..i]);
         buf[i] = 0;
         const dir: [*:0]const u8 = @ptrCast(&buf);
-        if (fsType(dir)) |t| {
-            parent_tmpfs = t == tmpfs_magic;
+        if (devOf(dir)) |d| {
+            parent_on_root = d == root;
             continue;
         }
-        if (!parent_tmpfs) return errno(18); // EXDEV
+        if (!parent_on_root) return errno(18); // EXDEV
         const made = linux.syscall3(.mkdirat, at_fdcwd, @intFromPtr(dir), 0o755);
         if (sys.isError(made)) return made;
     }
     return 0;
 }
 
-/// statfs(2) f_type of an existing path, or null when it does not exist.
-fn fsType(path: [*:0]const u8) ?u64 {
-    var st: [16]u64 = undefined; // struct statfs: f_type first (120 bytes on both arches)
-    const rc = linux.syscall2(.statfs, @intFromPtr(path), @intFromPtr(&st));
-    return if (sys.isError(rc)) null else st[0];
+/// The device of an existing path (statx stx_dev_major:minor), or null when
+/// it does not exist. The new root's tmpfs has a device of its own, so "on
+/// the new root" is "same device as /" — a host tmpfs bound in has another.
+fn devOf(path: [*:0]const u8) ?u64 {
+    var stx: [256]u8 align(8) = undefined;
+    const rc = linux.syscall5(.statx, at_fdcwd, @intFromPtr(path), 0, 0, @intFromPtr(&stx));
+    if (sys.isError(rc)) return null;
+    const major = std.mem.readInt(u32, stx[136..140], .little);
+    const minor = std.mem.readInt(u32, stx[140..144], .little);
+    return (@as(u64, major) << 32) | minor;
 }
 
 fn len(s: [*:0]const u8) usize {

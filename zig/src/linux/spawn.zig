@@ -13,6 +13,8 @@ const clone_vfork: u64 = 0x00004000;
 const clone_pidfd: u64 = 0x00001000;
 const clone_into_cgroup: u64 = 0x200000000;
 const sigchld: u64 = 17;
+/// __WALL: wait for the child whatever its exit signal.
+const wall: usize = 0x40000000;
 const stack_size: usize = 64 * 1024;
 const p_pidfd: usize = 3;
 const wexited: usize = 4;
@@ -21,21 +23,29 @@ const wexited: usize = 4;
 /// or a negative status with out_step naming the step that failed.
 pub fn spawn(buf: []u8) abi.Status {
     var c = spec_mod.check(buf) catch |e| return abi.failureStatus(e);
-    const spec = c.spec;
-    spec.out_pid = -1;
-    spec.out_pidfd = -1;
-    spec.out_step = @intFromEnum(spec_mod.Step.clone3);
-    spec.out_errno = spec_mod.errno_pending;
+    const spec = &c.spec;
+    const out = c.out;
+    out.out_pid = -1;
+    out.out_pidfd = -1;
+    out.out_step = @intFromEnum(spec_mod.Step.clone3);
+    out.out_errno = spec_mod.errno_pending;
 
-    const stack = linux.syscall6(.mmap, 0, stack_size, 0x3, 0x22 | 0x20000, @bitCast(@as(isize, -1)), 0); // RW, PRIVATE|ANON|STACK
+    // One mapping: the child's stack, then the argv/envp pointer arrays.
+    const ptr_bytes = (spec_mod.pointerBytes(spec) + 4095) & ~@as(usize, 4095);
+    const map_size = stack_size + ptr_bytes;
+    const stack = linux.syscall6(.mmap, 0, map_size, 0x3, 0x22 | 0x20000, @bitCast(@as(isize, -1)), 0); // RW, PRIVATE|ANON|STACK
     if (sys.isError(stack)) return sys.status(stack);
-    defer _ = linux.syscall2(.munmap, stack, stack_size);
+    defer _ = linux.syscall2(.munmap, stack, map_size);
+    spec_mod.fillPointers(&c, buf, @ptrFromInt(stack + stack_size)) catch |e| return abi.failureStatus(e);
 
     var flags = clone_vm | clone_vfork | clone_pidfd | spec.clone_flags;
     if (spec.cgroup_fd >= 0) flags |= clone_into_cgroup;
     var args: clone3.CloneArgs = .{
         .flags = flags,
-        .pidfd = @intFromPtr(&spec.out_pidfd),
+        .pidfd = @intFromPtr(&out.out_pidfd),
+        // SIGCHLD as for any child: execve resets a child's exit signal to
+        // SIGCHLD anyway. (A Bun that inherited SIGCHLD=SIG_IGN has its
+        // children reaped by the kernel: their status is lost, for Bun.spawn too.)
         .exit_signal = sigchld,
         .stack = stack,
         .stack_size = stack_size,
@@ -51,24 +61,34 @@ pub fn spawn(buf: []u8) abi.Status {
     if (sys.status(rc) == -38) { // ENOSYS: a seccomp profile that wants the legacy clone
         c.join_cgroup = spec.cgroup_fd >= 0;
         const legacy = clone_vm | clone_vfork | clone_pidfd | spec.clone_flags | sigchld;
-        rc = clone3.cordon_clone(@intCast(legacy), stack + stack_size, &spec.out_pidfd, &child.main, @intFromPtr(&c));
+        rc = clone3.cordon_clone(@intCast(legacy), stack + stack_size, &out.out_pidfd, &child.main, @intFromPtr(&c));
     }
     _ = linux.syscall4(.rt_sigprocmask, 2, @intFromPtr(&old), 0, 8);
 
     if (sys.isError(rc)) {
-        spec.out_errno = -sys.status(rc);
+        out.out_errno = -sys.status(rc);
         return sys.status(rc);
     }
-    const errno = @atomicLoad(i32, &spec.out_errno, .acquire);
+    const errno = @atomicLoad(i32, &out.out_errno, .acquire);
     if (errno == 0) {
-        spec.out_pid = @intCast(rc);
+        out.out_pid = @intCast(rc);
         return @intCast(rc);
     }
     // The child failed before execve and has exited (vfork returned): reap it.
     var info: [128]u8 = @splat(0);
-    _ = linux.syscall5(.waitid, p_pidfd, @as(u32, @bitCast(spec.out_pidfd)), @intFromPtr(&info), wexited, 0);
-    _ = linux.syscall1(.close, @as(u32, @bitCast(spec.out_pidfd)));
-    spec.out_pidfd = -1;
+    _ = linux.syscall5(.waitid, p_pidfd, @as(u32, @bitCast(out.out_pidfd)), @intFromPtr(&info), wexited | wall, 0);
+    _ = linux.syscall1(.close, @as(u32, @bitCast(out.out_pidfd)));
+    out.out_pidfd = -1;
     if (errno == spec_mod.errno_pending) return abi.Error.child_died.status();
     return -errno;
+}
+
+/// SIGKILL, reap (blocking: the child is dying) and close a pidfd.
+pub fn reap(pidfd: i32) abi.Status {
+    const fd: u32 = @bitCast(pidfd);
+    _ = linux.syscall4(.pidfd_send_signal, fd, 9, 0, 0);
+    var info: [128]u8 = @splat(0);
+    const rc = linux.syscall5(.waitid, p_pidfd, fd, @intFromPtr(&info), wexited | wall, 0);
+    _ = linux.syscall1(.close, fd);
+    return sys.status(rc);
 }

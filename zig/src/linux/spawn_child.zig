@@ -36,14 +36,14 @@ const o_path: usize = 0o10000000;
 /// struct sock_fprog.
 const SockFprog = extern struct { len: u16, filter: usize };
 
-fn fail(spec: *Spec, rc: usize) noreturn {
-    @atomicStore(i32, &spec.out_errno, -sys.status(rc), .release);
+fn fail(out: *Spec, rc: usize) noreturn {
+    @atomicStore(i32, &out.out_errno, -sys.status(rc), .release);
     linux.exit_group(127);
 }
 
 /// Runs a raw syscall result through the step bookkeeping.
-inline fn must(spec: *Spec, rc: usize) void {
-    if (sys.isError(rc)) fail(spec, rc);
+inline fn must(out: *Spec, rc: usize) void {
+    if (sys.isError(rc)) fail(out, rc);
 }
 
 fn writeAll(fd: usize, text: [*:0]const u8) usize {
@@ -63,12 +63,13 @@ fn writeProcFile(path: [*:0]const u8, text: [*:0]const u8) usize {
 
 pub fn main(arg: usize) callconv(.c) u8 {
     const c: *const spec_mod.Checked = @ptrFromInt(arg);
-    const spec = c.spec;
+    const spec = &c.spec;
+    const out = c.out;
     const zero_set: u64 = 0;
 
     // Signal dispositions are copied from Bun: back to default before anything
     // can be delivered here (the mask stays fully blocked until execve).
-    spec.out_step = @intFromEnum(Step.signals);
+    out.out_step = @intFromEnum(Step.signals);
     var dfl = [_]u64{ 0, 0, 0, 0 };
     var sig: usize = 1;
     while (sig <= 64) : (sig += 1) {
@@ -77,79 +78,80 @@ pub fn main(arg: usize) callconv(.c) u8 {
     }
 
     if (spec.flags & Flags.setsid != 0) {
-        spec.out_step = @intFromEnum(Step.setsid);
-        must(spec, linux.syscall0(.setsid));
+        out.out_step = @intFromEnum(Step.setsid);
+        must(out, linux.syscall0(.setsid));
     }
 
     // cgroup v1 hierarchies: writing "0" to cgroup.procs moves the writer.
-    spec.out_step = @intFromEnum(Step.cgroup_procs);
+    out.out_step = @intFromEnum(Step.cgroup_procs);
     for (c.at(i32, spec.procs_off)[0..spec.procs_count]) |fd| {
-        must(spec, linux.syscall3(.write, @as(u32, @bitCast(fd)), @intFromPtr("0"), 1));
+        must(out, linux.syscall3(.write, @as(u32, @bitCast(fd)), @intFromPtr("0"), 1));
     }
     if (c.join_cgroup) { // legacy clone: no CLONE_INTO_CGROUP, so join the cgroup2 dir by hand
         const fd = linux.syscall4(.openat, @as(u32, @bitCast(spec.cgroup_fd)), @intFromPtr("cgroup.procs"), o_wronly | o_cloexec, 0);
-        must(spec, fd);
-        must(spec, linux.syscall3(.write, fd, @intFromPtr("0"), 1));
+        must(out, fd);
+        must(out, linux.syscall3(.write, fd, @intFromPtr("0"), 1));
         _ = linux.syscall1(.close, fd);
     }
 
     if (spec.clone_flags & spec_mod.clone_newuser != 0) {
-        spec.out_step = @intFromEnum(Step.id_maps);
+        out.out_step = @intFromEnum(Step.id_maps);
         const r = writeProcFile("/proc/self/setgroups", "deny");
-        if (sys.isError(r) and sys.status(r) != -2) fail(spec, r); // absent on old kernels
-        must(spec, writeProcFile("/proc/self/uid_map", c.str(spec.uid_map_off)));
-        must(spec, writeProcFile("/proc/self/gid_map", c.str(spec.gid_map_off)));
+        if (sys.isError(r) and sys.status(r) != -2) fail(out, r); // absent on old kernels
+        must(out, writeProcFile("/proc/self/uid_map", c.str(spec.uid_map_off)));
+        must(out, writeProcFile("/proc/self/gid_map", c.str(spec.gid_map_off)));
     }
 
     if (spec.flags & Flags.private_root != 0) {
-        spec.out_step = @intFromEnum(Step.private_root);
-        must(spec, private_root.build(c, c.at(spec_mod.ViewEntry, spec.view_off)[0..spec.view_count]));
+        out.out_step = @intFromEnum(Step.private_root);
+        must(out, private_root.build(c, c.at(spec_mod.ViewEntry, spec.view_off)[0..spec.view_count]));
     }
 
     if (spec.flags & Flags.mount_proc != 0) {
         // Private propagation first, so the new /proc never shows up outside.
-        spec.out_step = @intFromEnum(Step.mount_proc);
-        must(spec, linux.syscall5(.mount, 0, @intFromPtr("/"), 0, ms_rec | ms_private, 0));
-        must(spec, linux.syscall5(.mount, @intFromPtr("proc"), @intFromPtr("/proc"), @intFromPtr("proc"), ms_nosuid | ms_nodev | ms_noexec, 0));
+        out.out_step = @intFromEnum(Step.mount_proc);
+        must(out, linux.syscall5(.mount, 0, @intFromPtr("/"), 0, ms_rec | ms_private, 0));
+        must(out, linux.syscall5(.mount, @intFromPtr("proc"), @intFromPtr("/proc"), @intFromPtr("proc"), ms_nosuid | ms_nodev | ms_noexec, 0));
         // A landlock rule made in the parent names the host's /proc; this
         // mount is a new filesystem, so its rule can only be added from here.
         if (spec.proc_access != 0) {
             const fd = linux.syscall4(.openat, at_fdcwd, @intFromPtr("/proc"), o_path | o_cloexec, 0);
-            must(spec, fd);
+            must(out, fd);
             const rule: PathBeneath = .{ .allowed_access = spec.proc_access, .parent_fd = @intCast(fd) };
-            must(spec, linux.syscall4(.landlock_add_rule, @as(u32, @bitCast(spec.landlock_fd)), 1, @intFromPtr(&rule), 0));
+            must(out, linux.syscall4(.landlock_add_rule, @as(u32, @bitCast(spec.landlock_fd)), 1, @intFromPtr(&rule), 0));
             _ = linux.syscall1(.close, fd);
         }
     }
 
     if (spec.flags & Flags.loopback_up != 0) {
-        spec.out_step = @intFromEnum(Step.loopback);
+        out.out_step = @intFromEnum(Step.loopback);
         const sock = linux.syscall3(.socket, 2, 2 | o_cloexec, 0); // AF_INET, SOCK_DGRAM
-        must(spec, sock);
+        must(out, sock);
         var ifr: [40]u8 = @splat(0); // struct ifreq: name[16], then flags
         ifr[0] = 'l';
         ifr[1] = 'o';
         ifr[16] = 1; // IFF_UP
-        must(spec, linux.syscall3(.ioctl, sock, siocsifflags, @intFromPtr(&ifr)));
+        must(out, linux.syscall3(.ioctl, sock, siocsifflags, @intFromPtr(&ifr)));
         _ = linux.syscall1(.close, sock);
     }
 
     // Place fds: first lift every source above all targets (so one placement
     // cannot overwrite another's source), then dup2 each into place.
-    spec.out_step = @intFromEnum(Step.fds);
+    out.out_step = @intFromEnum(Step.fds);
     const fds = c.at(spec_mod.FdMap, spec.fds_off)[0..spec.fds_count];
+    var lifted: [1024]i32 = undefined; // the caller's record is never written
     var floor: usize = 3;
     for (fds) |m| floor = @max(floor, @as(usize, @intCast(m.child)) + 1);
-    for (fds) |*m| {
-        const lifted = linux.syscall3(.fcntl, @as(u32, @bitCast(m.parent)), f_dupfd_cloexec, floor);
-        must(spec, lifted);
-        m.parent = @intCast(lifted);
+    for (fds, 0..) |m, i| {
+        const fd = linux.syscall3(.fcntl, @as(u32, @bitCast(m.parent)), f_dupfd_cloexec, floor);
+        must(out, fd);
+        lifted[i] = @intCast(fd);
     }
-    for (fds) |m| must(spec, linux.syscall3(.dup3, @as(u32, @bitCast(m.parent)), @as(u32, @bitCast(m.child)), 0));
+    for (fds, 0..) |m, i| must(out, linux.syscall3(.dup3, @as(u32, @bitCast(lifted[i])), @as(u32, @bitCast(m.child)), 0));
 
     // Everything else closes at execve, whatever the parent left inheritable.
     // CLOEXEC rather than close: the landlock ruleset fd is still needed below.
-    spec.out_step = @intFromEnum(Step.close_range);
+    out.out_step = @intFromEnum(Step.close_range);
     var next: usize = 0;
     while (next < floor) {
         var placed = false;
@@ -157,55 +159,98 @@ pub fn main(arg: usize) callconv(.c) u8 {
         if (!placed and next >= 3) _ = linux.syscall3(.fcntl, next, 2, 1); // F_SETFD FD_CLOEXEC; EBADF is fine
         next += 1;
     }
-    must(spec, linux.syscall3(.close_range, floor, 0xffff_ffff, close_range_cloexec));
+    must(out, linux.syscall3(.close_range, floor, 0xffff_ffff, close_range_cloexec));
 
     if (spec.cwd_off != 0) {
-        spec.out_step = @intFromEnum(Step.chdir);
-        must(spec, linux.syscall1(.chdir, @intFromPtr(c.str(spec.cwd_off))));
+        out.out_step = @intFromEnum(Step.chdir);
+        must(out, linux.syscall1(.chdir, @intFromPtr(c.str(spec.cwd_off))));
     }
 
-    spec.out_step = @intFromEnum(Step.setrlimit);
+    out.out_step = @intFromEnum(Step.setrlimit);
     for (c.at(spec_mod.Rlimit, spec.rlimits_off)[0..spec.rlimits_count]) |*r| {
-        must(spec, linux.syscall4(.prlimit64, 0, r.resource, @intFromPtr(&r.cur), 0));
+        must(out, linux.syscall4(.prlimit64, 0, r.resource, @intFromPtr(&r.cur), 0));
     }
 
     if (spec.flags & Flags.set_ids != 0) {
-        spec.out_step = @intFromEnum(Step.setgroups);
-        must(spec, linux.syscall2(.setgroups, 0, 0));
-        spec.out_step = @intFromEnum(Step.setresgid);
-        must(spec, linux.syscall3(.setresgid, spec.gid, spec.gid, spec.gid));
-        spec.out_step = @intFromEnum(Step.setresuid);
-        must(spec, linux.syscall3(.setresuid, spec.uid, spec.uid, spec.uid));
+        out.out_step = @intFromEnum(Step.setgroups);
+        must(out, linux.syscall2(.setgroups, 0, 0));
+        out.out_step = @intFromEnum(Step.setresgid);
+        must(out, linux.syscall3(.setresgid, spec.gid, spec.gid, spec.gid));
+        out.out_step = @intFromEnum(Step.setresuid);
+        must(out, linux.syscall3(.setresuid, spec.uid, spec.uid, spec.uid));
     }
 
     // After the id change (which clears it). If the parent is already gone,
     // the signal would never come: die now instead.
     if (spec.pdeath_signal != 0) {
-        spec.out_step = @intFromEnum(Step.pdeathsig);
-        must(spec, linux.syscall2(.prctl, pr_set_pdeathsig, spec.pdeath_signal));
+        out.out_step = @intFromEnum(Step.pdeathsig);
+        must(out, linux.syscall2(.prctl, pr_set_pdeathsig, spec.pdeath_signal));
         if (spec.clone_flags & 0x20000000 == 0 and @as(i32, @intCast(linux.syscall0(.getppid))) != spec.parent_pid)
             linux.exit_group(127);
     }
 
     if (spec.flags & Flags.no_new_privs != 0) {
-        spec.out_step = @intFromEnum(Step.no_new_privs);
-        must(spec, linux.syscall5(.prctl, pr_set_no_new_privs, 1, 0, 0, 0));
+        out.out_step = @intFromEnum(Step.no_new_privs);
+        must(out, linux.syscall5(.prctl, pr_set_no_new_privs, 1, 0, 0, 0));
+    }
+
+    if (spec.flags & Flags.drop_caps != 0) {
+        out.out_step = @intFromEnum(Step.capabilities);
+        must(out, dropCapabilities());
     }
 
     if (spec.landlock_fd >= 0) {
-        spec.out_step = @intFromEnum(Step.landlock_restrict_self);
-        must(spec, linux.syscall2(.landlock_restrict_self, @as(u32, @bitCast(spec.landlock_fd)), spec.landlock_flags));
+        out.out_step = @intFromEnum(Step.landlock_restrict_self);
+        must(out, linux.syscall2(.landlock_restrict_self, @as(u32, @bitCast(spec.landlock_fd)), spec.landlock_flags));
     }
 
     if (spec.seccomp_count != 0) {
-        spec.out_step = @intFromEnum(Step.seccomp);
+        out.out_step = @intFromEnum(Step.seccomp);
         const prog: SockFprog = .{ .len = @intCast(spec.seccomp_count), .filter = @intFromPtr(c.base + spec.seccomp_off) };
-        must(spec, linux.syscall3(.seccomp, seccomp_set_mode_filter, spec.seccomp_flags, @intFromPtr(&prog)));
+        must(out, linux.syscall3(.seccomp, seccomp_set_mode_filter, spec.seccomp_flags, @intFromPtr(&prog)));
     }
 
-    spec.out_step = @intFromEnum(Step.execve);
+    out.out_step = @intFromEnum(Step.execve);
     _ = linux.syscall4(.rt_sigprocmask, sig_setmask, @intFromPtr(&zero_set), 0, 8);
-    @atomicStore(i32, &spec.out_errno, 0, .release);
-    const rc = linux.syscall3(.execve, @intFromPtr(c.str(spec.path_off)), @intFromPtr(c.base + spec.argv_off), @intFromPtr(c.base + spec.envp_off));
-    fail(spec, rc);
+    @atomicStore(i32, &out.out_errno, 0, .release);
+    const rc = linux.syscall3(.execve, @intFromPtr(c.str(spec.path_off)), @intFromPtr(c.argv), @intFromPtr(c.envp));
+    fail(out, rc);
+}
+
+/// capget/capset header and data (_LINUX_CAPABILITY_VERSION_3: two 32-bit halves).
+const CapHeader = extern struct { version: u32 = 0x20080522, pid: i32 = 0 };
+const CapData = extern struct { effective: u32 = 0, permitted: u32 = 0, inheritable: u32 = 0 };
+const pr_set_securebits: usize = 28;
+const pr_capbset_drop: usize = 24;
+const pr_cap_ambient: usize = 47;
+const pr_cap_ambient_clear_all: usize = 4;
+/// NOROOT, NO_SETUID_FIXUP, NO_CAP_AMBIENT_RAISE, each with its lock, and KEEP_CAPS_LOCKED:
+/// uid 0 gains nothing at execve, and none of it can be undone.
+const securebits: usize = (1 << 0) | (1 << 1) | (1 << 2) | (1 << 3) | (1 << 5) | (1 << 6) | (1 << 7);
+
+/// A root (or namespace-root) child keeps every capability unless they are
+/// dropped: securebits first (they need CAP_SETPCAP), then the ambient and
+/// bounding sets, then the effective, permitted and inheritable sets.
+fn dropCapabilities() usize {
+    var hdr: CapHeader = .{};
+    var data = [2]CapData{ .{}, .{} };
+    var rc = linux.syscall2(.capget, @intFromPtr(&hdr), @intFromPtr(&data));
+    if (sys.isError(rc)) return rc;
+    const none = data[0].permitted == 0 and data[1].permitted == 0 and data[0].inheritable == 0 and data[1].inheritable == 0;
+    if (none) return 0; // nothing held, nothing to drop (an unprivileged caller)
+    rc = linux.syscall2(.prctl, pr_set_securebits, securebits);
+    if (sys.isError(rc)) return rc;
+    rc = linux.syscall5(.prctl, pr_cap_ambient, pr_cap_ambient_clear_all, 0, 0, 0);
+    if (sys.isError(rc)) return rc;
+    var cap: usize = 0;
+    while (cap < 64) : (cap += 1) {
+        const d = linux.syscall2(.prctl, pr_capbset_drop, cap);
+        if (sys.isError(d)) {
+            if (sys.status(d) == -22) break; // EINVAL: past the kernel's last capability
+            return d;
+        }
+    }
+    hdr = .{};
+    data = .{ .{}, .{} };
+    return linux.syscall2(.capset, @intFromPtr(&hdr), @intFromPtr(&data));
 }

@@ -13,7 +13,9 @@ pub const Flags = struct {
     pub const loopback_up: u32 = 1 << 4;
     /// In a new mount namespace: a tmpfs root holding only the view's entries.
     pub const private_root: u32 = 1 << 5;
-    pub const all: u32 = setsid | no_new_privs | set_ids | mount_proc | loopback_up | private_root;
+    /// Drop every capability (securebits, ambient, bounding, then the sets) after no_new_privs.
+    pub const drop_caps: u32 = 1 << 6;
+    pub const all: u32 = setsid | no_new_privs | set_ids | mount_proc | loopback_up | private_root | drop_caps;
 };
 
 /// Namespace flags a caller may ask clone3 for (CLONE_NEW*); nothing else.
@@ -106,87 +108,106 @@ pub const Step = enum(u32) {
     mount_proc = 18,
     loopback = 19,
     private_root = 20,
+    capabilities = 21,
 };
 
 /// out_errno while the child has not yet reached execve: if it is still there
 /// afterwards, the child died on the way (a signal, a trap).
 pub const errno_pending: i32 = 0x7fffffff;
 
-/// A spec whose offsets were checked against the buffer and whose pointer
-/// tables (argv, envp) were rewritten from offsets to addresses.
+/// A checked record. Decisions read `spec`, a private copy of the caller's
+/// header taken before anything was checked, so nothing the caller's buffer
+/// holds can change after the check; the caller's header (`out`) only receives
+/// the out_* fields. Strings and tables all lie after the header and are never
+/// written; argv/envp pointer arrays live in `ptrs`, memory of cordon's own.
 pub const Checked = struct {
-    spec: *Spec,
-    base: [*]u8,
+    spec: Spec,
+    out: *Spec,
+    base: [*]const u8,
+    argv: [*]const ?[*:0]const u8 = undefined,
+    envp: [*]const ?[*:0]const u8 = undefined,
     /// Set when the legacy clone was used: the child joins `cgroup_fd` itself.
     join_cgroup: bool = false,
 
-    pub fn at(c: Checked, comptime T: type, off: u32) [*]T {
+    pub fn at(c: *const Checked, comptime T: type, off: u32) [*]const T {
         return @ptrCast(@alignCast(c.base + off));
     }
-    pub fn str(c: Checked, off: u32) [*:0]const u8 {
+    pub fn str(c: *const Checked, off: u32) [*:0]const u8 {
         return @ptrCast(c.base + off);
     }
 };
 
 fn fits(len: usize, off: u32, bytes: u64) bool {
-    return @as(u64, off) + bytes <= len;
+    return off >= @sizeOf(Spec) and @as(u64, off) + bytes <= len;
 }
 
-fn isCString(buf: []const u8, off: u32) bool {
-    if (off == 0 or off >= buf.len) return false;
-    for (buf[off..]) |b| if (b == 0) return true;
+/// A NUL-terminated string after the header, inside the buffer.
+fn isCString(buf: []const u8, off: u64) bool {
+    if (off < @sizeOf(Spec) or off >= buf.len) return false;
+    for (buf[@intCast(off)..]) |b| if (b == 0) return true;
     return false;
 }
 
-/// An offset table of `count` strings plus a terminating 0; rewritten in place to pointers.
-fn patchTable(buf: []u8, off: u32, count: u32) bool {
+/// A table (possibly empty) after the header: an empty one may sit anywhere.
+fn table(len: usize, off: u32, count: u32, size: u64, alignment: u32) bool {
+    if (count == 0) return true;
+    return off % alignment == 0 and fits(len, off, @as(u64, count) * size);
+}
+
+/// Bytes of the pointer arrays `fillPointers` writes for this record.
+pub fn pointerBytes(spec: *const Spec) usize {
+    return (@as(usize, spec.argc) + 1 + @as(usize, spec.envc) + 1) * 8;
+}
+
+/// Checks an offset table of `count` strings plus a terminating 0 and writes
+/// their addresses into `out` (count + 1 entries).
+fn fillTable(buf: []const u8, off: u32, count: u32, out: [*]?[*:0]const u8) bool {
     if (off % 8 != 0 or !fits(buf.len, off, (@as(u64, count) + 1) * 8)) return false;
-    const table: [*]u64 = @ptrCast(@alignCast(buf.ptr + off));
+    const offsets: [*]const u64 = @ptrCast(@alignCast(buf.ptr + off));
     for (0..count) |i| {
-        const s = table[i];
-        if (s > 0xffff_ffff or !isCString(buf, @intCast(s))) return false;
+        const s = offsets[i];
+        if (!isCString(buf, s)) return false;
+        out[i] = @ptrCast(buf.ptr + @as(usize, @intCast(s)));
     }
-    if (table[count] != 0) return false;
-    for (0..count) |i| table[i] = @intFromPtr(buf.ptr) + table[i];
+    if (offsets[count] != 0) return false;
+    out[count] = null;
     return true;
 }
 
-/// Validates every field and offset; returns CORDON_E_* on the first problem.
+/// Validates every field and offset of the header (step one; the pointer
+/// arrays are filled by `fillPointers` once cordon has memory for them).
 pub fn check(buf: []u8) abi.Failure!Checked {
     if (@intFromPtr(buf.ptr) % 8 != 0) return error.InvalidArgument;
     if (buf.len < @sizeOf(Spec)) return error.RecordOutOfBounds;
-    const spec: *Spec = @ptrCast(@alignCast(buf.ptr));
+    const out: *Spec = @ptrCast(@alignCast(buf.ptr));
+    const spec: Spec = out.*;
     if (spec.struct_size != @sizeOf(Spec)) return error.AbiMismatch;
     if (spec.abi_version != abi.version) return error.AbiMismatch;
     if (spec.flags & ~Flags.all != 0) return error.InvalidArgument;
     if (spec.clone_flags & ~namespace_flags != 0) return error.InvalidArgument;
     if (spec.pdeath_signal > 64) return error.InvalidArgument;
+    // uid/gid -1 means "unchanged" to setresuid: never what a caller asking for an id switch wants.
+    if (spec.flags & Flags.set_ids != 0 and (spec.uid == 0xffff_ffff or spec.gid == 0xffff_ffff)) return error.InvalidArgument;
     if (spec.proc_access != 0 and (spec.flags & Flags.mount_proc == 0 or spec.landlock_fd < 0)) return error.InvalidArgument;
     if (spec.argc == 0 or spec.argc > 1 << 20 or spec.envc > 1 << 20) return error.InvalidArgument;
     if (!isCString(buf, spec.path_off)) return error.RecordOutOfBounds;
     if (spec.cwd_off != 0 and !isCString(buf, spec.cwd_off)) return error.RecordOutOfBounds;
-    if (spec.fds_off % 4 != 0 or spec.fds_count > 1024 or !fits(buf.len, spec.fds_off, @as(u64, spec.fds_count) * @sizeOf(FdMap)))
-        return error.RecordOutOfBounds;
-    if (spec.procs_off % 4 != 0 or spec.procs_count > 64 or !fits(buf.len, spec.procs_off, @as(u64, spec.procs_count) * 4))
-        return error.RecordOutOfBounds;
-    if (spec.rlimits_off % 8 != 0 or spec.rlimits_count > 64 or !fits(buf.len, spec.rlimits_off, @as(u64, spec.rlimits_count) * @sizeOf(Rlimit)))
-        return error.RecordOutOfBounds;
-    if (spec.seccomp_off % 8 != 0 or spec.seccomp_count > 4096 or !fits(buf.len, spec.seccomp_off, @as(u64, spec.seccomp_count) * @sizeOf(SockFilter)))
-        return error.RecordOutOfBounds;
+    if (spec.fds_count > 1024 or !table(buf.len, spec.fds_off, spec.fds_count, @sizeOf(FdMap), 4)) return error.RecordOutOfBounds;
+    if (spec.procs_count > 64 or !table(buf.len, spec.procs_off, spec.procs_count, 4, 4)) return error.RecordOutOfBounds;
+    if (spec.rlimits_count > 64 or !table(buf.len, spec.rlimits_off, spec.rlimits_count, @sizeOf(Rlimit), 8)) return error.RecordOutOfBounds;
+    if (spec.seccomp_count > 4096 or !table(buf.len, spec.seccomp_off, spec.seccomp_count, @sizeOf(SockFilter), 8)) return error.RecordOutOfBounds;
     if (spec.flags & Flags.mount_proc != 0 and spec.clone_flags & (0x00020000 | 0x20000000) != (0x00020000 | 0x20000000))
         return error.InvalidArgument; // a fresh /proc needs its own mount and pid namespaces
     if (spec.flags & Flags.loopback_up != 0 and spec.clone_flags & 0x40000000 == 0) return error.InvalidArgument;
     if (spec.flags & Flags.private_root != 0) {
         if (spec.clone_flags & 0x00020000 == 0 or spec.view_count == 0) return error.InvalidArgument;
     } else if (spec.view_count != 0) return error.InvalidArgument;
-    if (spec.view_off % 4 != 0 or spec.view_count > 4096 or !fits(buf.len, spec.view_off, @as(u64, spec.view_count) * 16))
-        return error.RecordOutOfBounds;
+    if (spec.view_count > 4096 or !table(buf.len, spec.view_off, spec.view_count, @sizeOf(ViewEntry), 4)) return error.RecordOutOfBounds;
     if (spec.clone_flags & clone_newuser != 0) {
         if (!isCString(buf, spec.uid_map_off) or !isCString(buf, spec.gid_map_off)) return error.RecordOutOfBounds;
     }
-    const c: Checked = .{ .spec = spec, .base = buf.ptr };
-    const fds = c.at(FdMap, spec.fds_off)[0..spec.fds_count];
-    for (fds) |m| if (m.parent < 0 or m.child < 0 or m.child > 1 << 20) return error.InvalidArgument;
+    const c: Checked = .{ .spec = spec, .out = out, .base = buf.ptr };
+    for (c.at(FdMap, spec.fds_off)[0..spec.fds_count]) |m| if (m.parent < 0 or m.child < 0 or m.child > 1 << 20) return error.InvalidArgument;
     for (c.at(Rlimit, spec.rlimits_off)[0..spec.rlimits_count]) |r| {
         if (r.resource >= 16 or r.reserved != 0 or r.cur > r.max) return error.InvalidArgument;
     }
@@ -195,7 +216,19 @@ pub fn check(buf: []u8) abi.Failure!Checked {
         if (!isCString(buf, e.path_off) or buf[e.path_off] != '/') return error.RecordOutOfBounds;
         if (e.kind == 3 and !isCString(buf, e.target_off)) return error.RecordOutOfBounds;
     }
-    if (!patchTable(buf, spec.argv_off, spec.argc)) return error.RecordOutOfBounds;
-    if (!patchTable(buf, spec.envp_off, spec.envc)) return error.RecordOutOfBounds;
+    // The argv/envp tables are checked here too (into a throwaway walk) so
+    // that a malformed record is refused before cordon maps any memory.
+    if (spec.argv_off % 8 != 0 or !fits(buf.len, spec.argv_off, (@as(u64, spec.argc) + 1) * 8)) return error.RecordOutOfBounds;
+    if (spec.envp_off % 8 != 0 or !fits(buf.len, spec.envp_off, (@as(u64, spec.envc) + 1) * 8)) return error.RecordOutOfBounds;
     return c;
+}
+
+/// Fills the argv and envp pointer arrays into `mem` (pointerBytes long),
+/// checking every string offset on the way.
+pub fn fillPointers(c: *Checked, buf: []const u8, mem: [*]?[*:0]const u8) abi.Failure!void {
+    if (!fillTable(buf, c.spec.argv_off, c.spec.argc, mem)) return error.RecordOutOfBounds;
+    const envp = mem + c.spec.argc + 1;
+    if (!fillTable(buf, c.spec.envp_off, c.spec.envc, envp)) return error.RecordOutOfBounds;
+    c.argv = mem;
+    c.envp = envp;
 }

@@ -32,33 +32,41 @@ const epollin: u32 = 1;
 const p_pidfd: usize = 3;
 const wexited: usize = 4;
 const wnohang: usize = 1;
+/// __WALL: wait for the child whatever its exit signal.
+const wall: usize = 0x40000000;
 const o_cloexec: usize = 0o2000000;
 const thread_stack_size: usize = 256 * 1024;
 
 var epfd: i32 = -1;
-var pipe_read: i32 = -1;
-var pipe_write: i32 = -1;
+var started = false;
 var starting = false;
 
-/// Starts the thread once; returns the read end of the record pipe.
+/// Starts the thread once per process; any thread may call it, concurrent
+/// callers wait for the first. Returns 0.
 pub fn start() abi.Status {
-    if (@atomicLoad(i32, &pipe_read, .acquire) >= 0) return pipe_read;
-    if (@cmpxchgStrong(bool, &starting, false, true, .acq_rel, .acquire) != null) return abi.Error.invalid_argument.status();
-    defer @atomicStore(bool, &starting, false, .release);
+    while (!@atomicLoad(bool, &started, .acquire)) {
+        if (@cmpxchgStrong(bool, &starting, false, true, .acq_rel, .acquire) != null) {
+            _ = linux.syscall0(.sched_yield);
+            continue;
+        }
+        defer @atomicStore(bool, &starting, false, .release);
+        if (@atomicLoad(bool, &started, .acquire)) break;
+        const rc = launch();
+        if (rc < 0) return rc;
+        @atomicStore(bool, &started, true, .release);
+    }
+    return 0;
+}
 
+fn launch() abi.Status {
     const ep = linux.syscall1(.epoll_create1, o_cloexec);
     if (sys.isError(ep)) return sys.status(ep);
-    var fds = [2]i32{ -1, -1 };
-    const p = linux.syscall2(.pipe2, @intFromPtr(&fds), o_cloexec);
-    if (sys.isError(p)) {
-        _ = linux.syscall1(.close, ep);
-        return sys.status(p);
-    }
-    epfd = @intCast(ep);
-    pipe_write = fds[1];
-
     const stack = linux.syscall6(.mmap, 0, thread_stack_size, 0x3, 0x22 | 0x20000, @bitCast(@as(isize, -1)), 0);
-    if (sys.isError(stack)) return sys.status(stack);
+    if (sys.isError(stack)) {
+        _ = linux.syscall1(.close, ep);
+        return sys.status(stack);
+    }
+    @atomicStore(i32, &epfd, @intCast(ep), .release);
     // A thread of Bun's process that Bun's runtime does not know about: all
     // signals stay blocked on it so no handler of Bun's ever runs here.
     const all: u64 = ~@as(u64, 0);
@@ -67,16 +75,23 @@ pub fn start() abi.Status {
     const flags: u32 = 0x100 | 0x200 | 0x400 | 0x800 | 0x10000 | 0x40000; // VM FS FILES SIGHAND THREAD SYSVSEM
     const rc = linux.clone(&loop, stack + thread_stack_size, flags, 0, null, 0, null);
     _ = linux.syscall4(.rt_sigprocmask, 2, @intFromPtr(&old), 0, 8);
-    if (sys.isError(rc)) return sys.status(rc);
-    @atomicStore(i32, &pipe_read, fds[0], .release);
-    return fds[0];
+    if (sys.isError(rc)) {
+        _ = linux.syscall2(.munmap, stack, thread_stack_size);
+        _ = linux.syscall1(.close, ep);
+        @atomicStore(i32, &epfd, -1, .release);
+        return sys.status(rc);
+    }
+    return 0;
 }
 
-/// Registers a child's pidfd; its exit arrives as a record carrying `id`.
-pub fn watch(pidfd: i32, id: u32) abi.Status {
-    if (@atomicLoad(i32, &pipe_read, .acquire) < 0) return abi.Error.invalid_argument.status();
-    if (pidfd < 0) return abi.Error.invalid_argument.status();
-    var ev: linux.epoll_event = .{ .events = epollin, .data = .{ .u64 = (@as(u64, id) << 32) | @as(u32, @bitCast(pidfd)) } };
+/// Registers a child's pidfd. Its exit record (id = the pidfd) goes to
+/// `channel`, the write end of a pipe of the caller's: each JavaScript realm
+/// (the main thread, each Worker) reads its own channel, so no realm ever
+/// sees another's records.
+pub fn watch(pidfd: i32, channel: i32) abi.Status {
+    if (!@atomicLoad(bool, &started, .acquire)) return abi.Error.invalid_argument.status();
+    if (pidfd < 0 or channel < 0) return abi.Error.invalid_argument.status();
+    var ev: linux.epoll_event = .{ .events = epollin, .data = .{ .u64 = (@as(u64, @as(u32, @bitCast(channel))) << 32) | @as(u32, @bitCast(pidfd)) } };
     return sys.status(linux.syscall4(.epoll_ctl, @as(u32, @bitCast(epfd)), epoll_ctl_add, @as(u32, @bitCast(pidfd)), @intFromPtr(&ev)));
 }
 
@@ -85,7 +100,14 @@ fn loop(_: usize) callconv(.c) u8 {
     while (true) {
         // epoll_pwait: aarch64 has no plain epoll_wait.
         const n = linux.syscall6(.epoll_pwait, @as(u32, @bitCast(epfd)), @intFromPtr(&events), events.len, @bitCast(@as(isize, -1)), 0, 8);
-        if (sys.isError(n)) continue; // EINTR
+        if (sys.isError(n)) {
+            // EINTR: again. Anything else would repeat at once: pause instead of spinning.
+            if (sys.status(n) != -4) {
+                const pause = [2]i64{ 0, 10_000_000 };
+                _ = linux.syscall2(.nanosleep, @intFromPtr(&pause), 0);
+            }
+            continue;
+        }
         for (events[0..n]) |ev| reap(ev.data.u64);
     }
 }
@@ -94,11 +116,12 @@ fn reap(data: u64) void {
     const pidfd: u32 = @truncate(data);
     var info: [32]i32 = @splat(0); // siginfo_t: signo, errno, code, pad, pid, uid, status
     var ru: [18]i64 = @splat(0); // struct rusage
-    const rc = linux.syscall5(.waitid, p_pidfd, pidfd, @intFromPtr(&info), wexited | wnohang, @intFromPtr(&ru));
+    const rc = linux.syscall5(.waitid, p_pidfd, pidfd, @intFromPtr(&info), wexited | wnohang | wall, @intFromPtr(&ru));
     if (!sys.isError(rc) and info[4] == 0) return; // not exited yet
     _ = linux.syscall4(.epoll_ctl, @as(u32, @bitCast(epfd)), epoll_ctl_del, pidfd, 0);
+    const channel: u32 = @truncate(data >> 32);
     const rec: Record = .{
-        .id = @truncate(data >> 32),
+        .id = pidfd,
         .pid = info[4],
         .code = if (sys.isError(rc)) sys.status(rc) else info[2],
         .status = info[6],
@@ -109,6 +132,8 @@ fn reap(data: u64) void {
         .majflt = @intCast(ru[9]),
         .nvcsw = @intCast(ru[16]),
     };
-    // 64 bytes < PIPE_BUF: the write is atomic, records never interleave.
-    _ = linux.syscall3(.write, @as(u32, @bitCast(pipe_write)), @intFromPtr(&rec), @sizeOf(Record));
+    // 64 bytes < PIPE_BUF: the write is atomic, records never interleave. The
+    // channel is non-blocking: a realm that is gone (a terminated Worker) can
+    // fill its pipe, and then its records are dropped rather than stall all.
+    _ = linux.syscall3(.write, channel, @intFromPtr(&rec), @sizeOf(Record));
 }
