@@ -122,6 +122,11 @@ md.push("| goal | measured | verdict |", "| --- | --- | --- |");
 if (spawnR) {
   md.push(`| cordon unrestricted ≤ 1.05× Bun.spawn | ${x(r("cordon spawn spine, unrestricted"))} | ${verdict(r("cordon spawn spine, unrestricted") <= 1.05)} |`);
   md.push(`| cordon fully restricted ≤ 1.3× Bun.spawn | ${x(r("cordon spawn(), fully restricted"))} (default policy, no limits: ${x(r("cordon spawn(), default policy"))}) | ${verdict(r("cordon spawn(), fully restricted") <= 1.3)} |`);
+  const bw = r("bwrap (--ro-bind / /");
+  if (Number.isFinite(bw)) {
+    const full = r("cordon spawn(), fully restricted");
+    md.push(`| (peer) bubblewrap --unshare-all, full binds | ${x(bw)}; cordon fully restricted takes ${x(full / bw)} of its time | ${full < bw ? "cordon faster" : "bubblewrap faster"} |`);
+  }
 }
 for (const t of teardownRows.filter((t) => !t.method.startsWith("process group"))) {
   const s = Math.max(...t.survivors);
