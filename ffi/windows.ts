@@ -48,6 +48,15 @@ export function createPipe(): { read: Handle; write: Handle } {
   return { read: ends[0]!, write: ends[1]! };
 }
 
+const ERROR_BROKEN_PIPE = -109;
+
+/** Without blocking: bytes waiting in the pipe, or "closed" when no writer is left anywhere and nothing remains. */
+export function peekPipe(h: Handle): number | "closed" {
+  const rc = windows().cordon_windows_pipe_peek(h);
+  if (rc === ERROR_BROKEN_PIPE) return "closed";
+  return check("PeekNamedPipe", "win32", rc);
+}
+
 /** Blocking read of one chunk; empty at end of stream. */
 export function readChunk(h: Handle, size = 65536): Uint8Array {
   const buf = new Uint8Array(size);

@@ -45,7 +45,7 @@ start=$(date +%s)
 CORDON_LIBRARY="$lib_win" wine "$bun_exe" test --timeout 120000 --reporter=junit --reporter-outfile="$report_win" "${@:-test/windows/}" \
   2> >(grep -v -e "^Internal error: directory mismatch" -e "wine32 is missing" -e "nodrv_CreateWindow" >&2)
 rc=$?
-wineserver -k 2>/dev/null || true
+# No `wineserver -k`: other runs may share this prefix; the server exits by itself when idle.
 echo "wine-test: $(( $(date +%s) - start ))s under $(wine --version 2>/dev/null)" >&2
 
 if [ -s "$report" ]; then

@@ -22,6 +22,9 @@ CORDON_API cordon_status cordon_windows_read(uint64_t handle, uint8_t *buf, size
 /** @domain win32 — WriteFile; returns bytes written. */
 CORDON_API cordon_status cordon_windows_write(uint64_t handle, const uint8_t *buf, size_t buf_len);
 
+/** @domain win32 — PeekNamedPipe: bytes waiting, never blocks; -ERROR_BROKEN_PIPE when every write end is closed and nothing is left. */
+CORDON_API cordon_status cordon_windows_pipe_peek(uint64_t handle);
+
 /** @domain cordon — Wine's version (ASCII, no NUL) from ntdll's wine_get_version; 0 on Windows. */
 CORDON_API cordon_status cordon_windows_wine_version(uint8_t *buf, size_t buf_len);
 

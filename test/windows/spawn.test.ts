@@ -1,7 +1,7 @@
 // STARTUPINFOEXW spawn: PROC_THREAD_ATTRIBUTE_HANDLE_LIST decides exactly
 // which handles a child inherits (faithful under Wine 8).
 import { afterEach, expect } from "bun:test";
-import { closeHandle, createPipe, readChunk, readToEnd, setInheritable } from "../../ffi/windows.ts";
+import { closeHandle, createPipe, peekPipe, readToEnd, setInheritable } from "../../ffi/windows.ts";
 import { exitCode, waitProcess } from "../../ffi/windows-spawn.ts";
 import { describeUnless, testUnless } from "../helpers/skip.ts";
 import { commandLine } from "../../lib/plan/windows/command-line.ts";
@@ -22,8 +22,8 @@ afterEach(() => {
 describeUnless(notWindows, "spawn with a handle list", () => {
   testUnless(undefined, "an inheritable handle left out of HANDLE_LIST does not reach the child; the listed ones do", () => {
     // `other` is inheritable like the child's stdio but not on the list. If the
-    // child held its write end, the parent's read would block until the child
-    // exits; it must see end-of-stream while the child still runs.
+    // child held its write end, the pipe would keep a writer while the child runs;
+    // it must be closed for good instead.
     const other = createPipe();
     setInheritable(other.write, true);
     cleanup.push(() => closeHandle(other.read));
@@ -32,8 +32,10 @@ describeUnless(notWindows, "spawn with a handle list", () => {
     closeHandle(other.write);
 
     expect(readLine(child.out)).toBe("ready"); // listed stdout: inherited and working
-    expect(readChunk(other.read).length).toBe(0); // unlisted: no writer left anywhere
-    expect(waitProcess(child.process, 0)).toBe(false); // ...while the child is alive
+    // Unlisted: no writer left anywhere while the child is alive. PeekNamedPipe
+    // never blocks, so a regression fails here instead of hanging the run.
+    expect(peekPipe(other.read)).toBe("closed");
+    expect(waitProcess(child.process, 0)).toBe(false);
 
     closeHandle(child.stdinWrite); // listed stdin: closing it ends the child
     expect(waitProcess(child.process, T)).toBe(true);

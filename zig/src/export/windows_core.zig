@@ -34,3 +34,7 @@ export fn cordon_windows_write(h: u64, buf: [*]const u8, len: usize) abi.Status 
 export fn cordon_windows_wine_version(buf: [*]u8, len: usize) abi.Status {
     return wine.version(buf[0..len]);
 }
+
+export fn cordon_windows_pipe_peek(h: u64) abi.Status {
+    return handle.peek(t.handle(h));
+}

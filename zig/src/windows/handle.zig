@@ -43,3 +43,11 @@ pub fn write(h: t.HANDLE, buf: []const u8) abi.Status {
     if (k32.WriteFile(h, buf.ptr, len, &n, null) == 0) return st.lastError();
     return @intCast(n);
 }
+
+/// Bytes waiting in a pipe, without blocking; -ERROR_BROKEN_PIPE once every
+/// write end is closed and nothing is left to read.
+pub fn peek(h: t.HANDLE) abi.Status {
+    var avail: t.DWORD = 0;
+    if (k32.PeekNamedPipe(h, null, 0, null, &avail, null) == 0) return st.lastError();
+    return @intCast(@min(avail, 0x7FFF_FFFF));
+}

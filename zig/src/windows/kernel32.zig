@@ -50,3 +50,4 @@ pub extern "kernel32" fn GetExitCodeProcess(hProcess: HANDLE, lpExitCode: *DWORD
 pub extern "kernel32" fn GetProcessMitigationPolicy(hProcess: HANDLE, MitigationPolicy: i32, lpBuffer: *anyopaque, dwLength: t.SIZE_T) callconv(.winapi) BOOL;
 pub extern "kernel32" fn OpenProcess(dwDesiredAccess: DWORD, bInheritHandle: BOOL, dwProcessId: DWORD) callconv(.winapi) HANDLE;
 pub extern "kernel32" fn LocalFree(hMem: PVOID) callconv(.winapi) PVOID;
+pub extern "kernel32" fn PeekNamedPipe(hNamedPipe: HANDLE, lpBuffer: ?*anyopaque, nBufferSize: DWORD, lpBytesRead: ?*DWORD, lpTotalBytesAvail: ?*DWORD, lpBytesLeftThisMessage: ?*DWORD) callconv(.winapi) BOOL;
