@@ -33,7 +33,11 @@ fi
 
 # The shim and the x64 library, both from this checkout's Zig build.
 zig build wine-shim || fail "zig build wine-shim failed"
-cp zig-out/wine/bcryptprimitives.dll "$win_dir/package/bin/" || fail "cannot place the shim beside bun.exe"
+# Replace by rename, never in place: a concurrent run may have the old one mapped.
+shim="$win_dir/package/bin/bcryptprimitives.dll"
+if ! cmp -s zig-out/wine/bcryptprimitives.dll "$shim"; then
+  cp zig-out/wine/bcryptprimitives.dll "$shim.tmp.$$" && mv -f "$shim.tmp.$$" "$shim" || fail "cannot place the shim beside bun.exe"
+fi
 
 export WINEPREFIX="$root/.toolchain/wineprefix" WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml="
 lib_win=$(winepath -w "$root/zig-out/native/win32-x64/cordon.dll" 2>/dev/null) || fail "winepath failed"
