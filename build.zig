@@ -42,6 +42,7 @@ pub fn build(b: *std.Build) void {
         if (query.os_tag != host_os or query.cpu_arch != host_arch) continue;
         b.getInstallStep().dependOn(&installLib(b, b.resolveTargetQuery(query), optimize, t.dir, t.libc).step);
         if (query.os_tag == .macos or query.os_tag == .freebsd or query.os_tag == .openbsd) b.getInstallStep().dependOn(&installLauncher(b, b.resolveTargetQuery(query), optimize, t.dir).step);
+        if (query.os_tag == .linux) b.getInstallStep().dependOn(&installInit(b, b.resolveTargetQuery(query), optimize, t.dir).step);
         // Linux does not ship the launcher; a musl build lets its OS-neutral steps run in tests here.
         if (query.os_tag == .linux) b.getInstallStep().dependOn(&installLauncherTo(b, b.resolveTargetQuery(.{ .cpu_arch = host_arch, .os_tag = .linux, .abi = .musl }), optimize, "test-launcher").step);
     }
@@ -52,6 +53,7 @@ pub fn build(b: *std.Build) void {
         const inst = installLib(b, b.resolveTargetQuery(query), optimize, t.dir, t.libc);
         cross.dependOn(&inst.step);
         if (query.os_tag == .macos or query.os_tag == .freebsd or query.os_tag == .openbsd) cross.dependOn(&installLauncher(b, b.resolveTargetQuery(query), optimize, t.dir).step);
+        if (query.os_tag == .linux) cross.dependOn(&installInit(b, b.resolveTargetQuery(query), optimize, t.dir).step);
     }
 
     // Tables TypeScript needs (syscall numbers, errno names), from Zig std.
@@ -110,6 +112,18 @@ fn genBsdErrno(b: *std.Build, gen_step: *std.Build.Step) void {
     update.addCopyFileToSource(darwin, "ffi/generated/darwin-errno.ts");
     update.addCopyFileToSource(freebsd, "ffi/generated/freebsd-errno.ts");
     gen_step.dependOn(&update.step);
+}
+
+/// cordon-init: pid 1 of a Linux sandbox's pid namespace (zig/src/init.zig); static, no libc.
+fn installInit(b: *std.Build, target: std.Build.ResolvedTarget, optimize: std.builtin.OptimizeMode, dir: []const u8) *std.Build.Step.InstallArtifact {
+    const exe = b.addExecutable(.{ .name = "cordon-init", .root_module = b.createModule(.{
+        .root_source_file = b.path("zig/src/init.zig"),
+        .target = target,
+        .optimize = optimize,
+        .link_libc = false,
+        .strip = optimize != .debug,
+    }) });
+    return b.addInstallArtifact(exe, .{ .dest_dir = .{ .override = .{ .custom = b.fmt("native/{s}", .{dir}) } } });
 }
 
 /// cordon-exec: the single-threaded launcher of macOS (Seatbelt), FreeBSD and OpenBSD (unveil, pledge); see zig/src/launcher.zig.
