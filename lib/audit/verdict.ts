@@ -93,7 +93,7 @@ export function judge(channel: Channel, inside: InsideResult | undefined, receip
       : { ...withInside, verdict: "blocked", evidence: `${result(inside)} (stdio and the listing's own)`, mechanism: "close_range before exec" };
   }
   if (channel.id === "kern.kallsyms" && !inside.ok && inside.errno === null) {
-    return { ...withInside, verdict: "blocked", evidence: `${inside.call}: ${inside.detail}`, mechanism: "kernel.kptr_restrict" };
+    return { ...withInside, verdict: "blocked", evidence: `${inside.call}: ${inside.detail}`, mechanism: "no CAP_SYSLOG inside (capabilities dropped) with kernel.kptr_restrict / perf_event_paranoid" };
   }
   if (channel.id === "inherit.env" && !inside.ok) {
     return { ...withInside, verdict: "n/a", evidence: `${inside.call}: ${inside.detail}` };

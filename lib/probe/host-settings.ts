@@ -87,7 +87,7 @@ export const settingDefs: readonly Def[] = [
     recommended: "2",
     good: atLeast(1),
     meaning: "0 shows kernel addresses in /proc/kallsyms and friends, which defeats KASLR for an exploit",
-    cordon: "the sandbox's private /proc is readable, so what /proc/kallsyms shows inside depends on this setting",
+    cordon: "the private /proc is readable inside, but capabilities are dropped (no CAP_SYSLOG): addresses show there only when this is 0 and kernel.perf_event_paranoid is 1 or less (audit row kern.kallsyms)",
   },
   {
     setting: "kernel.dmesg_restrict",
