@@ -187,11 +187,11 @@ export function spawnRecord(record: Uint8Array, what: string): SpawnResult {
   if (rc >= 0) return { pid: rc, pidfd: view.getInt32(132, true) };
   const step = view.getUint32(136, true);
   const op = SPAWN_STEPS[step] ?? "cordon_linux_spawn";
-  throw statusError(rc < -65536 ? "cordon_linux_spawn" : op, "errno", rc, describe(op, rc, what)) as OsError;
+  throw statusError(rc < -65536 ? "cordon_linux_spawn" : op, "errno", rc, op === "execve" ? describeExecError(rc, what) : what) as OsError;
 }
 
-function describe(op: string, rc: number, what: string): string {
-  if (op !== "execve") return what;
+/** The detail of an execve failure: what the user typed, and what it means. */
+export function describeExecError(rc: number, what: string): string {
   if (rc === -2) return `command not found: ${what}`;
   if (rc === -13) return `permission denied: ${what}`;
   if (rc === -8) return `not an executable format: ${what}`;

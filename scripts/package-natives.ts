@@ -90,7 +90,8 @@ export function packageNatives(out: string): NativePackage[] {
     const lib = libraryFile[os];
     if (!lib) throw new Error(`no library file name for ${os}`);
     const name = nativePackageName(tag);
-    const files = launchers.has(os) ? [lib, "cordon-exec"] : [lib];
+    // Linux: cordon-init, pid 1 of a sandbox's pid namespace, found beside the library.
+    const files = launchers.has(os) ? [lib, "cordon-exec"] : os === "linux" ? [lib, "cordon-init"] : [lib];
     const built = join(root, "zig-out", "native", tag);
     for (const f of files) {
       if (!existsSync(join(built, f))) throw new Error(`zig-out/native/${tag}/${f} is missing: run \`zig build cross\` (or pass --build)`);

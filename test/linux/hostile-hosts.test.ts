@@ -4,7 +4,7 @@
 // (c) nested inside a cordon sandbox. Each run must pass: the guarantees hold,
 // or hard mode refuses with a report naming what this host took away.
 import { afterAll, expect, test } from "bun:test";
-import { chmodSync, copyFileSync, cpSync, linkSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { chmodSync, copyFileSync, cpSync, existsSync, linkSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describeUnless, linuxRequirement, notLinux } from "../helpers/skip.ts";
@@ -19,7 +19,7 @@ function worldReadableCopy(): string {
   for (const p of ["package.json", "tsconfig.json", "ffi", "lib", "bin", "test"]) cpSync(join(root, p), join(dir, p), { recursive: true });
   const lib = join("zig-out", "native", `linux-${process.arch}`);
   mkdirSync(join(dir, lib), { recursive: true });
-  copyFileSync(join(root, lib, "libcordon.so"), join(dir, lib, "libcordon.so"));
+  for (const f of ["libcordon.so", "cordon-init"]) if (existsSync(join(root, lib, f))) copyFileSync(join(root, lib, f), join(dir, lib, f));
   try {
     linkSync(process.execPath, join(dir, "bun"));
   } catch {

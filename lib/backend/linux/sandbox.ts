@@ -3,7 +3,9 @@
 // enforced, then hand the spine one spawn with every slot filled. The command's
 // whole tree is killed when it exits, on a limit, or on kill(); `exited`
 // settles once the tree is gone and every cgroup made for it removed.
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { findLibrary, openedLibraryPath } from "../../../ffi/library.ts";
 import { CLONE_NEW } from "../../../ffi/linux-spawn.ts";
 import { closeFd } from "../../../ffi/linux.ts";
 import { OsError } from "../../../ffi/errors.ts";
@@ -27,6 +29,12 @@ const PROC_ACCESS = (1 << 2) | (1 << 3);
 
 let hostCache: SandboxHost | undefined;
 let staleCleaned = false;
+
+/** cordon-init beside the native library, when it was built or installed. */
+function initPath(): string | undefined {
+  const path = join(dirname(openedLibraryPath() ?? findLibrary()), "cordon-init");
+  return existsSync(path) ? path : undefined;
+}
 
 /** The probed host the sandbox plans for (probed once per process). */
 export function sandboxHost(): SandboxHost {
@@ -112,7 +120,10 @@ export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, st
   // and hard mode throws CompatError from the landlock plan itself.
   const covered = coveredElsewhere(policy, host, plan);
   const rights = Object.fromEntries(Object.keys(covered).map((r) => [r, "best-effort" as const]));
-  const landlock = prepareLandlock(policy, { compat: { default: policy.compat, rights } });
+  // cordon-init (pid 1 of the sandbox's pid namespace) must be executable inside.
+  const init = host.namespaces !== "none" ? initPath() : undefined;
+  const grants = init ? { ...policy, fs: { ...policy.fs, read: [...policy.fs.read, init] } } : policy;
+  const landlock = prepareLandlock(grants, { compat: { default: policy.compat, rights } });
   guarantees.unshift(...foldCovered(landlockGuarantees(landlock.report), covered));
   let cgroup: SandboxCgroup | undefined;
   let proc: ReturnType<typeof spawnLinux>;
@@ -144,7 +155,8 @@ export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, st
       ...(cgroup?.cgroupFd !== undefined ? { cgroupFd: cgroup.cgroupFd } : {}),
       ...(cgroup && cgroup.cgroupProcsFds.length ? { cgroupProcsFds: cgroup.cgroupProcsFds } : {}),
       ...(procfs ? { mountProc: true } : {}),
-      ...(plan.namespaces.privateRoot ? { privateRoot: privateRootView([...policy.fs.read, ...policy.fs.write], policy.cwd, procfs) } : {}),
+      ...(plan.namespaces.privateRoot ? { privateRoot: privateRootView([...grants.fs.read, ...grants.fs.write], policy.cwd, procfs) } : {}),
+      ...(init && ns & CLONE_NEW.PID ? { init } : {}),
       ...(landlock.rulesetFd !== undefined
         ? { landlock: { rulesetFd: landlock.rulesetFd, restrictFlags: landlock.restrictFlags, ...(procfs ? { procAccess: PROC_ACCESS } : {}) } }
         : {}),

@@ -39,6 +39,12 @@ export type LinuxSpawnOptions = {
    * path, symlinks recreated, empty directories made. Everything else is gone.
    */
   readonly privateRoot?: readonly import("../../../ffi/linux-spawn.ts").ViewEntry[];
+  /**
+   * With CLONE_NEWPID: run the command under this cordon-init (pid 1 of the
+   * namespace: it reaps orphans and passes signals on, which a command that is
+   * pid 1 itself does not). Exec errors still arrive as typed errors.
+   */
+  readonly init?: string;
   /** With CLONE_NEWNET: bring the namespace's loopback up (otherwise even 127.0.0.1 is unreachable). */
   readonly loopback?: boolean;
   /** clone3 with CLONE_NEWUSER; the child maps `uid`/`gid` inside to the caller's ids (works unprivileged). */

@@ -1,8 +1,9 @@
 // spawnLinux: the sandboxed spawn spine. Every restriction in `opts` is
 // applied in the child between clone3 and execve by the native library.
-import { closeSync, openSync } from "node:fs";
+import { closeSync, openSync, readSync } from "node:fs";
 import { OsError } from "../../../ffi/errors.ts";
-import { encodeSpawnRecord, pipe, reapNow, SPAWN_FLAGS, spawnRecord } from "../../../ffi/linux-spawn.ts";
+import { describeExecError, encodeSpawnRecord, pipe, reapNow, SPAWN_FLAGS, spawnRecord } from "../../../ffi/linux-spawn.ts";
+import { CORDON_E, statusError } from "../../../ffi/status.ts";
 import { watch } from "./exit-watcher.ts";
 import type { LinuxSpawnOptions, Stdio } from "./spawn-options.ts";
 import { LinuxSubprocess, readableFromFd, signalNumber, StdinSink } from "./subprocess.ts";
@@ -70,12 +71,28 @@ function validate(argv: readonly string[], opts: LinuxSpawnOptions): void {
   }
   if (opts.timeout !== undefined && !(Number.isFinite(opts.timeout) && opts.timeout > 0)) throw new TypeError(`timeout must be a positive number of ms, got ${opts.timeout}`);
   if (opts.killSignal !== undefined) signalNumber(opts.killSignal);
+  if (opts.init !== undefined && ((opts.cloneNamespaces ?? 0) & 0x20000000) === 0) throw new TypeError("init needs a pid namespace (CLONE_NEWPID)");
+}
+
+/** Reads cordon-init's report: 0 once the command was exec'd, else its execve errno. */
+function initReport(fd: number): number | undefined {
+  const buf = new Int32Array(1);
+  const n = readSync(fd, new Uint8Array(buf.buffer));
+  return n === 4 ? buf[0]! : undefined;
 }
 
 export function spawnLinux(argv: readonly string[], opts: LinuxSpawnOptions = {}): LinuxSubprocess {
   validate(argv, opts);
   const env = opts.env ?? (process.env as Record<string, string>);
   const path = opts.searchPath === false ? argv[0]! : resolveCommand(argv[0]!, env, opts.cwd);
+  const what = path === argv[0] ? path : `${argv[0]} (${path})`;
+  // Under cordon-init the spine execs init, which execs the command and
+  // reports on a pipe at the first free fd number after the caller's.
+  const status = opts.init === undefined ? undefined : pipe();
+  const statusFd = Math.max(2, ...(opts.extraFds ?? []).map((e) => e.child)) + 1;
+  const execPath = opts.init ?? path;
+  const execArgv = opts.init === undefined ? argv : ["cordon-init", String(statusFd), path, ...argv];
+  const extraFds = status ? [...(opts.extraFds ?? []), { parent: status[1], child: statusFd }] : (opts.extraFds ?? []);
 
   const slots: (Placed & { parent?: number })[] = [];
   const closeSlots = (keep: boolean) => {
@@ -100,8 +117,8 @@ export function spawnLinux(argv: readonly string[], opts: LinuxSpawnOptions = {}
       (opts.dropCapabilities ? SPAWN_FLAGS.DROP_CAPS : 0);
     const ns = opts.userNamespace;
     const record = encodeSpawnRecord({
-      path,
-      argv,
+      path: execPath,
+      argv: execArgv,
       envp: Object.entries(env).map(([k, v]) => `${k}=${v}`),
       ...(opts.cwd === undefined ? {} : { cwd: opts.cwd }),
       flags,
@@ -111,7 +128,7 @@ export function spawnLinux(argv: readonly string[], opts: LinuxSpawnOptions = {}
       landlockFd: opts.landlock?.rulesetFd ?? -1,
       landlockFlags: opts.landlock?.restrictFlags ?? 0,
       ...(opts.seccomp ? { seccomp: opts.seccomp } : {}),
-      fds: [...slots.map((s) => ({ parent: s.parent!, child: s.childFd })), ...(opts.extraFds ?? [])],
+      fds: [...slots.map((s) => ({ parent: s.parent!, child: s.childFd })), ...extraFds],
       procsFds: opts.cgroupProcsFds ?? [],
       rlimits: opts.rlimits ?? [],
       uid: opts.user?.uid ?? 0,
@@ -120,12 +137,28 @@ export function spawnLinux(argv: readonly string[], opts: LinuxSpawnOptions = {}
       ...(opts.privateRoot?.length ? { view: opts.privateRoot } : {}),
       ...(ns ? { uidMap: `${ns.uid} ${process.getuid!()} 1\n`, gidMap: `${ns.gid} ${process.getgid!()} 1\n` } : {}),
     });
-    result = spawnRecord(record, path === argv[0] ? path : `${argv[0]} (${path})`);
+    result = spawnRecord(record, what);
   } catch (e) {
     closeSlots(false);
+    if (status) for (const fd of status) closeSync(fd);
     throw e;
   }
   closeSlots(true);
+  if (status) {
+    closeSync(status[1]);
+    let errno: number | undefined;
+    try {
+      errno = initReport(status[0]);
+    } finally {
+      closeSync(status[0]);
+    }
+    if (errno !== 0) {
+      reapNow(result.pidfd);
+      for (const s of slots) if (s.parentKeep !== undefined) closeSync(s.parentKeep);
+      if (errno === undefined) throw statusError("cordon-init", "cordon", CORDON_E.CHILD_DIED, what);
+      throw statusError("execve", "errno", -errno, describeExecError(-errno, what));
+    }
+  }
 
   const [inSlot, outSlot, errSlot] = slots as [Placed, Placed, Placed];
   try {
