@@ -5,9 +5,10 @@ import { afterEach, expect } from "bun:test";
 import { closeHandle, readToEnd } from "../../ffi/windows.ts";
 import { createJob, queryJobLimits, setJobLimits, terminateJob } from "../../ffi/windows-job.ts";
 import { MITIGATION_POLICY, exitCode, mitigationFlags, spawnProcess, terminateProcess, waitProcess } from "../../ffi/windows-spawn.ts";
-import { JOB_OBJECT_LIMIT, commandLine, mitigationWords } from "../../lib/plan/windows/index.ts";
+import { spawnWindows, windowsHost } from "../../lib/backend/windows/index.ts";
+import { JOB_OBJECT_LIMIT, commandLine, mitigationWords, planWindows } from "../../lib/plan/windows/index.ts";
 import { describeUnless, testUnless } from "../helpers/skip.ts";
-import { bunCommand, needsRealWindows, notWindows, spawnPiped } from "./support.ts";
+import { bunCommand, bunExe, needsRealWindows, notWindows, spawnPiped } from "./support.ts";
 
 const T = 120_000;
 const MiB = 2 ** 20;
@@ -55,6 +56,16 @@ describeUnless(notWindows, "job limits (enforced on Windows)", () => {
     const under = runIn(j.job, alloc(16));
     expect(under.out).toContain(`allocated ${16 * MiB}`);
     expect(under.code).toBe(0);
+  }, T);
+
+  testUnless(needsRealWindows, "the backend reports a memory verdict when the tree hits the job's memory limit", async () => {
+    const env = Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined));
+    const policy = { fs: { read: [], write: [] }, env, cwd: process.cwd(), net: "all", limits: { memory: 384 * MiB }, compat: "best-effort" } as const;
+    const p = spawnWindows([bunExe, "-e", `const a = new Uint8Array(768 * 2 ** 20); a.fill(1); console.log("allocated")`], planWindows(policy, windowsHost()), { identity: false });
+    p.closeStdin();
+    const [out, exit] = await Promise.all([new Response(p.stdout).text(), p.exited, new Response(p.stderr).text()]);
+    expect(out).not.toContain("allocated");
+    expect(exit.verdicts).toContain("memory");
   }, T);
 
   testUnless(needsRealWindows, "ACTIVE_PROCESS: a job of one process cannot start a second; a job of two can", () => {

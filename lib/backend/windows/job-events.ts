@@ -1,8 +1,9 @@
 // A job's completion-port messages as JavaScript events. A Worker blocks in
 // GetQueuedCompletionStatus (the port is the one place Windows reports that
 // the whole tree is gone: JOB_OBJECT_MSG_ACTIVE_PROCESS_ZERO) and posts each
-// message here. Chosen over a native thread writing to a pipe because Bun
-// cannot wrap a raw pipe HANDLE in a stream on Windows; the Worker needs no
+// message here. Chosen over a native thread writing to a pipe: reading that
+// pipe from JS would need an API that takes a raw Windows HANDLE, which Bun's
+// file and stream APIs do not (they take paths and fds). The Worker needs no
 // native thread and no native→JS callback.
 import { JOB_MSG, WAKE_MESSAGE, postJobEvent, type JobEvent } from "../../../ffi/windows-job.ts";
 import type { Handle } from "../../../ffi/windows.ts";

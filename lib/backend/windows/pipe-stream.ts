@@ -1,5 +1,5 @@
-// A pipe HANDLE as a ReadableStream: a Worker does the blocking reads (Bun
-// has no way to adopt a raw Windows pipe handle into its event loop).
+// A pipe HANDLE as a ReadableStream: a Worker does the blocking reads (Bun's
+// stream APIs take paths and fds, not raw Windows handles).
 import { closeHandle, type Handle } from "../../../ffi/windows.ts";
 
 /** Takes ownership of `handle` and closes it at end of stream. */
