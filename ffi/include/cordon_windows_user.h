@@ -18,7 +18,7 @@ CORDON_API cordon_status cordon_windows_user_set_password(const uint16_t *name, 
 /** @domain win32 — NetUserDel. */
 CORDON_API cordon_status cordon_windows_user_delete(const uint16_t *name);
 
-/** @domain win32 — LogonUserW (local, batch logon): a primary token (uint64_t) for CreateProcessAsUserW. */
+/** @domain win32 — LogonUserW (local account, LOGON32_LOGON_INTERACTIVE): a primary token (uint64_t) for CreateProcessAsUserW. */
 CORDON_API cordon_status cordon_windows_user_logon(const uint16_t *name, const uint16_t *password, uint64_t *token, size_t token_len);
 
 /** @domain win32 — LookupAccountNameW: the account's SID into out; returns its length. */

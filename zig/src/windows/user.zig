@@ -47,14 +47,16 @@ pub fn delete(name: [*:0]const u16) abi.Status {
     return netStatus(net.NetUserDel(null, name));
 }
 
-const LOGON32_LOGON_BATCH: u32 = 4;
+// Interactive, not batch: Users hold "Allow log on locally" by default, while a
+// new account lacks "Log on as a batch job" until granted it.
+const LOGON32_LOGON_INTERACTIVE: u32 = 2;
 const LOGON32_PROVIDER_DEFAULT: u32 = 0;
 const local_domain = [_:0]u16{'.'};
 
-/// A primary token of the local account (batch logon: no interactive session).
+/// A primary token of the local account.
 pub fn logon(name: [*:0]const u16, password: [*:0]const u16, out: *align(1) u64) abi.Status {
     var token: t.HANDLE = null;
-    if (adv.LogonUserW(name, &local_domain, password, LOGON32_LOGON_BATCH, LOGON32_PROVIDER_DEFAULT, &token) == 0) return st.lastError();
+    if (adv.LogonUserW(name, &local_domain, password, LOGON32_LOGON_INTERACTIVE, LOGON32_PROVIDER_DEFAULT, &token) == 0) return st.lastError();
     out.* = t.handleBits(token);
     return 0;
 }
