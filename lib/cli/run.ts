@@ -12,8 +12,7 @@ import { flagOf } from "./flags.ts";
 
 /**
  * Signals that would kill cordon are passed to the command instead, so it can
- * clean up. The command may be the init of its own PID namespace, which drops
- * signals it has no handler for, so a second one kills the whole tree.
+ * clean up. A command may ignore them; a second one kills the whole tree.
  */
 const forwarded = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
 

@@ -28,15 +28,27 @@ describeUnless(noSandbox, "cordon run exit codes", () => {
     expect(r.code).toBe(128 + 11);
   });
 
-  test("128+N: SIGTERM to cordon goes to the command, a second signal kills the tree (137)", async () => {
-    const p = Bun.spawn([process.execPath, join(root, "bin", "cordon.ts"), "run", "--", "sh", "-c", "echo ready; sleep 60"], { stdout: "pipe", stderr: "pipe" });
-    const reader = p.stdout.getReader();
-    expect(new TextDecoder().decode((await reader.read()).value)).toBe("ready\n");
-    // sh runs as its namespace's init without a SIGTERM handler: the first signal is dropped.
+  /** Starts `cordon run -- sh -c SCRIPT`, resolved once the command printed "ready". */
+  async function started(script: string) {
+    const p = Bun.spawn([process.execPath, join(root, "bin", "cordon.ts"), "run", "--", "sh", "-c", script], { stdout: "pipe", stderr: "pipe" });
+    const first = await p.stdout.getReader().read();
+    expect(new TextDecoder().decode(first.value)).toBe("ready\n");
+    return p;
+  }
+
+  test("128+N: SIGTERM to cordon reaches the command, which dies of it (143); cordon itself exits normally", async () => {
+    const p = await started("echo ready; sleep 60");
+    p.kill("SIGTERM");
+    expect(await p.exited).toBe(143);
+    expect(p.signalCode).toBeNull();
+  }, 30_000);
+
+  test("a command that ignores the signal: a second signal to cordon kills the tree (137)", async () => {
+    const p = await started("trap '' TERM; echo ready; sleep 60");
     p.kill("SIGTERM");
     p.kill("SIGINT"); // a different signal: two pending SIGTERMs would merge into one
-
     expect(await p.exited).toBe(137);
+    expect(p.signalCode).toBeNull();
   }, 30_000);
 
   test("124 when the wall clock runs out, even with a background child holding on", async () => {
