@@ -104,7 +104,8 @@ md.push(`Machine: ${machine}.`, "");
 md.push(`Peers: ${Object.entries(versions).map(([k, v]) => `${k} ${v.replace(/^\S+ (version )?/, "")}`).join(", ") || "none found"}.`, "");
 md.push(
   "Medians over interleaved rounds, ratios to `Bun.spawn` of the same run. Absolute times drift on this kind of machine " +
-    "(and other work shared its 2 cores during the run), so compare ratios. Command: `bash scripts/bench.sh`.",
+    "(and other work shared its 2 cores during the run), so compare ratios. Command: `bash scripts/bench.sh`. " +
+    "How to read the figures, and their spread over several runs: `bench/results/notes.md`.",
   "",
 );
 
