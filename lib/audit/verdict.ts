@@ -95,6 +95,9 @@ export function judge(channel: Channel, inside: InsideResult | undefined, receip
   if (channel.id === "kern.kallsyms" && !inside.ok && inside.errno === null) {
     return { ...withInside, verdict: "blocked", evidence: `${inside.call}: ${inside.detail}`, mechanism: "no CAP_SYSLOG inside (capabilities dropped) with kernel.kptr_restrict / perf_event_paranoid" };
   }
+  if (channel.id === "inherit.fds" && !inside.ok) {
+    return { ...withInside, verdict: "n/a", evidence: `${result(inside)}: /proc/self/fd cannot be listed here` };
+  }
   if (channel.id === "inherit.env" && !inside.ok) {
     return { ...withInside, verdict: "n/a", evidence: `${inside.call}: ${inside.detail}` };
   }

@@ -169,3 +169,46 @@ describeUnless(python, "cordon audit, positive twins", () => {
     expect(tracesOf(r.nonce)).toEqual([]);
   });
 });
+
+const asNobody = isRoot ? (Bun.which("setpriv") ? undefined : "setpriv(1) not installed") : "switching to another uid needs root";
+
+describeUnless(python ?? asNobody, "cordon audit as an unprivileged user (uid 65534)", () => {
+  let r: AuditReport;
+  beforeAll(async () => {
+    const bin = join(import.meta.dir, "..", "..", "bin", "cordon.ts");
+    const p = Bun.spawn(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", process.execPath, bin, "audit", "--json"], {
+      cwd: tmpdir(),
+      env: { ...process.env, HOME: tmpdir() },
+      stdout: "pipe",
+      stderr: "pipe",
+    });
+    const [out, err] = await Promise.all([new Response(p.stdout).text(), new Response(p.stderr).text(), p.exited]);
+    if (p.exitCode !== 0) throw new Error(`cordon audit as uid 65534 exited ${p.exitCode}: ${err}`);
+    r = JSON.parse(out) as AuditReport;
+  });
+  const verdict = (id: string) => r.rows.find((row) => row.channel === id)?.verdict;
+
+  test("the seccomp-closed channels stay blocked and the canaries count nothing", () => {
+    const closed = [
+      "fs.tmp", "fs.var_tmp", "fs.dev_shm", "fs.outside.create", "fs.outside.read",
+      "ipc.sysv.shm", "ipc.sysv.msg", "ipc.sysv.sem", "ipc.sysv.persist", "ipc.posix.mq", "ipc.posix.mq.create",
+      "sock.unix.path.stream", "sock.unix.path.dgram", "sock.unix.abstract.connect", "net.tcp", "net.udp.send", "net.netlink.sock_diag",
+      "key.user.search", "key.user.add", "key.session", "sig.other", "tty.tiocsti", "kern.io_uring", "kern.bpf", "kern.mount", "uts.sethostname",
+    ];
+    expect(closed.filter((id) => verdict(id) !== "blocked").map((id) => `${id}: ${verdict(id)}`)).toEqual([]);
+    expect(r.rows.filter((row) => row.receipt !== undefined && row.receipt !== 0)).toEqual([]);
+    expect(r.rows.filter((row) => row.verdict === "error")).toEqual([]);
+  });
+
+  test("without a private root, metadata changes and watches outside every grant are reported reachable", () => {
+    const privateRoot = r.report!.guarantees.find((g) => g.guarantee === "proc.outside-hidden")!.by.includes("private procfs");
+    const rows = ["fs.meta.chmod.outside", "fs.meta.utimes.outside", "fs.meta.xattr.outside", "fs.notify.inotify"];
+    for (const id of rows) expect(`${id}: ${verdict(id)}`).toBe(`${id}: ${privateRoot ? "blocked" : "reachable"}`);
+  });
+
+  test("nothing is left behind and every canary is gone", () => {
+    expect(r.leftovers).toEqual([]);
+    expect(r.teardown.remaining).toEqual([]);
+    expect(tracesOf(r.nonce).filter((t) => !t.startsWith("key:"))).toEqual([]);
+  });
+});

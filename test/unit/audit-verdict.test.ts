@@ -66,9 +66,10 @@ describe("one-sided rows", () => {
     expect(judge(chan("tty.tiocsti"), fail("tty.tiocsti", "EPERM"), undefined).mechanism).toContain("TIOCSTI");
   });
 
-  test("inherited fds: stdio plus the listing's own is clean, one more is reachable", () => {
+  test("inherited fds: stdio plus the listing's own is clean, one more is reachable, no /proc is n/a", () => {
     expect(judge(chan("inherit.fds"), ok("inherit.fds", "open fds: 0 1 2 3"), undefined).verdict).toBe("blocked");
     expect(judge(chan("inherit.fds"), ok("inherit.fds", "open fds: 0 1 2 3 7"), undefined).verdict).toBe("reachable");
+    expect(judge(chan("inherit.fds"), fail("inherit.fds", "EACCES"), undefined).verdict).toBe("n/a");
   });
 });
 
