@@ -33,7 +33,7 @@ export async function hostReport(): Promise<HostReport> {
     features,
     live,
     properties: properties.map((p) => {
-      const row = rows[p.id] ?? { status: "not-available" as const, evidence: `no cordon backend measures ${process.platform} yet` };
+      const row = rows[p.id] ?? { status: "not-available" as const, evidence: `cordon probe measures Linux only so far, this is ${process.platform}` };
       return { ...p, host: withLive(row, live.find((l) => l.id === p.id)) };
     }),
   };
