@@ -82,7 +82,9 @@ export async function runCommand(args: readonly string[], parseArgs: typeof Pars
       if (code !== undefined) return code;
       throw e;
     }
-    const end = { exitCode: proc.exitCode, signalCode: proc.signalCode, timedOut: proc.timedOut };
+    const end = { exitCode: proc.exitCode, signalCode: proc.signalCode, timedOut: proc.timedOut, ...(proc.limit ? { limit: proc.limit } : {}) };
+    // A limit that ended the tree is cordon's to say: one line, like every message of cordon's.
+    if (proc.limit) console.error(`cordon: ${proc.limit}`);
     const status = exitStatus(end);
     if (reportFile !== undefined) writeReport(reportFile, proc.report, { status, ...end });
     return status;

@@ -56,6 +56,16 @@ describeUnless(noSandbox, "cordon run exit codes", () => {
     expect(r.code).toBe(124);
   }, 30_000);
 
+  test("the limit that ended the tree is named on one cordon: line (timeout 124, memory 137)", async () => {
+    const t = await cordon(["run", "--timeout=0.3", "--", "sleep", "30"]);
+    expect({ code: t.code, stderr: t.stderr.trim() }).toEqual({ code: 124, stderr: "cordon: timeout" });
+    const { cgroupHost } = await import("../../lib/backend/linux/cgroup/probe.ts");
+    const h = cgroupHost();
+    if (!(h.v1.memory || h.v2?.controllers.includes("memory"))) return; // refused in hard mode instead: covered by the 125 tests
+    const m = await cordon(["run", "--memory=64M", "--", "/usr/bin/python3", "-c", "b = bytearray(300 << 20)"]);
+    expect({ code: m.code, last: m.stderr.trim().split("\n").at(-1) }).toEqual({ code: 137, last: "cordon: memory limit exceeded" });
+  }, 30_000);
+
   test("127 when the command is not found, named on one cordon: line", async () => {
     const r = await cordon(["run", "--", "no-such-command-cordon"]);
     expect(r.code).toBe(127);
