@@ -13,6 +13,7 @@ import { describeUnless, notLinux } from "../helpers/skip.ts";
 const isRoot = process.getuid?.() === 0;
 const { spawn } = await import("../../lib/spawn.ts");
 const { CompatError } = await import("../../lib/errors.ts");
+const { cordonCgroups } = await import("../../lib/audit/scan.ts");
 
 const outside = mkdtempSync(join(tmpdir(), "cordon-outside-"));
 const granted = mkdtempSync(join(tmpdir(), "cordon-granted-"));
@@ -28,24 +29,6 @@ async function sh(script: string, policy: Parameters<typeof spawn>[1] = {}) {
   return { code: await p.exited, out: out.trim(), err: err.trim(), proc: p };
 }
 
-function cordonCgroups(): string[] {
-  const found: string[] = [];
-  const walk = (dir: string, depth: number) => {
-    if (depth > 6) return;
-    let entries: string[] = [];
-    try {
-      entries = readdirSync(dir);
-    } catch {
-      return;
-    }
-    for (const e of entries) {
-      if (e.startsWith(`cordon-${process.pid}-`)) found.push(join(dir, e));
-      else if (!e.includes(".")) walk(join(dir, e), depth + 1);
-    }
-  };
-  walk("/sys/fs/cgroup", 0);
-  return found;
-}
 
 /** Whether this host lets cordon enforce a memory limit (a writable memory cgroup). */
 function memoryCgroup(): boolean {
