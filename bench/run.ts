@@ -6,7 +6,8 @@
 //   3. seccomp: compile, install and per-syscall cost                       (bench/seccomp-cost.ts, bench/seccomp.ts if present)
 //   4. FFI: hot call cost, RSS added by loading cordon                      (bench/ffi.ts)
 //   5. load: 1,000 sandboxed spawns at concurrency 32, and what is left     (bench/load.ts)
-// Writes bench/results/<YYYY-MM-DD>.md (UTC date) and prints it.
+// Writes bench/results/<YYYY-MM-DD>.md (UTC date) and prints it; --quick and
+// --only runs write to the temp dir instead, unless --out says where.
 //   bun bench/run.ts [--quick] [--only=spawn,teardown,seccomp,ffi,load] [--out=FILE]
 import { existsSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -203,7 +204,8 @@ const text = md
   .replaceAll(root, ".")
   .replaceAll(tmpdir(), "$TMPDIR");
 
-const out = outArg ?? join(import.meta.dir, "results", `${date}.md`);
+// Only a full run replaces the dated results file; --quick and --only write to the temp dir.
+const out = outArg ?? (quick || only ? join(tmpdir(), `cordon-bench-${date}${quick ? "-quick" : ""}.md`) : join(import.meta.dir, "results", `${date}.md`));
 mkdirSync(join(out, ".."), { recursive: true });
 writeFileSync(`${out}.tmp`, text);
 renameSync(`${out}.tmp`, out);
