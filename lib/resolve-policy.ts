@@ -40,7 +40,21 @@ function existing(field: string, path: string, base: string): string {
 }
 
 /** System paths present on this host, as real paths; absent ones are dropped. */
+/** Resolved once per process and OS: the system set does not move while cordon runs. */
+const systemCache = new Map<string, { read: string[]; write: string[] }>();
+/** Temp roots already swept of dead cordons' TMPDIRs by this process. */
+const sweptTmpRoots = new Set<string>();
+
 function presentSystemPaths(os: SystemOs, env: Readonly<Record<string, string | undefined>>) {
+  const key = `${os}\0${env.SystemRoot ?? ""}`;
+  const cached = systemCache.get(key);
+  if (cached) return cached;
+  const found = resolveSystemPaths(os, env);
+  systemCache.set(key, found);
+  return found;
+}
+
+function resolveSystemPaths(os: SystemOs, env: Readonly<Record<string, string | undefined>>) {
   const root = env.SystemRoot ?? "C:\\Windows";
   const real = (paths: readonly string[]) =>
     paths.flatMap((p) => {
@@ -113,7 +127,11 @@ export function resolvePolicy(input: unknown, options: ResolveOptions = {}): Res
 
   // Last, so that a PolicyError above leaves nothing behind.
   const tmpRoot = options.tmpRoot ?? tmpdir();
-  removeStaleTmpDirs(tmpRoot);
+  if (!sweptTmpRoots.has(tmpRoot)) {
+    // Once per process: a dead cordon's TMPDIR does not come back while this one runs.
+    sweptTmpRoots.add(tmpRoot);
+    removeStaleTmpDirs(tmpRoot);
+  }
   const tmpDir = realpathSync(mkdtempSync(join(tmpRoot, tmpPrefix())));
   const cleanup = () => rmSync(tmpDir, { recursive: true, force: true });
   const env = {

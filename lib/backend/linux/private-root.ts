@@ -42,6 +42,15 @@ export function privateRootView(grants: readonly string[], cwd: string, proc: bo
  * and the unresolved system read set are searched for them.
  */
 function aliases(grants: readonly string[]): string[] {
+  const granted = (p: string) => grants.some((g) => isWithin(p, g));
+  return symlinkCandidates().filter(([link, target]) => !granted(link) && granted(target)).map(([link]) => link);
+}
+
+let candidates: [link: string, target: string][] | undefined;
+
+/** The symlinks at the top of "/" and in the system read set, with where they lead (once per process). */
+function symlinkCandidates(): [string, string][] {
+  if (candidates) return candidates;
   let top: string[] = [];
   try {
     top = readdirSync("/").map((n) => `/${n}`);
@@ -49,12 +58,12 @@ function aliases(grants: readonly string[]): string[] {
     // unreadable root: no aliases
   }
   const system = systemPaths("linux");
-  const granted = (p: string) => grants.some((g) => isWithin(p, g));
-  return [...top, ...system.read, ...system.write].filter((p) => {
+  candidates = [...new Set([...top, ...system.read, ...system.write])].flatMap((p): [string, string][] => {
     try {
-      return lstatSync(p).isSymbolicLink() && !granted(p) && granted(realpathSync(p));
+      return lstatSync(p).isSymbolicLink() ? [[p, realpathSync(p)]] : [];
     } catch {
-      return false;
+      return [];
     }
   });
+  return candidates;
 }

@@ -16,6 +16,19 @@ import { compileSeccomp, HARDENING, IPC_ISOLATION, networkRules, type Arch, type
  */
 const UNIX_SOCKETS: readonly Rule[] = [{ syscall: "socket", action: { errno: "EACCES" }, when: [{ arg: 0, op: "eq", value: AF_UNIX, width: 32 }] }];
 
+/**
+ * No new user namespaces inside: they are the usual door to kernel attack
+ * surface a CI job never needs. clone3 keeps its flags in memory a filter
+ * cannot read, so it answers ENOSYS — libc and cordon's own spawn then use
+ * clone(), whose flags are checked like unshare()'s.
+ */
+const CLONE_NEWUSER = 0x10000000;
+const NO_USER_NAMESPACES: readonly Rule[] = [
+  { syscall: "clone3", action: { errno: "ENOSYS" } },
+  { syscall: "clone", action: { errno: "EPERM" }, when: [{ arg: 0, op: "masked-ne", mask: CLONE_NEWUSER, value: 0 }] },
+  { syscall: "unshare", action: { errno: "EPERM" }, when: [{ arg: 0, op: "masked-ne", mask: CLONE_NEWUSER, value: 0 }] },
+];
+
 export type SandboxHost = {
   readonly arch: Arch | undefined;
   /** seccomp filter mode with the errno action (/proc/sys/kernel/seccomp/actions_avail). */
@@ -61,7 +74,7 @@ export function planSandbox(policy: Pick<ResolvedPolicy, "net">, host: SandboxHo
   const privateRoot = mounts;
   const unixOpen = privateRoot && host.landlockAbi >= 6;
   const seccomp = seccompOk
-    ? compileSeccomp({ defaultAction: "allow", rules: [...(unixOpen ? [] : UNIX_SOCKETS), ...networkRules(net), ...IPC_ISOLATION, ...HARDENING] }, host.arch!)
+    ? compileSeccomp({ defaultAction: "allow", rules: [...(unixOpen ? [] : UNIX_SOCKETS), ...NO_USER_NAMESPACES, ...networkRules(net), ...IPC_ISOLATION, ...HARDENING] }, host.arch!)
     : undefined;
   const bySeccomp = (guarantee: string, what: string, extra: string[] = []): GuaranteeReport =>
     seccompOk ? { guarantee, status: "enforced", by: [`seccomp ${what}`, ...extra] } : { guarantee, status: extra.length ? "partial" : "not-enforced", by: extra, reason: why };
@@ -79,6 +92,7 @@ export function planSandbox(policy: Pick<ResolvedPolicy, "net">, host: SandboxHo
   report.push(bySeccomp("ipc.keyring-closed", "add_key/request_key/keyctl"));
   report.push(bySeccomp("tty.injection-closed", "ioctl TIOCSTI/TIOCLINUX"));
   report.push(bySeccomp("kernel.surface-reduced", "ptrace, bpf, perf, userfaultfd, io_uring, mount, kexec, modules"));
+  report.push(bySeccomp("kernel.no-user-namespaces", "clone/unshare with CLONE_NEWUSER (clone3 answers ENOSYS)"));
   // Other processes' /proc entries stay out of reach either way: with a pid
   // namespace the sandbox gets a /proc of its own (programs, Bun among them,
   // need /proc/self); without one /proc is simply not granted, and programs
