@@ -73,7 +73,7 @@ export async function instrumentedSandboxSpawn(policy: Policy, host: SandboxHost
     (containment.newPidNamespace || procfs ? CLONE_NEW.PID : 0) |
     (procfs || plan.namespaces.privateRoot ? CLONE_NEW.NS : 0);
   const userNamespace = host.namespaces === "user" && ns !== 0 ? { userNamespace: { uid: process.getuid!(), gid: process.getgid!() } } : {};
-  const view = plan.namespaces.privateRoot ? privateRootView([...resolved.fs.read, ...resolved.fs.write], resolved.cwd, procfs) : undefined;
+  const view = plan.namespaces.privateRoot ? privateRootView(resolved.fs.read, resolved.fs.write, resolved.cwd, procfs) : undefined;
   mark("private root view (which grants to bind)");
   const proc = spawnLinux(TRUE, {
     env: resolved.env,
@@ -191,7 +191,7 @@ export async function runSpawn(log: (s: string) => void = () => {}): Promise<Spa
   const containment = planContainment({ ...resolved, limits: FULL_POLICY.limits! }, host);
   const ll = landlock.rulesetFd !== undefined ? { landlock: { rulesetFd: landlock.rulesetFd, restrictFlags: landlock.restrictFlags } } : {};
   const sc = plan.seccomp ? { seccomp: { filter: plan.seccomp.filter, flags: 0 } } : {};
-  const view = privateRootView([...resolved.fs.read, ...resolved.fs.write], resolved.cwd, true);
+  const view = privateRootView(resolved.fs.read, resolved.fs.write, resolved.cwd, true);
   const ablation: Variant[] = [
     { name: "spine, unrestricted", once: () => spawnLinux(TRUE, { ...quiet, newSession: false, noNewPrivs: false, parentDeathSignal: 0 }).exited, perRound: 10 },
     { name: "spine defaults (setsid, no_new_privs, pdeathsig) + rlimits", once: () => spawnLinux(TRUE, { ...quiet, rlimits: containment.rlimits }).exited, perRound: 10 },

@@ -65,6 +65,8 @@ struct cordon_linux_view_entry {
 #define CORDON_VIEW_FILE    2
 #define CORDON_VIEW_SYMLINK 3
 #define CORDON_VIEW_MKDIR   4
+#define CORDON_VIEW_DIR_RO  5   /* DIR, then remounted read-only (its locked flags kept) */
+#define CORDON_VIEW_FILE_RO 6   /* FILE, likewise */
 
 #define CORDON_SPAWN_STEP_SIGNALS        1
 #define CORDON_SPAWN_STEP_SETSID         2

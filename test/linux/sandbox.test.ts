@@ -195,6 +195,16 @@ except OSError as e:
     } else expect(code).toBe(143);
   });
 
+  test("metadata of a read grant cannot change under a private root (read-only mount); a write grant's can", async () => {
+    writeFileSync(join(granted, "meta"), "x");
+    const r = await sh(`chmod 600 ${granted}/meta 2>/dev/null && echo ro-changed || echo ro-refused; chmod 600 ${outside}/secret 2>/dev/null && echo outside-changed || echo outside-refused`, { fs: { read: [granted] } });
+    const rw = await sh(`chmod 600 ${granted}/meta && echo rw-changed`, { fs: { write: [granted] } });
+    const privateRoot = r.proc.report.guarantees.some((g) => g.guarantee === "fs.outside-invisible");
+    // Landlock has no metadata right: without a private root (no namespaces) the chmod goes through.
+    expect(r.out.split("\n")).toEqual([privateRoot ? "ro-refused" : "ro-changed", privateRoot ? "outside-refused" : "outside-changed"]);
+    expect(rw.out).toBe("rw-changed");
+  });
+
   test("the whole tree dies with the command: a setsid double-fork leaves no survivor", async () => {
     const marker = join(granted, "daemon.pid");
     const nap = `61.${process.pid}`; // a duration nothing else on the host sleeps for

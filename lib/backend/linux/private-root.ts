@@ -12,12 +12,18 @@ const isWithin = (path: string, dir: string) => dir === "/" || path === dir || p
  * another directory grant needs no mount of its own (landlock tells their
  * rights apart); a grant that vanished since the policy was resolved is left out.
  */
-export function privateRootView(grants: readonly string[], cwd: string, proc: boolean): ViewEntry[] {
+export function privateRootView(read: readonly string[], write: readonly string[], cwd: string, proc: boolean): ViewEntry[] {
   const entries: ViewEntry[] = [];
-  const dirs: string[] = [];
+  const dirs: { path: string; writable: boolean }[] = [];
+  const writable = new Set(write);
+  const grants = [...read, ...write];
   const paths = [...new Set([...grants, ...aliases(grants)])].sort();
   for (const path of paths) {
-    if (dirs.some((d) => isWithin(path, d))) continue;
+    const rw = writable.has(path);
+    // Beneath a bind of the same kind nothing more is needed; a writable grant
+    // beneath a read-only one gets its own writable bind on top.
+    const parent = dirs.filter((d) => isWithin(path, d.path)).at(-1);
+    if (parent && (parent.writable || !rw)) continue;
     let st;
     try {
       st = lstatSync(path);
@@ -26,11 +32,11 @@ export function privateRootView(grants: readonly string[], cwd: string, proc: bo
     }
     if (st.isSymbolicLink()) entries.push({ kind: "symlink", path, target: readlinkSync(path) });
     else if (st.isDirectory()) {
-      entries.push({ kind: "dir", path });
-      dirs.push(path);
-    } else entries.push({ kind: "file", path });
+      entries.push({ kind: rw ? "dir" : "dir-ro", path });
+      dirs.push({ path, writable: rw });
+    } else entries.push({ kind: rw ? "file" : "file-ro", path });
   }
-  if (!dirs.some((d) => isWithin(cwd, d))) entries.push({ kind: "mkdir", path: cwd });
+  if (!dirs.some((d) => isWithin(cwd, d.path))) entries.push({ kind: "mkdir", path: cwd });
   if (proc) entries.push({ kind: "mkdir", path: "/proc" });
   return entries;
 }

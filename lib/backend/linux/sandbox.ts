@@ -155,7 +155,7 @@ export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, st
       ...(cgroup?.cgroupFd !== undefined ? { cgroupFd: cgroup.cgroupFd } : {}),
       ...(cgroup && cgroup.cgroupProcsFds.length ? { cgroupProcsFds: cgroup.cgroupProcsFds } : {}),
       ...(procfs ? { mountProc: true } : {}),
-      ...(plan.namespaces.privateRoot ? { privateRoot: privateRootView([...grants.fs.read, ...grants.fs.write], policy.cwd, procfs) } : {}),
+      ...(plan.namespaces.privateRoot ? { privateRoot: privateRootView(grants.fs.read, grants.fs.write, policy.cwd, procfs) } : {}),
       ...(init && ns & CLONE_NEW.PID ? { init } : {}),
       ...(landlock.rulesetFd !== undefined
         ? { landlock: { rulesetFd: landlock.rulesetFd, restrictFlags: landlock.restrictFlags, ...(procfs ? { procAccess: PROC_ACCESS } : {}) } }

@@ -9,7 +9,10 @@ const sys = @import("sys.zig");
 const linux = sys.linux;
 const spec_mod = @import("spawn_spec.zig");
 
-pub const Kind = enum(u32) { dir = 1, file = 2, symlink = 3, mkdir = 4 };
+/// dir_ro and file_ro are bind mounts made read-only: landlock already denies
+/// writes, and a read-only mount also stops chmod, utimes and xattr changes,
+/// which landlock has no right for.
+pub const Kind = enum(u32) { dir = 1, file = 2, symlink = 3, mkdir = 4, dir_ro = 5, file_ro = 6 };
 
 pub const Entry = spec_mod.ViewEntry;
 
@@ -20,6 +23,8 @@ const o_cloexec: usize = 0o2000000;
 const ms_nosuid: usize = 2;
 const ms_nodev: usize = 4;
 const ms_bind: usize = 4096;
+const ms_rdonly: usize = 1;
+const ms_remount: usize = 32;
 const ms_rec: usize = 16384;
 const ms_private: usize = 1 << 18;
 const mnt_detach: usize = 2;
@@ -51,7 +56,7 @@ pub fn build(c: *const spec_mod.Checked, entries: []const Entry) usize {
         const kind: Kind = @enumFromInt(e.kind);
         rc = switch (kind) {
             .mkdir => mkdirs(path, true, root),
-            .dir, .file => place(path, kind, &src, root),
+            .dir, .file, .dir_ro, .file_ro => place(path, kind, &src, root),
             .symlink => link(path, c.str(e.target_off), root),
         };
         if (sys.isError(rc)) return rc;
@@ -69,7 +74,7 @@ fn place(path: [*:0]const u8, kind: Kind, src: []u8, root: u64) usize {
     @memcpy(src[old_root.len..][0..n], path[0..n]);
     src[old_root.len + n] = 0;
     var rc: usize = 0;
-    if (kind == .dir) {
+    if (kind == .dir or kind == .dir_ro) {
         rc = mkdirs(path, true, root);
     } else {
         rc = mkdirs(path, false, root);
@@ -88,7 +93,25 @@ fn place(path: [*:0]const u8, kind: Kind, src: []u8, root: u64) usize {
         }
     }
     if (sys.isError(rc)) return rc;
-    return linux.syscall5(.mount, @intFromPtr(src.ptr), @intFromPtr(path), 0, ms_bind | ms_rec, 0);
+    rc = linux.syscall5(.mount, @intFromPtr(src.ptr), @intFromPtr(path), 0, ms_bind | ms_rec, 0);
+    if (sys.isError(rc) or (kind != .dir_ro and kind != .file_ro)) return rc;
+    return remountReadOnly(path);
+}
+
+/// MS_REMOUNT|MS_BIND|MS_RDONLY, keeping the flags the mount already has: in a
+/// user namespace nosuid, nodev, noexec and the atime flags are locked, and a
+/// remount that drops them is refused.
+fn remountReadOnly(path: [*:0]const u8) usize {
+    var st: [16]u64 = undefined; // struct statfs: f_flags is the 11th word on x86_64 and aarch64
+    const rc = linux.syscall2(.statfs, @intFromPtr(path), @intFromPtr(&st));
+    if (sys.isError(rc)) return rc;
+    const f = st[10];
+    var flags: usize = ms_remount | ms_bind | ms_rdonly;
+    // ST_* (statvfs) → MS_*: most share their bit; relatime and nosymfollow do not.
+    flags |= f & (2 | 4 | 8 | 16 | 64 | 1024 | 2048); // NOSUID NODEV NOEXEC SYNCHRONOUS MANDLOCK NOATIME NODIRATIME
+    if (f & 4096 != 0) flags |= 1 << 21; // ST_RELATIME → MS_RELATIME
+    if (f & 8192 != 0) flags |= 256; // ST_NOSYMFOLLOW → MS_NOSYMFOLLOW
+    return linux.syscall5(.mount, 0, @intFromPtr(path), 0, flags, 0);
 }
 
 fn link(path: [*:0]const u8, target: [*:0]const u8, root: u64) usize {
