@@ -87,6 +87,18 @@ describeUnless(notLinux ?? linuxRequirement(isRoot ? undefined : "switching to a
     expect(r.pass).toBeGreaterThanOrEqual(25);
   }, 240_000);
 
+  test("inside bubblewrap (--unshare-all --disable-userns): the suites pass there too", async () => {
+    const bwrap = Bun.which("bwrap");
+    if (!bwrap) throw new Error("bubblewrap is not installed (.ci/run installs it)");
+    const r = await runSuites([
+      bwrap, "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp", "--bind", copy, copy,
+      "--unshare-all", "--share-net", "--unshare-user", "--disable-userns", "--die-with-parent", "--chdir", copy,
+    ]);
+    expect(r.failures).toEqual([]);
+    expect(r.fail).toBe(0);
+    expect(r.pass).toBeGreaterThanOrEqual(25);
+  }, 240_000);
+
   test("nested inside a cordon sandbox: filters stack; hard mode names what the outer sandbox took away", async () => {
     const { spawn } = await import("../../lib/spawn.ts");
     const secret = join(copy, "..", `cordon-nested-secret-${process.pid}`);
