@@ -174,7 +174,8 @@ export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, st
   let limit: LimitVerdict | undefined;
   const exited = proc.exited.then(async (code) => {
     // The command is gone; whatever it left behind goes with it.
-    await tree().catch(() => {});
+    // Most commands leave nothing: an empty cgroup needs no kill (one read instead of a watch).
+    if (!cgroup || cgroup.populated()) await tree().catch(() => {});
     limit = supervisor.stop();
     cgroup?.destroy();
     return limit === "timeout" ? 124 : code;
