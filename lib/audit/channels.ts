@@ -23,7 +23,7 @@ export type ReceiptKey =
 
 export type Channel = {
   readonly id: string;
-  readonly os: "linux";
+  readonly os: "linux" | "win32" | "darwin";
   readonly class: ChannelClass;
   readonly title: string;
   /** Whether the state it reaches outlives the sandbox. */
@@ -37,6 +37,8 @@ export type Channel = {
   /** What would close the channel where it is open. */
   readonly closeWith: string;
 };
+
+import { darwinChannels, windowsChannels } from "./channels-other.ts";
 
 const SC_IPC = "seccomp (ipc-isolation preset)";
 const SC_HARD = "seccomp (hardening preset)";
@@ -108,6 +110,10 @@ export const linuxChannels: readonly Channel[] = [
   ch({ id: "inherit.env", class: "I", title: "inherit secret-looking environment variables", persistent: false, blockedBy: {}, closeWith: "inheritEnv: false and an explicit env" }),
 ];
 
+/** The channels of an OS: probed on Linux; listed, with what closes them, on Windows and macOS. */
 export function channelsFor(os: string): readonly Channel[] {
-  return os === "linux" ? linuxChannels : [];
+  if (os === "linux") return linuxChannels;
+  if (os === "win32") return windowsChannels;
+  if (os === "darwin") return darwinChannels;
+  return [];
 }

@@ -60,6 +60,11 @@ export async function audit(policy: Policy = {}, options: AuditOptions = {}): Pr
   if (channels.length === 0) {
     return { platform, nonce, rows: [], leftovers: [], teardown: { removed: [], remaining: [] }, notes: [`no audit channels for ${process.platform} yet`] };
   }
+  if (process.platform !== "linux") {
+    // The channel list exists; the probes that try them are Linux-only so far.
+    const rows = channels.map((c) => ({ channel: c.id, class: c.class, title: c.title, persistent: c.persistent, verdict: "n/a" as const, evidence: "not probed on this OS yet", mechanism: c.closeWith }));
+    return { platform, nonce, rows, leftovers: [], teardown: { removed: [], remaining: [] }, notes: [`the ${process.platform} probes are not written yet: the rows list each channel and what closes it`] };
+  }
   const python = options.python ?? pythons.find((p) => existsSync(p));
   if (!python) throw new Error(`cordon audit needs python3 in the system read set (${pythons.join(", ")})`);
 

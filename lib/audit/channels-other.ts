@@ -1,0 +1,48 @@
+// The audit's channel lists for Windows and macOS: the ways a sandboxed
+// process could reach state outside its grants there, with what cordon's
+// backend uses against each and what else would close it. Pure data; the
+// probes that try them run only where their OS does (not on this project's
+// Linux machines), so on those hosts the rows are listed, not yet probed.
+import type { Channel } from "./channels.ts";
+
+const win = (c: Omit<Channel, "os">): Channel => ({ os: "win32", ...c });
+const mac = (c: Omit<Channel, "os">): Channel => ({ os: "darwin", ...c });
+
+const APPCONTAINER = "AppContainer (its own object namespace and ACLs)";
+const LOW_IL = "low integrity level (no write up)";
+const UILIMIT = "job UI restrictions";
+
+export const windowsChannels: readonly Channel[] = [
+  win({ id: "win.named-objects", class: "N", title: "open or create named mutexes, events, semaphores and sections in \\BaseNamedObjects", persistent: false, blockedBy: { ACCESS_DENIED: APPCONTAINER }, closeWith: "AppContainer or a restricted token with a private object directory" }),
+  win({ id: "win.named-pipes", class: "N", title: "connect to another process's named pipe (\\\\.\\pipe\\...)", persistent: false, blockedBy: { ACCESS_DENIED: APPCONTAINER }, closeWith: "AppContainer; pipe DACLs that exclude the sandbox's SID" }),
+  win({ id: "win.alpc-rpc", class: "N", title: "call RPC/ALPC and COM servers of the session", persistent: false, blockedBy: { ACCESS_DENIED: APPCONTAINER }, closeWith: "AppContainer without the matching capabilities" }),
+  win({ id: "win.registry.hkcu", class: "F", title: "write the caller's HKCU (Run keys, file associations)", persistent: true, blockedBy: { ACCESS_DENIED: LOW_IL }, closeWith: "low integrity or AppContainer, or a separate sandbox account" }),
+  win({ id: "win.registry.hklm", class: "F", title: "read machine-wide configuration under HKLM", persistent: false, blockedBy: { ACCESS_DENIED: "registry DACLs for a separate account" }, closeWith: "a separate sandbox account (reads are allowed to every user by default)" }),
+  win({ id: "win.clipboard", class: "O", title: "read or write the clipboard", persistent: false, blockedBy: { ACCESS_DENIED: `${UILIMIT} (READCLIPBOARD, WRITECLIPBOARD)` }, closeWith: "JOB_OBJECT_UILIMIT_READCLIPBOARD | WRITECLIPBOARD" }),
+  win({ id: "win.window-messages", class: "O", title: "send messages or hooks to other windows of the desktop", persistent: false, blockedBy: { ACCESS_DENIED: `${UILIMIT} (HANDLES), win32k lockdown` }, closeWith: "JOB_OBJECT_UILIMIT_HANDLES, a separate desktop, or the win32k-disable mitigation" }),
+  win({ id: "win.global-atoms", class: "G", title: "read and add global atoms", persistent: false, blockedBy: { ACCESS_DENIED: `${UILIMIT} (GLOBALATOMS)` }, closeWith: "JOB_OBJECT_UILIMIT_GLOBALATOMS" }),
+  win({ id: "win.ads", class: "F", title: "hide data in alternate data streams of granted files", persistent: true, blockedBy: { ACCESS_DENIED: "DACL (write to the file denied)" }, closeWith: "read-only grants (a stream needs write access to its file)" }),
+  win({ id: "win.temp.shared", class: "F", title: "write the user's shared %TEMP%", persistent: true, blockedBy: { ACCESS_DENIED: LOW_IL }, closeWith: "a private TEMP directory per sandbox (cordon sets one) and low integrity" }),
+  win({ id: "win.services.tasks", class: "X", title: "create services or scheduled tasks", persistent: true, blockedBy: { ACCESS_DENIED: "not an administrator" }, closeWith: "never running sandboxes elevated" }),
+  win({ id: "win.network", class: "O", title: "reach the network (TCP, UDP, SMB shares)", persistent: false, blockedBy: { ACCESS_DENIED: "AppContainer without internetClient; WFP filters" }, closeWith: "AppContainer without network capabilities, or WFP filters on the sandbox's SID" }),
+  win({ id: "win.credentials", class: "K", title: "read the user's Credential Manager / DPAPI-protected secrets", persistent: false, blockedBy: { ACCESS_DENIED: APPCONTAINER }, closeWith: "AppContainer or a separate sandbox account" }),
+  win({ id: "win.processes", class: "O", title: "open, inject into or terminate processes outside the job", persistent: false, blockedBy: { ACCESS_DENIED: `${LOW_IL}; job boundary` }, closeWith: "low integrity or AppContainer (OpenProcess for write fails upward)" }),
+];
+
+const SEATBELT = "Seatbelt profile";
+
+export const darwinChannels: readonly Channel[] = [
+  mac({ id: "mac.mach-lookup", class: "N", title: "look up launchd/XPC services beyond the minimal set", persistent: false, blockedBy: { EPERM: `${SEATBELT} (mach-lookup allow-list)` }, closeWith: "a mach-lookup allow-list in the profile" }),
+  mac({ id: "mac.pasteboard", class: "O", title: "read or write the pasteboard (com.apple.pasteboard)", persistent: false, blockedBy: { EPERM: `${SEATBELT} (no pasteboard service)` }, closeWith: "leaving com.apple.pasteboard.1 out of mach-lookup" }),
+  mac({ id: "mac.keychain", class: "K", title: "query the login keychain through securityd", persistent: false, blockedBy: { EPERM: `${SEATBELT} (no securityd lookup)` }, closeWith: "leaving com.apple.SecurityServer out of mach-lookup, or a dedicated user" }),
+  mac({ id: "mac.notifications", class: "N", title: "post or observe distributed notifications", persistent: false, blockedBy: { EPERM: `${SEATBELT} (no distributed_notifications lookup)` }, closeWith: "leaving com.apple.distributed_notifications out of mach-lookup" }),
+  mac({ id: "mac.apple-events", class: "O", title: "send Apple events to other applications", persistent: false, blockedBy: { EPERM: `${SEATBELT} (appleevent-send denied)` }, closeWith: "(deny appleevent-send), the default under (deny default)" }),
+  mac({ id: "mac.defaults", class: "F", title: "write user defaults through cfprefsd", persistent: true, blockedBy: { EPERM: `${SEATBELT} (no cfprefsd lookup)` }, closeWith: "leaving com.apple.cfprefsd.daemon/agent out of mach-lookup" }),
+  mac({ id: "mac.ipc-posix", class: "N", title: "open POSIX shared memory and semaphores of other processes", persistent: true, blockedBy: { EPERM: `${SEATBELT} (ipc-posix-* denied)` }, closeWith: "(deny ipc-posix-shm ipc-posix-sem)" }),
+  mac({ id: "mac.ipc-sysv", class: "N", title: "attach SysV shared memory, queues and semaphores", persistent: true, blockedBy: { EPERM: `${SEATBELT} (ipc-sysv-* denied)` }, closeWith: "(deny ipc-sysv-shm ipc-sysv-msg ipc-sysv-sem)" }),
+  mac({ id: "mac.unix-sockets", class: "N", title: "connect to another process's unix socket", persistent: false, blockedBy: { EPERM: `${SEATBELT} (network-outbound to unix paths denied)` }, closeWith: "no (remote unix-socket ...) allowance in the profile" }),
+  mac({ id: "mac.tmp.shared", class: "F", title: "write the shared /tmp and the user's $TMPDIR", persistent: true, blockedBy: { EPERM: `${SEATBELT} (no write rule)` }, closeWith: "a private TMPDIR per sandbox (cordon sets one)" }),
+  mac({ id: "mac.process-info", class: "O", title: "inspect or signal processes outside the sandbox", persistent: false, blockedBy: { EPERM: `${SEATBELT} (process-info*, signal limited to same-sandbox)` }, closeWith: "(allow signal (target same-sandbox)) only" }),
+  mac({ id: "mac.iokit", class: "X", title: "open IOKit user clients (drivers)", persistent: false, blockedBy: { EPERM: `${SEATBELT} (iokit-open denied)` }, closeWith: "(deny iokit-open), the default under (deny default)" }),
+  mac({ id: "mac.tcc", class: "K", title: "use privacy-protected data (camera, contacts, documents) the caller was granted", persistent: false, blockedBy: { EPERM: "TCC attributes the request to the responsible process" }, closeWith: "a dedicated user with no TCC grants" }),
+];
