@@ -4,14 +4,14 @@ import { describe, expect, test } from "bun:test";
 import { launcherArgv, planOpenbsd, RLIMIT } from "../../lib/plan/openbsd/index.ts";
 import type { ResolvedPolicy } from "../../lib/policy/types.ts";
 
-const policy: ResolvedPolicy = { fs: { read: ["/usr", "/bin", "/home/ci/src"], write: ["/home/ci/src"] }, env: {}, cwd: "/home/ci/src", net: "none", limits: {}, compat: "hard" };
+const policy: ResolvedPolicy = { fs: { read: ["/usr", "/bin", "/srv/ci/src"], write: ["/srv/ci/src"] }, env: {}, cwd: "/srv/ci/src", net: "none", limits: {}, compat: "hard" };
 
 describe("openbsd plan", () => {
   test("read grants are rx, write grants rwxc, and a path is listed once", () => {
     expect(planOpenbsd(policy).launch.unveil).toEqual([
       ["/usr", "rx"],
       ["/bin", "rx"],
-      ["/home/ci/src", "rwxc"],
+      ["/srv/ci/src", "rwxc"],
     ]);
   });
 

@@ -16,7 +16,7 @@ writeFileSync(join(scratch, "data", "file"), "x");
 symlinkSync(join(scratch, "data"), join(scratch, "link"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-const opts = { base: scratch, tmpRoot: join(scratch, "tmproot"), env: { HOME: "/home/x", TMPDIR: "/elsewhere" } };
+const opts = { base: scratch, tmpRoot: join(scratch, "tmproot"), env: { HOME: "/srv/user-x", TMPDIR: "/elsewhere" } };
 
 function policyErrorOf(fn: () => unknown): PolicyError {
   try {
@@ -81,7 +81,7 @@ describe("resolvePolicy", () => {
     const clean = resolvePolicy({ inheritEnv: false, env: { A: "1", TMPDIR: "/mine" } }, opts);
     inherit.cleanup();
     clean.cleanup();
-    expect(inherit.policy.env).toEqual({ HOME: "/home/x", TMPDIR: inherit.policy.tmpDir!, A: "1" });
+    expect(inherit.policy.env).toEqual({ HOME: "/srv/user-x", TMPDIR: inherit.policy.tmpDir!, A: "1" });
     expect(clean.policy.env).toEqual({ A: "1", TMPDIR: "/mine" });
   });
 
