@@ -7,14 +7,12 @@ const inCi = process.env.CORDON_CI === "1";
 
 /** describe() that runs only when `reason` is undefined; otherwise skips with the reason in the title. */
 export function describeUnless(reason: string | undefined, title: string, fn: () => void): void {
-  if (reason === undefined) describe(title, fn);
-  else describe.skip(`${title} [skipped: ${reason}]`, fn);
+  describe.skipIf(reason !== undefined)(reason === undefined ? title : `${title} [skipped: ${reason}]`, fn);
 }
 
 /** test() that runs only when `reason` is undefined; otherwise skips with the reason in the title. */
 export function testUnless(reason: string | undefined, title: string, fn: () => void | Promise<unknown>, timeout?: number): void {
-  if (reason === undefined) test(title, fn, timeout);
-  else test.skip(`${title} [skipped: ${reason}]`, fn);
+  test.skipIf(reason !== undefined)(reason === undefined ? title : `${title} [skipped: ${reason}]`, fn, timeout);
 }
 
 /** Reason to skip a non-Linux host, or undefined on Linux. */
