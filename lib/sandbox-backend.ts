@@ -95,3 +95,16 @@ export function sandboxedView(
     resourceUsage: () => child.resourceUsage(),
   };
 }
+
+/** A wall-clock limit: `expire` runs once `ms` have passed, unless stopped first. */
+export function wallClock(ms: number | undefined, expire: () => void): { readonly expired: () => boolean; stop(): void } {
+  let fired = false;
+  const timer =
+    ms === undefined
+      ? undefined
+      : setTimeout(() => {
+          fired = true;
+          expire();
+        }, ms);
+  return { expired: () => fired, stop: () => clearTimeout(timer) };
+}

@@ -7,7 +7,7 @@ import type { Policy, ResolvedPolicy } from "./policy/types.ts";
 import { missing, type Report } from "./report.ts";
 import { resolvePolicy } from "./resolve-policy.ts";
 import { loadBackend } from "./backends.ts";
-import type { SandboxBackend, SandboxedProcess, SandboxStdioOptions } from "./sandbox-backend.ts";
+import { wallClock, type SandboxBackend, type SandboxedProcess, type SandboxStdioOptions } from "./sandbox-backend.ts";
 
 export type SpawnOptions = SandboxStdioOptions;
 
@@ -46,17 +46,9 @@ export function spawn(argv: readonly string[], policy: Policy = {}, options: Spa
   const { proc, report } = started;
 
   // Our own wall clock, unless the backend keeps one (it then reports timedOut).
-  let expired = false;
-  const timeoutMs = resolved.limits.timeoutMs;
-  const timer =
-    timeoutMs !== undefined && !("timedOut" in proc)
-      ? setTimeout(() => {
-          expired = true;
-          proc.kill("SIGKILL");
-        }, timeoutMs)
-      : undefined;
+  const clock = wallClock("timedOut" in proc ? undefined : resolved.limits.timeoutMs, () => proc.kill("SIGKILL"));
   const exited = proc.exited.finally(() => {
-    clearTimeout(timer);
+    clock.stop();
     cleanup();
   });
 
@@ -83,10 +75,10 @@ export function spawn(argv: readonly string[], policy: Policy = {}, options: Spa
       return proc.signalCode;
     },
     get timedOut() {
-      return expired || proc.timedOut === true;
+      return clock.expired() || proc.timedOut === true;
     },
     get limit() {
-      return expired ? "timeout" : proc.limit;
+      return clock.expired() ? "timeout" : proc.limit;
     },
     kill: (signal?: number | string) => proc.kill(signal),
     resourceUsage: () => proc.resourceUsage?.(),

@@ -7,7 +7,7 @@ import { CompatError, PolicyError } from "../../errors.ts";
 import { launcherArgv, planDarwin } from "../../plan/darwin/index.ts";
 import type { ResolvedPolicy } from "../../policy/types.ts";
 import { missing, type Report } from "../../report.ts";
-import { sandboxedView, type SandboxSpawn, type SandboxStdioOptions } from "../../sandbox-backend.ts";
+import { sandboxedView, wallClock, type SandboxSpawn, type SandboxStdioOptions } from "../../sandbox-backend.ts";
 import { ProcessTree } from "./tree.ts";
 
 /** How often the tree is polled for forks while the command runs. */
@@ -43,27 +43,20 @@ export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, st
   const poller = setInterval(() => tree.poll(), POLL_MS);
   poller.unref();
 
-  let timedOut = false;
   const killAll = () => {
     tree.kill(SIGKILL);
     if (plan.killUid !== undefined) killUid(plan.killUid, SIGKILL);
   };
-  const timer =
-    policy.limits.timeoutMs === undefined
-      ? undefined
-      : setTimeout(() => {
-          timedOut = true;
-          killAll();
-        }, policy.limits.timeoutMs);
+  const clock = wallClock(policy.limits.timeoutMs, killAll);
 
   // The command is done when its first process exits; what it left behind goes with it.
   const exited = proc.exited.then((code) => {
-    clearTimeout(timer);
+    clock.stop();
     clearInterval(poller);
     killAll();
     tree.close();
     return code;
   });
 
-  return { report, proc: sandboxedView(proc, { exited, killTree: killAll, timedOut: () => timedOut }) };
+  return { report, proc: sandboxedView(proc, { exited, killTree: killAll, timedOut: clock.expired }) };
 }

@@ -8,7 +8,7 @@ import { CompatError, PolicyError } from "../../errors.ts";
 import { launcherArgv, planFreebsd } from "../../plan/freebsd/index.ts";
 import type { ResolvedPolicy } from "../../policy/types.ts";
 import { missing, type Report } from "../../report.ts";
-import { sandboxedView, type SandboxSpawn, type SandboxStdioOptions } from "../../sandbox-backend.ts";
+import { sandboxedView, wallClock, type SandboxSpawn, type SandboxStdioOptions } from "../../sandbox-backend.ts";
 
 const SIGKILL = 9;
 /** How often adopted orphans that exited are reaped while sandboxes run. */
@@ -55,18 +55,11 @@ export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, st
   if (running++ === 0) reapTimer = setInterval(() => reapOrphans(), REAP_MS);
   reapTimer?.unref();
 
-  let timedOut = false;
   const killAll = () => reapKillSubtree(subtree, SIGKILL);
-  const timer =
-    policy.limits.timeoutMs === undefined
-      ? undefined
-      : setTimeout(() => {
-          timedOut = true;
-          killAll();
-        }, policy.limits.timeoutMs);
+  const clock = wallClock(policy.limits.timeoutMs, killAll);
 
   const exited = proc.exited.then((code) => {
-    clearTimeout(timer);
+    clock.stop();
     killAll();
     reapOrphans();
     if (plan.rctl) rctlRemoveRule(plan.rctl.filter);
@@ -74,5 +67,5 @@ export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, st
     return code;
   });
 
-  return { report, proc: sandboxedView(proc, { exited, killTree: killAll, timedOut: () => timedOut }) };
+  return { report, proc: sandboxedView(proc, { exited, killTree: killAll, timedOut: clock.expired }) };
 }
