@@ -11,8 +11,13 @@ const backends: Partial<Record<NodeJS.Platform, { module: string; name: string }
   win32: { module: "./backend/windows/sandbox.ts", name: "Windows" },
 };
 
+/** Loaded backends: require() resolves the module again on every call. */
+const loaded = new Map<NodeJS.Platform, SandboxBackend>();
+
 /** The backend of `platform`, or a CompatError saying why there is none. */
 export function loadBackend(platform: NodeJS.Platform): SandboxBackend {
+  const cached = loaded.get(platform);
+  if (cached) return cached;
   const entry = backends[platform];
   const unavailable = (reason: string) => new CompatError([{ guarantee: "sandbox", reason }]);
   if (!entry) throw unavailable(`no sandbox backend for ${platform} yet`);
@@ -27,6 +32,8 @@ export function loadBackend(platform: NodeJS.Platform): SandboxBackend {
     throw e;
   }
   if (typeof mod.sandboxSpawn !== "function") throw unavailable(`the ${entry.name} sandbox backend cannot run a policy yet`);
-  return { spawn: mod.sandboxSpawn };
+  const backend = { spawn: mod.sandboxSpawn };
+  loaded.set(platform, backend);
+  return backend;
 }
 

@@ -10,9 +10,10 @@ import { CLONE_NEW } from "../../../ffi/linux-spawn.ts";
 import { closeFd } from "../../../ffi/linux.ts";
 import { OsError } from "../../../ffi/errors.ts";
 import { CompatError } from "../../errors.ts";
-import { planContainment } from "../../plan/linux/containment.ts";
+import { planContainment, type ContainmentPlan } from "../../plan/linux/containment.ts";
+import type { ContainmentHost } from "../../plan/linux/containment-host.ts";
 import { landlockGuarantees } from "../../plan/linux/landlock/index.ts";
-import { coveredElsewhere, foldCovered, planSandbox, type SandboxHost } from "../../plan/linux/sandbox.ts";
+import { coveredElsewhere, foldCovered, planSandbox, type SandboxHost, type SandboxPlan } from "../../plan/linux/sandbox.ts";
 import type { ResolvedPolicy } from "../../policy/types.ts";
 import type { GuaranteeReport, Report } from "../../report.ts";
 import { sandboxedView, type SandboxSpawn, type SandboxStdioOptions } from "../../sandbox-backend.ts";
@@ -28,6 +29,8 @@ import { killTree, probeContainmentHost } from "./tree-kill.ts";
 const PROC_ACCESS = (1 << 2) | (1 << 3);
 
 let hostCache: SandboxHost | undefined;
+let containmentHostCache: ContainmentHost | undefined;
+let processNotes: string[] | undefined;
 let staleCleaned = false;
 
 /** cordon-init beside the native library, when it was built or installed. */
@@ -91,24 +94,51 @@ function hostNotes(host: SandboxHost, cgroupNotes: readonly string[]): string[] 
       ? "namespaces: none can be created here (container profile, sysctl or AppArmor)"
       : `namespaces: ${host.namespaces === "user" ? "inside a user namespace" : "created directly"}${host.procfs ? "" : "; no fresh /proc (mount refused, e.g. inside another sandbox)"}`,
   );
+  notes.push(...processState());
+  notes.push(...cgroupNotes.map((n) => `cgroups: ${n}`));
+  return notes;
+}
+
+/** Filters and no_new_privs this process already runs under (read once: only this process could change them). */
+function processState(): string[] {
+  if (processNotes) return processNotes;
+  processNotes = [];
   try {
     const status = readFileSync("/proc/self/status", "utf8");
-    if (/^Seccomp:\s*2/m.test(status)) notes.push("seccomp: this process already runs under a filter (nested or containerized); filters stack");
-    if (/^NoNewPrivs:\s*1/m.test(status)) notes.push("no_new_privs already set on this process");
+    if (/^Seccomp:\s*2/m.test(status)) processNotes.push("seccomp: this process already runs under a filter (nested or containerized); filters stack");
+    if (/^NoNewPrivs:\s*1/m.test(status)) processNotes.push("no_new_privs already set on this process");
   } catch {
     // no /proc: nothing to add
   }
-  notes.push(...cgroupNotes.map((n) => `cgroups: ${n}`));
-  return notes;
+  return processNotes;
+}
+
+/**
+ * Plans are pure functions of the policy's limits, user, network and compat
+ * and of the host probed once per process, so a run of spawns with the same
+ * policy plans once. Bounded; entries are frozen because every spawn's report
+ * shares them.
+ */
+const planCache = new Map<string, { containment: ContainmentPlan; plan: SandboxPlan }>();
+const PLAN_CACHE_SIZE = 32;
+
+function plans(policy: ResolvedPolicy, host: SandboxHost, containmentHost: ContainmentHost) {
+  const key = JSON.stringify([policy.limits, policy.user ?? null, policy.net, policy.compat]);
+  const hit = planCache.get(key);
+  if (hit) return hit;
+  const entry = { containment: planContainment(policy, containmentHost), plan: planSandbox(policy, host) };
+  for (const g of [...entry.containment.report, ...entry.plan.report]) Object.freeze(g);
+  if (planCache.size >= PLAN_CACHE_SIZE) planCache.clear();
+  planCache.set(key, entry);
+  return entry;
 }
 
 export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, stdio: SandboxStdioOptions): SandboxSpawn {
   // Plans first: nothing is created before every hard requirement is known to hold.
   const host = sandboxHost();
   // Whether a pid namespace can be had is what the probe above found, not what sysctls suggest.
-  const containmentHost = { ...probeContainmentHost(), pidNamespace: host.namespaces !== "none" };
-  const containment = planContainment(policy, containmentHost);
-  const plan = planSandbox(policy, host);
+  const containmentHost = (containmentHostCache ??= { ...probeContainmentHost(), pidNamespace: host.namespaces !== "none" });
+  const { containment, plan } = plans(policy, host, containmentHost);
   const guarantees: GuaranteeReport[] = [...plan.report, ...containment.report];
   if (policy.compat === "hard") {
     const missing = plan.report.filter((g) => g.status !== "enforced").map((g) => ({ guarantee: g.guarantee, reason: g.reason ?? g.status }));
