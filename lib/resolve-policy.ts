@@ -2,7 +2,7 @@
 // validator first, then what needs the filesystem — absolute real paths that
 // exist, the user looked up by name, the system read set of this OS, and the
 // sandbox's private TMPDIR. Every problem is a PolicyError naming its field.
-import { mkdtempSync, readFileSync, realpathSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, readFileSync, realpathSync, rmdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { PolicyError } from "./errors.ts";
@@ -108,6 +108,16 @@ function hostOs(): SystemOs {
   return p === "darwin" || p === "freebsd" || p === "openbsd" || p === "win32" ? p : "linux";
 }
 
+/** Most sandboxes leave their TMPDIR empty: one rmdir, and the recursive walk only when it was not. */
+function removeTmpDir(dir: string): void {
+  try {
+    rmdirSync(dir);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code !== "ENOENT") rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** Validate `input`, resolve it against this host and create the private TMPDIR. */
 export function resolvePolicy(input: unknown, options: ResolveOptions = {}): Resolution {
   const policy: Policy = validatePolicy(input);
@@ -133,7 +143,7 @@ export function resolvePolicy(input: unknown, options: ResolveOptions = {}): Res
     removeStaleTmpDirs(tmpRoot);
   }
   const tmpDir = realpathSync(mkdtempSync(join(tmpRoot, tmpPrefix())));
-  const cleanup = () => rmSync(tmpDir, { recursive: true, force: true });
+  const cleanup = () => removeTmpDir(tmpDir);
   const env = {
     ...(policy.inheritEnv === false ? {} : inheritedEnv(callerEnv)),
     TMPDIR: tmpDir,
