@@ -251,6 +251,21 @@ describeUnless(notLinux, "spawnLinux", () => {
     expect(c).toEqual(Array(15).fill(9));
   }, 30000);
 
+  test("a process whose children are all reaped exits by itself (the exit reader never holds the event loop)", async () => {
+    const script = join(scratch, "idle-exit.ts");
+    writeFileSync(
+      script,
+      `const { spawnLinux } = await import(${JSON.stringify(join(import.meta.dir, "../../lib/backend/linux/spawn.ts"))});
+      for (let i = 0; i < 20; i++) await spawnLinux(["true"]).exited;
+      spawnLinux(["sh", "-c", "exit 3"]).exited.then((c) => console.log("last", c));`,
+    );
+    const p = Bun.spawn([process.execPath, script], { stdout: "pipe", stderr: "inherit", timeout: 20000 });
+    const out = await new Response(p.stdout).text();
+    expect(await p.exited).toBe(0);
+    expect(p.signalCode).toBeNull();
+    expect(out.trim()).toBe("last 3");
+  }, 30000);
+
   test("bad input is a TypeError, never a crash", () => {
     expect(() => spawnLinux([])).toThrow(TypeError);
     expect(() => spawnLinux([42 as unknown as string])).toThrow(TypeError);

@@ -44,15 +44,24 @@ export function watch(pidfd: number, onExit: Waiter): void {
   if (!pumping) pump().catch((e) => queueMicrotask(() => { throw e; }));
 }
 
-/** One reader at a time; it stops (and releases the event loop) when no child is left. */
+/**
+ * One reader at a time. When the last child is gone it lingers for one
+ * macrotask: a loop that awaits a child and then spawns the next registers
+ * it in between and keeps this reader (making one costs more than a spawn's
+ * own JavaScript). Otherwise it stops and releases the event loop.
+ */
 async function pump(): Promise<void> {
   pumping = true;
   const r = Bun.file(channel!.read).stream().getReader();
   try {
-    while (waiters.size > 0) {
+    for (;;) {
       const { done, value } = await r.read();
       if (done) break;
       deliver(value);
+      if (waiters.size === 0) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        if (waiters.size === 0) break;
+      }
     }
   } finally {
     await r.cancel().catch(() => {});
