@@ -1,7 +1,7 @@
 // Typed wrappers over the landlock exports. Access masks are plain numbers:
 // every right landlock defines fits in 16 bits.
 import { linux } from "./linux.ts";
-import { check, statusName } from "./status.ts";
+import { check, statusError, statusName } from "./status.ts";
 
 /** The kernel's landlock ABI, or 0 and the errno name saying why (EOPNOTSUPP: disabled at boot; ENOSYS: not built in). */
 export function landlockAbiProbe(): { readonly abi: number; readonly errorName?: string } {
@@ -29,6 +29,51 @@ export function openPath(path: string): number {
 export function addPathRule(rulesetFd: number, parentFd: number, dirAccess: number, fileAccess: number, path?: string): "directory" | "file" {
   const rc = check("landlock_add_rule", "errno", linux().cordon_linux_landlock_add_path_rule(rulesetFd, parentFd, dirAccess, fileAccess), path);
   return rc === 0 ? "directory" : "file";
+}
+
+/** What the native batch says of each record (cordon_linux_landlock_add_path_rules). */
+export const RULE_KIND = { directory: 0, file: 1, openFailed: 2, addFailed: 3, notAttempted: 4 } as const;
+
+/** Bytes of a batch record's header: access (u64), file_access (u64), path_len (u32). */
+const RECORD_HEADER = 20;
+const utf8 = new TextEncoder();
+
+/** Path rules packed for one native call; build once, add to any number of rulesets. */
+export type PathRuleBatch = { readonly bytes: Uint8Array; readonly paths: readonly string[] };
+
+/** Packs path-beneath rules as cordon_linux_landlock_add_path_rules reads them (host byte order). */
+export function packPathRules(rules: readonly { readonly path: string; readonly access: number; readonly fileAccess: number }[]): PathRuleBatch {
+  let room = 0;
+  for (const r of rules) room += RECORD_HEADER + r.path.length * 3 + 1;
+  const bytes = new Uint8Array(room);
+  const view = new DataView(bytes.buffer);
+  const little = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+  let off = 0;
+  for (const r of rules) {
+    const { written } = utf8.encodeInto(r.path, bytes.subarray(off + RECORD_HEADER));
+    bytes[off + RECORD_HEADER + written] = 0;
+    view.setBigUint64(off, BigInt(r.access), little);
+    view.setBigUint64(off + 8, BigInt(r.fileAccess), little);
+    view.setUint32(off + 16, written + 1, little);
+    off += RECORD_HEADER + written + 1;
+  }
+  return { bytes: bytes.subarray(0, off), paths: rules.map((r) => r.path) };
+}
+
+/**
+ * Opens each path of the batch and adds its rule, in one native call. Returns
+ * one RULE_KIND per rule (directory or file). A path that is missing or cannot
+ * be opened throws an OsError naming it, as openPath does; a refused rule, as
+ * addPathRule does. The rules before a failure stay in the ruleset.
+ */
+export function addPathRules(rulesetFd: number, batch: PathRuleBatch): Uint8Array {
+  const kinds = new Uint8Array(batch.paths.length);
+  if (kinds.length === 0) return kinds;
+  const rc = linux().cordon_linux_landlock_add_path_rules(rulesetFd, batch.bytes, batch.bytes, kinds, kinds);
+  if (rc >= 0) return kinds;
+  const i = kinds.findIndex((k) => k === RULE_KIND.openFailed || k === RULE_KIND.addFailed);
+  if (i < 0) throw statusError("landlock_add_rule", "errno", rc, `batch of ${kinds.length} path rules`);
+  throw statusError(kinds[i] === RULE_KIND.openFailed ? "open" : "landlock_add_rule", "errno", rc, batch.paths[i]);
 }
 
 /** Adds a TCP port rule (ABI 4). */

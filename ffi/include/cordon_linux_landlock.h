@@ -25,6 +25,21 @@ CORDON_API cordon_status cordon_linux_landlock_open_path(const uint8_t *path, si
  */
 CORDON_API cordon_status cordon_linux_landlock_add_path_rule(int32_t ruleset_fd, int32_t parent_fd, uint64_t dir_access, uint64_t file_access);
 
+/** @domain errno — adds `count` path-beneath rules in one call. `rules` holds
+ * `count` records back to back, no padding, host byte order: uint64_t access,
+ * uint64_t file_access, uint32_t path_len, then path_len bytes of path ending
+ * in its only NUL. Each path is opened O_PATH|O_CLOEXEC, gets a rule as in
+ * cordon_linux_landlock_add_path_rule, and is closed. The whole buffer is
+ * checked first: a record that does not fit, or bytes left after the last,
+ * give CORDON_E_RECORD_OUT_OF_BOUNDS; a path without its final NUL or with
+ * another inside, or more than 65536 records, CORDON_E_INVALID_ARGUMENT; no
+ * rule is added then. `kinds` (count bytes) receives one per record:
+ * 0 directory, 1 other file, 2 open failed, 3 adding the rule failed,
+ * 4 not attempted. The first failure stops the batch and returns its -errno
+ * (the rules before it stay in the ruleset). Returns `count`.
+ */
+CORDON_API cordon_status cordon_linux_landlock_add_path_rules(int32_t ruleset_fd, const uint8_t *rules, size_t rules_len, uint8_t *kinds, size_t count);
+
 /** @domain errno — landlock_add_rule(NET_PORT): `access` (BIND_TCP/CONNECT_TCP) on TCP `port`. Returns 0. */
 CORDON_API cordon_status cordon_linux_landlock_add_net_rule(int32_t ruleset_fd, uint64_t port, uint64_t access);
 

@@ -2,7 +2,7 @@
 // filling a ruleset restricts nobody; the spawned child restricts itself with
 // the fd (LinuxSpawnOptions.landlock) and the caller closes it after spawn.
 import { CordonError } from "../../../ffi/errors.ts";
-import { addNetRule, addPathRule, createRuleset, landlockAbiProbe, openPath } from "../../../ffi/linux-landlock.ts";
+import { RULE_KIND, addNetRule, addPathRules, createRuleset, landlockAbiProbe, packPathRules, type PathRuleBatch } from "../../../ffi/linux-landlock.ts";
 import { closeFd } from "../../../ffi/linux.ts";
 import type { ResolvedPolicy } from "../../policy/types.ts";
 import {
@@ -53,39 +53,63 @@ export type LandlockRuleset = { readonly rulesetFd: number; readonly restrictFla
 /** Nothing to restrict (the plan says why in its report). */
 export type NoLandlock = { readonly rulesetFd: undefined; readonly restrictFlags: 0; readonly report: LandlockReport };
 
+/** What a frozen plan's builds share: its packed rules and the report of the last build. */
+type Built = { readonly batch: PathRuleBatch; kinds?: Uint8Array; report?: LandlockReport };
+const builtOf = new WeakMap<LandlockPlan, Built>();
+
+/** planLandlock's plans are frozen, so what is derived from them can be kept; a hand-made plan is not trusted to stay put. */
+function isFrozenPlan(plan: LandlockPlan): boolean {
+  return Object.isFrozen(plan) && Object.isFrozen(plan.rules) && plan.rules.every((r) => Object.isFrozen(r)) && Object.isFrozen(plan.report);
+}
+
+const FILE_RIGHT_NAMES: ReadonlySet<string> = new Set(namesOf("fs", FS_FILE_RIGHTS));
+
+/** The plan's report with each path rule's kind; a file grant carries only file rights, directory-only ones do not apply to it. */
+function reportWithKinds(plan: LandlockPlan, kinds: Uint8Array): LandlockReport {
+  const kindOf = new Map<string, number>();
+  plan.rules.forEach((r, i) => kindOf.set(r.path, kinds[i]!));
+  const rules = plan.report.rules.map((r) => {
+    const kind = kindOf.get(r.target);
+    if (kind === undefined) return r;
+    if (kind === RULE_KIND.directory) return Object.freeze({ ...r, kind: "directory" as const });
+    return Object.freeze({ ...r, kind: "file" as const, granted: Object.freeze(r.granted.filter((n) => FILE_RIGHT_NAMES.has(n))) });
+  });
+  return Object.freeze({ ...plan.report, rules: Object.freeze(rules) });
+}
+
+function sameKinds(a: Uint8Array | undefined, b: Uint8Array): boolean {
+  if (a === undefined || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 /**
- * Creates the plan's ruleset and adds its rules. A grant path that is missing
- * or cannot be opened throws an OsError naming it; the ruleset is closed on
- * any failure.
+ * Creates the plan's ruleset and adds its rules (the path rules in one native
+ * call). A grant path that is missing or cannot be opened throws an OsError
+ * naming it; the ruleset is closed on any failure. Nothing the kernel holds
+ * (ruleset or path fds) outlives the call except the returned ruleset fd.
  */
 export function buildLandlock(plan: LandlockPlan): LandlockRuleset | NoLandlock {
   if (!plan.apply) return { rulesetFd: undefined, restrictFlags: 0, report: plan.report };
   if (plan.attrSize === 0) throw new CordonError("landlock plan applies but has no ruleset size", "INTERNAL");
+  const frozen = isFrozenPlan(plan);
+  const built = (frozen ? builtOf.get(plan) : undefined) ?? { batch: packPathRules(plan.rules) };
+  if (frozen) builtOf.set(plan, built);
   const rulesetFd = createRuleset({ handledFs: plan.handledFs, handledNet: plan.handledNet, scoped: plan.scoped, size: plan.attrSize });
-  const kinds = new Map<string, "directory" | "file">();
+  let kinds: Uint8Array;
   try {
-    for (const rule of plan.rules) {
-      const fd = openPath(rule.path);
-      try {
-        kinds.set(rule.path, addPathRule(rulesetFd, fd, rule.access, rule.fileAccess, rule.path));
-      } finally {
-        closeFd(fd);
-      }
-    }
+    kinds = addPathRules(rulesetFd, built.batch);
     for (const rule of plan.netRules) addNetRule(rulesetFd, rule.port, rule.access);
   } catch (e) {
     closeFd(rulesetFd);
     throw e;
   }
-  // A file grant carries only file rights; directory-only ones do not apply to it.
-  const rules = plan.report.rules.map((r) => {
-    const kind = kinds.get(r.target);
-    if (kind === undefined) return r;
-    if (kind === "directory") return { ...r, kind };
-    const granted = r.granted.filter((n) => namesOf("fs", FS_FILE_RIGHTS).includes(n));
-    return { ...r, kind, granted };
-  });
-  return { rulesetFd, restrictFlags: plan.restrictFlags, report: { ...plan.report, rules } };
+  // The same paths usually name the same kinds of file from one spawn to the next.
+  if (!sameKinds(built.kinds, kinds) || built.report === undefined) {
+    built.report = reportWithKinds(plan, kinds);
+    built.kinds = kinds;
+  }
+  return { rulesetFd, restrictFlags: plan.restrictFlags, report: built.report };
 }
 
 /** Plans for this host (ABI cap honoured) and builds the ruleset. */

@@ -69,6 +69,74 @@ pub fn addPathRule(ruleset_fd: i32, parent_fd: i32, dir_access: u64, file_access
     return if (is_dir) 0 else 1;
 }
 
+/// What `addPathRules` says of each record: the kind of file the rule was
+/// added for, or where it stopped (the returned status says why).
+pub const RuleKind = enum(u8) { directory = 0, file = 1, open_failed = 2, add_failed = 3, not_attempted = 4 };
+
+/// Header of one record of a path-rule batch; the path (`path_len` bytes,
+/// ending in its only NUL) follows at once. Packed, host byte order.
+pub const RuleHeader = extern struct {
+    access: u64 align(1),
+    file_access: u64 align(1),
+    path_len: u32 align(1),
+};
+
+/// More rules than any policy has; bounds the walk over a caller's buffer.
+pub const max_batch_rules: usize = 1 << 16;
+
+comptime {
+    if (@sizeOf(RuleHeader) != 20) @compileError("a rule record header must be 20 bytes");
+}
+
+/// The record at `off` and its path, or null when it does not fit in `buf`.
+fn recordAt(buf: []const u8, off: usize) ?struct { header: RuleHeader, path: []const u8 } {
+    if (buf.len - off < @sizeOf(RuleHeader)) return null;
+    const header = std.mem.bytesToValue(RuleHeader, buf[off..][0..@sizeOf(RuleHeader)]);
+    const rest = buf.len - off - @sizeOf(RuleHeader);
+    if (header.path_len == 0 or header.path_len > rest) return null;
+    return .{ .header = header, .path = buf[off + @sizeOf(RuleHeader) ..][0..header.path_len] };
+}
+
+/// Adds one path-beneath rule per record of `buf` (see `RuleHeader`):
+/// opens the path, adds the rule for a directory or another file, closes
+/// it. The whole buffer is checked before any syscall: a record that does
+/// not fit, a path not ending in its only NUL, or bytes left over refuse
+/// the batch. `kinds` (one byte per record, `RuleKind`) says what happened
+/// to each; the first failure stops the batch and its -errno is returned.
+/// Returns the number of rules added.
+pub fn addPathRules(ruleset_fd: i32, buf: []const u8, kinds: []u8) abi.Status {
+    if (kinds.len > max_batch_rules) return abi.Error.invalid_argument.status();
+    @memset(kinds, @intFromEnum(RuleKind.not_attempted));
+    var off: usize = 0;
+    for (0..kinds.len) |_| {
+        const r = recordAt(buf, off) orelse return abi.Error.record_out_of_bounds.status();
+        if (r.path[r.path.len - 1] != 0) return abi.Error.invalid_argument.status();
+        if (std.mem.indexOfScalar(u8, r.path[0 .. r.path.len - 1], 0) != null) return abi.Error.invalid_argument.status();
+        off += @sizeOf(RuleHeader) + r.path.len;
+    }
+    if (off != buf.len) return abi.Error.record_out_of_bounds.status();
+
+    off = 0;
+    for (kinds) |*kind| {
+        const r = recordAt(buf, off).?;
+        off += @sizeOf(RuleHeader) + r.path.len;
+        const z: [*:0]const u8 = @ptrCast(r.path.ptr);
+        const fd = sys.status(linux.openat(linux.AT.FDCWD, z, .{ .PATH = true, .CLOEXEC = true }, 0));
+        if (fd < 0) {
+            kind.* = @intFromEnum(RuleKind.open_failed);
+            return fd;
+        }
+        const added = addPathRule(ruleset_fd, fd, r.header.access, r.header.file_access);
+        _ = linux.close(fd);
+        if (added < 0) {
+            kind.* = @intFromEnum(RuleKind.add_failed);
+            return added;
+        }
+        kind.* = @intCast(added);
+    }
+    return @intCast(kinds.len);
+}
+
 /// Adds a TCP port rule (ABI 4): `access` is BIND_TCP and/or CONNECT_TCP.
 pub fn addNetRule(ruleset_fd: i32, port: u64, access: u64) abi.Status {
     const attr = NetPortAttr{ .allowed_access = access, .port = port };
@@ -120,6 +188,87 @@ test "a child restricted by a ruleset built in the parent cannot read outside it
     const pid = linux.fork();
     if (pid == 0) {
         // Child: exit code 0 only if /proc is readable and /dev/null is not.
+        _ = linux.prctl(@intFromEnum(linux.PR.SET_NO_NEW_PRIVS), 1, 0, 0, 0);
+        if (restrictSelf(ruleset, 0) != 0) linux.exit_group(10);
+        const inside = sys.status(linux.openat(linux.AT.FDCWD, "/proc/self/status", .{ .CLOEXEC = true }, 0));
+        if (inside < 0) linux.exit_group(11);
+        const outside = sys.status(linux.openat(linux.AT.FDCWD, "/dev/null", .{ .CLOEXEC = true }, 0));
+        if (outside != -13) linux.exit_group(12);
+        linux.exit_group(0);
+    }
+    try std.testing.expect(!sys.isError(pid));
+    var status: i32 = 0;
+    _ = linux.wait4(@intCast(pid), &status, 0, null);
+    try std.testing.expectEqual(@as(i32, 0), status);
+}
+
+/// Appends one batch record for `path` (which must end in its NUL) to `out`.
+fn putRecord(out: []u8, off: usize, path: []const u8, access: u64, file_access: u64) usize {
+    const h = RuleHeader{ .access = access, .file_access = file_access, .path_len = @intCast(path.len) };
+    @memcpy(out[off..][0..@sizeOf(RuleHeader)], std.mem.asBytes(&h));
+    @memcpy(out[off + @sizeOf(RuleHeader) ..][0..path.len], path);
+    return off + @sizeOf(RuleHeader) + path.len;
+}
+
+test "a malformed rule batch is refused before any syscall" {
+    var buf: [128]u8 = undefined;
+    var kinds: [2]u8 = undefined;
+    const end = putRecord(&buf, 0, "/proc\x00", fs_read_file, fs_read_file);
+    const E = abi.Error;
+    // -1 is no ruleset: a batch that got as far as the kernel would say EBADF.
+    try std.testing.expectEqual(E.record_out_of_bounds.status(), addPathRules(-1, buf[0 .. end - 1], kinds[0..1]));
+    try std.testing.expectEqual(E.record_out_of_bounds.status(), addPathRules(-1, buf[0..end], kinds[0..2]));
+    try std.testing.expectEqual(E.record_out_of_bounds.status(), addPathRules(-1, buf[0 .. end + 1], kinds[0..1]));
+    try std.testing.expectEqual(E.record_out_of_bounds.status(), addPathRules(-1, buf[0..10], kinds[0..1]));
+    try std.testing.expectEqual(@as(u8, @intFromEnum(RuleKind.not_attempted)), kinds[0]);
+    // A path length past the buffer, zero, or without its NUL.
+    var bad = buf;
+    std.mem.writeInt(u32, bad[16..20], 0xffff_fff0, .little);
+    try std.testing.expectEqual(E.record_out_of_bounds.status(), addPathRules(-1, bad[0..end], kinds[0..1]));
+    std.mem.writeInt(u32, bad[16..20], 0, .little);
+    try std.testing.expectEqual(E.record_out_of_bounds.status(), addPathRules(-1, bad[0..20], kinds[0..1]));
+    bad = buf;
+    bad[end - 1] = 'x';
+    try std.testing.expectEqual(E.invalid_argument.status(), addPathRules(-1, bad[0..end], kinds[0..1]));
+    bad = buf;
+    bad[22] = 0;
+    try std.testing.expectEqual(E.invalid_argument.status(), addPathRules(-1, bad[0..end], kinds[0..1]));
+    // A well-formed batch reaches the kernel; an empty one adds nothing.
+    try std.testing.expectEqual(@as(i32, -9), addPathRules(-1, buf[0..end], kinds[0..1]));
+    try std.testing.expectEqual(@as(u8, @intFromEnum(RuleKind.add_failed)), kinds[0]);
+    try std.testing.expectEqual(@as(i32, 0), addPathRules(-1, buf[0..0], kinds[0..0]));
+}
+
+test "a batch stops at the first path it cannot open and says which" {
+    if (abiVersion() < 1) return error.SkipZigTest;
+    const attr = [_]u64{ fs_read_file, 0, 0 };
+    const ruleset = createRuleset(@ptrCast(&attr), 8);
+    try std.testing.expect(ruleset >= 0);
+    defer _ = linux.close(ruleset);
+    var buf: [128]u8 = undefined;
+    var off = putRecord(&buf, 0, "/proc\x00", fs_read_file, fs_read_file);
+    off = putRecord(&buf, off, "/no/such/cordon/path\x00", fs_read_file, fs_read_file);
+    off = putRecord(&buf, off, "/proc\x00", fs_read_file, fs_read_file);
+    var kinds: [3]u8 = undefined;
+    try std.testing.expectEqual(@as(i32, -2), addPathRules(ruleset, buf[0..off], &kinds));
+    try std.testing.expectEqualSlices(u8, &.{ 0, 2, 4 }, &kinds);
+}
+
+test "a child restricted by a batch-built ruleset reads only beneath its rules" {
+    if (abiVersion() < 1) return error.SkipZigTest;
+    const attr = [_]u64{ fs_read_file | fs_write_file, 0, 0 };
+    const ruleset = createRuleset(@ptrCast(&attr), 8);
+    try std.testing.expect(ruleset >= 0);
+    defer _ = linux.close(ruleset);
+    var buf: [128]u8 = undefined;
+    var off = putRecord(&buf, 0, "/proc\x00", fs_read_file, fs_read_file);
+    off = putRecord(&buf, off, "/proc/self/stat\x00", fs_read_file | fs_write_file, fs_read_file);
+    var kinds: [2]u8 = undefined;
+    try std.testing.expectEqual(@as(i32, 2), addPathRules(ruleset, buf[0..off], &kinds));
+    try std.testing.expectEqualSlices(u8, &.{ 0, 1 }, &kinds);
+
+    const pid = linux.fork();
+    if (pid == 0) {
         _ = linux.prctl(@intFromEnum(linux.PR.SET_NO_NEW_PRIVS), 1, 0, 0, 0);
         if (restrictSelf(ruleset, 0) != 0) linux.exit_group(10);
         const inside = sys.status(linux.openat(linux.AT.FDCWD, "/proc/self/status", .{ .CLOEXEC = true }, 0));

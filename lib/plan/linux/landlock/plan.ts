@@ -104,7 +104,15 @@ function wantedFlags(log: LandlockLog | undefined): RestrictFlag[] {
   return out;
 }
 
-/** Compiles the landlock part of a resolved policy for a host offering `features.abi`. */
+/** Plans kept for reuse: a sandbox spawns with the same policy again and again. */
+const PLAN_CACHE_SIZE = 16;
+const planCache = new Map<string, LandlockPlan>();
+
+/**
+ * Compiles the landlock part of a resolved policy for a host offering
+ * `features.abi`. The plan is frozen: the same one is returned for the same
+ * inputs, so no caller may change it.
+ */
 export function planLandlock(policy: Policy, features: LandlockFeatures, options: LandlockOptions = {}): LandlockPlan {
   validateCompat(options.compat);
   validatePaths("fs.read", policy.fs.read);
@@ -115,18 +123,71 @@ export function planLandlock(policy: Policy, features: LandlockFeatures, options
     validatePorts("net.bind", net.bind);
   }
   const abi = Math.max(0, Math.min(LANDLOCK_ABI_KNOWN, Math.floor(Number.isFinite(features.abi) ? features.abi : 0)));
+  const flags = wantedFlags(options.log);
+  const key = planKey(policy, abi, features.unavailable, options.compat, flags);
+  const cached = key === undefined ? undefined : planCache.get(key);
+  if (cached !== undefined) {
+    // Most recently used last, so the oldest is the one evicted.
+    planCache.delete(key!);
+    planCache.set(key!, cached);
+    return cached;
+  }
+  const plan = deepFreeze(compile(policy, abi, features.unavailable, options.compat, flags));
+  if (key !== undefined) {
+    if (planCache.size >= PLAN_CACHE_SIZE) planCache.delete(planCache.keys().next().value!);
+    planCache.set(key, plan);
+  }
+  return plan;
+}
+
+/**
+ * Everything a plan depends on, as a string; called after validation, so the
+ * paths are strings and the ports integers. Inputs of unexpected types are not
+ * cached (undefined) rather than risk two of them sharing a key.
+ */
+function planKey(policy: Policy, abi: number, unavailable: unknown, compat: LandlockCompat | undefined, flags: readonly RestrictFlag[]): string | undefined {
+  if (typeof policy.compat !== "string" || (unavailable !== undefined && typeof unavailable !== "string")) return undefined;
+  const net = policy.net;
+  if (typeof net !== "string" && typeof net !== "object") return undefined;
+  // Levels are read through the prototype chain, which the key would not see.
+  if (typeof compat === "object" && (!isPlain(compat) || (compat.rights !== undefined && !isPlain(compat.rights)))) return undefined;
+  const netKey = typeof net === "object" ? [[...net.connect], [...net.bind]] : net;
+  const compatKey = typeof compat === "object" ? [compat.default ?? null, Object.entries(compat.rights ?? {})] : (compat ?? null);
+  return JSON.stringify([abi, unavailable ?? null, policy.compat, netKey, compatKey, flags, [...policy.fs.read], [...policy.fs.write]]);
+}
+
+function isPlain(o: object): boolean {
+  const proto = Object.getPrototypeOf(o);
+  return proto === Object.prototype || proto === null;
+}
+
+/** Freezes a plan and everything in it (plain objects and arrays only). */
+function deepFreeze<T>(value: T): T {
+  if (typeof value !== "object" || value === null || Object.isFrozen(value)) return value;
+  for (const v of Object.values(value)) deepFreeze(v);
+  return Object.freeze(value);
+}
+
+/** The plan of validated inputs; `abi` is already clamped to what cordon knows. */
+function compile(
+  policy: Policy,
+  abi: number,
+  unavailable: string | undefined,
+  compat: LandlockCompat | undefined,
+  flags: readonly RestrictFlag[],
+): LandlockPlan {
+  const net = policy.net;
   const tooOld = (have: number, need: number) =>
-    have === 0 ? `landlock is not available (ABI 0${features.unavailable ? `: ${features.unavailable}` : ""})` : `landlock ABI ${have} < ${need}`;
+    have === 0 ? `landlock is not available (ABI 0${unavailable ? `: ${unavailable}` : ""})` : `landlock ABI ${have} < ${need}`;
 
   // Requirements: fs and scopes always (deny by default); TCP unless net is "all"; log flags when asked.
-  const flags = wantedFlags(options.log);
   const needed: RightName[] = [
     ...rightsOf("fs").map((r) => r.name),
     ...(net === "all" ? [] : rightsOf("net").map((r) => r.name)),
     ...rightsOf("scope").map((r) => r.name),
     ...flags.map((f) => `restrict.${f}` as RightName),
   ];
-  const level = (r: RightName) => levelOf(r, options.compat, policy.compat);
+  const level = (r: RightName) => levelOf(r, compat, policy.compat);
   // Without REFER handled (ABI 1) the kernel denies every cross-directory
   // rename and link: stricter, so never a missing guarantee.
   const referStricter = (r: RightName) => r === "fs.refer" && abi >= 1;

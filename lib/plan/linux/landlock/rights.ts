@@ -56,26 +56,35 @@ type Table = Readonly<Record<string, { readonly bit: number; readonly abi: numbe
 const tables = { fs: FS_RIGHTS, net: NET_RIGHTS, scope: SCOPES, restrict: RESTRICT_FLAGS } as const satisfies Record<string, Table>;
 export type RightKind = keyof typeof tables;
 
+export type RightEntry = { readonly name: RightName; readonly bit: number; readonly abi: number };
+
+/** The tables as lists, built once: planning walks them for every right. */
+const lists = Object.fromEntries(
+  Object.entries(tables).map(([kind, table]) => [
+    kind,
+    Object.freeze(Object.entries(table as Table).map(([k, v]) => Object.freeze({ name: `${kind}.${k}` as RightName, bit: v.bit, abi: v.abi }))),
+  ]),
+) as Record<RightKind, readonly RightEntry[]>;
+
 /** Every right of one kind, in bit order. */
-export function rightsOf(kind: RightKind): { name: RightName; bit: number; abi: number }[] {
-  return Object.entries(tables[kind] as Table).map(([k, v]) => ({ name: `${kind}.${k}` as RightName, bit: v.bit, abi: v.abi }));
+export function rightsOf(kind: RightKind): readonly RightEntry[] {
+  return lists[kind];
 }
 
+const byName = new Map<string, RightEntry>(Object.values(lists).flatMap((l) => l.map((r) => [r.name, r] as const)));
+
 export function isRightName(name: string): name is RightName {
-  const [kind, key, ...rest] = name.split(".");
-  return rest.length === 0 && kind !== undefined && key !== undefined && Object.hasOwn(tables, kind) && Object.hasOwn(tables[kind as RightKind], key);
+  return byName.has(name);
 }
 
 /** The ABI that introduced a right. */
 export function abiOf(name: RightName): number {
-  const [kind, key] = name.split(".") as [RightKind, string];
-  return (tables[kind] as Table)[key]!.abi;
+  return byName.get(name)!.abi;
 }
 
 /** The bit of a right within its kind's mask. */
 export function bitOf(name: RightName): number {
-  const [kind, key] = name.split(".") as [RightKind, string];
-  return (tables[kind] as Table)[key]!.bit;
+  return byName.get(name)!.bit;
 }
 
 /** The mask of every right of `kind` that ABI `abi` knows. */
