@@ -91,6 +91,16 @@ describeUnless(notLinux, "spawnLinux", () => {
     expect((await text(q.stdout)).trim()).toBe(scratch);
   });
 
+  test("argv and env of growing and shrinking sizes in a row: each child gets exactly its own", async () => {
+    // The child's stack and pointer arrays are reused between spawns and grown when too small.
+    for (const n of [1, 3000, 2, 70000, 0]) {
+      const args = Array.from({ length: n }, (_, i) => `a${i}`);
+      const env = Object.fromEntries(Array.from({ length: n % 1000 }, (_, i) => [`E${i}`, `${i}`]));
+      const p = spawnLinux(["sh", "-c", 'echo $# "$1" "$(env | grep -c "^E[0-9]*=")"', "sh", ...args], { env: { ...env, PATH: "/usr/bin:/bin" }, stdout: "pipe" });
+      expect((await text(p.stdout)).trim().split(/\s+/)).toEqual([String(n), ...(n ? ["a0"] : []), String(n % 1000)]);
+    }
+  });
+
   test("exec errors are typed: ENOENT, EACCES, ENOEXEC", () => {
     const notExec = join(scratch, "plain.txt");
     writeFileSync(notExec, "hello");

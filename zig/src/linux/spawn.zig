@@ -19,6 +19,48 @@ const stack_size: usize = 64 * 1024;
 const p_pidfd: usize = 3;
 const wexited: usize = 4;
 
+/// The child's stack and pointer arrays. One mapping is kept between spawns:
+/// a serial spawner then skips the mmap, the page faults of a fresh stack and
+/// the munmap (a TLB shootdown across all of Bun's threads). The vfork child
+/// is done with it once clone3 returns (it exec'd or exited), so the next
+/// spawn may reuse it. A spawn that finds it taken (another thread, e.g. a
+/// Worker, is spawning) maps memory of its own.
+const Scratch = struct {
+    base: usize,
+    size: usize,
+    cached: bool,
+
+    var cached_base: usize = 0;
+    var cached_size: usize = 0;
+    var busy = false;
+
+    fn map(size: usize) usize {
+        return linux.syscall6(.mmap, 0, size, 0x3, 0x22 | 0x20000, @bitCast(@as(isize, -1)), 0); // RW, PRIVATE|ANON|STACK
+    }
+
+    /// `base` is -errno as usize when no memory could be mapped.
+    fn take(size: usize) Scratch {
+        if (@cmpxchgStrong(bool, &busy, false, true, .acquire, .monotonic) != null)
+            return .{ .base = map(size), .size = size, .cached = false };
+        if (cached_size < size) {
+            if (cached_size != 0) _ = linux.syscall2(.munmap, cached_base, cached_size);
+            cached_size = 0;
+            const base = map(size);
+            if (sys.isError(base)) {
+                @atomicStore(bool, &busy, false, .release);
+                return .{ .base = base, .size = size, .cached = false };
+            }
+            cached_base = base;
+            cached_size = size;
+        }
+        return .{ .base = cached_base, .size = cached_size, .cached = true };
+    }
+
+    fn release(m: Scratch) void {
+        if (m.cached) @atomicStore(bool, &busy, false, .release) else _ = linux.syscall2(.munmap, m.base, m.size);
+    }
+};
+
 /// Spawns from a checked record. Returns the pid (out_pidfd holds the pidfd),
 /// or a negative status with out_step naming the step that failed.
 pub fn spawn(buf: []u8) abi.Status {
@@ -32,10 +74,10 @@ pub fn spawn(buf: []u8) abi.Status {
 
     // One mapping: the child's stack, then the argv/envp pointer arrays.
     const ptr_bytes = (spec_mod.pointerBytes(spec) + 4095) & ~@as(usize, 4095);
-    const map_size = stack_size + ptr_bytes;
-    const stack = linux.syscall6(.mmap, 0, map_size, 0x3, 0x22 | 0x20000, @bitCast(@as(isize, -1)), 0); // RW, PRIVATE|ANON|STACK
-    if (sys.isError(stack)) return sys.status(stack);
-    defer _ = linux.syscall2(.munmap, stack, map_size);
+    const mem = Scratch.take(stack_size + ptr_bytes);
+    if (sys.isError(mem.base)) return sys.status(mem.base);
+    defer mem.release();
+    const stack = mem.base;
     spec_mod.fillPointers(&c, buf, @ptrFromInt(stack + stack_size)) catch |e| return abi.failureStatus(e);
 
     var flags = clone_vm | clone_vfork | clone_pidfd | spec.clone_flags;
