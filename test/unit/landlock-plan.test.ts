@@ -241,3 +241,42 @@ describe("landlock guarantees", () => {
     expect(g.reason).toBe("fs.truncate: landlock ABI 2 < 3");
   });
 });
+
+describe("landlock plans are reused for the same inputs", () => {
+  test("the same inputs give the same frozen plan; any input that matters gives another", () => {
+    const a = planLandlock(policy(), { abi: 7 });
+    expect(planLandlock(policy(), { abi: 7 })).toBe(a);
+    expect(Object.isFrozen(a) && Object.isFrozen(a.rules[0]) && Object.isFrozen(a.report.rules[0]!.granted)).toBe(true);
+    expect(() => (a.rules as unknown[]).push({ path: "/", access: 0xffff, fileAccess: 0xffff })).toThrow(TypeError);
+    const others = [
+      planLandlock(policy(), { abi: 6 }),
+      planLandlock(policy({ fs: { read: ["/usr", "/etc"], write: ["/tmp/work"] } }), { abi: 7 }),
+      planLandlock(policy({ fs: { read: [], write: ["/usr", "/tmp/work"] } }), { abi: 7 }),
+      planLandlock(policy({ net: { connect: [443], bind: [] } }), { abi: 7 }),
+      planLandlock(policy({ compat: "soft" }), { abi: 7 }),
+      planLandlock(policy(), { abi: 7 }, { compat: { rights: { "fs.truncate": "soft" } } }),
+      planLandlock(policy(), { abi: 7 }, { log: { newExec: true } }),
+      planLandlock(policy(), { abi: 0, unavailable: "disabled" }),
+    ];
+    for (const p of others) expect(p).not.toBe(a);
+    expect(others[0]!.abi).toBe(6);
+    expect(others[6]!.restrictFlags).toBe(2);
+    expect(planLandlock(policy(), { abi: 0 }).report.reason).not.toBe(others[7]!.report.reason);
+  });
+
+  test("invalid inputs are refused every time, never answered from a cached plan", () => {
+    planLandlock(policy({ fs: { read: ["/usr"], write: [] } }), { abi: 7 });
+    expect(() => planLandlock(policy({ fs: { read: ["usr"], write: [] } }), { abi: 7 })).toThrow(PolicyError);
+    expect(() => planLandlock(policy({ fs: { read: ["/usr\0"], write: [] } }), { abi: 7 })).toThrow(PolicyError);
+    expect(() => planLandlock(policy({ compat: "hard" }), { abi: 3 })).toThrow(CompatError);
+    expect(() => planLandlock(policy({ compat: "hard" }), { abi: 3 })).toThrow(CompatError);
+  });
+
+  test("the cache is bounded: old plans are dropped", () => {
+    const first = planLandlock(policy({ fs: { read: ["/cache/0"], write: [] } }), { abi: 7 });
+    for (let i = 1; i <= 40; i++) planLandlock(policy({ fs: { read: [`/cache/${i}`], write: [] } }), { abi: 7 });
+    const again = planLandlock(policy({ fs: { read: ["/cache/0"], write: [] } }), { abi: 7 });
+    expect(again).not.toBe(first);
+    expect(again).toEqual(first);
+  });
+});
