@@ -253,7 +253,7 @@ describe("landlock plans are reused for the same inputs", () => {
       planLandlock(policy({ fs: { read: ["/usr", "/etc"], write: ["/tmp/work"] } }), { abi: 7 }),
       planLandlock(policy({ fs: { read: [], write: ["/usr", "/tmp/work"] } }), { abi: 7 }),
       planLandlock(policy({ net: { connect: [443], bind: [] } }), { abi: 7 }),
-      planLandlock(policy({ compat: "soft" }), { abi: 7 }),
+      planLandlock(policy({ compat: "hard" }), { abi: 7 }),
       planLandlock(policy(), { abi: 7 }, { compat: { rights: { "fs.truncate": "soft" } } }),
       planLandlock(policy(), { abi: 7 }, { log: { newExec: true } }),
       planLandlock(policy(), { abi: 0, unavailable: "disabled" }),
