@@ -67,110 +67,161 @@ export type SpawnRecord = {
 
 const encoder = new TextEncoder();
 
-/** Appends strings and tables after the fixed header, 8-byte aligned where needed. */
-class RecordBuilder {
-  private chunks: Uint8Array[] = [];
-  private size = SPEC_SIZE;
-  private fixups: { at: number; offsets: number[] }[] = [];
+/**
+ * Writes the record into one growing buffer: the fixed header, then strings
+ * and tables, 8-byte aligned where needed. One allocation in the common case.
+ */
+class RecordWriter {
+  buf: Uint8Array;
+  view: DataView;
+  size = SPEC_SIZE;
 
-  private put(bytes: Uint8Array, align: number): number {
-    const pad = (align - (this.size % align)) % align;
-    if (pad) this.chunks.push(new Uint8Array(pad));
-    this.size += pad;
+  constructor(estimate: number) {
+    this.buf = RecordWriter.alloc(Math.max(estimate, 512));
+    this.view = new DataView(this.buf.buffer);
+  }
+
+  /** Zeroed and 8-byte aligned (a BigUint64Array's buffer), which the Zig side checks. */
+  private static alloc(bytes: number): Uint8Array {
+    return new Uint8Array(new BigUint64Array(Math.ceil(bytes / 8)).buffer);
+  }
+
+  private reserve(n: number): void {
+    if (this.size + n <= this.buf.length) return;
+    const grown = RecordWriter.alloc(Math.max(this.buf.length * 2, this.size + n));
+    grown.set(this.buf.subarray(0, this.size));
+    this.buf = grown;
+    this.view = new DataView(grown.buffer);
+  }
+
+  /** Skips to a multiple of `align` (the gap stays zero) with room for `n` bytes; returns the offset. */
+  private place(n: number, align: number): number {
+    this.size += (align - (this.size % align)) % align;
+    this.reserve(n);
     const off = this.size;
-    this.chunks.push(bytes);
-    this.size += bytes.length;
+    this.size += n;
     return off;
+  }
+
+  u32(off: number, v: number): void {
+    this.view.setUint32(off, v, true);
+  }
+
+  i32(off: number, v: number): void {
+    this.view.setInt32(off, v, true);
   }
 
   cstring(s: string): number {
     if (s.includes("\0")) throw new TypeError(`string contains a NUL byte: ${JSON.stringify(s)}`);
-    const bytes = encoder.encode(s + "\0");
-    return this.put(bytes, 1);
+    // UTF-8 takes at most 3 bytes per UTF-16 unit; the NUL is already there (zeroed memory).
+    this.reserve(s.length * 3 + 1);
+    const off = this.size;
+    const { written } = encoder.encodeInto(s, this.buf.subarray(off));
+    this.size += written + 1;
+    return off;
   }
 
   /** A table of `count` u64 string offsets plus a terminating 0. */
   stringTable(strings: readonly string[]): number {
-    const offsets = strings.map((s) => this.cstring(s));
-    const table = new BigUint64Array(offsets.length + 1);
-    offsets.forEach((o, i) => (table[i] = BigInt(o)));
-    return this.put(new Uint8Array(table.buffer), 8);
+    const offsets = new Array<number>(strings.length);
+    for (let i = 0; i < strings.length; i++) offsets[i] = this.cstring(strings[i]!);
+    const at = this.place(8 * (strings.length + 1), 8);
+    // Offsets are u32 in the header: the high halves stay zero.
+    for (let i = 0; i < offsets.length; i++) this.view.setUint32(at + 8 * i, offsets[i]!, true);
+    return at;
   }
 
   bytes(b: Uint8Array, align: number): number {
-    return b.length === 0 ? 0 : this.put(b, align);
+    if (b.length === 0) return 0;
+    const at = this.place(b.length, align);
+    this.buf.set(b, at);
+    return at;
   }
 
-  finish(header: DataView): Uint8Array {
-    // BigUint64Array gives an 8-byte aligned buffer, which the Zig side checks.
-    const out = new Uint8Array(new BigUint64Array(Math.ceil(this.size / 8)).buffer);
-    out.set(new Uint8Array(header.buffer, 0, SPEC_SIZE), 0);
-    let at = SPEC_SIZE;
-    for (const c of this.chunks) {
-      out.set(c, at);
-      at += c.length;
-    }
-    return out;
+  /** `count` records of `size` bytes, filled by `fill(at_i, i)`; 0 when empty. */
+  table(count: number, size: number, align: number, fill: (at: number, i: number) => void): number {
+    if (count === 0) return 0;
+    const at = this.place(count * size, align);
+    for (let i = 0; i < count; i++) fill(at + i * size, i);
+    return at;
   }
+
+  finish(): Uint8Array {
+    return this.buf.subarray(0, Math.ceil(this.size / 8) * 8);
+  }
+}
+
+/** Bytes the variable part of a record will most likely need (ASCII strings). */
+function estimate(r: SpawnRecord): number {
+  let n = SPEC_SIZE + r.path.length + 64 + 8 * (r.argv.length + r.envp.length + 2) + 8 * r.fds.length + 24 * r.rlimits.length;
+  for (const a of r.argv) n += a.length + 1;
+  for (const e of r.envp) n += e.length + 1;
+  return n;
 }
 
 /** Encodes a spawn record; throws TypeError for values that cannot be represented. */
 export function encodeSpawnRecord(r: SpawnRecord): Uint8Array {
-  const b = new RecordBuilder();
-  const h = new DataView(new ArrayBuffer(SPEC_SIZE));
-  const u32 = (off: number, v: number) => h.setUint32(off, v, true);
-  const i32 = (off: number, v: number) => h.setInt32(off, v, true);
-  u32(0, SPEC_SIZE);
-  u32(4, ABI_VERSION);
-  u32(8, r.flags);
-  u32(12, r.pdeathSignal);
-  h.setBigUint64(16, BigInt(r.cloneFlags), true);
-  i32(24, r.cgroupFd);
-  i32(28, r.landlockFd);
-  u32(32, r.landlockFlags);
-  u32(36, r.seccomp?.flags ?? 0);
+  const w = new RecordWriter(estimate(r));
+  w.u32(0, SPEC_SIZE);
+  w.u32(4, ABI_VERSION);
+  w.u32(8, r.flags);
+  w.u32(12, r.pdeathSignal);
+  w.view.setBigUint64(16, BigInt(r.cloneFlags), true);
+  w.i32(24, r.cgroupFd);
+  w.i32(28, r.landlockFd);
+  w.u32(32, r.landlockFlags);
+  w.u32(36, r.seccomp?.flags ?? 0);
   if (r.seccomp) {
     if (r.seccomp.filter.length % 8 !== 0) throw new TypeError("seccomp filter length must be a multiple of 8 (struct sock_filter)");
-    u32(40, b.bytes(r.seccomp.filter, 8));
-    u32(44, r.seccomp.filter.length / 8);
+    w.u32(40, w.bytes(r.seccomp.filter, 8));
+    w.u32(44, r.seccomp.filter.length / 8);
   }
-  u32(48, b.cstring(r.path));
-  u32(52, b.stringTable(r.argv));
-  u32(56, r.argv.length);
-  u32(60, b.stringTable(r.envp));
-  u32(64, r.envp.length);
-  u32(68, r.cwd === undefined ? 0 : b.cstring(r.cwd));
-  const fds = new Int32Array(r.fds.flatMap((m) => [m.parent, m.child]));
-  u32(72, b.bytes(new Uint8Array(fds.buffer), 4));
-  u32(76, r.fds.length);
-  u32(80, b.bytes(new Uint8Array(new Int32Array(r.procsFds).buffer), 4));
-  u32(84, r.procsFds.length);
-  const rl = new DataView(new ArrayBuffer(24 * r.rlimits.length));
-  r.rlimits.forEach((l, i) => {
-    rl.setUint32(24 * i, l.resource, true);
-    rl.setBigUint64(24 * i + 8, rlimValue(l.soft), true);
-    rl.setBigUint64(24 * i + 16, rlimValue(l.hard), true);
-  });
-  u32(88, b.bytes(new Uint8Array(rl.buffer), 8));
-  u32(92, r.rlimits.length);
-  u32(96, r.uid);
-  u32(100, r.gid);
-  u32(104, r.uidMap === undefined ? 0 : b.cstring(r.uidMap));
-  u32(108, r.gidMap === undefined ? 0 : b.cstring(r.gidMap));
-  i32(112, process.pid);
-  u32(116, r.procAccess ?? 0);
+  w.u32(48, w.cstring(r.path));
+  w.u32(52, w.stringTable(r.argv));
+  w.u32(56, r.argv.length);
+  w.u32(60, w.stringTable(r.envp));
+  w.u32(64, r.envp.length);
+  w.u32(68, r.cwd === undefined ? 0 : w.cstring(r.cwd));
+  const fds = r.fds;
+  w.u32(72, w.table(fds.length, 8, 4, (at, i) => (w.i32(at, fds[i]!.parent), w.i32(at + 4, fds[i]!.child))));
+  w.u32(76, fds.length);
+  const procs = r.procsFds;
+  w.u32(80, w.table(procs.length, 4, 4, (at, i) => w.i32(at, procs[i]!)));
+  w.u32(84, procs.length);
+  const rl = r.rlimits;
+  w.u32(
+    88,
+    w.table(rl.length, 24, 8, (at, i) => {
+      w.u32(at, rl[i]!.resource);
+      w.view.setBigUint64(at + 8, rlimValue(rl[i]!.soft), true);
+      w.view.setBigUint64(at + 16, rlimValue(rl[i]!.hard), true);
+    }),
+  );
+  w.u32(92, rl.length);
+  w.u32(96, r.uid);
+  w.u32(100, r.gid);
+  w.u32(104, r.uidMap === undefined ? 0 : w.cstring(r.uidMap));
+  w.u32(108, r.gidMap === undefined ? 0 : w.cstring(r.gidMap));
+  w.i32(112, process.pid);
+  w.u32(116, r.procAccess ?? 0);
   if (r.view?.length) {
-    const entries = new Uint32Array(r.view.length * 4);
-    r.view.forEach((e, i) => {
+    const view = r.view;
+    // Strings first (their offsets go into the table), then the 16-byte entries.
+    const strings = view.map((e) => {
       if (!e.path.startsWith("/")) throw new TypeError(`private root paths must be absolute: ${e.path}`);
-      entries[4 * i] = VIEW_KIND[e.kind];
-      entries[4 * i + 1] = b.cstring(e.path);
-      entries[4 * i + 2] = e.kind === "symlink" ? b.cstring(e.target ?? "") : 0;
+      return [w.cstring(e.path), e.kind === "symlink" ? w.cstring(e.target ?? "") : 0] as const;
     });
-    u32(120, b.bytes(new Uint8Array(entries.buffer), 4));
-    u32(124, r.view.length);
+    w.u32(
+      120,
+      w.table(view.length, 16, 4, (at, i) => {
+        w.u32(at, VIEW_KIND[view[i]!.kind]);
+        w.u32(at + 4, strings[i]![0]);
+        w.u32(at + 8, strings[i]![1]);
+      }),
+    );
+    w.u32(124, view.length);
   }
-  return b.finish(h);
+  return w.finish();
 }
 
 /** RLIM_INFINITY is ~0; Infinity maps to it. */

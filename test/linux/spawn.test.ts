@@ -82,6 +82,13 @@ describeUnless(notLinux, "spawnLinux", () => {
   test("ignore gives /dev/null", async () => {
     const p = spawnLinux(["sh", "-c", "readlink /proc/self/fd/0 /proc/self/fd/2 >&1"], { stdin: "ignore", stdout: "pipe", stderr: "ignore" });
     expect((await text(p.stdout)).trim().split("\n")).toEqual(["/dev/null", "/dev/null"]);
+    // All three ignored: stdin reads EOF, stdout and stderr take writes; the parent keeps no /dev/null open.
+    const fds = () => readdirSync("/proc/self/fd").length;
+    await spawnLinux(["true"], { stdin: "ignore", stdout: "ignore", stderr: "ignore" }).exited;
+    const before = fds();
+    const q = spawnLinux(["sh", "-c", "cat || exit 3; echo a || exit 4; echo b >&2 || exit 5"], { stdin: "ignore", stdout: "ignore", stderr: "ignore" });
+    expect(await q.exited).toBe(0);
+    expect(fds()).toBe(before);
   });
 
   test("env is exactly what was given, cwd is applied", async () => {

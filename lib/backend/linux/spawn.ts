@@ -21,15 +21,22 @@ function resolveCommand(cmd: string, env: Readonly<Record<string, string>>, cwd:
   return found;
 }
 
-type Placed = { childFd: number; parentKeep?: number; parentClose?: number };
+type Placed = { childFd: number; parentKeep?: number; parentClose?: number; nullWrite?: number };
 
-/** Sets up one stdio slot: what the child gets, and what the parent keeps or closes after spawn. */
-function stdio(slot: Stdio | undefined, childFd: number, readable: boolean): Placed & { parent?: number } {
+/**
+ * Sets up one stdio slot: what the child gets, and what the parent keeps or
+ * closes after spawn. An ignored stdout and stderr share one /dev/null opened
+ * for this spawn (`placed` holds the slots made so far); nothing is shared
+ * between spawns, so no two children ever hold one open file description.
+ */
+function stdio(slot: Stdio | undefined, childFd: number, readable: boolean, placed: readonly Placed[]): Placed & { parent?: number } {
   const s = slot ?? "inherit";
   if (s === "inherit") return { childFd, parent: childFd };
   if (s === "ignore") {
+    const shared = readable ? undefined : placed.find((p) => p.nullWrite !== undefined)?.nullWrite;
+    if (shared !== undefined) return { childFd, parent: shared };
     const fd = openSync("/dev/null", readable ? "r" : "w");
-    return { childFd, parent: fd, parentClose: fd };
+    return { childFd, parent: fd, parentClose: fd, ...(readable ? {} : { nullWrite: fd }) };
   }
   if (s === "pipe") {
     const [r, w] = pipe();
@@ -74,6 +81,14 @@ function validate(argv: readonly string[], opts: LinuxSpawnOptions): void {
   if (opts.init !== undefined && ((opts.cloneNamespaces ?? 0) & 0x20000000) === 0) throw new TypeError("init needs a pid namespace (CLONE_NEWPID)");
 }
 
+/** NAME=value strings of an environment object (its own enumerable keys). */
+function environ(env: Readonly<Record<string, string>>): string[] {
+  const keys = Object.keys(env);
+  const out = new Array<string>(keys.length);
+  for (let i = 0; i < keys.length; i++) out[i] = `${keys[i]}=${env[keys[i]!]}`;
+  return out;
+}
+
 /** Reads cordon-init's report: 0 once the command was exec'd, else its execve errno. */
 function initReport(fd: number): number | undefined {
   const buf = new Int32Array(1);
@@ -104,9 +119,9 @@ export function spawnLinux(argv: readonly string[], opts: LinuxSpawnOptions = {}
   let result: { pid: number; pidfd: number };
   try {
     // One at a time, so a failing slot never strands the ones made before it.
-    slots.push(stdio(opts.stdin, 0, true));
-    slots.push(stdio(opts.stdout, 1, false));
-    slots.push(stdio(opts.stderr, 2, false));
+    slots.push(stdio(opts.stdin, 0, true, slots));
+    slots.push(stdio(opts.stdout, 1, false, slots));
+    slots.push(stdio(opts.stderr, 2, false, slots));
     const flags =
       (opts.newSession === false ? 0 : SPAWN_FLAGS.SETSID) |
       (opts.noNewPrivs === false ? 0 : SPAWN_FLAGS.NO_NEW_PRIVS) |
@@ -119,7 +134,7 @@ export function spawnLinux(argv: readonly string[], opts: LinuxSpawnOptions = {}
     const record = encodeSpawnRecord({
       path: execPath,
       argv: execArgv,
-      envp: Object.entries(env).map(([k, v]) => `${k}=${v}`),
+      envp: environ(env),
       ...(opts.cwd === undefined ? {} : { cwd: opts.cwd }),
       flags,
       pdeathSignal: opts.parentDeathSignal ?? SIGKILL,
