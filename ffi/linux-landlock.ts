@@ -1,5 +1,6 @@
 // Typed wrappers over the landlock exports. Access masks are plain numbers:
 // every right landlock defines fits in 16 bits.
+import { CordonError } from "./errors.ts";
 import { linux } from "./linux.ts";
 import { check, statusError, statusName } from "./status.ts";
 
@@ -37,6 +38,7 @@ export const RULE_KIND = { directory: 0, file: 1, openFailed: 2, addFailed: 3, n
 /** Bytes of a batch record's header: access (u64), file_access (u64), path_len (u32). */
 const RECORD_HEADER = 20;
 const utf8 = new TextEncoder();
+const HOST_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /** Path rules packed for one native call; build once, add to any number of rulesets. */
 export type PathRuleBatch = { readonly bytes: Uint8Array; readonly paths: readonly string[] };
@@ -47,14 +49,15 @@ export function packPathRules(rules: readonly { readonly path: string; readonly 
   for (const r of rules) room += RECORD_HEADER + r.path.length * 3 + 1;
   const bytes = new Uint8Array(room);
   const view = new DataView(bytes.buffer);
-  const little = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
   let off = 0;
   for (const r of rules) {
-    const { written } = utf8.encodeInto(r.path, bytes.subarray(off + RECORD_HEADER));
+    const { read, written } = utf8.encodeInto(r.path, bytes.subarray(off + RECORD_HEADER));
+    // A cut path would grant its prefix: never.
+    if (read !== r.path.length) throw new CordonError(`landlock rule path not fully encoded: ${r.path}`, "INTERNAL");
     bytes[off + RECORD_HEADER + written] = 0;
-    view.setBigUint64(off, BigInt(r.access), little);
-    view.setBigUint64(off + 8, BigInt(r.fileAccess), little);
-    view.setUint32(off + 16, written + 1, little);
+    view.setBigUint64(off, BigInt(r.access), HOST_LITTLE_ENDIAN);
+    view.setBigUint64(off + 8, BigInt(r.fileAccess), HOST_LITTLE_ENDIAN);
+    view.setUint32(off + 16, written + 1, HOST_LITTLE_ENDIAN);
     off += RECORD_HEADER + written + 1;
   }
   return { bytes: bytes.subarray(0, off), paths: rules.map((r) => r.path) };
