@@ -27,8 +27,11 @@ comptime {
 }
 
 const epoll_ctl_add: usize = 1;
-const epoll_ctl_del: usize = 2;
+const epoll_ctl_mod: usize = 3;
 const epollin: u32 = 1;
+/// One event per arming: a reaped child's entry goes quiet with no
+/// EPOLL_CTL_DEL before its record, and leaves the set when its pidfd closes.
+const epolloneshot: u32 = 1 << 30;
 const p_pidfd: usize = 3;
 const wexited: usize = 4;
 const wnohang: usize = 1;
@@ -91,8 +94,13 @@ fn launch() abi.Status {
 pub fn watch(pidfd: i32, channel: i32) abi.Status {
     if (!@atomicLoad(bool, &started, .acquire)) return abi.Error.invalid_argument.status();
     if (pidfd < 0 or channel < 0) return abi.Error.invalid_argument.status();
-    var ev: linux.epoll_event = .{ .events = epollin, .data = .{ .u64 = (@as(u64, @as(u32, @bitCast(channel))) << 32) | @as(u32, @bitCast(pidfd)) } };
-    return sys.status(linux.syscall4(.epoll_ctl, @as(u32, @bitCast(epfd)), epoll_ctl_add, @as(u32, @bitCast(pidfd)), @intFromPtr(&ev)));
+    const data = (@as(u64, @as(u32, @bitCast(channel))) << 32) | @as(u32, @bitCast(pidfd));
+    return sys.status(arm(epoll_ctl_add, @bitCast(pidfd), data));
+}
+
+fn arm(op: usize, pidfd: u32, data: u64) usize {
+    var ev: linux.epoll_event = .{ .events = epollin | epolloneshot, .data = .{ .u64 = data } };
+    return linux.syscall4(.epoll_ctl, @as(u32, @bitCast(epfd)), op, pidfd, @intFromPtr(&ev));
 }
 
 fn loop(_: usize) callconv(.c) u8 {
@@ -117,8 +125,14 @@ fn reap(data: u64) void {
     var info: [32]i32 = @splat(0); // siginfo_t: signo, errno, code, pad, pid, uid, status
     var ru: [18]i64 = @splat(0); // struct rusage
     const rc = linux.syscall5(.waitid, p_pidfd, pidfd, @intFromPtr(&info), wexited | wnohang | wall, @intFromPtr(&ru));
-    if (!sys.isError(rc) and info[4] == 0) return; // not exited yet
-    _ = linux.syscall4(.epoll_ctl, @as(u32, @bitCast(epfd)), epoll_ctl_del, pidfd, 0);
+    if (!sys.isError(rc) and info[4] == 0) {
+        // Not exited yet: arm again. The pidfd is the caller's and stays open
+        // until the record, so this cannot reach a recycled fd number.
+        _ = arm(epoll_ctl_mod, pidfd, data);
+        return;
+    }
+    // No EPOLL_CTL_DEL: the one-shot entry is already quiet. (A DEL after the
+    // record could hit a new pidfd given the same number by then.)
     const channel: u32 = @truncate(data >> 32);
     const rec: Record = .{
         .id = pidfd,
