@@ -4,7 +4,7 @@
 // escape per ABI-dependent right: denied exactly when the report says enforced.
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import type { Socket, TCPSocketListener, UnixSocketListener } from "bun";
-import { readdirSync } from "node:fs";
+import { readdirSync, readlinkSync } from "node:fs";
 import { join } from "node:path";
 import { CompatError } from "../../lib/errors.ts";
 import { ABI_CAP_VARIABLE, landlockAbiCap, landlockFeatures, prepareLandlock } from "../../lib/backend/linux/landlock.ts";
@@ -94,16 +94,29 @@ describeUnless(unmet, "landlock report matches the kernel at every ABI up to thi
 describeUnless(unmet, "landlock grant paths", () => {
   test("a grant path that does not exist is an error naming the path, and no ruleset leaks", () => {
     const missing = "/nonexistent/cordon/grant";
-    const fdsBefore = readdirSync("/proc/self/fd").length;
+    // What the fds name, not how many there are: other threads of this process open and close fds too.
+    const targets = () =>
+      readdirSync("/proc/self/fd").flatMap((fd) => {
+        try {
+          return [readlinkSync(`/proc/self/fd/${fd}`)];
+        } catch {
+          return []; // closed since it was listed
+        }
+      });
+    const rulesets = () => targets().filter((t) => t === "anon_inode:[landlock-ruleset]").length;
+    const rulesetsBefore = rulesets();
+    const granted = systemRead();
+    const openBefore = new Set(targets());
     let err: unknown;
     try {
-      prepareLandlock({ fs: { read: [...systemRead(), missing], write: [] }, net: "none", compat: "best-effort" });
+      prepareLandlock({ fs: { read: [...granted, missing], write: [] }, net: "none", compat: "best-effort" });
     } catch (e) {
       err = e;
     }
     expect((err as Error).message).toContain(missing);
     expect((err as { errorName?: string }).errorName).toBe("ENOENT");
-    expect(readdirSync("/proc/self/fd").length).toBe(fdsBefore);
+    expect(rulesets()).toBe(rulesetsBefore);
+    expect(targets().filter((t) => granted.includes(t) && !openBefore.has(t))).toEqual([]);
   });
 
   test("a file grant carries only file rights, and the report says it is a file", async () => {
