@@ -42,27 +42,28 @@ export const SPAWN_STEPS: Record<number, string> = {
   21: "capset (dropping capabilities)",
 };
 
+/** Optional fields may be absent or undefined alike. */
 export type SpawnRecord = {
   path: string;
   argv: readonly string[];
   envp: readonly string[];
-  cwd?: string;
+  cwd?: string | undefined;
   flags: number;
   pdeathSignal: number;
   cloneFlags: number;
   cgroupFd: number;
   landlockFd: number;
   landlockFlags: number;
-  seccomp?: { filter: Uint8Array; flags: number };
+  seccomp?: { readonly filter: Uint8Array; readonly flags: number } | undefined;
   fds: readonly { parent: number; child: number }[];
   procsFds: readonly number[];
   rlimits: readonly { resource: number; soft: number; hard: number }[];
   uid: number;
   gid: number;
-  uidMap?: string;
-  gidMap?: string;
-  procAccess?: number;
-  view?: readonly ViewEntry[];
+  uidMap?: string | undefined;
+  gidMap?: string | undefined;
+  procAccess?: number | undefined;
+  view?: readonly ViewEntry[] | undefined;
 };
 
 const encoder = new TextEncoder();

@@ -131,26 +131,31 @@ export function spawnLinux(argv: readonly string[], opts: LinuxSpawnOptions = {}
       (opts.privateRoot?.length ? SPAWN_FLAGS.PRIVATE_ROOT : 0) |
       (opts.dropCapabilities ? SPAWN_FLAGS.DROP_CAPS : 0);
     const ns = opts.userNamespace;
+    const fds: { parent: number; child: number }[] = [];
+    for (const s of slots) fds.push({ parent: s.parent!, child: s.childFd });
+    for (const e of extraFds) fds.push(e);
+    // Absent options are passed as undefined (no object spreads: this runs on every spawn).
     const record = encodeSpawnRecord({
       path: execPath,
       argv: execArgv,
       envp: environ(env),
-      ...(opts.cwd === undefined ? {} : { cwd: opts.cwd }),
+      cwd: opts.cwd,
       flags,
       pdeathSignal: opts.parentDeathSignal ?? SIGKILL,
       cloneFlags: (opts.cloneNamespaces ?? 0) | (ns ? 0x10000000 : 0),
       cgroupFd: opts.cgroupFd ?? -1,
       landlockFd: opts.landlock?.rulesetFd ?? -1,
       landlockFlags: opts.landlock?.restrictFlags ?? 0,
-      ...(opts.seccomp ? { seccomp: opts.seccomp } : {}),
-      fds: [...slots.map((s) => ({ parent: s.parent!, child: s.childFd })), ...extraFds],
+      seccomp: opts.seccomp,
+      fds,
       procsFds: opts.cgroupProcsFds ?? [],
       rlimits: opts.rlimits ?? [],
       uid: opts.user?.uid ?? 0,
       gid: opts.user?.gid ?? 0,
-      ...(opts.landlock?.procAccess ? { procAccess: opts.landlock.procAccess } : {}),
-      ...(opts.privateRoot?.length ? { view: opts.privateRoot } : {}),
-      ...(ns ? { uidMap: `${ns.uid} ${process.getuid!()} 1\n`, gidMap: `${ns.gid} ${process.getgid!()} 1\n` } : {}),
+      procAccess: opts.landlock?.procAccess,
+      view: opts.privateRoot?.length ? opts.privateRoot : undefined,
+      uidMap: ns ? `${ns.uid} ${process.getuid!()} 1\n` : undefined,
+      gidMap: ns ? `${ns.gid} ${process.getgid!()} 1\n` : undefined,
     });
     result = spawnRecord(record, what);
   } catch (e) {
