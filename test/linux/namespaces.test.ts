@@ -1,13 +1,18 @@
 // Namespaces through the spawn spine: pid (with a fresh /proc), net (with and
-// without loopback), uts, ipc, and user namespaces with id maps.
+// without loopback), uts, ipc, user namespaces with id maps, and the private
+// root (a tmpfs holding only the view's entries).
 import { afterAll, expect, test } from "bun:test";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:net";
-import { hostname } from "node:os";
+import { hostname, tmpdir } from "node:os";
+import { join } from "node:path";
+import type { ViewEntry } from "../../ffi/linux-spawn.ts";
 import { describeUnless, linuxRequirement, notLinux } from "../helpers/skip.ts";
 
 const isRoot = process.getuid?.() === 0;
 const { spawnLinux } = notLinux ? ({} as typeof import("../../lib/backend/linux/spawn.ts")) : await import("../../lib/backend/linux/spawn.ts");
 const { CLONE_NEW } = notLinux ? ({ CLONE_NEW: {} } as never) : await import("../../ffi/linux-spawn.ts");
+const { privateRootView } = notLinux ? ({} as typeof import("../../lib/backend/linux/private-root.ts")) : await import("../../lib/backend/linux/private-root.ts");
 
 async function out(argv: string[], opts: Parameters<typeof spawnLinux>[1] = {}) {
   const p = spawnLinux(argv, { stdout: "pipe", stderr: "pipe", ...opts });
@@ -96,5 +101,95 @@ describeUnless(notLinux ?? linuxRequirement(isRoot ? undefined : "switching user
     expect(r.out.split("\n")).toEqual(["65534", "65534", "65534", "NoNewPrivs:\t1"]);
     const su = await out(["sh", "-c", "su -c true root 2>&1; echo rc=$?"], { user: { uid: 65534, gid: 65534 } });
     expect(su.out).not.toContain("rc=0");
+  });
+});
+
+/** The programs a shell needs, as a private root shows them (the /bin, /lib links of a merged-/usr host included). */
+const system = ["/usr", "/bin", "/lib", "/lib64", "/etc/ld.so.cache"].filter((p) => existsSync(p));
+
+describeUnless(notLinux, "private root", () => {
+  // Unprivileged: the mount namespace inside a user namespace (where the host's mount flags are locked).
+  const ns = isRoot ? {} : { userNamespace: { uid: process.getuid!(), gid: process.getgid!() } };
+  const base = mkdtempSync(join(tmpdir(), "cordon-root-"));
+  const ro = join(base, "ro");
+  const rw = join(base, "rw");
+  const inner = join(ro, "inner");
+  const hidden = join(base, "hidden");
+  for (const d of [ro, rw, inner, hidden]) mkdirSync(d, { recursive: true });
+  writeFileSync(join(ro, "f"), "host");
+  writeFileSync(join(base, "file-ro"), "host");
+  writeFileSync(join(base, "file-rw"), "host");
+  writeFileSync(join(hidden, "secret"), "host");
+  afterAll(() => rmSync(base, { recursive: true, force: true }));
+
+  const inRoot = (script: string, view: ViewEntry[]) => out(["/bin/sh", "-c", script], { ...ns, cloneNamespaces: CLONE_NEW.NS, privateRoot: view, searchPath: false });
+  const view = (read: string[], write: string[]) => privateRootView([...system, ...read], write, base, false);
+
+  test("only the entries exist; read-only binds refuse writes and metadata changes; writable binds, even beneath a read-only one, accept them", async () => {
+    const v = view([ro, join(base, "file-ro")], [rw, inner, join(base, "file-rw")]);
+    const script = [
+      `ls ${base}`,
+      `test -e ${hidden} && echo hidden-visible || echo hidden-absent`,
+      `echo x > ${ro}/f 2>/dev/null && echo ro-written || echo ro-refused`,
+      `chmod 600 ${ro}/f 2>/dev/null && echo ro-chmod || echo ro-chmod-refused`,
+      `echo x > ${base}/file-ro 2>/dev/null && echo file-ro-written || echo file-ro-refused`,
+      `touch ${ro}/new 2>/dev/null && echo ro-created || echo ro-create-refused`,
+      `echo in > ${rw}/x && echo rw-written`,
+      `echo in > ${inner}/x && echo inner-written`,
+      `echo in > ${base}/file-rw && echo file-rw-written`,
+      `touch ${ro}/f 2>&1 | grep -c 'Read-only file system'`,
+    ].join("; ");
+    const r = await inRoot(script, v);
+    expect(r.code).toBe(0);
+    expect(r.out.split("\n")).toEqual([
+      "file-ro",
+      "file-rw",
+      "ro",
+      "rw",
+      "hidden-absent",
+      "ro-refused",
+      "ro-chmod-refused",
+      "file-ro-refused",
+      "ro-create-refused",
+      "rw-written",
+      "inner-written",
+      "file-rw-written",
+      "1",
+    ]);
+    expect(readFileSync(join(ro, "f"), "utf8")).toBe("host");
+    expect(statSync(join(ro, "f")).mode & 0o777).not.toBe(0o600);
+    expect(existsSync(join(ro, "new"))).toBe(false);
+    expect(readFileSync(join(rw, "x"), "utf8")).toBe("in\n");
+    expect(readFileSync(join(inner, "x"), "utf8")).toBe("in\n");
+    expect(readFileSync(join(base, "file-rw"), "utf8")).toBe("in\n");
+  });
+
+  test("a view with more writable binds than the detached copies take is built by remounting, with the same protections", async () => {
+    const many = Array.from({ length: 40 }, (_, i) => join(base, `w${i}`));
+    for (const p of many) writeFileSync(p, "");
+    const r = await inRoot(`echo x > ${ro}/f 2>/dev/null && echo ro-written || echo ro-refused; echo y > ${many[39]} && echo rw-written; ls ${base} | wc -l`, view([ro], many));
+    expect(r.out.split("\n")).toEqual(["ro-refused", "rw-written", "41"]);
+    expect(readFileSync(join(ro, "f"), "utf8")).toBe("host");
+    expect(readFileSync(many[39]!, "utf8")).toBe("y\n");
+    for (const p of many) rmSync(p);
+  });
+
+  test("nothing is created beneath a bind: an entry missing there stops the spawn and the host stays untouched", () => {
+    const grant = view([], [rw]);
+    for (const extra of [
+      { kind: "symlink", path: join(rw, "link"), target: "/usr" },
+      { kind: "mkdir", path: join(rw, "made") },
+      { kind: "file", path: join(rw, "mount-point") },
+      { kind: "dir-ro", path: join(rw, "sub", "dir") },
+    ] as const) {
+      expect(() => spawnLinux(["/bin/true"], { ...ns, cloneNamespaces: CLONE_NEW.NS, privateRoot: [...grant, extra], searchPath: false })).toThrow();
+    }
+    expect(readdirSync(rw).filter((n) => n !== "x")).toEqual([]);
+  });
+
+  test("entry paths spelled another way (.., ., //) are refused", () => {
+    for (const path of [`${base}/../${base.split("/").pop()}/hidden`, `${base}/./hidden`, `${base}//hidden`, `${base}/hidden/`]) {
+      expect(() => spawnLinux(["/bin/true"], { ...ns, cloneNamespaces: CLONE_NEW.NS, privateRoot: [...view([], []), { kind: "dir-ro", path }], searchPath: false })).toThrow("EINVAL");
+    }
   });
 });

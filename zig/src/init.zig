@@ -13,6 +13,11 @@
 const std = @import("std");
 const linux = std.os.linux;
 
+/// No segfault handler and no alternate signal stack: pid 1 has no use for
+/// stack traces, and each would cost syscalls (and a 256 KiB TLS mapping) at
+/// every sandbox start.
+pub const std_options: std.Options = .{ .enable_segfault_handler = false, .signal_stack_size = null };
+
 /// A failed safety check stops the program; nothing here allocates or formats.
 pub const panic = std.debug.FullPanic(trap);
 fn trap(_: []const u8, _: ?usize) noreturn {
@@ -24,7 +29,6 @@ const sigchld = 17;
 const forwarded = [_]u6{ 1, 2, 3, 10, 12, 15, 28 }; // HUP INT QUIT USR1 USR2 TERM WINCH
 const f_setfd = 2;
 const fd_cloexec = 1;
-const o_cloexec = 0o2000000;
 const wnohang = 1;
 const wall = 0x40000000;
 
@@ -89,35 +93,19 @@ pub fn main(init: std.process.Init.Minimal) u8 {
     for (forwarded) |s| _ = linux.syscall4(.rt_sigaction, s, @intFromPtr(&act), 0, 8);
     _ = linux.syscall4(.rt_sigaction, sigchld, @intFromPtr(&act), 0, 8);
 
-    var exec_pipe: [2]i32 = .{ -1, -1 };
-    if (isError(linux.syscall2(.pipe2, @intFromPtr(&exec_pipe), o_cloexec))) {
-        report(status_fd, 24);
-        return 127;
-    }
-    const pid_rc = linux.syscall5(.clone, sigchld, 0, 0, 0, 0);
+    // The command is started vfork-style: it shares this memory and this
+    // process waits until its execve succeeded or it failed, so there is no
+    // copy of the page tables and no pipe to learn the outcome.
+    var start: Start = .{ .path = argv[2], .argv = argv[3..].ptr, .envp = envp, .mask = old };
+    const pid_rc = linux.clone(startCommand, @intFromPtr(&child_stack) + child_stack.len, clone_vm | clone_vfork | sigchld, @intFromPtr(&start), null, 0, null);
     if (isError(pid_rc)) {
         report(status_fd, errnoOf(pid_rc));
         return 127;
     }
-    if (pid_rc == 0) {
-        // The command: default dispositions and mask, then exec.
-        const dfl = KSigaction{};
-        for (forwarded) |s| _ = linux.syscall4(.rt_sigaction, s, @intFromPtr(&dfl), 0, 8);
-        _ = linux.syscall4(.rt_sigaction, sigchld, @intFromPtr(&dfl), 0, 8);
-        _ = linux.syscall4(.rt_sigprocmask, 2, @intFromPtr(&old), 0, 8); // SIG_SETMASK
-        const rc = linux.syscall3(.execve, @intFromPtr(argv[2]), @intFromPtr(argv[3..].ptr), @intFromPtr(envp));
-        const e = std.mem.toBytes(@as(i32, errnoOf(rc)));
-        _ = linux.syscall3(.write, @as(u32, @bitCast(exec_pipe[1])), @intFromPtr(&e), 4);
-        linux.exit_group(127);
-    }
     const command: i32 = @intCast(pid_rc);
-    _ = linux.syscall1(.close, @as(u32, @bitCast(exec_pipe[1])));
-    // EOF: the exec succeeded (the pipe closed on exec). Four bytes: its errno.
-    var errbuf: [4]u8 = undefined;
-    const n = linux.syscall3(.read, @as(u32, @bitCast(exec_pipe[0])), @intFromPtr(&errbuf), 4);
-    _ = linux.syscall1(.close, @as(u32, @bitCast(exec_pipe[0])));
-    if (!isError(n) and n == 4) {
-        report(status_fd, std.mem.readInt(i32, &errbuf, .little));
+    const exec_errno = @atomicLoad(i32, &start.errno, .acquire);
+    if (exec_errno != 0) {
+        report(status_fd, exec_errno);
         reapAll();
         return 127;
     }
@@ -145,6 +133,38 @@ pub fn main(init: std.process.Init.Minimal) u8 {
             return status;
         }
     }
+}
+
+const clone_vm = 0x100;
+const clone_vfork = 0x4000;
+
+/// What the command's child needs, and where it leaves the errno of a failed execve.
+const Start = extern struct {
+    path: [*:0]const u8,
+    argv: [*]const ?[*:0]const u8,
+    envp: [*:null]const ?[*:0]const u8,
+    mask: u64,
+    errno: i32 = 0,
+};
+
+/// The child's stack while it shares this memory: this process is suspended
+/// until the child's execve (CLONE_VFORK), so one stack serves every start.
+var child_stack: [16 * 1024]u8 align(16) = undefined;
+
+/// The command: default dispositions and mask, then exec. Runs on
+/// child_stack in this process's memory: it writes nothing but `errno`.
+fn startCommand(arg: usize) callconv(.c) u8 {
+    const start: *Start = @ptrFromInt(arg);
+    // Its own copy of the handlers (no CLONE_SIGHAND): resetting them here
+    // leaves this process's alone. Reset before the mask is lifted, so a
+    // signal already pending takes its default action.
+    const dfl = KSigaction{};
+    for (forwarded) |s| _ = linux.syscall4(.rt_sigaction, s, @intFromPtr(&dfl), 0, 8);
+    _ = linux.syscall4(.rt_sigaction, sigchld, @intFromPtr(&dfl), 0, 8);
+    _ = linux.syscall4(.rt_sigprocmask, 2, @intFromPtr(&start.mask), 0, 8); // SIG_SETMASK
+    const rc = linux.syscall3(.execve, @intFromPtr(start.path), @intFromPtr(start.argv), @intFromPtr(start.envp));
+    @atomicStore(i32, &start.errno, errnoOf(rc), .release);
+    linux.exit_group(127);
 }
 
 fn reapAll() void {

@@ -4,7 +4,12 @@
 //! no pathname unix socket, no metadata, no inotify target outside the grants.
 //! Runs in the CLONE_VM child like everything in spawn_child.zig: no
 //! allocation, no libc, a path buffer on the child's stack.
-const std = @import("std");
+//!
+//! Every syscall here is on the spawn's critical path, so nothing is asked of
+//! the kernel that the entries already tell: whether a path lies on the new
+//! tmpfs or beneath a bind is decided from the entries placed before it, and
+//! read-only binds are born read-only (bound from a read-only copy of the old
+//! root) instead of each being remounted.
 const sys = @import("sys.zig");
 const linux = sys.linux;
 const spec_mod = @import("spawn_spec.zig");
@@ -17,9 +22,8 @@ pub const Kind = enum(u32) { dir = 1, file = 2, symlink = 3, mkdir = 4, dir_ro =
 pub const Entry = spec_mod.ViewEntry;
 
 const at_fdcwd: usize = @bitCast(@as(isize, -100));
-const o_wronly: usize = 0o1;
-const o_creat: usize = 0o100;
 const o_cloexec: usize = 0o2000000;
+const s_ifreg: usize = 0o100000;
 const ms_nosuid: usize = 2;
 const ms_nodev: usize = 4;
 const ms_bind: usize = 4096;
@@ -28,11 +32,23 @@ const ms_remount: usize = 32;
 const ms_rec: usize = 16384;
 const ms_private: usize = 1 << 18;
 const mnt_detach: usize = 2;
+const at_symlink_nofollow: usize = 0x100;
+const at_empty_path: usize = 0x1000;
+const at_recursive: usize = 0x8000;
+const open_tree_clone: usize = 1;
+const move_mount_f_empty_path: usize = 4;
+const mount_attr_rdonly: u64 = 1;
 const eexist: i32 = -17;
 const staging = "/tmp";
 const old_root = "/.cordon-oldroot";
 
 const path_max = 4096;
+/// Writable binds taken as detached copies before the old root turns
+/// read-only; a view with more of them is built the older way.
+const max_writable = 32;
+
+/// struct mount_attr (linux/mount.h), MOUNT_ATTR_SIZE_VER0.
+const MountAttr = extern struct { attr_set: u64 = 0, attr_clr: u64 = 0, propagation: u64 = 0, userns_fd: u64 = 0 };
 
 /// Builds the root; returns a raw syscall result (an error stops the spawn).
 pub fn build(c: *const spec_mod.Checked, entries: []const Entry) usize {
@@ -49,53 +65,117 @@ pub fn build(c: *const spec_mod.Checked, entries: []const Entry) usize {
     rc = linux.syscall1(.chdir, @intFromPtr("/"));
     if (sys.isError(rc)) return rc;
 
-    const root = devOf("/") orelse return errno(2);
+    for (entries) |e| if (!normal(c.str(e.path_off))) return errno(22); // EINVAL
     var src: [path_max + old_root.len]u8 = undefined;
-    for (entries) |e| {
+    var w: Writable = .{};
+    w.take(c, entries, &src);
+    var made: Made = .{};
+    var next_writable: usize = 0;
+    for (entries, 0..) |e, i| {
         const path = c.str(e.path_off);
         const kind: Kind = @enumFromInt(e.kind);
+        const over = beneathEarlier(c, entries[0..i], path);
         rc = switch (kind) {
-            .mkdir => mkdirs(path, true, root),
-            .dir, .file, .dir_ro, .file_ro => place(path, kind, &src, root),
-            .symlink => link(path, c.str(e.target_off), root),
+            .mkdir => if (over) exists(path, 0) else made.dirs(path, len(path)),
+            .symlink => if (over) exists(path, at_symlink_nofollow) else link(path, c.str(e.target_off), &made),
+            .dir, .file, .dir_ro, .file_ro => blk: {
+                if (!over) {
+                    const r = mountPoint(path, kind, &made);
+                    if (sys.isError(r)) break :blk r;
+                }
+                if (w.ready and (kind == .dir or kind == .file)) {
+                    next_writable += 1;
+                    break :blk w.attach(next_writable - 1, path);
+                }
+                break :blk bind(path, kind, &src, !w.ready);
+            },
         };
-        if (sys.isError(rc)) return rc;
+        if (sys.isError(rc)) {
+            w.closeRest(next_writable);
+            return rc;
+        }
     }
     rc = linux.syscall2(.umount2, @intFromPtr(old_root), mnt_detach);
     if (sys.isError(rc)) return rc;
     return linux.syscall3(.unlinkat, at_fdcwd, @intFromPtr(old_root), 0x200); // AT_REMOVEDIR
 }
 
-/// Bind-mounts the host's `path` (under the old root) onto the same path here.
-fn place(path: [*:0]const u8, kind: Kind, src: []u8, root: u64) usize {
+/// The writable binds of the view as detached copies (open_tree), taken
+/// while the old root still has the host's flags; then every mount of the old
+/// root is made read-only (mount_setattr), so each read-only bind made from
+/// it afterwards is read-only from birth, submounts included. Any refusal
+/// (kernels before 5.12, a seccomp profile, a grant that vanished) leaves
+/// `ready` false: the view is then built with a read-only remount after each
+/// read-only bind, which gives the same result or the error.
+const Writable = struct {
+    fds: [max_writable]i32 = undefined,
+    count: usize = 0,
+    ready: bool = false,
+
+    fn take(self: *Writable, c: *const spec_mod.Checked, entries: []const Entry, src: []u8) void {
+        for (entries) |e| {
+            const kind: Kind = @enumFromInt(e.kind);
+            if (kind != .dir and kind != .file) continue;
+            if (self.count == max_writable) return self.giveUp();
+            const s = source(c.str(e.path_off), src) orelse return self.giveUp();
+            const fd = linux.syscall3(.open_tree, at_fdcwd, @intFromPtr(s), open_tree_clone | o_cloexec | at_recursive);
+            if (sys.isError(fd)) return self.giveUp();
+            self.fds[self.count] = @intCast(fd);
+            self.count += 1;
+        }
+        const attr: MountAttr = .{ .attr_set = mount_attr_rdonly };
+        const rc = linux.syscall5(.mount_setattr, at_fdcwd, @intFromPtr(old_root), at_recursive, @intFromPtr(&attr), @sizeOf(MountAttr));
+        if (sys.isError(rc)) return self.giveUp();
+        self.ready = true;
+    }
+
+    /// Moves the i-th copy onto `path` and closes its fd.
+    fn attach(self: *Writable, i: usize, path: [*:0]const u8) usize {
+        const fd: usize = @intCast(self.fds[i]);
+        const rc = linux.syscall5(.move_mount, fd, @intFromPtr(""), at_fdcwd, @intFromPtr(path), move_mount_f_empty_path);
+        _ = linux.syscall1(.close, fd);
+        return rc;
+    }
+
+    fn closeRest(self: *Writable, from: usize) void {
+        if (!self.ready) return;
+        for (self.fds[from..self.count]) |fd| _ = linux.syscall1(.close, @as(usize, @intCast(fd)));
+    }
+
+    /// Back to the remount path: nothing was changed yet but the fds.
+    fn giveUp(self: *Writable) void {
+        for (self.fds[0..self.count]) |fd| _ = linux.syscall1(.close, @as(usize, @intCast(fd)));
+        self.count = 0;
+    }
+
+};
+
+/// `path` under the old root, in `src`.
+fn source(path: [*:0]const u8, src: []u8) ?[*:0]const u8 {
     const n = len(path);
-    if (n + old_root.len >= src.len) return errno(36); // ENAMETOOLONG
+    if (n + old_root.len >= src.len) return null;
     @memcpy(src[0..old_root.len], old_root);
     @memcpy(src[old_root.len..][0..n], path[0..n]);
     src[old_root.len + n] = 0;
-    var rc: usize = 0;
-    if (kind == .dir or kind == .dir_ro) {
-        rc = mkdirs(path, true, root);
-    } else {
-        rc = mkdirs(path, false, root);
-        if (!sys.isError(rc) and devOf(path) == null) {
-            // The mount point is a new empty file, on the tmpfs only.
-            var parent: [path_max]u8 = undefined;
-            var p = n;
-            while (p > 1 and path[p - 1] != '/') p -= 1;
-            const plen = if (p > 1) p - 1 else 1;
-            @memcpy(parent[0..plen], path[0..plen]);
-            parent[plen] = 0;
-            if (devOf(@ptrCast(&parent)) != root) return errno(18); // EXDEV
-            const fd = linux.syscall4(.openat, at_fdcwd, @intFromPtr(path), o_wronly | o_creat | o_cloexec, 0o644);
-            if (sys.isError(fd)) return fd;
-            _ = linux.syscall1(.close, fd);
-        }
-    }
-    if (sys.isError(rc)) return rc;
-    rc = linux.syscall5(.mount, @intFromPtr(src.ptr), @intFromPtr(path), 0, ms_bind | ms_rec, 0);
-    if (sys.isError(rc) or (kind != .dir_ro and kind != .file_ro)) return rc;
+    return @ptrCast(src.ptr);
+}
+
+/// Bind-mounts the host's `path` (under the old root) onto the same path here.
+fn bind(path: [*:0]const u8, kind: Kind, src: []u8, remount: bool) usize {
+    const s = source(path, src) orelse return errno(36); // ENAMETOOLONG
+    const rc = linux.syscall5(.mount, @intFromPtr(s), @intFromPtr(path), 0, ms_bind | ms_rec, 0);
+    if (sys.isError(rc) or !remount or (kind != .dir_ro and kind != .file_ro)) return rc;
     return remountReadOnly(path);
+}
+
+/// The directory or empty file a bind is mounted on, on the new tmpfs.
+fn mountPoint(path: [*:0]const u8, kind: Kind, made: *Made) usize {
+    const n = len(path);
+    if (kind == .dir or kind == .dir_ro) return made.dirs(path, n);
+    const rc = made.dirs(path, parentEnd(path, n));
+    if (sys.isError(rc)) return rc;
+    const f = linux.syscall4(.mknodat, at_fdcwd, @intFromPtr(path), s_ifreg | 0o644, 0);
+    return if (sys.status(f) == eexist) 0 else f;
 }
 
 /// MS_REMOUNT|MS_BIND|MS_RDONLY, keeping the flags the mount already has: in a
@@ -114,54 +194,107 @@ fn remountReadOnly(path: [*:0]const u8) usize {
     return linux.syscall5(.mount, 0, @intFromPtr(path), 0, flags, 0);
 }
 
-fn link(path: [*:0]const u8, target: [*:0]const u8, root: u64) usize {
-    const rc = mkdirs(path, false, root);
+fn link(path: [*:0]const u8, target: [*:0]const u8, made: *Made) usize {
+    const rc = made.dirs(path, parentEnd(path, len(path)));
     if (sys.isError(rc)) return rc;
     const l = linux.syscall3(.symlinkat, @intFromPtr(target), at_fdcwd, @intFromPtr(path));
     return if (sys.status(l) == eexist) 0 else l;
 }
 
-/// mkdir -p of `path` (or of its parent when `whole` is false). A directory
-/// is created only when its parent is on the new root's own tmpfs (same
-/// device as "/"), never through a bind mount onto the host: a missing component under a bind means the grant
-/// vanished, and the spawn stops (EXDEV) rather than write to the host.
-fn mkdirs(path: [*:0]const u8, whole: bool, root: u64) usize {
-    var buf: [path_max]u8 = undefined;
-    const n = len(path);
-    if (n >= buf.len or n == 0 or path[0] != '/') return errno(22); // EINVAL
-    var end = n;
-    if (!whole) {
-        while (end > 0 and path[end - 1] != '/') end -= 1;
-        if (end > 1) end -= 1;
+/// Whether `path` lies beneath an entry placed before it (a bind, a symlink)
+/// or beneath the old root: anything there is the host's, so nothing may be
+/// created there; only what already exists can be used. Everywhere else a
+/// path is on the new tmpfs, where this code made everything that exists.
+/// (`normal` paths only: no "..", ".", or empty component can step around this.)
+fn beneathEarlier(c: *const spec_mod.Checked, earlier: []const Entry, path: [*:0]const u8) bool {
+    if (within(path, old_root)) return true;
+    for (earlier) |e| {
+        if (e.kind == @intFromEnum(Kind.mkdir)) continue; // a directory of the tmpfs itself
+        if (within(path, c.str(e.path_off))) return true;
     }
-    var parent_on_root = true;
-    var i: usize = 1;
-    while (i <= end) : (i += 1) {
-        if (i != end and path[i] != '/') continue;
-        @memcpy(buf[0..i], path[0..i]);
-        buf[i] = 0;
-        const dir: [*:0]const u8 = @ptrCast(&buf);
-        if (devOf(dir)) |d| {
-            parent_on_root = d == root;
-            continue;
-        }
-        if (!parent_on_root) return errno(18); // EXDEV
-        const made = linux.syscall3(.mkdirat, at_fdcwd, @intFromPtr(dir), 0o755);
-        if (sys.isError(made)) return made;
-    }
-    return 0;
+    return false;
 }
 
-/// The device of an existing path (statx stx_dev_major:minor), or null when
-/// it does not exist. The new root's tmpfs has a device of its own, so "on
-/// the new root" is "same device as /" — a host tmpfs bound in has another.
-fn devOf(path: [*:0]const u8) ?u64 {
+/// `path` is strictly beneath `dir`.
+fn within(path: [*:0]const u8, dir: [*:0]const u8) bool {
+    var i: usize = 0;
+    while (dir[i] != 0) : (i += 1) if (path[i] != dir[i]) return false;
+    if (i == 1) return path[1] != 0; // dir is "/"
+    return path[i] == '/';
+}
+
+/// An existing path beneath a bind is fine; a missing one means the grant
+/// vanished: the spawn stops (EXDEV) rather than create it on the host.
+fn exists(path: [*:0]const u8, flags: usize) usize {
     var stx: [256]u8 align(8) = undefined;
-    const rc = linux.syscall5(.statx, at_fdcwd, @intFromPtr(path), 0, 0, @intFromPtr(&stx));
-    if (sys.isError(rc)) return null;
-    const major = std.mem.readInt(u32, stx[136..140], .little);
-    const minor = std.mem.readInt(u32, stx[140..144], .little);
-    return (@as(u64, major) << 32) | minor;
+    const rc = linux.syscall5(.statx, at_fdcwd, @intFromPtr(path), flags, 0, @intFromPtr(&stx));
+    return if (sys.isError(rc)) errno(18) else 0;
+}
+
+/// Directories made on the tmpfs so far, as the last path made: the next
+/// entry (the view is sorted) usually shares most of it, and a directory the
+/// tmpfs holds is never removed or covered for a path that is not beneath an
+/// earlier entry.
+const Made = struct {
+    last: [*:0]const u8 = "/",
+    last_end: usize = 1,
+
+    /// mkdir -p of path[0..end], on the tmpfs (the caller checked it is not beneath a bind).
+    fn dirs(self: *Made, path: [*:0]const u8, end: usize) usize {
+        var buf: [path_max]u8 = undefined;
+        if (end >= buf.len) return errno(36); // ENAMETOOLONG
+        if (end <= 1) return 0; // "/"
+        const known = self.shared(path, end);
+        var i: usize = known + 1;
+        while (i <= end) : (i += 1) {
+            if (i != end and path[i] != '/') continue;
+            @memcpy(buf[0..i], path[0..i]);
+            buf[i] = 0;
+            const r = linux.syscall3(.mkdirat, at_fdcwd, @intFromPtr(&buf), 0o755);
+            if (sys.isError(r) and sys.status(r) != eexist) return r;
+        }
+        if (end > 1) {
+            self.last = path;
+            self.last_end = end;
+        }
+        return 0;
+    }
+
+    /// Length of the leading whole components path[0..end] shares with the last path made.
+    fn shared(self: *const Made, path: [*:0]const u8, end: usize) usize {
+        var k: usize = 0;
+        var i: usize = 0;
+        while (i < end and i < self.last_end and path[i] == self.last[i]) : (i += 1) {
+            if (path[i] == '/') k = i;
+        }
+        const path_ends = i == end or path[i] == '/';
+        const last_ends = i == self.last_end or self.last[i] == '/';
+        return if (path_ends and last_ends) i else k;
+    }
+};
+
+/// Absolute, with no empty, "." or ".." component: the checks above compare
+/// paths as strings, which holds only for paths spelled one way.
+fn normal(path: [*:0]const u8) bool {
+    if (path[0] != '/') return false;
+    if (path[1] == 0) return true;
+    var i: usize = 1;
+    while (true) {
+        var n: usize = 0;
+        while (path[i + n] != 0 and path[i + n] != '/') n += 1;
+        if (n == 0) return false;
+        if (n == 1 and path[i] == '.') return false;
+        if (n == 2 and path[i] == '.' and path[i + 1] == '.') return false;
+        if (path[i + n] == 0) return true;
+        i += n + 1;
+    }
+}
+
+/// End of the parent of path[0..n] ("/a/b" → 2, "/a" → 1).
+fn parentEnd(path: [*:0]const u8, n: usize) usize {
+    var p = n;
+    while (p > 0 and path[p - 1] != '/') p -= 1;
+    return if (p > 1) p - 1 else 1;
 }
 
 fn len(s: [*:0]const u8) usize {

@@ -108,9 +108,10 @@ pub fn main(arg: usize) callconv(.c) u8 {
     }
 
     if (spec.flags & Flags.mount_proc != 0) {
-        // Private propagation first, so the new /proc never shows up outside.
+        // Private propagation first, so the new /proc never shows up outside
+        // (the private root made it so already).
         out.out_step = @intFromEnum(Step.mount_proc);
-        must(out, linux.syscall5(.mount, 0, @intFromPtr("/"), 0, ms_rec | ms_private, 0));
+        if (spec.flags & Flags.private_root == 0) must(out, linux.syscall5(.mount, 0, @intFromPtr("/"), 0, ms_rec | ms_private, 0));
         must(out, linux.syscall5(.mount, @intFromPtr("proc"), @intFromPtr("/proc"), @intFromPtr("proc"), ms_nosuid | ms_nodev | ms_noexec, 0));
         // A landlock rule made in the parent names the host's /proc; this
         // mount is a new filesystem, so its rule can only be added from here.
