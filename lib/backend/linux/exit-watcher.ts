@@ -24,7 +24,7 @@ let channel: { read: number; write: number } | undefined;
 /** Live children of this realm by pidfd (unique while open: the pidfd is closed only after its record). */
 const waiters = new Map<number, Waiter>();
 let pumping = false;
-let pending = new Uint8Array(0);
+let pending: Uint8Array = new Uint8Array(0);
 
 /** Watches `pidfd`; `onExit` runs once, when the child has been reaped. */
 export function watch(pidfd: number, onExit: Waiter): void {
@@ -71,22 +71,29 @@ async function pump(): Promise<void> {
   }
 }
 
+const empty = new Uint8Array(0);
+
+/** A u64 field as a number (exact below 2^53: microseconds, kilobytes, counts). */
+function u64(v: DataView, off: number): number {
+  return v.getUint32(off, true) + v.getUint32(off + 4, true) * 0x1_0000_0000;
+}
+
 function deliver(chunk: Uint8Array): void {
   const bytes = pending.length ? concat(pending, chunk) : chunk;
+  const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let at = 0;
   for (; at + EXIT_RECORD_SIZE <= bytes.length; at += EXIT_RECORD_SIZE) {
-    const v = new DataView(bytes.buffer, bytes.byteOffset + at, EXIT_RECORD_SIZE);
-    const id = v.getUint32(0, true);
+    const id = v.getUint32(at, true);
     const rec: ExitRecord = {
-      pid: v.getInt32(4, true),
-      code: v.getInt32(8, true),
-      status: v.getInt32(12, true),
-      utimeUs: Number(v.getBigUint64(16, true)),
-      stimeUs: Number(v.getBigUint64(24, true)),
-      maxRssKb: Number(v.getBigUint64(32, true)),
-      minflt: Number(v.getBigUint64(40, true)),
-      majflt: Number(v.getBigUint64(48, true)),
-      nvcsw: Number(v.getBigUint64(56, true)),
+      pid: v.getInt32(at + 4, true),
+      code: v.getInt32(at + 8, true),
+      status: v.getInt32(at + 12, true),
+      utimeUs: u64(v, at + 16),
+      stimeUs: u64(v, at + 24),
+      maxRssKb: u64(v, at + 32),
+      minflt: u64(v, at + 40),
+      majflt: u64(v, at + 48),
+      nvcsw: u64(v, at + 56),
     };
     const w = waiters.get(id);
     waiters.delete(id);
@@ -99,7 +106,7 @@ function deliver(chunk: Uint8Array): void {
       });
     }
   }
-  pending = bytes.slice(at);
+  pending = at === bytes.length ? empty : bytes.slice(at);
 }
 
 function concat(a: Uint8Array, b: Uint8Array): Uint8Array {

@@ -84,6 +84,7 @@ export class LinuxSubprocess {
   signalCode: NodeJS.Signals | null = null;
   killed = false;
   readonly exited: Promise<number>;
+  private record: ExitRecord | undefined;
   private usage: ResourceUsage | undefined;
   private pidfdOpen = true;
   private resolveExit!: (code: number) => void;
@@ -104,13 +105,7 @@ export class LinuxSubprocess {
     if (this.timer) clearTimeout(this.timer);
     if (r.code === 1) this.exitCode = r.status;
     else if (r.code === 2 || r.code === 3) this.signalCode = signalNames.get(r.status) ?? null;
-    this.usage = {
-      cpuTime: { user: r.utimeUs, system: r.stimeUs, total: r.utimeUs + r.stimeUs },
-      maxRSS: r.maxRssKb * 1024,
-      minorPageFaults: r.minflt,
-      majorPageFaults: r.majflt,
-      voluntaryContextSwitches: r.nvcsw,
-    };
+    this.record = r;
     // The pidfd stays open until now so a kill() racing the exit can never hit a recycled pid.
     this.pidfdOpen = false;
     closeFd(this.pidfd);
@@ -137,7 +132,16 @@ export class LinuxSubprocess {
   /** True when the wall-clock limit fired. */
   timedOut = false;
 
+  /** Built on first call: most callers never ask. */
   resourceUsage(): ResourceUsage | undefined {
-    return this.usage;
+    const r = this.record;
+    if (!r) return undefined;
+    return (this.usage ??= {
+      cpuTime: { user: r.utimeUs, system: r.stimeUs, total: r.utimeUs + r.stimeUs },
+      maxRSS: r.maxRssKb * 1024,
+      minorPageFaults: r.minflt,
+      majorPageFaults: r.majflt,
+      voluntaryContextSwitches: r.nvcsw,
+    });
   }
 }
