@@ -1,10 +1,19 @@
 // Teardown of a 100-process tree in which 45 processes double-fork and
-// setsid: cordon's kill (cgroup v2 cgroup.kill, cgroup v1 freezer) against a
-// process-group kill. Time from the kill to "signals delivered" and to "cgroup
-// empty", and survivors by a /proc scan. Then the cost of a fresh cgroup set
-// per spawn: v2 directory, v1 memory (which has a long creation tail), v1
-// pids, and the set this host's plan makes for memory + pids limits.
+// setsid: cordon's kill (cgroup v2 cgroup.freeze + cgroup.kill, cgroup v1
+// freezer) against a bare cgroup.kill and a process-group kill. Three times
+// from the start of the kill:
+//   no user code: the write after which no process of the tree can run user
+//     code again (cgroup.freeze, or cgroup.kill when it is the only write);
+//   all SIGKILLed: cgroup.kill returned, every process has SIGKILL pending;
+//   cgroup empty: the kernel finished every exit (cgroup.events populated 0,
+//     waited for as cordon does). Bounded below by the tree's exit work, shown
+//     as the CPU time the tree used during the kill (v2 cpu.stat).
+// Survivors by a /proc scan. Then the cost of a fresh cgroup set per spawn:
+// v2 directory, v1 memory (which has a long creation tail), v1 pids, and the
+// set this host's plan makes for memory + pids limits.
 // Run as root: bun bench/teardown.ts   (BENCH_ROUNDS, BENCH_N to change sizes)
+import { readFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { probeCgroupHost } from "../lib/backend/linux/cgroup/probe.ts";
 import { SandboxCgroup } from "../lib/backend/linux/cgroup/sandbox-cgroup.ts";
@@ -41,17 +50,29 @@ async function startTree(c: SandboxCgroup) {
   return { proc, token };
 }
 
-type Row = { method: string; signalled: number[]; empty: number[]; survivors: number[] };
+type Times = { noUserCode: number; signalled: number; empty: number };
+type Row = { method: string; noUserCode: number[]; signalled: number[]; empty: number[]; exitCpu: number[]; survivors: number[] };
 
-async function teardown(method: string, only: CgroupHost, kill: (c: SandboxCgroup, pid: number) => Promise<{ signalled: number; empty: number }>): Promise<Row> {
-  const row: Row = { method: `${method} [${variant}]`, signalled: [], empty: [], survivors: [] };
+/** CPU time the v2 cgroup's processes used so far, in ms (cpu.stat is a core file of every cgroup2 directory). */
+function cpuMs(c: SandboxCgroup): number {
+  const v2 = c.dirs.get("v2");
+  const m = v2 ? /usage_usec (\d+)/.exec(readFileSync(join(v2, "cpu.stat"), "utf8")) : null;
+  return m ? Number(m[1]) / 1000 : Number.NaN;
+}
+
+async function teardown(method: string, only: CgroupHost, kill: (c: SandboxCgroup, pid: number) => Promise<Times>): Promise<Row> {
+  const row: Row = { method: `${method} [${variant}]`, noUserCode: [], signalled: [], empty: [], exitCpu: [], survivors: [] };
   for (let i = 0; i < ROUNDS; i++) {
     const c = SandboxCgroup.create(only, planCgroups({}, only));
     const { proc, token } = await startTree(c);
     try {
+      const cpu0 = cpuMs(c);
       const t = await kill(c, proc.pid);
+      row.noUserCode.push(t.noUserCode);
       row.signalled.push(t.signalled);
       row.empty.push(t.empty);
+      // Only a row that waits for the empty cgroup has seen the whole exit.
+      row.exitCpu.push(Number.isNaN(t.empty) ? Number.NaN : cpuMs(c) - cpu0);
       await proc.exited;
       // Let the reaper collect the killed ones, then count who still runs.
       for (let j = 0; j < 100 && survivors(token).length > 45; j++) await Bun.sleep(5);
@@ -69,21 +90,32 @@ for (const v of ["python", "sleep"] as const) {
   variant = v;
   if (host.v2?.kill) {
     const only: CgroupHost = { v2: host.v2, v1: {}, notes: [] };
+    // The same waiting for every row, so the rows differ only in how the tree is signalled.
     rows.push(
-      await teardown("cgroup v2 cgroup.kill", only, async (c) => {
+      await teardown("cgroup v2 cgroup.kill alone", only, async (c) => {
         const t0 = performance.now();
         writeCgroupFile(join(c.dirs.get("v2")!, "cgroup.kill"), "1");
         const t1 = performance.now();
-        while (c.populated()) await null;
-        return { signalled: t1 - t0, empty: performance.now() - t0 };
+        await c.emptied();
+        return { noUserCode: t1 - t0, signalled: t1 - t0, empty: performance.now() - t0 };
       }),
     );
     rows.push(
-      await teardown("cordon kill() (v2, with its waiting)", only, async (c) => {
+      await teardown("cgroup v2 cgroup.freeze, then cgroup.kill", only, async (c) => {
+        const t0 = performance.now();
+        writeCgroupFile(join(c.dirs.get("v2")!, "cgroup.freeze"), "1");
+        const t1 = performance.now();
+        writeCgroupFile(join(c.dirs.get("v2")!, "cgroup.kill"), "1");
+        const t2 = performance.now();
+        await c.emptied();
+        return { noUserCode: t1 - t0, signalled: t2 - t0, empty: performance.now() - t0 };
+      }),
+    );
+    rows.push(
+      await teardown("cordon kill() (v2: the two writes above, then waits)", only, async (c) => {
         const t0 = performance.now();
         await c.kill();
-        const t = performance.now() - t0;
-        return { signalled: Number.NaN, empty: t };
+        return { noUserCode: Number.NaN, signalled: Number.NaN, empty: performance.now() - t0 };
       }),
     );
   }
@@ -93,7 +125,7 @@ for (const v of ["python", "sleep"] as const) {
       await teardown("cgroup v1 freezer (freeze, kill, thaw)", only, async (c) => {
         const t0 = performance.now();
         await c.kill();
-        return { signalled: Number.NaN, empty: performance.now() - t0 };
+        return { noUserCode: Number.NaN, signalled: Number.NaN, empty: performance.now() - t0 };
       }),
     );
   }
@@ -104,17 +136,19 @@ for (const v of ["python", "sleep"] as const) {
       await teardown("process group kill(-pgid)", holder, async (_c, pid) => {
         const t0 = performance.now();
         process.kill(-pid, "SIGKILL");
-        return { signalled: performance.now() - t0, empty: Number.NaN };
+        const t = performance.now() - t0;
+        return { noUserCode: Number.NaN, signalled: t, empty: Number.NaN };
       }),
     );
   }
 
 }
 console.log(`teardown of a 100-process tree with 45 setsid orphans, ${ROUNDS} rounds (ms: median / max)`);
-console.log("method".padEnd(52), "signalled".padEnd(16), "cgroup empty".padEnd(16), "survivors (each round)");
+console.log(`tree exit CPU: CPU time the tree used from the kill to empty; on ${availableParallelism()} CPUs "cgroup empty" cannot come before it / ${availableParallelism()}`);
+console.log("method".padEnd(62), "no user code".padEnd(16), "all SIGKILLed".padEnd(16), "cgroup empty".padEnd(16), "tree exit CPU".padEnd(16), "survivors (each round)");
 for (const r of rows) {
   const f = (t: number[]) => (t.some(Number.isNaN) ? "-" : `${ms(stats(t).median)} / ${ms(stats(t).max)}`);
-  console.log(r.method.padEnd(52), f(r.signalled).padEnd(16), f(r.empty).padEnd(16), r.survivors.join(","));
+  console.log(r.method.padEnd(62), f(r.noUserCode).padEnd(16), f(r.signalled).padEnd(16), f(r.empty).padEnd(16), f(r.exitCpu).padEnd(16), r.survivors.join(","));
 }
 
 // Fresh cgroup set per spawn: create (mkdir + limit files + fds) and destroy.

@@ -1,13 +1,18 @@
 // One fresh cgroup set per sandbox: a cgroup2 directory (birth place of the
 // child, cgroup.kill, cgroup.events) and a directory in each v1 hierarchy the
 // plan needs (limits, freezer). Never reused: a kernel bug SIGKILLs a
-// CLONE_INTO_CGROUP child born into a cgroup that once had cgroup.kill written.
+// CLONE_INTO_CGROUP child born into a cgroup that once had cgroup.kill written,
+// and even a never-killed set keeps its counters (memory.events oom_kill,
+// pids.events max, CPU usage) and, for the memory controller, the page cache
+// the last tree left charged to it: a second tree would inherit the first
+// one's verdicts and start below its memory limit.
 import { closeSync, constants, existsSync, openSync, watch } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { CordonError } from "../../../../ffi/errors.ts";
 import type { CgroupHierarchy, CgroupPlan } from "../../../plan/linux/containment-cgroup.ts";
 import type { CgroupHost, V1Controller } from "../../../plan/linux/containment-host.ts";
-import { descendants, ensureDir, keyedValues, makeDir, readCgroupFile, removeDir, removeIfEmpty, toOsError, tryRead, writeCgroupFile } from "./fs.ts";
+import { baseMayGo, releaseBases } from "./bases.ts";
+import { descendants, ensureDir, keyedValues, makeDir, readCgroupFile, removeDir, toOsError, tryRead, writeCgroupFile } from "./fs.ts";
 import { freshName } from "./names.ts";
 
 export type CgroupEvents = {
@@ -58,9 +63,9 @@ export class SandboxCgroup {
         makeFresh(base, dir);
         dirs.set(h, dir);
       }
-      if (plan.v2) {
-        // A controller's files appear in the sandbox's directory only once the base's subtree_control lists it.
-        const needed = new Set(plan.writes.filter((w) => w.hierarchy === "v2").map((w) => w.file.split(".")[0]!));
+      // A controller's files appear in the sandbox's directory only once the base's subtree_control lists it.
+      const needed = new Set(plan.writes.filter((w) => w.hierarchy === "v2").map((w) => w.file.split(".")[0]!));
+      if (needed.size) {
         const on = new Set((tryRead(join(host.v2!.base, "cgroup.subtree_control")) ?? "").trim().split(/\s+/));
         for (const c of needed) if (!on.has(c)) writeCgroupFile(join(host.v2!.base, "cgroup.subtree_control"), `+${c}`);
       }
@@ -82,6 +87,7 @@ export class SandboxCgroup {
             // exiting: the next cordon process removes what is left (cleanupStale)
           }
         }
+        releaseBases();
       });
     }
     return cg;
@@ -183,28 +189,66 @@ export class SandboxCgroup {
   }
 
   /**
-   * Kills every process in the cgroup and waits until it is empty.
-   * v2: cgroup.kill, which the kernel applies to forks racing with it.
+   * Kills every process in the cgroup and waits until it is empty (the kernel
+   * has finished every exit). An empty cgroup needs no kill: only a process
+   * inside can add one (a fork), or a writer of its cgroup.procs.
+   * v2: cgroup.freeze, then cgroup.kill, which the kernel applies to forks
+   * racing with it (see signal()).
    * v1: FROZEN first (SIGKILL to a frozen task waits for the thaw, and a
    * frozen tree cannot fork), SIGKILL each listed pid, THAWED, wait. A
    * listed pid cannot be recycled in between: cgroup.procs lists no exited
    * tasks, and a frozen task cannot exit.
    */
   async kill(timeoutMs = 5000): Promise<void> {
-    const v2 = this.dirs.get("v2");
-    if (!v2) {
-      for (const wait of this.#killSteps(timeoutMs)) await (wait === 0 ? null : Bun.sleep(wait));
+    const deadline = performance.now() + timeoutMs;
+    if (!this.populated()) return;
+    if (this.killMechanism !== "cgroup v2 cgroup.kill") {
+      for (const wait of this.#killSteps(deadline, timeoutMs)) await (wait === 0 ? null : Bun.sleep(wait));
       return;
     }
-    // cgroup.events raises a modify event when "populated" flips: sleep on
-    // inotify instead of polling (a 10 ms timer guards a lost event).
+    this.signal();
+    await this.emptied(deadline - performance.now());
+  }
+
+  /**
+   * v2 only, without waiting: after this returns no process of the tree runs
+   * user code again, and all have SIGKILL pending. cgroup.freeze first: it
+   * only marks each task to stop on its way back to user space, so the write
+   * is fast; cgroup.kill's own walk is slow on a busy host because each task
+   * it signals wakes to exit and takes the writer's CPU. A fork racing either
+   * write is born frozen and killed. The tree stays frozen only until the
+   * SIGKILL, which frozen tasks take.
+   */
+  signal(): void {
+    const v2 = this.dirs.get("v2");
+    if (!v2 || this.plan.kill !== "cgroup v2 cgroup.kill") throw new CordonError(`${this.name}: signal() needs cgroup v2 cgroup.kill`, "TREE_KILL_NO_TARGET");
+    try {
+      writeCgroupFile(join(v2, "cgroup.freeze"), "1");
+    } catch {
+      // Only a speed-up: the kill below is the guarantee, and it throws on failure.
+    }
+    writeCgroupFile(join(v2, "cgroup.kill"), "1");
+  }
+
+  /**
+   * Resolves once the cgroup is empty. cgroup.events raises an inotify modify
+   * event when "populated" flips; a 1 ms poll stands in for a late or lost
+   * event (the watcher's wake-up competes for the CPU with the dying tree).
+   */
+  async emptied(timeoutMs = 5000): Promise<void> {
+    const v2 = this.dirs.get("v2");
+    if (!v2) {
+      for (const wait of this.#waitSteps(performance.now() + timeoutMs, timeoutMs)) await (wait === 0 ? null : Bun.sleep(wait));
+      return;
+    }
+    if (!this.populated()) return;
     let wake = () => {};
     const watcher = watch(join(v2, "cgroup.events"), () => wake());
     try {
-      for (const wait of this.#killSteps(timeoutMs)) {
+      for (const wait of this.#waitSteps(performance.now() + timeoutMs, timeoutMs)) {
         if (wait === 0) continue;
         await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, 10);
+          const timer = setTimeout(resolve, wait);
           wake = () => {
             clearTimeout(timer);
             resolve();
@@ -218,36 +262,37 @@ export class SandboxCgroup {
 
   /** kill() for exit handlers and destroy(): blocks the thread while waiting. */
   killSync(timeoutMs = 5000): void {
-    for (const wait of this.#killSteps(timeoutMs)) if (wait > 0) sleepMs(wait);
+    for (const wait of this.#killSteps(performance.now() + timeoutMs, timeoutMs)) if (wait > 0) sleepMs(wait);
   }
 
   /** The kill as steps; each yield is how long to wait (ms) before the next check. */
-  *#killSteps(timeoutMs: number): Generator<number> {
+  *#killSteps(deadline: number, timeoutMs: number): Generator<number> {
     const mech = this.killMechanism;
-    const deadline = performance.now() + timeoutMs;
-    const expired = () => performance.now() > deadline;
-    let polls = 0;
-    // Poll a few times at once, then every 1 ms: spinning would take CPU from the dying tree.
-    const pause = () => (polls++ < 20 ? 0 : 1);
     if (mech === "cgroup v2 cgroup.kill") {
-      writeCgroupFile(join(this.dirs.get("v2")!, "cgroup.kill"), "1");
+      this.signal();
     } else if (mech === "cgroup v1 freezer") {
       const fz = this.dirs.get("freezer")!;
       writeCgroupFile(join(fz, "freezer.state"), "FROZEN");
       while (readCgroupFile(join(fz, "freezer.state")).trim() !== "FROZEN") {
-        if (expired()) break;
-        yield pause();
+        if (performance.now() > deadline) break;
+        yield 1;
       }
       // FROZEN covers child cgroups too; their cgroup.procs are separate files.
       for (const d of [fz, ...descendants(fz)]) killListed(join(d, "cgroup.procs"));
       writeCgroupFile(join(fz, "freezer.state"), "THAWED");
     }
-    polls = 0;
+    yield* this.#waitSteps(deadline, timeoutMs);
+  }
+
+  /** Waits for the cgroup to be empty; without a kill mechanism, each check also sweeps the listed pids. */
+  *#waitSteps(deadline: number, timeoutMs: number): Generator<number> {
+    const mech = this.killMechanism;
     while (this.populated()) {
-      if (expired()) throw new CordonError(`${this.name}: processes still alive ${timeoutMs} ms after the kill`, "CGROUP_KILL_TIMEOUT");
+      if (performance.now() > deadline) throw new CordonError(`${this.name}: processes still alive ${timeoutMs} ms after the kill`, "CGROUP_KILL_TIMEOUT");
       // Without cgroup.kill or a freezer only a sweep is left; a forking tree can outrun it.
       if (!mech) for (const dir of this.dirs.values()) for (const d of [dir, ...descendants(dir)]) killListed(join(d, "cgroup.procs"));
-      yield pause();
+      // Sleep, not spin: on a small host a spinning waiter takes the CPU the dying tree needs to exit.
+      yield 1;
     }
   }
 
@@ -275,7 +320,8 @@ export class SandboxCgroup {
     this.#procsFds = [];
     const deadline = performance.now() + timeoutMs;
     for (const dir of this.dirs.values()) {
-      const removed = () => descendants(dir).every((d) => removeDir(d)) && removeDir(dir);
+      // One rmdir in the common case; child cgroups (a sandboxed root may make some) are looked for only when it is busy.
+      const removed = () => removeDir(dir) || (descendants(dir).every((d) => removeDir(d)) && removeDir(dir));
       while (!removed()) {
         if (performance.now() > deadline) {
           failure ??= new CordonError(`rmdir ${dir}: still busy after ${timeoutMs} ms`, "EBUSY");
@@ -283,7 +329,7 @@ export class SandboxCgroup {
         }
         sleepMs(1);
       }
-      removeIfEmpty(join(dir, ".."));
+      baseMayGo(dirname(dir));
     }
     this.#destroyed = true;
     live.delete(this);
@@ -309,14 +355,14 @@ function killListed(procs: string): void {
   }
 }
 
-/** mkdir of a sandbox directory; re-makes the base if a concurrent cleanup just removed it. */
+/** mkdir of a sandbox directory; makes the base first when it is not there (first use, or removed while idle or by another process's cleanup). */
 function makeFresh(base: string, dir: string): void {
-  ensureDir(base);
-  try {
-    makeDir(dir);
-  } catch (e) {
-    if ((e as { errorName?: string }).errorName !== "ENOENT") throw e;
-    ensureDir(base);
-    makeDir(dir);
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return makeDir(dir);
+    } catch (e) {
+      if ((e as { errorName?: string }).errorName !== "ENOENT" || attempt === 2) throw e;
+      ensureDir(base);
+    }
   }
 }
