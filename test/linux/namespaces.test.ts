@@ -5,7 +5,7 @@ import { afterAll, expect, test } from "bun:test";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { hostname, tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import type { ViewEntry } from "../../ffi/linux-spawn.ts";
 import { describeUnless, linuxRequirement, notLinux } from "../helpers/skip.ts";
 
@@ -191,5 +191,38 @@ describeUnless(notLinux, "private root", () => {
     for (const path of [`${base}/../${base.split("/").pop()}/hidden`, `${base}/./hidden`, `${base}//hidden`, `${base}/hidden/`]) {
       expect(() => spawnLinux(["/bin/true"], { ...ns, cloneNamespaces: CLONE_NEW.NS, privateRoot: [...view([], []), { kind: "dir-ro", path }], searchPath: false })).toThrow("EINVAL");
     }
+  });
+});
+
+const initPath = notLinux ? "" : join(dirname((await import("../../ffi/index.ts")).findLibrary()), "cordon-init");
+
+// cordon-init only ever runs inside a fresh pid namespace here: its kill(-1)
+// must never reach the host even if its pid-1 guard were broken.
+describeUnless(notLinux ?? linuxRequirement(existsSync(initPath) ? undefined : "cordon-init is not built"), "cordon-init", () => {
+  const ns = isRoot ? {} : { userNamespace: { uid: process.getuid!(), gid: process.getgid!() } };
+  const pidNs = { ...ns, cloneNamespaces: CLONE_NEW.PID | CLONE_NEW.NS, mountProc: true };
+
+  test("as pid 1 it runs the command and exits with its status; anywhere else it refuses", async () => {
+    expect(await out(["sh", "-c", "echo $$; exit 7"], { ...pidNs, init: initPath })).toMatchObject({ code: 7, out: "2" });
+    // pid 2 of a fresh namespace (its kill(-1) could only reach that namespace).
+    const r = await out(["sh", "-c", `${initPath} 9 /bin/true true; echo rc=$?`], pidNs);
+    expect(r.out).toBe("rc=125");
+    expect(r.err).toContain("must be pid 1");
+  });
+
+  test("an execve failure is reported as the spawn's error", () => {
+    expect(() => spawnLinux(["/nonexistent/cmd"], { ...pidNs, init: initPath, searchPath: false })).toThrow("ENOENT");
+    expect(() => spawnLinux([tmpdir()], { ...pidNs, init: initPath, searchPath: false })).toThrow("EACCES");
+  });
+
+  test("orphans are reaped, signals reach the command, and what the command leaves behind dies with it", async () => {
+    const nap = `97.${process.pid}`; // a duration nothing else on the host sleeps for
+    const p = spawnLinux(["sh", "-c", `(sleep 0.01 &); (sleep 0.01 &); sleep 0.3; ps -eo stat= | grep -c Z; sleep ${nap} & setsid sleep ${nap} & sleep 30`], { ...pidNs, init: initPath, stdout: "pipe" });
+    await Bun.sleep(600);
+    p.kill("SIGTERM"); // sh has no handler: the default action ends it
+    expect(await p.exited).toBe(143);
+    expect((await new Response(p.stdout).text()).trim()).toBe("0");
+    const left = readdirSync("/proc").filter((d) => /^\d+$/.test(d) && (() => { try { return readFileSync(`/proc/${d}/cmdline`, "utf8").includes(nap); } catch { return false; } })());
+    expect(left).toEqual([]);
   });
 });

@@ -128,6 +128,11 @@ pub fn main(init: std.process.Init.Minimal) u8 {
             if (@as(i32, @intCast(r)) != command) continue;
             status = if (ws & 0x7f == 0) @truncate(ws >> 8) else 128 +% @as(u8, @truncate(ws & 0x7f));
             // The command is done: nothing it left behind may outlive it.
+            // Everything it left is a child of this process by now (orphans
+            // come here); with none, kill(-1) would only walk the host's
+            // process list. (The kernel kills whatever else is in the
+            // namespace when pid 1 exits, before its parent hears of it.)
+            if (noChildren()) return status;
             _ = linux.syscall2(.kill, @bitCast(@as(isize, -1)), 9);
             reapAll();
             return status;
@@ -165,6 +170,12 @@ fn startCommand(arg: usize) callconv(.c) u8 {
     const rc = linux.syscall3(.execve, @intFromPtr(start.path), @intFromPtr(start.argv), @intFromPtr(start.envp));
     @atomicStore(i32, &start.errno, errnoOf(rc), .release);
     linux.exit_group(127);
+}
+
+fn noChildren() bool {
+    var ws: u32 = 0;
+    const r = linux.syscall4(.wait4, @bitCast(@as(isize, -1)), @intFromPtr(&ws), wnohang | wall, 0);
+    return isError(r) and errnoOf(r) == 10; // ECHILD
 }
 
 fn reapAll() void {
