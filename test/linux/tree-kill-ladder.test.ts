@@ -3,10 +3,11 @@
 // /proc scan for the tree's token); process-group kill, the last rung, leaves
 // the setsid orphans alive, which is why it is reported as partial.
 import { afterEach, describe, expect, test } from "bun:test";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { SandboxCgroup } from "../../lib/backend/linux/cgroup/sandbox-cgroup.ts";
 import { spawnLinux, type LinuxSubprocess } from "../../lib/backend/linux/spawn.ts";
-import { killTree, probeContainmentHost } from "../../lib/backend/linux/tree-kill.ts";
+import { killTree, probeContainmentHost, signalTree } from "../../lib/backend/linux/tree-kill.ts";
 import { planCgroups } from "../../lib/plan/linux/containment-cgroup.ts";
 import type { CgroupHost } from "../../lib/plan/linux/containment-host.ts";
 import { firstLine, fixtureDir, ownCgroups, reapSurvivors, survivors, tokenEnv } from "../fixtures/tree/scan.ts";
@@ -58,6 +59,29 @@ describeUnless(linuxRequirement(noV2Kill), "cgroup v2 cgroup.kill rung", () => {
     expect(survivors(token)).toEqual([]);
     expect(c.populated()).toBe(false);
     expect(await proc.exited).toBe(137);
+  });
+
+  test("signalTree freezes and kills without waiting; emptied() waits for the kernel: 0 survivors", async () => {
+    const c = sandbox("v2");
+    const { proc, token, reported } = await startTree({ cgroupFd: c.cgroupFd! });
+    expect(reported).toBe(100);
+    await signalTree("cgroup v2 cgroup.kill", { cgroup: c });
+    // The freeze stops every task before its next user instruction; the kill ends them.
+    expect(readFileSync(join(c.dirs.get("v2")!, "cgroup.freeze"), "utf8").trim()).toBe("1");
+    await c.emptied();
+    expect(c.populated()).toBe(false);
+    expect(survivors(token)).toEqual([]);
+    expect(await proc.exited).toBe(137);
+  });
+
+  test("the kill of a tree that already exited writes nothing: a child born into the cgroup afterwards runs", async () => {
+    const c = sandbox("v2");
+    expect(await spawnLinux(["/bin/true"], { cgroupFd: c.cgroupFd! }).exited).toBe(0);
+    expect(c.populated()).toBe(false);
+    await killTree("cgroup v2 cgroup.kill", { cgroup: c });
+    expect(readFileSync(join(c.dirs.get("v2")!, "cgroup.freeze"), "utf8").trim()).toBe("0");
+    // Some kernels SIGKILL a child born (CLONE_INTO_CGROUP) into a cgroup that once had cgroup.kill written.
+    expect(await spawnLinux(["/bin/true"], { cgroupFd: c.cgroupFd! }).exited).toBe(0);
   });
 
   // The spreading tree is bounded by a pids limit, so it needs a pids controller (v2 or v1).

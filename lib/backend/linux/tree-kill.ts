@@ -86,6 +86,25 @@ export async function killTree(rung: TreeKillRung, target: TreeTarget, timeoutMs
   }
 }
 
+/**
+ * Starts the kill and returns without waiting for the tree to be gone, for a
+ * caller that learns that elsewhere (the sandbox awaits the command's exit,
+ * then the empty cgroup). cgroup v2: only the freeze and kill writes, so no
+ * watcher competes with the dying tree for the CPU; other rungs: killTree.
+ */
+export function signalTree(rung: TreeKillRung, target: TreeTarget, timeoutMs = 5000): Promise<void> {
+  const cg = target.cgroup;
+  if (rung === "cgroup v2 cgroup.kill" && cg?.killMechanism === rung) {
+    try {
+      if (cg.populated()) cg.signal();
+      return Promise.resolve();
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+  return killTree(rung, target, timeoutMs);
+}
+
 async function withTimeout(p: Promise<unknown>, ms: number, what: string): Promise<void> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const late = new Promise<never>((_, reject) => {
