@@ -35,6 +35,8 @@ export class SandboxCgroup {
   readonly dirs: ReadonlyMap<CgroupHierarchy, string>;
   #fds: number[] = [];
   #v2Fd: number | undefined;
+  /** memory.events exists in the v2 directory (the base passes the memory controller down). */
+  #v2Memory = false;
   #procsFds: number[] = [];
   #destroyed = false;
 
@@ -70,6 +72,7 @@ export class SandboxCgroup {
         for (const c of needed) if (!on.has(c)) writeCgroupFile(join(host.v2!.base, "cgroup.subtree_control"), `+${c}`);
       }
       for (const w of plan.writes) writeCgroupFile(join(dirs.get(w.hierarchy)!, w.file), w.value);
+      cg.#v2Memory = plan.v2 && host.v2!.controllers.includes("memory");
       if (plan.v2) cg.#v2Fd = cg.#open(dirs.get("v2")!, constants.O_RDONLY | constants.O_DIRECTORY);
       for (const c of plan.v1) cg.#procsFds.push(cg.#open(join(dirs.get(c)!, "cgroup.procs"), constants.O_WRONLY));
     } catch (e) {
@@ -156,17 +159,23 @@ export class SandboxCgroup {
 
   events(): CgroupEvents {
     const v2 = this.dirs.get("v2");
-    const mem = this.dirs.get("memory");
     const pids = this.dirs.get("pids");
-    const oom =
-      (mem ? keyedValues(tryRead(join(mem, "memory.oom_control"))).oom_kill : undefined) ??
-      (v2 ? keyedValues(tryRead(join(v2, "memory.events"))).oom_kill : undefined) ??
-      0;
     const max =
       (pids ? keyedValues(tryRead(join(pids, "pids.events"))).max : undefined) ??
       (v2 ? keyedValues(tryRead(join(v2, "pids.events"))).max : undefined) ??
       0;
-    return { oomKills: oom, pidsMaxHits: max };
+    return { oomKills: this.oomKills(), pidsMaxHits: max };
+  }
+
+  /** The OOM kills alone (one read): what the supervisor checks on every tick and at the exit. */
+  oomKills(): number {
+    const mem = this.dirs.get("memory");
+    const v2 = this.dirs.get("v2");
+    return (
+      (mem ? keyedValues(tryRead(join(mem, "memory.oom_control"))).oom_kill : undefined) ??
+      (v2 && this.#v2Memory ? keyedValues(tryRead(join(v2, "memory.events"))).oom_kill : undefined) ??
+      0
+    );
   }
 
   /** CPU time of the whole tree so far, in microseconds, or undefined without accounting. */

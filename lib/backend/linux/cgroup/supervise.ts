@@ -35,7 +35,7 @@ export function supervise(opts: {
     if (!kill) return settle(v);
     opts.killTree().then(() => settle(v), fail);
   };
-  const oomSeen = () => (cgroup ? cgroup.events().oomKills > 0 : false);
+  const oomSeen = () => (cgroup ? cgroup.oomKills() > 0 : false);
 
   const timer = watch.timeoutMs !== undefined ? setTimeout(() => hit("timeout", true), watch.timeoutMs) : undefined;
   const poll =
