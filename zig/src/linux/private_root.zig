@@ -306,3 +306,33 @@ fn len(s: [*:0]const u8) usize {
 fn errno(e: usize) usize {
     return @bitCast(-@as(isize, @intCast(e)));
 }
+
+const testing = @import("std").testing;
+
+test "entry paths must be spelled one way" {
+    for ([_][*:0]const u8{ "/", "/a", "/a/b", "/a/.b", "/a/..b", "/a/b..." }) |p| try testing.expect(normal(p));
+    for ([_][*:0]const u8{ "", "a", "//", "/a/", "/a//b", "/./a", "/a/.", "/a/../b", "/.." }) |p| try testing.expect(!normal(p));
+}
+
+test "within: strictly beneath, whole components only" {
+    try testing.expect(within("/a/b", "/a"));
+    try testing.expect(within("/a", "/"));
+    try testing.expect(!within("/", "/"));
+    try testing.expect(!within("/a", "/a"));
+    try testing.expect(!within("/ab", "/a"));
+    try testing.expect(!within("/a", "/a/b"));
+    try testing.expect(within("/.cordon-oldroot/etc", old_root));
+}
+
+test "the directories already made are skipped by whole components" {
+    var m: Made = .{ .last = "/etc/ssl", .last_end = 8 };
+    try testing.expectEqual(@as(usize, 4), m.shared("/etc/hosts", 4)); // "/etc" made
+    try testing.expectEqual(@as(usize, 8), m.shared("/etc/ssl/certs", 8)); // all of "/etc/ssl"
+    try testing.expectEqual(@as(usize, 4), m.shared("/etc/ss", 7)); // "/etc/ss" is not "/etc/ssl"
+    try testing.expectEqual(@as(usize, 4), m.shared("/etc", 4));
+    try testing.expectEqual(@as(usize, 0), m.shared("/usr/lib", 8));
+    m = .{};
+    try testing.expectEqual(@as(usize, 0), m.shared("/a/b", 4));
+    try testing.expectEqual(@as(usize, 2), parentEnd("/a/b", 4));
+    try testing.expectEqual(@as(usize, 1), parentEnd("/a", 2));
+}

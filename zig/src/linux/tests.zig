@@ -9,4 +9,5 @@ test "raw errors decode to -errno" {
 
 test {
     _ = @import("landlock.zig");
+    _ = @import("private_root.zig");
 }
