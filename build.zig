@@ -122,7 +122,11 @@ fn installInit(b: *std.Build, target: std.Build.ResolvedTarget, optimize: std.bu
         .optimize = optimize,
         .link_libc = false,
         .strip = optimize != .debug,
+        .single_threaded = true,
     }) });
+    // Zig's start code raises RLIMIT_STACK to the executable's stack size, and
+    // the command inherits it: keep it below the usual 8 MiB soft limit.
+    exe.stack_size = 64 * 1024;
     return b.addInstallArtifact(exe, .{ .dest_dir = .{ .override = .{ .custom = b.fmt("native/{s}", .{dir}) } } });
 }
 

@@ -195,6 +195,13 @@ except OSError as e:
     } else expect(code).toBe(143);
   });
 
+  test("the command inherits the caller's stack limit (cordon-init's start code must not raise it)", async () => {
+    const soft = readFileSync("/proc/self/limits", "utf8").match(/^Max stack size\s+(\S+)/m)![1]!;
+    const r = await sh("ulimit -s");
+    expect(r.code).toBe(0);
+    expect(r.out).toBe(soft === "unlimited" ? "unlimited" : String(Number(soft) / 1024));
+  });
+
   test("metadata of a read grant cannot change under a private root (read-only mount); a write grant's can", async () => {
     writeFileSync(join(granted, "meta"), "x");
     const r = await sh(`chmod 600 ${granted}/meta 2>/dev/null && echo ro-changed || echo ro-refused; chmod 600 ${outside}/secret 2>/dev/null && echo outside-changed || echo outside-refused`, { fs: { read: [granted] } });
