@@ -11,7 +11,8 @@
 // Survivors by a /proc scan. Then the cost of a fresh cgroup set per spawn:
 // v2 directory, v1 memory (which has a long creation tail), v1 pids, and the
 // set this host's plan makes for memory + pids limits.
-// Run as root: bun bench/teardown.ts   (BENCH_ROUNDS, BENCH_N to change sizes)
+// Run as root: bun bench/teardown.ts [--json]   (BENCH_ROUNDS, BENCH_N to change sizes)
+// --json adds one last line with every number (TeardownJson) for bench/run.ts.
 import { readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
@@ -114,8 +115,11 @@ for (const v of ["python", "sleep"] as const) {
     rows.push(
       await teardown("cordon kill() (v2: the two writes above, then waits)", only, async (c) => {
         const t0 = performance.now();
-        await c.kill();
-        return { noUserCode: Number.NaN, signalled: Number.NaN, empty: performance.now() - t0 };
+        // kill() returns its promise once the tree is frozen; cgroup.kill is written from the thread pool.
+        const killing = c.kill();
+        const t1 = performance.now();
+        await killing;
+        return { noUserCode: t1 - t0, signalled: Number.NaN, empty: performance.now() - t0 };
       }),
     );
   }
@@ -152,6 +156,9 @@ for (const r of rows) {
 }
 
 // Fresh cgroup set per spawn: create (mkdir + limit files + fds) and destroy.
+type Spread = { median: number; p99: number; max: number };
+const creations: { set: string; create: Spread; destroy: Spread }[] = [];
+
 function creation(name: string, only: CgroupHost, limits: Parameters<typeof planCgroups>[0]) {
   const plan = planCgroups(limits, only);
   const mk: number[] = [];
@@ -169,6 +176,7 @@ function creation(name: string, only: CgroupHost, limits: Parameters<typeof plan
   }
   const a = stats(mk);
   const b = stats(rm);
+  creations.push({ set: name, create: a, destroy: b });
   console.log(name.padEnd(42), `${ms(a.median)} / ${ms(a.p99)} / ${ms(a.max)}`.padEnd(24), `${ms(b.median)} / ${ms(b.p99)} / ${ms(b.max)}`);
 }
 console.log(`\nfresh cgroup set, ${N} rounds (ms: median / p99 / max)`);
@@ -177,3 +185,21 @@ if (host.v2) creation("v2 directory (no controllers)", { v2: host.v2, v1: {}, no
 if (host.v1.memory) creation("v1 memory + memory.limit_in_bytes", { v1: { memory: host.v1.memory }, notes: [] }, { memory: 64 << 20 });
 if (host.v1.pids) creation("v1 pids + pids.max", { v1: { pids: host.v1.pids }, notes: [] }, { pids: 64 });
 creation("this host's plan for memory + pids", host, { memory: 64 << 20, pids: 64 });
+
+/** What --json prints: times in ms as median / max (null where a row does not measure it). */
+export type TeardownJson = {
+  cpus: number;
+  rounds: number;
+  teardown: { method: string; noUserCode: Spread | null; signalled: Spread | null; empty: Spread | null; exitCpu: Spread | null; survivors: number[] }[];
+  creation: typeof creations;
+};
+if (process.argv.includes("--json")) {
+  const col = (t: number[]) => (t.some(Number.isNaN) ? null : stats(t));
+  const out: TeardownJson = {
+    cpus: availableParallelism(),
+    rounds: ROUNDS,
+    teardown: rows.map((r) => ({ method: r.method, noUserCode: col(r.noUserCode), signalled: col(r.signalled), empty: col(r.empty), exitCpu: col(r.exitCpu), survivors: r.survivors })),
+    creation: creations,
+  };
+  console.log(JSON.stringify(out));
+}

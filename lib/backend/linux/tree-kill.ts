@@ -87,17 +87,17 @@ export async function killTree(rung: TreeKillRung, target: TreeTarget, timeoutMs
 }
 
 /**
- * Starts the kill and returns without waiting for the tree to be gone, for a
- * caller that learns that elsewhere (the sandbox awaits the command's exit,
- * then the empty cgroup). cgroup v2: only the freeze and kill writes, so no
- * watcher competes with the dying tree for the CPU; other rungs: killTree.
+ * Starts the kill without waiting for the tree to be gone, for a caller that
+ * learns that elsewhere (the sandbox awaits the command's exit, then the empty
+ * cgroup). cgroup v2: when this returns the tree is frozen (no more user
+ * code); the promise settles once cgroup.kill is written, and no watcher
+ * competes with the dying tree for the CPU. Other rungs: killTree.
  */
 export function signalTree(rung: TreeKillRung, target: TreeTarget, timeoutMs = 5000): Promise<void> {
   const cg = target.cgroup;
   if (rung === "cgroup v2 cgroup.kill" && cg?.killMechanism === rung) {
     try {
-      if (cg.populated()) cg.signal();
-      return Promise.resolve();
+      return cg.populated() ? cg.signal() : Promise.resolve();
     } catch (e) {
       return Promise.reject(e);
     }

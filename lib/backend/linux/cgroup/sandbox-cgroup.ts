@@ -7,6 +7,7 @@
 // the last tree left charged to it: a second tree would inherit the first
 // one's verdicts and start below its memory limit.
 import { closeSync, constants, existsSync, openSync, watch } from "node:fs";
+import { writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { CordonError } from "../../../../ffi/errors.ts";
 import type { CgroupHierarchy, CgroupPlan } from "../../../plan/linux/containment-cgroup.ts";
@@ -215,28 +216,48 @@ export class SandboxCgroup {
       for (const wait of this.#killSteps(deadline, timeoutMs)) await (wait === 0 ? null : Bun.sleep(wait));
       return;
     }
-    this.signal();
+    await this.signal();
     await this.emptied(deadline - performance.now());
   }
 
   /**
-   * v2 only, without waiting: after this returns no process of the tree runs
-   * user code again, and all have SIGKILL pending. cgroup.freeze first: it
-   * only marks each task to stop on its way back to user space, so the write
-   * is fast; cgroup.kill's own walk is slow on a busy host because each task
-   * it signals wakes to exit and takes the writer's CPU. A fork racing either
-   * write is born frozen and killed. The tree stays frozen only until the
-   * SIGKILL, which frozen tasks take.
+   * v2 only. When this returns, no process of the tree runs user code again:
+   * cgroup.freeze marks every task (and any fork racing the write) to stop on
+   * its way back to user space, a quick walk. cgroup.kill, which the returned
+   * promise waits for, is written from the thread pool: its walk is slow on a
+   * busy host (each task it signals wakes to exit and takes the writer's CPU)
+   * and need not block the event loop while the tree is frozen. Frozen tasks
+   * take the SIGKILL. Should the freeze fail, the kill is written at once.
    */
-  signal(): void {
-    const v2 = this.dirs.get("v2");
-    if (!v2 || this.plan.kill !== "cgroup v2 cgroup.kill") throw new CordonError(`${this.name}: signal() needs cgroup v2 cgroup.kill`, "TREE_KILL_NO_TARGET");
+  signal(): Promise<void> {
+    const v2 = this.#v2Kill();
+    try {
+      writeCgroupFile(join(v2, "cgroup.freeze"), "1");
+    } catch {
+      writeCgroupFile(join(v2, "cgroup.kill"), "1");
+      return Promise.resolve();
+    }
+    const path = join(v2, "cgroup.kill");
+    return writeFile(path, "1").catch((e: unknown) => {
+      throw toOsError("write 1", e, path);
+    });
+  }
+
+  /** signal() on this thread, for the synchronous kill. */
+  #signalSync(): void {
+    const v2 = this.#v2Kill();
     try {
       writeCgroupFile(join(v2, "cgroup.freeze"), "1");
     } catch {
       // Only a speed-up: the kill below is the guarantee, and it throws on failure.
     }
     writeCgroupFile(join(v2, "cgroup.kill"), "1");
+  }
+
+  #v2Kill(): string {
+    const v2 = this.dirs.get("v2");
+    if (!v2 || this.plan.kill !== "cgroup v2 cgroup.kill") throw new CordonError(`${this.name}: no cgroup v2 cgroup.kill here`, "TREE_KILL_NO_TARGET");
+    return v2;
   }
 
   /**
@@ -278,7 +299,7 @@ export class SandboxCgroup {
   *#killSteps(deadline: number, timeoutMs: number): Generator<number> {
     const mech = this.killMechanism;
     if (mech === "cgroup v2 cgroup.kill") {
-      this.signal();
+      this.#signalSync();
     } else if (mech === "cgroup v1 freezer") {
       const fz = this.dirs.get("freezer")!;
       writeCgroupFile(join(fz, "freezer.state"), "FROZEN");
