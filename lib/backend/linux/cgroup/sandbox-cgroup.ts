@@ -6,7 +6,7 @@
 // pids.events max, CPU usage) and, for the memory controller, the page cache
 // the last tree left charged to it: a second tree would inherit the first
 // one's verdicts and start below its memory limit.
-import { closeSync, constants, existsSync, openSync, watch } from "node:fs";
+import { closeSync, constants, existsSync, openSync, readSync, watch } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { CordonError } from "../../../../ffi/errors.ts";
@@ -39,6 +39,8 @@ export class SandboxCgroup {
   /** memory.events exists in the v2 directory (the base passes the memory controller down). */
   #v2Memory = false;
   #procsFds: number[] = [];
+  /** Files read on every check (cgroup.events, the OOM counter), kept open: one pread each instead of open, read, read, close. */
+  #kept = new Map<string, number>();
   #destroyed = false;
 
   private constructor(
@@ -126,6 +128,24 @@ export class SandboxCgroup {
     }
   }
 
+  /** A small cgroup file's text, from a kept fd re-read at offset 0 (kernfs renders it anew); undefined when unreadable. */
+  #readKept(path: string): string | undefined {
+    if (this.#destroyed) return tryRead(path);
+    try {
+      let fd = this.#kept.get(path);
+      if (fd === undefined) {
+        fd = openSync(path, constants.O_RDONLY);
+        this.#fds.push(fd);
+        this.#kept.set(path, fd);
+      }
+      const n = readSync(fd, keptBuffer, 0, keptBuffer.length, 0);
+      if (n < keptBuffer.length) return keptBuffer.toString("latin1", 0, n);
+    } catch {
+      return undefined;
+    }
+    return tryRead(path); // longer than the buffer: read it whole
+  }
+
   /** cgroup2 directory fd for clone3(CLONE_INTO_CGROUP), when the plan has a v2 cgroup. */
   get cgroupFd(): number | undefined {
     return this.#v2Fd;
@@ -151,7 +171,7 @@ export class SandboxCgroup {
   /** Whether any process is still in the cgroup. */
   populated(): boolean {
     const v2 = this.dirs.get("v2");
-    if (v2) return keyedValues(tryRead(join(v2, "cgroup.events"))).populated === 1;
+    if (v2) return keyedValues(this.#readKept(join(v2, "cgroup.events"))).populated === 1;
     for (const dir of this.dirs.values()) {
       for (const d of [dir, ...descendants(dir)]) if ((tryRead(join(d, "cgroup.procs")) ?? "").trim() !== "") return true;
     }
@@ -173,8 +193,8 @@ export class SandboxCgroup {
     const mem = this.dirs.get("memory");
     const v2 = this.dirs.get("v2");
     return (
-      (mem ? keyedValues(tryRead(join(mem, "memory.oom_control"))).oom_kill : undefined) ??
-      (v2 && this.#v2Memory ? keyedValues(tryRead(join(v2, "memory.events"))).oom_kill : undefined) ??
+      (mem ? keyedValues(this.#readKept(join(mem, "memory.oom_control"))).oom_kill : undefined) ??
+      (v2 && this.#v2Memory ? keyedValues(this.#readKept(join(v2, "memory.events"))).oom_kill : undefined) ??
       0
     );
   }
@@ -348,6 +368,7 @@ export class SandboxCgroup {
     }
     this.#v2Fd = undefined;
     this.#procsFds = [];
+    this.#kept.clear();
     const deadline = performance.now() + timeoutMs;
     for (const dir of this.dirs.values()) {
       // One rmdir in the common case; child cgroups (a sandboxed root may make some) are looked for only when it is busy.
@@ -370,6 +391,8 @@ export class SandboxCgroup {
     this.destroy();
   }
 }
+
+const keptBuffer = Buffer.alloc(512);
 
 /** SIGKILL to every pid a cgroup.procs file lists. */
 function killListed(procs: string): void {

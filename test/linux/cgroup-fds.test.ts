@@ -1,0 +1,33 @@
+// A sandbox cgroup set keeps fds open while it lives (the spawn's cgroup fds,
+// and cgroup.events and the OOM counter, re-read with one pread each); every
+// one is closed by destroy(), and the kept files still show the kernel's
+// current state on each read.
+import { expect, test } from "bun:test";
+import { readdirSync } from "node:fs";
+import { probeCgroupHost } from "../../lib/backend/linux/cgroup/probe.ts";
+import { SandboxCgroup } from "../../lib/backend/linux/cgroup/sandbox-cgroup.ts";
+import { spawnLinux } from "../../lib/backend/linux/spawn.ts";
+import { planCgroups } from "../../lib/plan/linux/containment-cgroup.ts";
+import { linuxRequirement, notLinux, testUnless } from "../helpers/skip.ts";
+
+const host = notLinux ? undefined : probeCgroupHost();
+const noKill = !host?.v2?.kill ? "no writable cgroup2 directory with cgroup.kill" : undefined;
+const openFds = () => readdirSync("/proc/self/fd").length;
+
+testUnless(linuxRequirement(noKill), "populated() follows the tree through a kept fd, and destroy() closes every fd the set opened", async () => {
+  // The spawn machinery opens its own long-lived fds on first use; only the set's are counted.
+  expect(await spawnLinux(["/bin/true"]).exited).toBe(0);
+  const before = openFds();
+  const c = SandboxCgroup.create(host!, planCgroups({ memory: 64 << 20, pids: 16 }, host!));
+  expect(c.populated()).toBe(false);
+  expect(c.oomKills()).toBe(0);
+  const p = spawnLinux(["sleep", "10"], { cgroupFd: c.cgroupFd!, cgroupProcsFds: c.cgroupProcsFds });
+  expect(c.populated()).toBe(true);
+  await c.kill();
+  expect(c.populated()).toBe(false);
+  expect(await p.exited).toBe(137);
+  expect(openFds()).toBeGreaterThan(before);
+  c.destroy();
+  expect(openFds()).toBe(before);
+  expect(c.populated()).toBe(false);
+});
