@@ -1,10 +1,10 @@
 // Teardown as a user gets it: a 100-process tree with 45 setsid double-forked
 // orphans started through cordon's spawn() (full sandbox, fresh cgroup set),
 // then kill() without a signal. Two times from the call: until kill()
-// returns (with cgroup v2 it has then frozen the tree, so no process runs user
-// code again, and written cgroup.kill, so every one has SIGKILL pending) and
-// until `exited` settles (the kernel has finished every exit, and the cgroups
-// are removed); survivors by a /proc scan.
+// returns (with cgroup v2 the tree is then frozen: no process runs user code
+// again; cgroup.kill follows from the thread pool) and until `exited` settles
+// (the kernel has finished every exit, and the cgroups are removed); survivors
+// by a /proc scan.
 // bench/teardown.ts measures the mechanisms underneath and the process-group peer.
 //   bun bench/sandbox-teardown.ts [--json]      (BENCH_TEARDOWN_ROUNDS)
 import { join } from "node:path";
@@ -62,7 +62,7 @@ export async function runSandboxTeardown(log: (s: string) => void = () => {}): P
 
 export function sandboxTeardownMarkdown(rows: SandboxTeardownRow[]): string {
   const out = [
-    "| through the sandbox | kill() returned (tree frozen, SIGKILL pending), median ms | max ms | kill() → exited (tree gone), median ms | max ms | survivors (each round) |",
+    "| through the sandbox | kill() returned (tree frozen: no user code), median ms | max ms | kill() → exited (tree gone), median ms | max ms | survivors (each round) |",
     "| --- | ---: | ---: | ---: | ---: | --- |",
   ];
   for (const r of rows) {
