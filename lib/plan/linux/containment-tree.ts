@@ -1,8 +1,10 @@
 // The tree-kill ladder: the strongest way this host offers to kill every
 // process a sandbox made, including setsid double-forks. Pure.
 //
-// 1. cgroup v2 cgroup.kill: one write; the kernel kills every member and
-//    forks racing with it.
+// 1. cgroup v2 cgroup.kill: the kernel kills every member and forks racing
+//    with it. cgroup.freeze is written first: its walk only marks each task,
+//    so the tree runs no more user code within a fraction of a millisecond,
+//    while the kill's walk is slowed by every task it wakes to exit.
 // 2. cgroup v1 freezer: FROZEN (nobody can fork or run), SIGKILL each member,
 //    THAWED (a frozen task takes its SIGKILL only once thawed).
 // 3. pid namespace: the command is pid 1 of a new namespace; when it dies the
