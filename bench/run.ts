@@ -65,13 +65,15 @@ function json<T>(r: Ran): T | undefined {
 
 const notRun = (r: Ran) => (r.ok ? "" : `not run: ${r.why}`);
 
-// Teardown rows of bench/teardown.ts: "method [variant]   signalled   cgroup empty   survivors".
-type TeardownRow = { method: string; signalled: string; empty: string; survivors: number[] };
+// Teardown rows of bench/teardown.ts: "method [variant]   no user code   all SIGKILLed   cgroup empty   tree exit CPU   survivors".
+type TeardownRow = { method: string; noUserCode: string; signalled: string; empty: string; exitCpu: string; survivors: number[] };
 function parseTeardown(text: string): TeardownRow[] {
   const rows: TeardownRow[] = [];
+  const col = "(-|[\\d.]+ \\/ [\\d.]+)";
+  const re = new RegExp(`^(.+?\\])\\s+${col}\\s+${col}\\s+${col}\\s+${col}\\s+([\\d,]+)\\s*$`);
   for (const line of text.split("\n")) {
-    const m = /^(.+?\])\s+(-|[\d.]+ \/ [\d.]+)\s+(-|[\d.]+ \/ [\d.]+)\s+([\d,]+)\s*$/.exec(line);
-    if (m) rows.push({ method: m[1]!, signalled: m[2]!, empty: m[3]!, survivors: m[4]!.split(",").map(Number) });
+    const m = re.exec(line);
+    if (m) rows.push({ method: m[1]!, noUserCode: m[2]!, signalled: m[3]!, empty: m[4]!, exitCpu: m[5]!, survivors: m[6]!.split(",").map(Number) });
   }
   return rows;
 }
@@ -117,7 +119,7 @@ const x = (v: number) => (Number.isFinite(v) ? `${v.toFixed(2)}×` : "–");
 const verdict = (ok: boolean | undefined) => (ok === undefined ? "–" : ok ? "met" : "**not met**");
 const pgid = teardownRows.filter((t) => t.method.startsWith("process group"));
 const leaks = loadR ? Object.values(loadR.leaks).reduce((n, l) => n + l.length, 0) : undefined;
-const killMedian = (t: TeardownRow) => Number(t.empty.split(" / ")[0]);
+const median = (col: string) => Number(col.split(" / ")[0]);
 
 md.push("## Summary", "");
 md.push("| goal | measured | verdict |", "| --- | --- | --- |");
@@ -130,17 +132,24 @@ if (spawnR) {
     md.push(`| (peer) bubblewrap --unshare-all, full binds | ${x(bw)}; cordon fully restricted takes ${x(full / bw)} of its time | ${full < bw ? "cordon faster" : "bubblewrap faster"} |`);
   }
 }
+// Two clocks, both reported: "no user code" (the tree can no longer act) and "tree gone" (the kernel finished every exit, bounded by the tree's exit CPU).
 for (const t of teardownRows.filter((t) => !t.method.startsWith("process group"))) {
   const s = Math.max(...t.survivors);
-  const empty = t.empty === "-" ? "" : `, cgroup empty after ${t.empty} ms`;
-  const signalled = t.signalled === "-" ? "" : `signalled in ${t.signalled} ms`;
-  md.push(`| teardown ≤ 5 ms, 0 survivors: ${t.method.replace(" (v2, with its waiting)", "")} | ${[signalled, empty.replace(/^, /, signalled ? ", " : "")].join("")} (median / max), survivors ${s} | ${verdict(killMedian(t) <= 5 && s === 0)} |`);
+  const parts = [
+    t.noUserCode === "-" ? "" : `no user code after ${t.noUserCode} ms`,
+    t.signalled === "-" ? "" : `all SIGKILLed after ${t.signalled} ms`,
+    t.empty === "-" ? "" : `cgroup empty after ${t.empty} ms`,
+    t.exitCpu === "-" ? "" : `tree exit CPU ${t.exitCpu} ms`,
+  ].filter(Boolean);
+  md.push(`| teardown ≤ 5 ms, 0 survivors: ${t.method} | ${parts.join(", ")} (median / max), survivors ${s} | no user code: ${verdict(t.noUserCode === "-" ? undefined : median(t.noUserCode) <= 5 && s === 0)}; tree gone: ${verdict(t.empty === "-" ? undefined : median(t.empty) <= 5 && s === 0)} |`);
 }
 for (const t of sandboxTeardown ?? []) {
   if ("notRun" in t) md.push(`| teardown through the sandbox: ${t.variant} | not run: ${t.notRun} | – |`);
   else {
     const s = Math.max(...t.survivors);
-    md.push(`| teardown ≤ 5 ms, 0 survivors: ${t.variant} | ${t.killToExited.median.toFixed(2)} / ${t.killToExited.max.toFixed(2)} ms (median / max), survivors ${s} | ${verdict(t.killToExited.median <= 5 && s === 0)} |`);
+    md.push(
+      `| teardown ≤ 5 ms, 0 survivors: ${t.variant} | kill() returned (tree frozen) after ${t.killReturned.median.toFixed(2)} / ${t.killReturned.max.toFixed(2)} ms, exited (tree gone) after ${t.killToExited.median.toFixed(2)} / ${t.killToExited.max.toFixed(2)} ms (median / max), survivors ${s} | no user code: ${verdict(t.killReturned.median <= 5 && s === 0)}; tree gone: ${verdict(t.killToExited.median <= 5 && s === 0)} |`,
+    );
   }
 }
 for (const t of pgid) md.push(`| (peer) ${t.method} | signalled in ${t.signalled} ms, survivors ${t.survivors.join(",")} | leaves the 45 orphans |`);
@@ -165,11 +174,11 @@ if (spawnR) {
 if (teardownRan) {
   md.push("## 2. Teardown of a 100-process tree with 45 setsid double-forked orphans", "");
   if (teardownRan.ok) {
-    md.push("`bench/teardown.ts`: `python` = 100 python processes, `sleep` = each but the first execs `sleep`. \"cgroup empty\" includes the kernel's exit of every process.", "");
+    md.push("`bench/teardown.ts`: `python` = 100 python processes, `sleep` = each but the first execs `sleep`. \"no user code\": the write after which no process of the tree runs user code again (cgroup.freeze; cgroup.kill when alone); \"all SIGKILLed\": cgroup.kill returned; \"cgroup empty\": the kernel finished every exit, which cannot come before the tree's exit CPU divided by the CPUs.", "");
     md.push("```", teardownRan.stdout.trim(), "```", "");
   } else md.push(notRun(teardownRan), "");
   if (sandboxTeardownRan) {
-    md.push("`bench/sandbox-teardown.ts`: the same tree started by `spawn()` in the full sandbox (pid namespace, fresh cgroup set), then `kill()`; the time runs until `exited` settles, i.e. the tree is gone and its cgroups are removed.", "");
+    md.push("`bench/sandbox-teardown.ts`: the same tree started by `spawn()` in the full sandbox (pid namespace, fresh cgroup set), then `kill()`; timed until kill() returns (the tree is frozen) and until `exited` settles (the tree is gone and its cgroups are removed).", "");
     md.push(sandboxTeardown ? sandboxTeardownMarkdown(sandboxTeardown) : notRun(sandboxTeardownRan), "");
   }
 }
