@@ -23,7 +23,7 @@ import { supervise, type LimitVerdict } from "./cgroup/supervise.ts";
 import { landlockFeatures, prepareLandlock } from "./landlock.ts";
 import { privateRootView } from "./private-root.ts";
 import { spawnLinux } from "./spawn.ts";
-import { killTree, probeContainmentHost } from "./tree-kill.ts";
+import { killTree, probeContainmentHost, signalTree } from "./tree-kill.ts";
 
 /** LANDLOCK_ACCESS_FS_READ_FILE | READ_DIR: the sandbox reads its own /proc. */
 const PROC_ACCESS = (1 << 2) | (1 << 3);
@@ -199,7 +199,8 @@ export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, st
     if (landlock.rulesetFd !== undefined) closeFd(landlock.rulesetFd);
   }
 
-  const tree = () => killTree(containment.treeKill.rung, { ...(cgroup ? { cgroup } : {}), pid: proc.pid, exited: proc.exited });
+  const target = { ...(cgroup ? { cgroup } : {}), pid: proc.pid, exited: proc.exited };
+  const tree = () => killTree(containment.treeKill.rung, target);
   const supervisor = supervise({ ...(cgroup ? { cgroup } : {}), watch: containment.watch, killTree: tree });
   let limit: LimitVerdict | undefined;
   const exited = proc.exited.then(async (code) => {
@@ -214,7 +215,8 @@ export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, st
   const report: Report = { platform: `linux-${process.arch}`, compat: policy.compat, guarantees, host: hostNotes(host, containmentHost.cgroups.notes) };
   const sandboxed = sandboxedView(proc, {
     exited,
-    killTree: () => void tree().catch(() => {}),
+    // The caller's kill only starts the kill; the exit path above waits for the tree to be gone.
+    killTree: () => void signalTree(containment.treeKill.rung, target).catch(() => {}),
     timedOut: () => limit === "timeout" || supervisor.verdict() === "timeout",
     limit: () => limit ?? supervisor.verdict(),
   });
