@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseCgroupMounts } from "../lib/backend/linux/cgroup/mounts.ts";
 import { spawn } from "../lib/spawn.ts";
-import { FULL_POLICY, instrumentedSandboxSpawn, seccompHost } from "./spawn.ts";
+import { FULL_POLICY, instrumentedSandboxSpawn } from "./spawn.ts";
 import { stats, type Stats } from "./stats.ts";
 
 const N = Number(process.env.BENCH_LOAD_N ?? 1000);
@@ -126,7 +126,6 @@ export async function runLoad(log: (s: string) => void = () => {}): Promise<Load
   // Where the time goes under load: the sandbox's steps with a clock between them, same concurrency.
   const pn = Math.max(64, Math.floor(N / 5));
   log(`load: phase breakdown x${pn} at ${CONCURRENCY}`);
-  const sh = seccompHost();
   const samples = new Map<string, number[]>();
   let left = pn;
   const t0 = performance.now();
@@ -134,7 +133,7 @@ export async function runLoad(log: (s: string) => void = () => {}): Promise<Load
     Array.from({ length: CONCURRENCY }, async () => {
       while (left > 0) {
         left--;
-        await instrumentedSandboxSpawn(FULL_POLICY, sh, samples);
+        await instrumentedSandboxSpawn(FULL_POLICY, samples);
       }
     }),
   );

@@ -11,14 +11,13 @@ import { rmSync } from "node:fs";
 import { CLONE_NEW } from "../ffi/linux-spawn.ts";
 import { closeFd } from "../ffi/linux.ts";
 import { SandboxCgroup } from "../lib/backend/linux/cgroup/sandbox-cgroup.ts";
-import { supervise } from "../lib/backend/linux/cgroup/supervise.ts";
 import { prepareLandlock } from "../lib/backend/linux/landlock.ts";
 import { privateRootView } from "../lib/backend/linux/private-root.ts";
-import { sandboxHost } from "../lib/backend/linux/sandbox.ts";
+import { sandboxHost, sandboxSpawn } from "../lib/backend/linux/sandbox.ts";
 import { spawnLinux } from "../lib/backend/linux/spawn.ts";
-import { killTree, probeContainmentHost } from "../lib/backend/linux/tree-kill.ts";
+import { probeContainmentHost } from "../lib/backend/linux/tree-kill.ts";
 import { planContainment } from "../lib/plan/linux/containment.ts";
-import { coveredElsewhere, planSandbox, type SandboxHost } from "../lib/plan/linux/sandbox.ts";
+import { planSandbox, type SandboxHost } from "../lib/plan/linux/sandbox.ts";
 import type { Policy } from "../lib/policy/types.ts";
 import { resolvePolicy } from "../lib/resolve-policy.ts";
 import { spawn } from "../lib/spawn.ts";
@@ -42,11 +41,12 @@ const bunSpawn = (argv: readonly string[], env?: Record<string, string | undefin
   Bun.spawn([...argv], { stdio: ["ignore", "ignore", "ignore"], ...(env ? { env } : {}) }).exited;
 
 /**
- * Mirrors sandboxSpawn() of lib/backend/linux/sandbox.ts step by step with a
- * clock between the steps (keep it in step with that file; the main table
- * shows it next to the real spawn() so a drift between the two is visible).
+ * One fully restricted spawn through the real sandboxSpawn() of
+ * lib/backend/linux/sandbox.ts, with a clock read at each phase it reports
+ * (SPAWN_PHASES); policy resolution and the TMPDIR removal are lib/spawn.ts's
+ * steps around it.
  */
-export async function instrumentedSandboxSpawn(policy: Policy, host: SandboxHost, out: Map<string, number[]>): Promise<void> {
+export async function instrumentedSandboxSpawn(policy: Policy, out: Map<string, number[]>): Promise<void> {
   const marks: [string, number][] = [];
   let t = performance.now();
   const start = t;
@@ -57,57 +57,13 @@ export async function instrumentedSandboxSpawn(policy: Policy, host: SandboxHost
   };
   const { policy: resolved, cleanup } = resolvePolicy(policy);
   mark("policy: validate, real paths, private TMPDIR");
-  const containmentHost = { ...probeContainmentHost(), pidNamespace: host.namespaces !== "none" };
-  const containment = planContainment(resolved, containmentHost);
-  const plan = planSandbox(resolved, host);
-  mark("plans: containment + seccomp compile + namespaces");
-  const covered = coveredElsewhere(resolved, host, plan);
-  const rights = Object.fromEntries(Object.keys(covered).map((r) => [r, "best-effort" as const]));
-  const landlock = prepareLandlock(resolved, { compat: { default: resolved.compat, rights } });
-  mark("landlock ruleset build (open grants, add rules)");
-  const cgroup = containment.cgroups ? SandboxCgroup.create(containmentHost.cgroups, containment.cgroups) : undefined;
-  mark("fresh cgroup set: mkdir, limit files, fds");
-  const procfs = plan.namespaces.procfs && landlock.rulesetFd !== undefined;
-  const ns =
-    (plan.namespaces.ipc ? CLONE_NEW.IPC : 0) |
-    (containment.newPidNamespace || procfs ? CLONE_NEW.PID : 0) |
-    (procfs || plan.namespaces.privateRoot ? CLONE_NEW.NS : 0);
-  const userNamespace = host.namespaces === "user" && ns !== 0 ? { userNamespace: { uid: process.getuid!(), gid: process.getgid!() } } : {};
-  const view = plan.namespaces.privateRoot ? privateRootView(resolved.fs.read, resolved.fs.write, resolved.cwd, procfs) : undefined;
-  mark("private root view (which grants to bind)");
-  const proc = spawnLinux(TRUE, {
-    env: resolved.env,
-    cwd: resolved.cwd,
-    ...quiet,
-    rlimits: containment.rlimits.map(({ resource, soft, hard }) => ({ resource, soft, hard })),
-    cloneNamespaces: ns,
-    ...userNamespace,
-    ...(cgroup?.cgroupFd !== undefined ? { cgroupFd: cgroup.cgroupFd } : {}),
-    ...(cgroup && cgroup.cgroupProcsFds.length ? { cgroupProcsFds: cgroup.cgroupProcsFds } : {}),
-    ...(procfs ? { mountProc: true } : {}),
-    ...(view ? { privateRoot: view } : {}),
-    ...(landlock.rulesetFd !== undefined ? { landlock: { rulesetFd: landlock.rulesetFd, restrictFlags: landlock.restrictFlags, ...(procfs ? { procAccess: PROC_ACCESS } : {}) } } : {}),
-    ...(plan.seccomp ? { seccomp: { filter: plan.seccomp.filter, flags: 0 } } : {}),
-  });
-  if (landlock.rulesetFd !== undefined) closeFd(landlock.rulesetFd);
-  const tree = () => killTree(containment.treeKill.rung, { ...(cgroup ? { cgroup } : {}), pid: proc.pid, exited: proc.exited });
-  const supervisor = supervise({ ...(cgroup ? { cgroup } : {}), watch: containment.watch, killTree: tree });
-  mark("spawn call: clone3, child set-up (namespaces, mounts, landlock, seccomp), execve");
+  const { proc } = sandboxSpawn(TRUE, resolved, quiet, mark);
   await proc.exited;
-  mark("child runs /bin/true; exit seen through the pidfd watcher");
-  await tree();
-  supervisor.stop();
-  mark("tree kill of the exited tree + supervisor stop");
-  cgroup?.destroy();
-  mark("cgroup set destroy (rmdir)");
   cleanup();
   mark("private TMPDIR removal");
   for (const [p, d] of marks) out.get(p)?.push(d) ?? out.set(p, [d]);
   out.get("total (instrumented)")?.push(t - start) ?? out.set("total (instrumented)", [t - start]);
 }
-
-/** LANDLOCK_ACCESS_FS_READ_FILE | READ_DIR: what the sandbox may do in its own /proc. */
-const PROC_ACCESS = (1 << 2) | (1 << 3);
 
 export function seccompHost(): SandboxHost {
   return sandboxHost();
@@ -134,7 +90,7 @@ export async function runSpawn(log: (s: string) => void = () => {}): Promise<Spa
   // The same steps with a clock between them, in the same rounds: the phase breakdown below.
   const sh = seccompHost();
   const phaseSamples = new Map<string, number[]>();
-  add("(the fully restricted steps, phase-timed copy of lib/backend/linux/sandbox.ts)", () => instrumentedSandboxSpawn(FULL_POLICY, sh, phaseSamples));
+  add("(the fully restricted spawn again, with a clock read at each phase)", () => instrumentedSandboxSpawn(FULL_POLICY, phaseSamples));
   for (const p of commandPeers()) {
     if ("notRun" in p) skip(p.name, p.notRun);
     else add(p.name, () => bunSpawn(p.argv), p.name.startsWith("firejail") ? 2 : 5);

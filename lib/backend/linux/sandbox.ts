@@ -33,10 +33,14 @@ let containmentHostCache: ContainmentHost | undefined;
 let processNotes: string[] | undefined;
 let staleCleaned = false;
 
-/** cordon-init beside the native library, when it was built or installed. */
+let initFound: string | undefined;
+
+/** cordon-init beside the native library, when it was built or installed (looked for until found). */
 function initPath(): string | undefined {
+  if (initFound) return initFound;
   const path = join(dirname(openedLibraryPath() ?? findLibrary()), "cordon-init");
-  return existsSync(path) ? path : undefined;
+  if (existsSync(path)) initFound = path;
+  return initFound;
 }
 
 /** The probed host the sandbox plans for (probed once per process). */
@@ -133,12 +137,25 @@ function plans(policy: ResolvedPolicy, host: SandboxHost, containmentHost: Conta
   return entry;
 }
 
-export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, stdio: SandboxStdioOptions): SandboxSpawn {
+/** Phase names `sandboxSpawn` reports to its `mark` callback, in order (bench/spawn.ts times them). */
+export const SPAWN_PHASES = {
+  plans: "plans: containment, seccomp, namespaces (cached per policy shape)",
+  landlock: "landlock ruleset build (one native call for every grant)",
+  cgroup: "fresh cgroup set: mkdir, limit files, fds",
+  spawn: "spawn call: private root view, clone3, child set-up, execve (cordon-init: until the command's exec)",
+  exit: "child runs; exit seen through the pidfd watcher",
+  teardown: "tree check (kill if populated) + supervisor stop + cgroup set removal",
+} as const;
+
+const noMark = (_phase: string) => {};
+
+export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, stdio: SandboxStdioOptions, mark: (phase: string) => void = noMark): SandboxSpawn {
   // Plans first: nothing is created before every hard requirement is known to hold.
   const host = sandboxHost();
   // Whether a pid namespace can be had is what the probe above found, not what sysctls suggest.
   const containmentHost = (containmentHostCache ??= { ...probeContainmentHost(), pidNamespace: host.namespaces !== "none" });
   const { containment, plan } = plans(policy, host, containmentHost);
+  mark(SPAWN_PHASES.plans);
   const guarantees: GuaranteeReport[] = [...plan.report, ...containment.report];
   if (policy.compat === "hard") {
     const missing = plan.report.filter((g) => g.status !== "enforced").map((g) => ({ guarantee: g.guarantee, reason: g.reason ?? g.status }));
@@ -155,6 +172,7 @@ export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, st
   const grants = init ? { ...policy, fs: { ...policy.fs, read: [...policy.fs.read, init] } } : policy;
   const landlock = prepareLandlock(grants, { compat: { default: policy.compat, rights } });
   guarantees.unshift(...foldCovered(landlockGuarantees(landlock.report), covered));
+  mark(SPAWN_PHASES.landlock);
   let cgroup: SandboxCgroup | undefined;
   let proc: ReturnType<typeof spawnLinux>;
   try {
@@ -164,6 +182,7 @@ export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, st
       cleanupStale(containmentHost.cgroups);
     }
     cgroup = containment.cgroups ? SandboxCgroup.create(containmentHost.cgroups, containment.cgroups) : undefined;
+    mark(SPAWN_PHASES.cgroup);
     const procfs = plan.namespaces.procfs;
     const ns =
       (plan.namespaces.ipc ? CLONE_NEW.IPC : 0) |
@@ -198,17 +217,20 @@ export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, st
   } finally {
     if (landlock.rulesetFd !== undefined) closeFd(landlock.rulesetFd);
   }
+  mark(SPAWN_PHASES.spawn);
 
   const target = { ...(cgroup ? { cgroup } : {}), pid: proc.pid, exited: proc.exited };
   const tree = () => killTree(containment.treeKill.rung, target);
   const supervisor = supervise({ ...(cgroup ? { cgroup } : {}), watch: containment.watch, killTree: tree });
   let limit: LimitVerdict | undefined;
   const exited = proc.exited.then(async (code) => {
+    mark(SPAWN_PHASES.exit);
     // The command is gone; whatever it left behind goes with it.
     // Most commands leave nothing: an empty cgroup needs no kill (one read instead of a watch).
     if (!cgroup || cgroup.populated()) await tree().catch(() => {});
     limit = supervisor.stop();
     cgroup?.destroy();
+    mark(SPAWN_PHASES.teardown);
     return limit === "timeout" ? 124 : code;
   });
 
