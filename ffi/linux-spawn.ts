@@ -282,3 +282,11 @@ export function pipe(extra = 0): [number, number] {
   check("pipe2", "errno", linux().cordon_linux_pipe2(bytes, bytes, O_CLOEXEC | extra));
   return [fds[0]!, fds[1]!];
 }
+
+/** socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | extra): two connected ends. */
+export function socketPair(extra = 0): [number, number] {
+  const fds = new Int32Array(2);
+  const bytes = new Uint8Array(fds.buffer);
+  check("socketpair", "errno", linux().cordon_linux_socketpair(bytes, bytes, O_CLOEXEC | extra));
+  return [fds[0]!, fds[1]!];
+}

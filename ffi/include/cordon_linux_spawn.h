@@ -112,8 +112,10 @@ CORDON_API cordon_status cordon_linux_exit_watcher_start(void);
 
 /**
  * @domain errno — watches a child's pidfd: once reaped, its exit record (id = pidfd) is written to
- * `channel`, the write end of a non-blocking pipe the caller reads (one per JavaScript realm; a
- * full channel drops records). The caller keeps the pidfd and closes it after the record.
+ * `channel`, the caller's write end of a stream socket pair (or of a non-blocking pipe) whose other
+ * end it reads (one per JavaScript realm). Records a full channel cannot take are held by the
+ * watcher until it is writable; they are dropped only when the reading end is closed. The caller
+ * keeps the pidfd and closes it after the record, and never closes a channel it still reads.
  */
 CORDON_API cordon_status cordon_linux_exit_watch(int32_t pidfd, int32_t channel);
 
@@ -125,5 +127,8 @@ CORDON_API cordon_status cordon_linux_pidfd_send_signal(int32_t pidfd, int32_t s
 
 /** @domain errno — pipe2(2) into an 8-byte buffer of two int32_t; flags O_CLOEXEC and O_NONBLOCK only. */
 CORDON_API cordon_status cordon_linux_pipe2(uint8_t *fds, size_t fds_len, uint32_t flags);
+
+/** @domain errno — socketpair(2) AF_UNIX, SOCK_STREAM into an 8-byte buffer of two int32_t; flags SOCK_CLOEXEC and SOCK_NONBLOCK only. */
+CORDON_API cordon_status cordon_linux_socketpair(uint8_t *fds, size_t fds_len, uint32_t flags);
 
 #endif

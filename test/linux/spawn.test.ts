@@ -1,7 +1,7 @@
 // The spawn spine against the real kernel: exit codes, signals, stdio, env,
 // cwd, exec errors, kill, timeouts, fd hygiene, zombies, parent death.
 import { afterAll, describe, expect, test } from "bun:test";
-import { closeSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, chmodSync } from "node:fs";
+import { closeSync, mkdtempSync, readdirSync, readFileSync, readSync, rmSync, writeFileSync, chmodSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { NotSupportedError, OsError, PermissionError } from "../../ffi/errors.ts";
@@ -283,6 +283,18 @@ describeUnless(notLinux, "spawnLinux", () => {
     expect(out.trim()).toBe("last 3");
   }, 30000);
 
+  test("no exit is lost while the realm is busy: children spawned without yielding all resolve", async () => {
+    // More exits than the channel holds arrive while this realm reads nothing; the watcher holds the rest.
+    const limit = Number(/Max open files\s+(\d+)/.exec(readFileSync("/proc/self/limits", "utf8"))?.[1] ?? 1024);
+    const n = Math.min(1500, limit - 200);
+    expect(n).toBeGreaterThan(500);
+    const procs = Array.from({ length: n }, () => spawnLinux(["true"], { stdin: "ignore", stdout: "ignore", stderr: "ignore" }));
+    Bun.sleepSync(300); // all of them exit meanwhile
+    const codes = await Promise.race([Promise.all(procs.map((p) => p.exited)), Bun.sleep(20000).then(() => "lost")]);
+    expect(codes).toEqual(Array(n).fill(0));
+    expect(zombieChildren()).toEqual([]);
+  }, 30000);
+
   test("bad input is a TypeError, never a crash", () => {
     expect(() => spawnLinux([])).toThrow(TypeError);
     expect(() => spawnLinux([42 as unknown as string])).toThrow(TypeError);
@@ -354,6 +366,28 @@ describeUnless(notLinux, "cordon_linux_spawn record validation", () => {
     });
     expect(call(rec)).toBe(CORDON_E.INVALID_ARGUMENT);
     expect(() => spawnLinux(["true"], { user: { uid: -1, gid: -1 } })).toThrow(TypeError);
+  });
+
+  test("a pipe still works as an exit channel", async () => {
+    const [r, w] = spawnFfi!.pipe(spawnFfi!.O_NONBLOCK);
+    const rec = valid();
+    const child = spawnFfi!.spawnRecord(rec, "true");
+    spawnFfi!.startExitWatcher();
+    spawnFfi!.watchExit(child.pidfd, w);
+    const buf = new Uint8Array(64);
+    let got = 0;
+    for (let i = 0; i < 500 && got === 0; i++) {
+      try {
+        got = readSync(r, buf);
+      } catch {
+        await Bun.sleep(10); // EAGAIN: not yet
+      }
+    }
+    linuxFfi!.closeFd(child.pidfd);
+    for (const fd of [r, w]) closeSync(fd);
+    const v = new DataView(buf.buffer);
+    expect(got).toBe(64);
+    expect([v.getUint32(0, true), v.getInt32(4, true), v.getInt32(8, true), v.getInt32(12, true)]).toEqual([child.pidfd, child.pid, 1, 0]);
   });
 
   test("a valid record spawns", async () => {

@@ -1,9 +1,11 @@
-// Reads the native exit watcher's records with Bun's own streams. Each
-// JavaScript realm (the main thread, each Worker) has a channel of its own,
-// keyed by pidfd, so realms never see each other's children. The read is
-// pending only while this realm has live children, so an idle watcher never
-// keeps the event loop alive.
-import { EXIT_RECORD_SIZE, O_NONBLOCK, pipe, startExitWatcher, watchExit } from "../../../ffi/linux-spawn.ts";
+// Reads the native exit watcher's records on Bun's own event loop. Each
+// JavaScript realm (the main thread, each Worker) has a channel of its own, a
+// socket pair keyed by pidfd, so realms never see each other's children. Bun
+// reads the channel as a socket (Bun.connect on an fd): each chunk arrives in
+// a callback, with no stream or promise per record. The socket holds the event
+// loop only while this realm has live children (ref/unref), so an idle
+// watcher never keeps the process alive and is never torn down.
+import { EXIT_RECORD_SIZE, O_NONBLOCK, socketPair, startExitWatcher, watchExit } from "../../../ffi/linux-spawn.ts";
 
 export type ExitRecord = {
   pid: number;
@@ -20,54 +22,67 @@ export type ExitRecord = {
 
 type Waiter = (r: ExitRecord) => void;
 
+/** The write end goes to the native watcher; Bun owns the read end once connected. */
 let channel: { read: number; write: number } | undefined;
+/** Set once Bun has opened the read end (asynchronously, after the first watch). */
+let socket: { ref(): void; unref(): void } | undefined;
 /** Live children of this realm by pidfd (unique while open: the pidfd is closed only after its record). */
 const waiters = new Map<number, Waiter>();
-let pumping = false;
 let pending: Uint8Array = new Uint8Array(0);
+
+function open(): { read: number; write: number } {
+  startExitWatcher();
+  // Non-blocking: the watcher thread never stalls on a realm that stopped reading.
+  const [read, write] = socketPair(O_NONBLOCK);
+  const c = { read, write };
+  // Until Bun has opened it, the pending connect keeps the loop alive, which
+  // is what the child just registered needs.
+  Bun.connect({
+    fd: read,
+    binaryType: "uint8array",
+    socket: {
+      open(s) {
+        socket = s;
+        if (waiters.size === 0) s.unref();
+      },
+      data(_s, chunk) {
+        // Nothing may escape into Bun's socket code: an error there would close the channel.
+        try {
+          deliver(chunk);
+        } catch (e) {
+          fail(e);
+        }
+        if (waiters.size === 0) socket?.unref();
+      },
+      close() {
+        // The read end is never closed by this realm: losing it would lose every later exit.
+        if (waiters.size > 0) fail(new Error("cordon exit watcher: the channel closed with children still running"));
+      },
+      error(_s, e) {
+        fail(e);
+      },
+    },
+  } as Parameters<typeof Bun.connect>[0] & { fd: number }).catch(fail);
+  return c;
+}
+
+function fail(e: unknown): void {
+  queueMicrotask(() => {
+    throw e;
+  });
+}
 
 /** Watches `pidfd`; `onExit` runs once, when the child has been reaped. */
 export function watch(pidfd: number, onExit: Waiter): void {
-  if (!channel) {
-    startExitWatcher();
-    // Non-blocking: the watcher thread must never stall on a realm that stopped reading.
-    const [read, write] = pipe(O_NONBLOCK);
-    channel = { read, write };
-  }
+  channel ??= open();
+  if (waiters.size === 0) socket?.ref();
   waiters.set(pidfd, onExit);
   try {
     watchExit(pidfd, channel.write);
   } catch (e) {
     waiters.delete(pidfd);
+    if (waiters.size === 0) socket?.unref();
     throw e;
-  }
-  if (!pumping) pump().catch((e) => queueMicrotask(() => { throw e; }));
-}
-
-/**
- * One reader at a time. When the last child is gone it lingers for one
- * macrotask: a loop that awaits a child and then spawns the next registers
- * it in between and keeps this reader (making one costs more than a spawn's
- * own JavaScript). Otherwise it stops and releases the event loop.
- */
-async function pump(): Promise<void> {
-  pumping = true;
-  const r = Bun.file(channel!.read).stream().getReader();
-  try {
-    for (;;) {
-      const { done, value } = await r.read();
-      if (done) break;
-      deliver(value);
-      if (waiters.size === 0) {
-        await new Promise<void>((resolve) => setImmediate(resolve));
-        if (waiters.size === 0) break;
-      }
-    }
-  } finally {
-    await r.cancel().catch(() => {});
-    pumping = false;
-    // A watch registered while we were cancelling needs the reader again.
-    if (waiters.size > 0) pump().catch((e) => queueMicrotask(() => { throw e; }));
   }
 }
 
@@ -101,11 +116,10 @@ function deliver(chunk: Uint8Array): void {
       w?.(rec);
     } catch (e) {
       // One child's bookkeeping failing must not lose the other records of this chunk.
-      queueMicrotask(() => {
-        throw e;
-      });
+      fail(e);
     }
   }
+  // A partial record is copied: Bun may reuse the chunk's memory after this callback.
   pending = at === bytes.length ? empty : bytes.slice(at);
 }
 

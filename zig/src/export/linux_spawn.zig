@@ -32,3 +32,10 @@ export fn cordon_linux_pipe2(fds: [*]u8, fds_len: usize, flags: u32) abi.Status 
     if (flags & ~allowed != 0) return abi.Error.invalid_argument.status();
     return sys.status(sys.linux.syscall2(.pipe2, @intFromPtr(fds), flags));
 }
+
+export fn cordon_linux_socketpair(fds: [*]u8, fds_len: usize, flags: u32) abi.Status {
+    if (fds_len != 8) return abi.Error.invalid_argument.status();
+    const allowed: u32 = 0o2000000 | 0o4000; // SOCK_CLOEXEC | SOCK_NONBLOCK
+    if (flags & ~allowed != 0) return abi.Error.invalid_argument.status();
+    return sys.status(sys.linux.syscall4(.socketpair, 1, 1 | flags, 0, @intFromPtr(fds))); // AF_UNIX, SOCK_STREAM
+}

@@ -1,7 +1,9 @@
 //! Exit delivery without polling or callbacks: one native thread epolls the
 //! pidfds of cordon's children, reaps each exactly once with waitid(P_PIDFD)
-//! and writes a fixed 64-byte record to a pipe that JavaScript reads with
-//! Bun's own streams. It reaps only pids it was given — never waitpid(-1).
+//! and writes a fixed 64-byte record to a channel (a socket pair, or a pipe)
+//! that JavaScript reads on Bun's own event loop. It reaps only pids it was
+//! given — never waitpid(-1). A record a full channel cannot take is held
+//! here until the channel turns writable: a busy realm loses no exit.
 const abi = @import("../abi.zig");
 const sys = @import("sys.zig");
 const linux = sys.linux;
@@ -29,6 +31,7 @@ comptime {
 const epoll_ctl_add: usize = 1;
 const epoll_ctl_mod: usize = 3;
 const epollin: u32 = 1;
+const epollout: u32 = 4;
 /// One event per arming: a reaped child's entry goes quiet with no
 /// EPOLL_CTL_DEL before its record, and leaves the set when its pidfd closes.
 const epolloneshot: u32 = 1 << 30;
@@ -39,6 +42,15 @@ const wnohang: usize = 1;
 const wall: usize = 0x40000000;
 const o_cloexec: usize = 0o2000000;
 const thread_stack_size: usize = 256 * 1024;
+const msg_dontwait: usize = 0x40;
+/// A realm that is gone closes its end: EPIPE, never a SIGPIPE.
+const msg_nosignal: usize = 0x4000;
+const eagain: abi.Status = -11;
+const enoent: abi.Status = -2;
+const enotsock: abi.Status = -88;
+/// The low half of an event's data when the event is "channel writable"
+/// (a pidfd is an fd number, never this).
+const channel_event: u32 = 0xffff_ffff;
 
 var epfd: i32 = -1;
 var started = false;
@@ -99,8 +111,12 @@ pub fn watch(pidfd: i32, channel: i32) abi.Status {
 }
 
 fn arm(op: usize, pidfd: u32, data: u64) usize {
-    var ev: linux.epoll_event = .{ .events = epollin | epolloneshot, .data = .{ .u64 = data } };
-    return linux.syscall4(.epoll_ctl, @as(u32, @bitCast(epfd)), op, pidfd, @intFromPtr(&ev));
+    return ctl(op, pidfd, epollin | epolloneshot, data);
+}
+
+fn ctl(op: usize, fd: u32, events: u32, data: u64) usize {
+    var ev: linux.epoll_event = .{ .events = events, .data = .{ .u64 = data } };
+    return linux.syscall4(.epoll_ctl, @as(u32, @bitCast(epfd)), op, fd, @intFromPtr(&ev));
 }
 
 fn loop(_: usize) callconv(.c) u8 {
@@ -116,7 +132,10 @@ fn loop(_: usize) callconv(.c) u8 {
             }
             continue;
         }
-        for (events[0..n]) |ev| reap(ev.data.u64);
+        for (events[0..n]) |ev| {
+            const channel: u32 = @truncate(ev.data.u64 >> 32);
+            if (@as(u32, @truncate(ev.data.u64)) == channel_event) flush(channel) else reap(ev.data.u64);
+        }
     }
 }
 
@@ -146,8 +165,75 @@ fn reap(data: u64) void {
         .majflt = @intCast(ru[9]),
         .nvcsw = @intCast(ru[16]),
     };
-    // 64 bytes < PIPE_BUF: the write is atomic, records never interleave. The
-    // channel is non-blocking: a realm that is gone (a terminated Worker) can
-    // fill its pipe, and then its records are dropped rather than stall all.
-    _ = linux.syscall3(.write, channel, @intFromPtr(&rec), @sizeOf(Record));
+    post(channel, rec);
+}
+
+/// Writes one record without blocking. 64 bytes go whole or not at all: a
+/// pipe writes below PIPE_BUF atomically, a stream socket takes a write
+/// this small as one buffer. Records never interleave.
+fn send(channel: u32, rec: *const Record) usize {
+    const rc = linux.syscall6(.sendto, channel, @intFromPtr(rec), @sizeOf(Record), msg_dontwait | msg_nosignal, 0, 0);
+    if (sys.status(rc) != enotsock) return rc;
+    return linux.syscall3(.write, channel, @intFromPtr(rec), @sizeOf(Record)); // a pipe (non-blocking)
+}
+
+fn post(channel: u32, rec: Record) void {
+    const rc = send(channel, &rec);
+    // Any other error: the realm is gone (a terminated Worker closed its end)
+    // and nobody awaits the record.
+    if (sys.isError(rc) and sys.status(rc) == eagain) hold(channel, rec);
+}
+
+/// Records waiting for a full channel, in arrival order; only this thread
+/// touches them. Memory is mapped on the first need and grows by doubling.
+const Held = extern struct { channel: u32, reserved: u32 = 0, rec: Record };
+var held: [*]Held = undefined;
+var held_len: usize = 0;
+var held_bytes: usize = 0;
+
+fn hold(channel: u32, rec: Record) void {
+    if ((held_len + 1) * @sizeOf(Held) > held_bytes) {
+        const bytes = if (held_bytes == 0) 64 * 1024 else held_bytes * 2;
+        const mem = if (held_bytes == 0)
+            linux.syscall6(.mmap, 0, bytes, 0x3, 0x22, @bitCast(@as(isize, -1)), 0) // RW, PRIVATE|ANON
+        else
+            linux.syscall5(.mremap, @intFromPtr(held), held_bytes, bytes, 1, 0); // MREMAP_MAYMOVE
+        if (sys.isError(mem)) return; // out of memory: this one record is lost
+        held = @ptrFromInt(mem);
+        held_bytes = bytes;
+    }
+    held[held_len] = .{ .channel = channel, .rec = rec };
+    held_len += 1;
+    armChannel(channel);
+}
+
+/// Asks for one "writable" event of `channel` (the write end stays open: it
+/// is the realm's, never closed while the realm lives).
+fn armChannel(channel: u32) void {
+    const data = (@as(u64, channel) << 32) | channel_event;
+    const rc = ctl(epoll_ctl_mod, channel, epollout | epolloneshot, data);
+    if (sys.status(rc) == enoent) _ = ctl(epoll_ctl_add, channel, epollout | epolloneshot, data);
+}
+
+/// `channel` has room again: writes its held records in order until it is
+/// full again (then waits for the next event) or gone (then drops them).
+fn flush(channel: u32) void {
+    var kept: usize = 0;
+    var full = false;
+    var gone = false;
+    for (held[0..held_len]) |h| {
+        if (h.channel == channel and !full) {
+            if (gone) continue;
+            const rc = send(channel, &h.rec);
+            if (!sys.isError(rc)) continue;
+            if (sys.status(rc) == eagain) full = true else {
+                gone = true;
+                continue;
+            }
+        }
+        held[kept] = h;
+        kept += 1;
+    }
+    held_len = kept;
+    if (full) armChannel(channel);
 }
