@@ -227,12 +227,19 @@ function compile(
   const rules: PathRule[] = [];
   const ruleReports: RuleReport[] = [];
   const dropReason = (r: RightName) => (!apply ? notApplied! : referStricter(r) ? referDenied : tooOld(abi, abiOf(r)));
+  // Grants come in a few kinds (read, write, both): their names are worked out once per kind and shared, frozen, by every path's report.
+  const byGrant = new Map<number, Omit<RuleReport, "target">>();
   for (const [path, grant] of grants) {
     const access = grant & handledFs;
     if (apply) rules.push({ path, access, fileAccess: access & FS_FILE_RIGHTS });
-    const requested = namesOf("fs", grant);
-    const granted = namesOf("fs", access);
-    ruleReports.push({ target: path, requested, granted, dropped: requested.filter((r) => !granted.includes(r)).map((r) => ({ right: r, reason: dropReason(r) })) });
+    let names = byGrant.get(grant);
+    if (!names) {
+      const requested = namesOf("fs", grant);
+      const granted = namesOf("fs", access);
+      names = deepFreeze({ requested, granted, dropped: requested.filter((r) => !granted.includes(r)).map((r) => ({ right: r, reason: dropReason(r) })) });
+      byGrant.set(grant, names);
+    }
+    ruleReports.push({ target: path, ...names });
   }
 
   // TCP port rules, merged per port.
