@@ -78,21 +78,34 @@ class RecordWriter {
   size = SPEC_SIZE;
 
   constructor(estimate: number) {
-    this.buf = RecordWriter.alloc(Math.max(estimate, 512));
-    this.view = new DataView(this.buf.buffer);
+    const ab = RecordWriter.alloc(Math.max(estimate, 512));
+    this.buf = new Uint8Array(ab);
+    this.view = new DataView(ab);
   }
 
-  /** Zeroed and 8-byte aligned (a BigUint64Array's buffer), which the Zig side checks. */
-  private static alloc(bytes: number): Uint8Array {
-    return new Uint8Array(new BigUint64Array(Math.ceil(bytes / 8)).buffer);
+  /**
+   * Zeroed, a multiple of 8 long, and 8-byte aligned: an ArrayBuffer's memory
+   * comes from malloc (16-byte aligned); the Zig side checks it all the same.
+   */
+  private static alloc(bytes: number): ArrayBuffer {
+    return new ArrayBuffer(Math.ceil(bytes / 8) * 8);
   }
 
   private reserve(n: number): void {
     if (this.size + n <= this.buf.length) return;
-    const grown = RecordWriter.alloc(Math.max(this.buf.length * 2, this.size + n));
+    const ab = RecordWriter.alloc(Math.max(this.buf.length * 2, this.size + n));
+    const grown = new Uint8Array(ab);
     grown.set(this.buf.subarray(0, this.size));
     this.buf = grown;
-    this.view = new DataView(grown.buffer);
+    this.view = new DataView(ab);
+  }
+
+  /** A u64 field; numbers beyond 2^32 (rare: rlimits) go through BigInt; Infinity is RLIM_INFINITY (~0). */
+  u64(off: number, v: number): void {
+    if (v >= 0 && v < 0x1_0000_0000 && Number.isInteger(v)) {
+      this.view.setUint32(off, v, true);
+      this.view.setUint32(off + 4, 0, true);
+    } else this.view.setBigUint64(off, v === Infinity ? 0xffff_ffff_ffff_ffffn : BigInt(v), true);
   }
 
   /** Skips to a multiple of `align` (the gap stays zero) with room for `n` bytes; returns the offset. */
@@ -113,11 +126,25 @@ class RecordWriter {
   }
 
   cstring(s: string): number {
-    if (s.includes("\0")) throw new TypeError(`string contains a NUL byte: ${JSON.stringify(s)}`);
     // UTF-8 takes at most 3 bytes per UTF-16 unit; the NUL is already there (zeroed memory).
     this.reserve(s.length * 3 + 1);
     const off = this.size;
-    const { written } = encoder.encodeInto(s, this.buf.subarray(off));
+    const buf = this.buf;
+    // Short ASCII strings (most argv and env entries) byte by byte; anything else through TextEncoder.
+    if (s.length <= 64) {
+      let i = 0;
+      for (; i < s.length; i++) {
+        const c = s.charCodeAt(i);
+        if (c === 0 || c > 0x7f) break;
+        buf[off + i] = c;
+      }
+      if (i === s.length) {
+        this.size += i + 1;
+        return off;
+      }
+    }
+    if (s.includes("\0")) throw new TypeError(`string contains a NUL byte: ${JSON.stringify(s)}`);
+    const { written } = encoder.encodeInto(s, buf.subarray(off));
     this.size += written + 1;
     return off;
   }
@@ -167,7 +194,7 @@ export function encodeSpawnRecord(r: SpawnRecord): Uint8Array {
   w.u32(4, ABI_VERSION);
   w.u32(8, r.flags);
   w.u32(12, r.pdeathSignal);
-  w.view.setBigUint64(16, BigInt(r.cloneFlags), true);
+  w.u64(16, r.cloneFlags);
   w.i32(24, r.cgroupFd);
   w.i32(28, r.landlockFd);
   w.u32(32, r.landlockFlags);
@@ -194,8 +221,8 @@ export function encodeSpawnRecord(r: SpawnRecord): Uint8Array {
     88,
     w.table(rl.length, 24, 8, (at, i) => {
       w.u32(at, rl[i]!.resource);
-      w.view.setBigUint64(at + 8, rlimValue(rl[i]!.soft), true);
-      w.view.setBigUint64(at + 16, rlimValue(rl[i]!.hard), true);
+      w.u64(at + 8, rl[i]!.soft);
+      w.u64(at + 16, rl[i]!.hard);
     }),
   );
   w.u32(92, rl.length);
@@ -223,11 +250,6 @@ export function encodeSpawnRecord(r: SpawnRecord): Uint8Array {
     w.u32(124, view.length);
   }
   return w.finish();
-}
-
-/** RLIM_INFINITY is ~0; Infinity maps to it. */
-function rlimValue(v: number): bigint {
-  return v === Infinity ? 0xffff_ffff_ffff_ffffn : BigInt(v);
 }
 
 export type SpawnResult = { pid: number; pidfd: number };
