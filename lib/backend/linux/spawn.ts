@@ -21,26 +21,27 @@ function resolveCommand(cmd: string, env: Readonly<Record<string, string>>, cwd:
   return found;
 }
 
-type Placed = { childFd: number; parentKeep?: number; parentClose?: number; nullWrite?: number };
+type Placed = { childFd: number; parentKeep?: number; parentClose?: number; devNull?: number };
 
 /**
  * Sets up one stdio slot: what the child gets, and what the parent keeps or
- * closes after spawn. An ignored stdout and stderr share one /dev/null opened
- * for this spawn (`placed` holds the slots made so far); nothing is shared
- * between spawns, so no two children ever hold one open file description.
+ * closes after spawn. The ignored slots of one spawn share one /dev/null
+ * opened read-write, as a terminal serves 0, 1 and 2 (`placed` holds the slots
+ * made so far). Nothing is shared between spawns: no two children ever hold
+ * one open file description.
  */
-function stdio(slot: Stdio | undefined, childFd: number, readable: boolean, placed: readonly Placed[]): Placed & { parent?: number } {
+function stdio(slot: Stdio | undefined, childFd: number, placed: readonly Placed[]): Placed & { parent?: number } {
   const s = slot ?? "inherit";
   if (s === "inherit") return { childFd, parent: childFd };
   if (s === "ignore") {
-    const shared = readable ? undefined : placed.find((p) => p.nullWrite !== undefined)?.nullWrite;
+    const shared = placed.find((p) => p.devNull !== undefined)?.devNull;
     if (shared !== undefined) return { childFd, parent: shared };
-    const fd = openSync("/dev/null", readable ? "r" : "w");
-    return { childFd, parent: fd, parentClose: fd, ...(readable ? {} : { nullWrite: fd }) };
+    const fd = openSync("/dev/null", "r+");
+    return { childFd, parent: fd, parentClose: fd, devNull: fd };
   }
   if (s === "pipe") {
     const [r, w] = pipe();
-    return readable ? { childFd, parent: r, parentClose: r, parentKeep: w } : { childFd, parent: w, parentClose: w, parentKeep: r };
+    return childFd === 0 ? { childFd, parent: r, parentClose: r, parentKeep: w } : { childFd, parent: w, parentClose: w, parentKeep: r };
   }
   if (!Number.isInteger(s) || s < 0) throw new TypeError(`stdio fd must be a non-negative integer, got ${String(s)}`);
   return { childFd, parent: s };
@@ -119,9 +120,9 @@ export function spawnLinux(argv: readonly string[], opts: LinuxSpawnOptions = {}
   let result: { pid: number; pidfd: number };
   try {
     // One at a time, so a failing slot never strands the ones made before it.
-    slots.push(stdio(opts.stdin, 0, true, slots));
-    slots.push(stdio(opts.stdout, 1, false, slots));
-    slots.push(stdio(opts.stderr, 2, false, slots));
+    slots.push(stdio(opts.stdin, 0, slots));
+    slots.push(stdio(opts.stdout, 1, slots));
+    slots.push(stdio(opts.stderr, 2, slots));
     const flags =
       (opts.newSession === false ? 0 : SPAWN_FLAGS.SETSID) |
       (opts.noNewPrivs === false ? 0 : SPAWN_FLAGS.NO_NEW_PRIVS) |
