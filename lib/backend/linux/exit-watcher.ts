@@ -5,6 +5,7 @@
 // a callback, with no stream or promise per record. The socket holds the event
 // loop only while this realm has live children (ref/unref), so an idle
 // watcher never keeps the process alive and is never torn down.
+import type { FdSocketOptions, Socket } from "bun";
 import { EXIT_RECORD_SIZE, O_NONBLOCK, socketPair, startExitWatcher, watchExit } from "../../../ffi/linux-spawn.ts";
 
 export type ExitRecord = {
@@ -30,6 +31,9 @@ let socket: { ref(): void; unref(): void } | undefined;
 const waiters = new Map<number, Waiter>();
 let pending: Uint8Array = new Uint8Array(0);
 
+/** Bun.connect adopting an fd (FdSocketOptions): documented, though its overloads do not list it. */
+const connectFd = Bun.connect as unknown as (options: FdSocketOptions) => Promise<Socket>;
+
 function open(): { read: number; write: number } {
   startExitWatcher();
   // Non-blocking: the watcher thread never stalls on a realm that stopped reading.
@@ -37,10 +41,10 @@ function open(): { read: number; write: number } {
   const c = { read, write };
   // Until Bun has opened it, the pending connect keeps the loop alive, which
   // is what the child just registered needs.
-  Bun.connect({
+  connectFd({
     fd: read,
-    binaryType: "uint8array",
     socket: {
+      binaryType: "uint8array",
       open(s) {
         socket = s;
         if (waiters.size === 0) s.unref();
@@ -62,7 +66,7 @@ function open(): { read: number; write: number } {
         fail(e);
       },
     },
-  } as Parameters<typeof Bun.connect>[0] & { fd: number }).catch(fail);
+  }).catch(fail);
   return c;
 }
 
@@ -120,7 +124,7 @@ function deliver(chunk: Uint8Array): void {
     }
   }
   // A partial record is copied: Bun may reuse the chunk's memory after this callback.
-  pending = at === bytes.length ? empty : bytes.slice(at);
+  pending = at === bytes.length ? empty : new Uint8Array(bytes.subarray(at));
 }
 
 function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
