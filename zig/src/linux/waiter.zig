@@ -100,7 +100,7 @@ fn launch() abi.Status {
 }
 
 /// Registers a child's pidfd. Its exit record (id = the pidfd) goes to
-/// `channel`, the write end of a pipe of the caller's: each JavaScript realm
+/// `channel`, the caller's write end of a socket pair (or pipe): each JavaScript realm
 /// (the main thread, each Worker) reads its own channel, so no realm ever
 /// sees another's records.
 pub fn watch(pidfd: i32, channel: i32) abi.Status {
