@@ -13,7 +13,7 @@ import { closeFd } from "../ffi/linux.ts";
 import { SandboxCgroup } from "../lib/backend/linux/cgroup/sandbox-cgroup.ts";
 import { prepareLandlock } from "../lib/backend/linux/landlock.ts";
 import { privateRootView } from "../lib/backend/linux/private-root.ts";
-import { sandboxHost, sandboxSpawn } from "../lib/backend/linux/sandbox.ts";
+import { initPath, sandboxHost, sandboxSpawn } from "../lib/backend/linux/sandbox.ts";
 import { spawnLinux } from "../lib/backend/linux/spawn.ts";
 import { probeContainmentHost } from "../lib/backend/linux/tree-kill.ts";
 import { planContainment } from "../lib/plan/linux/containment.ts";
@@ -148,7 +148,11 @@ export async function runSpawn(log: (s: string) => void = () => {}): Promise<Spa
   const ll = landlock.rulesetFd !== undefined ? { landlock: { rulesetFd: landlock.rulesetFd, restrictFlags: landlock.restrictFlags } } : {};
   const sc = plan.seccomp ? { seccomp: { filter: plan.seccomp.filter, flags: 0 } } : {};
   const view = privateRootView(resolved.fs.read, resolved.fs.write, resolved.cwd, true);
+  const init = initPath();
+  const noNs = planSandbox(resolved, { ...sh, namespaces: "none", procfs: false });
+  const scNoNs = noNs.seccomp ? { seccomp: { filter: noNs.seccomp.filter, flags: 0 } } : {};
   const ablation: Variant[] = [
+    { name: "Bun.spawn (reference)", once: () => bunSpawn(TRUE), perRound: 10 },
     { name: "spine, unrestricted", once: () => spawnLinux(TRUE, { ...quiet, newSession: false, noNewPrivs: false, parentDeathSignal: 0 }).exited, perRound: 10 },
     { name: "spine defaults (setsid, no_new_privs, pdeathsig) + rlimits", once: () => spawnLinux(TRUE, { ...quiet, rlimits: containment.rlimits }).exited, perRound: 10 },
     { name: "+ landlock restrict_self (ruleset built once)", once: () => spawnLinux(TRUE, { ...quiet, rlimits: containment.rlimits, ...ll }).exited, perRound: 10 },
@@ -163,6 +167,14 @@ export async function runSpawn(log: (s: string) => void = () => {}): Promise<Spa
       perRound: 10,
     },
   ];
+  if (init) {
+    const withInit = privateRootView([...resolved.fs.read, init], resolved.fs.write, resolved.cwd, true);
+    ablation.push({
+      name: "+ the same with cordon-init as pid 1 (reaper; the spawn returns once the command was exec'd)",
+      once: () => spawnLinux(TRUE, { ...quiet, cloneNamespaces: CLONE_NEW.PID | CLONE_NEW.NS, mountProc: true, privateRoot: withInit, init }).exited,
+      perRound: 10,
+    });
+  }
   if (containment.cgroups) {
     const plan2 = containment.cgroups;
     ablation.push({
@@ -171,6 +183,34 @@ export async function runSpawn(log: (s: string) => void = () => {}): Promise<Spa
         const c = SandboxCgroup.create(host.cgroups, plan2);
         try {
           await spawnLinux(TRUE, { ...quiet, ...(c.cgroupFd !== undefined ? { cgroupFd: c.cgroupFd } : {}), ...(c.cgroupProcsFds.length ? { cgroupProcsFds: c.cgroupProcsFds } : {}) }).exited;
+        } finally {
+          c.destroy();
+        }
+      },
+      perRound: 10,
+    });
+    // The issue's "fully restricted" set and nothing else, everything made per
+    // spawn as the sandbox does, but no namespaces, no private root, no
+    // cordon-init and no policy resolution: what cordon runs on a host where
+    // namespaces cannot be created (a container's seccomp profile).
+    ablation.push({
+      name: "landlock (ruleset built per spawn) + seccomp + rlimits + fresh cgroup set with limits + tree check, no namespaces",
+      once: async () => {
+        const rules = prepareLandlock(resolved);
+        const c = SandboxCgroup.create(host.cgroups, plan2);
+        try {
+          const p = spawnLinux(TRUE, {
+            ...quiet,
+            rlimits: containment.rlimits,
+            dropCapabilities: true,
+            ...(rules.rulesetFd !== undefined ? { landlock: { rulesetFd: rules.rulesetFd, restrictFlags: rules.restrictFlags } } : {}),
+            ...scNoNs,
+            ...(c.cgroupFd !== undefined ? { cgroupFd: c.cgroupFd } : {}),
+            ...(c.cgroupProcsFds.length ? { cgroupProcsFds: c.cgroupProcsFds } : {}),
+          });
+          if (rules.rulesetFd !== undefined) closeFd(rules.rulesetFd);
+          await p.exited;
+          if (c.populated()) throw new Error("the tree outlived /bin/true");
         } finally {
           c.destroy();
         }
@@ -202,9 +242,10 @@ export function phasesMarkdown(r: SpawnResult): string {
 }
 
 export function ablationMarkdown(r: SpawnResult): string {
-  const base = r.ablation[0]!.stats!.median;
-  const out = ["| spine spawn of /bin/true with | median ms | p90 ms | minus unrestricted (ms) |", "| --- | ---: | ---: | ---: |"];
-  for (const a of r.ablation) out.push(`| ${a.name} | ${fmt(a.stats!.median)} | ${fmt(a.stats!.p90)} | ${fmt(a.stats!.median - base)} |`);
+  const bun = r.ablation.find((a) => a.name.startsWith("Bun.spawn"))!.stats!.median;
+  const base = r.ablation.find((a) => a.name.startsWith("spine, unrestricted"))!.stats!.median;
+  const out = ["| spine spawn of /bin/true with | median ms | p90 ms | minus unrestricted (ms) | median / Bun.spawn |", "| --- | ---: | ---: | ---: | ---: |"];
+  for (const a of r.ablation) out.push(`| ${a.name} | ${fmt(a.stats!.median)} | ${fmt(a.stats!.p90)} | ${a.name.startsWith("Bun.spawn") ? "–" : fmt(a.stats!.median - base)} | ${ratio(a.stats!.median, bun)} |`);
   return out.join("\n");
 }
 

@@ -36,7 +36,7 @@ let staleCleaned = false;
 let initFound: string | undefined;
 
 /** cordon-init beside the native library, when it was built or installed (looked for until found). */
-function initPath(): string | undefined {
+export function initPath(): string | undefined {
   if (initFound) return initFound;
   const path = join(dirname(openedLibraryPath() ?? findLibrary()), "cordon-init");
   if (existsSync(path)) initFound = path;
