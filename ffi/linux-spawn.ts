@@ -10,6 +10,9 @@ export const EXIT_RECORD_SIZE = 64;
 
 export const SPAWN_FLAGS = { SETSID: 1, NO_NEW_PRIVS: 2, SET_IDS: 4, MOUNT_PROC: 8, LOOPBACK_UP: 16, PRIVATE_ROOT: 32, DROP_CAPS: 64 } as const;
 
+/** CORDON_SPAWN_DEV_NULL: a `parent` of an fd placement that asks the child for /dev/null. */
+export const DEV_NULL = -1;
+
 /** CORDON_VIEW_*: how one path of a private root is made. */
 export const VIEW_KIND = { dir: 1, file: 2, symlink: 3, mkdir: 4, "dir-ro": 5, "file-ro": 6 } as const;
 export type ViewEntry = { readonly kind: keyof typeof VIEW_KIND; readonly path: string; readonly target?: string };
@@ -55,6 +58,7 @@ export type SpawnRecord = {
   landlockFd: number;
   landlockFlags: number;
   seccomp?: { readonly filter: Uint8Array; readonly flags: number } | undefined;
+  /** `parent` is an fd of the caller, or DEV_NULL. */
   fds: readonly { parent: number; child: number }[];
   procsFds: readonly number[];
   rlimits: readonly { resource: number; soft: number; hard: number }[];

@@ -9,7 +9,7 @@
  * last one 0; cordon rewrites them in place to addresses before cloning.
  * Child steps run in this order, each skipped when its field is empty:
  * signals → setsid → cgroup.procs writes → uid/gid maps (CLONE_NEWUSER) →
- * private root (PRIVATE_ROOT) → fresh /proc (MOUNT_PROC) → lo up (LOOPBACK_UP) → fd placement → everything else CLOEXEC → chdir → rlimits → setgroups/setresgid/
+ * /dev/null open (a CORDON_SPAWN_DEV_NULL placement) → private root (PRIVATE_ROOT) → fresh /proc (MOUNT_PROC) → lo up (LOOPBACK_UP) → fd placement → everything else CLOEXEC → chdir → rlimits → setgroups/setresgid/
  * setresuid → PR_SET_PDEATHSIG → PR_SET_NO_NEW_PRIVS → drop capabilities → landlock_restrict_self →
  * seccomp → execve.
  */
@@ -28,7 +28,7 @@ struct cordon_linux_spawn_spec {
   uint32_t argv_off, argc;
   uint32_t envp_off, envc;
   uint32_t cwd_off;                      /* 0 = keep */
-  uint32_t fds_off, fds_count;           /* {int32_t parent, child}[count] */
+  uint32_t fds_off, fds_count;           /* {int32_t parent, child}[count]; parent may be CORDON_SPAWN_DEV_NULL */
   uint32_t procs_off, procs_count;       /* int32_t fds of cgroup.procs files */
   uint32_t rlimits_off, rlimits_count;   /* {uint32_t resource, reserved; uint64_t cur, max}[count] */
   uint32_t uid, gid;                     /* with CORDON_SPAWN_SET_IDS */
@@ -50,6 +50,11 @@ struct cordon_linux_spawn_spec {
 #define CORDON_SPAWN_LOOPBACK_UP   (1u << 4)  /* needs CLONE_NEWNET: bring lo up */
 #define CORDON_SPAWN_PRIVATE_ROOT  (1u << 5)  /* needs CLONE_NEWNS: a tmpfs root holding only the view's entries */
 #define CORDON_SPAWN_DROP_CAPS     (1u << 6)  /* after no_new_privs: securebits locked, ambient, bounding and all sets emptied */
+
+/* fds[i].parent: the child opens /dev/null read-write itself, before any root
+ * change, and places it at fds[i].child (one open serves every such entry).
+ * Any other negative parent is refused with CORDON_E_INVALID_ARGUMENT. */
+#define CORDON_SPAWN_DEV_NULL      (-1)
 
 /* One path of the private root. Directories and files are bind-mounted from
  * the host at the same path; symlinks are recreated with `target` as text;
@@ -104,6 +109,11 @@ struct cordon_linux_exit_record {
  * out_pidfd and belongs to the caller. On failure returns -errno of the failing step
  * (out_step names it), CORDON_E_* for a malformed spec, or CORDON_E_CHILD_DIED.
  * Call from the thread that should own PR_SET_PDEATHSIG (it fires when that thread exits).
+ * With CLONE_NEWNS, cordon holds the child's mount namespace (an O_CLOEXEC handle, never
+ * in the child) until the exit watcher has written its exit record, so the namespace's
+ * teardown runs after the record rather than in the child's exit; failing to get the
+ * handle only loses that. The pidfd must therefore end in one of two ways: closed by the
+ * caller after its exit record (cordon_linux_exit_watch), or by cordon_linux_pidfd_reap.
  */
 CORDON_API cordon_status cordon_linux_spawn(uint8_t *spec, size_t spec_len);
 
@@ -116,10 +126,12 @@ CORDON_API cordon_status cordon_linux_exit_watcher_start(void);
  * end it reads (one per JavaScript realm). Records a full channel cannot take are held by the
  * watcher until it is writable; they are dropped only when the reading end is closed. The caller
  * keeps the pidfd and closes it after the record, and never closes a channel it still reads.
+ * The child's mount namespace handle (see cordon_linux_spawn) is closed by the watcher once
+ * the record was written (or dropped, the reading end being closed).
  */
 CORDON_API cordon_status cordon_linux_exit_watch(int32_t pidfd, int32_t channel);
 
-/** @domain errno — SIGKILL a child through its pidfd, reap it (blocking; it is dying) and close the pidfd: for a child that cannot be supervised. */
+/** @domain errno — SIGKILL a child through its pidfd, reap it (blocking; it is dying) and close the pidfd and its mount namespace handle: for a child that cannot be supervised. */
 CORDON_API cordon_status cordon_linux_pidfd_reap(int32_t pidfd);
 
 /** @domain errno — pidfd_send_signal(2): never signals a recycled pid. */

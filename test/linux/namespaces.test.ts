@@ -2,7 +2,7 @@
 // without loopback), uts, ipc, user namespaces with id maps, and the private
 // root (a tmpfs holding only the view's entries).
 import { afterAll, expect, test } from "bun:test";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { hostname, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -213,6 +213,50 @@ describeUnless(notLinux ?? linuxRequirement(existsSync(initPath) ? undefined : "
   test("an execve failure is reported as the spawn's error", () => {
     expect(() => spawnLinux(["/nonexistent/cmd"], { ...pidNs, init: initPath, searchPath: false })).toThrow("ENOENT");
     expect(() => spawnLinux([tmpdir()], { ...pidNs, init: initPath, searchPath: false })).toThrow("EACCES");
+  });
+
+  /** This process's fds that hold mount namespace `ns` ("mnt:[inode]"), with their fdinfo flags. */
+  const mntHandles = (ns: string) =>
+    readdirSync("/proc/self/fd").flatMap((fd) => {
+      try {
+        if (readlinkSync(`/proc/self/fd/${fd}`) !== ns) return [];
+        return [{ fd: Number(fd), flags: parseInt(/^flags:\s*(\d+)/m.exec(readFileSync(`/proc/self/fdinfo/${fd}`, "utf8"))![1]!, 8) }];
+      } catch {
+        return []; // closed meanwhile
+      }
+    });
+  const fdCount = () => readdirSync("/proc/self/fd").length;
+
+  test("the child's mount namespace is held by the parent (close-on-exec, never in a child) until its exit is reported, then released", async () => {
+    await spawnLinux(["true"], { ...pidNs, init: initPath }).exited;
+    const before = fdCount();
+    const p = spawnLinux(["sleep", "30"], { ...pidNs, init: initPath });
+    const ns = readlinkSync(`/proc/${p.pid}/ns/mnt`);
+    expect(ns).not.toBe(readlinkSync("/proc/self/ns/mnt"));
+    const held = mntHandles(ns);
+    expect(held).toHaveLength(1);
+    expect(held[0]!.flags & 0o2000000).toBe(0o2000000); // O_CLOEXEC
+    // A sibling spawned meanwhile sees no mount namespace among its fds.
+    const sib = await out(["sh", "-c", "for f in /proc/self/fd/*; do readlink $f; done"], { ...pidNs, init: initPath });
+    expect(sib.out).not.toContain("mnt:");
+    p.kill("SIGKILL");
+    await p.exited;
+    // Released by the exit watcher right after the record: allow it that moment.
+    for (let i = 0; i < 100 && mntHandles(ns).length > 0; i++) await Bun.sleep(5);
+    expect(mntHandles(ns)).toEqual([]);
+    expect(fdCount()).toBe(before);
+  });
+
+  test("no mount namespace handle outlives a spawn that failed after clone3", async () => {
+    await spawnLinux(["true"], { ...pidNs, init: initPath }).exited;
+    const before = fdCount();
+    for (let i = 0; i < 20; i++) {
+      // cordon-init reports the execve failure: the spawn reaps init itself.
+      expect(() => spawnLinux(["/nonexistent/cmd"], { ...pidNs, init: initPath, searchPath: false })).toThrow("ENOENT");
+      // A child step fails before execve: nothing was held.
+      expect(() => spawnLinux(["true"], { ...pidNs, cwd: "/nonexistent/dir" })).toThrow("chdir");
+    }
+    expect(fdCount()).toBe(before);
   });
 
   test("orphans are reaped, signals reach the command, and what the command leaves behind dies with it", async () => {

@@ -358,6 +358,28 @@ describeUnless(notLinux, "cordon_linux_spawn record validation", () => {
     expect(rec.slice(144)).toEqual(before);
   });
 
+  test("an fd placement's parent is an fd or CORDON_SPAWN_DEV_NULL (-1), opened read-write by the child; other negatives are refused", async () => {
+    const { CORDON_E } = require("../../ffi/status.ts") as typeof import("../../ffi/status.ts");
+    const record = (parent: number) =>
+      spawnFfi!.encodeSpawnRecord({
+        path: "/bin/sh", argv: ["sh", "-c", "readlink /proc/self/fd/0 /proc/self/fd/5 && echo x >&5 && ! read -r l"], envp: [], flags: 0, pdeathSignal: 0,
+        cloneFlags: 0, cgroupFd: -1, landlockFd: -1, landlockFlags: 0, fds: [{ parent, child: 0 }, { parent: spawnFfi!.DEV_NULL, child: 5 }, { parent: w, child: 1 }],
+        procsFds: [], rlimits: [], uid: 0, gid: 0,
+      });
+    const [r, w] = spawnFfi!.pipe();
+    for (const bad of [-2, -100, -0x80000000]) expect(call(record(bad))).toBe(CORDON_E.INVALID_ARGUMENT);
+    const child = spawnFfi!.spawnRecord(record(spawnFfi!.DEV_NULL), "sh");
+    closeSync(w);
+    const { watch } = await import("../../lib/backend/linux/exit-watcher.ts");
+    const code = await new Promise<number>((res) => watch(child.pidfd, (x) => res(x.status)));
+    linuxFfi!.closeFd(child.pidfd);
+    const buf = new Uint8Array(256);
+    const n = readSync(r, buf);
+    closeSync(r);
+    expect(code).toBe(0);
+    expect(new TextDecoder().decode(buf.subarray(0, n)).trim().split("\n")).toEqual(["/dev/null", "/dev/null"]);
+  });
+
   test("an id switch to 4294967295 (setresuid's 'unchanged') is refused at both layers", () => {
     const { CORDON_E } = require("../../ffi/status.ts") as typeof import("../../ffi/status.ts");
     const rec = spawnFfi!.encodeSpawnRecord({

@@ -1,8 +1,8 @@
 // spawnLinux: the sandboxed spawn spine. Every restriction in `opts` is
 // applied in the child between clone3 and execve by the native library.
-import { closeSync, openSync, readSync } from "node:fs";
+import { closeSync, readSync } from "node:fs";
 import { OsError } from "../../../ffi/errors.ts";
-import { describeExecError, encodeSpawnRecord, pipe, reapNow, SPAWN_FLAGS, spawnRecord } from "../../../ffi/linux-spawn.ts";
+import { DEV_NULL, describeExecError, encodeSpawnRecord, pipe, reapNow, SPAWN_FLAGS, spawnRecord } from "../../../ffi/linux-spawn.ts";
 import { CORDON_E, statusError } from "../../../ffi/status.ts";
 import { watch } from "./exit-watcher.ts";
 import type { LinuxSpawnOptions, Stdio } from "./spawn-options.ts";
@@ -21,24 +21,19 @@ function resolveCommand(cmd: string, env: Readonly<Record<string, string>>, cwd:
   return found;
 }
 
-type Placed = { childFd: number; parentKeep?: number; parentClose?: number; devNull?: number };
+type Placed = { childFd: number; parentKeep?: number; parentClose?: number };
 
 /**
  * Sets up one stdio slot: what the child gets, and what the parent keeps or
- * closes after spawn. The ignored slots of one spawn share one /dev/null
- * opened read-write, as a terminal serves 0, 1 and 2 (`placed` holds the slots
- * made so far). Nothing is shared between spawns: no two children ever hold
- * one open file description.
+ * closes after spawn. An ignored slot is /dev/null opened by the child itself
+ * (DEV_NULL): the parent opens nothing, and the ignored slots of one spawn
+ * share one read-write open, as a terminal serves 0, 1 and 2. Nothing is
+ * shared between spawns: no two children ever hold one open file description.
  */
-function stdio(slot: Stdio | undefined, childFd: number, placed: readonly Placed[]): Placed & { parent?: number } {
+function stdio(slot: Stdio | undefined, childFd: number): Placed & { parent?: number } {
   const s = slot ?? "inherit";
   if (s === "inherit") return { childFd, parent: childFd };
-  if (s === "ignore") {
-    const shared = placed.find((p) => p.devNull !== undefined)?.devNull;
-    if (shared !== undefined) return { childFd, parent: shared };
-    const fd = openSync("/dev/null", "r+");
-    return { childFd, parent: fd, parentClose: fd, devNull: fd };
-  }
+  if (s === "ignore") return { childFd, parent: DEV_NULL };
   if (s === "pipe") {
     const [r, w] = pipe();
     return childFd === 0 ? { childFd, parent: r, parentClose: r, parentKeep: w } : { childFd, parent: w, parentClose: w, parentKeep: r };
@@ -120,9 +115,9 @@ export function spawnLinux(argv: readonly string[], opts: LinuxSpawnOptions = {}
   let result: { pid: number; pidfd: number };
   try {
     // One at a time, so a failing slot never strands the ones made before it.
-    slots.push(stdio(opts.stdin, 0, slots));
-    slots.push(stdio(opts.stdout, 1, slots));
-    slots.push(stdio(opts.stderr, 2, slots));
+    slots.push(stdio(opts.stdin, 0));
+    slots.push(stdio(opts.stdout, 1));
+    slots.push(stdio(opts.stderr, 2));
     const flags =
       (opts.newSession === false ? 0 : SPAWN_FLAGS.SETSID) |
       (opts.noNewPrivs === false ? 0 : SPAWN_FLAGS.NO_NEW_PRIVS) |

@@ -7,11 +7,13 @@ const linux = sys.linux;
 const clone3 = @import("clone3.zig");
 const spec_mod = @import("spawn_spec.zig");
 const child = @import("spawn_child.zig");
+const mnt_hold = @import("mnt_hold.zig");
 
 const clone_vm: u64 = 0x00000100;
 const clone_vfork: u64 = 0x00004000;
 const clone_pidfd: u64 = 0x00001000;
 const clone_into_cgroup: u64 = 0x200000000;
+const clone_newns: u64 = 0x00020000;
 const sigchld: u64 = 17;
 /// __WALL: wait for the child whatever its exit signal.
 const wall: usize = 0x40000000;
@@ -114,6 +116,9 @@ pub fn spawn(buf: []u8) abi.Status {
     const errno = @atomicLoad(i32, &out.out_errno, .acquire);
     if (errno == 0) {
         out.out_pid = @intCast(rc);
+        // The child has exec'd and may already be on its way out: hold its
+        // mount namespace now, so its teardown waits for the exit record.
+        if (spec.clone_flags & clone_newns != 0) mnt_hold.keep(out.out_pidfd, out.out_pid);
         return @intCast(rc);
     }
     // The child failed before execve and has exited (vfork returned): reap it.
@@ -125,12 +130,14 @@ pub fn spawn(buf: []u8) abi.Status {
     return -errno;
 }
 
-/// SIGKILL, reap (blocking: the child is dying) and close a pidfd.
+/// SIGKILL, reap (blocking: the child is dying) and close a pidfd, and the
+/// child's mount namespace handle with it.
 pub fn reap(pidfd: i32) abi.Status {
     const fd: u32 = @bitCast(pidfd);
     _ = linux.syscall4(.pidfd_send_signal, fd, 9, 0, 0);
     var info: [128]u8 = @splat(0);
     const rc = linux.syscall5(.waitid, p_pidfd, fd, @intFromPtr(&info), wexited | wall, 0);
+    mnt_hold.close(mnt_hold.take(fd));
     _ = linux.syscall1(.close, fd);
     return sys.status(rc);
 }

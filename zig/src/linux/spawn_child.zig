@@ -12,6 +12,7 @@ const private_root = @import("private_root.zig");
 
 const at_fdcwd: usize = @bitCast(@as(isize, -100));
 const o_wronly: usize = 0o1;
+const o_rdwr: usize = 0o2;
 const o_cloexec: usize = 0o2000000;
 const f_dupfd_cloexec: usize = 1030;
 const close_range_cloexec: usize = 1 << 2;
@@ -102,6 +103,18 @@ pub fn main(arg: usize) callconv(.c) u8 {
         must(out, writeProcFile("/proc/self/gid_map", c.str(spec.gid_map_off)));
     }
 
+    // /dev/null for the slots that ask for it, from the caller's root (a
+    // private root need not hold it): one read-write open serves them all.
+    const fds = c.at(spec_mod.FdMap, spec.fds_off)[0..spec.fds_count];
+    var dev_null: usize = 0;
+    for (fds) |m| {
+        if (m.parent != spec_mod.dev_null) continue;
+        out.out_step = @intFromEnum(Step.fds);
+        dev_null = linux.syscall4(.openat, at_fdcwd, @intFromPtr("/dev/null"), o_rdwr | o_cloexec, 0);
+        must(out, dev_null);
+        break;
+    }
+
     if (spec.flags & Flags.private_root != 0) {
         out.out_step = @intFromEnum(Step.private_root);
         must(out, private_root.build(c, c.at(spec_mod.ViewEntry, spec.view_off)[0..spec.view_count]));
@@ -139,12 +152,12 @@ pub fn main(arg: usize) callconv(.c) u8 {
     // Place fds: first lift every source above all targets (so one placement
     // cannot overwrite another's source), then dup2 each into place.
     out.out_step = @intFromEnum(Step.fds);
-    const fds = c.at(spec_mod.FdMap, spec.fds_off)[0..spec.fds_count];
     var lifted: [1024]i32 = undefined; // the caller's record is never written
     var floor: usize = 3;
     for (fds) |m| floor = @max(floor, @as(usize, @intCast(m.child)) + 1);
     for (fds, 0..) |m, i| {
-        const fd = linux.syscall3(.fcntl, @as(u32, @bitCast(m.parent)), f_dupfd_cloexec, floor);
+        const from: usize = if (m.parent == spec_mod.dev_null) dev_null else @as(u32, @bitCast(m.parent));
+        const fd = linux.syscall3(.fcntl, from, f_dupfd_cloexec, floor);
         must(out, fd);
         lifted[i] = @intCast(fd);
     }

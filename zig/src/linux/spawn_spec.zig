@@ -73,8 +73,13 @@ comptime {
     if (@sizeOf(Spec) != 144) @compileError("cordon_linux_spawn_spec must be 144 bytes");
 }
 
-/// One stdio/extra-fd placement: the parent's fd becomes `child` in the child.
+/// One stdio/extra-fd placement: the parent's fd becomes `child` in the child;
+/// `parent` = `dev_null` asks the child for /dev/null instead.
 pub const FdMap = extern struct { parent: i32, child: i32 };
+
+/// FdMap.parent: /dev/null, opened read-write by the child before any root
+/// change (one open serves every such slot), so the parent opens nothing.
+pub const dev_null: i32 = -1;
 
 /// struct rlimit plus its resource number.
 pub const Rlimit = extern struct { resource: u32, reserved: u32, cur: u64, max: u64 };
@@ -207,7 +212,7 @@ pub fn check(buf: []u8) abi.Failure!Checked {
         if (!isCString(buf, spec.uid_map_off) or !isCString(buf, spec.gid_map_off)) return error.RecordOutOfBounds;
     }
     const c: Checked = .{ .spec = spec, .out = out, .base = buf.ptr };
-    for (c.at(FdMap, spec.fds_off)[0..spec.fds_count]) |m| if (m.parent < 0 or m.child < 0 or m.child > 1 << 20) return error.InvalidArgument;
+    for (c.at(FdMap, spec.fds_off)[0..spec.fds_count]) |m| if ((m.parent < 0 and m.parent != dev_null) or m.child < 0 or m.child > 1 << 20) return error.InvalidArgument;
     for (c.at(Rlimit, spec.rlimits_off)[0..spec.rlimits_count]) |r| {
         if (r.resource >= 16 or r.reserved != 0 or r.cur > r.max) return error.InvalidArgument;
     }

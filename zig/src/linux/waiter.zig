@@ -7,6 +7,7 @@
 const abi = @import("../abi.zig");
 const sys = @import("sys.zig");
 const linux = sys.linux;
+const mnt_hold = @import("mnt_hold.zig");
 
 /// struct cordon_linux_exit_record (cordon_linux_spawn.h).
 pub const Record = extern struct {
@@ -132,14 +133,21 @@ fn loop(_: usize) callconv(.c) u8 {
             }
             continue;
         }
-        for (events[0..n]) |ev| {
+        // Every record of the batch goes out before any mount namespace is
+        // torn down: a burst of exits is reported at once.
+        var handles: [events.len]i32 = undefined;
+        for (events[0..n], 0..) |ev, i| {
             const channel: u32 = @truncate(ev.data.u64 >> 32);
-            if (@as(u32, @truncate(ev.data.u64)) == channel_event) flush(channel) else reap(ev.data.u64);
+            handles[i] = -1;
+            if (@as(u32, @truncate(ev.data.u64)) == channel_event) flush(channel) else handles[i] = reap(ev.data.u64);
         }
+        for (handles[0..n]) |h| mnt_hold.close(h);
     }
 }
 
-fn reap(data: u64) void {
+/// Reaps and reports one child; returns its mount namespace handle (or -1),
+/// for the caller to close once the batch is reported.
+fn reap(data: u64) i32 {
     const pidfd: u32 = @truncate(data);
     var info: [32]i32 = @splat(0); // siginfo_t: signo, errno, code, pad, pid, uid, status
     var ru: [18]i64 = @splat(0); // struct rusage
@@ -148,7 +156,7 @@ fn reap(data: u64) void {
         // Not exited yet: arm again. The pidfd is the caller's and stays open
         // until the record, so this cannot reach a recycled fd number.
         _ = arm(epoll_ctl_mod, pidfd, data);
-        return;
+        return -1;
     }
     // No EPOLL_CTL_DEL: the one-shot entry is already quiet. (A DEL after the
     // record could hit a new pidfd given the same number by then.)
@@ -165,7 +173,11 @@ fn reap(data: u64) void {
         .majflt = @intCast(ru[9]),
         .nvcsw = @intCast(ru[16]),
     };
+    // Taken before the record: once it is out, the caller may close the
+    // pidfd and its number may name the next child.
+    const handle = mnt_hold.take(pidfd);
     post(channel, rec);
+    return handle;
 }
 
 /// Writes one record without blocking. 64 bytes go whole or not at all: a
