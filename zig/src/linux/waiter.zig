@@ -3,7 +3,9 @@
 //! and writes a fixed 64-byte record to a channel (a socket pair, or a pipe)
 //! that JavaScript reads on Bun's own event loop. It reaps only pids it was
 //! given — never waitpid(-1). A record a full channel cannot take is held
-//! here until the channel turns writable: a busy realm loses no exit.
+//! here until the channel turns writable: a busy realm loses no exit. A
+//! child's mount namespace, held since its spawn, is released here after its
+//! record, so its teardown never delays the report (mnt_hold.zig).
 const abi = @import("../abi.zig");
 const sys = @import("sys.zig");
 const linux = sys.linux;
@@ -122,9 +124,20 @@ fn ctl(op: usize, fd: u32, events: u32, data: u64) usize {
 
 fn loop(_: usize) callconv(.c) u8 {
     var events: [16]linux.epoll_event = undefined;
+    // Mount namespace handles of reported children (mnt_hold.zig), closed
+    // once no event is waiting: every exit of a burst is reported before any
+    // namespace is torn down.
+    var handles: [64]i32 = undefined;
+    var held_handles: usize = 0;
     while (true) {
         // epoll_pwait: aarch64 has no plain epoll_wait.
-        const n = linux.syscall6(.epoll_pwait, @as(u32, @bitCast(epfd)), @intFromPtr(&events), events.len, @bitCast(@as(isize, -1)), 0, 8);
+        const timeout: isize = if (held_handles > 0) 0 else -1;
+        const n = linux.syscall6(.epoll_pwait, @as(u32, @bitCast(epfd)), @intFromPtr(&events), events.len, @bitCast(timeout), 0, 8);
+        if (n == 0 or sys.isError(n)) {
+            for (handles[0..held_handles]) |h| mnt_hold.close(h);
+            held_handles = 0;
+        }
+        if (n == 0) continue;
         if (sys.isError(n)) {
             // EINTR: again. Anything else would repeat at once: pause instead of spinning.
             if (sys.status(n) != -4) {
@@ -133,20 +146,24 @@ fn loop(_: usize) callconv(.c) u8 {
             }
             continue;
         }
-        // Every record of the batch goes out before any mount namespace is
-        // torn down: a burst of exits is reported at once.
-        var handles: [events.len]i32 = undefined;
-        for (events[0..n], 0..) |ev, i| {
+        for (events[0..n]) |ev| {
             const channel: u32 = @truncate(ev.data.u64 >> 32);
-            handles[i] = -1;
-            if (@as(u32, @truncate(ev.data.u64)) == channel_event) flush(channel) else handles[i] = reap(ev.data.u64);
+            if (@as(u32, @truncate(ev.data.u64)) == channel_event) {
+                flush(channel);
+                continue;
+            }
+            const h = reap(ev.data.u64);
+            if (h < 0) continue;
+            if (held_handles < handles.len) {
+                handles[held_handles] = h;
+                held_handles += 1;
+            } else mnt_hold.close(h); // its record is out already
         }
-        for (handles[0..n]) |h| mnt_hold.close(h);
     }
 }
 
 /// Reaps and reports one child; returns its mount namespace handle (or -1),
-/// for the caller to close once the batch is reported.
+/// for the caller to close once the burst is reported.
 fn reap(data: u64) i32 {
     const pidfd: u32 = @truncate(data);
     var info: [32]i32 = @splat(0); // siginfo_t: signo, errno, code, pad, pid, uid, status
