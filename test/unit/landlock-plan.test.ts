@@ -243,7 +243,19 @@ describe("landlock guarantees", () => {
 });
 
 describe("landlock plans are reused for the same inputs", () => {
-  test("the same inputs give the same frozen plan; any input that matters gives another", () => {
+  test("a plan seen once is the caller's own; seen again it is frozen and shared", () => {
+    const once = () => planLandlock(policy({ fs: { read: ["/seen/once"], write: [] } }), { abi: 7 });
+    const first = once();
+    expect(Object.isFrozen(first)).toBe(false);
+    const second = once();
+    expect(second).not.toBe(first);
+    expect(second).toEqual(first);
+    expect(Object.isFrozen(second)).toBe(true);
+    expect(once()).toBe(second);
+  });
+
+  test("inputs seen again give the same frozen plan; any input that matters gives another", () => {
+    planLandlock(policy(), { abi: 7 });
     const a = planLandlock(policy(), { abi: 7 });
     expect(planLandlock(policy(), { abi: 7 })).toBe(a);
     expect(Object.isFrozen(a) && Object.isFrozen(a.rules[0]) && Object.isFrozen(a.report.rules[0]!.granted)).toBe(true);
@@ -273,9 +285,12 @@ describe("landlock plans are reused for the same inputs", () => {
   });
 
   test("the cache is bounded: old plans are dropped", () => {
-    const first = planLandlock(policy({ fs: { read: ["/cache/0"], write: [] } }), { abi: 7 });
-    for (let i = 1; i <= 40; i++) planLandlock(policy({ fs: { read: [`/cache/${i}`], write: [] } }), { abi: 7 });
-    const again = planLandlock(policy({ fs: { read: ["/cache/0"], write: [] } }), { abi: 7 });
+    const cached = () => planLandlock(policy({ fs: { read: ["/cache/0"], write: [] } }), { abi: 7 });
+    cached();
+    const first = cached();
+    expect(cached()).toBe(first);
+    for (let i = 1; i <= 40; i++) for (let twice = 0; twice < 2; twice++) planLandlock(policy({ fs: { read: [`/cache/${i}`], write: [] } }), { abi: 7 });
+    const again = cached();
     expect(again).not.toBe(first);
     expect(again).toEqual(first);
   });

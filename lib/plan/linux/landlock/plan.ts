@@ -107,11 +107,18 @@ function wantedFlags(log: LandlockLog | undefined): RestrictFlag[] {
 /** Plans kept for reuse: a sandbox spawns with the same policy again and again. */
 const PLAN_CACHE_SIZE = 16;
 const planCache = new Map<string, LandlockPlan>();
+/**
+ * Keys seen once. A plan is frozen and kept only when its inputs come back:
+ * the sandbox's private TMPDIR makes most sandbox plans unique, and freezing
+ * one costs as much as compiling it.
+ */
+const seenOnce = new Set<string>();
+const SEEN_SIZE = 64;
 
 /**
  * Compiles the landlock part of a resolved policy for a host offering
- * `features.abi`. The plan is frozen: the same one is returned for the same
- * inputs, so no caller may change it.
+ * `features.abi`. From the second call with the same inputs on, the same
+ * frozen plan is returned; a first-seen plan is the caller's own.
  */
 export function planLandlock(policy: Policy, features: LandlockFeatures, options: LandlockOptions = {}): LandlockPlan {
   validateCompat(options.compat);
@@ -132,11 +139,16 @@ export function planLandlock(policy: Policy, features: LandlockFeatures, options
     planCache.set(key!, cached);
     return cached;
   }
-  const plan = deepFreeze(compile(policy, abi, features.unavailable, options.compat, flags));
-  if (key !== undefined) {
-    if (planCache.size >= PLAN_CACHE_SIZE) planCache.delete(planCache.keys().next().value!);
-    planCache.set(key, plan);
+  const plan = compile(policy, abi, features.unavailable, options.compat, flags);
+  if (key === undefined) return plan;
+  if (!seenOnce.has(key)) {
+    if (seenOnce.size >= SEEN_SIZE) seenOnce.clear();
+    seenOnce.add(key);
+    return plan;
   }
+  seenOnce.delete(key);
+  if (planCache.size >= PLAN_CACHE_SIZE) planCache.delete(planCache.keys().next().value!);
+  planCache.set(key, deepFreeze(plan));
   return plan;
 }
 
