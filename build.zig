@@ -124,9 +124,9 @@ fn installInit(b: *std.Build, target: std.Build.ResolvedTarget, optimize: std.bu
         .strip = optimize != .debug,
         .single_threaded = true,
     }) });
-    // Zig's start code raises RLIMIT_STACK to the executable's stack size, and
-    // the command inherits it: keep it below the usual 8 MiB soft limit.
-    exe.stack_size = 64 * 1024;
+    // Zig's start code raises RLIMIT_STACK to the PT_GNU_STACK size, and the
+    // command inherits it: a size of 0 skips the raise for any caller's limit.
+    exe.stack_size = 0;
     return b.addInstallArtifact(exe, .{ .dest_dir = .{ .override = .{ .custom = b.fmt("native/{s}", .{dir}) } } });
 }
 

@@ -200,6 +200,22 @@ except OSError as e:
     const r = await sh("ulimit -s");
     expect(r.code).toBe(0);
     expect(r.out).toBe(soft === "unlimited" ? "unlimited" : String(Number(soft) / 1024));
+    // A small limit set for the child (the spine's rlimits) reaches the command through cordon-init unchanged.
+    const { initPath } = await import("../../lib/backend/linux/sandbox.ts");
+    const { spawnLinux } = await import("../../lib/backend/linux/spawn.ts");
+    const { CLONE_NEW } = await import("../../ffi/linux-spawn.ts");
+    const init = initPath();
+    if (!isRoot || !init) return; // a pid namespace without a user namespace needs root; the unprivileged run checks the default limit above
+    for (const kib of [16, 32]) {
+      const p = spawnLinux(["/bin/sh", "-c", "ulimit -s"], {
+        stdout: "pipe",
+        rlimits: [{ resource: 3 /* RLIMIT_STACK */, soft: kib * 1024, hard: 8 * 1024 * 1024 }],
+        cloneNamespaces: CLONE_NEW.PID,
+        init,
+      });
+      expect((await new Response(p.stdout).text()).trim()).toBe(String(kib));
+      expect(await p.exited).toBe(0);
+    }
   });
 
   test("metadata of a read grant cannot change under a private root (read-only mount); a write grant's can", async () => {
