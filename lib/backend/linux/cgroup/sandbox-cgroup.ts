@@ -168,12 +168,22 @@ export class SandboxCgroup {
     return (tryRead(join(dir, "cgroup.procs")) ?? "").split("\n").filter(Boolean).map(Number);
   }
 
-  /** Whether any process is still in the cgroup. */
+  /**
+   * Whether any process is still in the cgroup. A file that cannot be read
+   * (EMFILE, say) in a directory that still exists counts as populated: a
+   * failed read must never skip a kill.
+   */
   populated(): boolean {
     const v2 = this.dirs.get("v2");
-    if (v2) return keyedValues(this.#readKept(join(v2, "cgroup.events"))).populated === 1;
+    if (v2) {
+      const events = this.#readKept(join(v2, "cgroup.events"));
+      return events === undefined ? existsSync(v2) : keyedValues(events).populated !== 0;
+    }
     for (const dir of this.dirs.values()) {
-      for (const d of [dir, ...descendants(dir)]) if ((tryRead(join(d, "cgroup.procs")) ?? "").trim() !== "") return true;
+      for (const d of [dir, ...descendants(dir)]) {
+        const procs = tryRead(join(d, "cgroup.procs"));
+        if (procs === undefined ? existsSync(d) : procs.trim() !== "") return true;
+      }
     }
     return false;
   }
@@ -259,7 +269,18 @@ export class SandboxCgroup {
     }
     const path = join(v2, "cgroup.kill");
     return writeFile(path, "1").catch((e: unknown) => {
-      throw toOsError("write 1", e, path);
+      // The tree is frozen: it must not stay so unkilled. Once more on this
+      // thread; if that fails too, thaw it so the error leaves it running, not hung.
+      try {
+        writeCgroupFile(path, "1");
+      } catch {
+        try {
+          writeCgroupFile(join(v2, "cgroup.freeze"), "0");
+        } catch {
+          // nothing more to try: the error below says the kill failed
+        }
+        throw toOsError("write 1", e, path);
+      }
     });
   }
 
