@@ -2,7 +2,7 @@
 // without loopback), uts, ipc, user namespaces with id maps, and the private
 // root (a tmpfs holding only the view's entries).
 import { afterAll, expect, test } from "bun:test";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { hostname, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -172,6 +172,53 @@ describeUnless(notLinux, "private root", () => {
     expect(readFileSync(join(ro, "f"), "utf8")).toBe("host");
     expect(readFileSync(many[39]!, "utf8")).toBe("y\n");
     for (const p of many) rmSync(p);
+  });
+
+  test("a bind source swapped for a symlink after the view was made: read-only entries stay read-only wherever it leads, writable ones resolve as on the host", async () => {
+    // The view is resolved before the spawn; a symlink swapped in before the
+    // child looks the source up (after pivot_root) must not lead onto what the
+    // new root holds: a writable bind, the tmpfs, or the old root's new name.
+    const swap = join(base, "swap");
+    const target = join(swap, "a"); // sorts before the links: placed first
+    mkdirSync(target, { recursive: true });
+    const abs = join(swap, "l-abs"); // -> the writable entry, absolute
+    const up = join(swap, "l-up"); // -> the writable entry, with more ".." than the host path has
+    const top = join(swap, "l-top"); // -> "/"
+    const old = join(swap, "l-old"); // -> the old root under its name inside the new root
+    symlinkSync(target, abs);
+    symlinkSync(`${"../".repeat(12)}${target.slice(1)}`, up);
+    symlinkSync("/", top);
+    symlinkSync(`/.cordon-oldroot${hidden}`, old);
+    const many = Array.from({ length: 40 }, (_, i) => join(swap, `w${i}`));
+    for (const p of many) mkdirSync(p);
+    const sorted = (v: ViewEntry[]) => v.sort((x, y) => (x.path < y.path ? -1 : x.path > y.path ? 1 : 0));
+    const readOnly = [abs, up].map((path) => ({ kind: "dir-ro", path }) as const);
+    const script = [
+      ...[abs, up].flatMap((p) => [
+        `touch ${p}/new 2>&1 | grep -c 'Read-only file system'`,
+        `chmod 700 ${p} 2>&1 | grep -c 'Read-only file system'`,
+      ]),
+      `echo in > ${target}/rw && echo rw-written`,
+    ].join("; ");
+    try {
+      for (const extra of [[], many]) {
+        // Fast path (the detached copies), then the remount path (more writable binds than it takes).
+        const v = sorted([...view([], [target, ...extra]), ...readOnly]);
+        const r = await inRoot(script, v);
+        expect(r.out.split("\n")).toEqual(["1", "1", "1", "1", "rw-written"]);
+        expect(readdirSync(target)).toEqual(["rw"]);
+        expect(statSync(target).mode & 0o777).toBe(0o755);
+        rmSync(join(target, "rw"));
+        const stops = (entry: ViewEntry) => expect(() => spawnLinux(["/bin/true"], { ...ns, cloneNamespaces: CLONE_NEW.NS, privateRoot: sorted([...view([], extra), entry]), searchPath: false }));
+        // A writable source is looked up as the host would: there is no /.cordon-oldroot there.
+        stops({ kind: "dir", path: old }).toThrow("ENOENT");
+        // The new root's "/" holds the old root's mount point: a copy of it keeps that busy.
+        stops({ kind: "dir-ro", path: top }).toThrow("EBUSY");
+      }
+      expect(readdirSync(hidden)).toEqual(["secret"]);
+    } finally {
+      rmSync(swap, { recursive: true, force: true });
+    }
   });
 
   test("nothing is created beneath a bind: an entry missing there stops the spawn and the host stays untouched", () => {

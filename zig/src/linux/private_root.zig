@@ -9,7 +9,17 @@
 //! the kernel that the entries already tell: whether a path lies on the new
 //! tmpfs or beneath a bind is decided from the entries placed before it, and
 //! read-only binds are born read-only (bound from a read-only copy of the old
-//! root) instead of each being remounted.
+//! root) instead of each being remounted with the flags read back first.
+//!
+//! Bind sources are looked up after pivot_root, so a plain path lookup
+//! resolves an absolute symlink on the host path (or a relative one with
+//! enough "..") inside the new root, onto what the view already placed there
+//! (a writable bind, the tmpfs, or the old root itself under its new name).
+//! So a writable source is opened beneath the old root with openat2
+//! RESOLVE_IN_ROOT, which resolves it as the host would and cannot leave the
+//! old root, and bound from that handle; a read-only bind is set read-only
+//! once made, submounts included (one mount_setattr, which needs no flags read
+//! back), so wherever its lookup led, it ends read-only or the spawn stops.
 const sys = @import("sys.zig");
 const linux = sys.linux;
 const spec_mod = @import("spawn_spec.zig");
@@ -67,8 +77,8 @@ pub fn build(c: *const spec_mod.Checked, entries: []const Entry) usize {
 
     for (entries) |e| if (!normal(c.str(e.path_off))) return errno(22); // EINVAL
     var src: [path_max + old_root.len]u8 = undefined;
-    var w: Writable = .{};
-    w.take(c, entries, &src);
+    var w: Sources = .{};
+    w.take(c, entries);
     var made: Made = .{};
     var next_writable: usize = 0;
     for (entries, 0..) |e, i| {
@@ -87,7 +97,7 @@ pub fn build(c: *const spec_mod.Checked, entries: []const Entry) usize {
                     next_writable += 1;
                     break :blk w.attach(next_writable - 1, path);
                 }
-                break :blk bind(path, kind, &src, !w.ready);
+                break :blk bind(path, kind, w.root, &src);
             },
         };
         if (sys.isError(rc)) {
@@ -95,30 +105,37 @@ pub fn build(c: *const spec_mod.Checked, entries: []const Entry) usize {
             return rc;
         }
     }
+    w.closeRoot();
     rc = linux.syscall2(.umount2, @intFromPtr(old_root), mnt_detach);
     if (sys.isError(rc)) return rc;
     return linux.syscall3(.unlinkat, at_fdcwd, @intFromPtr(old_root), 0x200); // AT_REMOVEDIR
 }
 
-/// The writable binds of the view as detached copies (open_tree), taken
-/// while the old root still has the host's flags; then every mount of the old
-/// root is made read-only (mount_setattr), so each read-only bind made from
-/// it afterwards is read-only from birth, submounts included. Any refusal
-/// (kernels before 5.12, a seccomp profile, a grant that vanished) leaves
-/// `ready` false: the view is then built with a read-only remount after each
-/// read-only bind, which gives the same result or the error.
-const Writable = struct {
+/// Where bind sources come from. `root` is the old root, held to look each
+/// source up beneath it (openat2, 5.6+; -1 where refused: sources are then
+/// looked up by path, the only way those kernels have). The writable binds of
+/// the view are taken as detached copies (open_tree) while the old root still
+/// has the host's flags; then every mount of the old root is made read-only
+/// (mount_setattr), so each read-only bind made from it afterwards is
+/// read-only from birth, submounts included. Any refusal (kernels before
+/// 5.12, a seccomp profile, a grant that vanished) leaves `ready` false: the
+/// view is then built bind by bind, each read-only one made so after it is
+/// bound (readOnly), which gives the same result or the error.
+const Sources = struct {
+    root: isize = -1,
     fds: [max_writable]i32 = undefined,
     count: usize = 0,
     ready: bool = false,
 
-    fn take(self: *Writable, c: *const spec_mod.Checked, entries: []const Entry, src: []u8) void {
+    fn take(self: *Sources, c: *const spec_mod.Checked, entries: []const Entry) void {
+        const r = sys.openat2(at_fdcwd, old_root, &.{ .flags = sys.o_path | sys.o_cloexec });
+        if (sys.isError(r)) return;
+        self.root = @intCast(r);
         for (entries) |e| {
             const kind: Kind = @enumFromInt(e.kind);
             if (kind != .dir and kind != .file) continue;
             if (self.count == max_writable) return self.giveUp();
-            const s = source(c.str(e.path_off), src) orelse return self.giveUp();
-            const fd = linux.syscall3(.open_tree, at_fdcwd, @intFromPtr(s), open_tree_clone | o_cloexec | at_recursive);
+            const fd = tree(self.root, c.str(e.path_off));
             if (sys.isError(fd)) return self.giveUp();
             self.fds[self.count] = @intCast(fd);
             self.count += 1;
@@ -130,25 +147,47 @@ const Writable = struct {
     }
 
     /// Moves the i-th copy onto `path` and closes its fd.
-    fn attach(self: *Writable, i: usize, path: [*:0]const u8) usize {
-        const fd: usize = @intCast(self.fds[i]);
-        const rc = linux.syscall5(.move_mount, fd, @intFromPtr(""), at_fdcwd, @intFromPtr(path), move_mount_f_empty_path);
-        _ = linux.syscall1(.close, fd);
-        return rc;
+    fn attach(self: *Sources, i: usize, path: [*:0]const u8) usize {
+        return moveTo(@intCast(self.fds[i]), path);
     }
 
-    fn closeRest(self: *Writable, from: usize) void {
+    fn closeRest(self: *Sources, from: usize) void {
+        self.closeRoot();
         if (!self.ready) return;
         for (self.fds[from..self.count]) |fd| _ = linux.syscall1(.close, @as(usize, @intCast(fd)));
     }
 
+    fn closeRoot(self: *Sources) void {
+        if (self.root >= 0) _ = linux.syscall1(.close, @as(usize, @intCast(self.root)));
+        self.root = -1;
+    }
+
     /// Back to the remount path: nothing was changed yet but the fds.
-    fn giveUp(self: *Writable) void {
+    fn giveUp(self: *Sources) void {
         for (self.fds[0..self.count]) |fd| _ = linux.syscall1(.close, @as(usize, @intCast(fd)));
         self.count = 0;
     }
-
 };
+
+/// A detached copy (submounts included) of the host's `path`, resolved as the
+/// host would, beneath `root` (absolute symlinks restart there, ".." stops
+/// there); magic links (/proc/<pid>/fd, cwd, root) could point anywhere, so
+/// they are refused.
+fn tree(root: isize, path: [*:0]const u8) usize {
+    const how: sys.OpenHow = .{ .flags = sys.o_path | sys.o_cloexec, .resolve = sys.resolve_in_root | sys.resolve_no_magiclinks };
+    const fd = sys.openat2(@intCast(root), path, &how);
+    if (sys.isError(fd)) return fd;
+    const t = linux.syscall3(.open_tree, fd, @intFromPtr(""), at_empty_path | open_tree_clone | o_cloexec | at_recursive);
+    _ = linux.syscall1(.close, fd);
+    return t;
+}
+
+/// Attaches the detached copy `fd` on `path` and closes the fd.
+fn moveTo(fd: usize, path: [*:0]const u8) usize {
+    const rc = linux.syscall5(.move_mount, fd, @intFromPtr(""), at_fdcwd, @intFromPtr(path), move_mount_f_empty_path);
+    _ = linux.syscall1(.close, fd);
+    return rc;
+}
 
 /// `path` under the old root, in `src`.
 fn source(path: [*:0]const u8, src: []u8) ?[*:0]const u8 {
@@ -160,12 +199,22 @@ fn source(path: [*:0]const u8, src: []u8) ?[*:0]const u8 {
     return @ptrCast(src.ptr);
 }
 
-/// Bind-mounts the host's `path` (under the old root) onto the same path here.
-fn bind(path: [*:0]const u8, kind: Kind, src: []u8, remount: bool) usize {
-    const s = source(path, src) orelse return errno(36); // ENAMETOOLONG
-    const rc = linux.syscall5(.mount, @intFromPtr(s), @intFromPtr(path), 0, ms_bind | ms_rec, 0);
-    if (sys.isError(rc) or !remount or (kind != .dir_ro and kind != .file_ro)) return rc;
-    return remountReadOnly(path);
+/// Bind-mounts the host's `path` (under the old root) onto the same path
+/// here. A writable source is taken beneath the old root where openat2 is
+/// there; a read-only one is bound by path (half the cost of openat2 +
+/// open_tree + move_mount) and then made read-only, which holds wherever the
+/// lookup led.
+fn bind(path: [*:0]const u8, kind: Kind, root: isize, src: []u8) usize {
+    const ro = kind == .dir_ro or kind == .file_ro;
+    const rc = if (!ro and root >= 0) blk: {
+        const t = tree(root, path);
+        break :blk if (sys.isError(t)) t else moveTo(t, path);
+    } else blk: {
+        const s = source(path, src) orelse return errno(36); // ENAMETOOLONG
+        break :blk linux.syscall5(.mount, @intFromPtr(s), @intFromPtr(path), 0, ms_bind | ms_rec, 0);
+    };
+    if (sys.isError(rc) or !ro) return rc;
+    return readOnly(path);
 }
 
 /// The directory or empty file a bind is mounted on, on the new tmpfs.
@@ -178,14 +227,21 @@ fn mountPoint(path: [*:0]const u8, kind: Kind, made: *Made) usize {
     return if (sys.status(f) == eexist) 0 else f;
 }
 
-/// MS_REMOUNT|MS_BIND|MS_RDONLY, keeping the flags the mount already has: in a
-/// user namespace nosuid, nodev, noexec and the atime flags are locked, and a
-/// remount that drops them is refused.
-fn remountReadOnly(path: [*:0]const u8) usize {
+/// The bind on `path` and every mount beneath it made read-only
+/// (mount_setattr, 5.12+; it only sets a flag, so it needs none of the locked
+/// ones). Where refused: a mount already read-only (ST_RDONLY) is left as it
+/// is, any other is remounted MS_REMOUNT|MS_BIND|MS_RDONLY, keeping the flags
+/// the mount already has: in a user namespace nosuid, nodev, noexec and the
+/// atime flags are locked, and a remount that drops them is refused.
+fn readOnly(path: [*:0]const u8) usize {
+    const attr: MountAttr = .{ .attr_set = mount_attr_rdonly };
+    const set = linux.syscall5(.mount_setattr, at_fdcwd, @intFromPtr(path), at_recursive, @intFromPtr(&attr), @sizeOf(MountAttr));
+    if (!sys.isError(set)) return 0;
     var st: [16]u64 = undefined; // struct statfs: f_flags is the 11th word on x86_64 and aarch64
     const rc = linux.syscall2(.statfs, @intFromPtr(path), @intFromPtr(&st));
     if (sys.isError(rc)) return rc;
     const f = st[10];
+    if (f & 1 != 0) return 0; // ST_RDONLY
     var flags: usize = ms_remount | ms_bind | ms_rdonly;
     // ST_* (statvfs) → MS_*: most share their bit; relatime and nosymfollow do not.
     flags |= f & (2 | 4 | 8 | 16 | 64 | 1024 | 2048); // NOSUID NODEV NOEXEC SYNCHRONOUS MANDLOCK NOATIME NODIRATIME
