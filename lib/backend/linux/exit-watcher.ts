@@ -59,15 +59,24 @@ function open(): { read: number; write: number } {
         if (waiters.size === 0) socket?.unref();
       },
       close() {
-        // The read end is never closed by this realm: losing it would lose every later exit.
+        // The read end is never closed by this realm: should Bun close it, the
+        // next watch opens a new channel rather than post into a dead one.
+        forget(c);
         if (waiters.size > 0) fail(new Error("cordon exit watcher: the channel closed with children still running"));
       },
       error(_s, e) {
+        forget(c);
         fail(e);
       },
     },
   }).catch(fail);
   return c;
+}
+
+function forget(c: { read: number; write: number }): void {
+  if (channel !== c) return;
+  channel = undefined;
+  socket = undefined;
 }
 
 function fail(e: unknown): void {
