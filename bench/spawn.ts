@@ -60,7 +60,7 @@ export async function instrumentedSandboxSpawn(policy: Policy, out: Map<string, 
   const { proc } = sandboxSpawn(TRUE, resolved, quiet, mark);
   await proc.exited;
   cleanup();
-  mark("private TMPDIR removal");
+  mark("back on the caller after exited (waits behind other work under load), private TMPDIR removal");
   for (const [p, d] of marks) out.get(p)?.push(d) ?? out.set(p, [d]);
   out.get("total (instrumented)")?.push(t - start) ?? out.set("total (instrumented)", [t - start]);
 }
