@@ -108,6 +108,18 @@ function hostOs(): SystemOs {
   return p === "darwin" || p === "freebsd" || p === "openbsd" || p === "win32" ? p : "linux";
 }
 
+/** Real paths of temp roots; a root is not expected to move while cordon runs. */
+const realTmpRoots = new Map<string, string>();
+
+function realTmpRoot(root: string): string {
+  let real = realTmpRoots.get(root);
+  if (real === undefined) {
+    real = realpathSync(root);
+    realTmpRoots.set(root, real);
+  }
+  return real;
+}
+
 /** Most sandboxes leave their TMPDIR empty: one rmdir, and the recursive walk only when it was not. */
 function removeTmpDir(dir: string): void {
   try {
@@ -142,7 +154,8 @@ export function resolvePolicy(input: unknown, options: ResolveOptions = {}): Res
     sweptTmpRoots.add(tmpRoot);
     removeStaleTmpDirs(tmpRoot);
   }
-  const tmpDir = realpathSync(mkdtempSync(join(tmpRoot, tmpPrefix())));
+  // Made beneath the root's real path, the new directory's path is real too.
+  const tmpDir = mkdtempSync(join(realTmpRoot(tmpRoot), tmpPrefix()));
   const cleanup = () => removeTmpDir(tmpDir);
   const env = {
     ...(policy.inheritEnv === false ? {} : inheritedEnv(callerEnv)),
