@@ -314,6 +314,27 @@ except OSError as e:
   });
 });
 
+describeUnless(notLinux, "private root view", () => {
+  test("the view kept per grant set, plus the spawn's own TMPDIR, equals the view built afresh", async () => {
+    const { privateRootView, privateRootViewWith } = await import("../../lib/backend/linux/private-root.ts");
+    const { resolvePolicy } = await import("../../lib/resolve-policy.ts");
+    // Plain defaults; /tmp granted read-only (the TMPDIR gets a writable bind of its own); /tmp writable (no bind of its own).
+    for (const fs of [{}, { read: [tmpdir()] }, { write: [tmpdir()] }, { read: [granted], write: [outside] }]) {
+      for (let i = 0; i < 2; i++) {
+        const { policy, cleanup } = resolvePolicy({ fs, cwd: granted });
+        try {
+          const fresh = privateRootView(policy.fs.read, policy.fs.write, policy.cwd, true);
+          const kept = privateRootViewWith(policy.fs.read, policy.fs.write, policy.tmpDir!, policy.cwd, true);
+          expect(kept).toEqual(fresh);
+          expect(fresh.some((e) => e.path === policy.tmpDir)).toBe(!("write" in fs && fs.write?.includes(tmpdir())));
+        } finally {
+          cleanup();
+        }
+      }
+    }
+  });
+});
+
 describeUnless(notLinux, "compatibility levels", () => {
   test("hard mode refuses what this host cannot enforce, before anything runs", async () => {
     // Landlock capped to ABI 0: file confinement cannot be enforced.

@@ -7,12 +7,58 @@ import { systemPaths } from "../../policy/system-paths.ts";
 
 const isWithin = (path: string, dir: string) => dir === "/" || path === dir || path.startsWith(dir + "/");
 
+/** Views of the same grants, kept: a run of spawns with one policy differs only in its private TMPDIR. */
+const viewCache = new Map<string, readonly ViewEntry[]>();
+const VIEW_CACHE_SIZE = 16;
+
+/**
+ * privateRootView for a spawn whose only new grant is `own`, a writable
+ * directory it just made (its private TMPDIR): the view of the other grants
+ * is worked out once per grant set (one lstat per grant) and `own` is added
+ * to it. Every grant but `own` was resolved before this spawn (user grants
+ * anew for each spawn), as for a view built afresh.
+ */
+export function privateRootViewWith(read: readonly string[], write: readonly string[], own: string, cwd: string, proc: boolean): ViewEntry[] {
+  const others = write.filter((p) => p !== own);
+  const key = JSON.stringify([read, others]);
+  let base = viewCache.get(key);
+  if (!base) {
+    base = Object.freeze(grantEntries(read, others).map((e) => Object.freeze(e)));
+    if (viewCache.size >= VIEW_CACHE_SIZE) viewCache.clear();
+    viewCache.set(key, base);
+  }
+  const dirs = base.filter((e) => e.kind === "dir" || e.kind === "dir-ro").map((e) => ({ path: e.path, writable: e.kind === "dir" }));
+  const parent = dirs.filter((d) => isWithin(own, d.path)).at(-1);
+  // Parents first: `own` goes where a sorted build would have put it.
+  const entries = [...base];
+  if (!parent?.writable) {
+    const at = entries.findIndex((e) => e.path > own);
+    entries.splice(at < 0 ? entries.length : at, 0, { kind: "dir", path: own });
+    dirs.push({ path: own, writable: true });
+  }
+  return withMountPoints(entries, dirs, cwd, proc);
+}
+
 /**
  * Entries for the spawn spine's private root, parents first. A grant beneath
  * another directory grant needs no mount of its own (landlock tells their
  * rights apart); a grant that vanished since the policy was resolved is left out.
  */
 export function privateRootView(read: readonly string[], write: readonly string[], cwd: string, proc: boolean): ViewEntry[] {
+  const entries = grantEntries(read, write);
+  const dirs = entries.filter((e) => e.kind === "dir" || e.kind === "dir-ro").map((e) => ({ path: e.path, writable: e.kind === "dir" }));
+  return withMountPoints(entries, dirs, cwd, proc);
+}
+
+/** The working directory (empty unless granted) and /proc, after the grants. */
+function withMountPoints(entries: ViewEntry[], dirs: readonly { path: string }[], cwd: string, proc: boolean): ViewEntry[] {
+  if (!dirs.some((d) => isWithin(cwd, d.path))) entries.push({ kind: "mkdir", path: cwd });
+  if (proc) entries.push({ kind: "mkdir", path: "/proc" });
+  return entries;
+}
+
+/** The grants' entries (binds and recreated symlinks), sorted, parents first. */
+function grantEntries(read: readonly string[], write: readonly string[]): ViewEntry[] {
   const entries: ViewEntry[] = [];
   const dirs: { path: string; writable: boolean }[] = [];
   const writable = new Set(write);
@@ -36,8 +82,6 @@ export function privateRootView(read: readonly string[], write: readonly string[
       dirs.push({ path, writable: rw });
     } else entries.push({ kind: rw ? "file" : "file-ro", path });
   }
-  if (!dirs.some((d) => isWithin(cwd, d.path))) entries.push({ kind: "mkdir", path: cwd });
-  if (proc) entries.push({ kind: "mkdir", path: "/proc" });
   return entries;
 }
 

@@ -21,7 +21,7 @@ import { cleanupStale } from "./cgroup/cleanup.ts";
 import { SandboxCgroup } from "./cgroup/sandbox-cgroup.ts";
 import { supervise, type LimitVerdict } from "./cgroup/supervise.ts";
 import { landlockFeatures, prepareLandlock } from "./landlock.ts";
-import { privateRootView } from "./private-root.ts";
+import { privateRootView, privateRootViewWith } from "./private-root.ts";
 import { spawnLinux } from "./spawn.ts";
 import { killTree, probeContainmentHost, signalTree } from "./tree-kill.ts";
 
@@ -204,7 +204,14 @@ export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, st
       ...(cgroup?.cgroupFd !== undefined ? { cgroupFd: cgroup.cgroupFd } : {}),
       ...(cgroup && cgroup.cgroupProcsFds.length ? { cgroupProcsFds: cgroup.cgroupProcsFds } : {}),
       ...(procfs ? { mountProc: true } : {}),
-      ...(plan.namespaces.privateRoot ? { privateRoot: privateRootView(grants.fs.read, grants.fs.write, policy.cwd, procfs) } : {}),
+      ...(plan.namespaces.privateRoot
+        ? {
+            privateRoot:
+              policy.tmpDir === undefined
+                ? privateRootView(grants.fs.read, grants.fs.write, policy.cwd, procfs)
+                : privateRootViewWith(grants.fs.read, grants.fs.write, policy.tmpDir, policy.cwd, procfs),
+          }
+        : {}),
       ...(init && ns & CLONE_NEW.PID ? { init } : {}),
       ...(landlock.rulesetFd !== undefined
         ? { landlock: { rulesetFd: landlock.rulesetFd, restrictFlags: landlock.restrictFlags, ...(procfs ? { procAccess: PROC_ACCESS } : {}) } }
