@@ -5,10 +5,10 @@ import { check, statusError } from "./status.ts";
 import { ABI_VERSION } from "./library.ts";
 import type { OsError } from "./errors.ts";
 
-export const SPEC_SIZE = 144;
+export const SPEC_SIZE = 152;
 export const EXIT_RECORD_SIZE = 64;
 
-export const SPAWN_FLAGS = { SETSID: 1, NO_NEW_PRIVS: 2, SET_IDS: 4, MOUNT_PROC: 8, LOOPBACK_UP: 16, PRIVATE_ROOT: 32, DROP_CAPS: 64 } as const;
+export const SPAWN_FLAGS = { SETSID: 1, NO_NEW_PRIVS: 2, SET_IDS: 4, MOUNT_PROC: 8, LOOPBACK_UP: 16, PRIVATE_ROOT: 32, DROP_CAPS: 64, INIT: 128 } as const;
 
 /** CORDON_SPAWN_DEV_NULL: a `parent` of an fd placement that asks the child for /dev/null. */
 export const DEV_NULL = -1;
@@ -43,6 +43,8 @@ export const SPAWN_STEPS: Record<number, string> = {
   19: "ioctl(SIOCSIFFLAGS lo)",
   20: "private root (mount/pivot_root)",
   21: "capset (dropping capabilities)",
+  22: "clone (the command, under cordon-init)",
+  23: "execve (cordon-init)",
 };
 
 /** Optional fields may be absent or undefined alike. */
@@ -68,6 +70,8 @@ export type SpawnRecord = {
   gidMap?: string | undefined;
   procAccess?: number | undefined;
   view?: readonly ViewEntry[] | undefined;
+  /** With SPAWN_FLAGS.INIT: cordon-init's path. */
+  init?: string | undefined;
 };
 
 const encoder = new TextEncoder();
@@ -253,6 +257,7 @@ export function encodeSpawnRecord(r: SpawnRecord): Uint8Array {
     );
     w.u32(124, view.length);
   }
+  if (r.init !== undefined) w.u32(128, w.cstring(r.init));
   return w.finish();
 }
 
@@ -262,8 +267,8 @@ export type SpawnResult = { pid: number; pidfd: number };
 export function spawnRecord(record: Uint8Array, what: string): SpawnResult {
   const rc = linux().cordon_linux_spawn(record, record);
   const view = new DataView(record.buffer, record.byteOffset);
-  if (rc >= 0) return { pid: rc, pidfd: view.getInt32(132, true) };
-  const step = view.getUint32(136, true);
+  if (rc >= 0) return { pid: rc, pidfd: view.getInt32(140, true) };
+  const step = view.getUint32(144, true);
   const op = SPAWN_STEPS[step] ?? "cordon_linux_spawn";
   throw statusError(rc < -65536 ? "cordon_linux_spawn" : op, "errno", rc, op === "execve" ? describeExecError(rc, what) : what) as OsError;
 }

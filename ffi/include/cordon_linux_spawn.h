@@ -12,9 +12,18 @@
  * /dev/null open (a CORDON_SPAWN_DEV_NULL placement) → private root (PRIVATE_ROOT) → fresh /proc (MOUNT_PROC) → lo up (LOOPBACK_UP) → fd placement → everything else CLOEXEC → chdir → rlimits → setgroups/setresgid/
  * setresuid → PR_SET_PDEATHSIG → PR_SET_NO_NEW_PRIVS → drop capabilities → landlock_restrict_self →
  * seccomp → execve.
+ * With CORDON_SPAWN_INIT the last step differs: the child (pid 1 of its new pid
+ * namespace) starts the command with clone(CLONE_VM|CLONE_VFORK) — the command
+ * gets an empty signal mask and execs; its execve errno arrives in out_errno
+ * with out_step EXECVE as without INIT — then execs `init_off` as
+ * "cordon-init --adopt PID" (empty environment) with every signal still
+ * blocked, so a signal sent before cordon-init's handlers exist stays pending
+ * for it. cordon_linux_spawn returns once cordon-init was exec'd, the command
+ * having exec'd before it. If that execve fails (out_step INIT), pid 1 exits
+ * and the kernel kills the command with the rest of the namespace.
  */
 struct cordon_linux_spawn_spec {
-  uint32_t struct_size;     /* sizeof(struct cordon_linux_spawn_spec) = 144 */
+  uint32_t struct_size;     /* sizeof(struct cordon_linux_spawn_spec) = 152 */
   uint32_t abi_version;     /* CORDON_ABI_VERSION */
   uint32_t flags;           /* CORDON_SPAWN_* */
   uint32_t pdeath_signal;   /* 0 = none */
@@ -36,6 +45,8 @@ struct cordon_linux_spawn_spec {
   int32_t  parent_pid;                   /* the caller's pid, to detect a parent already gone */
   uint32_t proc_access;                  /* with MOUNT_PROC and landlock_fd: landlock rights beneath the fresh /proc, added in the child */
   uint32_t view_off, view_count;         /* with PRIVATE_ROOT: struct cordon_linux_view_entry[count], parents first */
+  uint32_t init_off;                     /* with INIT: cordon-init's path; else 0 */
+  uint32_t reserved;                     /* 0 */
   /* Written by cordon_linux_spawn: */
   int32_t  out_pid;
   int32_t  out_pidfd;
@@ -50,6 +61,7 @@ struct cordon_linux_spawn_spec {
 #define CORDON_SPAWN_LOOPBACK_UP   (1u << 4)  /* needs CLONE_NEWNET: bring lo up */
 #define CORDON_SPAWN_PRIVATE_ROOT  (1u << 5)  /* needs CLONE_NEWNS: a tmpfs root holding only the view's entries */
 #define CORDON_SPAWN_DROP_CAPS     (1u << 6)  /* after no_new_privs: securebits locked, ambient, bounding and all sets emptied */
+#define CORDON_SPAWN_INIT          (1u << 7)  /* needs CLONE_NEWPID: the command runs under cordon-init (init_off) as pid 1; see above */
 
 /* fds[i].parent: the child opens /dev/null read-write itself, before any root
  * change, and places it at fds[i].child (one open serves every such entry).
@@ -94,6 +106,8 @@ struct cordon_linux_view_entry {
 #define CORDON_SPAWN_STEP_LOOPBACK       19
 #define CORDON_SPAWN_STEP_PRIVATE_ROOT   20
 #define CORDON_SPAWN_STEP_CAPABILITIES   21
+#define CORDON_SPAWN_STEP_START_COMMAND  22  /* INIT: clone of the command */
+#define CORDON_SPAWN_STEP_INIT           23  /* INIT: execve of cordon-init */
 
 /* 64 bytes, written atomically to the caller's channel for each reaped child. */
 struct cordon_linux_exit_record {

@@ -252,7 +252,7 @@ describeUnless(notLinux ?? linuxRequirement(existsSync(initPath) ? undefined : "
   test("as pid 1 it runs the command and exits with its status; anywhere else it refuses", async () => {
     expect(await out(["sh", "-c", "echo $$; exit 7"], { ...pidNs, init: initPath })).toMatchObject({ code: 7, out: "2" });
     // pid 2 of a fresh namespace (its kill(-1) could only reach that namespace).
-    const r = await out(["sh", "-c", `${initPath} 9 /bin/true true; echo rc=$?`], pidNs);
+    const r = await out(["sh", "-c", `${initPath} --adopt 1; echo rc=$?`], pidNs);
     expect(r.out).toBe("rc=125");
     expect(r.err).toContain("must be pid 1");
   });
@@ -260,6 +260,32 @@ describeUnless(notLinux ?? linuxRequirement(existsSync(initPath) ? undefined : "
   test("an execve failure is reported as the spawn's error", () => {
     expect(() => spawnLinux(["/nonexistent/cmd"], { ...pidNs, init: initPath, searchPath: false })).toThrow("ENOENT");
     expect(() => spawnLinux([tmpdir()], { ...pidNs, init: initPath, searchPath: false })).toThrow("EACCES");
+  });
+
+  test("the command's exact status, also when it ends before cordon-init has started, and 128+N for a signal death", async () => {
+    for (let i = 0; i < 10; i++) {
+      expect(await spawnLinux(["/bin/true"], { ...pidNs, init: initPath, searchPath: false }).exited).toBe(0);
+      expect(await spawnLinux(["/bin/false"], { ...pidNs, init: initPath, searchPath: false }).exited).toBe(1);
+    }
+    expect(await spawnLinux(["sh", "-c", "kill -9 $$"], { ...pidNs, init: initPath }).exited).toBe(137);
+  });
+
+  test("a signal sent as soon as the spawn returns (before cordon-init has its handlers) reaches the command", async () => {
+    // The spawn returns once cordon-init was exec'd, with every signal still
+    // blocked: a blocked signal stays pending even for a namespace's pid 1,
+    // which would drop it at its default disposition.
+    for (let i = 0; i < 20; i++) {
+      const p = spawnLinux(["sleep", "5"], { ...pidNs, init: initPath });
+      p.kill("SIGTERM");
+      expect(await p.exited).toBe(143);
+    }
+  });
+
+  test("a cordon-init that cannot be exec'd fails the spawn, and the command already started dies with the namespace", () => {
+    const nap = `96.${process.pid}`; // a duration nothing else on the host sleeps for
+    expect(() => spawnLinux(["sleep", nap], { ...pidNs, init: "/nonexistent/cordon-init" })).toThrow(/execve \(cordon-init\).*ENOENT|ENOENT.*cordon-init/);
+    const left = readdirSync("/proc").filter((d) => /^\d+$/.test(d) && (() => { try { return readFileSync(`/proc/${d}/cmdline`, "utf8").includes(nap); } catch { return false; } })());
+    expect(left).toEqual([]);
   });
 
   /** This process's fds that hold mount namespace `ns` ("mnt:[inode]"), with their fdinfo flags. */

@@ -334,6 +334,24 @@ describeUnless(notLinux, "cordon_linux_spawn record validation", () => {
     const notNamespace = valid();
     new DataView(notNamespace.buffer).setBigUint64(16, 0x100n, true); // CLONE_VM is not the caller's to ask
     expect(call(notNamespace)).toBe(CORDON_E.INVALID_ARGUMENT);
+    // INIT: only for pid 1 of a new pid namespace, with a path; init_off only with INIT; reserved 0.
+    const initFlag = spawnFfi!.SPAWN_FLAGS.INIT;
+    const withInit = (cloneFlags: number) =>
+      spawnFfi!.encodeSpawnRecord({
+        path: "/bin/true", argv: ["true"], envp: [], flags: initFlag, pdeathSignal: 0, cloneFlags, cgroupFd: -1,
+        landlockFd: -1, landlockFlags: 0, fds: [], procsFds: [], rlimits: [], uid: 0, gid: 0, init: "/nonexistent/init",
+      });
+    expect(call(withInit(0))).toBe(CORDON_E.INVALID_ARGUMENT);
+    expect(call(withInit(spawnFfi!.CLONE_NEW.NS))).toBe(CORDON_E.INVALID_ARGUMENT);
+    const initNoPath = withInit(spawnFfi!.CLONE_NEW.PID);
+    new DataView(initNoPath.buffer).setUint32(128, 0, true);
+    expect(call(initNoPath)).toBe(CORDON_E.RECORD_OUT_OF_BOUNDS);
+    const initPathNoFlag = withInit(spawnFfi!.CLONE_NEW.PID);
+    new DataView(initPathNoFlag.buffer).setUint32(8, 0, true);
+    expect(call(initPathNoFlag)).toBe(CORDON_E.INVALID_ARGUMENT);
+    const reserved = valid();
+    new DataView(reserved.buffer).setUint32(132, 1, true);
+    expect(call(reserved)).toBe(CORDON_E.INVALID_ARGUMENT);
   });
 
   test("tables and strings inside the header are refused, so nothing checked can change after the check", () => {
@@ -346,16 +364,16 @@ describeUnless(notLinux, "cordon_linux_spawn record validation", () => {
     expect(call(overHeader)).toBe(CORDON_E.RECORD_OUT_OF_BOUNDS);
     // A string in the output fields (which cordon writes) is refused too.
     const strInHeader = valid();
-    new DataView(strInHeader.buffer).setUint32(48, 132, true); // path_off into out_pidfd
+    new DataView(strInHeader.buffer).setUint32(48, 140, true); // path_off into out_pidfd
     expect(call(strInHeader)).toBe(CORDON_E.RECORD_OUT_OF_BOUNDS);
     // The record is never rewritten: the same buffer spawns twice.
     const rec = valid();
-    const before = rec.slice(144);
+    const before = rec.slice(152);
     for (let i = 0; i < 2; i++) {
       const r = spawnFfi!.spawnRecord(rec, "true");
       spawnFfi!.reapNow(r.pidfd);
     }
-    expect(rec.slice(144)).toEqual(before);
+    expect(rec.slice(152)).toEqual(before);
   });
 
   test("an fd placement's parent is an fd or CORDON_SPAWN_DEV_NULL (-1), opened read-write by the child; other negatives are refused", async () => {

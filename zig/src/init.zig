@@ -1,14 +1,15 @@
 //! cordon-init: pid 1 of a sandbox's pid namespace. A command that is pid 1
 //! itself reaps no orphans (they pile up as zombies, counted against the pids
 //! limit) and ignores every signal it has no handler for (SIGTERM, SIGINT).
-//! This small static program takes that place: it starts the command, passes
+//! This small static program takes that place: it adopts the command, passes
 //! on the signals a supervisor sends, reaps every orphan, and when the command
 //! ends, kills whatever is left in the namespace and exits with its status.
 //!
-//!   cordon-init STATUS_FD PATH ARGV0 [ARG...]     (environment passed through)
+//!   cordon-init --adopt PID
 //!
-//! STATUS_FD receives one little-endian int32 once the command has been
-//! exec'd: 0, or the errno of its execve (then cordon-init exits 127).
+//! PID is the command, already started by this process before its execve
+//! (cordon's spawn child does so, then execs this with every signal blocked,
+//! so none sent meanwhile is lost).
 //! Exit status: the command's, or 128+N when signal N ended it.
 const std = @import("std");
 const linux = std.os.linux;
@@ -27,10 +28,11 @@ fn trap(_: []const u8, _: ?usize) noreturn {
 const sigchld = 17;
 /// Passed on to the command; the rest keep their default (SIGKILL ends the namespace).
 const forwarded = [_]u6{ 1, 2, 3, 10, 12, 15, 28 }; // HUP INT QUIT USR1 USR2 TERM WINCH
-const f_setfd = 2;
-const fd_cloexec = 1;
 const wnohang = 1;
 const wall = 0x40000000;
+const p_pid = 1;
+const wexited = 4;
+const wnowait = 0x01000000;
 
 fn isError(rc: usize) bool {
     const s: isize = @bitCast(rc);
@@ -41,7 +43,7 @@ fn errnoOf(rc: usize) i32 {
     return @intCast(-@as(isize, @bitCast(rc)));
 }
 
-fn parseFd(s: [*:0]const u8) ?i32 {
+fn parsePid(s: [*:0]const u8) ?i32 {
     var n: i32 = 0;
     var i: usize = 0;
     while (s[i] != 0) : (i += 1) {
@@ -49,12 +51,6 @@ fn parseFd(s: [*:0]const u8) ?i32 {
         n = n * 10 + @as(i32, s[i] - '0');
     }
     return if (i == 0) null else n;
-}
-
-fn report(fd: i32, errno: i32) void {
-    const bytes = std.mem.toBytes(std.mem.nativeToLittle(i32, errno));
-    _ = linux.syscall3(.write, @as(u32, @bitCast(fd)), @intFromPtr(&bytes), 4);
-    _ = linux.syscall1(.close, @as(u32, @bitCast(fd)));
 }
 
 fn handler(_: i32) callconv(.c) void {}
@@ -76,40 +72,27 @@ pub fn main(init: std.process.Init.Minimal) u8 {
         return 125;
     }
     const argv = init.args.vector;
-    if (argv.len < 4) return 125;
-    const status_fd = parseFd(argv[1]) orelse return 125;
-    const envp: [*:null]const ?[*:0]const u8 = @ptrCast(init.environ.block.slice.ptr);
-    // The command must not inherit the status pipe.
-    _ = linux.syscall3(.fcntl, @as(u32, @bitCast(status_fd)), f_setfd, fd_cloexec);
+    if (argv.len != 3 or !std.mem.eql(u8, std.mem.span(argv[1]), "--adopt")) return 125;
+    const command = parsePid(argv[2]) orelse return 125;
 
     // Signals are taken synchronously (sigtimedwait) below; pid 1 drops any
-    // signal left at its default disposition, so each gets a handler first.
-    // They stay blocked here for good, so the handler never runs.
+    // signal left at its default disposition unless it is blocked, so these
+    // stay blocked for good (they came blocked: any sent before this point
+    // is pending) and each gets a handler that never runs. The rest are
+    // unblocked: at their defaults they are ignored here.
     var set: u64 = bit(sigchld);
     for (forwarded) |s| set |= bit(s);
-    var old: u64 = 0;
-    _ = linux.syscall4(.rt_sigprocmask, 0, @intFromPtr(&set), @intFromPtr(&old), 8); // SIG_BLOCK
+    _ = linux.syscall4(.rt_sigprocmask, 0, @intFromPtr(&set), 0, 8); // SIG_BLOCK
     const act = KSigaction{ .handler = @intFromPtr(&handler) };
     for (forwarded) |s| _ = linux.syscall4(.rt_sigaction, s, @intFromPtr(&act), 0, 8);
     _ = linux.syscall4(.rt_sigaction, sigchld, @intFromPtr(&act), 0, 8);
+    _ = linux.syscall4(.rt_sigprocmask, 2, @intFromPtr(&set), 0, 8); // SIG_SETMASK
 
-    // The command is started vfork-style: it shares this memory and this
-    // process waits until its execve succeeded or it failed, so there is no
-    // copy of the page tables and no pipe to learn the outcome.
-    var start: Start = .{ .path = argv[2], .argv = argv[3..].ptr, .envp = envp, .mask = old };
-    const pid_rc = linux.clone(startCommand, @intFromPtr(&child_stack) + child_stack.len, clone_vm | clone_vfork | sigchld, @intFromPtr(&start), null, 0, null);
-    if (isError(pid_rc)) {
-        report(status_fd, errnoOf(pid_rc));
-        return 127;
-    }
-    const command: i32 = @intCast(pid_rc);
-    const exec_errno = @atomicLoad(i32, &start.errno, .acquire);
-    if (exec_errno != 0) {
-        report(status_fd, exec_errno);
-        reapAll();
-        return 127;
-    }
-    report(status_fd, 0);
+    // The command must be this process's child (it may have ended already:
+    // its SIGCHLD is pending then, and the loop below reaps it).
+    var info0: [128]u8 = undefined;
+    const own = linux.syscall5(.waitid, p_pid, @as(u32, @bitCast(command)), @intFromPtr(&info0), wexited | wnowait | wnohang | wall, 0);
+    if (isError(own)) return 125;
 
     var status: u8 = 0;
     while (true) {
@@ -138,38 +121,6 @@ pub fn main(init: std.process.Init.Minimal) u8 {
             return status;
         }
     }
-}
-
-const clone_vm = 0x100;
-const clone_vfork = 0x4000;
-
-/// What the command's child needs, and where it leaves the errno of a failed execve.
-const Start = extern struct {
-    path: [*:0]const u8,
-    argv: [*]const ?[*:0]const u8,
-    envp: [*:null]const ?[*:0]const u8,
-    mask: u64,
-    errno: i32 = 0,
-};
-
-/// The child's stack while it shares this memory: this process is suspended
-/// until the child's execve (CLONE_VFORK), so one stack serves every start.
-var child_stack: [16 * 1024]u8 align(16) = undefined;
-
-/// The command: default dispositions and mask, then exec. Runs on
-/// child_stack in this process's memory: it writes nothing but `errno`.
-fn startCommand(arg: usize) callconv(.c) u8 {
-    const start: *Start = @ptrFromInt(arg);
-    // Its own copy of the handlers (no CLONE_SIGHAND): resetting them here
-    // leaves this process's alone. Reset before the mask is lifted, so a
-    // signal already pending takes its default action.
-    const dfl = KSigaction{};
-    for (forwarded) |s| _ = linux.syscall4(.rt_sigaction, s, @intFromPtr(&dfl), 0, 8);
-    _ = linux.syscall4(.rt_sigaction, sigchld, @intFromPtr(&dfl), 0, 8);
-    _ = linux.syscall4(.rt_sigprocmask, 2, @intFromPtr(&start.mask), 0, 8); // SIG_SETMASK
-    const rc = linux.syscall3(.execve, @intFromPtr(start.path), @intFromPtr(start.argv), @intFromPtr(start.envp));
-    @atomicStore(i32, &start.errno, errnoOf(rc), .release);
-    linux.exit_group(127);
 }
 
 fn noChildren() bool {

@@ -42,7 +42,8 @@ export type LinuxSpawnOptions = {
   /**
    * With CLONE_NEWPID: run the command under this cordon-init (pid 1 of the
    * namespace: it reaps orphans and passes signals on, which a command that is
-   * pid 1 itself does not). Exec errors still arrive as typed errors.
+   * pid 1 itself does not). The child starts the command, then execs
+   * cordon-init to adopt it; exec errors still arrive as typed errors.
    */
   readonly init?: string;
   /** With CLONE_NEWNET: bring the namespace's loopback up (otherwise even 127.0.0.1 is unreachable). */

@@ -1,9 +1,8 @@
 // spawnLinux: the sandboxed spawn spine. Every restriction in `opts` is
 // applied in the child between clone3 and execve by the native library.
-import { closeSync, readSync } from "node:fs";
+import { closeSync } from "node:fs";
 import { OsError } from "../../../ffi/errors.ts";
-import { DEV_NULL, describeExecError, encodeSpawnRecord, pipe, reapNow, SPAWN_FLAGS, spawnRecord } from "../../../ffi/linux-spawn.ts";
-import { CORDON_E, statusError } from "../../../ffi/status.ts";
+import { DEV_NULL, encodeSpawnRecord, pipe, reapNow, SPAWN_FLAGS, spawnRecord } from "../../../ffi/linux-spawn.ts";
 import { watch } from "./exit-watcher.ts";
 import type { LinuxSpawnOptions, Stdio } from "./spawn-options.ts";
 import { LinuxSubprocess, readableFromFd, signalNumber, StdinSink } from "./subprocess.ts";
@@ -85,25 +84,11 @@ function environ(env: Readonly<Record<string, string>>): string[] {
   return out;
 }
 
-/** Reads cordon-init's report: 0 once the command was exec'd, else its execve errno. */
-function initReport(fd: number): number | undefined {
-  const buf = new Int32Array(1);
-  const n = readSync(fd, new Uint8Array(buf.buffer));
-  return n === 4 ? buf[0]! : undefined;
-}
-
 export function spawnLinux(argv: readonly string[], opts: LinuxSpawnOptions = {}): LinuxSubprocess {
   validate(argv, opts);
   const env = opts.env ?? (process.env as Record<string, string>);
   const path = opts.searchPath === false ? argv[0]! : resolveCommand(argv[0]!, env, opts.cwd);
   const what = path === argv[0] ? path : `${argv[0]} (${path})`;
-  // Under cordon-init the spine execs init, which execs the command and
-  // reports on a pipe at the first free fd number after the caller's.
-  const status = opts.init === undefined ? undefined : pipe();
-  const statusFd = Math.max(2, ...(opts.extraFds ?? []).map((e) => e.child)) + 1;
-  const execPath = opts.init ?? path;
-  const execArgv = opts.init === undefined ? argv : ["cordon-init", String(statusFd), path, ...argv];
-  const extraFds = status ? [...(opts.extraFds ?? []), { parent: status[1], child: statusFd }] : (opts.extraFds ?? []);
 
   const slots: (Placed & { parent?: number })[] = [];
   const closeSlots = (keep: boolean) => {
@@ -125,15 +110,16 @@ export function spawnLinux(argv: readonly string[], opts: LinuxSpawnOptions = {}
       (opts.mountProc ? SPAWN_FLAGS.MOUNT_PROC : 0) |
       (opts.loopback ? SPAWN_FLAGS.LOOPBACK_UP : 0) |
       (opts.privateRoot?.length ? SPAWN_FLAGS.PRIVATE_ROOT : 0) |
-      (opts.dropCapabilities ? SPAWN_FLAGS.DROP_CAPS : 0);
+      (opts.dropCapabilities ? SPAWN_FLAGS.DROP_CAPS : 0) |
+      (opts.init !== undefined ? SPAWN_FLAGS.INIT : 0);
     const ns = opts.userNamespace;
     const fds: { parent: number; child: number }[] = [];
     for (const s of slots) fds.push({ parent: s.parent!, child: s.childFd });
-    for (const e of extraFds) fds.push(e);
+    for (const e of opts.extraFds ?? []) fds.push(e);
     // Absent options are passed as undefined (no object spreads: this runs on every spawn).
     const record = encodeSpawnRecord({
-      path: execPath,
-      argv: execArgv,
+      path,
+      argv,
       envp: environ(env),
       cwd: opts.cwd,
       flags,
@@ -152,29 +138,14 @@ export function spawnLinux(argv: readonly string[], opts: LinuxSpawnOptions = {}
       view: opts.privateRoot?.length ? opts.privateRoot : undefined,
       uidMap: ns ? `${ns.uid} ${process.getuid!()} 1\n` : undefined,
       gidMap: ns ? `${ns.gid} ${process.getgid!()} 1\n` : undefined,
+      init: opts.init,
     });
     result = spawnRecord(record, what);
   } catch (e) {
     closeSlots(false);
-    if (status) for (const fd of status) closeSync(fd);
     throw e;
   }
   closeSlots(true);
-  if (status) {
-    closeSync(status[1]);
-    let errno: number | undefined;
-    try {
-      errno = initReport(status[0]);
-    } finally {
-      closeSync(status[0]);
-    }
-    if (errno !== 0) {
-      reapNow(result.pidfd);
-      for (const s of slots) if (s.parentKeep !== undefined) closeSync(s.parentKeep);
-      if (errno === undefined) throw statusError("cordon-init", "cordon", CORDON_E.CHILD_DIED, what);
-      throw statusError("execve", "errno", -errno, describeExecError(-errno, what));
-    }
-  }
 
   const [inSlot, outSlot, errSlot] = slots as [Placed, Placed, Placed];
   try {

@@ -225,10 +225,65 @@ pub fn main(arg: usize) callconv(.c) u8 {
     }
 
     out.out_step = @intFromEnum(Step.execve);
+    if (spec.flags & Flags.init != 0) startUnderInit(c);
     _ = linux.syscall4(.rt_sigprocmask, sig_setmask, @intFromPtr(&zero_set), 0, 8);
     @atomicStore(i32, &out.out_errno, 0, .release);
     const rc = linux.syscall3(.execve, @intFromPtr(c.str(spec.path_off)), @intFromPtr(c.argv), @intFromPtr(c.envp));
     fail(out, rc);
+}
+
+const clone_vm: usize = 0x100;
+const clone_vfork: usize = 0x4000;
+const sigchld: usize = 17;
+
+/// With INIT (this child is pid 1 of its pid namespace, every restriction
+/// applied): start the command vfork-style, then exec cordon-init to adopt it.
+/// The command shares this memory, Bun's, which never exits: cordon-init's own
+/// memory is never touched from another CPU, so its exit needs no TLB
+/// shootdown. Every signal stays blocked through to cordon-init, which takes
+/// them synchronously: one sent before its handlers exist stays pending (a
+/// blocked signal is never discarded, even for a namespace's pid 1).
+fn startUnderInit(c: *const spec_mod.Checked) noreturn {
+    const out = c.out;
+    // The command's stack while it runs here; this process waits (CLONE_VFORK).
+    var stack: [8 * 1024]u8 align(16) = undefined;
+    @atomicStore(i32, &out.out_errno, 0, .release);
+    const rc = linux.clone(startCommand, @intFromPtr(&stack) + stack.len, clone_vm | clone_vfork | sigchld, @intFromPtr(c), null, 0, null);
+    if (sys.isError(rc)) {
+        out.out_step = @intFromEnum(Step.start_command);
+        fail(out, rc);
+    }
+    // Its execve failed (errno recorded): this exit ends the namespace.
+    if (@atomicLoad(i32, &out.out_errno, .acquire) != 0) linux.exit_group(127);
+
+    // "cordon-init --adopt PID", in memory of cordon's own (this stack).
+    var pid_text: [12:0]u8 = @splat(0);
+    var n: usize = 0;
+    var rest: usize = rc;
+    var digits: [12]u8 = undefined;
+    while (true) : (n += 1) {
+        digits[n] = '0' + @as(u8, @intCast(rest % 10));
+        rest /= 10;
+        if (rest == 0) break;
+    }
+    for (0..n + 1) |i| pid_text[i] = digits[n - i];
+    const argv = [_:null]?[*:0]const u8{ "cordon-init", "--adopt", &pid_text };
+    const envp = [_:null]?[*:0]const u8{};
+    out.out_step = @intFromEnum(Step.init);
+    const r = linux.syscall3(.execve, @intFromPtr(c.str(c.spec.init_off)), @intFromPtr(&argv), @intFromPtr(&envp));
+    // pid 1 exits: the kernel kills the command with the rest of the namespace.
+    fail(out, r);
+}
+
+/// The command: a clean mask, then exec. Its dispositions are already the
+/// defaults (reset above, copied at clone). It writes nothing but out_errno.
+fn startCommand(arg: usize) callconv(.c) u8 {
+    const c: *const spec_mod.Checked = @ptrFromInt(arg);
+    const zero_set: u64 = 0;
+    _ = linux.syscall4(.rt_sigprocmask, sig_setmask, @intFromPtr(&zero_set), 0, 8);
+    const rc = linux.syscall3(.execve, @intFromPtr(c.str(c.spec.path_off)), @intFromPtr(c.argv), @intFromPtr(c.envp));
+    @atomicStore(i32, &c.out.out_errno, -sys.status(rc), .release);
+    linux.exit_group(127);
 }
 
 /// capget/capset header and data (_LINUX_CAPABILITY_VERSION_3: two 32-bit halves).

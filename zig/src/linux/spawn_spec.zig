@@ -15,7 +15,10 @@ pub const Flags = struct {
     pub const private_root: u32 = 1 << 5;
     /// Drop every capability (securebits, ambient, bounding, then the sets) after no_new_privs.
     pub const drop_caps: u32 = 1 << 6;
-    pub const all: u32 = setsid | no_new_privs | set_ids | mount_proc | loopback_up | private_root | drop_caps;
+    /// In a new pid namespace: the child starts the command, then execs
+    /// cordon-init (`init_off`) as pid 1 to adopt it.
+    pub const init: u32 = 1 << 7;
+    pub const all: u32 = setsid | no_new_privs | set_ids | mount_proc | loopback_up | private_root | drop_caps | init;
 };
 
 /// Namespace flags a caller may ask clone3 for (CLONE_NEW*); nothing else.
@@ -27,6 +30,7 @@ pub const namespace_flags: u64 = 0x00020000 | // NEWNS
     0x20000000 | // NEWPID
     0x40000000; // NEWNET
 pub const clone_newuser: u64 = 0x10000000;
+pub const clone_newpid: u64 = 0x20000000;
 
 pub const Spec = extern struct {
     struct_size: u32,
@@ -62,6 +66,9 @@ pub const Spec = extern struct {
     /// With PRIVATE_ROOT: struct cordon_linux_view_entry[view_count].
     view_off: u32,
     view_count: u32,
+    /// With INIT: cordon-init's path.
+    init_off: u32,
+    reserved: u32,
     // Written by cordon.
     out_pid: i32,
     out_pidfd: i32,
@@ -70,7 +77,7 @@ pub const Spec = extern struct {
 };
 
 comptime {
-    if (@sizeOf(Spec) != 144) @compileError("cordon_linux_spawn_spec must be 144 bytes");
+    if (@sizeOf(Spec) != 152) @compileError("cordon_linux_spawn_spec must be 152 bytes");
 }
 
 /// One stdio/extra-fd placement: the parent's fd becomes `child` in the child;
@@ -114,6 +121,10 @@ pub const Step = enum(u32) {
     loopback = 19,
     private_root = 20,
     capabilities = 21,
+    /// With INIT: the clone of the command.
+    start_command = 22,
+    /// With INIT: the execve of cordon-init, once the command runs.
+    init = 23,
 };
 
 /// out_errno while the child has not yet reached execve: if it is still there
@@ -208,6 +219,11 @@ pub fn check(buf: []u8) abi.Failure!Checked {
         if (spec.clone_flags & 0x00020000 == 0 or spec.view_count == 0) return error.InvalidArgument;
     } else if (spec.view_count != 0) return error.InvalidArgument;
     if (spec.view_count > 4096 or !table(buf.len, spec.view_off, spec.view_count, @sizeOf(ViewEntry), 4)) return error.RecordOutOfBounds;
+    if (spec.reserved != 0) return error.InvalidArgument;
+    if (spec.flags & Flags.init != 0) {
+        if (spec.clone_flags & clone_newpid == 0) return error.InvalidArgument; // pid 1 of its own namespace only
+        if (!isCString(buf, spec.init_off)) return error.RecordOutOfBounds;
+    } else if (spec.init_off != 0) return error.InvalidArgument;
     if (spec.clone_flags & clone_newuser != 0) {
         if (!isCString(buf, spec.uid_map_off) or !isCString(buf, spec.gid_map_off)) return error.RecordOutOfBounds;
     }
