@@ -142,7 +142,7 @@ export const SPAWN_PHASES = {
   plans: "plans: containment, seccomp, namespaces (cached per policy shape)",
   landlock: "landlock ruleset build (one native call for every grant)",
   cgroup: "fresh cgroup set: mkdir, limit files, fds",
-  spawn: "spawn call: private root view, clone3, child set-up, execve (cordon-init: until the command's exec)",
+  spawn: "spawn call: private root view, clone3, child set-up, the command's execve (then cordon-init's)",
   exit: "child runs; exit seen through the pidfd watcher",
   teardown: "tree check (kill if populated) + supervisor stop + cgroup set removal",
 } as const;
