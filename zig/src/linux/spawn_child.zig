@@ -9,6 +9,7 @@ const Step = spec_mod.Step;
 const Spec = spec_mod.Spec;
 const Flags = spec_mod.Flags;
 const private_root = @import("private_root.zig");
+const clone3 = @import("clone3.zig");
 
 const at_fdcwd: usize = @bitCast(@as(isize, -100));
 const o_wronly: usize = 0o1;
@@ -248,7 +249,9 @@ fn startUnderInit(c: *const spec_mod.Checked) noreturn {
     // The command's stack while it runs here; this process waits (CLONE_VFORK).
     var stack: [8 * 1024]u8 align(16) = undefined;
     @atomicStore(i32, &out.out_errno, 0, .release);
-    const rc = linux.clone(startCommand, @intFromPtr(&stack) + stack.len, clone_vm | clone_vfork | sigchld, @intFromPtr(c), null, 0, null);
+    // The spine's own clone entry (clone3.zig): the command runs startCommand on `stack` and never returns into this frame.
+    var unused_tid: i32 = 0;
+    const rc = clone3.cordon_clone(clone_vm | clone_vfork | sigchld, @intFromPtr(&stack) + stack.len, &unused_tid, startCommand, @intFromPtr(c));
     if (sys.isError(rc)) {
         out.out_step = @intFromEnum(Step.start_command);
         fail(out, rc);
