@@ -123,14 +123,31 @@ function processState(): string[] {
  * policy plans once. Bounded; entries are frozen because every spawn's report
  * shares them.
  */
-const planCache = new Map<string, { containment: ContainmentPlan; plan: SandboxPlan }>();
+type Plans = {
+  containment: ContainmentPlan;
+  plan: SandboxPlan;
+  /** Guarantees of the sandbox plan not enforced here (hard mode refuses them). */
+  missing: { guarantee: string; reason: string }[];
+  /** What other mechanisms cover, and the landlock rights that are best-effort for it. */
+  covered: Record<string, string>;
+  rights: Record<string, "best-effort">;
+};
+const planCache = new Map<string, Plans>();
 const PLAN_CACHE_SIZE = 32;
 
-function plans(policy: ResolvedPolicy, host: SandboxHost, containmentHost: ContainmentHost) {
+function plans(policy: ResolvedPolicy, host: SandboxHost, containmentHost: ContainmentHost): Plans {
   const key = JSON.stringify([policy.limits, policy.user ?? null, policy.net, policy.compat]);
   const hit = planCache.get(key);
   if (hit) return hit;
-  const entry = { containment: planContainment(policy, containmentHost), plan: planSandbox(policy, host) };
+  const plan = planSandbox(policy, host);
+  const covered = coveredElsewhere(policy, host, plan);
+  const entry: Plans = {
+    containment: planContainment(policy, containmentHost),
+    plan,
+    missing: plan.report.filter((g) => g.status !== "enforced").map((g) => ({ guarantee: g.guarantee, reason: g.reason ?? g.status })),
+    covered,
+    rights: Object.fromEntries(Object.keys(covered).map((r) => [r, "best-effort" as const])),
+  };
   for (const g of [...entry.containment.report, ...entry.plan.report]) Object.freeze(g);
   if (planCache.size >= PLAN_CACHE_SIZE) planCache.clear();
   planCache.set(key, entry);
@@ -154,22 +171,17 @@ export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, st
   const host = sandboxHost();
   // Whether a pid namespace can be had is what the probe above found, not what sysctls suggest.
   const containmentHost = (containmentHostCache ??= { ...probeContainmentHost(), pidNamespace: host.namespaces !== "none" });
-  const { containment, plan } = plans(policy, host, containmentHost);
+  const { containment, plan, missing, covered, rights } = plans(policy, host, containmentHost);
   mark(SPAWN_PHASES.plans);
   const guarantees: GuaranteeReport[] = [...plan.report, ...containment.report];
-  if (policy.compat === "hard") {
-    const missing = plan.report.filter((g) => g.status !== "enforced").map((g) => ({ guarantee: g.guarantee, reason: g.reason ?? g.status }));
-    if (missing.length) throw new CompatError(missing);
-  }
+  if (policy.compat === "hard" && missing.length) throw new CompatError(missing);
 
-  // Rights another mechanism covers are best-effort for landlock (an older
-  // kernel is not refused for them); everything else keeps the policy's level,
-  // and hard mode throws CompatError from the landlock plan itself.
-  const covered = coveredElsewhere(policy, host, plan);
-  const rights = Object.fromEntries(Object.keys(covered).map((r) => [r, "best-effort" as const]));
   // cordon-init (pid 1 of the sandbox's pid namespace) must be executable inside.
   const init = host.namespaces !== "none" ? initPath() : undefined;
   const grants = init ? { ...policy, fs: { ...policy.fs, read: [...policy.fs.read, init] } } : policy;
+  // Rights another mechanism covers are best-effort for landlock (an older
+  // kernel is not refused for them); everything else keeps the policy's level,
+  // and hard mode throws CompatError from the landlock plan itself.
   const landlock = prepareLandlock(grants, { compat: { default: policy.compat, rights } });
   guarantees.unshift(...foldCovered(landlockGuarantees(landlock.report), covered));
   mark(SPAWN_PHASES.landlock);
