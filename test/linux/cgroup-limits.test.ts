@@ -3,7 +3,7 @@
 // pids → fork fails with EAGAIN; memory → OOM kill reported as "memory limit
 // exceeded"; CPU time and wall clock → the whole tree killed and reported.
 // Each has a twin under a looser limit that must succeed.
-import { afterEach, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import { SandboxCgroup } from "../../lib/backend/linux/cgroup/sandbox-cgroup.ts";
 import { supervise } from "../../lib/backend/linux/cgroup/supervise.ts";
@@ -11,20 +11,13 @@ import { spawnLinux } from "../../lib/backend/linux/spawn.ts";
 import { killTree, probeContainmentHost } from "../../lib/backend/linux/tree-kill.ts";
 import { planContainment } from "../../lib/plan/linux/containment.ts";
 import type { Limits } from "../../lib/policy/types.ts";
-import { firstLine, fixtureDir, ownCgroups, reapSurvivors, survivors, tokenEnv } from "../fixtures/tree/scan.ts";
+import { firstLine, fixtureDir, survivors, tokenEnv } from "../fixtures/tree/scan.ts";
+import { trackTrees } from "../helpers/track-trees.ts";
 import { describeUnless, linuxRequirement, notLinux } from "../helpers/skip.ts";
 
 const host = notLinux ? undefined : probeContainmentHost();
 const cg = host?.cgroups;
-const bases = cg ? [cg.v2?.base, ...Object.values(cg.v1).map((h) => h?.base)].filter((b): b is string => !!b) : [];
-
-const made: SandboxCgroup[] = [];
-const tokens: string[] = [];
-afterEach(() => {
-  for (const t of tokens.splice(0)) reapSurvivors(t);
-  for (const c of made.splice(0)) c.destroy();
-  expect(ownCgroups(bases)).toEqual([]);
-});
+const { made, tokens } = trackTrees(cg);
 
 /** Plans `limits` for this host, makes the cgroups and runs argv in them. */
 function run(argv: string[], limits: Limits) {

@@ -2,7 +2,7 @@
 // processes double-fork and setsid. Each cgroup rung leaves 0 survivors (a
 // /proc scan for the tree's token); process-group kill, the last rung, leaves
 // the setsid orphans alive, which is why it is reported as partial.
-import { afterEach, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { SandboxCgroup } from "../../lib/backend/linux/cgroup/sandbox-cgroup.ts";
@@ -10,21 +10,14 @@ import { spawnLinux, type LinuxSubprocess } from "../../lib/backend/linux/spawn.
 import { killTree, probeContainmentHost, signalTree } from "../../lib/backend/linux/tree-kill.ts";
 import { planCgroups } from "../../lib/plan/linux/containment-cgroup.ts";
 import type { CgroupHost } from "../../lib/plan/linux/containment-host.ts";
-import { firstLine, fixtureDir, ownCgroups, reapSurvivors, survivors, tokenEnv } from "../fixtures/tree/scan.ts";
+import { firstLine, fixtureDir, survivors, tokenEnv } from "../fixtures/tree/scan.ts";
+import { trackTrees } from "../helpers/track-trees.ts";
 import { describeUnless, linuxRequirement, notLinux, testUnless } from "../helpers/skip.ts";
 
 const CLONE_NEWPID = 0x20000000;
 const host = notLinux ? undefined : probeContainmentHost();
 const cg = host?.cgroups;
-const bases = cg ? [cg.v2?.base, ...Object.values(cg.v1).map((h) => h?.base)].filter((b): b is string => !!b) : [];
-
-const made: SandboxCgroup[] = [];
-const tokens: string[] = [];
-afterEach(() => {
-  for (const t of tokens.splice(0)) reapSurvivors(t);
-  for (const c of made.splice(0)) c.destroy();
-  expect(ownCgroups(bases)).toEqual([]);
-});
+const { made, tokens } = trackTrees(cg);
 
 /** Starts the 100/45 tree with `opts`; resolves once every process exists. */
 async function startTree(opts: Parameters<typeof spawnLinux>[1] = {}): Promise<{ proc: LinuxSubprocess; token: string; reported: number }> {

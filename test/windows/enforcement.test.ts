@@ -1,29 +1,20 @@
 // Enforcement Wine 8 accepts but does not perform (measured): job memory and
 // process-count limits, mitigation policies. Under Wine these skip with that
 // reason; on Windows each tries the forbidden thing and the granted thing.
-import { afterEach, expect } from "bun:test";
+import { expect } from "bun:test";
 import { closeHandle, readToEnd } from "../../ffi/windows.ts";
 import { createJob, queryJobLimits, setJobLimits, terminateJob } from "../../ffi/windows-job.ts";
 import { MITIGATION_POLICY, exitCode, mitigationFlags, spawnProcess, terminateProcess, waitProcess } from "../../ffi/windows-spawn.ts";
 import { spawnWindows, windowsHost } from "../../lib/backend/windows/index.ts";
 import { JOB_OBJECT_LIMIT, commandLine, mitigationWords, planWindows } from "../../lib/plan/windows/index.ts";
 import { describeUnless, testUnless } from "../helpers/skip.ts";
-import { bunCommand, bunExe, needsRealWindows, notWindows, spawnPiped } from "./support.ts";
+import { bunCommand, bunExe, cleanupAfterEach, needsRealWindows, notWindows, spawnPiped } from "./support.ts";
 
 const T = 120_000;
 const MiB = 2 ** 20;
 const CREATE_SUSPENDED = 0x4;
 const cmdExe = process.env.ComSpec ?? "C:\\windows\\system32\\cmd.exe";
-const cleanup: (() => void)[] = [];
-afterEach(() => {
-  for (const f of cleanup.splice(0).reverse()) {
-    try {
-      f();
-    } catch {
-      // already gone
-    }
-  }
-});
+const cleanup = cleanupAfterEach();
 
 function limitedJob(limitFlags: number, extra: Parameters<typeof setJobLimits>[1] extends infer L ? Omit<L & object, "limitFlags"> : never) {
   const j = createJob();

@@ -1,7 +1,7 @@
 // Identity mechanisms Wine 8 accepts without enforcing (measured): restricted
 // and low-integrity tokens, DACLs, AppContainer profiles, NetUser accounts,
 // WFP. They skip under Wine with that reason; on Windows they assert the kernel's answer.
-import { afterEach, expect } from "bun:test";
+import { expect } from "bun:test";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,23 +13,14 @@ import { UF_ACCOUNTDISABLE, addUser, deleteUser, logonUser, setUserFlags, userEx
 import { WFP_LAYER, addWfpFilter, closeWfp, openWfp } from "../../ffi/windows-wfp.ts";
 import { commandLine } from "../../lib/plan/windows/command-line.ts";
 import { describeUnless, testUnless } from "../helpers/skip.ts";
-import { needsRealWindows, notWindows } from "./support.ts";
+import { cleanupAfterEach, needsRealWindows, notWindows } from "./support.ts";
 
 const T = 60_000;
 const cmdExe = process.env.ComSpec ?? "C:\\windows\\system32\\cmd.exe";
 const needsAdmin = needsRealWindows ?? (tokenInfo().elevated ? undefined : "needs an elevated (administrator) token");
 const FILE_WRITE_DATA_AND_APPEND = 0x2 | 0x4;
 
-const cleanup: (() => void)[] = [];
-afterEach(() => {
-  for (const f of cleanup.splice(0).reverse()) {
-    try {
-      f();
-    } catch {
-      // already gone
-    }
-  }
-});
+const cleanup = cleanupAfterEach();
 
 function tempDir(): string {
   const d = mkdtempSync(join(tmpdir(), "cordon-id-"));

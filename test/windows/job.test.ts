@@ -1,6 +1,6 @@
 // Job objects under the conditions Wine 8 reproduces faithfully: membership
 // from birth, kill-on-close, terminate, completion-port messages, pid lists.
-import { afterEach, expect } from "bun:test";
+import { expect } from "bun:test";
 import { closeHandle } from "../../ffi/windows.ts";
 import {
   JOB_MSG,
@@ -15,22 +15,13 @@ import {
 import { STILL_ACTIVE, exitCode, openProcess, spawnProcess, waitProcess } from "../../ffi/windows-spawn.ts";
 import { commandLine } from "../../lib/plan/windows/command-line.ts";
 import { describeUnless, testUnless } from "../helpers/skip.ts";
-import { bunCommand, foreverScript, heldScript, notWindows, readLine, spawnPiped } from "./support.ts";
+import { bunCommand, cleanupAfterEach, foreverScript, heldScript, notWindows, readLine, spawnPiped } from "./support.ts";
 
 const JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE = 0x2000;
 const T = 60_000;
 const cmdExe = process.env.ComSpec ?? "C:\\windows\\system32\\cmd.exe";
 
-const cleanup: (() => void)[] = [];
-afterEach(() => {
-  for (const f of cleanup.splice(0).reverse()) {
-    try {
-      f();
-    } catch {
-      // already gone
-    }
-  }
-});
+const cleanup = cleanupAfterEach();
 
 function job() {
   const j = createJob();

@@ -1,23 +1,14 @@
 // STARTUPINFOEXW spawn: PROC_THREAD_ATTRIBUTE_HANDLE_LIST decides exactly
 // which handles a child inherits (faithful under Wine 8).
-import { afterEach, expect } from "bun:test";
+import { expect } from "bun:test";
 import { closeHandle, createPipe, peekPipe, readToEnd, setInheritable } from "../../ffi/windows.ts";
 import { exitCode, waitProcess } from "../../ffi/windows-spawn.ts";
 import { describeUnless, testUnless } from "../helpers/skip.ts";
 import { commandLine } from "../../lib/plan/windows/command-line.ts";
-import { bunCommand, bunExe, ffiWindows, heldScript, notWindows, readLine, spawnPiped } from "./support.ts";
+import { bunCommand, bunExe, cleanupAfterEach, ffiWindows, heldScript, notWindows, readLine, spawnPiped } from "./support.ts";
 
 const T = 60_000;
-const cleanup: (() => void)[] = [];
-afterEach(() => {
-  for (const f of cleanup.splice(0).reverse()) {
-    try {
-      f();
-    } catch {
-      // already closed
-    }
-  }
-});
+const cleanup = cleanupAfterEach();
 
 describeUnless(notWindows, "spawn with a handle list", () => {
   testUnless(undefined, "an inheritable handle left out of HANDLE_LIST does not reach the child; the listed ones do", () => {

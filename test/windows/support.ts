@@ -1,5 +1,6 @@
 // What the Windows behaviour tests share: why they would skip, the fixture
 // programs, and a child whose lifetime the test controls through its stdin.
+import { afterEach } from "bun:test";
 import { join } from "node:path";
 import { closeHandle, createPipe, readChunk, setInheritable, wineVersion, type Handle } from "../../ffi/windows.ts";
 import { spawnProcess, type SpawnRequest, type Spawned } from "../../ffi/windows-spawn.ts";
@@ -64,4 +65,19 @@ export function readLine(h: Handle): string {
     text += Buffer.from(c).toString("utf8");
   }
   return text.trim();
+}
+
+/** Undo steps of a test file, run newest first after each test (a step that fails has nothing left to undo). */
+export function cleanupAfterEach(): (() => void)[] {
+  const steps: (() => void)[] = [];
+  afterEach(() => {
+    for (const f of steps.splice(0).reverse()) {
+      try {
+        f();
+      } catch {
+        // already gone
+      }
+    }
+  });
+  return steps;
 }
