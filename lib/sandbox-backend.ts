@@ -2,6 +2,7 @@
 // A backend applies a ResolvedPolicy to one spawn and says, per guarantee,
 // what enforced it. In hard mode it refuses (CompatError) before spawning
 // anything when a requested guarantee cannot be enforced.
+import { PolicyError } from "./errors.ts";
 import type { ResolvedPolicy } from "./policy/types.ts";
 import type { Report } from "./report.ts";
 
@@ -107,4 +108,12 @@ export function wallClock(ms: number | undefined, expire: () => void): { readonl
           expire();
         }, ms);
   return { expired: () => fired, stop: () => clearTimeout(timer) };
+}
+
+/** argv[0] as the launcher must exec it: a bare name is looked up in the sandbox's PATH from its cwd, as execvp would. */
+export function programPath(argv0: string, policy: ResolvedPolicy): string {
+  if (argv0.startsWith("/")) return argv0;
+  const found = Bun.which(argv0, { PATH: policy.env.PATH ?? "/usr/bin:/bin", cwd: policy.cwd });
+  if (!found) throw new PolicyError("argv[0]", `not found in PATH: ${argv0}`);
+  return found;
 }

@@ -3,23 +3,16 @@
 // Seatbelt profile and rlimits single-threaded and execs the command. Bun
 // owns the process (waiting, stdio); this module owns the tree around it.
 import { launcherPath, killUid, sandboxedSelf } from "../../../ffi/darwin.ts";
-import { CompatError, PolicyError } from "../../errors.ts";
+import { CompatError } from "../../errors.ts";
 import { launcherArgv, planDarwin } from "../../plan/darwin/index.ts";
 import type { ResolvedPolicy } from "../../policy/types.ts";
 import { missing, type Report } from "../../report.ts";
-import { sandboxedView, wallClock, type SandboxSpawn, type SandboxStdioOptions } from "../../sandbox-backend.ts";
+import { programPath, sandboxedView, wallClock, type SandboxSpawn, type SandboxStdioOptions } from "../../sandbox-backend.ts";
 import { ProcessTree } from "./tree.ts";
 
 /** How often the tree is polled for forks while the command runs. */
 const POLL_MS = 25;
 const SIGKILL = 9;
-
-function program(argv0: string, policy: ResolvedPolicy): string {
-  if (argv0.startsWith("/")) return argv0;
-  const found = Bun.which(argv0, { PATH: policy.env.PATH ?? "/usr/bin:/bin", cwd: policy.cwd });
-  if (!found) throw new PolicyError("argv[0]", `not found in PATH: ${argv0}`);
-  return found;
-}
 
 export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, stdio: SandboxStdioOptions = {}): SandboxSpawn {
   const enclosing = sandboxedSelf() ? "this process already runs under Seatbelt, and a sandboxed process cannot apply another profile" : undefined;
@@ -31,7 +24,7 @@ export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, st
     throw new CompatError(gaps.map((g) => ({ guarantee: g.guarantee, reason: g.reason ?? g.status })));
   }
 
-  const cmd = [launcherPath(), ...launcherArgv(plan.launch, program(argv[0]!, policy), argv.slice(1))];
+  const cmd = [launcherPath(), ...launcherArgv(plan.launch, programPath(argv[0]!, policy), argv.slice(1))];
   const proc = Bun.spawn(cmd, {
     env: { ...policy.env },
     cwd: policy.cwd,

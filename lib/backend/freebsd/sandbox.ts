@@ -4,11 +4,11 @@
 // setsid escapees included. The cordon-exec launcher does the child-side
 // steps (session, rlimits, uid) and execs the command; Bun owns the process.
 import { launcherPath, racctProbe, rctlAddRule, rctlRemoveRule, reapAcquire, reapKillSubtree, reapOrphans } from "../../../ffi/freebsd.ts";
-import { CompatError, PolicyError } from "../../errors.ts";
+import { CompatError } from "../../errors.ts";
 import { launcherArgv, planFreebsd } from "../../plan/freebsd/index.ts";
 import type { ResolvedPolicy } from "../../policy/types.ts";
 import { missing, type Report } from "../../report.ts";
-import { sandboxedView, wallClock, type SandboxSpawn, type SandboxStdioOptions } from "../../sandbox-backend.ts";
+import { programPath, sandboxedView, wallClock, type SandboxSpawn, type SandboxStdioOptions } from "../../sandbox-backend.ts";
 
 const SIGKILL = 9;
 /** How often adopted orphans that exited are reaped while sandboxes run. */
@@ -24,13 +24,6 @@ function becomeReaper(): void {
   reaper = true;
 }
 
-function program(argv0: string, policy: ResolvedPolicy): string {
-  if (argv0.startsWith("/")) return argv0;
-  const found = Bun.which(argv0, { PATH: policy.env.PATH ?? "/usr/bin:/bin", cwd: policy.cwd });
-  if (!found) throw new PolicyError("argv[0]", `not found in PATH: ${argv0}`);
-  return found;
-}
-
 export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, stdio: SandboxStdioOptions = {}): SandboxSpawn {
   const callerUid = process.getuid?.();
   const host = { root: callerUid === 0, racct: racctProbe() === 0, ...(callerUid === undefined ? {} : { callerUid }) };
@@ -44,7 +37,7 @@ export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, st
   becomeReaper();
   for (const rule of plan.rctl?.rules ?? []) rctlAddRule(rule);
   const launch = { newSession: plan.newSession, rlimits: plan.rlimits, ...(plan.user ? { user: plan.user } : {}) };
-  const proc = Bun.spawn([launcherPath(), ...launcherArgv(launch, program(argv[0]!, policy), argv.slice(1))], {
+  const proc = Bun.spawn([launcherPath(), ...launcherArgv(launch, programPath(argv[0]!, policy), argv.slice(1))], {
     env: { ...policy.env },
     cwd: policy.cwd,
     stdin: stdio.stdin ?? "ignore",
