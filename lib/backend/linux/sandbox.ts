@@ -30,7 +30,7 @@ const PROC_ACCESS = (1 << 2) | (1 << 3);
 
 let hostCache: SandboxHost | undefined;
 let containmentHostCache: ContainmentHost | undefined;
-let processNotes: string[] | undefined;
+let notesCache: readonly string[] | undefined;
 let staleCleaned = false;
 
 let initFound: string | undefined;
@@ -90,31 +90,29 @@ function probeNamespaces(): Pick<SandboxHost, "namespaces" | "procfs"> {
   return { namespaces: "none", procfs: false };
 }
 
-/** What the probes found that shapes this sandbox, for the report. */
+/**
+ * What the probes found that shapes this sandbox, for the report: the host
+ * and this process's own filter state (only this process could change it),
+ * worked out once per process.
+ */
 function hostNotes(host: SandboxHost, cgroupNotes: readonly string[]): string[] {
-  const notes: string[] = [];
-  notes.push(
-    host.namespaces === "none"
-      ? "namespaces: none can be created here (container profile, sysctl or AppArmor)"
-      : `namespaces: ${host.namespaces === "user" ? "inside a user namespace" : "created directly"}${host.procfs ? "" : "; no fresh /proc (mount refused, e.g. inside another sandbox)"}`,
-  );
-  notes.push(...processState());
-  notes.push(...cgroupNotes.map((n) => `cgroups: ${n}`));
-  return notes;
-}
-
-/** Filters and no_new_privs this process already runs under (read once: only this process could change them). */
-function processState(): string[] {
-  if (processNotes) return processNotes;
-  processNotes = [];
-  try {
-    const status = readFileSync("/proc/self/status", "utf8");
-    if (/^Seccomp:\s*2/m.test(status)) processNotes.push("seccomp: this process already runs under a filter (nested or containerized); filters stack");
-    if (/^NoNewPrivs:\s*1/m.test(status)) processNotes.push("no_new_privs already set on this process");
-  } catch {
-    // no /proc: nothing to add
+  if (!notesCache) {
+    const notes: string[] = [
+      host.namespaces === "none"
+        ? "namespaces: none can be created here (container profile, sysctl or AppArmor)"
+        : `namespaces: ${host.namespaces === "user" ? "inside a user namespace" : "created directly"}${host.procfs ? "" : "; no fresh /proc (mount refused, e.g. inside another sandbox)"}`,
+    ];
+    try {
+      const status = readFileSync("/proc/self/status", "utf8");
+      if (/^Seccomp:\s*2/m.test(status)) notes.push("seccomp: this process already runs under a filter (nested or containerized); filters stack");
+      if (/^NoNewPrivs:\s*1/m.test(status)) notes.push("no_new_privs already set on this process");
+    } catch {
+      // no /proc: nothing to add
+    }
+    notes.push(...cgroupNotes.map((n) => `cgroups: ${n}`));
+    notesCache = notes;
   }
-  return processNotes;
+  return [...notesCache];
 }
 
 /**
