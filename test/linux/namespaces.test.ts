@@ -7,6 +7,7 @@ import { createServer, type Server } from "node:net";
 import { hostname, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import type { ViewEntry } from "../../ffi/linux-spawn.ts";
+import { fdSet, newFds } from "../helpers/fds.ts";
 import { describeUnless, linuxRequirement, notLinux } from "../helpers/skip.ts";
 
 const isRoot = process.getuid?.() === 0;
@@ -298,11 +299,28 @@ describeUnless(notLinux ?? linuxRequirement(existsSync(initPath) ? undefined : "
         return []; // closed meanwhile
       }
     });
-  const fdCount = () => readdirSync("/proc/self/fd").length;
+  /** Waits until the waiter thread has closed every mount namespace handle
+   * of children already reported: it closes them just after writing the exit
+   * record, so `exited` can settle a moment before the fd is gone. */
+  const heldSettled = async () => {
+    const own = readlinkSync("/proc/self/ns/mnt");
+    const foreign = () =>
+      readdirSync("/proc/self/fd").some((fd) => {
+        try {
+          const link = readlinkSync(`/proc/self/fd/${fd}`);
+          return link.startsWith("mnt:") && link !== own;
+        } catch {
+          return false;
+        }
+      });
+    for (let i = 0; i < 100 && foreign(); i++) await Bun.sleep(5);
+    expect(foreign()).toBe(false);
+  };
 
   test("the child's mount namespace is held by the parent (close-on-exec, never in a child) until its exit is reported, then released", async () => {
     await spawnLinux(["true"], { ...pidNs, init: initPath }).exited;
-    const before = fdCount();
+    await heldSettled();
+    const before = fdSet();
     const p = spawnLinux(["sleep", "30"], { ...pidNs, init: initPath });
     const ns = readlinkSync(`/proc/${p.pid}/ns/mnt`);
     expect(ns).not.toBe(readlinkSync("/proc/self/ns/mnt"));
@@ -317,19 +335,20 @@ describeUnless(notLinux ?? linuxRequirement(existsSync(initPath) ? undefined : "
     // Released by the exit watcher right after the record: allow it that moment.
     for (let i = 0; i < 100 && mntHandles(ns).length > 0; i++) await Bun.sleep(5);
     expect(mntHandles(ns)).toEqual([]);
-    expect(fdCount()).toBe(before);
+    expect(await newFds(before)).toEqual([]);
   });
 
   test("no mount namespace handle outlives a spawn that failed after clone3", async () => {
     await spawnLinux(["true"], { ...pidNs, init: initPath }).exited;
-    const before = fdCount();
+    await heldSettled();
+    const before = fdSet();
     for (let i = 0; i < 20; i++) {
       // cordon-init reports the execve failure: the spawn reaps init itself.
       expect(() => spawnLinux(["/nonexistent/cmd"], { ...pidNs, init: initPath, searchPath: false })).toThrow("ENOENT");
       // A child step fails before execve: nothing was held.
       expect(() => spawnLinux(["true"], { ...pidNs, cwd: "/nonexistent/dir" })).toThrow("chdir");
     }
-    expect(fdCount()).toBe(before);
+    expect(await newFds(before)).toEqual([]);
   });
 
   test("orphans are reaped, signals reach the command, and what the command leaves behind dies with it", async () => {

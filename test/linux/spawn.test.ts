@@ -5,6 +5,7 @@ import { closeSync, mkdtempSync, readdirSync, readFileSync, readSync, rmSync, wr
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { NotSupportedError, OsError, PermissionError } from "../../ffi/errors.ts";
+import { fdSet, newFds } from "../helpers/fds.ts";
 import { notLinux, describeUnless } from "../helpers/skip.ts";
 
 const { spawnLinux } = notLinux ? ({} as typeof import("../../lib/backend/linux/spawn.ts")) : await import("../../lib/backend/linux/spawn.ts");
@@ -83,12 +84,11 @@ describeUnless(notLinux, "spawnLinux", () => {
     const p = spawnLinux(["sh", "-c", "readlink /proc/self/fd/0 /proc/self/fd/2 >&1"], { stdin: "ignore", stdout: "pipe", stderr: "ignore" });
     expect((await text(p.stdout)).trim().split("\n")).toEqual(["/dev/null", "/dev/null"]);
     // All three ignored: stdin reads EOF, stdout and stderr take writes; the parent keeps no /dev/null open.
-    const fds = () => readdirSync("/proc/self/fd").length;
     await spawnLinux(["true"], { stdin: "ignore", stdout: "ignore", stderr: "ignore" }).exited;
-    const before = fds();
+    const before = fdSet();
     const q = spawnLinux(["sh", "-c", "cat || exit 3; echo a || exit 4; echo b >&2 || exit 5"], { stdin: "ignore", stdout: "ignore", stderr: "ignore" });
     expect(await q.exited).toBe(0);
-    expect(fds()).toBe(before);
+    expect(await newFds(before)).toEqual([]);
   });
 
   test("env is exactly what was given, cwd is applied", async () => {
@@ -240,14 +240,13 @@ describeUnless(notLinux, "spawnLinux", () => {
     expect(alive).toBe(false);
   });
 
-  test("a refused stdio slot or kill signal leaks nothing and starts nothing", () => {
-    const fds = () => readdirSync("/proc/self/fd").length;
-    const before = fds();
+  test("a refused stdio slot or kill signal leaks nothing and starts nothing", async () => {
+    const before = fdSet();
     for (let i = 0; i < 20; i++) {
       expect(() => spawnLinux(["true"], { stdin: "pipe", stdout: "pipe", stderr: -1 })).toThrow(TypeError);
       expect(() => spawnLinux(["sleep", "5"], { timeout: 10, killSignal: "SIGFOO" as never })).toThrow(TypeError);
     }
-    expect(fds()).toBe(before);
+    expect(await newFds(before)).toEqual([]);
     expect(readFileSync(`/proc/${process.pid}/task/${process.pid}/children`, "utf8").trim()).toBe("");
   });
 
