@@ -1,7 +1,8 @@
 // Where CI really runs: the Linux behaviour suites run again (a) as an
 // unprivileged user, (b) inside a seccomp profile like a container runtime's
-// default (clone3 → ENOSYS, namespace flags, unshare and mount refused), and
-// (c) nested inside a cordon sandbox. Each run must pass: the guarantees hold,
+// default (clone3 → ENOSYS, namespace flags, unshare and mount refused),
+// (c) nested inside a cordon sandbox, and (d) under profiles that answer as
+// older kernels do (no openat2, mount_setattr, PIDFD_GET_MNT_NAMESPACE). Each run must pass: the guarantees hold,
 // or hard mode refuses with a report naming what this host took away.
 import { afterAll, expect, test } from "bun:test";
 import { chmodSync, copyFileSync, cpSync, existsSync, linkSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
@@ -34,8 +35,8 @@ const copy = notLinux ? "" : worldReadableCopy();
 afterAll(() => copy && rmSync(copy, { recursive: true, force: true }));
 
 /** Runs the suites with `prefix` (a command that changes where they run) and returns the summary. */
-async function runSuites(prefix: string[], env: Record<string, string> = {}, spawnIt?: (argv: string[]) => { exited: Promise<number>; stdout: ReadableStream<Uint8Array> | undefined }) {
-  const argv = [...prefix, join(copy, "bun"), "test", ...suites];
+async function runSuites(prefix: string[], env: Record<string, string> = {}, spawnIt?: (argv: string[]) => { exited: Promise<number>; stdout: ReadableStream<Uint8Array> | undefined }, files = suites) {
+  const argv = [...prefix, join(copy, "bun"), "test", ...files];
   const baseEnv = { PATH: "/usr/local/bin:/usr/bin:/bin", HOME: copy, TMPDIR: tmpdir(), ...env };
   const p = spawnIt ? spawnIt(argv) : Bun.spawn(argv, { cwd: copy, env: baseEnv, stdout: "pipe", stderr: "pipe" });
   const text = await new Response(p.stdout as ReadableStream).text();
@@ -86,6 +87,61 @@ describeUnless(notLinux ?? linuxRequirement(isRoot ? undefined : "switching to a
     expect(r.fail).toBe(0);
     expect(r.pass).toBeGreaterThanOrEqual(25);
   }, 240_000);
+
+  // Linux 5.4 has neither openat2 (5.6) nor mount_setattr (5.12), and no
+  // kernel before 6.11 has PIDFD_GET_MNT_NAMESPACE; a container profile may
+  // refuse open_tree (5.2) while it leaves openat2.
+  const PIDFD_GET_MNT_NAMESPACE = 0xff03; // _IO(0xFF, 3)
+  const olderKernels = [
+    {
+      name: "an older kernel's mount API (openat2, mount_setattr ENOSYS; no PIDFD_GET_MNT_NAMESPACE): writable sources are looked up under a chroot to the old root, read-only binds remounted, the namespace held through /proc",
+      rules: [
+        ...["openat2", "mount_setattr"].map((syscall) => ({ syscall, action: { errno: "ENOSYS" } })),
+        { syscall: "ioctl", action: { errno: "ENOTTY" }, when: [{ arg: 1, op: "eq", value: PIDFD_GET_MNT_NAMESPACE }] },
+      ],
+      calls: { openat2: false, open_tree: true },
+    },
+    {
+      name: "a profile that refuses open_tree (EPERM) but leaves openat2: writable binds take the chroot lookup too",
+      rules: [{ syscall: "open_tree", action: { errno: "EPERM" } }],
+      calls: { openat2: true, open_tree: false },
+    },
+  ];
+  for (const host of olderKernels) {
+    test(`on ${host.name}`, async () => {
+      const { spawnLinux } = await import("../../lib/backend/linux/spawn.ts");
+      const { compileSeccomp } = await import("../../lib/plan/linux/seccomp/index.ts");
+      const profile = compileSeccomp({ defaultAction: "allow", rules: host.rules }, process.arch === "arm64" ? "aarch64" : "x86_64");
+      const run = (argv: string[], filtered: boolean) =>
+        spawnLinux(argv, {
+          cwd: copy,
+          env: { PATH: "/usr/local/bin:/usr/bin:/bin", HOME: copy, TMPDIR: tmpdir() },
+          stdout: "pipe",
+          stderr: "pipe",
+          ...(filtered ? { seccomp: { filter: profile.filter, flags: 0 } } : {}),
+        });
+      // The profile takes exactly those calls away, and only under it.
+      const probe = join(copy, "older-kernel-probe.ts");
+      await Bun.write(
+        probe,
+        `import { dlopen, ptr } from "bun:ffi";
+        const { symbols: c } = dlopen("libc.so.6", { syscall: { args: ["i64", "i64", "i64", "i64", "i64"], returns: "i64" } });
+        const root = Buffer.from("/\\0");
+        const how = new BigUint64Array([0x200000n, 0n, 0n]); // struct open_how { O_PATH }
+        // openat2 is 437 and open_tree 428 on every architecture (the unified numbers).
+        console.log(JSON.stringify({ openat2: c.syscall(437, -100, ptr(root), ptr(how), 24) >= 0, open_tree: c.syscall(428, -100, ptr(root), 1, 0) >= 0 }));`,
+      );
+      for (const filtered of [false, true]) {
+        const p = run([join(copy, "bun"), probe], filtered);
+        const out = await new Response(p.stdout as ReadableStream).text();
+        expect({ code: await p.exited, calls: JSON.parse(out) }).toEqual({ code: 0, calls: filtered ? host.calls : { openat2: true, open_tree: true } });
+      }
+      const r = await runSuites([], {}, (argv) => run(argv, true), [...suites, "test/linux/namespaces.test.ts"]);
+      expect(r.failures).toEqual([]);
+      expect(r.fail).toBe(0);
+      expect(r.pass).toBeGreaterThanOrEqual(45);
+    }, 240_000);
+  }
 
   test("inside bubblewrap (--unshare-all --disable-userns): the suites pass there too", async () => {
     const bwrap = Bun.which("bwrap");

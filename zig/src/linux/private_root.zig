@@ -49,6 +49,8 @@ const open_tree_clone: usize = 1;
 const move_mount_f_empty_path: usize = 4;
 const mount_attr_rdonly: u64 = 1;
 const eexist: i32 = -17;
+const eperm: i32 = -1;
+const enosys: i32 = -38;
 const staging = "/tmp";
 const old_root = "/.cordon-oldroot";
 
@@ -113,7 +115,7 @@ pub fn build(c: *const spec_mod.Checked, entries: []const Entry) usize {
 
 /// Where bind sources come from. `root` is the old root, held to look each
 /// source up beneath it (openat2, 5.6+; -1 where refused: sources are then
-/// looked up by path, the only way those kernels have). The writable binds of
+/// looked up with the old root as root, bindAsHost). The writable binds of
 /// the view are taken as detached copies (open_tree) while the old root still
 /// has the host's flags; then every mount of the old root is made read-only
 /// (mount_setattr), so each read-only bind made from it afterwards is
@@ -208,13 +210,46 @@ fn bind(path: [*:0]const u8, kind: Kind, root: isize, src: []u8) usize {
     const ro = kind == .dir_ro or kind == .file_ro;
     const rc = if (!ro and root >= 0) blk: {
         const t = tree(root, path);
+        // open_tree refused (before 5.2, or by a profile): the same lookup, by chroot.
+        if (sys.status(t) == enosys or sys.status(t) == eperm) break :blk bindAsHost(path);
         break :blk if (sys.isError(t)) t else moveTo(t, path);
-    } else blk: {
+    } else if (!ro) bindAsHost(path) else blk: {
         const s = source(path, src) orelse return errno(36); // ENAMETOOLONG
         break :blk linux.syscall5(.mount, @intFromPtr(s), @intFromPtr(path), 0, ms_bind | ms_rec, 0);
     };
     if (sys.isError(rc) or !ro) return rc;
     return readOnly(path);
+}
+
+/// A writable bind where openat2 or open_tree is refused (before 5.6 or 5.2,
+/// or by a profile):
+/// the source is looked up with the old root as this child's root (chroot),
+/// so it resolves as the host would: an absolute symlink restarts at the
+/// host's "/", ".." stops there, and the new root is out of reach. The mount
+/// point is named from the working directory, which chroot leaves in the new
+/// root. Only this child's root changes: it shares Bun's memory, not its
+/// fs_struct (no CLONE_FS). If the way back fails, so does the spawn.
+fn bindAsHost(path: [*:0]const u8) usize {
+    const n = len(path);
+    var parent: [path_max]u8 = undefined;
+    if (n >= parent.len) return errno(36); // ENAMETOOLONG
+    const p = parentEnd(path, n);
+    @memcpy(parent[0..p], path[0..p]);
+    parent[p] = 0;
+    const name = path + (if (p == 1) 1 else p + 1);
+    const here = linux.syscall4(.openat, at_fdcwd, @intFromPtr("/"), @as(usize, sys.o_path) | o_cloexec, 0);
+    if (sys.isError(here)) return here;
+    defer _ = linux.syscall1(.close, here);
+    var rc = linux.syscall1(.chdir, @intFromPtr(&parent));
+    if (sys.isError(rc)) return rc;
+    rc = linux.syscall1(.chroot, @intFromPtr(old_root));
+    if (sys.isError(rc)) return rc;
+    rc = linux.syscall5(.mount, @intFromPtr(path), @intFromPtr(name), 0, ms_bind | ms_rec, 0);
+    const back = linux.syscall1(.fchdir, here);
+    if (sys.isError(back)) return back;
+    const root = linux.syscall1(.chroot, @intFromPtr("."));
+    if (sys.isError(root)) return root;
+    return rc;
 }
 
 /// The directory or empty file a bind is mounted on, on the new tmpfs.
