@@ -2,7 +2,9 @@
 // A backend applies a ResolvedPolicy to one spawn and says, per guarantee,
 // what enforced it. In hard mode it refuses (CompatError) before spawning
 // anything when a requested guarantee cannot be enforced.
-import { PolicyError } from "./errors.ts";
+import { realpathSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { OsError } from "./errors.ts";
 import type { ResolvedPolicy } from "./policy/types.ts";
 import type { Report } from "./report.ts";
 
@@ -110,10 +112,29 @@ export function wallClock(ms: number | undefined, expire: () => void): { readonl
   return { expired: () => fired, stop: () => clearTimeout(timer) };
 }
 
-/** argv[0] as the launcher must exec it: a bare name is looked up in the sandbox's PATH from its cwd, as execvp would. */
+/**
+ * argv[0] as the sandbox must exec it. A name with a "/" is taken from the
+ * sandbox's cwd; a bare name is looked up in the sandbox's PATH as execvp
+ * would, among what the sandbox can reach only: a candidate whose directory or
+ * real path lies outside every grant would not be there inside (or could not
+ * run), so the search goes on, and "python3" finds the granted
+ * /usr/bin/python3 rather than a shim in an ungranted home directory.
+ */
 export function programPath(argv0: string, policy: ResolvedPolicy): string {
-  if (argv0.startsWith("/")) return argv0;
-  const found = Bun.which(argv0, { PATH: policy.env.PATH ?? "/usr/bin:/bin", cwd: policy.cwd });
-  if (!found) throw new PolicyError("argv[0]", `not found in PATH: ${argv0}`);
-  return found;
+  if (argv0.includes("/")) return resolve(policy.cwd, argv0);
+  const grants = [...policy.fs.read, ...policy.fs.write];
+  const inside = (path: string) => {
+    let real: string;
+    try {
+      real = realpathSync(path);
+    } catch {
+      return false;
+    }
+    return grants.some((g) => real === g || real.startsWith(g.endsWith("/") ? g : `${g}/`));
+  };
+  for (const dir of (policy.env.PATH ?? "/usr/bin:/bin").split(":")) {
+    const found = Bun.which(argv0, { PATH: resolve(policy.cwd, dir || "."), cwd: policy.cwd });
+    if (found && inside(dirname(found)) && inside(found)) return found;
+  }
+  throw new OsError("execve", "errno", -2, "ENOENT", `command not found in the sandbox's PATH: ${argv0}`);
 }

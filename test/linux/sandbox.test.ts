@@ -3,7 +3,7 @@
 // dies with the command, limits end it with a verdict, hard mode refuses, and
 // nothing is left behind.
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { createSocket } from "node:dgram";
 import { hostname, tmpdir } from "node:os";
@@ -61,6 +61,29 @@ describeUnless(notLinux, `sandboxed spawn, defaults (${isRoot ? "root" : "unpriv
     // The private TMPDIR is gone afterwards.
     expect(r.proc.policy.fs.write.some((p) => p.includes("cordon-"))).toBe(true);
     expect(existsSync(r.proc.policy.env.TMPDIR!)).toBe(false);
+  });
+
+  test("a bare command name is found among what the sandbox can reach: a PATH entry outside the grants is skipped", async () => {
+    const name = `cordon-which-${process.pid}`;
+    const bins = { outside: join(outside, "bin"), granted: join(granted, "bin") };
+    for (const [where, dir] of Object.entries(bins)) {
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, name), `#!/bin/sh\necho ${where}\n`, { mode: 0o755 });
+    }
+    const run = async (PATH: string, read: string[]) => {
+      const p = spawn([name], { fs: { read }, env: { PATH } }, { stdout: "pipe" });
+      return { out: (await new Response(p.stdout as ReadableStream).text()).trim(), code: await p.exited };
+    };
+    try {
+      // The host's PATH order would pick the ungranted copy; inside it does not exist.
+      expect(await run(`${bins.outside}:${bins.granted}:/usr/bin:/bin`, [granted])).toEqual({ out: "granted", code: 0 });
+      // Granted both: PATH order decides, as with execvp.
+      expect(await run(`${bins.outside}:${bins.granted}:/usr/bin:/bin`, [granted, outside])).toEqual({ out: "outside", code: 0 });
+      // Only the ungranted copy: not found, and nothing runs.
+      expect(() => spawn([name], { fs: { read: [granted] }, env: { PATH: `${bins.outside}:/usr/bin:/bin` } })).toThrow("command not found in the sandbox's PATH");
+    } finally {
+      for (const dir of Object.values(bins)) rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test("network none: TCP v4, TCP v6 and UDP all fail; a unix socketpair works", async () => {

@@ -16,7 +16,7 @@ import { landlockGuarantees } from "../../plan/linux/landlock/index.ts";
 import { coveredElsewhere, foldCovered, planSandbox, type SandboxHost, type SandboxPlan } from "../../plan/linux/sandbox.ts";
 import type { ResolvedPolicy } from "../../policy/types.ts";
 import type { GuaranteeReport, Report } from "../../report.ts";
-import { sandboxedView, type SandboxSpawn, type SandboxStdioOptions } from "../../sandbox-backend.ts";
+import { programPath, sandboxedView, type SandboxSpawn, type SandboxStdioOptions } from "../../sandbox-backend.ts";
 import { cleanupStale } from "./cgroup/cleanup.ts";
 import { SandboxCgroup } from "./cgroup/sandbox-cgroup.ts";
 import { supervise, type LimitVerdict } from "./cgroup/supervise.ts";
@@ -173,6 +173,7 @@ export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, st
   mark(SPAWN_PHASES.plans);
   const guarantees: GuaranteeReport[] = [...plan.report, ...containment.report];
   if (policy.compat === "hard" && missing.length) throw new CompatError(missing);
+  const file = programPath(argv[0]!, policy);
 
   // cordon-init (pid 1 of the sandbox's pid namespace) must be executable inside.
   const init = host.namespaces !== "none" ? initPath() : undefined;
@@ -201,6 +202,7 @@ export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, st
     // Unprivileged: the same namespaces inside a user namespace that keeps the caller's ids.
     const userNamespace = host.namespaces === "user" && ns !== 0 ? { userNamespace: { uid: process.getuid!(), gid: process.getgid!() } } : {};
     proc = spawnLinux(argv, {
+      file,
       env: policy.env,
       cwd: policy.cwd,
       stdin: stdio.stdin ?? "inherit",

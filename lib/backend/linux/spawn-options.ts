@@ -18,6 +18,8 @@ export type LinuxSpawnOptions = {
   readonly extraFds?: readonly { readonly child: number; readonly parent: number }[];
   /** Resolve argv[0] against PATH of `env` (default true). */
   readonly searchPath?: boolean;
+  /** The file to execve, when the caller looked it up itself; argv[0] stays as given. */
+  readonly file?: string;
   /** setsid() in the child: own session and process group (default true). */
   readonly newSession?: boolean;
   /** PR_SET_NO_NEW_PRIVS (default true; required by seccomp and landlock unprivileged). */

@@ -73,6 +73,7 @@ function validate(argv: readonly string[], opts: LinuxSpawnOptions): void {
   }
   if (opts.timeout !== undefined && !(Number.isFinite(opts.timeout) && opts.timeout > 0)) throw new TypeError(`timeout must be a positive number of ms, got ${opts.timeout}`);
   if (opts.killSignal !== undefined) signalNumber(opts.killSignal);
+  if (opts.file !== undefined && (typeof opts.file !== "string" || opts.file === "")) throw new TypeError("file must be a non-empty string");
   if (opts.init !== undefined && ((opts.cloneNamespaces ?? 0) & 0x20000000) === 0) throw new TypeError("init needs a pid namespace (CLONE_NEWPID)");
 }
 
@@ -87,7 +88,7 @@ function environ(env: Readonly<Record<string, string>>): string[] {
 export function spawnLinux(argv: readonly string[], opts: LinuxSpawnOptions = {}): LinuxSubprocess {
   validate(argv, opts);
   const env = opts.env ?? (process.env as Record<string, string>);
-  const path = opts.searchPath === false ? argv[0]! : resolveCommand(argv[0]!, env, opts.cwd);
+  const path = opts.file ?? (opts.searchPath === false ? argv[0]! : resolveCommand(argv[0]!, env, opts.cwd));
   const what = path === argv[0] ? path : `${argv[0]} (${path})`;
 
   const slots: (Placed & { parent?: number })[] = [];
