@@ -121,18 +121,15 @@ describeUnless(notLinux ?? linuxRequirement(isRoot ? undefined : "switching to a
           ...(filtered ? { seccomp: { filter: profile.filter, flags: 0 } } : {}),
         });
       // The profile takes exactly those calls away, and only under it.
-      const probe = join(copy, "older-kernel-probe.ts");
-      await Bun.write(
-        probe,
-        `import { dlopen, ptr } from "bun:ffi";
-        const { symbols: c } = dlopen("libc.so.6", { syscall: { args: ["i64", "i64", "i64", "i64", "i64"], returns: "i64" } });
-        const root = Buffer.from("/\\0");
-        const how = new BigUint64Array([0x200000n, 0n, 0n]); // struct open_how { O_PATH }
-        // openat2 is 437 and open_tree 428 on every architecture (the unified numbers).
-        console.log(JSON.stringify({ openat2: c.syscall(437, -100, ptr(root), ptr(how), 24) >= 0, open_tree: c.syscall(428, -100, ptr(root), 1, 0) >= 0 }));`,
-      );
+      // openat2 is 437 and open_tree 428 on every architecture (the unified numbers).
+      const probe = [
+        "import ctypes, json, struct",
+        "c = ctypes.CDLL(None)",
+        "how = struct.pack('QQQ', 0o10000000, 0, 0)  # struct open_how { O_PATH }",
+        "print(json.dumps({'openat2': c.syscall(437, -100, b'/', how, 24) >= 0, 'open_tree': c.syscall(428, -100, b'/', 1) >= 0}))",
+      ].join("\n");
       for (const filtered of [false, true]) {
-        const p = run([join(copy, "bun"), probe], filtered);
+        const p = run(["python3", "-c", probe], filtered);
         const out = await new Response(p.stdout as ReadableStream).text();
         expect({ code: await p.exited, calls: JSON.parse(out) }).toEqual({ code: 0, calls: filtered ? host.calls : { openat2: true, open_tree: true } });
       }
