@@ -44,7 +44,10 @@ async function runSuites(prefix: string[], env: Record<string, string> = {}, spa
   const code = await p.exited;
   const all = text + errText;
   const num = (re: RegExp) => Number(all.match(re)?.[1] ?? -1);
-  return { code, pass: num(/^\s*(\d+) pass$/m), fail: num(/^\s*(\d+) fail$/m), failures: all.split("\n").filter((l) => l.startsWith("(fail)")) };
+  const failures = all.split("\n").filter((l) => l.startsWith("(fail)"));
+  // The nested run's own output says why; without it a failure here names only the test.
+  if (failures.length) console.error(all);
+  return { code, pass: num(/^\s*(\d+) pass$/m), fail: num(/^\s*(\d+) fail$/m), failures };
 }
 
 describeUnless(notLinux ?? linuxRequirement(isRoot ? undefined : "switching to another uid and installing a host-wide filter need root"), "hostile hosts", () => {
