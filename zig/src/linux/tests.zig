@@ -10,4 +10,5 @@ test "raw errors decode to -errno" {
 test {
     _ = @import("landlock.zig");
     _ = @import("private_root.zig");
+    _ = @import("pidfd_info.zig");
 }

@@ -10,6 +10,7 @@ const abi = @import("../abi.zig");
 const sys = @import("sys.zig");
 const linux = sys.linux;
 const mnt_hold = @import("mnt_hold.zig");
+const pidfd_info = @import("pidfd_info.zig");
 
 /// struct cordon_linux_exit_record (cordon_linux_spawn.h).
 pub const Record = extern struct {
@@ -51,6 +52,7 @@ const msg_nosignal: usize = 0x4000;
 const eagain: abi.Status = -11;
 const enoent: abi.Status = -2;
 const enotsock: abi.Status = -88;
+const echild: abi.Status = -10;
 /// The low half of an event's data when the event is "channel writable"
 /// (a pidfd is an fd number, never this).
 const channel_event: u32 = 0xffff_ffff;
@@ -178,11 +180,14 @@ fn reap(data: u64) i32 {
     // No EPOLL_CTL_DEL: the one-shot entry is already quiet. (A DEL after the
     // record could hit a new pidfd given the same number by then.)
     const channel: u32 = @truncate(data >> 32);
+    // ECHILD: the kernel reaped the child itself (SIGCHLD ignored); the
+    // status is still there for the pidfd, without the rusage.
+    const reaped = if (sys.status(rc) == echild) reapedExit(pidfd) else null;
     const rec: Record = .{
         .id = pidfd,
-        .pid = info[4],
-        .code = if (sys.isError(rc)) sys.status(rc) else info[2],
-        .status = info[6],
+        .pid = if (reaped) |e| e.pid else info[4],
+        .code = if (reaped) |e| e.code else if (sys.isError(rc)) sys.status(rc) else info[2],
+        .status = if (reaped) |e| e.status else info[6],
         .utime_us = @intCast(ru[0] * 1_000_000 + ru[1]),
         .stime_us = @intCast(ru[2] * 1_000_000 + ru[3]),
         .maxrss_kb = @intCast(ru[4]),
@@ -195,6 +200,17 @@ fn reap(data: u64) i32 {
     const handle = mnt_hold.take(pidfd);
     post(channel, rec);
     return handle;
+}
+
+/// The pidfd turns readable at the exit, a moment before an auto-reaping
+/// kernel has released the task and recorded its status: a few yields cover
+/// that window. Null where the kernel keeps no status (before 6.15).
+fn reapedExit(pidfd: u32) ?pidfd_info.Exit {
+    for (0..1000) |_| {
+        if (pidfd_info.exit(pidfd)) |e| return e;
+        _ = linux.syscall0(.sched_yield);
+    }
+    return null;
 }
 
 /// Writes one record without blocking. 64 bytes go whole or not at all: a
