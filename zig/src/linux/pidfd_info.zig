@@ -42,13 +42,24 @@ pub const Exit = struct {
     status: i32,
 };
 
-/// The exit of the reaped child behind `pidfd`, or null where the kernel has
-/// none to give (before 6.15, or not reaped yet).
-pub fn exit(pidfd: u32) ?Exit {
+pub const Answer = union(enum) {
+    exit: Exit,
+    /// The kernel has no status for the pidfd yet (not released yet).
+    pending,
+    /// No PIDFD_GET_INFO, or no PIDFD_INFO_EXIT (before 6.15).
+    unsupported,
+};
+
+/// The exit of the reaped child behind `pidfd`.
+pub fn exit(pidfd: u32) Answer {
     var info: Info = .{ .mask = pidfd_info_pid | pidfd_info_exit };
     const rc = linux.syscall3(.ioctl, pidfd, pidfd_get_info, @intFromPtr(&info));
-    if (sys.isError(rc) or info.mask & pidfd_info_exit == 0) return null;
-    return decode(@bitCast(info.pid), info.exit_code);
+    if (sys.isError(rc)) return switch (sys.status(rc)) {
+        -25, -22, -95 => .unsupported, // ENOTTY, EINVAL, EOPNOTSUPP
+        else => .pending, // ESRCH: gone, status not recorded yet
+    };
+    if (info.mask & pidfd_info_exit == 0) return .pending;
+    return .{ .exit = decode(@bitCast(info.pid), info.exit_code) };
 }
 
 /// A wait status (exit code << 8, or the signal with 0x80 for a core dump) as si_code and si_status.

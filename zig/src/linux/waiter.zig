@@ -207,8 +207,11 @@ fn reap(data: u64) i32 {
 /// that window. Null where the kernel keeps no status (before 6.15).
 fn reapedExit(pidfd: u32) ?pidfd_info.Exit {
     for (0..1000) |_| {
-        if (pidfd_info.exit(pidfd)) |e| return e;
-        _ = linux.syscall0(.sched_yield);
+        switch (pidfd_info.exit(pidfd)) {
+            .exit => |e| return e,
+            .unsupported => return null,
+            .pending => _ = linux.syscall0(.sched_yield),
+        }
     }
     return null;
 }
