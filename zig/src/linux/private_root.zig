@@ -222,13 +222,13 @@ fn bind(path: [*:0]const u8, kind: Kind, root: isize, src: []u8) usize {
 }
 
 /// A writable bind where openat2 or open_tree is refused (before 5.6 or 5.2,
-/// or by a profile):
-/// the source is looked up with the old root as this child's root (chroot),
-/// so it resolves as the host would: an absolute symlink restarts at the
-/// host's "/", ".." stops there, and the new root is out of reach. The mount
-/// point is named from the working directory, which chroot leaves in the new
-/// root. Only this child's root changes: it shares Bun's memory, not its
-/// fs_struct (no CLONE_FS). If the way back fails, so does the spawn.
+/// or by a profile). The source is looked up with the old root as this
+/// child's root (chroot), so it resolves as the host would: an absolute
+/// symlink restarts at the host's "/", ".." stops there, and the new root is
+/// out of reach. The mount point is named from the working directory, which
+/// chroot leaves in the new root. Only this child's root changes: it shares
+/// Bun's memory, not its fs_struct (no CLONE_FS). If the way back fails, so
+/// does the spawn.
 fn bindAsHost(path: [*:0]const u8) usize {
     const n = len(path);
     var parent: [path_max]u8 = undefined;
