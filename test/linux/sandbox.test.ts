@@ -63,6 +63,27 @@ describeUnless(notLinux, `sandboxed spawn, defaults (${isRoot ? "root" : "unpriv
     expect(existsSync(r.proc.policy.env.TMPDIR!)).toBe(false);
   });
 
+  test("a grant of / reads (or writes) everything but the host's /proc; a write grant beneath a read grant of / writes", async () => {
+    const probe = [
+      `echo "$(cat ${outside}/secret)"`,
+      `{ echo x > ${outside}/new; } 2>/dev/null && echo outside-written`,
+      `echo w > ${granted}/w && echo granted-written`,
+      // pid 1 as /proc shows it: cordon-init in the sandbox's own /proc, nothing where /proc is not granted.
+      `c=$(tr '\\0' ' ' < /proc/1/cmdline 2>/dev/null); case "$c" in ""|*cordon-init*) echo no-host-proc;; *) echo "host-proc: $c";; esac`,
+    ].join("; ");
+    try {
+      const r = await sh(probe, { fs: { read: ["/"], write: [granted] } });
+      expect({ code: r.code, out: r.out.split("\n") }).toEqual({ code: 0, out: ["top secret", "granted-written", "no-host-proc"] });
+      expect(existsSync(join(outside, "new"))).toBe(false);
+      const w = await sh(probe, { fs: { write: ["/"] } });
+      expect({ code: w.code, out: w.out.split("\n") }).toEqual({ code: 0, out: ["top secret", "outside-written", "granted-written", "no-host-proc"] });
+      expect(readFileSync(join(outside, "new"), "utf8")).toBe("x\n");
+    } finally {
+      rmSync(join(outside, "new"), { force: true });
+      rmSync(join(granted, "w"), { force: true });
+    }
+  });
+
   test("a bare command name is found among what the sandbox can reach: a PATH entry outside the grants is skipped", async () => {
     const name = `cordon-which-${process.pid}`;
     const bins = { outside: join(outside, "bin"), granted: join(granted, "bin") };

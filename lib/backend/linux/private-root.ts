@@ -61,6 +61,8 @@ function withMountPoints(entries: ViewEntry[], dirs: readonly { path: string }[]
 function grantEntries(read: readonly string[], write: readonly string[]): ViewEntry[] {
   const entries: ViewEntry[] = [];
   const dirs: { path: string; writable: boolean }[] = [];
+  read = expandRoot(read);
+  write = expandRoot(write);
   const writable = new Set(write);
   const grants = [...read, ...write];
   const paths = [...new Set([...grants, ...aliases(grants)])].sort();
@@ -83,6 +85,23 @@ function grantEntries(read: readonly string[], write: readonly string[]): ViewEn
     } else entries.push({ kind: rw ? "file" : "file-ro", path });
   }
   return entries;
+}
+
+/**
+ * Grants with "/" replaced by the entries at the top of "/" (read now), but
+ * /proc. A view's root is always its own tmpfs (a root cannot be a bind), so
+ * landlock rules and binds go on what lies beneath it; and the sandbox's /proc
+ * is its own (a fresh procfs) or none, never the host's.
+ */
+export function expandRoot(grants: readonly string[]): readonly string[] {
+  if (!grants.includes("/")) return grants;
+  let top: string[] = [];
+  try {
+    top = readdirSync("/").filter((n) => n !== "proc").map((n) => `/${n}`);
+  } catch {
+    // an unreadable root grants nothing beneath it
+  }
+  return [...new Set(grants.flatMap((g) => (g === "/" ? top : [g])))];
 }
 
 /**

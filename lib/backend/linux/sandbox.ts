@@ -21,7 +21,7 @@ import { cleanupStale } from "./cgroup/cleanup.ts";
 import { SandboxCgroup } from "./cgroup/sandbox-cgroup.ts";
 import { supervise, type LimitVerdict } from "./cgroup/supervise.ts";
 import { landlockFeatures, prepareLandlock } from "./landlock.ts";
-import { privateRootView, privateRootViewWith } from "./private-root.ts";
+import { expandRoot, privateRootView, privateRootViewWith } from "./private-root.ts";
 import { spawnLinux } from "./spawn.ts";
 import { killTree, probeContainmentHost, signalTree } from "./tree-kill.ts";
 
@@ -177,7 +177,9 @@ export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, st
 
   // cordon-init (pid 1 of the sandbox's pid namespace) must be executable inside.
   const init = host.namespaces !== "none" ? initPath() : undefined;
-  const grants = init ? { ...policy, fs: { ...policy.fs, read: [...policy.fs.read, init] } } : policy;
+  // "/" is granted as what lies at its top (private-root.ts); cordon-init is read-only.
+  const read = expandRoot(init ? [...policy.fs.read, init] : policy.fs.read);
+  const grants = { ...policy, fs: { read, write: expandRoot(policy.fs.write) } };
   // Rights another mechanism covers are best-effort for landlock (an older
   // kernel is not refused for them); everything else keeps the policy's level,
   // and hard mode throws CompatError from the landlock plan itself.
