@@ -69,6 +69,7 @@ export type SpawnRecord = {
   uidMap?: string | undefined;
   gidMap?: string | undefined;
   procAccess?: number | undefined;
+  rootAccess?: number | undefined;
   view?: readonly ViewEntry[] | undefined;
   /** With SPAWN_FLAGS.INIT: cordon-init's path. */
   init?: string | undefined;
@@ -258,6 +259,7 @@ export function encodeSpawnRecord(r: SpawnRecord): Uint8Array {
     w.u32(124, view.length);
   }
   if (r.init !== undefined) w.u32(128, w.cstring(r.init));
+  w.u32(132, r.rootAccess ?? 0);
   return w.finish();
 }
 

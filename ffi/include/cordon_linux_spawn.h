@@ -46,7 +46,7 @@ struct cordon_linux_spawn_spec {
   uint32_t proc_access;                  /* with MOUNT_PROC and landlock_fd: landlock rights beneath the fresh /proc, added in the child */
   uint32_t view_off, view_count;         /* with PRIVATE_ROOT: struct cordon_linux_view_entry[count], parents first */
   uint32_t init_off;                     /* with INIT: cordon-init's path; else 0 */
-  uint32_t reserved;                     /* 0 */
+  uint32_t root_access;                  /* with PRIVATE_ROOT and landlock_fd: landlock rights beneath the view's own root (its tmpfs), added in the child */
   /* Written by cordon_linux_spawn: */
   int32_t  out_pid;
   int32_t  out_pidfd;

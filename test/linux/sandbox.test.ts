@@ -63,6 +63,19 @@ describeUnless(notLinux, `sandboxed spawn, defaults (${isRoot ? "root" : "unpriv
     expect(existsSync(r.proc.policy.env.TMPDIR!)).toBe(false);
   });
 
+  test("a private root can be listed and holds only the view; without one, / cannot be listed", async () => {
+    const r = await sh(`ls /; echo --; ls ${tmpdir()}`, { fs: { write: [granted] } });
+    const [root = "", tmp = ""] = r.out.split("\n--\n");
+    const own = r.proc.policy.env.TMPDIR!.split("/").pop()!;
+    if (r.proc.report.guarantees.some((g) => g.guarantee === "fs.outside-invisible" && g.status === "enforced")) {
+      expect(root.split("\n")).toContain("usr");
+      expect(tmp.split("\n")).toContain(own); // the sandbox's TMPDIR, the granted dir, and nothing else of the host's /tmp
+      expect(tmp.split("\n")).not.toContain(outside.split("/").pop());
+    } else {
+      expect(r.err).toContain("Permission denied");
+    }
+  });
+
   test("a grant of / reads (or writes) everything but the host's /proc; a write grant beneath a read grant of / writes", async () => {
     const probe = [
       `echo "$(cat ${outside}/secret)"`,

@@ -342,7 +342,7 @@ describeUnless(notLinux, "cordon_linux_spawn record validation", () => {
     const notNamespace = valid();
     new DataView(notNamespace.buffer).setBigUint64(16, 0x100n, true); // CLONE_VM is not the caller's to ask
     expect(call(notNamespace)).toBe(CORDON_E.INVALID_ARGUMENT);
-    // INIT: only for pid 1 of a new pid namespace, with a path; init_off only with INIT; reserved 0.
+    // INIT: only for pid 1 of a new pid namespace, with a path; init_off only with INIT.
     const initFlag = spawnFfi!.SPAWN_FLAGS.INIT;
     const withInit = (cloneFlags: number) =>
       spawnFfi!.encodeSpawnRecord({
@@ -357,9 +357,10 @@ describeUnless(notLinux, "cordon_linux_spawn record validation", () => {
     const initPathNoFlag = withInit(spawnFfi!.CLONE_NEW.PID);
     new DataView(initPathNoFlag.buffer).setUint32(8, 0, true);
     expect(call(initPathNoFlag)).toBe(CORDON_E.INVALID_ARGUMENT);
-    const reserved = valid();
-    new DataView(reserved.buffer).setUint32(132, 1, true);
-    expect(call(reserved)).toBe(CORDON_E.INVALID_ARGUMENT);
+    // root_access: only with PRIVATE_ROOT and a landlock ruleset.
+    const rootAccess = valid();
+    new DataView(rootAccess.buffer).setUint32(132, 1 << 3, true);
+    expect(call(rootAccess)).toBe(CORDON_E.INVALID_ARGUMENT);
   });
 
   test("tables and strings inside the header are refused, so nothing checked can change after the check", () => {

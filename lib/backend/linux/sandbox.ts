@@ -27,6 +27,13 @@ import { killTree, probeContainmentHost, signalTree } from "./tree-kill.ts";
 
 /** LANDLOCK_ACCESS_FS_READ_FILE | READ_DIR: the sandbox reads its own /proc. */
 const PROC_ACCESS = (1 << 2) | (1 << 3);
+/**
+ * LANDLOCK_ACCESS_FS_READ_DIR beneath the private root's own tmpfs, so `ls /`
+ * works: the view holds only grants (each readable already), the mount
+ * points of the working directory and /proc, and symlinks, so listing it
+ * shows nothing a stat could not.
+ */
+const ROOT_ACCESS = 1 << 3;
 
 let hostCache: SandboxHost | undefined;
 let containmentHostCache: ContainmentHost | undefined;
@@ -228,7 +235,7 @@ export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, st
         : {}),
       ...(init && ns & CLONE_NEW.PID ? { init } : {}),
       ...(landlock.rulesetFd !== undefined
-        ? { landlock: { rulesetFd: landlock.rulesetFd, restrictFlags: landlock.restrictFlags, ...(procfs ? { procAccess: PROC_ACCESS } : {}) } }
+        ? { landlock: { rulesetFd: landlock.rulesetFd, restrictFlags: landlock.restrictFlags, ...(procfs ? { procAccess: PROC_ACCESS } : {}), ...(plan.namespaces.privateRoot ? { rootAccess: ROOT_ACCESS } : {}) } }
         : {}),
       ...(plan.seccomp ? { seccomp: { filter: plan.seccomp.filter, flags: 0 } } : {}),
     });

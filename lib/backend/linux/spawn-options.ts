@@ -58,9 +58,10 @@ export type LinuxSpawnOptions = {
   readonly cgroupProcsFds?: readonly number[];
   /**
    * A landlock ruleset fd built in the parent; the child calls landlock_restrict_self(fd, flags).
-   * `procAccess` (with mountProc): rights the child grants beneath its fresh /proc first.
+   * `procAccess` (with mountProc): rights the child grants beneath its fresh /proc first;
+   * `rootAccess` (with privateRoot): beneath the view's own root.
    */
-  readonly landlock?: { readonly rulesetFd: number; readonly restrictFlags: number; readonly procAccess?: number };
+  readonly landlock?: { readonly rulesetFd: number; readonly restrictFlags: number; readonly procAccess?: number; readonly rootAccess?: number };
   /** A classic BPF program (struct sock_filter[], 8 bytes each, host byte order) for seccomp(SET_MODE_FILTER). */
   readonly seccomp?: { readonly filter: Uint8Array; readonly flags: number };
   /** Wall-clock limit in ms; then `killSignal` (default SIGKILL) is sent through the pidfd. */

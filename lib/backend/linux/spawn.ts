@@ -136,6 +136,7 @@ export function spawnLinux(argv: readonly string[], opts: LinuxSpawnOptions = {}
       uid: opts.user?.uid ?? 0,
       gid: opts.user?.gid ?? 0,
       procAccess: opts.landlock?.procAccess,
+      rootAccess: opts.landlock?.rootAccess,
       view: opts.privateRoot?.length ? opts.privateRoot : undefined,
       uidMap: ns ? `${ns.uid} ${process.getuid!()} 1\n` : undefined,
       gidMap: ns ? `${ns.gid} ${process.getgid!()} 1\n` : undefined,

@@ -119,6 +119,14 @@ pub fn main(arg: usize) callconv(.c) u8 {
     if (spec.flags & Flags.private_root != 0) {
         out.out_step = @intFromEnum(Step.private_root);
         must(out, private_root.build(c, c.at(spec_mod.ViewEntry, spec.view_off)[0..spec.view_count]));
+        // The new root is a tmpfs made just now: its rule can only be added here.
+        if (spec.root_access != 0) {
+            const fd = linux.syscall4(.openat, at_fdcwd, @intFromPtr("/"), o_path | o_cloexec, 0);
+            must(out, fd);
+            const rule: PathBeneath = .{ .allowed_access = spec.root_access, .parent_fd = @intCast(fd) };
+            must(out, linux.syscall4(.landlock_add_rule, @as(u32, @bitCast(spec.landlock_fd)), 1, @intFromPtr(&rule), 0));
+            _ = linux.syscall1(.close, fd);
+        }
     }
 
     if (spec.flags & Flags.mount_proc != 0) {

@@ -68,7 +68,9 @@ pub const Spec = extern struct {
     view_count: u32,
     /// With INIT: cordon-init's path.
     init_off: u32,
-    reserved: u32,
+    /// With PRIVATE_ROOT and a ruleset: landlock rights granted beneath the
+    /// view's own root (its tmpfs, which no rule made in the parent can name).
+    root_access: u32,
     // Written by cordon.
     out_pid: i32,
     out_pidfd: i32,
@@ -219,7 +221,7 @@ pub fn check(buf: []u8) abi.Failure!Checked {
         if (spec.clone_flags & 0x00020000 == 0 or spec.view_count == 0) return error.InvalidArgument;
     } else if (spec.view_count != 0) return error.InvalidArgument;
     if (spec.view_count > 4096 or !table(buf.len, spec.view_off, spec.view_count, @sizeOf(ViewEntry), 4)) return error.RecordOutOfBounds;
-    if (spec.reserved != 0) return error.InvalidArgument;
+    if (spec.root_access != 0 and (spec.flags & Flags.private_root == 0 or spec.landlock_fd < 0)) return error.InvalidArgument;
     if (spec.flags & Flags.init != 0) {
         if (spec.clone_flags & clone_newpid == 0) return error.InvalidArgument; // pid 1 of its own namespace only
         if (!isCString(buf, spec.init_off)) return error.RecordOutOfBounds;
