@@ -1,7 +1,7 @@
 // The view of the filesystem a sandbox gets when it has a mount namespace:
 // its grants (bind-mounted at their own paths, symlinks recreated), its
 // working directory (empty unless granted) and /proc — nothing else exists.
-import { lstatSync, readdirSync, readlinkSync, realpathSync } from "node:fs";
+import { lstatSync, readdirSync, readlinkSync, realpathSync, statSync } from "node:fs";
 import type { ViewEntry } from "../../../ffi/linux-spawn.ts";
 import { systemPaths } from "../../policy/system-paths.ts";
 
@@ -101,6 +101,16 @@ export function expandRoot(grants: readonly string[]): readonly string[] {
   } catch {
     // an unreadable root grants nothing beneath it
   }
+  // What a grant can name: a directory or a file, through a symlink or not
+  // (a dangling link, such as an old kernel image's, grants nothing).
+  top = top.filter((p) => {
+    try {
+      const st = statSync(p);
+      return st.isDirectory() || st.isFile();
+    } catch {
+      return false;
+    }
+  });
   return [...new Set(grants.flatMap((g) => (g === "/" ? top : [g])))];
 }
 
