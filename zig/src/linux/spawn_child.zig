@@ -48,6 +48,17 @@ inline fn must(out: *Spec, rc: usize) void {
     if (sys.isError(rc)) fail(out, rc);
 }
 
+/// A landlock rule for a filesystem mounted in this child (the parent could
+/// not name it): `access` beneath `path`, added to the ruleset before restrict.
+fn addRule(ruleset: i32, path: [*:0]const u8, access: u64) usize {
+    const fd = linux.syscall4(.openat, at_fdcwd, @intFromPtr(path), o_path | o_cloexec, 0);
+    if (sys.isError(fd)) return fd;
+    const rule: PathBeneath = .{ .allowed_access = access, .parent_fd = @intCast(fd) };
+    const rc = linux.syscall4(.landlock_add_rule, @as(u32, @bitCast(ruleset)), 1, @intFromPtr(&rule), 0); // LANDLOCK_RULE_PATH_BENEATH
+    _ = linux.syscall1(.close, fd);
+    return rc;
+}
+
 fn writeAll(fd: usize, text: [*:0]const u8) usize {
     var n: usize = 0;
     while (text[n] != 0) n += 1;
@@ -120,13 +131,7 @@ pub fn main(arg: usize) callconv(.c) u8 {
         out.out_step = @intFromEnum(Step.private_root);
         must(out, private_root.build(c, c.at(spec_mod.ViewEntry, spec.view_off)[0..spec.view_count]));
         // The new root is a tmpfs made just now: its rule can only be added here.
-        if (spec.root_access != 0) {
-            const fd = linux.syscall4(.openat, at_fdcwd, @intFromPtr("/"), o_path | o_cloexec, 0);
-            must(out, fd);
-            const rule: PathBeneath = .{ .allowed_access = spec.root_access, .parent_fd = @intCast(fd) };
-            must(out, linux.syscall4(.landlock_add_rule, @as(u32, @bitCast(spec.landlock_fd)), 1, @intFromPtr(&rule), 0));
-            _ = linux.syscall1(.close, fd);
-        }
+        if (spec.root_access != 0) must(out, addRule(spec.landlock_fd, "/", spec.root_access));
     }
 
     if (spec.flags & Flags.mount_proc != 0) {
@@ -137,13 +142,7 @@ pub fn main(arg: usize) callconv(.c) u8 {
         must(out, linux.syscall5(.mount, @intFromPtr("proc"), @intFromPtr("/proc"), @intFromPtr("proc"), ms_nosuid | ms_nodev | ms_noexec, 0));
         // A landlock rule made in the parent names the host's /proc; this
         // mount is a new filesystem, so its rule can only be added from here.
-        if (spec.proc_access != 0) {
-            const fd = linux.syscall4(.openat, at_fdcwd, @intFromPtr("/proc"), o_path | o_cloexec, 0);
-            must(out, fd);
-            const rule: PathBeneath = .{ .allowed_access = spec.proc_access, .parent_fd = @intCast(fd) };
-            must(out, linux.syscall4(.landlock_add_rule, @as(u32, @bitCast(spec.landlock_fd)), 1, @intFromPtr(&rule), 0));
-            _ = linux.syscall1(.close, fd);
-        }
+        if (spec.proc_access != 0) must(out, addRule(spec.landlock_fd, "/proc", spec.proc_access));
     }
 
     if (spec.flags & Flags.loopback_up != 0) {
