@@ -276,6 +276,18 @@ describeUnless(notLinux, "spawnLinux", () => {
     expect(c).toEqual(Array(15).fill(9));
   }, 30000);
 
+  test("a Worker that finishes after its children leaves no fd behind (its exit channel is closed)", async () => {
+    const worker = `
+      const { spawnLinux } = await import(${JSON.stringify(join(import.meta.dir, "../../lib/backend/linux/spawn.ts"))});
+      await spawnLinux(["true"]).exited;`;
+    const url = URL.createObjectURL(new Blob([worker], { type: "application/typescript" }));
+    const finish = () => new Promise((resolve) => new Worker(url).addEventListener("close", resolve));
+    await finish(); // whatever a first Worker sets up once
+    const before = fdSet();
+    for (let i = 0; i < 5; i++) await finish();
+    expect(await newFds(before)).toEqual([]);
+  }, 30000);
+
   test("a process whose children are all reaped exits by itself (the exit reader never holds the event loop)", async () => {
     const script = join(scratch, "idle-exit.ts");
     writeFileSync(

@@ -7,6 +7,7 @@
 // watcher never keeps the process alive and is never torn down.
 import type { FdSocketOptions, Socket } from "bun";
 import { EXIT_RECORD_SIZE, O_NONBLOCK, socketPair, startExitWatcher, watchExit } from "../../../ffi/linux-spawn.ts";
+import { closeFd } from "../../../ffi/linux.ts";
 
 export type ExitRecord = {
   pid: number;
@@ -34,11 +35,23 @@ let pending: Uint8Array = new Uint8Array(0);
 /** Bun.connect adopting an fd (FdSocketOptions): documented, though its overloads do not list it. */
 const connectFd = Bun.connect as unknown as (options: FdSocketOptions) => Promise<Socket>;
 
+let exitHook = false;
+
 function open(): { read: number; write: number } {
   startExitWatcher();
   // Non-blocking: the watcher thread never stalls on a realm that stopped reading.
   const [read, write] = socketPair(O_NONBLOCK);
   const c = { read, write };
+  if (!exitHook && !Bun.isMainThread) {
+    // A Worker that finishes closes its write end, which nothing else would
+    // (Bun closes the read end; the native watcher never closes a channel).
+    // Only with no child left: the watcher then holds no pidfd and no record
+    // for it. A terminated Worker runs no exit handler: that end stays open.
+    exitHook = true;
+    process.on("exit", () => {
+      if (channel && waiters.size === 0) closeFd(channel.write);
+    });
+  }
   // Until Bun has opened it, the pending connect keeps the loop alive, which
   // is what the child just registered needs.
   connectFd({
