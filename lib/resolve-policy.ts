@@ -2,7 +2,7 @@
 // validator first, then what needs the filesystem — absolute real paths that
 // exist, the user looked up by name, the system read set of this OS, and the
 // sandbox's private TMPDIR. Every problem is a PolicyError naming its field.
-import { mkdtempSync, readFileSync, realpathSync, rmdirSync, rmSync, statSync } from "node:fs";
+import { lstatSync, mkdtempSync, readFileSync, realpathSync, rmdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { PolicyError } from "./errors.ts";
@@ -37,6 +37,30 @@ function existing(field: string, path: string, base: string): string {
     if (code === "ENOENT" || code === "ENOTDIR") throw new PolicyError(field, `does not exist: ${path}`);
     throw new PolicyError(field, `cannot resolve ${path}: ${code ?? String(e)}`);
   }
+}
+
+/**
+ * The symlinks a lookup of `path` (absolute) passes through, each where the
+ * lookup meets it: /a/l1/b with l1 -> /x and /x/b -> y gives /a/l1 and /x/b.
+ */
+function symlinksOnTheWay(path: string): string[] {
+  const links: string[] = [];
+  let at = "/";
+  for (const part of path.split("/")) {
+    if (!part) continue;
+    const next = at === "/" ? `/${part}` : `${at}/${part}`;
+    try {
+      if (!lstatSync(next).isSymbolicLink()) {
+        at = next;
+        continue;
+      }
+      links.push(next);
+      at = realpathSync(next);
+    } catch {
+      return links; // resolved already by existing(): gone since
+    }
+  }
+  return links;
 }
 
 /** System paths present on this host, as real paths; absent ones are dropped. */
@@ -140,6 +164,10 @@ export function resolvePolicy(input: unknown, options: ResolveOptions = {}): Res
   if (!statSync(cwd).isDirectory()) throw new PolicyError("cwd", `not a directory: ${policy.cwd}`);
   const read = (policy.fs?.read ?? []).map((p, i) => existing(`fs.read[${i}]`, p, base));
   const write = (policy.fs?.write ?? []).map((p, i) => existing(`fs.write[${i}]`, p, base));
+  // Only a grant whose real path differs from its spelling passed a symlink.
+  const real = [...read, ...write];
+  const spelled = [...(policy.fs?.read ?? []), ...(policy.fs?.write ?? [])].map((p) => resolve(base, p));
+  const links = unique(spelled.filter((p, i) => p !== real[i]).flatMap(symlinksOnTheWay));
   const system = policy.fs?.system === false ? { read: [], write: [] } : presentSystemPaths(options.os ?? hostOs(), callerEnv);
   const user = policy.user === undefined ? undefined : resolveUser(policy.user);
   const net = policy.net === undefined || typeof policy.net === "string" ? (policy.net ?? "none") : {
@@ -164,7 +192,7 @@ export function resolvePolicy(input: unknown, options: ResolveOptions = {}): Res
   };
   return {
     policy: {
-      fs: { read: unique([...system.read, ...read]), write: unique([...system.write, ...write, tmpDir]) },
+      fs: { read: unique([...system.read, ...read]), write: unique([...system.write, ...write, tmpDir]), ...(links.length && { links }) },
       env,
       cwd,
       net,

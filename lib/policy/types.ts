@@ -53,7 +53,16 @@ export type Policy = {
 
 /** A policy after validation: absolute, existing paths, defaults filled in. */
 export type ResolvedPolicy = {
-  readonly fs: { readonly read: readonly string[]; readonly write: readonly string[] };
+  readonly fs: {
+    readonly read: readonly string[];
+    readonly write: readonly string[];
+    /**
+     * Symlinks met on the way to a grant as it was spelled (`read` and
+     * `write` hold real paths): recreated where the sandbox sees only its
+     * grants, so the spelled path works there too. Absent when there are none.
+     */
+    readonly links?: readonly string[];
+  };
   readonly env: Readonly<Record<string, string>>;
   readonly cwd: string;
   readonly net: "none" | "all" | { readonly connect: readonly number[]; readonly bind: readonly number[] };

@@ -3,7 +3,7 @@
 // dies with the command, limits end it with a verdict, hard mode refuses, and
 // nothing is left behind.
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { createSocket } from "node:dgram";
 import { hostname, tmpdir } from "node:os";
@@ -73,6 +73,20 @@ describeUnless(notLinux, `sandboxed spawn, defaults (${isRoot ? "root" : "unpriv
       expect(tmp.split("\n")).not.toContain(outside.split("/").pop());
     } else {
       expect(r.err).toContain("Permission denied");
+    }
+  });
+
+  test("a grant spelled through a symlink works by that spelling inside, and the link opens nothing else", async () => {
+    const link = join(outside, "to-granted");
+    symlinkSync(granted, link);
+    try {
+      const r = await sh(`echo via > ${link}/via && cat ${link}/via; cat ${outside}/secret`, { fs: { write: [link] } });
+      expect(r.out).toBe("via");
+      expect(r.err).toMatch(new RegExp(`${outside}/secret: (Permission denied|No such file or directory)`));
+      expect(readFileSync(join(granted, "via"), "utf8")).toBe("via\n");
+    } finally {
+      rmSync(link, { force: true });
+      rmSync(join(granted, "via"), { force: true });
     }
   });
 

@@ -39,6 +39,24 @@ describe("resolvePolicy", () => {
     }
   });
 
+  test("the symlinks on the way to a grant as spelled are listed where the lookup meets them; none, no list", () => {
+    mkdirSync(join(scratch, "x"), { recursive: true });
+    symlinkSync(join(scratch, "x"), join(scratch, "l1"));
+    symlinkSync("../data", join(scratch, "x", "l2")); // relative: resolved from x
+    try {
+      const { policy, cleanup } = resolvePolicy({ fs: { read: ["l1/l2/file", "link"], system: false } }, opts);
+      cleanup();
+      expect(policy.fs.read).toEqual([join(scratch, "data", "file"), join(scratch, "data")]);
+      expect(policy.fs.links).toEqual([join(scratch, "l1"), join(scratch, "x", "l2"), join(scratch, "link")]);
+      const plain = resolvePolicy({ fs: { read: ["data"], system: false } }, opts);
+      plain.cleanup();
+      expect(plain.policy.fs.links).toBeUndefined();
+    } finally {
+      rmSync(join(scratch, "l1"));
+      rmSync(join(scratch, "x"), { recursive: true });
+    }
+  });
+
   test("a grant that does not exist names its field and path, and leaves no TMPDIR", () => {
     const e = policyErrorOf(() => resolvePolicy({ fs: { write: ["data", "missing/dir"] } }, opts));
     expect(e.field).toBe("fs.write[1]");

@@ -18,12 +18,12 @@ const VIEW_CACHE_SIZE = 16;
  * to it. Every grant but `own` was resolved before this spawn (user grants
  * anew for each spawn), as for a view built afresh.
  */
-export function privateRootViewWith(read: readonly string[], write: readonly string[], own: string, cwd: string, proc: boolean): ViewEntry[] {
+export function privateRootViewWith(read: readonly string[], write: readonly string[], own: string, cwd: string, proc: boolean, links: readonly string[] = []): ViewEntry[] {
   const others = write.filter((p) => p !== own);
-  const key = JSON.stringify([read, others]);
+  const key = JSON.stringify([read, others, links]);
   let base = viewCache.get(key);
   if (!base) {
-    base = Object.freeze(grantEntries(read, others).map((e) => Object.freeze(e)));
+    base = Object.freeze(grantEntries(read, others, links).map((e) => Object.freeze(e)));
     if (viewCache.size >= VIEW_CACHE_SIZE) viewCache.clear();
     viewCache.set(key, base);
   }
@@ -44,8 +44,8 @@ export function privateRootViewWith(read: readonly string[], write: readonly str
  * another directory grant needs no mount of its own (landlock tells their
  * rights apart); a grant that vanished since the policy was resolved is left out.
  */
-export function privateRootView(read: readonly string[], write: readonly string[], cwd: string, proc: boolean): ViewEntry[] {
-  const entries = grantEntries(read, write);
+export function privateRootView(read: readonly string[], write: readonly string[], cwd: string, proc: boolean, links: readonly string[] = []): ViewEntry[] {
+  const entries = grantEntries(read, write, links);
   const dirs = entries.filter((e) => e.kind === "dir" || e.kind === "dir-ro").map((e) => ({ path: e.path, writable: e.kind === "dir" }));
   return withMountPoints(entries, dirs, cwd, proc);
 }
@@ -57,15 +57,18 @@ function withMountPoints(entries: ViewEntry[], dirs: readonly { path: string }[]
   return entries;
 }
 
-/** The grants' entries (binds and recreated symlinks), sorted, parents first. */
-function grantEntries(read: readonly string[], write: readonly string[]): ViewEntry[] {
+/**
+ * The grants' entries (binds and recreated symlinks), sorted, parents first.
+ * `links`: symlinks on the way to grants as they were spelled, recreated too.
+ */
+function grantEntries(read: readonly string[], write: readonly string[], links: readonly string[]): ViewEntry[] {
   const entries: ViewEntry[] = [];
   const dirs: { path: string; writable: boolean }[] = [];
   read = expandRoot(read);
   write = expandRoot(write);
   const writable = new Set(write);
   const grants = [...read, ...write];
-  const paths = [...new Set([...grants, ...aliases(grants)])].sort();
+  const paths = [...new Set([...grants, ...aliases(grants), ...links])].sort();
   for (const path of paths) {
     const rw = writable.has(path);
     // Beneath a bind of the same kind nothing more is needed; a writable grant

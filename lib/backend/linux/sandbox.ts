@@ -229,8 +229,8 @@ export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, st
         ? {
             privateRoot:
               policy.tmpDir === undefined
-                ? privateRootView(grants.fs.read, grants.fs.write, policy.cwd, procfs)
-                : privateRootViewWith(grants.fs.read, grants.fs.write, policy.tmpDir, policy.cwd, procfs),
+                ? privateRootView(grants.fs.read, grants.fs.write, policy.cwd, procfs, policy.fs.links)
+                : privateRootViewWith(grants.fs.read, grants.fs.write, policy.tmpDir, policy.cwd, procfs, policy.fs.links),
           }
         : {}),
       ...(init && ns & CLONE_NEW.PID ? { init } : {}),
