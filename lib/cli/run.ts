@@ -1,7 +1,8 @@
 // `cordon run [options] -- COMMAND [ARG...]`: stdio passes straight through;
 // the exit status is the command's (see lib/exit-status.ts), or 125 with one
 // `cordon:` line on stderr when cordon itself fails.
-import { writeFileSync } from "node:fs";
+import { accessSync, constants, statSync, writeFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import type { parseArgs as ParseArgs } from "node:util";
 import { CompatError, OsError, PolicyError } from "../errors.ts";
 import { EXIT_NOT_EXECUTABLE, EXIT_NOT_FOUND, exitStatus } from "../exit-status.ts";
@@ -31,6 +32,23 @@ function writeReport(file: string, report: Report, outcome?: object): void {
   writeFileSync(file, JSON.stringify({ ...report, ...(outcome && { outcome }) }, null, 2) + "\n");
 }
 
+/** Whether `file` can be written (created in its directory, or rewritten): nothing is written yet. */
+function checkWritable(file: string): void {
+  const refuse = (code: string) => new PolicyError("--report", `cannot write ${file}: ${code}`);
+  let st;
+  try {
+    st = statSync(file);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw refuse((e as NodeJS.ErrnoException).code ?? String(e));
+  }
+  if (st?.isDirectory()) throw refuse("EISDIR");
+  try {
+    accessSync(st ? file : dirname(resolve(file)), st ? constants.W_OK : constants.W_OK | constants.X_OK);
+  } catch (e) {
+    throw refuse((e as NodeJS.ErrnoException).code ?? String(e));
+  }
+}
+
 function writeRefusal(file: string, e: CompatError): void {
   try {
     writeFileSync(file, JSON.stringify({ platform: `${process.platform}-${process.arch}`, compat: "hard", refused: e.missing }, null, 2) + "\n");
@@ -54,6 +72,8 @@ export async function runCommand(args: readonly string[], parseArgs: typeof Pars
     received++;
     if (proc) proc.kill(received === 1 ? signal : "SIGKILL");
   };
+  // A report that cannot be written is found out before the command runs, not after.
+  if (reportFile !== undefined) checkWritable(reportFile);
   for (const s of forwarded) process.on(s, forward);
   try {
     try {

@@ -136,6 +136,15 @@ describeUnless(noSandbox, "cordon run flags reach the command", () => {
     expect(report.outcome).toMatchObject({ status: 3, exitCode: 3, timedOut: false });
   });
 
+  test("--report that cannot be written: 125, named, and the command never runs", async () => {
+    const marker = join(scratch, "report-unwritable-ran");
+    for (const file of [join(scratch, "missing-dir", "r.json"), scratch]) {
+      const r = await cordon(["run", `--report=${file}`, `--allow-write=${scratch}`, "--", "touch", marker]);
+      expect({ code: r.code, stderr: r.stderr.trim() }).toEqual({ code: 125, stderr: expect.stringMatching(new RegExp(`^cordon: --report: cannot write ${file}: (ENOENT|EISDIR)$`)) });
+      expect(existsSync(marker)).toBe(false);
+    }
+  });
+
   test("--best-effort is recorded in the report", async () => {
     const file = join(scratch, "best-effort.json");
     await cordon(["run", "--best-effort", `--report=${file}`, "--", "true"]);
