@@ -103,6 +103,21 @@ describeUnless(linuxRequirement(noKill), "CPU time and wall clock over the whole
     expect(await proc.exited).toBe(137);
   });
 
+  test("one spinning process stopped by RLIMIT_CPU before a poll saw it still gets the cpu verdict", async () => {
+    // Polls far apart: the kernel's SIGXCPU at 0.3 s comes first.
+    const plan = planContainment({ limits: { cpuSeconds: 0.3 }, compat: "best-effort" }, host!);
+    const c = SandboxCgroup.create(host!.cgroups, plan.cgroups!);
+    made.push(c);
+    const proc = spawnLinux(["sh", "-c", "while :; do :; done"], {
+      rlimits: plan.rlimits,
+      ...(c.cgroupFd !== undefined ? { cgroupFd: c.cgroupFd } : {}),
+      cgroupProcsFds: c.cgroupProcsFds,
+    });
+    const sup = supervise({ cgroup: c, watch: plan.watch, killTree: () => killTree(plan.treeKill.rung, { cgroup: c, pid: proc.pid, exited: proc.exited }), intervalMs: 60_000 });
+    expect(await proc.exited).toBe(128 + 24); // SIGXCPU
+    expect(sup.stop()).toBe("cpu limit exceeded");
+  });
+
   test("a sleeping tree passes the wall clock limit: the tree is killed, timeout", async () => {
     const { proc, token, sup } = run(["sh", "-c", "sleep 20 & setsid sleep 20 & wait"], { timeoutMs: 200 });
     expect(await sup.killed).toBe("timeout");

@@ -54,6 +54,9 @@ export function supervise(opts: {
     if (timer) clearTimeout(timer);
     if (poll) clearInterval(poll);
     if (!verdict && oomSeen()) verdict = "memory limit exceeded";
+    // A single process reaches RLIMIT_CPU (SIGXCPU) about when the tree
+    // reaches the limit, often between two polls: the tree's total says so.
+    if (!verdict && cgroup && watch.cpuUsec !== undefined && (cgroup.cpuUsageUsec() ?? 0) >= watch.cpuUsec) verdict = "cpu limit exceeded";
     return verdict;
   };
   return { verdict: () => verdict, stop, killed };
