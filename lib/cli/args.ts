@@ -66,6 +66,16 @@ function env(items: readonly string[]): Record<string, string> {
   return out;
 }
 
+/**
+ * A leading "~" or "~/" as $HOME: a shell leaves `--allow-read=~/x` as it is
+ * (it expands a tilde only at the start of a word or of an assignment's value).
+ */
+function home(path: string): string {
+  const h = process.env.HOME;
+  if (!h || !(path === "~" || path.startsWith("~/"))) return path;
+  return h + path.slice(1);
+}
+
 /** Parse `cordon run` arguments. Throws PolicyError (a value) or TypeError (from parseArgs: a flag). */
 export function parseRunArgs(args: readonly string[], parseArgs: typeof ParseArgs): RunArgs {
   const { values, positionals, tokens } = parseArgs({ args: [...args], options: runOptions, strict: true, allowPositionals: true, tokens: true });
@@ -86,16 +96,16 @@ export function parseRunArgs(args: readonly string[], parseArgs: typeof ParseArg
   if (values.cpu !== undefined) limits.cpuSeconds = whole("--cpu", values.cpu);
   if (values.timeout !== undefined) limits.timeoutMs = seconds("--timeout", values.timeout) * 1000;
 
-  const read = (values["allow-read"] ?? []).flatMap((p) => p.split(","));
-  const write = values["allow-write"] ?? [];
+  const read = (values["allow-read"] ?? []).flatMap((p) => p.split(",")).map(home);
+  const write = (values["allow-write"] ?? []).map(home);
   const policy: Policy = {
     fs: { read, write },
     net: values["allow-net"] ? "all" : connect.length + bind.length > 0 ? { connect, bind } : "none",
     limits,
     ...(values.env && { env: env(values.env) }),
-    ...(values.cwd !== undefined && { cwd: values.cwd }),
+    ...(values.cwd !== undefined && { cwd: home(values.cwd) }),
     ...(values.user !== undefined && { user: user(values.user) }),
     compat: values["best-effort"] ? "best-effort" : "hard",
   };
-  return { argv: positionals, policy, ...(values.report !== undefined && { reportFile: values.report }) };
+  return { argv: positionals, policy, ...(values.report !== undefined && { reportFile: home(values.report) }) };
 }

@@ -38,6 +38,20 @@ describe("cordon run flags", () => {
     expect(parse("--allow-write=/a", "--allow-write=/b,c", "--", "x").policy.fs).toEqual({ read: [], write: ["/a", "/b,c"] });
   });
 
+  test("a leading ~ or ~/ in a path flag is $HOME (a shell leaves it after '='); elsewhere it stays", () => {
+    const home = process.env.HOME;
+    process.env.HOME = "/srv/user-x";
+    try {
+      const r = parse("--allow-read=~/a,~", "--allow-write=~/w", "--cwd=~/c", "--report=~/r.json", "--allow-read=x/~/y,~user", "--", "x");
+      expect(r.policy.fs).toEqual({ read: ["/srv/user-x/a", "/srv/user-x", "x/~/y", "~user"], write: ["/srv/user-x/w"] });
+      expect(r.policy.cwd).toBe("/srv/user-x/c");
+      expect(r.reportFile).toBe("/srv/user-x/r.json");
+    } finally {
+      if (home === undefined) delete process.env.HOME;
+      else process.env.HOME = home;
+    }
+  });
+
   test("--allow-net", () => expect(parse("--allow-net", "--", "x").policy.net).toBe("all"));
 
   test("--allow-connect and --allow-bind: repeatable ports", () => {
