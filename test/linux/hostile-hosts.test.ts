@@ -50,6 +50,21 @@ async function runSuites(prefix: string[], env: Record<string, string> = {}, spa
   return { code, pass: num(/^\s*(\d+) pass$/m), fail: num(/^\s*(\d+) fail$/m), failures };
 }
 
+/** Spawns argv from the world-readable copy through the spine, under `rules` as a seccomp profile when given. */
+async function underProfile(rules: unknown[] | undefined) {
+  const { spawnLinux } = await import("../../lib/backend/linux/spawn.ts");
+  const { compileSeccomp } = await import("../../lib/plan/linux/seccomp/index.ts");
+  const profile = rules && compileSeccomp({ defaultAction: "allow", rules }, process.arch === "arm64" ? "aarch64" : "x86_64");
+  return (argv: string[]) =>
+    spawnLinux(argv, {
+      cwd: copy,
+      env: { PATH: "/usr/local/bin:/usr/bin:/bin", HOME: copy, TMPDIR: tmpdir() },
+      stdout: "pipe",
+      stderr: "pipe",
+      ...(profile ? { seccomp: { filter: profile.filter, flags: 0 } } : {}),
+    });
+}
+
 describeUnless(notLinux ?? linuxRequirement(isRoot ? undefined : "switching to another uid and installing a host-wide filter need root"), "hostile hosts", () => {
   test("as an unprivileged user", async () => {
     const r = await runSuites(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]);
@@ -60,32 +75,16 @@ describeUnless(notLinux ?? linuxRequirement(isRoot ? undefined : "switching to a
   }, 240_000);
 
   test("inside a container-like seccomp profile (clone3 ENOSYS, no namespaces, no mount)", async () => {
-    const { spawnLinux } = await import("../../lib/backend/linux/spawn.ts");
-    const { compileSeccomp } = await import("../../lib/plan/linux/seccomp/index.ts");
     const NS = 0x00020000 | 0x02000000 | 0x04000000 | 0x08000000 | 0x10000000 | 0x20000000 | 0x40000000;
     const EPERM = { errno: "EPERM" } as const;
-    const profile = compileSeccomp(
-      {
-        defaultAction: "allow",
-        rules: [
-          { syscall: "clone3", action: { errno: "ENOSYS" } },
-          { syscall: "clone", action: EPERM, when: [{ arg: 0, op: "masked-ne", mask: NS, value: 0 }] },
-          { syscall: "unshare", action: EPERM },
-          { syscall: "setns", action: EPERM },
-          ...["mount", "umount2", "pivot_root", "move_mount", "fsopen", "fsmount", "open_tree"].map((syscall) => ({ syscall, action: EPERM })),
-        ],
-      },
-      process.arch === "arm64" ? "aarch64" : "x86_64",
-    );
-    const r = await runSuites([], {}, (argv) =>
-      spawnLinux(argv, {
-        cwd: copy,
-        env: { PATH: "/usr/local/bin:/usr/bin:/bin", HOME: copy, TMPDIR: tmpdir() },
-        stdout: "pipe",
-        stderr: "pipe",
-        seccomp: { filter: profile.filter, flags: 0 },
-      }),
-    );
+    const run = await underProfile([
+      { syscall: "clone3", action: { errno: "ENOSYS" } },
+      { syscall: "clone", action: EPERM, when: [{ arg: 0, op: "masked-ne", mask: NS, value: 0 }] },
+      { syscall: "unshare", action: EPERM },
+      { syscall: "setns", action: EPERM },
+      ...["mount", "umount2", "pivot_root", "move_mount", "fsopen", "fsmount", "open_tree"].map((syscall) => ({ syscall, action: EPERM })),
+    ]);
+    const r = await runSuites([], {}, run);
     expect(r.failures).toEqual([]);
     expect(r.fail).toBe(0);
     expect(r.pass).toBeGreaterThanOrEqual(25);
@@ -112,17 +111,7 @@ describeUnless(notLinux ?? linuxRequirement(isRoot ? undefined : "switching to a
   ];
   for (const host of olderKernels) {
     test(`on ${host.name}`, async () => {
-      const { spawnLinux } = await import("../../lib/backend/linux/spawn.ts");
-      const { compileSeccomp } = await import("../../lib/plan/linux/seccomp/index.ts");
-      const profile = compileSeccomp({ defaultAction: "allow", rules: host.rules }, process.arch === "arm64" ? "aarch64" : "x86_64");
-      const run = (argv: string[], filtered: boolean) =>
-        spawnLinux(argv, {
-          cwd: copy,
-          env: { PATH: "/usr/local/bin:/usr/bin:/bin", HOME: copy, TMPDIR: tmpdir() },
-          stdout: "pipe",
-          stderr: "pipe",
-          ...(filtered ? { seccomp: { filter: profile.filter, flags: 0 } } : {}),
-        });
+      const [plain, filtered] = [await underProfile(undefined), await underProfile(host.rules)];
       // The profile takes exactly those calls away, and only under it.
       // openat2 is 437 and open_tree 428 on every architecture (the unified numbers).
       const probe = [
@@ -131,12 +120,12 @@ describeUnless(notLinux ?? linuxRequirement(isRoot ? undefined : "switching to a
         "how = struct.pack('QQQ', 0o10000000, 0, 0)  # struct open_how { O_PATH }",
         "print(json.dumps({'openat2': c.syscall(437, -100, b'/', how, 24) >= 0, 'open_tree': c.syscall(428, -100, b'/', 1) >= 0}))",
       ].join("\n");
-      for (const filtered of [false, true]) {
-        const p = run(["python3", "-c", probe], filtered);
+      for (const [run, underIt] of [[plain, false], [filtered, true]] as const) {
+        const p = run(["python3", "-c", probe]);
         const out = await new Response(p.stdout as ReadableStream).text();
-        expect({ code: await p.exited, calls: JSON.parse(out) }).toEqual({ code: 0, calls: filtered ? host.calls : { openat2: true, open_tree: true } });
+        expect({ code: await p.exited, calls: JSON.parse(out) }).toEqual({ code: 0, calls: underIt ? host.calls : { openat2: true, open_tree: true } });
       }
-      const r = await runSuites([], {}, (argv) => run(argv, true), [...suites, "test/linux/namespaces.test.ts"]);
+      const r = await runSuites([], {}, filtered, [...suites, "test/linux/namespaces.test.ts"]);
       expect(r.failures).toEqual([]);
       expect(r.fail).toBe(0);
       expect(r.pass).toBeGreaterThanOrEqual(45);

@@ -40,9 +40,11 @@ export function privateRootViewWith(read: readonly string[], write: readonly str
 }
 
 /**
- * Entries for the spawn spine's private root, parents first. A grant beneath
- * another directory grant needs no mount of its own (landlock tells their
- * rights apart); a grant that vanished since the policy was resolved is left out.
+ * Entries for the spawn spine's private root, parents first, from grants as
+ * expandRoot gives them (the sandbox expands once, for landlock and view). A
+ * grant beneath another directory grant needs no mount of its own (landlock
+ * tells their rights apart); a grant that vanished since the policy was
+ * resolved is left out.
  */
 export function privateRootView(read: readonly string[], write: readonly string[], cwd: string, proc: boolean, links: readonly string[] = []): ViewEntry[] {
   const entries = grantEntries(read, write, links);
@@ -64,8 +66,6 @@ function withMountPoints(entries: ViewEntry[], dirs: readonly { path: string }[]
 function grantEntries(read: readonly string[], write: readonly string[], links: readonly string[]): ViewEntry[] {
   const entries: ViewEntry[] = [];
   const dirs: { path: string; writable: boolean }[] = [];
-  read = expandRoot(read);
-  write = expandRoot(write);
   const writable = new Set(write);
   const grants = [...read, ...write];
   const paths = [...new Set([...grants, ...aliases(grants), ...links])].sort();
