@@ -111,6 +111,17 @@ const FIXTURES: Record<string, Fixture> = {
     attacks: (h) => [`unix_connect,${h.outside}/daemon.sock`],
     host: counted("unix"),
   },
+  "ipc.unix-path-confined": {
+    attacks: (h) => [`unix_connect,${h.outside}/daemon.sock`],
+    host: counted("unix"),
+  },
+  "net.udp-bind-confined": {
+    attacks: (h) => [`udp_bind,${h.otherPort + 2}`],
+  },
+  "net.udp-send-confined": {
+    attacks: (h) => [`udp_send,127.0.0.1,${h.udpPort}`],
+    host: counted("udp"),
+  },
   "ipc.abstract-unix-scoped": {
     attacks: (h) => [`unix_connect,@${h.abstractName}`],
     host: counted("abstract"),
