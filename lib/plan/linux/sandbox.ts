@@ -127,7 +127,7 @@ function listenReport(net: { readonly bind: readonly number[] }, seccompOk: bool
       guarantee,
       status: "partial",
       by: ["landlock bind rules (bind() to a port)"],
-      reason: "with a bind grant, listen() on an unbound socket takes an ephemeral port without landlock's bind check; a filter cannot tell bound sockets from unbound ones (on any host: best-effort accepts it)",
+      reason: "with a bind grant, listen() on an unbound socket takes an ephemeral port past landlock's bind check, and a seccomp filter cannot tell bound sockets from unbound ones: no host enforces this (best-effort runs it)",
     };
   }
   return seccompOk ? { guarantee, status: "enforced", by: ["seccomp listen() refused (no bind grant)"] } : { guarantee, status: "not-enforced", by: [], reason: why };
