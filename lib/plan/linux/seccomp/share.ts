@@ -3,7 +3,7 @@
 // otherwise each get a copy; after this pass structurally equal nodes are one
 // node, which layout emits once. Runs before dropReloads, which then sees
 // every path into a shared node.
-import { and, jmp, Keys, ld, type Node } from "./ir.ts";
+import { Keys, mapChildren, type Node } from "./ir.ts";
 
 export function share(root: Node): Node {
   const keys = new Keys();
@@ -14,23 +14,7 @@ export function share(root: Node): Node {
     if (seen) return seen;
     const key = keys.of(node);
     let out = byKey.get(key);
-    if (!out) {
-      switch (node.t) {
-        case "ret":
-          out = node;
-          break;
-        case "ld":
-          out = ld(node.offset, visit(node.next));
-          break;
-        case "and":
-          out = and(node.k, visit(node.next));
-          break;
-        case "jmp":
-          out = jmp(node.op, node.k, visit(node.jt), visit(node.jf));
-          break;
-      }
-      byKey.set(key, out);
-    }
+    if (!out) byKey.set(key, (out = mapChildren(node, visit)));
     done.set(node, out);
     return out;
   };
