@@ -65,7 +65,7 @@ def plant_setid(kind):
         if not d:
             return None
         p = os.path.join(d, setid_name(kind))
-        where = "the write grant" if cfg.get("writeDir") else "the private TMPDIR (the policy has no write grant)"
+        where = "the write grant" if cfg.get("writeDir") else "the private TMPDIR (no write grant in the policy)"
         if kind == "creat":
             os.close(os.open(p, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o4755))
             want = stat.S_ISUID
@@ -92,8 +92,9 @@ SETID = [
     ("fs.setid.create-suid", "creat", "open(<grant>/cordon-audit-N-creat, O_CREAT, 04755)"),
     ("fs.setid.fcaps", "fcaps", "setxattr(<grant>/cordon-audit-N-fcaps, security.capability)"),
 ]
+PLACE = "<write grant>" if cfg.get("writeDir") else "<private TMPDIR>"
 for id, kind, call in SETID:
-    attempt(id, call, plant_setid(kind))
+    attempt(id, call.replace("<grant>", PLACE), plant_setid(kind))
 if setid_dir():
     ask("setid", files={id: setid_name(kind) for id, kind, _ in SETID})
 
@@ -208,13 +209,8 @@ def root_only(path):
         try:
             f = open(path, "rb")
         except PermissionError as e:
-            try:
-                st = os.stat(path)
-                if st.st_uid != os.geteuid() and not st.st_mode & stat.S_IROTH:
-                    e.cause = "dac"
-            except OSError:
-                pass
-            raise
+            # access() checks the mode bits only (landlock does not hook it): a no means permissions refused.
+            raise refused(e, None if os.access(path, os.R_OK) else "dac")
         with f:
             n = len(f.read(65536))
         if n == 0:
