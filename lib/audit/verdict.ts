@@ -77,7 +77,7 @@ export function judge(channel: Channel, inside: InsideResult | undefined, receip
   if (channel.receipt) {
     if (receipt === undefined) return { ...withInside, verdict: "error", evidence: `${result(inside)}; no outside count for ${channel.receipt}` };
     const counted = `outside counted ${receipt}`;
-    if (receipt > 0 && !channel.id.startsWith("fs.setid") && !channel.id.startsWith("dev.") && channel.id !== "net.tcp.listen") return { ...withInside, receipt, verdict: "reachable", evidence: `${result(inside)}; ${counted}`, mechanism: channel.closeWith };
+    if (receipt > 0) return { ...withInside, receipt, verdict: "reachable", evidence: `${result(inside)}; ${counted}`, mechanism: channel.closeWith };
     if (inside.ok) {
       const unseen = channel.blockedBy.unseen;
       return unseen
@@ -115,7 +115,7 @@ export function judge(channel: Channel, inside: InsideResult | undefined, receip
     return { ...withInside, verdict: "n/a", evidence: `${inside.call}: ${inside.detail}` };
   }
 
-  if (inside.ok && !/^(proc.root|net.netlink|fs.keys|report)/.test(channel.id)) return { ...withInside, verdict: "reachable", evidence: result(inside), mechanism: channel.closeWith };
+  if (inside.ok) return { ...withInside, verdict: "reachable", evidence: result(inside), mechanism: channel.closeWith };
   return { ...withInside, verdict: "blocked", evidence: result(inside), mechanism: blockedBy(channel, inside) };
 }
 
