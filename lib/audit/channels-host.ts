@@ -79,7 +79,7 @@ export const hostStateChannels: readonly Channel[] = [
     persistent: false,
     receipt: "found",
     blockedBy: { EACCES: "seccomp (no-network socket() allow-list)", listen: "seccomp (listen() refused without a bind grant)", unseen: "network namespace (the outside cannot reach the sandbox's port)" },
-    closeWith: "seccomp deny of listen() without a bind grant, or a network namespace",
+    closeWith: "seccomp deny of listen() without a bind grant, or a network namespace (with a bind grant, listen() on an unbound socket still gets an ephemeral port outside it: only a network namespace closes that)",
   }),
   ch({ id: "fs.keys.tls", class: "F", title: "open TLS private keys (/etc/ssl/private, /etc/pki/*/private)", persistent: false, blockedBy: KEYS_BLOCKED, closeWith: "a read set with /etc/ssl/certs and the CA bundles, never /etc/ssl/private or /etc/pki/*/private" }),
   ch({ id: "fs.keys.ssh-host", class: "F", title: "open the SSH host keys (/etc/ssh/ssh_host_*_key)", persistent: false, blockedBy: KEYS_BLOCKED, closeWith: "a read set without /etc/ssh" }),

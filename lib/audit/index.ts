@@ -109,9 +109,9 @@ export async function audit(policy: Policy = {}, options: AuditOptions = {}): Pr
     report = proc.report;
     const answer = async (q: Ask): Promise<object> => {
       if (q.ask === "setid" && typeof q.files === "object" && q.files !== null) {
-        // The probe plants in the write grant, or else in its private TMPDIR: the host's copy of the same place.
-        const dir = writeDir ?? proc.policy.tmpDir;
-        if (!dir) return { error: "no place the host can look" };
+        // The probe plants in the write grant, or else in its private TMPDIR: the host looks only there.
+        const dir = [writeDir, proc.policy.tmpDir].find((d) => d !== undefined && d === q.dir);
+        if (!dir) return { error: `not a place the host knows: ${String(q.dir)}` };
         for (const [id, n] of checkSetid(dir, nonce, q.files as Record<string, unknown>, fcapsWith(python))) found.set(id, n);
         return { checked: true };
       }

@@ -96,7 +96,7 @@ PLACE = "<write grant>" if cfg.get("writeDir") else "<private TMPDIR>"
 for id, kind, call in SETID:
     attempt(id, call.replace("<grant>", PLACE), plant_setid(kind))
 if setid_dir():
-    ask("setid", files={id: setid_name(kind) for id, kind, _ in SETID})
+    ask("setid", dir=setid_dir(), files={id: setid_name(kind) for id, kind, _ in SETID})
 
 
 # ---- the host's device nodes ----------------------------------------------------------
