@@ -36,9 +36,12 @@ export type Channel = {
   readonly blockedBy: Readonly<Record<string, string>>;
   /** What would close the channel where it is open. */
   readonly closeWith: string;
+  /** Tried by the supervisor itself rather than by the inside probe (the report-file rows). */
+  readonly side?: "host";
 };
 
 import { darwinChannels, windowsChannels } from "./channels-other.ts";
+import { hostStateChannels } from "./channels-host.ts";
 
 const SC_IPC = "seccomp (ipc-isolation preset)";
 const SC_HARD = "seccomp (hardening preset)";
@@ -109,6 +112,7 @@ export const linuxChannels: readonly Channel[] = [
   ch({ id: "g.net.unix", class: "G", title: "see the host's unix socket paths in /proc/net/unix", persistent: false, blockedBy: { EACCES: "landlock (/proc not granted)" }, closeWith: "a network namespace" }),
   ch({ id: "inherit.fds", class: "I", title: "inherit open file descriptors from the caller", persistent: false, blockedBy: {}, closeWith: "close_range before exec" }),
   ch({ id: "inherit.env", class: "I", title: "inherit secret-looking environment variables", persistent: false, blockedBy: {}, closeWith: "inheritEnv: false and an explicit env" }),
+  ...hostStateChannels,
 ];
 
 /** The channels of an OS: probed on Linux; listed, with what closes them, on Windows and macOS. */

@@ -119,10 +119,11 @@ describe("rights covered elsewhere", () => {
   test("TCP under net none, signals in a pid namespace, abstract sockets when AF_UNIX is refused", () => {
     const h = host({ namespaces: "none", procfs: false });
     const covered = coveredElsewhere({ net: "none" }, h, planSandbox({ net: "none" }, h));
-    expect(Object.keys(covered).sort()).toEqual(["net.bind_tcp", "net.connect_tcp", "scope.abstract_unix_socket"]);
+    expect(Object.keys(covered).sort()).toEqual(["fs.resolve_unix", "net.bind_tcp", "net.bind_udp", "net.connect_send_udp", "net.connect_tcp", "scope.abstract_unix_socket"]);
     const full = host();
     const c2 = coveredElsewhere({ net: { connect: [80], bind: [] } }, full, planSandbox({ net: { connect: [80], bind: [] } }, full));
-    expect(Object.keys(c2)).toEqual(["scope.signal"]); // ports need landlock itself; a private root leaves abstract sockets to the scope
+    // TCP ports need landlock itself; a private root leaves abstract sockets to the scope (ABI 9-10 rights: see landlock-plan.test.ts).
+    expect(Object.keys(c2).sort()).toEqual(["fs.resolve_unix", "net.bind_udp", "net.connect_send_udp", "scope.signal"]);
     expect(coveredElsewhere({ net: "none" }, host({ seccomp: false }), planSandbox({ net: "none" }, host({ seccomp: false })))).toEqual({});
   });
 
