@@ -66,7 +66,7 @@ export const hostStateChannels: readonly Channel[] = [
     title: "set file capabilities (security.capability) in a write grant",
     persistent: true,
     receipt: "found",
-    blockedBy: { ...SETID_BLOCKED, EPERM: "no CAP_SETFCAP inside (capabilities dropped), or seccomp", nocap: "capabilities dropped (no CAP_SETFCAP inside)" },
+    blockedBy: { ...SETID_BLOCKED, EPERM: "no CAP_SETFCAP inside (capabilities dropped), or seccomp", ENOTSUP: "seccomp (xattr writes refused)", nocap: "capabilities dropped (no CAP_SETFCAP inside)" },
     closeWith: "seccomp deny of setxattr(security.capability); capabilities dropped (no CAP_SETFCAP)",
   }),
   ch({ id: "dev.meta.chmod", class: "M", title: "chmod the host's device nodes (/dev/null...)", persistent: true, receipt: "found", blockedBy: DEV_BLOCKED, closeWith: DEV_CLOSE }),
