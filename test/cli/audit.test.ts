@@ -3,7 +3,9 @@
 // flags mean what they mean for `cordon run`; a command is refused. And
 // `cordon probe` carries the host settings.
 import { describe, expect, test } from "bun:test";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { AuditReport } from "../../lib/audit/index.ts";
 import type { HostReport } from "../../lib/probe/host-report.ts";
 import { describeUnless, linuxRequirement, notLinux } from "../helpers/skip.ts";
@@ -39,6 +41,27 @@ describeUnless(noSandbox ?? python, "cordon audit", () => {
     expect(lines.find((l) => l.startsWith("net.udp.send"))).toMatch(/^net\.udp\.send\s+reachable\s.*outside counted [1-9]/);
     expect(lines).toContain("left behind after exit: nothing");
     expect(lines.some((l) => /^canaries: all removed \(\d+ objects\)$/.test(l))).toBe(true);
+  });
+
+  test("~/.ssh files: blocked under the default policy, reachable once --allow-read covers $HOME", async () => {
+    const home = mkdtempSync(join(tmpdir(), "cordon-audit-home-"));
+    try {
+      mkdirSync(join(home, ".ssh"));
+      writeFileSync(join(home, ".ssh", "id_test"), "not a key\n", { mode: 0o600 });
+      const row = async (args: string[]) => {
+        const r = await cordon(["audit", "--json", ...args], { env: { HOME: home } });
+        expect(r.code).toBe(0);
+        return (JSON.parse(r.stdout) as AuditReport).rows.find((x) => x.channel === "fs.keys.ssh-user")!;
+      };
+      const closed = await row([]);
+      expect(closed.verdict).toBe("blocked");
+      expect(closed.mechanism!.length).toBeGreaterThan(5);
+      const open = await row([`--allow-read=${home}`]);
+      expect(open.verdict).toBe("reachable");
+      expect(open.evidence).toContain(join(home, ".ssh", "id_test"));
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
   });
 
   test("a command is refused with one cordon: line and 125", async () => {

@@ -1,9 +1,20 @@
 // The Linux sandbox plan on described hosts (pure: runs on any OS).
 import { describe, expect, test } from "bun:test";
 import { coveredElsewhere, foldCovered, planSandbox, type SandboxHost } from "../../lib/plan/linux/sandbox.ts";
+import { AUDIT_ARCH, SECCOMP_RET_ALLOW, SECCOMP_RET_ERRNO, SECCOMP_RET_KILL_PROCESS, syscallNumber, type Arch } from "../../lib/plan/linux/seccomp/index.ts";
+import { AF_NETLINK, SOCK_RAW } from "../../lib/plan/linux/seccomp/constants.ts";
+import type { ResolvedPolicy } from "../../lib/policy/types.ts";
+import { decodeFilter, run } from "../helpers/bpf-interpreter.ts";
 
 const host = (over: Partial<SandboxHost> = {}): SandboxHost => ({ arch: "x86_64", seccomp: true, namespaces: "direct", procfs: true, landlockAbi: 7, ...over });
 const g = (plan: ReturnType<typeof planSandbox>, id: string) => plan.report.find((r) => r.guarantee === id);
+const NETS: ResolvedPolicy["net"][] = ["none", "all", { connect: [443], bind: [] }, { connect: [], bind: [8080] }];
+
+/** What the sandbox filter of `net` on `arch` answers to `name(args)`. */
+function filterSays(net: ResolvedPolicy["net"], arch: Arch, name: string, args: readonly number[] = []): number {
+  const prog = decodeFilter(planSandbox({ net }, host({ arch })).seccomp!.filter);
+  return run(prog, { nr: syscallNumber(arch, name)!, arch: AUDIT_ARCH[arch], args: args.map(BigInt) });
+}
 
 
 describe("planSandbox", () => {
@@ -50,6 +61,57 @@ describe("planSandbox", () => {
     const all = planSandbox({ net: "all" }, host());
     expect(g(all, "net.none")).toBeUndefined();
     expect(g(all, "net.udp-closed")).toBeUndefined();
+  });
+});
+
+describe("sandbox filter rules behind the report (issue 16)", () => {
+  const EPERM = SECCOMP_RET_ERRNO | 1;
+  const EACCES = SECCOMP_RET_ERRNO | 13;
+
+  test("set-id modes are refused under every net mode, on both arches, and reported as fs.no-setid-files", () => {
+    for (const net of NETS) {
+      for (const arch of ["x86_64", "aarch64"] as const) {
+        expect(filterSays(net, arch, "fchmodat", [-100, 0, 0o4755])).toBe(EPERM);
+        expect(filterSays(net, arch, "fchmod", [3, 0o2755])).toBe(EPERM);
+        expect(filterSays(net, arch, "openat", [-100, 0, 0o101, 0o6755])).toBe(EPERM);
+        expect(filterSays(net, arch, "fchmodat", [-100, 0, 0o755])).toBe(SECCOMP_RET_ALLOW);
+        expect(filterSays(net, arch, "openat", [-100, 0, 0o101, 0o644])).toBe(SECCOMP_RET_ALLOW);
+        expect(filterSays(net, arch, "fsetxattr", [3, 0, 0, 0, 0])).toBe(SECCOMP_RET_ERRNO | 95);
+      }
+      expect(filterSays(net, "x86_64", "chmod", [0, 0o4711])).toBe(EPERM);
+      expect(g(planSandbox({ net }, host()), "fs.no-setid-files")).toMatchObject({ status: "enforced", by: [expect.stringContaining("set-id mode bits")] });
+    }
+    expect(g(planSandbox({ net: "none" }, host({ seccomp: false })), "fs.no-setid-files")?.status).toBe("not-enforced");
+  });
+
+  test("listen() is refused under port grants without a bind grant (net.tcp-listen-confined enforced); with a bind grant it stays and the guarantee is partial", () => {
+    const connectOnly = { connect: [443], bind: [] };
+    expect(filterSays(connectOnly, "x86_64", "listen", [3, 128])).toBe(EACCES);
+    expect(filterSays(connectOnly, "aarch64", "listen", [3, 128])).toBe(EACCES);
+    expect(g(planSandbox({ net: connectOnly }, host()), "net.tcp-listen-confined")).toMatchObject({ status: "enforced", by: ["seccomp listen() refused (no bind grant)"] });
+    const withBind = { connect: [], bind: [8080] };
+    expect(filterSays(withBind, "x86_64", "listen", [3, 128])).toBe(SECCOMP_RET_ALLOW);
+    expect(g(planSandbox({ net: withBind }, host()), "net.tcp-listen-confined")).toMatchObject({ status: "partial", reason: expect.stringContaining("ephemeral port") });
+    // none: no IP socket exists, listen() serves AF_UNIX only; all: nothing to confine.
+    for (const net of ["none", "all"] as const) {
+      expect(filterSays(net, "x86_64", "listen", [3, 128])).toBe(SECCOMP_RET_ALLOW);
+      expect(g(planSandbox({ net }, host()), "net.tcp-listen-confined")).toBeUndefined();
+    }
+    expect(g(planSandbox({ net: connectOnly }, host({ seccomp: false })), "net.tcp-listen-confined")?.status).toBe("not-enforced");
+  });
+
+  test("netlink opens only NETLINK_ROUTE under every net mode (net.netlink-route-only)", () => {
+    for (const net of NETS) {
+      for (const proto of [4, 9, 15, 16]) expect(filterSays(net, "x86_64", "socket", [AF_NETLINK, SOCK_RAW, proto])).toBe(EACCES);
+      expect(filterSays(net, "aarch64", "socket", [AF_NETLINK, SOCK_RAW, 15])).toBe(EACCES);
+      expect(filterSays(net, "x86_64", "socket", [AF_NETLINK, SOCK_RAW, 0])).toBe(SECCOMP_RET_ALLOW);
+      expect(g(planSandbox({ net }, host()), "net.netlink-route-only")?.status).toBe("enforced");
+    }
+  });
+
+  test("x86_64 numbers 512-547 (x32 ioctl 514, ptrace 521 before Linux 5.4) are killed by the sandbox filter", () => {
+    const prog = decodeFilter(planSandbox({ net: "all" }, host()).seccomp!.filter);
+    for (const nr of [512, 514, 521, 547]) expect({ nr, got: run(prog, { nr, arch: AUDIT_ARCH.x86_64, args: [] }) }).toEqual({ nr, got: SECCOMP_RET_KILL_PROCESS });
   });
 });
 

@@ -4,7 +4,7 @@
 import type { ResolvedPolicy } from "../../policy/types.ts";
 import type { GuaranteeReport } from "../../report.ts";
 import { AF_UNIX } from "./seccomp/constants.ts";
-import { compileSeccomp, HARDENING, IPC_ISOLATION, networkRules, type Arch, type CompiledFilter, type Rule } from "./seccomp/index.ts";
+import { compileSeccomp, HARDENING, IPC_ISOLATION, networkRules, NO_SETID, type Arch, type CompiledFilter, type Rule } from "./seccomp/index.ts";
 import { guaranteeRights } from "./landlock/guarantees.ts";
 import { newerRightsCovered, udpByLandlock, unixClosedWithoutSeccomp } from "./landlock/stand-ins.ts";
 
@@ -76,13 +76,17 @@ export function planSandbox(policy: Pick<ResolvedPolicy, "net">, host: SandboxHo
   const unixClosedBy = unixClosedWithoutSeccomp(host.landlockAbi, privateRoot);
   const unixOpen = unixClosedBy !== undefined;
   const seccomp = seccompOk
-    ? compileSeccomp({ defaultAction: "allow", rules: [...(unixOpen ? [] : UNIX_SOCKETS), ...NO_USER_NAMESPACES, ...networkRules(net), ...IPC_ISOLATION, ...HARDENING] }, host.arch!)
+    ? compileSeccomp({ defaultAction: "allow", rules: [...(unixOpen ? [] : UNIX_SOCKETS), ...NO_USER_NAMESPACES, ...networkRules(net), ...IPC_ISOLATION, ...NO_SETID, ...HARDENING] }, host.arch!)
     : undefined;
   const bySeccomp = (guarantee: string, what: string, extra: string[] = []): GuaranteeReport =>
     seccompOk ? { guarantee, status: "enforced", by: [`seccomp ${what}`, ...extra] } : { guarantee, status: extra.length ? "partial" : "not-enforced", by: extra, reason: why };
 
   if (net === "none") report.push(bySeccomp("net.none", "socket() family allow-list (AF_UNIX, AF_NETLINK)"));
-  else if (net !== "all") report.push(bySeccomp("net.udp-closed", "socket() IP types other than TCP", udpByLandlock(host.landlockAbi)));
+  else if (net !== "all") {
+    report.push(bySeccomp("net.udp-closed", "socket() IP types other than TCP", udpByLandlock(host.landlockAbi)));
+    report.push(listenReport(net, seccompOk, why));
+  }
+  report.push(bySeccomp("net.netlink-route-only", "socket(AF_NETLINK) other than NETLINK_ROUTE refused"));
   const ipcNs = host.namespaces !== "none";
   report.push(bySeccomp("ipc.sysv-closed", "SysV IPC and POSIX mqueue calls", ipcNs ? ["ipc namespace"] : []));
   report.push(
@@ -93,7 +97,8 @@ export function planSandbox(policy: Pick<ResolvedPolicy, "net">, host: SandboxHo
   if (privateRoot) report.push({ guarantee: "fs.outside-invisible", status: "enforced", by: ["mount namespace: a private root holding only the grants"] });
   report.push(bySeccomp("ipc.keyring-closed", "add_key/request_key/keyctl"));
   report.push(bySeccomp("tty.injection-closed", "ioctl TIOCSTI/TIOCLINUX"));
-  report.push(bySeccomp("kernel.surface-reduced", "ptrace, bpf, perf, userfaultfd, io_uring, mount, kexec, modules"));
+  report.push(bySeccomp("fs.no-setid-files", "set-id mode bits refused (chmod, fchmod, fchmodat, fchmodat2, creat, open/openat creating, mknod, mknodat; openat2 ENOSYS); xattr writes refused (file capabilities, ACLs)"));
+  report.push(bySeccomp("kernel.surface-reduced", "ptrace, bpf, perf, userfaultfd, io_uring, mount, kexec, modules; x32 numbers, 512-547 included"));
   report.push(bySeccomp("kernel.no-user-namespaces", "clone/unshare with CLONE_NEWUSER (clone3 answers ENOSYS)"));
   // Other processes' /proc entries stay out of reach either way: with a pid
   // namespace the sandbox gets a /proc of its own (programs, Bun among them,
@@ -107,6 +112,27 @@ export function planSandbox(policy: Pick<ResolvedPolicy, "net">, host: SandboxHo
       : { guarantee: "proc.outside-hidden", status: "enforced", by: ["landlock: /proc not granted (no pid namespace here, so /proc/self is unavailable too)"] },
   );
   return { ...(seccomp ? { seccomp } : {}), namespaces: { ipc: ipcNs, procfs, privateRoot, user: host.namespaces === "user" }, report };
+}
+
+/**
+ * Listening TCP sockets only on granted ports. bind() is landlock's (its bind
+ * rules), but listen() on an unbound socket binds an ephemeral port on every
+ * address without that check and accepts inbound connections. Without a bind
+ * grant seccomp refuses listen() altogether. With one it cannot refuse only
+ * the unbound case (listen's arguments do not say whether the socket is
+ * bound), so no host can enforce it: partial, which hard mode refuses.
+ */
+function listenReport(net: { readonly bind: readonly number[] }, seccompOk: boolean, why: string): GuaranteeReport {
+  const guarantee = "net.tcp-listen-confined";
+  if (net.bind.length > 0) {
+    return {
+      guarantee,
+      status: "partial",
+      by: ["landlock bind rules (bind() to a port)"],
+      reason: "with a bind grant, listen() on an unbound socket takes an ephemeral port past landlock's bind check, and a seccomp filter cannot tell bound sockets from unbound ones: no host enforces this (best-effort runs it)",
+    };
+  }
+  return seccompOk ? { guarantee, status: "enforced", by: ["seccomp listen() refused (no bind grant)"] } : { guarantee, status: "not-enforced", by: [], reason: why };
 }
 
 /**
