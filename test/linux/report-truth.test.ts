@@ -95,13 +95,34 @@ const FIXTURES: Record<string, Fixture> = {
     host: counted("other"),
   },
   "net.tcp-bind-confined": {
-    // An ungranted port, and listen() on an unbound socket (the kernel would pick a port itself).
-    attacks: (h) => [`tcp_listen,${h.otherPort + 1}`, "tcp_listen,0"],
+    // bind() to an ungranted port; listen() on an unbound socket is net.tcp-listen-confined's.
+    attacks: (h) => [`tcp_listen,${h.otherPort + 1}`],
     twins: (h, s) => (hasBindGrant(s) ? [`tcp_listen,${h.bindPort}`] : []),
     host: (h, o) => {
       const ungranted = o.inbound.filter((port) => port !== h.bindPort);
       return ungranted.length ? [`the host reached listeners inside on ${ungranted.join(", ")}`] : [];
     },
+  },
+  "net.tcp-listen-confined": {
+    // listen() on an unbound socket: the kernel would bind an ephemeral port without asking landlock.
+    attacks: () => ["tcp_listen,0"],
+    host: (h, o) => {
+      const ungranted = o.inbound.filter((port) => port !== h.bindPort);
+      return ungranted.length ? [`the host reached a listener inside on ${ungranted.join(", ")}`] : [];
+    },
+  },
+  "net.netlink-route-only": {
+    // KOBJECT_UEVENT with a group bind, AUDIT, XFRM, NETFILTER, CONNECTOR, GENERIC; ROUTE is the twin.
+    attacks: () => ["netlink,15,1", "netlink,9", "netlink,6", "netlink,12", "netlink,11", "netlink,16"],
+    twins: () => ["netlink,0"],
+  },
+  "fs.no-setid-files": {
+    attacks: (h) => [`setid,${h.writeDir}/suid,0o4755`, `setid,${h.writeDir}/sgid,0o2755`, `setid_create,${h.writeDir}/created,0o4755`, `xattr,${h.writeDir}/plain`],
+    twins: (h) => [`setid,${h.writeDir}/plain,0o755`],
+    host: (h) =>
+      readdirSync(h.writeDir)
+        .filter((f) => (statSync(join(h.writeDir, f)).mode & 0o6000) !== 0)
+        .map((f) => `${f} carries a set-id bit on the host`),
   },
   "ipc.sysv-closed": {
     attacks: () => ["sysv,0x436f7264"],
@@ -299,11 +320,12 @@ describeUnless(notLinux, "report truth: every guarantee reported enforced holds 
   const scenarios = (): Scenario[] => [
     { name: "no network", policy: { fs: fs(), net: "none", compat: "best-effort" } },
     { name: "TCP ports", policy: { fs: fs(), net: { connect: [h.tcpPort], bind: [h.bindPort] }, compat: "best-effort" } },
+    { name: "a TCP connect port only", policy: { fs: fs(), net: { connect: [h.tcpPort] }, compat: "best-effort" } },
     { name: "limits", policy: { fs: fs(), limits: { memory: 64 * MiB, pids: 16, cpuSeconds: 1, openFiles: 32, fileSize: MiB, timeoutMs: 30_000 }, compat: "best-effort" } },
     { name: "a short timeout", policy: { fs: fs(), limits: { timeoutMs: 400 }, compat: "best-effort" } },
   ];
 
-  for (const name of ["no network", "TCP ports", "limits", "a short timeout"]) {
+  for (const name of ["no network", "TCP ports", "a TCP connect port only", "limits", "a short timeout"]) {
     test(`${name}: each enforced guarantee survives its attack, and the host shows nothing got out`, async () => {
       const s = scenarios().find((x) => x.name === name)!;
       const probe = spawn(["/bin/true"], s.policy, { stdin: "ignore", stdout: "ignore", stderr: "ignore" });
