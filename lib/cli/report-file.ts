@@ -68,13 +68,17 @@ export class ReportFile {
     return new ReportFile(path, fd, before === undefined, { dev: st.dev, ino: st.ino });
   }
 
-  /** Replaces the whole content, through the descriptor. */
+  /** Replaces the whole content, through the descriptor. Throws PolicyError("--report", ...). */
   write(text: string): void {
     const fd = this.#fd;
-    if (fd === undefined) throw new Error("report file closed");
+    if (fd === undefined) throw new PolicyError("--report", `cannot write ${this.path}: closed`);
     const bytes = Buffer.from(text);
-    ftruncateSync(fd, 0);
-    for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done, bytes.length - done, done);
+    try {
+      ftruncateSync(fd, 0);
+      for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done, bytes.length - done, done);
+    } catch (e) {
+      throw new PolicyError("--report", `cannot write ${this.path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+    }
     this.#written = true;
   }
 

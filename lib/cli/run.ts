@@ -31,14 +31,6 @@ function reportText(report: Report, outcome?: object): string {
   return JSON.stringify({ ...report, ...(outcome && { outcome }) }, null, 2) + "\n";
 }
 
-function writeOrFail(file: ReportFile, text: string): void {
-  try {
-    file.write(text);
-  } catch (e) {
-    throw new PolicyError("--report", `cannot write ${file.path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
-  }
-}
-
 function writeRefusal(file: ReportFile, e: CompatError): void {
   try {
     file.write(JSON.stringify({ platform: `${process.platform}-${process.arch}`, compat: "hard", refused: e.missing }, null, 2) + "\n");
@@ -81,7 +73,7 @@ export async function runCommand(args: readonly string[], parseArgs: typeof Pars
     if (received > 0) proc.kill("SIGKILL"); // cordon was told to stop while starting the command
     if (report) {
       try {
-        writeOrFail(report, reportText(proc.report));
+        report.write(reportText(proc.report));
       } catch (e) {
         proc.kill("SIGKILL");
         await proc.exited.catch(() => {});
@@ -100,7 +92,7 @@ export async function runCommand(args: readonly string[], parseArgs: typeof Pars
     if (proc.limit) console.error(`cordon: ${proc.limit}`);
     const status = exitStatus(end);
     if (report) {
-      writeOrFail(report, reportText(proc.report, { status, ...end }));
+      report.write(reportText(proc.report, { status, ...end }));
       // The command could rename or delete the file it shares a directory with: what is at the path now is not cordon's.
       if (!report.inPlace()) throw new PolicyError("--report", `${report.path} was replaced or removed while the command ran; the report there is not cordon's`);
     }
