@@ -3,13 +3,14 @@
 // stay open are reported as reachable with what would close them, the
 // positive twins (network granted, a write grant) are reachable and counted
 // outside, nothing is left behind and every canary is removed.
-import { beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { AuditReport } from "../../lib/audit/index.ts";
 import { sysvKeys } from "../../lib/audit/canaries.ts";
 import { describeUnless, linuxRequirement } from "../helpers/skip.ts";
+import { worldReadableCopy, type WorldReadableCopy } from "../helpers/world-readable.ts";
 
 const python = linuxRequirement(existsSync("/usr/bin/python3") ? undefined : "no /usr/bin/python3 (both halves of the audit use it)");
 const isRoot = process.getuid?.() === 0;
@@ -180,9 +181,12 @@ const asNobody = isRoot ? (Bun.which("setpriv") ? undefined : "setpriv(1) not in
 
 describeUnless(python ?? asNobody, "cordon audit as an unprivileged user (uid 65534)", () => {
   let r: AuditReport;
+  let world: WorldReadableCopy | undefined;
+  afterAll(() => world?.remove());
   beforeAll(async () => {
-    const bin = join(import.meta.dir, "..", "..", "bin", "cordon.ts");
-    const p = Bun.spawn(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", process.execPath, bin, "audit", "--json"], {
+    // From a copy uid 65534 can reach: the checkout may sit under a directory only root enters.
+    world = worldReadableCopy(["ffi", "lib", "bin"]);
+    const p = Bun.spawn(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", world.bun, join(world.dir, "bin", "cordon.ts"), "audit", "--json"], {
       cwd: tmpdir(),
       env: { ...process.env, HOME: tmpdir() },
       stdout: "pipe",
