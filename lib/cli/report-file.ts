@@ -61,9 +61,11 @@ export class ReportFile {
       throw refuse(c === "ELOOP" ? "a symbolic link" : c === "ENXIO" ? "a FIFO" : c);
     }
     const st = fstatSync(fd);
-    if (!st.isFile()) {
+    // A second name would let the report land in a file planted there earlier (a hard link to something else).
+    const wrong = !st.isFile() ? kind(st) : st.nlink > 1 ? `it has ${st.nlink} hard links` : undefined;
+    if (wrong !== undefined) {
       closeSync(fd);
-      throw refuse(kind(st));
+      throw refuse(wrong);
     }
     return new ReportFile(path, fd, before === undefined, { dev: st.dev, ino: st.ino });
   }

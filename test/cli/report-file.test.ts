@@ -4,7 +4,7 @@
 // opened, and a path swapped while the command ran ends in 125, not in a
 // report cordon did not write.
 import { afterAll, expect, test } from "bun:test";
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, linkSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describeUnless } from "../helpers/skip.ts";
@@ -60,6 +60,15 @@ describeUnless(noSandbox, "cordon run --report against a command that shares its
     symlinkSync(outside, report);
     const r = await cordon(["run", `--allow-write=${w}`, `--report=${report}`, "--", "touch", marker], bounded);
     expect({ code: r.code, stderr: r.stderr.trim() }).toEqual({ code: 125, stderr: `cordon: --report: cannot write ${report}: a symbolic link` });
+    expect(readFileSync(outside, "utf8")).toBe("precious\n");
+    expect(existsSync(marker)).toBe(false);
+  }, 30_000);
+
+  test("a hard link at the report path (a second name of an outside file): refused (125), the file untouched", async () => {
+    const { w, outside, report, marker } = setup();
+    linkSync(outside, report);
+    const r = await cordon(["run", `--allow-write=${w}`, `--report=${report}`, "--", "touch", marker], bounded);
+    expect({ code: r.code, stderr: r.stderr.trim() }).toEqual({ code: 125, stderr: `cordon: --report: cannot write ${report}: it has 2 hard links` });
     expect(readFileSync(outside, "utf8")).toBe("precious\n");
     expect(existsSync(marker)).toBe(false);
   }, 30_000);
