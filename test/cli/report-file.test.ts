@@ -47,31 +47,22 @@ describeUnless(noSandbox, "cordon run --report against a command that shares its
     expect({ code: r.code, stderr: r.stderr.trim() }).toEqual({ code: 125, stderr: expect.stringMatching(/^cordon: --report: .* was replaced or removed while the command ran/) });
   }, 30_000);
 
-  test("a FIFO at the report path before the run: refused at once (125), the command never runs", async () => {
-    const { w, report, marker } = setup();
-    mkfifo(report);
-    const r = await cordon(["run", `--allow-write=${w}`, `--report=${report}`, "--", "touch", marker], bounded);
-    expect({ code: r.code, stderr: r.stderr.trim() }).toEqual({ code: 125, stderr: `cordon: --report: cannot write ${report}: a FIFO` });
-    expect(existsSync(marker)).toBe(false);
-  }, 30_000);
-
-  test("a symlink at the report path before the run: refused (125), its target untouched, the command never runs", async () => {
-    const { w, outside, report, marker } = setup();
-    symlinkSync(outside, report);
-    const r = await cordon(["run", `--allow-write=${w}`, `--report=${report}`, "--", "touch", marker], bounded);
-    expect({ code: r.code, stderr: r.stderr.trim() }).toEqual({ code: 125, stderr: `cordon: --report: cannot write ${report}: a symbolic link` });
-    expect(readFileSync(outside, "utf8")).toBe("precious\n");
-    expect(existsSync(marker)).toBe(false);
-  }, 30_000);
-
-  test("a hard link at the report path (a second name of an outside file): refused (125), the file untouched", async () => {
-    const { w, outside, report, marker } = setup();
-    linkSync(outside, report);
-    const r = await cordon(["run", `--allow-write=${w}`, `--report=${report}`, "--", "touch", marker], bounded);
-    expect({ code: r.code, stderr: r.stderr.trim() }).toEqual({ code: 125, stderr: `cordon: --report: cannot write ${report}: it has 2 hard links` });
-    expect(readFileSync(outside, "utf8")).toBe("precious\n");
-    expect(existsSync(marker)).toBe(false);
-  }, 30_000);
+  // What a path can already hold before the run: each is refused before the command starts, the outside file untouched.
+  const planted = [
+    { title: "a FIFO at the report path before the run: refused at once (125), the command never runs", plant: (_: string, r: string) => mkfifo(r), why: "a FIFO" },
+    { title: "a symlink at the report path before the run: refused (125), its target untouched, the command never runs", plant: symlinkSync, why: "a symbolic link" },
+    { title: "a hard link at the report path (a second name of an outside file): refused (125), the file untouched", plant: linkSync, why: "it has 2 hard links" },
+  ];
+  for (const { title, plant, why } of planted) {
+    test(title, async () => {
+      const { w, outside, report, marker } = setup();
+      plant(outside, report);
+      const r = await cordon(["run", `--allow-write=${w}`, `--report=${report}`, "--", "touch", marker], bounded);
+      expect({ code: r.code, stderr: r.stderr.trim() }).toEqual({ code: 125, stderr: `cordon: --report: cannot write ${report}: ${why}` });
+      expect(readFileSync(outside, "utf8")).toBe("precious\n");
+      expect(existsSync(marker)).toBe(false);
+    }, 30_000);
+  }
 
   test("positive twin: a command that works beside the report (and even scribbles over it) ends with cordon's report and outcome", async () => {
     const { w, report } = setup();
