@@ -2,10 +2,11 @@
 // validator first, then what needs the filesystem — absolute real paths that
 // exist, the user looked up by name, the system read set of this OS, and the
 // sandbox's private TMPDIR. Every problem is a PolicyError naming its field.
-import { lstatSync, mkdtempSync, readFileSync, realpathSync, rmdirSync, rmSync, statSync } from "node:fs";
+import { lstatSync, mkdtempSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { PolicyError } from "./errors.ts";
+import { removeTree } from "./remove-tree.ts";
 import { systemPaths, type SystemOs } from "./policy/system-paths.ts";
 import { removeStaleTmpDirs, tmpPrefix } from "./stale-tmp.ts";
 import type { Policy, ResolvedPolicy, UserSpec } from "./policy/types.ts";
@@ -24,7 +25,7 @@ export type ResolveOptions = {
 
 export type Resolution = {
   readonly policy: ResolvedPolicy;
-  /** Removes the private TMPDIR and everything in it. Idempotent. */
+  /** Removes the private TMPDIR and everything in it, whatever modes the command left. Idempotent; never throws. */
   readonly cleanup: () => void;
 };
 
@@ -144,14 +145,13 @@ function realTmpRoot(root: string): string {
   return real;
 }
 
-/** Most sandboxes leave their TMPDIR empty: one rmdir, and the recursive walk only when it was not. */
+/**
+ * Never throws: a tree the command left that cannot be removed (it cannot
+ * happen for modes, see remove-tree.ts) must not replace the command's exit
+ * status; the next cordon's sweep of stale TMPDIRs tries again.
+ */
 function removeTmpDir(dir: string): void {
-  try {
-    rmdirSync(dir);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code !== "ENOENT") rmSync(dir, { recursive: true, force: true });
-  }
+  removeTree(dir);
 }
 
 /** Validate `input`, resolve it against this host and create the private TMPDIR. */

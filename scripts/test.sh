@@ -1,20 +1,23 @@
 #!/usr/bin/env bash
 # Runs every test: Zig unit tests, the cross-compile of all targets, the
 # generated-table check, the typecheck and `bun test` (unit, ABI, behaviour).
-# Ends with one line: "N passed, N failed, N skipped".
+# First installs the system programs the tests run, where missing
+# (scripts/test-deps.sh). Ends with one line: "N passed, N failed, N skipped".
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
-. scripts/toolchain.sh || { echo "0 passed, 1 failed"; exit 1; }
-# toolchain.sh runs with -e; the steps below must all run and be counted.
-set +e
-
 passed=0 failed=0 skipped=0
 step() { # name, command...
   local name=$1; shift
   echo "== $name"
   if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAILED: $name"; fi
 }
+
+# Before the toolchain: installing it needs python3 too.
+step "system programs the tests run (scripts/test-deps.sh)" bash scripts/test-deps.sh
+. scripts/toolchain.sh || { echo "$passed passed, $((failed + 1)) failed"; exit 1; }
+# toolchain.sh runs with -e; the steps below must all run and be counted.
+set +e
 
 step "zig build (host library)" zig build
 step "zig build test" zig build test

@@ -14,11 +14,7 @@ fail() { echo "wine-test: $*" >&2; echo "0 passed, 1 failed, 0 skipped"; exit 1;
 
 bun_windows_version="${BUN_WINDOWS_VERSION:-$BUN_VERSION}"
 
-if ! command -v wine >/dev/null; then
-  [ "$(id -u)" = 0 ] || fail "wine is missing; install Debian's wine64 (apt-get install wine64)"
-  echo "wine-test: installing wine64 from apt" >&2
-  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wine64 >/dev/null; } || fail "apt-get install wine64 failed"
-fi
+bash scripts/test-deps.sh wine || fail "wine is missing; install Debian's wine64 (apt-get install wine64)"
 
 win_dir="$root/.toolchain/bun-windows"
 bun_exe="$win_dir/package/bin/bun.exe"

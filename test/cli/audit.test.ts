@@ -3,7 +3,7 @@
 // flags mean what they mean for `cordon run`; a command is refused. And
 // `cordon probe` carries the host settings.
 import { describe, expect, test } from "bun:test";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { AuditReport } from "../../lib/audit/index.ts";
@@ -69,6 +69,19 @@ describeUnless(noSandbox ?? python, "cordon audit", () => {
     expect(r.code).toBe(125);
     expect(r.stderr.trim().split("\n")).toHaveLength(1);
     expect(r.stderr).toStartWith("cordon: ");
+  });
+
+  test("--report at a symlink: refused with one cordon: line and 125, before the audit runs; its target untouched", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "cordon-audit-report-"));
+    try {
+      writeFileSync(join(dir, "outside"), "precious\n");
+      symlinkSync(join(dir, "outside"), join(dir, "report.json"));
+      const r = await cordon(["audit", `--report=${join(dir, "report.json")}`], { timeoutMs: 20_000 });
+      expect({ code: r.code, stderr: r.stderr.trim(), stdout: r.stdout }).toEqual({ code: 125, stderr: `cordon: --report: cannot write ${join(dir, "report.json")}: a symbolic link`, stdout: "" });
+      expect(readFileSync(join(dir, "outside"), "utf8")).toBe("precious\n");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -3,7 +3,7 @@
 // stay open are reported as reachable with what would close them, the
 // positive twins (network granted, a write grant) are reachable and counted
 // outside, nothing is left behind and every canary is removed.
-import { beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { closeSync, constants, existsSync, lstatSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -12,6 +12,7 @@ import type { Policy } from "../../lib/policy/types.ts";
 import { sysvKeys } from "../../lib/audit/canaries.ts";
 import { hostStateChannels } from "../../lib/audit/channels-host.ts";
 import { describeUnless, linuxRequirement } from "../helpers/skip.ts";
+import { worldReadableCopy, type WorldReadableCopy } from "../helpers/world-readable.ts";
 
 const python = linuxRequirement(existsSync("/usr/bin/python3") ? undefined : "no /usr/bin/python3 (both halves of the audit use it)");
 const isRoot = process.getuid?.() === 0;
@@ -377,9 +378,12 @@ const asNobody = isRoot ? (Bun.which("setpriv") ? undefined : "setpriv(1) not in
 
 describeUnless(python ?? asNobody, "cordon audit as an unprivileged user (uid 65534)", () => {
   let r: AuditReport;
+  let world: WorldReadableCopy | undefined;
+  afterAll(() => world?.remove());
   beforeAll(async () => {
-    const bin = join(import.meta.dir, "..", "..", "bin", "cordon.ts");
-    const p = Bun.spawn(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", process.execPath, bin, "audit", "--json"], {
+    // From a copy uid 65534 can reach: the checkout may sit under a directory only root enters.
+    world = worldReadableCopy(["ffi", "lib", "bin"]);
+    const p = Bun.spawn(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", world.bun, join(world.dir, "bin", "cordon.ts"), "audit", "--json"], {
       cwd: tmpdir(),
       env: { ...process.env, HOME: tmpdir() },
       stdout: "pipe",
