@@ -12,7 +12,7 @@ import { describeUnless, linuxRequirement, notLinux } from "../helpers/skip.ts";
 
 const root = join(import.meta.dir, "..", "..");
 const isRoot = process.getuid?.() === 0;
-const suites = ["test/linux/spawn.test.ts", "test/linux/sandbox.test.ts"];
+const suites = ["test/linux/spawn.test.ts", "test/linux/sandbox.test.ts", "test/linux/system-set.test.ts"];
 
 /** A world-readable copy of what the suites need, with its own bun binary: reachable by any uid. */
 function worldReadableCopy(): string {

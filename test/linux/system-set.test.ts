@@ -3,10 +3,9 @@
 // metadata of the shared device nodes, and root-only /proc files. Each attack
 // has its twin that must keep working, and the host is checked afterwards.
 import { afterAll, expect, test } from "bun:test";
-import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, existsSync, mkdirSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { describeUnless, notLinux } from "../helpers/skip.ts";
 
-const isRoot = process.getuid?.() === 0;
 const { spawn } = await import("../../lib/spawn.ts");
 
 async function sh(script: string, policy: Parameters<typeof spawn>[1] = {}) {
@@ -20,6 +19,18 @@ const bundle = ["/etc/ssl/certs/ca-certificates.crt", "/etc/pki/tls/certs/ca-bun
   existsSync(p),
 );
 
+/** Whether this process can make a file in `dir` (made if missing): root on an unconfined host. */
+function canPlant(dir: string): boolean {
+  try {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(`${dir}/.cordon-probe-${process.pid}`, "");
+    rmSync(`${dir}/.cordon-probe-${process.pid}`);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 describeUnless(notLinux ?? (bundle ? undefined : "no CA bundle on this host"), "TLS: trust stores are readable, private keys are not", () => {
   const keyDir = "/etc/ssl/private";
   const key = `${keyDir}/cordon-test-${process.pid}.key`;
@@ -30,13 +41,12 @@ describeUnless(notLinux ?? (bundle ? undefined : "no CA bundle on this host"), "
   });
 
   test("a key planted in /etc/ssl/private cannot be read or listed inside; the CA bundle reads and python's ssl loads it", async () => {
-    if (!isRoot) {
-      // An unprivileged caller cannot plant the key; the grant list is still checked.
+    if (!canPlant(keyDir)) {
+      // An unprivileged (or sandboxed) caller cannot plant the key; the grant list is still checked.
       const r = await sh(`ls ${keyDir} 2>&1; echo; head -c 10 ${bundle} >/dev/null && echo bundle-ok`);
       expect(r.out).toContain("bundle-ok");
       return;
     }
-    mkdirSync(keyDir, { recursive: true });
     writeFileSync(key, "-----BEGIN PRIVATE KEY-----\nsecret\n", { mode: 0o600 });
     const r = await sh(
       `cat ${key} && echo key-read; ls ${keyDir} && echo listed; grep -q BEGIN ${bundle} && echo bundle-ok; ` +
@@ -48,5 +58,54 @@ describeUnless(notLinux ?? (bundle ? undefined : "no CA bundle on this host"), "
     expect(r.out).toContain("bundle-ok");
     expect(r.out).toContain("ssl-ok True");
     expect(r.proc.policy.fs.read.filter((p) => /^\/etc\/(ssl|pki)(\/private)?$/.test(p))).toEqual([]);
+  });
+});
+
+const devices = ["/dev/null", "/dev/zero", "/dev/full"];
+
+describeUnless(notLinux, "device nodes of the system set: used, never changed", () => {
+  const before = new Map(devices.map((d) => [d, statSync(d)]));
+  /** Puts back whatever an attack changed (the nodes are the host's), and says what it was. */
+  function restore(): string[] {
+    const changed: string[] = [];
+    for (const [d, st] of before) {
+      const now = statSync(d);
+      if (now.mode !== st.mode) chmodSync(d, st.mode & 0o7777), changed.push(`${d} mode`);
+      if (now.uid !== st.uid || now.gid !== st.gid) chownSync(d, st.uid, st.gid), changed.push(`${d} owner`);
+      if (now.mtimeMs !== st.mtimeMs) utimesSync(d, st.atime, st.mtime), changed.push(`${d} mtime`);
+    }
+    return changed;
+  }
+  afterAll(restore);
+
+  test("chmod, chown and touch of /dev/null, /dev/zero, /dev/full fail inside (read-only binds) and the host's nodes are unchanged; writing and reading them works", async () => {
+    const probe = await sh("true");
+    const privateRoot = probe.proc.report.guarantees.some((g) => g.guarantee === "fs.outside-invisible" && g.status === "enforced");
+    // Without a private root the attack would land on the host's nodes: there it
+    // keeps their mode and owner (a harmless no-op if it succeeds) and the
+    // report must say the nodes are not protected.
+    const attack = devices
+      .map((d) => {
+        const st = before.get(d)!;
+        const mode = privateRoot ? "600" : (st.mode & 0o7777).toString(8);
+        const owner = privateRoot ? "1:1" : `${st.uid}:${st.gid}`;
+        return `chmod ${mode} ${d} && echo chmod-ok; chown ${owner} ${d} && echo chown-ok; touch -d 2001-01-01 ${d} && echo touch-ok;`;
+      })
+      .join(" ");
+    const r = await sh(`${attack} echo x > /dev/null && echo null-ok; head -c 3 /dev/zero | od -An -tx1; echo x 2>/dev/null > /dev/full || echo full-refused`);
+    const changed = restore();
+    expect(r.out).toContain("null-ok");
+    expect(r.out).toContain("00 00 00");
+    expect(r.out).toContain("full-refused");
+    if (privateRoot) {
+      expect(r.out).not.toMatch(/chmod-ok|chown-ok|touch-ok/);
+      expect(r.err.match(/Read-only file system/g)?.length).toBe(9);
+      expect(changed).toEqual([]);
+    } else {
+      // The report says the nodes are not protected here (a root command
+      // changes them: here, to what they were).
+      const note = r.proc.report.host?.find((n) => n.startsWith("devices:"));
+      expect(note).toContain("chmod, chown or utimes");
+    }
   });
 });

@@ -60,6 +60,24 @@ function withMountPoints(entries: ViewEntry[], dirs: readonly { path: string }[]
 }
 
 /**
+ * For the report, where no private root can be made: the system devices are
+ * then the host's nodes under landlock write rules, and landlock has no right
+ * for chmod, chown or utimes.
+ */
+export const DEVICES_WITHOUT_PRIVATE_ROOT =
+  "devices: no private root here, so /dev/null, /dev/zero and /dev/full are the host's nodes under landlock write rules; landlock has no right for chmod, chown or utimes: a command running as their owner (root) can change their mode and times (chown to another owner needs CAP_CHOWN, which is dropped), and any command can set their times to now";
+
+/**
+ * A device node is bound read-only even where it is granted for writing: the
+ * device's reads and writes go to its driver, not to the filesystem, so they
+ * still work, while chmod, chown and utimes of the host's node (root's, and
+ * the command may be root) get EROFS.
+ */
+function isDevice(st: { isCharacterDevice(): boolean; isBlockDevice(): boolean }): boolean {
+  return st.isCharacterDevice() || st.isBlockDevice();
+}
+
+/**
  * The grants' entries (binds and recreated symlinks), sorted, parents first.
  * `links`: symlinks on the way to grants as they were spelled, recreated too.
  */
@@ -85,7 +103,7 @@ function grantEntries(read: readonly string[], write: readonly string[], links: 
     else if (st.isDirectory()) {
       entries.push({ kind: rw ? "dir" : "dir-ro", path });
       dirs.push({ path, writable: rw });
-    } else entries.push({ kind: rw ? "file" : "file-ro", path });
+    } else entries.push({ kind: rw && !isDevice(st) ? "file" : "file-ro", path });
   }
   return entries;
 }

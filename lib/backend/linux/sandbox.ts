@@ -21,7 +21,7 @@ import { cleanupStale } from "./cgroup/cleanup.ts";
 import { SandboxCgroup } from "./cgroup/sandbox-cgroup.ts";
 import { supervise, type LimitVerdict } from "./cgroup/supervise.ts";
 import { landlockFeatures, prepareLandlock } from "./landlock.ts";
-import { expandRoot, privateRootView, privateRootViewWith } from "./private-root.ts";
+import { DEVICES_WITHOUT_PRIVATE_ROOT, expandRoot, privateRootView, privateRootViewWith } from "./private-root.ts";
 import { spawnLinux } from "./spawn.ts";
 import { killTree, probeContainmentHost, signalTree } from "./tree-kill.ts";
 
@@ -109,6 +109,7 @@ function hostNotes(host: SandboxHost, cgroupNotes: readonly string[]): string[] 
         ? "namespaces: none can be created here (container profile, sysctl or AppArmor)"
         : `namespaces: ${host.namespaces === "user" ? "inside a user namespace" : "created directly"}${host.procfs ? "" : "; no fresh /proc (mount refused, e.g. inside another sandbox)"}`,
     ];
+    if (host.namespaces === "none" || !host.procfs) notes.push(DEVICES_WITHOUT_PRIVATE_ROOT);
     try {
       const status = readFileSync("/proc/self/status", "utf8");
       if (/^Seccomp:\s*2/m.test(status)) notes.push("seccomp: this process already runs under a filter (nested or containerized); filters stack");
