@@ -14,7 +14,7 @@ export const SPAWN_FLAGS = { SETSID: 1, NO_NEW_PRIVS: 2, SET_IDS: 4, MOUNT_PROC:
 export const DEV_NULL = -1;
 
 /** CORDON_VIEW_*: how one path of a private root is made. */
-export const VIEW_KIND = { dir: 1, file: 2, symlink: 3, mkdir: 4, "dir-ro": 5, "file-ro": 6 } as const;
+export const VIEW_KIND = { dir: 1, file: 2, symlink: 3, mkdir: 4, "dir-ro": 5, "file-ro": 6, mask: 7 } as const;
 export type ViewEntry = { readonly kind: keyof typeof VIEW_KIND; readonly path: string; readonly target?: string };
 
 /** CLONE_NEW* flags (linux/sched.h). */

@@ -84,6 +84,7 @@ struct cordon_linux_view_entry {
 #define CORDON_VIEW_MKDIR   4
 #define CORDON_VIEW_DIR_RO  5   /* DIR, then remounted read-only (its locked flags kept) */
 #define CORDON_VIEW_FILE_RO 6   /* FILE, likewise */
+#define CORDON_VIEW_MASK    7   /* beneath /proc, with MOUNT_PROC: covered by an empty mode-0000 file or directory once the fresh /proc is mounted (skipped where the kernel lacks it) */
 
 #define CORDON_SPAWN_STEP_SIGNALS        1
 #define CORDON_SPAWN_STEP_SETSID         2

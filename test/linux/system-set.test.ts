@@ -35,9 +35,10 @@ describeUnless(notLinux ?? (bundle ? undefined : "no CA bundle on this host"), "
   const keyDir = "/etc/ssl/private";
   const key = `${keyDir}/cordon-test-${process.pid}.key`;
   const madeDir = !existsSync(keyDir);
+  let planted = false;
   afterAll(() => {
-    rmSync(key, { force: true });
-    if (madeDir) rmSync(keyDir, { recursive: true, force: true });
+    if (planted) rmSync(key, { force: true });
+    if (planted && madeDir) rmSync(keyDir, { recursive: true, force: true });
   });
 
   test("a key planted in /etc/ssl/private cannot be read or listed inside; the CA bundle reads and python's ssl loads it", async () => {
@@ -48,6 +49,7 @@ describeUnless(notLinux ?? (bundle ? undefined : "no CA bundle on this host"), "
       return;
     }
     writeFileSync(key, "-----BEGIN PRIVATE KEY-----\nsecret\n", { mode: 0o600 });
+    planted = true;
     const r = await sh(
       `cat ${key} && echo key-read; ls ${keyDir} && echo listed; grep -q BEGIN ${bundle} && echo bundle-ok; ` +
         `python3 -c 'import ssl; c = ssl.create_default_context(); print("ssl-ok", c.cert_store_stats()["x509_ca"] > 0)'`,
@@ -107,5 +109,38 @@ describeUnless(notLinux, "device nodes of the system set: used, never changed", 
       const note = r.proc.report.host?.find((n) => n.startsWith("devices:"));
       expect(note).toContain("chmod, chown or utimes");
     }
+  });
+});
+
+describeUnless(notLinux, "/proc inside: the sandbox's own, without what only root may read", () => {
+  /** Kernel addresses in /proc/kallsyms as an unprivileged process outside sees them (zeros where the host restricts them). */
+  function outsideAddresses(): boolean {
+    const argv = process.getuid?.() === 0 ? ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "head", "-50", "/proc/kallsyms"] : ["head", "-50", "/proc/kallsyms"];
+    const out = Bun.spawnSync(argv, { stdout: "pipe", stderr: "ignore" }).stdout.toString();
+    return /^0*[1-9a-f][0-9a-f]* /m.test(out);
+  }
+
+  test("root-only /proc files (slabinfo, timer_list, vmallocinfo, pagetypeinfo, kmsg) cannot be read inside and kallsyms shows no address an unprivileged user could not see; /proc/self, meminfo, cpuinfo read", async () => {
+    const hidden = ["slabinfo", "timer_list", "vmallocinfo", "pagetypeinfo", "kmsg"];
+    const r = await sh(
+      `${hidden.map((f) => `head -c 64 /proc/${f} >/dev/null 2>&1 && echo read-${f};`).join(" ")} ` +
+        `head -50 /proc/kallsyms 2>/dev/null | grep -Eq '^0*[1-9a-f][0-9a-f]* ' && echo kallsyms-addresses; ` +
+        `grep -q '^Name:' /proc/self/status && echo self-ok; grep -q '^MemTotal:' /proc/meminfo && echo meminfo-ok; grep -q '^processor' /proc/cpuinfo && echo cpuinfo-ok`,
+    );
+    expect(r.out).not.toMatch(/read-/);
+    if (!outsideAddresses()) expect(r.out).not.toContain("kallsyms-addresses");
+    const ownProc = r.proc.report.guarantees.find((g) => g.guarantee === "proc.outside-hidden")!.by.includes("private procfs");
+    if (ownProc) expect(r.out.split("\n")).toEqual(expect.arrayContaining(["self-ok", "meminfo-ok", "cpuinfo-ok"]));
+  });
+
+  test("bun runs inside a sandbox that can read it, with its own /proc (Bun reads /proc/self and /proc/sys/vm at start)", async () => {
+    const dir = process.execPath.replace(/\/[^/]+$/, "");
+    const probe = await sh("true");
+    // Without a fresh /proc (no mount namespace here) what Bun gets of /proc is the nested-host rung's business.
+    if (!probe.proc.report.guarantees.find((g) => g.guarantee === "proc.outside-hidden")!.by.includes("private procfs")) return;
+    const r = await sh(`"${process.execPath}" -e 'console.log("bun-ok", require("os").totalmem() > 0)'`, { fs: { read: [dir] } });
+    expect(r.err).toBe("");
+    expect(r.out).toBe("bun-ok true");
+    expect(r.code).toBe(0);
   });
 });

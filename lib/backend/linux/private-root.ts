@@ -4,6 +4,7 @@
 import { lstatSync, readdirSync, readlinkSync, realpathSync, statSync } from "node:fs";
 import type { ViewEntry } from "../../../ffi/linux-spawn.ts";
 import { systemPaths } from "../../policy/system-paths.ts";
+import { procMasks } from "./proc-masks.ts";
 
 const isWithin = (path: string, dir: string) => dir === "/" || path === dir || path.startsWith(dir + "/");
 
@@ -52,10 +53,10 @@ export function privateRootView(read: readonly string[], write: readonly string[
   return withMountPoints(entries, dirs, cwd, proc);
 }
 
-/** The working directory (empty unless granted) and /proc, after the grants. */
+/** The working directory (empty unless granted) and /proc with its masks (proc-masks.ts), after the grants. */
 function withMountPoints(entries: ViewEntry[], dirs: readonly { path: string }[], cwd: string, proc: boolean): ViewEntry[] {
   if (!dirs.some((d) => isWithin(cwd, d.path))) entries.push({ kind: "mkdir", path: cwd });
-  if (proc) entries.push({ kind: "mkdir", path: "/proc" });
+  if (proc) entries.push({ kind: "mkdir", path: "/proc" }, ...procMasks().map((path) => ({ kind: "mask" as const, path })));
   return entries;
 }
 

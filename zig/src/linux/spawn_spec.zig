@@ -235,7 +235,7 @@ pub fn check(buf: []u8) abi.Failure!Checked {
         if (r.resource >= 16 or r.reserved != 0 or r.cur > r.max) return error.InvalidArgument;
     }
     for (c.at(ViewEntry, spec.view_off)[0..spec.view_count]) |e| {
-        if (e.kind < 1 or e.kind > 6 or e.reserved != 0) return error.InvalidArgument;
+        if (e.kind < 1 or e.kind > 7 or e.reserved != 0) return error.InvalidArgument;
         if (!isCString(buf, e.path_off) or buf[e.path_off] != '/') return error.RecordOutOfBounds;
         if (e.kind == 3 and !isCString(buf, e.target_off)) return error.RecordOutOfBounds;
     }
