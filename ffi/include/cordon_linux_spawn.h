@@ -76,7 +76,7 @@ struct cordon_linux_view_entry {
   uint32_t kind;        /* CORDON_VIEW_* */
   uint32_t path_off;    /* absolute path */
   uint32_t target_off;  /* CORDON_VIEW_SYMLINK: the link's text */
-  uint32_t reserved;    /* 0 */
+  uint32_t same_as;     /* 0, or on DIR/FILE/DIR_RO/FILE_RO: 1 + an fd of the caller; the bind must show that fd's file (same device and inode) or the spawn stops with ESTALE */
 };
 #define CORDON_VIEW_DIR     1
 #define CORDON_VIEW_FILE    2

@@ -14,12 +14,14 @@ import { planContainment, type ContainmentPlan } from "../../plan/linux/containm
 import type { ContainmentHost } from "../../plan/linux/containment-host.ts";
 import { landlockGuarantees } from "../../plan/linux/landlock/index.ts";
 import { coveredElsewhere, foldCovered, planSandbox, type SandboxHost, type SandboxPlan } from "../../plan/linux/sandbox.ts";
+import { identitiesOf } from "../../policy/identity.ts";
 import type { ResolvedPolicy } from "../../policy/types.ts";
 import type { GuaranteeReport, Report } from "../../report.ts";
 import { programPath, sandboxedView, type SandboxSpawn, type SandboxStdioOptions } from "../../sandbox-backend.ts";
 import { cleanupStale } from "./cgroup/cleanup.ts";
 import { SandboxCgroup } from "./cgroup/sandbox-cgroup.ts";
 import { supervise, type LimitVerdict } from "./cgroup/supervise.ts";
+import { grantChangedInChild, openGrants } from "./grant-fds.ts";
 import { landlockFeatures, prepareLandlock } from "./landlock.ts";
 import { DEVICES_WITHOUT_PRIVATE_ROOT, expandRoot, privateRootView, privateRootViewWith } from "./private-root.ts";
 import { spawnLinux } from "./spawn.ts";
@@ -191,7 +193,16 @@ export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, st
   // Rights another mechanism covers are best-effort for landlock (an older
   // kernel is not refused for them); everything else keeps the policy's level,
   // and hard mode throws CompatError from the landlock plan itself.
-  const landlock = prepareLandlock(grants, { compat: { default: policy.compat, rights } });
+  // Each grant opened once, checked against what the policy resolved: the
+  // landlock rules go on these fds, and the view's binds are checked against them.
+  const opened = openGrants([...read, ...grants.fs.write], identitiesOf(policy));
+  let landlock: ReturnType<typeof prepareLandlock>;
+  try {
+    landlock = prepareLandlock(grants, { compat: { default: policy.compat, rights } }, opened);
+  } catch (e) {
+    opened.close();
+    throw e;
+  }
   guarantees.unshift(...foldCovered(landlockGuarantees(landlock.report), covered));
   mark(SPAWN_PHASES.landlock);
   let cgroup: SandboxCgroup | undefined;
@@ -230,8 +241,8 @@ export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, st
         ? {
             privateRoot:
               policy.tmpDir === undefined
-                ? privateRootView(grants.fs.read, grants.fs.write, policy.cwd, procfs, policy.fs.links)
-                : privateRootViewWith(grants.fs.read, grants.fs.write, policy.tmpDir, policy.cwd, procfs, policy.fs.links),
+                ? privateRootView(grants.fs.read, grants.fs.write, policy.cwd, procfs, policy.fs.links, opened)
+                : privateRootViewWith(grants.fs.read, grants.fs.write, policy.tmpDir, policy.cwd, procfs, policy.fs.links, opened),
           }
         : {}),
       ...(init && ns & CLONE_NEW.PID ? { init } : {}),
@@ -242,9 +253,10 @@ export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, st
     });
   } catch (e) {
     cgroup?.destroy();
-    throw e;
+    throw grantChangedInChild(e) ?? e;
   } finally {
     if (landlock.rulesetFd !== undefined) closeFd(landlock.rulesetFd);
+    opened.close();
   }
   mark(SPAWN_PHASES.spawn);
 

@@ -20,6 +20,7 @@
 //! old root, and bound from that handle; a read-only bind is set read-only
 //! once made, submounts included (one mount_setattr, which needs no flags read
 //! back), so wherever its lookup led, it ends read-only or the spawn stops.
+const std = @import("std");
 const sys = @import("sys.zig");
 const linux = sys.linux;
 const spec_mod = @import("spawn_spec.zig");
@@ -98,11 +99,12 @@ pub fn build(c: *const spec_mod.Checked, entries: []const Entry) usize {
                     const r = mountPoint(path, kind, &made);
                     if (sys.isError(r)) break :blk r;
                 }
-                if (w.ready and (kind == .dir or kind == .file)) {
+                const r = if (w.ready and (kind == .dir or kind == .file)) a: {
                     next_writable += 1;
-                    break :blk w.attach(next_writable - 1, path);
-                }
-                break :blk bind(path, kind, w.root, &src);
+                    break :a w.attach(next_writable - 1, path);
+                } else bind(path, kind, w.root, &src);
+                if (sys.isError(r) or e.reserved == 0) break :blk r;
+                break :blk sameFile(path, e.reserved - 1);
             },
         };
         if (sys.isError(rc)) {
@@ -185,6 +187,25 @@ fn tree(root: isize, path: [*:0]const u8) usize {
     const t = linux.syscall3(.open_tree, fd, @intFromPtr(""), at_empty_path | open_tree_clone | o_cloexec | at_recursive);
     _ = linux.syscall1(.close, fd);
     return t;
+}
+
+const estale: usize = 116;
+const statx_ino: usize = 0x100;
+
+/// Whether the bind now on `path` shows the file the caller opened as `fd`
+/// (its grant, checked against the policy's resolution): the source was
+/// looked up by path, and a grant swapped for a symlink or another directory
+/// since leads elsewhere. ESTALE stops the spawn then.
+fn sameFile(path: [*:0]const u8, fd: u32) usize {
+    var a: [256]u8 align(8) = undefined;
+    var b: [256]u8 align(8) = undefined;
+    var rc = linux.syscall5(.statx, at_fdcwd, @intFromPtr(path), at_symlink_nofollow, statx_ino, @intFromPtr(&a));
+    if (sys.isError(rc)) return rc;
+    rc = linux.syscall5(.statx, fd, @intFromPtr(""), at_empty_path, statx_ino, @intFromPtr(&b));
+    if (sys.isError(rc)) return rc;
+    // struct statx: stx_ino at 32, stx_dev_major and stx_dev_minor at 136 and 140.
+    const same = std.mem.eql(u8, a[32..40], b[32..40]) and std.mem.eql(u8, a[136..144], b[136..144]);
+    return if (same) 0 else errno(estale);
 }
 
 /// Attaches the detached copy `fd` on `path` and closes the fd.
