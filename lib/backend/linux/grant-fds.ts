@@ -10,8 +10,8 @@ import { OsError } from "../../../ffi/errors.ts";
 import { GrantChangedError } from "../../errors.ts";
 import type { Identity } from "../../policy/identity.ts";
 
-/** One opened grant: `checked` when it matched the identity its policy recorded (then `kind` is what the view binds). */
-export type GrantFd = { readonly fd: number; readonly checked: boolean; readonly kind: "dir" | "file" | "device" };
+/** One opened grant, checked against the identity its policy recorded; `kind` is what the view binds. */
+export type GrantFd = { readonly fd: number; readonly kind: "dir" | "file" | "device" };
 
 export class GrantFds {
   readonly byPath = new Map<string, GrantFd>();
@@ -29,27 +29,29 @@ export class GrantFds {
 }
 
 /**
- * Opens each of `paths` (O_PATH, following symlinks as landlock always has);
- * one with an identity in `ids` must still be that file. A path that cannot
- * be opened throws the OsError naming it, as the landlock build did.
+ * Opens each of `paths` that has an identity in `ids` (the grants its policy
+ * resolved: user grants and the private TMPDIR; the system set is root's and
+ * stays opened by path) and checks it is still that file. O_PATH, following
+ * symlinks as landlock always has: one swapped in leads to another file.
  */
 export function openGrants(paths: readonly string[], ids: ReadonlyMap<string, Identity>): GrantFds {
   const out = new GrantFds();
   try {
     for (const path of new Set(paths)) {
       const want = ids.get(path);
+      if (!want) continue;
       let fd: number;
       try {
         fd = openPath(path);
       } catch (e) {
         // Resolved a moment ago and gone now: it changed.
-        if (want && e instanceof OsError) throw new GrantChangedError(path, e.errorName);
+        if (e instanceof OsError) throw new GrantChangedError(path, e.errorName);
         throw e;
       }
       const st = fstatSync(fd, { bigint: true });
       const kind = st.isDirectory() ? "dir" : st.isCharacterDevice() || st.isBlockDevice() ? "device" : "file";
-      out.byPath.set(path, { fd, checked: want !== undefined, kind });
-      if (want && (st.dev !== want.dev || st.ino !== want.ino)) throw new GrantChangedError(path, "another file is there now");
+      out.byPath.set(path, { fd, kind });
+      if (st.dev !== want.dev || st.ino !== want.ino) throw new GrantChangedError(path, "another file is there now");
     }
   } catch (e) {
     out.close();

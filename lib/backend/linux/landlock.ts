@@ -89,8 +89,9 @@ function sameKinds(a: Uint8Array | undefined, b: Uint8Array): boolean {
  * call). A grant path that is missing or cannot be opened throws an OsError
  * naming it; the ruleset is closed on any failure. Nothing the kernel holds
  * (ruleset or path fds) outlives the call except the returned ruleset fd.
- * With `grants` (grant-fds.ts), each rule goes on the fd opened and checked
- * for its path, never on what the path names by now.
+ * With `grants` (grant-fds.ts), a rule for a grant opened there goes on that
+ * fd, checked against the policy's resolution, never on what its path names
+ * by now; the others (the system set) are opened by path in the batch.
  */
 export function buildLandlock(plan: LandlockPlan, grants?: GrantFds): LandlockRuleset | NoLandlock {
   if (!plan.apply) return { rulesetFd: undefined, restrictFlags: 0, report: plan.report };
@@ -101,7 +102,7 @@ export function buildLandlock(plan: LandlockPlan, grants?: GrantFds): LandlockRu
   const rulesetFd = createRuleset({ handledFs: plan.handledFs, handledNet: plan.handledNet, scoped: plan.scoped, size: plan.attrSize });
   let kinds: Uint8Array;
   try {
-    kinds = grants ? addFdRules(rulesetFd, plan, grants) : addPathRules(rulesetFd, built.batch);
+    kinds = grants?.byPath.size ? addRules(rulesetFd, plan, grants) : addPathRules(rulesetFd, built.batch);
     for (const rule of plan.netRules) addNetRule(rulesetFd, rule.port, rule.access);
   } catch (e) {
     closeFd(rulesetFd);
@@ -115,13 +116,18 @@ export function buildLandlock(plan: LandlockPlan, grants?: GrantFds): LandlockRu
   return { rulesetFd, restrictFlags: plan.restrictFlags, report: built.report };
 }
 
-/** The plan's path rules on the grants' own fds; a rule whose path was not opened is a bug, not a fallback. */
-function addFdRules(rulesetFd: number, plan: LandlockPlan, grants: GrantFds): Uint8Array {
-  return Uint8Array.from(plan.rules, (r) => {
+/** The rules of opened grants on their fds, the rest in one batch by path; kinds in the plan's order. */
+function addRules(rulesetFd: number, plan: LandlockPlan, grants: GrantFds): Uint8Array {
+  const kinds = new Uint8Array(plan.rules.length);
+  const byPath: number[] = [];
+  plan.rules.forEach((r, i) => {
     const fd = grants.fd(r.path);
-    if (fd === undefined) throw new CordonError(`landlock rule for a path that was not opened: ${r.path}`, "INTERNAL");
-    return addPathRule(rulesetFd, fd, r.access, r.fileAccess, r.path) === "directory" ? RULE_KIND.directory : RULE_KIND.file;
+    if (fd === undefined) byPath.push(i);
+    else kinds[i] = addPathRule(rulesetFd, fd, r.access, r.fileAccess, r.path) === "directory" ? RULE_KIND.directory : RULE_KIND.file;
   });
+  const batched = addPathRules(rulesetFd, packPathRules(byPath.map((i) => plan.rules[i]!)));
+  byPath.forEach((ri, j) => (kinds[ri] = batched[j]!));
+  return kinds;
 }
 
 /** Plans for this host (ABI cap honoured) and builds the ruleset (on `grants`' fds when given). */

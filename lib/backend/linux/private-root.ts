@@ -72,7 +72,7 @@ function checkedBinds(entries: ViewEntry[], grants: GrantFds | undefined): ViewE
   if (!grants) return entries;
   return entries.map((e) => {
     const g = e.kind === "symlink" || e.kind === "mkdir" || e.kind === "mask" ? undefined : grants.byPath.get(e.path);
-    return g?.checked ? { ...e, sameAs: g.fd } : e;
+    return g ? { ...e, sameAs: g.fd } : e;
   });
 }
 
@@ -120,7 +120,7 @@ function grantEntries(read: readonly string[], write: readonly string[], links: 
     if (parent && (parent.writable || !rw)) continue;
     // A checked grant is what its fd is (never a symlink swapped in since); others are looked at now.
     const opened = opens?.byPath.get(path);
-    let kind = opened?.checked ? opened.kind : undefined;
+    let kind = opened?.kind;
     if (kind === undefined) {
       let st;
       try {
