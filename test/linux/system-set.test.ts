@@ -144,3 +144,33 @@ describeUnless(notLinux, "/proc inside: the sandbox's own, without what only roo
     expect(r.code).toBe(0);
   });
 });
+
+describeUnless(notLinux, "mask entries of a private root", () => {
+  test("a mask outside /proc is refused; one this kernel's /proc lacks is skipped; a masked file reads as permission denied", async () => {
+    const { spawnLinux } = await import("../../lib/backend/linux/spawn.ts");
+    const { CLONE_NEW } = await import("../../ffi/linux-spawn.ts");
+    const { privateRootView } = await import("../../lib/backend/linux/private-root.ts");
+    const system = ["/usr", "/bin", "/lib", "/lib64", "/etc/ld.so.cache"].filter((p) => existsSync(p));
+    const ns = process.getuid?.() === 0 ? {} : { userNamespace: { uid: process.getuid!(), gid: process.getgid!() } };
+    const view = (masks: string[]) => [...privateRootView(system, [], "/", false), { kind: "mkdir" as const, path: "/proc" }, ...masks.map((path) => ({ kind: "mask" as const, path }))];
+    const run = (masks: string[], script: string) =>
+      spawnLinux(["/bin/sh", "-c", script], {
+        ...ns,
+        cloneNamespaces: CLONE_NEW.NS | CLONE_NEW.PID,
+        mountProc: true,
+        privateRoot: view(masks),
+        searchPath: false,
+        dropCapabilities: true,
+        stdin: "ignore",
+        stdout: "pipe",
+        stderr: "pipe",
+      });
+    expect(() => run(["/etc/passwd"], "true")).toThrow("EINVAL");
+    const p = run(["/proc/uptime", "/proc/no-such-cordon-entry"], "cat /proc/uptime 2>&1; grep -q . /proc/loadavg && echo loadavg-ok; echo left=$(ls -a / | grep -c cordon-mask)");
+    const out = await new Response(p.stdout as ReadableStream).text();
+    expect(await p.exited).toBe(0);
+    expect(out).toContain("Permission denied");
+    expect(out).toContain("loadavg-ok");
+    expect(out).toContain("left=0");
+  });
+});
