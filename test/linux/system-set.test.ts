@@ -145,13 +145,22 @@ describeUnless(notLinux, "/proc inside: the sandbox's own, without what only roo
   });
 });
 
-describeUnless(notLinux, "mask entries of a private root", () => {
+/** Why the spine cannot mount a fresh /proc here (the sandbox's own probe), or undefined. */
+async function noFreshProc(): Promise<string | undefined> {
+  if (notLinux) return notLinux;
+  const { sandboxHost } = await import("../../lib/backend/linux/sandbox.ts");
+  const host = sandboxHost();
+  return host.namespaces !== "none" && host.procfs ? undefined : "no fresh /proc can be mounted on this host (namespaces or mounts refused)";
+}
+
+describeUnless(await noFreshProc(), "mask entries of a private root", () => {
   test("a mask outside /proc is refused; one this kernel's /proc lacks is skipped; a masked file reads as permission denied", async () => {
     const { spawnLinux } = await import("../../lib/backend/linux/spawn.ts");
     const { CLONE_NEW } = await import("../../ffi/linux-spawn.ts");
     const { privateRootView } = await import("../../lib/backend/linux/private-root.ts");
     const system = ["/usr", "/bin", "/lib", "/lib64", "/etc/ld.so.cache"].filter((p) => existsSync(p));
-    const ns = process.getuid?.() === 0 ? {} : { userNamespace: { uid: process.getuid!(), gid: process.getgid!() } };
+    const { sandboxHost } = await import("../../lib/backend/linux/sandbox.ts");
+    const ns = sandboxHost().namespaces === "direct" ? {} : { userNamespace: { uid: process.getuid!(), gid: process.getgid!() } };
     const view = (masks: string[]) => [...privateRootView(system, [], "/", false), { kind: "mkdir" as const, path: "/proc" }, ...masks.map((path) => ({ kind: "mask" as const, path }))];
     const run = (masks: string[], script: string) =>
       spawnLinux(["/bin/sh", "-c", script], {
