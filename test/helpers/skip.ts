@@ -49,9 +49,11 @@ export const emulator: string | undefined = (() => {
 })();
 
 /** Why a test cannot run under user-mode emulation (measured with qemu 7.2), or undefined on real hardware. */
-export const emulated: { readonly sandbox?: string; readonly childBun?: string } = emulator === undefined ? {} : {
+export const emulated: { readonly sandbox?: string; readonly childBun?: string; readonly procStat?: string } = emulator === undefined ? {} : {
   /** Starting any cordon sandbox: the syscalls it needs never reach the kernel. */
   sandbox: `under ${emulator} no sandbox starts: qemu-user answers clone3(CLONE_VM|CLONE_VFORK) with EINVAL and landlock with ENOSYS without asking the kernel, and the kernel would see qemu's x86_64 syscalls, not the aarch64 ones a seccomp filter names`,
   /** Starting process.execPath again. */
   childBun: `under ${emulator} a child Bun cannot start: without binfmt_misc the kernel answers ENOEXEC to an aarch64 executable`,
+  /** Reading this process's own /proc stat file (/proc/self/stat, /proc/PID/stat). */
+  procStat: `under ${emulator} qemu-user makes up this process's own /proc stat file: its state, process group and session read 0`,
 };
