@@ -21,16 +21,9 @@ if ! command -v qemu-aarch64-static >/dev/null || [ ! -e "$sysroot/lib/ld-linux-
     fail "apt-get install qemu-user-static libc6-arm64-cross failed"
 fi
 
-arm_dir="$root/.toolchain/bun-linux-arm64"
-bun_arm="$arm_dir/package/bin/bun"
-stamp="$arm_dir/version"
-if [ ! -x "$bun_arm" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$BUN_VERSION" ]; then
-  echo "arm64-test: fetching @oven/bun-linux-aarch64@$BUN_VERSION from npm" >&2
-  rm -rf "$arm_dir" && mkdir -p "$arm_dir"
-  tgz=$(cd "$arm_dir" && npm pack --silent "@oven/bun-linux-aarch64@$BUN_VERSION") || fail "npm pack failed"
-  tar -xzf "$arm_dir/$tgz" -C "$arm_dir" && rm -f "$arm_dir/$tgz" || fail "cannot unpack $tgz"
-  echo "$BUN_VERSION" >"$stamp"
-fi
+. scripts/foreign-bun.sh
+fetch_bun_package "$root/.toolchain/bun-linux-arm64" @oven/bun-linux-aarch64 "$BUN_VERSION" || fail "cannot fetch Bun's arm64 build"
+bun_arm="$root/.toolchain/bun-linux-arm64/package/bin/bun"
 emu=(qemu-aarch64-static -L "$sysroot" "$bun_arm")
 [ "$("${emu[@]}" --version 2>/dev/null)" = "$BUN_VERSION" ] || fail "the arm64 Bun does not start under qemu-aarch64-static"
 
@@ -49,12 +42,4 @@ CORDON_EMULATED=qemu-aarch64 CORDON_LIBRARY="$lib" "${emu[@]}" test --reporter=j
 rc=$?
 echo "arm64-test: $(( $(date +%s) - start ))s under $(qemu-aarch64-static --version | head -n1)" >&2
 
-if [ -s "$report" ]; then
-  read -r t f s < <(bun scripts/junit-counts.ts "$report")
-  passed=$((t - f - s)); failed=$f; skipped=$s
-  [ "$rc" -ne 0 ] && [ "$f" -eq 0 ] && failed=$((failed + 1))
-else
-  passed=0 failed=1 skipped=0
-fi
-echo "$passed passed, $failed failed, $skipped skipped"
-[ "$failed" -eq 0 ]
+junit_summary "$report" "$rc"
