@@ -97,7 +97,7 @@ pub fn main(arg: usize) callconv(.c) u8 {
 
     // cgroup v1 hierarchies: writing "0" to cgroup.procs moves the writer.
     out.out_step = @intFromEnum(Step.cgroup_procs);
-    for (c.at(i32, spec.procs_off)[0..spec.procs_count]) |fd| {
+    for (c.items(i32, spec.procs_off, spec.procs_count)) |fd| {
         must(out, linux.syscall3(.write, @as(u32, @bitCast(fd)), @intFromPtr("0"), 1));
     }
     if (c.join_cgroup) { // legacy clone: no CLONE_INTO_CGROUP, so join the cgroup2 dir by hand
@@ -117,7 +117,7 @@ pub fn main(arg: usize) callconv(.c) u8 {
 
     // /dev/null for the slots that ask for it, from the caller's root (a
     // private root need not hold it): one read-write open serves them all.
-    const fds = c.at(spec_mod.FdMap, spec.fds_off)[0..spec.fds_count];
+    const fds = c.items(spec_mod.FdMap, spec.fds_off, spec.fds_count);
     var dev_null: usize = 0;
     for (fds) |m| {
         if (m.parent != spec_mod.dev_null) continue;
@@ -129,7 +129,7 @@ pub fn main(arg: usize) callconv(.c) u8 {
 
     if (spec.flags & Flags.private_root != 0) {
         out.out_step = @intFromEnum(Step.private_root);
-        must(out, private_root.build(c, c.at(spec_mod.ViewEntry, spec.view_off)[0..spec.view_count]));
+        must(out, private_root.build(c, c.items(spec_mod.ViewEntry, spec.view_off, spec.view_count)));
         // The new root is a tmpfs made just now: its rule can only be added here.
         if (spec.root_access != 0) must(out, addRule(spec.landlock_fd, "/", spec.root_access));
     }
@@ -189,7 +189,7 @@ pub fn main(arg: usize) callconv(.c) u8 {
     }
 
     out.out_step = @intFromEnum(Step.setrlimit);
-    for (c.at(spec_mod.Rlimit, spec.rlimits_off)[0..spec.rlimits_count]) |*r| {
+    for (c.items(spec_mod.Rlimit, spec.rlimits_off, spec.rlimits_count)) |*r| {
         must(out, linux.syscall4(.prlimit64, 0, r.resource, @intFromPtr(&r.cur), 0));
     }
 

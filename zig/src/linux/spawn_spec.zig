@@ -147,8 +147,12 @@ pub const Checked = struct {
     /// Set when the legacy clone was used: the child joins `cgroup_fd` itself.
     join_cgroup: bool = false,
 
-    pub fn at(c: *const Checked, comptime T: type, off: u32) [*]const T {
-        return @ptrCast(@alignCast(c.base + off));
+    /// The `count` entries of a checked table. An empty table is never
+    /// looked at: its offset may be anything, aligned or not.
+    pub fn items(c: *const Checked, comptime T: type, off: u32, count: u32) []const T {
+        if (count == 0) return &.{};
+        const first: [*]const T = @ptrCast(@alignCast(c.base + off));
+        return first[0..count];
     }
     pub fn str(c: *const Checked, off: u32) [*:0]const u8 {
         return @ptrCast(c.base + off);
@@ -166,7 +170,8 @@ fn isCString(buf: []const u8, off: u64) bool {
     return false;
 }
 
-/// A table (possibly empty) after the header: an empty one may sit anywhere.
+/// A table (possibly empty) after the header: an empty one may sit anywhere
+/// (`Checked.items` never forms a pointer to it).
 fn table(len: usize, off: u32, count: u32, size: u64, alignment: u32) bool {
     if (count == 0) return true;
     return off % alignment == 0 and fits(len, off, @as(u64, count) * size);
@@ -230,11 +235,11 @@ pub fn check(buf: []u8) abi.Failure!Checked {
         if (!isCString(buf, spec.uid_map_off) or !isCString(buf, spec.gid_map_off)) return error.RecordOutOfBounds;
     }
     const c: Checked = .{ .spec = spec, .out = out, .base = buf.ptr };
-    for (c.at(FdMap, spec.fds_off)[0..spec.fds_count]) |m| if ((m.parent < 0 and m.parent != dev_null) or m.child < 0 or m.child > 1 << 20) return error.InvalidArgument;
-    for (c.at(Rlimit, spec.rlimits_off)[0..spec.rlimits_count]) |r| {
+    for (c.items(FdMap, spec.fds_off, spec.fds_count)) |m| if ((m.parent < 0 and m.parent != dev_null) or m.child < 0 or m.child > 1 << 20) return error.InvalidArgument;
+    for (c.items(Rlimit, spec.rlimits_off, spec.rlimits_count)) |r| {
         if (r.resource >= 16 or r.reserved != 0 or r.cur > r.max) return error.InvalidArgument;
     }
-    for (c.at(ViewEntry, spec.view_off)[0..spec.view_count]) |e| {
+    for (c.items(ViewEntry, spec.view_off, spec.view_count)) |e| {
         if (e.kind < 1 or e.kind > 6 or e.reserved != 0) return error.InvalidArgument;
         if (!isCString(buf, e.path_off) or buf[e.path_off] != '/') return error.RecordOutOfBounds;
         if (e.kind == 3 and !isCString(buf, e.target_off)) return error.RecordOutOfBounds;
