@@ -5,7 +5,7 @@
 // are not numbers. Each case that could crash or hang runs in a child Bun
 // process with a deadline, so a crash or a hang fails the test, not the run.
 import { afterAll, expect, test } from "bun:test";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describeUnless, linuxRequirement, notLinux, testUnless } from "../helpers/skip.ts";
@@ -14,15 +14,41 @@ const root = join(import.meta.dir, "..", "..");
 const scratch = mkdtempSync(join(tmpdir(), "cordon-ffi-boundary-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
+/**
+ * Processes still running Bun's `file`: a child spawned by it that never
+ * exec'd shares Bun's memory and shows Bun's command line. Killed, and
+ * returned, so that a case which leaves one behind fails and cleans up.
+ */
+function leftovers(file: string): number[] {
+  const found: number[] = [];
+  for (const d of readdirSync("/proc")) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      if (!readFileSync(`/proc/${d}/cmdline`, "utf8").includes(file)) continue;
+      process.kill(Number(d), "SIGKILL");
+      found.push(Number(d));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return found;
+}
+
+type Outcome = { out: string; err: string; code: number | null; signal: string | null; ms: number; left: number[] };
+
 /** Runs `body` (top-level await allowed) in a fresh Bun; `mod(x)` imports a repository file. */
-async function inChild(body: string, timeoutMs = 15_000): Promise<{ out: string; err: string; code: number | null; signal: string | null; ms: number }> {
+async function inChild(body: string, timeoutMs = 15_000): Promise<Outcome> {
   const file = join(scratch, `case-${Math.random().toString(36).slice(2)}.ts`);
   writeFileSync(file, `const mod = (p) => import(${JSON.stringify(root + "/")} + p);\n${body}`);
   const started = Date.now();
   const p = Bun.spawn([process.execPath, file], { stdout: "pipe", stderr: "pipe", timeout: timeoutMs, killSignal: "SIGKILL" });
-  const [out, err] = await Promise.all([new Response(p.stdout).text(), new Response(p.stderr).text()]);
+  const texts = Promise.all([new Response(p.stdout).text(), new Response(p.stderr).text()]);
   await p.exited;
-  return { out: out.trim(), err, code: p.exitCode, signal: (p.signalCode as string | null) ?? null, ms: Date.now() - started };
+  const ms = Date.now() - started;
+  // A leftover holds copies of the pipes' write ends: they end only once it is gone.
+  const left = leftovers(file);
+  const [out, err] = await texts;
+  return { out: out.trim(), err, code: p.exitCode, signal: (p.signalCode as string | null) ?? null, ms, left };
 }
 
 /** Lines "key value" printed by a child case, as a map. */
@@ -166,4 +192,127 @@ describeUnless(notLinux, "values that are not numbers, and statuses that are not
     expect(check("op", "errno", 5)).toBe(5);
     expect(statusError("op", "errno", -9).errorName).toBe("EBADF");
   });
+});
+
+describeUnless(notLinux, "every child step is bounded", () => {
+  test("cgroupProcsFds naming the write end of a full pipe, a regular file or a read-only fd is refused before clone: a typed error at once, no child", async () => {
+    const r = await inChild(`
+      const fs = await import("node:fs");
+      const { spawnLinux } = await mod("lib/backend/linux/spawn.ts");
+      const { pipe } = await mod("ffi/linux-spawn.ts");
+      const [rd, wr] = pipe();
+      fs.writeSync(wr, new Uint8Array(65536)); // a pipe holds 64 KiB: now full, and blocking
+      const file = fs.openSync(${JSON.stringify(join(scratch, "plain"))}, "w");
+      const cases = { pipe: wr, pipeRead: rd, file, notOpen: 1_000_000 };
+      for (const [name, fd] of Object.entries(cases)) {
+        let got = "spawned";
+        try { await spawnLinux(["true"], { cgroupProcsFds: [fd] }).exited; } catch (e) { got = e.constructor.name + ":" + e.op + ":" + e.errorName; }
+        const children = fs.readdirSync("/proc/self/task").map((t) => fs.readFileSync("/proc/self/task/" + t + "/children", "utf8").trim()).filter(Boolean).join(" ") || "none";
+        console.log(name, got, children);
+      }`);
+    expect(r.left).toEqual([]);
+    expect(r.signal).toBeNull();
+    expect(lines(r.out)).toEqual({
+      pipe: "OsError:cgroup.procs:EINVAL none",
+      pipeRead: "OsError:cgroup.procs:EINVAL none",
+      file: "OsError:cgroup.procs:EINVAL none",
+      notOpen: "OsError:cgroup.procs:EBADF none",
+    });
+  }, 30_000);
+
+  const v1Pids = "/sys/fs/cgroup/pids";
+  const noV1 = !isRoot ? "needs root" : !existsSync(`${v1Pids}/cgroup.procs`) ? "no cgroup v1 pids hierarchy" : undefined;
+  testUnless(linuxRequirement(noV1), "a cgroup.procs fd of a real cgroup, open for writing, is taken: the child joins it (opened read-only: EBADF before clone)", async () => {
+    const dir = join(v1Pids, `cordon-ffi-${process.pid}`);
+    mkdirSync(dir);
+    try {
+      const r = await inChild(`
+        const fs = await import("node:fs");
+        const { spawnLinux } = await mod("lib/backend/linux/spawn.ts");
+        const w = fs.openSync(${JSON.stringify(join(dir, "cgroup.procs"))}, "w");
+        const p = spawnLinux(["sh", "-c", "grep :pids: /proc/self/cgroup"], { cgroupProcsFds: [w], stdout: "pipe" });
+        console.log("joined", (await new Response(p.stdout).text()).trim(), await p.exited);
+        const ro = fs.openSync(${JSON.stringify(join(dir, "cgroup.procs"))}, "r");
+        try { spawnLinux(["true"], { cgroupProcsFds: [ro] }); console.log("readonly spawned"); } catch (e) { console.log("readonly", e.op + ":" + e.errorName); }`);
+      expect(r.signal).toBeNull();
+      expect(lines(r.out)).toEqual({ joined: `${/^\d+:pids:/.exec(readFileSync("/proc/self/cgroup", "utf8").split("\n").find((l) => l.includes(":pids:"))!)![0]}/cordon-ffi-${process.pid} 0`, readonly: "cgroup.procs:EBADF" });
+    } finally {
+      rmdirSync(dir);
+    }
+  }, 30_000);
+
+  // ld [nr]; jeq execve → USER_NOTIF; else ALLOW (struct sock_filter, host order).
+  const execveNr = process.arch === "arm64" ? 221 : 59;
+  const filter = (onExecve: number) => {
+    const v = new DataView(new ArrayBuffer(32));
+    const ins = (i: number, code: number, jt: number, jf: number, k: number) => {
+      v.setUint16(i * 8, code, true);
+      v.setUint8(i * 8 + 2, jt);
+      v.setUint8(i * 8 + 3, jf);
+      v.setUint32(i * 8 + 4, k, true);
+    };
+    ins(0, 0x20, 0, 0, 0);
+    ins(1, 0x15, 0, 1, execveNr);
+    ins(2, 0x06, 0, 0, onExecve);
+    ins(3, 0x06, 0, 0, 0x7fff0000);
+    return `new Uint8Array([${[...new Uint8Array(v.buffer)].join(",")}])`;
+  };
+  const USER_NOTIF = 0x7fc00000;
+  const ALLOW = 0x7fff0000;
+
+  test("seccomp flags other than LOG are refused with a typed error (NEW_LISTENER made execve wait for a supervisor that does not exist); without a listener USER_NOTIF is ENOSYS", async () => {
+    const r = await inChild(`
+      const { spawnLinux } = await mod("lib/backend/linux/spawn.ts");
+      const notify = ${filter(USER_NOTIF)};
+      const allow = ${filter(ALLOW)};
+      // TSYNC 1, LOG 2, SPEC_ALLOW 4, NEW_LISTENER 8, TSYNC_ESRCH 16, WAIT_KILLABLE_RECV 32
+      for (const [name, filter, flags] of [["listener", notify, 8], ["listenerKillable", notify, 8 | 32], ["tsync", allow, 1], ["specAllow", allow, 4], ["notifyNoListener", notify, 0], ["log", allow, 2], ["plain", allow, 0]]) {
+        let got;
+        try { got = "exit " + await spawnLinux(["true"], { seccomp: { filter, flags } }).exited; } catch (e) { got = e.constructor.name + ":" + e.op + ":" + e.errorName; }
+        console.log(name, got);
+      }`);
+    expect(r.left).toEqual([]);
+    expect(r.signal).toBeNull();
+    const refused = "OsError:cordon_linux_spawn:CORDON_E_INVALID_ARGUMENT";
+    expect(lines(r.out)).toEqual({
+      listener: refused, listenerKillable: refused, tsync: refused, specAllow: refused,
+      notifyNoListener: "NotSupportedError:execve:ENOSYS",
+      log: "exit 0",
+      plain: "exit 0",
+    });
+  }, 30_000);
+
+  const freezer = "/sys/fs/cgroup/freezer";
+  const noFreezer = !isRoot ? "needs root" : !existsSync(`${freezer}/cgroup.procs`) ? "no cgroup v1 freezer hierarchy" : undefined;
+  testUnless(linuxRequirement(noFreezer), "the child dies with Bun from its first step: frozen while joining its cgroup, then Bun killed, it dies when thawed (in a new pid namespace, where getppid cannot tell)", async () => {
+    const dir = join(freezer, `cordon-ffi-${process.pid}`);
+    mkdirSync(dir);
+    writeFileSync(join(dir, "freezer.state"), "FROZEN");
+    const procs = () => readFileSync(join(dir, "cgroup.procs"), "utf8").split("\n").filter(Boolean).map(Number);
+    let pid = 0;
+    try {
+      const file = join(scratch, "frozen-spawn.ts");
+      writeFileSync(file, `
+        const { openSync } = await import("node:fs");
+        const { spawnLinux } = await import(${JSON.stringify(join(root, "lib/backend/linux/spawn.ts"))});
+        spawnLinux(["sleep", "60"], { cloneNamespaces: 0x20000000, cgroupProcsFds: [openSync(${JSON.stringify(join(dir, "cgroup.procs"))}, "w")] });
+`);
+      // No pipes: the frozen child holds a copy of Bun's fds, so a pipe's end would stay open with it.
+      const bun = Bun.spawn([process.execPath, file], { stdin: "ignore", stdout: "ignore", stderr: "ignore" });
+      // The child freezes on its way out of the cgroup.procs write, with Bun's thread waiting for it.
+      for (const until = Date.now() + 20_000; !pid && Date.now() < until; await Bun.sleep(20)) pid = procs()[0] ?? 0;
+      expect(pid).toBeGreaterThan(0);
+      bun.kill("SIGKILL");
+      await bun.exited;
+      writeFileSync(join(dir, "freezer.state"), "THAWED");
+      let alive = true;
+      for (const until = Date.now() + 5_000; alive && Date.now() < until; await Bun.sleep(20)) alive = procs().includes(pid);
+      expect(alive).toBe(false);
+    } finally {
+      writeFileSync(join(dir, "freezer.state"), "THAWED");
+      for (const p of procs()) process.kill(p, "SIGKILL");
+      for (let i = 0; i < 100 && procs().length > 0; i++) await Bun.sleep(20);
+      rmdirSync(dir);
+    }
+  }, 40_000);
 });

@@ -30,6 +30,13 @@ pub const namespace_flags: u64 = 0x00020000 | // NEWNS
     0x20000000 | // NEWPID
     0x40000000; // NEWNET
 pub const clone_newuser: u64 = 0x10000000;
+
+/// SECCOMP_FILTER_FLAG_LOG, the one filter flag a spawn may pass. The others
+/// are refused: NEW_LISTENER leaves the listener in the child, so a
+/// USER_NOTIF answer (execve's included) would wait for a supervisor that
+/// does not exist, with Bun waiting for the child; TSYNC and SPEC_ALLOW are
+/// nothing a sandbox asks for.
+pub const seccomp_flags_allowed: u32 = 1 << 1;
 pub const clone_newpid: u64 = 0x20000000;
 
 pub const Spec = extern struct {
@@ -146,6 +153,9 @@ pub const Checked = struct {
     envp: [*]const ?[*:0]const u8 = undefined,
     /// Set when the legacy clone was used: the child joins `cgroup_fd` itself.
     join_cgroup: bool = false,
+    /// With CLONE_NEWPID (where the child's getppid() is 0): a pidfd of the
+    /// spawning thread, for the child to see whether it is already gone.
+    parent_pidfd: i32 = -1,
 
     /// The `count` entries of a checked table. An empty table is never
     /// looked at: its offset may be anything, aligned or not.
@@ -219,6 +229,7 @@ pub fn check(buf: []u8) abi.Failure!Checked {
     if (spec.procs_count > 64 or !table(buf.len, spec.procs_off, spec.procs_count, 4, 4)) return error.RecordOutOfBounds;
     if (spec.rlimits_count > 64 or !table(buf.len, spec.rlimits_off, spec.rlimits_count, @sizeOf(Rlimit), 8)) return error.RecordOutOfBounds;
     if (spec.seccomp_count > 4096 or !table(buf.len, spec.seccomp_off, spec.seccomp_count, @sizeOf(SockFilter), 8)) return error.RecordOutOfBounds;
+    if (spec.seccomp_flags & ~seccomp_flags_allowed != 0 or (spec.seccomp_flags != 0 and spec.seccomp_count == 0)) return error.InvalidArgument;
     if (spec.flags & Flags.mount_proc != 0 and spec.clone_flags & (0x00020000 | 0x20000000) != (0x00020000 | 0x20000000))
         return error.InvalidArgument; // a fresh /proc needs its own mount and pid namespaces
     if (spec.flags & Flags.loopback_up != 0 and spec.clone_flags & 0x40000000 == 0) return error.InvalidArgument;
