@@ -143,7 +143,14 @@ struct cordon_linux_exit_record {
  */
 CORDON_API cordon_status cordon_linux_spawn(uint8_t *spec, size_t spec_len);
 
-/** @domain errno — starts the process's exit-watcher thread once (any thread; concurrent callers wait); returns 0. */
+/**
+ * @domain errno — starts the process's exit-watcher thread once (any thread; concurrent callers wait); returns 0.
+ * The watcher's epoll set and a sentinel eventfd live in the process's fd table (close-on-exec).
+ * Should either be closed or its number reused by other code, the next start, watch or wake-up
+ * finds the set is no longer cordon's and rebuilds it: a new set (the old numbers are left
+ * alone: they may name someone else's files), every child not yet reported registered again (a
+ * pidfd closed against the contract gets a record with code -EBADF), and a new thread.
+ */
 CORDON_API cordon_status cordon_linux_exit_watcher_start(void);
 
 /**
@@ -157,7 +164,7 @@ CORDON_API cordon_status cordon_linux_exit_watcher_start(void);
  */
 CORDON_API cordon_status cordon_linux_exit_watch(int32_t pidfd, int32_t channel);
 
-/** @domain errno — SIGKILL a child through its pidfd, reap it (blocking; it is dying) and close the pidfd and its mount namespace handle: for a child that cannot be supervised. */
+/** @domain errno — SIGKILL a child through its pidfd, reap it (blocking; it is dying) and close the pidfd and its mount namespace handle: for a child that cannot be supervised. A watched child gets no exit record then. */
 CORDON_API cordon_status cordon_linux_pidfd_reap(int32_t pidfd);
 
 /** @domain errno — pidfd_send_signal(2): never signals a recycled pid. */

@@ -316,3 +316,67 @@ describeUnless(notLinux, "every child step is bounded", () => {
     }
   }, 40_000);
 });
+
+describeUnless(notLinux, "the exit watcher survives its fds being closed under it", () => {
+  /** The watcher's own fds: those of `kind` that appear when it starts (nothing else starts meanwhile). */
+  const prelude = `
+    const fs = await import("node:fs");
+    const { startExitWatcher } = await mod("ffi/linux-spawn.ts");
+    const { spawnLinux } = await mod("lib/backend/linux/spawn.ts");
+    const { closeFd } = await mod("ffi/linux.ts");
+    const fdsOf = (kind) => new Set(fs.readdirSync("/proc/self/fd").filter((fd) => { try { return fs.readlinkSync("/proc/self/fd/" + fd) === kind; } catch { return false; } }));
+    const epollsBefore = fdsOf("anon_inode:[eventpoll]");
+    const eventfdsBefore = fdsOf("anon_inode:[eventfd]");
+    startExitWatcher();
+    const watcherEpoll = [...fdsOf("anon_inode:[eventpoll]")].filter((fd) => !epollsBefore.has(fd)).map(Number);
+    const watcherEventfd = [...fdsOf("anon_inode:[eventfd]")].filter((fd) => !eventfdsBefore.has(fd)).map(Number);
+    console.log("found", watcherEpoll.length);
+    const within = (p, ms) => { let t; return Promise.race([p, new Promise((r) => (t = setTimeout(() => r("hung"), ms)))]).finally(() => clearTimeout(t)); };
+    const status = async (argv) => { try { return await within(spawnLinux(argv).exited, 5000); } catch (e) { return e.constructor.name + ":" + e.errorName; } };`;
+
+  test("closing the watcher's epoll fd: a child already running still reports, and later spawns work and exit with their status", async () => {
+    const r = await inChild(`${prelude}
+      const early = spawnLinux(["sh", "-c", "sleep 0.5; exit 3"]);
+      closeFd(watcherEpoll[0]);
+      console.log("next", await status(["sh", "-c", "exit 7"]));
+      console.log("early", await within(early.exited, 5000));
+      console.log("again", await status(["sh", "-c", "exit 9"]));`);
+    expect(r.signal).toBeNull();
+    expect(lines(r.out)).toEqual({ found: "1", next: "7", early: "3", again: "9" });
+  }, 30_000);
+
+  test("closing it while a child runs, with no spawn after: that child still reports", async () => {
+    const r = await inChild(`${prelude}
+      const early = spawnLinux(["sh", "-c", "sleep 0.3; exit 4"]);
+      closeFd(watcherEpoll[0]);
+      console.log("early", await within(early.exited, 5000));`);
+    expect(r.signal).toBeNull();
+    expect(lines(r.out)).toEqual({ found: "1", early: "4" });
+  }, 30_000);
+
+  test("closing its sentinel eventfd (the proof that the set is cordon's): children still report and spawns work", async () => {
+    const r = await inChild(`${prelude}
+      console.log("sentinel", watcherEventfd.length);
+      const early = spawnLinux(["sh", "-c", "sleep 0.3; exit 2"]);
+      closeFd(watcherEventfd[0]);
+      console.log("next", await status(["sh", "-c", "exit 8"]));
+      console.log("early", await within(early.exited, 5000));`);
+    expect(r.signal).toBeNull();
+    expect(lines(r.out)).toEqual({ found: "1", sentinel: "1", next: "8", early: "2" });
+  }, 30_000);
+
+  test("its number reused by a pipe: spawns work, a child already running still reports, and nothing is written to the pipe", async () => {
+    const r = await inChild(`${prelude}
+      const { pipe, O_NONBLOCK } = await mod("ffi/linux-spawn.ts");
+      const early = spawnLinux(["sh", "-c", "sleep 0.3; exit 5"]);
+      closeFd(watcherEpoll[0]);
+      const [rd, wr] = pipe(O_NONBLOCK); // takes the lowest free numbers: the watcher's old one among them
+      console.log("reused", rd === watcherEpoll[0] || wr === watcherEpoll[0]);
+      console.log("next", await status(["sh", "-c", "exit 6"]));
+      console.log("early", await within(early.exited, 5000));
+      let got = 0; try { got = fs.readSync(rd, new Uint8Array(64)); } catch {}
+      console.log("pipeBytes", got);`);
+    expect(r.signal).toBeNull();
+    expect(lines(r.out)).toEqual({ found: "1", reused: "true", next: "6", early: "5", pipeBytes: "0" });
+  }, 30_000);
+});

@@ -9,6 +9,7 @@ const spec_mod = @import("spawn_spec.zig");
 const child = @import("spawn_child.zig");
 const mnt_hold = @import("mnt_hold.zig");
 const cgroup_fds = @import("cgroup_fds.zig");
+const waiter = @import("waiter.zig");
 
 const clone_vm: u64 = 0x00000100;
 const clone_vfork: u64 = 0x00004000;

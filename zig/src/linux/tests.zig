@@ -12,4 +12,6 @@ test {
     _ = @import("private_root.zig");
     _ = @import("pidfd_info.zig");
     _ = @import("cgroup_fds.zig");
+    _ = @import("watched.zig");
+    _ = @import("waiter.zig");
 }
