@@ -365,6 +365,21 @@ describeUnless(notLinux, "the exit watcher survives its fds being closed under i
     expect(lines(r.out)).toEqual({ found: "1", sentinel: "1", next: "8", early: "2" });
   }, 30_000);
 
+  test("a child whose pidfd was closed against the contract resolves (255) once the watcher is rebuilt, and the file that took its number stays open", async () => {
+    const r = await inChild(`${prelude}
+      const victim = spawnLinux(["sleep", "0.2"]);
+      closeFd(victim.pidfd);
+      const taken = fs.openSync(${JSON.stringify(join(root, "package.json"))}, "r"); // the lowest free number: the pidfd's
+      console.log("reused", taken === victim.pidfd);
+      closeFd(watcherEpoll[0]);
+      console.log("next", await status(["sh", "-c", "exit 1"]));
+      console.log("victim", await within(victim.exited, 5000));
+      let open = "open"; try { fs.fstatSync(taken); } catch { open = "closed"; }
+      console.log("taken", open);`);
+    expect(r.signal).toBeNull();
+    expect(lines(r.out)).toEqual({ found: "1", reused: "true", next: "1", victim: "255", taken: "open" });
+  }, 30_000);
+
   test("its number reused by a pipe: spawns work, a child already running still reports, and nothing is written to the pipe", async () => {
     const r = await inChild(`${prelude}
       const { pipe, O_NONBLOCK } = await mod("ffi/linux-spawn.ts");

@@ -177,6 +177,7 @@ pub fn reap(pidfd: i32) abi.Status {
     var info: [128]u8 = @splat(0);
     const rc = linux.syscall5(.waitid, p_pidfd, fd, @intFromPtr(&info), wexited | wall, 0);
     mnt_hold.close(mnt_hold.take(fd));
+    waiter.forget(pidfd); // watched or not: no record is owed now
     _ = linux.syscall1(.close, fd);
     // ECHILD: the kernel reaped it already (SIGCHLD ignored): gone all the same.
     return if (sys.status(rc) == -10) 0 else sys.status(rc);
