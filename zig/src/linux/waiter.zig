@@ -13,8 +13,9 @@
 //! and EPOLL_CTL_MOD of that sentinel succeeds only there. When it fails the
 //! watcher is rebuilt from the table of watched children (watched.zig): a new
 //! set, every child registered again, a new thread; the old thread leaves as
-//! soon as it wakes. The old fds are never closed: their numbers may name
-//! someone else's files by then.
+//! soon as it wakes (one whose set never wakes again stays blocked, with its
+//! stack: the cost of a rebuild). The old fds are never closed: their numbers
+//! may name someone else's files by then.
 const abi = @import("../abi.zig");
 const sys = @import("sys.zig");
 const linux = sys.linux;
@@ -156,9 +157,10 @@ fn rebuild() abi.Status {
 /// report: its record says EBADF at once, so no waiter hangs.
 fn rearmChild(_: void, pidfd: u32, channel: u32) void {
     const data = (@as(u64, channel) << 32) | pidfd;
+    // Signal 0 through it: EBADF means no pidfd; anything else (0, ESRCH for
+    // an exited child, EPERM) means one.
     var rc = linux.syscall4(.pidfd_send_signal, pidfd, 0, 0, 0);
-    if (sys.status(rc) == -3) rc = 0; // ESRCH: exited, not yet reaped: a pidfd all the same
-    if (!sys.isError(rc)) rc = arm(epoll_ctl_add, pidfd, data);
+    if (sys.status(rc) != -9) rc = arm(epoll_ctl_add, pidfd, data);
     if (!sys.isError(rc)) return;
     watched.remove(pidfd);
     post(channel, .{ .id = pidfd, .pid = 0, .code = sys.status(rc), .status = 0, .utime_us = 0, .stime_us = 0, .maxrss_kb = 0, .minflt = 0, .majflt = 0, .nvcsw = 0 });
