@@ -9,7 +9,7 @@
  * last one 0; cordon rewrites them in place to addresses before cloning.
  * An empty table (count 0) is never read: its offset may be anything.
  * Before cloning, cordon checks the fds the child will write to: cgroup_fd
- * must be a cgroup2 directory and each procs fd a regular file on a cgroup
+ * must be on cgroup2 and each procs fd a file on a cgroup
  * filesystem open for writing (else -EINVAL, -EBADF when not open for
  * writing, out_step CGROUP_PROCS), so that no write of the child can block.
  * The calling thread waits for the child until it has exec'd or died (a

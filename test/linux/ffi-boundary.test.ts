@@ -55,6 +55,9 @@ async function inChild(body: string, timeoutMs = 15_000): Promise<Outcome> {
 const lines = (out: string) => Object.fromEntries(out.split("\n").filter(Boolean).map((l) => [l.slice(0, l.indexOf(" ")), l.slice(l.indexOf(" ") + 1)]));
 
 const isRoot = process.getuid?.() === 0;
+/** Why a cgroup v1 hierarchy's test cannot run here, or undefined. */
+const needsV1 = (hierarchy: string) =>
+  !isRoot ? "needs root" : !existsSync(`/sys/fs/cgroup/${hierarchy}/cgroup.procs`) ? `no cgroup v1 ${hierarchy} hierarchy` : undefined;
 
 describeUnless(notLinux, "spawn record: empty tables", () => {
   test("an empty fds, rlimits, view or procs table at an unaligned offset is never dereferenced: the record spawns", async () => {
@@ -221,8 +224,7 @@ describeUnless(notLinux, "every child step is bounded", () => {
   }, 30_000);
 
   const v1Pids = "/sys/fs/cgroup/pids";
-  const noV1 = !isRoot ? "needs root" : !existsSync(`${v1Pids}/cgroup.procs`) ? "no cgroup v1 pids hierarchy" : undefined;
-  testUnless(linuxRequirement(noV1), "a cgroup.procs fd of a real cgroup, open for writing, is taken: the child joins it (opened read-only: EBADF before clone)", async () => {
+  testUnless(linuxRequirement(needsV1("pids")), "a cgroup.procs fd of a real cgroup, open for writing, is taken: the child joins it (opened read-only: EBADF before clone)", async () => {
     const dir = join(v1Pids, `cordon-ffi-${process.pid}`);
     mkdirSync(dir);
     try {
@@ -283,8 +285,7 @@ describeUnless(notLinux, "every child step is bounded", () => {
   }, 30_000);
 
   const freezer = "/sys/fs/cgroup/freezer";
-  const noFreezer = !isRoot ? "needs root" : !existsSync(`${freezer}/cgroup.procs`) ? "no cgroup v1 freezer hierarchy" : undefined;
-  testUnless(linuxRequirement(noFreezer), "the child dies with Bun from its first step: frozen while joining its cgroup, then Bun killed, it dies when thawed (in a new pid namespace, where getppid cannot tell)", async () => {
+  testUnless(linuxRequirement(needsV1("freezer")), "the child dies with Bun from its first step: frozen while joining its cgroup, then Bun killed, it dies when thawed (in a new pid namespace, where getppid cannot tell)", async () => {
     const dir = join(freezer, `cordon-ffi-${process.pid}`);
     mkdirSync(dir);
     writeFileSync(join(dir, "freezer.state"), "FROZEN");
