@@ -7,10 +7,20 @@
  * it points into by byte offset from the start of the buffer. Strings are
  * NUL-terminated UTF-8. argv/envp tables are (count + 1) uint64_t offsets, the
  * last one 0; cordon rewrites them in place to addresses before cloning.
+ * An empty table (count 0) is never read: its offset may be anything.
+ * Before cloning, cordon checks the fds the child will write to: cgroup_fd
+ * must be on cgroup2 and each procs fd a file on a cgroup
+ * filesystem open for writing (else -EINVAL, -EBADF when not open for
+ * writing, out_step CGROUP_PROCS), so that no write of the child can block.
+ * The calling thread waits for the child until it has exec'd or died (a
+ * vfork-style release), so every child step is bounded: none waits on
+ * anything the caller passed. (A cgroup the caller has frozen, or a path on
+ * a filesystem that does not answer, still holds it.)
  * Child steps run in this order, each skipped when its field is empty:
- * signals → setsid → cgroup.procs writes → uid/gid maps (CLONE_NEWUSER) →
+ * PR_SET_PDEATHSIG(SIGKILL) first, always, then a check that the parent still
+ * lives (the child exits at once otherwise) → signals → setsid → cgroup.procs writes → uid/gid maps (CLONE_NEWUSER) →
  * /dev/null open (a CORDON_SPAWN_DEV_NULL placement) → private root (PRIVATE_ROOT) → fresh /proc (MOUNT_PROC) → lo up (LOOPBACK_UP) → fd placement → everything else CLOEXEC → chdir → rlimits → setgroups/setresgid/
- * setresuid → PR_SET_PDEATHSIG → PR_SET_NO_NEW_PRIVS → drop capabilities → landlock_restrict_self →
+ * setresuid → PR_SET_PDEATHSIG(pdeath_signal; 0 clears it) → PR_SET_NO_NEW_PRIVS → drop capabilities → landlock_restrict_self →
  * seccomp → execve.
  * With CORDON_SPAWN_INIT the last step differs: the child (pid 1 of its new pid
  * namespace) starts the command with clone(CLONE_VM|CLONE_VFORK) — the command
@@ -31,7 +41,9 @@ struct cordon_linux_spawn_spec {
   int32_t  cgroup_fd;       /* cgroup2 directory for CLONE_INTO_CGROUP, or -1 */
   int32_t  landlock_fd;     /* ruleset fd for landlock_restrict_self, or -1 */
   uint32_t landlock_flags;
-  uint32_t seccomp_flags;
+  uint32_t seccomp_flags;                /* 0 or SECCOMP_FILTER_FLAG_LOG (2), with a filter; anything else
+                                            (NEW_LISTENER: execve would wait for a supervisor that does
+                                            not exist) is CORDON_E_INVALID_ARGUMENT */
   uint32_t seccomp_off, seccomp_count;   /* struct sock_filter[count], at most 4096 */
   uint32_t path_off;                     /* executable path */
   uint32_t argv_off, argc;
@@ -132,7 +144,14 @@ struct cordon_linux_exit_record {
  */
 CORDON_API cordon_status cordon_linux_spawn(uint8_t *spec, size_t spec_len);
 
-/** @domain errno — starts the process's exit-watcher thread once (any thread; concurrent callers wait); returns 0. */
+/**
+ * @domain errno — starts the process's exit-watcher thread once (any thread; concurrent callers wait); returns 0.
+ * The watcher's epoll set and a sentinel eventfd live in the process's fd table (close-on-exec).
+ * Should either be closed or its number reused by other code, the next start, watch or wake-up
+ * finds the set is no longer cordon's and rebuilds it: a new set (the old numbers are left
+ * alone: they may name someone else's files), every child not yet reported registered again (a
+ * pidfd closed against the contract gets a record with code -EBADF), and a new thread.
+ */
 CORDON_API cordon_status cordon_linux_exit_watcher_start(void);
 
 /**
@@ -146,7 +165,7 @@ CORDON_API cordon_status cordon_linux_exit_watcher_start(void);
  */
 CORDON_API cordon_status cordon_linux_exit_watch(int32_t pidfd, int32_t channel);
 
-/** @domain errno — SIGKILL a child through its pidfd, reap it (blocking; it is dying) and close the pidfd and its mount namespace handle: for a child that cannot be supervised. */
+/** @domain errno — SIGKILL a child through its pidfd, reap it (blocking; it is dying) and close the pidfd and its mount namespace handle: for a child that cannot be supervised. A watched child gets no exit record then. */
 CORDON_API cordon_status cordon_linux_pidfd_reap(int32_t pidfd);
 
 /** @domain errno — pidfd_send_signal(2): never signals a recycled pid. */

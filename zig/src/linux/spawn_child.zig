@@ -18,6 +18,8 @@ const o_cloexec: usize = 0o2000000;
 const f_dupfd_cloexec: usize = 1030;
 const close_range_cloexec: usize = 1 << 2;
 const pr_set_pdeathsig: usize = 1;
+const sigkill: usize = 9;
+const pollin: i16 = 1;
 const pr_set_no_new_privs: usize = 38;
 const seccomp_set_mode_filter: usize = 1;
 const sig_setmask: usize = 2;
@@ -74,11 +76,32 @@ fn writeProcFile(path: [*:0]const u8, text: [*:0]const u8) usize {
     return rc;
 }
 
+/// Whether the parent is gone, so that a PR_SET_PDEATHSIG set just now will
+/// never fire. In the parent's pid namespace getppid() tells (it changes once
+/// the child is reparented); from a new one it reads 0, and the spawning
+/// thread's pidfd (opened before clone) tells instead.
+fn parentGone(c: *const spec_mod.Checked) bool {
+    if (c.spec.clone_flags & spec_mod.clone_newpid == 0)
+        return @as(i32, @intCast(linux.syscall0(.getppid))) != c.spec.parent_pid;
+    if (c.parent_pidfd < 0) return false;
+    var pfd: linux.pollfd = .{ .fd = c.parent_pidfd, .events = pollin, .revents = 0 };
+    const now: linux.kernel_timespec = .{ .sec = 0, .nsec = 0 };
+    const rc = linux.syscall5(.ppoll, @intFromPtr(&pfd), 1, @intFromPtr(&now), 0, 8);
+    return !sys.isError(rc) and rc > 0;
+}
+
 pub fn main(arg: usize) callconv(.c) u8 {
     const c: *const spec_mod.Checked = @ptrFromInt(arg);
     const spec = &c.spec;
     const out = c.out;
     const zero_set: u64 = 0;
+
+    // First of all, die with the parent: Bun's thread waits for this child
+    // (vfork), and a step that blocks must not outlive Bun. SIGKILL whatever
+    // the caller asked for the command (its signal is set below, once the
+    // ids are final); a parent that died before this line is caught after it.
+    _ = linux.syscall2(.prctl, pr_set_pdeathsig, sigkill);
+    if (parentGone(c)) linux.exit_group(127);
 
     // Signal dispositions are copied from Bun: back to default before anything
     // can be delivered here (the mask stays fully blocked until execve).
@@ -97,7 +120,7 @@ pub fn main(arg: usize) callconv(.c) u8 {
 
     // cgroup v1 hierarchies: writing "0" to cgroup.procs moves the writer.
     out.out_step = @intFromEnum(Step.cgroup_procs);
-    for (c.at(i32, spec.procs_off)[0..spec.procs_count]) |fd| {
+    for (c.items(i32, spec.procs_off, spec.procs_count)) |fd| {
         must(out, linux.syscall3(.write, @as(u32, @bitCast(fd)), @intFromPtr("0"), 1));
     }
     if (c.join_cgroup) { // legacy clone: no CLONE_INTO_CGROUP, so join the cgroup2 dir by hand
@@ -117,7 +140,7 @@ pub fn main(arg: usize) callconv(.c) u8 {
 
     // /dev/null for the slots that ask for it, from the caller's root (a
     // private root need not hold it): one read-write open serves them all.
-    const fds = c.at(spec_mod.FdMap, spec.fds_off)[0..spec.fds_count];
+    const fds = c.items(spec_mod.FdMap, spec.fds_off, spec.fds_count);
     var dev_null: usize = 0;
     for (fds) |m| {
         if (m.parent != spec_mod.dev_null) continue;
@@ -129,7 +152,7 @@ pub fn main(arg: usize) callconv(.c) u8 {
 
     if (spec.flags & Flags.private_root != 0) {
         out.out_step = @intFromEnum(Step.private_root);
-        must(out, private_root.build(c, c.at(spec_mod.ViewEntry, spec.view_off)[0..spec.view_count]));
+        must(out, private_root.build(c, c.items(spec_mod.ViewEntry, spec.view_off, spec.view_count)));
         // The new root is a tmpfs made just now: its rule can only be added here.
         if (spec.root_access != 0) must(out, addRule(spec.landlock_fd, "/", spec.root_access));
     }
@@ -141,7 +164,7 @@ pub fn main(arg: usize) callconv(.c) u8 {
         if (spec.flags & Flags.private_root == 0) must(out, linux.syscall5(.mount, 0, @intFromPtr("/"), 0, ms_rec | ms_private, 0));
         must(out, linux.syscall5(.mount, @intFromPtr("proc"), @intFromPtr("/proc"), @intFromPtr("proc"), ms_nosuid | ms_nodev | ms_noexec, 0));
         // Root-only files of the new /proc hidden from the command (uid 0 reads them).
-        if (spec.flags & Flags.private_root != 0) must(out, private_root.maskProc(c, c.at(spec_mod.ViewEntry, spec.view_off)[0..spec.view_count]));
+        if (spec.flags & Flags.private_root != 0) must(out, private_root.maskProc(c, c.items(spec_mod.ViewEntry, spec.view_off, spec.view_count)));
         // A landlock rule made in the parent names the host's /proc; this
         // mount is a new filesystem, so its rule can only be added from here.
         if (spec.proc_access != 0) must(out, addRule(spec.landlock_fd, "/proc", spec.proc_access));
@@ -191,7 +214,7 @@ pub fn main(arg: usize) callconv(.c) u8 {
     }
 
     out.out_step = @intFromEnum(Step.setrlimit);
-    for (c.at(spec_mod.Rlimit, spec.rlimits_off)[0..spec.rlimits_count]) |*r| {
+    for (c.items(spec_mod.Rlimit, spec.rlimits_off, spec.rlimits_count)) |*r| {
         must(out, linux.syscall4(.prlimit64, 0, r.resource, @intFromPtr(&r.cur), 0));
     }
 
@@ -204,14 +227,12 @@ pub fn main(arg: usize) callconv(.c) u8 {
         must(out, linux.syscall3(.setresuid, spec.uid, spec.uid, spec.uid));
     }
 
-    // After the id change (which clears it). If the parent is already gone,
-    // the signal would never come: die now instead.
-    if (spec.pdeath_signal != 0) {
-        out.out_step = @intFromEnum(Step.pdeathsig);
-        must(out, linux.syscall2(.prctl, pr_set_pdeathsig, spec.pdeath_signal));
-        if (spec.clone_flags & 0x20000000 == 0 and @as(i32, @intCast(linux.syscall0(.getppid))) != spec.parent_pid)
-            linux.exit_group(127);
-    }
+    // The caller's signal for the command (0: none), after the id change
+    // (which clears the one set above). If the parent is already gone, the
+    // signal would never come: die now instead.
+    out.out_step = @intFromEnum(Step.pdeathsig);
+    must(out, linux.syscall2(.prctl, pr_set_pdeathsig, spec.pdeath_signal));
+    if (spec.pdeath_signal != 0 and parentGone(c)) linux.exit_group(127);
 
     if (spec.flags & Flags.no_new_privs != 0) {
         out.out_step = @intFromEnum(Step.no_new_privs);

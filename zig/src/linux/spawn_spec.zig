@@ -30,6 +30,13 @@ pub const namespace_flags: u64 = 0x00020000 | // NEWNS
     0x20000000 | // NEWPID
     0x40000000; // NEWNET
 pub const clone_newuser: u64 = 0x10000000;
+
+/// SECCOMP_FILTER_FLAG_LOG, the one filter flag a spawn may pass. The others
+/// are refused: NEW_LISTENER leaves the listener in the child, so a
+/// USER_NOTIF answer (execve's included) would wait for a supervisor that
+/// does not exist, with Bun waiting for the child; TSYNC and SPEC_ALLOW are
+/// nothing a sandbox asks for.
+pub const seccomp_flags_allowed: u32 = 1 << 1;
 pub const clone_newpid: u64 = 0x20000000;
 
 pub const Spec = extern struct {
@@ -147,9 +154,16 @@ pub const Checked = struct {
     envp: [*]const ?[*:0]const u8 = undefined,
     /// Set when the legacy clone was used: the child joins `cgroup_fd` itself.
     join_cgroup: bool = false,
+    /// With CLONE_NEWPID (where the child's getppid() is 0): a pidfd of the
+    /// spawning thread, for the child to see whether it is already gone.
+    parent_pidfd: i32 = -1,
 
-    pub fn at(c: *const Checked, comptime T: type, off: u32) [*]const T {
-        return @ptrCast(@alignCast(c.base + off));
+    /// The `count` entries of a checked table. An empty table is never
+    /// looked at: its offset may be anything, aligned or not.
+    pub fn items(c: *const Checked, comptime T: type, off: u32, count: u32) []const T {
+        if (count == 0) return &.{};
+        const first: [*]const T = @ptrCast(@alignCast(c.base + off));
+        return first[0..count];
     }
     pub fn str(c: *const Checked, off: u32) [*:0]const u8 {
         return @ptrCast(c.base + off);
@@ -167,7 +181,8 @@ fn isCString(buf: []const u8, off: u64) bool {
     return false;
 }
 
-/// A table (possibly empty) after the header: an empty one may sit anywhere.
+/// A table (possibly empty) after the header: an empty one may sit anywhere
+/// (`Checked.items` never forms a pointer to it).
 fn table(len: usize, off: u32, count: u32, size: u64, alignment: u32) bool {
     if (count == 0) return true;
     return off % alignment == 0 and fits(len, off, @as(u64, count) * size);
@@ -215,6 +230,7 @@ pub fn check(buf: []u8) abi.Failure!Checked {
     if (spec.procs_count > 64 or !table(buf.len, spec.procs_off, spec.procs_count, 4, 4)) return error.RecordOutOfBounds;
     if (spec.rlimits_count > 64 or !table(buf.len, spec.rlimits_off, spec.rlimits_count, @sizeOf(Rlimit), 8)) return error.RecordOutOfBounds;
     if (spec.seccomp_count > 4096 or !table(buf.len, spec.seccomp_off, spec.seccomp_count, @sizeOf(SockFilter), 8)) return error.RecordOutOfBounds;
+    if (spec.seccomp_flags & ~seccomp_flags_allowed != 0 or (spec.seccomp_flags != 0 and spec.seccomp_count == 0)) return error.InvalidArgument;
     if (spec.flags & Flags.mount_proc != 0 and spec.clone_flags & (0x00020000 | 0x20000000) != (0x00020000 | 0x20000000))
         return error.InvalidArgument; // a fresh /proc needs its own mount and pid namespaces
     if (spec.flags & Flags.loopback_up != 0 and spec.clone_flags & 0x40000000 == 0) return error.InvalidArgument;
@@ -231,11 +247,11 @@ pub fn check(buf: []u8) abi.Failure!Checked {
         if (!isCString(buf, spec.uid_map_off) or !isCString(buf, spec.gid_map_off)) return error.RecordOutOfBounds;
     }
     const c: Checked = .{ .spec = spec, .out = out, .base = buf.ptr };
-    for (c.at(FdMap, spec.fds_off)[0..spec.fds_count]) |m| if ((m.parent < 0 and m.parent != dev_null) or m.child < 0 or m.child > 1 << 20) return error.InvalidArgument;
-    for (c.at(Rlimit, spec.rlimits_off)[0..spec.rlimits_count]) |r| {
+    for (c.items(FdMap, spec.fds_off, spec.fds_count)) |m| if ((m.parent < 0 and m.parent != dev_null) or m.child < 0 or m.child > 1 << 20) return error.InvalidArgument;
+    for (c.items(Rlimit, spec.rlimits_off, spec.rlimits_count)) |r| {
         if (r.resource >= 16 or r.reserved != 0 or r.cur > r.max) return error.InvalidArgument;
     }
-    for (c.at(ViewEntry, spec.view_off)[0..spec.view_count]) |e| {
+    for (c.items(ViewEntry, spec.view_off, spec.view_count)) |e| {
         if (e.kind < 1 or e.kind > 7) return error.InvalidArgument;
         // same_as (fd + 1) only on binds: dir, file, dir_ro, file_ro.
         const binds = e.kind == 1 or e.kind == 2 or e.kind == 5 or e.kind == 6;
