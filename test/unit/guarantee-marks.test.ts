@@ -71,7 +71,7 @@ describe("Linux hosts, planned by the real planners", () => {
 
   test("without landlock, seccomp or namespaces the confinement rows are N", () => {
     const m = marks(weak({ landlockAbi: 0, seccomp: false, namespaces: "none", procfs: false }));
-    const gone: PropertyId[] = ["P01", "P02", "P03", "P04", "P08", "P18", "P20"];
+    const gone: PropertyId[] = ["P01", "P02", "P03", "P04", "P05", "P08", "P18", "P20"];
     expect(pick(m, gone)).toEqual(gone.map((id) => `${id} N`));
   });
 
