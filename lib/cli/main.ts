@@ -26,6 +26,10 @@ export const usage = `usage:
   cordon audit [options] [--json]
                             probe every known channel from inside a sandbox of these run options (docs/audit.md)
   cordon probe [--json]     what this host can enforce
+  cordon probe --compare [--json | --markdown]
+                            P01-P24 for seL4, this host and every OS cordon targets (--markdown: docs/security-model.md)
+  cordon plan --target=sel4-microkit [run options] -- COMMAND
+                            a Microkit system description of that job for seL4 (docs/sel4/)
   cordon version            library and native versions`;
 
 /** One line, whatever the error: parseArgs messages can run over several. */
@@ -44,8 +48,12 @@ export async function main(argv: string[], parseArgs: typeof ParseArgs): Promise
       case "audit":
         return await auditCommand(rest, parseArgs);
       case "probe": {
-        const { values } = parseArgs({ args: rest, options: { json: { type: "boolean" } }, strict: true });
-        return await probe({ json: values.json ?? false });
+        const { values } = parseArgs({ args: rest, options: { json: { type: "boolean" }, compare: { type: "boolean" }, markdown: { type: "boolean" } }, strict: true });
+        return await probe({ json: values.json ?? false, compare: values.compare ?? false, markdown: values.markdown ?? false });
+      }
+      case "plan": {
+        const { planCommand } = await import("./plan.ts");
+        return await planCommand(rest, parseArgs);
       }
       case "version": {
         parseArgs({ args: rest, options: {}, strict: true });
@@ -59,10 +67,10 @@ export async function main(argv: string[], parseArgs: typeof ParseArgs): Promise
         console.log(usage);
         return 0;
       case undefined:
-        console.error(`cordon: missing command (run, probe, version, help)`);
+        console.error(`cordon: missing command (run, audit, probe, plan, version, help)`);
         return EXIT_CORDON;
       default:
-        console.error(`cordon: unknown command: ${command} (run, probe, version, help)`);
+        console.error(`cordon: unknown command: ${command} (run, audit, probe, plan, version, help)`);
         return EXIT_CORDON;
     }
   } catch (e) {

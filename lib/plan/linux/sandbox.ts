@@ -106,10 +106,13 @@ export function planSandbox(policy: Pick<ResolvedPolicy, "net">, host: SandboxHo
   // that read /proc/self fail — which the report says.
   const procfs = mounts;
   const userNs = host.namespaces === "user" ? ["user namespace"] : [];
+  // Without either, nothing hides /proc: every process's command line and environment stay readable.
   report.push(
     procfs
       ? { guarantee: "proc.outside-hidden", status: "enforced", by: [...userNs, "pid namespace", "private procfs"] }
-      : { guarantee: "proc.outside-hidden", status: "enforced", by: ["landlock: /proc not granted (no pid namespace here, so /proc/self is unavailable too)"] },
+      : host.landlockAbi > 0
+        ? { guarantee: "proc.outside-hidden", status: "enforced", by: ["landlock: /proc not granted (no pid namespace here, so /proc/self is unavailable too)"] }
+        : { guarantee: "proc.outside-hidden", status: "not-enforced", by: [], reason: "no pid namespace and no landlock here: /proc shows every process" },
   );
   return { ...(seccomp ? { seccomp } : {}), namespaces: { ipc: ipcNs, procfs, privateRoot, user: host.namespaces === "user" }, report };
 }
