@@ -33,6 +33,12 @@ export const GUARANTEES = {
     meaning: "files, directories and device nodes outside the grants cannot be read or listed",
     covers: { P01: ["read"], P18: ["device read"], ...TREE_WIDE },
   },
+  "fs.no-setid-files": {
+    family: "fs",
+    meaning: "no set-uid or set-gid file and no file capability can be made (nothing planted for others to run with more privilege)",
+    covers: {},
+    partly: { P06: ["privileges"] },
+  },
   "fs.write-confined": {
     family: "fs",
     meaning: "nothing outside the write grants can be written, created, removed, renamed or linked",
@@ -68,6 +74,18 @@ export const GUARANTEES = {
     family: "net",
     meaning: "TCP binds only to the granted ports",
     covers: { P02: ["tcp bind"] },
+  },
+  "net.tcp-listen-confined": {
+    family: "net",
+    meaning: "listen() cannot open an ungranted port (on an unbound socket the kernel would bind one itself)",
+    covers: {},
+    partly: { P02: ["tcp bind"] },
+  },
+  "net.netlink-route-only": {
+    family: "net",
+    meaning: "netlink sockets other than NETLINK_ROUTE (uevent, audit, xfrm, netfilter, connector, generic...) cannot be opened",
+    covers: {},
+    partly: { P03: ["system services"], P20: ["system call allow-list"] },
   },
   "net.udp-closed": {
     family: "net",
