@@ -28,8 +28,25 @@ export const WINDOWS_BASE_ENV: readonly string[] = [
   "CommonProgramW6432",
 ];
 
-/** Names a pattern never admits, case-insensitive (`*` is any text): they pass only when named exactly, or with the whole environment. */
-export const SECRET_LOOKING: readonly string[] = ["*TOKEN*", "*SECRET*", "*PASSWORD*", "*PASSWD*", "*_KEY", "*CREDENTIAL*", "*AUTH*", "*COOKIE*", "*SESSION*"];
+/**
+ * Names a pattern never admits, case-insensitive (`*` is any text): they pass
+ * only when named exactly, or with the whole environment. Broad on purpose: a
+ * harmless name caught here costs one exact name on the command line.
+ */
+export const SECRET_LOOKING: readonly string[] = [
+  "*TOKEN*",
+  "*SECRET*",
+  "*PASSWORD*",
+  "*PASSWD*",
+  "*_KEY",
+  "*API_KEY*",
+  "*APIKEY*",
+  "*PRIVATE*",
+  "*CREDENTIAL*",
+  "*AUTH*",
+  "*COOKIE*",
+  "*SESSION*",
+];
 
 const secretRe = new RegExp(
   `^(?:${SECRET_LOOKING.map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replaceAll("*", ".*")).join("|")})$`,

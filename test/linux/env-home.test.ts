@@ -142,6 +142,13 @@ describeUnless(skip, "HOME inside", () => {
     expect(granted.stdout).toContain("envtest_npmrc_value");
   });
 
+  test("a --home that does not exist: exit 125, one cordon: line naming --home, nothing runs, nothing left", async () => {
+    const marker = join(scratch, "ran");
+    const r = await cordon(["run", `--home=${join(scratch, "no-such-home")}`, "--", "touch", marker]);
+    expect(r).toEqual({ code: 125, stdout: "", stderr: `cordon: --home: does not exist: ${join(scratch, "no-such-home")}\n` });
+    expect(existsSync(marker)).toBe(false);
+  });
+
   testUnless(isRoot ? undefined : "switching users needs root", "--user=65534: the private HOME and TMPDIR are writable by that uid, the run's directory is not", async () => {
     const r = await cordon(["run", "--user=65534:65534", "--", "sh", "-c", 'id -u; touch "$HOME/h" "$TMPDIR/t" && echo wrote; touch "$HOME/../x" 2>/dev/null || echo refused; echo "$USER"']);
     expect(r.stdout).toBe("65534\nwrote\nrefused\nnobody\n");

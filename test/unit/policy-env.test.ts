@@ -48,7 +48,7 @@ describe("the caller's variables", () => {
   });
 
   test("secret-looking names, in any case; ordinary ones are not", () => {
-    const secret = ["GH_TOKEN", "token", "MY_SECRET_X", "DB_PASSWORD", "PGPASSWD", "API_KEY", "ssh_key", "AWS_CREDENTIALS", "GIT_AUTHOR_NAME", "HTTP_AUTH", "COOKIE_JAR", "SESSION_ID", "x_session"];
+    const secret = ["GH_TOKEN", "token", "MY_SECRET_X", "DB_PASSWORD", "PGPASSWD", "API_KEY", "ssh_key", "AWS_CREDENTIALS", "GIT_AUTHOR_NAME", "HTTP_AUTH", "COOKIE_JAR", "SESSION_ID", "x_session", "OPENAI_API_KEY_ID", "STRIPE_APIKEY", "GPG_PRIVATE"];
     const plain = ["PATH", "KEYBOARD", "KEY_NAME", "NPM_CONFIG_REGISTRY", "LC_ALL", "MONKEY"];
     expect(secret.filter((n) => !looksSecret(n))).toEqual([]);
     expect(plain.filter(looksSecret)).toEqual([]);
