@@ -136,6 +136,9 @@ export function resolveUser(spec: UserSpec): { uid: number; gid: number } {
   return { uid: entry.uid, gid: entry.gid };
 }
 
+/** Accounts by uid, looked up once per process: a spawn reads no /etc/passwd for them. */
+const accounts = new Map<number, Account | undefined>();
+
 /**
  * USER, LOGNAME and SHELL for `uid`: its passwd entry, or for the caller's
  * own uid what the OS says (macOS keeps accounts outside /etc/passwd). A
@@ -143,6 +146,11 @@ export function resolveUser(spec: UserSpec): { uid: number; gid: number } {
  */
 function accountOf(uid: number | undefined): Account | undefined {
   if (uid === undefined) return undefined;
+  if (!accounts.has(uid)) accounts.set(uid, lookUpAccount(uid));
+  return accounts.get(uid);
+}
+
+function lookUpAccount(uid: number): Account | undefined {
   const entry = passwd().find((e) => e.uid === uid);
   let found: { name: string; shell: string } | undefined = entry;
   if (!found && uid === process.getuid?.()) {
@@ -175,7 +183,7 @@ function grantedHome(path: string, base: string, ids: Map<string, Identity>): st
   return home;
 }
 
-/** Validate `input`, resolve it against this host and create the private TMPDIR. */
+/** Validate `input`, resolve it against this host and create the private TMPDIR and HOME. */
 export function resolvePolicy(input: unknown, options: ResolveOptions = {}): Resolution {
   const policy: Policy = validatePolicy(input);
   const base = options.base ?? process.cwd();
@@ -212,7 +220,8 @@ export function resolvePolicy(input: unknown, options: ResolveOptions = {}): Res
     throw e;
   }
   const homeDir = home ?? run.home!;
-  const own = ownEnv({ tmpDir: run.tmp, home: homeDir, account: accountOf(user?.uid ?? process.getuid?.()), os });
+  // The XDG directories follow the HOME the command gets, the policy's own `env.HOME` too.
+  const own = ownEnv({ tmpDir: run.tmp, home: policy.env?.HOME ?? homeDir, account: accountOf(user?.uid ?? process.getuid?.()), os });
   const { env, report } = composeEnv(inheritedEnv(callerEnv, policy.inheritEnv, os), own, policy.env ?? {}, os);
   const resolved: ResolvedPolicy = {
     fs: { read: unique([...system.read, ...read]), write: unique([...system.write, ...write, ...(home ? [home] : []), run.dir]), ...(links.length && { links }) },

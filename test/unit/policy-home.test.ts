@@ -39,6 +39,13 @@ describe("HOME", () => {
     expect(existsSync(policy.runDir!)).toBe(false);
   });
 
+  test("an explicit env.HOME is the HOME the command gets, and the XDG directories follow it", () => {
+    const { policy, cleanup } = resolvePolicy({ env: { HOME: "/srv/elsewhere" } }, opts);
+    cleanup();
+    expect(policy.env.HOME).toBe("/srv/elsewhere");
+    expect(policy.env.XDG_CONFIG_HOME).toBe("/srv/elsewhere/.config");
+  });
+
   test("a home that does not exist, or is not a directory, is a PolicyError on home, and nothing is left", () => {
     for (const [home, message] of [["missing", "does not exist"], ["file", "not a directory"]] as const) {
       let err: unknown;
