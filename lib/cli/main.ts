@@ -20,6 +20,9 @@ export const usage = `usage:
     --timeout=SECONDS       wall clock; then the whole tree is killed and cordon exits 124
     --user=NAME|UID[:GID]   run as this user (needs privilege)
     --env=KEY=VALUE         set a variable (repeatable)
+    --allow-env[=NAME,...]  pass more of the caller's variables: NAME, or NAME* (never a secret-looking
+                            name); bare: the whole environment (default: PATH, locale, terminal, TZ, CI)
+    --home=DIR              HOME, read-write and kept (default: a private, empty one, removed after)
     --cwd=DIR               working directory
     --best-effort           run even if a requested guarantee cannot be enforced
     --report=FILE           write the enforcement report as JSON

@@ -242,7 +242,7 @@ export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, st
             privateRoot:
               policy.tmpDir === undefined
                 ? privateRootView(grants.fs.read, grants.fs.write, policy.cwd, procfs, policy.fs.links, opened)
-                : privateRootViewWith(grants.fs.read, grants.fs.write, policy.tmpDir, policy.cwd, procfs, policy.fs.links, opened),
+                : privateRootViewWith(grants.fs.read, grants.fs.write, policy.runDir ?? policy.tmpDir, policy.cwd, procfs, policy.fs.links, opened),
           }
         : {}),
       ...(init && ns & CLONE_NEW.PID ? { init } : {}),
