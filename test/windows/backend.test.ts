@@ -20,7 +20,7 @@ function plan(limits: ResolvedPolicy["limits"] = {}) {
   return planWindows(policy, windowsHost());
 }
 
-const text = (s: ReadableStream<Uint8Array>) => new Response(s).text();
+const text = (s: ReadableStream<Uint8Array> | undefined) => new Response(s).text();
 const firstLine = (s: string) => s.split("\n")[0]!.trim();
 
 describeUnless(notWindows, "windows backend", () => {
@@ -57,7 +57,7 @@ describeUnless(notWindows, "windows backend", () => {
         },
       },
     );
-    const reader = p.stdout.getReader();
+    const reader = p.stdout!.getReader();
     let out = "";
     while (!out.includes("\n")) {
       const r = await reader.read();
