@@ -250,7 +250,7 @@ describe("windows plan: under Wine", () => {
       "limits.pids": "starts a second",
       "limits.cpuSeconds": "0 user and 0 kernel time",
       "limits.cpuRate": "ERROR_INVALID_PARAMETER",
-      "ui.confined": "reads back as 0",
+      "ui.confined": "ERROR_INVALID_FUNCTION",
       "proc.mitigations": "GetProcessMitigationPolicy reads 0",
       "proc.no-children": "CHILD_PROCESS_RESTRICTED",
       "fs.read-confined": "CreateAppContainerProfile",

@@ -8,7 +8,7 @@ import { MITIGATION_POLICY, exitCode, mitigationFlags, spawnProcess, terminatePr
 import { spawnWindows, windowsHost } from "../../lib/backend/windows/index.ts";
 import { JOB_OBJECT_LIMIT, commandLine, mitigationWords, planWindows } from "../../lib/plan/windows/index.ts";
 import { describeUnless, testUnless } from "../helpers/skip.ts";
-import { bunCommand, bunExe, cleanupAfterEach, needsRealWindows, notWindows, spawnPiped } from "./support.ts";
+import { bunCommand, bunExe, cleanupAfterEach, lacking, notWindows, spawnPiped } from "./support.ts";
 
 const T = 120_000;
 const MiB = 2 ** 20;
@@ -37,7 +37,7 @@ function runIn(job: bigint, script: string): { code: number; out: string } {
 }
 
 describeUnless(notWindows, "job limits (enforced on Windows)", () => {
-  testUnless(needsRealWindows, "JOB_MEMORY: an allocation past the job's limit fails; below it succeeds", () => {
+  testUnless(lacking("job-memory"), "JOB_MEMORY: an allocation past the job's limit fails; below it succeeds", () => {
     const alloc = (mib: number) => `const a = new Uint8Array(${mib} * 2 ** 20); a.fill(1); console.log("allocated " + a.length)`;
     const j = limitedJob(JOB_OBJECT_LIMIT.JOB_MEMORY, { jobMemoryLimit: BigInt(384 * MiB) });
     expect(queryJobLimits(j.job).jobMemoryLimit).toBe(BigInt(384 * MiB));
@@ -49,7 +49,7 @@ describeUnless(notWindows, "job limits (enforced on Windows)", () => {
     expect(under.code).toBe(0);
   }, T);
 
-  testUnless(needsRealWindows, "the backend reports a memory verdict when the tree hits the job's memory limit", async () => {
+  testUnless(lacking("job-memory"), "the backend reports a memory verdict when the tree hits the job's memory limit", async () => {
     const env = Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined));
     const policy = { fs: { read: [], write: [] }, env, cwd: process.cwd(), net: "all", limits: { memory: 384 * MiB }, compat: "best-effort" } as const;
     const p = spawnWindows([bunExe, "-e", `const a = new Uint8Array(768 * 2 ** 20); a.fill(1); console.log("allocated")`], planWindows(policy, windowsHost()), { identity: false });
@@ -59,7 +59,7 @@ describeUnless(notWindows, "job limits (enforced on Windows)", () => {
     expect(exit.verdicts).toContain("memory");
   }, T);
 
-  testUnless(needsRealWindows, "ACTIVE_PROCESS: a job of one process cannot start a second; a job of two can", () => {
+  testUnless(lacking("job-processes"), "ACTIVE_PROCESS: a job of one process cannot start a second; a job of two can", () => {
     const script = `try { const r = Bun.spawnSync([${JSON.stringify(cmdExe)}, "/c", "exit 0"]); console.log(r.success ? "spawned" : "failed") } catch { console.log("blocked") }`;
     const one = limitedJob(JOB_OBJECT_LIMIT.ACTIVE_PROCESS, { activeProcessLimit: 1 });
     expect(runIn(one.job, script).out).not.toContain("spawned");
@@ -69,7 +69,7 @@ describeUnless(notWindows, "job limits (enforced on Windows)", () => {
 });
 
 describeUnless(notWindows, "mitigation policies (enforced on Windows)", () => {
-  testUnless(needsRealWindows, "the strict profile is in force in the child from creation; a child without it has none", () => {
+  testUnless(lacking("mitigations"), "the strict profile is in force in the child from creation; a child without it has none", () => {
     const { words } = mitigationWords("strict");
     const spawnSuspended = (mitigation?: readonly [bigint, bigint]) => {
       const c = spawnProcess({ commandLine: commandLine([cmdExe, "/c", "exit 0"]), creationFlags: CREATE_SUSPENDED, ...(mitigation ? { mitigation } : {}) });
@@ -91,7 +91,7 @@ describeUnless(notWindows, "mitigation policies (enforced on Windows)", () => {
     }
   }, T);
 
-  testUnless(needsRealWindows, "a JIT cannot run with dynamic code prohibited, and runs without", () => {
+  testUnless(lacking("mitigations"), "a JIT cannot run with dynamic code prohibited, and runs without", () => {
     const { words } = mitigationWords("strict");
     const run = (mitigation?: readonly [bigint, bigint]) => {
       const child = spawnPiped({ commandLine: bunCommand(`console.log("ran")`), ...(mitigation ? { mitigation } : {}) });

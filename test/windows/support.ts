@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { closeHandle, createPipe, readChunk, setInheritable, wineVersion, type Handle } from "../../ffi/windows.ts";
 import { spawnProcess, type SpawnRequest, type Spawned } from "../../ffi/windows-spawn.ts";
 import { commandLine } from "../../lib/plan/windows/command-line.ts";
+import { wineGaps, type WindowsMechanism } from "../../lib/plan/windows/index.ts";
 
 /** Skip reason off Windows. */
 export const notWindows: string | undefined = process.platform === "win32" ? undefined : `needs Windows (or Wine), this is ${process.platform}`;
@@ -12,9 +13,17 @@ export const notWindows: string | undefined = process.platform === "win32" ? und
 /** Wine's version, when these tests run under Wine. */
 export const wine: string | undefined = notWindows ? undefined : wineVersion();
 
-/** Skip reason for tests of enforcement Wine accepts but does not perform. */
-export const needsRealWindows: string | undefined =
-  notWindows ?? (wine ? `Wine ${wine} accepts this call but does not enforce it; runs on real Windows` : undefined);
+/**
+ * Skip reason for a test of enforcement by `mechanisms`: off Windows, or
+ * under Wine with what Wine was measured to do with each of them
+ * (lib/plan/windows/wine.ts, checked by test/windows/wine.test.ts).
+ */
+export function lacking(...mechanisms: WindowsMechanism[]): string | undefined {
+  if (notWindows) return notWindows;
+  if (!wine) return undefined;
+  const gaps = wineGaps(wine);
+  return `${mechanisms.map((m) => gaps[m] ?? `Wine ${wine}: ${m} is not checked under Wine`).join("; ")}; runs on real Windows`;
+}
 
 /** bun.exe itself is the fixture: it is there wherever these tests run. */
 export const bunExe = process.execPath;

@@ -13,6 +13,7 @@ import type { SandboxedProcess, SandboxSpawn, SandboxStdioOptions } from "../../
 import { windowsHost } from "./host.ts";
 import { windowsProgram } from "./program.ts";
 import { spawnWindows, type WindowsExit } from "./spawn.ts";
+import { emptyDir } from "./tmp-dir.ts";
 
 const limitNames: Partial<Record<WindowsVerdict, string>> = { timeout: "timeout", memory: "memory limit exceeded", cpu: "cpu limit exceeded" };
 
@@ -41,6 +42,7 @@ export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, st
   };
   const exited = p.exited.then((e) => {
     result = e;
+    if (policy.tmpDir !== undefined) emptyDir(policy.tmpDir);
     return exitStatus(status());
   });
   const passed = (i: 0 | 1 | 2) => (typeof modes[i] === "number" ? (modes[i] as number) : undefined);
