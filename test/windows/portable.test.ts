@@ -6,7 +6,7 @@
 // enforced on Windows, not enforced under Wine with Wine's measured reason
 // (test/windows/wine.test.ts), and refused in hard mode.
 import { expect } from "bun:test";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { closeHandle } from "../../ffi/windows.ts";
@@ -17,7 +17,7 @@ import type { Policy } from "../../lib/policy/types.ts";
 import type { Report } from "../../lib/report.ts";
 import { run, spawn } from "../../lib/spawn.ts";
 import { describeUnless, testUnless } from "../helpers/skip.ts";
-import { bunCommand, bunExe, cleanupAfterEach, foreverScript, notWindows, readLine, spawnPiped, wine } from "./support.ts";
+import { bunCommand, bunExe, cleanupAfterEach, foreverScript, lacking, notWindows, readLine, spawnPiped, wine } from "./support.ts";
 
 const T = 60_000;
 const root = join(import.meta.dir, "..", "..");
@@ -227,5 +227,58 @@ describeUnless(notWindows, "cordon run on Windows", () => {
     const r = await run(["cmd", "/c", "echo", "hi"], { ...policy(), compat: "hard" });
     expect(r.stdout.trim()).toBe("hi");
     expect(r.report.guarantees.filter((g) => g.status !== "enforced")).toEqual([]);
+  }, T);
+});
+
+// What the policy confines, through the portable API. Each runs on Windows and
+// skips under Wine with what Wine does with the mechanism behind it.
+describeUnless(notWindows, "portable policies on Windows (enforced on Windows)", () => {
+  testUnless(lacking("appcontainer", "acl"), "fs: the command reads and writes its grants and nothing beside them", async () => {
+    const top = tempDir();
+    const readable = join(top, "readable");
+    const writable = join(top, "writable");
+    const other = join(top, "other");
+    for (const d of [readable, writable, other]) mkdirSync(d);
+    writeFileSync(join(readable, "ok.txt"), "granted-content");
+    writeFileSync(join(other, "secret.txt"), "secret-content");
+    const cmd = (...args: string[]) => run(["cmd", "/d", "/c", ...args], policy({ fs: { read: [readable], write: [writable] } }));
+    expect((await cmd("type", join(readable, "ok.txt"))).stdout).toContain("granted-content");
+    const secret = await cmd("type", join(other, "secret.txt"));
+    expect(secret.stdout).not.toContain("secret-content");
+    expect(secret.status).not.toBe(0);
+    expect((await cmd("echo", "x", ">", join(writable, "w.txt"))).status).toBe(0);
+    expect(existsSync(join(writable, "w.txt"))).toBe(true);
+    await cmd("echo", "x", ">", join(other, "w.txt"));
+    expect(existsSync(join(other, "w.txt"))).toBe(false);
+    await cmd("echo", "x", ">", join(readable, "w.txt"));
+    expect(existsSync(join(readable, "w.txt"))).toBe(false);
+  }, T);
+
+  testUnless(lacking("job-memory"), "limits.memory: an allocation past the tree's limit fails and the run says so; a smaller one succeeds", async () => {
+    const alloc = (mib: number) => [bunExe, "-e", `const a = new Uint8Array(${mib} * 2 ** 20); a.fill(1); console.log("allocated")`];
+    const limits = { memory: 384 * 2 ** 20 };
+    const over = spawn(alloc(768), policy({ limits }), { stdin: "ignore", stdout: "pipe", stderr: "ignore" });
+    const out = await new Response(over.stdout as ReadableStream).text();
+    await over.exited;
+    expect(out).not.toContain("allocated");
+    expect(over.limit).toBe("memory limit exceeded");
+    const under = await run(alloc(16), policy({ limits }));
+    expect(under).toMatchObject({ status: 0, stdout: expect.stringContaining("allocated") });
+  }, T);
+
+  testUnless(lacking("job-processes"), "limits.pids: a command limited to one process cannot start a second; limited to two it can", async () => {
+    const nested = (pids: number) => run(["cmd", "/d", "/c", "cmd", "/d", "/c", "echo", "nested"], policy({ limits: { pids } }));
+    expect((await nested(1)).stdout).not.toContain("nested");
+    expect((await nested(2)).stdout).toContain("nested");
+  }, T);
+
+  testUnless(lacking("job-time", "job-accounting"), "limits.cpuSeconds: a spin past the tree's CPU time is ended and the run says so; a short one is not", async () => {
+    const spin = (ms: number) => [bunExe, "-e", `const t = Date.now(); while (Date.now() - t < ${ms}) {} console.log("spun")`];
+    const long = spawn(spin(20_000), policy({ limits: { cpuSeconds: 1 } }), { stdin: "ignore", stdout: "pipe", stderr: "ignore" });
+    const out = await new Response(long.stdout as ReadableStream).text();
+    expect(await long.exited).toBe(137);
+    expect(out).not.toContain("spun");
+    expect(long.limit).toBe("cpu limit exceeded");
+    expect(await run(spin(100), policy({ limits: { cpuSeconds: 5 } }))).toMatchObject({ status: 0, stdout: expect.stringContaining("spun") });
   }, T);
 });

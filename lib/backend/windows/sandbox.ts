@@ -33,7 +33,8 @@ export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, st
   let result: WindowsExit | undefined;
   let asked: string | undefined;
   const status = () => {
-    const killed = result?.ended === true;
+    // Ended by cordon (kill, timeout, its CPU poll) or by the job's own CPU-time limit: killed, as on Linux.
+    const killed = result?.ended === true || result?.verdicts.includes("cpu") === true;
     return {
       exitCode: result === undefined || killed ? null : result.exitCode,
       signalCode: killed ? (asked ?? "SIGKILL") : null,
