@@ -3,12 +3,12 @@
 // reason; on Windows each tries the forbidden thing and the granted thing.
 import { expect } from "bun:test";
 import { closeHandle, readToEnd } from "../../ffi/windows.ts";
-import { createJob, queryJobLimits, setJobLimits, terminateJob } from "../../ffi/windows-job.ts";
-import { MITIGATION_POLICY, exitCode, mitigationFlags, spawnProcess, terminateProcess, waitProcess } from "../../ffi/windows-spawn.ts";
+import { queryJobLimits } from "../../ffi/windows-job.ts";
+import { MITIGATION_POLICY, mitigationFlags, spawnProcess, terminateProcess, waitProcess } from "../../ffi/windows-spawn.ts";
 import { spawnWindows, windowsHost } from "../../lib/backend/windows/index.ts";
 import { JOB_OBJECT_LIMIT, commandLine, mitigationWords, planWindows } from "../../lib/plan/windows/index.ts";
 import { describeUnless, testUnless } from "../helpers/skip.ts";
-import { bunCommand, bunExe, cleanupAfterEach, lacking, notWindows, spawnPiped } from "./support.ts";
+import { bunCommand, bunExe, cleanupAfterEach, lacking, limitedJob, notWindows, runBun, spawnPiped } from "./support.ts";
 
 const T = 120_000;
 const MiB = 2 ** 20;
@@ -16,30 +16,13 @@ const CREATE_SUSPENDED = 0x4;
 const cmdExe = process.env.ComSpec ?? "C:\\windows\\system32\\cmd.exe";
 const cleanup = cleanupAfterEach();
 
-function limitedJob(limitFlags: number, extra: Parameters<typeof setJobLimits>[1] extends infer L ? Omit<L & object, "limitFlags"> : never) {
-  const j = createJob();
-  cleanup.push(() => closeHandle(j.port), () => {
-    terminateJob(j.job, 1);
-    closeHandle(j.job);
-  });
-  setJobLimits(j.job, { limitFlags: limitFlags | JOB_OBJECT_LIMIT.KILL_ON_JOB_CLOSE, ...extra });
-  return j;
-}
-
-/** Runs a bun script in `job` and returns its exit code and output. */
-function runIn(job: bigint, script: string): { code: number; out: string } {
-  const child = spawnPiped({ commandLine: bunCommand(script), job });
-  closeHandle(child.stdinWrite);
-  const out = Buffer.from(readToEnd(child.out)).toString();
-  closeHandle(child.out);
-  expect(waitProcess(child.process, T)).toBe(true);
-  return { code: exitCode(child.process), out };
-}
+const job = (limitFlags: number, extra: Parameters<typeof limitedJob>[2]) => limitedJob(cleanup, limitFlags, extra);
+const runIn = (j: bigint, script: string) => runBun(script, { job: j });
 
 describeUnless(notWindows, "job limits (enforced on Windows)", () => {
   testUnless(lacking("job-memory"), "JOB_MEMORY: an allocation past the job's limit fails; below it succeeds", () => {
     const alloc = (mib: number) => `const a = new Uint8Array(${mib} * 2 ** 20); a.fill(1); console.log("allocated " + a.length)`;
-    const j = limitedJob(JOB_OBJECT_LIMIT.JOB_MEMORY, { jobMemoryLimit: BigInt(384 * MiB) });
+    const j = job(JOB_OBJECT_LIMIT.JOB_MEMORY, { jobMemoryLimit: BigInt(384 * MiB) });
     expect(queryJobLimits(j.job).jobMemoryLimit).toBe(BigInt(384 * MiB));
     const over = runIn(j.job, alloc(768));
     expect(over.out).not.toContain("allocated");
@@ -61,9 +44,9 @@ describeUnless(notWindows, "job limits (enforced on Windows)", () => {
 
   testUnless(lacking("job-processes"), "ACTIVE_PROCESS: a job of one process cannot start a second; a job of two can", () => {
     const script = `try { const r = Bun.spawnSync([${JSON.stringify(cmdExe)}, "/c", "exit 0"]); console.log(r.success ? "spawned" : "failed") } catch { console.log("blocked") }`;
-    const one = limitedJob(JOB_OBJECT_LIMIT.ACTIVE_PROCESS, { activeProcessLimit: 1 });
+    const one = job(JOB_OBJECT_LIMIT.ACTIVE_PROCESS, { activeProcessLimit: 1 });
     expect(runIn(one.job, script).out).not.toContain("spawned");
-    const two = limitedJob(JOB_OBJECT_LIMIT.ACTIVE_PROCESS, { activeProcessLimit: 2 });
+    const two = job(JOB_OBJECT_LIMIT.ACTIVE_PROCESS, { activeProcessLimit: 2 });
     expect(runIn(two.job, script).out).toContain("spawned");
   }, T);
 });

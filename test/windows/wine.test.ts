@@ -7,17 +7,17 @@ import { expect } from "bun:test";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { closeHandle, readToEnd } from "../../ffi/windows.ts";
+import { closeHandle } from "../../ffi/windows.ts";
 import { ACCESS_MODE, GENERIC, NO_INHERITANCE, accessCheck, setAcl } from "../../ffi/windows-acl.ts";
-import { createJob, jobAccounting, queryJobLimits, queryUiRestrictions, setCpuRate, setJobLimits, setUiRestrictions, terminateJob } from "../../ffi/windows-job.ts";
-import { MITIGATION_POLICY, exitCode, mitigationFlags, spawnProcess, terminateProcess, waitProcess } from "../../ffi/windows-spawn.ts";
+import { jobAccounting, queryJobLimits, queryUiRestrictions, setCpuRate, setUiRestrictions } from "../../ffi/windows-job.ts";
+import { MITIGATION_POLICY, mitigationFlags, spawnProcess, terminateProcess, waitProcess } from "../../ffi/windows-spawn.ts";
 import { INTEGRITY, RESTRICTED_TOKEN, restrictedToken, sidFromString, tokenInfo } from "../../ffi/windows-token.ts";
 import { logonUser } from "../../ffi/windows-user.ts";
 import { openWfp } from "../../ffi/windows-wfp.ts";
 import { JOB_OBJECT_LIMIT, allUiRestrictions, commandLine, mitigationWords, wineGaps } from "../../lib/plan/windows/index.ts";
 import { OsError } from "../../lib/errors.ts";
 import { describeUnless, testUnless } from "../helpers/skip.ts";
-import { bunCommand, cleanupAfterEach, notWindows, spawnPiped, wine } from "./support.ts";
+import { bunCommand, cleanupAfterEach, limitedJob, notWindows, runBun, wine } from "./support.ts";
 
 const T = 60_000;
 const MiB = 2n ** 20n;
@@ -26,28 +26,7 @@ const cmdExe = process.env.ComSpec ?? "C:\\windows\\system32\\cmd.exe";
 const onlyWine = notWindows ?? (wine ? undefined : "measures Wine; this is Windows");
 const cleanup = cleanupAfterEach();
 
-function job(limitFlags: number = JOB_OBJECT_LIMIT.KILL_ON_JOB_CLOSE, extra: Omit<Parameters<typeof setJobLimits>[1], "limitFlags"> = {}) {
-  const j = createJob();
-  cleanup.push(() => closeHandle(j.port), () => {
-    terminateJob(j.job, 1);
-    closeHandle(j.job);
-  });
-  setJobLimits(j.job, { limitFlags: limitFlags | JOB_OBJECT_LIMIT.KILL_ON_JOB_CLOSE, ...extra });
-  return j;
-}
-
-/** Runs a bun script (in `job` if given) to its end: exit code and output. */
-function runBun(script: string, req: Omit<Parameters<typeof spawnPiped>[0], "commandLine"> = {}): { code: number; out: string } {
-  const child = spawnPiped({ commandLine: bunCommand(script), ...req });
-  closeHandle(child.stdinWrite);
-  const out = Buffer.from(readToEnd(child.out)).toString();
-  closeHandle(child.out);
-  expect(waitProcess(child.process, T)).toBe(true);
-  const code = exitCode(child.process);
-  closeHandle(child.process);
-  closeHandle(child.thread);
-  return { code, out };
-}
+const job = (limitFlags: number = JOB_OBJECT_LIMIT.KILL_ON_JOB_CLOSE, extra: Parameters<typeof limitedJob>[2] = {}) => limitedJob(cleanup, limitFlags, extra);
 
 function tempDir(): string {
   const d = mkdtempSync(join(tmpdir(), "cordon-wine-"));
