@@ -145,6 +145,7 @@ describe("windows plan: identity, files and network", () => {
     expect(plan.isolation.acl).toEqual([
       { path: "C:\\tools", access: FILE_ACCESS.READ_EXECUTE, why: "read" },
       { path: "C:\\work\\out", access: FILE_ACCESS.MODIFY, why: "write" },
+      { path: "C:\\work", access: FILE_ACCESS.TRAVERSE, why: "cwd" },
     ]);
     for (const id of ["fs.read-confined", "fs.write-confined", "fs.exec-confined", "net.none"]) expect(row(plan, id)?.status).toBe("enforced");
     expect(row(plan, "net.none")?.by).toEqual(["AppContainer without network capabilities"]);
@@ -156,12 +157,22 @@ describe("windows plan: identity, files and network", () => {
     expect(row(plan, "fs.read-confined")?.by).toContain("beyond them only what Windows grants ALL APPLICATION PACKAGES (C:\\Windows, C:\\Program Files)");
   });
 
+  test("an ungranted working directory gets a traverse-only entry, so the child can start in it but not list or read it", () => {
+    const plan = planWindows({ ...base, cwd: "C:\\repo" }, user);
+    expect(plan.isolation.acl).toContainEqual({ path: "C:\\repo", access: FILE_ACCESS.TRAVERSE, why: "cwd" });
+    expect(FILE_ACCESS.TRAVERSE & 0x1).toBe(0); // no FILE_LIST_DIRECTORY / FILE_READ_DATA
+    // A granted one needs nothing more.
+    const granted = planWindows({ ...base, cwd: "C:\\tools\\sub" }, user);
+    expect(granted.isolation.acl.filter((g) => g.why === "cwd")).toEqual([]);
+  });
+
   test("paths packages can already read, and device names, get no DACL entry", () => {
     const policy = { ...base, fs: { read: ["C:\\Windows\\System32", "c:/windows/fonts", "C:\\tools"], write: ["\\\\.\\NUL", "C:\\work\\out"] } };
     const plan = planWindows(policy, { elevated: false, packageReadable: ["C:\\Windows", "C:\\Program Files"] });
-    expect(plan.isolation.acl.map((g) => g.path)).toEqual(["C:\\tools", "C:\\work\\out"]);
+    const paths = (p: ReturnType<typeof planWindows>) => p.isolation.acl.filter((g) => g.why !== "cwd").map((g) => g.path);
+    expect(paths(plan)).toEqual(["C:\\tools", "C:\\work\\out"]);
     const account = planWindows(policy, { elevated: true, packageReadable: ["C:\\Windows"] }, { identity: "account", name: "u" });
-    expect(account.isolation.acl.map((g) => g.path)).toEqual(["C:\\tools", "C:\\work\\out"]);
+    expect(paths(account)).toEqual(["C:\\tools", "C:\\work\\out"]);
   });
 
   test("container names are stable per policy and valid profile names", () => {

@@ -8,7 +8,7 @@
 // mechanism (under Wine CreateAppContainerProfile ends the calling process);
 // the plan's report already says why.
 import { closeHandle, type Handle } from "../../../ffi/windows.ts";
-import { ACCESS_MODE, SUB_CONTAINERS_AND_OBJECTS_INHERIT, setAcl } from "../../../ffi/windows-acl.ts";
+import { ACCESS_MODE, NO_INHERITANCE, SUB_CONTAINERS_AND_OBJECTS_INHERIT, setAcl } from "../../../ffi/windows-acl.ts";
 import { INTEGRITY, RESTRICTED_TOKEN, appContainerSid, deleteAppContainer, restrictedToken, securityCapabilities, sidFromString, sidToString } from "../../../ffi/windows-token.ts";
 import { addUser, deleteUser, logonUser, setUserPassword, userExists, userSid } from "../../../ffi/windows-user.ts";
 import { IPPROTO_TCP, WFP_LAYER, addWfpFilter, closeWfp, openWfp, type WfpFilterSpec } from "../../../ffi/windows-wfp.ts";
@@ -91,8 +91,9 @@ export function applyIdentity(plan: WindowsPlan): AppliedIdentity {
       result = { token, keep: [] };
     }
     for (const g of plan.isolation.acl) {
-      setAcl(g.path, sid, g.access, ACCESS_MODE.GRANT, SUB_CONTAINERS_AND_OBJECTS_INHERIT);
-      undo.push(() => setAcl(g.path, sid, 0, ACCESS_MODE.REVOKE, SUB_CONTAINERS_AND_OBJECTS_INHERIT));
+      const inherit = g.why === "cwd" ? NO_INHERITANCE : SUB_CONTAINERS_AND_OBJECTS_INHERIT;
+      setAcl(g.path, sid, g.access, ACCESS_MODE.GRANT, inherit);
+      undo.push(() => setAcl(g.path, sid, 0, ACCESS_MODE.REVOKE, inherit));
     }
     if (plan.isolation.wfp.length) {
       const engine = openWfp();

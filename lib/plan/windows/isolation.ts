@@ -23,8 +23,12 @@ export type Identity =
   | { readonly kind: "account"; readonly name: string }
   | { readonly kind: "low-integrity" };
 
-/** A DACL entry added for the sandbox's SID and removed afterwards (SetNamedSecurityInfoW). */
-export type AclGrant = { readonly path: string; readonly access: number; readonly why: "read" | "write" };
+/**
+ * A DACL entry added for the sandbox's SID and removed afterwards
+ * (SetNamedSecurityInfoW). Read and write grants are inherited by what lies
+ * beneath; the working directory's traverse-only entry is not.
+ */
+export type AclGrant = { readonly path: string; readonly access: number; readonly why: "read" | "write" | "cwd" };
 
 export type WfpLayer = "ALE_AUTH_CONNECT" | "ALE_AUTH_LISTEN" | "ALE_AUTH_RECV_ACCEPT";
 
@@ -79,6 +83,10 @@ export function planIsolation(policy: ResolvedPolicy, host: IsolationHost, gaps:
     ...policy.fs.read.filter((path) => !isDevice(path) && !under(path, readable)).map((path) => ({ path, access: FILE_ACCESS.READ_EXECUTE, why: "read" as const })),
     ...policy.fs.write.filter((path) => !isDevice(path)).map((path) => ({ path, access: FILE_ACCESS.MODIFY, why: "write" as const })),
   ];
+  // The child opens its working directory at start-up (FILE_TRAVERSE): without
+  // that it cannot start. Traverse only, not inherited: nothing in it becomes
+  // listable or readable.
+  if (!under(policy.cwd, [...policy.fs.read, ...policy.fs.write, ...readable])) acl.push({ path: policy.cwd, access: FILE_ACCESS.TRAVERSE, why: "cwd" });
   const net = policy.net;
   const privilege = kind === "account" && !host.elevated ? "creating and logging on a dedicated account needs an administrator" : undefined;
   const apply = gaps[core[kind]] === undefined && privilege === undefined;
