@@ -3,8 +3,11 @@
 # Windows build. Wine 8 lacks bcryptprimitives.dll, whose ProcessPrng is
 # bun.exe's only import from it, so `zig build wine-shim` builds a small one
 # that goes beside bun.exe. Ends with one line: "N passed, N failed, N skipped".
-# Under Wine the process-lifetime layer is faithful; the security layer is
-# accepted but not enforced, and those tests skip with that reason.
+# Under Wine the process-lifetime layer is faithful and the portable path
+# (spawn, run, cordon run) is tested through it; the security layer is
+# accepted but not enforced, its tests skip with what Wine was measured to do
+# with that mechanism (lib/plan/windows/wine.ts), and test/windows/wine.test.ts
+# measures each of those claims.
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
