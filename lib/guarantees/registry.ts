@@ -102,11 +102,6 @@ export const GUARANTEES = {
     meaning: "no UDP datagram can be sent to an address (connect or sendto)",
     covers: { P02: ["udp send"] },
   },
-  "net.ports": {
-    family: "net",
-    meaning: "traffic only to and from the granted port numbers; everything else is blocked (Windows' name for the net.tcp-*-confined pair)",
-    covers: { P02: ["tcp connect", "tcp bind", "udp bind", "udp send", "other sockets"] },
-  },
   "ipc.sysv-closed": {
     family: "ipc",
     meaning: "System V IPC and POSIX message queues of the host cannot be reached",

@@ -102,7 +102,7 @@ describe("env and HOME in the plans of other systems", () => {
   test("Windows: the plan spawns with the resolved environment unchanged, HOME, USERPROFILE and TEMP in the run's directory, which gets a write grant", () => {
     const { policy } = resolved("win32", { inheritEnv: ["GITHUB_TOKEN"] });
     const plan = planWindows(policy, { elevated: false });
-    expect(plan.spawn.env).toBe(policy.env);
+    expect(plan.spawn.env).toMatchObject(policy.env); // plus TMP and TEMP, which Windows programs read
     expect(plan.spawn.env.GITHUB_TOKEN).toBe("ghp_value1");
     expect(plan.spawn.env.USERPROFILE).toBe(policy.home!);
     expect(plan.spawn.env.TEMP).toBe(policy.tmpDir!);
