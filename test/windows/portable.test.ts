@@ -133,8 +133,11 @@ describeUnless(notWindows, "portable run() and spawn() on Windows", () => {
     const out = await new Response(p.stdout as ReadableStream).text();
     expect(await p.exited).toBe(0);
     expect(JSON.parse(out)).toEqual([tmp, tmp, tmp, tmp]);
-    expect(p.policy.fs.write).toContain(tmp);
-    expect(existsSync(tmp)).toBe(false);
+    // The run's directory (TMPDIR and HOME beneath it) is the write grant, and it goes with the run.
+    const runDir = p.policy.runDir ?? tmp;
+    expect(tmp.startsWith(runDir)).toBe(true);
+    expect(p.policy.fs.write).toContain(runDir);
+    expect(existsSync(runDir)).toBe(false);
   }, T);
 
   testUnless(undefined, "spawn: stdio 'ignore' gives no streams and the command still runs", async () => {

@@ -43,7 +43,9 @@ export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, st
   };
   const exited = p.exited.then((e) => {
     result = e;
-    if (policy.tmpDir !== undefined) emptyDir(policy.tmpDir);
+    // The run's directory holds the private TMPDIR and HOME.
+    const runDir = policy.runDir ?? policy.tmpDir;
+    if (runDir !== undefined) emptyDir(runDir);
     return exitStatus(status());
   });
   const passed = (i: 0 | 1 | 2) => (typeof modes[i] === "number" ? (modes[i] as number) : undefined);

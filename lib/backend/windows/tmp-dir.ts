@@ -1,4 +1,4 @@
-// What the tree left in its private TMPDIR, removed once the tree is gone
+// What the tree left in its run directory (private TMPDIR and HOME), removed once the tree is gone
 // (no process holds a handle in it any more), entry by entry. The portable
 // layer then removes the empty directory. Bun's recursive rmSync fails under
 // Wine 8 (EFAULT, measured), and its failure would become the run's.
