@@ -112,7 +112,8 @@ export function spawnLinux(argv: readonly string[], opts: LinuxSpawnOptions = {}
       (opts.loopback ? SPAWN_FLAGS.LOOPBACK_UP : 0) |
       (opts.privateRoot?.length ? SPAWN_FLAGS.PRIVATE_ROOT : 0) |
       (opts.dropCapabilities ? SPAWN_FLAGS.DROP_CAPS : 0) |
-      (opts.init !== undefined ? SPAWN_FLAGS.INIT : 0);
+      (opts.init !== undefined ? SPAWN_FLAGS.INIT : 0) |
+      (opts.procSelf ? SPAWN_FLAGS.PROC_SELF : 0);
     const ns = opts.userNamespace;
     const fds: { parent: number; child: number }[] = [];
     for (const s of slots) fds.push({ parent: s.parent!, child: s.childFd });

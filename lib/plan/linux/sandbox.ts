@@ -45,6 +45,12 @@ export type SandboxHost = {
    * seccomp denies mount.
    */
   readonly procfs: boolean;
+  /**
+   * A network namespace can be had with the others (the same way): `net:
+   * "none"` then runs in an empty one, which has no interface but a loopback
+   * that stays down.
+   */
+  readonly netns: boolean;
   /** The landlock ABI in use (abstract unix sockets are scoped from ABI 6). */
   readonly landlockAbi: number;
 };
@@ -55,9 +61,17 @@ export type SandboxPlan = {
    * Namespaces for clone3. `procfs`: pid + mount namespaces with a fresh /proc
    * that shows only the sandbox, readable inside it (landlock grants it in the
    * child). `privateRoot`: a mount namespace whose root holds only the grants.
-   * `user`: all of them inside a new user namespace (unprivileged).
+   * `net`: an empty network namespace (net none). `user`: all of them
+   * inside a new user namespace (unprivileged). Without `procfs`, the command
+   * is granted only its own /proc/<pid> (`procSelf`).
    */
-  readonly namespaces: { readonly ipc: boolean; readonly procfs: boolean; readonly privateRoot: boolean; readonly user: boolean };
+  readonly namespaces: {
+    readonly ipc: boolean;
+    readonly procfs: boolean;
+    readonly privateRoot: boolean;
+    readonly net: boolean;
+    readonly user: boolean;
+  };
   readonly report: readonly GuaranteeReport[];
 };
 
@@ -79,7 +93,14 @@ export function planSandbox(policy: Pick<ResolvedPolicy, "net">, host: SandboxHo
   const bySeccomp = (guarantee: string, what: string, extra: string[] = []): GuaranteeReport =>
     seccompOk ? { guarantee, status: "enforced", by: [`seccomp ${what}`, ...extra] } : { guarantee, status: extra.length ? "partial" : "not-enforced", by: extra, reason: why };
 
-  if (net === "none") report.push(bySeccomp("net.none", "socket() family allow-list (AF_UNIX, AF_NETLINK)"));
+  // net none: an empty network namespace where one can be had (no route and
+  // no socket of the host: /proc/net shows none of them either), and seccomp's
+  // family allow-list on top of it.
+  const netNs = net === "none" && host.netns && host.namespaces !== "none";
+  if (net === "none") {
+    const emptyNet = "network namespace (empty, loopback down)";
+    report.push(netNs && !seccompOk ? { guarantee: "net.none", status: "enforced", by: [emptyNet] } : bySeccomp("net.none", "socket() family allow-list (AF_UNIX, AF_NETLINK)", netNs ? [emptyNet] : []));
+  }
   else if (net !== "all") report.push(bySeccomp("net.udp-closed", "socket() IP types other than TCP"));
   const ipcNs = host.namespaces !== "none";
   report.push(bySeccomp("ipc.sysv-closed", "SysV IPC and POSIX mqueue calls", ipcNs ? ["ipc namespace"] : []));
@@ -93,29 +114,34 @@ export function planSandbox(policy: Pick<ResolvedPolicy, "net">, host: SandboxHo
   report.push(bySeccomp("tty.injection-closed", "ioctl TIOCSTI/TIOCLINUX"));
   report.push(bySeccomp("kernel.surface-reduced", "ptrace, bpf, perf, userfaultfd, io_uring, mount, kexec, modules"));
   report.push(bySeccomp("kernel.no-user-namespaces", "clone/unshare with CLONE_NEWUSER (clone3 answers ENOSYS)"));
-  // Other processes' /proc entries stay out of reach either way: with a pid
-  // namespace the sandbox gets a /proc of its own (programs, Bun among them,
-  // need /proc/self); without one /proc is simply not granted, and programs
-  // that read /proc/self fail — which the report says.
+  // Other processes' /proc entries stay out of reach either way: with pid and
+  // mount namespaces the sandbox gets a /proc of its own (programs, Bun among
+  // them, need /proc/self); without, the command is granted only its own
+  // /proc/<pid> (its /proc/self), never all of /proc, where every process's
+  // command line can be read.
   const procfs = mounts;
   const userNs = host.namespaces === "user" ? ["user namespace"] : [];
   report.push(
     procfs
       ? { guarantee: "proc.outside-hidden", status: "enforced", by: [...userNs, "pid namespace", "private procfs"] }
-      : { guarantee: "proc.outside-hidden", status: "enforced", by: ["landlock: /proc not granted (no pid namespace here, so /proc/self is unavailable too)"] },
+      : { guarantee: "proc.outside-hidden", status: "enforced", by: ["landlock: of /proc only the command's own /proc/<pid> is granted (no fresh /proc here; processes it starts get no /proc/self)"] },
   );
-  return { ...(seccomp ? { seccomp } : {}), namespaces: { ipc: ipcNs, procfs, privateRoot, user: host.namespaces === "user" }, report };
+  return { ...(seccomp ? { seccomp } : {}), namespaces: { ipc: ipcNs, procfs, privateRoot, net: netNs, user: host.namespaces === "user" }, report };
 }
 
 /**
  * Landlock rights another mechanism of this plan already covers, so that an
  * older kernel without them is not refused in hard mode for nothing: TCP when
- * seccomp refuses every IP socket (net none), the signal scope when the
+ * seccomp refuses every IP socket or the network namespace is empty (net none), the signal scope when the
  * command lives in its own pid namespace (no outside pid can be named), the
  * abstract-socket scope when seccomp refuses AF_UNIX sockets.
  */
 export function coveredElsewhere(policy: Pick<ResolvedPolicy, "net">, host: SandboxHost, plan: SandboxPlan): Record<string, string> {
   const covered: Record<string, string> = {};
+  if (plan.namespaces.net) {
+    covered["net.bind_tcp"] = "empty network namespace";
+    covered["net.connect_tcp"] = "empty network namespace";
+  }
   if (!plan.seccomp) return covered;
   if (policy.net === "none") {
     covered["net.bind_tcp"] = "seccomp refuses every IP socket";

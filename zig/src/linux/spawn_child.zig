@@ -136,13 +136,27 @@ pub fn main(arg: usize) callconv(.c) u8 {
 
     if (spec.flags & Flags.mount_proc != 0) {
         // Private propagation first, so the new /proc never shows up outside
-        // (the private root made it so already).
+        // (the private root made it so already). Under a private root, before
+        // its old root is detached: in a user namespace the kernel mounts a
+        // procfs only while another one is fully visible in the namespace.
         out.out_step = @intFromEnum(Step.mount_proc);
         if (spec.flags & Flags.private_root == 0) must(out, linux.syscall5(.mount, 0, @intFromPtr("/"), 0, ms_rec | ms_private, 0));
         must(out, linux.syscall5(.mount, @intFromPtr("proc"), @intFromPtr("/proc"), @intFromPtr("proc"), ms_nosuid | ms_nodev | ms_noexec, 0));
         // A landlock rule made in the parent names the host's /proc; this
         // mount is a new filesystem, so its rule can only be added from here.
         if (spec.proc_access != 0) must(out, addRule(spec.landlock_fd, "/proc", spec.proc_access));
+    }
+
+    if (spec.flags & Flags.private_root != 0) {
+        out.out_step = @intFromEnum(Step.private_root);
+        must(out, private_root.detachOldRoot());
+    }
+
+    if (spec.flags & Flags.proc_self != 0) {
+        // No /proc of its own: only the child's own pid directory, which
+        // /proc/self names for the command (it keeps this pid across execve).
+        out.out_step = @intFromEnum(Step.mount_proc);
+        must(out, addRule(spec.landlock_fd, "/proc/self", spec.proc_access));
     }
 
     if (spec.flags & Flags.loopback_up != 0) {
@@ -193,9 +207,18 @@ pub fn main(arg: usize) callconv(.c) u8 {
         must(out, linux.syscall4(.prlimit64, 0, r.resource, @intFromPtr(&r.cur), 0));
     }
 
+    // The bounding and ambient sets and the securebits need CAP_SETPCAP:
+    // before the id switch, which (with NO_SETUID_FIXUP set here) keeps the
+    // permitted and effective sets until they are emptied below.
+    var held_caps = false;
+    if (spec.flags & Flags.drop_caps != 0) {
+        out.out_step = @intFromEnum(Step.capabilities);
+        must(out, dropBounding(&held_caps));
+    }
+
     if (spec.flags & Flags.set_ids != 0) {
         out.out_step = @intFromEnum(Step.setgroups);
-        must(out, linux.syscall2(.setgroups, 0, 0));
+        must(out, dropGroups());
         out.out_step = @intFromEnum(Step.setresgid);
         must(out, linux.syscall3(.setresgid, spec.gid, spec.gid, spec.gid));
         out.out_step = @intFromEnum(Step.setresuid);
@@ -216,9 +239,9 @@ pub fn main(arg: usize) callconv(.c) u8 {
         must(out, linux.syscall5(.prctl, pr_set_no_new_privs, 1, 0, 0, 0));
     }
 
-    if (spec.flags & Flags.drop_caps != 0) {
+    if (held_caps) {
         out.out_step = @intFromEnum(Step.capabilities);
-        must(out, dropCapabilities());
+        must(out, clearCapabilitySets());
     }
 
     if (spec.landlock_fd >= 0) {
@@ -309,14 +332,16 @@ const securebits: usize = (1 << 0) | (1 << 1) | (1 << 2) | (1 << 3) | (1 << 5) |
 
 /// A root (or namespace-root) child keeps every capability unless they are
 /// dropped: securebits first (they need CAP_SETPCAP), then the ambient and
-/// bounding sets, then the effective, permitted and inheritable sets.
-fn dropCapabilities() usize {
+/// bounding sets. `held` says whether anything was held at all (an
+/// unprivileged caller outside a user namespace holds nothing, and could not
+/// drop its bounding set: no_new_privs keeps file capabilities from it).
+fn dropBounding(held: *bool) usize {
     var hdr: CapHeader = .{};
     var data = [2]CapData{ .{}, .{} };
     var rc = linux.syscall2(.capget, @intFromPtr(&hdr), @intFromPtr(&data));
     if (sys.isError(rc)) return rc;
-    const none = data[0].permitted == 0 and data[1].permitted == 0 and data[0].inheritable == 0 and data[1].inheritable == 0;
-    if (none) return 0; // nothing held, nothing to drop (an unprivileged caller)
+    held.* = data[0].permitted != 0 or data[1].permitted != 0 or data[0].inheritable != 0 or data[1].inheritable != 0;
+    if (!held.*) return 0;
     rc = linux.syscall2(.prctl, pr_set_securebits, securebits);
     if (sys.isError(rc)) return rc;
     rc = linux.syscall5(.prctl, pr_cap_ambient, pr_cap_ambient_clear_all, 0, 0, 0);
@@ -329,7 +354,22 @@ fn dropCapabilities() usize {
             return d;
         }
     }
-    hdr = .{};
-    data = .{ .{}, .{} };
+    return 0;
+}
+
+/// The effective, permitted and inheritable sets emptied (always allowed).
+fn clearCapabilitySets() usize {
+    var hdr: CapHeader = .{};
+    var data = [2]CapData{ .{}, .{} };
     return linux.syscall2(.capset, @intFromPtr(&hdr), @intFromPtr(&data));
+}
+
+/// No supplementary groups. In a user namespace whose setgroups file says
+/// "deny" (a nested host) setgroups is refused: that is fine only when there
+/// are none to drop; otherwise the spawn stops.
+fn dropGroups() usize {
+    const rc = linux.syscall2(.setgroups, 0, 0);
+    if (!sys.isError(rc) or sys.status(rc) != -1) return rc; // EPERM
+    const n = linux.syscall2(.getgroups, 0, 0);
+    return if (n == 0) 0 else rc;
 }
