@@ -257,7 +257,8 @@ export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, st
   }
   mark(SPAWN_PHASES.spawn);
 
-  const target = { ...(cgroup ? { cgroup } : {}), pid: proc.pid, exited: proc.exited };
+  // The command is signalled through its pidfd only (LinuxSubprocess.kill): never a pid reaped and reused.
+  const target = { ...(cgroup ? { cgroup } : {}), command: proc };
   const tree = () => killTree(containment.treeKill.rung, target);
   const supervisor = supervise({ ...(cgroup ? { cgroup } : {}), watch: containment.watch, killTree: tree });
   let limit: LimitVerdict | undefined;
