@@ -1,6 +1,6 @@
 // spawnLinux: the sandboxed spawn spine. Every restriction in `opts` is
 // applied in the child between clone3 and execve by the native library.
-import { closeSync } from "node:fs";
+import { closeSync, openSync } from "node:fs";
 import { OsError } from "../../../ffi/errors.ts";
 import { DEV_NULL, encodeSpawnRecord, pipe, reapNow, SPAWN_FLAGS, spawnRecord } from "../../../ffi/linux-spawn.ts";
 import { watch } from "./exit-watcher.ts";
@@ -11,6 +11,8 @@ export type { LinuxSpawnOptions } from "./spawn-options.ts";
 export { LinuxSubprocess } from "./subprocess.ts";
 
 const SIGKILL = 9;
+const O_PATH = 0o10000000;
+const O_DIRECTORY = 0o200000;
 
 /** Resolves argv[0] like execvp: a name without "/" is searched in PATH. */
 function resolveCommand(cmd: string, env: Readonly<Record<string, string>>, cwd: string | undefined): string {
@@ -75,6 +77,21 @@ function validate(argv: readonly string[], opts: LinuxSpawnOptions): void {
   if (opts.killSignal !== undefined) signalNumber(opts.killSignal);
   if (opts.file !== undefined && (typeof opts.file !== "string" || opts.file === "")) throw new TypeError("file must be a non-empty string");
   if (opts.init !== undefined && ((opts.cloneNamespaces ?? 0) & 0x20000000) === 0) throw new TypeError("init needs a pid namespace (CLONE_NEWPID)");
+}
+
+/**
+ * An O_PATH handle on /proc/<pid>: procfs gives a pid directory a new inode
+ * whenever its dentry was dropped (memory pressure, drop_caches), and a
+ * landlock rule names an inode, so the dentry the child's rule was made on is
+ * held. Undefined if it cannot be opened (the rule then lasts as long as the
+ * cache keeps the dentry: access fails closed, never wider).
+ */
+function pinProcDir(pid: number): number | undefined {
+  try {
+    return openSync(`/proc/${pid}`, O_PATH | O_DIRECTORY);
+  } catch {
+    return undefined;
+  }
 }
 
 /** NAME=value strings of an environment object (its own enumerable keys). */
@@ -150,6 +167,8 @@ export function spawnLinux(argv: readonly string[], opts: LinuxSpawnOptions = {}
   }
   closeSlots(true);
 
+  // PROC_SELF: the command's /proc/<pid> dentry stays pinned while it runs, or the landlock rule on it could be lost.
+  const pin = opts.procSelf ? pinProcDir(result.pid) : undefined;
   const [inSlot, outSlot, errSlot] = slots as [Placed, Placed, Placed];
   try {
     const proc = new LinuxSubprocess(
@@ -159,12 +178,16 @@ export function spawnLinux(argv: readonly string[], opts: LinuxSpawnOptions = {}
       outSlot.parentKeep === undefined ? undefined : readableFromFd(outSlot.parentKeep),
       errSlot.parentKeep === undefined ? undefined : readableFromFd(errSlot.parentKeep),
     );
-    watch(result.pidfd, (r) => proc.onExit(r));
+    watch(result.pidfd, (r) => {
+      if (pin !== undefined) closeSync(pin);
+      proc.onExit(r);
+    });
     if (opts.timeout !== undefined) proc.setTimeout(opts.timeout, signalNumber(opts.killSignal ?? SIGKILL));
     return proc;
   } catch (e) {
     // The child runs but cannot be supervised: it must not outlive this error.
     reapNow(result.pidfd);
+    if (pin !== undefined) closeSync(pin);
     for (const s of slots) if (s.parentKeep !== undefined) closeSync(s.parentKeep);
     throw e;
   }

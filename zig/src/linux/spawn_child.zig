@@ -50,12 +50,13 @@ inline fn must(out: *Spec, rc: usize) void {
 
 /// A landlock rule for a filesystem mounted in this child (the parent could
 /// not name it): `access` beneath `path`, added to the ruleset before restrict.
-fn addRule(ruleset: i32, path: [*:0]const u8, access: u64) usize {
+/// With `keep` the path stays open (close-on-exec) until execve: see PROC_SELF.
+fn addRule(ruleset: i32, path: [*:0]const u8, access: u64, keep: bool) usize {
     const fd = linux.syscall4(.openat, at_fdcwd, @intFromPtr(path), o_path | o_cloexec, 0);
     if (sys.isError(fd)) return fd;
     const rule: PathBeneath = .{ .allowed_access = access, .parent_fd = @intCast(fd) };
     const rc = linux.syscall4(.landlock_add_rule, @as(u32, @bitCast(ruleset)), 1, @intFromPtr(&rule), 0); // LANDLOCK_RULE_PATH_BENEATH
-    _ = linux.syscall1(.close, fd);
+    if (!keep or sys.isError(rc)) _ = linux.syscall1(.close, fd);
     return rc;
 }
 
@@ -131,7 +132,7 @@ pub fn main(arg: usize) callconv(.c) u8 {
         out.out_step = @intFromEnum(Step.private_root);
         must(out, private_root.build(c, c.at(spec_mod.ViewEntry, spec.view_off)[0..spec.view_count]));
         // The new root is a tmpfs made just now: its rule can only be added here.
-        if (spec.root_access != 0) must(out, addRule(spec.landlock_fd, "/", spec.root_access));
+        if (spec.root_access != 0) must(out, addRule(spec.landlock_fd, "/", spec.root_access, false));
     }
 
     if (spec.flags & Flags.mount_proc != 0) {
@@ -144,7 +145,7 @@ pub fn main(arg: usize) callconv(.c) u8 {
         must(out, linux.syscall5(.mount, @intFromPtr("proc"), @intFromPtr("/proc"), @intFromPtr("proc"), ms_nosuid | ms_nodev | ms_noexec, 0));
         // A landlock rule made in the parent names the host's /proc; this
         // mount is a new filesystem, so its rule can only be added from here.
-        if (spec.proc_access != 0) must(out, addRule(spec.landlock_fd, "/proc", spec.proc_access));
+        if (spec.proc_access != 0) must(out, addRule(spec.landlock_fd, "/proc", spec.proc_access, false));
     }
 
     if (spec.flags & Flags.private_root != 0) {
@@ -155,8 +156,12 @@ pub fn main(arg: usize) callconv(.c) u8 {
     if (spec.flags & Flags.proc_self != 0) {
         // No /proc of its own: only the child's own pid directory, which
         // /proc/self names for the command (it keeps this pid across execve).
+        // procfs makes a new inode each time a pid directory is looked up
+        // afresh, so the rule holds only while this directory's dentry stays
+        // cached: it stays open here until execve, and the caller opens it
+        // once the spawn returns (its dentry pinned for the command's life).
         out.out_step = @intFromEnum(Step.mount_proc);
-        must(out, addRule(spec.landlock_fd, "/proc/self", spec.proc_access));
+        must(out, addRule(spec.landlock_fd, "/proc/self", spec.proc_access, true));
     }
 
     if (spec.flags & Flags.loopback_up != 0) {
