@@ -1,0 +1,116 @@
+// /proc inside a sandbox, on each rung, tried from inside: a fresh procfs in
+// pid and mount namespaces (also under a private root inside a user namespace,
+// the unprivileged and nested-host path), and where none can be had, only the
+// command's own /proc/<pid> — never all of /proc, where every process's
+// command line can be read.
+import { afterAll, expect, test } from "bun:test";
+import { existsSync, writeFileSync } from "node:fs";
+import { describeUnless, notLinux, testUnless } from "../helpers/skip.ts";
+
+const isRoot = process.getuid?.() === 0;
+const { spawnLinux } = notLinux ? ({} as typeof import("../../lib/backend/linux/spawn.ts")) : await import("../../lib/backend/linux/spawn.ts");
+const { CLONE_NEW } = notLinux ? ({ CLONE_NEW: {} } as never) : await import("../../ffi/linux-spawn.ts");
+const { closeFd } = notLinux ? ({} as typeof import("../../ffi/linux.ts")) : await import("../../ffi/linux.ts");
+const { prepareLandlock, landlockFeatures } = notLinux ? ({} as typeof import("../../lib/backend/linux/landlock.ts")) : await import("../../lib/backend/linux/landlock.ts");
+const { privateRootView } = notLinux ? ({} as typeof import("../../lib/backend/linux/private-root.ts")) : await import("../../lib/backend/linux/private-root.ts");
+const { resolvePolicy } = await import("../../lib/resolve-policy.ts");
+
+/** LANDLOCK_ACCESS_FS_READ_FILE | READ_DIR, as the sandbox grants /proc. */
+const PROC_ACCESS = (1 << 2) | (1 << 3);
+const PYTHON = "/usr/bin/python3";
+
+async function run(argv: string[], opts: Parameters<typeof spawnLinux>[1]) {
+  const p = spawnLinux(argv, { stdout: "pipe", stderr: "pipe", searchPath: false, ...opts });
+  const [out, err] = await Promise.all([new Response(p.stdout).text(), new Response(p.stderr).text()]);
+  return { code: await p.exited, out: out.trim(), err: err.trim() };
+}
+
+const noLandlock = notLinux ?? (landlockFeatures().abi === 0 ? "landlock is not available" : undefined);
+
+describeUnless(noLandlock, "no fresh /proc: only the command's own /proc/<pid>", () => {
+  // The system read set plus python: what a sandbox without namespaces grants.
+  const { policy, cleanup } = resolvePolicy({ fs: { read: ["/usr/lib/python3"] } });
+  afterAll(cleanup);
+
+  /** Spawns `script` confined by landlock with the PROC_SELF rule, as a host without namespaces runs it. */
+  async function confined(script: string, args: string[] = []) {
+    const ll = prepareLandlock(policy);
+    try {
+      return await run([PYTHON, "-c", script, ...args], { env: policy.env, landlock: { rulesetFd: ll.rulesetFd!, restrictFlags: ll.restrictFlags, procAccess: PROC_ACCESS }, procSelf: true });
+    } finally {
+      closeFd(ll.rulesetFd!);
+    }
+  }
+
+  test("the command reads its own /proc/self (fd, status, maps); not another process's entries, not /proc itself; a process it starts has no /proc/self", async () => {
+    const r = await confined(
+      `
+import errno, os, subprocess, sys
+def t(f):
+    try:
+        f(); return "ok"
+    except OSError as e:
+        return errno.errorcode[e.errno]
+print(t(lambda: os.listdir("/proc/self/fd")), t(lambda: open("/proc/self/status").read()), t(lambda: open("/proc/self/maps").read()))
+print(t(lambda: open("/proc/%s/cmdline" % sys.argv[1]).read()), t(lambda: open("/proc/1/status").read()), t(lambda: os.listdir("/proc")))
+print(subprocess.run(["/bin/cat", "/proc/self/status"], capture_output=True).returncode)
+`,
+      [String(process.pid)],
+    );
+    expect({ code: r.code, err: r.err }).toEqual({ code: 0, err: "" });
+    expect(r.out.split("\n")).toEqual(["ok ok ok", "EACCES EACCES EACCES", "1"]);
+  });
+
+  // procfs gives a pid directory looked up afresh a new inode, and a landlock
+  // rule names an inode: without the dentry held, dropped caches end the grant.
+  testUnless(isRoot ? undefined : "dropping the dentry cache needs root", "the grant survives dropped dentry caches (the pid directory stays pinned)", async () => {
+    const p = confined(`
+import time
+bad = 0
+for i in range(150):
+    try:
+        open("/proc/self/status").read()
+    except OSError:
+        bad += 1
+    time.sleep(0.01)
+print("failed", bad)
+`);
+    for (let i = 0; i < 3; i++) {
+      await Bun.sleep(400);
+      writeFileSync("/proc/sys/vm/drop_caches", "2");
+    }
+    const r = await p;
+    expect({ code: r.code, out: r.out, err: r.err }).toEqual({ code: 0, out: "failed 0", err: "" });
+  });
+
+  test("the spawn record refuses PROC_SELF without rights, or together with a fresh /proc", () => {
+    expect(() => spawnLinux(["/bin/true"], { procSelf: true })).toThrow("CORDON_E_INVALID_ARGUMENT");
+    const ll = prepareLandlock(policy);
+    try {
+      const landlock = { rulesetFd: ll.rulesetFd!, restrictFlags: ll.restrictFlags, procAccess: PROC_ACCESS };
+      expect(() => spawnLinux(["/bin/true"], { landlock, procSelf: true, mountProc: true, cloneNamespaces: CLONE_NEW.PID | CLONE_NEW.NS })).toThrow("CORDON_E_INVALID_ARGUMENT");
+    } finally {
+      closeFd(ll.rulesetFd!);
+    }
+  });
+});
+
+const system = ["/usr", "/bin", "/lib", "/lib64", "/etc/ld.so.cache"].filter((p) => existsSync(p));
+
+describeUnless(notLinux, "a fresh /proc under a private root", () => {
+  // The kernel mounts a procfs in a user namespace only while another procfs
+  // is fully visible in its mount namespace: before the old root is detached.
+  test("inside a user namespace (the unprivileged and nested-host path): only the sandbox's processes", async () => {
+    const r = await run(["/bin/sh", "-c", "echo $$; ls /proc | grep -c '^[0-9]'; test -e /proc/self/status && echo self"], {
+      userNamespace: { uid: process.getuid!(), gid: process.getgid!() },
+      cloneNamespaces: CLONE_NEW.PID | CLONE_NEW.NS,
+      mountProc: true,
+      privateRoot: privateRootView(system, [], "/", true),
+    });
+    expect(r.err).toBe("");
+    const [pid, count, self] = r.out.split("\n");
+    expect(pid).toBe("1");
+    expect(Number(count)).toBeLessThanOrEqual(3); // sh, ls, grep
+    expect(self).toBe("self");
+  });
+});
