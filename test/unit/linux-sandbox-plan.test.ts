@@ -2,7 +2,7 @@
 import { describe, expect, test } from "bun:test";
 import { coveredElsewhere, foldCovered, planSandbox, type SandboxHost } from "../../lib/plan/linux/sandbox.ts";
 
-const host = (over: Partial<SandboxHost> = {}): SandboxHost => ({ arch: "x86_64", seccomp: true, namespaces: "direct", procfs: true, netns: true, landlockAbi: 7, ...over });
+const host = (over: Partial<SandboxHost> = {}): SandboxHost => ({ arch: "x86_64", seccomp: true, namespaces: "direct", procfs: true, netns: true, capabilities: true, landlockAbi: 7, ...over });
 const g = (plan: ReturnType<typeof planSandbox>, id: string) => plan.report.find((r) => r.guarantee === id);
 
 
@@ -31,6 +31,16 @@ describe("planSandbox", () => {
     expect(g(p, "ipc.unix-outside-closed")?.by[0]).toContain("socket(AF_UNIX) refused");
     expect(g(p, "fs.outside-invisible")).toBeUndefined();
     expect(p.report.every((r) => r.status === "enforced")).toBe(true);
+  });
+
+  test("capabilities: emptied, bounding set included, when the caller or its user namespace holds them; an unprivileged caller without one holds none and says so", () => {
+    const emptied = ["securebits locked", "bounding, ambient, permitted and effective sets emptied"];
+    expect(g(planSandbox({ net: "none" }, host()), "privileges.no-capabilities")?.by).toEqual(emptied);
+    expect(g(planSandbox({ net: "none" }, host({ capabilities: false, namespaces: "user" })), "privileges.no-capabilities")?.by).toEqual(emptied);
+    const none = g(planSandbox({ net: "none" }, host({ capabilities: false, namespaces: "none", procfs: false })), "privileges.no-capabilities")!;
+    expect(none.status).toBe("enforced");
+    expect(none.by.join("; ")).not.toContain("bounding, ambient");
+    expect(none.by[0]).toStartWith("none held");
   });
 
   test("landlock below ABI 6 keeps AF_UNIX refused even with a private root (abstract sockets are not scoped)", () => {

@@ -61,8 +61,17 @@ export function sandboxHost(): SandboxHost {
     // no seccomp filter support in this kernel
   }
   const arch = process.arch === "x64" ? "x86_64" : process.arch === "arm64" ? "aarch64" : undefined;
-  hostCache = { arch, seccomp: /\berrno\b/.test(actions), landlockAbi: landlockFeatures().abi, ...probeNamespaces() };
+  hostCache = { arch, seccomp: /\berrno\b/.test(actions), landlockAbi: landlockFeatures().abi, capabilities: holdsCapabilities(), ...probeNamespaces() };
   return hostCache;
+}
+
+/** CapPrm of this process is not empty (read, not assumed from the uid: a container's root may hold few, a non-root caller some). */
+function holdsCapabilities(): boolean {
+  try {
+    return !/^CapPrm:\s*0+$/m.test(readFileSync("/proc/self/status", "utf8"));
+  } catch {
+    return process.geteuid?.() === 0; // no /proc to read: the uid decides
+  }
 }
 
 /**

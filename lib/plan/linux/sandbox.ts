@@ -51,6 +51,12 @@ export type SandboxHost = {
    * that stays down.
    */
   readonly netns: boolean;
+  /**
+   * This process holds capabilities (root, or granted some): the command,
+   * starting with them, has its bounding set emptied too. An unprivileged
+   * caller outside a user namespace holds none and could not empty it.
+   */
+  readonly capabilities: boolean;
   /** The landlock ABI in use (abstract unix sockets are scoped from ABI 6). */
   readonly landlockAbi: number;
 };
@@ -76,10 +82,13 @@ export type SandboxPlan = {
 };
 
 export function planSandbox(policy: Pick<ResolvedPolicy, "net">, host: SandboxHost): SandboxPlan {
+  // Root inside (no user switch) would otherwise keep CAP_SYS_ADMIN, CAP_NET_ADMIN, CAP_SYSLOG...
+  const dropped = host.capabilities || host.namespaces === "user";
   const report: GuaranteeReport[] = [
     { guarantee: "privileges.no-new-privs", status: "enforced", by: ["PR_SET_NO_NEW_PRIVS"] },
-    // Root inside (no user switch) would otherwise keep CAP_SYS_ADMIN, CAP_NET_ADMIN, CAP_SYSLOG...
-    { guarantee: "privileges.no-capabilities", status: "enforced", by: ["securebits locked", "bounding, ambient, permitted and effective sets emptied"] },
+    dropped
+      ? { guarantee: "privileges.no-capabilities", status: "enforced", by: ["securebits locked", "bounding, ambient, permitted and effective sets emptied"] }
+      : { guarantee: "privileges.no-capabilities", status: "enforced", by: ["none held (unprivileged caller; the bounding set stays, dropping it needs CAP_SETPCAP)", "PR_SET_NO_NEW_PRIVS: no file capability is gained at execve"] },
   ];
   const net = policy.net;
   const seccompOk = host.seccomp && host.arch !== undefined;
