@@ -5,6 +5,7 @@
 // command line can be read.
 import { afterAll, expect, test } from "bun:test";
 import { existsSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { describeUnless, notLinux, testUnless } from "../helpers/skip.ts";
 
 const isRoot = process.getuid?.() === 0;
@@ -26,23 +27,36 @@ async function run(argv: string[], opts: Parameters<typeof spawnLinux>[1]) {
 }
 
 const noLandlock = notLinux ?? (landlockFeatures().abi === 0 ? "landlock is not available" : undefined);
+const initPath = notLinux ? "" : join(dirname((await import("../../ffi/index.ts")).findLibrary()), "cordon-init");
+/**
+ * The command as the child itself, or under cordon-init in a pid namespace
+ * (the host's /proc kept: no mount) — then the command is another process
+ * than the one the spawn made, with a pid of its own.
+ */
+const shapes = [
+  { name: "the child itself", opts: {} },
+  ...(existsSync(initPath)
+    ? [{ name: "under cordon-init in a pid namespace", opts: { init: initPath, cloneNamespaces: CLONE_NEW.PID, ...(isRoot ? {} : { userNamespace: { uid: process.getuid!(), gid: process.getgid!() } }) } }]
+    : []),
+];
 
 describeUnless(noLandlock, "no fresh /proc: only the command's own /proc/<pid>", () => {
-  // The system read set plus python: what a sandbox without namespaces grants.
-  const { policy, cleanup } = resolvePolicy({ fs: { read: ["/usr/lib/python3"] } });
+  // The system read set plus python (and cordon-init, which the sandbox grants when it uses it).
+  const { policy, cleanup } = resolvePolicy({ fs: { read: ["/usr/lib/python3", ...(existsSync(initPath) ? [initPath] : [])] } });
   afterAll(cleanup);
 
   /** Spawns `script` confined by landlock with the PROC_SELF rule, as a host without namespaces runs it. */
-  async function confined(script: string, args: string[] = []) {
+  async function confined(script: string, args: string[] = [], shape: Parameters<typeof spawnLinux>[1] = {}) {
     const ll = prepareLandlock(policy);
     try {
-      return await run([PYTHON, "-c", script, ...args], { env: policy.env, landlock: { rulesetFd: ll.rulesetFd!, restrictFlags: ll.restrictFlags, procAccess: PROC_ACCESS }, procSelf: true });
+      return await run([PYTHON, "-c", script, ...args], { ...shape, env: policy.env, landlock: { rulesetFd: ll.rulesetFd!, restrictFlags: ll.restrictFlags, procAccess: PROC_ACCESS }, procSelf: true });
     } finally {
       closeFd(ll.rulesetFd!);
     }
   }
 
-  test("the command reads its own /proc/self (fd, status, maps); not another process's entries, not /proc itself; a process it starts has no /proc/self", async () => {
+  for (const shape of shapes)
+  test(`${shape.name}: the command reads its own /proc/self (fd, status, maps); not another process's entries, not /proc itself; a process it starts has no /proc/self`, async () => {
     const r = await confined(
       `
 import errno, os, subprocess, sys
@@ -56,6 +70,7 @@ print(t(lambda: open("/proc/%s/cmdline" % sys.argv[1]).read()), t(lambda: open("
 print(subprocess.run(["/bin/cat", "/proc/self/status"], capture_output=True).returncode)
 `,
       [String(process.pid)],
+      shape.opts,
     );
     expect({ code: r.code, err: r.err }).toEqual({ code: 0, err: "" });
     expect(r.out.split("\n")).toEqual(["ok ok ok", "EACCES EACCES EACCES", "1"]);
@@ -63,7 +78,8 @@ print(subprocess.run(["/bin/cat", "/proc/self/status"], capture_output=True).ret
 
   // procfs gives a pid directory looked up afresh a new inode, and a landlock
   // rule names an inode: without the dentry held, dropped caches end the grant.
-  testUnless(isRoot ? undefined : "dropping the dentry cache needs root", "the grant survives dropped dentry caches (the pid directory stays pinned)", async () => {
+  for (const shape of shapes)
+  testUnless(isRoot ? undefined : "dropping the dentry cache needs root", `${shape.name}: the grant survives dropped dentry caches (the pid directory stays pinned)`, async () => {
     const p = confined(`
 import time
 bad = 0
@@ -74,7 +90,7 @@ for i in range(150):
         bad += 1
     time.sleep(0.01)
 print("failed", bad)
-`);
+`, [], shape.opts);
     for (let i = 0; i < 3; i++) {
       await Bun.sleep(400);
       writeFileSync("/proc/sys/vm/drop_caches", "2");

@@ -1,6 +1,6 @@
 // spawnLinux: the sandboxed spawn spine. Every restriction in `opts` is
 // applied in the child between clone3 and execve by the native library.
-import { closeSync, openSync } from "node:fs";
+import { closeSync, openSync, readFileSync } from "node:fs";
 import { OsError } from "../../../ffi/errors.ts";
 import { DEV_NULL, encodeSpawnRecord, pipe, reapNow, SPAWN_FLAGS, spawnRecord } from "../../../ffi/linux-spawn.ts";
 import { watch } from "./exit-watcher.ts";
@@ -86,9 +86,20 @@ function validate(argv: readonly string[], opts: LinuxSpawnOptions): void {
  * held. Undefined if it cannot be opened (the rule then lasts as long as the
  * cache keeps the dentry: access fails closed, never wider).
  */
-function pinProcDir(pid: number): number | undefined {
+function pinProcDir(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
   try {
     return openSync(`/proc/${pid}`, O_PATH | O_DIRECTORY);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The command cordon-init adopted (its one child), or undefined once it is gone. */
+function startedBy(init: number): number | undefined {
+  try {
+    const first = readFileSync(`/proc/${init}/task/${init}/children`, "utf8").trim().split(" ")[0];
+    return first ? Number(first) : undefined;
   } catch {
     return undefined;
   }
@@ -168,7 +179,7 @@ export function spawnLinux(argv: readonly string[], opts: LinuxSpawnOptions = {}
   closeSlots(true);
 
   // PROC_SELF: the command's /proc/<pid> dentry stays pinned while it runs, or the landlock rule on it could be lost.
-  const pin = opts.procSelf ? pinProcDir(result.pid) : undefined;
+  const pin = opts.procSelf ? pinProcDir(opts.init === undefined ? result.pid : startedBy(result.pid)) : undefined;
   const [inSlot, outSlot, errSlot] = slots as [Placed, Placed, Placed];
   try {
     const proc = new LinuxSubprocess(

@@ -153,7 +153,7 @@ pub fn main(arg: usize) callconv(.c) u8 {
         must(out, private_root.detachOldRoot());
     }
 
-    if (spec.flags & Flags.proc_self != 0) {
+    if (spec.flags & Flags.proc_self != 0 and !confinedByCommand(spec)) {
         // No /proc of its own: only the child's own pid directory, which
         // /proc/self names for the command (it keeps this pid across execve).
         // procfs makes a new inode each time a pid directory is looked up
@@ -249,16 +249,7 @@ pub fn main(arg: usize) callconv(.c) u8 {
         must(out, clearCapabilitySets());
     }
 
-    if (spec.landlock_fd >= 0) {
-        out.out_step = @intFromEnum(Step.landlock_restrict_self);
-        must(out, linux.syscall2(.landlock_restrict_self, @as(u32, @bitCast(spec.landlock_fd)), spec.landlock_flags));
-    }
-
-    if (spec.seccomp_count != 0) {
-        out.out_step = @intFromEnum(Step.seccomp);
-        const prog: SockFprog = .{ .len = @intCast(spec.seccomp_count), .filter = @intFromPtr(c.base + spec.seccomp_off) };
-        must(out, linux.syscall3(.seccomp, seccomp_set_mode_filter, spec.seccomp_flags, @intFromPtr(&prog)));
-    }
+    if (!confinedByCommand(spec)) confine(c);
 
     out.out_step = @intFromEnum(Step.execve);
     if (spec.flags & Flags.init != 0) startUnderInit(c);
@@ -266,6 +257,29 @@ pub fn main(arg: usize) callconv(.c) u8 {
     @atomicStore(i32, &out.out_errno, 0, .release);
     const rc = linux.syscall3(.execve, @intFromPtr(c.str(spec.path_off)), @intFromPtr(c.argv), @intFromPtr(c.envp));
     fail(out, rc);
+}
+
+/// landlock_restrict_self, then the seccomp filter: the last steps before execve.
+fn confine(c: *const spec_mod.Checked) void {
+    const spec = &c.spec;
+    const out = c.out;
+    if (spec.landlock_fd >= 0) {
+        out.out_step = @intFromEnum(Step.landlock_restrict_self);
+        must(out, linux.syscall2(.landlock_restrict_self, @as(u32, @bitCast(spec.landlock_fd)), spec.landlock_flags));
+    }
+    if (spec.seccomp_count != 0) {
+        out.out_step = @intFromEnum(Step.seccomp);
+        const prog: SockFprog = .{ .len = @intCast(spec.seccomp_count), .filter = @intFromPtr(c.base + spec.seccomp_off) };
+        must(out, linux.syscall3(.seccomp, seccomp_set_mode_filter, spec.seccomp_flags, @intFromPtr(&prog)));
+    }
+}
+
+/// PROC_SELF under INIT: the command is not this child but a process it
+/// starts, with a pid of its own, so the command adds the rule on its own
+/// /proc/<pid> and confines itself (landlock, seccomp) before execve; this
+/// child confines itself once the command runs, before exec'ing cordon-init.
+fn confinedByCommand(spec: *const Spec) bool {
+    return spec.flags & Flags.init != 0 and spec.flags & Flags.proc_self != 0;
 }
 
 const clone_vm: usize = 0x100;
@@ -293,6 +307,7 @@ fn startUnderInit(c: *const spec_mod.Checked) noreturn {
     }
     // Its execve failed (errno recorded): this exit ends the namespace.
     if (@atomicLoad(i32, &out.out_errno, .acquire) != 0) linux.exit_group(127);
+    if (confinedByCommand(&c.spec)) confine(c);
 
     // "cordon-init --adopt PID", in memory of cordon's own (this stack).
     var pid_text: [12:0]u8 = @splat(0);
@@ -314,10 +329,18 @@ fn startUnderInit(c: *const spec_mod.Checked) noreturn {
 }
 
 /// The command: a clean mask, then exec. Its dispositions are already the
-/// defaults (reset above, copied at clone). It writes nothing but out_errno.
+/// defaults (reset above, copied at clone). It writes nothing but out_errno
+/// (and out_step, when it confines itself: see confinedByCommand).
 fn startCommand(arg: usize) callconv(.c) u8 {
     const c: *const spec_mod.Checked = @ptrFromInt(arg);
     const zero_set: u64 = 0;
+    if (confinedByCommand(&c.spec)) {
+        // A failure here is this process's exit with out_errno set: the child sees it and ends the namespace.
+        c.out.out_step = @intFromEnum(Step.mount_proc);
+        must(c.out, addRule(c.spec.landlock_fd, "/proc/self", c.spec.proc_access, true));
+        confine(c);
+        c.out.out_step = @intFromEnum(Step.execve);
+    }
     _ = linux.syscall4(.rt_sigprocmask, sig_setmask, @intFromPtr(&zero_set), 0, 8);
     const rc = linux.syscall3(.execve, @intFromPtr(c.str(c.spec.path_off)), @intFromPtr(c.argv), @intFromPtr(c.envp));
     @atomicStore(i32, &c.out.out_errno, -sys.status(rc), .release);
