@@ -141,16 +141,15 @@ export function planSandbox(policy: Pick<ResolvedPolicy, "net">, host: SandboxHo
 /**
  * Landlock rights another mechanism of this plan already covers, so that an
  * older kernel without them is not refused in hard mode for nothing: TCP when
- * seccomp refuses every IP socket or the network namespace is empty (net none), the signal scope when the
+ * seccomp refuses every IP socket (net none; connect also when the network
+ * namespace is empty), the signal scope when the
  * command lives in its own pid namespace (no outside pid can be named), the
  * abstract-socket scope when seccomp refuses AF_UNIX sockets.
  */
 export function coveredElsewhere(policy: Pick<ResolvedPolicy, "net">, host: SandboxHost, plan: SandboxPlan): Record<string, string> {
   const covered: Record<string, string> = {};
-  if (plan.namespaces.net) {
-    covered["net.bind_tcp"] = "empty network namespace";
-    covered["net.connect_tcp"] = "empty network namespace";
-  }
+  // An empty network namespace routes nowhere, but bind() itself still succeeds there.
+  if (plan.namespaces.net) covered["net.connect_tcp"] = "empty network namespace: no route";
   if (!plan.seccomp) return covered;
   if (policy.net === "none") {
     covered["net.bind_tcp"] = "seccomp refuses every IP socket";
