@@ -99,6 +99,27 @@ print("failed", bad)
     expect({ code: r.code, out: r.out, err: r.err }).toEqual({ code: 0, out: "failed 0", err: "" });
   });
 
+  // The command confines itself there; cordon-init stays outside its landlock
+  // domain, or landlock's signal scope would keep it from the command's tree.
+  testUnless(shapes.length > 1 ? undefined : "cordon-init is not built", "under cordon-init: signals reach the command and what it leaves behind dies with it", async () => {
+    const shape = shapes[1]!.opts;
+    const ll = prepareLandlock(policy);
+    try {
+      const nap = `96.${process.pid}`; // a duration nothing else on the host sleeps for
+      const opts = { ...shape, env: policy.env, landlock: { rulesetFd: ll.rulesetFd!, restrictFlags: ll.restrictFlags, procAccess: PROC_ACCESS }, procSelf: true, searchPath: false } as const;
+      const p = spawnLinux(["/bin/sh", "-c", `setsid /bin/sleep ${nap} & /bin/sleep 30`], opts);
+      await Bun.sleep(300);
+      p.kill("SIGTERM"); // sh has no handler: cordon-init passes it on and the default action ends it
+      const started = performance.now();
+      expect(await p.exited).toBe(143);
+      expect(performance.now() - started).toBeLessThan(2000);
+      const left = Bun.spawnSync(["pgrep", "-f", `sleep ${nap}`]).stdout.toString().trim();
+      expect(left).toBe("");
+    } finally {
+      closeFd(ll.rulesetFd!);
+    }
+  });
+
   test("the spawn record refuses PROC_SELF without rights, or together with a fresh /proc", () => {
     expect(() => spawnLinux(["/bin/true"], { procSelf: true })).toThrow("CORDON_E_INVALID_ARGUMENT");
     const ll = prepareLandlock(policy);

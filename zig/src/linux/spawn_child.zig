@@ -249,7 +249,7 @@ pub fn main(arg: usize) callconv(.c) u8 {
         must(out, clearCapabilitySets());
     }
 
-    if (!confinedByCommand(spec)) confine(c);
+    if (!confinedByCommand(spec)) confine(c, true);
 
     out.out_step = @intFromEnum(Step.execve);
     if (spec.flags & Flags.init != 0) startUnderInit(c);
@@ -259,11 +259,11 @@ pub fn main(arg: usize) callconv(.c) u8 {
     fail(out, rc);
 }
 
-/// landlock_restrict_self, then the seccomp filter: the last steps before execve.
-fn confine(c: *const spec_mod.Checked) void {
+/// landlock_restrict_self (with `landlock`), then the seccomp filter: the last steps before execve.
+fn confine(c: *const spec_mod.Checked, landlock: bool) void {
     const spec = &c.spec;
     const out = c.out;
-    if (spec.landlock_fd >= 0) {
+    if (landlock and spec.landlock_fd >= 0) {
         out.out_step = @intFromEnum(Step.landlock_restrict_self);
         must(out, linux.syscall2(.landlock_restrict_self, @as(u32, @bitCast(spec.landlock_fd)), spec.landlock_flags));
     }
@@ -276,8 +276,11 @@ fn confine(c: *const spec_mod.Checked) void {
 
 /// PROC_SELF under INIT: the command is not this child but a process it
 /// starts, with a pid of its own, so the command adds the rule on its own
-/// /proc/<pid> and confines itself (landlock, seccomp) before execve; this
-/// child confines itself once the command runs, before exec'ing cordon-init.
+/// /proc/<pid> and confines itself (landlock, seccomp) before execve. This
+/// child, cordon-init to be, takes the seccomp filter once the command runs
+/// but no landlock domain: a domain of its own would be the command's
+/// sibling, and landlock's signal scope would keep it from signalling the
+/// command; outside the command's domain it stays out of the command's reach.
 fn confinedByCommand(spec: *const Spec) bool {
     return spec.flags & Flags.init != 0 and spec.flags & Flags.proc_self != 0;
 }
@@ -307,7 +310,7 @@ fn startUnderInit(c: *const spec_mod.Checked) noreturn {
     }
     // Its execve failed (errno recorded): this exit ends the namespace.
     if (@atomicLoad(i32, &out.out_errno, .acquire) != 0) linux.exit_group(127);
-    if (confinedByCommand(&c.spec)) confine(c);
+    if (confinedByCommand(&c.spec)) confine(c, false);
 
     // "cordon-init --adopt PID", in memory of cordon's own (this stack).
     var pid_text: [12:0]u8 = @splat(0);
@@ -338,7 +341,7 @@ fn startCommand(arg: usize) callconv(.c) u8 {
         // A failure here is this process's exit with out_errno set: the child sees it and ends the namespace.
         c.out.out_step = @intFromEnum(Step.mount_proc);
         must(c.out, addRule(c.spec.landlock_fd, "/proc/self", c.spec.proc_access, true));
-        confine(c);
+        confine(c, true);
         c.out.out_step = @intFromEnum(Step.execve);
     }
     _ = linux.syscall4(.rt_sigprocmask, sig_setmask, @intFromPtr(&zero_set), 0, 8);
