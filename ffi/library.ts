@@ -1,8 +1,7 @@
 // Finds the native library for this platform, opens it once, checks its ABI.
 import { dlopen, type Library } from "bun:ffi";
 import { existsSync, readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import cordonPackage from "../package.json";
 import { LibraryError } from "./errors.ts";
 import { commonSymbols } from "./symbols/common.ts";
@@ -41,8 +40,26 @@ export function platformTag(): string {
 const packageRoot = join(import.meta.dir, "..");
 
 /**
+ * package.json of the installed package `name`, looked for as a file in each
+ * node_modules from cordon's own directory up to the root, the directories
+ * Node's resolution would visit. Never through module resolution: with no
+ * node_modules around, Bun's resolver auto-installs, asking the package
+ * registry for a name that anyone could claim there.
+ */
+function installedPackage(name: string): string | undefined {
+  for (let dir = packageRoot; ; dir = dirname(dir)) {
+    if (basename(dir) !== "node_modules") {
+      const candidate = join(dir, "node_modules", ...name.split("/"), "package.json");
+      if (existsSync(candidate)) return candidate;
+    }
+    if (dirname(dir) === dir) return undefined;
+  }
+}
+
+/**
  * Where the library is: CORDON_LIBRARY (an explicit path), the installed
- * platform package `@cordon/native-<platform>-<arch>`, or a local `zig build`.
+ * platform package `@cordon/native-<platform>-<arch>` (found by file path
+ * only), or a local `zig build`.
  */
 export function findLibrary(): string {
   const explicit = process.env.CORDON_LIBRARY;
@@ -54,12 +71,7 @@ export function findLibrary(): string {
   if (!file) throw new LibraryError(`cordon has no native library for ${process.platform}`, "PLATFORM_UNSUPPORTED");
   const tag = platformTag();
   const name = `@cordon/native-${tag}`;
-  let pkg: string | undefined;
-  try {
-    pkg = createRequire(join(packageRoot, "package.json")).resolve(`${name}/package.json`);
-  } catch {
-    // not installed: fall back to a development build
-  }
+  const pkg = installedPackage(name);
   if (pkg !== undefined) {
     const candidate = join(pkg, "..", file);
     if (existsSync(candidate)) {

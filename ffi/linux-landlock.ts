@@ -1,5 +1,5 @@
 // Typed wrappers over the landlock exports. Access masks are plain numbers:
-// every right landlock defines fits in 16 bits.
+// every right landlock defines fits in 32 bits (17 used by ABI 10).
 import { CordonError } from "./errors.ts";
 import { linux } from "./linux.ts";
 import { check, statusError, statusName } from "./status.ts";

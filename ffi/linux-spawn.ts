@@ -14,8 +14,9 @@ export const SPAWN_FLAGS = { SETSID: 1, NO_NEW_PRIVS: 2, SET_IDS: 4, MOUNT_PROC:
 export const DEV_NULL = -1;
 
 /** CORDON_VIEW_*: how one path of a private root is made. */
-export const VIEW_KIND = { dir: 1, file: 2, symlink: 3, mkdir: 4, "dir-ro": 5, "file-ro": 6 } as const;
-export type ViewEntry = { readonly kind: keyof typeof VIEW_KIND; readonly path: string; readonly target?: string };
+export const VIEW_KIND = { dir: 1, file: 2, symlink: 3, mkdir: 4, "dir-ro": 5, "file-ro": 6, mask: 7 } as const;
+/** `sameAs`: an fd of the caller naming the file a bind must show (checked in the child; ESTALE otherwise). */
+export type ViewEntry = { readonly kind: keyof typeof VIEW_KIND; readonly path: string; readonly target?: string; readonly sameAs?: number };
 
 /** CLONE_NEW* flags (linux/sched.h). */
 export const CLONE_NEW = { NS: 0x00020000, CGROUP: 0x02000000, UTS: 0x04000000, IPC: 0x08000000, USER: 0x10000000, PID: 0x20000000, NET: 0x40000000 } as const;
@@ -254,6 +255,11 @@ export function encodeSpawnRecord(r: SpawnRecord): Uint8Array {
         w.u32(at, VIEW_KIND[view[i]!.kind]);
         w.u32(at + 4, strings[i]![0]);
         w.u32(at + 8, strings[i]![1]);
+        const same = view[i]!.sameAs;
+        if (same !== undefined) {
+          if (!Number.isInteger(same) || same < 0 || same >= 2 ** 31) throw new TypeError(`view entry sameAs must be an fd: ${same}`);
+          w.u32(at + 12, same + 1);
+        }
       }),
     );
     w.u32(124, view.length);

@@ -7,7 +7,7 @@ export { parseSize } from "./policy/size.ts";
 export type { Compat, Limits, Net, NetPorts, Policy, ResolvedPolicy, UserSpec } from "./policy/types.ts";
 export { missing, type Enforcement, type GuaranteeReport, type Report } from "./report.ts";
 export { exitStatus } from "./exit-status.ts";
-export { CompatError, CordonError, LibraryError, NotSupportedError, OsError, PermissionError, PolicyError } from "./errors.ts";
+export { CompatError, CordonError, GrantChangedError, LibraryError, NotSupportedError, OsError, PermissionError, PolicyError } from "./errors.ts";
 export type { HostFeatures } from "./host.ts";
 export type { HostReport, PropertyReport } from "./probe/host-report.ts";
 export type { LiveCheck } from "./probe/live.ts";

@@ -2,10 +2,12 @@
 // validator first, then what needs the filesystem — absolute real paths that
 // exist, the user looked up by name, the system read set of this OS, and the
 // sandbox's private TMPDIR. Every problem is a PolicyError naming its field.
-import { lstatSync, mkdtempSync, readFileSync, realpathSync, rmdirSync, rmSync, statSync } from "node:fs";
+import { lstatSync, mkdtempSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { PolicyError } from "./errors.ts";
+import { removeTree } from "./remove-tree.ts";
+import { recordIdentities, type Identity } from "./policy/identity.ts";
 import { systemPaths, type SystemOs } from "./policy/system-paths.ts";
 import { removeStaleTmpDirs, tmpPrefix } from "./stale-tmp.ts";
 import type { Policy, ResolvedPolicy, UserSpec } from "./policy/types.ts";
@@ -24,7 +26,7 @@ export type ResolveOptions = {
 
 export type Resolution = {
   readonly policy: ResolvedPolicy;
-  /** Removes the private TMPDIR and everything in it. Idempotent. */
+  /** Removes the private TMPDIR and everything in it, whatever modes the command left. Idempotent; never throws. */
   readonly cleanup: () => void;
 };
 
@@ -61,6 +63,22 @@ function symlinksOnTheWay(path: string): string[] {
     }
   }
   return links;
+}
+
+/**
+ * What the real path `path` names now, for the backend to check the grant
+ * against when it opens it. A real path holds no symlink: finding one means
+ * the path changed since realpath, and the grant is refused.
+ */
+function identity(field: string, path: string): Identity {
+  let st;
+  try {
+    st = lstatSync(path, { bigint: true });
+  } catch (e) {
+    throw new PolicyError(field, `changed while it was resolved (${(e as NodeJS.ErrnoException).code ?? String(e)}): ${path}`);
+  }
+  if (st.isSymbolicLink()) throw new PolicyError(field, `changed while it was resolved (now a symlink): ${path}`);
+  return { dev: st.dev, ino: st.ino };
 }
 
 /** System paths present on this host, as real paths; absent ones are dropped. */
@@ -144,14 +162,13 @@ function realTmpRoot(root: string): string {
   return real;
 }
 
-/** Most sandboxes leave their TMPDIR empty: one rmdir, and the recursive walk only when it was not. */
+/**
+ * Never throws: a tree the command left that cannot be removed (it cannot
+ * happen for modes, see remove-tree.ts) must not replace the command's exit
+ * status; the next cordon's sweep of stale TMPDIRs tries again.
+ */
 function removeTmpDir(dir: string): void {
-  try {
-    rmdirSync(dir);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code !== "ENOENT") rmSync(dir, { recursive: true, force: true });
-  }
+  removeTree(dir);
 }
 
 /** Validate `input`, resolve it against this host and create the private TMPDIR. */
@@ -164,6 +181,10 @@ export function resolvePolicy(input: unknown, options: ResolveOptions = {}): Res
   if (!statSync(cwd).isDirectory()) throw new PolicyError("cwd", `not a directory: ${policy.cwd}`);
   const read = (policy.fs?.read ?? []).map((p, i) => existing(`fs.read[${i}]`, p, base));
   const write = (policy.fs?.write ?? []).map((p, i) => existing(`fs.write[${i}]`, p, base));
+  // Taken right after realpath: the backend opens each grant again and refuses one that is no longer this file.
+  const ids = new Map<string, Identity>();
+  read.forEach((p, i) => ids.set(p, identity(`fs.read[${i}]`, p)));
+  write.forEach((p, i) => ids.set(p, identity(`fs.write[${i}]`, p)));
   // Only a grant whose real path differs from its spelling passed a symlink.
   const real = [...read, ...write];
   const spelled = [...(policy.fs?.read ?? []), ...(policy.fs?.write ?? [])].map((p) => resolve(base, p));
@@ -185,22 +206,27 @@ export function resolvePolicy(input: unknown, options: ResolveOptions = {}): Res
   // Made beneath the root's real path, the new directory's path is real too.
   const tmpDir = mkdtempSync(join(realTmpRoot(tmpRoot), tmpPrefix()));
   const cleanup = () => removeTmpDir(tmpDir);
+  try {
+    ids.set(tmpDir, identity("tmpDir", tmpDir));
+  } catch (e) {
+    cleanup();
+    throw e;
+  }
   const env = {
     ...(policy.inheritEnv === false ? {} : inheritedEnv(callerEnv)),
     TMPDIR: tmpDir,
     ...policy.env,
   };
-  return {
-    policy: {
-      fs: { read: unique([...system.read, ...read]), write: unique([...system.write, ...write, tmpDir]), ...(links.length && { links }) },
-      env,
-      cwd,
-      net,
-      limits: { ...policy.limits },
-      ...(user && { user }),
-      compat: policy.compat ?? "hard",
-      tmpDir,
-    },
-    cleanup,
+  const resolved: ResolvedPolicy = {
+    fs: { read: unique([...system.read, ...read]), write: unique([...system.write, ...write, tmpDir]), ...(links.length && { links }) },
+    env,
+    cwd,
+    net,
+    limits: { ...policy.limits },
+    ...(user && { user }),
+    compat: policy.compat ?? "hard",
+    tmpDir,
   };
+  recordIdentities(resolved, ids);
+  return { policy: resolved, cleanup };
 }

@@ -7,6 +7,7 @@ import { dirname, resolve } from "node:path";
 import { OsError } from "./errors.ts";
 import type { ResolvedPolicy } from "./policy/types.ts";
 import type { Report } from "./report.ts";
+import { longTimeout } from "./timer.ts";
 
 /** "inherit", "pipe", "ignore", or a file descriptor of the caller. */
 export type SandboxStdio = "inherit" | "pipe" | "ignore" | number;
@@ -105,11 +106,11 @@ export function wallClock(ms: number | undefined, expire: () => void): { readonl
   const timer =
     ms === undefined
       ? undefined
-      : setTimeout(() => {
+      : longTimeout(ms, () => {
           fired = true;
           expire();
-        }, ms);
-  return { expired: () => fired, stop: () => clearTimeout(timer) };
+        });
+  return { expired: () => fired, stop: () => timer?.clear() };
 }
 
 /**

@@ -5,8 +5,9 @@
 // Limit: cordons in different PID namespaces sharing one temp directory under
 // the same uid cannot see each other; give each its own TMPDIR root
 // (os.tmpdir() follows $TMPDIR).
-import { readdirSync, rmSync, statSync } from "node:fs";
+import { lstatSync, readdirSync } from "node:fs";
 import { join } from "node:path";
+import { removeTree } from "./remove-tree.ts";
 
 export function tmpPrefix(pid = process.pid): string {
   return `cordon-${pid}-`;
@@ -37,12 +38,13 @@ export function removeStaleTmpDirs(root: string): number {
     if (!pid || pid === process.pid || alive(pid)) continue;
     const dir = join(root, name);
     try {
-      if (uid !== undefined && statSync(dir).uid !== uid) continue;
-      rmSync(dir, { recursive: true, force: true });
-      removed++;
+      // lstat: a symlink planted under that name (by anyone) is not a TMPDIR of ours.
+      const st = lstatSync(dir);
+      if (!st.isDirectory() || (uid !== undefined && st.uid !== uid)) continue;
     } catch {
-      // Raced with another cleaner, or not ours to remove: leave it.
+      continue; // raced with another cleaner
     }
+    if (removeTree(dir)) removed++;
   }
   return removed;
 }

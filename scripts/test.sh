@@ -1,14 +1,11 @@
 #!/usr/bin/env bash
 # Runs every test: Zig unit tests, the cross-compile of all targets, the
 # generated-table check, the typecheck and `bun test` (unit, ABI, behaviour).
-# Ends with one line: "N passed, N failed, N skipped".
+# First installs the system programs the tests run, where missing
+# (scripts/test-deps.sh). Ends with one line: "N passed, N failed, N skipped".
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
-. scripts/toolchain.sh || { echo "0 passed, 1 failed"; exit 1; }
-# toolchain.sh runs with -e; the steps below must all run and be counted.
-set +e
-
 passed=0 failed=0 skipped=0
 step() { # name, command...
   local name=$1; shift
@@ -16,9 +13,16 @@ step() { # name, command...
   if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAILED: $name"; fi
 }
 
+# Before the toolchain: installing it needs python3 too.
+step "system programs the tests run (scripts/test-deps.sh)" bash scripts/test-deps.sh
+. scripts/toolchain.sh || { echo "$passed passed, $((failed + 1)) failed"; exit 1; }
+# toolchain.sh runs with -e; the steps below must all run and be counted.
+set +e
+
 step "zig build (host library)" zig build
 step "zig build test" zig build test
 step "zig build cross (every target)" zig build cross
+step "linux arm64 ABI and unit tests under qemu-user" bash scripts/arm64-test.sh
 generated_fresh() { zig build gen && git diff --quiet --exit-code -- ffi/generated; }
 step "generated tables are fresh" generated_fresh
 step "typecheck (tsc --noEmit)" node_modules/.bin/tsc --noEmit -p .

@@ -14,22 +14,12 @@ fail() { echo "wine-test: $*" >&2; echo "0 passed, 1 failed, 0 skipped"; exit 1;
 
 bun_windows_version="${BUN_WINDOWS_VERSION:-$BUN_VERSION}"
 
-if ! command -v wine >/dev/null; then
-  [ "$(id -u)" = 0 ] || fail "wine is missing; install Debian's wine64 (apt-get install wine64)"
-  echo "wine-test: installing wine64 from apt" >&2
-  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wine64 >/dev/null; } || fail "apt-get install wine64 failed"
-fi
+bash scripts/test-deps.sh wine || fail "wine is missing; install Debian's wine64 (apt-get install wine64)"
 
+. scripts/foreign-bun.sh
 win_dir="$root/.toolchain/bun-windows"
 bun_exe="$win_dir/package/bin/bun.exe"
-stamp="$win_dir/version"
-if [ ! -f "$bun_exe" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$bun_windows_version" ]; then
-  echo "wine-test: fetching @oven/bun-windows-x64@$bun_windows_version from npm" >&2
-  rm -rf "$win_dir" && mkdir -p "$win_dir"
-  tgz=$(cd "$win_dir" && npm pack --silent "@oven/bun-windows-x64@$bun_windows_version") || fail "npm pack failed"
-  tar -xzf "$win_dir/$tgz" -C "$win_dir" && rm -f "$win_dir/$tgz" || fail "cannot unpack $tgz"
-  echo "$bun_windows_version" >"$stamp"
-fi
+fetch_bun_package "$win_dir" @oven/bun-windows-x64 "$bun_windows_version" || fail "cannot fetch Bun's Windows build"
 
 # The shim and the x64 library, both from this checkout's Zig build.
 zig build wine-shim || fail "zig build wine-shim failed"
@@ -52,12 +42,4 @@ rc=$?
 # No `wineserver -k`: other runs may share this prefix; the server exits by itself when idle.
 echo "wine-test: $(( $(date +%s) - start ))s under $(wine --version 2>/dev/null)" >&2
 
-if [ -s "$report" ]; then
-  read -r t f s < <(bun scripts/junit-counts.ts "$report")
-  passed=$((t - f - s)); failed=$f; skipped=$s
-  [ "$rc" -ne 0 ] && [ "$f" -eq 0 ] && failed=$((failed + 1))
-else
-  passed=0 failed=1 skipped=0
-fi
-echo "$passed passed, $failed failed, $skipped skipped"
-[ "$failed" -eq 0 ]
+junit_summary "$report" "$rc"

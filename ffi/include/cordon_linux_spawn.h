@@ -80,7 +80,7 @@ struct cordon_linux_view_entry {
   uint32_t kind;        /* CORDON_VIEW_* */
   uint32_t path_off;    /* absolute path */
   uint32_t target_off;  /* CORDON_VIEW_SYMLINK: the link's text */
-  uint32_t reserved;    /* 0 */
+  uint32_t same_as;     /* 0, or on DIR/FILE/DIR_RO/FILE_RO: 1 + an fd of the caller; the bind must show that fd's file (same device and inode) or the spawn stops with ESTALE */
 };
 #define CORDON_VIEW_DIR     1
 #define CORDON_VIEW_FILE    2
@@ -88,6 +88,7 @@ struct cordon_linux_view_entry {
 #define CORDON_VIEW_MKDIR   4
 #define CORDON_VIEW_DIR_RO  5   /* DIR, then remounted read-only (its locked flags kept) */
 #define CORDON_VIEW_FILE_RO 6   /* FILE, likewise */
+#define CORDON_VIEW_MASK    7   /* beneath /proc, with MOUNT_PROC: covered by an empty mode-0000 file or directory once the fresh /proc is mounted (skipped where the kernel lacks it) */
 
 #define CORDON_SPAWN_STEP_SIGNALS        1
 #define CORDON_SPAWN_STEP_SETSID         2

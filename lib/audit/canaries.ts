@@ -7,6 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ReceiptKey } from "./channels.ts";
+import { LineReader } from "./lines.ts";
 
 export type CanaryConfig = {
   readonly nonce: string;
@@ -71,15 +72,13 @@ export function scratchOf(cfg: CanaryConfig): string {
 
 /** A running keeper: ask for counts, scan for leftovers, tear down. */
 export class CanaryKeeper {
-  private buffer = "";
-  private readonly reader: { read(): Promise<{ value?: Uint8Array | undefined; done?: boolean | undefined }> };
-  private readonly decoder = new TextDecoder();
+  private readonly lines: LineReader;
 
   private constructor(
     private readonly proc: Bun.Subprocess<"pipe", "pipe", "pipe">,
     readonly config: CanaryConfig,
   ) {
-    this.reader = proc.stdout.getReader();
+    this.lines = new LineReader(proc.stdout);
   }
 
   static async start(python: string, source: string, config: CanaryConfig): Promise<{ keeper: CanaryKeeper; ready: Ready }> {
@@ -95,18 +94,8 @@ export class CanaryKeeper {
     return { keeper, ready: v };
   }
 
-  private async line(): Promise<string | undefined> {
-    for (;;) {
-      const nl = this.buffer.indexOf("\n");
-      if (nl >= 0) {
-        const line = this.buffer.slice(0, nl);
-        this.buffer = this.buffer.slice(nl + 1);
-        return line;
-      }
-      const { value, done } = await this.reader.read();
-      if (done) return undefined;
-      this.buffer += this.decoder.decode(value, { stream: true });
-    }
+  private line(): Promise<string | undefined> {
+    return this.lines.next();
   }
 
   private async ask<T>(command: string): Promise<T> {

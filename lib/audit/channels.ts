@@ -36,9 +36,12 @@ export type Channel = {
   readonly blockedBy: Readonly<Record<string, string>>;
   /** What would close the channel where it is open. */
   readonly closeWith: string;
+  /** Tried by the supervisor itself rather than by the inside probe (the report-file rows). */
+  readonly side?: "host";
 };
 
 import { darwinChannels, windowsChannels } from "./channels-other.ts";
+import { hostStateChannels } from "./channels-host.ts";
 
 const SC_IPC = "seccomp (ipc-isolation preset)";
 const SC_HARD = "seccomp (hardening preset)";
@@ -46,6 +49,7 @@ const LL_FS = "landlock (no rule for this path)";
 const SC_UNIX = "seccomp (socket(AF_UNIX) refused)";
 const SC_NET = "seccomp (no-network socket() allow-list)";
 const PIDNS = "pid namespace with a private /proc";
+const SC_XATTR = "seccomp (xattr writes refused: file capabilities, ACLs)";
 
 const ch = (c: Omit<Channel, "os">): Channel => ({ os: "linux", ...c });
 
@@ -62,8 +66,8 @@ export const linuxChannels: readonly Channel[] = [
   ch({ id: "fs.meta.chmod.read-granted", class: "M", title: "chmod a file granted read-only", persistent: true, blockedBy: { EPERM: "seccomp", EROFS: "read-only bind mount" }, closeWith: "landlock metadata rights (proposed ABI 13), a read-only bind mount, or a different uid owning the file" }),
   ch({ id: "fs.meta.utimes.outside", class: "M", title: "set the times of a file outside every grant", persistent: true, blockedBy: { EACCES: "landlock path walk (no rule for the directory)" }, closeWith: "landlock metadata rights (proposed ABI 13)" }),
   ch({ id: "fs.meta.utimes.read-granted", class: "M", title: "set the times of a file granted read-only", persistent: true, blockedBy: { EPERM: "seccomp", EROFS: "read-only bind mount" }, closeWith: "landlock metadata rights (proposed ABI 13), a read-only bind mount, or a different uid owning the file" }),
-  ch({ id: "fs.meta.xattr.outside", class: "M", title: "set a user.* xattr on a file outside every grant", persistent: true, blockedBy: { EACCES: "landlock path walk (no rule for the directory)" }, closeWith: "landlock metadata rights (proposed ABI 13)" }),
-  ch({ id: "fs.meta.xattr.read-granted", class: "M", title: "set a user.* xattr on a file granted read-only", persistent: true, blockedBy: { EPERM: "seccomp", EROFS: "read-only bind mount", EOPNOTSUPP: "filesystem without user xattrs" }, closeWith: "landlock metadata rights (proposed ABI 13), a read-only bind mount, or a different uid owning the file" }),
+  ch({ id: "fs.meta.xattr.outside", class: "M", title: "set a user.* xattr on a file outside every grant", persistent: true, blockedBy: { EACCES: "landlock path walk (no rule for the directory)", ENOTSUP: SC_XATTR }, closeWith: "landlock metadata rights (proposed ABI 13)" }),
+  ch({ id: "fs.meta.xattr.read-granted", class: "M", title: "set a user.* xattr on a file granted read-only", persistent: true, blockedBy: { EPERM: "seccomp", EROFS: "read-only bind mount", ENOTSUP: SC_XATTR }, closeWith: "landlock metadata rights (proposed ABI 13), a read-only bind mount, or a different uid owning the file" }),
   ch({ id: "fs.flock.read-granted", class: "M", title: "take an exclusive flock on a file granted read-only", persistent: false, blockedBy: { EPERM: "seccomp" }, closeWith: "nothing practical (seccomp cannot tell files apart); a private copy of the file" }),
   ch({ id: "fs.notify.inotify", class: "F", title: "inotify watch on a directory outside every grant", persistent: false, blockedBy: { EACCES: "landlock path walk", EPERM: "seccomp" }, closeWith: "seccomp deny of inotify_init*, or a mount namespace that hides the path" }),
   ch({ id: "fs.notify.fanotify", class: "F", title: "fanotify mark on a directory outside every grant", persistent: false, blockedBy: { EPERM: "no CAP_SYS_ADMIN / seccomp", EACCES: "landlock path walk", EINVAL: "kernel without FAN_REPORT_FID" }, closeWith: "seccomp deny of fanotify_init, or dropping CAP_SYS_ADMIN" }),
@@ -108,6 +112,7 @@ export const linuxChannels: readonly Channel[] = [
   ch({ id: "g.net.unix", class: "G", title: "see the host's unix socket paths in /proc/net/unix", persistent: false, blockedBy: { EACCES: "landlock (/proc not granted)" }, closeWith: "a network namespace" }),
   ch({ id: "inherit.fds", class: "I", title: "inherit open file descriptors from the caller", persistent: false, blockedBy: {}, closeWith: "close_range before exec" }),
   ch({ id: "inherit.env", class: "I", title: "inherit secret-looking environment variables", persistent: false, blockedBy: {}, closeWith: "inheritEnv: false and an explicit env" }),
+  ...hostStateChannels,
 ];
 
 /** The channels of an OS: probed on Linux; listed, with what closes them, on Windows and macOS. */

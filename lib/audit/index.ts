@@ -9,9 +9,12 @@ import type { Policy } from "../policy/types.ts";
 import type { Report } from "../report.ts";
 import { spawn } from "../spawn.ts";
 import { canaryKeeperSource } from "./canary-keeper.ts";
-import { probeInsideSource } from "./probe-inside.ts";
+import { insideProgram } from "./probe-source.ts";
 import { CanaryKeeper, canaryConfig, removeScratch, type Found } from "./canaries.ts";
 import { channelsFor, type ReceiptKey } from "./channels.ts";
+import { converse, type Ask } from "./converse.ts";
+import { checkSetid, connectFromOutside, fcapsWith, hostFacts, hostNodesReached, restoreDevices, snapshotDevices } from "./host-state.ts";
+import { reportTamper } from "./report-tamper.ts";
 import { cordonCgroups, processesWithNonce, remainingCanaries, sharedDirs, takeFile } from "./scan.ts";
 import { judge, parseInside, type AuditRow } from "./verdict.ts";
 
@@ -80,8 +83,10 @@ export async function audit(policy: Policy = {}, options: AuditOptions = {}): Pr
     keeper = started.keeper;
     const ready = started.ready;
     const writeDir = policy.fs?.write?.[0] !== undefined ? realDir(policy.fs.write[0]) : undefined;
+    const facts = hostFacts(process.env.HOME);
     const inside = {
       ...cfg,
+      ...facts,
       home: process.env.HOME,
       ...(writeDir ? { writeDir } : {}),
       tcpPort: ready.tcpPort,
@@ -94,16 +99,44 @@ export async function audit(policy: Policy = {}, options: AuditOptions = {}): Pr
       fs: { ...policy.fs, read: [...(policy.fs?.read ?? []), cfg.roDir] },
       limits: { timeoutMs: 30_000, ...policy.limits },
     };
-    const proc = spawn([python, "-I", "-c", probeInsideSource, JSON.stringify(inside)], sandboxPolicy, { stdin: "ignore", stdout: "pipe", stderr: "pipe" });
+    // The report rows run `cordon run` itself, next to the probe.
+    const cli = join(import.meta.dir, "..", "..", "bin", "cordon.ts");
+    const tampering = Promise.all([reportTamper("symlink", cli, python, cfg), reportTamper("fifo", cli, python, cfg)]);
+    const devices = snapshotDevices(facts.devices);
+    const found = new Map<string, number>();
+    let connected = false;
+    const proc = spawn([python, "-I", "-c", insideProgram(), JSON.stringify(inside)], sandboxPolicy, { stdin: "pipe", stdout: "pipe", stderr: "pipe" });
     report = proc.report;
-    const [stdout, stderr, status] = await Promise.all([new Response(proc.stdout as ReadableStream).text(), new Response(proc.stderr as ReadableStream).text(), proc.exited]);
+    const answer = async (q: Ask): Promise<object> => {
+      if (q.ask === "setid" && typeof q.files === "object" && q.files !== null) {
+        // The probe plants in the write grant, or else in its private TMPDIR: the host looks only there.
+        const dir = [writeDir, proc.policy.tmpDir].find((d) => d !== undefined && d === q.dir);
+        if (!dir) return { error: `not a place the host knows: ${String(q.dir)}` };
+        for (const [id, n] of checkSetid(dir, nonce, q.files as Record<string, unknown>, fcapsWith(python))) found.set(id, n);
+        return { checked: true };
+      }
+      if (q.ask === "listen" && Number.isInteger(q.port) && (q.port as number) > 0 && (q.port as number) < 65536) {
+        const r = await connectFromOutside(q.port as number, nonce);
+        connected = r.connected;
+        return r;
+      }
+      return { error: `unknown question ${q.ask}` };
+    };
+    const [stdout, stderr, status] = await Promise.all([converse(proc.stdout as ReadableStream<Uint8Array>, proc.stdin, answer), new Response(proc.stderr as ReadableStream).text(), proc.exited]);
     const parsed = parseInside(stdout);
+    for (const r of await tampering) parsed.results.set(r.id, r);
     notes.push(`inside probe exited ${status}${parsed.done ? "" : " before finishing"}${proc.timedOut ? " (timed out)" : ""}`);
     if (stderr.trim()) notes.push(`inside probe stderr: ${stderr.trim().split("\n").slice(-1)[0]}`);
 
     // Outside receipts.
     const counts: Partial<Record<string, number>> = { ...(await keeper.counts()) };
-    const found = new Map<string, number>();
+    for (const id of ["dev.meta.chmod", "dev.meta.chown", "dev.meta.utimes"]) found.set(id, hostNodesReached(devices, parsed.results.get(id)));
+    const restored = restoreDevices(devices);
+    leftovers.push(...restored);
+    const accepted = parsed.results.get("net.tcp.listen")?.data?.accepted === true;
+    found.set("net.tcp.listen", connected && accepted ? 1 : 0);
+    // A call that failed inside cannot have arrived anywhere.
+    for (const [id, r] of parsed.results) if (r.ok === false && !found.has(id)) found.set(id, 0);
     const shared = sharedDirs(process.env.HOME);
     for (const [id, dir] of Object.entries(shared)) {
       const there = takeFile(dir, nonce);
@@ -123,7 +156,9 @@ export async function audit(policy: Policy = {}, options: AuditOptions = {}): Pr
 
     rows = channels.map((c) => {
       const receipt = c.receipt === undefined ? undefined : c.receipt === "found" ? found.get(c.id) : counts[c.receipt as ReceiptKey];
-      return judge(c, parsed.results.get(c.id), receipt);
+      const row = judge(c, parsed.results.get(c.id), receipt);
+      // Inbound connections are what the policy grants when it grants the whole network.
+      return c.id === "net.tcp.listen" && policy.net === "all" && row.verdict === "reachable" ? { ...row, byDesign: true, mechanism: "by design: the policy grants the network" } : row;
     });
   } finally {
     if (keeper) removed = await keeper.teardown().catch((e) => (notes.push(`teardown: ${String(e)}`), []));

@@ -1,6 +1,7 @@
 // The Python source of the inside half of `cordon audit` on Linux (python3, run as the sandboxed command).
-// Kept as a string so the package ships TypeScript only; passed to python3 -c.
-// It must contain no backquote and no dollar-brace sequence.
+// Kept as a string (newer probes live in probes/*.py; probe-source.ts joins
+// them into one program passed to python3 -c). It must contain no backquote
+// and no dollar-brace sequence.
 export const probeInsideSource = String.raw`# The inside half of cordon audit on Linux: run by python3 inside the
 # sandbox under audit. It tries each channel once, on objects named with the
 # run's nonce or planted by the supervisor, and prints one JSON line per
@@ -23,9 +24,15 @@ NR = {
 libc.syscall.restype = ctypes.c_long
 
 
-def emit(id, ok, call, err=None, detail=""):
+def emit(id, ok, call, err=None, detail="", **extra):
     name = errno.errorcode.get(err, str(err)) if err else None
-    print(json.dumps({"id": id, "ok": ok, "call": call, "errno": name, "detail": detail}), flush=True)
+    row = {"id": id, "ok": ok, "call": call, "errno": name, "detail": detail}
+    row.update({k: v for k, v in extra.items() if v is not None})
+    print(json.dumps(row), flush=True)
+
+
+class Partial(Exception):
+    """The call succeeded, but only in part (the message says which part)."""
 
 
 def sys_call(name, *args):
@@ -53,15 +60,19 @@ def check(r, bad=-1):
 
 
 def attempt(id, call, fn):
-    """Run fn(); it returns a detail string (success) or None (channel absent)."""
+    """Run fn(); it returns a detail string or (detail, data) (success), or None (channel absent).
+    An OSError may carry a "cause" attribute naming the mechanism more precisely than its errno."""
     try:
-        detail = fn()
+        got = fn()
+        detail, data = got if isinstance(got, tuple) else (got, None)
         if detail is None:
             emit(id, None, call, None, "not present here")
         else:
-            emit(id, True, call, None, detail)
+            emit(id, True, call, None, detail, data=data)
+    except Partial as p:
+        emit(id, True, call, None, str(p), partial=True)
     except OSError as e:
-        emit(id, False, call, e.errno, e.strerror or "")
+        emit(id, False, call, e.errno, e.strerror or "", cause=getattr(e, "cause", None), data=getattr(e, "data", None))
     except Exception as e:  # the probe itself failed: reported as such
         print(json.dumps({"id": id, "ok": None, "call": call, "errno": None, "detail": "probe error: %r" % (e,), "error": True}), flush=True)
 
@@ -722,5 +733,4 @@ def secret_env():
 
 
 attempt("inherit.env", "scan environ names", secret_env)
-print(json.dumps({"done": True}), flush=True)
 `;

@@ -14,6 +14,12 @@ export type InsideResult = {
   readonly detail: string;
   /** The probe itself failed (not the call it made). */
   readonly error?: boolean;
+  /** The call succeeded only in part (the detail says which part). */
+  readonly partial?: boolean;
+  /** A mechanism the probe could name more precisely than the errno (a key of the channel's blockedBy). */
+  readonly cause?: string;
+  /** Facts the supervisor checks against the host (inodes reached, whether a connection arrived). */
+  readonly data?: Readonly<Record<string, unknown>>;
 };
 
 export type AuditRow = {
@@ -34,10 +40,13 @@ export type AuditRow = {
 };
 
 function result(r: InsideResult): string {
-  return r.ok ? `${r.call}: ok (${r.detail})` : `${r.call}: ${r.errno ?? "failed"}${r.detail ? ` (${r.detail})` : ""}`;
+  if (r.ok) return `${r.call}: ok (${r.detail})`;
+  if (r.errno === null && r.detail) return `${r.call}: ${r.detail}`;
+  return `${r.call}: ${r.errno ?? "failed"}${r.detail ? ` (${r.detail})` : ""}`;
 }
 
 function blockedBy(channel: Channel, r: InsideResult): string {
+  if (r.cause && channel.blockedBy[r.cause]) return channel.blockedBy[r.cause]!;
   if (r.errno && channel.blockedBy[r.errno]) return channel.blockedBy[r.errno]!;
   if (r.errno === "ENOENT") return "mount namespace (the path does not exist inside the sandbox's root)";
   return r.errno ? `${r.errno} (mechanism not attributed)` : "not attributed";
@@ -63,13 +72,17 @@ export function judge(channel: Channel, inside: InsideResult | undefined, receip
   const withInside = { ...base, inside };
   if (inside.error) return { ...withInside, verdict: "error", evidence: `${inside.call}: ${inside.detail}` };
   if (inside.ok === null) return { ...withInside, verdict: "n/a", evidence: `${inside.call}: ${inside.detail}` };
+  if (inside.ok && inside.partial) return { ...withInside, verdict: "partial", evidence: result(inside), mechanism: channel.closeWith };
 
   if (channel.receipt) {
     if (receipt === undefined) return { ...withInside, verdict: "error", evidence: `${result(inside)}; no outside count for ${channel.receipt}` };
     const counted = `outside counted ${receipt}`;
     if (receipt > 0) return { ...withInside, receipt, verdict: "reachable", evidence: `${result(inside)}; ${counted}`, mechanism: channel.closeWith };
     if (inside.ok) {
-      return { ...withInside, receipt, verdict: "blocked", evidence: `${result(inside)}; but ${counted}: it stayed inside (a private namespace)`, mechanism: "namespace (the call reached only the sandbox's own view)" };
+      const unseen = channel.blockedBy.unseen;
+      return unseen
+        ? { ...withInside, receipt, verdict: "blocked", evidence: `${result(inside)}; but ${counted}`, mechanism: unseen }
+        : { ...withInside, receipt, verdict: "blocked", evidence: `${result(inside)}; but ${counted}: it stayed inside (a private namespace)`, mechanism: "namespace (the call reached only the sandbox's own view)" };
     }
     return { ...withInside, receipt, verdict: "blocked", evidence: `${result(inside)}; ${counted}`, mechanism: blockedBy(channel, inside) };
   }

@@ -1,8 +1,6 @@
 // `cordon run [options] -- COMMAND [ARG...]`: stdio passes straight through;
 // the exit status is the command's (see lib/exit-status.ts), or 125 with one
 // `cordon:` line on stderr when cordon itself fails.
-import { accessSync, constants, statSync, writeFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
 import type { parseArgs as ParseArgs } from "node:util";
 import { CompatError, OsError, PolicyError } from "../errors.ts";
 import { EXIT_NOT_EXECUTABLE, EXIT_NOT_FOUND, exitStatus } from "../exit-status.ts";
@@ -10,6 +8,7 @@ import type { Report } from "../report.ts";
 import { spawn, type SandboxedSubprocess } from "../spawn.ts";
 import { parseRunArgs } from "./args.ts";
 import { flagOf } from "./flags.ts";
+import { ReportFile } from "./report-file.ts";
 
 /**
  * Signals that would kill cordon are passed to the command instead, so it can
@@ -28,30 +27,13 @@ function execFailure(e: unknown, command: string): number | undefined {
   return EXIT_NOT_EXECUTABLE;
 }
 
-function writeReport(file: string, report: Report, outcome?: object): void {
-  writeFileSync(file, JSON.stringify({ ...report, ...(outcome && { outcome }) }, null, 2) + "\n");
+function reportText(report: Report, outcome?: object): string {
+  return JSON.stringify({ ...report, ...(outcome && { outcome }) }, null, 2) + "\n";
 }
 
-/** Whether `file` can be written (created in its directory, or rewritten): nothing is written yet. */
-function checkWritable(file: string): void {
-  const refuse = (code: string) => new PolicyError("--report", `cannot write ${file}: ${code}`);
-  let st;
+function writeRefusal(file: ReportFile, e: CompatError): void {
   try {
-    st = statSync(file);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw refuse((e as NodeJS.ErrnoException).code ?? String(e));
-  }
-  if (st?.isDirectory()) throw refuse("EISDIR");
-  try {
-    accessSync(st ? file : dirname(resolve(file)), st ? constants.W_OK : constants.W_OK | constants.X_OK);
-  } catch (e) {
-    throw refuse((e as NodeJS.ErrnoException).code ?? String(e));
-  }
-}
-
-function writeRefusal(file: string, e: CompatError): void {
-  try {
-    writeFileSync(file, JSON.stringify({ platform: `${process.platform}-${process.arch}`, compat: "hard", refused: e.missing }, null, 2) + "\n");
+    file.write(JSON.stringify({ platform: `${process.platform}-${process.arch}`, compat: "hard", refused: e.missing }, null, 2) + "\n");
   } catch {
     // The refusal itself is the error to report; an unwritable file adds nothing.
   }
@@ -72,8 +54,10 @@ export async function runCommand(args: readonly string[], parseArgs: typeof Pars
     received++;
     if (proc) proc.kill(received === 1 ? signal : "SIGKILL");
   };
-  // A report that cannot be written is found out before the command runs, not after.
-  if (reportFile !== undefined) checkWritable(reportFile);
+  // Opened before the command runs: a report that cannot be written stops
+  // cordon first, and the command cannot swap the path for something else.
+  const report = reportFile === undefined ? undefined : ReportFile.open(reportFile);
+  let ran = false;
   for (const s of forwarded) process.on(s, forward);
   try {
     try {
@@ -82,17 +66,18 @@ export async function runCommand(args: readonly string[], parseArgs: typeof Pars
       const code = execFailure(e, argv[0]!);
       if (code !== undefined) return code;
       // A refusal is a report too: CI keeps what this host could not enforce.
-      if (e instanceof CompatError && reportFile !== undefined) writeRefusal(reportFile, e);
+      if (e instanceof CompatError && report) writeRefusal(report, e);
       throw e;
     }
+    ran = true;
     if (received > 0) proc.kill("SIGKILL"); // cordon was told to stop while starting the command
-    if (reportFile !== undefined) {
+    if (report) {
       try {
-        writeReport(reportFile, proc.report);
+        report.write(reportText(proc.report));
       } catch (e) {
         proc.kill("SIGKILL");
         await proc.exited.catch(() => {});
-        throw new PolicyError("--report", `cannot write ${reportFile}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+        throw e;
       }
     }
     try {
@@ -106,9 +91,14 @@ export async function runCommand(args: readonly string[], parseArgs: typeof Pars
     // A limit that ended the tree is cordon's to say: one line, like every message of cordon's.
     if (proc.limit) console.error(`cordon: ${proc.limit}`);
     const status = exitStatus(end);
-    if (reportFile !== undefined) writeReport(reportFile, proc.report, { status, ...end });
+    if (report) {
+      report.write(reportText(proc.report, { status, ...end }));
+      // The command could rename or delete the file it shares a directory with: what is at the path now is not cordon's.
+      if (!report.inPlace()) throw new PolicyError("--report", `${report.path} was replaced or removed while the command ran; the report there is not cordon's`);
+    }
     return status;
   } finally {
+    report?.close(!ran);
     for (const s of forwarded) process.off(s, forward);
   }
 }

@@ -3,7 +3,9 @@
 // flags mean what they mean for `cordon run`; a command is refused. And
 // `cordon probe` carries the host settings.
 import { describe, expect, test } from "bun:test";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { AuditReport } from "../../lib/audit/index.ts";
 import type { HostReport } from "../../lib/probe/host-report.ts";
 import { describeUnless, linuxRequirement, notLinux } from "../helpers/skip.ts";
@@ -41,11 +43,45 @@ describeUnless(noSandbox ?? python, "cordon audit", () => {
     expect(lines.some((l) => /^canaries: all removed \(\d+ objects\)$/.test(l))).toBe(true);
   });
 
+  test("~/.ssh files: blocked under the default policy, reachable once --allow-read covers $HOME", async () => {
+    const home = mkdtempSync(join(tmpdir(), "cordon-audit-home-"));
+    try {
+      mkdirSync(join(home, ".ssh"));
+      writeFileSync(join(home, ".ssh", "id_test"), "not a key\n", { mode: 0o600 });
+      const row = async (args: string[]) => {
+        const r = await cordon(["audit", "--json", ...args], { env: { HOME: home } });
+        expect(r.code).toBe(0);
+        return (JSON.parse(r.stdout) as AuditReport).rows.find((x) => x.channel === "fs.keys.ssh-user")!;
+      };
+      const closed = await row([]);
+      expect(closed.verdict).toBe("blocked");
+      expect(closed.mechanism!.length).toBeGreaterThan(5);
+      const open = await row([`--allow-read=${home}`]);
+      expect(open.verdict).toBe("reachable");
+      expect(open.evidence).toContain(join(home, ".ssh", "id_test"));
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
+  });
+
   test("a command is refused with one cordon: line and 125", async () => {
     const r = await cordon(["audit", "--", "true"]);
     expect(r.code).toBe(125);
     expect(r.stderr.trim().split("\n")).toHaveLength(1);
     expect(r.stderr).toStartWith("cordon: ");
+  });
+
+  test("--report at a symlink: refused with one cordon: line and 125, before the audit runs; its target untouched", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "cordon-audit-report-"));
+    try {
+      writeFileSync(join(dir, "outside"), "precious\n");
+      symlinkSync(join(dir, "outside"), join(dir, "report.json"));
+      const r = await cordon(["audit", `--report=${join(dir, "report.json")}`], { timeoutMs: 20_000 });
+      expect({ code: r.code, stderr: r.stderr.trim(), stdout: r.stdout }).toEqual({ code: 125, stderr: `cordon: --report: cannot write ${join(dir, "report.json")}: a symbolic link`, stdout: "" });
+      expect(readFileSync(join(dir, "outside"), "utf8")).toBe("precious\n");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -8,10 +8,12 @@ const bin = join(root, "bin", "cordon.ts");
 
 export type CliResult = { code: number; stdout: string; stderr: string };
 
-export async function cordon(args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}): Promise<CliResult> {
+/** `timeoutMs`: cordon is killed (SIGKILL) after that long, so a hang shows as a failure, not a stuck suite. */
+export async function cordon(args: string[], opts: { cwd?: string; env?: Record<string, string>; timeoutMs?: number } = {}): Promise<CliResult> {
   const p = Bun.spawn([process.execPath, bin, ...args], {
     cwd: opts.cwd ?? root,
     env: { ...process.env, ...opts.env },
+    ...(opts.timeoutMs !== undefined && { timeout: opts.timeoutMs, killSignal: "SIGKILL" }),
     stdin: "ignore",
     stdout: "pipe",
     stderr: "pipe",

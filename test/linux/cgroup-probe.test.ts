@@ -2,7 +2,7 @@
 // caller's own cgroup in them, leaves no probe cgroup behind, the spawn spine
 // places a child in the fresh cgroup set, and an unprivileged caller without
 // a delegated cgroup gets a report of what is missing (hard mode refuses).
-import { afterEach, describe, expect, test } from "bun:test";
+import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
 import { chownSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { parseOwnCgroups } from "../../lib/backend/linux/cgroup/mounts.ts";
@@ -10,8 +10,9 @@ import { probeCgroupHost } from "../../lib/backend/linux/cgroup/probe.ts";
 import { SandboxCgroup } from "../../lib/backend/linux/cgroup/sandbox-cgroup.ts";
 import { spawnLinux } from "../../lib/backend/linux/spawn.ts";
 import { planCgroups } from "../../lib/plan/linux/containment-cgroup.ts";
-import { fixtureDir, ownCgroups, reapSurvivors, survivors, tokenEnv } from "../fixtures/tree/scan.ts";
+import { ownCgroups, reapSurvivors, survivors, tokenEnv } from "../fixtures/tree/scan.ts";
 import { describeUnless, linuxRequirement, notLinux, testUnless } from "../helpers/skip.ts";
+import { worldReadableCopy, type WorldReadableCopy } from "../helpers/world-readable.ts";
 
 const root = join(import.meta.dir, "..", "..");
 const host = notLinux ? undefined : probeCgroupHost();
@@ -75,10 +76,15 @@ describeUnless(linuxRequirement(noV2), "probe", () => {
 });
 
 describeUnless(linuxRequirement(notRoot), "unprivileged caller", () => {
+  // uid 65534 loads cordon from a copy it can reach: the checkout may sit under a directory only root enters.
+  let world: WorldReadableCopy;
+  beforeAll(() => void (world = worldReadableCopy(["ffi", "lib", "test"])));
+  afterAll(() => world?.remove());
+  const from = (path: string) => JSON.stringify(join(world.dir, path));
   test("without a delegated cgroup the report names what is missing and hard mode refuses", async () => {
     const script = `
-      const { probeContainmentHost } = await import(${JSON.stringify(join(root, "lib/backend/linux/tree-kill.ts"))});
-      const { planContainment } = await import(${JSON.stringify(join(root, "lib/plan/linux/containment.ts"))});
+      const { probeContainmentHost } = await import(${from("lib/backend/linux/tree-kill.ts")});
+      const { planContainment } = await import(${from("lib/plan/linux/containment.ts")});
       const host = probeContainmentHost();
       const limits = { memory: 64 << 20, pids: 16 };
       const soft = planContainment({ limits, compat: "best-effort" }, host);
@@ -86,7 +92,7 @@ describeUnless(linuxRequirement(notRoot), "unprivileged caller", () => {
       try { planContainment({ limits, compat: "hard" }, host); } catch (e) { hard = e.name; }
       console.log(JSON.stringify({ euid: process.geteuid(), v1: Object.keys(host.cgroups.v1), report: soft.report, hard }));
     `;
-    const p = spawnLinux([process.execPath, "-e", script], {
+    const p = spawnLinux([world.bun, "-e", script], {
       stdout: "pipe",
       stderr: "pipe",
       user: { uid: 65534, gid: 65534 },
@@ -117,21 +123,21 @@ describeUnless(linuxRequirement(notRoot), "unprivileged caller", () => {
     for (const f of ["", "cgroup.procs", "cgroup.threads", "cgroup.subtree_control"]) chownSync(join(dir, f), 65534, 65534);
     const { token, env } = tokenEnv();
     const script = `
-      const { probeContainmentHost } = await import(${JSON.stringify(join(root, "lib/backend/linux/tree-kill.ts"))});
-      const { planContainment } = await import(${JSON.stringify(join(root, "lib/plan/linux/containment.ts"))});
-      const { SandboxCgroup } = await import(${JSON.stringify(join(root, "lib/backend/linux/cgroup/sandbox-cgroup.ts"))});
-      const { spawnLinux } = await import(${JSON.stringify(join(root, "lib/backend/linux/spawn.ts"))});
-      const { firstLine } = await import(${JSON.stringify(join(fixtureDir, "scan.ts"))});
+      const { probeContainmentHost } = await import(${from("lib/backend/linux/tree-kill.ts")});
+      const { planContainment } = await import(${from("lib/plan/linux/containment.ts")});
+      const { SandboxCgroup } = await import(${from("lib/backend/linux/cgroup/sandbox-cgroup.ts")});
+      const { spawnLinux } = await import(${from("lib/backend/linux/spawn.ts")});
+      const { firstLine } = await import(${from("test/fixtures/tree/scan.ts")});
       const host = probeContainmentHost();
       const plan = planContainment({ limits: {}, compat: "hard" }, host);
       const cg = SandboxCgroup.create(host.cgroups, plan.cgroups);
-      const p = spawnLinux(["python3", ${JSON.stringify(join(fixtureDir, "tree.py"))}, "6", "3", "30"], { stdout: "pipe", cgroupFd: cg.cgroupFd });
+      const p = spawnLinux(["python3", ${from("test/fixtures/tree/tree.py")}, "6", "3", "30"], { stdout: "pipe", cgroupFd: cg.cgroupFd });
       const ready = (await firstLine(p.stdout)).split(" ").length - 1;
       await cg.kill();
       cg.destroy();
       console.log(JSON.stringify({ base: host.cgroups.v2.base, report: plan.report, ready }));
     `;
-    const p = spawnLinux([process.execPath, "-e", script], {
+    const p = spawnLinux([world.bun, "-e", script], {
       stdout: "pipe",
       stderr: "pipe",
       user: { uid: 65534, gid: 65534 },

@@ -8,38 +8,22 @@
 // can be) then run the cordon CLI: /proc/self and Bun work inside, other
 // processes stay hidden, and a user switch works where setgroups is denied.
 import { afterAll, expect, test } from "bun:test";
-import { chmodSync, copyFileSync, cpSync, existsSync, linkSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { chmodSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describeUnless, linuxRequirement, notLinux } from "../helpers/skip.ts";
+import { worldReadableCopy } from "../helpers/world-readable.ts";
 
-const root = join(import.meta.dir, "..", "..");
 const isRoot = process.getuid?.() === 0;
-const suites = ["test/linux/spawn.test.ts", "test/linux/sandbox.test.ts", "test/linux/net-namespace.test.ts"];
+const suites = ["test/linux/spawn.test.ts", "test/linux/sandbox.test.ts", "test/linux/system-set.test.ts", "test/linux/report-truth.test.ts", "test/linux/net-namespace.test.ts"];
 
-/** A world-readable copy of what the suites need, with its own bun binary: reachable by any uid. */
-function worldReadableCopy(): string {
-  const dir = mkdtempSync(join(tmpdir(), "cordon-hostile-"));
-  for (const p of ["package.json", "tsconfig.json", "ffi", "lib", "bin", "test"]) cpSync(join(root, p), join(dir, p), { recursive: true });
-  const lib = join("zig-out", "native", `linux-${process.arch}`);
-  mkdirSync(join(dir, lib), { recursive: true });
-  for (const f of ["libcordon.so", "cordon-init"]) if (existsSync(join(root, lib, f))) copyFileSync(join(root, lib, f), join(dir, lib, f));
-  try {
-    linkSync(process.execPath, join(dir, "bun"));
-  } catch {
-    copyFileSync(process.execPath, join(dir, "bun"));
-  }
-  Bun.spawnSync(["chmod", "-R", "a+rX", dir]);
-  chmodSync(join(dir, "bun"), 0o755);
-  return dir;
-}
-
-const copy = notLinux ? "" : worldReadableCopy();
-afterAll(() => copy && rmSync(copy, { recursive: true, force: true }));
+const world = notLinux ? undefined : worldReadableCopy();
+const copy = world?.dir ?? "";
+afterAll(() => world?.remove());
 
 /** Runs the suites with `prefix` (a command that changes where they run) and returns the summary. */
 async function runSuites(prefix: string[], env: Record<string, string> = {}, spawnIt?: (argv: string[]) => { exited: Promise<number>; stdout: ReadableStream<Uint8Array> | undefined }, files = suites) {
-  const argv = [...prefix, join(copy, "bun"), "test", ...files];
+  const argv = [...prefix, world!.bun, "test", ...files];
   const baseEnv = { PATH: "/usr/local/bin:/usr/bin:/bin", HOME: copy, TMPDIR: tmpdir(), ...env };
   const p = spawnIt ? spawnIt(argv) : Bun.spawn(argv, { cwd: copy, env: baseEnv, stdout: "pipe", stderr: "pipe" });
   const text = await new Response(p.stdout as ReadableStream).text();
@@ -165,7 +149,7 @@ describeUnless(notLinux ?? linuxRequirement(isRoot ? undefined : "switching to a
       console.log(JSON.stringify(out));`,
     );
     try {
-      const p = spawn([join(copy, "bun"), inner], { fs: { read: [copy] }, cwd: copy, env: { HOME: copy, BUN_RUNTIME_TRANSPILER_CACHE_PATH: "0" } }, { stdout: "pipe", stderr: "pipe" });
+      const p = spawn([world!.bun, inner], { fs: { read: [copy] }, cwd: copy, env: { HOME: copy, BUN_RUNTIME_TRANSPILER_CACHE_PATH: "0" } }, { stdout: "pipe", stderr: "pipe" });
       const [out, err] = await Promise.all([new Response(p.stdout as ReadableStream).text(), new Response(p.stderr as ReadableStream).text()]);
       expect({ code: await p.exited, err }).toEqual({ code: 0, err: "" });
       const r = JSON.parse(out);

@@ -30,6 +30,18 @@ def abstract(name):
     s = socket.socket(socket.AF_UNIX)
     try: s.connect("\0" + name)
     finally: s.close()
+def unix(path):
+    s = socket.socket(socket.AF_UNIX)
+    try: s.connect(path)
+    finally: s.close()
+def udp_bind(port):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    try: s.bind(("127.0.0.1", int(port)))
+    finally: s.close()
+def udp_send(port):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    try: s.sendto(b"x", ("127.0.0.1", int(port)))
+    finally: s.close()
 def abstract_own(name):
     srv = socket.socket(socket.AF_UNIX); srv.bind("\0" + name); srv.listen(1)
     abstract(name); srv.close()
@@ -51,7 +63,7 @@ ops = {
     "rename": os.rename, "link": os.link, "symlink": os.symlink, "truncate": lambda p: os.truncate(p, 0),
     "listdir": os.listdir, "exec": run, "mkfifo": os.mkfifo, "ioctl_rnd": ioctl_rnd, "connect": connect, "bind": bind,
     "kill": lambda pid: os.kill(int(pid), 0), "kill_own": kill_own,
-    "abstract": abstract, "abstract_own": abstract_own,
+    "abstract": abstract, "abstract_own": abstract_own, "unix": unix, "udp_bind": udp_bind, "udp_send": udp_send,
 }
 out = []
 for op, *args in json.loads(sys.argv[1]):

@@ -26,7 +26,7 @@ export function seccompUnmet(): string | undefined {
 }
 
 const OPS = String.raw`
-import ctypes, errno, json, os, socket, sys
+import ctypes, errno, json, os, socket, stat, struct, sys
 libc = ctypes.CDLL(None, use_errno=True)
 libc.syscall.restype = ctypes.c_long
 NR = json.loads(sys.argv[2])
@@ -71,6 +71,52 @@ def ioctl(req):
     r, w = os.pipe()
     try: sys_("ioctl", r, req, ctypes.create_string_buffer(8))
     finally: os.close(r); os.close(w)
+made = []
+def fresh():
+    path = "/tmp/cordon-seccomp-%d-%d" % (os.getpid(), len(made)); made.append(path); return path
+def existing():
+    path = fresh(); os.close(os.open(path, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o644)); return path
+def c(path): return ctypes.create_string_buffer(path.encode())
+def applied(path, mode):
+    # "ok" only if the kernel really set the bits asked for.
+    got = stat.S_IMODE(os.lstat(path).st_mode)
+    if got & 0o7000 != mode & 0o7000: raise OSError(errno.EBADE, "mode %o, asked %o" % (got, mode))
+def chmod_(mode): p = existing(); sys_("chmod", c(p), mode); applied(p, mode)
+def fchmod_(mode):
+    p = existing(); fd = os.open(p, os.O_RDONLY)
+    try: sys_("fchmod", fd, mode)
+    finally: os.close(fd)
+    applied(p, mode)
+def fchmodat_(mode): p = existing(); sys_("fchmodat", -100, c(p), mode); applied(p, mode)
+def fchmodat2_(mode): p = existing(); sys_("fchmodat2", -100, c(p), mode, 0); applied(p, mode)
+def creat_(mode): p = fresh(); closing(sys_("creat", c(p), mode)); applied(p, mode)
+def openat_(flags, mode):
+    p = fresh() if flags & os.O_CREAT else existing(); closing(sys_("openat", -100, c(p), flags, mode))
+    if flags & os.O_CREAT: applied(p, mode)
+def tmpfile_(mode): closing(sys_("openat", -100, c("/tmp"), os.O_TMPFILE | os.O_RDWR, mode))
+def mknodat_(mode): p = fresh(); sys_("mknodat", -100, c(p), stat.S_IFREG | mode, 0); applied(p, mode)
+def openat2_():
+    how = ctypes.create_string_buffer(struct.pack("QQQ", os.O_RDONLY | os.O_CLOEXEC, 0, 0), 24)
+    closing(sys_("openat2", -100, c("/tmp"), how, 24))
+def setxattr_(name):
+    p = existing(); sys_("setxattr", c(p), c(name), ctypes.create_string_buffer(b"\x01\x00\x00\x02" + b"\x00" * 16, 20), 20, 0)
+def fsetxattr_(name):
+    fd = os.open(existing(), os.O_RDONLY)
+    try: sys_("fsetxattr", fd, c(name), ctypes.create_string_buffer(b"1"), 1, 0)
+    finally: os.close(fd)
+def xattr_read():
+    p = existing(); os.listxattr(p)
+    try: os.getxattr(p, "user.cordon-absent")
+    except OSError as e:
+        if e.errno != errno.ENODATA: raise
+def listen_():
+    s = socket.socket()
+    try: sys_("listen", s.fileno(), 1)
+    finally: s.close()
+def netlink_bind(proto, groups):
+    s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, proto)
+    try: s.bind((0, groups))
+    finally: s.close()
 def getppid(*args): sys_("getppid", *args)
 def raw(nr, *args): call(nr, *args)
 ops = {
@@ -78,6 +124,9 @@ ops = {
     "mq_unlink": mq_unlink, "io_uring": uring, "bpf": bpf, "perf": perf, "userfaultfd": uffd,
     "keyctl": keyctl, "request_key": request_key, "ptrace": ptrace, "mount": mount, "process_vm_readv": vm_read,
     "ioctl": ioctl, "getppid": getppid, "raw": raw,
+    "chmod": chmod_, "fchmod": fchmod_, "fchmodat": fchmodat_, "fchmodat2": fchmodat2_, "creat": creat_, "openat": openat_,
+    "tmpfile": tmpfile_, "mknodat": mknodat_, "openat2": openat2_, "setxattr": setxattr_, "fsetxattr": fsetxattr_,
+    "xattr_read": xattr_read, "listen": listen_, "netlink_bind": netlink_bind,
 }
 out = []
 for op, *args in json.loads(sys.argv[1]):
@@ -86,6 +135,9 @@ for op, *args in json.loads(sys.argv[1]):
     except OSError as e:
         out.append(errno.errorcode.get(e.errno, str(e.errno)))
     sys.stdout.flush()
+for path in made:
+    try: os.unlink(path)
+    except FileNotFoundError: pass
 print(json.dumps(out))
 `;
 

@@ -28,6 +28,8 @@ import { hostArch, type Op, seccompUnmet, underFilter } from "./seccomp-fixture.
 
 const unmet = linuxRequirement(seccompUnmet());
 const HIGH = 2 ** 32;
+const NETLINK_KOBJECT_UEVENT = 15;
+const [O_RDONLY, O_WRONLY, O_CREAT, O_EXCL] = [0, 1, 0o100, 0o200];
 const FIONREAD = 0x541b;
 
 const filterOf = (policy: SeccompPolicy) => compileSeccomp(policy, hostArch!).filter;
@@ -135,6 +137,61 @@ describeUnless(unmet, "seccomp presets in the kernel", () => {
     await checkAllowed(["ipc-isolation"], [["ioctl", FIONREAD], ["socket", AF_NETLINK, SOCK_RAW, NETLINK_ROUTE], ["files"], ["socketpair"]]);
   }, 30_000);
 
+  testUnless(undefined, "no-setid: set-id modes fail with EPERM in chmod, fchmod, fchmodat, fchmodat2, creat, openat (O_CREAT, O_TMPFILE), mknodat; openat2 ENOSYS; setxattr and fsetxattr ENOTSUP", async () => {
+    const x86 = hostArch === "x86_64";
+    const cases: Case[] = [
+      [["fchmod", 0o4755], "EPERM"],
+      [["fchmodat", 0o2755], "EPERM"],
+      [["fchmodat", 0o6711 + HIGH], "EPERM"],
+      [["fchmodat2", 0o4700], "EPERM"],
+      [["openat", O_CREAT | O_WRONLY, 0o4755], "EPERM"],
+      [["openat", O_CREAT | O_WRONLY | O_EXCL, 0o2755], "EPERM"],
+      [["tmpfile", 0o4700], "EPERM"],
+      [["mknodat", 0o4755], "EPERM"],
+      [["openat2"], "ENOSYS"],
+      [["setxattr", "security.capability"], "ENOTSUP"],
+      [["setxattr", "user.cordon"], "ENOTSUP"],
+      [["setxattr", "system.posix_acl_access"], "ENOTSUP"],
+      [["fsetxattr", "user.cordon"], "ENOTSUP"],
+      ...(x86 ? ([[["chmod", 0o4755], "EPERM"], [["creat", 0o2755], "EPERM"]] as Case[]) : []),
+    ];
+    await checkDenials(["no-setid"], cases);
+  }, 30_000);
+
+  testUnless(undefined, "no-setid: plain modes through the same calls, openat without O_CREAT whatever its mode, and reading xattrs work", async () => {
+    await checkAllowed(["no-setid"], [
+      ["fchmod", 0o755],
+      ["fchmodat", 0o600],
+      ["fchmodat", 0o1777],
+      ["fchmodat2", 0o700],
+      ["openat", O_CREAT | O_WRONLY, 0o644],
+      ["openat", O_RDONLY, 0o4755],
+      ["tmpfile", 0o600],
+      ["mknodat", 0o644],
+      ["xattr_read"],
+      ["files"],
+      ...(hostArch === "x86_64" ? ([["chmod", 0o755], ["creat", 0o600]] as Op[]) : []),
+    ]);
+  }, 30_000);
+
+  testUnless(undefined, "no-listen: listen() on an unbound TCP socket fails with EACCES; connect-side sockets still open", async () => {
+    await checkDenials(["no-listen"], [[["listen"], "EACCES"]]);
+    await checkAllowed(["no-listen"], [["socket", AF_INET, SOCK_STREAM, 0], ["socketpair"]]);
+  }, 30_000);
+
+  testUnless(undefined, "ipc-isolation: netlink KOBJECT_UEVENT (with a group bind), AUDIT, XFRM, NETFILTER, CONNECTOR, GENERIC fail with EACCES; ROUTE opens and binds", async () => {
+    await checkDenials(["ipc-isolation"], [
+      [["netlink_bind", NETLINK_KOBJECT_UEVENT, 1], "EACCES"],
+      [["socket", AF_NETLINK, SOCK_RAW, 9], "EACCES"], // AUDIT
+      [["socket", AF_NETLINK, SOCK_RAW, 6], "EACCES"], // XFRM
+      [["socket", AF_NETLINK, SOCK_RAW, 12], "EACCES"], // NETFILTER
+      [["socket", AF_NETLINK, SOCK_DGRAM, 11], "EACCES"], // CONNECTOR
+      [["socket", AF_NETLINK, SOCK_RAW, 16], "EACCES"], // GENERIC
+      [["socket", AF_NETLINK, SOCK_RAW, NETLINK_KOBJECT_UEVENT + HIGH], "EACCES"],
+    ]);
+    await checkAllowed(["ipc-isolation"], [["netlink_bind", NETLINK_ROUTE, 0], ["socket", AF_NETLINK, SOCK_DGRAM, NETLINK_ROUTE]]);
+  }, 30_000);
+
   testUnless(undefined, "all presets together: Bun itself starts and runs a script", async () => {
     const { spawnLinux } = await import("../../lib/backend/linux/spawn.ts");
     const proc = spawnLinux([process.execPath, "-e", "console.log(JSON.stringify({ sum: 1 + 1, files: require('node:fs').readdirSync('/').length > 0 }))"], {
@@ -183,6 +240,15 @@ describeUnless(unmet, "seccomp actions and argument checks in the kernel", () =>
     expect(open.code).toBe(0); // without the filter: ENOSYS (no x32 here) or ok, never a kill
     const r = await underFilter([["raw", 0x4000_0000 + getppidNr]], filterOf({ defaultAction: "allow", rules: [] }));
     expect(r.signal).toBe("SIGSYS");
+  }, 30_000);
+
+  testUnless(hostArch === "x86_64" ? undefined : "x32 exists only on x86_64", "x86_64 numbers 514 (x32 ioctl) and 521 (x32 ptrace) without the x32 bit are killed; unfiltered this kernel answers ENOSYS", async () => {
+    const open = await underFilter([["raw", 514], ["raw", 521]], undefined);
+    expect(open.results).toEqual(["ENOSYS", "ENOSYS"]); // a kernel from 5.4 on; older ones ran the x32 entry points
+    for (const nr of [514, 521]) {
+      const r = await underFilter([["raw", nr]], filterOf({ defaultAction: "allow", rules: [] }));
+      expect({ nr, signal: r.signal }).toEqual({ nr, signal: "SIGSYS" });
+    }
   }, 30_000);
 
   testUnless(undefined, "a program with far jumps (BPF_JA trampolines) loads and decides as the policy says", async () => {

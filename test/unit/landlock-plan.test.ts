@@ -1,27 +1,34 @@
-// The landlock plan compiler on every ABI from 0 (no landlock) to 7, as if the
-// kernel were that old: handled rights, attr size, rules, restrict flags,
-// compatibility levels and the per-right report. Expected masks are the uapi's
-// documented bits (landlock(7)), not values read back from the compiler.
+// The landlock plan compiler on every ABI from 0 (no landlock) to 10, as if
+// the kernel were that old (or that new: this one offers 7): handled rights,
+// attr size, rules, restrict flags, compatibility levels and the per-right
+// report. Expected masks are the uapi's documented bits (landlock(7) and
+// include/uapi/linux/landlock.h), not values read back from the compiler.
 import { describe, expect, test } from "bun:test";
 import { CompatError, PolicyError } from "../../lib/errors.ts";
-import { landlockGuarantees, planLandlock, type LandlockPlan } from "../../lib/plan/linux/landlock/index.ts";
+import { isRightName, landlockGuarantees, planLandlock, type LandlockPlan } from "../../lib/plan/linux/landlock/index.ts";
+import { coveredElsewhere, foldCovered, planSandbox, type SandboxHost } from "../../lib/plan/linux/sandbox.ts";
+import { AUDIT_ARCH_X86_64, SECCOMP_RET_ALLOW, SECCOMP_RET_ERRNO, syscallNumber } from "../../lib/plan/linux/seccomp/index.ts";
+import { decodeFilter, run } from "../helpers/bpf-interpreter.ts";
 import type { ResolvedPolicy } from "../../lib/policy/types.ts";
 
 type P = Pick<ResolvedPolicy, "fs" | "net" | "compat">;
 const policy = (over: Partial<P> = {}): P => ({ fs: { read: ["/usr"], write: ["/tmp/work"] }, net: "none", compat: "best-effort", ...over });
 
-// landlock(7): ABI 1 has bits 0..12, ABI 2 adds REFER (13), ABI 3 TRUNCATE (14), ABI 5 IOCTL_DEV (15).
-const fsAt = [0, 0x1fff, 0x3fff, 0x7fff, 0x7fff, 0xffff, 0xffff, 0xffff];
-const netAt = [0, 0, 0, 0, 3, 3, 3, 3];
-const scopeAt = [0, 0, 0, 0, 0, 0, 3, 3];
-const attrAt = [0, 8, 8, 8, 16, 16, 24, 24];
-const EXECUTE = 1, WRITE_FILE = 2, READ_FILE = 4, READ_DIR = 8, TRUNCATE = 1 << 14, IOCTL_DEV = 1 << 15;
-const BIND = 1, CONNECT = 2;
+// landlock(7): ABI 1 has bits 0..12, ABI 2 adds REFER (13), ABI 3 TRUNCATE (14), ABI 5 IOCTL_DEV (15),
+// ABI 9 RESOLVE_UNIX (16); net: TCP bind/connect (bits 0, 1) at ABI 4, UDP bind/connect-send (2, 3) at ABI 10.
+const fsAt = [0, 0x1fff, 0x3fff, 0x7fff, 0x7fff, 0xffff, 0xffff, 0xffff, 0xffff, 0x1ffff, 0x1ffff];
+const netAt = [0, 0, 0, 0, 3, 3, 3, 3, 3, 3, 0xf];
+const scopeAt = [0, 0, 0, 0, 0, 0, 3, 3, 3, 3, 3];
+// ABI 10's quiet masks would make it 48 bytes; cordon never quiets, so 24 stays.
+const attrAt = [0, 8, 8, 8, 16, 16, 24, 24, 24, 24, 24];
+const EXECUTE = 1, WRITE_FILE = 2, READ_FILE = 4, READ_DIR = 8, TRUNCATE = 1 << 14, IOCTL_DEV = 1 << 15, RESOLVE_UNIX = 1 << 16;
+const BIND = 1, CONNECT = 2, BIND_UDP = 4, CONNECT_SEND_UDP = 8;
+const TSYNC = 1 << 3;
 
 const statusOf = (plan: LandlockPlan, right: string) => plan.report.rights.find((r) => r.right === right)?.status;
 
 describe("landlock plan per ABI (best-effort)", () => {
-  for (let abi = 0; abi <= 7; abi++) {
+  for (let abi = 0; abi <= 10; abi++) {
     test(`ABI ${abi}: handles exactly the rights this ABI knows`, () => {
       const plan = planLandlock(policy(), { abi });
       expect(plan.abi).toBe(abi);
@@ -31,7 +38,7 @@ describe("landlock plan per ABI (best-effort)", () => {
       expect(plan.scoped).toBe(scopeAt[abi]!);
       expect(plan.attrSize).toBe(attrAt[abi]! as 0);
       expect(plan.restrictFlags).toBe(0);
-      expect(plan.report.status).toBe(abi === 0 ? "none" : abi >= 6 ? "full" : "partial");
+      expect(plan.report.status).toBe(abi === 0 ? "none" : abi >= 10 ? "full" : "partial");
     });
 
     test(`ABI ${abi}: every right the ABI lacks is reported not enforced, with the ABI in the reason`, () => {
@@ -64,14 +71,15 @@ describe("landlock plan per ABI (best-effort)", () => {
       expect(usr.access).toBe(EXECUTE | READ_FILE | READ_DIR);
       expect(usr.fileAccess).toBe(EXECUTE | READ_FILE);
       expect(work.access).toBe(fsAt[abi]!);
-      expect(work.fileAccess).toBe(EXECUTE | WRITE_FILE | READ_FILE | (abi >= 3 ? TRUNCATE : 0) | (abi >= 5 ? IOCTL_DEV : 0));
+      expect(work.fileAccess).toBe(EXECUTE | WRITE_FILE | READ_FILE | (abi >= 3 ? TRUNCATE : 0) | (abi >= 5 ? IOCTL_DEV : 0) | (abi >= 9 ? RESOLVE_UNIX : 0));
     });
   }
 
   test("an ABI newer than cordon knows is used as the newest known one", () => {
-    const plan = planLandlock(policy(), { abi: 9 });
-    expect(plan.abi).toBe(7);
-    expect(plan.handledFs).toBe(0xffff);
+    const plan = planLandlock(policy(), { abi: 12 });
+    expect(plan.abi).toBe(10);
+    expect(plan.handledFs).toBe(0x1ffff);
+    expect(plan.handledNet).toBe(0xf);
   });
 });
 
@@ -85,15 +93,28 @@ describe("landlock compatibility levels", () => {
     }
     expect(err).toBeInstanceOf(CompatError);
     const names = (err as CompatError).missing.map((m) => m.guarantee).sort();
-    expect(names).toEqual(
-      ["landlock fs.ioctl_dev", "landlock fs.truncate", "landlock net.bind_tcp", "landlock net.connect_tcp", "landlock scope.abstract_unix_socket", "landlock scope.signal"],
-    );
+    expect(names).toEqual([
+      "landlock fs.ioctl_dev", "landlock fs.resolve_unix", "landlock fs.truncate", "landlock net.bind_tcp", "landlock net.bind_udp",
+      "landlock net.connect_send_udp", "landlock net.connect_tcp", "landlock scope.abstract_unix_socket", "landlock scope.signal",
+    ]);
     expect((err as CompatError).missing.find((m) => m.guarantee === "landlock fs.truncate")!.reason).toBe("landlock ABI 1 < 3");
   });
 
-  test("hard passes on ABI 6 and 7 for the default policy", () => {
-    expect(planLandlock(policy({ compat: "hard" }), { abi: 6 }).report.status).toBe("full");
-    expect(planLandlock(policy({ compat: "hard" }), { abi: 7 }).report.status).toBe("full");
+  test("hard passes on ABI 10 for the default policy; on ABI 7 and 8 it names exactly the ABI 9 and 10 rights", () => {
+    expect(planLandlock(policy({ compat: "hard" }), { abi: 10 }).report.status).toBe("full");
+    for (const abi of [7, 8]) {
+      let err: unknown;
+      try {
+        planLandlock(policy({ compat: "hard" }), { abi });
+      } catch (e) {
+        err = e;
+      }
+      expect((err as CompatError).missing).toEqual([
+        { guarantee: "landlock fs.resolve_unix", reason: `landlock ABI ${abi} < 9` },
+        { guarantee: "landlock net.bind_udp", reason: `landlock ABI ${abi} < 10` },
+        { guarantee: "landlock net.connect_send_udp", reason: `landlock ABI ${abi} < 10` },
+      ]);
+    }
   });
 
   test("on ABI 0 every reason says why landlock is unavailable", () => {
@@ -107,8 +128,9 @@ describe("landlock compatibility levels", () => {
   });
 
   test("per-right levels: hard by default, scopes best-effort, runs on ABI 5 with scopes reported missing", () => {
+    const newer = { "fs.resolve_unix": "best-effort", "net.bind_udp": "best-effort", "net.connect_send_udp": "best-effort" } as const;
     const plan = planLandlock(policy({ compat: "hard" }), { abi: 5 }, {
-      compat: { rights: { "scope.signal": "best-effort", "scope.abstract_unix_socket": "best-effort" } },
+      compat: { rights: { "scope.signal": "best-effort", "scope.abstract_unix_socket": "best-effort", ...newer } },
     });
     expect(plan.apply).toBe(true);
     expect(plan.scoped).toBe(0);
@@ -162,10 +184,11 @@ describe("landlock network and scopes", () => {
     expect(plan.netRules).toEqual([]);
   });
 
-  test("net all leaves TCP unhandled and asks nothing of the ABI", () => {
-    const plan = planLandlock(policy({ net: "all", compat: "hard" }), { abi: 7 });
+  test("net all leaves TCP and UDP unhandled and asks nothing of the ABI", () => {
+    const plan = planLandlock(policy({ net: "all", compat: "hard" }), { abi: 9 });
     expect(plan.handledNet).toBe(0);
     expect(plan.report.rights.some((r) => r.right.startsWith("net."))).toBe(false);
+    expect(() => planLandlock(policy({ net: "none", compat: "hard" }), { abi: 9 })).toThrow(CompatError);
   });
 
   test("below ABI 4 port rules are dropped and the report says TCP is not confined", () => {
@@ -191,11 +214,12 @@ describe("landlock rules and report", () => {
   test("the rule report lists requested, granted and dropped rights with reasons", () => {
     const plan = planLandlock(policy(), { abi: 2 });
     const work = plan.report.rules.find((r) => r.target === "/tmp/work")!;
-    expect(work.requested).toHaveLength(16);
+    expect(work.requested).toHaveLength(17);
     expect(work.granted).toHaveLength(14);
     expect(work.dropped).toEqual([
       { right: "fs.truncate", reason: "landlock ABI 2 < 3" },
       { right: "fs.ioctl_dev", reason: "landlock ABI 2 < 5" },
+      { right: "fs.resolve_unix", reason: "landlock ABI 2 < 9" },
     ]);
   });
 
@@ -265,7 +289,7 @@ describe("landlock plans are reused for the same inputs", () => {
       planLandlock(policy({ fs: { read: ["/usr", "/etc"], write: ["/tmp/work"] } }), { abi: 7 }),
       planLandlock(policy({ fs: { read: [], write: ["/usr", "/tmp/work"] } }), { abi: 7 }),
       planLandlock(policy({ net: { connect: [443], bind: [] } }), { abi: 7 }),
-      planLandlock(policy({ compat: "hard" }), { abi: 7 }),
+      planLandlock(policy({ compat: "hard" }), { abi: 10 }),
       planLandlock(policy(), { abi: 7 }, { compat: { rights: { "fs.truncate": "soft" } } }),
       planLandlock(policy(), { abi: 7 }, { log: { newExec: true } }),
       planLandlock(policy(), { abi: 0, unavailable: "disabled" }),
@@ -293,5 +317,133 @@ describe("landlock plans are reused for the same inputs", () => {
     const again = cached();
     expect(again).not.toBe(first);
     expect(again).toEqual(first);
+  });
+});
+
+describe("landlock ABI 8–10 (planned here; this kernel offers 7)", () => {
+  test("ABI 8: TSYNC is known but never set: the child restricts itself while it is one thread, before exec", () => {
+    expect(isRightName("restrict.tsync")).toBe(true);
+    for (let abi = 7; abi <= 10; abi++) {
+      expect(planLandlock(policy(), { abi }).restrictFlags & TSYNC).toBe(0);
+      expect(planLandlock(policy(), { abi }, { log: { sameExec: false, newExec: true, subdomains: false } }).restrictFlags).toBe(1 | 2 | 4);
+    }
+    // Never asked for, so never missing: a hard level for it refuses nothing on ABI 7.
+    const plan = planLandlock(policy(), { abi: 7 }, { compat: { rights: { "restrict.tsync": "hard" } } });
+    expect(plan.report.rights.some((r) => r.right === "restrict.tsync")).toBe(false);
+  });
+
+  test("ABI 9: RESOLVE_UNIX is handled; write grants and file grants carry it, read grants do not", () => {
+    const plan = planLandlock(policy({ fs: { read: ["/usr", "/run/ro.sock"], write: ["/tmp/work", "/run/rw.sock"] } }), { abi: 9 });
+    expect(plan.handledFs & RESOLVE_UNIX).toBe(RESOLVE_UNIX);
+    const rule = (path: string) => plan.rules.find((r) => r.path === path)!;
+    expect(rule("/usr").access & RESOLVE_UNIX).toBe(0);
+    expect(rule("/run/ro.sock").fileAccess & RESOLVE_UNIX).toBe(0);
+    expect(rule("/tmp/work").access & RESOLVE_UNIX).toBe(RESOLVE_UNIX);
+    // A grant naming the socket file itself: a file rule, and the kernel takes RESOLVE_UNIX on a file.
+    expect(rule("/run/rw.sock").fileAccess & RESOLVE_UNIX).toBe(RESOLVE_UNIX);
+    expect(statusOf(plan, "fs.resolve_unix")).toBe("enforced");
+    const old = planLandlock(policy(), { abi: 8 });
+    expect(old.handledFs & RESOLVE_UNIX).toBe(0);
+    expect(old.report.rights.find((r) => r.right === "fs.resolve_unix")).toMatchObject({ status: "not-enforced", reason: "landlock ABI 8 < 9" });
+  });
+
+  test("ABI 10: UDP bind and connect-send are handled with no UDP rule; TCP port rules stay TCP-only", () => {
+    const ports = planLandlock(policy({ net: { connect: [443], bind: [8080] } }), { abi: 10 });
+    expect(ports.handledNet).toBe(BIND | CONNECT | BIND_UDP | CONNECT_SEND_UDP);
+    // No rule grants a UDP bit, so every UDP bind, connect, addressed send and auto-bind is denied.
+    expect(ports.netRules).toEqual([
+      { port: 443, access: CONNECT },
+      { port: 8080, access: BIND },
+    ]);
+    expect(ports.report.rules.filter((r) => !r.target.startsWith("/")).map((r) => r.target)).toEqual(["tcp:443", "tcp:8080"]);
+    expect(planLandlock(policy({ net: "none" }), { abi: 10 })).toMatchObject({ handledNet: 0xf, netRules: [] });
+    const old = planLandlock(policy({ net: { connect: [443], bind: [] } }), { abi: 9 });
+    expect(old.handledNet).toBe(BIND | CONNECT);
+    for (const r of ["net.bind_udp", "net.connect_send_udp"])
+      expect(old.report.rights.find((x) => x.right === r)).toMatchObject({ status: "not-enforced", reason: "landlock ABI 9 < 10" });
+  });
+
+  test("the quiet rule flag (ABI 10) is known and never set; the ruleset attr stays 24 bytes", () => {
+    expect(isRightName("rule.quiet")).toBe(true);
+    const plan = planLandlock(policy(), { abi: 10 }, { compat: { rights: { "rule.quiet": "hard" } } });
+    expect(plan.attrSize).toBe(24);
+    expect(plan.report.rights.some((r) => r.right.startsWith("rule."))).toBe(false);
+    expect(() => planLandlock(policy(), { abi: 7 }, { compat: { rights: { "rule.quiet": "hard" } } })).not.toThrow();
+  });
+
+  test("guarantees: pathname unix sockets confined from ABI 9, UDP from ABI 10; below, the reason names the ABI", () => {
+    const at = (abi: number) => Object.fromEntries(landlockGuarantees(planLandlock(policy(), { abi }).report).map((x) => [x.guarantee, x]));
+    const g10 = at(10);
+    for (const id of ["ipc.unix-path-confined", "net.udp-bind-confined", "net.udp-send-confined"]) expect(g10[id]).toMatchObject({ status: "enforced", by: ["landlock abi 10"] });
+    const g9 = at(9);
+    expect(g9["ipc.unix-path-confined"]!.status).toBe("enforced");
+    expect(g9["net.udp-send-confined"]).toMatchObject({ status: "not-enforced", reason: "net.connect_send_udp: landlock ABI 9 < 10" });
+    const g8 = at(8);
+    expect(g8["ipc.unix-path-confined"]).toMatchObject({ status: "not-enforced", reason: "fs.resolve_unix: landlock ABI 8 < 9" });
+    // RESOLVE_UNIX is its own guarantee: an older kernel does not make file writes look partly confined.
+    expect(g8["fs.write-confined"]!.status).toBe("enforced");
+  });
+});
+
+describe("which mechanism closes pathname unix sockets and UDP, per ABI (sandbox plan)", () => {
+  const host = (over: Partial<SandboxHost> = {}): SandboxHost => ({ arch: "x86_64", seccomp: true, namespaces: "direct", procfs: true, netns: true, capabilities: true, landlockAbi: 7, ...over });
+  const noNs = { namespaces: "none", procfs: false, netns: false } as const;
+  const ports = { net: { connect: [443], bind: [] } } as const;
+  const g = (plan: ReturnType<typeof planSandbox>, id: string) => plan.report.find((r) => r.guarantee === id);
+  /** The filter's answer to socket(domain, type, 0), run by an interpreter independent of the compiler. */
+  const socketCall = (plan: ReturnType<typeof planSandbox>, domain: number, type: number) =>
+    run(decodeFilter(plan.seccomp!.filter), { nr: syscallNumber("x86_64", "socket")!, arch: AUDIT_ARCH_X86_64, args: [BigInt(domain), BigInt(type), 0n] });
+  const AF_UNIX = 1, AF_INET = 2, SOCK_STREAM = 1, SOCK_DGRAM = 2, EACCES = 13;
+
+  test("pathname unix sockets: landlock from ABI 9 (AF_UNIX stays open); below, a private root or seccomp refusing AF_UNIX", () => {
+    const bare8 = planSandbox({ net: "none" }, host({ ...noNs, landlockAbi: 8 }));
+    expect(socketCall(bare8, AF_UNIX, SOCK_STREAM)).toBe(SECCOMP_RET_ERRNO | EACCES);
+    expect(g(bare8, "ipc.unix-outside-closed")!.by[0]).toStartWith("seccomp socket(AF_UNIX) refused");
+    const bare9 = planSandbox({ net: "none" }, host({ ...noNs, landlockAbi: 9 }));
+    expect(socketCall(bare9, AF_UNIX, SOCK_STREAM)).toBe(SECCOMP_RET_ALLOW);
+    expect(g(bare9, "ipc.unix-outside-closed")).toEqual({
+      guarantee: "ipc.unix-outside-closed",
+      status: "enforced",
+      by: ["landlock abi 9: pathname sockets made outside resolve only beneath write grants", "landlock abi 9 abstract-socket scope"],
+    });
+    const full9 = planSandbox({ net: "none" }, host({ landlockAbi: 9 }));
+    expect(g(full9, "ipc.unix-outside-closed")!.by).toEqual([
+      "private root: no socket path outside the grants exists",
+      "landlock abi 9: pathname sockets made outside resolve only beneath write grants",
+      "landlock abi 9 abstract-socket scope",
+    ]);
+    expect(socketCall(planSandbox({ net: "none" }, host({ landlockAbi: 7 })), AF_UNIX, SOCK_STREAM)).toBe(SECCOMP_RET_ALLOW);
+  });
+
+  test("UDP: seccomp refuses UDP sockets at every ABI; from ABI 10 landlock denies UDP too, and alone it is partial", () => {
+    for (const landlockAbi of [7, 10]) expect(socketCall(planSandbox(ports, host({ landlockAbi })), AF_INET, SOCK_DGRAM)).toBe(SECCOMP_RET_ERRNO | EACCES);
+    expect(g(planSandbox(ports, host({ landlockAbi: 9 })), "net.udp-closed")!.by).toEqual(["seccomp socket() IP types other than TCP"]);
+    expect(g(planSandbox(ports, host({ landlockAbi: 10 })), "net.udp-closed")!.by).toEqual([
+      "seccomp socket() IP types other than TCP",
+      "landlock abi 10: UDP bind, connect and addressed send denied",
+    ]);
+    expect(g(planSandbox(ports, host({ landlockAbi: 10, seccomp: false })), "net.udp-closed")).toMatchObject({
+      status: "partial",
+      by: ["landlock abi 10: UDP bind, connect and addressed send denied"],
+    });
+    expect(g(planSandbox(ports, host({ landlockAbi: 9, seccomp: false })), "net.udp-closed")!.status).toBe("not-enforced");
+  });
+
+  test("on an older ABI the landlock guarantees of ABI 9–10 are reported enforced only by what covers them here", () => {
+    const report = (over: Partial<SandboxHost>, net: Parameters<typeof planSandbox>[0]["net"]) => {
+      const h = host(over);
+      const covered = coveredElsewhere({ net }, h, planSandbox({ net }, h));
+      return Object.fromEntries(foldCovered(landlockGuarantees(planLandlock(policy({ net }), { abi: h.landlockAbi }).report), covered).map((x) => [x.guarantee, x]));
+    };
+    const bare = report(noNs, ports.net);
+    expect(bare["ipc.unix-path-confined"]).toMatchObject({ status: "enforced", by: ["seccomp refuses AF_UNIX sockets"] });
+    expect(bare["net.udp-bind-confined"]).toMatchObject({ status: "enforced", by: ["seccomp refuses UDP sockets"] });
+    expect(report({}, ports.net)["ipc.unix-path-confined"]).toMatchObject({ status: "enforced", by: ["private root: no socket path outside the grants exists"] });
+    // Nothing stands in without seccomp: the missing rights stay missing (hard mode refuses).
+    const none = report({ ...noNs, seccomp: false }, ports.net);
+    expect(none["ipc.unix-path-confined"]!.status).toBe("not-enforced");
+    expect(none["net.udp-send-confined"]!.status).toBe("not-enforced");
+    // net all: UDP is not asked for, so nothing is reported for it.
+    expect(report({}, "all")["net.udp-bind-confined"]).toBeUndefined();
   });
 });

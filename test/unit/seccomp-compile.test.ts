@@ -48,8 +48,8 @@ describe("seccomp filter encoding", () => {
     for (const arch of ARCHES) {
       const prog = decodeFilter(compileSeccomp(allowAll, arch).filter);
       checkFilter(prog);
-      // ld arch, jeq, ld nr, dispatch (x86_64: the x32 range), returns
-      expect(prog.length).toBeLessThanOrEqual(arch === "x86_64" ? 8 : 5);
+      // ld arch, jeq, ld nr, dispatch (x86_64: the two x32 ranges), returns
+      expect(prog.length).toBeLessThanOrEqual(arch === "x86_64" ? 10 : 5);
       expect(run(prog, { nr: 39, arch: arch === "x86_64" ? AUDIT_ARCH_X86_64 : AUDIT_ARCH_AARCH64, args: [] })).toBe(SECCOMP_RET_ALLOW);
     }
   });
@@ -83,6 +83,17 @@ describe("seccomp filter encoding", () => {
     const logForeign = decodeFilter(compileSeccomp({ ...allowAll, foreignArch: { errno: "ENOSYS" } }, "aarch64").filter);
     expect(run(logForeign, { nr: 0x40000000 + 39, arch: AUDIT_ARCH_AARCH64, args: [] })).toBe(SECCOMP_RET_ALLOW); // no x32 on arm64
     expect(run(logForeign, { nr: 1, arch: 0x40000028, args: [] })).toBe(SECCOMP_RET_ERRNO | 38);
+  });
+
+  test("x86_64 numbers 512-547 (x32's own entries before 5.4: 514 ioctl, 521 ptrace) get foreignArch; 511 and 548 do not", () => {
+    const at = (policy: SeccompPolicy, nr: number) => run(decodeFilter(compileSeccomp(policy, "x86_64").filter), { nr, arch: AUDIT_ARCH_X86_64, args: [] });
+    for (const nr of [512, 514, 521, 547]) expect({ nr, got: at(allowAll, nr) }).toEqual({ nr, got: SECCOMP_RET_KILL_PROCESS });
+    for (const nr of [511, 548]) expect({ nr, got: at(allowAll, nr) }).toEqual({ nr, got: SECCOMP_RET_ALLOW });
+    // It follows foreignArch, and a rule for a native number next to the range keeps its own decision.
+    const errno: SeccompPolicy = { defaultAction: "allow", rules: [], foreignArch: { errno: "ENOSYS" } };
+    expect(at(errno, 521)).toBe(SECCOMP_RET_ERRNO | 38);
+    // aarch64 has no x32: the same numbers are plain (unknown) syscalls there.
+    expect(run(decodeFilter(compileSeccomp(allowAll, "aarch64").filter), { nr: 514, arch: AUDIT_ARCH_AARCH64, args: [] })).toBe(SECCOMP_RET_ALLOW);
   });
 
   test("no load of a word the accumulator already holds: socket's domain is loaded once for both its comparisons", () => {

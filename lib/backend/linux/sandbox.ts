@@ -14,14 +14,16 @@ import { planContainment, type ContainmentPlan } from "../../plan/linux/containm
 import type { ContainmentHost } from "../../plan/linux/containment-host.ts";
 import { landlockGuarantees } from "../../plan/linux/landlock/index.ts";
 import { coveredElsewhere, foldCovered, planSandbox, type SandboxHost, type SandboxPlan } from "../../plan/linux/sandbox.ts";
+import { identitiesOf } from "../../policy/identity.ts";
 import type { ResolvedPolicy } from "../../policy/types.ts";
 import type { GuaranteeReport, Report } from "../../report.ts";
 import { programPath, sandboxedView, type SandboxSpawn, type SandboxStdioOptions } from "../../sandbox-backend.ts";
 import { cleanupStale } from "./cgroup/cleanup.ts";
 import { SandboxCgroup } from "./cgroup/sandbox-cgroup.ts";
 import { supervise, type LimitVerdict } from "./cgroup/supervise.ts";
+import { grantChangedInChild, openGrants } from "./grant-fds.ts";
 import { landlockFeatures, prepareLandlock } from "./landlock.ts";
-import { expandRoot, privateRootView, privateRootViewWith } from "./private-root.ts";
+import { DEVICES_WITHOUT_PRIVATE_ROOT, expandRoot, privateRootView, privateRootViewWith } from "./private-root.ts";
 import { spawnLinux } from "./spawn.ts";
 import { killTree, probeContainmentHost, signalTree } from "./tree-kill.ts";
 import { checkGroups, giveTo } from "./user-switch.ts";
@@ -122,6 +124,7 @@ function hostNotes(host: SandboxHost, cgroupNotes: readonly string[]): string[] 
         : `namespaces: ${host.namespaces === "user" ? "inside a user namespace" : "created directly"}${host.procfs ? "" : "; no fresh /proc (mount refused, e.g. inside another sandbox)"}${host.netns ? "" : "; no network namespace"}`,
     ];
     if (!host.procfs) notes.push("/proc: only the command's own /proc/<pid> is readable (its /proc/self); processes it starts have no /proc/self, and /proc/self/net shows this host's network namespace");
+    if (host.namespaces === "none" || !host.procfs) notes.push(DEVICES_WITHOUT_PRIVATE_ROOT);
     try {
       const status = readFileSync("/proc/self/status", "utf8");
       if (/^Seccomp:\s*2/m.test(status)) notes.push("seccomp: this process already runs under a filter (nested or containerized); filters stack");
@@ -204,7 +207,16 @@ export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, st
   // Rights another mechanism covers are best-effort for landlock (an older
   // kernel is not refused for them); everything else keeps the policy's level,
   // and hard mode throws CompatError from the landlock plan itself.
-  const landlock = prepareLandlock(grants, { compat: { default: policy.compat, rights } });
+  // Each grant opened once, checked against what the policy resolved: the
+  // landlock rules go on these fds, and the view's binds are checked against them.
+  const opened = openGrants([...read, ...grants.fs.write], identitiesOf(policy));
+  let landlock: ReturnType<typeof prepareLandlock>;
+  try {
+    landlock = prepareLandlock(grants, { compat: { default: policy.compat, rights } }, opened);
+  } catch (e) {
+    opened.close();
+    throw e;
+  }
   guarantees.unshift(...foldCovered(landlockGuarantees(landlock.report), covered));
   mark(SPAWN_PHASES.landlock);
   let cgroup: SandboxCgroup | undefined;
@@ -246,8 +258,8 @@ export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, st
         ? {
             privateRoot:
               policy.tmpDir === undefined
-                ? privateRootView(grants.fs.read, grants.fs.write, policy.cwd, procfs, policy.fs.links)
-                : privateRootViewWith(grants.fs.read, grants.fs.write, policy.tmpDir, policy.cwd, procfs, policy.fs.links),
+                ? privateRootView(grants.fs.read, grants.fs.write, policy.cwd, procfs, policy.fs.links, opened)
+                : privateRootViewWith(grants.fs.read, grants.fs.write, policy.tmpDir, policy.cwd, procfs, policy.fs.links, opened),
           }
         : {}),
       ...(init && ns & CLONE_NEW.PID ? { init } : {}),
@@ -260,9 +272,10 @@ export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, st
     });
   } catch (e) {
     cgroup?.destroy();
-    throw e;
+    throw grantChangedInChild(e) ?? e;
   } finally {
     if (landlock.rulesetFd !== undefined) closeFd(landlock.rulesetFd);
+    opened.close();
   }
   mark(SPAWN_PHASES.spawn);
 

@@ -4,6 +4,7 @@ import { closeSync } from "node:fs";
 import { constants } from "node:os";
 import { closeFd } from "../../../ffi/linux.ts";
 import { pidfdSendSignal } from "../../../ffi/linux-spawn.ts";
+import { longTimeout, type LongTimer } from "../../timer.ts";
 import type { ExitRecord } from "./exit-watcher.ts";
 
 const signalNames = new Map<number, NodeJS.Signals>(
@@ -88,7 +89,7 @@ export class LinuxSubprocess {
   private usage: ResourceUsage | undefined;
   private pidfdOpen = true;
   private resolveExit!: (code: number) => void;
-  private timer: ReturnType<typeof setTimeout> | undefined;
+  private timer: LongTimer | undefined;
 
   constructor(
     readonly pid: number,
@@ -102,7 +103,7 @@ export class LinuxSubprocess {
 
   /** Called once by the exit watcher after the child was reaped. */
   onExit(r: ExitRecord): void {
-    if (this.timer) clearTimeout(this.timer);
+    this.timer?.clear();
     if (r.code === 1) this.exitCode = r.status;
     else if (r.code === 2 || r.code === 3) this.signalCode = signalNames.get(r.status) ?? null;
     this.record = r;
@@ -123,10 +124,10 @@ export class LinuxSubprocess {
 
   /** Arms the wall-clock limit: `signal` when `ms` have passed. */
   setTimeout(ms: number, signal: number): void {
-    this.timer = setTimeout(() => {
+    this.timer = longTimeout(ms, () => {
       this.timedOut = true;
       this.kill(signal);
-    }, ms);
+    });
   }
 
   /** True when the wall-clock limit fired. */

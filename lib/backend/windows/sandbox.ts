@@ -9,6 +9,7 @@ import { exitCode, spawnProcess } from "../../../ffi/windows-spawn.ts";
 import { commandLine } from "../../plan/windows/command-line.ts";
 import { windowsVerdicts, type WindowsPlan, type WindowsVerdict } from "../../plan/windows/index.ts";
 import type { GuaranteeReport } from "../../report.ts";
+import { longTimeout } from "../../timer.ts";
 import { applyIdentity } from "./identity.ts";
 import { JobEvents, type JobMessage } from "./job-events.ts";
 import { pipeStream } from "./pipe-stream.ts";
@@ -114,10 +115,10 @@ export function spawnWindows(argv: readonly string[], plan: WindowsPlan, opts: S
   const events = new JobEvents(port, opts.onJobMessage);
   let timedOut = false;
   const timer = plan.job.timeoutMs !== undefined
-    ? setTimeout(() => {
+    ? longTimeout(plan.job.timeoutMs, () => {
         timedOut = true;
         terminateJob(job, TIMEOUT_EXIT_CODE);
-      }, plan.job.timeoutMs)
+      })
     : undefined;
   let stdinOpen = true;
   const closeStdin = () => {
@@ -130,7 +131,7 @@ export function spawnWindows(argv: readonly string[], plan: WindowsPlan, opts: S
   const exited = events.empty.then(
     async () => {
       finished = true;
-      if (timer) clearTimeout(timer);
+      timer?.clear();
       const code = exitCode(spawned.process);
       closeStdin();
       await events.close();

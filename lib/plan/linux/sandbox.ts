@@ -4,15 +4,16 @@
 import type { ResolvedPolicy } from "../../policy/types.ts";
 import type { GuaranteeReport } from "../../report.ts";
 import { AF_UNIX } from "./seccomp/constants.ts";
-import { compileSeccomp, HARDENING, IPC_ISOLATION, networkRules, type Arch, type CompiledFilter, type Rule } from "./seccomp/index.ts";
+import { compileSeccomp, HARDENING, IPC_ISOLATION, networkRules, NO_SETID, type Arch, type CompiledFilter, type Rule } from "./seccomp/index.ts";
+import { guaranteeRights } from "./landlock/guarantees.ts";
+import { newerRightsCovered, udpByLandlock, unixClosedWithoutSeccomp } from "./landlock/stand-ins.ts";
 
 /**
  * Pathname unix sockets: landlock before ABI 9 does not check connect(), so a
  * sandbox could reach any daemon's socket (a tmux server outside runs
- * commands for it). Without a private root, new AF_UNIX sockets are refused;
- * socketpair() — a different syscall, with no address — keeps working. With a
- * private root no socket path outside the grants exists, and landlock's scope
- * (ABI 6) closes the abstract ones, so AF_UNIX stays usable inside.
+ * commands for it). Unless landlock (ABI 9) or a private root closes them
+ * (landlock/stand-ins.ts), new AF_UNIX sockets are refused; socketpair() — a
+ * different syscall, with no address — keeps working.
  */
 const UNIX_SOCKETS: readonly Rule[] = [{ syscall: "socket", action: { errno: "EACCES" }, when: [{ arg: 0, op: "eq", value: AF_UNIX, width: 32 }] }];
 
@@ -95,9 +96,10 @@ export function planSandbox(policy: Pick<ResolvedPolicy, "net">, host: SandboxHo
   const why = host.arch === undefined ? "seccomp filters are compiled for x86_64 and aarch64 only" : "seccomp filter mode is not available";
   const mounts = host.namespaces !== "none" && host.procfs;
   const privateRoot = mounts;
-  const unixOpen = privateRoot && host.landlockAbi >= 6;
+  const unixClosedBy = unixClosedWithoutSeccomp(host.landlockAbi, privateRoot);
+  const unixOpen = unixClosedBy !== undefined;
   const seccomp = seccompOk
-    ? compileSeccomp({ defaultAction: "allow", rules: [...(unixOpen ? [] : UNIX_SOCKETS), ...NO_USER_NAMESPACES, ...networkRules(net), ...IPC_ISOLATION, ...HARDENING] }, host.arch!)
+    ? compileSeccomp({ defaultAction: "allow", rules: [...(unixOpen ? [] : UNIX_SOCKETS), ...NO_USER_NAMESPACES, ...networkRules(net), ...IPC_ISOLATION, ...NO_SETID, ...HARDENING] }, host.arch!)
     : undefined;
   const bySeccomp = (guarantee: string, what: string, extra: string[] = []): GuaranteeReport =>
     seccompOk ? { guarantee, status: "enforced", by: [`seccomp ${what}`, ...extra] } : { guarantee, status: extra.length ? "partial" : "not-enforced", by: extra, reason: why };
@@ -109,19 +111,23 @@ export function planSandbox(policy: Pick<ResolvedPolicy, "net">, host: SandboxHo
   if (net === "none") {
     const emptyNet = "network namespace (empty, loopback down)";
     report.push(netNs && !seccompOk ? { guarantee: "net.none", status: "enforced", by: [emptyNet] } : bySeccomp("net.none", "socket() family allow-list (AF_UNIX, AF_NETLINK)", netNs ? [emptyNet] : []));
+  } else if (net !== "all") {
+    report.push(bySeccomp("net.udp-closed", "socket() IP types other than TCP", udpByLandlock(host.landlockAbi)));
+    report.push(listenReport(net, seccompOk, why));
   }
-  else if (net !== "all") report.push(bySeccomp("net.udp-closed", "socket() IP types other than TCP"));
+  report.push(bySeccomp("net.netlink-route-only", "socket(AF_NETLINK) other than NETLINK_ROUTE refused"));
   const ipcNs = host.namespaces !== "none";
   report.push(bySeccomp("ipc.sysv-closed", "SysV IPC and POSIX mqueue calls", ipcNs ? ["ipc namespace"] : []));
   report.push(
-    unixOpen
-      ? { guarantee: "ipc.unix-outside-closed", status: "enforced", by: ["private root: no socket path outside the grants exists", `landlock abi ${host.landlockAbi} abstract-socket scope`] }
+    unixClosedBy
+      ? { guarantee: "ipc.unix-outside-closed", status: "enforced", by: unixClosedBy }
       : bySeccomp("ipc.unix-outside-closed", "socket(AF_UNIX) refused (socketpair stays)"),
   );
   if (privateRoot) report.push({ guarantee: "fs.outside-invisible", status: "enforced", by: ["mount namespace: a private root holding only the grants"] });
   report.push(bySeccomp("ipc.keyring-closed", "add_key/request_key/keyctl"));
   report.push(bySeccomp("tty.injection-closed", "ioctl TIOCSTI/TIOCLINUX"));
-  report.push(bySeccomp("kernel.surface-reduced", "ptrace, bpf, perf, userfaultfd, io_uring, mount, kexec, modules"));
+  report.push(bySeccomp("fs.no-setid-files", "set-id mode bits refused (chmod, fchmod, fchmodat, fchmodat2, creat, open/openat creating, mknod, mknodat; openat2 ENOSYS); xattr writes refused (file capabilities, ACLs)"));
+  report.push(bySeccomp("kernel.surface-reduced", "ptrace, bpf, perf, userfaultfd, io_uring, mount, kexec, modules; x32 numbers, 512-547 included"));
   report.push(bySeccomp("kernel.no-user-namespaces", "clone/unshare with CLONE_NEWUSER (clone3 answers ENOSYS)"));
   // Other processes' /proc entries stay out of reach either way: with pid and
   // mount namespaces the sandbox gets a /proc of its own (programs, Bun among
@@ -136,6 +142,27 @@ export function planSandbox(policy: Pick<ResolvedPolicy, "net">, host: SandboxHo
       : { guarantee: "proc.outside-hidden", status: "enforced", by: ["landlock: of /proc only the command's own /proc/<pid> is granted (no fresh /proc here; processes it starts get no /proc/self)"] },
   );
   return { ...(seccomp ? { seccomp } : {}), namespaces: { ipc: ipcNs, procfs, privateRoot, net: netNs, user: host.namespaces === "user" }, report };
+}
+
+/**
+ * Listening TCP sockets only on granted ports. bind() is landlock's (its bind
+ * rules), but listen() on an unbound socket binds an ephemeral port on every
+ * address without that check and accepts inbound connections. Without a bind
+ * grant seccomp refuses listen() altogether. With one it cannot refuse only
+ * the unbound case (listen's arguments do not say whether the socket is
+ * bound), so no host can enforce it: partial, which hard mode refuses.
+ */
+function listenReport(net: { readonly bind: readonly number[] }, seccompOk: boolean, why: string): GuaranteeReport {
+  const guarantee = "net.tcp-listen-confined";
+  if (net.bind.length > 0) {
+    return {
+      guarantee,
+      status: "partial",
+      by: ["landlock bind rules (bind() to a port)"],
+      reason: "with a bind grant, listen() on an unbound socket takes an ephemeral port past landlock's bind check, and a seccomp filter cannot tell bound sockets from unbound ones: no host enforces this (best-effort runs it)",
+    };
+  }
+  return seccompOk ? { guarantee, status: "enforced", by: ["seccomp listen() refused (no bind grant)"] } : { guarantee, status: "not-enforced", by: [], reason: why };
 }
 
 /**
@@ -156,21 +183,15 @@ export function coveredElsewhere(policy: Pick<ResolvedPolicy, "net">, host: Sand
     covered["net.connect_tcp"] = "seccomp refuses every IP socket";
   }
   if (host.namespaces !== "none") covered["scope.signal"] = "pid namespace: no process outside can be named";
-  if (!plan.report.some((g) => g.guarantee === "ipc.unix-outside-closed" && g.by.some((b) => b.startsWith("private root"))))
-    covered["scope.abstract_unix_socket"] = "seccomp refuses AF_UNIX sockets";
-  return covered;
+  const refusedBySeccomp = plan.report.some((g) => g.guarantee === "ipc.unix-outside-closed" && g.by[0]?.startsWith("seccomp"));
+  if (refusedBySeccomp) covered["scope.abstract_unix_socket"] = "seccomp refuses AF_UNIX sockets";
+  return { ...covered, ...newerRightsCovered(policy.net, { refusedBySeccomp, privateRoot: plan.namespaces.privateRoot }) };
 }
 
 /** Guarantees landlock could not give here but `covered` mechanisms do: reported as enforced by those. */
 export function foldCovered(guarantees: readonly GuaranteeReport[], covered: Record<string, string>): GuaranteeReport[] {
-  const byGuarantee: Record<string, readonly string[]> = {
-    "net.tcp-bind-confined": ["net.bind_tcp"],
-    "net.tcp-connect-confined": ["net.connect_tcp"],
-    "ipc.signal-scoped": ["scope.signal"],
-    "ipc.abstract-unix-scoped": ["scope.abstract_unix_socket"],
-  };
   return guarantees.map((g) => {
-    const rights = byGuarantee[g.guarantee];
+    const rights = guaranteeRights(g.guarantee);
     if (g.status === "enforced" || !rights || !rights.every((r) => covered[r])) return g;
     return { guarantee: g.guarantee, status: "enforced", by: [...g.by, ...rights.map((r) => covered[r]!)] };
   });

@@ -143,6 +143,8 @@ pub fn main(arg: usize) callconv(.c) u8 {
         out.out_step = @intFromEnum(Step.mount_proc);
         if (spec.flags & Flags.private_root == 0) must(out, linux.syscall5(.mount, 0, @intFromPtr("/"), 0, ms_rec | ms_private, 0));
         must(out, linux.syscall5(.mount, @intFromPtr("proc"), @intFromPtr("/proc"), @intFromPtr("proc"), ms_nosuid | ms_nodev | ms_noexec, 0));
+        // Root-only files of the new /proc hidden from the command (uid 0 reads them).
+        if (spec.flags & Flags.private_root != 0) must(out, private_root.maskProc(c, c.at(spec_mod.ViewEntry, spec.view_off)[0..spec.view_count]));
         // A landlock rule made in the parent names the host's /proc; this
         // mount is a new filesystem, so its rule can only be added from here.
         if (spec.proc_access != 0) must(out, addRule(spec.landlock_fd, "/proc", spec.proc_access, false));

@@ -98,7 +98,8 @@ pub const dev_null: i32 = -1;
 /// struct rlimit plus its resource number.
 pub const Rlimit = extern struct { resource: u32, reserved: u32, cur: u64, max: u64 };
 
-/// struct cordon_linux_view_entry (see private_root.zig).
+/// struct cordon_linux_view_entry (see private_root.zig). `reserved` is the
+/// header's same_as: 0, or 1 + an fd of the caller naming what a bind must show.
 pub const ViewEntry = extern struct { kind: u32, path_off: u32, target_off: u32, reserved: u32 };
 
 /// struct sock_filter.
@@ -243,7 +244,10 @@ pub fn check(buf: []u8) abi.Failure!Checked {
         if (r.resource >= 16 or r.reserved != 0 or r.cur > r.max) return error.InvalidArgument;
     }
     for (c.at(ViewEntry, spec.view_off)[0..spec.view_count]) |e| {
-        if (e.kind < 1 or e.kind > 6 or e.reserved != 0) return error.InvalidArgument;
+        if (e.kind < 1 or e.kind > 7) return error.InvalidArgument;
+        // same_as (fd + 1) only on binds: dir, file, dir_ro, file_ro.
+        const binds = e.kind == 1 or e.kind == 2 or e.kind == 5 or e.kind == 6;
+        if (e.reserved != 0 and (!binds or e.reserved > 1 << 31)) return error.InvalidArgument;
         if (!isCString(buf, e.path_off) or buf[e.path_off] != '/') return error.RecordOutOfBounds;
         if (e.kind == 3 and !isCString(buf, e.target_off)) return error.RecordOutOfBounds;
     }

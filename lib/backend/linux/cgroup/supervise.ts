@@ -2,6 +2,7 @@
 // OOM kills, each ending in a kill of the whole tree and a verdict the result
 // can report. Polling, because cgroup v1 has no event file for either.
 import type { ContainmentPlan } from "../../../plan/linux/containment.ts";
+import { longTimeout } from "../../../timer.ts";
 import type { SandboxCgroup } from "./sandbox-cgroup.ts";
 
 export type LimitVerdict = "memory limit exceeded" | "cpu limit exceeded" | "timeout";
@@ -37,7 +38,7 @@ export function supervise(opts: {
   };
   const oomSeen = () => (cgroup ? cgroup.oomKills() > 0 : false);
 
-  const timer = watch.timeoutMs !== undefined ? setTimeout(() => hit("timeout", true), watch.timeoutMs) : undefined;
+  const timer = watch.timeoutMs !== undefined ? longTimeout(watch.timeoutMs, () => hit("timeout", true)) : undefined;
   const poll =
     cgroup && (watch.cpuUsec !== undefined || cgroup.dirs.has("memory") || cgroup.dirs.has("v2"))
       ? setInterval(() => {
@@ -51,7 +52,7 @@ export function supervise(opts: {
 
   const stop = () => {
     stopped = true;
-    if (timer) clearTimeout(timer);
+    timer?.clear();
     if (poll) clearInterval(poll);
     if (!verdict && oomSeen()) verdict = "memory limit exceeded";
     // A single process reaches RLIMIT_CPU (SIGXCPU) about when the tree

@@ -17,9 +17,19 @@ const GUARANTEES: readonly { readonly guarantee: string; readonly rights: readon
   { guarantee: "fs.ioctl-dev-confined", rights: ["fs.ioctl_dev"] },
   { guarantee: "net.tcp-bind-confined", rights: ["net.bind_tcp"] },
   { guarantee: "net.tcp-connect-confined", rights: ["net.connect_tcp"] },
+  // No UDP port is ever granted: handled, these deny every UDP bind, connect and addressed send.
+  { guarantee: "net.udp-bind-confined", rights: ["net.bind_udp"] },
+  { guarantee: "net.udp-send-confined", rights: ["net.connect_send_udp"] },
   { guarantee: "ipc.abstract-unix-scoped", rights: ["scope.abstract_unix_socket"] },
+  // Pathname sockets made outside are reachable only beneath the grants (landlock: the write grants).
+  { guarantee: "ipc.unix-path-confined", rights: ["fs.resolve_unix"] },
   { guarantee: "ipc.signal-scoped", rights: ["scope.signal"] },
 ];
+
+/** The landlock rights a guarantee is made of, or undefined for a guarantee landlock does not give. */
+export function guaranteeRights(guarantee: string): readonly RightName[] | undefined {
+  return GUARANTEES.find((g) => g.guarantee === guarantee)?.rights;
+}
 
 /** One entry per guarantee whose rights were requested: enforced, partial or not, and why. */
 export function landlockGuarantees(report: LandlockReport): GuaranteeReport[] {

@@ -1,6 +1,6 @@
 // The landlock plan compiler: pure, so it is tested for every ABI on any host.
 export { type CompatLevel, type LandlockCompat } from "./compat.ts";
-export { landlockGuarantees } from "./guarantees.ts";
+export { guaranteeRights, landlockGuarantees } from "./guarantees.ts";
 export {
   type LandlockFeatures,
   type LandlockLog,

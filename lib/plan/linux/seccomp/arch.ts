@@ -21,6 +21,21 @@ export const AUDIT_ARCH_ARM = 0x40000028;
  */
 export const X32_SYSCALL_BIT = 0x40000000;
 
+/**
+ * x86_64 numbers [512, 548) are x32's own entries in the shared table. Before
+ * Linux 5.4 (x32 split into its own table) a native call with one of these
+ * numbers and no x32 bit reached the x32 entry point (514 ioctl, 521 ptrace),
+ * past rules written for the native numbers; syscall_64.tbl keeps the range
+ * free of native syscalls. Treated as x32 calls: the foreign-arch action.
+ */
+export const X32_LEGACY_START = 512;
+export const X32_LEGACY_END = 548;
+
+/** Whether `nr` (unsigned) is an x32 call on x86_64: the x32 bit, or the pre-5.4 legacy range. */
+export function isX32Number(nr: number): boolean {
+  return (nr >= X32_SYSCALL_BIT && nr < 2 * X32_SYSCALL_BIT) || (nr >= X32_LEGACY_START && nr < X32_LEGACY_END);
+}
+
 export const AUDIT_ARCH: Readonly<Record<Arch, number>> = {
   x86_64: AUDIT_ARCH_X86_64,
   aarch64: AUDIT_ARCH_AARCH64,

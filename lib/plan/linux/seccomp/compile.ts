@@ -2,7 +2,8 @@
 //   ld arch; jeq AUDIT_ARCH_<arch> or return foreignArch   (foreign ABIs never reach the table)
 //   ld nr;   binary search over number ranges              (dispatch.ts)
 //   leaves:  a return, or argument checks ending in returns (conditions.ts)
-// then loads of what the accumulator already holds are dropped (reloads.ts).
+// then equal checks of different syscalls become one body (share.ts) and
+// loads of what the accumulator already holds are dropped (reloads.ts).
 import { PolicyError } from "../../../errors.ts";
 import { type Arch, AUDIT_ARCH, isArch } from "./arch.ts";
 import { BPF_JEQ, BPF_MAXINSNS, encode, type Insn } from "./bpf.ts";
@@ -11,6 +12,7 @@ import { ranges, searchTree } from "./dispatch.ts";
 import { jmp, ld, ret } from "./ir.ts";
 import { layout } from "./layout.ts";
 import { dropReloads } from "./reloads.ts";
+import { share } from "./share.ts";
 import { resolvePolicy, show } from "./policy.ts";
 
 export type CompiledFilter = {
@@ -26,7 +28,7 @@ export function compileProgram(policy: unknown, arch: unknown): Insn[] {
   const p = resolvePolicy(policy, arch as Arch);
   const dispatch = ld(SECCOMP_DATA_NR, searchTree(ranges(p)));
   const root = ld(SECCOMP_DATA_ARCH, jmp(BPF_JEQ, AUDIT_ARCH[p.arch], dispatch, ret(p.foreignRet)));
-  const program = layout(dropReloads(root));
+  const program = layout(dropReloads(share(root)));
   if (program.length > BPF_MAXINSNS) {
     throw new PolicyError(
       "seccomp.rules",

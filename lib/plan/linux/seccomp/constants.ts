@@ -1,6 +1,8 @@
 // Argument values the presets compare against. Identical on x86_64 and
 // aarch64: socket(2) families and types (linux/socket.h, linux/net.h),
-// netlink protocols (linux/netlink.h), tty ioctls (asm-generic/ioctls.h).
+// netlink protocols (linux/netlink.h), tty ioctls (asm-generic/ioctls.h),
+// mode bits (linux/stat.h) and the open flags that create (asm-generic/fcntl.h;
+// O_DIRECTORY differs between the two arches, __O_TMPFILE does not).
 
 export const AF_UNIX = 1;
 export const AF_INET = 2;
@@ -26,3 +28,11 @@ export const NETLINK_SOCK_DIAG = 4;
 export const TIOCSTI = 0x5412;
 /** Virtual-console multiplexer, including selection paste (TIOCL_PASTESEL). */
 export const TIOCLINUX = 0x541c;
+
+/** Set-user-ID and set-group-ID mode bits. */
+export const S_ISUID = 0o4000;
+export const S_ISGID = 0o2000;
+/** open(2) flags under which the mode argument is used: a file is created. */
+export const O_CREAT = 0o100;
+/** O_TMPFILE is __O_TMPFILE | O_DIRECTORY; __O_TMPFILE alone marks it. */
+export const O_TMPFILE_BIT = 0o20000000;

@@ -4,7 +4,7 @@
 // range in O(log ranges) jumps — the layout of Chromium's bpf_dsl jump table.
 // A decision that ignores the arguments is a bare return reached through
 // number comparisons only, which the kernel's action cache can precompute.
-import { X32_SYSCALL_BIT } from "./arch.ts";
+import { X32_LEGACY_END, X32_LEGACY_START, X32_SYSCALL_BIT } from "./arch.ts";
 import { BPF_JGE } from "./bpf.ts";
 import { lowerConjunction } from "./conditions.ts";
 import { jmp, Keys, outcomes, ret, type Node } from "./ir.ts";
@@ -44,9 +44,13 @@ export function ranges(policy: ArchPolicy): Range[] {
     if (!special.has(nr + 1)) special.set(nr + 1, fallback);
   }
   if (policy.arch === "x86_64") {
-    // x32 numbers carry the x86_64 arch value; reject them by number.
-    special.set(X32_SYSCALL_BIT, foreign);
-    special.set(2 * X32_SYSCALL_BIT, fallback);
+    // x32 numbers carry the x86_64 arch value; reject them by number: the
+    // x32 bit, and the legacy range older kernels routed to x32 entries.
+    for (const [start, end] of [[X32_SYSCALL_BIT, 2 * X32_SYSCALL_BIT], [X32_LEGACY_START, X32_LEGACY_END]] as const) {
+      for (const nr of special.keys()) if (nr > start && nr < end) special.delete(nr);
+      special.set(start, foreign);
+      if (!special.has(end)) special.set(end, fallback);
+    }
   }
   if (!special.has(0)) special.set(0, fallback);
   for (const start of [...special.keys()].sort((a, b) => a - b)) points.push({ start, node: special.get(start)! });

@@ -1,6 +1,6 @@
 // Reference semantics of a policy, computed directly from the rules with
 // bigint arithmetic and no BPF. Tests run compiled programs against it.
-import { type Arch, AUDIT_ARCH, X32_SYSCALL_BIT } from "./arch.ts";
+import { type Arch, AUDIT_ARCH, isX32Number } from "./arch.ts";
 import { type Condition, resolvePolicy } from "./policy.ts";
 
 /** struct seccomp_data as numbers: `nr` and `arch` unsigned 32-bit, `args` unsigned 64-bit. */
@@ -34,7 +34,7 @@ export function evaluator(policy: unknown, arch: Arch): (input: SeccompInput) =>
   return (input) => {
     if (input.arch >>> 0 !== AUDIT_ARCH[arch]) return p.foreignRet;
     const nr = input.nr >>> 0;
-    if (arch === "x86_64" && nr >= X32_SYSCALL_BIT && nr < 2 * X32_SYSCALL_BIT) return p.foreignRet;
+    if (arch === "x86_64" && isX32Number(nr)) return p.foreignRet;
     for (const r of p.rules) {
       if (r.nr !== nr) continue;
       if (r.when.every((c) => holds(c, input.args[c.arg] ?? 0n))) return r.ret;

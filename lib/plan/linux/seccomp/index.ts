@@ -6,8 +6,9 @@ import { isPresetName, PRESET_NAMES, PRESETS, type PresetName } from "./presets.
 export { compileProgram, compileSeccomp, type CompiledFilter } from "./compile.ts";
 export { evaluate, evaluator, type SeccompInput } from "./evaluate.ts";
 export type { Action, ArgCondition, ArgOp, Rule, SeccompPolicy } from "./policy.ts";
-export { HARDENING, IPC_ISOLATION, NO_NETWORK, TCP_ONLY, PRESETS, PRESET_NAMES, networkRules, type PresetName } from "./presets.ts";
-export { ARCHES, AUDIT_ARCH, AUDIT_ARCH_AARCH64, AUDIT_ARCH_X86_64, X32_SYSCALL_BIT, syscallNumber, type Arch } from "./arch.ts";
+export { HARDENING, IPC_ISOLATION, NO_LISTEN, NO_NETWORK, TCP_ONLY, PRESETS, PRESET_NAMES, networkRules, type PresetName } from "./presets.ts";
+export { NO_SETID } from "./setid.ts";
+export { ARCHES, AUDIT_ARCH, AUDIT_ARCH_AARCH64, AUDIT_ARCH_X86_64, X32_LEGACY_END, X32_LEGACY_START, X32_SYSCALL_BIT, syscallNumber, type Arch } from "./arch.ts";
 export { BPF_MAXINSNS } from "./bpf.ts";
 export * from "./actions.ts";
 

@@ -30,6 +30,20 @@ export function jmp(op: number, k: number, jt: Node, jf: Node): Node {
   return jt === jf ? jt : { t: "jmp", op, k: k >>> 0, jt, jf };
 }
 
+/** `node` with each child replaced by `f(child)`; a return has none. */
+export function mapChildren(node: Node, f: (child: Node) => Node): Node {
+  switch (node.t) {
+    case "ret":
+      return node;
+    case "ld":
+      return ld(node.offset, f(node.next));
+    case "and":
+      return and(node.k, f(node.next));
+    case "jmp":
+      return jmp(node.op, node.k, f(node.jt), f(node.jf));
+  }
+}
+
 /** Every return value reachable from `node` (each shared node visited once: chains share their fallbacks). */
 export function outcomes(node: Node, into = new Set<number>(), seen = new Set<Node>()): Set<number> {
   if (seen.has(node)) return into;

@@ -9,13 +9,14 @@ import {
   AF_NETLINK,
   AF_UNIX,
   IPPROTO_TCP,
-  NETLINK_SOCK_DIAG,
+  NETLINK_ROUTE,
   SOCK_STREAM,
   SOCK_TYPE_MASK,
   TIOCLINUX,
   TIOCSTI,
 } from "./constants.ts";
 import type { Action, ArgCondition, Rule } from "./policy.ts";
+import { NO_SETID } from "./setid.ts";
 
 const EPERM: Action = { errno: "EPERM" };
 const EACCES: Action = { errno: "EACCES" };
@@ -62,6 +63,15 @@ export const TCP_ONLY: readonly Rule[] = [
   ...IO_URING,
 ];
 
+/**
+ * No listening sockets, for the port allow-list mode without a bind grant:
+ * listen() on an unbound TCP socket binds it to an ephemeral port on every
+ * address without the bind hook landlock checks, and then accepts inbound
+ * connections. listen() shows no address family, so AF_UNIX servers are
+ * refused too (a bind grant lifts this).
+ */
+export const NO_LISTEN: readonly Rule[] = [{ syscall: "listen", action: EACCES }];
+
 /** Kernel facilities a CI job never needs and that widen the attack surface or reach other processes. */
 export const HARDENING: readonly Rule[] = [
   // Reading and writing other processes' memory and registers.
@@ -100,8 +110,11 @@ export const IPC_ISOLATION: readonly Rule[] = [
   { syscall: "ioctl", action: EPERM, when: [{ arg: 1, op: "eq", value: TIOCLINUX, width: 32 }] },
   ...IO_URING,
   ...deny(["userfaultfd", "perf_event_open", "bpf"]),
-  // sock_diag lists every socket of the network namespace, with peers and owners.
-  { syscall: "socket", action: EACCES, when: [domain("eq", AF_NETLINK), protocol("eq", NETLINK_SOCK_DIAG)] },
+  // Netlink route only (getaddrinfo's AI_ADDRCONFIG, interface lists; changes
+  // need CAP_NET_ADMIN). The other families are host channels: sock_diag lists
+  // every socket with peers and owners, KOBJECT_UEVENT the host's device events,
+  // AUDIT, XFRM, NETFILTER, CONNECTOR (process events), GENERIC (taskstats...).
+  { syscall: "socket", action: EACCES, when: [domain("eq", AF_NETLINK), protocol("ne", NETLINK_ROUTE)] },
 ];
 
 export const PRESETS = {
@@ -109,6 +122,8 @@ export const PRESETS = {
   "tcp-only": TCP_ONLY,
   hardening: HARDENING,
   "ipc-isolation": IPC_ISOLATION,
+  "no-listen": NO_LISTEN,
+  "no-setid": NO_SETID,
 } as const satisfies Record<string, readonly Rule[]>;
 
 export type PresetName = keyof typeof PRESETS;
@@ -119,9 +134,12 @@ export function isPresetName(name: unknown): name is PresetName {
   return typeof name === "string" && Object.hasOwn(PRESETS, name);
 }
 
-/** Rules for a network mode: `none` → no-network, a port list → tcp-only, `all` → nothing. */
-export function networkRules(net: "none" | "all" | object): readonly Rule[] {
+/**
+ * Rules for a network mode: `none` → no-network, a port list → tcp-only (and
+ * no-listen unless it grants a bind), `all` → nothing.
+ */
+export function networkRules(net: "none" | "all" | { readonly connect?: readonly number[]; readonly bind?: readonly number[] }): readonly Rule[] {
   if (net === "none") return NO_NETWORK;
   if (net === "all") return [];
-  return TCP_ONLY;
+  return net.bind?.length ? TCP_ONLY : [...NO_LISTEN, ...TCP_ONLY];
 }

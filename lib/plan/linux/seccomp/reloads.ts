@@ -2,7 +2,7 @@
 // the same half for each condition on it (socket's domain compared with
 // AF_UNIX, then AF_NETLINK...), and a jump does not change the accumulator.
 // A load is dropped only when every path into it arrives with that word in A.
-import { and, jmp, ld, type Node } from "./ir.ts";
+import { mapChildren, type Node } from "./ir.ts";
 
 const UNKNOWN = -1;
 
@@ -33,23 +33,9 @@ export function dropReloads(root: Node): Node {
   const rebuild = (node: Node): Node => {
     const done = rebuilt.get(node);
     if (done) return done;
-    let out: Node;
-    switch (node.t) {
-      case "ret":
-        out = node;
-        break;
-      case "ld": {
-        const a = entry.get(node)!;
-        out = a.size === 1 && a.has(node.offset) ? rebuild(node.next) : ld(node.offset, rebuild(node.next));
-        break;
-      }
-      case "and":
-        out = and(node.k, rebuild(node.next));
-        break;
-      case "jmp":
-        out = jmp(node.op, node.k, rebuild(node.jt), rebuild(node.jf));
-        break;
-    }
+    // A load of what A already holds on every path in is dropped.
+    const held = (offset: number) => entry.get(node)!.size === 1 && entry.get(node)!.has(offset);
+    const out = node.t === "ld" && held(node.offset) ? rebuild(node.next) : mapChildren(node, rebuild);
     rebuilt.set(node, out);
     return out;
   };
