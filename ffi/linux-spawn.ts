@@ -46,6 +46,7 @@ export const SPAWN_STEPS: Record<number, string> = {
   21: "capset (dropping capabilities)",
   22: "clone (the command, under cordon-init)",
   23: "execve (cordon-init)",
+  24: "landlock rule on /proc/self",
 };
 
 /** Optional fields may be absent or undefined alike. */

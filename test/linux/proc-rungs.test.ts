@@ -121,6 +121,17 @@ print("failed", bad)
     }
   });
 
+  // The command opens its /proc/self after the limits apply, with a copy of every fd of this process.
+  testUnless(shapes.length > 1 ? undefined : "cordon-init is not built", "under cordon-init with an open-files limit below this process's fd count: the command still gets its /proc/self", async () => {
+    const ll = prepareLandlock(policy);
+    try {
+      const opts = { ...shapes[1]!.opts, env: policy.env, landlock: { rulesetFd: ll.rulesetFd!, restrictFlags: ll.restrictFlags, procAccess: PROC_ACCESS }, procSelf: true, rlimits: [{ resource: 7, soft: 8, hard: 8 }] };
+      expect(await run(["/bin/grep", "-c", "NoNewPrivs", "/proc/self/status"], opts)).toEqual({ code: 0, out: "1", err: "" });
+    } finally {
+      closeFd(ll.rulesetFd!);
+    }
+  });
+
   test("the spawn record refuses PROC_SELF without rights, or together with a fresh /proc", () => {
     expect(() => spawnLinux(["/bin/true"], { procSelf: true })).toThrow("CORDON_E_INVALID_ARGUMENT");
     const ll = prepareLandlock(policy);

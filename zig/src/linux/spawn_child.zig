@@ -162,7 +162,7 @@ pub fn main(arg: usize) callconv(.c) u8 {
         // afresh, so the rule holds only while this directory's dentry stays
         // cached: it stays open here until execve, and the caller opens it
         // once the spawn returns (its dentry pinned for the command's life).
-        out.out_step = @intFromEnum(Step.mount_proc);
+        out.out_step = @intFromEnum(Step.proc_self);
         must(out, addRule(spec.landlock_fd, "/proc/self", spec.proc_access, true));
     }
 
@@ -341,7 +341,8 @@ fn startCommand(arg: usize) callconv(.c) u8 {
     const zero_set: u64 = 0;
     if (confinedByCommand(&c.spec)) {
         // A failure here is this process's exit with out_errno set: the child sees it and ends the namespace.
-        c.out.out_step = @intFromEnum(Step.mount_proc);
+        c.out.out_step = @intFromEnum(Step.proc_self);
+        freeFds(c);
         must(c.out, addRule(c.spec.landlock_fd, "/proc/self", c.spec.proc_access, true));
         confine(c, true);
         c.out.out_step = @intFromEnum(Step.execve);
@@ -350,6 +351,18 @@ fn startCommand(arg: usize) callconv(.c) u8 {
     const rc = linux.syscall3(.execve, @intFromPtr(c.str(c.spec.path_off)), @intFromPtr(c.argv), @intFromPtr(c.envp));
     @atomicStore(i32, &c.out.out_errno, -sys.status(rc), .release);
     linux.exit_group(127);
+}
+
+/// The command's copy of the fd table still holds every fd of the caller
+/// (close-on-exec, closed only at execve), so with RLIMIT_NOFILE already
+/// lowered its open of /proc/self could find no free number: everything above
+/// the placed fds is closed now but the landlock ruleset it still needs.
+fn freeFds(c: *const spec_mod.Checked) void {
+    var floor: usize = 3;
+    for (c.at(spec_mod.FdMap, c.spec.fds_off)[0..c.spec.fds_count]) |m| floor = @max(floor, @as(usize, @intCast(m.child)) + 1);
+    const keep: usize = @as(u32, @bitCast(c.spec.landlock_fd));
+    if (keep > floor) _ = linux.syscall3(.close_range, floor, keep - 1, 0);
+    _ = linux.syscall3(.close_range, @max(floor, keep + 1), 0xffff_ffff, 0);
 }
 
 /// capget/capset header and data (_LINUX_CAPABILITY_VERSION_3: two 32-bit halves).

@@ -133,6 +133,8 @@ pub const Step = enum(u32) {
     start_command = 22,
     /// With INIT: the execve of cordon-init, once the command runs.
     init = 23,
+    /// With PROC_SELF: the landlock rule on the command's own /proc/<pid>.
+    proc_self = 24,
 };
 
 /// out_errno while the child has not yet reached execve: if it is still there
