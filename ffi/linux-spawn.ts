@@ -9,7 +9,7 @@ import { fdArg, intArg, maskArg } from "./common.ts";
 export const SPEC_SIZE = 152;
 export const EXIT_RECORD_SIZE = 64;
 
-export const SPAWN_FLAGS = { SETSID: 1, NO_NEW_PRIVS: 2, SET_IDS: 4, MOUNT_PROC: 8, LOOPBACK_UP: 16, PRIVATE_ROOT: 32, DROP_CAPS: 64, INIT: 128 } as const;
+export const SPAWN_FLAGS = { SETSID: 1, NO_NEW_PRIVS: 2, SET_IDS: 4, MOUNT_PROC: 8, LOOPBACK_UP: 16, PRIVATE_ROOT: 32, DROP_CAPS: 64, INIT: 128, PROC_SELF: 256 } as const;
 
 /** CORDON_SPAWN_DEV_NULL: a `parent` of an fd placement that asks the child for /dev/null. */
 export const DEV_NULL = -1;
@@ -47,6 +47,7 @@ export const SPAWN_STEPS: Record<number, string> = {
   21: "capset (dropping capabilities)",
   22: "clone (the command, under cordon-init)",
   23: "execve (cordon-init)",
+  24: "landlock rule on /proc/self",
 };
 
 /** Optional fields may be absent or undefined alike. */

@@ -19,8 +19,11 @@
  * Child steps run in this order, each skipped when its field is empty:
  * PR_SET_PDEATHSIG(SIGKILL) first, always, then a check that the parent still
  * lives (the child exits at once otherwise) → signals → setsid → cgroup.procs writes → uid/gid maps (CLONE_NEWUSER) →
- * /dev/null open (a CORDON_SPAWN_DEV_NULL placement) → private root (PRIVATE_ROOT) → fresh /proc (MOUNT_PROC) → lo up (LOOPBACK_UP) → fd placement → everything else CLOEXEC → chdir → rlimits → setgroups/setresgid/
- * setresuid → PR_SET_PDEATHSIG(pdeath_signal; 0 clears it) → PR_SET_NO_NEW_PRIVS → drop capabilities → landlock_restrict_self →
+ * /dev/null open (a CORDON_SPAWN_DEV_NULL placement) → private root (PRIVATE_ROOT) → fresh /proc (MOUNT_PROC) →
+ * the private root's old root detached → /proc/<pid> rule (PROC_SELF) → lo up (LOOPBACK_UP) → fd placement →
+ * everything else CLOEXEC → chdir → rlimits → securebits, ambient and bounding sets (DROP_CAPS) →
+ * setgroups (refused in a user namespace whose setgroups is "deny": fine only with no groups to drop)/setresgid/
+ * setresuid → PR_SET_PDEATHSIG(pdeath_signal; 0 clears it) → PR_SET_NO_NEW_PRIVS → the other capability sets emptied → landlock_restrict_self →
  * seccomp → execve.
  * With CORDON_SPAWN_INIT the last step differs: the child (pid 1 of its new pid
  * namespace) starts the command with clone(CLONE_VM|CLONE_VFORK) — the command
@@ -55,7 +58,7 @@ struct cordon_linux_spawn_spec {
   uint32_t uid, gid;                     /* with CORDON_SPAWN_SET_IDS */
   uint32_t uid_map_off, gid_map_off;     /* with CLONE_NEWUSER: written to /proc/self/{uid,gid}_map */
   int32_t  parent_pid;                   /* the caller's pid, to detect a parent already gone */
-  uint32_t proc_access;                  /* with MOUNT_PROC and landlock_fd: landlock rights beneath the fresh /proc, added in the child */
+  uint32_t proc_access;                  /* with MOUNT_PROC (or PROC_SELF) and landlock_fd: landlock rights beneath the fresh /proc (or the child's own /proc/<pid>), added in the child */
   uint32_t view_off, view_count;         /* with PRIVATE_ROOT: struct cordon_linux_view_entry[count], parents first */
   uint32_t init_off;                     /* with INIT: cordon-init's path; else 0 */
   uint32_t root_access;                  /* with PRIVATE_ROOT and landlock_fd: landlock rights beneath the view's own root (its tmpfs), added in the child */
@@ -72,8 +75,9 @@ struct cordon_linux_spawn_spec {
 #define CORDON_SPAWN_MOUNT_PROC    (1u << 3)  /* needs CLONE_NEWNS|CLONE_NEWPID: private mounts, fresh /proc */
 #define CORDON_SPAWN_LOOPBACK_UP   (1u << 4)  /* needs CLONE_NEWNET: bring lo up */
 #define CORDON_SPAWN_PRIVATE_ROOT  (1u << 5)  /* needs CLONE_NEWNS: a tmpfs root holding only the view's entries */
-#define CORDON_SPAWN_DROP_CAPS     (1u << 6)  /* after no_new_privs: securebits locked, ambient, bounding and all sets emptied */
+#define CORDON_SPAWN_DROP_CAPS     (1u << 6)  /* securebits locked, ambient and bounding sets emptied before the id switch; the other sets after no_new_privs */
 #define CORDON_SPAWN_INIT          (1u << 7)  /* needs CLONE_NEWPID: the command runs under cordon-init (init_off) as pid 1; see above */
+#define CORDON_SPAWN_PROC_SELF     (1u << 8)  /* not with MOUNT_PROC; needs proc_access and landlock_fd: proc_access beneath the command's own /proc/<pid> (its /proc/self; not its children's), held open until execve; the caller should hold it open while the command runs. With INIT the command (after closing every fd above the placed ones but landlock_fd, which execve would close anyway) adds that rule and does landlock_restrict_self and seccomp itself before its execve; the child (cordon-init) takes only the seccomp filter, staying outside the command's landlock domain so that it can signal it */
 
 /* fds[i].parent: the child opens /dev/null read-write itself, before any root
  * change, and places it at fds[i].child (one open serves every such entry).
@@ -121,6 +125,7 @@ struct cordon_linux_view_entry {
 #define CORDON_SPAWN_STEP_CAPABILITIES   21
 #define CORDON_SPAWN_STEP_START_COMMAND  22  /* INIT: clone of the command */
 #define CORDON_SPAWN_STEP_INIT           23  /* INIT: execve of cordon-init */
+#define CORDON_SPAWN_STEP_PROC_SELF      24  /* PROC_SELF: the landlock rule on the command's own /proc/<pid> */
 
 /* 64 bytes, written atomically to the caller's channel for each reaped child. */
 struct cordon_linux_exit_record {

@@ -62,7 +62,7 @@ const linux = (host: LinuxHost) => () => linuxReport(ciJob("linux"), host);
 
 /** This project's CI host as measured (docs/assumptions/linux*.md): root, hybrid cgroups, every namespace. */
 const ciHost: LinuxHost = {
-  sandbox: { arch: "x86_64", seccomp: true, landlockAbi: 7, namespaces: "direct", procfs: true },
+  sandbox: { arch: "x86_64", seccomp: true, landlockAbi: 7, namespaces: "direct", procfs: true, netns: true, capabilities: true },
   containment: {
     cgroups: {
       v2: { base: "/sys/fs/cgroup/unified/cordon", controllers: [], kill: true, swap: false },
@@ -75,19 +75,19 @@ const ciHost: LinuxHost = {
 };
 
 export const asUser = (host: LinuxHost, namespaces: "user" | "none"): LinuxHost => ({
-  sandbox: { ...host.sandbox, namespaces, procfs: namespaces !== "none" && host.sandbox.procfs },
+  sandbox: { ...host.sandbox, namespaces, procfs: namespaces !== "none" && host.sandbox.procfs, netns: namespaces !== "none" && host.sandbox.netns, capabilities: false },
   containment: { cgroups: noCgroups("no cgroup delegated to the user"), euid: 1000, pidNamespace: namespaces !== "none" },
 });
 
 /** A hosted ubuntu-24.04 runner: kernel 6.8 (landlock ABI 4), AppArmor blocks unprivileged user namespaces, systemd's cgroup v2. */
 const runnerRoot: LinuxHost = {
-  sandbox: { arch: "x86_64", seccomp: true, landlockAbi: 4, namespaces: "direct", procfs: true },
+  sandbox: { arch: "x86_64", seccomp: true, landlockAbi: 4, namespaces: "direct", procfs: true, netns: true, capabilities: true },
   containment: { cgroups: { v2: { base: "/sys/fs/cgroup/cordon", controllers: ["memory", "pids", "cpu"], kill: true, swap: true }, v1: {}, notes: [] }, euid: 0, pidNamespace: true },
 };
 
 /** Root inside a container: the runtime's seccomp profile refuses namespaces and mounts; cgroupfs is read-only. */
 const containerRoot: LinuxHost = {
-  sandbox: { arch: "x86_64", seccomp: true, landlockAbi: 7, namespaces: "none", procfs: false },
+  sandbox: { arch: "x86_64", seccomp: true, landlockAbi: 7, namespaces: "none", procfs: false, netns: false, capabilities: true },
   containment: { cgroups: noCgroups("cgroupfs is mounted read-only in the container"), euid: 0, pidNamespace: false },
 };
 

@@ -57,7 +57,7 @@ describe("the rule", () => {
 
 describe("Linux hosts, planned by the real planners", () => {
   const full: LinuxHost = {
-    sandbox: { arch: "x86_64", seccomp: true, landlockAbi: 7, namespaces: "direct", procfs: true },
+    sandbox: { arch: "x86_64", seccomp: true, landlockAbi: 7, namespaces: "direct", procfs: true, netns: true, capabilities: true },
     containment: { cgroups: { v2: { base: "/sys/fs/cgroup/cordon", controllers: ["memory", "pids", "cpu"], kill: true, swap: true }, v1: {}, notes: [] }, euid: 0, pidNamespace: true },
   };
   const weak = (sandbox: Partial<LinuxHost["sandbox"]>, cgroups = full.containment.cgroups): LinuxHost => ({ sandbox: { ...full.sandbox, ...sandbox }, containment: { ...full.containment, cgroups } });

@@ -50,10 +50,10 @@ function reports(): { where: string; report: readonly GuaranteeReport[] }[] {
         for (const namespaces of ["direct", "user", "none"] as const)
           for (const [ci, cgroups] of cgroupHosts.entries())
             for (const euid of [0, 1000]) {
-              const host = { sandbox: { arch: "x86_64" as const, seccomp, landlockAbi, namespaces, procfs: namespaces !== "none" }, containment: { cgroups, euid, pidNamespace: namespaces !== "none" } };
+              const host = { sandbox: { arch: "x86_64" as const, seccomp, landlockAbi, namespaces, procfs: namespaces !== "none", netns: namespaces !== "none", capabilities: euid === 0 }, containment: { cgroups, euid, pidNamespace: namespaces !== "none" } };
               out.push({ where: `linuxReport net=${n} abi=${landlockAbi} seccomp=${seccomp} ns=${namespaces} cgroups#${ci} euid=${euid}`, report: linuxReport(policy(net), host) });
             }
-    out.push({ where: `linuxReport net=${n} arch=unknown`, report: linuxReport(policy(net), { sandbox: { arch: undefined, seccomp: true, landlockAbi: 7, namespaces: "direct", procfs: true }, containment: { cgroups: cgroupHosts[1]!, euid: 0, pidNamespace: true } }) });
+    out.push({ where: `linuxReport net=${n} arch=unknown`, report: linuxReport(policy(net), { sandbox: { arch: undefined, seccomp: true, landlockAbi: 7, namespaces: "direct", procfs: true, netns: true, capabilities: true }, containment: { cgroups: cgroupHosts[1]!, euid: 0, pidNamespace: true } }) });
     for (const user of [false, true]) {
       for (const enclosingSandbox of [undefined, "nested"]) {
         out.push({ where: `planDarwin net=${n} user=${user} nested=${enclosingSandbox}`, report: planDarwin(policy(net, false, user), { callerUid: 501, ...(enclosingSandbox ? { enclosingSandbox } : {}) }).report });

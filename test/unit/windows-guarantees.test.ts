@@ -27,7 +27,7 @@ function othersIds(): Set<string> {
       add(openbsdReport(q, user !== undefined));
       for (const seccomp of [true, false]) {
         for (const namespaces of ["direct", "none"] as const) {
-          add(planSandbox(q, { arch: "x86_64", seccomp, landlockAbi: 7, namespaces, procfs: namespaces !== "none" }).report);
+          add(planSandbox(q, { arch: "x86_64", seccomp, landlockAbi: 7, namespaces, procfs: namespaces !== "none", netns: namespaces !== "none", capabilities: true }).report);
         }
       }
       const cgroups = { v2: { base: "/sys/fs/cgroup/x", controllers: ["memory", "pids", "cpu"] as const, kill: true, swap: true }, v1: {}, notes: [] };

@@ -65,7 +65,8 @@ const max_writable = 32;
 /// struct mount_attr (linux/mount.h), MOUNT_ATTR_SIZE_VER0.
 const MountAttr = extern struct { attr_set: u64 = 0, attr_clr: u64 = 0, propagation: u64 = 0, userns_fd: u64 = 0 };
 
-/// Builds the root; returns a raw syscall result (an error stops the spawn).
+/// Builds the root, the old one still attached beneath it until
+/// detachOldRoot; returns a raw syscall result (an error stops the spawn).
 pub fn build(c: *const spec_mod.Checked, entries: []const Entry) usize {
     var rc = linux.syscall5(.mount, 0, @intFromPtr("/"), 0, ms_rec | ms_private, 0);
     if (sys.isError(rc)) return rc;
@@ -113,7 +114,14 @@ pub fn build(c: *const spec_mod.Checked, entries: []const Entry) usize {
         }
     }
     w.closeRoot();
-    rc = linux.syscall2(.umount2, @intFromPtr(old_root), mnt_detach);
+    return 0;
+}
+
+/// Detaches the old root, once the caller has mounted what needs it there: a
+/// fresh procfs is refused in a user namespace unless a procfs is still
+/// fully visible in the mount namespace (the old root's /proc).
+pub fn detachOldRoot() usize {
+    const rc = linux.syscall2(.umount2, @intFromPtr(old_root), mnt_detach);
     if (sys.isError(rc)) return rc;
     return linux.syscall3(.unlinkat, at_fdcwd, @intFromPtr(old_root), 0x200); // AT_REMOVEDIR
 }

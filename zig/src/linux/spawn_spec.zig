@@ -13,12 +13,16 @@ pub const Flags = struct {
     pub const loopback_up: u32 = 1 << 4;
     /// In a new mount namespace: a tmpfs root holding only the view's entries.
     pub const private_root: u32 = 1 << 5;
-    /// Drop every capability (securebits, ambient, bounding, then the sets) after no_new_privs.
+    /// Drop every capability: securebits, ambient and bounding sets before the
+    /// id switch (they need CAP_SETPCAP), the other sets after no_new_privs.
     pub const drop_caps: u32 = 1 << 6;
     /// In a new pid namespace: the child starts the command, then execs
     /// cordon-init (`init_off`) as pid 1 to adopt it.
     pub const init: u32 = 1 << 7;
-    pub const all: u32 = setsid | no_new_privs | set_ids | mount_proc | loopback_up | private_root | drop_caps | init;
+    /// Without a fresh /proc: `proc_access` beneath the child's own
+    /// /proc/<pid> (what /proc/self names for the command itself).
+    pub const proc_self: u32 = 1 << 8;
+    pub const all: u32 = setsid | no_new_privs | set_ids | mount_proc | loopback_up | private_root | drop_caps | init | proc_self;
 };
 
 /// Namespace flags a caller may ask clone3 for (CLONE_NEW*); nothing else.
@@ -68,7 +72,8 @@ pub const Spec = extern struct {
     uid_map_off: u32,
     gid_map_off: u32,
     parent_pid: i32,
-    /// With MOUNT_PROC and a ruleset: landlock rights granted beneath the fresh /proc.
+    /// With MOUNT_PROC and a ruleset: landlock rights granted beneath the fresh
+    /// /proc; with PROC_SELF, beneath the child's own /proc/<pid>.
     proc_access: u32,
     /// With PRIVATE_ROOT: struct cordon_linux_view_entry[view_count].
     view_off: u32,
@@ -135,6 +140,8 @@ pub const Step = enum(u32) {
     start_command = 22,
     /// With INIT: the execve of cordon-init, once the command runs.
     init = 23,
+    /// With PROC_SELF: the landlock rule on the command's own /proc/<pid>.
+    proc_self = 24,
 };
 
 /// out_errno while the child has not yet reached execve: if it is still there
@@ -222,7 +229,10 @@ pub fn check(buf: []u8) abi.Failure!Checked {
     if (spec.pdeath_signal > 64) return error.InvalidArgument;
     // uid/gid -1 means "unchanged" to setresuid: never what a caller asking for an id switch wants.
     if (spec.flags & Flags.set_ids != 0 and (spec.uid == 0xffff_ffff or spec.gid == 0xffff_ffff)) return error.InvalidArgument;
-    if (spec.proc_access != 0 and (spec.flags & Flags.mount_proc == 0 or spec.landlock_fd < 0)) return error.InvalidArgument;
+    const proc_rule = spec.flags & (Flags.mount_proc | Flags.proc_self);
+    if (proc_rule == Flags.mount_proc | Flags.proc_self) return error.InvalidArgument;
+    if (spec.proc_access != 0 and (proc_rule == 0 or spec.landlock_fd < 0)) return error.InvalidArgument;
+    if (spec.flags & Flags.proc_self != 0 and spec.proc_access == 0) return error.InvalidArgument;
     if (spec.argc == 0 or spec.argc > 1 << 20 or spec.envc > 1 << 20) return error.InvalidArgument;
     if (!isCString(buf, spec.path_off)) return error.RecordOutOfBounds;
     if (spec.cwd_off != 0 and !isCString(buf, spec.cwd_off)) return error.RecordOutOfBounds;
