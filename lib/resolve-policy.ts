@@ -8,6 +8,7 @@ import { tmpdir, userInfo } from "node:os";
 import { resolve } from "node:path";
 import { PolicyError } from "./errors.ts";
 import { composeEnv, inheritedEnv, ownEnv, type Account, type EnvReport } from "./policy/env.ts";
+import { resolveEgress } from "./policy/egress.ts";
 import { recordIdentities, type Identity } from "./policy/identity.ts";
 import { systemPaths, type SystemOs } from "./policy/system-paths.ts";
 import { makeRunDir } from "./run-dir.ts";
@@ -203,7 +204,9 @@ export function resolvePolicy(input: unknown, options: ResolveOptions = {}): Res
   const links = unique(spelled.filter((p, i) => p !== real[i]).flatMap(symlinksOnTheWay));
   const system = policy.fs?.system === false ? { read: [], write: [] } : presentSystemPaths(options.os ?? hostOs(), callerEnv);
   const user = policy.user === undefined ? undefined : resolveUser(policy.user);
-  const net = policy.net === undefined || typeof policy.net === "string" ? (policy.net ?? "none") : {
+  // Host grants: their own field, and net "none" for every backend that does not know them.
+  const egress = typeof policy.net === "object" && policy.net.hosts !== undefined ? resolveEgress(policy.net) : undefined;
+  const net = egress ? "none" : policy.net === undefined || typeof policy.net === "string" ? (policy.net ?? "none") : {
     connect: unique((policy.net.connect ?? []).map(String)).map(Number),
     bind: unique((policy.net.bind ?? []).map(String)).map(Number),
   };
@@ -228,6 +231,7 @@ export function resolvePolicy(input: unknown, options: ResolveOptions = {}): Res
     env,
     cwd,
     net,
+    ...(egress && { egress }),
     limits: { ...policy.limits },
     ...(user && { user }),
     compat: policy.compat ?? "hard",

@@ -4,6 +4,8 @@ const byField: [RegExp, string][] = [
   [/^fs\.write(\[\d+\])?$/, "--allow-write"],
   [/^net\.connect(\[\d+\])?$/, "--allow-connect"],
   [/^net\.bind(\[\d+\])?$/, "--allow-bind"],
+  [/^net\.hosts(\[\d+\])?$/, "--allow-net"],
+  [/^net\.deny(\[\d+\])?$/, "--deny-net"],
   [/^limits\.memory$/, "--memory"],
   [/^limits\.pids$/, "--pids"],
   [/^limits\.cpuSeconds$/, "--cpu"],
