@@ -1,5 +1,6 @@
 import { defineSymbols } from "./define.ts";
 import { linuxLandlockSymbols } from "./linux-landlock.ts";
+import { linuxRelaySymbols } from "./linux-relay.ts";
 import { linuxSpawnSymbols } from "./linux-spawn.ts";
 
 /** Linux exports (cordon_linux*.h), one table per mechanism header. */
@@ -7,4 +8,5 @@ export const linuxSymbols = defineSymbols({
   cordon_linux_close: { args: ["i32"], returns: "i32", domain: "errno" },
   ...linuxLandlockSymbols,
   ...linuxSpawnSymbols,
+  ...linuxRelaySymbols,
 });

@@ -19,6 +19,7 @@ import type { ResolvedPolicy } from "../../policy/types.ts";
 import type { GuaranteeReport, Report } from "../../report.ts";
 import { programPath, sandboxedView, type SandboxSpawn, type SandboxStdioOptions } from "../../sandbox-backend.ts";
 import { cleanupStale } from "./cgroup/cleanup.ts";
+import { EgressRelay } from "./egress.ts";
 import { SandboxCgroup } from "./cgroup/sandbox-cgroup.ts";
 import { supervise, type LimitVerdict } from "./cgroup/supervise.ts";
 import { grantChangedInChild, openGrants } from "./grant-fds.ts";
@@ -157,11 +158,11 @@ const planCache = new Map<string, Plans>();
 const PLAN_CACHE_SIZE = 32;
 
 function plans(policy: ResolvedPolicy, host: SandboxHost, containmentHost: ContainmentHost): Plans {
-  const key = JSON.stringify([policy.limits, policy.user ?? null, policy.net, policy.compat]);
+  const key = JSON.stringify([policy.limits, policy.user ?? null, policy.net, policy.egress ?? null, policy.compat]);
   const hit = planCache.get(key);
   if (hit) return hit;
   const plan = planSandbox(policy, host);
-  const covered = coveredElsewhere(policy, host, plan);
+  const covered = coveredElsewhere({ net: plan.net }, host, plan);
   const entry: Plans = {
     containment: planContainment(policy, containmentHost),
     plan,
@@ -203,7 +204,7 @@ export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, st
   const init = host.namespaces !== "none" ? initPath() : undefined;
   // "/" is granted as what lies at its top (private-root.ts); cordon-init is read-only.
   const read = expandRoot(init ? [...policy.fs.read, init] : policy.fs.read);
-  const grants = { ...policy, fs: { read, write: expandRoot(policy.fs.write) } };
+  const grants = { ...policy, net: plan.net, fs: { read, write: expandRoot(policy.fs.write) } };
   // Rights another mechanism covers are best-effort for landlock (an older
   // kernel is not refused for them); everything else keeps the policy's level,
   // and hard mode throws CompatError from the landlock plan itself.
@@ -221,6 +222,8 @@ export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, st
   mark(SPAWN_PHASES.landlock);
   let cgroup: SandboxCgroup | undefined;
   let proc: ReturnType<typeof spawnLinux>;
+  // Host grants: the relay's sockets are made by the child in its network namespace (egress.ts).
+  const relay = policy.egress && plan.namespaces.net ? new EgressRelay(policy.egress) : undefined;
   try {
     if (containment.cgroups && !staleCleaned) {
       // Leftovers of cordon processes that died without tearing down (SIGKILL, crash).
@@ -241,7 +244,8 @@ export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, st
     const userNamespace = host.namespaces === "user" && ns !== 0 ? { userNamespace: { uid: process.getuid!(), gid: process.getgid!() } } : {};
     proc = spawnLinux(argv, {
       file,
-      env: policy.env,
+      env: relay ? { ...policy.env, ...relay.plan.env } : policy.env,
+      ...relay?.spawnOptions(),
       cwd: policy.cwd,
       stdin: stdio.stdin ?? "inherit",
       stdout: stdio.stdout ?? "inherit",
@@ -271,6 +275,7 @@ export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, st
       ...(plan.seccomp ? { seccomp: { filter: plan.seccomp.filter, flags: 0 } } : {}),
     });
   } catch (e) {
+    relay?.abort();
     cgroup?.destroy();
     throw grantChangedInChild(e) ?? e;
   } finally {
@@ -290,12 +295,29 @@ export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, st
     // Most commands leave nothing: an empty cgroup needs no kill (one read instead of a watch).
     if (!cgroup || cgroup.populated()) await tree().catch(() => {});
     limit = supervisor.stop();
+    relay?.stop();
     cgroup?.destroy();
     mark(SPAWN_PHASES.teardown);
     return limit === "timeout" ? 124 : code;
   });
 
-  const report: Report = { platform: `linux-${process.arch}`, compat: policy.compat, guarantees, host: [...hostNotes(host, containmentHost.cgroups.notes), ...(groupsNote ? [groupsNote] : [])] };
+  const report: Report = {
+    platform: `linux-${process.arch}`,
+    compat: policy.compat,
+    guarantees,
+    host: [...hostNotes(host, containmentHost.cgroups.notes), ...(groupsNote ? [groupsNote] : [])],
+    ...(relay && { network: relay.network }),
+  };
+  if (relay) {
+    try {
+      relay.start();
+    } catch (e) {
+      // The command runs but its relay does not: it must not go on (its tree is ended, then torn down as on exit).
+      void signalTree(containment.treeKill.rung, target).catch(() => {});
+      exited.catch(() => {});
+      throw e;
+    }
+  }
   const sandboxed = sandboxedView(proc, {
     exited,
     // The caller's kill only starts the kill; the exit path above waits for the tree to be gone.

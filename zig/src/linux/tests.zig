@@ -14,4 +14,6 @@ test {
     _ = @import("cgroup_fds.zig");
     _ = @import("watched.zig");
     _ = @import("waiter.zig");
+    _ = @import("netns_setup.zig");
+    _ = @import("relay.zig");
 }
