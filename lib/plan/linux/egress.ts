@@ -78,7 +78,12 @@ export function planEgressNetns(egress: Egress, resolvers: readonly string[]): E
     listeners.push({ kind: "dnsUdp", family, address, port: 53, ...optional }, { kind: "dnsTcp", family, address, port: 53, ...optional });
   }
   listeners.push({ kind: "proxy", family: 4, address: "127.0.0.1", port: proxyPort });
-  for (const port of transparentPorts) listeners.push({ kind: "transparent", family: 4, port }, { kind: "transparent", family: 6, port, optional: true });
+  // IPv6 listeners only where an IPv6 destination inside can be granted: [::1] (localhost) or an IPv6 literal.
+  const v6 = egress.hosts.some((r) => r.kind === "localhost" || r.kind === "ipv6");
+  for (const port of transparentPorts) {
+    listeners.push({ kind: "transparent", family: 4, port });
+    if (v6) listeners.push({ kind: "transparent", family: 6, port, optional: true });
+  }
 
   const proxy = `http://127.0.0.1:${proxyPort}`;
   const noProxy = "localhost,127.0.0.1,::1";

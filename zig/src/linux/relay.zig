@@ -178,12 +178,12 @@ pub fn start(control: i32, listeners: []const Listener) i32 {
     if (control < 0 or listeners.len > max_listeners) return -22;
     const mem = map(@sizeOf(Session)) orelse return -12;
     const s: *Session = @ptrCast(@alignCast(mem));
-    // Fresh anonymous memory is zero; only the non-zero defaults are set.
+    // Fresh anonymous memory is zero: a free connection slot and an unused
+    // DNS slot are all zeros, so nothing more is touched (a slot gets its
+    // defaults when taken).
     s.ctl = control;
     s.nlisteners = @intCast(listeners.len);
     for (listeners, 0..) |l, i| s.listeners[i] = l;
-    for (&s.conns) |*c| c.* = .{};
-    for (&s.dns) |*d| d.* = .{};
     const ep = linux.syscall1(.epoll_create1, o_cloexec);
     if (sys.isError(ep)) {
         unmap(@intFromPtr(s), @sizeOf(Session));
@@ -349,9 +349,11 @@ fn conn(s: *Session, id: u32) ?*Conn {
 fn alloc(s: *Session) ?*Conn {
     for (0..max_conns) |k| {
         const i = (s.free_hint + k) % max_conns;
-        if (s.conns[i].state == .free) {
+        const c = &s.conns[i];
+        if (c.state == .free) {
             s.free_hint = @intCast((i + 1) % max_conns);
-            return &s.conns[i];
+            c.* = .{ .gen = c.gen };
+            return c;
         }
     }
     return null;
