@@ -12,7 +12,7 @@
 // BENCH_ROUNDS (default 10) rounds of each; BENCH_EGRESS_MB (default 100).
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
-import type { Policy } from "../lib/policy/types.ts";
+import type { Net } from "../lib/policy/types.ts";
 import { spawn } from "../lib/spawn.ts";
 import { internetUnavailable, startInternet } from "../test/helpers/test-internet.ts";
 import { fmt, interleave, machineLine, ratio, stats } from "./stats.ts";
@@ -28,7 +28,7 @@ if (why) {
   process.exit(0);
 }
 
-async function inSandbox(net: Policy["net"], args: string[]): Promise<Record<string, unknown>> {
+async function inSandbox(net: Net, args: string[]): Promise<Record<string, unknown>> {
   const p = spawn(["/usr/bin/python3", client, ...args], { net, fs: { read: ["/usr/lib/python3", client] } }, { stdin: "ignore", stdout: "pipe", stderr: "pipe" });
   const [out, err, code] = await Promise.all([new Response(p.stdout as ReadableStream).text(), new Response(p.stderr as ReadableStream).text(), p.exited]);
   if (code !== 0) throw new Error(`client failed (${code}): ${err}`);
@@ -39,9 +39,9 @@ const inet = await startInternet({ "registry.test": { a: ["GRANTED"] } });
 const lines: string[] = [`# Egress relay (net.hosts)`, "", machineLine(), ""];
 try {
   const g = inet.ip.granted;
-  const byName: Policy["net"] = { hosts: ["registry.test:7000", "registry.test:7001"], resolver: inet.ip.dns };
-  const byAddress: Policy["net"] = { hosts: [`${g}:7000`, `${g}:7001`] };
-  const variants: [string, Policy["net"], string][] = [
+  const byName: Net = { hosts: ["registry.test:7000", "registry.test:7001"], resolver: inet.ip.dns };
+  const byAddress: Net = { hosts: [`${g}:7000`, `${g}:7001`] };
+  const variants: [string, Net, string][] = [
     ["direct (net all, by address)", "all", g],
     ["relayed, by address (net.hosts literal)", byAddress, g],
     ["relayed, by name (cordon's DNS + a lookup per connect)", byName, "registry.test"],
@@ -79,7 +79,7 @@ try {
   for (const [name, v] of rate) lines.push(`| ${name} | ${fmt(stats(v).median, 2)} | ${((stats(v).median / direct) * 100).toFixed(0)}% |`);
 
   const counts = () => ({ threads: readdirSync("/proc/self/task").length, fds: readdirSync("/proc/self/fd").length });
-  const once = (net: Policy["net"]) => async () => void (await spawn(["/bin/true"], { net }, quiet).exited);
+  const once = (net: Net) => async () => void (await spawn(["/bin/true"], { net }, quiet).exited);
   const spawnRounds = await interleave(
     [
       { name: "net none (empty network namespace)", once: once("none"), perRound: 10 },

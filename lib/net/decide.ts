@@ -2,7 +2,7 @@
 // answers, where an accepted connection or a proxy request may go, and which
 // resolved address it is relayed to. The backend feeds it events and carries
 // out its verdicts (lib/backend/linux/egress.ts). Pure but for its tables.
-import { destinationOf, hostVerdict, ruleText, type Destination, type HostRule } from "../policy/net-hosts.ts";
+import { destinationOf, hostVerdict, normalName, ruleText, type Destination, type HostRule } from "../policy/net-hosts.ts";
 import type { Egress } from "../policy/types.ts";
 import { refusedAddress } from "./addresses.ts";
 import { answer, formatError, parseQuery, RCODE, TYPE_A } from "./dns-wire.ts";
@@ -51,7 +51,8 @@ export class EgressDecisions {
     if (!q) return { reply: formatError(query) };
     if (q.klass !== IN) return { reply: answer(q, RCODE.refused) };
     const dest: Destination = { kind: "name", host: q.name };
-    const v = q.name === "" ? { refused: "the root" } : this.verdict(dest);
+    // A label holding a dot or any byte a host name cannot would read as another name: never matched.
+    const v = !q.hostName || normalName(q.name) !== q.name ? { refused: "not a host name" } : this.verdict(dest);
     if ("refused" in v) return { reply: answer(q, RCODE.nxDomain), name: q.name, refused: v.refused };
     if (v.rule.kind === "localhost") return { reply: answer(q, RCODE.ok, [Uint8Array.of(127, 0, 0, 1), loopback6()]), name: q.name };
     // IPv4 only: AAAA and every other type get an empty answer, and clients use the A record.

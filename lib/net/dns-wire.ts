@@ -11,6 +11,8 @@ export type Question = {
   readonly rd: boolean;
   /** Lowercase, without the trailing dot. */
   readonly name: string;
+  /** Every label is a host name's (letters, digits, `-`, `_`): a label holding a dot would read as two. */
+  readonly hostName: boolean;
   readonly type: number;
   readonly klass: number;
   /** The question section as received (echoed in the answer). */
@@ -37,7 +39,8 @@ export function parseQuery(msg: Uint8Array): Question | undefined {
   }
   at += 1;
   if (at + 4 > msg.length) return undefined;
-  return { id: v.getUint16(0), rd: (flags & 0x100) !== 0, name: labels.join("."), type: v.getUint16(at), klass: v.getUint16(at + 2), raw: msg.slice(12, at + 4) };
+  const hostName = labels.length > 0 && labels.every((l) => /^[a-z0-9_-]+$/.test(l));
+  return { id: v.getUint16(0), rd: (flags & 0x100) !== 0, name: labels.join("."), hostName, type: v.getUint16(at), klass: v.getUint16(at + 2), raw: msg.slice(12, at + 4) };
 }
 
 /** An answer to `q`: `rcode`, and for NOERROR the address records (4 or 16 bytes each) of its type. */

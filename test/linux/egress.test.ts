@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { describeUnless, linuxRequirement, testUnless } from "../helpers/skip.ts";
 import { worldReadableCopy } from "../helpers/world-readable.ts";
 import { internetUnavailable, startInternet, type Internet } from "../helpers/test-internet.ts";
-import type { Policy } from "../../lib/policy/types.ts";
+import type { Net } from "../../lib/policy/types.ts";
 import type { NetworkDestination, Report } from "../../lib/report.ts";
 
 const { spawn } = await import("../../lib/spawn.ts");
@@ -57,9 +57,9 @@ describeUnless(unavailable, "net.hosts: egress by host name against a test inter
   });
 
   /** Runs the probe steps in a sandbox with `net`; returns each step's outcome, the report and what the internet saw meanwhile. */
-  async function probe(net: Policy["net"], steps: Step[], env: Record<string, string> = {}) {
+  async function probe(net: Net, steps: Step[], env: Record<string, string> = {}) {
     const before = inet.events().length;
-    const withResolver = typeof net === "object" && "hosts" in net ? { ...net, resolver: inet.ip.dns } : net;
+    const withResolver: Net = typeof net === "object" && net.hosts !== undefined ? { ...net, resolver: inet.ip.dns } : net;
     const p = spawn(["/usr/bin/python3", probeScript, JSON.stringify(steps)], { net: withResolver, fs: { read: ["/usr/lib/python3", probeScript, ...(inet.caFile ? [inet.caFile] : [])] }, env }, { stdout: "pipe", stderr: "pipe" });
     const [out, err, code] = await Promise.all([new Response(p.stdout as ReadableStream).text(), new Response(p.stderr as ReadableStream).text(), p.exited]);
     expect({ code, err }).toEqual({ code: 0, err: "" });

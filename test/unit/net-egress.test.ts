@@ -142,6 +142,13 @@ describe("the relay's decisions", () => {
     expect(readAnswer(dec.dns(query("localhost", TYPE_AAAA)).reply!).addresses).toEqual(["::1"]);
   });
 
+  test("DNS: a label holding a dot (one label \"registry.test\") or bytes no host name has is never a granted name", () => {
+    const dec = d();
+    const oneLabel = Uint8Array.from([0, 1, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 13, ...new TextEncoder().encode("registry.test"), 0, 0, 1, 0, 1]);
+    expect(dec.dns(oneLabel)).toMatchObject({ refused: "not a host name" });
+    expect(readAnswer(dec.dns(query("registry.test\u0000", TYPE_A)).reply!).rcode).toBe(RCODE.nxDomain);
+  });
+
   test("an accepted connection: a relay address maps back to its name and port rules apply; loopback only as localhost; a granted literal is its own address", () => {
     const dec = d();
     dec.dns(query("api.wild.test", TYPE_A));
