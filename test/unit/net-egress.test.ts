@@ -223,3 +223,25 @@ describe("the Linux plan for host grants", () => {
     expect(egressMode(egress, { netns: true, namespaces: "direct" }, false).report.status).toBe("partial");
   });
 });
+
+describe("host grants where no plan enforces them yet", () => {
+  test("macOS, Windows, FreeBSD and OpenBSD report net.hosts-only not enforced, and their network stays none", async () => {
+    const { planDarwin } = await import("../../lib/plan/darwin/index.ts");
+    const { planFreebsd } = await import("../../lib/plan/freebsd/index.ts");
+    const { planOpenbsd } = await import("../../lib/plan/openbsd/index.ts");
+    const { planWindows } = await import("../../lib/plan/windows/index.ts");
+    const egress = resolveEgress({ hosts: ["registry.npmjs.org:443"] });
+    const base = { fs: { read: ["/usr"], write: ["/out"] }, env: {}, cwd: "/usr", net: "none" as const, egress, limits: {}, compat: "best-effort" as const };
+    const reports = [
+      planDarwin(base, { callerUid: 501 }).report,
+      planFreebsd(base, { root: false, racct: false, callerUid: 1001 }).report,
+      planOpenbsd(base, 1000).report,
+      planWindows({ ...base, fs: { read: ["C:\\src"], write: ["C:\\out"] }, cwd: "C:\\src" }, { elevated: false }, { identity: "appcontainer" }).report,
+    ];
+    for (const r of reports) {
+      expect(r.find((g) => g.guarantee === "net.hosts-only")).toMatchObject({ status: "not-enforced", reason: expect.stringContaining("no network at all") });
+      expect(r.find((g) => g.guarantee === "net.tcp-connect-confined")).toBeUndefined();
+    }
+    expect(() => planWindows({ ...base, compat: "hard", fs: { read: ["C:\\src"], write: ["C:\\out"] }, cwd: "C:\\src" }, { elevated: false }, { identity: "appcontainer" })).toThrow(/net\.hosts-only/);
+  });
+});
