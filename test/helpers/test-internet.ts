@@ -39,9 +39,10 @@ export function internetUnavailable(): string | undefined {
 /**
  * Starts it. `names`: test name → { a: [...], aaaa: [...] } or a rebinding
  * entry { rebind: N, first: {...}, then: {...} }; addresses may use the
- * placeholders GRANTED, OTHER and HOST (this side of the veth).
+ * placeholders GRANTED, OTHER and HOST (this side of the veth). `files`:
+ * URL path → a file every test host serves over HTTP (a package registry).
  */
-export async function startInternet(names: Record<string, unknown>): Promise<Internet> {
+export async function startInternet(names: Record<string, unknown>, files: Record<string, string> = {}): Promise<Internet> {
   const tag = `${process.pid % 10000}${Math.floor(Math.random() * 1000)}`;
   const netns = `cordon-inet-${tag}`;
   const [hostIf, inetIf] = [`ceh${tag}`, `cei${tag}`];
@@ -78,7 +79,7 @@ export async function startInternet(names: Record<string, unknown>): Promise<Int
     run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=registry.test", "-addext", `subjectAltName=${sans}`, "-keyout", key, "-out", caFile]);
   }
   const fill = (v: unknown): unknown => JSON.parse(JSON.stringify(v).replaceAll("GRANTED", ip.granted).replaceAll("OTHER", ip.other).replaceAll("HOST", ip.hostSide));
-  const config = { names: fill(names), dns: ip.dns, hosts: [ip.granted, ip.other], ...(caFile && { cert: caFile, key }) };
+  const config = { names: fill(names), dns: ip.dns, hosts: [ip.granted, ip.other], files, ...(caFile && { cert: caFile, key }) };
   const server = Bun.spawn(["ip", "netns", "exec", netns, "/usr/bin/python3", "-u", fixture, JSON.stringify(config)], { stdout: "pipe", stderr: "inherit" });
   const events: InternetEvent[] = [];
   let ready = () => {};
