@@ -71,8 +71,9 @@ export class EgressDecisions {
       // The sandbox's own loopback: granted as the literal, or as localhost (then the same address on this host).
       const byLiteral = this.target(literal, port);
       if ("rule" in byLiteral) return byLiteral;
+      // localhost is this host's 127.0.0.1 or ::1, whichever loopback address inside was used.
       const byName = this.target({ kind: "name", host: "localhost" }, port);
-      return "rule" in byName ? { ...byName, host: address, address } : { ...byName, host: address };
+      return "rule" in byName ? { ...byName, host: address, address: address.includes(":") ? "::1" : "127.0.0.1" } : { ...byName, host: address };
     }
     return this.target(literal, port);
   }

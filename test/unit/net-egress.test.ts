@@ -157,6 +157,7 @@ describe("the relay's decisions", () => {
     expect(dec.accepted(relayAddress, 443)).toEqual({ host: "api.wild.test", port: 443, refused: "not granted" });
     expect(dec.accepted("127.0.0.1", 5432)).toMatchObject({ host: "127.0.0.1", address: "127.0.0.1" });
     expect(dec.accepted("::1", 5432)).toMatchObject({ address: "::1" });
+    expect(dec.accepted("127.9.9.9", 5432)).toMatchObject({ host: "127.9.9.9", address: "127.0.0.1" });
     expect(dec.accepted("127.0.0.1", 5433)).toMatchObject({ refused: "not granted" });
     expect(dec.accepted("198.18.0.99", 7000)).toMatchObject({ address: "198.18.0.99" });
     expect(dec.accepted("198.18.0.99", 7001)).toMatchObject({ refused: "not granted" });

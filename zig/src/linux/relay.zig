@@ -506,15 +506,18 @@ fn connectCmd(s: *Session, id: u32, body: []const u8) void {
     const fail_len = readU32(body[24..28]);
     const rest = body[28..];
     if (@as(u64, ok_len) + fail_len > rest.len) return release(s, c, true);
-    // [ok | fail | up | what followed the head]: all of it into one buffer.
+    // [ok | fail | up | what followed the head]: all of it into one buffer
+    // (none for a transparent connection, which has nothing to send first).
     const leftover: []const u8 = if (c.buf) |b| b[0..c.len] else &.{};
     if (rest.len + leftover.len > buf_size) return release(s, c, true);
-    const nb = map(buf_size) orelse return release(s, c, true);
-    @memcpy(nb[0..rest.len], rest);
-    std_copy(nb[rest.len .. rest.len + leftover.len], leftover);
-    if (c.buf) |b| unmap(@intFromPtr(b), buf_size);
-    c.buf = nb;
-    c.len = @intCast(rest.len + leftover.len);
+    if (rest.len > 0) {
+        const nb = map(buf_size) orelse return release(s, c, true);
+        @memcpy(nb[0..rest.len], rest);
+        std_copy(nb[rest.len .. rest.len + leftover.len], leftover);
+        if (c.buf) |b| unmap(@intFromPtr(b), buf_size);
+        c.buf = nb;
+        c.len = @intCast(rest.len + leftover.len);
+    }
     c.ok_len = ok_len;
     c.fail_len = fail_len;
 
@@ -540,7 +543,7 @@ fn readU32(b: []const u8) u32 {
 
 fn failConnect(s: *Session, c: *Conn, err: i32) void {
     _ = post(s, ev_connected, idOf(s, c), @bitCast(-err), &.{});
-    const fail = c.buf.?[c.ok_len .. c.ok_len + c.fail_len];
+    const fail: []const u8 = if (c.buf) |b| b[c.ok_len .. c.ok_len + c.fail_len] else &.{};
     if (fail.len > 0) _ = writeAll(c.client, fail);
     release(s, c, fail.len == 0);
 }
@@ -555,12 +558,13 @@ fn connected(s: *Session, c: *Conn) void {
     var peer: [28]u8 = undefined;
     var peer_len: u32 = peer.len;
     if (sys.isError(linux.syscall3(.getpeername, @as(u32, @bitCast(c.upstream)), @intFromPtr(&peer), @intFromPtr(&peer_len)))) return;
-    const b = c.buf.?;
-    const up = b[c.ok_len + c.fail_len .. c.len];
-    if (!writeAll(c.client, b[0..c.ok_len]) or !writeAll(c.upstream, up)) return release(s, c, true);
-    unmap(@intFromPtr(b), buf_size);
-    c.buf = null;
-    c.len = 0;
+    if (c.buf) |b| {
+        const up = b[c.ok_len + c.fail_len .. c.len];
+        if (!writeAll(c.client, b[0..c.ok_len]) or !writeAll(c.upstream, up)) return release(s, c, true);
+        unmap(@intFromPtr(b), buf_size);
+        c.buf = null;
+        c.len = 0;
+    }
     for (&c.pipes) |*p| {
         var fds: [2]i32 = undefined;
         if (sys.isError(linux.syscall2(.pipe2, @intFromPtr(&fds), o_cloexec | o_nonblock))) return release(s, c, true);
