@@ -32,3 +32,11 @@ export function recvFds(sock: number, maxData: number, maxFds: number): { data: 
   const n = check("cordon_linux_recv_fds", "errno", linux().cordon_linux_recv_fds(fdArg(sock, "sock"), data, data, fdBytes, fdBytes));
   return { data: data.subarray(0, n), fds: [...fds].filter((fd) => fd >= 0) };
 }
+
+/** A listening TCP socket on 127.0.0.1 at a kernel-picked port: { fd, port }. */
+export function listenLoopback(): { fd: number; port: number } {
+  const port = new Uint16Array(1);
+  const bytes = new Uint8Array(port.buffer);
+  const fd = check("cordon_linux_relay_listen_loopback", "errno", linux().cordon_linux_relay_listen_loopback(bytes, bytes));
+  return { fd, port: port[0]! };
+}

@@ -51,6 +51,13 @@ struct cordon_linux_relay_listener {
  */
 CORDON_API cordon_status cordon_linux_relay_start(int32_t control, const uint8_t *listeners, size_t listeners_len);
 
+/** @domain errno — a listening TCP socket on 127.0.0.1 at a port the kernel
+ * picks (non-blocking, close-on-exec), for a relay PROXY listener where the
+ * sandbox has no network namespace of its own. Returns the fd; its port
+ * (host order) goes into `port` (uint16_t).
+ */
+CORDON_API cordon_status cordon_linux_relay_listen_loopback(uint8_t *port, size_t port_len);
+
 /** @domain errno — one message from `sock` without waiting (recvmsg with
  * MSG_DONTWAIT | MSG_CMSG_CLOEXEC): its data into `data`, the fds it carried
  * into `fds` (int32_t each; unused entries -1). Returns the data length. A

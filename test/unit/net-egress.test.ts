@@ -212,16 +212,30 @@ describe("the Linux plan for host grants", () => {
     expect(plan.report.find((g) => g.guarantee === "net.none")).toBeUndefined();
   });
 
-  test("without one: not enforced, with what is missing named; the command would run with no network at all", () => {
+  test("without one, with landlock TCP rules and seccomp: the proxy-only rung, partial, naming what a client ignoring the proxy can still do", () => {
     for (const h of [host({ netns: false }), host({ namespaces: "none", netns: false })]) {
       const plan = planSandbox({ net: "none", egress }, h);
       const g = plan.report.find((x) => x.guarantee === "net.hosts-only")!;
-      expect(g.status).toBe("not-enforced");
+      expect(g.status).toBe("partial");
       expect(g.reason).toContain("no network namespace can be made here");
-      expect(plan.net).toBe("none");
-      expect(plan.report.find((x) => x.guarantee === "net.none")?.status).toBe("enforced");
+      expect(g.reason).toContain("landlock rules name ports, not hosts");
+      expect(plan.egressProxy).toBe(true);
+      expect(plan.net).toEqual({ connect: [], bind: [] });
+      expect(plan.namespaces.net).toBe(false);
+      expect(plan.report.find((x) => x.guarantee === "net.udp-closed")?.status).toBe("enforced");
     }
-    expect(egressMode(egress, { netns: true, namespaces: "direct" }, false).report.status).toBe("partial");
+  });
+
+  test("without one and without landlock TCP rules (or seccomp): not enforced, what is missing named; the command would run with no network at all", () => {
+    for (const h of [host({ netns: false, landlockAbi: 3 }), host({ namespaces: "none", netns: false, seccomp: false })]) {
+      const plan = planSandbox({ net: "none", egress }, h);
+      const g = plan.report.find((x) => x.guarantee === "net.hosts-only")!;
+      expect(g.status).toBe("not-enforced");
+      expect(g.reason).toMatch(/no network namespace can be made here \(.*\), and (landlock has no TCP rules \(ABI 3 < 4\)|no seccomp filter)/);
+      expect(plan.net).toBe("none");
+      expect(plan.egressProxy).toBeUndefined();
+    }
+    expect(egressMode(egress, { netns: true, namespaces: "direct", landlockAbi: 7 }, false).report.status).toBe("partial");
   });
 });
 

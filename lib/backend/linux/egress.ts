@@ -11,13 +11,13 @@ import { readFileSync } from "node:fs";
 import { lookup, Resolver } from "node:dns/promises";
 import { networkInterfaces } from "node:os";
 import { O_NONBLOCK, socketPair, type NetnsSetup } from "../../../ffi/linux-spawn.ts";
-import { recvFds, RELAY_HEADER_SIZE, RELAY_RECORD, relayStart, type RelayListener } from "../../../ffi/linux-relay.ts";
+import { listenLoopback, recvFds, RELAY_HEADER_SIZE, RELAY_RECORD, relayStart, type RelayListener } from "../../../ffi/linux-relay.ts";
 import { closeFd } from "../../../ffi/linux.ts";
 import { addressBytes } from "../../net/addresses.ts";
 import { EgressDecisions, type Target } from "../../net/decide.ts";
 import { proxyResponse } from "../../net/proxy-head.ts";
 import { DestinationLog, type NetworkReport } from "../../net/destinations.ts";
-import { nameservers, planEgressNetns, type EgressNetns } from "../../plan/linux/egress.ts";
+import { nameservers, planEgressNetns, proxyEnv, type EgressNetns } from "../../plan/linux/egress.ts";
 import { addressText, destinationOf } from "../../policy/net-hosts.ts";
 import type { Egress } from "../../policy/types.ts";
 import type { NetworkDestination } from "../../report.ts";
@@ -85,7 +85,13 @@ const u32 = (n: number) => new Uint8Array(new Uint32Array([n]).buffer);
 const ERRNO: Record<number, string> = { 101: "ENETUNREACH", 110: "ETIMEDOUT", 111: "ECONNREFUSED", 113: "EHOSTUNREACH", 104: "ECONNRESET", 97: "EAFNOSUPPORT" };
 
 export class EgressRelay {
-  readonly plan: EgressNetns;
+  /** What the child makes in its network namespace; absent for the proxy-only rung. */
+  readonly plan: EgressNetns | undefined;
+  /** Variables the command gets: where cordon's proxy listens. */
+  readonly env: Readonly<Record<string, string>>;
+  /** Proxy-only rung: the port of cordon's proxy on this host's loopback (landlock lets TCP connect there only). */
+  readonly proxyPort: number | undefined;
+  private proxyFd: number | undefined;
   private readonly log = new DestinationLog();
   private readonly decisions: EgressDecisions;
   private readonly resolver: Resolver | undefined;
@@ -98,8 +104,22 @@ export class EgressRelay {
   /** Open connections: their report entry and address. */
   private readonly conns = new Map<number, { entry: NetworkDestination; address: string; head: number }>();
 
-  constructor(egress: Egress) {
-    this.plan = planEgressNetns(egress, hostResolvers());
+  /**
+   * `netns`: the child makes the listeners in its own network namespace.
+   * `proxy`: no namespace here; a proxy listener on this host's loopback, made now.
+   */
+  constructor(egress: Egress, mode: "netns" | "proxy") {
+    if (mode === "netns") {
+      this.plan = planEgressNetns(egress, hostResolvers());
+      this.env = this.plan.env;
+      this.proxyPort = undefined;
+    } else {
+      const { fd, port } = listenLoopback();
+      this.plan = undefined;
+      this.proxyFd = fd;
+      this.proxyPort = port;
+      this.env = proxyEnv(port);
+    }
     this.decisions = new EgressDecisions(egress, ownAddresses());
     if (egress.resolver) {
       const { address, port } = egress.resolver;
@@ -112,16 +132,18 @@ export class EgressRelay {
     return this.log.report;
   }
 
-  /** What the spawn needs: lo up, the addresses and the sockets, and the channel they come back on. */
-  spawnOptions(): { loopback: true; netns: NetnsSetup } {
+  /** What the spawn needs: lo up, the addresses and the sockets, and the channel they come back on (nothing for the proxy-only rung). */
+  spawnOptions(): { loopback: true; netns: NetnsSetup } | undefined {
+    const plan = this.plan;
+    if (!plan) return undefined;
     this.channel = socketPair(O_NONBLOCK);
     const bytes = (a: string) => addressBytes(a)!;
     return {
       loopback: true,
       netns: {
         channel: this.channel[1],
-        addresses: this.plan.addresses.map((a) => ({ address: bytes(a), prefix: a.includes(":") ? 128 : 32, optional: a.includes(":") })),
-        sockets: this.plan.listeners.map((l) => ({
+        addresses: plan.addresses.map((a) => ({ address: bytes(a), prefix: a.includes(":") ? 128 : 32, optional: a.includes(":") })),
+        sockets: plan.listeners.map((l) => ({
           family: l.family,
           kind: l.kind === "dnsUdp" ? "dgram" : "stream",
           ...(l.address !== undefined && { address: bytes(l.address) }),
@@ -133,9 +155,11 @@ export class EgressRelay {
     };
   }
 
-  /** The spawn failed: nothing was made. */
+  /** The spawn failed: nothing was made, and the proxy listener (if any) goes. */
   abort(): void {
     this.closeChannel();
+    if (this.proxyFd !== undefined) closeFd(this.proxyFd);
+    this.proxyFd = undefined;
     this.closed = true;
   }
 
@@ -149,13 +173,19 @@ export class EgressRelay {
     let fds: number[] = [];
     let ctl: [number, number] | undefined;
     try {
-      const got = recvFds(this.channel![0], this.plan.listeners.length, this.plan.listeners.length);
-      fds = got.fds;
       const listeners: RelayListener[] = [];
-      let next = 0;
-      this.plan.listeners.forEach((l, tag) => {
-        if (got.data[tag] === 1) listeners.push({ fd: fds[next++]!, kind: l.kind, tag });
-      });
+      if (this.plan) {
+        const got = recvFds(this.channel![0], this.plan.listeners.length, this.plan.listeners.length);
+        fds = got.fds;
+        let next = 0;
+        this.plan.listeners.forEach((l, tag) => {
+          if (got.data[tag] === 1) listeners.push({ fd: fds[next++]!, kind: l.kind, tag });
+        });
+      } else {
+        fds = [this.proxyFd!];
+        this.proxyFd = undefined;
+        listeners.push({ fd: fds[0]!, kind: "proxy", tag: 0 });
+      }
       ctl = socketPair(O_NONBLOCK);
       relayStart(ctl[1], listeners);
     } catch (e) {

@@ -204,7 +204,12 @@ export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, st
   const init = host.namespaces !== "none" ? initPath() : undefined;
   // "/" is granted as what lies at its top (private-root.ts); cordon-init is read-only.
   const read = expandRoot(init ? [...policy.fs.read, init] : policy.fs.read);
-  const grants = { ...policy, net: plan.net, fs: { read, write: expandRoot(policy.fs.write) } };
+  // Host grants: the relay's sockets are made by the child in its network
+  // namespace, or (no namespace here) a proxy on this host's loopback is made
+  // now, whose port landlock lets TCP connect to (egress.ts).
+  const relay = !policy.egress ? undefined : plan.namespaces.net ? new EgressRelay(policy.egress, "netns") : plan.egressProxy ? new EgressRelay(policy.egress, "proxy") : undefined;
+  const net = relay?.proxyPort !== undefined ? { connect: [relay.proxyPort], bind: [] } : plan.net;
+  const grants = { ...policy, net, fs: { read, write: expandRoot(policy.fs.write) } };
   // Rights another mechanism covers are best-effort for landlock (an older
   // kernel is not refused for them); everything else keeps the policy's level,
   // and hard mode throws CompatError from the landlock plan itself.
@@ -216,14 +221,13 @@ export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, st
     landlock = prepareLandlock(grants, { compat: { default: policy.compat, rights } }, opened);
   } catch (e) {
     opened.close();
+    relay?.abort();
     throw e;
   }
   guarantees.unshift(...foldCovered(landlockGuarantees(landlock.report), covered));
   mark(SPAWN_PHASES.landlock);
   let cgroup: SandboxCgroup | undefined;
   let proc: ReturnType<typeof spawnLinux>;
-  // Host grants: the relay's sockets are made by the child in its network namespace (egress.ts).
-  const relay = policy.egress && plan.namespaces.net ? new EgressRelay(policy.egress) : undefined;
   try {
     if (containment.cgroups && !staleCleaned) {
       // Leftovers of cordon processes that died without tearing down (SIGKILL, crash).
@@ -244,7 +248,7 @@ export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, st
     const userNamespace = host.namespaces === "user" && ns !== 0 ? { userNamespace: { uid: process.getuid!(), gid: process.getgid!() } } : {};
     proc = spawnLinux(argv, {
       file,
-      env: relay ? { ...policy.env, ...relay.plan.env } : policy.env,
+      env: relay ? { ...policy.env, ...relay.env } : policy.env,
       ...relay?.spawnOptions(),
       cwd: policy.cwd,
       stdin: stdio.stdin ?? "inherit",

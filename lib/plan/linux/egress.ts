@@ -85,10 +85,14 @@ export function planEgressNetns(egress: Egress, resolvers: readonly string[]): E
     if (v6) listeners.push({ kind: "transparent", family: 6, port, optional: true });
   }
 
-  const proxy = `http://127.0.0.1:${proxyPort}`;
+  return { addresses, listeners, transparentPorts, proxyPort, env: proxyEnv(proxyPort) };
+}
+
+/** HTTP(S)_PROXY (both spellings) for cordon's proxy on 127.0.0.1:`port`; NO_PROXY for loopback. */
+export function proxyEnv(port: number): Record<string, string> {
+  const proxy = `http://127.0.0.1:${port}`;
   const noProxy = "localhost,127.0.0.1,::1";
-  const env = { HTTP_PROXY: proxy, HTTPS_PROXY: proxy, http_proxy: proxy, https_proxy: proxy, NO_PROXY: noProxy, no_proxy: noProxy };
-  return { addresses, listeners, transparentPorts, proxyPort, env };
+  return { HTTP_PROXY: proxy, HTTPS_PROXY: proxy, http_proxy: proxy, https_proxy: proxy, NO_PROXY: noProxy, no_proxy: noProxy };
 }
 
 /**
@@ -101,34 +105,66 @@ export const HOSTS_FAMILIES: readonly Rule[] = [
 ];
 
 export type EgressMode = {
-  /** The network mode the other mechanisms (seccomp presets, landlock) apply. */
-  readonly net: "all" | "none";
+  /**
+   * The network mode the other mechanisms (seccomp presets, landlock) apply.
+   * With `proxyOnly` the backend puts its proxy's port into `connect`.
+   */
+  readonly net: "all" | "none" | { readonly connect: readonly number[]; readonly bind: readonly number[] };
   /** A network namespace of the command's own. */
   readonly netns: boolean;
+  /** No namespace: only cordon's proxy on this host's loopback, and TCP connects to its port only. */
+  readonly proxyOnly: boolean;
   readonly rules: readonly Rule[];
   readonly report: GuaranteeReport;
 };
 
 const GRANTS = (e: Egress) => [...e.hosts.map(ruleText), ...e.deny.map((r) => `not ${ruleText(r)}`)].join(", ");
 
+/** Landlock's TCP connect rules (ABI 4): what the proxy-only rung needs. */
+export const CONNECT_RULES_ABI = 4;
+
+const NO_NETNS = "no network namespace can be made here (it needs CAP_SYS_ADMIN or unprivileged user namespaces; a container's profile may refuse both)";
+
 /**
  * How host grants are enforced here. With a network namespace: the relay,
  * and no other network rule (the namespace leads nowhere else; landlock's TCP
- * ports would only get in the relay's way). Without one: no network at all,
- * reported as not enforced (hard mode refuses; best-effort runs offline).
+ * ports would only get in the relay's way). Without one, where landlock has
+ * TCP rules and seccomp works: cordon's proxy on this host's loopback, TCP
+ * connects to its port only and no UDP (partial: hard mode refuses,
+ * best-effort runs it). Without those either: no network at all, reported as
+ * not enforced.
  */
-export function egressMode(egress: Egress, host: { readonly netns: boolean; readonly namespaces: string }, seccompOk: boolean): EgressMode {
+export function egressMode(egress: Egress, host: { readonly netns: boolean; readonly namespaces: string; readonly landlockAbi: number }, seccompOk: boolean): EgressMode {
   const guarantee = "net.hosts-only";
   if (!host.netns || host.namespaces === "none") {
+    if (seccompOk && host.landlockAbi >= CONNECT_RULES_ABI) {
+      return {
+        net: { connect: [], bind: [] },
+        netns: false,
+        proxyOnly: true,
+        rules: [],
+        report: {
+          guarantee,
+          status: "partial",
+          by: [
+            "cordon's HTTP proxy on this host's loopback (HTTP(S)_PROXY) checks each request against the grants and the address resolved for it",
+            "landlock: TCP connects to the proxy's port only",
+            "seccomp: no UDP and no socket family but IP, unix and netlink",
+          ],
+          reason: `${NO_NETNS}: names resolve only through the proxy (no DNS inside), and a client that ignores HTTP(S)_PROXY can still connect to the proxy's port number on any address, since landlock rules name ports, not hosts`,
+        },
+      };
+    }
     return {
       net: "none",
       netns: false,
+      proxyOnly: false,
       rules: [],
       report: {
         guarantee,
         status: "not-enforced",
         by: [],
-        reason: `no network namespace can be made here (it needs CAP_SYS_ADMIN or unprivileged user namespaces; a container's profile may refuse both): the host grants (${GRANTS(egress)}) cannot be told apart from the rest of the network, so the command runs with no network at all`,
+        reason: `${NO_NETNS}${seccompOk ? `, and landlock has no TCP rules (ABI ${host.landlockAbi} < ${CONNECT_RULES_ABI})` : ", and no seccomp filter"}: the host grants (${GRANTS(egress)}) cannot be told apart from the rest of the network, so the command runs with no network at all`,
       },
     };
   }
@@ -140,6 +176,7 @@ export function egressMode(egress: Egress, host: { readonly netns: boolean; read
   return {
     net: "all",
     netns: true,
+    proxyOnly: false,
     rules: seccompOk ? HOSTS_FAMILIES : [],
     report: seccompOk
       ? { guarantee, status: "enforced", by: [...by, "seccomp: socket families other than IP, unix and netlink refused"] }

@@ -75,6 +75,8 @@ export type SandboxPlan = {
    * inside a new user namespace (unprivileged). Without `procfs`, the command
    * is granted only its own /proc/<pid> (`procSelf`).
    */
+  /** Host grants without a network namespace: the backend's proxy on this host's loopback, and landlock lets TCP connect to its port only. */
+  readonly egressProxy?: boolean;
   readonly namespaces: {
     readonly ipc: boolean;
     readonly procfs: boolean;
@@ -150,7 +152,7 @@ export function planSandbox(policy: Pick<ResolvedPolicy, "net" | "egress">, host
         ? { guarantee: "proc.outside-hidden", status: "enforced", by: ["landlock: of /proc only the command's own /proc/<pid> is granted (no fresh /proc here; processes it starts get no /proc/self)"] }
         : { guarantee: "proc.outside-hidden", status: "not-enforced", by: [], reason: "no pid namespace and no landlock here: /proc shows every process" },
   );
-  return { net, ...(seccomp ? { seccomp } : {}), namespaces: { ipc: ipcNs, procfs, privateRoot, net: netNs, user: host.namespaces === "user" }, report };
+  return { net, ...(egress?.proxyOnly && { egressProxy: true }), ...(seccomp ? { seccomp } : {}), namespaces: { ipc: ipcNs, procfs, privateRoot, net: netNs, user: host.namespaces === "user" }, report };
 }
 
 /**

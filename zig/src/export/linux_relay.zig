@@ -19,3 +19,9 @@ export fn cordon_linux_recv_fds(sock: i32, data: [*]u8, data_len: usize, fds: [*
     const rc = netns_setup.receive(sock, data[0..data_len], out[0 .. fds_len / 4]);
     return @import("../linux/sys.zig").status(rc);
 }
+
+export fn cordon_linux_relay_listen_loopback(port: [*]u8, port_len: usize) abi.Status {
+    if (port_len != 2 or @intFromPtr(port) % 2 != 0) return abi.Error.invalid_argument.status();
+    const out: *u16 = @ptrCast(@alignCast(port));
+    return @import("../linux/sys.zig").status(relay.listenLoopback(out));
+}

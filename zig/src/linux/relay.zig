@@ -656,3 +656,25 @@ fn dnsReply(s: *Session, id: u32, reply: []const u8) void {
     const fd = s.listeners[p.listener].fd;
     _ = linux.syscall6(.sendto, @as(u32, @bitCast(fd)), @intFromPtr(reply.ptr), reply.len, msg_dontwait | msg_nosignal, @intFromPtr(&p.peer), p.peer_len);
 }
+
+/// A listening TCP socket on 127.0.0.1 at a port the kernel picks (non-blocking,
+/// close-on-exec), in the caller's namespace: the proxy of a sandbox without a
+/// network namespace of its own. Returns the fd (its port in `port`) or a raw error.
+pub fn listenLoopback(port: *u16) usize {
+    const fd = linux.syscall3(.socket, 2, 1 | o_cloexec | o_nonblock, 0);
+    if (sys.isError(fd)) return fd;
+    var sa: [16]u8 = @splat(0);
+    sa[0] = 2; // AF_INET, little-endian sa_family
+    sa[4] = 127;
+    sa[7] = 1;
+    var len: u32 = sa.len;
+    var rc = linux.syscall3(.bind, fd, @intFromPtr(&sa), sa.len);
+    if (!sys.isError(rc)) rc = linux.syscall2(.listen, fd, 1024);
+    if (!sys.isError(rc)) rc = linux.syscall3(.getsockname, fd, @intFromPtr(&sa), @intFromPtr(&len));
+    if (sys.isError(rc)) {
+        close(@intCast(fd));
+        return rc;
+    }
+    port.* = (@as(u16, sa[2]) << 8) | sa[3];
+    return fd;
+}
