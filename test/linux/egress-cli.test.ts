@@ -78,6 +78,33 @@ describeUnless(noNetns, "net.hosts through the CLI, on this host's loopback", ()
     expect(accepted).toEqual(before);
   });
 
+  test("the proxy takes a CONNECT head sent one byte at a time, and bytes sent right behind it reach the granted host first", async () => {
+    const trickle = `
+import os, socket, sys, time
+proxy = os.environ["HTTPS_PROXY"].split("//")[1].rstrip("/").rsplit(":", 1)
+s = socket.create_connection((proxy[0], int(proxy[1])), timeout=5)
+s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+head = b"CONNECT localhost:%s HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n" % sys.argv[1].encode()
+for b in head[:-1]:
+    s.sendall(bytes([b]))
+    time.sleep(0.001)
+s.sendall(head[-1:] + b"early")
+got = b""
+while True:
+    b = s.recv(100)
+    if not b:
+        break
+    got += b
+print(got.decode().replace("\\r\\n", "|"))
+`;
+    const before = { ...accepted };
+    const p = spawn(["/usr/bin/python3", "-c", trickle, String(ports.granted)], { net: { hosts: [`localhost:${ports.granted}`] } }, { stdout: "pipe", stderr: "pipe" });
+    const [out, err, code] = await Promise.all([new Response(p.stdout as ReadableStream).text(), new Response(p.stderr as ReadableStream).text(), p.exited]);
+    expect({ code, err }).toEqual({ code: 0, err: "" });
+    expect(out.trim()).toBe("HTTP/1.1 200 Connection established||granted-service");
+    expect(accepted.granted).toBe(before.granted + 1);
+  });
+
   test("nothing is left behind: threads and fds of this process are level after 100 sandboxes with host grants", async () => {
     const counts = () => ({ threads: readdirSync("/proc/self/task").length, fds: readdirSync("/proc/self/fd").length });
     const once = () => spawn(["/bin/true"], { net: { hosts: ["registry.test"] } }, { stdin: "ignore", stdout: "ignore", stderr: "ignore" }).exited;

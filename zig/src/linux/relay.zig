@@ -115,10 +115,6 @@ const eagain: i32 = -11;
 const einprogress: i32 = -115;
 const thread_stack: usize = 256 * 1024;
 
-fn errOf(rc: usize) i32 {
-    return if (sys.isError(rc)) sys.status(rc) else 0;
-}
-
 fn map(bytes: usize) ?[*]u8 {
     const rc = linux.syscall6(.mmap, 0, bytes, 0x3, 0x22, @bitCast(@as(isize, -1)), 0); // RW, PRIVATE|ANONYMOUS
     return if (sys.isError(rc)) null else @ptrFromInt(rc);
@@ -238,7 +234,7 @@ fn run(arg: usize) callconv(.c) u8 {
                     if (ev.events & (epollin | epollhup | epollerr | epollrdhup) != 0 and !readCommands(s)) open = false;
                 },
                 tag_listener => onListener(s, index),
-                else => onConn(s, index & 0xffff, kind == tag_upstream, ev.events),
+                else => onConn(s, index & 0xffff, kind == tag_upstream),
             }
             if (!open) break;
         }
@@ -282,7 +278,7 @@ fn flush(s: *Session) void {
         done += rc;
     }
     if (done > 0) {
-        std_copy(s.out[0 .. s.out_len - done], s.out[done..s.out_len]);
+        std.mem.copyForwards(u8, s.out[0 .. s.out_len - done], s.out[done..s.out_len]);
         s.out_len -= done;
     }
     const want = s.out_len > 0;
@@ -290,10 +286,6 @@ fn flush(s: *Session) void {
         _ = ctl(s, 3, s.ctl, epollin | epollrdhup | (if (want) epollout else 0), tag_ctl << 32);
         s.out_armed = want;
     }
-}
-
-fn std_copy(dst: []u8, src: []const u8) void {
-    for (dst, 0..) |*d, i| d.* = src[i];
 }
 
 /// Reads and runs every complete command; false once Bun's end is closed.
@@ -312,7 +304,7 @@ fn readCommands(s: *Session) bool {
             command(s, h, s.in[at + header_len .. at + h.len]);
             at += h.len;
         }
-        std_copy(s.in[0 .. s.in_len - at], s.in[at..s.in_len]);
+        std.mem.copyForwards(u8, s.in[0 .. s.in_len - at], s.in[at..s.in_len]);
         s.in_len -= at;
     }
 }
@@ -434,7 +426,9 @@ fn addressRecord(sa: *const [28]u8) [20]u8 {
     return a;
 }
 
-fn onConn(s: *Session, slot: u32, upstream: bool, events: u32) void {
+/// Any event of a connection's sockets: what to do depends only on its state
+/// (an event left over from an earlier connection in the slot finds nothing to do).
+fn onConn(s: *Session, slot: u32, upstream: bool) void {
     if (slot >= max_conns) return;
     const c = &s.conns[slot];
     switch (c.state) {
@@ -443,7 +437,6 @@ fn onConn(s: *Session, slot: u32, upstream: bool, events: u32) void {
         .relaying => if (!pumpBoth(c)) release(s, c, true) else if (c.shut[0] and c.shut[1]) release(s, c, false),
         else => {},
     }
-    _ = events;
 }
 
 /// Proxy: reads until the end of the request head, then asks JavaScript. TCP DNS: each length-prefixed query.
@@ -454,25 +447,28 @@ fn readHead(s: *Session, c: *Conn) void {
         const rc = linux.syscall6(.recvfrom, @as(u32, @bitCast(c.client)), @intFromPtr(b) + c.len, buf_size - c.len, msg_dontwait, 0, 0);
         if (sys.isError(rc) and sys.status(rc) == eagain) return;
         if (sys.isError(rc) or rc == 0) return release(s, c, false);
+        const before = c.len;
         c.len += @intCast(rc);
         if (c.state == .dns_tcp) {
             tcpQueries(s, c);
             continue;
         }
-        const end = headEnd(b[0..c.len]) orelse continue;
+        // Only the new bytes (and the three before them) can complete the blank line: a head sent byte by byte costs linear time.
+        const end = headEnd(b[0..c.len], before -| 3) orelse continue;
         c.state = .waiting;
         _ = ctl(s, 2, c.client, 0, 0); // no more events until the decision
         if (!post(s, ev_head, idOf(s, c), c.tag, &.{b[0..end]})) return release(s, c, true);
         // What follows the head (a request body) stays at the start of the buffer.
-        std_copy(b[0 .. c.len - end], b[end..c.len]);
+        std.mem.copyForwards(u8, b[0 .. c.len - end], b[end..c.len]);
         c.len -= @intCast(end);
         return;
     }
 }
 
-fn headEnd(b: []const u8) ?usize {
+/// The end of "\r\n\r\n" in `b`, searched from `from`.
+fn headEnd(b: []const u8, from: usize) ?usize {
     if (b.len < 4) return null;
-    for (0..b.len - 3) |i| if (b[i] == '\r' and b[i + 1] == '\n' and b[i + 2] == '\r' and b[i + 3] == '\n') return i + 4;
+    for (from..b.len - 3) |i| if (b[i] == '\r' and b[i + 1] == '\n' and b[i + 2] == '\r' and b[i + 3] == '\n') return i + 4;
     return null;
 }
 
@@ -482,7 +478,7 @@ fn tcpQueries(s: *Session, c: *Conn) void {
         const n = (@as(usize, b[0]) << 8) | b[1];
         if (c.len < 2 + n) return;
         _ = post(s, ev_dns, dns_tcp_bit | idOf(s, c), c.tag, &.{b[2 .. 2 + n]});
-        std_copy(b[0 .. c.len - 2 - n], b[2 + n .. c.len]);
+        std.mem.copyForwards(u8, b[0 .. c.len - 2 - n], b[2 + n .. c.len]);
         c.len -= @intCast(2 + n);
     }
 }
@@ -513,7 +509,7 @@ fn connectCmd(s: *Session, id: u32, body: []const u8) void {
     if (rest.len > 0) {
         const nb = map(buf_size) orelse return release(s, c, true);
         @memcpy(nb[0..rest.len], rest);
-        std_copy(nb[rest.len .. rest.len + leftover.len], leftover);
+        std.mem.copyForwards(u8, nb[rest.len .. rest.len + leftover.len], leftover);
         if (c.buf) |b| unmap(@intFromPtr(b), buf_size);
         c.buf = nb;
         c.len = @intCast(rest.len + leftover.len);
