@@ -1,7 +1,7 @@
 // The audit's Python programs live in lib/audit/probes/*.py, read by
 // lib/audit/probe-source.ts, and nowhere else: no TypeScript file that ships
 // holds Python program text in a string (where no linter, compiler or editor
-// sees it). The detector is checked against every probe file pasted into a
+// sees it); the audit's behaviour tests keep theirs in test/fixtures/audit/. The detector is checked against every probe file pasted into a
 // string, and the programs the audit runs are compiled with python3.
 import { describe, expect, test } from "bun:test";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -39,8 +39,9 @@ function tsFiles(dir: string): string[] {
 }
 
 describe("the audit's Python programs are files, not strings", () => {
-  test("no .ts file under lib/, bin/ or ffi/ holds Python program text", () => {
-    const found = ["lib", "bin", "ffi"].flatMap((d) => tsFiles(join(root, d))).flatMap((f) => {
+  test("no .ts file under lib/, bin/ or ffi/, nor the audit's behaviour tests, holds Python program text", () => {
+    const audits = ["test/linux/audit.test.ts", "test/cli/audit.test.ts"].map((f) => join(root, f));
+    const found = [...["lib", "bin", "ffi"].flatMap((d) => tsFiles(join(root, d))), ...audits].flatMap((f) => {
       const hit = pythonIn(readFileSync(f, "utf8"));
       return hit === undefined ? [] : [`${relative(root, f)}: ${hit}`];
     });
