@@ -8,6 +8,7 @@ import { join, resolve } from "node:path";
 import { PolicyError } from "./errors.ts";
 import { removeTree } from "./remove-tree.ts";
 import { recordIdentities, type Identity } from "./policy/identity.ts";
+import { protectedPaths } from "./policy/protected.ts";
 import { systemPaths, type SystemOs } from "./policy/system-paths.ts";
 import { removeStaleTmpDirs, tmpPrefix } from "./stale-tmp.ts";
 import type { Policy, ResolvedPolicy, UserSpec } from "./policy/types.ts";
@@ -171,6 +172,65 @@ function removeTmpDir(dir: string): void {
   removeTree(dir);
 }
 
+const within = (path: string, dir: string) => dir === "/" || path === dir || path.startsWith(dir + "/");
+
+/** The paths of `paths` not beneath another one of them (a deny beneath a deny adds nothing). */
+function outermost(paths: readonly string[]): string[] {
+  const all = unique([...paths]);
+  return all.filter((p) => !all.some((q) => q !== p && within(p, q)));
+}
+
+type CarveOuts = {
+  read: string[];
+  write: string[];
+  fs: Pick<ResolvedPolicy["fs"], "denyRead" | "denyWrite" | "protected" | "protectedGaps">;
+};
+
+/**
+ * Deny wins: a grant beneath a denied read is dropped, a write grant beneath
+ * a denied write becomes a read grant. Then the default protected paths
+ * inside what is still writable (lib/policy/protected.ts), unless a grant
+ * names one exactly or a deny covers it already. `read` and `write` are the
+ * real paths granted (system set included); `userWrite` the user's own.
+ */
+function carveOuts(policy: Policy, base: string, read: string[], write: string[], userWrite: readonly string[], cwd: string, ids: Map<string, Identity>): CarveOuts {
+  const denyRead = outermost((policy.fs?.denyRead ?? []).map((p, i) => existing(`fs.denyRead[${i}]`, p, base)));
+  const denied = (p: string) => denyRead.some((d) => within(p, d));
+  const denyWrite = outermost((policy.fs?.denyWrite ?? []).map((p, i) => existing(`fs.denyWrite[${i}]`, p, base))).filter((p) => !denied(p));
+  const readOnly = (p: string) => denied(p) || denyWrite.some((d) => within(p, d));
+  const keptWrite = write.filter((p) => !readOnly(p));
+  const keptRead = unique([...read, ...write.filter((p) => !denied(p) && readOnly(p))]).filter((p) => !denied(p));
+  const userKept = userWrite.filter((p) => keptWrite.includes(p));
+  const found = protectedPaths(userKept, userKept, cwd);
+  const prot = found.paths.filter((p) => !readOnly(p));
+  // Checked at spawn like the grants: the view's binds and covers must show these very files.
+  denyRead.forEach((p) => ids.set(p, identity("fs.denyRead", p)));
+  denyWrite.forEach((p) => ids.set(p, identity("fs.denyWrite", p)));
+  prot.forEach((p) => ids.set(p, identity("fs.protected", p)));
+  return {
+    read: keptRead,
+    write: keptWrite,
+    fs: {
+      ...(denyRead.length && { denyRead }),
+      ...(denyWrite.length && { denyWrite }),
+      ...(prot.length && { protected: prot }),
+      ...(found.gaps.length && { protectedGaps: found.gaps }),
+    },
+  };
+}
+
+/**
+ * The working directory must be one the sandbox can see: an explicit `cwd`
+ * outside every grant (or beneath a denied read) would be an empty directory
+ * inside, so it is refused, naming it. The default (the caller's own) stays
+ * as it was: an ungranted one is then an empty directory inside.
+ */
+function checkCwd(policy: Policy, cwd: string, read: readonly string[], write: readonly string[], denyRead: readonly string[]): void {
+  if (policy.cwd === undefined) return;
+  if (denyRead.some((d) => within(cwd, d))) throw new PolicyError("cwd", `lies beneath a denied read: ${policy.cwd}`);
+  if (![...read, ...write].some((g) => within(cwd, g))) throw new PolicyError("cwd", `not granted: ${policy.cwd} (grant it with fs.read or fs.write, --allow-read or --allow-write)`);
+}
+
 /** Validate `input`, resolve it against this host and create the private TMPDIR. */
 export function resolvePolicy(input: unknown, options: ResolveOptions = {}): Resolution {
   const policy: Policy = validatePolicy(input);
@@ -190,6 +250,8 @@ export function resolvePolicy(input: unknown, options: ResolveOptions = {}): Res
   const spelled = [...(policy.fs?.read ?? []), ...(policy.fs?.write ?? [])].map((p) => resolve(base, p));
   const links = unique(spelled.filter((p, i) => p !== real[i]).flatMap(symlinksOnTheWay));
   const system = policy.fs?.system === false ? { read: [], write: [] } : presentSystemPaths(options.os ?? hostOs(), callerEnv);
+  const carved = carveOuts(policy, base, unique([...system.read, ...read]), unique([...system.write, ...write]), write, cwd, ids);
+  checkCwd(policy, cwd, carved.read, carved.write, carved.fs.denyRead ?? []);
   const user = policy.user === undefined ? undefined : resolveUser(policy.user);
   const net = policy.net === undefined || typeof policy.net === "string" ? (policy.net ?? "none") : {
     connect: unique((policy.net.connect ?? []).map(String)).map(Number),
@@ -218,13 +280,14 @@ export function resolvePolicy(input: unknown, options: ResolveOptions = {}): Res
     ...policy.env,
   };
   const resolved: ResolvedPolicy = {
-    fs: { read: unique([...system.read, ...read]), write: unique([...system.write, ...write, tmpDir]), ...(links.length && { links }) },
+    fs: { read: carved.read, write: [...carved.write, tmpDir], ...(links.length && { links }), ...carved.fs },
     env,
     cwd,
     net,
     limits: { ...policy.limits },
     ...(user && { user }),
     compat: policy.compat ?? "hard",
+    ...(policy.pty && { pty: true }),
     tmpDir,
   };
   recordIdentities(resolved, ids);

@@ -10,6 +10,7 @@ import { CLONE_NEW } from "../../../ffi/linux-spawn.ts";
 import { closeFd } from "../../../ffi/linux.ts";
 import { OsError } from "../../../ffi/errors.ts";
 import { CompatError } from "../../errors.ts";
+import { carveOutReport } from "../../plan/linux/carve-outs.ts";
 import { planContainment, type ContainmentPlan } from "../../plan/linux/containment.ts";
 import type { ContainmentHost } from "../../plan/linux/containment-host.ts";
 import { landlockGuarantees } from "../../plan/linux/landlock/index.ts";
@@ -23,6 +24,8 @@ import { SandboxCgroup } from "./cgroup/sandbox-cgroup.ts";
 import { supervise, type LimitVerdict } from "./cgroup/supervise.ts";
 import { grantChangedInChild, openGrants } from "./grant-fds.ts";
 import { landlockFeatures, prepareLandlock } from "./landlock.ts";
+import { carveOutsOf, carvePaths } from "./carve-outs.ts";
+import { hierarchiesOf, insideMounts } from "./inside-mounts.ts";
 import { DEVICES_WITHOUT_PRIVATE_ROOT, expandRoot, privateRootView, privateRootViewWith } from "./private-root.ts";
 import { spawnLinux } from "./spawn.ts";
 import { killTree, probeContainmentHost, signalTree } from "./tree-kill.ts";
@@ -181,8 +184,11 @@ export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, st
   const containmentHost = (containmentHostCache ??= { ...probeContainmentHost(), pidNamespace: host.namespaces !== "none" });
   const { containment, plan, missing, covered, rights } = plans(policy, host, containmentHost);
   mark(SPAWN_PHASES.plans);
-  const guarantees: GuaranteeReport[] = [...plan.report, ...containment.report];
-  if (policy.compat === "hard" && missing.length) throw new CompatError(missing);
+  // Carve-outs depend on the policy's paths, not its shape: reported per spawn.
+  const carved = carveOutReport(policy, { privateRoot: plan.namespaces.privateRoot, landlock: host.landlockAbi > 0 });
+  const guarantees: GuaranteeReport[] = [...plan.report, ...carved, ...containment.report];
+  const refused = [...missing, ...carved.filter((g) => g.status !== "enforced").map((g) => ({ guarantee: g.guarantee, reason: g.reason ?? g.status }))];
+  if (policy.compat === "hard" && refused.length) throw new CompatError(refused);
   const file = programPath(argv[0]!, policy);
 
   // cordon-init (pid 1 of the sandbox's pid namespace) must be executable inside.
@@ -195,7 +201,8 @@ export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, st
   // and hard mode throws CompatError from the landlock plan itself.
   // Each grant opened once, checked against what the policy resolved: the
   // landlock rules go on these fds, and the view's binds are checked against them.
-  const opened = openGrants([...read, ...grants.fs.write], identitiesOf(policy));
+  const carve = carveOutsOf(policy.fs);
+  const opened = openGrants([...read, ...grants.fs.write, ...carvePaths(carve)], identitiesOf(policy));
   let landlock: ReturnType<typeof prepareLandlock>;
   try {
     landlock = prepareLandlock(grants, { compat: { default: policy.compat, rights } }, opened);
@@ -238,12 +245,19 @@ export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, st
       ...(cgroup && cgroup.cgroupProcsFds.length ? { cgroupProcsFds: cgroup.cgroupProcsFds } : {}),
       ...(procfs ? { mountProc: true } : {}),
       ...(plan.namespaces.privateRoot
-        ? {
-            privateRoot:
-              policy.tmpDir === undefined
-                ? privateRootView(grants.fs.read, grants.fs.write, policy.cwd, procfs, policy.fs.links, opened)
-                : privateRootViewWith(grants.fs.read, grants.fs.write, policy.tmpDir, policy.cwd, procfs, policy.fs.links, opened),
-          }
+        ? (() => {
+            const mounts = insideMounts(
+              { landlockAbi: landlock.rulesetFd === undefined ? 0 : landlock.report.abi, ...(policy.limits.memory !== undefined && { memory: policy.limits.memory }), pty: policy.pty === true, cgroups: cgroup ? hierarchiesOf(cgroup.dirs.keys()) : [] },
+              [...grants.fs.read, ...grants.fs.write],
+            );
+            const extras = { carve, mounts };
+            return {
+              privateRoot:
+                policy.tmpDir === undefined
+                  ? privateRootView(grants.fs.read, grants.fs.write, policy.cwd, procfs, policy.fs.links, opened, extras)
+                  : privateRootViewWith(grants.fs.read, grants.fs.write, policy.tmpDir, policy.cwd, procfs, policy.fs.links, opened, extras),
+            };
+          })()
         : {}),
       ...(init && ns & CLONE_NEW.PID ? { init } : {}),
       ...(landlock.rulesetFd !== undefined

@@ -1,0 +1,137 @@
+// The default protected paths: what stays read-only inside a write grant
+// unless it is granted by its own exact path. A job granted its checkout
+// (`--allow-write=.`) must not be able to plant what the next, trusted step
+// runs: git runs the hooks and obeys the configuration of the repository it
+// works in (core.hooksPath, core.fsmonitor, aliases, filters all execute
+// commands). The list, in one place:
+//
+// - `.git/hooks` and `.git/config` of a repository at a write grant or at the
+//   working directory;
+// - when `.git` is a file (a linked worktree or a submodule: "gitdir: PATH"),
+//   the file itself (rewritten, it would point git elsewhere), PATH/hooks and
+//   PATH/config, and the common directory's (PATH/commondir) hooks and config;
+// - the directory core.hooksPath names in those configs, when it lies inside
+//   a write grant.
+//
+// A repository's common `hooks` directory and `config` are made (empty) when
+// missing, as `git init` would have: a missing one could be created inside.
+// Repositories nested deeper in a grant are not looked for: name their paths
+// with denyWrite. A symlink on the way (`.git` or `hooks` as a link) lies in
+// a writable directory and could be replaced: its target is protected, and
+// the link is reported as a gap.
+import { closeSync, lstatSync, mkdirSync, openSync, readFileSync, realpathSync } from "node:fs";
+import { homedir } from "node:os";
+import { join, resolve } from "node:path";
+
+export const PROTECTED_NAMES = [".git/hooks", ".git/config"] as const;
+
+export type Protection = {
+  /** Real paths to keep read-only (each exists). */
+  readonly paths: string[];
+  /** Symlinks on the way to a protected path: replaceable inside, so not protected. */
+  readonly gaps: string[];
+};
+
+const isWithin = (path: string, dir: string) => dir === "/" || path === dir || path.startsWith(dir + "/");
+
+function kind(path: string): "dir" | "file" | "link" | undefined {
+  try {
+    const st = lstatSync(path);
+    return st.isSymbolicLink() ? "link" : st.isDirectory() ? "dir" : "file";
+  } catch {
+    return undefined;
+  }
+}
+
+function read(path: string): string | undefined {
+  try {
+    return readFileSync(path, "utf8");
+  } catch {
+    return undefined;
+  }
+}
+
+/** core.hooksPath in a git config file's text, or undefined. */
+export function hooksPathOf(config: string): string | undefined {
+  let section = "";
+  let found: string | undefined;
+  for (const raw of config.split("\n")) {
+    const line = raw.trim();
+    const head = /^\[\s*([A-Za-z0-9.-]+)(?:\s+"[^"]*")?\s*\]/.exec(line);
+    if (head) {
+      section = head[1]!.toLowerCase();
+      continue;
+    }
+    const kv = /^hookspath\s*=\s*(.*)$/i.exec(line);
+    if (section === "core" && kv) found = kv[1]!.replace(/^"(.*)"$/, "$1").trim(); // the last one wins, as in git
+  }
+  return found || undefined;
+}
+
+/** What git reads when it works in `worktree`, whose `.git` is at `dotGit`. */
+class Finder {
+  readonly paths = new Set<string>();
+  readonly gaps = new Set<string>();
+
+  /** `path` and, through any symlink, its target; a link is a gap. */
+  add(path: string): void {
+    const k = kind(path);
+    if (k === undefined) return;
+    if (k === "link") this.gaps.add(path);
+    try {
+      this.paths.add(realpathSync(path));
+    } catch {
+      // a dangling link: nothing there to protect
+    }
+  }
+
+  /** A gitdir's hooks and config; `own` (a main repository or a common dir) has them made when missing. */
+  gitDir(dir: string, worktree: string, own: boolean): void {
+    if (own && kind(join(dir, "HEAD")) === "file") {
+      if (kind(join(dir, "hooks")) === undefined) mkdirSync(join(dir, "hooks"), { mode: 0o755 });
+      if (kind(join(dir, "config")) === undefined) closeSync(openSync(join(dir, "config"), "a", 0o644));
+    }
+    this.add(join(dir, "hooks"));
+    this.add(join(dir, "config"));
+    const hooksPath = hooksPathOf(read(join(dir, "config")) ?? "");
+    if (hooksPath) this.add(hooksPath.startsWith("~/") ? join(homedir(), hooksPath.slice(2)) : resolve(worktree, hooksPath));
+  }
+
+  worktree(root: string): void {
+    const dotGit = join(root, ".git");
+    const k = kind(dotGit);
+    if (k === "link") this.gaps.add(dotGit);
+    if (k === "dir" || k === "link") {
+      try {
+        this.gitDir(realpathSync(dotGit), root, true);
+      } catch {
+        // a dangling .git link: no repository here
+      }
+      return;
+    }
+    if (k !== "file") return;
+    // A linked worktree or a submodule: the file names its gitdir.
+    this.add(dotGit);
+    const target = /^gitdir:\s*(.+?)\s*$/m.exec(read(dotGit) ?? "")?.[1];
+    if (!target) return;
+    const gitDir = resolve(root, target);
+    this.gitDir(gitDir, root, false);
+    const common = read(join(gitDir, "commondir"))?.trim();
+    if (common) this.gitDir(resolve(gitDir, common), root, true);
+  }
+}
+
+/**
+ * Protected paths for a sandbox whose write grants are `writable` (real
+ * paths) and whose working directory is `cwd`: those inside a write grant,
+ * but not one granted by its own exact path (`exact`).
+ */
+export function protectedPaths(writable: readonly string[], exact: readonly string[], cwd: string): Protection {
+  const f = new Finder();
+  const roots = new Set(writable);
+  if (writable.some((w) => isWithin(cwd, w))) roots.add(cwd);
+  for (const r of roots) f.worktree(r);
+  const inside = (p: string) => writable.some((w) => isWithin(p, w)) && !exact.includes(p);
+  return { paths: [...f.paths].filter(inside).sort(), gaps: [...f.gaps].filter((p) => writable.some((w) => isWithin(p, w) && p !== w)).sort() };
+}
+
