@@ -221,13 +221,13 @@ function carveOuts(policy: Policy, base: string, read: string[], write: string[]
 
 /**
  * The working directory must be one the sandbox can see: an explicit `cwd`
- * outside every grant (or beneath a denied read) would be an empty directory
- * inside, so it is refused, naming it. The default (the caller's own) stays
- * as it was: an ungranted one is then an empty directory inside.
+ * outside every grant would be an empty directory inside, so it is refused,
+ * naming it. The default (the caller's own) stays as it was: an ungranted
+ * one is an empty directory inside. Beneath a denied read, neither can work.
  */
 function checkCwd(policy: Policy, cwd: string, read: readonly string[], write: readonly string[], denyRead: readonly string[]): void {
+  if (denyRead.some((d) => within(cwd, d))) throw new PolicyError("cwd", `lies beneath a denied read: ${policy.cwd ?? cwd}`);
   if (policy.cwd === undefined) return;
-  if (denyRead.some((d) => within(cwd, d))) throw new PolicyError("cwd", `lies beneath a denied read: ${policy.cwd}`);
   if (![...read, ...write].some((g) => within(cwd, g))) throw new PolicyError("cwd", `not granted: ${policy.cwd} (grant it with fs.read or fs.write, --allow-read or --allow-write)`);
 }
 
