@@ -24,7 +24,7 @@ import { SandboxCgroup } from "./cgroup/sandbox-cgroup.ts";
 import { supervise, type LimitVerdict } from "./cgroup/supervise.ts";
 import { grantChangedInChild, openGrants } from "./grant-fds.ts";
 import { landlockFeatures, prepareLandlock } from "./landlock.ts";
-import { carveOutsOf, carvePaths } from "./carve-outs.ts";
+import { carveOutsOf, carvePaths, type CarveOuts } from "./carve-outs.ts";
 import { hierarchiesOf, insideMounts } from "./inside-mounts.ts";
 import { DEVICES_WITHOUT_PRIVATE_ROOT, expandRoot, privateRootView, privateRootViewWith } from "./private-root.ts";
 import { spawnLinux } from "./spawn.ts";
@@ -165,6 +165,27 @@ function plans(policy: ResolvedPolicy, host: SandboxHost, containmentHost: Conta
   return entry;
 }
 
+/**
+ * The private root of one spawn: the (expanded) grants, the policy's
+ * carve-outs beneath them, and the sandbox's own /dev/shm, devpts (with
+ * `pty`) and cgroups, at the host's mount points of the hierarchies it joined.
+ */
+function sandboxView(
+  policy: ResolvedPolicy,
+  fs: { readonly read: readonly string[]; readonly write: readonly string[] },
+  opened: ReturnType<typeof openGrants>,
+  o: { carve: CarveOuts | undefined; procfs: boolean; cgroup: SandboxCgroup | undefined; landlockAbi: number },
+) {
+  const mounts = insideMounts(
+    { landlockAbi: o.landlockAbi, ...(policy.limits.memory !== undefined && { memory: policy.limits.memory }), pty: policy.pty === true, cgroups: o.cgroup ? hierarchiesOf(o.cgroup.dirs.keys()) : [] },
+    [...fs.read, ...fs.write],
+  );
+  const extras = { carve: o.carve, mounts };
+  return policy.tmpDir === undefined
+    ? privateRootView(fs.read, fs.write, policy.cwd, o.procfs, policy.fs.links, opened, extras)
+    : privateRootViewWith(fs.read, fs.write, policy.tmpDir, policy.cwd, o.procfs, policy.fs.links, opened, extras);
+}
+
 /** Phase names `sandboxSpawn` reports to its `mark` callback, in order (bench/spawn.ts times them). */
 export const SPAWN_PHASES = {
   plans: "plans: containment, seccomp, namespaces (cached per policy shape)",
@@ -244,21 +265,7 @@ export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, st
       ...(cgroup?.cgroupFd !== undefined ? { cgroupFd: cgroup.cgroupFd } : {}),
       ...(cgroup && cgroup.cgroupProcsFds.length ? { cgroupProcsFds: cgroup.cgroupProcsFds } : {}),
       ...(procfs ? { mountProc: true } : {}),
-      ...(plan.namespaces.privateRoot
-        ? (() => {
-            const mounts = insideMounts(
-              { landlockAbi: landlock.rulesetFd === undefined ? 0 : landlock.report.abi, ...(policy.limits.memory !== undefined && { memory: policy.limits.memory }), pty: policy.pty === true, cgroups: cgroup ? hierarchiesOf(cgroup.dirs.keys()) : [] },
-              [...grants.fs.read, ...grants.fs.write],
-            );
-            const extras = { carve, mounts };
-            return {
-              privateRoot:
-                policy.tmpDir === undefined
-                  ? privateRootView(grants.fs.read, grants.fs.write, policy.cwd, procfs, policy.fs.links, opened, extras)
-                  : privateRootViewWith(grants.fs.read, grants.fs.write, policy.tmpDir, policy.cwd, procfs, policy.fs.links, opened, extras),
-            };
-          })()
-        : {}),
+      ...(plan.namespaces.privateRoot ? { privateRoot: sandboxView(policy, grants.fs, opened, { carve, procfs, cgroup, landlockAbi: landlock.rulesetFd === undefined ? 0 : landlock.report.abi }) } : {}),
       ...(init && ns & CLONE_NEW.PID ? { init } : {}),
       ...(landlock.rulesetFd !== undefined
         ? { landlock: { rulesetFd: landlock.rulesetFd, restrictFlags: landlock.restrictFlags, ...(procfs ? { procAccess: PROC_ACCESS } : {}), ...(plan.namespaces.privateRoot ? { rootAccess: ROOT_ACCESS } : {}) } }
