@@ -2,13 +2,13 @@
 // validator first, then what needs the filesystem — absolute real paths that
 // exist, the user looked up by name, the system read set of this OS, and the
 // sandbox's private TMPDIR. Every problem is a PolicyError naming its field.
-import { lstatSync, mkdtempSync, readFileSync, realpathSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { closeSync, lstatSync, mkdirSync, mkdtempSync, openSync, readFileSync, realpathSync, statSync } from "node:fs";
+import { homedir, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { PolicyError } from "./errors.ts";
 import { removeTree } from "./remove-tree.ts";
 import { recordIdentities, type Identity } from "./policy/identity.ts";
-import { protectedPaths } from "./policy/protected.ts";
+import { protectedPaths, type ProtectedFs } from "./policy/protected.ts";
 import { systemPaths, type SystemOs } from "./policy/system-paths.ts";
 import { removeStaleTmpDirs, tmpPrefix } from "./stale-tmp.ts";
 import type { Policy, ResolvedPolicy, UserSpec } from "./policy/types.ts";
@@ -180,6 +180,39 @@ function outermost(paths: readonly string[]): string[] {
   return all.filter((p) => !all.some((q) => q !== p && within(p, q)));
 }
 
+/** The host's filesystem, as the protected-path finder asks it. */
+const hostFs: ProtectedFs = {
+  kind(path) {
+    try {
+      const st = lstatSync(path);
+      return st.isSymbolicLink() ? "link" : st.isDirectory() ? "dir" : "file";
+    } catch {
+      return undefined;
+    }
+  },
+  read(path) {
+    try {
+      return readFileSync(path, "utf8");
+    } catch {
+      return undefined;
+    }
+  },
+  real(path) {
+    try {
+      return realpathSync(path);
+    } catch {
+      return undefined;
+    }
+  },
+  make(path, kind) {
+    if (kind === "dir") mkdirSync(path, { mode: 0o755 });
+    else closeSync(openSync(path, "a", 0o644));
+  },
+  get home() {
+    return homedir();
+  },
+};
+
 type CarveOuts = {
   read: string[];
   write: string[];
@@ -201,7 +234,7 @@ function carveOuts(policy: Policy, base: string, read: string[], write: string[]
   const keptWrite = write.filter((p) => !readOnly(p));
   const keptRead = unique([...read, ...write.filter((p) => !denied(p) && readOnly(p))]).filter((p) => !denied(p));
   const userKept = userWrite.filter((p) => keptWrite.includes(p));
-  const found = protectedPaths(userKept, userKept, cwd);
+  const found = protectedPaths(userKept, userKept, cwd, hostFs);
   const prot = found.paths.filter((p) => !readOnly(p));
   // Checked at spawn like the grants: the view's binds and covers must show these very files.
   denyRead.forEach((p) => ids.set(p, identity("fs.denyRead", p)));

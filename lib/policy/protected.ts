@@ -19,8 +19,6 @@
 // with denyWrite. A symlink on the way (`.git` or `hooks` as a link) lies in
 // a writable directory and could be replaced: its target is protected, and
 // the link is reported as a gap.
-import { closeSync, lstatSync, mkdirSync, openSync, readFileSync, realpathSync } from "node:fs";
-import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 
 export const PROTECTED_NAMES = [".git/hooks", ".git/config"] as const;
@@ -34,22 +32,19 @@ export type Protection = {
 
 const isWithin = (path: string, dir: string) => dir === "/" || path === dir || path.startsWith(dir + "/");
 
-function kind(path: string): "dir" | "file" | "link" | undefined {
-  try {
-    const st = lstatSync(path);
-    return st.isSymbolicLink() ? "link" : st.isDirectory() ? "dir" : "file";
-  } catch {
-    return undefined;
-  }
-}
-
-function read(path: string): string | undefined {
-  try {
-    return readFileSync(path, "utf8");
-  } catch {
-    return undefined;
-  }
-}
+/** What the finder asks of the filesystem (the resolver passes the host's; tests a map). */
+export type ProtectedFs = {
+  /** What `path` is, without following a last symlink; undefined when absent. */
+  kind(path: string): "dir" | "file" | "link" | undefined;
+  /** A file's text, or undefined. */
+  read(path: string): string | undefined;
+  /** The real path, or undefined (dangling). */
+  real(path: string): string | undefined;
+  /** Makes an empty directory or file. */
+  make(path: string, kind: "dir" | "file"): void;
+  /** The caller's home, for a hooksPath of "~/...". */
+  readonly home: string;
+};
 
 /** core.hooksPath in a git config file's text, or undefined. */
 export function hooksPathOf(config: string): string | undefined {
@@ -68,55 +63,53 @@ export function hooksPathOf(config: string): string | undefined {
   return found || undefined;
 }
 
-/** What git reads when it works in `worktree`, whose `.git` is at `dotGit`. */
+/** What git reads when it works in a worktree, found through `fs`. */
 class Finder {
   readonly paths = new Set<string>();
   readonly gaps = new Set<string>();
 
+  constructor(private readonly fs: ProtectedFs) {}
+
   /** `path` and, through any symlink, its target; a link is a gap. */
   add(path: string): void {
-    const k = kind(path);
+    const k = this.fs.kind(path);
     if (k === undefined) return;
     if (k === "link") this.gaps.add(path);
-    try {
-      this.paths.add(realpathSync(path));
-    } catch {
-      // a dangling link: nothing there to protect
-    }
+    const real = this.fs.real(path);
+    if (real !== undefined) this.paths.add(real); // a dangling link protects nothing
   }
 
   /** A gitdir's hooks and config; `own` (a main repository or a common dir) has them made when missing. */
   gitDir(dir: string, worktree: string, own: boolean): void {
-    if (own && kind(join(dir, "HEAD")) === "file") {
-      if (kind(join(dir, "hooks")) === undefined) mkdirSync(join(dir, "hooks"), { mode: 0o755 });
-      if (kind(join(dir, "config")) === undefined) closeSync(openSync(join(dir, "config"), "a", 0o644));
+    const fs = this.fs;
+    if (own && fs.kind(join(dir, "HEAD")) === "file") {
+      if (fs.kind(join(dir, "hooks")) === undefined) fs.make(join(dir, "hooks"), "dir");
+      if (fs.kind(join(dir, "config")) === undefined) fs.make(join(dir, "config"), "file");
     }
     this.add(join(dir, "hooks"));
     this.add(join(dir, "config"));
-    const hooksPath = hooksPathOf(read(join(dir, "config")) ?? "");
-    if (hooksPath) this.add(hooksPath.startsWith("~/") ? join(homedir(), hooksPath.slice(2)) : resolve(worktree, hooksPath));
+    const hooksPath = hooksPathOf(fs.read(join(dir, "config")) ?? "");
+    if (hooksPath) this.add(hooksPath.startsWith("~/") ? join(fs.home, hooksPath.slice(2)) : resolve(worktree, hooksPath));
   }
 
   worktree(root: string): void {
+    const fs = this.fs;
     const dotGit = join(root, ".git");
-    const k = kind(dotGit);
+    const k = fs.kind(dotGit);
     if (k === "link") this.gaps.add(dotGit);
     if (k === "dir" || k === "link") {
-      try {
-        this.gitDir(realpathSync(dotGit), root, true);
-      } catch {
-        // a dangling .git link: no repository here
-      }
+      const real = fs.real(dotGit); // a dangling .git link: no repository here
+      if (real !== undefined) this.gitDir(real, root, true);
       return;
     }
     if (k !== "file") return;
     // A linked worktree or a submodule: the file names its gitdir.
     this.add(dotGit);
-    const target = /^gitdir:\s*(.+?)\s*$/m.exec(read(dotGit) ?? "")?.[1];
+    const target = /^gitdir:\s*(.+?)\s*$/m.exec(fs.read(dotGit) ?? "")?.[1];
     if (!target) return;
     const gitDir = resolve(root, target);
     this.gitDir(gitDir, root, false);
-    const common = read(join(gitDir, "commondir"))?.trim();
+    const common = fs.read(join(gitDir, "commondir"))?.trim();
     if (common) this.gitDir(resolve(gitDir, common), root, true);
   }
 }
@@ -126,8 +119,8 @@ class Finder {
  * paths) and whose working directory is `cwd`: those inside a write grant,
  * but not one granted by its own exact path (`exact`).
  */
-export function protectedPaths(writable: readonly string[], exact: readonly string[], cwd: string): Protection {
-  const f = new Finder();
+export function protectedPaths(writable: readonly string[], exact: readonly string[], cwd: string, fs: ProtectedFs): Protection {
+  const f = new Finder(fs);
   const roots = new Set(writable);
   if (writable.some((w) => isWithin(cwd, w))) roots.add(cwd);
   for (const r of roots) f.worktree(r);
