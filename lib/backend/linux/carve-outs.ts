@@ -1,8 +1,8 @@
-// The private root's carve-outs beneath grants: a denied read is covered by
-// an empty mode-0000 file or directory (read-only), a denied write and a
-// protected path (lib/policy/protected.ts) are bound read-only. Landlock
-// cannot take access back beneath a granted directory, so these mounts are
-// what enforces a carve-out inside a grant.
+// The private root's carve-outs beneath grants (lib/plan/carve.ts): a denied
+// read is covered by an empty mode-0000 file or directory (read-only), a
+// denied write and a protected path are bound read-only. Landlock cannot
+// take access back beneath a granted directory, so these mounts are what
+// enforces a carve-out inside a grant.
 //
 // A read-only bind stops writes to the path, but its parent may be writable:
 // renaming the parent away and making a new one in its place would put a
@@ -12,23 +12,16 @@
 // (EBUSY), while everything inside it stays writable. A rename across such a
 // directory's boundary gets EXDEV, as between two mounts (mv copies then).
 import { lstatSync } from "node:fs";
-import { dirname } from "node:path";
 import type { ViewEntry } from "../../../ffi/linux-spawn.ts";
 import { GrantChangedError } from "../../errors.ts";
+import { pinsOf, reachedCarve, type Carve } from "../../plan/carve.ts";
+import type { ResolvedPolicy } from "../../policy/types.ts";
 import type { GrantFds } from "./grant-fds.ts";
 
-export type CarveOuts = {
-  /** Real paths nothing may read beneath. */
-  readonly denyRead: readonly string[];
-  /** Real paths kept read-only: denied writes and protected paths. */
-  readonly readOnly: readonly string[];
-};
-
-const isWithin = (path: string, dir: string) => dir === "/" || path === dir || path.startsWith(dir + "/");
-const beneath = (path: string, dir: string) => path !== dir && isWithin(path, dir);
+export type CarveOuts = Carve;
 
 /** The policy's carve-outs, or undefined when it has none. */
-export function carveOutsOf(fs: { readonly denyRead?: readonly string[]; readonly denyWrite?: readonly string[]; readonly protected?: readonly string[] }): CarveOuts | undefined {
+export function carveOutsOf(fs: Pick<ResolvedPolicy["fs"], "denyRead" | "denyWrite" | "protected">): CarveOuts | undefined {
   const readOnly = [...(fs.denyWrite ?? []), ...(fs.protected ?? [])];
   if (!fs.denyRead?.length && !readOnly.length) return undefined;
   return { denyRead: fs.denyRead ?? [], readOnly };
@@ -41,28 +34,15 @@ export function carvePaths(c: CarveOuts | undefined): string[] {
 
 /**
  * The view entries of `carve` under the (expanded) grants: one per
- * carve-out inside a grant that would reach it, and the pins of the
- * directories between it and its outermost write grant.
+ * carve-out a grant reaches, and the pins of the directories between it and
+ * its outermost write grant.
  */
 export function carveEntries(read: readonly string[], write: readonly string[], carve: CarveOuts, grants?: GrantFds): ViewEntry[] {
+  const reached = reachedCarve({ read, write, denyRead: carve.denyRead, denyWrite: carve.readOnly });
   const entries = new Map<string, ViewEntry>();
-  const pins = new Set<string>();
-  const pin = (path: string) => {
-    const outer = write.filter((w) => beneath(path, w)).sort((a, b) => a.length - b.length)[0];
-    if (outer === undefined) return; // nothing writable above it: nothing can be renamed
-    for (let p = dirname(path); beneath(p, outer); p = dirname(p)) pins.add(p);
-  };
-  for (const d of carve.denyRead) {
-    if (![...read, ...write].some((g) => beneath(d, g))) continue; // outside every grant: absent anyway
-    entries.set(d, { kind: "deny", path: d });
-    pin(d);
-  }
-  for (const d of carve.readOnly) {
-    if (entries.has(d) || !write.some((w) => beneath(d, w))) continue; // not writable anyway
-    entries.set(d, { kind: kindOf(d, grants) === "dir" ? "dir-ro" : "file-ro", path: d });
-    pin(d);
-  }
-  for (const p of pins) if (!entries.has(p)) entries.set(p, { kind: "dir", path: p });
+  for (const d of reached.denyRead) entries.set(d, { kind: "deny", path: d });
+  for (const d of reached.readOnly) if (!entries.has(d)) entries.set(d, { kind: kindOf(d, grants) === "dir" ? "dir-ro" : "file-ro", path: d });
+  for (const p of pinsOf([...entries.keys()], write)) if (!entries.has(p)) entries.set(p, { kind: "dir", path: p });
   return [...entries.values()];
 }
 

@@ -5,6 +5,7 @@
 // one outside every such grant is simply not granted. Pure.
 import type { ResolvedPolicy } from "../../policy/types.ts";
 import type { GuaranteeReport } from "../../report.ts";
+import { reachedCarve } from "../carve.ts";
 
 export type CarveHost = {
   /** A private root (mount namespace) is made for this sandbox. */
@@ -12,8 +13,6 @@ export type CarveHost = {
   /** Landlock confines the filesystem here. */
   readonly landlock: boolean;
 };
-
-const beneath = (path: string, dir: string) => path !== dir && (dir === "/" || path.startsWith(dir + "/"));
 
 const MOUNTS = "mount namespace: read-only binds over denied writes and protected paths, read-only empty mode-0000 covers over denied reads";
 const PINS = "the directories between a write grant and each carve-out bound onto themselves (a mount point cannot be renamed or removed)";
@@ -26,8 +25,8 @@ export function carveOutReport(policy: Pick<ResolvedPolicy, "fs">, host: CarveHo
   const denyRead = fs.denyRead ?? [];
   const denyWrite = fs.denyWrite ?? [];
   if (denyRead.length || denyWrite.length) {
-    const grants = [...fs.read, ...fs.write];
-    const inside = denyRead.some((d) => grants.some((g) => beneath(d, g))) || denyWrite.some((d) => fs.write.some((w) => beneath(d, w)));
+    const reached = reachedCarve({ ...fs, protected: [] });
+    const inside = reached.denyRead.length + reached.readOnly.length > 0;
     const outside = host.landlock ? "landlock: no grant reaches a denied path" : "the private root holds only the grants";
     out.push(
       inside
