@@ -5,6 +5,7 @@
 // a read-only path read grants. Only a carve-out beneath a grant that would
 // reach it needs enforcing; the rest is simply not granted. Pure.
 import type { ResolvedPolicy } from "../policy/types.ts";
+import type { GuaranteeReport } from "../report.ts";
 
 export type Carve = {
   /** Real paths nothing may read beneath. */
@@ -47,4 +48,28 @@ export function pinsOf(paths: readonly string[], write: readonly string[]): stri
 function parent(path: string): string {
   const i = path.lastIndexOf("/");
   return i <= 0 ? "/" : path.slice(0, i);
+}
+
+export type CarveGuarantee = "fs.deny-confined" | "fs.protected-paths";
+
+/**
+ * The carve-out rows of a report, each as `row` says for this OS, given
+ * whether a grant reaches one of its carve-outs (the others hold wherever the
+ * grants are confined at all): fs.deny-confined for denyRead and denyWrite,
+ * fs.protected-paths for the default protected paths. A symlink on the way
+ * to a protected path (replaceable inside) leaves the latter partial at best.
+ */
+export function carveRows(fs: Fs & Pick<ResolvedPolicy["fs"], "protectedGaps">, row: (guarantee: CarveGuarantee, reached: boolean) => GuaranteeReport): GuaranteeReport[] {
+  const out: GuaranteeReport[] = [];
+  if (fs.denyRead?.length || fs.denyWrite?.length) {
+    const reached = reachedCarve({ ...fs, protected: [] });
+    out.push(row("fs.deny-confined", reached.denyRead.length + reached.readOnly.length > 0));
+  }
+  const gaps = fs.protectedGaps ?? [];
+  if (fs.protected?.length || gaps.length) {
+    const r = row("fs.protected-paths", true);
+    const gapReason = `symlinks inside a write grant on the way to a protected path can be replaced: ${gaps.join(", ")}`;
+    out.push(r.status === "enforced" && gaps.length ? { ...r, status: "partial", reason: gapReason } : r);
+  }
+  return out;
 }

@@ -394,7 +394,7 @@ describeUnless(notLinux, "report truth: every guarantee reported enforced holds 
 describe("report truth fixtures", () => {
   test("the fixture table names only guarantees some Linux plan can report", () => {
     // Every id in the table appears in the Linux planners' sources (a renamed guarantee leaves no stale fixture).
-    const sources = ["lib/plan/linux/sandbox.ts", "lib/plan/linux/containment.ts", "lib/plan/linux/landlock/guarantees.ts", "lib/plan/linux/carve-outs.ts"]
+    const sources = ["lib/plan/linux/sandbox.ts", "lib/plan/linux/containment.ts", "lib/plan/linux/landlock/guarantees.ts", "lib/plan/carve.ts"]
       .map((f) => readFileSync(join(import.meta.dir, "..", "..", f), "utf8"))
       .join("\n");
     expect(Object.keys(FIXTURES).filter((id) => !sources.includes(`"${id}"`))).toEqual([]);
