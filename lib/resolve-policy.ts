@@ -4,7 +4,7 @@
 // sandbox's private TMPDIR. Every problem is a PolicyError naming its field.
 import { closeSync, lstatSync, mkdirSync, mkdtempSync, openSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join, resolve, sep } from "node:path";
 import { PolicyError } from "./errors.ts";
 import { removeTree } from "./remove-tree.ts";
 import { recordIdentities, type Identity } from "./policy/identity.ts";
@@ -172,7 +172,8 @@ function removeTmpDir(dir: string): void {
   removeTree(dir);
 }
 
-const within = (path: string, dir: string) => dir === "/" || path === dir || path.startsWith(dir + "/");
+/** Beneath `dir` or `dir` itself, with this OS's separator (C:\\x on Windows). */
+const within = (path: string, dir: string) => path === dir || path.startsWith(dir.endsWith(sep) ? dir : dir + sep);
 
 /** The paths of `paths` not beneath another one of them (a deny beneath a deny adds nothing). */
 function outermost(paths: readonly string[]): string[] {

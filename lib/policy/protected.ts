@@ -19,7 +19,7 @@
 // with denyWrite. A symlink on the way (`.git` or `hooks` as a link) lies in
 // a writable directory and could be replaced: its target is protected, and
 // the link is reported as a gap.
-import { join, resolve } from "node:path";
+import { join, resolve, sep } from "node:path";
 
 export const PROTECTED_NAMES = [".git/hooks", ".git/config"] as const;
 
@@ -30,7 +30,8 @@ export type Protection = {
   readonly gaps: string[];
 };
 
-const isWithin = (path: string, dir: string) => dir === "/" || path === dir || path.startsWith(dir + "/");
+/** This OS's separator: a Windows grant is C:\\x, a POSIX one /x. */
+const isWithin = (path: string, dir: string) => path === dir || path.startsWith(dir.endsWith(sep) ? dir : dir + sep);
 
 /** What the finder asks of the filesystem (the resolver passes the host's; tests a map). */
 export type ProtectedFs = {

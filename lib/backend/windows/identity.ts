@@ -7,7 +7,7 @@
 // Under Wine nothing is applied (Wine accepts these calls without enforcing
 // them); the plan's report already says so.
 import { closeHandle, type Handle } from "../../../ffi/windows.ts";
-import { ACCESS_MODE, SUB_CONTAINERS_AND_OBJECTS_INHERIT, setAcl } from "../../../ffi/windows-acl.ts";
+import { ACCESS_MODE, NO_INHERITANCE, SUB_CONTAINERS_AND_OBJECTS_INHERIT, setAcl } from "../../../ffi/windows-acl.ts";
 import { INTEGRITY, RESTRICTED_TOKEN, appContainerSid, deleteAppContainer, restrictedToken, securityCapabilities, sidFromString, sidToString } from "../../../ffi/windows-token.ts";
 import { addUser, deleteUser, logonUser, setUserPassword, userExists, userSid } from "../../../ffi/windows-user.ts";
 import { WFP_LAYER, addWfpFilter, closeWfp, openWfp, type WfpFilterSpec } from "../../../ffi/windows-wfp.ts";
@@ -83,7 +83,7 @@ export function applyIdentity(plan: WindowsPlan, wine: string | undefined): Appl
       result = { token, keep: [] };
     }
     for (const g of plan.isolation.acl) {
-      setAcl(g.path, sid, g.access, ACCESS_MODE.GRANT, SUB_CONTAINERS_AND_OBJECTS_INHERIT);
+      setAcl(g.path, sid, g.access, g.deny ? ACCESS_MODE.DENY : ACCESS_MODE.GRANT, g.inherit === false ? NO_INHERITANCE : SUB_CONTAINERS_AND_OBJECTS_INHERIT);
       undo.push(() => setAcl(g.path, sid, 0, ACCESS_MODE.REVOKE, SUB_CONTAINERS_AND_OBJECTS_INHERIT));
     }
     if (plan.isolation.wfp.length) {

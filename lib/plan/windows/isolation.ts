@@ -11,6 +11,8 @@
 //   medium-labeled objects, reads unconfined.
 import type { ResolvedPolicy } from "../../policy/types.ts";
 import type { GuaranteeReport } from "../../report.ts";
+import { carveRows } from "../carve.ts";
+import { carveAcl } from "./carve.ts";
 import { CAPABILITY_SID, FILE_ACCESS } from "./constants.ts";
 
 export type Identity =
@@ -18,8 +20,18 @@ export type Identity =
   | { readonly kind: "account"; readonly name: string }
   | { readonly kind: "low-integrity" };
 
-/** A DACL entry added for the sandbox's SID and removed afterwards (SetNamedSecurityInfoW). */
-export type AclGrant = { readonly path: string; readonly access: number; readonly why: "read" | "write" };
+/**
+ * A DACL entry added for the sandbox's SID and removed afterwards
+ * (SetNamedSecurityInfoW): an allow, or with `deny` a deny (carve-outs,
+ * carve.ts); inherited by what is beneath unless `inherit` is false.
+ */
+export type AclGrant = {
+  readonly path: string;
+  readonly access: number;
+  readonly why: "read" | "write" | "deny-read" | "deny-write" | "pin";
+  readonly deny?: true;
+  readonly inherit?: false;
+};
 
 /** A WFP filter (FwpmFilterAdd0) for the sandbox's package SID or user. */
 export type WfpFilter =
@@ -76,6 +88,7 @@ export function planIsolation(policy: ResolvedPolicy, host: IsolationHost, opts:
       .filter((path) => !isDevice(path) && !under(path, readable))
       .map((path) => ({ path, access: FILE_ACCESS.READ_EXECUTE, why: "read" as const })),
     ...policy.fs.write.filter((path) => !isDevice(path)).map((path) => ({ path, access: FILE_ACCESS.MODIFY, why: "write" as const })),
+    ...carveAcl(policy.fs),
   ];
   const report: GuaranteeReport[] = [];
   let wfp: WfpFilter[] = [];
@@ -131,6 +144,13 @@ export function planIsolation(policy: ResolvedPolicy, host: IsolationHost, opts:
       report.push({ guarantee: policy.net === "none" ? "net.none" : "net.ports", status: "not-enforced", by: [], reason: "a low-integrity process keeps full network access" });
     }
   }
+  report.push(
+    ...carveRows(policy.fs, (guarantee) =>
+      kind === "low-integrity"
+        ? { guarantee, status: "not-enforced", by: [], reason: "a low-integrity token has no SID of its own for a DACL entry to deny" }
+        : { guarantee, status: "enforced", by: ["DACL entries denying the sandbox's SID beneath the grants (an explicit deny precedes an inherited allow; hard links share the DACL)", "DELETE denied on the directories between a write grant and a carve-out"] },
+    ),
+  );
   return { identity, acl: kind === "low-integrity" ? [] : acl, wfp, report };
 }
 
