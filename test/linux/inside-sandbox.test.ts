@@ -2,7 +2,7 @@
 // multiprocessing), a devpts of their own when they ask for ptys, and their
 // own cgroup read-only at the host's cgroup mount points, so runtimes see
 // their memory limit. Each is tried from inside and checked on the host.
-import { afterAll, expect, test } from "bun:test";
+import { afterAll, describe, expect, test } from "bun:test";
 import { existsSync, mkdtempSync, realpathSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -133,4 +133,27 @@ describeUnless(skip, "the working directory", () => {
     const r = await cordon(["run", `--allow-read=${dir}`, `--deny-read=${join(dir, "secret")}`, "--allow-pty", "--", "/bin/sh", "-c", `cat ${dir}/plain; cat ${dir}/secret 2>/dev/null || echo denied; test -c /dev/pts/ptmx && echo pts`]);
     expect({ code: r.code, out: r.stdout }).toEqual({ code: 0, out: "p\ndenied\npts\n" });
   }, 30_000);
+});
+
+describe("the entries of the sandbox's own filesystems", () => {
+  test("/dev/shm sized to the limit (else 64 MiB), devpts and ptmx only with pty, cgroups at the host's mount points; landlock rights cut to the ABI; a granted path keeps the grant", async () => {
+    const { insideMounts, SHM_DEFAULT_BYTES } = await import("../../lib/backend/linux/inside-mounts.ts");
+    const cgroups = [{ version: 1 as const, mountPoint: "/sys/fs/cgroup/memory", controllers: ["memory"] }, { version: 2 as const, mountPoint: "/sys/fs/cgroup/unified", controllers: [] }];
+    expect(SHM_DEFAULT_BYTES).toBe(64 * MiB);
+    expect(insideMounts({ landlockAbi: 0, pty: false, cgroups: [] }, [])).toEqual([{ kind: "tmpfs", path: "/dev/shm", target: `mode=1777,size=${64 * MiB}` }]);
+    const all = insideMounts({ landlockAbi: 2, memory: 5 * MiB, pty: true, cgroups }, []);
+    expect(all.map((e) => [e.kind, e.path, e.target])).toEqual([
+      ["tmpfs", "/dev/shm", `mode=1777,size=${5 * MiB}`],
+      ["devpts", "/dev/pts", "newinstance,ptmxmode=0666,mode=0620"],
+      ["symlink", "/dev/ptmx", "pts/ptmx"],
+      ["cgroup", "/sys/fs/cgroup/memory", "memory"],
+      ["cgroup2", "/sys/fs/cgroup/unified", undefined],
+    ]);
+    // ABI 2: no truncate (ABI 3) and no ioctl_dev (ABI 5) in the rights; the cgroup mounts are read-only.
+    expect(all[0]!.access! & (1 << 14)).toBe(0);
+    expect(all[1]!.access! & (1 << 15)).toBe(0);
+    expect(all[3]!.access).toBe((1 << 2) | (1 << 3));
+    expect(insideMounts({ landlockAbi: 5, pty: true, cgroups: [] }, [])[1]!.access! & (1 << 15)).toBe(1 << 15);
+    expect(insideMounts({ landlockAbi: 5, pty: true, cgroups }, ["/dev", "/sys"])).toEqual([]);
+  });
 });
