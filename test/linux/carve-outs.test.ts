@@ -88,11 +88,12 @@ describeUnless(skip ?? noGit, "protected paths inside a write grant of a git che
         mvGit: "mv .git .git2",
         mvConfig: "mv .git/config .git/config2",
         rmConfig: "rm -f .git/config",
+        linkConfig: "ln .git/config cfg && echo evil >> cfg",
       }),
       { fs: { write: [repo] }, cwd: repo },
     );
     expect(r.code).toBe(0);
-    for (const step of ["hook", "config", "rmHooks", "mvHooks", "mvGit", "mvConfig", "rmConfig"]) expect({ step, rc: r.rc[step] }).not.toEqual({ step, rc: 0 });
+    for (const step of ["hook", "config", "rmHooks", "mvHooks", "mvGit", "mvConfig", "rmConfig", "linkConfig"]) expect({ step, rc: r.rc[step] }).not.toEqual({ step, rc: 0 });
     expect(r.report.guarantees.find((g) => g.guarantee === "fs.protected-paths")?.status).toBe("enforced");
     expect(snapshot(join(repo, ".git", "hooks"))).toEqual(before);
     expect(readFileSync(join(repo, ".git", "config"), "utf8")).toBe(config);
@@ -213,13 +214,14 @@ describeUnless(skip, "--deny-read and --deny-write beneath grants", () => {
         remove: "rm rw/sub/kept/file",
         rename: "mv rw/sub/kept rw/sub/k2",
         renameParent: "mv rw/sub rw/s2",
+        link: "ln rw/sub/kept/file rw/linked && echo x >> rw/linked",
         beside: "echo y > rw/sub/beside",
       }),
       { fs: { write: [join(base, "rw")], ...denied() } },
       base,
     );
     expect({ read: r.rc.read, beside: r.rc.beside }).toEqual({ read: 0, beside: 0 });
-    for (const step of ["write", "create", "remove", "rename", "renameParent"]) expect({ step, rc: r.rc[step] }).not.toEqual({ step, rc: 0 });
+    for (const step of ["write", "create", "remove", "rename", "renameParent", "link"]) expect({ step, rc: r.rc[step] }).not.toEqual({ step, rc: 0 });
     expect(snapshot(base)).toEqual({ ...host, "/rw/sub/beside": "y\n" });
   }, 30_000);
 
