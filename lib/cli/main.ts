@@ -14,13 +14,16 @@ export const usage = `usage:
     --allow-net             unrestricted network (default: none at all)
     --allow-connect=PORT    TCP connect to PORT (repeatable)
     --allow-bind=PORT       TCP bind to PORT (repeatable)
+    --deny-read=PATH        nothing beneath PATH is read or written, whatever grants it (repeatable)
+    --deny-write=PATH       nothing beneath PATH is written, whatever grants it (repeatable)
+    --allow-pty             a private /dev/pts: the command can open pseudo-terminals
     --memory=SIZE           memory limit of the whole tree (bytes, or with K/M/G)
     --pids=N                most live processes in the tree
     --cpu=SECONDS           CPU-time limit
     --timeout=SECONDS       wall clock; then the whole tree is killed and cordon exits 124
     --user=NAME|UID[:GID]   run as this user (needs privilege)
     --env=KEY=VALUE         set a variable (repeatable)
-    --cwd=DIR               working directory
+    --cwd=DIR               working directory (inside a grant)
     --best-effort           run even if a requested guarantee cannot be enforced
     --report=FILE           write the enforcement report as JSON
   cordon audit [options] [--json]
