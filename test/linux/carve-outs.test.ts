@@ -9,18 +9,12 @@ import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSyn
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Policy } from "../../lib/policy/types.ts";
-import { describeUnless, linuxRequirement, notLinux } from "../helpers/skip.ts";
+import { noPrivateRoot } from "../helpers/private-root.ts";
+import { describeUnless, notLinux } from "../helpers/skip.ts";
 
 const { spawn } = await import("../../lib/spawn.ts");
 const { PolicyError } = await import("../../lib/errors.ts");
 
-/** Why no private root can be made here (the sandbox's own probe), or undefined. */
-async function noPrivateRoot(): Promise<string | undefined> {
-  if (notLinux) return notLinux;
-  const { sandboxHost } = await import("../../lib/backend/linux/sandbox.ts");
-  const h = sandboxHost();
-  return linuxRequirement(h.namespaces !== "none" && h.procfs ? undefined : "no private root can be made here (mount namespaces or mounts refused): carve-outs beneath grants are refused in hard mode");
-}
 const skip = await noPrivateRoot();
 const git = Bun.which("git", { PATH: "/usr/bin:/bin" });
 const noGit = git ? undefined : "git is not installed in /usr/bin or /bin";

@@ -8,16 +8,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Policy } from "../../lib/policy/types.ts";
 import { cordon } from "../cli/helpers.ts";
+import { noPrivateRoot } from "../helpers/private-root.ts";
 import { describeUnless, linuxRequirement, notLinux } from "../helpers/skip.ts";
 
 const { spawn } = await import("../../lib/spawn.ts");
 
-async function noPrivateRoot(): Promise<string | undefined> {
-  if (notLinux) return notLinux;
-  const { sandboxHost } = await import("../../lib/backend/linux/sandbox.ts");
-  const h = sandboxHost();
-  return linuxRequirement(h.namespaces !== "none" && h.procfs ? undefined : "no private root can be made here (mount namespaces or mounts refused)");
-}
 const skip = await noPrivateRoot();
 const python = "/usr/bin/python3";
 const noPython = existsSync(python) ? undefined : `${python} is not installed`;

@@ -5,17 +5,12 @@ import { afterAll, expect, test } from "bun:test";
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describeUnless, linuxRequirement, notLinux } from "../helpers/skip.ts";
+import { noPrivateRoot } from "../helpers/private-root.ts";
+import { describeUnless, notLinux } from "../helpers/skip.ts";
 
 const spawnFfi = notLinux ? undefined : await import("../../ffi/linux-spawn.ts");
 const linuxFfi = notLinux ? undefined : await import("../../ffi/linux.ts");
 
-async function noMounts(): Promise<string | undefined> {
-  if (notLinux) return notLinux;
-  const { sandboxHost } = await import("../../lib/backend/linux/sandbox.ts");
-  const h = sandboxHost();
-  return linuxRequirement(h.namespaces !== "none" && h.procfs ? undefined : "no private root can be made here (mount namespaces or mounts refused)");
-}
 
 /** What /bin/sh needs, bound read-only. */
 const systemDirs = () => ["/usr", "/bin", "/lib", "/lib64"].filter((p) => existsSync(p)).map((p) => ({ kind: "dir-ro" as const, path: p }));
@@ -59,61 +54,46 @@ describeUnless(notLinux, "view entry kinds: record checks", () => {
   });
 });
 
-describeUnless(await noMounts(), "view entry kinds: what the child refuses to build", () => {
-  const run = async (view: import("../../ffi/linux-spawn.ts").ViewEntry[]) => {
-    const { spawnLinux } = await import("../../lib/backend/linux/spawn.ts");
-    const { sandboxHost } = await import("../../lib/backend/linux/sandbox.ts");
-    const ns = sandboxHost().namespaces === "direct" ? {} : { userNamespace: { uid: process.getuid!(), gid: process.getgid!() } };
-    const system = systemDirs();
-    const p = spawnLinux(["/bin/sh", "-c", "cat /d/secret 2>&1; ls /d"], {
-      ...ns,
-      cloneNamespaces: spawnFfi!.CLONE_NEW.NS,
-      privateRoot: [...system, ...view],
-      searchPath: false,
-      dropCapabilities: true,
-      stdin: "ignore",
-      stdout: "pipe",
-      stderr: "pipe",
-    });
-    const out = await new Response(p.stdout as ReadableStream).text();
-    await p.exited;
-    return out;
-  };
+/** Runs `script` in a private root of the system directories and `view`; its stdout. */
+async function inView(script: string, view: import("../../ffi/linux-spawn.ts").ViewEntry[]): Promise<string> {
+  const { spawnLinux } = await import("../../lib/backend/linux/spawn.ts");
+  const { sandboxHost } = await import("../../lib/backend/linux/sandbox.ts");
+  const ns = sandboxHost().namespaces === "direct" ? {} : { userNamespace: { uid: process.getuid!(), gid: process.getgid!() } };
+  const p = spawnLinux(["/bin/sh", "-c", script], {
+    ...ns,
+    cloneNamespaces: spawnFfi!.CLONE_NEW.NS,
+    privateRoot: [...systemDirs(), ...view],
+    searchPath: false,
+    dropCapabilities: true,
+    stdin: "ignore",
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  const out = await new Response(p.stdout as ReadableStream).text();
+  await p.exited;
+  return out;
+}
 
+describeUnless(await noPrivateRoot(), "view entry kinds: what the child refuses to build", () => {
   test("a deny entry not beneath a bind is refused (EXDEV: nothing of the host's to cover); one whose file changed since it was checked stops the spawn (ESTALE)", async () => {
     const dir = join(scratch, "d1");
     mkdirSync(dir);
     writeFileSync(join(dir, "secret"), "s");
-    await expect(run([{ kind: "deny", path: "/nowhere/secret" }])).rejects.toThrow("EXDEV");
+    await expect(inView("true", [{ kind: "deny", path: "/nowhere/secret" }])).rejects.toThrow("EXDEV");
     const other = openSync(scratch, "r");
     try {
-      await expect(run([{ kind: "dir-ro", path: dir }, { kind: "deny", path: join(dir, "secret"), sameAs: other }])).rejects.toThrow("ESTALE");
+      await expect(inView("true", [{ kind: "dir-ro", path: dir }, { kind: "deny", path: join(dir, "secret"), sameAs: other }])).rejects.toThrow("ESTALE");
     } finally {
       closeSync(other);
     }
   });
 
   test("a deny entry covers the file with an empty mode-0000 file the command cannot read, and leaves no source behind in the view", async () => {
-    const { spawnLinux } = await import("../../lib/backend/linux/spawn.ts");
-    const { sandboxHost } = await import("../../lib/backend/linux/sandbox.ts");
     const dir = join(scratch, "d2");
     mkdirSync(dir);
     writeFileSync(join(dir, "secret"), "s");
     writeFileSync(join(dir, "plain"), "p\n");
-    const ns = sandboxHost().namespaces === "direct" ? {} : { userNamespace: { uid: process.getuid!(), gid: process.getgid!() } };
-    const system = systemDirs();
-    const p = spawnLinux(["/bin/sh", "-c", `cat ${dir}/plain; cat ${dir}/secret 2>&1; chmod 644 ${dir}/secret 2>&1; ls -A / | grep -c cordon`], {
-      ...ns,
-      cloneNamespaces: spawnFfi!.CLONE_NEW.NS,
-      privateRoot: [...system, { kind: "dir-ro", path: dir }, { kind: "deny", path: join(dir, "secret") }],
-      searchPath: false,
-      dropCapabilities: true,
-      stdin: "ignore",
-      stdout: "pipe",
-      stderr: "pipe",
-    });
-    const out = await new Response(p.stdout as ReadableStream).text();
-    await p.exited;
+    const out = await inView(`cat ${dir}/plain; cat ${dir}/secret 2>&1; chmod 644 ${dir}/secret 2>&1; ls -A / | grep -c cordon`, [{ kind: "dir-ro", path: dir }, { kind: "deny", path: join(dir, "secret") }]);
     const lines = out.trim().split("\n");
     expect(lines[0]).toBe("p");
     expect(lines[1]).toContain("Permission denied");

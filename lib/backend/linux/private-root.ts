@@ -66,15 +66,7 @@ export function privateRootViewWith(
  * tells their rights apart); a grant that vanished since the policy was
  * resolved is left out.
  */
-export function privateRootView(
-  read: readonly string[],
-  write: readonly string[],
-  cwd: string,
-  proc: boolean,
-  links: readonly string[] = [],
-  grants?: GrantFds,
-  extras: ViewExtras = {},
-): ViewEntry[] {
+export function privateRootView(read: readonly string[], write: readonly string[], cwd: string, proc: boolean, links: readonly string[] = [], grants?: GrantFds, extras: ViewExtras = {}): ViewEntry[] {
   const entries = withCarveOuts(grantEntries(read, write, links, grants), read, write, extras, grants);
   const dirs = entries.filter((e) => e.kind === "dir" || e.kind === "dir-ro").map((e) => ({ path: e.path, writable: e.kind === "dir" }));
   return withMountPoints(checkedBinds(withMounts(entries, extras), grants), dirs, cwd, proc);
