@@ -2,7 +2,7 @@
 // validator first, then what needs the filesystem — absolute real paths that
 // exist, the user looked up by name, the system read set of this OS, and the
 // sandbox's private TMPDIR. Every problem is a PolicyError naming its field.
-import { closeSync, lstatSync, mkdirSync, mkdtempSync, openSync, readFileSync, realpathSync, statSync } from "node:fs";
+import { closeSync, lstatSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { join, resolve, sep } from "node:path";
 import { PolicyError } from "./errors.ts";
@@ -208,6 +208,13 @@ const hostFs: ProtectedFs = {
   make(path, kind) {
     if (kind === "dir") mkdirSync(path, { mode: 0o755 });
     else closeSync(openSync(path, "a", 0o644));
+  },
+  list(path) {
+    try {
+      return readdirSync(path);
+    } catch {
+      return [];
+    }
   },
   get home() {
     return homedir();

@@ -5,21 +5,23 @@
 // works in (core.hooksPath, core.fsmonitor, aliases, filters all execute
 // commands). The list, in one place:
 //
-// - `.git/hooks` and `.git/config` of a repository at a write grant or at the
-//   working directory;
+// - `.git/hooks` and `.git/config` of the repository at, or around, each
+//   write grant and the working directory (the nearest `.git` above it, or
+//   the `.git` directory it lies in);
 // - when `.git` is a file (a linked worktree or a submodule: "gitdir: PATH"),
 //   the file itself (rewritten, it would point git elsewhere), PATH/hooks and
 //   PATH/config, and the common directory's (PATH/commondir) hooks and config;
+// - the hooks and config of the submodules' gitdirs (`.git/modules/...`);
 // - the directory core.hooksPath names in those configs, when it lies inside
 //   a write grant.
 //
 // A repository's common `hooks` directory and `config` are made (empty) when
 // missing, as `git init` would have: a missing one could be created inside.
-// Repositories nested deeper in a grant are not looked for: name their paths
-// with denyWrite. A symlink on the way (`.git` or `hooks` as a link) lies in
-// a writable directory and could be replaced: its target is protected, and
-// the link is reported as a gap.
-import { join, resolve, sep } from "node:path";
+// Other repositories nested deeper in a grant are not looked for: name their
+// paths with denyWrite. A symlink on the way (`.git` or `hooks` as a link)
+// lies in a writable directory and could be replaced: its target is
+// protected, and the link is reported as a gap.
+import { basename, dirname, join, resolve, sep } from "node:path";
 
 export const PROTECTED_NAMES = [".git/hooks", ".git/config"] as const;
 
@@ -43,6 +45,8 @@ export type ProtectedFs = {
   real(path: string): string | undefined;
   /** Makes an empty directory or file. */
   make(path: string, kind: "dir" | "file"): void;
+  /** The names in a directory ([] when it is none). */
+  list(path: string): string[];
   /** The caller's home, for a hooksPath of "~/...". */
   readonly home: string;
 };
@@ -69,7 +73,11 @@ class Finder {
   readonly paths = new Set<string>();
   readonly gaps = new Set<string>();
 
-  constructor(private readonly fs: ProtectedFs) {}
+  /** `inside`: whether a path lies in a write grant (only there is a missing one made). */
+  constructor(
+    private readonly fs: ProtectedFs,
+    private readonly inside: (path: string) => boolean,
+  ) {}
 
   /** `path` and, through any symlink, its target; a link is a gap. */
   add(path: string): void {
@@ -80,17 +88,45 @@ class Finder {
     if (real !== undefined) this.paths.add(real); // a dangling link protects nothing
   }
 
-  /** A gitdir's hooks and config; `own` (a main repository or a common dir) has them made when missing. */
+  readonly seen = new Set<string>();
+
+  /** A gitdir's hooks and config, its submodules'; `own` (a main repository or a common dir) has them made when missing. */
   gitDir(dir: string, worktree: string, own: boolean): void {
     const fs = this.fs;
+    if (this.seen.has(dir)) return;
+    this.seen.add(dir);
     if (own && fs.kind(join(dir, "HEAD")) === "file") {
-      if (fs.kind(join(dir, "hooks")) === undefined) fs.make(join(dir, "hooks"), "dir");
-      if (fs.kind(join(dir, "config")) === undefined) fs.make(join(dir, "config"), "file");
+      for (const [name, kind] of [["hooks", "dir"], ["config", "file"]] as const) {
+        const path = join(dir, name);
+        if (fs.kind(path) === undefined && this.inside(path)) fs.make(path, kind);
+      }
     }
     this.add(join(dir, "hooks"));
     this.add(join(dir, "config"));
     const hooksPath = hooksPathOf(fs.read(join(dir, "config")) ?? "");
     if (hooksPath) this.add(hooksPath.startsWith("~/") ? join(fs.home, hooksPath.slice(2)) : resolve(worktree, hooksPath));
+    this.modules(join(dir, "modules"), 0);
+  }
+
+  /** Submodules' gitdirs beneath `dir` (names may hold slashes: a gitdir is a directory with HEAD). */
+  modules(dir: string, depth: number): void {
+    if (depth > 8 || this.fs.kind(dir) !== "dir") return;
+    for (const name of this.fs.list(dir)) {
+      const sub = join(dir, name);
+      if (this.fs.kind(sub) !== "dir") continue;
+      if (this.fs.kind(join(sub, "HEAD")) === "file") this.gitDir(sub, sub, false);
+      else this.modules(sub, depth + 1);
+    }
+  }
+
+  /** The repository at `root`, and the one around it: the nearest `.git` above, or the `.git` directory it lies in. */
+  around(root: string): void {
+    this.worktree(root);
+    for (let p = root; ; p = dirname(p)) {
+      if (basename(p) === ".git" && this.fs.kind(p) === "dir") return this.gitDir(p, dirname(p), true);
+      if (p !== root && this.fs.kind(join(p, ".git")) !== undefined) return this.worktree(p);
+      if (dirname(p) === p) return;
+    }
   }
 
   worktree(root: string): void {
@@ -121,11 +157,12 @@ class Finder {
  * but not one granted by its own exact path (`exact`).
  */
 export function protectedPaths(writable: readonly string[], exact: readonly string[], cwd: string, fs: ProtectedFs): Protection {
-  const f = new Finder(fs);
+  const writableHere = (p: string) => writable.some((w) => isWithin(p, w));
+  const f = new Finder(fs, writableHere);
   const roots = new Set(writable);
-  if (writable.some((w) => isWithin(cwd, w))) roots.add(cwd);
-  for (const r of roots) f.worktree(r);
-  const inside = (p: string) => writable.some((w) => isWithin(p, w)) && !exact.includes(p);
+  if (writableHere(cwd)) roots.add(cwd);
+  for (const r of roots) f.around(r);
+  const inside = (p: string) => writableHere(p) && !exact.includes(p);
   return { paths: [...f.paths].filter(inside).sort(), gaps: [...f.gaps].filter((p) => writable.some((w) => isWithin(p, w) && p !== w)).sort() };
 }
 

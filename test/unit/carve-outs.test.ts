@@ -41,6 +41,7 @@ function fakeFs(files: Record<string, string>): ProtectedFs & { made: string[] }
       return e === undefined || e === "/" ? undefined : e;
     },
     real,
+    list: (p) => [...new Set(Object.keys(files).filter((k) => k.startsWith(`${p}/`)).map((k) => k.slice(p.length + 1).split("/")[0]!))].filter(Boolean),
     make: (p, kind) => {
       made.push(p);
       if (kind === "dir") files[`${p}/`] = "/";
@@ -67,6 +68,22 @@ describe("the default protected paths", () => {
     expect(protectedPaths(["/w/repo"], [], "/elsewhere", fakeFs(repo())).paths).toEqual(["/w/repo/.git/config", "/w/repo/.git/hooks"]);
     expect(protectedPaths(["/w/repo"], ["/w/repo/.git/hooks"], "/elsewhere", fakeFs(repo())).paths).toEqual(["/w/repo/.git/config"]);
     expect(protectedPaths([], [], "/w/repo", fakeFs(repo())).paths).toEqual([]);
+  });
+
+  test("the repository around a write grant: a grant inside .git, or a subdirectory of the checkout with the working directory elsewhere", () => {
+    expect(protectedPaths(["/w/repo/.git"], [], "/", fakeFs(repo())).paths).toEqual(["/w/repo/.git/config", "/w/repo/.git/hooks"]);
+    expect(protectedPaths(["/w/repo/.git/objects"], [], "/", fakeFs(repo({ "/w/repo/.git/objects/": "/" }))).paths).toEqual([]);
+    // A subdirectory grant: the repository is found, but its .git lies outside the grant: nothing to keep, nothing made there.
+    const files: Record<string, string> = repo({ "/w/repo/src/": "/" });
+    delete files["/w/repo/.git/hooks/"];
+    const fs = fakeFs(files);
+    expect(protectedPaths(["/w/repo/src"], [], "/", fs).paths).toEqual([]);
+    expect(fs.made).toEqual([]);
+  });
+
+  test("submodules' gitdirs beneath .git/modules, nested names included", () => {
+    const fs = fakeFs(repo({ "/w/repo/.git/modules/": "/", "/w/repo/.git/modules/libs/": "/", "/w/repo/.git/modules/libs/a/": "/", "/w/repo/.git/modules/libs/a/HEAD": "x", "/w/repo/.git/modules/libs/a/hooks/": "/", "/w/repo/.git/modules/libs/a/config": "" }));
+    expect(protectedPaths(["/w/repo"], [], "/", fs).paths).toEqual(["/w/repo/.git/config", "/w/repo/.git/hooks", "/w/repo/.git/modules/libs/a/config", "/w/repo/.git/modules/libs/a/hooks"]);
   });
 
   test("the working directory inside a write grant is looked at too; a repository nested elsewhere in the grant is not", () => {
