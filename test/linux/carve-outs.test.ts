@@ -273,7 +273,7 @@ async function withoutPrivateRoot(script: string): Promise<string> {
 }
 
 describeUnless(notLinux ?? noGit, "carve-outs where no private root can be made (a container-like profile)", () => {
-  test("hard mode refuses a deny beneath a grant and a checkout's protected paths, naming both; best-effort runs and reports them not enforced", async () => {
+  test("hard mode refuses a deny beneath a grant and a checkout's protected paths, naming both; best-effort runs and reports them not enforced; pty likewise", async () => {
     const repo = newRepo("no-root");
     const script = `
       const { spawn } = await import(${JSON.stringify(join(import.meta.dir, "..", "..", "lib", "spawn.ts"))});
@@ -283,12 +283,18 @@ describeUnless(notLinux ?? noGit, "carve-outs where no private root can be made 
       const p = spawn(["/bin/true"], { ...policy, compat: "best-effort" });
       await p.exited;
       out.best = p.report.guarantees.filter((g) => g.guarantee === "fs.deny-confined" || g.guarantee === "fs.protected-paths").map((g) => g.guarantee + " " + g.status).sort();
+      try { spawn(["/bin/true"], { pty: true }); out.pty = "ran"; } catch (e) { out.pty = e.name + ": " + (e.missing ?? []).map((m) => m.guarantee).join(","); }
+      const q = spawn(["/bin/true"], { pty: true, compat: "best-effort" });
+      await q.exited;
+      out.ptyNote = q.report.host.some((n) => n.startsWith("pty: no private root"));
       console.log(JSON.stringify(out));`;
     const out = JSON.parse(await withoutPrivateRoot(script));
     expect(out.hard).toStartWith("CompatError: ");
     expect(out.hard).toContain("fs.deny-confined");
     expect(out.hard).toContain("fs.protected-paths");
     expect(out.best).toEqual(["fs.deny-confined not-enforced", "fs.protected-paths not-enforced"]);
+    // A private devpts needs a private root too.
+    expect({ pty: out.pty, note: out.ptyNote }).toEqual({ pty: "CompatError: pty", note: true });
   }, 30_000);
 
   test("a deny outside every grant is landlock's own (nothing grants it), with or without a private root (the plan)", async () => {

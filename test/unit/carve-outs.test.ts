@@ -11,9 +11,11 @@ import { PolicyError } from "../../lib/errors.ts";
 import { carveRows, pinsOf, reachedCarve } from "../../lib/plan/carve.ts";
 import { compileSeatbelt } from "../../lib/plan/darwin/seatbelt.ts";
 import { planDarwin } from "../../lib/plan/darwin/index.ts";
+import { planFreebsd } from "../../lib/plan/freebsd/index.ts";
 import { freebsdReport } from "../../lib/plan/freebsd/report.ts";
 import { carveOutReport } from "../../lib/plan/linux/carve-outs.ts";
 import { planOpenbsd } from "../../lib/plan/openbsd/index.ts";
+import { planWindows } from "../../lib/plan/windows/index.ts";
 import { planIsolation } from "../../lib/plan/windows/isolation.ts";
 import { hooksPathOf, PROTECTED_NAMES, protectedPaths, type ProtectedFs } from "../../lib/policy/protected.ts";
 import type { ResolvedPolicy } from "../../lib/policy/types.ts";
@@ -227,5 +229,24 @@ describe("each OS's carve-outs", () => {
     expect(plan.report.find((g) => g.guarantee === "fs.deny-confined")?.status).toBe("enforced");
     const low = planIsolation(resolved(fs), { elevated: false }, { identity: "low-integrity" }, "seed");
     expect(low.report.find((g) => g.guarantee === "fs.deny-confined")?.status).toBe("not-enforced");
+  });
+});
+
+describe("pty elsewhere", () => {
+  test("macOS, FreeBSD, OpenBSD and Windows refuse pty: true naming the field (their ptys are the host's), not ignore it", () => {
+    const policy = { ...resolved({ read: [], write: [] }), pty: true };
+    const field = (plan: () => unknown) => {
+      try {
+        plan();
+      } catch (e) {
+        return e instanceof PolicyError ? e.field : String(e);
+      }
+      return "planned";
+    };
+    expect(field(() => planDarwin(policy))).toBe("pty");
+    expect(field(() => planFreebsd(policy, { root: false, racct: false }))).toBe("pty");
+    expect(field(() => planOpenbsd(policy))).toBe("pty");
+    expect(field(() => planWindows(policy, { elevated: false }))).toBe("pty");
+    expect(field(() => planDarwin({ ...policy, pty: false }))).toBe("planned");
   });
 });

@@ -208,7 +208,13 @@ export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, st
   // Carve-outs depend on the policy's paths, not its shape: reported per spawn.
   const carved = carveOutReport(policy, { privateRoot: plan.namespaces.privateRoot, landlock: host.landlockAbi > 0 });
   const guarantees: GuaranteeReport[] = [...plan.report, ...carved, ...containment.report];
-  const refused = [...missing, ...carved.filter((g) => g.status !== "enforced").map((g) => ({ guarantee: g.guarantee, reason: g.reason ?? g.status }))];
+  // pty asks for a devpts of the sandbox's own, which only a private root holds: without one, hard mode refuses; best-effort notes it.
+  const noPty = policy.pty && !plan.namespaces.privateRoot ? "pty: no private root here (mount namespace), so no devpts of the sandbox's own: the command cannot open ptys" : undefined;
+  const refused = [
+    ...missing,
+    ...carved.filter((g) => g.status !== "enforced").map((g) => ({ guarantee: g.guarantee, reason: g.reason ?? g.status })),
+    ...(noPty ? [{ guarantee: "pty", reason: noPty }] : []),
+  ];
   if (policy.compat === "hard" && refused.length) throw new CompatError(refused);
   const file = programPath(argv[0]!, policy);
 
@@ -296,7 +302,7 @@ export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, st
     return limit === "timeout" ? 124 : code;
   });
 
-  const report: Report = { platform: `linux-${process.arch}`, compat: policy.compat, guarantees, host: hostNotes(host, containmentHost.cgroups.notes) };
+  const report: Report = { platform: `linux-${process.arch}`, compat: policy.compat, guarantees, host: [...hostNotes(host, containmentHost.cgroups.notes), ...(noPty ? [noPty] : [])] };
   const sandboxed = sandboxedView(proc, {
     exited,
     // The caller's kill only starts the kill; the exit path above waits for the tree to be gone.

@@ -8,6 +8,7 @@ import type { ResolvedPolicy } from "../../policy/types.ts";
 import type { GuaranteeReport } from "../../report.ts";
 import { planIsolation, type IsolationHost, type IsolationOptions, type IsolationPlan } from "./isolation.ts";
 import { planJob, type JobPlan } from "./job.ts";
+import { refusePty } from "../pty.ts";
 import { mitigationWords, type MitigationProfile } from "./mitigation.ts";
 
 export type WindowsHost = IsolationHost & {
@@ -46,6 +47,7 @@ export function planWindows(policy: ResolvedPolicy, host: WindowsHost, opts: Win
   if (policy.user !== undefined) {
     throw new PolicyError("user", "Windows has no uids: name a dedicated account with the Windows option `identity: \"account\"` and `name`");
   }
+  refusePty(policy, "Windows");
   const { job, report: jobReport } = planJob(policy.limits, opts.cpuRatePercent);
   const profile = opts.mitigations ?? "ci";
   const { words, names } = mitigationWords(profile);
