@@ -21,6 +21,9 @@ export const runOptions = {
   "allow-net": { type: "boolean" },
   "allow-connect": { type: "string", multiple: true },
   "allow-bind": { type: "string", multiple: true },
+  "deny-read": { type: "string", multiple: true },
+  "deny-write": { type: "string", multiple: true },
+  "allow-pty": { type: "boolean" },
   memory: { type: "string" },
   pids: { type: "string" },
   cpu: { type: "string" },
@@ -118,8 +121,11 @@ export function parseRunArgs(args: readonly string[], parseArgs: typeof ParseArg
 
   const read = (values["allow-read"] ?? []).flatMap((p) => p.split(",")).map(home);
   const write = (values["allow-write"] ?? []).map(home);
+  const denyRead = (values["deny-read"] ?? []).map(home);
+  const denyWrite = (values["deny-write"] ?? []).map(home);
   const policy: Policy = {
-    fs: { read, write },
+    fs: { read, write, ...(denyRead.length && { denyRead }), ...(denyWrite.length && { denyWrite }) },
+    ...(values["allow-pty"] && { pty: true }),
     net: values["allow-net"] ? "all" : connect.length + bind.length > 0 ? { connect, bind } : "none",
     limits,
     ...(values.env && { env: env(values.env) }),

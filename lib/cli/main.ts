@@ -14,6 +14,9 @@ export const usage = `usage:
     --allow-net             unrestricted network (default: none at all)
     --allow-connect=PORT    TCP connect to PORT (repeatable)
     --allow-bind=PORT       TCP bind to PORT (repeatable)
+    --deny-read=PATH        nothing beneath PATH is read or written, whatever grants it (repeatable)
+    --deny-write=PATH       nothing beneath PATH is written, whatever grants it (repeatable)
+    --allow-pty             a private /dev/pts: the command can open pseudo-terminals
     --memory=SIZE           memory limit of the whole tree (bytes, or with K/M/G)
     --pids=N                most live processes in the tree
     --cpu=SECONDS           CPU-time limit
@@ -23,7 +26,7 @@ export const usage = `usage:
     --allow-env[=NAME,...]  pass more of the caller's variables: NAME, or NAME* (never a secret-looking
                             name); bare: the whole environment (default: PATH, locale, terminal, TZ, CI)
     --home=DIR              HOME, read-write and kept (default: a private, empty one, removed after)
-    --cwd=DIR               working directory
+    --cwd=DIR               working directory (inside a grant)
     --best-effort           run even if a requested guarantee cannot be enforced
     --report=FILE           write the enforcement report as JSON
   cordon audit [options] [--json]

@@ -130,18 +130,20 @@ function compat(v: unknown): Compat {
   throw new PolicyError("compat", `expected "hard" or "best-effort", got ${JSON.stringify(v)}`);
 }
 
-const topKeys = ["fs", "env", "inheritEnv", "home", "cwd", "net", "limits", "user", "compat"] as const;
+const topKeys = ["fs", "env", "inheritEnv", "home", "cwd", "net", "limits", "user", "compat", "pty"] as const;
 
 /** A well-formed copy of `input`, or a PolicyError naming the first offending field. */
 export function validatePolicy(input: unknown): Policy {
   const o = object("", input ?? {}, topKeys);
   const policy: { -readonly [K in keyof Policy]: Policy[K] } = {};
   if (o.fs !== undefined) {
-    const fs = object("fs", o.fs, ["read", "write", "system"]);
+    const fs = object("fs", o.fs, ["read", "write", "system", "denyRead", "denyWrite"]);
     policy.fs = {
       ...(fs.read !== undefined && { read: paths("fs.read", fs.read) }),
       ...(fs.write !== undefined && { write: paths("fs.write", fs.write) }),
       ...(fs.system !== undefined && { system: boolean("fs.system", fs.system) }),
+      ...(fs.denyRead !== undefined && { denyRead: paths("fs.denyRead", fs.denyRead) }),
+      ...(fs.denyWrite !== undefined && { denyWrite: paths("fs.denyWrite", fs.denyWrite) }),
     };
   }
   if (o.env !== undefined) policy.env = env(o.env);
@@ -152,5 +154,6 @@ export function validatePolicy(input: unknown): Policy {
   if (o.limits !== undefined) policy.limits = limits(o.limits);
   if (o.user !== undefined) policy.user = user(o.user);
   if (o.compat !== undefined) policy.compat = compat(o.compat);
+  if (o.pty !== undefined) policy.pty = boolean("pty", o.pty);
   return policy;
 }

@@ -102,7 +102,8 @@ describeUnless(noSandbox, "cordon run flags reach the command", () => {
   });
 
   test("--cwd sets the working directory", async () => {
-    const r = await cordon(["run", `--cwd=${scratch}`, "--", "sh", "-c", "pwd"]);
+    // A --cwd must be granted (an ungranted one is refused: test/linux/inside-sandbox.test.ts).
+    const r = await cordon(["run", `--cwd=${scratch}`, `--allow-read=${scratch}`, "--", "sh", "-c", "pwd"]);
     expect(r.stdout).toBe(`${scratch}\n`);
   });
 
