@@ -39,18 +39,19 @@ afterAll(() => {
 });
 
 describe("cordon's tarball", () => {
-  test("holds bin, lib, ffi (with the C header), package.json, README and LICENSE, nothing else", () => {
+  test("holds bin, lib, ffi (with the C header), types, the policy schema, package.json, README and LICENSE, nothing else", () => {
     const paths = tarballEntries(mainTarball).map((e) => e.path);
-    const allowed = /^(package\.json|README\.md|LICENSE|bin\/[^/]+\.ts|lib\/.+\.ts|ffi\/.+\.ts|ffi\/include\/[^/]+\.h)$/;
+    const allowed = /^(package\.json|README\.md|LICENSE|bin\/[^/]+\.ts|lib\/.+\.ts|ffi\/.+\.ts|ffi\/include\/[^/]+\.h|types\/(lib|ffi)\/.+\.d\.ts|schema\/policy\.schema\.json)$/;
     expect(paths.filter((p) => !allowed.test(p))).toEqual([]);
     expect(paths.filter((p) => /(^|\/)(test|bench|zig|zig-out|\.toolchain|node_modules|docs|scripts|dist)\//.test(p))).toEqual([]);
     expect(paths.filter((p) => /\.test\.ts$/.test(p))).toEqual([]);
-    for (const needed of ["package.json", "README.md", "LICENSE", "ffi/include/cordon.h", "ffi/library.ts", "lib/index.ts"]) expect(paths).toContain(needed);
+    for (const needed of ["package.json", "README.md", "LICENSE", "ffi/include/cordon.h", "ffi/library.ts", "lib/index.ts", "types/lib/index.d.ts", "schema/policy.schema.json"]) expect(paths).toContain(needed);
   });
 
-  test("every exports target and the bin are in it", () => {
+  test("every exports target (each condition) and the bin are in it", () => {
     const paths = new Set(tarballEntries(mainTarball).map((e) => e.path));
-    const targets = [...Object.values(pkg.exports), ...Object.values(pkg.bin)].map((t) => t.replace(/^\.\//, ""));
+    const conditions = Object.values(pkg.exports as Record<string, string | Record<string, string>>).flatMap((t) => (typeof t === "string" ? [t] : Object.values(t)));
+    const targets = [...conditions, ...Object.values(pkg.bin)].map((t) => t.replace(/^\.\//, ""));
     expect(targets.filter((t) => !paths.has(t))).toEqual([]);
     expect(readFileSync(join(root, pkg.bin.cordon), "utf8").startsWith("#!/usr/bin/env bun\n")).toBe(true);
   });

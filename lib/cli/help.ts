@@ -1,0 +1,93 @@
+// `cordon help [COMMAND]`, `cordon COMMAND --help`: what each command takes.
+// One line per flag, in the order of the command's parseArgs options; a test
+// checks that every option has its line here (test/cli/help.test.ts).
+import { runOptions } from "./args.ts";
+import { auditOptions } from "./audit.ts";
+
+type Options = Readonly<Record<string, { readonly type: "string" | "boolean" }>>;
+
+/** [value placeholder ("" for a switch), what it does]. */
+const flagHelp: Readonly<Record<string, readonly [string, string]>> = {
+  "allow-read": ["PATH", "read and execute beneath PATH (repeatable; comma-separated list allowed)"],
+  "allow-write": ["PATH", "read, write, create, delete beneath PATH (repeatable)"],
+  "allow-net": ["", "unrestricted network (default: none at all)"],
+  "allow-connect": ["PORT", "TCP connect to PORT (repeatable)"],
+  "allow-bind": ["PORT", "TCP bind to PORT (repeatable)"],
+  memory: ["SIZE", "memory limit of the whole tree: bytes, or with K/M/G/T (512M, 1.5G)"],
+  "file-size": ["SIZE", "largest file a process may write (RLIMIT_FSIZE), like --memory"],
+  "open-files": ["N", "most open files per process (RLIMIT_NOFILE)"],
+  pids: ["N", "most live processes in the tree"],
+  cpu: ["DURATION", "CPU-time limit in whole seconds: 30, 90s, 2m"],
+  timeout: ["DURATION", "wall clock (seconds, or 500ms/90s/2m/1h); then the tree is killed and cordon exits 124"],
+  user: ["NAME|UID[:GID]", "run as this user (needs privilege)"],
+  env: ["KEY=VALUE", "set a variable (repeatable)"],
+  cwd: ["DIR", "working directory"],
+  "best-effort": ["", "run even if a requested guarantee cannot be enforced"],
+  report: ["FILE", "write the enforcement report as JSON"],
+  policy: ["FILE", "start from this JSON policy (schema/policy.schema.json); flags add to its lists and replace its single values"],
+  json: ["", "print JSON instead of a table"],
+  "fail-on": ["VERDICT", "exit 1 when a channel has this verdict: reachable, partial, error (comma-separated list allowed)"],
+  accept: ["CHANNEL", "a channel --fail-on passes over (repeatable; comma-separated; a trailing * matches a prefix)"],
+  help: ["", "print this help"],
+};
+
+/** The flag lines of `options`, aligned; a flag without a line here says so (and fails the help test). */
+export function flagLines(options: Options): string[] {
+  const rows = Object.keys(options).map((name) => {
+    const [value, text] = flagHelp[name] ?? ["", "(undocumented)"];
+    return [`--${name}${value ? `=${value}` : ""}`, text] as const;
+  });
+  const width = Math.max(...rows.map(([flag]) => flag.length)) + 2;
+  return rows.map(([flag, text]) => `    ${flag.padEnd(width)}${text}`);
+}
+
+const commands: Record<string, () => string[]> = {
+  run: () => [
+    "usage: cordon run [options] -- COMMAND [ARG...]",
+    "",
+    "Runs COMMAND in a sandbox: no network, the system read set and the grants below, a private TMPDIR.",
+    "Exit status: the command's; 128+N for signal N; 124 timeout; 125 cordon failed; 126/127 not executable/not found.",
+    "",
+    "options:",
+    ...flagLines({ ...runOptions, help: { type: "boolean" } }),
+    "",
+    "With --policy, the file is the base: flags add paths and ports to its lists and replace its single values.",
+    "Full contract: docs/cli.md",
+  ],
+  audit: () => [
+    "usage: cordon audit [run options] [--json] [--fail-on=VERDICT] [--accept=CHANNEL]",
+    "",
+    "Probes every known channel from inside a sandbox built from the run options (docs/audit.md).",
+    "Exit status: 0 once the audit ran; 1 when --fail-on matched a channel; 125 when it could not run.",
+    "",
+    "audit options:",
+    ...flagLines({ ...auditOptions, help: { type: "boolean" } }),
+    "",
+    "run options (as for cordon run):",
+    ...flagLines(runOptions),
+  ],
+  probe: () => ["usage: cordon probe [--json]", "", "What this host can enforce, from live evidence, beside seL4.", "", "options:", ...flagLines({ json: { type: "boolean" }, help: { type: "boolean" } })],
+  version: () => ["usage: cordon version | cordon --version", "", "cordon's version, the native library's version and ABI (or why it cannot be loaded), and the platform."],
+  help: () => ["usage: cordon help [COMMAND] | cordon COMMAND --help"],
+};
+
+export const commandNames = Object.keys(commands);
+
+/** Help of `command`, or undefined for an unknown one. */
+export function commandHelp(command: string): string | undefined {
+  return commands[command]?.().join("\n");
+}
+
+/** `cordon help`: every command, and cordon run's flags. */
+export function usage(): string {
+  return [
+    "usage:",
+    "  cordon run [options] -- COMMAND [ARG...]",
+    ...flagLines(runOptions),
+    "  cordon audit [run options] [--json] [--fail-on=VERDICT] [--accept=CHANNEL]",
+    "                            probe every known channel from inside a sandbox of these run options (docs/audit.md)",
+    "  cordon probe [--json]     what this host can enforce",
+    "  cordon version            library and native versions, platform (also: cordon --version)",
+    "  cordon help [COMMAND]     this text, or one command's (also: cordon COMMAND --help)",
+  ].join("\n");
+}
