@@ -85,6 +85,54 @@ describeUnless(noSandbox ?? python, "cordon audit", () => {
   });
 });
 
+describeUnless(noSandbox ?? python, "cordon audit --fail-on", () => {
+  /** Channels a run reports with `verdict`, leaving out what the policy grants by design. */
+  const having = (report: AuditReport, verdict: string) => report.rows.filter((r) => r.verdict === verdict && !r.byDesign).map((r) => r.channel);
+
+  test("--fail-on=reachable with --allow-net: exit 1, the report still printed, one cordon: line naming the channels (net.udp.send among them)", async () => {
+    const r = await cordon(["audit", "--json", "--allow-net", "--fail-on=reachable"]);
+    expect(r.code).toBe(1);
+    const report = JSON.parse(r.stdout) as AuditReport;
+    const reachable = having(report, "reachable");
+    expect(reachable).toContain("net.udp.send");
+    expect(r.stderr).toBe(`cordon: audit: ${reachable.length} channels reachable (--fail-on): ${reachable.join(", ")}\n`);
+  });
+
+  test("positive twin: the same audit passes (0) once --accept names every channel it found reachable; one left out fails it again", async () => {
+    const first = JSON.parse((await cordon(["audit", "--json", "--allow-net"])).stdout) as AuditReport;
+    const reachable = having(first, "reachable");
+    expect(reachable.length).toBeGreaterThan(1);
+    const all = await cordon(["audit", "--allow-net", "--fail-on=reachable", `--accept=${reachable.join(",")}`]);
+    expect({ code: all.code, stderr: all.stderr }).toEqual({ code: 0, stderr: "" });
+    const allButUdp = reachable.filter((c) => c !== "net.udp.send");
+    const missing = await cordon(["audit", "--allow-net", "--fail-on=reachable", ...allButUdp.map((c) => `--accept=${c}`)]);
+    expect({ code: missing.code, stderr: missing.stderr }).toEqual({ code: 1, stderr: "cordon: audit: 1 channel reachable (--fail-on): net.udp.send\n" });
+    const byPrefix = await cordon(["audit", "--allow-net", "--fail-on=reachable", `--accept=${[...allButUdp.filter((c) => !c.startsWith("net.")), "net.*"].join(",")}`]);
+    expect({ code: byPrefix.code, stderr: byPrefix.stderr }).toEqual({ code: 0, stderr: "" });
+  });
+
+  test("--fail-on=error passes where no row is an error; rows reachable by design never fail it", async () => {
+    const r = await cordon(["audit", "--json", "--fail-on=error,partial"]);
+    const report = JSON.parse(r.stdout) as AuditReport;
+    const expected = [...having(report, "partial"), ...having(report, "error")];
+    expect(report.rows.some((row) => row.byDesign && row.verdict === "reachable")).toBe(true);
+    expect(r.code).toBe(expected.length === 0 ? 0 : 1);
+  });
+
+  const refused: [string[], string][] = [
+    [["--fail-on=reachabel"], "cordon: --fail-on: unknown verdict \"reachabel\"; did you mean reachable? (known: reachable, partial, error)"],
+    [["--fail-on=reachable", "--accept=net.udp.sned"], "cordon: --accept: no channel \"net.udp.sned\"; did you mean net.udp.send? (cordon audit --json lists them)"],
+    [["--fail-on=reachable", "--accept=nosuch.*"], "cordon: --accept: no channel \"nosuch.*\" (cordon audit --json lists them)"],
+    [["--accept=net.udp.send"], "cordon: --accept: only means something with --fail-on"],
+  ];
+  for (const [args, line] of refused) {
+    test(`cordon audit ${args.join(" ")}: 125 before the audit runs`, async () => {
+      const r = await cordon(["audit", ...args]);
+      expect({ code: r.code, stderr: r.stderr, stdout: r.stdout }).toEqual({ code: 125, stderr: `${line}\n`, stdout: "" });
+    });
+  }
+});
+
 describeUnless(notLinux, "cordon probe: host settings", () => {
   test("--json lists each setting with its value as /proc/sys has it, a status and what cordon does", async () => {
     const r = await cordon(["probe", "--json"]);

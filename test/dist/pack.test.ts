@@ -41,7 +41,7 @@ afterAll(() => {
 describe("cordon's tarball", () => {
   test("holds bin, lib, ffi (with the C header), types, the policy schema, package.json, README and LICENSE, nothing else", () => {
     const paths = tarballEntries(mainTarball).map((e) => e.path);
-    const allowed = /^(package\.json|README\.md|LICENSE|bin\/[^/]+\.ts|lib\/.+\.ts|ffi\/.+\.ts|ffi\/include\/[^/]+\.h|types\/(lib|ffi)\/.+\.d\.ts|schema\/policy\.schema\.json)$/;
+    const allowed = /^(package\.json|README\.md|LICENSE|bin\/[^/]+\.ts|lib\/.+\.ts|ffi\/.+\.ts|ffi\/include\/[^/]+\.h|types\/(lib|ffi)\/.+\.d\.ts|schema\/([\w-]+\/)?[\w.-]+\.json)$/;
     expect(paths.filter((p) => !allowed.test(p))).toEqual([]);
     expect(paths.filter((p) => /(^|\/)(test|bench|zig|zig-out|\.toolchain|node_modules|docs|scripts|dist)\//.test(p))).toEqual([]);
     expect(paths.filter((p) => /\.test\.ts$/.test(p))).toEqual([]);
