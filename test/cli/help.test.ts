@@ -1,12 +1,14 @@
 // `cordon COMMAND --help`, `cordon help COMMAND`, `cordon --version`, and the
 // "did you mean" of a misspelt flag or command.
 import { describe, expect, test } from "bun:test";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { auditOptions } from "../../lib/cli/audit.ts";
 import { runOptions } from "../../lib/cli/args.ts";
 import { ABI_VERSION, platformTag } from "../../ffi/library.ts";
 import pkg from "../../package.json";
 import { describeUnless } from "../helpers/skip.ts";
-import { cordon, noSandbox } from "./helpers.ts";
+import { cordon, noSandbox, root } from "./helpers.ts";
 
 describe("cordon COMMAND --help", () => {
   for (const command of ["run", "audit", "probe", "version", "help"]) {
@@ -31,6 +33,12 @@ describe("cordon COMMAND --help", () => {
     const listed = [...stdout.matchAll(/^ {4}--([\w-]+)/gm)].map((m) => m[1]);
     expect(listed).toEqual([...Object.keys(auditOptions), "help", ...Object.keys(runOptions)]);
     expect(stdout).not.toContain("(undocumented)");
+  });
+
+  test("docs/cli.md documents every flag of cordon run and cordon audit", () => {
+    const doc = readFileSync(join(root, "docs", "cli.md"), "utf8");
+    const flags = [...Object.keys(runOptions), ...Object.keys(auditOptions)].map((k) => `\`--${k}`);
+    expect(flags.filter((f) => !doc.includes(f))).toEqual([]);
   });
 
   test("--help wins over a bad flag beside it", async () => {
