@@ -18,19 +18,20 @@ export function editDistance(a: string, b: string): number {
 }
 
 /**
- * The known name `unknown` most likely meant: the closest one within a third
- * of its length (at least 1, at most 3 edits), ignoring case; or a known name
- * it is the start of, when only one is. Undefined when nothing is that close.
+ * The known name `unknown` most likely meant, ignoring case: the only known
+ * name it is the start of (3 characters or more), else the closest one within
+ * a third of its length (at least 1, at most 3 edits). Undefined when nothing
+ * is that close.
  */
 export function closest(unknown: string, known: readonly string[]): string | undefined {
   const u = unknown.toLowerCase();
+  const prefixed = u.length >= 3 ? known.filter((k) => k.toLowerCase().startsWith(u)) : [];
+  if (prefixed.length === 1) return prefixed[0];
   const limit = Math.min(3, Math.max(1, Math.floor(u.length / 3)));
   let best: { name: string; d: number } | undefined;
   for (const name of known) {
     const d = editDistance(u, name.toLowerCase());
     if (d <= limit && (best === undefined || d < best.d)) best = { name, d };
   }
-  if (best) return best.name;
-  const prefixed = u.length >= 3 ? known.filter((k) => k.toLowerCase().startsWith(u)) : [];
-  return prefixed.length === 1 ? prefixed[0] : undefined;
+  return best?.name;
 }
