@@ -1,23 +1,25 @@
 // From a user's policy to a ResolvedPolicy the backends can apply: the pure
 // validator first, then what needs the filesystem — absolute real paths that
-// exist, the user looked up by name, the system read set of this OS, and the
-// sandbox's private TMPDIR. Every problem is a PolicyError naming its field.
-import { lstatSync, mkdtempSync, readFileSync, realpathSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+// exist, the user looked up by name, the system read set of this OS, the
+// environment (lib/policy/env.ts) and the sandbox's private TMPDIR and HOME
+// (lib/run-dir.ts). Every problem is a PolicyError naming its field.
+import { lstatSync, readFileSync, realpathSync, statSync } from "node:fs";
+import { tmpdir, userInfo } from "node:os";
+import { resolve } from "node:path";
 import { PolicyError } from "./errors.ts";
-import { removeTree } from "./remove-tree.ts";
+import { composeEnv, inheritedEnv, ownEnv, type Account, type EnvReport } from "./policy/env.ts";
+import { recordIdentities, type Identity } from "./policy/identity.ts";
 import { systemPaths, type SystemOs } from "./policy/system-paths.ts";
-import { removeStaleTmpDirs, tmpPrefix } from "./stale-tmp.ts";
+import { makeRunDir } from "./run-dir.ts";
 import type { Policy, ResolvedPolicy, UserSpec } from "./policy/types.ts";
 import { validatePolicy } from "./policy/validate.ts";
 
 export type ResolveOptions = {
   /** Base of relative paths (default: process.cwd()). Grants resolve against it, not against `policy.cwd`. */
   readonly base?: string;
-  /** The environment passed through when `inheritEnv` is not false (default: process.env). */
+  /** The caller's environment, from which `inheritEnv` chooses (default: process.env). */
   readonly env?: Readonly<Record<string, string | undefined>>;
-  /** Where the private TMPDIR is created (default: os.tmpdir()). */
+  /** Where the run's private TMPDIR and HOME are created (default: os.tmpdir()). */
   readonly tmpRoot?: string;
   /** Whose system read set (default: this platform). */
   readonly os?: SystemOs;
@@ -25,8 +27,10 @@ export type ResolveOptions = {
 
 export type Resolution = {
   readonly policy: ResolvedPolicy;
-  /** Removes the private TMPDIR and everything in it, whatever modes the command left. Idempotent; never throws. */
+  /** Removes the private TMPDIR and HOME and everything in them, whatever modes the command left. Idempotent; never throws. */
   readonly cleanup: () => void;
+  /** Names of the variables passed and set, for the report. */
+  readonly env: EnvReport;
 };
 
 /** Real path of an existing `path`, or a PolicyError naming `field`. */
@@ -64,11 +68,25 @@ function symlinksOnTheWay(path: string): string[] {
   return links;
 }
 
+/**
+ * What the real path `path` names now, for the backend to check the grant
+ * against when it opens it. A real path holds no symlink: finding one means
+ * the path changed since realpath, and the grant is refused.
+ */
+function identity(field: string, path: string): Identity {
+  let st;
+  try {
+    st = lstatSync(path, { bigint: true });
+  } catch (e) {
+    throw new PolicyError(field, `changed while it was resolved (${(e as NodeJS.ErrnoException).code ?? String(e)}): ${path}`);
+  }
+  if (st.isSymbolicLink()) throw new PolicyError(field, `changed while it was resolved (now a symlink): ${path}`);
+  return { dev: st.dev, ino: st.ino };
+}
+
 /** System paths present on this host, as real paths; absent ones are dropped. */
 /** Resolved once per process and OS: the system set does not move while cordon runs. */
 const systemCache = new Map<string, { read: string[]; write: string[] }>();
-/** Temp roots already swept of dead cordons' TMPDIRs by this process. */
-const sweptTmpRoots = new Set<string>();
 
 function presentSystemPaths(os: SystemOs, env: Readonly<Record<string, string | undefined>>) {
   const key = `${os}\0${env.SystemRoot ?? ""}`;
@@ -93,7 +111,7 @@ function resolveSystemPaths(os: SystemOs, env: Readonly<Record<string, string | 
   return { read: real(set.read), write: real(set.write) };
 }
 
-type PasswdEntry = { name: string; uid: number; gid: number };
+type PasswdEntry = { name: string; uid: number; gid: number; shell: string };
 
 function passwd(): PasswdEntry[] {
   let text = "";
@@ -103,8 +121,8 @@ function passwd(): PasswdEntry[] {
     return [];
   }
   return text.split("\n").flatMap((line) => {
-    const [name, , uid, gid] = line.split(":");
-    return name && uid && gid && !line.startsWith("#") ? [{ name, uid: Number(uid), gid: Number(gid) }] : [];
+    const [name, , uid, gid, , , shell = ""] = line.split(":");
+    return name && uid && gid && !line.startsWith("#") ? [{ name, uid: Number(uid), gid: Number(gid), shell }] : [];
   });
 }
 
@@ -118,14 +136,38 @@ export function resolveUser(spec: UserSpec): { uid: number; gid: number } {
   return { uid: entry.uid, gid: entry.gid };
 }
 
-function unique(paths: string[]): string[] {
-  return [...new Set(paths)];
+/** Accounts by uid, looked up once per process: a spawn reads no /etc/passwd for them. */
+const accounts = new Map<number, Account | undefined>();
+
+/**
+ * USER, LOGNAME and SHELL for `uid`: its passwd entry, or for the caller's
+ * own uid what the OS says (macOS keeps accounts outside /etc/passwd). A
+ * shell that refuses logins (nologin, false) is no SHELL to offer.
+ */
+function accountOf(uid: number | undefined): Account | undefined {
+  if (uid === undefined) return undefined;
+  if (!accounts.has(uid)) accounts.set(uid, lookUpAccount(uid));
+  return accounts.get(uid);
 }
 
-function inheritedEnv(env: Readonly<Record<string, string | undefined>>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(env)) if (v !== undefined) out[k] = v;
-  return out;
+function lookUpAccount(uid: number): Account | undefined {
+  const entry = passwd().find((e) => e.uid === uid);
+  let found: { name: string; shell: string } | undefined = entry;
+  if (!found && uid === process.getuid?.()) {
+    try {
+      const me = userInfo();
+      found = { name: me.username, shell: me.shell ?? "" };
+    } catch {
+      return undefined;
+    }
+  }
+  if (!found) return undefined;
+  const shell = /\/(nologin|false)$/.test(found.shell) ? "" : found.shell;
+  return { name: found.name, ...(shell && { shell }) };
+}
+
+function unique(paths: string[]): string[] {
+  return [...new Set(paths)];
 }
 
 function hostOs(): SystemOs {
@@ -133,28 +175,15 @@ function hostOs(): SystemOs {
   return p === "darwin" || p === "freebsd" || p === "openbsd" || p === "win32" ? p : "linux";
 }
 
-/** Real paths of temp roots; a root is not expected to move while cordon runs. */
-const realTmpRoots = new Map<string, string>();
-
-function realTmpRoot(root: string): string {
-  let real = realTmpRoots.get(root);
-  if (real === undefined) {
-    real = realpathSync(root);
-    realTmpRoots.set(root, real);
-  }
-  return real;
+/** The policy's `home`: an existing directory, granted read-write like `fs.write`. */
+function grantedHome(path: string, base: string, ids: Map<string, Identity>): string {
+  const home = existing("home", path, base);
+  if (!statSync(home).isDirectory()) throw new PolicyError("home", `not a directory: ${path}`);
+  ids.set(home, identity("home", home));
+  return home;
 }
 
-/**
- * Never throws: a tree the command left that cannot be removed (it cannot
- * happen for modes, see remove-tree.ts) must not replace the command's exit
- * status; the next cordon's sweep of stale TMPDIRs tries again.
- */
-function removeTmpDir(dir: string): void {
-  removeTree(dir);
-}
-
-/** Validate `input`, resolve it against this host and create the private TMPDIR. */
+/** Validate `input`, resolve it against this host and create the private TMPDIR and HOME. */
 export function resolvePolicy(input: unknown, options: ResolveOptions = {}): Resolution {
   const policy: Policy = validatePolicy(input);
   const base = options.base ?? process.cwd();
@@ -164,6 +193,10 @@ export function resolvePolicy(input: unknown, options: ResolveOptions = {}): Res
   if (!statSync(cwd).isDirectory()) throw new PolicyError("cwd", `not a directory: ${policy.cwd}`);
   const read = (policy.fs?.read ?? []).map((p, i) => existing(`fs.read[${i}]`, p, base));
   const write = (policy.fs?.write ?? []).map((p, i) => existing(`fs.write[${i}]`, p, base));
+  // Taken right after realpath: the backend opens each grant again and refuses one that is no longer this file.
+  const ids = new Map<string, Identity>();
+  read.forEach((p, i) => ids.set(p, identity(`fs.read[${i}]`, p)));
+  write.forEach((p, i) => ids.set(p, identity(`fs.write[${i}]`, p)));
   // Only a grant whose real path differs from its spelling passed a symlink.
   const real = [...read, ...write];
   const spelled = [...(policy.fs?.read ?? []), ...(policy.fs?.write ?? [])].map((p) => resolve(base, p));
@@ -175,32 +208,33 @@ export function resolvePolicy(input: unknown, options: ResolveOptions = {}): Res
     bind: unique((policy.net.bind ?? []).map(String)).map(Number),
   };
 
+  const home = policy.home === undefined ? undefined : grantedHome(policy.home, base, ids);
+  const os = options.os ?? hostOs();
+
   // Last, so that a PolicyError above leaves nothing behind.
-  const tmpRoot = options.tmpRoot ?? tmpdir();
-  if (!sweptTmpRoots.has(tmpRoot)) {
-    // Once per process: a dead cordon's TMPDIR does not come back while this one runs.
-    sweptTmpRoots.add(tmpRoot);
-    removeStaleTmpDirs(tmpRoot);
+  const run = makeRunDir(options.tmpRoot ?? tmpdir(), { home: home === undefined, owner: user });
+  try {
+    ids.set(run.dir, identity("tmpDir", run.dir));
+  } catch (e) {
+    run.remove();
+    throw e;
   }
-  // Made beneath the root's real path, the new directory's path is real too.
-  const tmpDir = mkdtempSync(join(realTmpRoot(tmpRoot), tmpPrefix()));
-  const cleanup = () => removeTmpDir(tmpDir);
-  const env = {
-    ...(policy.inheritEnv === false ? {} : inheritedEnv(callerEnv)),
-    TMPDIR: tmpDir,
-    ...policy.env,
+  const homeDir = home ?? run.home!;
+  // The XDG directories follow the HOME the command gets, the policy's own `env.HOME` too.
+  const own = ownEnv({ tmpDir: run.tmp, home: policy.env?.HOME ?? homeDir, account: accountOf(user?.uid ?? process.getuid?.()), os });
+  const { env, report } = composeEnv(inheritedEnv(callerEnv, policy.inheritEnv, os), own, policy.env ?? {}, os);
+  const resolved: ResolvedPolicy = {
+    fs: { read: unique([...system.read, ...read]), write: unique([...system.write, ...write, ...(home ? [home] : []), run.dir]), ...(links.length && { links }) },
+    env,
+    cwd,
+    net,
+    limits: { ...policy.limits },
+    ...(user && { user }),
+    compat: policy.compat ?? "hard",
+    tmpDir: run.tmp,
+    home: homeDir,
+    runDir: run.dir,
   };
-  return {
-    policy: {
-      fs: { read: unique([...system.read, ...read]), write: unique([...system.write, ...write, tmpDir]), ...(links.length && { links }) },
-      env,
-      cwd,
-      net,
-      limits: { ...policy.limits },
-      ...(user && { user }),
-      compat: policy.compat ?? "hard",
-      tmpDir,
-    },
-    cleanup,
-  };
+  recordIdentities(resolved, ids);
+  return { policy: resolved, cleanup: run.remove, env: report };
 }

@@ -35,7 +35,7 @@ function checkArgv(argv: unknown): asserts argv is string[] {
  */
 export function spawn(argv: readonly string[], policy: Policy = {}, options: SpawnOptions = {}): SandboxedSubprocess {
   checkArgv(argv);
-  const { policy: resolved, cleanup } = resolvePolicy(policy);
+  const { policy: resolved, cleanup, env } = resolvePolicy(policy);
   let started: ReturnType<SandboxBackend["spawn"]>;
   try {
     started = loadBackend(process.platform).spawn(argv, resolved, options);
@@ -43,7 +43,9 @@ export function spawn(argv: readonly string[], policy: Policy = {}, options: Spa
     cleanup();
     throw e;
   }
-  const { proc, report } = started;
+  const { proc } = started;
+  // Every backend's report, with the names (never the values) of the command's environment.
+  const report: Report = { ...started.report, env };
 
   // Our own wall clock, unless the backend keeps one (it then reports timedOut).
   const clock = wallClock("timedOut" in proc ? undefined : resolved.limits.timeoutMs, () => proc.kill("SIGKILL"));

@@ -111,7 +111,7 @@ export const linuxChannels: readonly Channel[] = [
   ch({ id: "g.sysvipc", class: "G", title: "see outside SysV objects in /proc/sysvipc", persistent: false, blockedBy: { EACCES: "landlock (/proc not granted)" }, closeWith: "an IPC namespace" }),
   ch({ id: "g.net.unix", class: "G", title: "see the host's unix socket paths in /proc/net/unix", persistent: false, blockedBy: { EACCES: "landlock (/proc not granted)" }, closeWith: "a network namespace" }),
   ch({ id: "inherit.fds", class: "I", title: "inherit open file descriptors from the caller", persistent: false, blockedBy: {}, closeWith: "close_range before exec" }),
-  ch({ id: "inherit.env", class: "I", title: "inherit secret-looking environment variables", persistent: false, blockedBy: {}, closeWith: "inheritEnv: false and an explicit env" }),
+  ch({ id: "inherit.env", class: "I", title: "inherit secret-looking environment variables", persistent: false, blockedBy: {}, closeWith: "the default environment (the base set; secret-looking names pass only when named exactly), or inheritEnv: false" }),
   ...hostStateChannels,
 ];
 

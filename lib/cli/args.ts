@@ -35,6 +35,8 @@ export const runOptions = {
   timeout: { type: "string" },
   user: { type: "string" },
   env: { type: "string", multiple: true },
+  "allow-env": { type: "string", multiple: true },
+  home: { type: "string" },
   cwd: { type: "string" },
   "best-effort": { type: "boolean" },
   report: { type: "string" },
@@ -70,6 +72,24 @@ function env(items: readonly string[]): Record<string, string> {
 }
 
 /**
+ * `--allow-env` alone (Deno's form) is the whole environment. parseArgs has no
+ * optional values, so before parsing it becomes `--allow-env=` this marker:
+ * a NUL, which no real argument can hold.
+ */
+const WHOLE_ENV = "\0";
+
+/** `args` with a bare `--allow-env` before `--` spelled so parseArgs takes it (cordon audit parses the run flags too). */
+export function bareAllowEnv(args: readonly string[]): string[] {
+  const end = args.indexOf("--");
+  return args.map((a, i) => (a === "--allow-env" && (end < 0 || i < end) ? `--allow-env=${WHOLE_ENV}` : a));
+}
+
+/** `--allow-env`: true for the whole environment, else the names and patterns listed. */
+function allowEnv(items: readonly string[]): true | string[] {
+  return items.includes(WHOLE_ENV) ? true : items.flatMap((p) => p.split(","));
+}
+
+/**
  * A leading "~" or "~/" as $HOME: a shell leaves `--allow-read=~/x` as it is
  * (it expands a tilde only at the start of a word or of an assignment's value).
  */
@@ -83,7 +103,7 @@ function home(path: string): string {
 export function parseRunArgs(args: readonly string[], parseArgs: typeof ParseArgs): RunArgs {
   let parsed;
   try {
-    parsed = parseArgs({ args: [...args], options: runOptions, strict: true, allowPositionals: true, tokens: true });
+    parsed = parseArgs({ args: bareAllowEnv(args), options: runOptions, strict: true, allowPositionals: true, tokens: true });
   } catch (e) {
     throw flagError(e, "run", Object.keys(runOptions));
   }
@@ -115,6 +135,8 @@ export function parseRunArgs(args: readonly string[], parseArgs: typeof ParseArg
     ...(values["allow-net"] ? { net: "all" } : connect.length + bind.length > 0 && { net: { connect, bind } }),
     limits,
     ...(values.env && { env: env(values.env) }),
+    ...(values["allow-env"] && { inheritEnv: allowEnv(values["allow-env"]) }),
+    ...(values.home !== undefined && { home: home(values.home) }),
     ...(values.cwd !== undefined && { cwd: home(values.cwd) }),
     ...(values.user !== undefined && { user: user(values.user) }),
     ...(values["best-effort"] && { compat: "best-effort" }),

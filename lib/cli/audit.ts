@@ -9,7 +9,7 @@ import { channelsFor } from "../audit/channels.ts";
 import { renderAudit } from "../audit/format.ts";
 import { PolicyError } from "../errors.ts";
 import { closest } from "../policy/suggest.ts";
-import { parseRunArgs, runOptions } from "./args.ts";
+import { bareAllowEnv, parseRunArgs, runOptions } from "./args.ts";
 import { flagError } from "./flag-error.ts";
 import { ReportFile } from "./report-file.ts";
 
@@ -75,7 +75,8 @@ export async function auditCommand(args: readonly string[], parseArgs: typeof Pa
   const options = { ...runOptions, ...auditOptions };
   let parsed;
   try {
-    parsed = parseArgs({ args: [...args], options, strict: true, allowPositionals: true, tokens: true });
+    // Same length as args: the token indices below are args' own.
+    parsed = parseArgs({ args: bareAllowEnv(args), options, strict: true, allowPositionals: true, tokens: true });
   } catch (e) {
     throw flagError(e, "audit", [...Object.keys(options), "help"]);
   }

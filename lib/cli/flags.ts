@@ -10,6 +10,8 @@ const byField: [RegExp, string][] = [
   [/^limits\.timeoutMs$/, "--timeout"],
   [/^user(\.\w+)?$/, "--user"],
   [/^env(\..*)?$/, "--env"],
+  [/^inheritEnv(\[\d+\])?$/, "--allow-env"],
+  [/^home$/, "--home"],
   [/^cwd$/, "--cwd"],
 ];
 

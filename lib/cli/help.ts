@@ -3,6 +3,7 @@
 // checks that every option has its line here (test/cli/help.test.ts).
 import { runOptions } from "./args.ts";
 import { auditOptions } from "./audit.ts";
+import { planOptions } from "./plan-options.ts";
 
 type Options = Readonly<Record<string, { readonly type: "string" | "boolean" }>>;
 
@@ -21,6 +22,8 @@ const flagHelp: Readonly<Record<string, readonly [string, string]>> = {
   timeout: ["DURATION", "wall clock (seconds, or 500ms/90s/2m/1h); then the tree is killed and cordon exits 124"],
   user: ["NAME|UID[:GID]", "run as this user (needs privilege)"],
   env: ["KEY=VALUE", "set a variable (repeatable)"],
+  "allow-env": ["NAME,...", "pass more of the caller's variables: NAME, or NAME* (never a secret-looking name); bare: the whole environment (default: PATH, locale, terminal, TZ, CI)"],
+  home: ["DIR", "HOME, read-write and kept (default: a private, empty one, removed after)"],
   cwd: ["DIR", "working directory"],
   "best-effort": ["", "run even if a requested guarantee cannot be enforced"],
   report: ["FILE", "write the enforcement report as JSON"],
@@ -28,6 +31,10 @@ const flagHelp: Readonly<Record<string, readonly [string, string]>> = {
   json: ["", "print JSON instead of a table"],
   "fail-on": ["VERDICT", "exit 1 when a channel has this verdict: reachable, partial, error (comma-separated list allowed)"],
   accept: ["CHANNEL", "a channel --fail-on passes over (repeatable; comma-separated; a trailing * matches a prefix)"],
+  compare: ["", "P01-P24 for seL4, this host and every OS cordon targets"],
+  markdown: ["", "with --compare: docs/security-model.md"],
+  target: ["TARGET", "what to describe the job for: sel4-microkit"],
+  board: ["NAME", "the Microkit board"],
   help: ["", "print this help"],
 };
 
@@ -66,7 +73,25 @@ const commands: Record<string, () => string[]> = {
     "run options (as for cordon run):",
     ...flagLines(runOptions),
   ],
-  probe: () => ["usage: cordon probe [--json]", "", "What this host can enforce, from live evidence, beside seL4.", "", "options:", ...flagLines({ json: { type: "boolean" }, help: { type: "boolean" } })],
+  probe: () => [
+    "usage: cordon probe [--json] | cordon probe --compare [--json | --markdown]",
+    "",
+    "What this host can enforce, from live evidence, beside seL4.",
+    "",
+    "options:",
+    ...flagLines({ json: { type: "boolean" }, compare: { type: "boolean" }, markdown: { type: "boolean" }, help: { type: "boolean" } }),
+  ],
+  plan: () => [
+    "usage: cordon plan --target=sel4-microkit [--board=NAME] [run options] -- COMMAND",
+    "",
+    "The job cordon run would sandbox here, as a seL4 Microkit system description on stdout (docs/sel4/).",
+    "",
+    "plan options:",
+    ...flagLines({ ...planOptions, help: { type: "boolean" } }),
+    "",
+    "run options (as for cordon run; --user, --best-effort and --report are refused):",
+    ...flagLines(runOptions),
+  ],
   version: () => ["usage: cordon version | cordon --version", "", "cordon's version, the native library's version and ABI (or why it cannot be loaded), and the platform."],
   help: () => ["usage: cordon help [COMMAND] | cordon COMMAND --help"],
 };
@@ -87,6 +112,10 @@ export function usage(): string {
     "  cordon audit [run options] [--json] [--fail-on=VERDICT] [--accept=CHANNEL]",
     "                            probe every known channel from inside a sandbox of these run options (docs/audit.md)",
     "  cordon probe [--json]     what this host can enforce",
+    "  cordon probe --compare [--json | --markdown]",
+    "                            P01-P24 for seL4, this host and every OS cordon targets (--markdown: docs/security-model.md)",
+    "  cordon plan --target=sel4-microkit [run options] -- COMMAND",
+    "                            a Microkit system description of that job for seL4 (docs/sel4/)",
     "  cordon version            library and native versions, platform (also: cordon --version)",
     "  cordon help [COMMAND]     this text, or one command's (also: cordon COMMAND --help)",
   ].join("\n");

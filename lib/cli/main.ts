@@ -52,8 +52,12 @@ export async function main(argv: string[], parseArgs: typeof ParseArgs): Promise
       case "audit":
         return await auditCommand(rest, parseArgs);
       case "probe": {
-        const values = switches(parseArgs, "probe", rest, ["json"]);
-        return await probe({ json: values.json ?? false });
+        const values = switches(parseArgs, "probe", rest, ["json", "compare", "markdown"]);
+        return await probe({ json: values.json ?? false, compare: values.compare ?? false, markdown: values.markdown ?? false });
+      }
+      case "plan": {
+        const { planCommand } = await import("./plan.ts");
+        return await planCommand(rest, parseArgs);
       }
       case "version":
       case "--version":

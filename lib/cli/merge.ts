@@ -6,7 +6,9 @@
 //   - one-value fields take the flag's value (limits.*, cwd, user, compat
 //     with --best-effort, and every other top-level key);
 //   - --allow-net replaces the file's net; --allow-connect/--allow-bind on top
-//     of a file's net "all" is refused (the file already allows everything).
+//     of a file's net "all" is refused (the file already allows everything);
+//   - --allow-env adds its names to the file's inheritEnv list; true (the
+//     whole environment) on either side is true.
 // Flags that were not given leave the file's value alone.
 import { PolicyError } from "../errors.ts";
 import type { Policy } from "../policy/types.ts";
@@ -38,6 +40,13 @@ function mergeNet(file: Policy["net"], flags: Policy["net"]): Policy["net"] {
   return mergeFields(file, flags) as Policy["net"];
 }
 
+function mergeInheritEnv(file: Policy["inheritEnv"], flags: Policy["inheritEnv"]): Policy["inheritEnv"] {
+  if (flags === undefined || file === undefined || file === false) return flags ?? file;
+  if (file === true || flags === true) return true;
+  if (flags === false) return file;
+  return [...file, ...flags];
+}
+
 /** `file` with `flags` on top (both unvalidated; the caller validates the result). */
 export function mergePolicy(file: Policy, flags: Policy): Policy {
   const out: Obj = { ...file };
@@ -48,6 +57,8 @@ export function mergePolicy(file: Policy, flags: Policy): Policy {
   }
   const net = mergeNet(file.net, flags.net);
   if (net !== undefined) out.net = net;
+  const inheritEnv = mergeInheritEnv(file.inheritEnv, flags.inheritEnv);
+  if (inheritEnv !== undefined) out.inheritEnv = inheritEnv;
   return out as Policy;
 }
 

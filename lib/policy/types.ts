@@ -1,4 +1,5 @@
 // The policy vocabulary, in the user's terms. Pure data: no OS knowledge here.
+import type { InheritEnv } from "./env.ts";
 
 /**
  * hard: refuse to run if any requested guarantee cannot be enforced here (default).
@@ -38,10 +39,22 @@ export type Policy = {
     /** Add the documented system read set (lib/policy/system-paths.ts). Default true. */
     readonly system?: boolean;
   };
-  /** Variables set on top of the environment (or on an empty one if `inheritEnv` is false). */
+  /** Variables set on top of everything else: they win over the caller's and over cordon's own (TMPDIR, HOME, ...). */
   readonly env?: Readonly<Record<string, string>>;
-  /** Pass the caller's environment through. Default true. */
-  readonly inheritEnv?: boolean;
+  /**
+   * Which of the caller's variables pass in (lib/policy/env.ts). Absent (the
+   * default): the base set, BASE_ENV. A list: the base set plus these names
+   * and `NAME*` prefix patterns; a pattern never admits a secret-looking name
+   * (SECRET_LOOKING), only its exact name does. true: the whole environment.
+   * false: none of it (cordon's own variables and `env` only).
+   */
+  readonly inheritEnv?: InheritEnv;
+  /**
+   * HOME: an existing directory, granted read-write and kept. Default: a
+   * private, empty one made for the run beside its TMPDIR and removed after.
+   * XDG_CONFIG_HOME, XDG_CACHE_HOME, XDG_DATA_HOME and XDG_STATE_HOME follow it.
+   */
+  readonly home?: string;
   readonly cwd?: string;
   /** Default `none`. */
   readonly net?: Net;
@@ -69,6 +82,10 @@ export type ResolvedPolicy = {
   readonly limits: Limits;
   readonly user?: { readonly uid: number; readonly gid: number };
   readonly compat: Compat;
-  /** The sandbox's own empty temp directory (also in `fs.write` and `env.TMPDIR`); removed afterwards. */
+  /** The sandbox's own empty temp directory (`env.TMPDIR`), inside `runDir`. */
   readonly tmpDir?: string;
+  /** HOME: the private one inside `runDir`, or the policy's `home` (then in `fs.write` itself). */
+  readonly home?: string;
+  /** The run's own directory holding `tmpDir` and a private `home`: in `fs.write`, removed afterwards. */
+  readonly runDir?: string;
 };

@@ -3,6 +3,7 @@
 // Every error is a PolicyError naming the offending field ("limits.memory",
 // "fs.write[2]") so a misconfiguration never turns into a weaker sandbox.
 import { PolicyError } from "../errors.ts";
+import { envPatternProblem, type InheritEnv } from "./env.ts";
 import { closest } from "./suggest.ts";
 import type { Compat, Limits, Net, Policy, UserSpec } from "./types.ts";
 
@@ -119,12 +120,24 @@ function env(v: unknown): Record<string, string> {
   return out;
 }
 
+/** true, false, or a list of variable names and `NAME*` patterns. */
+function inheritEnv(v: unknown): InheritEnv {
+  if (typeof v === "boolean") return v;
+  if (!Array.isArray(v)) throw new PolicyError("inheritEnv", `expected true, false or an array of names and NAME* patterns, got ${typeName(v)}`);
+  return v.map((p, i) => {
+    if (typeof p !== "string") throw new PolicyError(`inheritEnv[${i}]`, `expected a string, got ${typeName(p)}`);
+    const problem = envPatternProblem(p);
+    if (problem) throw new PolicyError(`inheritEnv[${i}]`, `${problem}: ${JSON.stringify(p)}`);
+    return p;
+  });
+}
+
 function compat(v: unknown): Compat {
   if (v === "hard" || v === "best-effort") return v;
   throw new PolicyError("compat", `expected "hard" or "best-effort", got ${JSON.stringify(v)}`);
 }
 
-const topKeys = ["fs", "env", "inheritEnv", "cwd", "net", "limits", "user", "compat"] as const;
+const topKeys = ["fs", "env", "inheritEnv", "home", "cwd", "net", "limits", "user", "compat"] as const;
 
 /** A well-formed copy of `input`, or a PolicyError naming the first offending field. */
 export function validatePolicy(input: unknown): Policy {
@@ -139,7 +152,8 @@ export function validatePolicy(input: unknown): Policy {
     };
   }
   if (o.env !== undefined) policy.env = env(o.env);
-  if (o.inheritEnv !== undefined) policy.inheritEnv = boolean("inheritEnv", o.inheritEnv);
+  if (o.inheritEnv !== undefined) policy.inheritEnv = inheritEnv(o.inheritEnv);
+  if (o.home !== undefined) policy.home = text("home", o.home);
   if (o.cwd !== undefined) policy.cwd = text("cwd", o.cwd);
   if (o.net !== undefined) policy.net = net(o.net);
   if (o.limits !== undefined) policy.limits = limits(o.limits);

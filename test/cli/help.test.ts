@@ -11,7 +11,7 @@ import { describeUnless } from "../helpers/skip.ts";
 import { cordon, noSandbox, root } from "./helpers.ts";
 
 describe("cordon COMMAND --help", () => {
-  for (const command of ["run", "audit", "probe", "version", "help"]) {
+  for (const command of ["run", "audit", "probe", "plan", "version", "help"]) {
     test(`cordon ${command} --help and -h: its usage on stdout, exit 0; the same as cordon help ${command}`, async () => {
       const long = await cordon([command, "--help"]);
       expect({ code: long.code, stderr: long.stderr }).toEqual({ code: 0, stderr: "" });
@@ -49,7 +49,7 @@ describe("cordon COMMAND --help", () => {
 
   test("cordon help with an unknown command: 125, one line", async () => {
     const r = await cordon(["help", "frobnicate"]);
-    expect({ code: r.code, stderr: r.stderr, stdout: r.stdout }).toEqual({ code: 125, stderr: "cordon: unknown command: frobnicate (run, audit, probe, version, help)\n", stdout: "" });
+    expect({ code: r.code, stderr: r.stderr, stdout: r.stdout }).toEqual({ code: 125, stderr: "cordon: unknown command: frobnicate (run, audit, probe, plan, version, help)\n", stdout: "" });
   });
 });
 
@@ -92,7 +92,7 @@ describe("did you mean", () => {
     [["audit", "--jsno"], "cordon: unknown flag --jsno for cordon audit; did you mean --json?"],
     [["audit", "--fail-onn=reachable"], "cordon: unknown flag --fail-onn for cordon audit; did you mean --fail-on?"],
     [["probe", "--jsn"], "cordon: unknown flag --jsn for cordon probe; did you mean --json?"],
-    [["runn", "--", "true"], "cordon: unknown command: runn; did you mean run? (run, audit, probe, version, help)"],
+    [["runn", "--", "true"], "cordon: unknown command: runn; did you mean run? (run, audit, probe, plan, version, help)"],
     [["aduit"], "cordon: unknown command: aduit; did you mean audit?"],
   ];
   for (const [args, line] of cases) {

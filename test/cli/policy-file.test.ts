@@ -62,6 +62,15 @@ describe("--policy: the file as parsed", () => {
     });
   });
 
+  test("--allow-env adds names to the file's inheritEnv; true on either side is the whole environment; --home replaces the file's", () => {
+    const listed = file({ inheritEnv: ["NPM_*"], home: "/file-home" });
+    expect(parse(`--policy=${listed}`, "--allow-env=GIT_AUTHOR_NAME", "--home=/flag-home").policy).toMatchObject({ inheritEnv: ["NPM_*", "GIT_AUTHOR_NAME"], home: "/flag-home" });
+    expect(parse(`--policy=${listed}`, "--allow-env").policy.inheritEnv).toBe(true);
+    expect(parse(`--policy=${file({ inheritEnv: true })}`, "--allow-env=A").policy.inheritEnv).toBe(true);
+    expect(parse(`--policy=${file({ inheritEnv: false })}`, "--allow-env=A").policy.inheritEnv).toEqual(["A"]);
+    expect(parse(`--policy=${listed}`).policy).toMatchObject({ inheritEnv: ["NPM_*"], home: "/file-home" });
+  });
+
   test("--allow-net replaces the file's ports; ports on top of the file's \"all\" are refused", () => {
     expect(parse(`--policy=${file({ net: { connect: [443] } })}`, "--allow-net").policy.net).toBe("all");
     expect(parse(`--policy=${file({ net: "all" })}`).policy.net).toBe("all");
@@ -131,6 +140,13 @@ describeUnless(noSandbox, "--policy as enforced", () => {
     expect(r.stderr).toBe("");
     expect(r.stdout).toBe(`${byFile} ok\n${byFlag} ok\n${neither} refused\n`);
     expect([existsSync(join(byFile, "f")), existsSync(join(byFlag, "f")), existsSync(join(neither, "f"))]).toEqual([true, true, false]);
+  });
+
+  test("the file's inheritEnv pattern and an --allow-env name both pass in; a secret-looking name the pattern covers stays out", async () => {
+    const p = file({ inheritEnv: ["CORDONTEST_*"] });
+    const env = { CORDONTEST_A: "a", CORDONTEST_TOKEN: "secret-a", OTHER_B: "b", OTHER_C: "c" };
+    const r = await cordon(["run", `--policy=${p}`, "--allow-env=OTHER_B", "--", "sh", "-c", "env | grep -E '^(CORDONTEST|OTHER)_' | sort"], { env });
+    expect({ code: r.code, stdout: r.stdout, stderr: r.stderr }).toEqual({ code: 0, stdout: "CORDONTEST_A=a\nOTHER_B=b\n", stderr: "" });
   });
 
   test("the file's timeout applies, and --timeout replaces it", async () => {

@@ -13,7 +13,7 @@ import { root } from "./helpers.ts";
 import { check } from "./json-schema.ts";
 
 // tsc fails here when the types gain or lose a key the lists below do not.
-const policyKeys = { fs: 1, env: 1, inheritEnv: 1, cwd: 1, net: 1, limits: 1, user: 1, compat: 1 } satisfies Record<keyof Policy, 1>;
+const policyKeys = { fs: 1, env: 1, inheritEnv: 1, home: 1, cwd: 1, net: 1, limits: 1, user: 1, compat: 1 } satisfies Record<keyof Policy, 1>;
 const fsKeys = { read: 1, write: 1, system: 1 } satisfies Record<keyof NonNullable<Policy["fs"]>, 1>;
 const limitKeys = { memory: 1, pids: 1, cpuSeconds: 1, timeoutMs: 1, openFiles: 1, fileSize: 1 } satisfies Record<keyof Limits, 1>;
 const portKeys = { connect: 1, bind: 1 } satisfies Record<keyof NetPorts, 1>;
@@ -82,7 +82,8 @@ describe("schema/policy.schema.json", () => {
   const full = {
     fs: { read: ["/usr", "."], write: ["/tmp/x"], system: true },
     env: { A: "1", B: "" },
-    inheritEnv: false,
+    inheritEnv: ["NODE_OPTIONS", "NPM_*"],
+    home: "/tmp/home",
     cwd: "/tmp",
     net: { connect: [443], bind: [8080] },
     limits: { memory: 1048576, pids: 4194304, cpuSeconds: 1, timeoutMs: 0.5, openFiles: 1073741824, fileSize: 1 },
@@ -94,6 +95,7 @@ describe("schema/policy.schema.json", () => {
     4294967294, 4294967295, 2 ** 53 - 1, 2 ** 53, "", "x", "0", "a\0b", "a=b", "a b", "a:b", "a/b", "none", "all", "hard", "best-effort",
     [], ["x"], [""], ["a\0"], [1], [0], [65536], [1, "x"], {}, { uid: 1 }, { gid: 1 }, { uid: -1 }, { zzz: 1 }, { "": "x" }, { "A=B": "x" }, { "A\0": "x" }, { A: 1 },
     { read: [] }, { connect: [] }, { connect: [80], bind: [] }, { memory: 2 ** 20 },
+    "A*", "*", "A*B", "**", ["A*"], ["*"], ["A*B"], ["A="], ["A", "B*"],
   ];
 
   function nodes(v: unknown, path: (string | number)[] = []): (string | number)[][] {

@@ -40,7 +40,7 @@ afterAll(() => {
 });
 
 describe("cordon's tarball", () => {
-  test("holds bin, lib, ffi (with the C header), types, the policy schema, package.json, README and LICENSE, nothing else", () => {
+  test("holds bin, lib (with the audit's probe programs), ffi (with the C header), types, the policy schema, package.json, README and LICENSE, nothing else", () => {
     const paths = tarballEntries(mainTarball).map((e) => e.path);
     const allowed = /^(package\.json|README\.md|LICENSE|bin\/[^/]+\.ts|lib\/.+\.ts|lib\/audit\/probes\/[\w-]+\.py|ffi\/.+\.ts|ffi\/include\/[^/]+\.h|types\/(lib|ffi)\/.+\.d\.ts|schema\/([\w-]+\/)?[\w.-]+\.json)$/;
     expect(paths.filter((p) => !allowed.test(p))).toEqual([]);

@@ -297,8 +297,11 @@ describeUnless(python, `cordon audit, default policy (${isRoot ? "root" : "unpri
     // With a private root and /proc (namespaces here), /proc is readable and AF_UNIX sockets are allowed inside;
     // read grants are read-only mounts there, so metadata changes fail with EROFS.
     const privateRoot = r.report!.guarantees.find((g) => g.guarantee === "proc.outside-hidden")!.by.includes("private procfs");
+    // net none in an empty network namespace: /proc/net/unix lists only the sandbox's own sockets.
+    const netNs = r.report!.guarantees.find((g) => g.guarantee === "net.none")?.by.some((b) => b.startsWith("network namespace"));
+    if (netNs) expect(verdict("g.net.unix")).toBe("blocked");
     if (privateRoot) {
-      open.push("g.loadavg", "g.key-users", "g.net.unix", "sock.unix.abstract.bind");
+      open.push("g.loadavg", "g.key-users", ...(netNs ? [] : ["g.net.unix"]), "sock.unix.abstract.bind");
       for (const id of meta) expect(`${id}: ${verdict(id)}`).toBe(`${id}: blocked`);
     } else open.push(...meta);
     if ((sysctl("vm/memfd_noexec") ?? 0) < 2) open.push("mem.memfd.exec");

@@ -20,6 +20,7 @@
 //! old root, and bound from that handle; a read-only bind is set read-only
 //! once made, submounts included (one mount_setattr, which needs no flags read
 //! back), so wherever its lookup led, it ends read-only or the spawn stops.
+const std = @import("std");
 const sys = @import("sys.zig");
 const linux = sys.linux;
 const spec_mod = @import("spawn_spec.zig");
@@ -27,7 +28,9 @@ const spec_mod = @import("spawn_spec.zig");
 /// dir_ro and file_ro are bind mounts made read-only: landlock already denies
 /// writes, and a read-only mount also stops chmod, utimes and xattr changes,
 /// which landlock has no right for.
-pub const Kind = enum(u32) { dir = 1, file = 2, symlink = 3, mkdir = 4, dir_ro = 5, file_ro = 6 };
+/// mask entries are not part of the root: they name files of the fresh
+/// /proc to hide once it is mounted (maskProc).
+pub const Kind = enum(u32) { dir = 1, file = 2, symlink = 3, mkdir = 4, dir_ro = 5, file_ro = 6, mask = 7 };
 
 pub const Entry = spec_mod.ViewEntry;
 
@@ -62,7 +65,8 @@ const max_writable = 32;
 /// struct mount_attr (linux/mount.h), MOUNT_ATTR_SIZE_VER0.
 const MountAttr = extern struct { attr_set: u64 = 0, attr_clr: u64 = 0, propagation: u64 = 0, userns_fd: u64 = 0 };
 
-/// Builds the root; returns a raw syscall result (an error stops the spawn).
+/// Builds the root, the old one still attached beneath it until
+/// detachOldRoot; returns a raw syscall result (an error stops the spawn).
 pub fn build(c: *const spec_mod.Checked, entries: []const Entry) usize {
     var rc = linux.syscall5(.mount, 0, @intFromPtr("/"), 0, ms_rec | ms_private, 0);
     if (sys.isError(rc)) return rc;
@@ -88,6 +92,7 @@ pub fn build(c: *const spec_mod.Checked, entries: []const Entry) usize {
         const kind: Kind = @enumFromInt(e.kind);
         const over = beneathEarlier(c, entries[0..i], path);
         rc = switch (kind) {
+            .mask => 0, // after /proc is mounted: maskProc
             .mkdir => if (over) exists(path, 0) else made.dirs(path, len(path)),
             .symlink => if (over) exists(path, at_symlink_nofollow) else link(path, c.str(e.target_off), &made),
             .dir, .file, .dir_ro, .file_ro => blk: {
@@ -95,11 +100,12 @@ pub fn build(c: *const spec_mod.Checked, entries: []const Entry) usize {
                     const r = mountPoint(path, kind, &made);
                     if (sys.isError(r)) break :blk r;
                 }
-                if (w.ready and (kind == .dir or kind == .file)) {
+                const r = if (w.ready and (kind == .dir or kind == .file)) a: {
                     next_writable += 1;
-                    break :blk w.attach(next_writable - 1, path);
-                }
-                break :blk bind(path, kind, w.root, &src);
+                    break :a w.attach(next_writable - 1, path);
+                } else bind(path, kind, w.root, &src);
+                if (sys.isError(r) or e.reserved == 0) break :blk r;
+                break :blk sameFile(path, e.reserved - 1);
             },
         };
         if (sys.isError(rc)) {
@@ -108,7 +114,14 @@ pub fn build(c: *const spec_mod.Checked, entries: []const Entry) usize {
         }
     }
     w.closeRoot();
-    rc = linux.syscall2(.umount2, @intFromPtr(old_root), mnt_detach);
+    return 0;
+}
+
+/// Detaches the old root, once the caller has mounted what needs it there: a
+/// fresh procfs is refused in a user namespace unless a procfs is still
+/// fully visible in the mount namespace (the old root's /proc).
+pub fn detachOldRoot() usize {
+    const rc = linux.syscall2(.umount2, @intFromPtr(old_root), mnt_detach);
     if (sys.isError(rc)) return rc;
     return linux.syscall3(.unlinkat, at_fdcwd, @intFromPtr(old_root), 0x200); // AT_REMOVEDIR
 }
@@ -182,6 +195,25 @@ fn tree(root: isize, path: [*:0]const u8) usize {
     const t = linux.syscall3(.open_tree, fd, @intFromPtr(""), at_empty_path | open_tree_clone | o_cloexec | at_recursive);
     _ = linux.syscall1(.close, fd);
     return t;
+}
+
+const estale: usize = 116;
+const statx_ino: usize = 0x100;
+
+/// Whether the bind now on `path` shows the file the caller opened as `fd`
+/// (its grant, checked against the policy's resolution): the source was
+/// looked up by path, and a grant swapped for a symlink or another directory
+/// since leads elsewhere. ESTALE stops the spawn then.
+fn sameFile(path: [*:0]const u8, fd: u32) usize {
+    var a: [256]u8 align(8) = undefined;
+    var b: [256]u8 align(8) = undefined;
+    var rc = linux.syscall5(.statx, at_fdcwd, @intFromPtr(path), at_symlink_nofollow, statx_ino, @intFromPtr(&a));
+    if (sys.isError(rc)) return rc;
+    rc = linux.syscall5(.statx, fd, @intFromPtr(""), at_empty_path, statx_ino, @intFromPtr(&b));
+    if (sys.isError(rc)) return rc;
+    // struct statx: stx_ino at 32, stx_dev_major and stx_dev_minor at 136 and 140.
+    const same = std.mem.eql(u8, a[32..40], b[32..40]) and std.mem.eql(u8, a[136..144], b[136..144]);
+    return if (same) 0 else errno(estale);
 }
 
 /// Attaches the detached copy `fd` on `path` and closes the fd.
@@ -285,6 +317,48 @@ fn readOnly(path: [*:0]const u8) usize {
     return linux.syscall5(.mount, 0, @intFromPtr(path), 0, flags, 0);
 }
 
+const mask_file = "/.cordon-mask";
+const mask_dir = "/.cordon-mask-dir";
+const enotdir: i32 = -20;
+const enoent: i32 = -2;
+
+/// Hides the fresh /proc's `mask` entries: each is covered by a bind of an
+/// empty file (or directory) of mode 0000 made on the view's tmpfs, which the
+/// command (uid 0 at most, no capabilities left) can neither read nor list.
+/// The empty sources are unlinked afterwards, so the view does not show them;
+/// the binds keep them. An entry this kernel's procfs lacks is skipped; one
+/// outside /proc is refused.
+pub fn maskProc(c: *const spec_mod.Checked, entries: []const Entry) usize {
+    var file_made = false;
+    var dir_made = false;
+    var rc: usize = 0;
+    for (entries) |e| {
+        if (e.kind != @intFromEnum(Kind.mask)) continue;
+        const path = c.str(e.path_off);
+        if (!within(path, "/proc")) return errno(22); // EINVAL
+        if (!file_made) {
+            // Never an existing file: that would be a grant, the host's.
+            rc = linux.syscall4(.mknodat, at_fdcwd, @intFromPtr(mask_file), s_ifreg, 0);
+            if (sys.isError(rc)) return rc;
+            file_made = true;
+        }
+        rc = linux.syscall5(.mount, @intFromPtr(mask_file), @intFromPtr(path), 0, ms_bind, 0);
+        if (sys.status(rc) == enotdir) {
+            if (!dir_made) {
+                rc = linux.syscall3(.mkdirat, at_fdcwd, @intFromPtr(mask_dir), 0);
+                if (sys.isError(rc)) break;
+                dir_made = true;
+            }
+            rc = linux.syscall5(.mount, @intFromPtr(mask_dir), @intFromPtr(path), 0, ms_bind, 0);
+        }
+        if (sys.status(rc) == enoent) rc = 0;
+        if (sys.isError(rc)) break;
+    }
+    if (file_made) _ = linux.syscall3(.unlinkat, at_fdcwd, @intFromPtr(mask_file), 0);
+    if (dir_made) _ = linux.syscall3(.unlinkat, at_fdcwd, @intFromPtr(mask_dir), 0x200); // AT_REMOVEDIR
+    return rc;
+}
+
 fn link(path: [*:0]const u8, target: [*:0]const u8, made: *Made) usize {
     const rc = made.dirs(path, parentEnd(path, len(path)));
     if (sys.isError(rc)) return rc;
@@ -300,7 +374,8 @@ fn link(path: [*:0]const u8, target: [*:0]const u8, made: *Made) usize {
 fn beneathEarlier(c: *const spec_mod.Checked, earlier: []const Entry, path: [*:0]const u8) bool {
     if (within(path, old_root)) return true;
     for (earlier) |e| {
-        if (e.kind == @intFromEnum(Kind.mkdir)) continue; // a directory of the tmpfs itself
+        // A directory of the tmpfs itself, or a mask (not placed yet).
+        if (e.kind == @intFromEnum(Kind.mkdir) or e.kind == @intFromEnum(Kind.mask)) continue;
         if (within(path, c.str(e.path_off))) return true;
     }
     return false;

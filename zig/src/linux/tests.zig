@@ -11,4 +11,7 @@ test {
     _ = @import("landlock.zig");
     _ = @import("private_root.zig");
     _ = @import("pidfd_info.zig");
+    _ = @import("cgroup_fds.zig");
+    _ = @import("watched.zig");
+    _ = @import("waiter.zig");
 }
