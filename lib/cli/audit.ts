@@ -9,8 +9,8 @@ import { channelsFor } from "../audit/channels.ts";
 import { renderAudit } from "../audit/format.ts";
 import { PolicyError } from "../errors.ts";
 import { closest } from "../policy/suggest.ts";
-import { bareAllowEnv, parseRunArgs, runOptions } from "./args.ts";
-import { flagError } from "./flag-error.ts";
+import { parseRunArgs, runOptions } from "./args.ts";
+import { parseCommand, withoutOptions } from "./parse.ts";
 import { ReportFile } from "./report-file.ts";
 
 export const auditOptions = {
@@ -60,33 +60,14 @@ export function failing(report: Pick<AuditReport, "rows">, verdicts: ReadonlySet
   return report.rows.filter((r) => verdicts.has(r.verdict) && !(r.byDesign && r.verdict === "reachable") && !accept(r.channel)).map((r) => r.channel);
 }
 
-/** `args` without the tokens of audit's own options (what is left are run options). */
-function runArgsOf(args: readonly string[], tokens: readonly { kind: string; name?: string; index: number; inlineValue?: boolean | undefined }[]): string[] {
-  const drop = new Set<number>();
-  for (const t of tokens) {
-    if (t.kind !== "option" || !(t.name! in auditOptions)) continue;
-    drop.add(t.index);
-    if (t.inlineValue === false) drop.add(t.index + 1);
-  }
-  return args.filter((_, i) => !drop.has(i));
-}
-
 export async function auditCommand(args: readonly string[], parseArgs: typeof ParseArgs): Promise<number> {
-  const options = { ...runOptions, ...auditOptions };
-  let parsed;
-  try {
-    // Same length as args: the token indices below are args' own.
-    parsed = parseArgs({ args: bareAllowEnv(args), options, strict: true, allowPositionals: true, tokens: true });
-  } catch (e) {
-    throw flagError(e, "audit", [...Object.keys(options), "help"]);
-  }
-  const { values, positionals, tokens } = parsed;
+  const { values, positionals, tokens } = parseCommand(parseArgs, "audit", args, { ...runOptions, ...auditOptions });
   if (positionals.length > 0) throw new PolicyError("command", `cordon audit runs its own probe and takes no command: ${positionals[0]}`);
   const verdicts = failOn(values["fail-on"]);
   if (values.accept && verdicts.size === 0) throw new PolicyError("--accept", "only means something with --fail-on");
   const accept = accepted(values.accept);
   // The run flags mean the same here; the probe stands in for the command.
-  const { policy, reportFile, blame } = parseRunArgs([...runArgsOf(args, tokens), "--", "cordon-audit"], parseArgs);
+  const { policy, reportFile, blame } = parseRunArgs([...withoutOptions(args, tokens, auditOptions), "--", "cordon-audit"], parseArgs);
   // Opened before the sandbox runs, like cordon run's: what the probe leaves at the path is never followed.
   const file = reportFile === undefined ? undefined : ReportFile.open(reportFile);
   let report;

@@ -92,6 +92,8 @@ describe("did you mean", () => {
     [["audit", "--jsno"], "cordon: unknown flag --jsno for cordon audit; did you mean --json?"],
     [["audit", "--fail-onn=reachable"], "cordon: unknown flag --fail-onn for cordon audit; did you mean --fail-on?"],
     [["probe", "--jsn"], "cordon: unknown flag --jsn for cordon probe; did you mean --json?"],
+    [["probe", "--compair"], "cordon: unknown flag --compair for cordon probe; did you mean --compare?"],
+    [["plan", "--targt=sel4-microkit", "--", "true"], "cordon: unknown flag --targt for cordon plan; did you mean --target?"],
     [["runn", "--", "true"], "cordon: unknown command: runn; did you mean run? (run, audit, probe, plan, version, help)"],
     [["aduit"], "cordon: unknown command: aduit; did you mean audit?"],
   ];
