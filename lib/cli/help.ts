@@ -7,7 +7,7 @@ import { planOptions } from "./plan-options.ts";
 
 type Options = Readonly<Record<string, { readonly type: "string" | "boolean" }>>;
 
-/** [value placeholder ("" for a switch), what it does]. */
+/** [value placeholder ("" for a switch; "[=...]" for an optional value), what it does]. */
 const flagHelp: Readonly<Record<string, readonly [string, string]>> = {
   "allow-read": ["PATH", "read and execute beneath PATH (repeatable; comma-separated list allowed)"],
   "allow-write": ["PATH", "read, write, create, delete beneath PATH (repeatable)"],
@@ -22,7 +22,7 @@ const flagHelp: Readonly<Record<string, readonly [string, string]>> = {
   timeout: ["DURATION", "wall clock (seconds, or 500ms/90s/2m/1h); then the tree is killed and cordon exits 124"],
   user: ["NAME|UID[:GID]", "run as this user (needs privilege)"],
   env: ["KEY=VALUE", "set a variable (repeatable)"],
-  "allow-env": ["NAME,...", "pass more of the caller's variables: NAME, or NAME* (never a secret-looking name); bare: the whole environment (default: PATH, locale, terminal, TZ, CI)"],
+  "allow-env": ["[=NAME,...]", "pass more of the caller's variables: NAME, or NAME* (never a secret-looking name); bare: the whole environment (default: PATH, locale, terminal, TZ, CI)"],
   home: ["DIR", "HOME, read-write and kept (default: a private, empty one, removed after)"],
   cwd: ["DIR", "working directory"],
   "best-effort": ["", "run even if a requested guarantee cannot be enforced"],
@@ -42,7 +42,7 @@ const flagHelp: Readonly<Record<string, readonly [string, string]>> = {
 export function flagLines(options: Options): string[] {
   const rows = Object.keys(options).map((name) => {
     const [value, text] = flagHelp[name] ?? ["", "(undocumented)"];
-    return [`--${name}${value ? `=${value}` : ""}`, text] as const;
+    return [`--${name}${value === "" || value.startsWith("[") ? value : `=${value}`}`, text] as const;
   });
   const width = Math.max(...rows.map(([flag]) => flag.length)) + 2;
   return rows.map(([flag, text]) => `    ${flag.padEnd(width)}${text}`);
