@@ -30,6 +30,8 @@ let channel: { read: number; write: number } | undefined;
 let socket: { ref(): void; unref(): void } | undefined;
 /** Live children of this realm by pidfd (unique while open: the pidfd is closed only after its record). */
 const waiters = new Map<number, Waiter>();
+/** The children (by pidfd) that hold the event loop: all but those unref()'d. */
+const held = new Set<number>();
 let pending: Uint8Array = new Uint8Array(0);
 
 /** Bun.connect adopting an fd (FdSocketOptions): documented, though its overloads do not list it. */
@@ -60,7 +62,7 @@ function open(): { read: number; write: number } {
       binaryType: "uint8array",
       open(s) {
         socket = s;
-        if (waiters.size === 0) s.unref();
+        if (held.size === 0) s.unref();
       },
       data(_s, chunk) {
         // Nothing may escape into Bun's socket code: an error there would close the channel.
@@ -69,7 +71,7 @@ function open(): { read: number; write: number } {
         } catch (e) {
           fail(e);
         }
-        if (waiters.size === 0) socket?.unref();
+        if (held.size === 0) socket?.unref();
       },
       close() {
         // The read end is never closed by this realm: should Bun close it, the
@@ -101,15 +103,26 @@ function fail(e: unknown): void {
 /** Watches `pidfd`; `onExit` runs once, when the child has been reaped. */
 export function watch(pidfd: number, onExit: Waiter): void {
   channel ??= open();
-  if (waiters.size === 0) socket?.ref();
   waiters.set(pidfd, onExit);
+  holding(pidfd, true);
   try {
     watchExit(pidfd, channel.write);
   } catch (e) {
     waiters.delete(pidfd);
-    if (waiters.size === 0) socket?.unref();
+    holding(pidfd, false);
     throw e;
   }
+}
+
+/**
+ * Whether the child of `pidfd` keeps the event loop alive (Bun's
+ * Subprocess.ref/unref): the channel is held while any watched child is.
+ */
+export function holding(pidfd: number, on: boolean): void {
+  if (on && waiters.has(pidfd)) held.add(pidfd);
+  else held.delete(pidfd);
+  if (held.size > 0) socket?.ref();
+  else socket?.unref();
 }
 
 const empty = new Uint8Array(0);
@@ -138,6 +151,7 @@ function deliver(chunk: Uint8Array): void {
     };
     const w = waiters.get(id);
     waiters.delete(id);
+    held.delete(id);
     try {
       w?.(rec);
     } catch (e) {

@@ -23,7 +23,9 @@ import { supervise, type LimitVerdict } from "./cgroup/supervise.ts";
 import { landlockFeatures, prepareLandlock } from "./landlock.ts";
 import { expandRoot, privateRootView, privateRootViewWith } from "./private-root.ts";
 import { spawnLinux } from "./spawn.ts";
+import { linuxStdio } from "./stdio.ts";
 import { killTree, probeContainmentHost, signalTree } from "./tree-kill.ts";
+import { signalEveryProcess } from "./tree-signal.ts";
 
 /** LANDLOCK_ACCESS_FS_READ_FILE | READ_DIR: the sandbox reads its own /proc. */
 const PROC_ACCESS = (1 << 2) | (1 << 3);
@@ -195,6 +197,8 @@ export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, st
   mark(SPAWN_PHASES.landlock);
   let cgroup: SandboxCgroup | undefined;
   let proc: ReturnType<typeof spawnLinux>;
+  const io = linuxStdio(stdio);
+  let underInit = false;
   try {
     if (containment.cgroups && !staleCleaned) {
       // Leftovers of cordon processes that died without tearing down (SIGKILL, crash).
@@ -208,15 +212,17 @@ export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, st
       (plan.namespaces.ipc ? CLONE_NEW.IPC : 0) |
       (containment.newPidNamespace || procfs ? CLONE_NEW.PID : 0) |
       (procfs || plan.namespaces.privateRoot ? CLONE_NEW.NS : 0);
+    underInit = init !== undefined && (ns & CLONE_NEW.PID) !== 0;
     // Unprivileged: the same namespaces inside a user namespace that keeps the caller's ids.
     const userNamespace = host.namespaces === "user" && ns !== 0 ? { userNamespace: { uid: process.getuid!(), gid: process.getgid!() } } : {};
-    proc = spawnLinux(argv, {
+    proc = spawnLinux(stdio.argv0 === undefined ? argv : [stdio.argv0, ...argv.slice(1)], {
       file,
       env: policy.env,
       cwd: policy.cwd,
-      stdin: stdio.stdin ?? "inherit",
-      stdout: stdio.stdout ?? "inherit",
-      stderr: stdio.stderr ?? "inherit",
+      stdin: io.stdin,
+      stdout: io.stdout,
+      stderr: io.stderr,
+      extraFds: io.extraFds,
       rlimits: containment.rlimits.map(({ resource, soft, hard }) => ({ resource, soft, hard })),
       ...(policy.user ? { user: policy.user } : {}),
       cloneNamespaces: ns,
@@ -233,23 +239,26 @@ export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, st
                 : privateRootViewWith(grants.fs.read, grants.fs.write, policy.tmpDir, policy.cwd, procfs, policy.fs.links),
           }
         : {}),
-      ...(init && ns & CLONE_NEW.PID ? { init } : {}),
+      ...(underInit ? { init: init! } : {}),
       ...(landlock.rulesetFd !== undefined
         ? { landlock: { rulesetFd: landlock.rulesetFd, restrictFlags: landlock.restrictFlags, ...(procfs ? { procAccess: PROC_ACCESS } : {}), ...(plan.namespaces.privateRoot ? { rootAccess: ROOT_ACCESS } : {}) } }
         : {}),
       ...(plan.seccomp ? { seccomp: { filter: plan.seccomp.filter, flags: 0 } } : {}),
     });
   } catch (e) {
+    io.done(false);
     cgroup?.destroy();
     throw e;
   } finally {
     if (landlock.rulesetFd !== undefined) closeFd(landlock.rulesetFd);
   }
+  io.done(true);
   mark(SPAWN_PHASES.spawn);
 
-  const target = { ...(cgroup ? { cgroup } : {}), pid: proc.pid, exited: proc.exited };
+  const target = { ...(cgroup ? { cgroup } : {}), pid: proc.pid, exited: proc.exited, ...(underInit ? { initPid: proc.pid } : {}) };
   const tree = () => killTree(containment.treeKill.rung, target);
-  const supervisor = supervise({ ...(cgroup ? { cgroup } : {}), watch: containment.watch, killTree: tree });
+  const signalAll = (signal: number) => signalEveryProcess(containment.treeKill.rung, target, signal);
+  const supervisor = supervise({ ...(cgroup ? { cgroup } : {}), watch: containment.watch, killTree: tree, signalTree: signalAll });
   let limit: LimitVerdict | undefined;
   const exited = proc.exited.then(async (code) => {
     mark(SPAWN_PHASES.exit);
@@ -269,6 +278,9 @@ export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, st
     killTree: () => void signalTree(containment.treeKill.rung, target).catch(() => {}),
     timedOut: () => limit === "timeout" || supervisor.verdict() === "timeout",
     limit: () => limit ?? supervisor.verdict(),
+    signalTree: (signal) => void signalAll(signal).catch(() => {}),
+    stdio: io.stdio,
+    ref: (on) => (on ? supervisor.ref() : supervisor.unref()),
   });
   return { proc: sandboxed, report };
 }

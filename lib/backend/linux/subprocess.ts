@@ -5,7 +5,7 @@ import { constants } from "node:os";
 import { closeFd } from "../../../ffi/linux.ts";
 import { pidfdSendSignal } from "../../../ffi/linux-spawn.ts";
 import { longTimeout, type LongTimer } from "../../timer.ts";
-import type { ExitRecord } from "./exit-watcher.ts";
+import { holding, type ExitRecord } from "./exit-watcher.ts";
 
 const signalNames = new Map<number, NodeJS.Signals>(
   Object.entries(constants.signals).map(([name, n]) => [n, name as NodeJS.Signals]),
@@ -82,7 +82,8 @@ export class StdinSink {
 
 export class LinuxSubprocess {
   exitCode: number | null = null;
-  signalCode: NodeJS.Signals | null = null;
+  /** The signal's name, or its number when it has none (a real-time signal), as Bun. */
+  signalCode: NodeJS.Signals | number | null = null;
   killed = false;
   readonly exited: Promise<number>;
   private record: ExitRecord | undefined;
@@ -105,7 +106,7 @@ export class LinuxSubprocess {
   onExit(r: ExitRecord): void {
     this.timer?.clear();
     if (r.code === 1) this.exitCode = r.status;
-    else if (r.code === 2 || r.code === 3) this.signalCode = signalNames.get(r.status) ?? null;
+    else if (r.code === 2 || r.code === 3) this.signalCode = signalNames.get(r.status) ?? r.status;
     this.record = r;
     // The pidfd stays open until now so a kill() racing the exit can never hit a recycled pid.
     this.pidfdOpen = false;
@@ -120,6 +121,16 @@ export class LinuxSubprocess {
     const n = signalNumber(signal);
     if (!this.pidfdOpen) return;
     if (pidfdSendSignal(this.pidfd, n)) this.killed = true;
+  }
+
+  /** Whether this child keeps the event loop alive until it exits (Bun's ref/unref). */
+  ref(): void {
+    if (this.pidfdOpen) holding(this.pidfd, true);
+    if (this.timer) this.timer.ref();
+  }
+  unref(): void {
+    if (this.pidfdOpen) holding(this.pidfd, false);
+    if (this.timer) this.timer.unref();
   }
 
   /** Arms the wall-clock limit: `signal` when `ms` have passed. */
