@@ -23,7 +23,7 @@
  * and the kernel kills the command with the rest of the namespace.
  */
 struct cordon_linux_spawn_spec {
-  uint32_t struct_size;     /* sizeof(struct cordon_linux_spawn_spec) = 152 */
+  uint32_t struct_size;     /* sizeof(struct cordon_linux_spawn_spec) = 160 */
   uint32_t abi_version;     /* CORDON_ABI_VERSION */
   uint32_t flags;           /* CORDON_SPAWN_* */
   uint32_t pdeath_signal;   /* 0 = none */
@@ -47,6 +47,8 @@ struct cordon_linux_spawn_spec {
   uint32_t view_off, view_count;         /* with PRIVATE_ROOT: struct cordon_linux_view_entry[count], parents first */
   uint32_t init_off;                     /* with INIT: cordon-init's path; else 0 */
   uint32_t root_access;                  /* with PRIVATE_ROOT and landlock_fd: landlock rights beneath the view's own root (its tmpfs), added in the child */
+  int32_t  init_status_fd;               /* with INIT_STATUS: the caller's fd (a non-blocking pipe's write end) for cordon-init; else 0 */
+  uint32_t reserved;                     /* 0 */
   /* Written by cordon_linux_spawn: */
   int32_t  out_pid;
   int32_t  out_pidfd;
@@ -62,6 +64,7 @@ struct cordon_linux_spawn_spec {
 #define CORDON_SPAWN_PRIVATE_ROOT  (1u << 5)  /* needs CLONE_NEWNS: a tmpfs root holding only the view's entries */
 #define CORDON_SPAWN_DROP_CAPS     (1u << 6)  /* after no_new_privs: securebits locked, ambient, bounding and all sets emptied */
 #define CORDON_SPAWN_INIT          (1u << 7)  /* needs CLONE_NEWPID: the command runs under cordon-init (init_off) as pid 1; see above */
+#define CORDON_SPAWN_INIT_STATUS   (1u << 8)  /* needs INIT: init_status_fd goes to cordon-init alone (never to the command), which writes the command's wait status there (4 bytes, native order) just before it exits */
 
 /* fds[i].parent: the child opens /dev/null read-write itself, before any root
  * change, and places it at fds[i].child (one open serves every such entry).

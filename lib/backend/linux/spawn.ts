@@ -2,7 +2,7 @@
 // applied in the child between clone3 and execve by the native library.
 import { closeSync } from "node:fs";
 import { OsError } from "../../../ffi/errors.ts";
-import { DEV_NULL, encodeSpawnRecord, pipe, reapNow, SPAWN_FLAGS, spawnRecord } from "../../../ffi/linux-spawn.ts";
+import { DEV_NULL, encodeSpawnRecord, O_NONBLOCK, pipe, reapNow, SPAWN_FLAGS, spawnRecord } from "../../../ffi/linux-spawn.ts";
 import { watch } from "./exit-watcher.ts";
 import type { LinuxSpawnOptions, Stdio } from "./spawn-options.ts";
 import { LinuxSubprocess, readableFromFd, signalNumber, StdinSink } from "./subprocess.ts";
@@ -99,7 +99,10 @@ export function spawnLinux(argv: readonly string[], opts: LinuxSpawnOptions = {}
     }
   };
   let result: { pid: number; pidfd: number };
+  // Under cordon-init, the command's own wait status comes back through this pipe (subprocess.ts).
+  let status: [number, number] | undefined;
   try {
+    if (opts.init !== undefined) status = pipe(O_NONBLOCK);
     // One at a time, so a failing slot never strands the ones made before it.
     slots.push(stdio(opts.stdin, 0));
     slots.push(stdio(opts.stdout, 1));
@@ -112,7 +115,7 @@ export function spawnLinux(argv: readonly string[], opts: LinuxSpawnOptions = {}
       (opts.loopback ? SPAWN_FLAGS.LOOPBACK_UP : 0) |
       (opts.privateRoot?.length ? SPAWN_FLAGS.PRIVATE_ROOT : 0) |
       (opts.dropCapabilities ? SPAWN_FLAGS.DROP_CAPS : 0) |
-      (opts.init !== undefined ? SPAWN_FLAGS.INIT : 0);
+      (opts.init !== undefined ? SPAWN_FLAGS.INIT | SPAWN_FLAGS.INIT_STATUS : 0);
     const ns = opts.userNamespace;
     const fds: { parent: number; child: number }[] = [];
     for (const s of slots) fds.push({ parent: s.parent!, child: s.childFd });
@@ -141,13 +144,16 @@ export function spawnLinux(argv: readonly string[], opts: LinuxSpawnOptions = {}
       uidMap: ns ? `${ns.uid} ${process.getuid!()} 1\n` : undefined,
       gidMap: ns ? `${ns.gid} ${process.getgid!()} 1\n` : undefined,
       init: opts.init,
+      initStatusFd: status?.[1],
     });
     result = spawnRecord(record, what);
   } catch (e) {
     closeSlots(false);
+    for (const fd of status ?? []) closeSync(fd);
     throw e;
   }
   closeSlots(true);
+  if (status) closeSync(status[1]);
 
   const [inSlot, outSlot, errSlot] = slots as [Placed, Placed, Placed];
   try {
@@ -157,6 +163,7 @@ export function spawnLinux(argv: readonly string[], opts: LinuxSpawnOptions = {}
       inSlot.parentKeep === undefined ? undefined : new StdinSink(inSlot.parentKeep),
       outSlot.parentKeep === undefined ? undefined : readableFromFd(outSlot.parentKeep),
       errSlot.parentKeep === undefined ? undefined : readableFromFd(errSlot.parentKeep),
+      status?.[0],
     );
     watch(result.pidfd, (r) => proc.onExit(r));
     if (opts.timeout !== undefined) proc.setTimeout(opts.timeout, signalNumber(opts.killSignal ?? SIGKILL));
@@ -165,6 +172,7 @@ export function spawnLinux(argv: readonly string[], opts: LinuxSpawnOptions = {}
     // The child runs but cannot be supervised: it must not outlive this error.
     reapNow(result.pidfd);
     for (const s of slots) if (s.parentKeep !== undefined) closeSync(s.parentKeep);
+    if (status) closeSync(status[0]);
     throw e;
   }
 }

@@ -1,6 +1,6 @@
 // A sandboxed child, shaped like Bun's Subprocess: pid, stdin, stdout, stderr,
 // exited, exitCode, signalCode, kill(), resourceUsage().
-import { closeSync } from "node:fs";
+import { closeSync, readSync } from "node:fs";
 import { constants } from "node:os";
 import { closeFd } from "../../../ffi/linux.ts";
 import { pidfdSendSignal } from "../../../ffi/linux-spawn.ts";
@@ -98,6 +98,8 @@ export class LinuxSubprocess {
     readonly stdin: StdinSink | undefined,
     readonly stdout: ReadableStream<Uint8Array> | undefined,
     readonly stderr: ReadableStream<Uint8Array> | undefined,
+    /** Under cordon-init: the read end of the pipe where it writes the command's wait status. */
+    private readonly statusFd?: number,
   ) {
     this.exited = new Promise((resolve) => (this.resolveExit = resolve));
   }
@@ -105,7 +107,9 @@ export class LinuxSubprocess {
   /** Called once by the exit watcher after the child was reaped. */
   onExit(r: ExitRecord): void {
     this.timer?.clear();
-    if (r.code === 1) this.exitCode = r.status;
+    const signal = this.commandSignal(r);
+    if (signal !== undefined) this.signalCode = signalNames.get(signal) ?? signal;
+    else if (r.code === 1) this.exitCode = r.status;
     else if (r.code === 2 || r.code === 3) this.signalCode = signalNames.get(r.status) ?? r.status;
     this.record = r;
     // The pidfd stays open until now so a kill() racing the exit can never hit a recycled pid.
@@ -114,6 +118,31 @@ export class LinuxSubprocess {
     // Nobody reads the child's stdin any more: flush what is pending (EPIPE) and close our end.
     void this.stdin?.end();
     this.resolveExit(r.code === 1 ? r.status : r.code === 2 || r.code === 3 ? 128 + r.status : 255);
+  }
+
+  /**
+   * The signal that ended the command under cordon-init, which exits 128+N
+   * for it (pid 1 cannot die of a signal it sends itself) and writes the
+   * command's wait status to the status pipe first. Believed only when the
+   * two agree: anything else in the pipe (the sandbox can reach it through
+   * /proc/1/fd) can at most claim what the command could do itself.
+   */
+  private commandSignal(r: ExitRecord): number | undefined {
+    if (this.statusFd === undefined) return undefined;
+    const buf = Buffer.alloc(256);
+    let n = 0;
+    try {
+      n = readSync(this.statusFd, buf);
+    } catch {
+      // EAGAIN: nothing written (cordon-init was killed, or the pipe was full)
+    } finally {
+      closeSync(this.statusFd);
+    }
+    if (r.code !== 1 || n < 4) return undefined;
+    const ws = buf.readUInt32LE(n - 4); // the last word: nothing of the sandbox is left to write after cordon-init
+    const sig = ws & 0x7f;
+    if (sig === 0 || sig === 0x7f || ws >>> 16 !== 0) return undefined;
+    return (128 + sig) % 256 === r.status ? sig : undefined;
   }
 
   /** Signals the child through its pidfd; harmless after it exited. */
