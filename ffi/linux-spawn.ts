@@ -6,7 +6,7 @@ import { ABI_VERSION } from "./library.ts";
 import type { OsError } from "./errors.ts";
 
 export const SPEC_SIZE = 160;
-export const EXIT_RECORD_SIZE = 64;
+export const EXIT_RECORD_SIZE = 128;
 
 export const SPAWN_FLAGS = { SETSID: 1, NO_NEW_PRIVS: 2, SET_IDS: 4, MOUNT_PROC: 8, LOOPBACK_UP: 16, PRIVATE_ROOT: 32, DROP_CAPS: 64, INIT: 128, INIT_STATUS: 256 } as const;
 

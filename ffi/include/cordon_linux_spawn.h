@@ -119,6 +119,7 @@ struct cordon_linux_exit_record {
   int32_t  code;      /* si_code: CLD_EXITED 1, CLD_KILLED 2, CLD_DUMPED 3; -errno if waitid failed */
   int32_t  status;    /* exit status or signal number */
   uint64_t utime_us, stime_us, maxrss_kb, minflt, majflt, nvcsw;
+  uint64_t nivcsw, inblock, oublock, msgsnd, msgrcv, nsignals, nswap, ixrss;  /* struct rusage's other counters (0 when the kernel reaped the child itself) */
 };
 
 /**

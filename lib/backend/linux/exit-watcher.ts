@@ -20,6 +20,14 @@ export type ExitRecord = {
   minflt: number;
   majflt: number;
   nvcsw: number;
+  nivcsw: number;
+  inblock: number;
+  oublock: number;
+  msgsnd: number;
+  msgrcv: number;
+  nsignals: number;
+  nswap: number;
+  ixrss: number;
 };
 
 type Waiter = (r: ExitRecord) => void;
@@ -148,6 +156,14 @@ function deliver(chunk: Uint8Array): void {
       minflt: u64(v, at + 40),
       majflt: u64(v, at + 48),
       nvcsw: u64(v, at + 56),
+      nivcsw: u64(v, at + 64),
+      inblock: u64(v, at + 72),
+      oublock: u64(v, at + 80),
+      msgsnd: u64(v, at + 88),
+      msgrcv: u64(v, at + 96),
+      nsignals: u64(v, at + 104),
+      nswap: u64(v, at + 112),
+      ixrss: u64(v, at + 120),
     };
     const w = waiters.get(id);
     waiters.delete(id);

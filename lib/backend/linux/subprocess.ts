@@ -18,12 +18,16 @@ export function signalNumber(sig: number | NodeJS.Signals): number {
   return n;
 }
 
+/** Bun's ResourceUsage: CPU time in microseconds as bigints, maxRSS in bytes, the rest counts. */
 export type ResourceUsage = {
-  cpuTime: { user: number; system: number; total: number };
+  contextSwitches: { voluntary: number; involuntary: number };
+  cpuTime: { user: bigint; system: bigint; total: bigint };
   maxRSS: number;
-  minorPageFaults: number;
-  majorPageFaults: number;
-  voluntaryContextSwitches: number;
+  messages: { sent: number; received: number };
+  ops: { in: number; out: number };
+  shmSize: number;
+  signalCount: number;
+  swapCount: number;
 };
 
 /** A readable pipe end as a stream; the fd is closed when the stream ends or is cancelled. */
@@ -178,11 +182,14 @@ export class LinuxSubprocess {
     const r = this.record;
     if (!r) return undefined;
     return (this.usage ??= {
-      cpuTime: { user: r.utimeUs, system: r.stimeUs, total: r.utimeUs + r.stimeUs },
+      contextSwitches: { voluntary: r.nvcsw, involuntary: r.nivcsw },
+      cpuTime: { user: BigInt(r.utimeUs), system: BigInt(r.stimeUs), total: BigInt(r.utimeUs + r.stimeUs) },
       maxRSS: r.maxRssKb * 1024,
-      minorPageFaults: r.minflt,
-      majorPageFaults: r.majflt,
-      voluntaryContextSwitches: r.nvcsw,
+      messages: { sent: r.msgsnd, received: r.msgrcv },
+      ops: { in: r.inblock, out: r.oublock },
+      shmSize: r.ixrss, // ru_ixrss as the kernel gives it (Linux: always 0)
+      signalCount: r.nsignals,
+      swapCount: r.nswap,
     });
   }
 }
