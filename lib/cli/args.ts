@@ -25,6 +25,8 @@ export const runOptions = {
   pids: { type: "string" },
   cpu: { type: "string" },
   timeout: { type: "string" },
+  signal: { type: "string" },
+  "kill-after": { type: "string" },
   user: { type: "string" },
   env: { type: "string", multiple: true },
   cwd: { type: "string" },
@@ -90,11 +92,19 @@ export function parseRunArgs(args: readonly string[], parseArgs: typeof ParseArg
     throw new PolicyError("--allow-net", "unrestricted network already includes --allow-connect and --allow-bind; use one or the other");
   }
 
-  const limits: { -readonly [K in keyof Limits]: number } = {};
+  const limits: { -readonly [K in keyof Limits]: Limits[K] } = {};
   if (values.memory !== undefined) limits.memory = parseSize("--memory", values.memory);
   if (values.pids !== undefined) limits.pids = whole("--pids", values.pids);
   if (values.cpu !== undefined) limits.cpuSeconds = whole("--cpu", values.cpu);
   if (values.timeout !== undefined) limits.timeoutMs = seconds("--timeout", values.timeout) * 1000;
+  // TERM, SIGTERM or 15; the validator checks the name (as --signal) and that --timeout is there.
+  if (values.signal !== undefined) limits.killSignal = /^\d+$/.test(values.signal) ? Number(values.signal) : values.signal;
+  if (values["kill-after"] !== undefined) {
+    const text = values["kill-after"];
+    const n = /^\d+(\.\d+)?$/.test(text) ? Number(text) : NaN;
+    if (!(n >= 0)) throw new PolicyError("--kill-after", `not a number of seconds (0 or more): ${JSON.stringify(text)}`);
+    limits.killAfterMs = n * 1000;
+  }
 
   const read = (values["allow-read"] ?? []).flatMap((p) => p.split(",")).map(home);
   const write = (values["allow-write"] ?? []).map(home);

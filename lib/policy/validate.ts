@@ -90,7 +90,7 @@ function limits(v: unknown): Limits {
     out.killAfterMs = k;
   }
   for (const k of ["killSignal", "killAfterMs"] as const)
-    if (out[k] !== undefined && out.timeoutMs === undefined) throw new PolicyError(`limits.${k}`, "takes effect only with limits.timeoutMs, which is not set");
+    if (out[k] !== undefined && out.timeoutMs === undefined) throw new PolicyError(`limits.${k}`, "takes effect only with a timeout (limits.timeoutMs, --timeout), which is not set");
   if (o.openFiles !== undefined) out.openFiles = integer("limits.openFiles", o.openFiles, 1, MAX_OPEN_FILES);
   if (o.fileSize !== undefined) out.fileSize = integer("limits.fileSize", o.fileSize, 1, Number.MAX_SAFE_INTEGER);
   return out;
