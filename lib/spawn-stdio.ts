@@ -91,11 +91,10 @@ export async function feed(sink: Sink, data: StdinData): Promise<void> {
 
 /**
  * The command's piped output as the caller sees it: read ahead without limit
- * unless `lazy` (so a command never blocks on a pipe nobody reads yet, as
- * with Bun), and `over` called once more than `maxBuffer` bytes came through.
+ * (so a command never blocks on a pipe nobody reads yet, as with Bun), and
+ * `over` called once more than `maxBuffer` bytes came through.
  */
-export function tapOutput(stream: ReadableStream<Uint8Array>, lazy: boolean, maxBuffer: number | undefined, over: () => void): ReadableStream<Uint8Array> {
-  if (lazy && maxBuffer === undefined) return stream;
+export function tapOutput(stream: ReadableStream<Uint8Array>, maxBuffer: number | undefined, over: () => void): ReadableStream<Uint8Array> {
   const reader = stream.getReader();
   let seen = 0;
   let fired = false;
@@ -113,6 +112,6 @@ export function tapOutput(stream: ReadableStream<Uint8Array>, lazy: boolean, max
       },
       cancel: (reason) => reader.cancel(reason),
     },
-    { highWaterMark: lazy ? 0 : Number.POSITIVE_INFINITY },
+    { highWaterMark: Number.POSITIVE_INFINITY },
   );
 }

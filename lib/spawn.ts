@@ -8,7 +8,7 @@ import { missing, type Report } from "./report.ts";
 import { resolvePolicy } from "./resolve-policy.ts";
 import { loadBackend } from "./backends.ts";
 import { wallClock, type SandboxBackend, type SandboxedProcess } from "./sandbox-backend.ts";
-import { checkSpawnOptions, type SpawnOptions as Options } from "./spawn-options.ts";
+import { checkSpawnOptions, type Slot, type SpawnOptions as Options } from "./spawn-options.ts";
 import { feed, openStdio, tapOutput } from "./spawn-stdio.ts";
 import { longTimeout } from "./timer.ts";
 
@@ -121,13 +121,26 @@ export function spawn(argv: readonly string[], policy: Policy = {}, options: Spa
     dueToMaxBuffer = true;
     killWith();
   };
-  const output = (s: SandboxedProcess["stdout"]) => (s instanceof ReadableStream ? tapOutput(s, opts.lazy, opts.maxBuffer, overflow) : s);
-  const stdout = output(proc.stdout);
-  const stderr = output(proc.stderr);
+  // As Bun: a pipe is a stream (stdin: a sink), an fd given is that number, anything else undefined.
+  const member = <T>(slot: Slot, s: T) => (slot.kind === "fd" ? slot.fd : slot.kind === "pipe" ? s : undefined);
+  // Read ahead from the start, or (lazy, as Bun) from the first access of the member.
+  const output = (slot: Slot, s: SandboxedProcess["stdout"]) => {
+    let made = false;
+    let value: SandboxedProcess["stdout"];
+    const get = () => {
+      if (!made) value = member(slot, s instanceof ReadableStream ? tapOutput(s, opts.maxBuffer, overflow) : s);
+      made = true;
+      return value;
+    };
+    if (!opts.lazy) get();
+    return get;
+  };
+  const stdout = output(opts.stdout, proc.stdout);
+  const stderr = output(opts.stderr, proc.stderr);
   const data = stdio!.data;
   if (data !== undefined && proc.stdin && typeof proc.stdin === "object") void feed(proc.stdin, data);
-  // As Bun: data given for stdin leaves no sink to write to; a stream given is the stdin member.
-  const stdin = data === undefined ? proc.stdin : data instanceof ReadableStream ? (data as unknown as SandboxedProcess["stdin"]) : undefined;
+  // A stream given as stdin is the stdin member itself (Bun's).
+  const stdin = data instanceof ReadableStream ? (data as unknown as SandboxedProcess["stdin"]) : member(opts.stdin, proc.stdin);
   const done = () => proc.exitCode !== null || proc.signalCode !== null;
 
   const sub: SandboxedSubprocess = {
@@ -135,9 +148,15 @@ export function spawn(argv: readonly string[], policy: Policy = {}, options: Spa
       return proc.pid;
     },
     stdin,
-    stdout,
-    stderr,
-    readable: stdout,
+    get stdout() {
+      return stdout();
+    },
+    get stderr() {
+      return stderr();
+    },
+    get readable() {
+      return stdout();
+    },
     stdio: proc.stdio ?? [null, null, null],
     terminal: undefined,
     exited,
