@@ -37,9 +37,9 @@ function sleepers(nap: string): string[] {
 describeUnless(notLinux, "graceful timeout", () => {
   test("a timeout sends SIGTERM to the whole tree first: the command's trap and a setsid'd grandchild's trap both flush, and the status is 124", async () => {
     const d = scratch();
-    const script = `setsid sh -c 'trap "echo grandchild > ${d}/grandchild; exit 0" TERM; while :; do sleep 0.05; done' &
-trap "echo command > ${d}/command; exit 0" TERM
-echo ready; while :; do sleep 0.05; done`;
+    const script = `setsid sh -c 'trap "echo grandchild > ${d}/grandchild; exit 0" TERM; echo > ${d}/trapped; while :; do sleep 0.05; done' &
+trap "while [ ! -e ${d}/grandchild ]; do sleep 0.01; done; echo command > ${d}/command; exit 0" TERM
+while [ ! -e ${d}/trapped ]; do sleep 0.01; done; echo ready; while :; do sleep 0.05; done`;
     const t0 = performance.now();
     const r = await run(["sh", "-c", script], { fs: { write: [d] }, limits: { timeoutMs: 400, killAfterMs: 10_000 } });
     const ms = performance.now() - t0;

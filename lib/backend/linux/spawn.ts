@@ -2,7 +2,7 @@
 // applied in the child between clone3 and execve by the native library.
 import { closeSync } from "node:fs";
 import { OsError } from "../../../ffi/errors.ts";
-import { DEV_NULL, encodeSpawnRecord, O_NONBLOCK, pipe, reapNow, SPAWN_FLAGS, spawnRecord } from "../../../ffi/linux-spawn.ts";
+import { DEV_NULL, encodeSpawnRecord, O_NONBLOCK, pipe, reapNow, socketPair, SPAWN_FLAGS, spawnRecord } from "../../../ffi/linux-spawn.ts";
 import { watch } from "./exit-watcher.ts";
 import type { LinuxSpawnOptions, Stdio } from "./spawn-options.ts";
 import { LinuxSubprocess, readableFromFd, signalNumber, StdinSink } from "./subprocess.ts";
@@ -34,7 +34,8 @@ function stdio(slot: Stdio | undefined, childFd: number): Placed & { parent?: nu
   if (s === "inherit") return { childFd, parent: childFd };
   if (s === "ignore") return { childFd, parent: DEV_NULL };
   if (s === "pipe") {
-    const [r, w] = pipe();
+    // Output: a socket pair, read as a socket that unref() can release (as Bun.spawn's).
+    const [r, w] = childFd === 0 ? pipe() : socketPair();
     return childFd === 0 ? { childFd, parent: r, parentClose: r, parentKeep: w } : { childFd, parent: w, parentClose: w, parentKeep: r };
   }
   if (!Number.isInteger(s) || s < 0) throw new TypeError(`stdio fd must be a non-negative integer, got ${String(s)}`);

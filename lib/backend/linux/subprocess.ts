@@ -6,6 +6,7 @@ import { closeFd } from "../../../ffi/linux.ts";
 import { pidfdSendSignal } from "../../../ffi/linux-spawn.ts";
 import { longTimeout, type LongTimer } from "../../timer.ts";
 import { holding, type ExitRecord } from "./exit-watcher.ts";
+import { outputStream } from "./output-stream.ts";
 
 const signalNames = new Map<number, NodeJS.Signals>(
   Object.entries(constants.signals).map(([name, n]) => [n, name as NodeJS.Signals]),
@@ -30,29 +31,14 @@ export type ResourceUsage = {
   swapCount: number;
 };
 
-/** A readable pipe end as a stream; the fd is closed when the stream ends or is cancelled. */
+/** What holds the event loop for each output stream made here (see LinuxSubprocess.ref). */
+const holds = new WeakMap<ReadableStream<Uint8Array>, (on: boolean) => void>();
+
+/** The parent's end of an output socket pair as a stream; the fd is Bun's (closed with the socket) once read. */
 export function readableFromFd(fd: number): ReadableStream<Uint8Array> {
-  const inner = Bun.file(fd).stream().getReader();
-  let closed = false;
-  const close = () => {
-    if (!closed) {
-      closed = true;
-      closeSync(fd);
-    }
-  };
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      const { done, value } = await inner.read();
-      if (done) {
-        close();
-        controller.close();
-      } else controller.enqueue(value);
-    },
-    async cancel(reason) {
-      await inner.cancel(reason);
-      close();
-    },
-  });
+  const out = outputStream(fd);
+  holds.set(out.stream, out.hold);
+  return out.stream;
 }
 
 /**
@@ -158,12 +144,15 @@ export class LinuxSubprocess {
 
   /** Whether this child keeps the event loop alive until it exits (Bun's ref/unref). */
   ref(): void {
-    if (this.pidfdOpen) holding(this.pidfd, true);
-    if (this.timer) this.timer.ref();
+    this.hold(true);
   }
   unref(): void {
-    if (this.pidfdOpen) holding(this.pidfd, false);
-    if (this.timer) this.timer.unref();
+    this.hold(false);
+  }
+  private hold(on: boolean): void {
+    if (this.pidfdOpen) holding(this.pidfd, on);
+    if (this.timer) on ? this.timer.ref() : this.timer.unref();
+    for (const s of [this.stdout, this.stderr]) if (s) holds.get(s)?.(on);
   }
 
   /** Arms the wall-clock limit: `signal` when `ms` have passed. */
