@@ -8,7 +8,7 @@ import { missing, type Report } from "./report.ts";
 import { resolvePolicy } from "./resolve-policy.ts";
 import { loadBackend } from "./backends.ts";
 import { wallClock, type SandboxBackend, type SandboxedProcess } from "./sandbox-backend.ts";
-import { checkSpawnOptions, type Slot, type SpawnOptions as Options } from "./spawn-options.ts";
+import { checkSpawnOptions, type CheckedOptions, type Slot, type SpawnOptions as Options } from "./spawn-options.ts";
 import { feed, openStdio, tapOutput } from "./spawn-stdio.ts";
 import { longTimeout } from "./timer.ts";
 
@@ -16,7 +16,9 @@ export type SpawnOptions = Options<SandboxedSubprocess>;
 export type { SpawnExtraStdio, SpawnStdin, SpawnStdout, StdinData } from "./spawn-options.ts";
 
 /** A Bun Subprocess for the sandboxed command, plus what enforced it. */
-export type SandboxedSubprocess = Omit<SandboxedProcess, "ref" | "unref" | "signalTree" | "stdio" | "timedOut"> & {
+export type SandboxedSubprocess = Omit<SandboxedProcess, "ref" | "unref" | "signalTree" | "stdio" | "timedOut" | "resourceUsage"> & {
+  /** Bun's ResourceUsage of the command once it has exited (CPU times in microseconds), else undefined. */
+  resourceUsage(): import("bun").ResourceUsage | undefined;
   /** The same as `stdout` (Bun's, for ReadableStream.pipeThrough). */
   readonly readable: SandboxedProcess["stdout"];
   /** null for 0-2; for fds 3 and up the caller's end of a "pipe"/"socket-fd" (the caller closes it), the fd given, or null. */
@@ -42,7 +44,7 @@ export type SandboxedSubprocess = Omit<SandboxedProcess, "ref" | "unref" | "sign
   readonly timedOut: boolean;
 };
 
-function checkArgv(argv: unknown): asserts argv is string[] {
+export function checkArgv(argv: unknown): asserts argv is string[] {
   if (!Array.isArray(argv) || argv.length === 0) throw new PolicyError("argv", "expected a non-empty array: the command and its arguments");
   argv.forEach((a, i) => {
     if (typeof a !== "string") throw new PolicyError(`argv[${i}]`, `expected a string, got ${typeof a}`);
@@ -71,7 +73,11 @@ function rethrow(e: unknown): void {
  */
 export function spawn(argv: readonly string[], policy: Policy = {}, options: SpawnOptions = {}): SandboxedSubprocess {
   checkArgv(argv);
-  const opts = checkSpawnOptions<SandboxedSubprocess>(options);
+  return spawnChecked(argv, policy, checkSpawnOptions<SandboxedSubprocess>(options));
+}
+
+/** spawn() with options already checked (spawnSync's worker passes them so). */
+export function spawnChecked(argv: readonly string[], policy: Policy, opts: CheckedOptions<SandboxedSubprocess>): SandboxedSubprocess {
   if (opts.signal?.aborted) throw new AbortError(opts.signal.reason);
   const { policy: resolved, cleanup } = resolvePolicy(policy);
   let started: ReturnType<SandboxBackend["spawn"]>;
@@ -182,7 +188,7 @@ export function spawn(argv: readonly string[], policy: Policy = {}, options: Spa
       return clock.expired() ? "timeout" : proc.limit;
     },
     kill: (signal?: number | string) => proc.kill(signal),
-    resourceUsage: () => proc.resourceUsage?.(),
+    resourceUsage: () => proc.resourceUsage?.() as import("bun").ResourceUsage | undefined,
     ref: () => proc.ref?.(),
     unref: () => proc.unref?.(),
     send: noIpc,
