@@ -189,8 +189,14 @@ export function spawnChecked(argv: readonly string[], policy: Policy, opts: Chec
     },
     kill: (signal?: number | string) => proc.kill(signal),
     resourceUsage: () => proc.resourceUsage?.() as import("bun").ResourceUsage | undefined,
-    ref: () => proc.ref?.(),
-    unref: () => proc.unref?.(),
+    ref() {
+      proc.ref?.();
+      timer?.ref();
+    },
+    unref() {
+      proc.unref?.();
+      timer?.unref();
+    },
     send: noIpc,
     disconnect: noIpc,
     async [Symbol.asyncDispose]() {
