@@ -149,7 +149,7 @@ export async function runSpawn(log: (s: string) => void = () => {}): Promise<Spa
   const sc = plan.seccomp ? { seccomp: { filter: plan.seccomp.filter, flags: 0 } } : {};
   const view = privateRootView(resolved.fs.read, resolved.fs.write, resolved.cwd, true);
   const init = initPath();
-  const noNs = planSandbox(resolved, { ...sh, namespaces: "none", procfs: false });
+  const noNs = planSandbox(resolved, { ...sh, namespaces: "none", procfs: false, netns: false });
   const scNoNs = noNs.seccomp ? { seccomp: { filter: noNs.seccomp.filter, flags: 0 } } : {};
   const ablation: Variant[] = [
     { name: "Bun.spawn (reference)", once: () => bunSpawn(TRUE), perRound: 10 },

@@ -41,3 +41,23 @@ export class PermissionError extends OsError {
 export class NotSupportedError extends OsError {
   override name = "NotSupportedError";
 }
+
+/**
+ * An argument the native boundary cannot take as given: an fd that is not an
+ * integer 0..2^31-1, a mask or count that is not a non-negative integer.
+ * bun:ffi would coerce it (2^32 + 5 → 5, NaN → 0) into some other value.
+ */
+export class InvalidArgumentError extends CordonError {
+  override name = "InvalidArgumentError";
+  constructor(
+    readonly argument: string,
+    readonly value: unknown,
+    expected: string,
+  ) {
+    super(`${argument} must be ${expected}, got ${describe(value)}`, "INVALID_ARGUMENT");
+  }
+}
+
+function describe(v: unknown): string {
+  return typeof v === "string" ? JSON.stringify(v) : typeof v === "bigint" ? `${v}n` : String(v);
+}

@@ -1,7 +1,8 @@
 // Typed wrappers over the landlock exports. Access masks are plain numbers:
 // every right landlock defines fits in 32 bits (17 used by ABI 10).
-import { CordonError } from "./errors.ts";
+import { CordonError, InvalidArgumentError } from "./errors.ts";
 import { linux } from "./linux.ts";
+import { fdArg, intArg, maskArg } from "./common.ts";
 import { check, statusError, statusName } from "./status.ts";
 
 /** The kernel's landlock ABI, or 0 and the errno name saying why (EOPNOTSUPP: disabled at boot; ENOSYS: not built in). */
@@ -15,7 +16,12 @@ export type RulesetAttr = { readonly handledFs: number; readonly handledNet: num
 
 /** Creates a ruleset; returns its fd (close-on-exec). */
 export function createRuleset(attr: RulesetAttr): number {
-  const words = new BigUint64Array([BigInt(attr.handledFs), BigInt(attr.handledNet), BigInt(attr.scoped)]);
+  if (attr.size !== 8 && attr.size !== 16 && attr.size !== 24) throw new InvalidArgumentError("ruleset attr size", attr.size, "8, 16 or 24");
+  const words = new BigUint64Array([
+    BigInt(maskArg(attr.handledFs, "handledFs")),
+    BigInt(maskArg(attr.handledNet, "handledNet")),
+    BigInt(maskArg(attr.scoped, "scoped")),
+  ]);
   const bytes = new Uint8Array(words.buffer, 0, attr.size);
   return check("landlock_create_ruleset", "errno", linux().cordon_linux_landlock_create_ruleset(bytes, bytes));
 }
@@ -28,7 +34,12 @@ export function openPath(path: string): number {
 
 /** Adds a path-beneath rule; says whether the fd named a directory (dirAccess used) or another file (fileAccess used). */
 export function addPathRule(rulesetFd: number, parentFd: number, dirAccess: number, fileAccess: number, path?: string): "directory" | "file" {
-  const rc = check("landlock_add_rule", "errno", linux().cordon_linux_landlock_add_path_rule(rulesetFd, parentFd, dirAccess, fileAccess), path);
+  const rc = check(
+    "landlock_add_rule",
+    "errno",
+    linux().cordon_linux_landlock_add_path_rule(fdArg(rulesetFd, "rulesetFd"), fdArg(parentFd, "parentFd"), maskArg(dirAccess, "dirAccess"), maskArg(fileAccess, "fileAccess")),
+    path,
+  );
   return rc === 0 ? "directory" : "file";
 }
 
@@ -55,8 +66,8 @@ export function packPathRules(rules: readonly { readonly path: string; readonly 
     // A cut path would grant its prefix: never.
     if (read !== r.path.length) throw new CordonError(`landlock rule path not fully encoded: ${r.path}`, "INTERNAL");
     bytes[off + RECORD_HEADER + written] = 0;
-    view.setBigUint64(off, BigInt(r.access), HOST_LITTLE_ENDIAN);
-    view.setBigUint64(off + 8, BigInt(r.fileAccess), HOST_LITTLE_ENDIAN);
+    view.setBigUint64(off, BigInt(maskArg(r.access, "access")), HOST_LITTLE_ENDIAN);
+    view.setBigUint64(off + 8, BigInt(maskArg(r.fileAccess, "fileAccess")), HOST_LITTLE_ENDIAN);
     view.setUint32(off + 16, written + 1, HOST_LITTLE_ENDIAN);
     off += RECORD_HEADER + written + 1;
   }
@@ -70,6 +81,7 @@ export function packPathRules(rules: readonly { readonly path: string; readonly 
  * addPathRule does. The rules before a failure stay in the ruleset.
  */
 export function addPathRules(rulesetFd: number, batch: PathRuleBatch): Uint8Array {
+  fdArg(rulesetFd, "rulesetFd");
   const kinds = new Uint8Array(batch.paths.length);
   if (kinds.length === 0) return kinds;
   const rc = linux().cordon_linux_landlock_add_path_rules(rulesetFd, batch.bytes, batch.bytes, kinds, kinds);
@@ -81,5 +93,6 @@ export function addPathRules(rulesetFd: number, batch: PathRuleBatch): Uint8Arra
 
 /** Adds a TCP port rule (ABI 4). */
 export function addNetRule(rulesetFd: number, port: number, access: number): void {
-  check("landlock_add_rule", "errno", linux().cordon_linux_landlock_add_net_rule(rulesetFd, port, access), `port ${port}`);
+  const fd = fdArg(rulesetFd, "rulesetFd");
+  check("landlock_add_rule", "errno", linux().cordon_linux_landlock_add_net_rule(fd, intArg(port, "port", 0, 65535), maskArg(access, "access")), `port ${port}`);
 }

@@ -3,19 +3,30 @@
 import { linux } from "./linux.ts";
 import { check, statusError } from "./status.ts";
 import { ABI_VERSION } from "./library.ts";
-import type { OsError } from "./errors.ts";
+import { InvalidArgumentError, type OsError } from "./errors.ts";
+import { fdArg, intArg, maskArg } from "./common.ts";
 
 export const SPEC_SIZE = 160;
 export const EXIT_RECORD_SIZE = 128;
 
-export const SPAWN_FLAGS = { SETSID: 1, NO_NEW_PRIVS: 2, SET_IDS: 4, MOUNT_PROC: 8, LOOPBACK_UP: 16, PRIVATE_ROOT: 32, DROP_CAPS: 64, INIT: 128, INIT_STATUS: 256 } as const;
+export const SPAWN_FLAGS = { SETSID: 1, NO_NEW_PRIVS: 2, SET_IDS: 4, MOUNT_PROC: 8, LOOPBACK_UP: 16, PRIVATE_ROOT: 32, DROP_CAPS: 64, INIT: 128, PROC_SELF: 256, INIT_STATUS: 512 } as const;
 
 /** CORDON_SPAWN_DEV_NULL: a `parent` of an fd placement that asks the child for /dev/null. */
 export const DEV_NULL = -1;
 
 /** CORDON_VIEW_*: how one path of a private root is made. */
-export const VIEW_KIND = { dir: 1, file: 2, symlink: 3, mkdir: 4, "dir-ro": 5, "file-ro": 6 } as const;
-export type ViewEntry = { readonly kind: keyof typeof VIEW_KIND; readonly path: string; readonly target?: string };
+export const VIEW_KIND = {
+  dir: 1, file: 2, symlink: 3, mkdir: 4, "dir-ro": 5, "file-ro": 6, mask: 7,
+  deny: 8, tmpfs: 9, devpts: 10, cgroup: 11, cgroup2: 12,
+} as const;
+/** The kinds that mount a filesystem of the sandbox's own: `target` is the mount's options, `access` the landlock rights beneath it. */
+const MOUNT_KINDS: ReadonlySet<string> = new Set(["tmpfs", "devpts", "cgroup", "cgroup2"]);
+/**
+ * `sameAs`: an fd of the caller naming the file a bind (or a deny's cover)
+ * must show (checked in the child; ESTALE otherwise). `access`: on the mount
+ * kinds, landlock rights the child adds beneath the new filesystem (needs a ruleset).
+ */
+export type ViewEntry = { readonly kind: keyof typeof VIEW_KIND; readonly path: string; readonly target?: string; readonly sameAs?: number; readonly access?: number };
 
 /** CLONE_NEW* flags (linux/sched.h). */
 export const CLONE_NEW = { NS: 0x00020000, CGROUP: 0x02000000, UTS: 0x04000000, IPC: 0x08000000, USER: 0x10000000, PID: 0x20000000, NET: 0x40000000 } as const;
@@ -45,6 +56,7 @@ export const SPAWN_STEPS: Record<number, string> = {
   21: "capset (dropping capabilities)",
   22: "clone (the command, under cordon-init)",
   23: "execve (cordon-init)",
+  24: "landlock rule on /proc/self",
 };
 
 /** Optional fields may be absent or undefined alike. */
@@ -78,6 +90,15 @@ export type SpawnRecord = {
 };
 
 const encoder = new TextEncoder();
+
+const u32Arg = (v: unknown, what: string) => intArg(v, what, 0, 0xffff_ffff);
+/** -1 (none) or an fd. */
+const optionalFd = (v: unknown, what: string) => (v === -1 ? -1 : fdArg(v, what));
+/** An rlimit value: a non-negative integer below 2^64, or Infinity (RLIM_INFINITY). */
+function rlimitArg(v: unknown, what: string): number {
+  if (v === Infinity || (typeof v === "number" && Number.isInteger(v) && v >= 0 && v < 2 ** 64)) return v as number;
+  throw new InvalidArgumentError(what, v, "an integer from 0 to 2^64-1, or Infinity");
+}
 
 /**
  * Writes the record into one growing buffer: the fixed header, then strings
@@ -198,18 +219,22 @@ function estimate(r: SpawnRecord): number {
   return n;
 }
 
-/** Encodes a spawn record; throws TypeError for values that cannot be represented. */
+/**
+ * Encodes a spawn record; throws TypeError for strings that cannot be
+ * represented, InvalidArgumentError for a number that is not what its field
+ * holds (DataView would wrap 2^32 + 5 to 5 and NaN to 0).
+ */
 export function encodeSpawnRecord(r: SpawnRecord): Uint8Array {
   const w = new RecordWriter(estimate(r));
   w.u32(0, SPEC_SIZE);
   w.u32(4, ABI_VERSION);
-  w.u32(8, r.flags);
-  w.u32(12, r.pdeathSignal);
-  w.u64(16, r.cloneFlags);
-  w.i32(24, r.cgroupFd);
-  w.i32(28, r.landlockFd);
-  w.u32(32, r.landlockFlags);
-  w.u32(36, r.seccomp?.flags ?? 0);
+  w.u32(8, u32Arg(r.flags, "flags"));
+  w.u32(12, intArg(r.pdeathSignal, "pdeathSignal", 0, 64));
+  w.u64(16, maskArg(r.cloneFlags, "cloneFlags"));
+  w.i32(24, optionalFd(r.cgroupFd, "cgroupFd"));
+  w.i32(28, optionalFd(r.landlockFd, "landlockFd"));
+  w.u32(32, u32Arg(r.landlockFlags, "landlockFlags"));
+  w.u32(36, u32Arg(r.seccomp?.flags ?? 0, "seccomp.flags"));
   if (r.seccomp) {
     if (r.seccomp.filter.length % 8 !== 0) throw new TypeError("seccomp filter length must be a multiple of 8 (struct sock_filter)");
     w.u32(40, w.bytes(r.seccomp.filter, 8));
@@ -222,33 +247,41 @@ export function encodeSpawnRecord(r: SpawnRecord): Uint8Array {
   w.u32(64, r.envp.length);
   w.u32(68, r.cwd === undefined ? 0 : w.cstring(r.cwd));
   const fds = r.fds;
-  w.u32(72, w.table(fds.length, 8, 4, (at, i) => (w.i32(at, fds[i]!.parent), w.i32(at + 4, fds[i]!.child))));
+  w.u32(
+    72,
+    w.table(fds.length, 8, 4, (at, i) => {
+      const { parent, child } = fds[i]!;
+      w.i32(at, parent === DEV_NULL ? DEV_NULL : fdArg(parent, "fds.parent"));
+      w.i32(at + 4, fdArg(child, "fds.child"));
+    }),
+  );
   w.u32(76, fds.length);
   const procs = r.procsFds;
-  w.u32(80, w.table(procs.length, 4, 4, (at, i) => w.i32(at, procs[i]!)));
+  w.u32(80, w.table(procs.length, 4, 4, (at, i) => w.i32(at, fdArg(procs[i], "procsFds"))));
   w.u32(84, procs.length);
   const rl = r.rlimits;
   w.u32(
     88,
     w.table(rl.length, 24, 8, (at, i) => {
-      w.u32(at, rl[i]!.resource);
-      w.u64(at + 8, rl[i]!.soft);
-      w.u64(at + 16, rl[i]!.hard);
+      w.u32(at, u32Arg(rl[i]!.resource, "rlimits.resource"));
+      w.u64(at + 8, rlimitArg(rl[i]!.soft, "rlimits.soft"));
+      w.u64(at + 16, rlimitArg(rl[i]!.hard, "rlimits.hard"));
     }),
   );
   w.u32(92, rl.length);
-  w.u32(96, r.uid);
-  w.u32(100, r.gid);
+  w.u32(96, u32Arg(r.uid, "uid"));
+  w.u32(100, u32Arg(r.gid, "gid"));
   w.u32(104, r.uidMap === undefined ? 0 : w.cstring(r.uidMap));
   w.u32(108, r.gidMap === undefined ? 0 : w.cstring(r.gidMap));
   w.i32(112, process.pid);
-  w.u32(116, r.procAccess ?? 0);
+  w.u32(116, u32Arg(r.procAccess ?? 0, "procAccess"));
   if (r.view?.length) {
     const view = r.view;
     // Strings first (their offsets go into the table), then the 16-byte entries.
     const strings = view.map((e) => {
       if (!e.path.startsWith("/")) throw new TypeError(`private root paths must be absolute: ${e.path}`);
-      return [w.cstring(e.path), e.kind === "symlink" ? w.cstring(e.target ?? "") : 0] as const;
+      const target = e.kind === "symlink" || (MOUNT_KINDS.has(e.kind) && e.target !== undefined);
+      return [w.cstring(e.path), target ? w.cstring(e.target ?? "") : 0] as const;
     });
     w.u32(
       120,
@@ -256,12 +289,22 @@ export function encodeSpawnRecord(r: SpawnRecord): Uint8Array {
         w.u32(at, VIEW_KIND[view[i]!.kind]);
         w.u32(at + 4, strings[i]![0]);
         w.u32(at + 8, strings[i]![1]);
+        const same = view[i]!.sameAs;
+        if (same !== undefined) {
+          if (!Number.isInteger(same) || same < 0 || same >= 2 ** 31) throw new TypeError(`view entry sameAs must be an fd: ${same}`);
+          w.u32(at + 12, same + 1);
+        }
+        const access = view[i]!.access;
+        if (access !== undefined) {
+          if (!MOUNT_KINDS.has(view[i]!.kind) || !Number.isInteger(access) || access < 0 || access >= 2 ** 17) throw new TypeError(`view entry access must be landlock rights of a mount kind: ${access}`);
+          w.u32(at + 12, access);
+        }
       }),
     );
     w.u32(124, view.length);
   }
   if (r.init !== undefined) w.u32(128, w.cstring(r.init));
-  w.u32(132, r.rootAccess ?? 0);
+  w.u32(132, u32Arg(r.rootAccess ?? 0, "rootAccess"));
   w.i32(136, r.initStatusFd ?? 0);
   return w.finish();
 }
@@ -292,17 +335,17 @@ export function startExitWatcher(): void {
 
 /** Watches `pidfd`; its exit record (id = pidfd) is written to `channel`. */
 export function watchExit(pidfd: number, channel: number): void {
-  check("epoll_ctl", "errno", linux().cordon_linux_exit_watch(pidfd, channel));
+  check("epoll_ctl", "errno", linux().cordon_linux_exit_watch(fdArg(pidfd, "pidfd"), fdArg(channel, "channel")));
 }
 
 /** SIGKILL and reap a child that cannot be supervised (an error after it started). Closes the pidfd. */
 export function reapNow(pidfd: number): void {
-  check("cordon_linux_pidfd_reap", "errno", linux().cordon_linux_pidfd_reap(pidfd));
+  check("cordon_linux_pidfd_reap", "errno", linux().cordon_linux_pidfd_reap(fdArg(pidfd, "pidfd")));
 }
 
 /** pidfd_send_signal; returns false when the process is already gone (ESRCH). */
 export function pidfdSendSignal(pidfd: number, signal: number): boolean {
-  const rc = linux().cordon_linux_pidfd_send_signal(pidfd, signal);
+  const rc = linux().cordon_linux_pidfd_send_signal(fdArg(pidfd, "pidfd"), intArg(signal, "signal", 0, 64));
   if (rc === -3) return false;
   check("pidfd_send_signal", "errno", rc);
   return true;
@@ -315,7 +358,7 @@ export const O_NONBLOCK = 0o4000;
 export function pipe(extra = 0): [number, number] {
   const fds = new Int32Array(2);
   const bytes = new Uint8Array(fds.buffer);
-  check("pipe2", "errno", linux().cordon_linux_pipe2(bytes, bytes, O_CLOEXEC | extra));
+  check("pipe2", "errno", linux().cordon_linux_pipe2(bytes, bytes, O_CLOEXEC | u32Arg(extra, "pipe flags")));
   return [fds[0]!, fds[1]!];
 }
 
@@ -323,6 +366,6 @@ export function pipe(extra = 0): [number, number] {
 export function socketPair(extra = 0): [number, number] {
   const fds = new Int32Array(2);
   const bytes = new Uint8Array(fds.buffer);
-  check("socketpair", "errno", linux().cordon_linux_socketpair(bytes, bytes, O_CLOEXEC | extra));
+  check("socketpair", "errno", linux().cordon_linux_socketpair(bytes, bytes, O_CLOEXEC | u32Arg(extra, "socketpair flags")));
   return [fds[0]!, fds[1]!];
 }

@@ -3,6 +3,7 @@ import { commonSymbols } from "./symbols/common.ts";
 import { linuxSymbols } from "./symbols/linux.ts";
 import { openLibrary, type Symbols } from "./library.ts";
 import { check } from "./status.ts";
+import { fdArg } from "./common.ts";
 
 export const linuxTable = { ...commonSymbols, ...linuxSymbols };
 
@@ -12,9 +13,9 @@ export function linux(): Symbols<typeof linuxTable> {
   return openLibrary().symbols as Symbols<typeof linuxTable>;
 }
 
-/** close(2) through the library; throws OsError (EBADF, ...). */
+/** close(2) through the library; throws OsError (EBADF, ...), or InvalidArgumentError for a number that is no fd. */
 export function closeFd(fd: number): void {
-  check("close", "errno", linux().cordon_linux_close(fd));
+  check("close", "errno", linux().cordon_linux_close(fdArg(fd)));
 }
 
 /** The kernel's landlock ABI, or 0 when landlock is absent or disabled. */

@@ -1,5 +1,5 @@
 // The one place where a native status becomes a typed error.
-import { NotSupportedError, OsError, PermissionError } from "./errors.ts";
+import { CordonError, NotSupportedError, OsError, PermissionError } from "./errors.ts";
 import { ERRNO } from "./generated/linux-tables.ts";
 import { ERRNO as DARWIN_ERRNO } from "./generated/darwin-errno.ts";
 import { ERRNO as FREEBSD_ERRNO } from "./generated/freebsd-errno.ts";
@@ -94,8 +94,19 @@ export function statusName(domain: Domain, status: number, platform: NodeJS.Plat
   }
 }
 
-/** The typed error for a failed status. */
+/**
+ * Every export returns an int32. Anything else (NaN, a fraction, a number out
+ * of range) is no status at all: a bug on this side, never "errno NaN".
+ */
+function notAStatus(op: string, status: unknown): CordonError {
+  return new CordonError(`${op}: not a native status: ${String(status)}`, "INVALID_STATUS");
+}
+
+const isStatus = (status: number) => Number.isInteger(status) && status >= -0x8000_0000 && status <= 0x7fff_ffff;
+
+/** The typed error for a failed status; throws a CordonError (INVALID_STATUS) for a value that is no status. */
 export function statusError(op: string, domain: Domain, status: number, detail?: string): OsError {
+  if (!isStatus(status)) throw notAStatus(op, status);
   const name = statusName(domain, status);
   const Kind = permissionNames.has(name) ? PermissionError : notSupportedNames.has(name) ? NotSupportedError : OsError;
   return new Kind(op, domain, status, name, detail);
@@ -103,6 +114,7 @@ export function statusError(op: string, domain: Domain, status: number, detail?:
 
 /** Returns a non-negative status; throws the typed error of a negative one. */
 export function check(op: string, domain: Domain, status: number, detail?: string): number {
+  if (!isStatus(status)) throw notAStatus(op, status);
   if (status >= 0) return status;
   throw statusError(op, domain, status, detail);
 }

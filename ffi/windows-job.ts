@@ -81,6 +81,11 @@ export function setUiRestrictions(job: Handle, uiClass: number): void {
   check("SetInformationJobObject(BasicUIRestrictions)", "win32", windows().cordon_windows_job_set_ui_restrictions(job, uiClass));
 }
 
+/** The UI restriction class the kernel kept for `job`. */
+export function queryUiRestrictions(job: Handle): number {
+  return check("QueryInformationJobObject(BasicUIRestrictions)", "win32", windows().cordon_windows_job_query_ui_restrictions(job));
+}
+
 export function assignProcess(job: Handle, process: Handle): void {
   check("AssignProcessToJobObject", "win32", windows().cordon_windows_job_assign(job, process));
 }

@@ -3,7 +3,10 @@ import { ptr } from "bun:ffi";
 import { windows, type Handle } from "./windows.ts";
 import { check } from "./status.ts";
 
-export const WFP_LAYER = { CONNECT_V4: 0, CONNECT_V6: 1, RECV_ACCEPT_V4: 2, RECV_ACCEPT_V6: 3 } as const;
+export const WFP_LAYER = { CONNECT_V4: 0, CONNECT_V6: 1, RECV_ACCEPT_V4: 2, RECV_ACCEPT_V6: 3, LISTEN_V4: 4, LISTEN_V6: 5 } as const;
+
+/** IPPROTO_TCP: a filter with this protocol matches TCP only. */
+export const IPPROTO_TCP = 6;
 
 export type WfpFilterSpec = {
   readonly layer: number;
@@ -12,6 +15,8 @@ export type WfpFilterSpec = {
   readonly weight?: number;
   readonly remotePort?: number;
   readonly localPort?: number;
+  /** IPPROTO_* the filter matches; undefined: every protocol. */
+  readonly protocol?: number;
 } & ({ readonly packageSid: Uint8Array } | { readonly userSddl: string } | {});
 
 /** A dynamic session: its filters vanish when it closes (or this process dies). */
@@ -43,6 +48,7 @@ export function addWfpFilter(engine: Handle, spec: WfpFilterSpec): bigint {
   v.setUint32(12, condition, true);
   v.setUint16(16, spec.remotePort ?? 0, true);
   v.setUint16(18, spec.localPort ?? 0, true);
+  v.setUint8(20, spec.protocol ?? 0);
   v.setBigUint64(24, data ? BigInt(ptr(data)) : 0n, true);
   const id = new BigUint64Array(1);
   check("FwpmFilterAdd0", "win32", windows().cordon_windows_wfp_add_filter(engine, rec, rec, id, id));

@@ -41,6 +41,20 @@ export function setInheritable(h: Handle, inherit: boolean): void {
   check("SetHandleInformation", "win32", windows().cordon_windows_handle_set_inherit(h, inherit ? 1 : 0));
 }
 
+/** An inheritable duplicate of this process's stdin (0), stdout (1) or stderr (2); undefined when it has none. */
+export function stdDuplicate(which: 0 | 1 | 2): Handle | undefined {
+  const out = new BigUint64Array(1);
+  check("DuplicateHandle(GetStdHandle)", "win32", windows().cordon_windows_std_duplicate(which, out, out));
+  return out[0] === 0n ? undefined : out[0]!;
+}
+
+/** The NUL device, readable and writable, inheritable. */
+export function openNull(): Handle {
+  const out = new BigUint64Array(1);
+  check("CreateFileW(NUL)", "win32", windows().cordon_windows_open_null(out, out));
+  return out[0]!;
+}
+
 /** An anonymous pipe; both ends non-inheritable. */
 export function createPipe(): { read: Handle; write: Handle } {
   const ends = new BigUint64Array(2);

@@ -26,6 +26,20 @@ export class CompatError extends CordonError {
 }
 
 /**
+ * A grant is no longer the file its policy resolved (a directory swapped for
+ * a symlink or for another directory since): nothing ran. `path` is the grant.
+ */
+export class GrantChangedError extends CordonError {
+  override name = "GrantChangedError";
+  constructor(
+    readonly path: string,
+    detail: string,
+  ) {
+    super(`${path}: changed since the policy was resolved (${detail}); nothing ran`, "GRANT_CHANGED");
+  }
+}
+
+/**
  * A spawn option (the third argument of spawn()) is unknown, malformed, or
  * cannot work in a sandbox. `option` names it ("stdio[3]", "terminal"); an
  * option is never silently ignored.

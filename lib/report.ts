@@ -1,4 +1,5 @@
 // The enforcement report: per requested guarantee, what enforced it here.
+import type { EnvReport } from "./policy/env.ts";
 
 export type Enforcement = "enforced" | "partial" | "not-enforced";
 
@@ -18,6 +19,8 @@ export type Report = {
   readonly guarantees: readonly GuaranteeReport[];
   /** What this host (or an enclosing sandbox) already takes away or adds, found by probing. */
   readonly host?: readonly string[];
+  /** Names (never values) of the variables the command got: the caller's passed in, and those cordon or the policy set. */
+  readonly env?: EnvReport;
 };
 
 /** Guarantees that are not fully enforced. */

@@ -27,7 +27,7 @@ function usage(u: unknown): unknown {
 function plain(e: unknown): Record<string, unknown> {
   if (!(e instanceof Error)) return { name: "Error", message: String(e) };
   const out: Record<string, unknown> = { name: e.name, message: e.message };
-  for (const k of ["code", "field", "option", "missing", "op", "domain", "status", "errorName", "detail", "cause"]) {
+  for (const k of ["code", "field", "option", "path", "missing", "op", "domain", "status", "errorName", "detail", "cause"]) {
     const v = (e as unknown as Record<string, unknown>)[k];
     if (v !== undefined) out[k] = typeof v === "object" && !Array.isArray(v) ? String(v) : v;
   }

@@ -10,7 +10,7 @@
 // them all. The cost over spawn(): starting a Worker and loading cordon in it,
 // some tens of milliseconds per call.
 import { MessageChannel, receiveMessageOnPort, Worker } from "node:worker_threads";
-import { AbortError, CompatError, CordonError, LibraryError, NotSupportedError, OsError, PermissionError, PolicyError, SpawnOptionError } from "./errors.ts";
+import { AbortError, CompatError, CordonError, GrantChangedError, LibraryError, NotSupportedError, OsError, PermissionError, PolicyError, SpawnOptionError } from "./errors.ts";
 import { exitStatus } from "./exit-status.ts";
 import type { Policy, ResolvedPolicy } from "./policy/types.ts";
 import type { Report } from "./report.ts";
@@ -57,6 +57,9 @@ function revive(e: Record<string, unknown>): Error {
       break;
     case "SpawnOptionError":
       err = new SpawnOptionError(s("option"), "");
+      break;
+    case "GrantChangedError":
+      err = new GrantChangedError(s("path"), "");
       break;
     case "CompatError":
       err = new CompatError((e.missing as { guarantee: string; reason: string }[]) ?? []);

@@ -79,7 +79,7 @@ export function spawn(argv: readonly string[], policy: Policy = {}, options: Spa
 /** spawn() with options already checked (spawnSync's worker passes them so). */
 export function spawnChecked(argv: readonly string[], policy: Policy, opts: CheckedOptions<SandboxedSubprocess>): SandboxedSubprocess {
   if (opts.signal?.aborted) throw new AbortError(opts.signal.reason);
-  const { policy: resolved, cleanup } = resolvePolicy(policy);
+  const { policy: resolved, cleanup, env } = resolvePolicy(policy);
   let started: ReturnType<SandboxBackend["spawn"]>;
   let stdio: ReturnType<typeof openStdio> | undefined;
   try {
@@ -91,7 +91,9 @@ export function spawnChecked(argv: readonly string[], policy: Policy, opts: Chec
   } finally {
     stdio?.close();
   }
-  const { proc, report } = started;
+  const { proc } = started;
+  // Every backend's report, with the names (never the values) of the command's environment.
+  const report: Report = { ...started.report, env };
 
   // The option's kills go to the whole tree, as the policy's do.
   const killWith = () => (proc.signalTree ? proc.signalTree(opts.killSignal) : proc.kill(opts.killSignal));

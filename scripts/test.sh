@@ -22,6 +22,7 @@ set +e
 step "zig build (host library)" zig build
 step "zig build test" zig build test
 step "zig build cross (every target)" zig build cross
+step "linux arm64 ABI and unit tests under qemu-user" bash scripts/arm64-test.sh
 generated_fresh() { zig build gen && git diff --quiet --exit-code -- ffi/generated; }
 step "generated tables are fresh" generated_fresh
 step "typecheck (tsc --noEmit)" node_modules/.bin/tsc --noEmit -p .

@@ -3,8 +3,11 @@
 # Windows build. Wine 8 lacks bcryptprimitives.dll, whose ProcessPrng is
 # bun.exe's only import from it, so `zig build wine-shim` builds a small one
 # that goes beside bun.exe. Ends with one line: "N passed, N failed, N skipped".
-# Under Wine the process-lifetime layer is faithful; the security layer is
-# accepted but not enforced, and those tests skip with that reason.
+# Under Wine the process-lifetime layer is faithful and the portable path
+# (spawn, run, cordon run) is tested through it; the security layer is
+# accepted but not enforced, its tests skip with what Wine was measured to do
+# with that mechanism (lib/plan/windows/wine.ts), and test/windows/wine.test.ts
+# measures each of those claims.
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -16,16 +19,10 @@ bun_windows_version="${BUN_WINDOWS_VERSION:-$BUN_VERSION}"
 
 bash scripts/test-deps.sh wine || fail "wine is missing; install Debian's wine64 (apt-get install wine64)"
 
+. scripts/foreign-bun.sh
 win_dir="$root/.toolchain/bun-windows"
 bun_exe="$win_dir/package/bin/bun.exe"
-stamp="$win_dir/version"
-if [ ! -f "$bun_exe" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$bun_windows_version" ]; then
-  echo "wine-test: fetching @oven/bun-windows-x64@$bun_windows_version from npm" >&2
-  rm -rf "$win_dir" && mkdir -p "$win_dir"
-  tgz=$(cd "$win_dir" && npm pack --silent "@oven/bun-windows-x64@$bun_windows_version") || fail "npm pack failed"
-  tar -xzf "$win_dir/$tgz" -C "$win_dir" && rm -f "$win_dir/$tgz" || fail "cannot unpack $tgz"
-  echo "$bun_windows_version" >"$stamp"
-fi
+fetch_bun_package "$win_dir" @oven/bun-windows-x64 "$bun_windows_version" || fail "cannot fetch Bun's Windows build"
 
 # The shim and the x64 library, both from this checkout's Zig build.
 zig build wine-shim || fail "zig build wine-shim failed"
@@ -48,12 +45,4 @@ rc=$?
 # No `wineserver -k`: other runs may share this prefix; the server exits by itself when idle.
 echo "wine-test: $(( $(date +%s) - start ))s under $(wine --version 2>/dev/null)" >&2
 
-if [ -s "$report" ]; then
-  read -r t f s < <(bun scripts/junit-counts.ts "$report")
-  passed=$((t - f - s)); failed=$f; skipped=$s
-  [ "$rc" -ne 0 ] && [ "$f" -eq 0 ] && failed=$((failed + 1))
-else
-  passed=0 failed=1 skipped=0
-fi
-echo "$passed passed, $failed failed, $skipped skipped"
-[ "$failed" -eq 0 ]
+junit_summary "$report" "$rc"

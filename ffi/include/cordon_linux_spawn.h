@@ -7,10 +7,23 @@
  * it points into by byte offset from the start of the buffer. Strings are
  * NUL-terminated UTF-8. argv/envp tables are (count + 1) uint64_t offsets, the
  * last one 0; cordon rewrites them in place to addresses before cloning.
+ * An empty table (count 0) is never read: its offset may be anything.
+ * Before cloning, cordon checks the fds the child will write to: cgroup_fd
+ * must be on cgroup2 and each procs fd a file on a cgroup
+ * filesystem open for writing (else -EINVAL, -EBADF when not open for
+ * writing, out_step CGROUP_PROCS), so that no write of the child can block.
+ * The calling thread waits for the child until it has exec'd or died (a
+ * vfork-style release), so every child step is bounded: none waits on
+ * anything the caller passed. (A cgroup the caller has frozen, or a path on
+ * a filesystem that does not answer, still holds it.)
  * Child steps run in this order, each skipped when its field is empty:
- * signals → setsid → cgroup.procs writes → uid/gid maps (CLONE_NEWUSER) →
- * /dev/null open (a CORDON_SPAWN_DEV_NULL placement) → private root (PRIVATE_ROOT) → fresh /proc (MOUNT_PROC) → lo up (LOOPBACK_UP) → fd placement → everything else CLOEXEC → chdir → rlimits → setgroups/setresgid/
- * setresuid → PR_SET_PDEATHSIG → PR_SET_NO_NEW_PRIVS → drop capabilities → landlock_restrict_self →
+ * PR_SET_PDEATHSIG(SIGKILL) first, always, then a check that the parent still
+ * lives (the child exits at once otherwise) → signals → setsid → cgroup.procs writes → uid/gid maps (CLONE_NEWUSER) →
+ * /dev/null open (a CORDON_SPAWN_DEV_NULL placement) → private root (PRIVATE_ROOT) → fresh /proc (MOUNT_PROC) →
+ * the private root's old root detached → /proc/<pid> rule (PROC_SELF) → lo up (LOOPBACK_UP) → fd placement →
+ * everything else CLOEXEC → chdir → rlimits → securebits, ambient and bounding sets (DROP_CAPS) →
+ * setgroups (refused in a user namespace whose setgroups is "deny": fine only with no groups to drop)/setresgid/
+ * setresuid → PR_SET_PDEATHSIG(pdeath_signal; 0 clears it) → PR_SET_NO_NEW_PRIVS → the other capability sets emptied → landlock_restrict_self →
  * seccomp → execve.
  * With CORDON_SPAWN_INIT the last step differs: the child (pid 1 of its new pid
  * namespace) starts the command with clone(CLONE_VM|CLONE_VFORK) — the command
@@ -31,7 +44,9 @@ struct cordon_linux_spawn_spec {
   int32_t  cgroup_fd;       /* cgroup2 directory for CLONE_INTO_CGROUP, or -1 */
   int32_t  landlock_fd;     /* ruleset fd for landlock_restrict_self, or -1 */
   uint32_t landlock_flags;
-  uint32_t seccomp_flags;
+  uint32_t seccomp_flags;                /* 0 or SECCOMP_FILTER_FLAG_LOG (2), with a filter; anything else
+                                            (NEW_LISTENER: execve would wait for a supervisor that does
+                                            not exist) is CORDON_E_INVALID_ARGUMENT */
   uint32_t seccomp_off, seccomp_count;   /* struct sock_filter[count], at most 4096 */
   uint32_t path_off;                     /* executable path */
   uint32_t argv_off, argc;
@@ -43,7 +58,7 @@ struct cordon_linux_spawn_spec {
   uint32_t uid, gid;                     /* with CORDON_SPAWN_SET_IDS */
   uint32_t uid_map_off, gid_map_off;     /* with CLONE_NEWUSER: written to /proc/self/{uid,gid}_map */
   int32_t  parent_pid;                   /* the caller's pid, to detect a parent already gone */
-  uint32_t proc_access;                  /* with MOUNT_PROC and landlock_fd: landlock rights beneath the fresh /proc, added in the child */
+  uint32_t proc_access;                  /* with MOUNT_PROC (or PROC_SELF) and landlock_fd: landlock rights beneath the fresh /proc (or the child's own /proc/<pid>), added in the child */
   uint32_t view_off, view_count;         /* with PRIVATE_ROOT: struct cordon_linux_view_entry[count], parents first */
   uint32_t init_off;                     /* with INIT: cordon-init's path; else 0 */
   uint32_t root_access;                  /* with PRIVATE_ROOT and landlock_fd: landlock rights beneath the view's own root (its tmpfs), added in the child */
@@ -62,9 +77,10 @@ struct cordon_linux_spawn_spec {
 #define CORDON_SPAWN_MOUNT_PROC    (1u << 3)  /* needs CLONE_NEWNS|CLONE_NEWPID: private mounts, fresh /proc */
 #define CORDON_SPAWN_LOOPBACK_UP   (1u << 4)  /* needs CLONE_NEWNET: bring lo up */
 #define CORDON_SPAWN_PRIVATE_ROOT  (1u << 5)  /* needs CLONE_NEWNS: a tmpfs root holding only the view's entries */
-#define CORDON_SPAWN_DROP_CAPS     (1u << 6)  /* after no_new_privs: securebits locked, ambient, bounding and all sets emptied */
+#define CORDON_SPAWN_DROP_CAPS     (1u << 6)  /* securebits locked, ambient and bounding sets emptied before the id switch; the other sets after no_new_privs */
 #define CORDON_SPAWN_INIT          (1u << 7)  /* needs CLONE_NEWPID: the command runs under cordon-init (init_off) as pid 1; see above */
-#define CORDON_SPAWN_INIT_STATUS   (1u << 8)  /* needs INIT: init_status_fd goes to cordon-init alone (never to the command), which writes the command's wait status there (4 bytes, native order) just before it exits */
+#define CORDON_SPAWN_PROC_SELF     (1u << 8)  /* not with MOUNT_PROC; needs proc_access and landlock_fd: proc_access beneath the command's own /proc/<pid> (its /proc/self; not its children's), held open until execve; the caller should hold it open while the command runs. With INIT the command (after closing every fd above the placed ones but landlock_fd, which execve would close anyway) adds that rule and does landlock_restrict_self and seccomp itself before its execve; the child (cordon-init) takes only the seccomp filter, staying outside the command's landlock domain so that it can signal it */
+#define CORDON_SPAWN_INIT_STATUS   (1u << 9)  /* needs INIT: init_status_fd goes to cordon-init alone (never to the command), which writes the command's wait status there (4 bytes, native order) just before it exits */
 
 /* fds[i].parent: the child opens /dev/null read-write itself, before any root
  * change, and places it at fds[i].child (one open serves every such entry).
@@ -79,7 +95,8 @@ struct cordon_linux_view_entry {
   uint32_t kind;        /* CORDON_VIEW_* */
   uint32_t path_off;    /* absolute path */
   uint32_t target_off;  /* CORDON_VIEW_SYMLINK: the link's text */
-  uint32_t reserved;    /* 0 */
+  uint32_t same_as;     /* 0, or on DIR/FILE/DIR_RO/FILE_RO/DENY: 1 + an fd of the caller; the bind (or the file DENY covers) must show that fd's file (same device and inode) or the spawn stops with ESTALE.
+                           On TMPFS/DEVPTS/CGROUP/CGROUP2: landlock rights added beneath the new filesystem (needs landlock_fd), below 1 << 17 */
 };
 #define CORDON_VIEW_DIR     1
 #define CORDON_VIEW_FILE    2
@@ -87,6 +104,15 @@ struct cordon_linux_view_entry {
 #define CORDON_VIEW_MKDIR   4
 #define CORDON_VIEW_DIR_RO  5   /* DIR, then remounted read-only (its locked flags kept) */
 #define CORDON_VIEW_FILE_RO 6   /* FILE, likewise */
+#define CORDON_VIEW_MASK    7   /* beneath /proc, with MOUNT_PROC: covered by an empty mode-0000 file or directory once the fresh /proc is mounted (skipped where the kernel lacks it) */
+#define CORDON_VIEW_DENY    8   /* an existing path beneath an earlier bind: covered by an empty mode-0000 file or directory, read-only (a denied read) */
+/* The mount kinds: a filesystem of the sandbox's own on `path` (made on the
+ * tmpfs, or existing beneath an earlier bind); `target_off` (0 = none) is the
+ * mount's option string. */
+#define CORDON_VIEW_TMPFS   9   /* tmpfs, nosuid nodev noexec */
+#define CORDON_VIEW_DEVPTS  10  /* a new devpts instance, nosuid noexec */
+#define CORDON_VIEW_CGROUP  11  /* cgroup v1, read-only; options name the hierarchy's controllers. The first cgroup entry enters a new cgroup namespace (after the cgroup joins), so the mount shows the sandbox's own cgroup */
+#define CORDON_VIEW_CGROUP2 12  /* cgroup2, read-only, likewise */
 
 #define CORDON_SPAWN_STEP_SIGNALS        1
 #define CORDON_SPAWN_STEP_SETSID         2
@@ -111,6 +137,7 @@ struct cordon_linux_view_entry {
 #define CORDON_SPAWN_STEP_CAPABILITIES   21
 #define CORDON_SPAWN_STEP_START_COMMAND  22  /* INIT: clone of the command */
 #define CORDON_SPAWN_STEP_INIT           23  /* INIT: execve of cordon-init */
+#define CORDON_SPAWN_STEP_PROC_SELF      24  /* PROC_SELF: the landlock rule on the command's own /proc/<pid> */
 
 /* 64 bytes, written atomically to the caller's channel for each reaped child. */
 struct cordon_linux_exit_record {
@@ -135,7 +162,14 @@ struct cordon_linux_exit_record {
  */
 CORDON_API cordon_status cordon_linux_spawn(uint8_t *spec, size_t spec_len);
 
-/** @domain errno — starts the process's exit-watcher thread once (any thread; concurrent callers wait); returns 0. */
+/**
+ * @domain errno — starts the process's exit-watcher thread once (any thread; concurrent callers wait); returns 0.
+ * The watcher's epoll set and a sentinel eventfd live in the process's fd table (close-on-exec).
+ * Should either be closed or its number reused by other code, the next start, watch or wake-up
+ * finds the set is no longer cordon's and rebuilds it: a new set (the old numbers are left
+ * alone: they may name someone else's files), every child not yet reported registered again (a
+ * pidfd closed against the contract gets a record with code -EBADF), and a new thread.
+ */
 CORDON_API cordon_status cordon_linux_exit_watcher_start(void);
 
 /**
@@ -149,7 +183,7 @@ CORDON_API cordon_status cordon_linux_exit_watcher_start(void);
  */
 CORDON_API cordon_status cordon_linux_exit_watch(int32_t pidfd, int32_t channel);
 
-/** @domain errno — SIGKILL a child through its pidfd, reap it (blocking; it is dying) and close the pidfd and its mount namespace handle: for a child that cannot be supervised. */
+/** @domain errno — SIGKILL a child through its pidfd, reap it (blocking; it is dying) and close the pidfd and its mount namespace handle: for a child that cannot be supervised. A watched child gets no exit record then. */
 CORDON_API cordon_status cordon_linux_pidfd_reap(int32_t pidfd);
 
 /** @domain errno — pidfd_send_signal(2): never signals a recycled pid. */

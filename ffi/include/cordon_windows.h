@@ -25,6 +25,12 @@ CORDON_API cordon_status cordon_windows_write(uint64_t handle, const uint8_t *bu
 /** @domain win32 — PeekNamedPipe: bytes waiting, never blocks; -ERROR_BROKEN_PIPE when every write end is closed and nothing is left. */
 CORDON_API cordon_status cordon_windows_pipe_peek(uint64_t handle);
 
+/** @domain win32 — an inheritable DuplicateHandle of GetStdHandle(which: 0 input, 1 output, 2 error) into *out (uint64_t); 0 when this process has none. */
+CORDON_API cordon_status cordon_windows_std_duplicate(uint32_t which, uint64_t *out, size_t out_len);
+
+/** @domain win32 — CreateFileW("NUL"), read and write, inheritable, into *out (uint64_t). */
+CORDON_API cordon_status cordon_windows_open_null(uint64_t *out, size_t out_len);
+
 /** @domain cordon — Wine's version (ASCII, no NUL) from ntdll's wine_get_version; 0 on Windows. */
 CORDON_API cordon_status cordon_windows_wine_version(uint8_t *buf, size_t buf_len);
 

@@ -36,6 +36,9 @@ CORDON_API cordon_status cordon_windows_job_set_cpu_rate(uint64_t job, uint32_t 
 /** @domain win32 — JobObjectBasicUIRestrictions (JOB_OBJECT_UILIMIT_*). */
 CORDON_API cordon_status cordon_windows_job_set_ui_restrictions(uint64_t job, uint32_t ui_class);
 
+/** @domain win32 — QueryInformationJobObject(JobObjectBasicUIRestrictions): the class as the kernel keeps it. */
+CORDON_API cordon_status cordon_windows_job_query_ui_restrictions(uint64_t job);
+
 /** @domain win32 — AssignProcessToJobObject. */
 CORDON_API cordon_status cordon_windows_job_assign(uint64_t job, uint64_t process);
 

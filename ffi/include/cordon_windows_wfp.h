@@ -5,13 +5,14 @@
 
 /* 32 bytes. */
 typedef struct cordon_windows_wfp_filter {
-  uint32_t layer;          /* 0 ALE_AUTH_CONNECT_V4, 1 _V6, 2 ALE_AUTH_RECV_ACCEPT_V4, 3 _V6 */
+  uint32_t layer;          /* 0 ALE_AUTH_CONNECT_V4, 1 _V6, 2 ALE_AUTH_RECV_ACCEPT_V4, 3 _V6, 4 ALE_AUTH_LISTEN_V4, 5 _V6 */
   uint32_t action;         /* 0 block, 1 permit */
   uint32_t weight;         /* 0..15, or 0xFFFFFFFF: the engine chooses */
   uint32_t condition;      /* 0 none, 1 ALE_PACKAGE_ID (SID bytes), 2 ALE_USER_ID (SDDL, UTF-16) */
   uint16_t remote_port;    /* 0: any */
   uint16_t local_port;     /* 0: any */
-  uint32_t reserved;
+  uint8_t protocol;        /* IPPROTO_* matched (6: TCP), 0: any */
+  uint8_t reserved[3];
   uint64_t condition_data; /* address of the SID or SDDL */
 } cordon_windows_wfp_filter;
 

@@ -7,6 +7,7 @@ export const windowsJobSymbols = defineSymbols({
   cordon_windows_job_query_limits: { args: ["u64", "buffer", "buffer_length"], returns: "i32", domain: "win32" },
   cordon_windows_job_set_cpu_rate: { args: ["u64", "u32", "u32"], returns: "i32", domain: "win32" },
   cordon_windows_job_set_ui_restrictions: { args: ["u64", "u32"], returns: "i32", domain: "win32" },
+  cordon_windows_job_query_ui_restrictions: { args: ["u64"], returns: "i32", domain: "win32" },
   cordon_windows_job_assign: { args: ["u64", "u64"], returns: "i32", domain: "win32" },
   cordon_windows_job_contains: { args: ["u64", "u64"], returns: "i32", domain: "win32" },
   cordon_windows_job_terminate: { args: ["u64", "u32"], returns: "i32", domain: "win32" },

@@ -16,6 +16,8 @@ export const windowsSymbols = defineSymbols({
   cordon_windows_read: { args: ["u64", "buffer", "buffer_length"], returns: "i32", domain: "win32" },
   cordon_windows_write: { args: ["u64", "buffer", "buffer_length"], returns: "i32", domain: "win32" },
   cordon_windows_pipe_peek: { args: ["u64"], returns: "i32", domain: "win32" },
+  cordon_windows_std_duplicate: { args: ["u32", "buffer", "buffer_length"], returns: "i32", domain: "win32" },
+  cordon_windows_open_null: { args: ["buffer", "buffer_length"], returns: "i32", domain: "win32" },
   cordon_windows_wine_version: { args: ["buffer", "buffer_length"], returns: "i32", domain: "cordon" },
   ...windowsJobSymbols,
   ...windowsProcessSymbols,

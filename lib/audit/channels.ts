@@ -3,7 +3,7 @@
 // names its class, whether what it reaches persists, the outside counter that
 // proves a receipt (two-sided rows), what blocks it in cordon's default
 // sandbox (by the errno observed) and what would close it when it is open.
-// Pure data; the inside probe (probe-inside.ts) uses the same ids.
+// Pure data; the inside probe (probes/inside*.py, host-state.py) uses the same ids.
 
 /** F files, M metadata, N named IPC, K keyrings, O other processes, T terminal, X kernel facilities, G global counters, I inherited. */
 export type ChannelClass = "F" | "M" | "N" | "K" | "O" | "T" | "X" | "G" | "I";
@@ -111,7 +111,7 @@ export const linuxChannels: readonly Channel[] = [
   ch({ id: "g.sysvipc", class: "G", title: "see outside SysV objects in /proc/sysvipc", persistent: false, blockedBy: { EACCES: "landlock (/proc not granted)" }, closeWith: "an IPC namespace" }),
   ch({ id: "g.net.unix", class: "G", title: "see the host's unix socket paths in /proc/net/unix", persistent: false, blockedBy: { EACCES: "landlock (/proc not granted)" }, closeWith: "a network namespace" }),
   ch({ id: "inherit.fds", class: "I", title: "inherit open file descriptors from the caller", persistent: false, blockedBy: {}, closeWith: "close_range before exec" }),
-  ch({ id: "inherit.env", class: "I", title: "inherit secret-looking environment variables", persistent: false, blockedBy: {}, closeWith: "inheritEnv: false and an explicit env" }),
+  ch({ id: "inherit.env", class: "I", title: "inherit secret-looking environment variables", persistent: false, blockedBy: {}, closeWith: "the default environment (the base set; secret-looking names pass only when named exactly), or inheritEnv: false" }),
   ...hostStateChannels,
 ];
 

@@ -21,6 +21,9 @@ export const runOptions = {
   "allow-net": { type: "boolean" },
   "allow-connect": { type: "string", multiple: true },
   "allow-bind": { type: "string", multiple: true },
+  "deny-read": { type: "string", multiple: true },
+  "deny-write": { type: "string", multiple: true },
+  "allow-pty": { type: "boolean" },
   memory: { type: "string" },
   pids: { type: "string" },
   cpu: { type: "string" },
@@ -29,6 +32,8 @@ export const runOptions = {
   "kill-after": { type: "string" },
   user: { type: "string" },
   env: { type: "string", multiple: true },
+  "allow-env": { type: "string", multiple: true },
+  home: { type: "string" },
   cwd: { type: "string" },
   "best-effort": { type: "boolean" },
   report: { type: "string" },
@@ -69,6 +74,24 @@ function env(items: readonly string[]): Record<string, string> {
 }
 
 /**
+ * `--allow-env` alone (Deno's form) is the whole environment. parseArgs has no
+ * optional values, so before parsing it becomes `--allow-env=` this marker:
+ * a NUL, which no real argument can hold.
+ */
+const WHOLE_ENV = "\0";
+
+/** `args` with a bare `--allow-env` before `--` spelled so parseArgs takes it (cordon audit parses the run flags too). */
+export function bareAllowEnv(args: readonly string[]): string[] {
+  const end = args.indexOf("--");
+  return args.map((a, i) => (a === "--allow-env" && (end < 0 || i < end) ? `--allow-env=${WHOLE_ENV}` : a));
+}
+
+/** `--allow-env`: true for the whole environment, else the names and patterns listed. */
+function allowEnv(items: readonly string[]): true | string[] {
+  return items.includes(WHOLE_ENV) ? true : items.flatMap((p) => p.split(","));
+}
+
+/**
  * A leading "~" or "~/" as $HOME: a shell leaves `--allow-read=~/x` as it is
  * (it expands a tilde only at the start of a word or of an assignment's value).
  */
@@ -80,7 +103,7 @@ function home(path: string): string {
 
 /** Parse `cordon run` arguments. Throws PolicyError (a value) or TypeError (from parseArgs: a flag). */
 export function parseRunArgs(args: readonly string[], parseArgs: typeof ParseArgs): RunArgs {
-  const { values, positionals, tokens } = parseArgs({ args: [...args], options: runOptions, strict: true, allowPositionals: true, tokens: true });
+  const { values, positionals, tokens } = parseArgs({ args: bareAllowEnv(args), options: runOptions, strict: true, allowPositionals: true, tokens: true });
   const terminator = tokens.findIndex((t) => t.kind === "option-terminator");
   const early = tokens.find((t, i) => t.kind === "positional" && (terminator < 0 || i < terminator));
   if (early && early.kind === "positional") throw new PolicyError("command", `put the command after --: cordon run [options] -- ${early.value}`);
@@ -108,11 +131,16 @@ export function parseRunArgs(args: readonly string[], parseArgs: typeof ParseArg
 
   const read = (values["allow-read"] ?? []).flatMap((p) => p.split(",")).map(home);
   const write = (values["allow-write"] ?? []).map(home);
+  const denyRead = (values["deny-read"] ?? []).map(home);
+  const denyWrite = (values["deny-write"] ?? []).map(home);
   const policy: Policy = {
-    fs: { read, write },
+    fs: { read, write, ...(denyRead.length && { denyRead }), ...(denyWrite.length && { denyWrite }) },
+    ...(values["allow-pty"] && { pty: true }),
     net: values["allow-net"] ? "all" : connect.length + bind.length > 0 ? { connect, bind } : "none",
     limits,
     ...(values.env && { env: env(values.env) }),
+    ...(values["allow-env"] && { inheritEnv: allowEnv(values["allow-env"]) }),
+    ...(values.home !== undefined && { home: home(values.home) }),
     ...(values.cwd !== undefined && { cwd: home(values.cwd) }),
     ...(values.user !== undefined && { user: user(values.user) }),
     compat: values["best-effort"] ? "best-effort" : "hard",

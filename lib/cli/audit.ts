@@ -5,11 +5,11 @@ import type { parseArgs as ParseArgs } from "node:util";
 import { audit } from "../audit/index.ts";
 import { renderAudit } from "../audit/format.ts";
 import { PolicyError } from "../errors.ts";
-import { parseRunArgs, runOptions } from "./args.ts";
+import { bareAllowEnv, parseRunArgs, runOptions } from "./args.ts";
 import { ReportFile } from "./report-file.ts";
 
 export async function auditCommand(args: readonly string[], parseArgs: typeof ParseArgs): Promise<number> {
-  const { values, positionals } = parseArgs({ args: [...args], options: { ...runOptions, json: { type: "boolean" } }, strict: true, allowPositionals: true });
+  const { values, positionals } = parseArgs({ args: bareAllowEnv(args), options: { ...runOptions, json: { type: "boolean" } }, strict: true, allowPositionals: true });
   if (positionals.length > 0) throw new PolicyError("command", `cordon audit runs its own probe and takes no command: ${positionals[0]}`);
   // The run flags mean the same here; the probe stands in for the command.
   const { policy, reportFile } = parseRunArgs([...args.filter((a) => a !== "--json"), "--", "cordon-audit"], parseArgs);

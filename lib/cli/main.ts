@@ -14,18 +14,28 @@ export const usage = `usage:
     --allow-net             unrestricted network (default: none at all)
     --allow-connect=PORT    TCP connect to PORT (repeatable)
     --allow-bind=PORT       TCP bind to PORT (repeatable)
+    --deny-read=PATH        nothing beneath PATH is read or written, whatever grants it (repeatable)
+    --deny-write=PATH       nothing beneath PATH is written, whatever grants it (repeatable)
+    --allow-pty             a private /dev/pts: the command can open pseudo-terminals
     --memory=SIZE           memory limit of the whole tree (bytes, or with K/M/G)
     --pids=N                most live processes in the tree
     --cpu=SECONDS           CPU-time limit
     --timeout=SECONDS       wall clock; then the whole tree is killed and cordon exits 124
     --user=NAME|UID[:GID]   run as this user (needs privilege)
     --env=KEY=VALUE         set a variable (repeatable)
-    --cwd=DIR               working directory
+    --allow-env[=NAME,...]  pass more of the caller's variables: NAME, or NAME* (never a secret-looking
+                            name); bare: the whole environment (default: PATH, locale, terminal, TZ, CI)
+    --home=DIR              HOME, read-write and kept (default: a private, empty one, removed after)
+    --cwd=DIR               working directory (inside a grant)
     --best-effort           run even if a requested guarantee cannot be enforced
     --report=FILE           write the enforcement report as JSON
   cordon audit [options] [--json]
                             probe every known channel from inside a sandbox of these run options (docs/audit.md)
   cordon probe [--json]     what this host can enforce
+  cordon probe --compare [--json | --markdown]
+                            P01-P24 for seL4, this host and every OS cordon targets (--markdown: docs/security-model.md)
+  cordon plan --target=sel4-microkit [run options] -- COMMAND
+                            a Microkit system description of that job for seL4 (docs/sel4/)
   cordon version            library and native versions`;
 
 /** One line, whatever the error: parseArgs messages can run over several. */
@@ -44,8 +54,12 @@ export async function main(argv: string[], parseArgs: typeof ParseArgs): Promise
       case "audit":
         return await auditCommand(rest, parseArgs);
       case "probe": {
-        const { values } = parseArgs({ args: rest, options: { json: { type: "boolean" } }, strict: true });
-        return await probe({ json: values.json ?? false });
+        const { values } = parseArgs({ args: rest, options: { json: { type: "boolean" }, compare: { type: "boolean" }, markdown: { type: "boolean" } }, strict: true });
+        return await probe({ json: values.json ?? false, compare: values.compare ?? false, markdown: values.markdown ?? false });
+      }
+      case "plan": {
+        const { planCommand } = await import("./plan.ts");
+        return await planCommand(rest, parseArgs);
       }
       case "version": {
         parseArgs({ args: rest, options: {}, strict: true });
@@ -59,10 +73,10 @@ export async function main(argv: string[], parseArgs: typeof ParseArgs): Promise
         console.log(usage);
         return 0;
       case undefined:
-        console.error(`cordon: missing command (run, probe, version, help)`);
+        console.error(`cordon: missing command (run, audit, probe, plan, version, help)`);
         return EXIT_CORDON;
       default:
-        console.error(`cordon: unknown command: ${command} (run, probe, version, help)`);
+        console.error(`cordon: unknown command: ${command} (run, audit, probe, plan, version, help)`);
         return EXIT_CORDON;
     }
   } catch (e) {

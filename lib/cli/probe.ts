@@ -1,7 +1,14 @@
 // `cordon probe [--json]`: what this host can enforce, with the evidence, and
 // each property beside what seL4 offers. --json prints the HostReport.
+// `cordon probe --compare [--json | --markdown]`: P01-P24 for seL4, this host
+// and every OS cordon targets (lib/probe/compare.ts); --markdown is
+// docs/security-model.md (described hosts only, no live probe).
 import type { Evidence, LinuxFeatures } from "../backend/linux/probe.ts";
+import { compareHosts, type Comparison } from "../probe/compare.ts";
+import { renderSecurityModel } from "../probe/compare-markdown.ts";
+import { describedColumns } from "../probe/described.ts";
 import { hostReport, type HostReport } from "../probe/host-report.ts";
+import { liveLinuxColumn, readAssumptionDocs } from "../probe/live-host.ts";
 
 function table(rows: string[][]): string[] {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (i === r.length - 1 ? 0 : r[i]!.length))));
@@ -48,7 +55,37 @@ export function renderHostReport(r: HostReport): string {
   return lines.join("\n");
 }
 
-export async function probe(opts: { json: boolean }): Promise<number> {
+const counted = (c: Readonly<Record<string, number>>) => Object.entries(c).map(([k, n]) => `${n} ${k}`).join(", ");
+
+export function renderComparison(c: Comparison): string {
+  const hosts = c.hosts;
+  const lines = ["cordon probe --compare: P01-P24 beside seL4, each host's mark computed from its plan's report through the guarantee registry", `the job: ${c.policy}`, ""];
+  lines.push(
+    ...table([
+      ["id", "property", "seL4", ...hosts.map((h) => h.title)],
+      ...c.sel4.map((p) => [p.id, p.title, p.mark, ...hosts.map((h) => h.marks.find((m) => m.id === p.id)!.mark)]),
+    ]),
+    "",
+    `seL4: ${counted(c.sel4Counts)} (score ${c.sel4Score} of 48)`,
+    ...hosts.map((h) => `${h.title}: ${counted(h.counts)}; behind seL4 on ${h.behindSel4} of 24; score ${h.score} of 48`),
+    "",
+    ...hosts.map((h) => `${h.title}${h.live ? " (probed)" : ""}: ${h.host}`),
+    "",
+    "marks: E every aspect of the property enforced by the host's plan, P some, N none (seL4: E* also proven).",
+    "--json lists the guarantee rows and assumption lines behind every mark; docs/security-model.md explains the rule.",
+  );
+  return lines.join("\n");
+}
+
+export async function probe(opts: { json: boolean; compare?: boolean; markdown?: boolean }): Promise<number> {
+  if (opts.markdown && (!opts.compare || opts.json)) throw new TypeError("--markdown goes with --compare, without --json");
+  if (opts.compare) {
+    const docs = readAssumptionDocs();
+    const live = process.platform === "linux" && !opts.markdown ? [await liveLinuxColumn()] : [];
+    const c = compareHosts([...live, ...describedColumns], docs);
+    console.log(opts.markdown ? renderSecurityModel(c) : opts.json ? JSON.stringify(c, null, 2) : renderComparison(c));
+    return 0;
+  }
   const report = await hostReport();
   console.log(opts.json ? JSON.stringify(report, null, 2) : renderHostReport(report));
   return 0;

@@ -7,6 +7,9 @@
 // - /etc is NOT granted as a tree: it holds credentials, host keys and
 //   service configuration. Only the files the C library, shells and TLS
 //   clients read are listed.
+// - TLS: only the trust stores and library configuration clients read, never
+//   a whole /etc/ssl or /etc/pki: their private/ directories hold the host's
+//   keys, readable by a root sandbox.
 // - /dev is granted device by device, never as a tree: a tree grant would
 //   reach disks, consoles and /dev/mem.
 // - /proc and /sys are not here. Which /proc the command sees is the
@@ -22,6 +25,25 @@ export type SystemPaths = {
   /** Read and write, single device files only (output sinks like /dev/null). */
   readonly write: readonly string[];
 };
+
+/**
+ * What TLS clients read: CA bundles and certificate directories (public
+ * certificates only), the crypto libraries' configuration and the system
+ * crypto policy. Never /etc/ssl/private or /etc/pki/tls/private (keys), nor
+ * /etc/pki/nssdb (NSS databases may hold keys).
+ */
+const tlsEtc = [
+  "/etc/ssl/certs",
+  "/etc/ssl/cert.pem",
+  "/etc/ssl/openssl.cnf",
+  "/etc/pki/tls/certs",
+  "/etc/pki/tls/cert.pem",
+  "/etc/pki/tls/openssl.cnf",
+  "/etc/pki/ca-trust/extracted",
+  "/etc/pki/java/cacerts",
+  "/etc/ca-certificates/extracted",
+  "/etc/crypto-policies/back-ends",
+];
 
 /** /etc files read by libc (loader, NSS, resolver, locale, time), shells and TLS clients. */
 const unixEtc = [
@@ -48,10 +70,7 @@ const unixEtc = [
   "/etc/mime.types",
   "/etc/inputrc",
   "/etc/terminfo",
-  "/etc/ssl",
-  "/etc/pki",
-  "/etc/ca-certificates",
-  "/etc/crypto-policies",
+  ...tlsEtc,
 ];
 
 const unixDevRead = ["/dev/random", "/dev/urandom"];
@@ -76,7 +95,9 @@ const table: Record<SystemOs, SystemPaths> = {
       "/private/etc/services",
       "/private/etc/protocols",
       "/private/etc/localtime",
-      "/private/etc/ssl",
+      "/private/etc/ssl/cert.pem",
+      "/private/etc/ssl/certs",
+      "/private/etc/ssl/openssl.cnf",
       "/private/var/db/timezone",
       "/opt/homebrew",
       ...unixDevRead,

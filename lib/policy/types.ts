@@ -1,4 +1,5 @@
 // The policy vocabulary, in the user's terms. Pure data: no OS knowledge here.
+import type { InheritEnv } from "./env.ts";
 
 /**
  * hard: refuse to run if any requested guarantee cannot be enforced here (default).
@@ -41,11 +42,29 @@ export type Policy = {
     readonly write?: readonly string[];
     /** Add the documented system read set (lib/policy/system-paths.ts). Default true. */
     readonly system?: boolean;
+    /** Carve-outs: nothing beneath each path can be read (or written), whatever grants it. Deny wins. */
+    readonly denyRead?: readonly string[];
+    /** Carve-outs: nothing beneath each path can be written, whatever grants it. Deny wins. */
+    readonly denyWrite?: readonly string[];
   };
-  /** Variables set on top of the environment (or on an empty one if `inheritEnv` is false). */
+  /** A private pseudo-terminal device (devpts) inside, so the command can open new ptys. Default false. */
+  readonly pty?: boolean;
+  /** Variables set on top of everything else: they win over the caller's and over cordon's own (TMPDIR, HOME, ...). */
   readonly env?: Readonly<Record<string, string>>;
-  /** Pass the caller's environment through. Default true. */
-  readonly inheritEnv?: boolean;
+  /**
+   * Which of the caller's variables pass in (lib/policy/env.ts). Absent (the
+   * default): the base set, BASE_ENV. A list: the base set plus these names
+   * and `NAME*` prefix patterns; a pattern never admits a secret-looking name
+   * (SECRET_LOOKING), only its exact name does. true: the whole environment.
+   * false: none of it (cordon's own variables and `env` only).
+   */
+  readonly inheritEnv?: InheritEnv;
+  /**
+   * HOME: an existing directory, granted read-write and kept. Default: a
+   * private, empty one made for the run beside its TMPDIR and removed after.
+   * XDG_CONFIG_HOME, XDG_CACHE_HOME, XDG_DATA_HOME and XDG_STATE_HOME follow it.
+   */
+  readonly home?: string;
   readonly cwd?: string;
   /** Default `none`. */
   readonly net?: Net;
@@ -66,13 +85,30 @@ export type ResolvedPolicy = {
      * grants, so the spelled path works there too. Absent when there are none.
      */
     readonly links?: readonly string[];
+    /** Real paths nothing may read beneath (no grant lies beneath one). Absent when there are none. */
+    readonly denyRead?: readonly string[];
+    /** Real paths nothing may write beneath, the user's (no write grant lies beneath one). Absent when there are none. */
+    readonly denyWrite?: readonly string[];
+    /**
+     * Default protected paths found inside write grants (lib/policy/protected.ts),
+     * kept read-only like denyWrite. Absent when there are none.
+     */
+    readonly protected?: readonly string[];
+    /** Symlinks on the way to a protected path, inside a write grant: replaceable, so not protected. */
+    readonly protectedGaps?: readonly string[];
   };
+  /** A private devpts at /dev/pts (with /dev/ptmx) when true. */
+  readonly pty?: boolean;
   readonly env: Readonly<Record<string, string>>;
   readonly cwd: string;
   readonly net: "none" | "all" | { readonly connect: readonly number[]; readonly bind: readonly number[] };
   readonly limits: Limits;
   readonly user?: { readonly uid: number; readonly gid: number };
   readonly compat: Compat;
-  /** The sandbox's own empty temp directory (also in `fs.write` and `env.TMPDIR`); removed afterwards. */
+  /** The sandbox's own empty temp directory (`env.TMPDIR`), inside `runDir`. */
   readonly tmpDir?: string;
+  /** HOME: the private one inside `runDir`, or the policy's `home` (then in `fs.write` itself). */
+  readonly home?: string;
+  /** The run's own directory holding `tmpDir` and a private `home`: in `fs.write`, removed afterwards. */
+  readonly runDir?: string;
 };

@@ -3,6 +3,7 @@
 // Every error is a PolicyError naming the offending field ("limits.memory",
 // "fs.write[2]") so a misconfiguration never turns into a weaker sandbox.
 import { PolicyError } from "../errors.ts";
+import { envPatternProblem, type InheritEnv } from "./env.ts";
 import type { Compat, Limits, Net, Policy, UserSpec } from "./types.ts";
 
 const MiB = 2 ** 20;
@@ -130,31 +131,47 @@ function env(v: unknown): Record<string, string> {
   return out;
 }
 
+/** true, false, or a list of variable names and `NAME*` patterns. */
+function inheritEnv(v: unknown): InheritEnv {
+  if (typeof v === "boolean") return v;
+  if (!Array.isArray(v)) throw new PolicyError("inheritEnv", `expected true, false or an array of names and NAME* patterns, got ${typeName(v)}`);
+  return v.map((p, i) => {
+    if (typeof p !== "string") throw new PolicyError(`inheritEnv[${i}]`, `expected a string, got ${typeName(p)}`);
+    const problem = envPatternProblem(p);
+    if (problem) throw new PolicyError(`inheritEnv[${i}]`, `${problem}: ${JSON.stringify(p)}`);
+    return p;
+  });
+}
+
 function compat(v: unknown): Compat {
   if (v === "hard" || v === "best-effort") return v;
   throw new PolicyError("compat", `expected "hard" or "best-effort", got ${JSON.stringify(v)}`);
 }
 
-const topKeys = ["fs", "env", "inheritEnv", "cwd", "net", "limits", "user", "compat"] as const;
+const topKeys = ["fs", "env", "inheritEnv", "home", "cwd", "net", "limits", "user", "compat", "pty"] as const;
 
 /** A well-formed copy of `input`, or a PolicyError naming the first offending field. */
 export function validatePolicy(input: unknown): Policy {
   const o = object("", input ?? {}, topKeys);
   const policy: { -readonly [K in keyof Policy]: Policy[K] } = {};
   if (o.fs !== undefined) {
-    const fs = object("fs", o.fs, ["read", "write", "system"]);
+    const fs = object("fs", o.fs, ["read", "write", "system", "denyRead", "denyWrite"]);
     policy.fs = {
       ...(fs.read !== undefined && { read: paths("fs.read", fs.read) }),
       ...(fs.write !== undefined && { write: paths("fs.write", fs.write) }),
       ...(fs.system !== undefined && { system: boolean("fs.system", fs.system) }),
+      ...(fs.denyRead !== undefined && { denyRead: paths("fs.denyRead", fs.denyRead) }),
+      ...(fs.denyWrite !== undefined && { denyWrite: paths("fs.denyWrite", fs.denyWrite) }),
     };
   }
   if (o.env !== undefined) policy.env = env(o.env);
-  if (o.inheritEnv !== undefined) policy.inheritEnv = boolean("inheritEnv", o.inheritEnv);
+  if (o.inheritEnv !== undefined) policy.inheritEnv = inheritEnv(o.inheritEnv);
+  if (o.home !== undefined) policy.home = text("home", o.home);
   if (o.cwd !== undefined) policy.cwd = text("cwd", o.cwd);
   if (o.net !== undefined) policy.net = net(o.net);
   if (o.limits !== undefined) policy.limits = limits(o.limits);
   if (o.user !== undefined) policy.user = user(o.user);
   if (o.compat !== undefined) policy.compat = compat(o.compat);
+  if (o.pty !== undefined) policy.pty = boolean("pty", o.pty);
   return policy;
 }

@@ -1,11 +1,14 @@
 // `cordon probe` and `cordon probe --json`: every property P01-P24 appears
 // with a host status, its evidence and the seL4 mark; on Linux the live
 // mechanism probes agree with what the kernel answers directly.
+// `cordon probe --compare`: the same properties per OS, marked from plans.
 import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Comparison } from "../../lib/probe/compare.ts";
 import type { HostReport } from "../../lib/probe/host-report.ts";
 import { testUnless, notLinux } from "../helpers/skip.ts";
-import { cordon, noSandbox } from "./helpers.ts";
+import { cordon, noSandbox, root } from "./helpers.ts";
 
 const ids = Array.from({ length: 24 }, (_, i) => `P${String(i + 1).padStart(2, "0")}`);
 
@@ -19,7 +22,7 @@ describe("cordon probe --json", async () => {
   });
 
   test("P01-P24 in order, each with a status, evidence and a seL4 mark", () => {
-    expect(report.properties.map((p) => p.id)).toEqual(ids);
+    expect(report.properties.map((p) => p.id as string)).toEqual(ids);
     for (const p of report.properties) {
       expect(["enforced", "partial", "not-available"]).toContain(p.host.status);
       expect(p.host.evidence.length).toBeGreaterThan(0);
@@ -74,4 +77,54 @@ test("cordon probe prints a table: mechanisms, then P01-P24 beside seL4", async 
   expect(header).toBeGreaterThan(0);
   expect(lines.slice(header + 1, header + 25).map((l) => l.split(" ")[0])).toEqual(ids);
   for (const l of lines.slice(header + 1, header + 25)) expect(l).toMatch(/ (enforced|partial|not-available) +(E\*|E|P|N) /);
+});
+
+describe("cordon probe --compare", async () => {
+  const [human, json] = await Promise.all([cordon(["probe", "--compare"]), cordon(["probe", "--compare", "--json"])]);
+  const c = JSON.parse(json.stdout) as Comparison;
+  const titles = ["Linux CI", "Linux runner", "Linux container", "Windows", "macOS", "FreeBSD", "OpenBSD"];
+
+  test("--json: seL4 and every OS cordon targets, each with 24 marks and a count per OS", () => {
+    expect([human.code, json.code, human.stderr + json.stderr]).toEqual([0, 0, ""]);
+    expect(c.sel4.map((p) => p.id as string)).toEqual(ids);
+    expect(c.hosts.map((h) => h.title)).toEqual([...(notLinux ? [] : ["Linux here"]), ...titles]);
+    for (const h of c.hosts) {
+      expect(h.marks.map((m) => m.id as string)).toEqual(ids);
+      expect(h.counts.E! + h.counts.P! + h.counts.N!).toBe(24);
+    }
+  });
+
+  test("--json: every mark follows from its rows: E has no gap, N has no enforced or partial row covering it", () => {
+    for (const h of c.hosts)
+      for (const m of h.marks) {
+        if (m.id === "P23") continue;
+        if (m.mark === "E") expect([h.title, m.id, m.gaps]).toEqual([h.title, m.id, []]);
+        if (m.mark === "N") expect([h.title, m.id, m.gaps.every((g) => /no guarantee|not-enforced/.test(g))]).toEqual([h.title, m.id, true]);
+        if (m.mark === "P") expect([h.title, m.id, m.gaps.length > 0]).toEqual([h.title, m.id, true]);
+      }
+  });
+
+  testUnless(notLinux, "Linux here: the marks of the plan spawn() makes on this host; every row cites its assumption line", () => {
+    const here = c.hosts[0]!;
+    expect(here.live).toBe(true);
+    const p01 = here.marks.find((m) => m.id === "P01")!;
+    expect(p01.rows.map((r) => r.guarantee)).toContain("fs.read-confined");
+    for (const m of here.marks) for (const r of m.rows) if (r.assumption) expect(r.assumption.line).toBeGreaterThan(0);
+  });
+
+  test("the table: one line per property with a mark per host, then a count per host", () => {
+    const lines = human.stdout.split("\n");
+    const header = lines.findIndex((l) => /^id\s+property\s+seL4\s+/.test(l));
+    expect(lines.slice(header + 1, header + 25).map((l) => l.split(" ")[0])).toEqual(ids);
+    for (const l of lines.slice(header + 1, header + 25)) expect(l).toMatch(new RegExp(`(E\\*|E|P|N)(\\s+(E|P|N)){${c.hosts.length}}$`));
+    for (const h of c.hosts) expect(lines).toContain(`${h.title}: ${h.counts.E} E, ${h.counts.P} P, ${h.counts.N} N; behind seL4 on ${h.behindSel4} of 24; score ${h.score} of 48`);
+  });
+
+  test("--markdown is docs/security-model.md; it needs --compare", async () => {
+    const md = await cordon(["probe", "--compare", "--markdown"]);
+    expect(md.code).toBe(0);
+    expect(md.stdout).toBe(readFileSync(join(root, "docs", "security-model.md"), "utf8"));
+    const alone = await cordon(["probe", "--markdown"]);
+    expect([alone.code, alone.stderr.trim()]).toEqual([125, "cordon: --markdown goes with --compare, without --json"]);
+  });
 });

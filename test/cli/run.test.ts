@@ -93,13 +93,17 @@ describeUnless(noSandbox, "cordon run flags reach the command", () => {
     expect(existsSync(dir!)).toBe(false);
   });
 
-  test("--env sets a variable; the caller's environment passes through", async () => {
-    const r = await cordon(["run", "--env=GREETING=hi there", "--", "sh", "-c", 'echo "$GREETING/$FROM_CALLER"'], { env: { FROM_CALLER: "yes" } });
-    expect(r.stdout).toBe("hi there/yes\n");
+  test("--env sets a variable; the caller's passes only when --allow-env names it", async () => {
+    const script = 'echo "$GREETING/$FROM_CALLER"';
+    const r = await cordon(["run", "--env=GREETING=hi there", "--", "sh", "-c", script], { env: { FROM_CALLER: "yes" } });
+    expect(r.stdout).toBe("hi there/\n");
+    const named = await cordon(["run", "--env=GREETING=hi there", "--allow-env=FROM_CALLER", "--", "sh", "-c", script], { env: { FROM_CALLER: "yes" } });
+    expect(named.stdout).toBe("hi there/yes\n");
   });
 
   test("--cwd sets the working directory", async () => {
-    const r = await cordon(["run", `--cwd=${scratch}`, "--", "sh", "-c", "pwd"]);
+    // A --cwd must be granted (an ungranted one is refused: test/linux/inside-sandbox.test.ts).
+    const r = await cordon(["run", `--cwd=${scratch}`, `--allow-read=${scratch}`, "--", "sh", "-c", "pwd"]);
     expect(r.stdout).toBe(`${scratch}\n`);
   });
 

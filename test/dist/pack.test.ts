@@ -39,9 +39,9 @@ afterAll(() => {
 });
 
 describe("cordon's tarball", () => {
-  test("holds bin, lib, ffi (with the C header), package.json, README and LICENSE, nothing else", () => {
+  test("holds bin, lib (with the audit's probe programs), ffi (with the C header), package.json, README and LICENSE, nothing else", () => {
     const paths = tarballEntries(mainTarball).map((e) => e.path);
-    const allowed = /^(package\.json|README\.md|LICENSE|bin\/[^/]+\.ts|lib\/.+\.ts|ffi\/.+\.ts|ffi\/include\/[^/]+\.h)$/;
+    const allowed = /^(package\.json|README\.md|LICENSE|bin\/[^/]+\.ts|lib\/.+\.ts|lib\/audit\/probes\/[^/]+\.py|ffi\/.+\.ts|ffi\/include\/[^/]+\.h)$/;
     expect(paths.filter((p) => !allowed.test(p))).toEqual([]);
     expect(paths.filter((p) => /(^|\/)(test|bench|zig|zig-out|\.toolchain|node_modules|docs|scripts|dist)\//.test(p))).toEqual([]);
     expect(paths.filter((p) => /\.test\.ts$/.test(p))).toEqual([]);

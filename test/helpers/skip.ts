@@ -32,3 +32,28 @@ export function linuxRequirement(unmet: string | undefined): string | undefined 
   }
   return unmet;
 }
+
+/**
+ * The user-mode emulator Bun runs under, or undefined on real hardware.
+ * scripts/arm64-test.sh sets CORDON_EMULATED=qemu-aarch64; the claim is
+ * checked against the host kernel (a native `uname -m` names another machine
+ * than this Bun's arch), so a stray variable cannot skip tests on real hardware.
+ */
+export const emulator: string | undefined = (() => {
+  const name = process.env.CORDON_EMULATED;
+  if (!name) return undefined;
+  const guest = ({ arm64: "aarch64", x64: "x86_64" } as Record<string, string>)[process.arch] ?? process.arch;
+  const host = Bun.spawnSync(["uname", "-m"]).stdout.toString().trim();
+  if (host === guest) throw new Error(`CORDON_EMULATED=${name}, but the kernel's machine is ${host}, this Bun's own: not emulated`);
+  return `${name} (an ${guest} Bun on an ${host} kernel)`;
+})();
+
+/** Why a test cannot run under user-mode emulation (measured with qemu 7.2), or undefined on real hardware. */
+export const emulated: { readonly sandbox?: string; readonly childBun?: string; readonly procStat?: string } = emulator === undefined ? {} : {
+  /** Starting any cordon sandbox: the syscalls it needs never reach the kernel. */
+  sandbox: `under ${emulator} no sandbox starts: qemu-user answers clone3(CLONE_VM|CLONE_VFORK) with EINVAL and landlock with ENOSYS without asking the kernel, and the kernel would see qemu's x86_64 syscalls, not the aarch64 ones a seccomp filter names`,
+  /** Starting process.execPath again. */
+  childBun: `under ${emulator} a child Bun cannot start: without binfmt_misc the kernel answers ENOEXEC to an aarch64 executable`,
+  /** Reading this process's own /proc stat file (/proc/self/stat, /proc/PID/stat). */
+  procStat: `under ${emulator} qemu-user makes up this process's own /proc stat file: its state, process group and session read 0`,
+};

@@ -4,15 +4,18 @@
 // (c) nested inside a cordon sandbox, and (d) under profiles that answer as
 // older kernels do (no openat2, mount_setattr, PIDFD_GET_MNT_NAMESPACE). Each run must pass: the guarantees hold,
 // or hard mode refuses with a report naming what this host took away.
+// Nested hosts (a user namespace that may not make another, as a CI container
+// can be) then run the cordon CLI: /proc/self and Bun work inside, other
+// processes stay hidden, and a user switch works where setgroups is denied.
 import { afterAll, expect, test } from "bun:test";
-import { rmSync } from "node:fs";
+import { chmodSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describeUnless, linuxRequirement, notLinux } from "../helpers/skip.ts";
 import { worldReadableCopy } from "../helpers/world-readable.ts";
 
 const isRoot = process.getuid?.() === 0;
-const suites = ["test/linux/spawn.test.ts", "test/linux/sandbox.test.ts", "test/linux/report-truth.test.ts"];
+const suites = ["test/linux/spawn.test.ts", "test/linux/sandbox.test.ts", "test/linux/system-set.test.ts", "test/linux/report-truth.test.ts", "test/linux/net-namespace.test.ts"];
 
 const world = notLinux ? undefined : worldReadableCopy();
 const copy = world?.dir ?? "";
@@ -161,4 +164,85 @@ describeUnless(notLinux ?? linuxRequirement(isRoot ? undefined : "switching to a
       rmSync(secret, { force: true });
     }
   }, 240_000);
+});
+
+/** A user namespace that may not make another, as bubblewrap makes one (root outside: uid 0 inside, with capabilities there). */
+const nestedHost = ["bwrap", "--dev-bind", "/", "/", "--unshare-user", "--disable-userns", "--die-with-parent", "--"];
+/** The same started by an unprivileged user: no capability inside, so no namespace of any kind. */
+const nestedUnprivileged = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", ...nestedHost];
+
+/** `cordon run ARGS` from the world-readable copy, started through `prefix`; the report read back. */
+async function cordonRun(prefix: string[], args: string[]) {
+  const dir = mkdtempSync(join(tmpdir(), "cordon-nested-report-"));
+  chmodSync(dir, 0o777);
+  const reportFile = join(dir, "report.json");
+  try {
+    const p = Bun.spawn([...prefix, join(copy, "bun"), join(copy, "bin", "cordon.ts"), "run", `--report=${reportFile}`, ...args], {
+      cwd: copy,
+      env: { PATH: "/usr/local/bin:/usr/bin:/bin", HOME: copy, TMPDIR: tmpdir() },
+      stdout: "pipe",
+      stderr: "pipe",
+    });
+    const [out, err] = await Promise.all([new Response(p.stdout).text(), new Response(p.stderr).text()]);
+    const code = await p.exited;
+    let report: { guarantees?: { guarantee: string; status: string; by: string[] }[]; host?: string[] } = {};
+    try {
+      report = JSON.parse(readFileSync(reportFile, "utf8"));
+    } catch {
+      // refused before the report was written
+    }
+    return { code, out: out.trim(), err: err.trim(), report };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const procBy = (r: Awaited<ReturnType<typeof cordonRun>>) => r.report.guarantees?.find((g) => g.guarantee === "proc.outside-hidden")?.by ?? [];
+
+describeUnless(notLinux ?? linuxRequirement(isRoot && Bun.which("bwrap") ? undefined : "a nested user namespace with capabilities inside needs root outside, and bubblewrap"), "nested hosts", () => {
+  test("a user namespace that may not make another (bubblewrap as root): a fresh /proc, so /proc/self works in every process and Bun runs; other processes stay hidden", async () => {
+    const r = await cordonRun(nestedHost, [
+      "--best-effort",
+      `--allow-read=${copy}`,
+      "--",
+      "sh",
+      "-c",
+      `ls /proc/self/fd >/dev/null && echo fd-ok; grep NoNewPrivs /proc/self/status; ${join(copy, "bun")} -e "console.log('bun-ok')"; cat /proc/${process.pid}/cmdline >/dev/null 2>&1 && echo host-visible || echo host-hidden`,
+    ]);
+    expect({ code: r.code, out: r.out.split("\n") }).toEqual({ code: 0, out: ["fd-ok", "NoNewPrivs:\t1", "bun-ok", "host-hidden"] });
+    expect(procBy(r)).toContain("private procfs");
+  }, 60_000);
+
+  test("no namespace at all (bubblewrap as an unprivileged user): the command's own /proc/self only; Bun runs; /proc and other processes stay closed", async () => {
+    const run = (argv: string[]) => cordonRun(nestedUnprivileged, ["--best-effort", `--allow-read=${copy}`, "--", ...argv]);
+    const fd = await run(["ls", "/proc/self/fd"]);
+    expect({ code: fd.code, err: fd.err }).toEqual({ code: 0, err: "" });
+    expect(procBy(fd)[0]).toContain("only the command's own /proc/<pid>");
+    const status = await run(["grep", "-E", "^(NoNewPrivs|CapPrm|CapEff)", "/proc/self/status"]);
+    expect(status.out.split("\n")).toEqual(["CapPrm:\t0000000000000000", "CapEff:\t0000000000000000", "NoNewPrivs:\t1"]);
+    // Nothing was held, so nothing was dropped: the report says so rather than claim an emptied bounding set.
+    expect(status.report.guarantees?.find((g) => g.guarantee === "privileges.no-capabilities")?.by[0]).toStartWith("none held");
+    expect(await run([join(copy, "bun"), "-e", "console.log('bun-ok')"])).toMatchObject({ code: 0, out: "bun-ok" });
+    // The twins: another process's entries and the /proc listing stay closed.
+    for (const argv of [["cat", "/proc/1/cmdline"], ["ls", "/proc"]]) {
+      const r = await run(argv);
+      expect(r.code).not.toBe(0);
+      expect(r.err).toContain("Permission denied");
+    }
+  }, 120_000);
+
+  test("--user where setgroups is denied: with no supplementary groups the switch works and the report says so; with one, cordon refuses before anything runs", async () => {
+    const host = ["python3", join(copy, "test", "fixtures", "hosts", "setgroups-denied.py")];
+    const script = 'id -u; id -G; grep -E "^Cap(Eff|Bnd|Amb)" /proc/self/status | cut -f2 | sort -u; echo x > "$TMPDIR/t" && echo tmp-ok';
+    const r = await cordonRun(host, ["--best-effort", "--user=nobody", "--", "sh", "-c", script]);
+    expect({ code: r.code, err: r.err, out: r.out.split("\n") }).toEqual({ code: 0, err: "", out: ["65534", "65534", "0000000000000000", "tmp-ok"] });
+    expect(r.report.host).toContain("user: setgroups is denied in this user namespace; the command has no supplementary groups because this process has none");
+    const withGroup = await cordonRun(["setpriv", "--groups=4242", ...host], ["--best-effort", "--user=nobody", "--", "sh", "-c", "echo ran"]);
+    expect(withGroup.code).toBe(125);
+    expect(withGroup.out).toBe("");
+    expect(withGroup.err).toContain("setgroups: EPERM (supplementary groups 4242 cannot be dropped");
+    // bubblewrap maps uid 0 only: a switch to root works there too (setgroups refused, nothing to drop).
+    const inBwrap = await cordonRun(nestedHost, ["--best-effort", "--user=0", "--", "sh", "-c", "id -u; id -G"]);
+    expect({ code: inBwrap.code, out: inBwrap.out }).toEqual({ code: 0, out: "0\n0" });
+  }, 60_000);
 });

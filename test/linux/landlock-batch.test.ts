@@ -132,6 +132,6 @@ describeUnless(unmet, "landlock path rules in one native call", () => {
     // Too many records for any policy.
     expect(rawBatch(-1, good, 65537).rc).toBe(CORDON_E.INVALID_ARGUMENT);
     // Through the typed wrapper: the status becomes an OsError saying which check failed.
-    expect(() => addPathRules(-1, { bytes: good.subarray(0, 30), paths: [t.ro] })).toThrow(expect.objectContaining({ errorName: "CORDON_E_RECORD_OUT_OF_BOUNDS" }));
+    expect(() => addPathRules(0x7fffffff, { bytes: good.subarray(0, 30), paths: [t.ro] })).toThrow(expect.objectContaining({ errorName: "CORDON_E_RECORD_OUT_OF_BOUNDS" }));
   });
 });

@@ -66,10 +66,10 @@ describeUnless(notLinux, `sandboxed spawn, defaults (${isRoot ? "root" : "unpriv
   test("a private root can be listed and holds only the view; without one, / cannot be listed", async () => {
     const r = await sh(`ls /; echo --; ls ${tmpdir()}`, { fs: { write: [granted] } });
     const [root = "", tmp = ""] = r.out.split("\n--\n");
-    const own = r.proc.policy.env.TMPDIR!.split("/").pop()!;
+    const own = r.proc.policy.runDir!.split("/").pop()!;
     if (r.proc.report.guarantees.some((g) => g.guarantee === "fs.outside-invisible" && g.status === "enforced")) {
       expect(root.split("\n")).toContain("usr");
-      expect(tmp.split("\n")).toContain(own); // the sandbox's TMPDIR, the granted dir, and nothing else of the host's /tmp
+      expect(tmp.split("\n")).toContain(own); // the run's directory (TMPDIR and HOME), the granted dir, and nothing else of the host's /tmp
       expect(tmp.split("\n")).not.toContain(outside.split("/").pop());
     } else {
       expect(r.err).toContain("Permission denied");
@@ -386,18 +386,19 @@ except OSError as e:
 });
 
 describeUnless(notLinux, "private root view", () => {
-  test("the view kept per grant set, plus the spawn's own TMPDIR, equals the view built afresh", async () => {
+  test("the view kept per grant set, plus the spawn's own directory (TMPDIR and HOME), equals the view built afresh", async () => {
     const { privateRootView, privateRootViewWith } = await import("../../lib/backend/linux/private-root.ts");
     const { resolvePolicy } = await import("../../lib/resolve-policy.ts");
-    // Plain defaults; /tmp granted read-only (the TMPDIR gets a writable bind of its own); /tmp writable (no bind of its own).
+    // Plain defaults; /tmp granted read-only (the run's directory gets a writable bind of its own); /tmp writable (no bind of its own).
     for (const fs of [{}, { read: [tmpdir()] }, { write: [tmpdir()] }, { read: [granted], write: [outside] }]) {
       for (let i = 0; i < 2; i++) {
-        const { policy, cleanup } = resolvePolicy({ fs, cwd: granted });
+        // The caller's own cwd (`base`), which may stay ungranted: an explicit ungranted cwd is refused.
+        const { policy, cleanup } = resolvePolicy({ fs }, { base: granted });
         try {
           const fresh = privateRootView(policy.fs.read, policy.fs.write, policy.cwd, true);
-          const kept = privateRootViewWith(policy.fs.read, policy.fs.write, policy.tmpDir!, policy.cwd, true);
+          const kept = privateRootViewWith(policy.fs.read, policy.fs.write, policy.runDir!, policy.cwd, true);
           expect(kept).toEqual(fresh);
-          expect(fresh.some((e) => e.path === policy.tmpDir)).toBe(!("write" in fs && fs.write?.includes(tmpdir())));
+          expect(fresh.some((e) => e.path === policy.runDir)).toBe(!("write" in fs && fs.write?.includes(tmpdir())));
         } finally {
           cleanup();
         }
@@ -415,7 +416,8 @@ describeUnless(notLinux, "compatibility levels", () => {
     const r = Bun.spawnSync([process.execPath, "-e", script], { env: { ...process.env, CORDON_LANDLOCK_ABI_CAP: "0" } });
     const line = r.stdout.toString().trim();
     expect(line).toStartWith("CompatError");
-    expect(line).toContain("fs.");
+    // Without namespaces the plan's own refusal comes first: nothing hides /proc without landlock.
+    expect(line).toMatch(/fs\.|proc\.outside-hidden/);
   });
 
   test("best-effort runs and the report names what is missing", async () => {

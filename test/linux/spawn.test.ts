@@ -4,7 +4,7 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { closeSync, mkdtempSync, readdirSync, readFileSync, readSync, rmSync, writeFileSync, chmodSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { NotSupportedError, OsError, PermissionError } from "../../ffi/errors.ts";
+import { InvalidArgumentError, NotSupportedError, OsError, PermissionError } from "../../ffi/errors.ts";
 import { fdSet, newFds } from "../helpers/fds.ts";
 import { notLinux, describeUnless } from "../helpers/skip.ts";
 
@@ -406,7 +406,14 @@ describeUnless(notLinux, "cordon_linux_spawn record validation", () => {
         procsFds: [], rlimits: [], uid: 0, gid: 0,
       });
     const [r, w] = spawnFfi!.pipe();
-    for (const bad of [-2, -100, -0x80000000]) expect(call(record(bad))).toBe(CORDON_E.INVALID_ARGUMENT);
+    for (const bad of [-2, -100, -0x80000000]) {
+      // The encoder refuses them; a record patched by hand is refused natively.
+      expect(() => record(bad)).toThrow(InvalidArgumentError);
+      const raw = record(spawnFfi!.DEV_NULL);
+      const v = new DataView(raw.buffer, raw.byteOffset);
+      v.setInt32(v.getUint32(72, true), bad, true); // fds[0].parent
+      expect(call(raw)).toBe(CORDON_E.INVALID_ARGUMENT);
+    }
     const child = spawnFfi!.spawnRecord(record(spawnFfi!.DEV_NULL), "sh");
     closeSync(w);
     const { watch } = await import("../../lib/backend/linux/exit-watcher.ts");

@@ -6,7 +6,7 @@
 import { afterAll, expect, test } from "bun:test";
 import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { describeUnless, linuxRequirement, notLinux } from "../helpers/skip.ts";
 import { checkout, worldReadableCopy } from "../helpers/world-readable.ts";
 
@@ -62,8 +62,9 @@ async function check(prefix: string[], bun: string, bin: string, cwd: string, ui
   });
   const [out, err, code] = await Promise.all([new Response(p.stdout).text(), new Response(p.stderr).text(), p.exited]);
   const tmp = out.trim();
-  expect({ code, err, tmp }).toEqual({ code: 3, err: "", tmp: expect.stringMatching(/\/cordon-\d+-\w{6}$/) });
-  expect(existsSync(tmp)).toBe(false);
+  // The TMPDIR lives in the run's directory (beside its HOME); both go.
+  expect({ code, err, tmp }).toEqual({ code: 3, err: "", tmp: expect.stringMatching(/\/cordon-\d+-\w{6}\/tmp$/) });
+  expect(existsSync(dirname(tmp))).toBe(false);
   expect(existsSync(stale)).toBe(false);
   expect({ mode: statSync(outside).mode & 0o7777, entries: readdirSync(outside) }).toEqual({ mode: 0o500, entries: ["keep"] });
 }

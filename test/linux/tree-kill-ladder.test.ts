@@ -3,7 +3,7 @@
 // /proc scan for the tree's token); process-group kill, the last rung, leaves
 // the setsid orphans alive, which is why it is reported as partial.
 import { describe, expect, test } from "bun:test";
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { SandboxCgroup } from "../../lib/backend/linux/cgroup/sandbox-cgroup.ts";
 import { spawnLinux, type LinuxSubprocess } from "../../lib/backend/linux/spawn.ts";
@@ -109,13 +109,48 @@ describeUnless(linuxRequirement(noFreezer), "cgroup v1 freezer rung", () => {
   });
 });
 
+/**
+ * A process that holds `pid` (a pid reaped a moment ago): ns_last_pid is set
+ * just below it, then sleepers are started until one gets it (another process
+ * of the host may take it first). Writing ns_last_pid needs root.
+ */
+function occupy(pid: number): ReturnType<typeof Bun.spawn> | undefined {
+  for (let i = 0; i < 200; i++) {
+    writeFileSync("/proc/sys/kernel/ns_last_pid", String(pid - 1));
+    const p = Bun.spawn(["sleep", "30"], { stdout: "ignore", stderr: "ignore" });
+    if (p.pid === pid) return p;
+    p.kill("SIGKILL");
+  }
+  return undefined;
+}
+
 describeUnless(linuxRequirement(notRoot), "pid namespace rung", () => {
   test("the command is pid 1 of its namespace; killing it leaves 0 survivors", async () => {
     const { proc, token, reported } = await startTree({ cloneNamespaces: CLONE_NEWPID });
     expect(reported).toBe(100);
     expect(survivors(token).length).toBe(100);
-    await killTree("pid namespace", { pid: proc.pid, exited: proc.exited });
+    await killTree("pid namespace", { command: proc });
     expect(survivors(token)).toEqual([]);
+    expect(await proc.exited).toBe(137);
+  });
+
+  test("a tree whose exit was reported is never signalled by number: the process now holding its reaped pid survives the kill", async () => {
+    // Cgroups are not used here: this is the rung a host without them relies on.
+    const proc = spawnLinux(["true"], { cloneNamespaces: CLONE_NEWPID });
+    expect(await proc.exited).toBe(0);
+    const decoy = occupy(proc.pid);
+    if (!decoy) throw new Error(`pid ${proc.pid} could not be reused (the host took it first 200 times)`);
+    try {
+      // The sandbox runs this after every exit (the tree may have left processes behind).
+      await killTree("pid namespace", { command: proc });
+      await signalTree("pid namespace", { command: proc });
+      await Bun.sleep(50);
+      expect(decoy.exitCode).toBeNull();
+      expect(decoy.signalCode).toBeNull();
+      expect(decoy.killed).toBe(false);
+    } finally {
+      decoy.kill("SIGKILL");
+    }
   });
 });
 
@@ -124,7 +159,7 @@ describeUnless(linuxRequirement(noV2Kill ?? noFreezer), "process group rung (las
     // The tree also sits in a cgroup, only so the escaped orphans can be removed afterwards.
     const c = sandbox(cg?.v2?.kill ? "v2" : "v1");
     const { proc, token } = await startTree(c.cgroupFd !== undefined ? { cgroupFd: c.cgroupFd } : { cgroupProcsFds: c.cgroupProcsFds });
-    await killTree("process group", { pid: proc.pid, exited: proc.exited });
+    await killTree("process group", { command: proc });
     // The group is gone; wait until its members are reaped, then count who is left.
     for (let i = 0; i < 200 && survivors(token).length > 45; i++) await Bun.sleep(5);
     expect(survivors(token).length).toBe(45);

@@ -5,7 +5,7 @@
 import { expect, test } from "bun:test";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { describeUnless, notLinux, testUnless } from "../helpers/skip.ts";
+import { describeUnless, emulated, notLinux, testUnless } from "../helpers/skip.ts";
 
 const launcher = join(import.meta.dir, "..", "..", "zig-out", "test-launcher", "cordon-exec");
 /** Linux's RLIMIT_NOFILE (macOS and the BSDs use 8). */
@@ -30,7 +30,7 @@ describeUnless(notLinux, "cordon-exec on the Linux host", () => {
     expect(r).toEqual({ code: 0, stdout: "zero one kept\n", stderr: "" });
   });
 
-  test("--setsid makes the program lead a new session; without it the session is inherited", async () => {
+  testUnless(emulated.procStat, "--setsid makes the program lead a new session; without it the session is inherited", async () => {
     const own = await run(["--setsid", "--", "/bin/sh", "-c", "cut -d' ' -f6 /proc/$$/stat; echo $$"]);
     const [sid, pid] = own.stdout.trim().split("\n");
     expect(sid).toBe(pid);

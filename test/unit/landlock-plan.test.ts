@@ -386,8 +386,8 @@ describe("landlock ABI 8–10 (planned here; this kernel offers 7)", () => {
 });
 
 describe("which mechanism closes pathname unix sockets and UDP, per ABI (sandbox plan)", () => {
-  const host = (over: Partial<SandboxHost> = {}): SandboxHost => ({ arch: "x86_64", seccomp: true, namespaces: "direct", procfs: true, landlockAbi: 7, ...over });
-  const noNs = { namespaces: "none", procfs: false } as const;
+  const host = (over: Partial<SandboxHost> = {}): SandboxHost => ({ arch: "x86_64", seccomp: true, namespaces: "direct", procfs: true, netns: true, capabilities: true, landlockAbi: 7, ...over });
+  const noNs = { namespaces: "none", procfs: false, netns: false } as const;
   const ports = { net: { connect: [443], bind: [] } } as const;
   const g = (plan: ReturnType<typeof planSandbox>, id: string) => plan.report.find((r) => r.guarantee === id);
   /** The filter's answer to socket(domain, type, 0), run by an interpreter independent of the compiler. */

@@ -6,7 +6,7 @@ import { AF_NETLINK, SOCK_RAW } from "../../lib/plan/linux/seccomp/constants.ts"
 import type { ResolvedPolicy } from "../../lib/policy/types.ts";
 import { decodeFilter, run } from "../helpers/bpf-interpreter.ts";
 
-const host = (over: Partial<SandboxHost> = {}): SandboxHost => ({ arch: "x86_64", seccomp: true, namespaces: "direct", procfs: true, landlockAbi: 7, ...over });
+const host = (over: Partial<SandboxHost> = {}): SandboxHost => ({ arch: "x86_64", seccomp: true, namespaces: "direct", procfs: true, netns: true, capabilities: true, landlockAbi: 7, ...over });
 const g = (plan: ReturnType<typeof planSandbox>, id: string) => plan.report.find((r) => r.guarantee === id);
 const NETS: ResolvedPolicy["net"][] = ["none", "all", { connect: [443], bind: [] }, { connect: [], bind: [8080] }];
 
@@ -18,9 +18,10 @@ function filterSays(net: ResolvedPolicy["net"], arch: Arch, name: string, args: 
 
 
 describe("planSandbox", () => {
-  test("a full host: private root, private /proc, AF_UNIX usable, every guarantee enforced", () => {
+  test("a full host: private root, private /proc, empty network namespace, AF_UNIX usable, every guarantee enforced", () => {
     const p = planSandbox({ net: "none" }, host());
-    expect(p.namespaces).toEqual({ ipc: true, procfs: true, privateRoot: true, user: false });
+    expect(p.namespaces).toEqual({ ipc: true, procfs: true, privateRoot: true, net: true, user: false });
+    expect(g(p, "net.none")?.by).toEqual(["seccomp socket() family allow-list (AF_UNIX, AF_NETLINK)", "network namespace (empty, loopback down)"]);
     expect(g(p, "fs.outside-invisible")?.status).toBe("enforced");
     expect(g(p, "ipc.unix-outside-closed")?.by[0]).toStartWith("private root");
     expect(p.report.every((r) => r.status === "enforced")).toBe(true);
@@ -33,12 +34,24 @@ describe("planSandbox", () => {
     expect(g(p, "proc.outside-hidden")?.by).toContain("user namespace");
   });
 
-  test("no namespaces (a container profile): AF_UNIX refused by seccomp, /proc not granted, still all enforced", () => {
-    const p = planSandbox({ net: "none" }, host({ namespaces: "none", procfs: false }));
-    expect(p.namespaces).toEqual({ ipc: false, procfs: false, privateRoot: false, user: false });
+  test("no namespaces (a container profile): AF_UNIX refused by seccomp, only the command's own /proc/<pid>, net none by seccomp alone, still all enforced", () => {
+    const p = planSandbox({ net: "none" }, host({ namespaces: "none", procfs: false, netns: false }));
+    expect(p.namespaces).toEqual({ ipc: false, procfs: false, privateRoot: false, net: false, user: false });
+    expect(g(p, "proc.outside-hidden")?.by[0]).toContain("only the command's own /proc/<pid>");
+    expect(g(p, "net.none")?.by).toEqual(["seccomp socket() family allow-list (AF_UNIX, AF_NETLINK)"]);
     expect(g(p, "ipc.unix-outside-closed")?.by[0]).toContain("socket(AF_UNIX) refused");
     expect(g(p, "fs.outside-invisible")).toBeUndefined();
     expect(p.report.every((r) => r.status === "enforced")).toBe(true);
+  });
+
+  test("capabilities: emptied, bounding set included, when the caller or its user namespace holds them; an unprivileged caller without one holds none and says so", () => {
+    const emptied = ["securebits locked", "bounding, ambient, permitted and effective sets emptied"];
+    expect(g(planSandbox({ net: "none" }, host()), "privileges.no-capabilities")?.by).toEqual(emptied);
+    expect(g(planSandbox({ net: "none" }, host({ capabilities: false, namespaces: "user" })), "privileges.no-capabilities")?.by).toEqual(emptied);
+    const none = g(planSandbox({ net: "none" }, host({ capabilities: false, namespaces: "none", procfs: false })), "privileges.no-capabilities")!;
+    expect(none.status).toBe("enforced");
+    expect(none.by.join("; ")).not.toContain("bounding, ambient");
+    expect(none.by[0]).toStartWith("none held");
   });
 
   test("landlock below ABI 6 keeps AF_UNIX refused even with a private root (abstract sockets are not scoped)", () => {
@@ -46,17 +59,20 @@ describe("planSandbox", () => {
     expect(g(p, "ipc.unix-outside-closed")?.by[0]).toContain("socket(AF_UNIX) refused");
   });
 
-  test("without seccomp every seccomp guarantee is reported missing, with the reason", () => {
-    const p = planSandbox({ net: "none" }, host({ seccomp: false }));
+  test("without seccomp every seccomp guarantee is reported missing, with the reason; net none holds by the network namespace alone where there is one", () => {
+    const p = planSandbox({ net: "none" }, host({ seccomp: false, netns: false }));
     expect(p.seccomp).toBeUndefined();
     expect(g(p, "net.none")).toMatchObject({ status: "not-enforced", reason: "seccomp filter mode is not available" });
+    expect(g(planSandbox({ net: "none" }, host({ seccomp: false })), "net.none")).toEqual({ guarantee: "net.none", status: "enforced", by: ["network namespace (empty, loopback down)"] });
     expect(g(p, "ipc.sysv-closed")).toMatchObject({ status: "partial", by: ["ipc namespace"] });
-    const noArch = planSandbox({ net: "none" }, host({ arch: undefined }));
+    const noArch = planSandbox({ net: "none" }, host({ arch: undefined, netns: false }));
     expect(g(noArch, "net.none")?.reason).toContain("x86_64 and aarch64");
   });
 
-  test("net modes: none, TCP ports (UDP closed), all", () => {
+  test("net modes: none, TCP ports (UDP closed), all; a network namespace for none only", () => {
     expect(g(planSandbox({ net: "none" }, host()), "net.none")?.status).toBe("enforced");
+    expect(planSandbox({ net: { connect: [443], bind: [] } }, host()).namespaces.net).toBe(false);
+    expect(planSandbox({ net: "all" }, host()).namespaces.net).toBe(false);
     expect(g(planSandbox({ net: { connect: [443], bind: [] } }, host()), "net.udp-closed")?.status).toBe("enforced");
     const all = planSandbox({ net: "all" }, host());
     expect(g(all, "net.none")).toBeUndefined();
@@ -124,7 +140,11 @@ describe("rights covered elsewhere", () => {
     const c2 = coveredElsewhere({ net: { connect: [80], bind: [] } }, full, planSandbox({ net: { connect: [80], bind: [] } }, full));
     // TCP ports need landlock itself; a private root leaves abstract sockets to the scope (ABI 9-10 rights: see landlock-plan.test.ts).
     expect(Object.keys(c2).sort()).toEqual(["fs.resolve_unix", "net.bind_udp", "net.connect_send_udp", "scope.signal"]);
-    expect(coveredElsewhere({ net: "none" }, host({ seccomp: false }), planSandbox({ net: "none" }, host({ seccomp: false })))).toEqual({});
+    const bare = host({ seccomp: false, netns: false });
+    expect(coveredElsewhere({ net: "none" }, bare, planSandbox({ net: "none" }, bare))).toEqual({});
+    // Without seccomp, the empty network namespace still covers connect (no route), not bind (which succeeds there).
+    const netOnly = host({ seccomp: false });
+    expect(coveredElsewhere({ net: "none" }, netOnly, planSandbox({ net: "none" }, netOnly))).toEqual({ "net.connect_tcp": "empty network namespace: no route" });
   });
 
   test("folding: a missing landlock guarantee becomes enforced only if every right of it is covered", () => {

@@ -1,6 +1,6 @@
 // resolvePolicy: relative grants resolve against the base, symlinks to their
 // targets, a missing path is a PolicyError naming it; each resolution gets
-// its own empty TMPDIR that cleanup() removes.
+// its own directory holding an empty TMPDIR and HOME, which cleanup() removes.
 import { afterAll, describe, expect, test } from "bun:test";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -33,7 +33,7 @@ describe("resolvePolicy", () => {
     const { policy, cleanup } = resolvePolicy({ fs: { read: ["data/file", "link"], write: ["./data"], system: false } }, opts);
     try {
       expect(policy.fs.read).toEqual([join(scratch, "data", "file"), join(scratch, "data")]);
-      expect(policy.fs.write).toEqual([join(scratch, "data"), policy.tmpDir!]);
+      expect(policy.fs.write).toEqual([join(scratch, "data"), policy.runDir!]);
     } finally {
       cleanup();
     }
@@ -72,35 +72,71 @@ describe("resolvePolicy", () => {
   test("cwd must be an existing directory", () => {
     expect(policyErrorOf(() => resolvePolicy({ cwd: "nope" }, opts)).field).toBe("cwd");
     expect(policyErrorOf(() => resolvePolicy({ cwd: "data/file" }, opts)).message).toContain("not a directory");
-    const { policy, cleanup } = resolvePolicy({ cwd: "link" }, opts);
+    const { policy, cleanup } = resolvePolicy({ cwd: "link", fs: { read: ["data"] } }, opts);
     cleanup();
     expect(policy.cwd).toBe(join(scratch, "data"));
   });
 
-  test("a private, empty, writable TMPDIR that cleanup removes", () => {
+  test("an explicit cwd outside every grant is a PolicyError naming it, not an empty directory inside; the caller's own cwd may stay ungranted", () => {
+    const e = policyErrorOf(() => resolvePolicy({ cwd: "data", fs: { system: false } }, opts));
+    expect(e.field).toBe("cwd");
+    expect(e.message).toContain("not granted: data");
+    expect(readdirSync(join(scratch, "tmproot"))).toEqual([]);
+    for (const fs of [{ read: ["data"] }, { write: ["."] }]) {
+      const ok = resolvePolicy({ cwd: "data", fs }, opts);
+      ok.cleanup();
+      expect(ok.policy.cwd).toBe(join(scratch, "data"));
+    }
+    const implicit = resolvePolicy({ fs: { system: false } }, { ...opts, base: join(scratch, "data") });
+    implicit.cleanup();
+  });
+
+  test("a private, empty, writable TMPDIR and HOME in the run's directory, which cleanup removes", () => {
     const a = resolvePolicy({}, opts);
     const b = resolvePolicy({}, opts);
     try {
       expect(a.policy.tmpDir).not.toBe(b.policy.tmpDir);
-      expect(readdirSync(a.policy.tmpDir!)).toEqual([]);
+      expect(a.policy.home).not.toBe(b.policy.home);
+      expect(readdirSync(a.policy.runDir!).sort()).toEqual(["home", "tmp"]);
+      for (const d of [a.policy.tmpDir!, a.policy.home!]) {
+        expect(readdirSync(d)).toEqual([]);
+        expect(d.startsWith(a.policy.runDir! + "/")).toBe(true);
+        writeFileSync(join(d, "junk"), "x");
+      }
       expect(a.policy.env.TMPDIR).toBe(a.policy.tmpDir!);
-      expect(a.policy.fs.write).toContain(a.policy.tmpDir!);
-      writeFileSync(join(a.policy.tmpDir!, "junk"), "x");
+      expect(a.policy.env.HOME).toBe(a.policy.home!);
+      expect(a.policy.fs.write).toContain(a.policy.runDir!);
     } finally {
       a.cleanup();
       b.cleanup();
       a.cleanup();
     }
-    expect(existsSync(a.policy.tmpDir!)).toBe(false);
+    expect(existsSync(a.policy.runDir!)).toBe(false);
   });
 
-  test("environment: inherited by default, replaced when inheritEnv is false, explicit values win", () => {
-    const inherit = resolvePolicy({ env: { A: "1" } }, opts);
-    const clean = resolvePolicy({ inheritEnv: false, env: { A: "1", TMPDIR: "/mine" } }, opts);
-    inherit.cleanup();
+  test("environment: the base set by default, none of the caller's when inheritEnv is false, explicit values win", () => {
+    const env = { ...opts.env, PATH: "/bin", LC_ALL: "C", GITHUB_TOKEN: "t0ken", OTHER: "o" };
+    const base = resolvePolicy({ env: { A: "1" } }, { ...opts, env });
+    const clean = resolvePolicy({ inheritEnv: false, env: { A: "1", TMPDIR: "/mine" } }, { ...opts, env });
+    base.cleanup();
     clean.cleanup();
-    expect(inherit.policy.env).toEqual({ HOME: "/srv/user-x", TMPDIR: inherit.policy.tmpDir!, A: "1" });
-    expect(clean.policy.env).toEqual({ A: "1", TMPDIR: "/mine" });
+    const own = (p: typeof base.policy) => ({
+      TMPDIR: p.tmpDir!,
+      HOME: p.home!,
+      XDG_CONFIG_HOME: `${p.home}/.config`,
+      XDG_CACHE_HOME: `${p.home}/.cache`,
+      XDG_DATA_HOME: `${p.home}/.local/share`,
+      XDG_STATE_HOME: `${p.home}/.local/state`,
+    });
+    const { USER, LOGNAME, SHELL, ...rest } = base.policy.env;
+    expect(rest).toEqual({ PATH: "/bin", LC_ALL: "C", ...own(base.policy), A: "1" });
+    expect(base.env.passed).toEqual(["LC_ALL", "PATH"]);
+    expect(base.env.set).toContain("A");
+    expect(base.env.set).toContain("HOME");
+    expect(USER === undefined || USER === LOGNAME).toBe(true);
+    const { USER: _u, LOGNAME: _l, SHELL: _s, ...cleanRest } = clean.policy.env;
+    expect(cleanRest).toEqual({ ...own(clean.policy), A: "1", TMPDIR: "/mine" });
+    expect(clean.env.passed).toEqual([]);
   });
 
   test("defaults: no network, hard compat, system read set present on this host", () => {
@@ -113,7 +149,7 @@ describe("resolvePolicy", () => {
     const off = resolvePolicy({ fs: { system: false } }, opts);
     off.cleanup();
     expect(off.policy.fs.read).toEqual([]);
-    expect(off.policy.fs.write).toEqual([off.policy.tmpDir!]);
+    expect(off.policy.fs.write).toEqual([off.policy.runDir!]);
   });
 
   test("ports are de-duplicated and both lists always present", () => {

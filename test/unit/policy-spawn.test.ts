@@ -8,7 +8,7 @@ import { CompatError, PolicyError } from "../../lib/errors.ts";
 import { loadBackend } from "../../lib/backends.ts";
 import { run, spawn } from "../../lib/spawn.ts";
 import { noSandbox } from "../cli/helpers.ts";
-import { testUnless } from "../helpers/skip.ts";
+import { emulated, testUnless } from "../helpers/skip.ts";
 
 const sandboxDirs = () => readdirSync(tmpdir()).filter((d) => /^cordon-\d+-[A-Za-z0-9]{6}$/.test(d)).sort();
 
@@ -52,7 +52,7 @@ testUnless(noSandbox, "this platform's backend loads and spawns", () => {
   expect(typeof loadBackend(process.platform).spawn).toBe("function");
 });
 
-testUnless(noSandbox, "run(): status, stdout, stderr, report; TMPDIR gone afterwards", async () => {
+testUnless(noSandbox ?? emulated.sandbox, "run(): status, stdout, stderr, report; TMPDIR gone afterwards", async () => {
   const r = await run(["sh", "-c", 'echo "$TMPDIR"; echo err >&2; exit 4']);
   expect(r.status).toBe(4);
   expect(r.exitCode).toBe(4);
@@ -61,7 +61,7 @@ testUnless(noSandbox, "run(): status, stdout, stderr, report; TMPDIR gone afterw
   expect(r.report.guarantees.length).toBeGreaterThan(0);
 });
 
-testUnless(noSandbox, "run(): input becomes stdin; timeout gives 124", async () => {
+testUnless(noSandbox ?? emulated.sandbox, "run(): input becomes stdin; timeout gives 124", async () => {
   expect((await run(["cat"], {}, { input: "piped" })).stdout).toBe("piped");
   const t = await run(["sleep", "30"], { limits: { timeoutMs: 300 } });
   expect(t.timedOut).toBe(true);

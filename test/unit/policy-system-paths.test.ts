@@ -21,6 +21,11 @@ describe("system read set", () => {
     test(`${os}: no /proc, /sys, /home, /root, /tmp`, () => {
       expect(all.filter((p) => /^\/(proc|sys|home|root|tmp)(\/|$)/.test(p))).toEqual([]);
     });
+    test(`${os}: TLS trust stores only: no /etc/ssl or /etc/pki tree, nothing of a private/ key directory`, () => {
+      expect(all.filter((p) => /^(\/private)?\/etc\/(ssl|pki|pki\/tls)$/.test(p))).toEqual([]);
+      expect(all.filter((p) => /\/private(\/|$)/.test(p.replace(/^\/private\//, "/")))).toEqual([]);
+      expect(all.filter((p) => p.includes("nssdb"))).toEqual([]);
+    });
     test(`${os}: writable entries are devices only`, () => expect(set.write.filter((p) => !p.startsWith("/dev/"))).toEqual([]));
   }
   test("linux: the loader's places and /dev/null are in", () => {

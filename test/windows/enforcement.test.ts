@@ -3,12 +3,12 @@
 // reason; on Windows each tries the forbidden thing and the granted thing.
 import { expect } from "bun:test";
 import { closeHandle, readToEnd } from "../../ffi/windows.ts";
-import { createJob, queryJobLimits, setJobLimits, terminateJob } from "../../ffi/windows-job.ts";
-import { MITIGATION_POLICY, exitCode, mitigationFlags, spawnProcess, terminateProcess, waitProcess } from "../../ffi/windows-spawn.ts";
+import { queryJobLimits } from "../../ffi/windows-job.ts";
+import { MITIGATION_POLICY, mitigationFlags, spawnProcess, terminateProcess, waitProcess } from "../../ffi/windows-spawn.ts";
 import { spawnWindows, windowsHost } from "../../lib/backend/windows/index.ts";
 import { JOB_OBJECT_LIMIT, commandLine, mitigationWords, planWindows } from "../../lib/plan/windows/index.ts";
 import { describeUnless, testUnless } from "../helpers/skip.ts";
-import { bunCommand, bunExe, cleanupAfterEach, needsRealWindows, notWindows, spawnPiped } from "./support.ts";
+import { bunCommand, bunExe, cleanupAfterEach, lacking, limitedJob, notWindows, runBun, spawnPiped } from "./support.ts";
 
 const T = 120_000;
 const MiB = 2 ** 20;
@@ -16,30 +16,13 @@ const CREATE_SUSPENDED = 0x4;
 const cmdExe = process.env.ComSpec ?? "C:\\windows\\system32\\cmd.exe";
 const cleanup = cleanupAfterEach();
 
-function limitedJob(limitFlags: number, extra: Parameters<typeof setJobLimits>[1] extends infer L ? Omit<L & object, "limitFlags"> : never) {
-  const j = createJob();
-  cleanup.push(() => closeHandle(j.port), () => {
-    terminateJob(j.job, 1);
-    closeHandle(j.job);
-  });
-  setJobLimits(j.job, { limitFlags: limitFlags | JOB_OBJECT_LIMIT.KILL_ON_JOB_CLOSE, ...extra });
-  return j;
-}
-
-/** Runs a bun script in `job` and returns its exit code and output. */
-function runIn(job: bigint, script: string): { code: number; out: string } {
-  const child = spawnPiped({ commandLine: bunCommand(script), job });
-  closeHandle(child.stdinWrite);
-  const out = Buffer.from(readToEnd(child.out)).toString();
-  closeHandle(child.out);
-  expect(waitProcess(child.process, T)).toBe(true);
-  return { code: exitCode(child.process), out };
-}
+const job = (limitFlags: number, extra: Parameters<typeof limitedJob>[2]) => limitedJob(cleanup, limitFlags, extra);
+const runIn = (j: bigint, script: string) => runBun(script, { job: j });
 
 describeUnless(notWindows, "job limits (enforced on Windows)", () => {
-  testUnless(needsRealWindows, "JOB_MEMORY: an allocation past the job's limit fails; below it succeeds", () => {
+  testUnless(lacking("job-memory"), "JOB_MEMORY: an allocation past the job's limit fails; below it succeeds", () => {
     const alloc = (mib: number) => `const a = new Uint8Array(${mib} * 2 ** 20); a.fill(1); console.log("allocated " + a.length)`;
-    const j = limitedJob(JOB_OBJECT_LIMIT.JOB_MEMORY, { jobMemoryLimit: BigInt(384 * MiB) });
+    const j = job(JOB_OBJECT_LIMIT.JOB_MEMORY, { jobMemoryLimit: BigInt(384 * MiB) });
     expect(queryJobLimits(j.job).jobMemoryLimit).toBe(BigInt(384 * MiB));
     const over = runIn(j.job, alloc(768));
     expect(over.out).not.toContain("allocated");
@@ -49,7 +32,7 @@ describeUnless(notWindows, "job limits (enforced on Windows)", () => {
     expect(under.code).toBe(0);
   }, T);
 
-  testUnless(needsRealWindows, "the backend reports a memory verdict when the tree hits the job's memory limit", async () => {
+  testUnless(lacking("job-memory"), "the backend reports a memory verdict when the tree hits the job's memory limit", async () => {
     const env = Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined));
     const policy = { fs: { read: [], write: [] }, env, cwd: process.cwd(), net: "all", limits: { memory: 384 * MiB }, compat: "best-effort" } as const;
     const p = spawnWindows([bunExe, "-e", `const a = new Uint8Array(768 * 2 ** 20); a.fill(1); console.log("allocated")`], planWindows(policy, windowsHost()), { identity: false });
@@ -59,17 +42,17 @@ describeUnless(notWindows, "job limits (enforced on Windows)", () => {
     expect(exit.verdicts).toContain("memory");
   }, T);
 
-  testUnless(needsRealWindows, "ACTIVE_PROCESS: a job of one process cannot start a second; a job of two can", () => {
+  testUnless(lacking("job-processes"), "ACTIVE_PROCESS: a job of one process cannot start a second; a job of two can", () => {
     const script = `try { const r = Bun.spawnSync([${JSON.stringify(cmdExe)}, "/c", "exit 0"]); console.log(r.success ? "spawned" : "failed") } catch { console.log("blocked") }`;
-    const one = limitedJob(JOB_OBJECT_LIMIT.ACTIVE_PROCESS, { activeProcessLimit: 1 });
+    const one = job(JOB_OBJECT_LIMIT.ACTIVE_PROCESS, { activeProcessLimit: 1 });
     expect(runIn(one.job, script).out).not.toContain("spawned");
-    const two = limitedJob(JOB_OBJECT_LIMIT.ACTIVE_PROCESS, { activeProcessLimit: 2 });
+    const two = job(JOB_OBJECT_LIMIT.ACTIVE_PROCESS, { activeProcessLimit: 2 });
     expect(runIn(two.job, script).out).toContain("spawned");
   }, T);
 });
 
 describeUnless(notWindows, "mitigation policies (enforced on Windows)", () => {
-  testUnless(needsRealWindows, "the strict profile is in force in the child from creation; a child without it has none", () => {
+  testUnless(lacking("mitigations"), "the strict profile is in force in the child from creation; a child without it has none", () => {
     const { words } = mitigationWords("strict");
     const spawnSuspended = (mitigation?: readonly [bigint, bigint]) => {
       const c = spawnProcess({ commandLine: commandLine([cmdExe, "/c", "exit 0"]), creationFlags: CREATE_SUSPENDED, ...(mitigation ? { mitigation } : {}) });
@@ -91,7 +74,7 @@ describeUnless(notWindows, "mitigation policies (enforced on Windows)", () => {
     }
   }, T);
 
-  testUnless(needsRealWindows, "a JIT cannot run with dynamic code prohibited, and runs without", () => {
+  testUnless(lacking("mitigations"), "a JIT cannot run with dynamic code prohibited, and runs without", () => {
     const { words } = mitigationWords("strict");
     const run = (mitigation?: readonly [bigint, bigint]) => {
       const child = spawnPiped({ commandLine: bunCommand(`console.log("ran")`), ...(mitigation ? { mitigation } : {}) });

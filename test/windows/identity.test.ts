@@ -13,11 +13,11 @@ import { UF_ACCOUNTDISABLE, addUser, deleteUser, logonUser, setUserFlags, userEx
 import { WFP_LAYER, addWfpFilter, closeWfp, openWfp } from "../../ffi/windows-wfp.ts";
 import { commandLine } from "../../lib/plan/windows/command-line.ts";
 import { describeUnless, testUnless } from "../helpers/skip.ts";
-import { cleanupAfterEach, needsRealWindows, notWindows } from "./support.ts";
+import { cleanupAfterEach, lacking, notWindows } from "./support.ts";
 
 const T = 60_000;
 const cmdExe = process.env.ComSpec ?? "C:\\windows\\system32\\cmd.exe";
-const needsAdmin = needsRealWindows ?? (tokenInfo().elevated ? undefined : "needs an elevated (administrator) token");
+const needsAdmin = (...m: Parameters<typeof lacking>) => lacking(...m) ?? (tokenInfo().elevated ? undefined : "needs an elevated (administrator) token");
 const FILE_WRITE_DATA_AND_APPEND = 0x2 | 0x4;
 
 const cleanup = cleanupAfterEach();
@@ -28,8 +28,9 @@ function tempDir(): string {
   return d;
 }
 
-function runCmd(script: string, token?: bigint): number {
-  const c = spawnProcess({ commandLine: commandLine([cmdExe, "/d", "/c", script]), ...(token ? { token } : {}) });
+/** Runs cmd.exe with `args` (each quoted by CommandLineToArgvW rules, which cmd.exe reads right only without embedded quotes). */
+function runCmd(args: readonly string[], token?: bigint): number {
+  const c = spawnProcess({ commandLine: commandLine([cmdExe, "/d", "/c", ...args]), ...(token ? { token } : {}) });
   closeHandle(c.thread);
   expect(waitProcess(c.process, T)).toBe(true);
   const code = exitCode(c.process);
@@ -47,22 +48,22 @@ describeUnless(notWindows, "this process's token", () => {
 });
 
 describeUnless(notWindows, "tokens (enforced on Windows)", () => {
-  testUnless(needsRealWindows, "a low-integrity restricted token cannot write into a medium-labeled directory; the caller's token can", () => {
+  testUnless(lacking("restricted-token"), "a low-integrity restricted token cannot write into a medium-labeled directory; the caller's token can", () => {
     const dir = tempDir();
     const token = restrictedToken(RESTRICTED_TOKEN.DISABLE_MAX_PRIVILEGE | RESTRICTED_TOKEN.LUA_TOKEN, INTEGRITY.LOW);
     cleanup.push(() => closeHandle(token));
     expect(tokenInfo(token).integrityRid).toBe(INTEGRITY.LOW);
     const low = join(dir, "low.txt");
     const medium = join(dir, "medium.txt");
-    runCmd(`echo x> "${low}"`, token);
+    runCmd(["echo", "x", ">", low], token);
     expect(existsSync(low)).toBe(false);
-    expect(runCmd(`echo x> "${medium}"`)).toBe(0);
+    expect(runCmd(["echo", "x", ">", medium])).toBe(0);
     expect(existsSync(medium)).toBe(true);
   }, T);
 });
 
 describeUnless(notWindows, "DACLs (enforced on Windows)", () => {
-  testUnless(needsRealWindows, "a deny entry stops the write AccessCheck predicts; revoking it restores the write", () => {
+  testUnless(lacking("acl"), "a deny entry stops the write AccessCheck predicts; revoking it restores the write", () => {
     const file = join(tempDir(), "f.txt");
     writeFileSync(file, "before");
     const everyone = sidFromString("S-1-1-0");
@@ -79,7 +80,7 @@ describeUnless(notWindows, "DACLs (enforced on Windows)", () => {
 });
 
 describeUnless(notWindows, "AppContainer profiles (enforced on Windows)", () => {
-  testUnless(needsRealWindows, "a profile's package SID (S-1-15-2-…) is stable across create and derive", () => {
+  testUnless(lacking("appcontainer"), "a profile's package SID (S-1-15-2-…) is stable across create and derive", () => {
     const name = `cordon.test.${process.pid}`;
     const sid = appContainerSid(name);
     cleanup.push(() => deleteAppContainer(name));
@@ -89,7 +90,7 @@ describeUnless(notWindows, "AppContainer profiles (enforced on Windows)", () => 
 });
 
 describeUnless(notWindows, "accounts and WFP (administrator tier)", () => {
-  testUnless(needsAdmin, "an account is created, found, logs on, is disabled and deleted", () => {
+  testUnless(needsAdmin("account"), "an account is created, found, logs on, is disabled and deleted", () => {
     const name = `cordon${process.pid % 100000}`;
     const password = `C0rdon!${crypto.randomUUID()}`;
     addUser(name, password);
@@ -105,7 +106,7 @@ describeUnless(notWindows, "accounts and WFP (administrator tier)", () => {
     expect(userExists(name)).toBe(false);
   }, T);
 
-  testUnless(needsAdmin, "the filtering engine takes block and permit filters on a package SID in a dynamic session", () => {
+  testUnless(needsAdmin("appcontainer", "wfp"), "the filtering engine takes block and permit filters on a package SID in a dynamic session", () => {
     const name = `cordon.wfp.${process.pid}`;
     const sid = appContainerSid(name);
     cleanup.push(() => deleteAppContainer(name));

@@ -1,10 +1,12 @@
 // What the Windows behaviour tests share: why they would skip, the fixture
 // programs, and a child whose lifetime the test controls through its stdin.
-import { afterEach } from "bun:test";
+import { afterEach, expect } from "bun:test";
 import { join } from "node:path";
-import { closeHandle, createPipe, readChunk, setInheritable, wineVersion, type Handle } from "../../ffi/windows.ts";
-import { spawnProcess, type SpawnRequest, type Spawned } from "../../ffi/windows-spawn.ts";
+import { closeHandle, createPipe, readChunk, readToEnd, setInheritable, wineVersion, type Handle } from "../../ffi/windows.ts";
+import { createJob, setJobLimits, terminateJob, type JobLimits } from "../../ffi/windows-job.ts";
+import { exitCode, spawnProcess, waitProcess, type SpawnRequest, type Spawned } from "../../ffi/windows-spawn.ts";
 import { commandLine } from "../../lib/plan/windows/command-line.ts";
+import { JOB_OBJECT_LIMIT, wineGaps, type WindowsMechanism } from "../../lib/plan/windows/index.ts";
 
 /** Skip reason off Windows. */
 export const notWindows: string | undefined = process.platform === "win32" ? undefined : `needs Windows (or Wine), this is ${process.platform}`;
@@ -12,9 +14,17 @@ export const notWindows: string | undefined = process.platform === "win32" ? und
 /** Wine's version, when these tests run under Wine. */
 export const wine: string | undefined = notWindows ? undefined : wineVersion();
 
-/** Skip reason for tests of enforcement Wine accepts but does not perform. */
-export const needsRealWindows: string | undefined =
-  notWindows ?? (wine ? `Wine ${wine} accepts this call but does not enforce it; runs on real Windows` : undefined);
+/**
+ * Skip reason for a test of enforcement by `mechanisms`: off Windows, or
+ * under Wine with what Wine was measured to do with each of them
+ * (lib/plan/windows/wine.ts, checked by test/windows/wine.test.ts).
+ */
+export function lacking(...mechanisms: WindowsMechanism[]): string | undefined {
+  if (notWindows) return notWindows;
+  if (!wine) return undefined;
+  const gaps = wineGaps(wine);
+  return `${mechanisms.map((m) => gaps[m] ?? `Wine ${wine}: ${m} is not checked under Wine`).join("; ")}; runs on real Windows`;
+}
 
 /** bun.exe itself is the fixture: it is there wherever these tests run. */
 export const bunExe = process.execPath;
@@ -80,4 +90,28 @@ export function cleanupAfterEach(): (() => void)[] {
     }
   });
   return steps;
+}
+
+/** A kill-on-close job with `limitFlags` and `extra` limits, ended and closed by `cleanup` after the test. */
+export function limitedJob(cleanup: (() => void)[], limitFlags: number, extra: Omit<JobLimits, "limitFlags"> = {}) {
+  const j = createJob();
+  cleanup.push(() => closeHandle(j.port), () => {
+    terminateJob(j.job, 1);
+    closeHandle(j.job);
+  });
+  setJobLimits(j.job, { limitFlags: limitFlags | JOB_OBJECT_LIMIT.KILL_ON_JOB_CLOSE, ...extra });
+  return j;
+}
+
+/** Runs a bun script (in a job, with mitigations... as `req` says) to its end: exit code and output. */
+export function runBun(script: string, req: Omit<SpawnRequest, "stdio" | "commandLine"> = {}): { code: number; out: string } {
+  const child = spawnPiped({ commandLine: bunCommand(script), ...req });
+  closeHandle(child.stdinWrite);
+  const out = Buffer.from(readToEnd(child.out)).toString();
+  closeHandle(child.out);
+  expect(waitProcess(child.process, 120_000)).toBe(true);
+  const code = exitCode(child.process);
+  closeHandle(child.process);
+  closeHandle(child.thread);
+  return { code, out };
 }

@@ -2,9 +2,10 @@
 // filling a ruleset restricts nobody; the spawned child restricts itself with
 // the fd (LinuxSpawnOptions.landlock) and the caller closes it after spawn.
 import { CordonError } from "../../../ffi/errors.ts";
-import { RULE_KIND, addNetRule, addPathRules, createRuleset, landlockAbiProbe, packPathRules, type PathRuleBatch } from "../../../ffi/linux-landlock.ts";
+import { RULE_KIND, addNetRule, addPathRule, addPathRules, createRuleset, landlockAbiProbe, packPathRules, type PathRuleBatch } from "../../../ffi/linux-landlock.ts";
 import { closeFd } from "../../../ffi/linux.ts";
 import type { ResolvedPolicy } from "../../policy/types.ts";
+import type { GrantFds } from "./grant-fds.ts";
 import {
   FS_FILE_RIGHTS,
   type LandlockOptions,
@@ -88,8 +89,11 @@ function sameKinds(a: Uint8Array | undefined, b: Uint8Array): boolean {
  * call). A grant path that is missing or cannot be opened throws an OsError
  * naming it; the ruleset is closed on any failure. Nothing the kernel holds
  * (ruleset or path fds) outlives the call except the returned ruleset fd.
+ * With `grants` (grant-fds.ts), a rule for a grant opened there goes on that
+ * fd, checked against the policy's resolution, never on what its path names
+ * by now; the others (the system set) are opened by path in the batch.
  */
-export function buildLandlock(plan: LandlockPlan): LandlockRuleset | NoLandlock {
+export function buildLandlock(plan: LandlockPlan, grants?: GrantFds): LandlockRuleset | NoLandlock {
   if (!plan.apply) return { rulesetFd: undefined, restrictFlags: 0, report: plan.report };
   if (plan.attrSize === 0) throw new CordonError("landlock plan applies but has no ruleset size", "INTERNAL");
   const frozen = isFrozenPlan(plan);
@@ -98,7 +102,7 @@ export function buildLandlock(plan: LandlockPlan): LandlockRuleset | NoLandlock 
   const rulesetFd = createRuleset({ handledFs: plan.handledFs, handledNet: plan.handledNet, scoped: plan.scoped, size: plan.attrSize });
   let kinds: Uint8Array;
   try {
-    kinds = addPathRules(rulesetFd, built.batch);
+    kinds = grants?.byPath.size ? addRules(rulesetFd, plan, grants) : addPathRules(rulesetFd, built.batch);
     for (const rule of plan.netRules) addNetRule(rulesetFd, rule.port, rule.access);
   } catch (e) {
     closeFd(rulesetFd);
@@ -112,7 +116,21 @@ export function buildLandlock(plan: LandlockPlan): LandlockRuleset | NoLandlock 
   return { rulesetFd, restrictFlags: plan.restrictFlags, report: built.report };
 }
 
-/** Plans for this host (ABI cap honoured) and builds the ruleset. */
-export function prepareLandlock(policy: Pick<ResolvedPolicy, "fs" | "net" | "compat">, options: LandlockOptions = {}): LandlockRuleset | NoLandlock {
-  return buildLandlock(planLandlock(policy, landlockFeatures(), options));
+/** The rules of opened grants on their fds, the rest in one batch by path; kinds in the plan's order. */
+function addRules(rulesetFd: number, plan: LandlockPlan, grants: GrantFds): Uint8Array {
+  const kinds = new Uint8Array(plan.rules.length);
+  const byPath: number[] = [];
+  plan.rules.forEach((r, i) => {
+    const fd = grants.fd(r.path);
+    if (fd === undefined) byPath.push(i);
+    else kinds[i] = addPathRule(rulesetFd, fd, r.access, r.fileAccess, r.path) === "directory" ? RULE_KIND.directory : RULE_KIND.file;
+  });
+  const batched = addPathRules(rulesetFd, packPathRules(byPath.map((i) => plan.rules[i]!)));
+  byPath.forEach((ri, j) => (kinds[ri] = batched[j]!));
+  return kinds;
+}
+
+/** Plans for this host (ABI cap honoured) and builds the ruleset (on `grants`' fds when given). */
+export function prepareLandlock(policy: Pick<ResolvedPolicy, "fs" | "net" | "compat">, options: LandlockOptions = {}, grants?: GrantFds): LandlockRuleset | NoLandlock {
+  return buildLandlock(planLandlock(policy, landlockFeatures(), options), grants);
 }

@@ -10,24 +10,30 @@ import { CLONE_NEW } from "../../../ffi/linux-spawn.ts";
 import { closeFd } from "../../../ffi/linux.ts";
 import { OsError } from "../../../ffi/errors.ts";
 import { CompatError } from "../../errors.ts";
+import { carveOutReport } from "../../plan/linux/carve-outs.ts";
 import { planContainment, type ContainmentPlan } from "../../plan/linux/containment.ts";
 import type { ContainmentHost } from "../../plan/linux/containment-host.ts";
 import { landlockGuarantees } from "../../plan/linux/landlock/index.ts";
 import { coveredElsewhere, foldCovered, planSandbox, type SandboxHost, type SandboxPlan } from "../../plan/linux/sandbox.ts";
+import { identitiesOf } from "../../policy/identity.ts";
 import type { ResolvedPolicy } from "../../policy/types.ts";
 import type { GuaranteeReport, Report } from "../../report.ts";
 import { programPath, sandboxedView, type SandboxSpawn, type SandboxStdioOptions } from "../../sandbox-backend.ts";
 import { cleanupStale } from "./cgroup/cleanup.ts";
 import { SandboxCgroup } from "./cgroup/sandbox-cgroup.ts";
 import { supervise, type LimitVerdict } from "./cgroup/supervise.ts";
+import { grantChangedInChild, openGrants } from "./grant-fds.ts";
 import { landlockFeatures, prepareLandlock } from "./landlock.ts";
-import { expandRoot, privateRootView, privateRootViewWith } from "./private-root.ts";
+import { carveOutsOf, carvePaths, type CarveOuts } from "./carve-outs.ts";
+import { hierarchiesOf, insideMounts } from "./inside-mounts.ts";
+import { DEVICES_WITHOUT_PRIVATE_ROOT, expandRoot, privateRootView, privateRootViewWith } from "./private-root.ts";
 import { spawnLinux } from "./spawn.ts";
 import { linuxStdio } from "./stdio.ts";
 import { killTree, probeContainmentHost, signalTree } from "./tree-kill.ts";
 import { signalEveryProcess } from "./tree-signal.ts";
+import { checkGroups, giveTo } from "./user-switch.ts";
 
-/** LANDLOCK_ACCESS_FS_READ_FILE | READ_DIR: the sandbox reads its own /proc. */
+/** LANDLOCK_ACCESS_FS_READ_FILE | READ_DIR: the sandbox reads its own /proc (or its own /proc/<pid>). */
 const PROC_ACCESS = (1 << 2) | (1 << 3);
 /**
  * LANDLOCK_ACCESS_FS_READ_DIR beneath the private root's own tmpfs, so `ls /`
@@ -62,8 +68,17 @@ export function sandboxHost(): SandboxHost {
     // no seccomp filter support in this kernel
   }
   const arch = process.arch === "x64" ? "x86_64" : process.arch === "arm64" ? "aarch64" : undefined;
-  hostCache = { arch, seccomp: /\berrno\b/.test(actions), landlockAbi: landlockFeatures().abi, ...probeNamespaces() };
+  hostCache = { arch, seccomp: /\berrno\b/.test(actions), landlockAbi: landlockFeatures().abi, capabilities: holdsCapabilities(), ...probeNamespaces() };
   return hostCache;
+}
+
+/** CapPrm of this process is not empty (read, not assumed from the uid: a container's root may hold few, a non-root caller some). */
+function holdsCapabilities(): boolean {
+  try {
+    return !/^CapPrm:\s*0+$/m.test(readFileSync("/proc/self/status", "utf8"));
+  } catch {
+    return process.geteuid?.() === 0; // no /proc to read: the uid decides
+  }
 }
 
 /**
@@ -71,10 +86,11 @@ export function sandboxHost(): SandboxHost {
  * exist gets as far as execve only if every earlier step — clone with those
  * flags, the /proc mount — worked. With a fresh /proc first, then without
  * (a sandbox nested in cordon may not mount); directly, then inside a user
- * namespace. A few failed spawns, once per process.
+ * namespace; each with a network namespace first, then without (a profile
+ * may refuse only that one). A few failed spawns, once per process.
  */
-function probeNamespaces(): Pick<SandboxHost, "namespaces" | "procfs"> {
-  const reachesExec = (userNamespace: boolean, mountProc: boolean): boolean => {
+function probeNamespaces(): Pick<SandboxHost, "namespaces" | "procfs" | "netns"> {
+  const reachesExec = (userNamespace: boolean, mountProc: boolean, net: boolean): boolean => {
     try {
       // A path nobody can create: the probe can only ever fail at execve.
       spawnLinux(["/proc/self/fd/-1/cordon-namespace-probe"], {
@@ -82,7 +98,7 @@ function probeNamespaces(): Pick<SandboxHost, "namespaces" | "procfs"> {
         stdin: "ignore",
         stdout: "ignore",
         stderr: "ignore",
-        cloneNamespaces: CLONE_NEW.PID | CLONE_NEW.IPC | (mountProc ? CLONE_NEW.NS : 0),
+        cloneNamespaces: CLONE_NEW.PID | CLONE_NEW.IPC | (mountProc ? CLONE_NEW.NS : 0) | (net ? CLONE_NEW.NET : 0),
         mountProc,
         ...(mountProc ? { privateRoot: [{ kind: "mkdir", path: "/proc" }] } : {}),
         ...(userNamespace ? { userNamespace: { uid: process.getuid!(), gid: process.getgid!() } } : {}),
@@ -93,10 +109,11 @@ function probeNamespaces(): Pick<SandboxHost, "namespaces" | "procfs"> {
     return false;
   };
   for (const procfs of [true, false]) {
-    if (reachesExec(false, procfs)) return { namespaces: "direct", procfs };
-    if (reachesExec(true, procfs)) return { namespaces: "user", procfs };
+    for (const namespaces of ["direct", "user"] as const) {
+      for (const netns of [true, false]) if (reachesExec(namespaces === "user", procfs, netns)) return { namespaces, procfs, netns };
+    }
   }
-  return { namespaces: "none", procfs: false };
+  return { namespaces: "none", procfs: false, netns: false };
 }
 
 /**
@@ -109,8 +126,10 @@ function hostNotes(host: SandboxHost, cgroupNotes: readonly string[]): string[] 
     const notes: string[] = [
       host.namespaces === "none"
         ? "namespaces: none can be created here (container profile, sysctl or AppArmor)"
-        : `namespaces: ${host.namespaces === "user" ? "inside a user namespace" : "created directly"}${host.procfs ? "" : "; no fresh /proc (mount refused, e.g. inside another sandbox)"}`,
+        : `namespaces: ${host.namespaces === "user" ? "inside a user namespace" : "created directly"}${host.procfs ? "" : "; no fresh /proc (mount refused, e.g. inside another sandbox)"}${host.netns ? "" : "; no network namespace"}`,
     ];
+    if (!host.procfs) notes.push("/proc: only the command's own /proc/<pid> is readable (its /proc/self); processes it starts have no /proc/self, and /proc/self/net shows this host's network namespace");
+    if (host.namespaces === "none" || !host.procfs) notes.push(DEVICES_WITHOUT_PRIVATE_ROOT);
     try {
       const status = readFileSync("/proc/self/status", "utf8");
       if (/^Seccomp:\s*2/m.test(status)) notes.push("seccomp: this process already runs under a filter (nested or containerized); filters stack");
@@ -161,6 +180,27 @@ function plans(policy: ResolvedPolicy, host: SandboxHost, containmentHost: Conta
   return entry;
 }
 
+/**
+ * The private root of one spawn: the (expanded) grants, the policy's
+ * carve-outs beneath them, and the sandbox's own /dev/shm, devpts (with
+ * `pty`) and cgroups, at the host's mount points of the hierarchies it joined.
+ */
+function sandboxView(
+  policy: ResolvedPolicy,
+  fs: { readonly read: readonly string[]; readonly write: readonly string[] },
+  opened: ReturnType<typeof openGrants>,
+  o: { carve: CarveOuts | undefined; procfs: boolean; cgroup: SandboxCgroup | undefined; landlockAbi: number },
+) {
+  const mounts = insideMounts(
+    { landlockAbi: o.landlockAbi, ...(policy.limits.memory !== undefined && { memory: policy.limits.memory }), pty: policy.pty === true, cgroups: o.cgroup ? hierarchiesOf(o.cgroup.dirs.keys()) : [] },
+    [...fs.read, ...fs.write],
+  );
+  const extras = { carve: o.carve, mounts };
+  return policy.tmpDir === undefined
+    ? privateRootView(fs.read, fs.write, policy.cwd, o.procfs, policy.fs.links, opened, extras)
+    : privateRootViewWith(fs.read, fs.write, policy.runDir ?? policy.tmpDir, policy.cwd, o.procfs, policy.fs.links, opened, extras);
+}
+
 /** Phase names `sandboxSpawn` reports to its `mark` callback, in order (bench/spawn.ts times them). */
 export const SPAWN_PHASES = {
   plans: "plans: containment, seccomp, namespaces (cached per policy shape)",
@@ -180,9 +220,19 @@ export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, st
   const containmentHost = (containmentHostCache ??= { ...probeContainmentHost(), pidNamespace: host.namespaces !== "none" });
   const { containment, plan, missing, covered, rights } = plans(policy, host, containmentHost);
   mark(SPAWN_PHASES.plans);
-  const guarantees: GuaranteeReport[] = [...plan.report, ...containment.report];
-  if (policy.compat === "hard" && missing.length) throw new CompatError(missing);
+  // Carve-outs depend on the policy's paths, not its shape: reported per spawn.
+  const carved = carveOutReport(policy, { privateRoot: plan.namespaces.privateRoot, landlock: host.landlockAbi > 0 });
+  const guarantees: GuaranteeReport[] = [...plan.report, ...carved, ...containment.report];
+  // pty asks for a devpts of the sandbox's own, which only a private root holds: without one, hard mode refuses; best-effort notes it.
+  const noPty = policy.pty && !plan.namespaces.privateRoot ? "pty: no private root here (mount namespace), so no devpts of the sandbox's own: the command cannot open ptys" : undefined;
+  const refused = [
+    ...missing,
+    ...carved.filter((g) => g.status !== "enforced").map((g) => ({ guarantee: g.guarantee, reason: g.reason ?? g.status })),
+    ...(noPty ? [{ guarantee: "pty", reason: noPty }] : []),
+  ];
+  if (policy.compat === "hard" && refused.length) throw new CompatError(refused);
   const file = programPath(argv[0]!, policy);
+  const groupsNote = policy.user ? checkGroups() : undefined;
 
   // cordon-init (pid 1 of the sandbox's pid namespace) must be executable inside.
   const init = host.namespaces !== "none" ? initPath() : undefined;
@@ -192,7 +242,17 @@ export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, st
   // Rights another mechanism covers are best-effort for landlock (an older
   // kernel is not refused for them); everything else keeps the policy's level,
   // and hard mode throws CompatError from the landlock plan itself.
-  const landlock = prepareLandlock(grants, { compat: { default: policy.compat, rights } });
+  // Each grant opened once, checked against what the policy resolved: the
+  // landlock rules go on these fds, and the view's binds are checked against them.
+  const carve = carveOutsOf(policy.fs);
+  const opened = openGrants([...read, ...grants.fs.write, ...carvePaths(carve)], identitiesOf(policy));
+  let landlock: ReturnType<typeof prepareLandlock>;
+  try {
+    landlock = prepareLandlock(grants, { compat: { default: policy.compat, rights } }, opened);
+  } catch (e) {
+    opened.close();
+    throw e;
+  }
   guarantees.unshift(...foldCovered(landlockGuarantees(landlock.report), covered));
   mark(SPAWN_PHASES.landlock);
   let cgroup: SandboxCgroup | undefined;
@@ -211,8 +271,11 @@ export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, st
     const ns =
       (plan.namespaces.ipc ? CLONE_NEW.IPC : 0) |
       (containment.newPidNamespace || procfs ? CLONE_NEW.PID : 0) |
-      (procfs || plan.namespaces.privateRoot ? CLONE_NEW.NS : 0);
+      (procfs || plan.namespaces.privateRoot ? CLONE_NEW.NS : 0) |
+      (plan.namespaces.net ? CLONE_NEW.NET : 0);
     underInit = init !== undefined && (ns & CLONE_NEW.PID) !== 0;
+    // A user switch: its private TMPDIR becomes the user's (it was made 0700 by this process).
+    if (policy.user && policy.tmpDir !== undefined) giveTo(policy.user, [policy.tmpDir]);
     // Unprivileged: the same namespaces inside a user namespace that keeps the caller's ids.
     const userNamespace = host.namespaces === "user" && ns !== 0 ? { userNamespace: { uid: process.getuid!(), gid: process.getgid!() } } : {};
     proc = spawnLinux(stdio.argv0 === undefined ? argv : [stdio.argv0, ...argv.slice(1)], {
@@ -231,33 +294,31 @@ export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, st
       ...(cgroup?.cgroupFd !== undefined ? { cgroupFd: cgroup.cgroupFd } : {}),
       ...(cgroup && cgroup.cgroupProcsFds.length ? { cgroupProcsFds: cgroup.cgroupProcsFds } : {}),
       ...(procfs ? { mountProc: true } : {}),
-      ...(plan.namespaces.privateRoot
-        ? {
-            privateRoot:
-              policy.tmpDir === undefined
-                ? privateRootView(grants.fs.read, grants.fs.write, policy.cwd, procfs, policy.fs.links)
-                : privateRootViewWith(grants.fs.read, grants.fs.write, policy.tmpDir, policy.cwd, procfs, policy.fs.links),
-          }
-        : {}),
+      ...(plan.namespaces.privateRoot ? { privateRoot: sandboxView(policy, grants.fs, opened, { carve, procfs, cgroup, landlockAbi: landlock.rulesetFd === undefined ? 0 : landlock.report.abi }) } : {}),
       ...(underInit ? { init: init! } : {}),
       ...(landlock.rulesetFd !== undefined
-        ? { landlock: { rulesetFd: landlock.rulesetFd, restrictFlags: landlock.restrictFlags, ...(procfs ? { procAccess: PROC_ACCESS } : {}), ...(plan.namespaces.privateRoot ? { rootAccess: ROOT_ACCESS } : {}) } }
+        ? { landlock: { rulesetFd: landlock.rulesetFd, restrictFlags: landlock.restrictFlags, procAccess: PROC_ACCESS, ...(plan.namespaces.privateRoot ? { rootAccess: ROOT_ACCESS } : {}) } }
         : {}),
+      // No fresh /proc: the command's own /proc/<pid> only (never all of /proc).
+      ...(!procfs && landlock.rulesetFd !== undefined ? { procSelf: true } : {}),
       ...(plan.seccomp ? { seccomp: { filter: plan.seccomp.filter, flags: 0 } } : {}),
     });
   } catch (e) {
     io.done(false);
     cgroup?.destroy();
-    throw e;
+    throw grantChangedInChild(e) ?? e;
   } finally {
     if (landlock.rulesetFd !== undefined) closeFd(landlock.rulesetFd);
+    opened.close();
   }
   io.done(true);
   mark(SPAWN_PHASES.spawn);
 
-  const target = { ...(cgroup ? { cgroup } : {}), pid: proc.pid, exited: proc.exited, ...(underInit ? { initPid: proc.pid } : {}) };
+  // The command is signalled through its pidfd only (LinuxSubprocess.kill): never a pid reaped and reused.
+  const target = { ...(cgroup ? { cgroup } : {}), command: proc, ...(underInit ? { initPid: proc.pid } : {}) };
   const tree = () => killTree(containment.treeKill.rung, target);
-  const signalAll = (signal: number) => signalEveryProcess(containment.treeKill.rung, target, signal);
+  // Once the command has exited, the exit path kills whatever it left: nothing more to signal.
+  const signalAll = (signal: number) => (proc.exitCode === null && proc.signalCode === null ? signalEveryProcess(containment.treeKill.rung, target, signal) : Promise.resolve());
   const supervisor = supervise({ ...(cgroup ? { cgroup } : {}), watch: containment.watch, killTree: tree, signalTree: signalAll });
   let limit: LimitVerdict | undefined;
   const exited = proc.exited.then(async (code) => {
@@ -271,7 +332,7 @@ export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, st
     return limit === "timeout" ? 124 : code;
   });
 
-  const report: Report = { platform: `linux-${process.arch}`, compat: policy.compat, guarantees, host: hostNotes(host, containmentHost.cgroups.notes) };
+  const report: Report = { platform: `linux-${process.arch}`, compat: policy.compat, guarantees, host: [...hostNotes(host, containmentHost.cgroups.notes), ...(groupsNote ? [groupsNote] : []), ...(noPty ? [noPty] : [])] };
   const sandboxed = sandboxedView(proc, {
     exited,
     // The caller's kill only starts the kill; the exit path above waits for the tree to be gone.

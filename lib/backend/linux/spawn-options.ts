@@ -24,17 +24,23 @@ export type LinuxSpawnOptions = {
   readonly newSession?: boolean;
   /** PR_SET_NO_NEW_PRIVS (default true; required by seccomp and landlock unprivileged). */
   readonly noNewPrivs?: boolean;
-  /** After no_new_privs: lock securebits and empty every capability set, so uid 0 inside holds no privilege. */
+  /** Lock securebits and empty every capability set (bounding and ambient before the id switch), so uid 0 inside holds no privilege. */
   readonly dropCapabilities?: boolean;
   /** PR_SET_PDEATHSIG signal (default SIGKILL; 0 disables). */
   readonly parentDeathSignal?: number;
   readonly rlimits?: readonly Rlimit[];
-  /** setgroups([]) + setresgid + setresuid in the child. */
+  /** setgroups([]) + setresgid + setresuid in the child (where setgroups is denied, a nested user namespace, only a caller with no supplementary groups). */
   readonly user?: { readonly uid: number; readonly gid: number };
   /** CLONE_NEW* flags given to clone3 (user namespaces: see `userNamespace`). */
   readonly cloneNamespaces?: number;
   /** With CLONE_NEWNS|CLONE_NEWPID: private mount propagation and a fresh /proc showing only the sandbox. */
   readonly mountProc?: boolean;
+  /**
+   * Without mountProc, with landlock.procAccess: those rights beneath the
+   * child's own /proc/<pid> only, which is /proc/self for the command (it
+   * keeps its pid across execve) but not for anything it starts.
+   */
+  readonly procSelf?: boolean;
   /**
    * With CLONE_NEWNS: the child's root becomes a tmpfs holding only these
    * paths (parents first): host directories and files bind-mounted at the same
@@ -58,7 +64,8 @@ export type LinuxSpawnOptions = {
   readonly cgroupProcsFds?: readonly number[];
   /**
    * A landlock ruleset fd built in the parent; the child calls landlock_restrict_self(fd, flags).
-   * `procAccess` (with mountProc): rights the child grants beneath its fresh /proc first;
+   * `procAccess` (with mountProc): rights the child grants beneath its fresh /proc first
+   * (with procSelf: beneath its own /proc/<pid>);
    * `rootAccess` (with privateRoot): beneath the view's own root.
    */
   readonly landlock?: { readonly rulesetFd: number; readonly restrictFlags: number; readonly procAccess?: number; readonly rootAccess?: number };

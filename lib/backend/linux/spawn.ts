@@ -1,6 +1,6 @@
 // spawnLinux: the sandboxed spawn spine. Every restriction in `opts` is
 // applied in the child between clone3 and execve by the native library.
-import { closeSync } from "node:fs";
+import { closeSync, openSync, readFileSync } from "node:fs";
 import { OsError } from "../../../ffi/errors.ts";
 import { DEV_NULL, encodeSpawnRecord, O_NONBLOCK, pipe, reapNow, socketPair, SPAWN_FLAGS, spawnRecord } from "../../../ffi/linux-spawn.ts";
 import { watch } from "./exit-watcher.ts";
@@ -11,6 +11,8 @@ export type { LinuxSpawnOptions } from "./spawn-options.ts";
 export { LinuxSubprocess } from "./subprocess.ts";
 
 const SIGKILL = 9;
+const O_PATH = 0o10000000;
+const O_DIRECTORY = 0o200000;
 
 /** Resolves argv[0] like execvp: a name without "/" is searched in PATH. */
 function resolveCommand(cmd: string, env: Readonly<Record<string, string>>, cwd: string | undefined): string {
@@ -78,6 +80,32 @@ function validate(argv: readonly string[], opts: LinuxSpawnOptions): void {
   if (opts.init !== undefined && ((opts.cloneNamespaces ?? 0) & 0x20000000) === 0) throw new TypeError("init needs a pid namespace (CLONE_NEWPID)");
 }
 
+/**
+ * An O_PATH handle on /proc/<pid>: procfs gives a pid directory a new inode
+ * whenever its dentry was dropped (memory pressure, drop_caches), and a
+ * landlock rule names an inode, so the dentry the child's rule was made on is
+ * held. Undefined if it cannot be opened (the rule then lasts as long as the
+ * cache keeps the dentry: access fails closed, never wider).
+ */
+function pinProcDir(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    return openSync(`/proc/${pid}`, O_PATH | O_DIRECTORY);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The command cordon-init adopted (its one child), or undefined once it is gone. */
+function startedBy(init: number): number | undefined {
+  try {
+    const first = readFileSync(`/proc/${init}/task/${init}/children`, "utf8").trim().split(" ")[0];
+    return first ? Number(first) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** NAME=value strings of an environment object (its own enumerable keys). */
 function environ(env: Readonly<Record<string, string>>): string[] {
   const keys = Object.keys(env);
@@ -116,7 +144,8 @@ export function spawnLinux(argv: readonly string[], opts: LinuxSpawnOptions = {}
       (opts.loopback ? SPAWN_FLAGS.LOOPBACK_UP : 0) |
       (opts.privateRoot?.length ? SPAWN_FLAGS.PRIVATE_ROOT : 0) |
       (opts.dropCapabilities ? SPAWN_FLAGS.DROP_CAPS : 0) |
-      (opts.init !== undefined ? SPAWN_FLAGS.INIT | SPAWN_FLAGS.INIT_STATUS : 0);
+      (opts.init !== undefined ? SPAWN_FLAGS.INIT | SPAWN_FLAGS.INIT_STATUS : 0) |
+      (opts.procSelf ? SPAWN_FLAGS.PROC_SELF : 0);
     const ns = opts.userNamespace;
     const fds: { parent: number; child: number }[] = [];
     for (const s of slots) fds.push({ parent: s.parent!, child: s.childFd });
@@ -156,6 +185,8 @@ export function spawnLinux(argv: readonly string[], opts: LinuxSpawnOptions = {}
   closeSlots(true);
   if (status) closeSync(status[1]);
 
+  // PROC_SELF: the command's /proc/<pid> dentry stays pinned while it runs, or the landlock rule on it could be lost.
+  const pin = opts.procSelf ? pinProcDir(opts.init === undefined ? result.pid : startedBy(result.pid)) : undefined;
   const [inSlot, outSlot, errSlot] = slots as [Placed, Placed, Placed];
   try {
     const proc = new LinuxSubprocess(
@@ -166,12 +197,16 @@ export function spawnLinux(argv: readonly string[], opts: LinuxSpawnOptions = {}
       errSlot.parentKeep === undefined ? undefined : readableFromFd(errSlot.parentKeep),
       status?.[0],
     );
-    watch(result.pidfd, (r) => proc.onExit(r));
+    watch(result.pidfd, (r) => {
+      if (pin !== undefined) closeSync(pin);
+      proc.onExit(r);
+    });
     if (opts.timeout !== undefined) proc.setTimeout(opts.timeout, signalNumber(opts.killSignal ?? SIGKILL));
     return proc;
   } catch (e) {
     // The child runs but cannot be supervised: it must not outlive this error.
     reapNow(result.pidfd);
+    if (pin !== undefined) closeSync(pin);
     for (const s of slots) if (s.parentKeep !== undefined) closeSync(s.parentKeep);
     if (status) closeSync(status[0]);
     throw e;

@@ -104,7 +104,8 @@ export class LinuxSubprocess {
     this.record = r;
     // The pidfd stays open until now so a kill() racing the exit can never hit a recycled pid.
     this.pidfdOpen = false;
-    closeFd(this.pidfd);
+    // EBADF: the pidfd was closed elsewhere (against the contract) and its number may be another file's now.
+    if (r.code !== -9) closeFd(this.pidfd);
     // Nobody reads the child's stdin any more: flush what is pending (EPIPE) and close our end.
     void this.stdin?.end();
     this.resolveExit(r.code === 1 ? r.status : r.code === 2 || r.code === 3 ? 128 + r.status : 255);

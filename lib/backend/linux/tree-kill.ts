@@ -42,18 +42,27 @@ export function probeTreeKill(): TreeKillChoice {
   return chooseTreeKill(probeContainmentHost());
 }
 
+/** The command as spawned: signalled through its pidfd, which never names a recycled pid. */
+export type TreeCommand = {
+  /** pid 1 of its namespace (pid namespace rung), group leader after setsid (process group rung). */
+  readonly pid: number;
+  /** pidfd_send_signal while the pidfd is open; a no-op once the exit was reported (the pidfd is closed then). */
+  kill(signal: "SIGKILL"): void;
+  /** Resolves when the command has exited and been reaped (pid namespace rung: then the namespace is empty). */
+  readonly exited: Promise<unknown>;
+};
+
 export type TreeTarget = {
   /** The sandbox's cgroup set (the cgroup rungs). */
   readonly cgroup?: SandboxCgroup;
-  /** The command's pid: pid 1 of its namespace (pid namespace rung), group leader after setsid (process group rung). */
-  readonly pid?: number;
-  /** Resolves when the command has exited and been reaped (pid namespace rung: then the namespace is empty). */
-  readonly exited?: Promise<unknown>;
+  /** The command (the pid namespace and process group rungs). */
+  readonly command?: TreeCommand;
 };
 
-function signal(pid: number): void {
+/** kill(2) of a process group; ESRCH (nobody left) is fine. */
+function signalGroup(pgid: number): void {
   try {
-    process.kill(pid, "SIGKILL");
+    process.kill(-pgid, "SIGKILL");
   } catch (e) {
     if ((e as { code?: string }).code !== "ESRCH") throw e;
   }
@@ -70,17 +79,24 @@ export async function killTree(rung: TreeKillRung, target: TreeTarget, timeoutMs
     }
     case "pid namespace": {
       // Once pid 1 of a namespace dies the kernel SIGKILLs every other member,
-      // and pid 1 is not reaped before they are gone.
-      if (target.pid === undefined) throw new CordonError(`${rung}: no pid`, "TREE_KILL_NO_TARGET");
-      signal(target.pid);
-      if (target.exited) await withTimeout(target.exited, timeoutMs, rung);
+      // and pid 1 is not reaped before they are gone: once its exit is
+      // reported there is nothing left to kill, and nothing is sent.
+      const command = target.command;
+      if (!command) throw new CordonError(`${rung}: no command`, "TREE_KILL_NO_TARGET");
+      command.kill("SIGKILL");
+      await withTimeout(command.exited, timeoutMs, rung);
       return;
     }
     case "process group": {
-      if (target.pid === undefined) throw new CordonError(`${rung}: no pid`, "TREE_KILL_NO_TARGET");
-      signal(-target.pid);
-      signal(target.pid);
-      if (target.exited) await withTimeout(target.exited, timeoutMs, rung);
+      // The group by number: kill(2) has no pidfd form that outlives the
+      // leader's reaping. A group's number is not reused while a member
+      // lives, so this reaches the tree's survivors or, once none is left,
+      // most likely nobody (ESRCH).
+      const command = target.command;
+      if (!command) throw new CordonError(`${rung}: no command`, "TREE_KILL_NO_TARGET");
+      signalGroup(command.pid);
+      command.kill("SIGKILL");
+      await withTimeout(command.exited, timeoutMs, rung);
       return;
     }
   }

@@ -82,8 +82,8 @@ function namespaceMembers(pid: number): number[] {
 }
 
 /**
- * Sends `signal` to every process of the tree. `initPid` is cordon-init's
- * pid when the tree runs under it (then `target.pid` is that pid too).
+ * Sends `signal` to every process of the running tree. `initPid` is
+ * cordon-init's pid when the tree runs under it (the command's pid then).
  */
 export async function signalEveryProcess(rung: TreeKillRung, target: TreeTarget & { readonly initPid?: number }, signal: number): Promise<void> {
   if (signal === SIGKILL) return signalTree(rung, target);
@@ -95,8 +95,9 @@ export async function signalEveryProcess(rung: TreeKillRung, target: TreeTarget 
     for (const pid of namespaceMembers(target.initPid)) if (pid !== target.initPid) send(pid, signal);
     return;
   }
-  if (target.pid === undefined) return;
-  // The command leads its own process group (setsid); escapees that made a
-  // session of their own are not reached here, only by the tree kill.
-  send(-target.pid, signal);
+  if (target.command === undefined) return;
+  // The command leads its own process group (setsid), which keeps its number
+  // while a member lives (the caller signals only a running tree); escapees
+  // that made a session of their own are reached by the tree kill only.
+  send(-target.command.pid, signal);
 }

@@ -4,14 +4,15 @@
 // dedicated account with a fresh password, DACL grants and WFP filters.
 // Nothing of it is left behind: grants are revoked, profiles and accounts
 // deleted, WFP filters live in a dynamic session closed at the end.
-// Under Wine nothing is applied (Wine accepts these calls without enforcing
-// them); the plan's report already says so.
+// Nothing is applied when the plan says the host lacks the identity's
+// mechanism (under Wine CreateAppContainerProfile ends the calling process);
+// the plan's report already says why.
 import { closeHandle, type Handle } from "../../../ffi/windows.ts";
-import { ACCESS_MODE, SUB_CONTAINERS_AND_OBJECTS_INHERIT, setAcl } from "../../../ffi/windows-acl.ts";
+import { ACCESS_MODE, NO_INHERITANCE, SUB_CONTAINERS_AND_OBJECTS_INHERIT, setAcl } from "../../../ffi/windows-acl.ts";
 import { INTEGRITY, RESTRICTED_TOKEN, appContainerSid, deleteAppContainer, restrictedToken, securityCapabilities, sidFromString, sidToString } from "../../../ffi/windows-token.ts";
 import { addUser, deleteUser, logonUser, setUserPassword, userExists, userSid } from "../../../ffi/windows-user.ts";
-import { WFP_LAYER, addWfpFilter, closeWfp, openWfp, type WfpFilterSpec } from "../../../ffi/windows-wfp.ts";
-import type { WfpFilter } from "../../plan/windows/isolation.ts";
+import { IPPROTO_TCP, WFP_LAYER, addWfpFilter, closeWfp, openWfp, type WfpFilterSpec } from "../../../ffi/windows-wfp.ts";
+import type { WfpFilter, WfpLayer } from "../../plan/windows/isolation.ts";
 import type { WindowsPlan } from "../../plan/windows/index.ts";
 
 export type AppliedIdentity = {
@@ -26,16 +27,23 @@ export type AppliedIdentity = {
 
 const notApplied: AppliedIdentity = { applied: false, keep: [], undo() {} };
 
+/** Each plan layer as its IPv4 and IPv6 engine layers. */
+const engineLayers: Record<WfpLayer, readonly number[]> = {
+  ALE_AUTH_CONNECT: [WFP_LAYER.CONNECT_V4, WFP_LAYER.CONNECT_V6],
+  ALE_AUTH_LISTEN: [WFP_LAYER.LISTEN_V4, WFP_LAYER.LISTEN_V6],
+  ALE_AUTH_RECV_ACCEPT: [WFP_LAYER.RECV_ACCEPT_V4, WFP_LAYER.RECV_ACCEPT_V6],
+};
+
 function applyFilters(engine: Handle, filters: readonly WfpFilter[], who: { packageSid: Uint8Array } | { userSddl: string }): void {
   for (const f of filters) {
-    const layers = f.layer === "ALE_AUTH_CONNECT" ? [WFP_LAYER.CONNECT_V4, WFP_LAYER.CONNECT_V6] : [WFP_LAYER.RECV_ACCEPT_V4, WFP_LAYER.RECV_ACCEPT_V6];
-    for (const layer of layers) {
+    for (const layer of engineLayers[f.layer]) {
       const spec: WfpFilterSpec = {
         layer,
         action: f.action,
         weight: f.weight === "high" ? 15 : 1,
         ...("remotePort" in f ? { remotePort: f.remotePort } : {}),
         ...("localPort" in f ? { localPort: f.localPort } : {}),
+        ...("protocol" in f ? { protocol: IPPROTO_TCP } : {}),
         ...who,
       };
       addWfpFilter(engine, spec);
@@ -43,8 +51,8 @@ function applyFilters(engine: Handle, filters: readonly WfpFilter[], who: { pack
   }
 }
 
-export function applyIdentity(plan: WindowsPlan, wine: string | undefined): AppliedIdentity {
-  if (wine !== undefined) return notApplied;
+export function applyIdentity(plan: WindowsPlan): AppliedIdentity {
+  if (!plan.isolation.apply) return notApplied;
   const undo: (() => void)[] = [];
   const runUndo = () => {
     for (const f of undo.splice(0).reverse()) {
@@ -83,8 +91,10 @@ export function applyIdentity(plan: WindowsPlan, wine: string | undefined): Appl
       result = { token, keep: [] };
     }
     for (const g of plan.isolation.acl) {
-      setAcl(g.path, sid, g.access, ACCESS_MODE.GRANT, SUB_CONTAINERS_AND_OBJECTS_INHERIT);
-      undo.push(() => setAcl(g.path, sid, 0, ACCESS_MODE.REVOKE, SUB_CONTAINERS_AND_OBJECTS_INHERIT));
+      // The working directory's traverse-only entry and carve-out pins are not inherited; denies are deny entries.
+      const inherit = g.why === "cwd" || g.inherit === false ? NO_INHERITANCE : SUB_CONTAINERS_AND_OBJECTS_INHERIT;
+      setAcl(g.path, sid, g.access, g.deny ? ACCESS_MODE.DENY : ACCESS_MODE.GRANT, inherit);
+      undo.push(() => setAcl(g.path, sid, 0, ACCESS_MODE.REVOKE, inherit));
     }
     if (plan.isolation.wfp.length) {
       const engine = openWfp();

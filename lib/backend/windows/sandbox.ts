@@ -1,162 +1,81 @@
-// Executes a Windows plan: one job object per sandbox (limits, UI
-// restrictions, CPU cap, completion port), children born inside it with only
-// their stdio inherited and the plan's mitigations, exit known when the whole
-// tree is gone. The identity (AppContainer, account, low integrity) is applied
-// by ./identity.ts and undone when the tree is gone.
-import { closeHandle, createPipe, setInheritable, wineVersion, writeAll, type Handle } from "../../../ffi/windows.ts";
-import { createJob, jobProcessIds, setCpuRate, setJobLimits, setUiRestrictions, terminateJob } from "../../../ffi/windows-job.ts";
-import { exitCode, spawnProcess } from "../../../ffi/windows-spawn.ts";
-import { commandLine } from "../../plan/windows/command-line.ts";
-import { windowsVerdicts, type WindowsPlan, type WindowsVerdict } from "../../plan/windows/index.ts";
-import type { GuaranteeReport } from "../../report.ts";
-import { longTimeout } from "../../timer.ts";
-import { applyIdentity } from "./identity.ts";
-import { JobEvents, type JobMessage } from "./job-events.ts";
-import { pipeStream } from "./pipe-stream.ts";
+// The portable API's Windows backend: plan the policy for this host (refusing
+// in hard mode what it cannot enforce, before anything is created), find the
+// program, then run it in its job. The command is done when its own process
+// exits; whatever it left in the job goes with it, and `exited` settles once
+// the job is empty. Windows has no signals: kill(), whatever the signal, ends
+// the whole tree (TerminateJobObject) and the run reports that signal.
+import { constants } from "node:os";
+import { exitStatus } from "../../exit-status.ts";
+import { planWindows, type WindowsVerdict } from "../../plan/windows/index.ts";
+import type { ResolvedPolicy } from "../../policy/types.ts";
+import type { Report } from "../../report.ts";
+import type { SandboxedProcess, SandboxSpawn, SandboxStdioOptions } from "../../sandbox-backend.ts";
+import { windowsHost } from "./host.ts";
+import { windowsProgram } from "./program.ts";
+import { spawnWindows, type WindowsExit } from "./spawn.ts";
+import { emptyDir } from "./tmp-dir.ts";
 
-/** Report rows that depend on the plan's identity. */
-const identityRows = new Set(["fs.read-confined", "fs.write-confined", "net.none", "net.ports", "identity.account"]);
+const limitNames: Partial<Record<WindowsVerdict, string>> = { timeout: "timeout", memory: "memory limit exceeded", cpu: "cpu limit exceeded" };
 
-/** The plan's report, with the identity rows demoted when the identity was not applied. */
-export function backendReport(plan: WindowsPlan, identityApplied: boolean): GuaranteeReport[] {
-  return plan.report.map((g) =>
-    !identityApplied && identityRows.has(g.guarantee) && g.status !== "not-enforced"
-      ? { guarantee: g.guarantee, status: "not-enforced", by: [], reason: `the ${plan.isolation.identity.kind} identity was not applied` }
-      : g,
-  );
+function signalName(signal: number | string | undefined): string {
+  if (signal === undefined) return "SIGKILL";
+  if (typeof signal === "string") return signal;
+  return Object.entries(constants.signals).find(([, n]) => n === signal)?.[0] ?? "SIGKILL";
 }
 
-export type WindowsExit = {
-  readonly exitCode: number;
-  readonly timedOut: boolean;
-  readonly messages: readonly JobMessage[];
-  /** What was enforced for this run. */
-  readonly report: readonly GuaranteeReport[];
-  /** The limits the tree ran into (from the port's messages), or ["exited"]. */
-  readonly verdicts: readonly WindowsVerdict[];
-};
+export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, stdio: SandboxStdioOptions = {}): SandboxSpawn {
+  const host = windowsHost();
+  const plan = planWindows(policy, host);
+  const application = windowsProgram(argv[0]!, policy, plan, host.packageReadable ?? []);
+  const modes = [stdio.stdin ?? "inherit", stdio.stdout ?? "inherit", stdio.stderr ?? "inherit"] as const;
+  const p = spawnWindows(argv, plan, { stdio: modes, application, endWithCommand: true });
 
-export type WindowsSubprocess = {
-  readonly pid: number;
-  readonly stdout: ReadableStream<Uint8Array>;
-  readonly stderr: ReadableStream<Uint8Array>;
-  /** Writes to the child's stdin (blocking for large writes). */
-  write(data: Uint8Array | string): void;
-  closeStdin(): void;
-  /** Ends the whole tree (TerminateJobObject). */
-  kill(exitCode?: number): void;
-  /** Ids of the tree's live processes. */
-  pids(): number[];
-  /** Resolves when no process of the tree is left. */
-  readonly exited: Promise<WindowsExit>;
-};
-
-/** Exit code cordon gives a tree it ended on timeout. */
-export const TIMEOUT_EXIT_CODE = 0xc0d0;
-
-export type SpawnWindowsOptions = {
-  /** Each completion-port message as it arrives (NEW_PROCESS, EXIT_PROCESS, limit hits...). */
-  readonly onJobMessage?: (m: JobMessage) => void;
-  /** Apply the plan's identity (default true; never under Wine, which would not enforce it). Off, the run's report says what is then missing. */
-  readonly identity?: boolean;
-};
-
-export function spawnWindows(argv: readonly string[], plan: WindowsPlan, opts: SpawnWindowsOptions = {}): WindowsSubprocess {
-  const identity = opts.identity === false ? undefined : applyIdentity(plan, wineVersion());
-  const report = backendReport(plan, identity?.applied ?? false);
-  const { job, port } = createJob();
-  const cleanup: (() => void)[] = [() => identity?.undo(), () => closeHandle(port), () => closeHandle(job)];
-  const fail = (e: unknown): never => {
-    for (const f of cleanup.reverse()) f();
-    throw e;
+  let result: WindowsExit | undefined;
+  let asked: string | undefined;
+  const status = () => {
+    // Ended by cordon (kill, timeout, its CPU poll) or by the job's own CPU-time limit: killed, as on Linux.
+    const killed = result?.ended === true || result?.verdicts.includes("cpu") === true;
+    return {
+      exitCode: result === undefined || killed ? null : result.exitCode,
+      signalCode: killed ? (asked ?? "SIGKILL") : null,
+      timedOut: result?.timedOut === true,
+    };
   };
-  try {
-    setJobLimits(job, {
-      limitFlags: plan.job.limitFlags,
-      ...(plan.job.activeProcessLimit !== undefined ? { activeProcessLimit: plan.job.activeProcessLimit } : {}),
-      ...(plan.job.jobMemoryLimit !== undefined ? { jobMemoryLimit: plan.job.jobMemoryLimit } : {}),
-      ...(plan.job.perJobUserTime !== undefined ? { perJobUserTime: plan.job.perJobUserTime } : {}),
-    });
-    setUiRestrictions(job, plan.job.uiRestrictions);
-    if (plan.job.cpuRate) setCpuRate(job, plan.job.cpuRate.controlFlags, plan.job.cpuRate.value);
-  } catch (e) {
-    fail(e);
-  }
+  const exited = p.exited.then((e) => {
+    result = e;
+    // The run's directory holds the private TMPDIR and HOME.
+    const runDir = policy.runDir ?? policy.tmpDir;
+    if (runDir !== undefined) emptyDir(runDir);
+    return exitStatus(status());
+  });
+  const passed = (i: 0 | 1 | 2) => (typeof modes[i] === "number" ? (modes[i] as number) : undefined);
 
-  const stdin = createPipe();
-  const stdout = createPipe();
-  const stderr = createPipe();
-  const childEnds = [stdin.read, stdout.write, stderr.write];
-  let child;
-  try {
-    for (const h of childEnds) setInheritable(h, true);
-    child = spawnProcess({
-      commandLine: commandLine(argv),
-      env: plan.spawn.env,
-      cwd: plan.spawn.cwd,
-      job,
-      mitigation: plan.spawn.mitigation,
-      ...(plan.spawn.childProcessPolicy !== undefined ? { childProcessPolicy: plan.spawn.childProcessPolicy } : {}),
-      stdio: { stdin: stdin.read, stdout: stdout.write, stderr: stderr.write },
-      inherit: childEnds,
-      ...(identity?.token !== undefined ? { token: identity.token } : {}),
-      ...(identity?.securityCapabilities !== undefined ? { securityCapabilities: identity.securityCapabilities } : {}),
-    });
-    void identity?.keep;
-  } catch (e) {
-    for (const h of [stdin.write, stdout.read, stderr.read]) closeHandle(h);
-    fail(e);
-  } finally {
-    for (const h of childEnds) closeHandle(h);
-  }
-  const spawned = child!;
-  closeHandle(spawned.thread);
-
-  const events = new JobEvents(port, opts.onJobMessage);
-  let timedOut = false;
-  const timer = plan.job.timeoutMs !== undefined
-    ? longTimeout(plan.job.timeoutMs, () => {
-        timedOut = true;
-        terminateJob(job, TIMEOUT_EXIT_CODE);
-      })
-    : undefined;
-  let stdinOpen = true;
-  const closeStdin = () => {
-    if (stdinOpen) closeHandle(stdin.write);
-    stdinOpen = false;
-  };
-
-  // After the tree is gone the job handle is closed; its value may name another object by then.
-  let finished = false;
-  const exited = events.empty.then(
-    async () => {
-      finished = true;
-      timer?.clear();
-      const code = exitCode(spawned.process);
-      closeStdin();
-      await events.close();
-      closeHandle(spawned.process);
-      closeHandle(port);
-      closeHandle(job);
-      identity?.undo();
-      return { exitCode: code, timedOut, messages: events.seen, report, verdicts: windowsVerdicts(events.seen, timedOut) };
-    },
-  );
-
-  return {
-    pid: spawned.pid,
-    stdout: pipeStream(stdout.read),
-    stderr: pipeStream(stderr.read),
-    write(data) {
-      writeAll(stdin.write, typeof data === "string" ? new TextEncoder().encode(data) : data);
-    },
-    closeStdin,
-    kill(code = 1) {
-      if (!finished) terminateJob(job, code);
-    },
-    pids: () => (finished ? [] : jobProcessIds(job)),
+  const proc: SandboxedProcess & { readonly timedOut: boolean } = {
+    pid: p.pid,
+    stdin: p.stdin ?? passed(0),
+    stdout: p.stdout ?? passed(1),
+    stderr: p.stderr ?? passed(2),
     exited,
+    get exitCode() {
+      return status().exitCode;
+    },
+    get signalCode() {
+      return status().signalCode;
+    },
+    get timedOut() {
+      return status().timedOut;
+    },
+    get limit() {
+      const hit = result?.verdicts.map((v) => limitNames[v]).find((v) => v !== undefined);
+      return hit;
+    },
+    kill(signal?: number | string) {
+      asked ??= signalName(signal);
+      p.kill();
+    },
   };
+  const report: Report = { platform: `win32-${process.arch}`, compat: policy.compat, guarantees: p.report, host: plan.notes };
+  return { proc, report };
 }
 
-export type { Handle };
+export { spawnWindows, backendReport, TIMEOUT_EXIT_CODE, KILLED_EXIT_CODE, type WindowsSubprocess, type WindowsExit, type SpawnWindowsOptions } from "./spawn.ts";

@@ -46,6 +46,18 @@ export type SandboxHost = {
    * seccomp denies mount.
    */
   readonly procfs: boolean;
+  /**
+   * A network namespace can be had with the others (the same way): `net:
+   * "none"` then runs in an empty one, which has no interface but a loopback
+   * that stays down.
+   */
+  readonly netns: boolean;
+  /**
+   * This process holds capabilities (root, or granted some): the command,
+   * starting with them, has its bounding set emptied too. An unprivileged
+   * caller outside a user namespace holds none and could not empty it.
+   */
+  readonly capabilities: boolean;
   /** The landlock ABI in use (abstract unix sockets are scoped from ABI 6). */
   readonly landlockAbi: number;
 };
@@ -56,17 +68,28 @@ export type SandboxPlan = {
    * Namespaces for clone3. `procfs`: pid + mount namespaces with a fresh /proc
    * that shows only the sandbox, readable inside it (landlock grants it in the
    * child). `privateRoot`: a mount namespace whose root holds only the grants.
-   * `user`: all of them inside a new user namespace (unprivileged).
+   * `net`: an empty network namespace (net none). `user`: all of them
+   * inside a new user namespace (unprivileged). Without `procfs`, the command
+   * is granted only its own /proc/<pid> (`procSelf`).
    */
-  readonly namespaces: { readonly ipc: boolean; readonly procfs: boolean; readonly privateRoot: boolean; readonly user: boolean };
+  readonly namespaces: {
+    readonly ipc: boolean;
+    readonly procfs: boolean;
+    readonly privateRoot: boolean;
+    readonly net: boolean;
+    readonly user: boolean;
+  };
   readonly report: readonly GuaranteeReport[];
 };
 
 export function planSandbox(policy: Pick<ResolvedPolicy, "net">, host: SandboxHost): SandboxPlan {
+  // Root inside (no user switch) would otherwise keep CAP_SYS_ADMIN, CAP_NET_ADMIN, CAP_SYSLOG...
+  const dropped = host.capabilities || host.namespaces === "user";
   const report: GuaranteeReport[] = [
     { guarantee: "privileges.no-new-privs", status: "enforced", by: ["PR_SET_NO_NEW_PRIVS"] },
-    // Root inside (no user switch) would otherwise keep CAP_SYS_ADMIN, CAP_NET_ADMIN, CAP_SYSLOG...
-    { guarantee: "privileges.no-capabilities", status: "enforced", by: ["securebits locked", "bounding, ambient, permitted and effective sets emptied"] },
+    dropped
+      ? { guarantee: "privileges.no-capabilities", status: "enforced", by: ["securebits locked", "bounding, ambient, permitted and effective sets emptied"] }
+      : { guarantee: "privileges.no-capabilities", status: "enforced", by: ["none held (unprivileged caller; the bounding set stays, dropping it needs CAP_SETPCAP)", "PR_SET_NO_NEW_PRIVS: no file capability is gained at execve"] },
   ];
   const net = policy.net;
   const seccompOk = host.seccomp && host.arch !== undefined;
@@ -81,8 +104,14 @@ export function planSandbox(policy: Pick<ResolvedPolicy, "net">, host: SandboxHo
   const bySeccomp = (guarantee: string, what: string, extra: string[] = []): GuaranteeReport =>
     seccompOk ? { guarantee, status: "enforced", by: [`seccomp ${what}`, ...extra] } : { guarantee, status: extra.length ? "partial" : "not-enforced", by: extra, reason: why };
 
-  if (net === "none") report.push(bySeccomp("net.none", "socket() family allow-list (AF_UNIX, AF_NETLINK)"));
-  else if (net !== "all") {
+  // net none: an empty network namespace where one can be had (no route and
+  // no socket of the host: /proc/net shows none of them either), and seccomp's
+  // family allow-list on top of it.
+  const netNs = net === "none" && host.netns && host.namespaces !== "none";
+  if (net === "none") {
+    const emptyNet = "network namespace (empty, loopback down)";
+    report.push(netNs && !seccompOk ? { guarantee: "net.none", status: "enforced", by: [emptyNet] } : bySeccomp("net.none", "socket() family allow-list (AF_UNIX, AF_NETLINK)", netNs ? [emptyNet] : []));
+  } else if (net !== "all") {
     report.push(bySeccomp("net.udp-closed", "socket() IP types other than TCP", udpByLandlock(host.landlockAbi)));
     report.push(listenReport(net, seccompOk, why));
   }
@@ -100,18 +129,22 @@ export function planSandbox(policy: Pick<ResolvedPolicy, "net">, host: SandboxHo
   report.push(bySeccomp("fs.no-setid-files", "set-id mode bits refused (chmod, fchmod, fchmodat, fchmodat2, creat, open/openat creating, mknod, mknodat; openat2 ENOSYS); xattr writes refused (file capabilities, ACLs)"));
   report.push(bySeccomp("kernel.surface-reduced", "ptrace, bpf, perf, userfaultfd, io_uring, mount, kexec, modules; x32 numbers, 512-547 included"));
   report.push(bySeccomp("kernel.no-user-namespaces", "clone/unshare with CLONE_NEWUSER (clone3 answers ENOSYS)"));
-  // Other processes' /proc entries stay out of reach either way: with a pid
-  // namespace the sandbox gets a /proc of its own (programs, Bun among them,
-  // need /proc/self); without one /proc is simply not granted, and programs
-  // that read /proc/self fail — which the report says.
+  // Other processes' /proc entries stay out of reach either way: with pid and
+  // mount namespaces the sandbox gets a /proc of its own (programs, Bun among
+  // them, need /proc/self); without, the command is granted only its own
+  // /proc/<pid> (its /proc/self), never all of /proc, where every process's
+  // command line can be read.
   const procfs = mounts;
   const userNs = host.namespaces === "user" ? ["user namespace"] : [];
+  // Without either, nothing hides /proc: every process's command line and environment stay readable.
   report.push(
     procfs
       ? { guarantee: "proc.outside-hidden", status: "enforced", by: [...userNs, "pid namespace", "private procfs"] }
-      : { guarantee: "proc.outside-hidden", status: "enforced", by: ["landlock: /proc not granted (no pid namespace here, so /proc/self is unavailable too)"] },
+      : host.landlockAbi > 0
+        ? { guarantee: "proc.outside-hidden", status: "enforced", by: ["landlock: of /proc only the command's own /proc/<pid> is granted (no fresh /proc here; processes it starts get no /proc/self)"] }
+        : { guarantee: "proc.outside-hidden", status: "not-enforced", by: [], reason: "no pid namespace and no landlock here: /proc shows every process" },
   );
-  return { ...(seccomp ? { seccomp } : {}), namespaces: { ipc: ipcNs, procfs, privateRoot, user: host.namespaces === "user" }, report };
+  return { ...(seccomp ? { seccomp } : {}), namespaces: { ipc: ipcNs, procfs, privateRoot, net: netNs, user: host.namespaces === "user" }, report };
 }
 
 /**
@@ -138,12 +171,15 @@ function listenReport(net: { readonly bind: readonly number[] }, seccompOk: bool
 /**
  * Landlock rights another mechanism of this plan already covers, so that an
  * older kernel without them is not refused in hard mode for nothing: TCP when
- * seccomp refuses every IP socket (net none), the signal scope when the
+ * seccomp refuses every IP socket (net none; connect also when the network
+ * namespace is empty), the signal scope when the
  * command lives in its own pid namespace (no outside pid can be named), the
  * abstract-socket scope when seccomp refuses AF_UNIX sockets.
  */
 export function coveredElsewhere(policy: Pick<ResolvedPolicy, "net">, host: SandboxHost, plan: SandboxPlan): Record<string, string> {
   const covered: Record<string, string> = {};
+  // An empty network namespace routes nowhere, but bind() itself still succeeds there.
+  if (plan.namespaces.net) covered["net.connect_tcp"] = "empty network namespace: no route";
   if (!plan.seccomp) return covered;
   if (policy.net === "none") {
     covered["net.bind_tcp"] = "seccomp refuses every IP socket";

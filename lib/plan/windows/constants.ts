@@ -48,4 +48,6 @@ export const CAPABILITY_SID = {
 export const FILE_ACCESS = {
   READ_EXECUTE: 0x1200a9, // FILE_GENERIC_READ | FILE_GENERIC_EXECUTE
   MODIFY: 0x1301bf, // read, write, execute and DELETE
+  /** FILE_TRAVERSE | SYNCHRONIZE: what opening a directory as the current directory needs, no listing or reading. */
+  TRAVERSE: 0x100020,
 } as const;

@@ -1,5 +1,6 @@
 // Why a Windows sandbox's tree ended, from its job's completion-port messages
-// (JOB_OBJECT_MSG_*) and whether cordon's own timer fired.
+// (JOB_OBJECT_MSG_*), whether cordon's own timer fired, and whether its poll
+// of the job's CPU time ended the tree.
 
 export type WindowsVerdict = "exited" | "timeout" | "memory" | "pids" | "cpu";
 
@@ -12,12 +13,13 @@ const JOB_OBJECT_MSG = {
 } as const;
 
 /** Every limit the tree ran into, in the order first hit; "exited" when none. */
-export function windowsVerdicts(messages: readonly { readonly message: number }[], timedOut: boolean): WindowsVerdict[] {
+export function windowsVerdicts(messages: readonly { readonly message: number }[], timedOut: boolean, cpuPolled = false): WindowsVerdict[] {
   const out: WindowsVerdict[] = [];
   const add = (v: WindowsVerdict) => {
     if (!out.includes(v)) out.push(v);
   };
   if (timedOut) add("timeout");
+  if (cpuPolled) add("cpu");
   for (const { message } of messages) {
     if (message === JOB_OBJECT_MSG.JOB_MEMORY_LIMIT || message === JOB_OBJECT_MSG.PROCESS_MEMORY_LIMIT) add("memory");
     else if (message === JOB_OBJECT_MSG.ACTIVE_PROCESS_LIMIT) add("pids");

@@ -38,3 +38,13 @@ export fn cordon_windows_wine_version(buf: [*]u8, len: usize) abi.Status {
 export fn cordon_windows_pipe_peek(h: u64) abi.Status {
     return handle.peek(t.handle(h));
 }
+
+export fn cordon_windows_std_duplicate(which: u32, out: [*]u8, len: usize) abi.Status {
+    if (len < 8) return abi.Error.buffer_too_small.status();
+    return handle.stdDuplicate(which, @ptrCast(out));
+}
+
+export fn cordon_windows_open_null(out: [*]u8, len: usize) abi.Status {
+    if (len < 8) return abi.Error.buffer_too_small.status();
+    return handle.openNull(@ptrCast(out));
+}

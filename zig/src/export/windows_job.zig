@@ -28,6 +28,10 @@ export fn cordon_windows_job_set_ui_restrictions(h: u64, ui_class: u32) abi.Stat
     return job.setUiRestrictions(t.handle(h), ui_class);
 }
 
+export fn cordon_windows_job_query_ui_restrictions(h: u64) abi.Status {
+    return job.queryUiRestrictions(t.handle(h));
+}
+
 export fn cordon_windows_job_assign(h: u64, process: u64) abi.Status {
     return st.fromBool(k32.AssignProcessToJobObject(t.handle(h), t.handle(process)));
 }

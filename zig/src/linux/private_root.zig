@@ -20,14 +20,21 @@
 //! old root, and bound from that handle; a read-only bind is set read-only
 //! once made, submounts included (one mount_setattr, which needs no flags read
 //! back), so wherever its lookup led, it ends read-only or the spawn stops.
+const std = @import("std");
 const sys = @import("sys.zig");
 const linux = sys.linux;
 const spec_mod = @import("spawn_spec.zig");
+const view_mounts = @import("view_mounts.zig");
 
 /// dir_ro and file_ro are bind mounts made read-only: landlock already denies
 /// writes, and a read-only mount also stops chmod, utimes and xattr changes,
 /// which landlock has no right for.
-pub const Kind = enum(u32) { dir = 1, file = 2, symlink = 3, mkdir = 4, dir_ro = 5, file_ro = 6 };
+/// mask entries are not part of the root: they name files of the fresh
+/// /proc to hide once it is mounted (maskProc).
+/// deny covers a path beneath a bind (a denied read) with an empty mode-0000
+/// file or directory, read-only. tmpfs, devpts, cgroup and cgroup2 mount a
+/// filesystem of the sandbox's own (view_mounts.zig).
+pub const Kind = enum(u32) { dir = 1, file = 2, symlink = 3, mkdir = 4, dir_ro = 5, file_ro = 6, mask = 7, deny = 8, tmpfs = 9, devpts = 10, cgroup = 11, cgroup2 = 12 };
 
 pub const Entry = spec_mod.ViewEntry;
 
@@ -62,7 +69,8 @@ const max_writable = 32;
 /// struct mount_attr (linux/mount.h), MOUNT_ATTR_SIZE_VER0.
 const MountAttr = extern struct { attr_set: u64 = 0, attr_clr: u64 = 0, propagation: u64 = 0, userns_fd: u64 = 0 };
 
-/// Builds the root; returns a raw syscall result (an error stops the spawn).
+/// Builds the root, the old one still attached beneath it until
+/// detachOldRoot; returns a raw syscall result (an error stops the spawn).
 pub fn build(c: *const spec_mod.Checked, entries: []const Entry) usize {
     var rc = linux.syscall5(.mount, 0, @intFromPtr("/"), 0, ms_rec | ms_private, 0);
     if (sys.isError(rc)) return rc;
@@ -82,12 +90,15 @@ pub fn build(c: *const spec_mod.Checked, entries: []const Entry) usize {
     var w: Sources = .{};
     w.take(c, entries);
     var made: Made = .{};
+    var covers: Covers = .{};
+    var mounts: view_mounts.State = .{};
     var next_writable: usize = 0;
     for (entries, 0..) |e, i| {
         const path = c.str(e.path_off);
         const kind: Kind = @enumFromInt(e.kind);
         const over = beneathEarlier(c, entries[0..i], path);
         rc = switch (kind) {
+            .mask => 0, // after /proc is mounted: maskProc
             .mkdir => if (over) exists(path, 0) else made.dirs(path, len(path)),
             .symlink => if (over) exists(path, at_symlink_nofollow) else link(path, c.str(e.target_off), &made),
             .dir, .file, .dir_ro, .file_ro => blk: {
@@ -95,20 +106,51 @@ pub fn build(c: *const spec_mod.Checked, entries: []const Entry) usize {
                     const r = mountPoint(path, kind, &made);
                     if (sys.isError(r)) break :blk r;
                 }
-                if (w.ready and (kind == .dir or kind == .file)) {
+                const r = if (w.ready and (kind == .dir or kind == .file)) a: {
                     next_writable += 1;
-                    break :blk w.attach(next_writable - 1, path);
+                    break :a w.attach(next_writable - 1, path);
+                } else bind(path, kind, w.root, &src);
+                if (sys.isError(r) or e.reserved == 0) break :blk r;
+                break :blk sameFile(path, e.reserved - 1);
+            },
+            // The host's file it hides must be there, and be the one checked.
+            .deny => blk: {
+                if (!over) break :blk errno(18); // EXDEV: nothing of the host's to cover
+                if (e.reserved != 0) {
+                    const r = sameFile(path, e.reserved - 1);
+                    if (sys.isError(r)) break :blk r;
                 }
-                break :blk bind(path, kind, w.root, &src);
+                break :blk covers.cover(path, true);
+            },
+            .tmpfs, .devpts, .cgroup, .cgroup2 => blk: {
+                const r = if (over) exists(path, 0) else made.dirs(path, len(path));
+                if (sys.isError(r)) break :blk r;
+                const mk: view_mounts.Kind = switch (kind) {
+                    .tmpfs => .tmpfs,
+                    .devpts => .devpts,
+                    .cgroup => .cgroup1,
+                    else => .cgroup2,
+                };
+                const options: [*:0]const u8 = if (e.target_off == 0) "" else c.str(e.target_off);
+                break :blk view_mounts.mount(&mounts, mk, path, options, c.spec.landlock_fd, e.reserved);
             },
         };
         if (sys.isError(rc)) {
+            covers.finish();
             w.closeRest(next_writable);
             return rc;
         }
     }
+    covers.finish();
     w.closeRoot();
-    rc = linux.syscall2(.umount2, @intFromPtr(old_root), mnt_detach);
+    return 0;
+}
+
+/// Detaches the old root, once the caller has mounted what needs it there: a
+/// fresh procfs is refused in a user namespace unless a procfs is still
+/// fully visible in the mount namespace (the old root's /proc).
+pub fn detachOldRoot() usize {
+    const rc = linux.syscall2(.umount2, @intFromPtr(old_root), mnt_detach);
     if (sys.isError(rc)) return rc;
     return linux.syscall3(.unlinkat, at_fdcwd, @intFromPtr(old_root), 0x200); // AT_REMOVEDIR
 }
@@ -182,6 +224,25 @@ fn tree(root: isize, path: [*:0]const u8) usize {
     const t = linux.syscall3(.open_tree, fd, @intFromPtr(""), at_empty_path | open_tree_clone | o_cloexec | at_recursive);
     _ = linux.syscall1(.close, fd);
     return t;
+}
+
+const estale: usize = 116;
+const statx_ino: usize = 0x100;
+
+/// Whether the bind now on `path` shows the file the caller opened as `fd`
+/// (its grant, checked against the policy's resolution): the source was
+/// looked up by path, and a grant swapped for a symlink or another directory
+/// since leads elsewhere. ESTALE stops the spawn then.
+fn sameFile(path: [*:0]const u8, fd: u32) usize {
+    var a: [256]u8 align(8) = undefined;
+    var b: [256]u8 align(8) = undefined;
+    var rc = linux.syscall5(.statx, at_fdcwd, @intFromPtr(path), at_symlink_nofollow, statx_ino, @intFromPtr(&a));
+    if (sys.isError(rc)) return rc;
+    rc = linux.syscall5(.statx, fd, @intFromPtr(""), at_empty_path, statx_ino, @intFromPtr(&b));
+    if (sys.isError(rc)) return rc;
+    // struct statx: stx_ino at 32, stx_dev_major and stx_dev_minor at 136 and 140.
+    const same = std.mem.eql(u8, a[32..40], b[32..40]) and std.mem.eql(u8, a[136..144], b[136..144]);
+    return if (same) 0 else errno(estale);
 }
 
 /// Attaches the detached copy `fd` on `path` and closes the fd.
@@ -285,6 +346,65 @@ fn readOnly(path: [*:0]const u8) usize {
     return linux.syscall5(.mount, 0, @intFromPtr(path), 0, flags, 0);
 }
 
+/// Empty mode-0000 sources on the view's tmpfs, bound over what is hidden:
+/// the command (uid 0 at most, no capabilities left) can neither read nor
+/// list them. Made on first use, unlinked by finish(): the view does not
+/// show them, the binds keep them.
+const Covers = struct {
+    file: [*:0]const u8 = "/.cordon-mask",
+    dir: [*:0]const u8 = "/.cordon-mask-dir",
+    file_made: bool = false,
+    dir_made: bool = false,
+
+    /// Covers `path` (a file, else a directory); `ro` makes the cover
+    /// read-only, so a chmod of it gets EROFS. ENOENT is the caller's.
+    fn cover(self: *Covers, path: [*:0]const u8, ro: bool) usize {
+        if (!self.file_made) {
+            // Never an existing file: that would be a grant, the host's.
+            const rc = linux.syscall4(.mknodat, at_fdcwd, @intFromPtr(self.file), s_ifreg, 0);
+            if (sys.isError(rc)) return rc;
+            self.file_made = true;
+        }
+        var rc = linux.syscall5(.mount, @intFromPtr(self.file), @intFromPtr(path), 0, ms_bind, 0);
+        if (sys.status(rc) == enotdir) {
+            if (!self.dir_made) {
+                rc = linux.syscall3(.mkdirat, at_fdcwd, @intFromPtr(self.dir), 0);
+                if (sys.isError(rc)) return rc;
+                self.dir_made = true;
+            }
+            rc = linux.syscall5(.mount, @intFromPtr(self.dir), @intFromPtr(path), 0, ms_bind, 0);
+        }
+        if (sys.isError(rc) or !ro) return rc;
+        return readOnly(path);
+    }
+
+    fn finish(self: *Covers) void {
+        if (self.file_made) _ = linux.syscall3(.unlinkat, at_fdcwd, @intFromPtr(self.file), 0);
+        if (self.dir_made) _ = linux.syscall3(.unlinkat, at_fdcwd, @intFromPtr(self.dir), 0x200); // AT_REMOVEDIR
+        self.file_made = false;
+        self.dir_made = false;
+    }
+};
+
+const enotdir: i32 = -20;
+const enoent: i32 = -2;
+
+/// Hides the fresh /proc's `mask` entries, each covered by an empty mode-0000
+/// file or directory (Covers). An entry this kernel's procfs lacks is
+/// skipped; one outside /proc is refused.
+pub fn maskProc(c: *const spec_mod.Checked, entries: []const Entry) usize {
+    var covers: Covers = .{};
+    defer covers.finish();
+    for (entries) |e| {
+        if (e.kind != @intFromEnum(Kind.mask)) continue;
+        const path = c.str(e.path_off);
+        if (!within(path, "/proc")) return errno(22); // EINVAL
+        const rc = covers.cover(path, false);
+        if (sys.isError(rc) and sys.status(rc) != enoent) return rc;
+    }
+    return 0;
+}
+
 fn link(path: [*:0]const u8, target: [*:0]const u8, made: *Made) usize {
     const rc = made.dirs(path, parentEnd(path, len(path)));
     if (sys.isError(rc)) return rc;
@@ -300,7 +420,8 @@ fn link(path: [*:0]const u8, target: [*:0]const u8, made: *Made) usize {
 fn beneathEarlier(c: *const spec_mod.Checked, earlier: []const Entry, path: [*:0]const u8) bool {
     if (within(path, old_root)) return true;
     for (earlier) |e| {
-        if (e.kind == @intFromEnum(Kind.mkdir)) continue; // a directory of the tmpfs itself
+        // A directory of the tmpfs itself, or a mask (not placed yet).
+        if (e.kind == @intFromEnum(Kind.mkdir) or e.kind == @intFromEnum(Kind.mask)) continue;
         if (within(path, c.str(e.path_off))) return true;
     }
     return false;

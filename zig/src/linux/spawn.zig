@@ -8,6 +8,8 @@ const clone3 = @import("clone3.zig");
 const spec_mod = @import("spawn_spec.zig");
 const child = @import("spawn_child.zig");
 const mnt_hold = @import("mnt_hold.zig");
+const cgroup_fds = @import("cgroup_fds.zig");
+const waiter = @import("waiter.zig");
 
 const clone_vm: u64 = 0x00000100;
 const clone_vfork: u64 = 0x00004000;
@@ -74,6 +76,15 @@ pub fn spawn(buf: []u8) abi.Status {
     out.out_step = @intFromEnum(spec_mod.Step.clone3);
     out.out_errno = spec_mod.errno_pending;
 
+    // The child writes to these while this thread waits for it: refuse any
+    // that could block before there is a child.
+    const fds_ok = checkCgroupFds(&c);
+    if (sys.isError(fds_ok)) {
+        out.out_step = @intFromEnum(spec_mod.Step.cgroup_procs);
+        out.out_errno = -sys.status(fds_ok);
+        return sys.status(fds_ok);
+    }
+
     // One mapping: the child's stack, then the argv/envp pointer arrays.
     const ptr_bytes = (spec_mod.pointerBytes(spec) + 4095) & ~@as(usize, 4095);
     const mem = Scratch.take(stack_size + ptr_bytes);
@@ -94,6 +105,11 @@ pub fn spawn(buf: []u8) abi.Status {
         .stack = stack,
         .stack_size = stack_size,
         .cgroup = if (spec.cgroup_fd >= 0) @intCast(spec.cgroup_fd) else 0,
+    };
+
+    if (spec.clone_flags & spec_mod.clone_newpid != 0) c.parent_pidfd = parentPidfd();
+    defer if (c.parent_pidfd >= 0) {
+        _ = linux.syscall1(.close, @as(u32, @bitCast(c.parent_pidfd)));
     };
 
     // Nothing may be delivered to the child while it still runs Bun's handlers
@@ -130,6 +146,29 @@ pub fn spawn(buf: []u8) abi.Status {
     return -errno;
 }
 
+fn checkCgroupFds(c: *const spec_mod.Checked) usize {
+    if (c.spec.cgroup_fd >= 0) {
+        const rc = cgroup_fds.checkDir(c.spec.cgroup_fd);
+        if (sys.isError(rc)) return rc;
+    }
+    for (c.items(i32, c.spec.procs_off, c.spec.procs_count)) |fd| {
+        const rc = cgroup_fds.checkProcs(fd);
+        if (sys.isError(rc)) return rc;
+    }
+    return 0;
+}
+
+/// PIDFD_THREAD (6.9): a pidfd of this thread, readable once it has exited:
+/// the thread whose exit sends PR_SET_PDEATHSIG. Older kernels: the process.
+/// -1 when there are no pidfds (the child then cannot check; its signal still
+/// comes unless the parent died within the child's first instructions).
+fn parentPidfd() i32 {
+    const pidfd_thread: usize = 0o200; // O_EXCL
+    var rc = linux.syscall2(.pidfd_open, linux.syscall0(.gettid), pidfd_thread);
+    if (sys.isError(rc)) rc = linux.syscall2(.pidfd_open, linux.syscall0(.getpid), 0);
+    return if (sys.isError(rc)) -1 else @intCast(rc);
+}
+
 /// SIGKILL, reap (blocking: the child is dying) and close a pidfd, and the
 /// child's mount namespace handle with it.
 pub fn reap(pidfd: i32) abi.Status {
@@ -138,6 +177,7 @@ pub fn reap(pidfd: i32) abi.Status {
     var info: [128]u8 = @splat(0);
     const rc = linux.syscall5(.waitid, p_pidfd, fd, @intFromPtr(&info), wexited | wall, 0);
     mnt_hold.close(mnt_hold.take(fd));
+    waiter.forget(pidfd); // watched or not: no record is owed now
     _ = linux.syscall1(.close, fd);
     // ECHILD: the kernel reaped it already (SIGCHLD ignored): gone all the same.
     return if (sys.status(rc) == -10) 0 else sys.status(rc);

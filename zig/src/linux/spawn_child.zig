@@ -18,6 +18,8 @@ const o_cloexec: usize = 0o2000000;
 const f_dupfd_cloexec: usize = 1030;
 const close_range_cloexec: usize = 1 << 2;
 const pr_set_pdeathsig: usize = 1;
+const sigkill: usize = 9;
+const pollin: i16 = 1;
 const pr_set_no_new_privs: usize = 38;
 const seccomp_set_mode_filter: usize = 1;
 const sig_setmask: usize = 2;
@@ -50,12 +52,13 @@ inline fn must(out: *Spec, rc: usize) void {
 
 /// A landlock rule for a filesystem mounted in this child (the parent could
 /// not name it): `access` beneath `path`, added to the ruleset before restrict.
-fn addRule(ruleset: i32, path: [*:0]const u8, access: u64) usize {
+/// With `keep` the path stays open (close-on-exec) until execve: see PROC_SELF.
+fn addRule(ruleset: i32, path: [*:0]const u8, access: u64, keep: bool) usize {
     const fd = linux.syscall4(.openat, at_fdcwd, @intFromPtr(path), o_path | o_cloexec, 0);
     if (sys.isError(fd)) return fd;
     const rule: PathBeneath = .{ .allowed_access = access, .parent_fd = @intCast(fd) };
     const rc = linux.syscall4(.landlock_add_rule, @as(u32, @bitCast(ruleset)), 1, @intFromPtr(&rule), 0); // LANDLOCK_RULE_PATH_BENEATH
-    _ = linux.syscall1(.close, fd);
+    if (!keep or sys.isError(rc)) _ = linux.syscall1(.close, fd);
     return rc;
 }
 
@@ -74,11 +77,32 @@ fn writeProcFile(path: [*:0]const u8, text: [*:0]const u8) usize {
     return rc;
 }
 
+/// Whether the parent is gone, so that a PR_SET_PDEATHSIG set just now will
+/// never fire. In the parent's pid namespace getppid() tells (it changes once
+/// the child is reparented); from a new one it reads 0, and the spawning
+/// thread's pidfd (opened before clone) tells instead.
+fn parentGone(c: *const spec_mod.Checked) bool {
+    if (c.spec.clone_flags & spec_mod.clone_newpid == 0)
+        return @as(i32, @intCast(linux.syscall0(.getppid))) != c.spec.parent_pid;
+    if (c.parent_pidfd < 0) return false;
+    var pfd: linux.pollfd = .{ .fd = c.parent_pidfd, .events = pollin, .revents = 0 };
+    const now: linux.kernel_timespec = .{ .sec = 0, .nsec = 0 };
+    const rc = linux.syscall5(.ppoll, @intFromPtr(&pfd), 1, @intFromPtr(&now), 0, 8);
+    return !sys.isError(rc) and rc > 0;
+}
+
 pub fn main(arg: usize) callconv(.c) u8 {
     const c: *const spec_mod.Checked = @ptrFromInt(arg);
     const spec = &c.spec;
     const out = c.out;
     const zero_set: u64 = 0;
+
+    // First of all, die with the parent: Bun's thread waits for this child
+    // (vfork), and a step that blocks must not outlive Bun. SIGKILL whatever
+    // the caller asked for the command (its signal is set below, once the
+    // ids are final); a parent that died before this line is caught after it.
+    _ = linux.syscall2(.prctl, pr_set_pdeathsig, sigkill);
+    if (parentGone(c)) linux.exit_group(127);
 
     // Signal dispositions are copied from Bun: back to default before anything
     // can be delivered here (the mask stays fully blocked until execve).
@@ -97,7 +121,7 @@ pub fn main(arg: usize) callconv(.c) u8 {
 
     // cgroup v1 hierarchies: writing "0" to cgroup.procs moves the writer.
     out.out_step = @intFromEnum(Step.cgroup_procs);
-    for (c.at(i32, spec.procs_off)[0..spec.procs_count]) |fd| {
+    for (c.items(i32, spec.procs_off, spec.procs_count)) |fd| {
         must(out, linux.syscall3(.write, @as(u32, @bitCast(fd)), @intFromPtr("0"), 1));
     }
     if (c.join_cgroup) { // legacy clone: no CLONE_INTO_CGROUP, so join the cgroup2 dir by hand
@@ -117,7 +141,7 @@ pub fn main(arg: usize) callconv(.c) u8 {
 
     // /dev/null for the slots that ask for it, from the caller's root (a
     // private root need not hold it): one read-write open serves them all.
-    const fds = c.at(spec_mod.FdMap, spec.fds_off)[0..spec.fds_count];
+    const fds = c.items(spec_mod.FdMap, spec.fds_off, spec.fds_count);
     var dev_null: usize = 0;
     for (fds) |m| {
         if (m.parent != spec_mod.dev_null) continue;
@@ -129,20 +153,40 @@ pub fn main(arg: usize) callconv(.c) u8 {
 
     if (spec.flags & Flags.private_root != 0) {
         out.out_step = @intFromEnum(Step.private_root);
-        must(out, private_root.build(c, c.at(spec_mod.ViewEntry, spec.view_off)[0..spec.view_count]));
+        must(out, private_root.build(c, c.items(spec_mod.ViewEntry, spec.view_off, spec.view_count)));
         // The new root is a tmpfs made just now: its rule can only be added here.
-        if (spec.root_access != 0) must(out, addRule(spec.landlock_fd, "/", spec.root_access));
+        if (spec.root_access != 0) must(out, addRule(spec.landlock_fd, "/", spec.root_access, false));
     }
 
     if (spec.flags & Flags.mount_proc != 0) {
         // Private propagation first, so the new /proc never shows up outside
-        // (the private root made it so already).
+        // (the private root made it so already). Under a private root, before
+        // its old root is detached: in a user namespace the kernel mounts a
+        // procfs only while another one is fully visible in the namespace.
         out.out_step = @intFromEnum(Step.mount_proc);
         if (spec.flags & Flags.private_root == 0) must(out, linux.syscall5(.mount, 0, @intFromPtr("/"), 0, ms_rec | ms_private, 0));
         must(out, linux.syscall5(.mount, @intFromPtr("proc"), @intFromPtr("/proc"), @intFromPtr("proc"), ms_nosuid | ms_nodev | ms_noexec, 0));
+        // Root-only files of the new /proc hidden from the command (uid 0 reads them).
+        if (spec.flags & Flags.private_root != 0) must(out, private_root.maskProc(c, c.items(spec_mod.ViewEntry, spec.view_off, spec.view_count)));
         // A landlock rule made in the parent names the host's /proc; this
         // mount is a new filesystem, so its rule can only be added from here.
-        if (spec.proc_access != 0) must(out, addRule(spec.landlock_fd, "/proc", spec.proc_access));
+        if (spec.proc_access != 0) must(out, addRule(spec.landlock_fd, "/proc", spec.proc_access, false));
+    }
+
+    if (spec.flags & Flags.private_root != 0) {
+        out.out_step = @intFromEnum(Step.private_root);
+        must(out, private_root.detachOldRoot());
+    }
+
+    if (spec.flags & Flags.proc_self != 0 and !confinedByCommand(spec)) {
+        // No /proc of its own: only the child's own pid directory, which
+        // /proc/self names for the command (it keeps this pid across execve).
+        // procfs makes a new inode each time a pid directory is looked up
+        // afresh, so the rule holds only while this directory's dentry stays
+        // cached: it stays open here until execve, and the caller opens it
+        // once the spawn returns (its dentry pinned for the command's life).
+        out.out_step = @intFromEnum(Step.proc_self);
+        must(out, addRule(spec.landlock_fd, "/proc/self", spec.proc_access, true));
     }
 
     if (spec.flags & Flags.loopback_up != 0) {
@@ -196,48 +240,46 @@ pub fn main(arg: usize) callconv(.c) u8 {
     }
 
     out.out_step = @intFromEnum(Step.setrlimit);
-    for (c.at(spec_mod.Rlimit, spec.rlimits_off)[0..spec.rlimits_count]) |*r| {
+    for (c.items(spec_mod.Rlimit, spec.rlimits_off, spec.rlimits_count)) |*r| {
         must(out, linux.syscall4(.prlimit64, 0, r.resource, @intFromPtr(&r.cur), 0));
+    }
+
+    // The bounding and ambient sets and the securebits need CAP_SETPCAP:
+    // before the id switch, which (with NO_SETUID_FIXUP set here) keeps the
+    // permitted and effective sets until they are emptied below.
+    var held_caps = false;
+    if (spec.flags & Flags.drop_caps != 0) {
+        out.out_step = @intFromEnum(Step.capabilities);
+        must(out, dropBounding(&held_caps));
     }
 
     if (spec.flags & Flags.set_ids != 0) {
         out.out_step = @intFromEnum(Step.setgroups);
-        must(out, linux.syscall2(.setgroups, 0, 0));
+        must(out, dropGroups());
         out.out_step = @intFromEnum(Step.setresgid);
         must(out, linux.syscall3(.setresgid, spec.gid, spec.gid, spec.gid));
         out.out_step = @intFromEnum(Step.setresuid);
         must(out, linux.syscall3(.setresuid, spec.uid, spec.uid, spec.uid));
     }
 
-    // After the id change (which clears it). If the parent is already gone,
-    // the signal would never come: die now instead.
-    if (spec.pdeath_signal != 0) {
-        out.out_step = @intFromEnum(Step.pdeathsig);
-        must(out, linux.syscall2(.prctl, pr_set_pdeathsig, spec.pdeath_signal));
-        if (spec.clone_flags & 0x20000000 == 0 and @as(i32, @intCast(linux.syscall0(.getppid))) != spec.parent_pid)
-            linux.exit_group(127);
-    }
+    // The caller's signal for the command (0: none), after the id change
+    // (which clears the one set above). If the parent is already gone, the
+    // signal would never come: die now instead.
+    out.out_step = @intFromEnum(Step.pdeathsig);
+    must(out, linux.syscall2(.prctl, pr_set_pdeathsig, spec.pdeath_signal));
+    if (spec.pdeath_signal != 0 and parentGone(c)) linux.exit_group(127);
 
     if (spec.flags & Flags.no_new_privs != 0) {
         out.out_step = @intFromEnum(Step.no_new_privs);
         must(out, linux.syscall5(.prctl, pr_set_no_new_privs, 1, 0, 0, 0));
     }
 
-    if (spec.flags & Flags.drop_caps != 0) {
+    if (held_caps) {
         out.out_step = @intFromEnum(Step.capabilities);
-        must(out, dropCapabilities());
+        must(out, clearCapabilitySets());
     }
 
-    if (spec.landlock_fd >= 0) {
-        out.out_step = @intFromEnum(Step.landlock_restrict_self);
-        must(out, linux.syscall2(.landlock_restrict_self, @as(u32, @bitCast(spec.landlock_fd)), spec.landlock_flags));
-    }
-
-    if (spec.seccomp_count != 0) {
-        out.out_step = @intFromEnum(Step.seccomp);
-        const prog: SockFprog = .{ .len = @intCast(spec.seccomp_count), .filter = @intFromPtr(c.base + spec.seccomp_off) };
-        must(out, linux.syscall3(.seccomp, seccomp_set_mode_filter, spec.seccomp_flags, @intFromPtr(&prog)));
-    }
+    if (!confinedByCommand(spec)) confine(c, true);
 
     out.out_step = @intFromEnum(Step.execve);
     if (spec.flags & Flags.init != 0) startUnderInit(c, status_fd);
@@ -245,6 +287,32 @@ pub fn main(arg: usize) callconv(.c) u8 {
     @atomicStore(i32, &out.out_errno, 0, .release);
     const rc = linux.syscall3(.execve, @intFromPtr(c.str(spec.path_off)), @intFromPtr(c.argv), @intFromPtr(c.envp));
     fail(out, rc);
+}
+
+/// landlock_restrict_self (with `landlock`), then the seccomp filter: the last steps before execve.
+fn confine(c: *const spec_mod.Checked, landlock: bool) void {
+    const spec = &c.spec;
+    const out = c.out;
+    if (landlock and spec.landlock_fd >= 0) {
+        out.out_step = @intFromEnum(Step.landlock_restrict_self);
+        must(out, linux.syscall2(.landlock_restrict_self, @as(u32, @bitCast(spec.landlock_fd)), spec.landlock_flags));
+    }
+    if (spec.seccomp_count != 0) {
+        out.out_step = @intFromEnum(Step.seccomp);
+        const prog: SockFprog = .{ .len = @intCast(spec.seccomp_count), .filter = @intFromPtr(c.base + spec.seccomp_off) };
+        must(out, linux.syscall3(.seccomp, seccomp_set_mode_filter, spec.seccomp_flags, @intFromPtr(&prog)));
+    }
+}
+
+/// PROC_SELF under INIT: the command is not this child but a process it
+/// starts, with a pid of its own, so the command adds the rule on its own
+/// /proc/<pid> and confines itself (landlock, seccomp) before execve. This
+/// child, cordon-init to be, takes the seccomp filter once the command runs
+/// but no landlock domain: a domain of its own would be the command's
+/// sibling, and landlock's signal scope would keep it from signalling the
+/// command; outside the command's domain it stays out of the command's reach.
+fn confinedByCommand(spec: *const Spec) bool {
+    return spec.flags & Flags.init != 0 and spec.flags & Flags.proc_self != 0;
 }
 
 const clone_vm: usize = 0x100;
@@ -274,6 +342,7 @@ fn startUnderInit(c: *const spec_mod.Checked, status_fd: i32) noreturn {
     }
     // Its execve failed (errno recorded): this exit ends the namespace.
     if (@atomicLoad(i32, &out.out_errno, .acquire) != 0) linux.exit_group(127);
+    if (confinedByCommand(&c.spec)) confine(c, false);
 
     // "cordon-init --adopt PID [--status-fd N]", in memory of cordon's own (this stack).
     var pid_text: [12:0]u8 = @splat(0);
@@ -308,14 +377,35 @@ fn decimal(n: usize, text: *[12:0]u8) void {
 }
 
 /// The command: a clean mask, then exec. Its dispositions are already the
-/// defaults (reset above, copied at clone). It writes nothing but out_errno.
+/// defaults (reset above, copied at clone). It writes nothing but out_errno
+/// (and out_step, when it confines itself: see confinedByCommand).
 fn startCommand(arg: usize) callconv(.c) u8 {
     const c: *const spec_mod.Checked = @ptrFromInt(arg);
     const zero_set: u64 = 0;
+    if (confinedByCommand(&c.spec)) {
+        // A failure here is this process's exit with out_errno set: the child sees it and ends the namespace.
+        c.out.out_step = @intFromEnum(Step.proc_self);
+        freeFds(c);
+        must(c.out, addRule(c.spec.landlock_fd, "/proc/self", c.spec.proc_access, true));
+        confine(c, true);
+        c.out.out_step = @intFromEnum(Step.execve);
+    }
     _ = linux.syscall4(.rt_sigprocmask, sig_setmask, @intFromPtr(&zero_set), 0, 8);
     const rc = linux.syscall3(.execve, @intFromPtr(c.str(c.spec.path_off)), @intFromPtr(c.argv), @intFromPtr(c.envp));
     @atomicStore(i32, &c.out.out_errno, -sys.status(rc), .release);
     linux.exit_group(127);
+}
+
+/// The command's copy of the fd table still holds every fd of the caller
+/// (close-on-exec, closed only at execve), so with RLIMIT_NOFILE already
+/// lowered its open of /proc/self could find no free number: everything above
+/// the placed fds is closed now but the landlock ruleset it still needs.
+fn freeFds(c: *const spec_mod.Checked) void {
+    var floor: usize = 3;
+    for (c.items(spec_mod.FdMap, c.spec.fds_off, c.spec.fds_count)) |m| floor = @max(floor, @as(usize, @intCast(m.child)) + 1);
+    const keep: usize = @as(u32, @bitCast(c.spec.landlock_fd));
+    if (keep > floor) _ = linux.syscall3(.close_range, floor, keep - 1, 0);
+    _ = linux.syscall3(.close_range, @max(floor, keep + 1), 0xffff_ffff, 0);
 }
 
 /// capget/capset header and data (_LINUX_CAPABILITY_VERSION_3: two 32-bit halves).
@@ -331,14 +421,16 @@ const securebits: usize = (1 << 0) | (1 << 1) | (1 << 2) | (1 << 3) | (1 << 5) |
 
 /// A root (or namespace-root) child keeps every capability unless they are
 /// dropped: securebits first (they need CAP_SETPCAP), then the ambient and
-/// bounding sets, then the effective, permitted and inheritable sets.
-fn dropCapabilities() usize {
+/// bounding sets. `held` says whether anything was held at all (an
+/// unprivileged caller outside a user namespace holds nothing, and could not
+/// drop its bounding set: no_new_privs keeps file capabilities from it).
+fn dropBounding(held: *bool) usize {
     var hdr: CapHeader = .{};
     var data = [2]CapData{ .{}, .{} };
     var rc = linux.syscall2(.capget, @intFromPtr(&hdr), @intFromPtr(&data));
     if (sys.isError(rc)) return rc;
-    const none = data[0].permitted == 0 and data[1].permitted == 0 and data[0].inheritable == 0 and data[1].inheritable == 0;
-    if (none) return 0; // nothing held, nothing to drop (an unprivileged caller)
+    held.* = data[0].permitted != 0 or data[1].permitted != 0 or data[0].inheritable != 0 or data[1].inheritable != 0;
+    if (!held.*) return 0;
     rc = linux.syscall2(.prctl, pr_set_securebits, securebits);
     if (sys.isError(rc)) return rc;
     rc = linux.syscall5(.prctl, pr_cap_ambient, pr_cap_ambient_clear_all, 0, 0, 0);
@@ -351,7 +443,22 @@ fn dropCapabilities() usize {
             return d;
         }
     }
-    hdr = .{};
-    data = .{ .{}, .{} };
+    return 0;
+}
+
+/// The effective, permitted and inheritable sets emptied (always allowed).
+fn clearCapabilitySets() usize {
+    var hdr: CapHeader = .{};
+    var data = [2]CapData{ .{}, .{} };
     return linux.syscall2(.capset, @intFromPtr(&hdr), @intFromPtr(&data));
+}
+
+/// No supplementary groups. In a user namespace whose setgroups file says
+/// "deny" (a nested host) setgroups is refused: that is fine only when there
+/// are none to drop; otherwise the spawn stops.
+fn dropGroups() usize {
+    const rc = linux.syscall2(.setgroups, 0, 0);
+    if (!sys.isError(rc) or sys.status(rc) != -1) return rc; // EPERM
+    const n = linux.syscall2(.getgroups, 0, 0);
+    return if (n == 0) 0 else rc;
 }

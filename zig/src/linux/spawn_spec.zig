@@ -13,16 +13,20 @@ pub const Flags = struct {
     pub const loopback_up: u32 = 1 << 4;
     /// In a new mount namespace: a tmpfs root holding only the view's entries.
     pub const private_root: u32 = 1 << 5;
-    /// Drop every capability (securebits, ambient, bounding, then the sets) after no_new_privs.
+    /// Drop every capability: securebits, ambient and bounding sets before the
+    /// id switch (they need CAP_SETPCAP), the other sets after no_new_privs.
     pub const drop_caps: u32 = 1 << 6;
     /// In a new pid namespace: the child starts the command, then execs
     /// cordon-init (`init_off`) as pid 1 to adopt it.
     pub const init: u32 = 1 << 7;
+    /// Without a fresh /proc: `proc_access` beneath the child's own
+    /// /proc/<pid> (what /proc/self names for the command itself).
+    pub const proc_self: u32 = 1 << 8;
     /// With INIT: cordon-init writes the command's wait status to
     /// `init_status_fd` before it exits (pid 1 cannot die of the command's
     /// signal, so its own exit status can only say 128+N).
-    pub const init_status: u32 = 1 << 8;
-    pub const all: u32 = setsid | no_new_privs | set_ids | mount_proc | loopback_up | private_root | drop_caps | init | init_status;
+    pub const init_status: u32 = 1 << 9;
+    pub const all: u32 = setsid | no_new_privs | set_ids | mount_proc | loopback_up | private_root | drop_caps | init | proc_self | init_status;
 };
 
 /// Namespace flags a caller may ask clone3 for (CLONE_NEW*); nothing else.
@@ -34,6 +38,13 @@ pub const namespace_flags: u64 = 0x00020000 | // NEWNS
     0x20000000 | // NEWPID
     0x40000000; // NEWNET
 pub const clone_newuser: u64 = 0x10000000;
+
+/// SECCOMP_FILTER_FLAG_LOG, the one filter flag a spawn may pass. The others
+/// are refused: NEW_LISTENER leaves the listener in the child, so a
+/// USER_NOTIF answer (execve's included) would wait for a supervisor that
+/// does not exist, with Bun waiting for the child; TSYNC and SPEC_ALLOW are
+/// nothing a sandbox asks for.
+pub const seccomp_flags_allowed: u32 = 1 << 1;
 pub const clone_newpid: u64 = 0x20000000;
 
 pub const Spec = extern struct {
@@ -65,7 +76,8 @@ pub const Spec = extern struct {
     uid_map_off: u32,
     gid_map_off: u32,
     parent_pid: i32,
-    /// With MOUNT_PROC and a ruleset: landlock rights granted beneath the fresh /proc.
+    /// With MOUNT_PROC and a ruleset: landlock rights granted beneath the fresh
+    /// /proc; with PROC_SELF, beneath the child's own /proc/<pid>.
     proc_access: u32,
     /// With PRIVATE_ROOT: struct cordon_linux_view_entry[view_count].
     view_off: u32,
@@ -100,7 +112,10 @@ pub const dev_null: i32 = -1;
 /// struct rlimit plus its resource number.
 pub const Rlimit = extern struct { resource: u32, reserved: u32, cur: u64, max: u64 };
 
-/// struct cordon_linux_view_entry (see private_root.zig).
+/// struct cordon_linux_view_entry (see private_root.zig). `reserved` is the
+/// header's same_as: 0, or 1 + an fd of the caller naming what a bind (or a
+/// deny's cover) must show; on the mount kinds, the landlock rights added
+/// beneath the new filesystem.
 pub const ViewEntry = extern struct { kind: u32, path_off: u32, target_off: u32, reserved: u32 };
 
 /// struct sock_filter.
@@ -134,6 +149,8 @@ pub const Step = enum(u32) {
     start_command = 22,
     /// With INIT: the execve of cordon-init, once the command runs.
     init = 23,
+    /// With PROC_SELF: the landlock rule on the command's own /proc/<pid>.
+    proc_self = 24,
 };
 
 /// out_errno while the child has not yet reached execve: if it is still there
@@ -153,9 +170,16 @@ pub const Checked = struct {
     envp: [*]const ?[*:0]const u8 = undefined,
     /// Set when the legacy clone was used: the child joins `cgroup_fd` itself.
     join_cgroup: bool = false,
+    /// With CLONE_NEWPID (where the child's getppid() is 0): a pidfd of the
+    /// spawning thread, for the child to see whether it is already gone.
+    parent_pidfd: i32 = -1,
 
-    pub fn at(c: *const Checked, comptime T: type, off: u32) [*]const T {
-        return @ptrCast(@alignCast(c.base + off));
+    /// The `count` entries of a checked table. An empty table is never
+    /// looked at: its offset may be anything, aligned or not.
+    pub fn items(c: *const Checked, comptime T: type, off: u32, count: u32) []const T {
+        if (count == 0) return &.{};
+        const first: [*]const T = @ptrCast(@alignCast(c.base + off));
+        return first[0..count];
     }
     pub fn str(c: *const Checked, off: u32) [*:0]const u8 {
         return @ptrCast(c.base + off);
@@ -173,7 +197,8 @@ fn isCString(buf: []const u8, off: u64) bool {
     return false;
 }
 
-/// A table (possibly empty) after the header: an empty one may sit anywhere.
+/// A table (possibly empty) after the header: an empty one may sit anywhere
+/// (`Checked.items` never forms a pointer to it).
 fn table(len: usize, off: u32, count: u32, size: u64, alignment: u32) bool {
     if (count == 0) return true;
     return off % alignment == 0 and fits(len, off, @as(u64, count) * size);
@@ -213,7 +238,10 @@ pub fn check(buf: []u8) abi.Failure!Checked {
     if (spec.pdeath_signal > 64) return error.InvalidArgument;
     // uid/gid -1 means "unchanged" to setresuid: never what a caller asking for an id switch wants.
     if (spec.flags & Flags.set_ids != 0 and (spec.uid == 0xffff_ffff or spec.gid == 0xffff_ffff)) return error.InvalidArgument;
-    if (spec.proc_access != 0 and (spec.flags & Flags.mount_proc == 0 or spec.landlock_fd < 0)) return error.InvalidArgument;
+    const proc_rule = spec.flags & (Flags.mount_proc | Flags.proc_self);
+    if (proc_rule == Flags.mount_proc | Flags.proc_self) return error.InvalidArgument;
+    if (spec.proc_access != 0 and (proc_rule == 0 or spec.landlock_fd < 0)) return error.InvalidArgument;
+    if (spec.flags & Flags.proc_self != 0 and spec.proc_access == 0) return error.InvalidArgument;
     if (spec.argc == 0 or spec.argc > 1 << 20 or spec.envc > 1 << 20) return error.InvalidArgument;
     if (!isCString(buf, spec.path_off)) return error.RecordOutOfBounds;
     if (spec.cwd_off != 0 and !isCString(buf, spec.cwd_off)) return error.RecordOutOfBounds;
@@ -221,6 +249,7 @@ pub fn check(buf: []u8) abi.Failure!Checked {
     if (spec.procs_count > 64 or !table(buf.len, spec.procs_off, spec.procs_count, 4, 4)) return error.RecordOutOfBounds;
     if (spec.rlimits_count > 64 or !table(buf.len, spec.rlimits_off, spec.rlimits_count, @sizeOf(Rlimit), 8)) return error.RecordOutOfBounds;
     if (spec.seccomp_count > 4096 or !table(buf.len, spec.seccomp_off, spec.seccomp_count, @sizeOf(SockFilter), 8)) return error.RecordOutOfBounds;
+    if (spec.seccomp_flags & ~seccomp_flags_allowed != 0 or (spec.seccomp_flags != 0 and spec.seccomp_count == 0)) return error.InvalidArgument;
     if (spec.flags & Flags.mount_proc != 0 and spec.clone_flags & (0x00020000 | 0x20000000) != (0x00020000 | 0x20000000))
         return error.InvalidArgument; // a fresh /proc needs its own mount and pid namespaces
     if (spec.flags & Flags.loopback_up != 0 and spec.clone_flags & 0x40000000 == 0) return error.InvalidArgument;
@@ -241,14 +270,23 @@ pub fn check(buf: []u8) abi.Failure!Checked {
         if (!isCString(buf, spec.uid_map_off) or !isCString(buf, spec.gid_map_off)) return error.RecordOutOfBounds;
     }
     const c: Checked = .{ .spec = spec, .out = out, .base = buf.ptr };
-    for (c.at(FdMap, spec.fds_off)[0..spec.fds_count]) |m| if ((m.parent < 0 and m.parent != dev_null) or m.child < 0 or m.child > 1 << 20) return error.InvalidArgument;
-    for (c.at(Rlimit, spec.rlimits_off)[0..spec.rlimits_count]) |r| {
+    for (c.items(FdMap, spec.fds_off, spec.fds_count)) |m| if ((m.parent < 0 and m.parent != dev_null) or m.child < 0 or m.child > 1 << 20) return error.InvalidArgument;
+    for (c.items(Rlimit, spec.rlimits_off, spec.rlimits_count)) |r| {
         if (r.resource >= 16 or r.reserved != 0 or r.cur > r.max) return error.InvalidArgument;
     }
-    for (c.at(ViewEntry, spec.view_off)[0..spec.view_count]) |e| {
-        if (e.kind < 1 or e.kind > 6 or e.reserved != 0) return error.InvalidArgument;
+    for (c.items(ViewEntry, spec.view_off, spec.view_count)) |e| {
+        if (e.kind < 1 or e.kind > 12) return error.InvalidArgument;
+        // same_as (fd + 1) only on binds (dir, file, dir_ro, file_ro) and deny;
+        // landlock rights on the mount kinds (tmpfs, devpts, cgroup, cgroup2), with a ruleset.
+        const checked = e.kind == 1 or e.kind == 2 or e.kind == 5 or e.kind == 6 or e.kind == 8;
+        const mounts = e.kind >= 9;
+        if (e.reserved != 0 and checked and e.reserved > 1 << 31) return error.InvalidArgument;
+        if (e.reserved != 0 and mounts and (spec.landlock_fd < 0 or e.reserved >= 1 << 17)) return error.InvalidArgument;
+        if (e.reserved != 0 and !checked and !mounts) return error.InvalidArgument;
         if (!isCString(buf, e.path_off) or buf[e.path_off] != '/') return error.RecordOutOfBounds;
         if (e.kind == 3 and !isCString(buf, e.target_off)) return error.RecordOutOfBounds;
+        // The mount kinds' options, when given.
+        if (mounts and e.target_off != 0 and !isCString(buf, e.target_off)) return error.RecordOutOfBounds;
     }
     // The argv/envp tables are checked here too (into a throwaway walk) so
     // that a malformed record is refused before cordon maps any memory.

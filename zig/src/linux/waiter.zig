@@ -6,11 +6,22 @@
 //! here until the channel turns writable: a busy realm loses no exit. A
 //! child's mount namespace, held since its spawn, is released here after its
 //! record, so its teardown never delays the report (mnt_hold.zig).
+//!
+//! The epoll fd lives in Bun's fd table, where any code may close it (or see
+//! its number reused). Before each wait and each registration the set proves
+//! it is still cordon's: it holds a sentinel eventfd nobody else registers,
+//! and EPOLL_CTL_MOD of that sentinel succeeds only there. When it fails the
+//! watcher is rebuilt from the table of watched children (watched.zig): a new
+//! set, every child registered again, a new thread; the old thread leaves as
+//! soon as it wakes (one whose set never wakes again stays blocked, with its
+//! stack: the cost of a rebuild). The old fds are never closed: their numbers
+//! may name someone else's files by then.
 const abi = @import("../abi.zig");
 const sys = @import("sys.zig");
 const linux = sys.linux;
 const mnt_hold = @import("mnt_hold.zig");
 const pidfd_info = @import("pidfd_info.zig");
+const watched = @import("watched.zig");
 
 /// struct cordon_linux_exit_record (cordon_linux_spawn.h).
 pub const Record = extern struct {
@@ -26,15 +37,15 @@ pub const Record = extern struct {
     minflt: u64,
     majflt: u64,
     nvcsw: u64,
-    /// The rest of struct rusage that Bun's resourceUsage() reports.
-    nivcsw: u64,
-    inblock: u64,
-    oublock: u64,
-    msgsnd: u64,
-    msgrcv: u64,
-    nsignals: u64,
-    nswap: u64,
-    ixrss: u64,
+    /// The rest of struct rusage that Bun's resourceUsage() reports (0 when there is none).
+    nivcsw: u64 = 0,
+    inblock: u64 = 0,
+    oublock: u64 = 0,
+    msgsnd: u64 = 0,
+    msgrcv: u64 = 0,
+    nsignals: u64 = 0,
+    nswap: u64 = 0,
+    ixrss: u64 = 0,
 };
 
 comptime {
@@ -43,6 +54,7 @@ comptime {
 
 const epoll_ctl_add: usize = 1;
 const epoll_ctl_mod: usize = 3;
+const efd_nonblock: usize = 0o4000;
 const epollin: u32 = 1;
 const epollout: u32 = 4;
 /// One event per arming: a reaped child's entry goes quiet with no
@@ -63,54 +75,104 @@ const enoent: abi.Status = -2;
 const enotsock: abi.Status = -88;
 const echild: abi.Status = -10;
 /// The low half of an event's data when the event is "channel writable"
-/// (a pidfd is an fd number, never this).
+/// (a pidfd is an fd number, never this), and the sentinel's.
 const channel_event: u32 = 0xffff_ffff;
+const sentinel_event: u64 = 0xffff_fffe;
 
+/// Everything below is guarded by `lock_word`: the JavaScript threads that
+/// register children and the watcher thread that reports them take turns.
+var lock_word: u32 = 0;
+/// The epoll set and its sentinel (see the top of this file).
 var epfd: i32 = -1;
+var sentinel: i32 = -1;
+/// Bumped by each rebuild; a thread serving an older one leaves.
+var generation: usize = 0;
+/// A thread serves the current generation.
+var serving = false;
 var started = false;
-var starting = false;
 
-/// Starts the thread once per process; any thread may call it, concurrent
-/// callers wait for the first. Returns 0.
-pub fn start() abi.Status {
-    while (!@atomicLoad(bool, &started, .acquire)) {
-        if (@cmpxchgStrong(bool, &starting, false, true, .acq_rel, .acquire) != null) {
-            _ = linux.syscall0(.sched_yield);
-            continue;
-        }
-        defer @atomicStore(bool, &starting, false, .release);
-        if (@atomicLoad(bool, &started, .acquire)) break;
-        const rc = launch();
-        if (rc < 0) return rc;
-        @atomicStore(bool, &started, true, .release);
-    }
-    return 0;
+fn lock() void {
+    while (@cmpxchgWeak(u32, &lock_word, 0, 1, .acquire, .monotonic) != null) _ = linux.syscall0(.sched_yield);
 }
 
-fn launch() abi.Status {
+fn unlock() void {
+    @atomicStore(u32, &lock_word, 0, .release);
+}
+
+/// Starts the thread once per process; any thread may call it. Returns 0.
+pub fn start() abi.Status {
+    lock();
+    defer unlock();
+    started = true;
+    return ready();
+}
+
+/// Whether `epfd` still names cordon's set: only there is the sentinel registered.
+fn intact() bool {
+    if (epfd < 0 or sentinel < 0) return false;
+    return !sys.isError(ctl(epoll_ctl_mod, @bitCast(sentinel), epollin, sentinel_event));
+}
+
+/// A set that is cordon's and a thread that waits on it, rebuilt if need be. Lock held.
+fn ready() abi.Status {
+    if (serving and intact()) return 0;
+    return rebuild();
+}
+
+/// A new set with a new sentinel, every watched child and every channel with
+/// held records registered again, and a new thread to wait on it. The old
+/// fds stay as they are (see the top of this file). Lock held.
+fn rebuild() abi.Status {
     const ep = linux.syscall1(.epoll_create1, o_cloexec);
     if (sys.isError(ep)) return sys.status(ep);
-    const stack = linux.syscall6(.mmap, 0, thread_stack_size, 0x3, 0x22 | 0x20000, @bitCast(@as(isize, -1)), 0);
-    if (sys.isError(stack)) {
+    const ev = linux.syscall2(.eventfd2, 0, o_cloexec | efd_nonblock);
+    if (sys.isError(ev)) {
         _ = linux.syscall1(.close, ep);
-        return sys.status(stack);
+        return sys.status(ev);
     }
-    @atomicStore(i32, &epfd, @intCast(ep), .release);
+    var sev: linux.epoll_event = .{ .events = epollin, .data = .{ .u64 = sentinel_event } };
+    const added = linux.syscall4(.epoll_ctl, ep, epoll_ctl_add, ev, @intFromPtr(&sev));
+    const stack = linux.syscall6(.mmap, 0, thread_stack_size, 0x3, 0x22 | 0x20000, @bitCast(@as(isize, -1)), 0);
+    if (sys.isError(added) or sys.isError(stack)) {
+        _ = linux.syscall1(.close, ep);
+        _ = linux.syscall1(.close, ev);
+        return sys.status(if (sys.isError(added)) added else stack);
+    }
+    epfd = @intCast(ep);
+    sentinel = @intCast(ev);
+    generation +%= 1;
+    serving = false;
+    watched.each({}, rearmChild);
+    for (held[0..held_len]) |h| armChannel(h.channel);
     // A thread of Bun's process that Bun's runtime does not know about: all
     // signals stay blocked on it so no handler of Bun's ever runs here.
     const all: u64 = ~@as(u64, 0);
     var old: u64 = 0;
     _ = linux.syscall4(.rt_sigprocmask, 2, @intFromPtr(&all), @intFromPtr(&old), 8);
     const flags: u32 = 0x100 | 0x200 | 0x400 | 0x800 | 0x10000 | 0x40000; // VM FS FILES SIGHAND THREAD SYSVSEM
-    const rc = linux.clone(&loop, stack + thread_stack_size, flags, 0, null, 0, null);
+    const rc = linux.clone(&loop, stack + thread_stack_size, flags, generation, null, 0, null);
     _ = linux.syscall4(.rt_sigprocmask, 2, @intFromPtr(&old), 0, 8);
     if (sys.isError(rc)) {
+        // The set stays: the next start or watch tries the thread again.
         _ = linux.syscall2(.munmap, stack, thread_stack_size);
-        _ = linux.syscall1(.close, ep);
-        @atomicStore(i32, &epfd, -1, .release);
         return sys.status(rc);
     }
+    serving = true;
     return 0;
+}
+
+/// Registers a watched child in a rebuilt set. A pidfd the caller closed
+/// against the contract (or whose number names another file now) can never
+/// report: its record says EBADF at once, so no waiter hangs.
+fn rearmChild(_: void, pidfd: u32, channel: u32) void {
+    const data = (@as(u64, channel) << 32) | pidfd;
+    // Signal 0 through it: EBADF means no pidfd; anything else (0, ESRCH for
+    // an exited child, EPERM) means one.
+    var rc = linux.syscall4(.pidfd_send_signal, pidfd, 0, 0, 0);
+    if (sys.status(rc) != -9) rc = arm(epoll_ctl_add, pidfd, data);
+    if (!sys.isError(rc)) return;
+    watched.remove(pidfd);
+    post(channel, .{ .id = pidfd, .pid = 0, .code = sys.status(rc), .status = 0, .utime_us = 0, .stime_us = 0, .maxrss_kb = 0, .minflt = 0, .majflt = 0, .nvcsw = 0 });
 }
 
 /// Registers a child's pidfd. Its exit record (id = the pidfd) goes to
@@ -118,10 +180,25 @@ fn launch() abi.Status {
 /// (the main thread, each Worker) reads its own channel, so no realm ever
 /// sees another's records.
 pub fn watch(pidfd: i32, channel: i32) abi.Status {
-    if (!@atomicLoad(bool, &started, .acquire)) return abi.Error.invalid_argument.status();
-    if (pidfd < 0 or channel < 0) return abi.Error.invalid_argument.status();
+    if (pidfd < 0 or channel < 0 or pidfd >= watched.slots) return abi.Error.invalid_argument.status();
+    lock();
+    defer unlock();
+    if (!started) return abi.Error.invalid_argument.status();
+    const r = ready();
+    if (r < 0) return r;
     const data = (@as(u64, @as(u32, @bitCast(channel))) << 32) | @as(u32, @bitCast(pidfd));
-    return sys.status(arm(epoll_ctl_add, @bitCast(pidfd), data));
+    const rc = arm(epoll_ctl_add, @bitCast(pidfd), data);
+    if (!sys.isError(rc) and !watched.put(@bitCast(pidfd), @bitCast(channel))) return sys.status(@bitCast(@as(isize, -12))); // ENOMEM
+    return sys.status(rc);
+}
+
+/// A child reaped by its caller (cordon_linux_pidfd_reap) is owed no record:
+/// forgotten before its pidfd is closed.
+pub fn forget(pidfd: i32) void {
+    if (pidfd < 0) return;
+    lock();
+    defer unlock();
+    watched.remove(@bitCast(pidfd));
 }
 
 fn arm(op: usize, pidfd: u32, data: u64) usize {
@@ -133,50 +210,79 @@ fn ctl(op: usize, fd: u32, events: u32, data: u64) usize {
     return linux.syscall4(.epoll_ctl, @as(u32, @bitCast(epfd)), op, fd, @intFromPtr(&ev));
 }
 
-fn loop(_: usize) callconv(.c) u8 {
+/// The watcher thread of one generation. It waits outside the lock and
+/// handles what it got inside it; once a rebuild has replaced its set it
+/// leaves without handling anything more (the new set holds every child
+/// still owed a record).
+fn loop(gen: usize) callconv(.c) u8 {
     var events: [16]linux.epoll_event = undefined;
     // Mount namespace handles of reported children (mnt_hold.zig), closed
     // once no event is waiting: every exit of a burst is reported before any
     // namespace is torn down.
     var handles: [64]i32 = undefined;
     var held_handles: usize = 0;
+    defer for (handles[0..held_handles]) |h| mnt_hold.close(h);
     while (true) {
+        lock();
+        if (generation != gen) return unlockAnd(0);
+        if (!intact()) {
+            // Gone or taken over: a new set and thread carry on (or, failing
+            // that, the next start or watch makes them).
+            _ = rebuild();
+            return unlockAnd(0);
+        }
+        const ep: u32 = @bitCast(epfd);
+        unlock();
         // epoll_pwait: aarch64 has no plain epoll_wait.
         const timeout: isize = if (held_handles > 0) 0 else -1;
-        const n = linux.syscall6(.epoll_pwait, @as(u32, @bitCast(epfd)), @intFromPtr(&events), events.len, @bitCast(timeout), 0, 8);
+        const n = linux.syscall6(.epoll_pwait, ep, @intFromPtr(&events), events.len, @bitCast(timeout), 0, 8);
         if (n == 0 or sys.isError(n)) {
             for (handles[0..held_handles]) |h| mnt_hold.close(h);
             held_handles = 0;
         }
         if (n == 0) continue;
         if (sys.isError(n)) {
-            // EINTR: again. Anything else would repeat at once: pause instead of spinning.
-            if (sys.status(n) != -4) {
+            // EINTR: again; EBADF, EINVAL: the set is gone, which the check above
+            // sees. Anything else would repeat at once: pause instead of spinning.
+            const e = sys.status(n);
+            if (e != -4 and e != -9 and e != -22) {
                 const pause = [2]i64{ 0, 10_000_000 };
                 _ = linux.syscall2(.nanosleep, @intFromPtr(&pause), 0);
             }
             continue;
         }
+        lock();
+        if (generation != gen) return unlockAnd(0);
         for (events[0..n]) |ev| {
             const channel: u32 = @truncate(ev.data.u64 >> 32);
+            if (ev.data.u64 == sentinel_event) continue;
             if (@as(u32, @truncate(ev.data.u64)) == channel_event) {
                 flush(channel);
                 continue;
             }
-            const h = reap(ev.data.u64);
+            const h = reap(@truncate(ev.data.u64));
             if (h < 0) continue;
             if (held_handles < handles.len) {
                 handles[held_handles] = h;
                 held_handles += 1;
             } else mnt_hold.close(h); // its record is out already
         }
+        unlock();
     }
 }
 
-/// Reaps and reports one child; returns its mount namespace handle (or -1),
-/// for the caller to close once the burst is reported.
-fn reap(data: u64) i32 {
-    const pidfd: u32 = @truncate(data);
+fn unlockAnd(rc: u8) u8 {
+    unlock();
+    return rc;
+}
+
+/// Reaps and reports one child (lock held); returns its mount namespace
+/// handle (or -1), for the caller to close once the burst is reported. A
+/// pidfd not in the table is owed nothing: reported already, or reaped by
+/// its caller.
+fn reap(pidfd: u32) i32 {
+    const channel = watched.get(pidfd) orelse return -1;
+    const data = (@as(u64, channel) << 32) | pidfd;
     var info: [32]i32 = @splat(0); // siginfo_t: signo, errno, code, pad, pid, uid, status
     var ru: [18]i64 = @splat(0); // struct rusage
     const rc = linux.syscall5(.waitid, p_pidfd, pidfd, @intFromPtr(&info), wexited | wnohang | wall, @intFromPtr(&ru));
@@ -186,9 +292,9 @@ fn reap(data: u64) i32 {
         _ = arm(epoll_ctl_mod, pidfd, data);
         return -1;
     }
+    watched.remove(pidfd);
     // No EPOLL_CTL_DEL: the one-shot entry is already quiet. (A DEL after the
     // record could hit a new pidfd given the same number by then.)
-    const channel: u32 = @truncate(data >> 32);
     // ECHILD: the kernel reaped the child itself (SIGCHLD ignored); the
     // status is still there for the pidfd, without the rusage.
     const reaped = if (sys.status(rc) == echild) reapedExit(pidfd) else null;
@@ -249,8 +355,8 @@ fn post(channel: u32, rec: Record) void {
     if (sys.isError(rc) and sys.status(rc) == eagain) hold(channel, rec);
 }
 
-/// Records waiting for a full channel, in arrival order; only this thread
-/// touches them. Memory is mapped on the first need and grows by doubling.
+/// Records waiting for a full channel, in arrival order; touched only with
+/// the lock held. Memory is mapped on the first need and grows by doubling.
 const Held = extern struct { channel: u32, reserved: u32 = 0, rec: Record };
 var held: [*]Held = undefined;
 var held_len: usize = 0;
@@ -301,4 +407,36 @@ fn flush(channel: u32) void {
     }
     held_len = kept;
     if (full) armChannel(channel);
+}
+
+test "a set whose number now names another epoll is left alone: watch rebuilds rather than register there" {
+    const std = @import("std");
+    try std.testing.expectEqual(@as(abi.Status, 0), start());
+    lock();
+    const old: u32 = @bitCast(epfd);
+    unlock();
+    // Someone closes the watcher's fd, and the number comes back as their own epoll set.
+    _ = linux.syscall1(.close, old);
+    const foreign = linux.syscall1(.epoll_create1, o_cloexec);
+    try std.testing.expect(!sys.isError(foreign));
+    if (foreign != old) {
+        try std.testing.expect(!sys.isError(linux.syscall3(.dup3, foreign, old, o_cloexec)));
+        _ = linux.syscall1(.close, foreign);
+    }
+    defer _ = linux.syscall1(.close, old);
+    const pidfd = linux.syscall2(.pidfd_open, linux.syscall0(.getpid), 0); // this process: it never exits here
+    try std.testing.expect(!sys.isError(pidfd));
+    var pair: [2]i32 = .{ -1, -1 };
+    try std.testing.expect(!sys.isError(linux.syscall4(.socketpair, 1, 1 | o_cloexec, 0, @intFromPtr(&pair))));
+    try std.testing.expectEqual(@as(abi.Status, 0), watch(@intCast(pidfd), pair[1]));
+    // Registered in the watcher's new set, not in theirs.
+    var ev: linux.epoll_event = .{ .events = epollin, .data = .{ .u64 = 0 } };
+    try std.testing.expectEqual(@as(abi.Status, -2), sys.status(linux.syscall4(.epoll_ctl, old, epoll_ctl_mod, pidfd, @intFromPtr(&ev)))); // ENOENT
+    lock();
+    const now = epfd;
+    unlock();
+    try std.testing.expect(now != @as(i32, @bitCast(old)));
+    forget(@intCast(pidfd));
+    _ = linux.syscall1(.close, pidfd);
+    for (pair) |f| _ = linux.close(f);
 }

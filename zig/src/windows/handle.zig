@@ -51,3 +51,40 @@ pub fn peek(h: t.HANDLE) abi.Status {
     if (k32.PeekNamedPipe(h, null, 0, null, &avail, null) == 0) return st.lastError();
     return @intCast(@min(avail, 0x7FFF_FFFF));
 }
+
+const DUPLICATE_SAME_ACCESS: t.DWORD = 0x2;
+const GENERIC_READ: t.DWORD = 0x8000_0000;
+const GENERIC_WRITE: t.DWORD = 0x4000_0000;
+const FILE_SHARE_READ_WRITE: t.DWORD = 0x1 | 0x2;
+const OPEN_EXISTING: t.DWORD = 3;
+
+/// An inheritable duplicate of this process's standard handle `which`
+/// (0 input, 1 output, 2 error), so a child can be given it in a handle list
+/// without marking cordon's own handle inheritable for every other spawn.
+/// Writes 0 when this process has none (no console, closed).
+pub fn stdDuplicate(which: u32, out: *align(1) u64) abi.Status {
+    if (which > 2) return abi.Error.invalid_argument.status();
+    // STD_INPUT_HANDLE, STD_OUTPUT_HANDLE, STD_ERROR_HANDLE: (DWORD)-10, -11, -12.
+    const id: t.DWORD = 0xFFFF_FFF6 - which;
+    const h = k32.GetStdHandle(id);
+    if (h == t.INVALID_HANDLE_VALUE) return st.lastError();
+    if (h == null) {
+        out.* = 0;
+        return 0;
+    }
+    var dup: t.HANDLE = null;
+    const self = k32.GetCurrentProcess();
+    if (k32.DuplicateHandle(self, h, self, &dup, 0, 1, DUPLICATE_SAME_ACCESS) == 0) return st.lastError();
+    out.* = t.handleBits(dup);
+    return 0;
+}
+
+/// The NUL device, readable and writable, inheritable: a child's "ignore" stdio.
+pub fn openNull(out: *align(1) u64) abi.Status {
+    const name = [_:0]u16{ 'N', 'U', 'L' };
+    var sa = t.SECURITY_ATTRIBUTES{ .nLength = @sizeOf(t.SECURITY_ATTRIBUTES), .lpSecurityDescriptor = null, .bInheritHandle = 1 };
+    const h = k32.CreateFileW(&name, GENERIC_READ | GENERIC_WRITE, FILE_SHARE_READ_WRITE, &sa, OPEN_EXISTING, 0, null);
+    if (h == t.INVALID_HANDLE_VALUE or h == null) return st.lastError();
+    out.* = t.handleBits(h);
+    return 0;
+}

@@ -77,6 +77,14 @@ pub fn setUiRestrictions(job: t.HANDLE, class: u32) abi.Status {
     return st.fromBool(k32.SetInformationJobObject(job, .JobObjectBasicUIRestrictions, &info, @sizeOf(@TypeOf(info))));
 }
 
+/// The UI restriction class as the kernel reports it back (a host that does
+/// not keep it reads back 0).
+pub fn queryUiRestrictions(job: t.HANDLE) abi.Status {
+    var info = t.JOBOBJECT_BASIC_UI_RESTRICTIONS{ .UIRestrictionsClass = 0 };
+    if (k32.QueryInformationJobObject(job, .JobObjectBasicUIRestrictions, &info, @sizeOf(@TypeOf(info)), null) == 0) return st.lastError();
+    return @intCast(info.UIRestrictionsClass & 0x7FFF_FFFF);
+}
+
 /// Writes JOBOBJECT_BASIC_PROCESS_ID_LIST into `buf` (two u32 counts, then
 /// one pointer-sized pid each); returns the number of pids in the list.
 pub fn processIds(job: t.HANDLE, buf: []u8) abi.Status {

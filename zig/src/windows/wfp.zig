@@ -22,11 +22,14 @@ const layers = [_]fw.GUID{
     guid(0x4a72393b, 0x319f, 0x44bc, .{ 0x84, 0xc3, 0xba, 0x54, 0xdc, 0xb3, 0xb6, 0xb4 }), // FWPM_LAYER_ALE_AUTH_CONNECT_V6
     guid(0xe1cd9fe7, 0xf4b5, 0x4273, .{ 0x96, 0xc0, 0x59, 0x2e, 0x48, 0x7b, 0x86, 0x50 }), // FWPM_LAYER_ALE_AUTH_RECV_ACCEPT_V4
     guid(0xa3b42c97, 0x9f04, 0x4672, .{ 0xb8, 0x7e, 0xce, 0xe9, 0xc4, 0x83, 0x25, 0x7f }), // FWPM_LAYER_ALE_AUTH_RECV_ACCEPT_V6
+    guid(0x88bb5dad, 0x76d7, 0x4227, .{ 0x9c, 0x71, 0xdf, 0x0a, 0x3e, 0xd7, 0xbe, 0x7e }), // FWPM_LAYER_ALE_AUTH_LISTEN_V4
+    guid(0x7ac9de24, 0x17dd, 0x4814, .{ 0xb4, 0xbd, 0xa9, 0xfb, 0xc9, 0x5a, 0x32, 0x1b }), // FWPM_LAYER_ALE_AUTH_LISTEN_V6
 };
 const FWPM_CONDITION_ALE_USER_ID = guid(0xaf043a0a, 0xb34d, 0x4f86, .{ 0x97, 0x9c, 0xc9, 0x03, 0x71, 0xaf, 0x6e, 0x66 });
 const FWPM_CONDITION_ALE_PACKAGE_ID = guid(0x71bc78fa, 0xf17c, 0x4997, .{ 0xa6, 0x02, 0x6a, 0xbb, 0x26, 0x1f, 0x35, 0x1c });
 const FWPM_CONDITION_IP_REMOTE_PORT = guid(0xc35a604d, 0xd22b, 0x4e1a, .{ 0x91, 0xb4, 0x68, 0xf6, 0x74, 0xee, 0x67, 0x4b });
 const FWPM_CONDITION_IP_LOCAL_PORT = guid(0x0c1ba1af, 0x5765, 0x453f, .{ 0xaf, 0x22, 0xa8, 0xf7, 0x91, 0xac, 0x77, 0x5b });
+const FWPM_CONDITION_IP_PROTOCOL = guid(0x3971ef2b, 0x623e, 0x4f9a, .{ 0x8c, 0xb1, 0x6e, 0x79, 0xb8, 0x06, 0xb9, 0xa7 });
 
 /// cordon_windows_wfp_filter in cordon_windows_wfp.h.
 pub const Spec = extern struct {
@@ -36,7 +39,8 @@ pub const Spec = extern struct {
     condition: u32, // 0 none, 1 package SID bytes, 2 user: SDDL (UTF-16) granting the user
     remote_port: u16,
     local_port: u16,
-    reserved: u32,
+    protocol: u8, // IPPROTO_* the filter matches (6: TCP), or 0 for any
+    reserved: [3]u8,
     condition_data: u64,
 };
 
@@ -62,7 +66,7 @@ pub fn close(engine: t.HANDLE) abi.Status {
 
 pub fn addFilter(engine: t.HANDLE, spec: *align(1) const Spec, id_out: *align(1) u64) abi.Status {
     if (spec.layer >= layers.len or spec.action > 1 or spec.condition > 2) return abi.Error.invalid_argument.status();
-    var conditions: [3]fw.FWPM_FILTER_CONDITION0 = undefined;
+    var conditions: [4]fw.FWPM_FILTER_CONDITION0 = undefined;
     var n: u32 = 0;
     var sd: t.PVOID = null;
     defer if (sd != null) {
@@ -92,6 +96,10 @@ pub fn addFilter(engine: t.HANDLE, spec: *align(1) const Spec, id_out: *align(1)
     }
     if (spec.local_port != 0) {
         conditions[n] = .{ .fieldKey = FWPM_CONDITION_IP_LOCAL_PORT, .matchType = 0, .conditionValue = .{ .type = .FWP_UINT16, .value = spec.local_port } };
+        n += 1;
+    }
+    if (spec.protocol != 0) {
+        conditions[n] = .{ .fieldKey = FWPM_CONDITION_IP_PROTOCOL, .matchType = 0, .conditionValue = .{ .type = .FWP_UINT8, .value = spec.protocol } };
         n += 1;
     }
     var name = [_:0]u16{ 'c', 'o', 'r', 'd', 'o', 'n' };

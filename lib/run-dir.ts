@@ -1,0 +1,67 @@
+// Each run's own directory, made beneath the temp root and removed after the
+// run: `tmp` (its TMPDIR) and, unless the policy names a home, `home` (its
+// HOME), both empty. The directory is one write grant, so a run adds one
+// bind and one landlock rule whatever it holds; it keeps the cordon-<pid>-
+// name and the caller as owner, so a cordon that died leaves nothing the next
+// one's sweep (stale-tmp.ts) cannot remove. Under another uid the two
+// directories are that uid's, and the run directory only lets it pass.
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, realpathSync } from "node:fs";
+import { join } from "node:path";
+import { PolicyError } from "./errors.ts";
+import { removeTree } from "./remove-tree.ts";
+import { removeStaleTmpDirs, tmpPrefix } from "./stale-tmp.ts";
+
+export type RunDir = {
+  /** The run's directory (the write grant); removed by `remove`. */
+  readonly dir: string;
+  readonly tmp: string;
+  /** Absent when the policy names its own home. */
+  readonly home?: string;
+  /** Removes the whole directory, whatever modes the command left. Idempotent; never throws. */
+  readonly remove: () => void;
+};
+
+/** Temp roots already swept of dead cordons' directories by this process. */
+const swept = new Set<string>();
+/** Real paths of temp roots; a root is not expected to move while cordon runs. */
+const realRoots = new Map<string, string>();
+
+function realRoot(root: string): string {
+  let real = realRoots.get(root);
+  if (real === undefined) {
+    real = realpathSync(root);
+    realRoots.set(root, real);
+  }
+  return real;
+}
+
+/** Makes the run's directory beneath `root`; `owner` is the uid and gid the command runs as, when not the caller's. */
+export function makeRunDir(root: string, o: { readonly home: boolean; readonly owner?: { readonly uid: number; readonly gid: number } | undefined }): RunDir {
+  if (!swept.has(root)) {
+    // Once per process: a dead cordon's directory does not come back while this one runs.
+    swept.add(root);
+    removeStaleTmpDirs(root);
+  }
+  // Made beneath the root's real path, the new directory's path is real too.
+  const dir = mkdtempSync(join(realRoot(root), tmpPrefix()));
+  // Never throws: a tree that cannot be removed must not replace the command's exit status; the next sweep tries again.
+  const remove = () => void removeTree(dir);
+  const tmp = join(dir, "tmp");
+  const home = o.home ? join(dir, "home") : undefined;
+  const giveTo = o.owner && o.owner.uid !== process.geteuid?.() ? o.owner : undefined;
+  try {
+    for (const d of home ? [tmp, home] : [tmp]) mkdirSync(d, 0o700);
+    if (giveTo) {
+      try {
+        for (const d of home ? [tmp, home] : [tmp]) chownSync(d, giveTo.uid, giveTo.gid);
+        chmodSync(dir, 0o711);
+      } catch (e) {
+        throw new PolicyError("user", `cannot give the private TMPDIR and HOME to uid ${giveTo.uid}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+      }
+    }
+  } catch (e) {
+    remove();
+    throw e;
+  }
+  return { dir, tmp, ...(home && { home }), remove };
+}
