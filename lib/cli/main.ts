@@ -20,7 +20,9 @@ export const usage = `usage:
     --memory=SIZE           memory limit of the whole tree (bytes, or with K/M/G)
     --pids=N                most live processes in the tree
     --cpu=SECONDS           CPU-time limit
-    --timeout=SECONDS       wall clock; then the whole tree is killed and cordon exits 124
+    --timeout=SECONDS       wall clock; then --signal to the whole tree, SIGKILL --kill-after later; exit 124
+    --signal=SIG            the signal --timeout sends first (default TERM)
+    --kill-after=SECONDS    from --signal to SIGKILL (default 5; 0: at once)
     --user=NAME|UID[:GID]   run as this user (needs privilege)
     --env=KEY=VALUE         set a variable (repeatable)
     --allow-env[=NAME,...]  pass more of the caller's variables: NAME, or NAME* (never a secret-looking
