@@ -118,10 +118,6 @@ const cases: Record<string, Case> = {
     argv: ["sh", "-c", "head -c 1000 /dev/zero; head -c 1000 /dev/zero >&2"],
     options: () => ({ maxBuffer: 1000, stderr: "pipe" }),
   },
-  "maxBuffer with lazy output: counted from the member's first access": {
-    argv: ["sh", "-c", "head -c 3000 /dev/zero >&2; sleep 5"],
-    options: () => ({ maxBuffer: 1000, stderr: "pipe", lazy: true }),
-  },
   "a megabyte of output read only after the exit": {
     argv: ["sh", "-c", "head -c 1048576 /dev/zero | tr '\\000' x"],
     extra: async () => "read after",
