@@ -38,3 +38,27 @@ export class GrantChangedError extends CordonError {
     super(`${path}: changed since the policy was resolved (${detail}); nothing ran`, "GRANT_CHANGED");
   }
 }
+
+/**
+ * A spawn option (the third argument of spawn()) is unknown, malformed, or
+ * cannot work in a sandbox. `option` names it ("stdio[3]", "terminal"); an
+ * option is never silently ignored.
+ */
+export class SpawnOptionError extends CordonError {
+  override name = "SpawnOptionError";
+  constructor(
+    readonly option: string,
+    message: string,
+  ) {
+    super(`${option}: ${message}`, "SPAWN_OPTION");
+  }
+}
+
+/** The AbortSignal given to spawn() was aborted before the command started (Bun's AbortError: nothing was created). */
+export class AbortError extends CordonError {
+  override name = "AbortError";
+  constructor(reason: unknown) {
+    super("The operation was aborted", "ABORT_ERR");
+    this.cause = reason;
+  }
+}
