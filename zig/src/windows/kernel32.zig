@@ -60,3 +60,5 @@ pub extern "kernel32" fn CreateDirectoryW(lpPathName: [*:0]const u16, lpSecurity
 pub extern "kernel32" fn GetFileAttributesExW(lpFileName: [*:0]const u16, fInfoLevelId: i32, lpFileInformation: *t.WIN32_FILE_ATTRIBUTE_DATA) callconv(.winapi) BOOL;
 pub extern "kernel32" fn FindFirstFileW(lpFileName: [*:0]const u16, lpFindFileData: *t.WIN32_FIND_DATAW) callconv(.winapi) HANDLE;
 pub extern "kernel32" fn FindClose(hFindFile: HANDLE) callconv(.winapi) BOOL;
+pub extern "kernel32" fn Sleep(dwMilliseconds: DWORD) callconv(.winapi) void;
+pub extern "kernel32" fn SetLastError(dwErrCode: DWORD) callconv(.winapi) void;
