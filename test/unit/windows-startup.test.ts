@@ -3,7 +3,8 @@
 // which handles of cordon's own count as leaked into the child.
 import { describe, expect, test } from "bun:test";
 import { CROSSING_PRIVILEGES, handleFindings, mitigationWords, planWindows, startupExpectation, startupMismatches, type StartupObservation, type WindowsHost } from "../../lib/plan/windows/index.ts";
-import { MITIGATION_POLICY, mitigationReadBack } from "../../lib/plan/windows/mitigation.ts";
+import { mitigationReadBack } from "../../lib/plan/windows/mitigation.ts";
+import { MITIGATION_POLICY } from "../../lib/plan/windows/constants.ts";
 import type { ResolvedPolicy } from "../../lib/policy/types.ts";
 
 const policy: ResolvedPolicy = { fs: { read: ["C:\\tools"], write: ["C:\\work\\out"] }, env: {}, cwd: "C:\\work", net: "none", limits: {}, compat: "best-effort" };

@@ -4,19 +4,9 @@
 // runtimes such as node, bun, java, dotnet) can live with it. The "ci"
 // profile is the default; "strict" adds what breaks JITs or GUI-linked tools.
 
-export type MitigationProfile = "ci" | "strict";
+import { MITIGATION_POLICY } from "./constants.ts";
 
-/** PROCESS_MITIGATION_POLICY values (winnt.h) whose records cordon reads back. */
-export const MITIGATION_POLICY = {
-  ProcessASLRPolicy: 1,
-  ProcessDynamicCodePolicy: 2,
-  ProcessStrictHandleCheckPolicy: 3,
-  ProcessSystemCallDisablePolicy: 4,
-  ProcessExtensionPointDisablePolicy: 6,
-  ProcessSignaturePolicy: 8,
-  ProcessFontDisablePolicy: 9,
-  ProcessImageLoadPolicy: 10,
-} as const;
+export type MitigationProfile = "ci" | "strict";
 
 export type Mitigation = {
   /** PROCESS_CREATION_MITIGATION_POLICY(2)_<name>_ALWAYS_ON */

@@ -208,13 +208,9 @@ pub const WIN32_FILE_ATTRIBUTE_DATA = extern struct {
     nFileSizeLow: DWORD,
 };
 
+/// Begins with the same six fields as WIN32_FILE_ATTRIBUTE_DATA.
 pub const WIN32_FIND_DATAW = extern struct {
-    dwFileAttributes: DWORD,
-    ftCreationTime: FILETIME,
-    ftLastAccessTime: FILETIME,
-    ftLastWriteTime: FILETIME,
-    nFileSizeHigh: DWORD,
-    nFileSizeLow: DWORD,
+    data: WIN32_FILE_ATTRIBUTE_DATA,
     /// The reparse tag when FILE_ATTRIBUTE_REPARSE_POINT is set.
     dwReserved0: DWORD,
     dwReserved1: DWORD,
@@ -223,3 +219,7 @@ pub const WIN32_FIND_DATAW = extern struct {
 };
 
 pub const FILE_ATTRIBUTE_REPARSE_POINT: DWORD = 0x400;
+
+comptime {
+    if (@sizeOf(WIN32_FILE_ATTRIBUTE_DATA) != 36 or @sizeOf(WIN32_FIND_DATAW) != 592) @compileError("file attribute records");
+}
