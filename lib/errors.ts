@@ -62,3 +62,15 @@ export class AbortError extends CordonError {
     this.cause = reason;
   }
 }
+
+/**
+ * A sandboxed process, created suspended, did not read back as its plan made
+ * it (job, token, mitigations, inherited handles): it was ended before its
+ * first instruction. `mismatches` says what differed.
+ */
+export class StartupCheckError extends CordonError {
+  override name = "StartupCheckError";
+  constructor(readonly mismatches: readonly { check: string; expected: string; found: string }[]) {
+    super(`ended before it ran: ${mismatches.map((m) => `${m.check}: expected ${m.expected}, found ${m.found}`).join("; ")}`, "STARTUP_MISMATCH");
+  }
+}

@@ -9,7 +9,7 @@ export { BASE_ENV, SECRET_LOOKING, WINDOWS_BASE_ENV, looksSecret, type EnvReport
 export type { Compat, Limits, Net, NetPorts, Policy, ResolvedPolicy, UserSpec } from "./policy/types.ts";
 export { missing, type Enforcement, type GuaranteeReport, type Report } from "./report.ts";
 export { exitStatus } from "./exit-status.ts";
-export { AbortError, CompatError, CordonError, GrantChangedError, LibraryError, NotSupportedError, OsError, PermissionError, PolicyError, SpawnOptionError } from "./errors.ts";
+export { AbortError, CompatError, CordonError, GrantChangedError, LibraryError, NotSupportedError, OsError, PermissionError, PolicyError, SpawnOptionError, StartupCheckError } from "./errors.ts";
 export type { HostFeatures } from "./host.ts";
 export type { HostReport, PropertyReport } from "./probe/host-report.ts";
 export type { LiveCheck } from "./probe/live.ts";
