@@ -4,6 +4,7 @@
 // "fs.write[2]") so a misconfiguration never turns into a weaker sandbox.
 import { PolicyError } from "../errors.ts";
 import { envPatternProblem, type InheritEnv } from "./env.ts";
+import { closest } from "./suggest.ts";
 import type { Compat, Limits, Net, Policy, UserSpec } from "./types.ts";
 
 const MiB = 2 ** 20;
@@ -23,11 +24,17 @@ function typeName(v: unknown): string {
   return v === null ? "null" : Array.isArray(v) ? "array" : typeof v;
 }
 
+/** The unknown-key message, with the key most likely meant when one is close. */
+function unknownKey(key: string, keys: readonly string[]): string {
+  const near = closest(key, keys);
+  return `unknown key${near === undefined ? "" : `; did you mean "${near}"?`} (known: ${keys.join(", ")})`;
+}
+
 /** `field` "" is the policy itself. */
 function object(field: string, v: unknown, keys: readonly string[]): Obj {
   if (!isObject(v)) throw new PolicyError(field || "policy", `expected an object, got ${typeName(v)}`);
   for (const k of Object.keys(v)) {
-    if (!keys.includes(k)) throw new PolicyError(field ? `${field}.${k}` : k, `unknown key (known: ${keys.join(", ")})`);
+    if (!keys.includes(k)) throw new PolicyError(field ? `${field}.${k}` : k, unknownKey(k, keys));
   }
   return v;
 }
