@@ -15,6 +15,7 @@ import { cordon, noSandbox, type CliResult } from "../cli/helpers.ts";
 import { noPrivateRoot } from "../helpers/private-root.ts";
 import { describeUnless, emulated, linuxRequirement, testUnless } from "../helpers/skip.ts";
 import { worldReadableCopy, type WorldReadableCopy } from "../helpers/world-readable.ts";
+import { serveRegistry } from "../dist/registry.ts";
 
 const fixtures = join(import.meta.dir, "..", "fixtures", "jobs");
 const skip = noSandbox ?? emulated.sandbox ?? (await noPrivateRoot());
@@ -45,42 +46,19 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 // --- the loopback npm registry: one package, cordon-tiny 1.0.0 ---
 
-const tarball = (() => {
+const tgz = (() => {
   const src = join(scratch, "tiny-src");
   cpSync(join(fixtures, "registry", "cordon-tiny"), join(src, "package"), { recursive: true });
   const file = join(scratch, "cordon-tiny-1.0.0.tgz");
   const tar = Bun.spawnSync(["tar", "-czf", file, "-C", src, "package"]);
   if (tar.exitCode !== 0) throw new Error(`tar: ${tar.stderr.toString()}`);
-  const bytes = readFileSync(file);
-  return {
-    bytes,
-    integrity: `sha512-${createHash("sha512").update(bytes).digest("base64")}`,
-    shasum: createHash("sha1").update(bytes).digest("hex"),
-  };
+  return file;
 })();
-
-type Request = { path: string; auth: string | null };
-const requests: Request[] = [];
-const registry = Bun.serve({
-  hostname: "127.0.0.1",
-  port: 0,
-  fetch(req): Response {
-    const url = new URL(req.url);
-    const path = url.pathname;
-    requests.push({ path, auth: req.headers.get("authorization") });
-    if (path === "/cordon-tiny") {
-      const dist = { tarball: `${url.origin}/cordon-tiny/-/cordon-tiny-1.0.0.tgz`, integrity: tarball.integrity, shasum: tarball.shasum };
-      const version = { name: "cordon-tiny", version: "1.0.0", main: "index.js", dist };
-      return Response.json({ name: "cordon-tiny", "dist-tags": { latest: "1.0.0" }, versions: { "1.0.0": version } });
-    }
-    if (path === "/cordon-tiny/-/cordon-tiny-1.0.0.tgz") return new Response(tarball.bytes, { headers: { "content-type": "application/octet-stream" } });
-    return new Response("not found", { status: 404 });
-  },
-});
-afterAll(() => registry.stop(true));
-const port = registry.port!;
-const registryUrl = `http://127.0.0.1:${port}/`;
-const tarballUrl = `${registryUrl}cordon-tiny/-/cordon-tiny-1.0.0.tgz`;
+const registry = serveRegistry([tgz]);
+afterAll(() => registry.stop());
+const { requests } = registry;
+const port = Number(new URL(registry.url).port);
+const tarballPath = "/-/tarballs/cordon-tiny-1.0.0.tgz";
 
 // --- who runs cordon ---
 
@@ -90,18 +68,18 @@ type Who = {
   readonly skip: string | undefined;
   /** The bun the sandbox runs (a file to grant). */
   bun(): string;
-  /** A fresh copy of fixture directory `name`, owned by whoever runs the job. */
-  work(name: string): string;
+  /** A fresh copy of fixture directory `name` (or an empty directory), owned by whoever runs the job. */
+  work(name?: string): string;
   run(job: Job): Promise<CliResult>;
 };
 
 let copy: WorldReadableCopy | undefined;
 afterAll(() => copy?.remove());
 
-/** A new directory holding fixture `name` (and nothing else), for uid `uid`. */
-function workDir(name: string, uid: number): string {
-  const dir = mkdtempSync(join(scratch, `${name}-`));
-  cpSync(join(fixtures, name), dir, { recursive: true });
+/** A new directory holding fixture `name` (and nothing else; empty without one), for uid `uid`. */
+function workDir(name: string | undefined, uid: number): string {
+  const dir = mkdtempSync(join(scratch, `${name ?? "empty"}-`));
+  if (name) cpSync(join(fixtures, name), dir, { recursive: true });
   if (uid !== 0) chownTree(dir, uid);
   return dir;
 }
@@ -193,7 +171,7 @@ describe("CI jobs under cordon run, each under its narrowest policy", () => {
     const dir = who.work("node-app");
     const bun = who.bun();
     const flags = [`--allow-read=${bun}`, `--allow-write=${dir}`, `--cwd=${dir}`, "--allow-env=NPM_CONFIG_REGISTRY"];
-    const install = { argv: ["/bin/sh", "-ec", '"$0" install --no-progress --no-summary; "$0" main.js', bun], env: { NPM_CONFIG_REGISTRY: registryUrl } };
+    const install = { argv: ["/bin/sh", "-ec", '"$0" install --no-progress --no-summary; "$0" main.js', bun], env: { NPM_CONFIG_REGISTRY: registry.url } };
     // Without the port the registry is out of reach: nothing arrives, nothing is installed.
     const before = requests.length;
     const cut = await runJob(who, { flags, ...install });
@@ -205,7 +183,29 @@ describe("CI jobs under cordon run, each under its narrowest policy", () => {
     expectNoSecrets(r, ["NPM_CONFIG_REGISTRY"]);
     expect(JSON.parse(readFileSync(join(dir, "node_modules", "cordon-tiny", "package.json"), "utf8")).version).toBe("1.0.0");
     expect(existsSync(join(dir, "bun.lock"))).toBe(true);
-    expect(requests.slice(before).map((q) => q.path)).toEqual(expect.arrayContaining(["/cordon-tiny", "/cordon-tiny/-/cordon-tiny-1.0.0.tgz"]));
+    expect(requests.slice(before)).toEqual(expect.arrayContaining(["/cordon-tiny", tarballPath]));
+  });
+
+  job("bun install --frozen-lockfile from a cache kept in --home: no network at all", undefined, async (who) => {
+    const home = who.work();
+    const bun = who.bun();
+    const install = (dir: string, flags: string[], frozen: string) =>
+      runJob(who, {
+        flags: [`--allow-read=${bun}`, `--allow-write=${dir}`, `--cwd=${dir}`, `--home=${home}`, "--allow-env=NPM_CONFIG_REGISTRY", ...flags],
+        argv: ["/bin/sh", "-ec", `"$0" install --no-progress --no-summary ${frozen}; "$0" main.js`, bun],
+        env: { NPM_CONFIG_REGISTRY: registry.url },
+      });
+    const first = who.work("node-app");
+    expect((await install(first, [`--allow-connect=${port}`], "")).code).toBe(0);
+    // The next run: the lockfile from the first, the cache in the kept HOME, and no network.
+    const dir = who.work("node-app");
+    writeFileSync(join(dir, "bun.lock"), readFileSync(join(first, "bun.lock")));
+    if (who !== root) chownTree(dir, 65534);
+    const before = requests.length;
+    const r = await install(dir, [], "--frozen-lockfile");
+    expect({ code: r.code, out: r.out }).toEqual({ code: 0, out: "tiny greets the job\n" });
+    expectNoSecrets(r, ["NPM_CONFIG_REGISTRY"]);
+    expect(requests.length).toBe(before);
   });
 
   job("bun test of a fixture test file: --allow-read=project (read-only)", undefined, async (who) => {
@@ -252,7 +252,7 @@ describe("CI jobs under cordon run, each under its narrowest policy", () => {
       requires: true,
       packages: {
         "": { name: "node-app", version: "0.0.0", dependencies: { "cordon-tiny": "^1.0.0" } },
-        "node_modules/cordon-tiny": { version: "1.0.0", resolved: tarballUrl, integrity: tarball.integrity },
+        "node_modules/cordon-tiny": { version: "1.0.0", resolved: new URL(tarballPath, registry.url).href, integrity: `sha512-${createHash("sha512").update(readFileSync(tgz)).digest("base64")}` },
       },
     };
     writeFileSync(join(dir, "package-lock.json"), JSON.stringify(lock, null, 2));
@@ -263,14 +263,13 @@ describe("CI jobs under cordon run, each under its narrowest policy", () => {
     const r = await runJob(who, {
       flags: [`--allow-write=${dir}`, `--cwd=${dir}`, `--allow-connect=${port}`, "--allow-env=NPM_CONFIG_REGISTRY,NPM_TOKEN"],
       argv: ["/bin/sh", "-ec", "npm ci --no-audit --no-fund --no-update-notifier --loglevel=error; node main.js"],
-      env: { NPM_CONFIG_REGISTRY: registryUrl },
+      env: { NPM_CONFIG_REGISTRY: registry.url },
     });
     expect({ code: r.code, out: r.out.split("\n").filter((l) => l.trim() !== "").at(-1) }).toEqual({ code: 0, out: "tiny greets the job" });
     expectNoSecrets(r, ["NPM_CONFIG_REGISTRY", "NPM_TOKEN"]);
     expect(JSON.parse(readFileSync(join(dir, "node_modules", "cordon-tiny", "package.json"), "utf8")).version).toBe("1.0.0");
-    const got = requests.slice(before);
-    expect(got.map((q) => q.path)).toContain("/cordon-tiny/-/cordon-tiny-1.0.0.tgz");
-    expect(got.every((q) => q.auth === `Bearer ${secrets.NPM_TOKEN}`)).toBe(true);
+    expect(requests.slice(before)).toContain(tarballPath);
+    expect(new Set(registry.auth.slice(before))).toEqual(new Set([`Bearer ${secrets.NPM_TOKEN}`]));
   });
 
   job(`python3 -m venv + pip install of a wheel built from the project, no index: --allow-write=project (${python}, not a pyenv shim)`, missing("python3"), async (who) => {
