@@ -349,6 +349,35 @@ describeUnless(root.skip, "the descriptor links in /dev (/dev/fd, /dev/stdin, /d
   }, 30_000);
 });
 
+/** The pyenv root whose shim the caller's PATH finds first for python3, if any. */
+const pyenvRoot = [process.env.PYENV_ROOT, join(process.env.HOME ?? "/nonexistent", ".pyenv")].find((d) => d && Bun.which("python3") === join(d, "shims", "python3"));
+
+describeUnless(root.skip, "what a host gives a job that the sandbox does not (docs/cli.md, What jobs need)", () => {
+  test("temporary files go to $TMPDIR (mktemp, Python's tempfile): /tmp itself is not writable, /var/tmp is not there", async () => {
+    const direct = `/tmp/cordon-jobs-direct-${process.pid}`;
+    const script = [
+      'f=$(mktemp) && case "$f" in "$TMPDIR"/*) echo mktemp in TMPDIR;; esac',
+      `${python} -c 'import tempfile, os; print("python in TMPDIR" if tempfile.gettempdir() == os.environ["TMPDIR"] else "python elsewhere")'`,
+      `(echo x > ${direct}) 2>/dev/null && echo /tmp written || echo /tmp read-only`,
+      "test -e /var/tmp && echo /var/tmp there || echo no /var/tmp",
+    ].join("\n");
+    const r = await cordon(["run", "--", "/bin/sh", "-c", script]);
+    expect(r).toEqual({ code: 0, stdout: "mktemp in TMPDIR\npython in TMPDIR\n/tmp read-only\nno /var/tmp\n", stderr: "" });
+    expect(existsSync(direct)).toBe(false);
+  });
+
+  testUnless(pyenvRoot ? undefined : "the caller's PATH finds no pyenv shim (PYENV_ROOT or ~/.pyenv) for python3", "python3 in the caller's PATH: the system's when the pyenv shims are not granted, pyenv's with --allow-read=PYENV_ROOT", async () => {
+    const which = ["/bin/sh", "-c", 'command -v python3; python3 -c "import sys; print(sys.base_prefix)"'];
+    const plain = await cordon(["run", "--", ...which]);
+    expect(plain.code).toBe(0);
+    expect(plain.stdout).not.toContain(pyenvRoot!);
+    const granted = await cordon(["run", `--allow-read=${pyenvRoot}`, "--", ...which]);
+    const [shim, prefix] = granted.stdout.trim().split("\n");
+    expect({ code: granted.code, shim }).toEqual({ code: 0, shim: join(pyenvRoot!, "shims", "python3") });
+    expect(prefix).toStartWith(join(pyenvRoot!, "versions") + "/");
+  });
+});
+
 /** git on the host, with no system or global configuration. */
 function hostGit(dir: string, ...args: string[]): string {
   const r = Bun.spawnSync(["git", "-c", "safe.directory=*", "-C", dir, ...args], { env: { PATH: "/usr/bin:/bin", HOME: scratch, GIT_CONFIG_NOSYSTEM: "1" }, stdout: "pipe", stderr: "pipe" });
