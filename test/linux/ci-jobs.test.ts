@@ -29,6 +29,10 @@ const missing = (...names: string[]) => {
   return gone.length ? `${gone.join(", ")} not installed in /usr/bin or /bin` : undefined;
 };
 const python = "/usr/bin/python3";
+/** What the venv + pip job needs of the system's Python: venv with ensurepip, pip, and setuptools to build a wheel without an index. */
+const noPipJob =
+  missing("python3") ??
+  (Bun.spawnSync([python, "-c", "import setuptools, venv, ensurepip, pip"]).exitCode === 0 ? undefined : `${python} lacks venv, ensurepip, pip or setuptools`);
 
 /** A CI runner's secrets, in the caller's environment of every job. */
 const secrets = {
@@ -272,7 +276,7 @@ describe("CI jobs under cordon run, each under its narrowest policy", () => {
     expect(new Set(registry.auth.slice(before))).toEqual(new Set([`Bearer ${secrets.NPM_TOKEN}`]));
   });
 
-  job(`python3 -m venv + pip install of a wheel built from the project, no index: --allow-write=project (${python}, not a pyenv shim)`, missing("python3"), async (who) => {
+  job(`python3 -m venv + pip install of a wheel built from the project, no index: --allow-write=project (${python}, not a pyenv shim)`, noPipJob, async (who) => {
     const dir = who.work("py-pkg");
     const pip = "--disable-pip-version-check --no-index --quiet";
     const script = [
@@ -353,7 +357,7 @@ describeUnless(root.skip, "the descriptor links in /dev (/dev/fd, /dev/stdin, /d
 const pyenvRoot = [process.env.PYENV_ROOT, join(process.env.HOME ?? "/nonexistent", ".pyenv")].find((d) => d && Bun.which("python3") === join(d, "shims", "python3"));
 
 describeUnless(root.skip, "what a host gives a job that the sandbox does not (docs/cli.md, What jobs need)", () => {
-  test("temporary files go to $TMPDIR (mktemp, Python's tempfile): /tmp itself is not writable, /var/tmp is not there", async () => {
+  testUnless(missing("python3"), "temporary files go to $TMPDIR (mktemp, Python's tempfile): /tmp itself is not writable, /var/tmp is not there", async () => {
     const direct = `/tmp/cordon-jobs-direct-${process.pid}`;
     const script = [
       'f=$(mktemp) && case "$f" in "$TMPDIR"/*) echo mktemp in TMPDIR;; esac',
