@@ -5,6 +5,7 @@
 import { realpathSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { OsError } from "./errors.ts";
+import type { DenialLog } from "./denials/log.ts";
 import type { ResolvedPolicy } from "./policy/types.ts";
 import type { Report } from "./report.ts";
 import { longTimeout } from "./timer.ts";
@@ -16,6 +17,8 @@ export type SandboxStdioOptions = {
   readonly stdin?: SandboxStdio;
   readonly stdout?: SandboxStdio;
   readonly stderr?: SandboxStdio;
+  /** Collect what the sandbox refuses into `log` (a backend without a denial source says so there); `exited` settles once it is complete. */
+  readonly explain?: { readonly log: DenialLog };
 };
 
 /** What Bun.spawn returns, narrowed to what every backend can provide. */

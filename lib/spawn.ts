@@ -1,6 +1,8 @@
 // The portable API: spawn(argv, policy) and run(argv, policy). Validation and
 // resolution happen here, before any syscall; the OS backend is loaded lazily
 // for this platform only, so importing cordon never loads another OS's code.
+import { DenialLog } from "./denials/log.ts";
+import { DENIAL_CLASSES, type Denial } from "./denials/types.ts";
 import { CompatError, PolicyError } from "./errors.ts";
 import { exitStatus } from "./exit-status.ts";
 import type { Policy, ResolvedPolicy } from "./policy/types.ts";
@@ -9,7 +11,12 @@ import { resolvePolicy } from "./resolve-policy.ts";
 import { loadBackend } from "./backends.ts";
 import { wallClock, type SandboxBackend, type SandboxedProcess, type SandboxStdioOptions } from "./sandbox-backend.ts";
 
-export type SpawnOptions = SandboxStdioOptions;
+export type SpawnOptions = Omit<SandboxStdioOptions, "explain"> & {
+  /** Collect what the sandbox refuses: `report.denials` (complete once `exited` settles), `report.explain` says what could be seen. */
+  readonly explain?: boolean;
+  /** Each new distinct denial as it is seen (implies explain). */
+  readonly onDenial?: (d: Denial) => void;
+};
 
 /** A Bun-Subprocess-like handle on the sandboxed command, plus what enforced it. */
 export type SandboxedSubprocess = SandboxedProcess & {
@@ -36,16 +43,20 @@ function checkArgv(argv: unknown): asserts argv is string[] {
 export function spawn(argv: readonly string[], policy: Policy = {}, options: SpawnOptions = {}): SandboxedSubprocess {
   checkArgv(argv);
   const { policy: resolved, cleanup, env } = resolvePolicy(policy);
+  if (options.onDenial !== undefined && typeof options.onDenial !== "function") throw new PolicyError("onDenial", "must be a function");
+  const log = options.explain || options.onDenial ? new DenialLog(options.onDenial) : undefined;
+  const { explain: _, onDenial: __, ...stdio } = options;
   let started: ReturnType<SandboxBackend["spawn"]>;
   try {
-    started = loadBackend(process.platform).spawn(argv, resolved, options);
+    started = loadBackend(process.platform).spawn(argv, resolved, { ...stdio, ...(log ? { explain: { log } } : {}) });
   } catch (e) {
     cleanup();
     throw e;
   }
   const { proc } = started;
+  if (log && log.summary().sources.length === 0) noDenialSource(log, process.platform);
   // Every backend's report, with the names (never the values) of the command's environment.
-  const report: Report = { ...started.report, env };
+  const report: Report = log ? withDenials({ ...started.report, env }, log) : { ...started.report, env };
 
   // Our own wall clock, unless the backend keeps one (it then reports timedOut).
   const clock = wallClock("timedOut" in proc ? undefined : resolved.limits.timeoutMs, () => proc.kill("SIGKILL"));
@@ -89,6 +100,16 @@ export function spawn(argv: readonly string[], policy: Policy = {}, options: Spa
   };
 }
 
+/** A backend that collected nothing says so for every class. */
+function noDenialSource(log: DenialLog, platform: string): void {
+  for (const c of DENIAL_CLASSES) log.source({ class: c, visible: false, reason: `the ${platform} backend has no denial source yet` });
+}
+
+/** The report with the run's denials; `explain` is read when the report is (it is complete once the run has exited). */
+function withDenials(report: Report, log: DenialLog): Report {
+  return Object.defineProperty({ ...report, denials: log.list }, "explain", { enumerable: true, get: () => log.summary() });
+}
+
 export type RunResult = {
   /** Shell-style status: the exit code, 128+N for signal N, 124 on timeout. */
   readonly status: number;
@@ -105,8 +126,18 @@ async function text(stream: unknown): Promise<string> {
 }
 
 /** spawn() and wait for everything: exit, stdout and stderr as text. `input` becomes stdin (default: none). */
-export async function run(argv: readonly string[], policy: Policy = {}, options: { input?: string | Uint8Array } = {}): Promise<RunResult> {
-  const proc = spawn(argv, policy, { stdin: options.input === undefined ? "ignore" : "pipe", stdout: "pipe", stderr: "pipe" });
+export async function run(
+  argv: readonly string[],
+  policy: Policy = {},
+  options: { input?: string | Uint8Array } & Pick<SpawnOptions, "explain" | "onDenial"> = {},
+): Promise<RunResult> {
+  const proc = spawn(argv, policy, {
+    stdin: options.input === undefined ? "ignore" : "pipe",
+    stdout: "pipe",
+    stderr: "pipe",
+    ...(options.explain ? { explain: true } : {}),
+    ...(options.onDenial ? { onDenial: options.onDenial } : {}),
+  });
   if (options.input !== undefined && proc.stdin && typeof proc.stdin === "object") {
     const sink = proc.stdin;
     if ("getWriter" in sink) {

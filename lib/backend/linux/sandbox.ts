@@ -19,6 +19,7 @@ import type { ResolvedPolicy } from "../../policy/types.ts";
 import type { GuaranteeReport, Report } from "../../report.ts";
 import { programPath, sandboxedView, type SandboxSpawn, type SandboxStdioOptions } from "../../sandbox-backend.ts";
 import { cleanupStale } from "./cgroup/cleanup.ts";
+import { beginExplain } from "./denials/explain.ts";
 import { SandboxCgroup } from "./cgroup/sandbox-cgroup.ts";
 import { supervise, type LimitVerdict } from "./cgroup/supervise.ts";
 import { grantChangedInChild, openGrants } from "./grant-fds.ts";
@@ -219,6 +220,8 @@ export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, st
   }
   guarantees.unshift(...foldCovered(landlockGuarantees(landlock.report), covered));
   mark(SPAWN_PHASES.landlock);
+  // Denials asked for: only then does the kernel log them past execve (and cordon read them).
+  const explain = stdio.explain ? beginExplain(stdio.explain.log, { applied: landlock.rulesetFd !== undefined, abi: host.landlockAbi }) : undefined;
   let cgroup: SandboxCgroup | undefined;
   let proc: ReturnType<typeof spawnLinux>;
   try {
@@ -264,7 +267,7 @@ export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, st
         : {}),
       ...(init && ns & CLONE_NEW.PID ? { init } : {}),
       ...(landlock.rulesetFd !== undefined
-        ? { landlock: { rulesetFd: landlock.rulesetFd, restrictFlags: landlock.restrictFlags, procAccess: PROC_ACCESS, ...(plan.namespaces.privateRoot ? { rootAccess: ROOT_ACCESS } : {}) } }
+        ? { landlock: { rulesetFd: landlock.rulesetFd, restrictFlags: landlock.restrictFlags | (explain?.restrictFlags ?? 0), procAccess: PROC_ACCESS, ...(plan.namespaces.privateRoot ? { rootAccess: ROOT_ACCESS } : {}) } }
         : {}),
       // No fresh /proc: the command's own /proc/<pid> only (never all of /proc).
       ...(!procfs && landlock.rulesetFd !== undefined ? { procSelf: true } : {}),
@@ -272,12 +275,14 @@ export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, st
     });
   } catch (e) {
     cgroup?.destroy();
+    void explain?.finish(policy.limits, {});
     throw grantChangedInChild(e) ?? e;
   } finally {
     if (landlock.rulesetFd !== undefined) closeFd(landlock.rulesetFd);
     opened.close();
   }
   mark(SPAWN_PHASES.spawn);
+  explain?.started(proc.pid, init !== undefined);
 
   // The command is signalled through its pidfd only (LinuxSubprocess.kill): never a pid reaped and reused.
   const target = { ...(cgroup ? { cgroup } : {}), command: proc };
@@ -290,7 +295,9 @@ export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, st
     // Most commands leave nothing: an empty cgroup needs no kill (one read instead of a watch).
     if (!cgroup || cgroup.populated()) await tree().catch(() => {});
     limit = supervisor.stop();
+    const facts = explain ? { verdict: limit, ...cgroup?.events() } : {};
     cgroup?.destroy();
+    await explain?.finish(policy.limits, facts);
     mark(SPAWN_PHASES.teardown);
     return limit === "timeout" ? 124 : code;
   });

@@ -14,4 +14,5 @@ test {
     _ = @import("cgroup_fds.zig");
     _ = @import("watched.zig");
     _ = @import("waiter.zig");
+    _ = @import("audit.zig");
 }

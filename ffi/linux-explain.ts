@@ -1,0 +1,40 @@
+// The denial sources of cordon_linux_explain.h: the audit log's status and
+// switch, and its reader threads.
+import { fdArg, intArg } from "./common.ts";
+import { linux } from "./linux.ts";
+import { check } from "./status.ts";
+
+export const AUDIT_STATUS_SIZE = 44;
+/** Frame types a reader forwards (CORDON_AUDIT_*). */
+export const AUDIT_FRAME = { lost: 0, landlockAccess: 1423, landlockDomain: 1424 } as const;
+
+export type AuditStatus = {
+  /** 0 off, 1 on, 2 on and locked until reboot. */
+  readonly enabled: number;
+  /** The pid of the registered audit daemon, 0 when none is. */
+  readonly pid: number;
+  readonly backlogLimit: number;
+  readonly lost: number;
+};
+
+/** AUDIT_GET; throws OsError (EPROTONOSUPPORT where the kernel has no audit, EPERM where a container refuses it). */
+export function auditStatus(): AuditStatus {
+  const buf = new Uint8Array(AUDIT_STATUS_SIZE);
+  check("audit_get", "errno", linux().cordon_linux_audit_status(buf, buf));
+  const v = new DataView(buf.buffer);
+  return { enabled: v.getUint32(4, true), pid: v.getUint32(12, true), backlogLimit: v.getUint32(20, true), lost: v.getUint32(24, true) };
+}
+
+/** AUDIT_SET enabled (CAP_AUDIT_CONTROL). */
+export function auditSetEnabled(enabled: 0 | 1): void {
+  check("audit_set", "errno", linux().cordon_linux_audit_set_enabled(intArg(enabled, "enabled", 0, 1)));
+}
+
+/** Starts a reader writing frames to `channel` (now the reader's); returns its handle. Throws PermissionError without CAP_AUDIT_READ. */
+export function auditReaderStart(channel: number): number {
+  return check("audit_reader_start", "errno", linux().cordon_linux_audit_reader_start(fdArg(channel, "channel")));
+}
+
+export function auditReaderStop(handle: number): void {
+  check("audit_reader_stop", "errno", linux().cordon_linux_audit_reader_stop(intArg(handle, "handle", 0, 7)));
+}
