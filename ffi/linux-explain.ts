@@ -38,3 +38,14 @@ export function auditReaderStart(channel: number): number {
 export function auditReaderStop(handle: number): void {
   check("audit_reader_stop", "errno", linux().cordon_linux_audit_reader_stop(intArg(handle, "handle", 0, 7)));
 }
+
+/** Frame types of a notification supervisor's channel (CORDON_NOTIFY_FRAME_*). */
+export const NOTIFY_FRAME = { call: 1, end: 2, lost: 3 } as const;
+export const NOTIFY_TABLE_LEN = 1024;
+
+/** Hands a spawn's listener socket and record channel to the supervisor; returns the session id. */
+export function notifyWatch(sock: number, channel: number, program: Uint8Array, table: Uint32Array): number {
+  if (table.length !== NOTIFY_TABLE_LEN) throw new RangeError(`the notify table has ${NOTIFY_TABLE_LEN} entries`);
+  const bytes = new Uint8Array(table.buffer, table.byteOffset, table.byteLength);
+  return check("notify_watch", "errno", linux().cordon_linux_notify_watch(fdArg(sock, "sock"), fdArg(channel, "channel"), program, program, bytes, bytes));
+}

@@ -6,10 +6,10 @@ import { ABI_VERSION } from "./library.ts";
 import { InvalidArgumentError, type OsError } from "./errors.ts";
 import { fdArg, intArg, maskArg } from "./common.ts";
 
-export const SPEC_SIZE = 152;
+export const SPEC_SIZE = 160;
 export const EXIT_RECORD_SIZE = 64;
 
-export const SPAWN_FLAGS = { SETSID: 1, NO_NEW_PRIVS: 2, SET_IDS: 4, MOUNT_PROC: 8, LOOPBACK_UP: 16, PRIVATE_ROOT: 32, DROP_CAPS: 64, INIT: 128, PROC_SELF: 256 } as const;
+export const SPAWN_FLAGS = { SETSID: 1, NO_NEW_PRIVS: 2, SET_IDS: 4, MOUNT_PROC: 8, LOOPBACK_UP: 16, PRIVATE_ROOT: 32, DROP_CAPS: 64, INIT: 128, PROC_SELF: 256, NOTIFY: 512 } as const;
 
 /** CORDON_SPAWN_DEV_NULL: a `parent` of an fd placement that asks the child for /dev/null. */
 export const DEV_NULL = -1;
@@ -48,6 +48,7 @@ export const SPAWN_STEPS: Record<number, string> = {
   22: "clone (the command, under cordon-init)",
   23: "execve (cordon-init)",
   24: "landlock rule on /proc/self",
+  25: "sendmsg (the seccomp listener to its supervisor)",
 };
 
 /** Optional fields may be absent or undefined alike. */
@@ -76,6 +77,8 @@ export type SpawnRecord = {
   view?: readonly ViewEntry[] | undefined;
   /** With SPAWN_FLAGS.INIT: cordon-init's path. */
   init?: string | undefined;
+  /** With SPAWN_FLAGS.NOTIFY: the socket the child sends its seccomp listener over. */
+  notifySock?: number | undefined;
 };
 
 const encoder = new TextEncoder();
@@ -288,6 +291,7 @@ export function encodeSpawnRecord(r: SpawnRecord): Uint8Array {
   }
   if (r.init !== undefined) w.u32(128, w.cstring(r.init));
   w.u32(132, u32Arg(r.rootAccess ?? 0, "rootAccess"));
+  w.i32(152, optionalFd(r.notifySock ?? -1, "notifySock"));
   return w.finish();
 }
 

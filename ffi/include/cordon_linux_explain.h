@@ -32,4 +32,27 @@ CORDON_API cordon_status cordon_linux_audit_reader_start(int32_t channel);
 /** @domain errno — tells a reader to stop: it unsubscribes, closes its channel end and exits (returns at once). */
 CORDON_API cordon_status cordon_linux_audit_reader_stop(int32_t handle);
 
+/* Frames of a notification supervisor's channel (same framing as the audit reader's). */
+#define CORDON_NOTIFY_FRAME_CALL  1  /* uint32_t session, pid; int32_t nr; uint32_t arch, errno answered (0: continued), string count; uint64_t args[6]; then per string: uint8_t tag, 0, uint16_t length, bytes */
+#define CORDON_NOTIFY_FRAME_END   2  /* uint32_t session: every process under the filter is gone */
+#define CORDON_NOTIFY_FRAME_LOST  3  /* uint32_t session, count: frames dropped past the queue's bound */
+
+/* Per-syscall record spec (one uint32_t per number below 1024): which arguments to read. */
+#define CORDON_NOTIFY_PATHS(mask)     ((mask) & 0x3f)              /* args holding NUL-terminated paths */
+#define CORDON_NOTIFY_DIRFDS(mask)    (((mask) & 0x3f) << 8)       /* args holding the dirfd of the path after them */
+#define CORDON_NOTIFY_CWD             (1u << 14)                   /* a relative path: the caller's cwd too */
+#define CORDON_NOTIFY_SOCKADDR(a, l)  ((((a) + 1) << 16) | (((l) + 1) << 20))  /* a sockaddr at arg a, its length at arg l */
+#define CORDON_NOTIFY_FD(a)           (((a) + 1) << 24)            /* an fd at arg a, read as its path */
+
+/**
+ * @domain errno — supervises one spawn's seccomp listener (see CORDON_SPAWN_NOTIFY): the
+ * listener arrives on `sock`; each notification is answered at once, with the errno `prog`
+ * (the run's own filter, struct sock_filter[]) returns for the call, or else with
+ * SECCOMP_USER_NOTIF_FLAG_CONTINUE, after a CALL frame recording it (and, for a continued call,
+ * what `table` (1024 uint32_t) names, read from the caller's memory: a record, not an authority)
+ * is queued for `channel`. `sock` and `channel` (a stream socket) are the supervisor's from now
+ * on. Returns the session id (> 0) every frame carries.
+ */
+CORDON_API cordon_status cordon_linux_notify_watch(int32_t sock, int32_t channel, const uint8_t *prog, size_t prog_len, const uint8_t *table, size_t table_len);
+
 #endif

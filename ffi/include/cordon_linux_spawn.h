@@ -36,7 +36,7 @@
  * and the kernel kills the command with the rest of the namespace.
  */
 struct cordon_linux_spawn_spec {
-  uint32_t struct_size;     /* sizeof(struct cordon_linux_spawn_spec) = 152 */
+  uint32_t struct_size;     /* sizeof(struct cordon_linux_spawn_spec) = 160 */
   uint32_t abi_version;     /* CORDON_ABI_VERSION */
   uint32_t flags;           /* CORDON_SPAWN_* */
   uint32_t pdeath_signal;   /* 0 = none */
@@ -67,6 +67,8 @@ struct cordon_linux_spawn_spec {
   int32_t  out_pidfd;
   uint32_t out_step;                     /* CORDON_SPAWN_STEP_* reached (the failing one on error) */
   int32_t  out_errno;                    /* 0 on success */
+  int32_t  notify_sock;                  /* with CORDON_SPAWN_NOTIFY: the socket the seccomp listener is sent over; else -1 */
+  uint32_t reserved;                     /* 0 */
 };
 
 #define CORDON_SPAWN_SETSID        (1u << 0)
@@ -77,6 +79,7 @@ struct cordon_linux_spawn_spec {
 #define CORDON_SPAWN_PRIVATE_ROOT  (1u << 5)  /* needs CLONE_NEWNS: a tmpfs root holding only the view's entries */
 #define CORDON_SPAWN_DROP_CAPS     (1u << 6)  /* securebits locked, ambient and bounding sets emptied before the id switch; the other sets after no_new_privs */
 #define CORDON_SPAWN_INIT          (1u << 7)  /* needs CLONE_NEWPID: the command runs under cordon-init (init_off) as pid 1; see above */
+#define CORDON_SPAWN_NOTIFY        (1u << 9)  /* needs a filter and notify_sock: the command's filter is installed with a listener (SECCOMP_FILTER_FLAG_NEW_LISTENER), sent over notify_sock (one byte, SCM_RIGHTS) before execve; a supervisor must already serve the other end (cordon_linux_notify_watch), or the command's first notifying call (its execve, when observed) waits for ever */
 #define CORDON_SPAWN_PROC_SELF     (1u << 8)  /* not with MOUNT_PROC; needs proc_access and landlock_fd: proc_access beneath the command's own /proc/<pid> (its /proc/self; not its children's), held open until execve; the caller should hold it open while the command runs. With INIT the command (after closing every fd above the placed ones but landlock_fd, which execve would close anyway) adds that rule and does landlock_restrict_self and seccomp itself before its execve; the child (cordon-init) takes only the seccomp filter, staying outside the command's landlock domain so that it can signal it */
 
 /* fds[i].parent: the child opens /dev/null read-write itself, before any root
@@ -126,6 +129,7 @@ struct cordon_linux_view_entry {
 #define CORDON_SPAWN_STEP_START_COMMAND  22  /* INIT: clone of the command */
 #define CORDON_SPAWN_STEP_INIT           23  /* INIT: execve of cordon-init */
 #define CORDON_SPAWN_STEP_PROC_SELF      24  /* PROC_SELF: the landlock rule on the command's own /proc/<pid> */
+#define CORDON_SPAWN_STEP_NOTIFY         25  /* NOTIFY: sending the seccomp listener */
 
 /* 64 bytes, written atomically to the caller's channel for each reaped child. */
 struct cordon_linux_exit_record {

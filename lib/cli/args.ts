@@ -13,6 +13,8 @@ export type RunArgs = {
   /** Not validated yet: resolvePolicy() does that. */
   readonly policy: Policy;
   readonly reportFile?: string;
+  /** --explain: list what the sandbox refused after the command. */
+  readonly explain?: boolean;
 };
 
 export const runOptions = {
@@ -32,6 +34,7 @@ export const runOptions = {
   cwd: { type: "string" },
   "best-effort": { type: "boolean" },
   report: { type: "string" },
+  explain: { type: "boolean" },
 } as const;
 
 function whole(flag: string, text: string): number {
@@ -129,5 +132,5 @@ export function parseRunArgs(args: readonly string[], parseArgs: typeof ParseArg
     ...(values.user !== undefined && { user: user(values.user) }),
     compat: values["best-effort"] ? "best-effort" : "hard",
   };
-  return { argv: positionals, policy, ...(values.report !== undefined && { reportFile: home(values.report) }) };
+  return { argv: positionals, policy, ...(values.report !== undefined && { reportFile: home(values.report) }), ...(values.explain && { explain: true }) };
 }

@@ -26,6 +26,7 @@ export const usage = `usage:
     --cwd=DIR               working directory
     --best-effort           run even if a requested guarantee cannot be enforced
     --report=FILE           write the enforcement report as JSON
+    --explain               after the command, list what the sandbox refused and the flag that would allow each
   cordon audit [options] [--json]
                             probe every known channel from inside a sandbox of these run options (docs/audit.md)
   cordon probe [--json]     what this host can enforce

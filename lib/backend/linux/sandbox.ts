@@ -221,7 +221,14 @@ export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, st
   guarantees.unshift(...foldCovered(landlockGuarantees(landlock.report), covered));
   mark(SPAWN_PHASES.landlock);
   // Denials asked for: only then does the kernel log them past execve (and cordon read them).
-  const explain = stdio.explain ? beginExplain(stdio.explain.log, { applied: landlock.rulesetFd !== undefined, abi: host.landlockAbi }) : undefined;
+  const explain = stdio.explain
+    ? beginExplain(stdio.explain.log, {
+        landlock: { applied: landlock.rulesetFd !== undefined, abi: host.landlockAbi },
+        seccomp: plan.seccomp && host.arch ? { filter: plan.seccomp.filter, arch: host.arch } : undefined,
+        view: plan.namespaces.privateRoot ? { read, write: grants.fs.write, links: policy.fs.links ?? [], cwd: policy.cwd } : undefined,
+        net: policy.net,
+      })
+    : undefined;
   let cgroup: SandboxCgroup | undefined;
   let proc: ReturnType<typeof spawnLinux>;
   try {
@@ -271,13 +278,18 @@ export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, st
         : {}),
       // No fresh /proc: the command's own /proc/<pid> only (never all of /proc).
       ...(!procfs && landlock.rulesetFd !== undefined ? { procSelf: true } : {}),
-      ...(plan.seccomp ? { seccomp: { filter: plan.seccomp.filter, flags: 0 } } : {}),
+      ...(explain?.seccomp
+        ? { seccomp: { filter: explain.seccomp.filter, flags: 0 }, notifySock: explain.seccomp.notifySock }
+        : plan.seccomp
+          ? { seccomp: { filter: plan.seccomp.filter, flags: 0 } }
+          : {}),
     });
   } catch (e) {
     cgroup?.destroy();
     void explain?.finish(policy.limits, {});
     throw grantChangedInChild(e) ?? e;
   } finally {
+    explain?.spawned();
     if (landlock.rulesetFd !== undefined) closeFd(landlock.rulesetFd);
     opened.close();
   }

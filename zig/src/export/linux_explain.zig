@@ -23,3 +23,9 @@ export fn cordon_linux_audit_reader_start(channel: i32) abi.Status {
 export fn cordon_linux_audit_reader_stop(handle: i32) abi.Status {
     return audit.readerStop(handle);
 }
+
+const notify = @import("../linux/notify.zig");
+
+export fn cordon_linux_notify_watch(sock: i32, channel: i32, prog: [*]const u8, prog_len: usize, table: [*]const u8, table_len: usize) abi.Status {
+    return notify.watch(sock, channel, prog[0..prog_len], table[0..table_len]);
+}

@@ -22,7 +22,11 @@ pub const Flags = struct {
     /// Without a fresh /proc: `proc_access` beneath the child's own
     /// /proc/<pid> (what /proc/self names for the command itself).
     pub const proc_self: u32 = 1 << 8;
-    pub const all: u32 = setsid | no_new_privs | set_ids | mount_proc | loopback_up | private_root | drop_caps | init | proc_self;
+    /// With a filter: installed with a listener (SECCOMP_FILTER_FLAG_NEW_LISTENER),
+    /// whose fd the child sends over `notify_sock` (SCM_RIGHTS) before execve,
+    /// for a supervisor that is already waiting on the other end (notify.zig).
+    pub const notify: u32 = 1 << 9;
+    pub const all: u32 = setsid | no_new_privs | set_ids | mount_proc | loopback_up | private_root | drop_caps | init | proc_self | notify;
 };
 
 /// Namespace flags a caller may ask clone3 for (CLONE_NEW*); nothing else.
@@ -88,10 +92,13 @@ pub const Spec = extern struct {
     out_pidfd: i32,
     out_step: u32,
     out_errno: i32,
+    /// With NOTIFY: the child's end of the socket pair the listener goes over.
+    notify_sock: i32,
+    reserved: u32,
 };
 
 comptime {
-    if (@sizeOf(Spec) != 152) @compileError("cordon_linux_spawn_spec must be 152 bytes");
+    if (@sizeOf(Spec) != 160) @compileError("cordon_linux_spawn_spec must be 160 bytes");
 }
 
 /// One stdio/extra-fd placement: the parent's fd becomes `child` in the child;
@@ -142,6 +149,8 @@ pub const Step = enum(u32) {
     init = 23,
     /// With PROC_SELF: the landlock rule on the command's own /proc/<pid>.
     proc_self = 24,
+    /// With NOTIFY: sending the seccomp listener to the supervisor.
+    notify = 25,
 };
 
 /// out_errno while the child has not yet reached execve: if it is still there
@@ -241,6 +250,10 @@ pub fn check(buf: []u8) abi.Failure!Checked {
     if (spec.rlimits_count > 64 or !table(buf.len, spec.rlimits_off, spec.rlimits_count, @sizeOf(Rlimit), 8)) return error.RecordOutOfBounds;
     if (spec.seccomp_count > 4096 or !table(buf.len, spec.seccomp_off, spec.seccomp_count, @sizeOf(SockFilter), 8)) return error.RecordOutOfBounds;
     if (spec.seccomp_flags & ~seccomp_flags_allowed != 0 or (spec.seccomp_flags != 0 and spec.seccomp_count == 0)) return error.InvalidArgument;
+    if (spec.reserved != 0) return error.InvalidArgument;
+    if (spec.flags & Flags.notify != 0) {
+        if (spec.seccomp_count == 0 or spec.notify_sock < 0) return error.InvalidArgument;
+    } else if (spec.notify_sock != -1) return error.InvalidArgument;
     if (spec.flags & Flags.mount_proc != 0 and spec.clone_flags & (0x00020000 | 0x20000000) != (0x00020000 | 0x20000000))
         return error.InvalidArgument; // a fresh /proc needs its own mount and pid namespaces
     if (spec.flags & Flags.loopback_up != 0 and spec.clone_flags & 0x40000000 == 0) return error.InvalidArgument;

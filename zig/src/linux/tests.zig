@@ -15,4 +15,6 @@ test {
     _ = @import("watched.zig");
     _ = @import("waiter.zig");
     _ = @import("audit.zig");
+    _ = @import("bpf_eval.zig");
+    _ = @import("notify.zig");
 }
