@@ -62,7 +62,11 @@ const OUTSIDE = "the process is outside the sandbox: no flag reaches it";
  */
 export function landlockDenials(r: AuditRecord): DenialInput[] {
   const f = r.fields;
-  const blockers = (f.blockers ?? "").split(",").filter(Boolean);
+  const named = new Set((f.blockers ?? "").split(",").filter(Boolean));
+  // One open names every right it lacked: an exec's open reads too, a write grant reads and truncates as well.
+  if (named.has("fs.execute") || named.has("fs.write_file")) named.delete("fs.read_file");
+  if (named.has("fs.write_file")) named.delete("fs.truncate");
+  const blockers = [...named];
   const by = "landlock audit";
   const out = new Map<string, DenialInput>();
   const put = (d: DenialInput) => out.set(`${d.class}\0${d.access}\0${d.target}`, d);

@@ -123,10 +123,12 @@ export function viewDenial(op: FsOp, view: View, host: Host): DenialInput | unde
   }
   if (inWrite) return undefined; // a writable bind: landlock decides, and its audit records say so
   const parent = posix.dirname(p);
-  const target = op.access === "write" && real !== undefined ? p : parent;
-  if (inRead) return refused(op.access, target, "--allow-write", "beneath a read grant: a read-only bind (EROFS)");
+  // Creating a file that exists is writing it (open with O_CREAT of an existing file).
+  const access: FsAccess = op.access === "create" && real !== undefined ? "write" : op.access;
+  const target = access === "write" && real !== undefined ? p : parent;
+  if (inRead) return refused(access, target, "--allow-write", "beneath a read grant: a read-only bind (EROFS)");
   if (viewDir(parent)) return undefined; // a directory of the view: landlock decides
   const realTarget = host.realpath(target);
   if (realTarget === undefined || grants.some((g) => within(realTarget, g))) return undefined;
-  return refused(op.access, target, "--allow-write", "outside every grant: not in the sandbox (ENOENT)");
+  return refused(access, target, "--allow-write", "outside every grant: not in the sandbox (ENOENT)");
 }

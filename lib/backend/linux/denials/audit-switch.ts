@@ -59,7 +59,9 @@ function statusOr(): AuditStatus | string {
   try {
     return auditStatus();
   } catch (e) {
-    return `the audit status cannot be read here (${(e as Error).message})`;
+    const why = (e as Error).message;
+    if (/EPERM/.test(why)) return `the audit log is root's: its status needs CAP_AUDIT_CONTROL and reading it CAP_AUDIT_READ (${why})`;
+    return `the audit status cannot be read here (${why})`;
   }
 }
 
