@@ -15,9 +15,18 @@ export const SPAWN_FLAGS = { SETSID: 1, NO_NEW_PRIVS: 2, SET_IDS: 4, MOUNT_PROC:
 export const DEV_NULL = -1;
 
 /** CORDON_VIEW_*: how one path of a private root is made. */
-export const VIEW_KIND = { dir: 1, file: 2, symlink: 3, mkdir: 4, "dir-ro": 5, "file-ro": 6, mask: 7 } as const;
-/** `sameAs`: an fd of the caller naming the file a bind must show (checked in the child; ESTALE otherwise). */
-export type ViewEntry = { readonly kind: keyof typeof VIEW_KIND; readonly path: string; readonly target?: string; readonly sameAs?: number };
+export const VIEW_KIND = {
+  dir: 1, file: 2, symlink: 3, mkdir: 4, "dir-ro": 5, "file-ro": 6, mask: 7,
+  deny: 8, tmpfs: 9, devpts: 10, cgroup: 11, cgroup2: 12,
+} as const;
+/** The kinds that mount a filesystem of the sandbox's own: `target` is the mount's options, `access` the landlock rights beneath it. */
+const MOUNT_KINDS: ReadonlySet<string> = new Set(["tmpfs", "devpts", "cgroup", "cgroup2"]);
+/**
+ * `sameAs`: an fd of the caller naming the file a bind (or a deny's cover)
+ * must show (checked in the child; ESTALE otherwise). `access`: on the mount
+ * kinds, landlock rights the child adds beneath the new filesystem (needs a ruleset).
+ */
+export type ViewEntry = { readonly kind: keyof typeof VIEW_KIND; readonly path: string; readonly target?: string; readonly sameAs?: number; readonly access?: number };
 
 /** CLONE_NEW* flags (linux/sched.h). */
 export const CLONE_NEW = { NS: 0x00020000, CGROUP: 0x02000000, UTS: 0x04000000, IPC: 0x08000000, USER: 0x10000000, PID: 0x20000000, NET: 0x40000000 } as const;
@@ -272,7 +281,8 @@ export function encodeSpawnRecord(r: SpawnRecord): Uint8Array {
     // Strings first (their offsets go into the table), then the 16-byte entries.
     const strings = view.map((e) => {
       if (!e.path.startsWith("/")) throw new TypeError(`private root paths must be absolute: ${e.path}`);
-      return [w.cstring(e.path), e.kind === "symlink" ? w.cstring(e.target ?? "") : 0] as const;
+      const target = e.kind === "symlink" || (MOUNT_KINDS.has(e.kind) && e.target !== undefined);
+      return [w.cstring(e.path), target ? w.cstring(e.target ?? "") : 0] as const;
     });
     w.u32(
       120,
@@ -284,6 +294,11 @@ export function encodeSpawnRecord(r: SpawnRecord): Uint8Array {
         if (same !== undefined) {
           if (!Number.isInteger(same) || same < 0 || same >= 2 ** 31) throw new TypeError(`view entry sameAs must be an fd: ${same}`);
           w.u32(at + 12, same + 1);
+        }
+        const access = view[i]!.access;
+        if (access !== undefined) {
+          if (!MOUNT_KINDS.has(view[i]!.kind) || !Number.isInteger(access) || access < 0 || access >= 2 ** 17) throw new TypeError(`view entry access must be landlock rights of a mount kind: ${access}`);
+          w.u32(at + 12, access);
         }
       }),
     );

@@ -14,12 +14,13 @@
 // Usage: bun scripts/package-natives.ts [--build] [--out DIR] [--pack]
 //   --build   run `zig build cross` first (otherwise zig-out/native must be complete)
 //   --out     where to write the packages (default dist/npm)
-//   --pack    also `bun pm pack` cordon and every native package into DIR/tarballs
-//             and print each tarball's size
+//   --pack    also `bun pm pack` cordon (with its declarations, scripts/build-types.ts)
+//             and every native package into DIR/tarballs and print each tarball's size
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { ABI_VERSION } from "../ffi/library.ts";
+import { buildTypes } from "./build-types.ts";
 
 const root = join(import.meta.dir, "..");
 
@@ -131,9 +132,14 @@ export function packageNatives(out: string): NativePackage[] {
   return result;
 }
 
-/** `bun pm pack` of the package in `dir` into `dest`; returns the tarball's path and size. */
+/**
+ * `bun pm pack` of the package in `dir` into `dest`; returns the tarball's
+ * path and size. cordon itself gets fresh declarations first (types/ is
+ * built, not committed; --ignore-scripts skips the prepack that would do it).
+ */
 export function packPackage(dir: string, dest: string): { tarball: string; bytes: number } {
   mkdirSync(dest, { recursive: true });
+  if (existsSync(join(dir, "tsconfig.build.json"))) buildTypes(dir);
   const r = Bun.spawnSync([process.execPath, "pm", "pack", "--destination", dest, "--quiet", "--ignore-scripts"], { cwd: dir, stdout: "pipe", stderr: "pipe" });
   const lines = r.stdout.toString().trim().split("\n");
   const tarball = resolve(dir, lines[lines.length - 1]!.trim());

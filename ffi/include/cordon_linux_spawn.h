@@ -95,7 +95,8 @@ struct cordon_linux_view_entry {
   uint32_t kind;        /* CORDON_VIEW_* */
   uint32_t path_off;    /* absolute path */
   uint32_t target_off;  /* CORDON_VIEW_SYMLINK: the link's text */
-  uint32_t same_as;     /* 0, or on DIR/FILE/DIR_RO/FILE_RO: 1 + an fd of the caller; the bind must show that fd's file (same device and inode) or the spawn stops with ESTALE */
+  uint32_t same_as;     /* 0, or on DIR/FILE/DIR_RO/FILE_RO/DENY: 1 + an fd of the caller; the bind (or the file DENY covers) must show that fd's file (same device and inode) or the spawn stops with ESTALE.
+                           On TMPFS/DEVPTS/CGROUP/CGROUP2: landlock rights added beneath the new filesystem (needs landlock_fd), below 1 << 17 */
 };
 #define CORDON_VIEW_DIR     1
 #define CORDON_VIEW_FILE    2
@@ -104,6 +105,14 @@ struct cordon_linux_view_entry {
 #define CORDON_VIEW_DIR_RO  5   /* DIR, then remounted read-only (its locked flags kept) */
 #define CORDON_VIEW_FILE_RO 6   /* FILE, likewise */
 #define CORDON_VIEW_MASK    7   /* beneath /proc, with MOUNT_PROC: covered by an empty mode-0000 file or directory once the fresh /proc is mounted (skipped where the kernel lacks it) */
+#define CORDON_VIEW_DENY    8   /* an existing path beneath an earlier bind: covered by an empty mode-0000 file or directory, read-only (a denied read) */
+/* The mount kinds: a filesystem of the sandbox's own on `path` (made on the
+ * tmpfs, or existing beneath an earlier bind); `target_off` (0 = none) is the
+ * mount's option string. */
+#define CORDON_VIEW_TMPFS   9   /* tmpfs, nosuid nodev noexec */
+#define CORDON_VIEW_DEVPTS  10  /* a new devpts instance, nosuid noexec */
+#define CORDON_VIEW_CGROUP  11  /* cgroup v1, read-only; options name the hierarchy's controllers. The first cgroup entry enters a new cgroup namespace (after the cgroup joins), so the mount shows the sandbox's own cgroup */
+#define CORDON_VIEW_CGROUP2 12  /* cgroup2, read-only, likewise */
 
 #define CORDON_SPAWN_STEP_SIGNALS        1
 #define CORDON_SPAWN_STEP_SETSID         2

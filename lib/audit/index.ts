@@ -8,12 +8,11 @@ import { join, resolve } from "node:path";
 import type { Policy } from "../policy/types.ts";
 import type { Report } from "../report.ts";
 import { spawn } from "../spawn.ts";
-import { canaryKeeperSource } from "./canary-keeper.ts";
-import { insideProgram } from "./probe-source.ts";
 import { CanaryKeeper, canaryConfig, removeScratch, type Found } from "./canaries.ts";
 import { channelsFor, type ReceiptKey } from "./channels.ts";
 import { converse, type Ask } from "./converse.ts";
 import { checkSetid, connectFromOutside, fcapsWith, hostFacts, hostNodesReached, restoreDevices, snapshotDevices } from "./host-state.ts";
+import { canaryKeeperProgram, insideProgram } from "./probe-source.ts";
 import { reportTamper } from "./report-tamper.ts";
 import { cordonCgroups, processesWithNonce, remainingCanaries, sharedDirs, takeFile } from "./scan.ts";
 import { judge, parseInside, type AuditRow } from "./verdict.ts";
@@ -79,7 +78,7 @@ export async function audit(policy: Policy = {}, options: AuditOptions = {}): Pr
   let report: Report | undefined;
   let removed: string[] = [];
   try {
-    const started = await CanaryKeeper.start(python, canaryKeeperSource, cfg);
+    const started = await CanaryKeeper.start(python, canaryKeeperProgram(), cfg);
     keeper = started.keeper;
     const ready = started.ready;
     const writeDir = policy.fs?.write?.[0] !== undefined ? realDir(policy.fs.write[0]) : undefined;

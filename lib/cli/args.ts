@@ -6,6 +6,10 @@ import type { parseArgs as ParseArgs } from "node:util";
 import { PolicyError } from "../errors.ts";
 import { parseSize } from "../policy/size.ts";
 import type { Limits, Policy, UserSpec } from "../policy/types.ts";
+import { parseDuration, parseWholeSeconds } from "./duration.ts";
+import { flagError } from "./flag-error.ts";
+import { fromFile, mergePolicy } from "./merge.ts";
+import { loadPolicyFile } from "./policy-file.ts";
 
 export type RunArgs = {
   /** The command and its arguments (everything after `--`). */
@@ -13,6 +17,8 @@ export type RunArgs = {
   /** Not validated yet: resolvePolicy() does that. */
   readonly policy: Policy;
   readonly reportFile?: string;
+  /** With --policy: an error about a field the file set, told as the file's (the flags' otherwise). */
+  readonly blame?: (e: PolicyError) => PolicyError;
   /** --explain: list what the sandbox refused after the command. */
   readonly explain?: boolean;
 };
@@ -23,7 +29,12 @@ export const runOptions = {
   "allow-net": { type: "boolean" },
   "allow-connect": { type: "string", multiple: true },
   "allow-bind": { type: "string", multiple: true },
+  "deny-read": { type: "string", multiple: true },
+  "deny-write": { type: "string", multiple: true },
+  "allow-pty": { type: "boolean" },
   memory: { type: "string" },
+  "file-size": { type: "string" },
+  "open-files": { type: "string" },
   pids: { type: "string" },
   cpu: { type: "string" },
   timeout: { type: "string" },
@@ -34,6 +45,7 @@ export const runOptions = {
   cwd: { type: "string" },
   "best-effort": { type: "boolean" },
   report: { type: "string" },
+  policy: { type: "string" },
   explain: { type: "boolean" },
 } as const;
 
@@ -45,12 +57,6 @@ function whole(flag: string, text: string): number {
 function port(flag: string, text: string): number {
   const n = /^\d+$/.test(text) ? Number(text) : NaN;
   if (!(n >= 1 && n <= 65535)) throw new PolicyError(flag, `not a TCP port (1-65535): ${JSON.stringify(text)}`);
-  return n;
-}
-
-function seconds(flag: string, text: string): number {
-  const n = /^\d+(\.\d+)?$/.test(text) ? Number(text) : NaN;
-  if (!(n > 0)) throw new PolicyError(flag, `not a positive number of seconds: ${JSON.stringify(text)}`);
   return n;
 }
 
@@ -101,7 +107,13 @@ function home(path: string): string {
 
 /** Parse `cordon run` arguments. Throws PolicyError (a value) or TypeError (from parseArgs: a flag). */
 export function parseRunArgs(args: readonly string[], parseArgs: typeof ParseArgs): RunArgs {
-  const { values, positionals, tokens } = parseArgs({ args: bareAllowEnv(args), options: runOptions, strict: true, allowPositionals: true, tokens: true });
+  let parsed;
+  try {
+    parsed = parseArgs({ args: bareAllowEnv(args), options: runOptions, strict: true, allowPositionals: true, tokens: true });
+  } catch (e) {
+    throw flagError(e, "run", Object.keys(runOptions));
+  }
+  const { values, positionals, tokens } = parsed;
   const terminator = tokens.findIndex((t) => t.kind === "option-terminator");
   const early = tokens.find((t, i) => t.kind === "positional" && (terminator < 0 || i < terminator));
   if (early && early.kind === "positional") throw new PolicyError("command", `put the command after --: cordon run [options] -- ${early.value}`);
@@ -115,22 +127,44 @@ export function parseRunArgs(args: readonly string[], parseArgs: typeof ParseArg
 
   const limits: { -readonly [K in keyof Limits]: number } = {};
   if (values.memory !== undefined) limits.memory = parseSize("--memory", values.memory);
+  if (values["file-size"] !== undefined) limits.fileSize = parseSize("--file-size", values["file-size"]);
+  if (values["open-files"] !== undefined) limits.openFiles = whole("--open-files", values["open-files"]);
   if (values.pids !== undefined) limits.pids = whole("--pids", values.pids);
-  if (values.cpu !== undefined) limits.cpuSeconds = whole("--cpu", values.cpu);
-  if (values.timeout !== undefined) limits.timeoutMs = seconds("--timeout", values.timeout) * 1000;
+  if (values.cpu !== undefined) limits.cpuSeconds = parseWholeSeconds("--cpu", values.cpu);
+  if (values.timeout !== undefined) limits.timeoutMs = parseDuration("--timeout", values.timeout);
 
   const read = (values["allow-read"] ?? []).flatMap((p) => p.split(",")).map(home);
   const write = (values["allow-write"] ?? []).map(home);
-  const policy: Policy = {
-    fs: { read, write },
-    net: values["allow-net"] ? "all" : connect.length + bind.length > 0 ? { connect, bind } : "none",
+  const denyRead = (values["deny-read"] ?? []).map(home);
+  const denyWrite = (values["deny-write"] ?? []).map(home);
+  // Only what the flags say: a --policy file's fields stay where no flag was given (merge.ts).
+  const flags: Policy = {
+    fs: { ...(values["allow-read"] && { read }), ...(values["allow-write"] && { write }), ...(denyRead.length && { denyRead }), ...(denyWrite.length && { denyWrite }) },
+    ...(values["allow-pty"] && { pty: true }),
+    ...(values["allow-net"] ? { net: "all" } : connect.length + bind.length > 0 && { net: { connect, bind } }),
     limits,
     ...(values.env && { env: env(values.env) }),
     ...(values["allow-env"] && { inheritEnv: allowEnv(values["allow-env"]) }),
     ...(values.home !== undefined && { home: home(values.home) }),
     ...(values.cwd !== undefined && { cwd: home(values.cwd) }),
     ...(values.user !== undefined && { user: user(values.user) }),
-    compat: values["best-effort"] ? "best-effort" : "hard",
+    ...(values["best-effort"] && { compat: "best-effort" }),
   };
-  return { argv: positionals, policy, ...(values.report !== undefined && { reportFile: home(values.report) }), ...(values.explain && { explain: true }) };
+  const file = values.policy === undefined ? undefined : loadPolicyFile(home(values.policy));
+  const merged = file === undefined ? flags : mergePolicy(file.policy, flags);
+  // cordon run's defaults, spelled out as before.
+  const policy: Policy = {
+    ...merged,
+    fs: { read: [], write: [], ...merged.fs },
+    net: merged.net ?? "none",
+    limits: merged.limits ?? {},
+    compat: merged.compat ?? "hard",
+  };
+  return {
+    argv: positionals,
+    policy,
+    ...(values.report !== undefined && { reportFile: home(values.report) }),
+    ...(file && { blame: (e: PolicyError) => (fromFile(e.field, file.policy, flags) ? file.blame(e) : e) }),
+    ...(values.explain && { explain: true }),
+  };
 }

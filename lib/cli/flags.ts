@@ -2,6 +2,9 @@
 const byField: [RegExp, string][] = [
   [/^fs\.read(\[\d+\])?$/, "--allow-read"],
   [/^fs\.write(\[\d+\])?$/, "--allow-write"],
+  [/^fs\.denyRead(\[\d+\])?$/, "--deny-read"],
+  [/^fs\.denyWrite(\[\d+\])?$/, "--deny-write"],
+  [/^pty$/, "--allow-pty"],
   [/^net\.connect(\[\d+\])?$/, "--allow-connect"],
   [/^net\.bind(\[\d+\])?$/, "--allow-bind"],
   [/^limits\.memory$/, "--memory"],

@@ -47,7 +47,7 @@ export function policyMessage(e: PolicyError): string {
 }
 
 export async function runCommand(args: readonly string[], parseArgs: typeof ParseArgs): Promise<number> {
-  const { argv, policy, reportFile, explain } = parseRunArgs(args, parseArgs);
+  const { argv, policy, reportFile, blame, explain } = parseRunArgs(args, parseArgs);
   // Handlers go in before the command starts: it may already be running when spawn() returns.
   let proc: SandboxedSubprocess | undefined;
   let received = 0;
@@ -68,7 +68,8 @@ export async function runCommand(args: readonly string[], parseArgs: typeof Pars
       if (code !== undefined) return code;
       // A refusal is a report too: CI keeps what this host could not enforce.
       if (e instanceof CompatError && report) writeRefusal(report, e);
-      throw e;
+      // A path or user the --policy file named is the file's fault, not a flag's.
+      throw e instanceof PolicyError && blame ? blame(e) : e;
     }
     ran = true;
     if (received > 0) proc.kill("SIGKILL"); // cordon was told to stop while starting the command

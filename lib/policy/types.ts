@@ -38,7 +38,13 @@ export type Policy = {
     readonly write?: readonly string[];
     /** Add the documented system read set (lib/policy/system-paths.ts). Default true. */
     readonly system?: boolean;
+    /** Carve-outs: nothing beneath each path can be read (or written), whatever grants it. Deny wins. */
+    readonly denyRead?: readonly string[];
+    /** Carve-outs: nothing beneath each path can be written, whatever grants it. Deny wins. */
+    readonly denyWrite?: readonly string[];
   };
+  /** A private pseudo-terminal device (devpts) inside, so the command can open new ptys. Default false. */
+  readonly pty?: boolean;
   /** Variables set on top of everything else: they win over the caller's and over cordon's own (TMPDIR, HOME, ...). */
   readonly env?: Readonly<Record<string, string>>;
   /**
@@ -75,7 +81,20 @@ export type ResolvedPolicy = {
      * grants, so the spelled path works there too. Absent when there are none.
      */
     readonly links?: readonly string[];
+    /** Real paths nothing may read beneath (no grant lies beneath one). Absent when there are none. */
+    readonly denyRead?: readonly string[];
+    /** Real paths nothing may write beneath, the user's (no write grant lies beneath one). Absent when there are none. */
+    readonly denyWrite?: readonly string[];
+    /**
+     * Default protected paths found inside write grants (lib/policy/protected.ts),
+     * kept read-only like denyWrite. Absent when there are none.
+     */
+    readonly protected?: readonly string[];
+    /** Symlinks on the way to a protected path, inside a write grant: replaceable, so not protected. */
+    readonly protectedGaps?: readonly string[];
   };
+  /** A private devpts at /dev/pts (with /dev/ptmx) when true. */
+  readonly pty?: boolean;
   readonly env: Readonly<Record<string, string>>;
   readonly cwd: string;
   readonly net: "none" | "all" | { readonly connect: readonly number[]; readonly bind: readonly number[] };

@@ -4,6 +4,7 @@
 // "fs.write[2]") so a misconfiguration never turns into a weaker sandbox.
 import { PolicyError } from "../errors.ts";
 import { envPatternProblem, type InheritEnv } from "./env.ts";
+import { closest } from "./suggest.ts";
 import type { Compat, Limits, Net, Policy, UserSpec } from "./types.ts";
 
 const MiB = 2 ** 20;
@@ -23,11 +24,17 @@ function typeName(v: unknown): string {
   return v === null ? "null" : Array.isArray(v) ? "array" : typeof v;
 }
 
+/** The unknown-key message, with the key most likely meant when one is close. */
+function unknownKey(key: string, keys: readonly string[]): string {
+  const near = closest(key, keys);
+  return `unknown key${near === undefined ? "" : `; did you mean "${near}"?`} (known: ${keys.join(", ")})`;
+}
+
 /** `field` "" is the policy itself. */
 function object(field: string, v: unknown, keys: readonly string[]): Obj {
   if (!isObject(v)) throw new PolicyError(field || "policy", `expected an object, got ${typeName(v)}`);
   for (const k of Object.keys(v)) {
-    if (!keys.includes(k)) throw new PolicyError(field ? `${field}.${k}` : k, `unknown key (known: ${keys.join(", ")})`);
+    if (!keys.includes(k)) throw new PolicyError(field ? `${field}.${k}` : k, unknownKey(k, keys));
   }
   return v;
 }
@@ -130,18 +137,20 @@ function compat(v: unknown): Compat {
   throw new PolicyError("compat", `expected "hard" or "best-effort", got ${JSON.stringify(v)}`);
 }
 
-const topKeys = ["fs", "env", "inheritEnv", "home", "cwd", "net", "limits", "user", "compat"] as const;
+const topKeys = ["fs", "env", "inheritEnv", "home", "cwd", "net", "limits", "user", "compat", "pty"] as const;
 
 /** A well-formed copy of `input`, or a PolicyError naming the first offending field. */
 export function validatePolicy(input: unknown): Policy {
   const o = object("", input ?? {}, topKeys);
   const policy: { -readonly [K in keyof Policy]: Policy[K] } = {};
   if (o.fs !== undefined) {
-    const fs = object("fs", o.fs, ["read", "write", "system"]);
+    const fs = object("fs", o.fs, ["read", "write", "system", "denyRead", "denyWrite"]);
     policy.fs = {
       ...(fs.read !== undefined && { read: paths("fs.read", fs.read) }),
       ...(fs.write !== undefined && { write: paths("fs.write", fs.write) }),
       ...(fs.system !== undefined && { system: boolean("fs.system", fs.system) }),
+      ...(fs.denyRead !== undefined && { denyRead: paths("fs.denyRead", fs.denyRead) }),
+      ...(fs.denyWrite !== undefined && { denyWrite: paths("fs.denyWrite", fs.denyWrite) }),
     };
   }
   if (o.env !== undefined) policy.env = env(o.env);
@@ -152,5 +161,6 @@ export function validatePolicy(input: unknown): Policy {
   if (o.limits !== undefined) policy.limits = limits(o.limits);
   if (o.user !== undefined) policy.user = user(o.user);
   if (o.compat !== undefined) policy.compat = compat(o.compat);
+  if (o.pty !== undefined) policy.pty = boolean("pty", o.pty);
   return policy;
 }

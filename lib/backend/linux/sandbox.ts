@@ -10,6 +10,7 @@ import { CLONE_NEW } from "../../../ffi/linux-spawn.ts";
 import { closeFd } from "../../../ffi/linux.ts";
 import { OsError } from "../../../ffi/errors.ts";
 import { CompatError } from "../../errors.ts";
+import { carveOutReport } from "../../plan/linux/carve-outs.ts";
 import { planContainment, type ContainmentPlan } from "../../plan/linux/containment.ts";
 import type { ContainmentHost } from "../../plan/linux/containment-host.ts";
 import { landlockGuarantees } from "../../plan/linux/landlock/index.ts";
@@ -24,6 +25,8 @@ import { SandboxCgroup } from "./cgroup/sandbox-cgroup.ts";
 import { supervise, type LimitVerdict } from "./cgroup/supervise.ts";
 import { grantChangedInChild, openGrants } from "./grant-fds.ts";
 import { landlockFeatures, prepareLandlock } from "./landlock.ts";
+import { carveOutsOf, carvePaths, type CarveOuts } from "./carve-outs.ts";
+import { hierarchiesOf, insideMounts } from "./inside-mounts.ts";
 import { DEVICES_WITHOUT_PRIVATE_ROOT, expandRoot, privateRootView, privateRootViewWith } from "./private-root.ts";
 import { spawnLinux } from "./spawn.ts";
 import { killTree, probeContainmentHost, signalTree } from "./tree-kill.ts";
@@ -176,6 +179,27 @@ function plans(policy: ResolvedPolicy, host: SandboxHost, containmentHost: Conta
   return entry;
 }
 
+/**
+ * The private root of one spawn: the (expanded) grants, the policy's
+ * carve-outs beneath them, and the sandbox's own /dev/shm, devpts (with
+ * `pty`) and cgroups, at the host's mount points of the hierarchies it joined.
+ */
+function sandboxView(
+  policy: ResolvedPolicy,
+  fs: { readonly read: readonly string[]; readonly write: readonly string[] },
+  opened: ReturnType<typeof openGrants>,
+  o: { carve: CarveOuts | undefined; procfs: boolean; cgroup: SandboxCgroup | undefined; landlockAbi: number },
+) {
+  const mounts = insideMounts(
+    { landlockAbi: o.landlockAbi, ...(policy.limits.memory !== undefined && { memory: policy.limits.memory }), pty: policy.pty === true, cgroups: o.cgroup ? hierarchiesOf(o.cgroup.dirs.keys()) : [] },
+    [...fs.read, ...fs.write],
+  );
+  const extras = { carve: o.carve, mounts };
+  return policy.tmpDir === undefined
+    ? privateRootView(fs.read, fs.write, policy.cwd, o.procfs, policy.fs.links, opened, extras)
+    : privateRootViewWith(fs.read, fs.write, policy.runDir ?? policy.tmpDir, policy.cwd, o.procfs, policy.fs.links, opened, extras);
+}
+
 /** Phase names `sandboxSpawn` reports to its `mark` callback, in order (bench/spawn.ts times them). */
 export const SPAWN_PHASES = {
   plans: "plans: containment, seccomp, namespaces (cached per policy shape)",
@@ -195,8 +219,17 @@ export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, st
   const containmentHost = (containmentHostCache ??= { ...probeContainmentHost(), pidNamespace: host.namespaces !== "none" });
   const { containment, plan, missing, covered, rights } = plans(policy, host, containmentHost);
   mark(SPAWN_PHASES.plans);
-  const guarantees: GuaranteeReport[] = [...plan.report, ...containment.report];
-  if (policy.compat === "hard" && missing.length) throw new CompatError(missing);
+  // Carve-outs depend on the policy's paths, not its shape: reported per spawn.
+  const carved = carveOutReport(policy, { privateRoot: plan.namespaces.privateRoot, landlock: host.landlockAbi > 0 });
+  const guarantees: GuaranteeReport[] = [...plan.report, ...carved, ...containment.report];
+  // pty asks for a devpts of the sandbox's own, which only a private root holds: without one, hard mode refuses; best-effort notes it.
+  const noPty = policy.pty && !plan.namespaces.privateRoot ? "pty: no private root here (mount namespace), so no devpts of the sandbox's own: the command cannot open ptys" : undefined;
+  const refused = [
+    ...missing,
+    ...carved.filter((g) => g.status !== "enforced").map((g) => ({ guarantee: g.guarantee, reason: g.reason ?? g.status })),
+    ...(noPty ? [{ guarantee: "pty", reason: noPty }] : []),
+  ];
+  if (policy.compat === "hard" && refused.length) throw new CompatError(refused);
   const file = programPath(argv[0]!, policy);
   const groupsNote = policy.user ? checkGroups() : undefined;
 
@@ -210,7 +243,8 @@ export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, st
   // and hard mode throws CompatError from the landlock plan itself.
   // Each grant opened once, checked against what the policy resolved: the
   // landlock rules go on these fds, and the view's binds are checked against them.
-  const opened = openGrants([...read, ...grants.fs.write], identitiesOf(policy));
+  const carve = carveOutsOf(policy.fs);
+  const opened = openGrants([...read, ...grants.fs.write, ...carvePaths(carve)], identitiesOf(policy));
   let landlock: ReturnType<typeof prepareLandlock>;
   try {
     landlock = prepareLandlock(grants, { compat: { default: policy.compat, rights } }, opened);
@@ -264,14 +298,7 @@ export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, st
       ...(cgroup?.cgroupFd !== undefined ? { cgroupFd: cgroup.cgroupFd } : {}),
       ...(cgroup && cgroup.cgroupProcsFds.length ? { cgroupProcsFds: cgroup.cgroupProcsFds } : {}),
       ...(procfs ? { mountProc: true } : {}),
-      ...(plan.namespaces.privateRoot
-        ? {
-            privateRoot:
-              policy.tmpDir === undefined
-                ? privateRootView(grants.fs.read, grants.fs.write, policy.cwd, procfs, policy.fs.links, opened)
-                : privateRootViewWith(grants.fs.read, grants.fs.write, policy.runDir ?? policy.tmpDir, policy.cwd, procfs, policy.fs.links, opened),
-          }
-        : {}),
+      ...(plan.namespaces.privateRoot ? { privateRoot: sandboxView(policy, grants.fs, opened, { carve, procfs, cgroup, landlockAbi: landlock.rulesetFd === undefined ? 0 : landlock.report.abi }) } : {}),
       ...(init && ns & CLONE_NEW.PID ? { init } : {}),
       ...(landlock.rulesetFd !== undefined
         ? { landlock: { rulesetFd: landlock.rulesetFd, restrictFlags: landlock.restrictFlags | (explain?.restrictFlags ?? 0), procAccess: PROC_ACCESS, ...(plan.namespaces.privateRoot ? { rootAccess: ROOT_ACCESS } : {}) } }
@@ -314,7 +341,7 @@ export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, st
     return limit === "timeout" ? 124 : code;
   });
 
-  const report: Report = { platform: `linux-${process.arch}`, compat: policy.compat, guarantees, host: [...hostNotes(host, containmentHost.cgroups.notes), ...(groupsNote ? [groupsNote] : [])] };
+  const report: Report = { platform: `linux-${process.arch}`, compat: policy.compat, guarantees, host: [...hostNotes(host, containmentHost.cgroups.notes), ...(groupsNote ? [groupsNote] : []), ...(noPty ? [noPty] : [])] };
   const sandboxed = sandboxedView(proc, {
     exited,
     // The caller's kill only starts the kill; the exit path above waits for the tree to be gone.

@@ -91,8 +91,9 @@ export function applyIdentity(plan: WindowsPlan): AppliedIdentity {
       result = { token, keep: [] };
     }
     for (const g of plan.isolation.acl) {
-      const inherit = g.why === "cwd" ? NO_INHERITANCE : SUB_CONTAINERS_AND_OBJECTS_INHERIT;
-      setAcl(g.path, sid, g.access, ACCESS_MODE.GRANT, inherit);
+      // The working directory's traverse-only entry and carve-out pins are not inherited; denies are deny entries.
+      const inherit = g.why === "cwd" || g.inherit === false ? NO_INHERITANCE : SUB_CONTAINERS_AND_OBJECTS_INHERIT;
+      setAcl(g.path, sid, g.access, g.deny ? ACCESS_MODE.DENY : ACCESS_MODE.GRANT, inherit);
       undo.push(() => setAcl(g.path, sid, 0, ACCESS_MODE.REVOKE, inherit));
     }
     if (plan.isolation.wfp.length) {

@@ -12,6 +12,7 @@ import { windowsEnv } from "./env.ts";
 import { hostGaps, type WindowsHost } from "./host.ts";
 import { planIsolation, type IsolationOptions, type IsolationPlan } from "./isolation.ts";
 import { planJob, type JobPlan } from "./job.ts";
+import { refusePty } from "../pty.ts";
 import { mitigationWords, type MitigationProfile } from "./mitigation.ts";
 import { needing } from "./rows.ts";
 
@@ -46,6 +47,7 @@ export function planWindows(policy: ResolvedPolicy, host: WindowsHost, opts: Win
   if (policy.user !== undefined) {
     throw new PolicyError("user", "Windows has no uids: name a dedicated account with the Windows option `identity: \"account\"` and `name`");
   }
+  refusePty(policy, "Windows");
   const gaps = hostGaps(host);
   const { job, report: jobReport } = planJob(policy.limits, gaps, opts.cpuRatePercent);
   const profile = opts.mitigations ?? "ci";

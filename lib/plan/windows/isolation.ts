@@ -13,6 +13,8 @@
 //   writes to medium-labeled objects, reads and network unconfined.
 import type { ResolvedPolicy } from "../../policy/types.ts";
 import type { GuaranteeReport } from "../../report.ts";
+import { carveRows } from "../carve.ts";
+import { carveAcl } from "./carve.ts";
 import { CAPABILITY_SID, FILE_ACCESS } from "./constants.ts";
 import type { WindowsHost, WindowsMechanism } from "./host.ts";
 import { isDevice, under } from "./paths.ts";
@@ -25,10 +27,18 @@ export type Identity =
 
 /**
  * A DACL entry added for the sandbox's SID and removed afterwards
- * (SetNamedSecurityInfoW). Read and write grants are inherited by what lies
- * beneath; the working directory's traverse-only entry is not.
+ * (SetNamedSecurityInfoW): an allow, or with `deny` a deny (carve-outs,
+ * carve.ts). Read and write grants and denies are inherited by what lies
+ * beneath; the working directory's traverse-only entry and pins
+ * (`inherit: false`) are not.
  */
-export type AclGrant = { readonly path: string; readonly access: number; readonly why: "read" | "write" | "cwd" };
+export type AclGrant = {
+  readonly path: string;
+  readonly access: number;
+  readonly why: "read" | "write" | "cwd" | "deny-read" | "deny-write" | "pin";
+  readonly deny?: true;
+  readonly inherit?: false;
+};
 
 export type WfpLayer = "ALE_AUTH_CONNECT" | "ALE_AUTH_LISTEN" | "ALE_AUTH_RECV_ACCEPT";
 
@@ -82,6 +92,7 @@ export function planIsolation(policy: ResolvedPolicy, host: IsolationHost, gaps:
   const acl: AclGrant[] = [
     ...policy.fs.read.filter((path) => !isDevice(path) && !under(path, readable)).map((path) => ({ path, access: FILE_ACCESS.READ_EXECUTE, why: "read" as const })),
     ...policy.fs.write.filter((path) => !isDevice(path)).map((path) => ({ path, access: FILE_ACCESS.MODIFY, why: "write" as const })),
+    ...carveAcl(policy.fs),
   ];
   // The child opens its working directory at start-up (FILE_TRAVERSE): without
   // that it cannot start. Traverse only, not inherited: nothing in it becomes
@@ -137,6 +148,14 @@ export function planIsolation(policy: ResolvedPolicy, host: IsolationHost, gaps:
       ...netRows(net, idGaps, { none: { reason: "a low-integrity process keeps full network access" }, ports: { reason: "a low-integrity process keeps full network access" } }),
     ];
   }
+  const carveNeeds = kind === "account" ? (["account", "acl"] as const) : (["appcontainer", "acl"] as const);
+  rows.push(
+    ...carveRows(policy.fs, (guarantee) =>
+      kind === "low-integrity"
+        ? { guarantee, status: "not-enforced", by: [], reason: "a low-integrity token has no SID of its own for a DACL entry to deny" }
+        : needing(idGaps, carveNeeds, { guarantee, status: "enforced", by: ["DACL entries denying the sandbox's SID beneath the grants (an explicit deny precedes an inherited allow; hard links share the DACL)", "DELETE denied on the directories between a write grant and a carve-out"] }),
+    ),
+  );
   return { identity, apply, acl: kind === "low-integrity" ? [] : acl, wfp, report: rows };
 }
 

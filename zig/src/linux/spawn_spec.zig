@@ -113,7 +113,9 @@ pub const dev_null: i32 = -1;
 pub const Rlimit = extern struct { resource: u32, reserved: u32, cur: u64, max: u64 };
 
 /// struct cordon_linux_view_entry (see private_root.zig). `reserved` is the
-/// header's same_as: 0, or 1 + an fd of the caller naming what a bind must show.
+/// header's same_as: 0, or 1 + an fd of the caller naming what a bind (or a
+/// deny's cover) must show; on the mount kinds, the landlock rights added
+/// beneath the new filesystem.
 pub const ViewEntry = extern struct { kind: u32, path_off: u32, target_off: u32, reserved: u32 };
 
 /// struct sock_filter.
@@ -275,12 +277,18 @@ pub fn check(buf: []u8) abi.Failure!Checked {
         if (r.resource >= 16 or r.reserved != 0 or r.cur > r.max) return error.InvalidArgument;
     }
     for (c.items(ViewEntry, spec.view_off, spec.view_count)) |e| {
-        if (e.kind < 1 or e.kind > 7) return error.InvalidArgument;
-        // same_as (fd + 1) only on binds: dir, file, dir_ro, file_ro.
-        const binds = e.kind == 1 or e.kind == 2 or e.kind == 5 or e.kind == 6;
-        if (e.reserved != 0 and (!binds or e.reserved > 1 << 31)) return error.InvalidArgument;
+        if (e.kind < 1 or e.kind > 12) return error.InvalidArgument;
+        // same_as (fd + 1) only on binds (dir, file, dir_ro, file_ro) and deny;
+        // landlock rights on the mount kinds (tmpfs, devpts, cgroup, cgroup2), with a ruleset.
+        const checked = e.kind == 1 or e.kind == 2 or e.kind == 5 or e.kind == 6 or e.kind == 8;
+        const mounts = e.kind >= 9;
+        if (e.reserved != 0 and checked and e.reserved > 1 << 31) return error.InvalidArgument;
+        if (e.reserved != 0 and mounts and (spec.landlock_fd < 0 or e.reserved >= 1 << 17)) return error.InvalidArgument;
+        if (e.reserved != 0 and !checked and !mounts) return error.InvalidArgument;
         if (!isCString(buf, e.path_off) or buf[e.path_off] != '/') return error.RecordOutOfBounds;
         if (e.kind == 3 and !isCString(buf, e.target_off)) return error.RecordOutOfBounds;
+        // The mount kinds' options, when given.
+        if (mounts and e.target_off != 0 and !isCString(buf, e.target_off)) return error.RecordOutOfBounds;
     }
     // The argv/envp tables are checked here too (into a throwaway walk) so
     // that a malformed record is refused before cordon maps any memory.

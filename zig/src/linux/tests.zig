@@ -10,6 +10,7 @@ test "raw errors decode to -errno" {
 test {
     _ = @import("landlock.zig");
     _ = @import("private_root.zig");
+    _ = @import("view_mounts.zig");
     _ = @import("pidfd_info.zig");
     _ = @import("cgroup_fds.zig");
     _ = @import("watched.zig");
