@@ -5,6 +5,7 @@
 import { realpathSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { OsError } from "./errors.ts";
+import type { Call } from "./denials/calls.ts";
 import type { DenialLog } from "./denials/log.ts";
 import type { ResolvedPolicy } from "./policy/types.ts";
 import type { Report } from "./report.ts";
@@ -18,7 +19,7 @@ export type SandboxStdioOptions = {
   readonly stdout?: SandboxStdio;
   readonly stderr?: SandboxStdio;
   /** Collect what the sandbox refuses into `log` (a backend without a denial source says so there); `exited` settles once it is complete. */
-  readonly explain?: { readonly log: DenialLog };
+  readonly explain?: { readonly log: DenialLog; readonly onCall?: (c: Call) => void };
 };
 
 /** What Bun.spawn returns, narrowed to what every backend can provide. */

@@ -2,6 +2,7 @@
 // resolution happen here, before any syscall; the OS backend is loaded lazily
 // for this platform only, so importing cordon never loads another OS's code.
 import { DenialLog } from "./denials/log.ts";
+import type { Call } from "./denials/calls.ts";
 import { DENIAL_CLASSES, type Denial } from "./denials/types.ts";
 import { CompatError, PolicyError } from "./errors.ts";
 import { exitStatus } from "./exit-status.ts";
@@ -16,6 +17,8 @@ export type SpawnOptions = Omit<SandboxStdioOptions, "explain"> & {
   readonly explain?: boolean;
   /** Each new distinct denial as it is seen (implies explain). */
   readonly onDenial?: (d: Denial) => void;
+  /** Every file and socket call the command makes, as recorded (Linux, with seccomp user notification; implies explain): what `cordon learn` builds a policy from. */
+  readonly onCall?: (c: Call) => void;
 };
 
 /** A Bun-Subprocess-like handle on the sandboxed command, plus what enforced it. */
@@ -43,12 +46,12 @@ function checkArgv(argv: unknown): asserts argv is string[] {
 export function spawn(argv: readonly string[], policy: Policy = {}, options: SpawnOptions = {}): SandboxedSubprocess {
   checkArgv(argv);
   const { policy: resolved, cleanup, env } = resolvePolicy(policy);
-  if (options.onDenial !== undefined && typeof options.onDenial !== "function") throw new PolicyError("onDenial", "must be a function");
-  const log = options.explain || options.onDenial ? new DenialLog(options.onDenial) : undefined;
-  const { explain: _, onDenial: __, ...stdio } = options;
+  for (const k of ["onDenial", "onCall"] as const) if (options[k] !== undefined && typeof options[k] !== "function") throw new PolicyError(k, "must be a function");
+  const log = options.explain || options.onDenial || options.onCall ? new DenialLog(options.onDenial) : undefined;
+  const { explain: _, onDenial: __, onCall, ...stdio } = options;
   let started: ReturnType<SandboxBackend["spawn"]>;
   try {
-    started = loadBackend(process.platform).spawn(argv, resolved, { ...stdio, ...(log ? { explain: { log } } : {}) });
+    started = loadBackend(process.platform).spawn(argv, resolved, { ...stdio, ...(log ? { explain: { log, ...(onCall ? { onCall } : {}) } } : {}) });
   } catch (e) {
     cleanup();
     throw e;

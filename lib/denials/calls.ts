@@ -49,9 +49,10 @@ export function text(c: Call, tag: number): string | undefined {
 export function absolutePath(c: Call, i: number): string | undefined {
   const p = text(c, i);
   if (p === undefined) return undefined;
-  if (p.startsWith("/")) return posix.normalize(p);
   const base = text(c, 8 + i - 1) ?? text(c, 16);
-  return base?.startsWith("/") ? posix.join(base, p) : undefined;
+  const abs = p.startsWith("/") ? posix.normalize(p) : base?.startsWith("/") ? posix.join(base, p) : undefined;
+  // "/tmp/" and "/tmp" are one path.
+  return abs !== undefined && abs.length > 1 && abs.endsWith("/") ? abs.slice(0, -1) : abs;
 }
 
 /** An AF_INET/AF_INET6 sockaddr as address and port; undefined for other families. */

@@ -10,7 +10,8 @@ import { posix } from "node:path";
 import { absolutePath, text, type Call } from "./calls.ts";
 import type { DenialInput } from "./log.ts";
 
-export type FsAccess = "read" | "exec" | "readdir" | "write" | "create" | "remove";
+/** `stat`: a lookup (stat, access, readlink, chdir, open with O_PATH): the path must exist in the view, its content is not read. */
+export type FsAccess = "stat" | "read" | "exec" | "readdir" | "write" | "create" | "remove";
 export type FsOp = { readonly access: FsAccess; readonly path: string };
 
 export type View = {
@@ -36,7 +37,7 @@ const ATTRS = new Set(["truncate", "chmod", "fchmodat", "chown", "lchown", "fcho
 
 function openAccess(flags: bigint): FsAccess {
   const f = Number(flags & 0xffffffffn);
-  if (f & O_PATH) return "read";
+  if (f & O_PATH) return "stat";
   if ((f & O_ACCMODE) === 0) return f & O_DIRECTORY ? "readdir" : "read";
   return f & O_CREAT ? "create" : "write";
 }
@@ -88,7 +89,7 @@ export function fsOps(c: Call): FsOp[] {
       return p?.startsWith("/") ? [{ access: "readdir", path: p }] : [];
     }
   }
-  if (LOOKUPS.has(c.name)) return at(c.name.endsWith("at") || c.name.endsWith("at2") || c.name === "statx" ? 1 : 0, "read");
+  if (LOOKUPS.has(c.name)) return at(c.name.endsWith("at") || c.name.endsWith("at2") || c.name === "statx" ? 1 : 0, "stat");
   if (ATTRS.has(c.name)) return at(c.name.endsWith("at") ? 1 : 0, "write");
   return [];
 }
@@ -115,11 +116,12 @@ export function viewDenial(op: FsOp, view: View, host: Host): DenialInput | unde
   });
   const real = host.realpath(p);
   const intoGrants = real !== undefined && grants.some((g) => within(real, g));
-  if (op.access === "read" || op.access === "exec" || op.access === "readdir") {
+  if (op.access === "stat" || op.access === "read" || op.access === "exec" || op.access === "readdir") {
     if (inRead) return undefined;
     if (viewDir(p)) return op.access === "readdir" && !intoGrants ? refused("readdir", p, "--allow-read", "the directory lists only the grants beneath it") : undefined;
     if (real === undefined || intoGrants) return undefined;
-    return refused(op.access, p, "--allow-read", "outside every grant: not in the sandbox (ENOENT)");
+    // A lookup and a read of one path are one denial: the same grant lifts both.
+    return refused(op.access === "stat" ? "read" : op.access, p, "--allow-read", "outside every grant: not in the sandbox (ENOENT)");
   }
   if (inWrite) return undefined; // a writable bind: landlock decides, and its audit records say so
   const parent = posix.dirname(p);

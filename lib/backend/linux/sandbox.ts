@@ -259,8 +259,10 @@ export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, st
     ? beginExplain(stdio.explain.log, {
         landlock: { applied: landlock.rulesetFd !== undefined, abi: host.landlockAbi },
         seccomp: plan.seccomp && host.arch ? { filter: plan.seccomp.filter, arch: host.arch } : undefined,
-        view: plan.namespaces.privateRoot ? { read, write: grants.fs.write, links: policy.fs.links ?? [], cwd: policy.cwd } : undefined,
+        view: plan.namespaces.privateRoot ? { read: [...read, ...policy.fs.read], write: [...grants.fs.write, ...policy.fs.write], links: policy.fs.links ?? [], cwd: policy.cwd } : undefined,
         net: policy.net,
+        onCall: stdio.explain.onCall,
+        ignore: init ? [init] : [],
       })
     : undefined;
   let cgroup: SandboxCgroup | undefined;

@@ -3,10 +3,10 @@
 // seccomp filter), and the collection once the tree is gone. A run that did
 // not ask gets none of it: no flag, no listener, no reader.
 import { readFileSync, realpathSync } from "node:fs";
-import type { Call } from "../../../denials/calls.ts";
+import { text, type Call } from "../../../denials/calls.ts";
 import type { DenialLog } from "../../../denials/log.ts";
 import { limitDenials, type LimitFacts } from "../../../denials/limits.ts";
-import { PATH_CALLS } from "../../../denials/notify-filter.ts";
+import { PATH_CALLS, SOCKET_CALLS } from "../../../denials/notify-filter.ts";
 import { refusedDenial } from "../../../denials/refusals.ts";
 import type { DenialClass } from "../../../denials/types.ts";
 import { fsOps, viewDenial, type View } from "../../../denials/view.ts";
@@ -43,6 +43,9 @@ export type ExplainInput = {
   /** The private root's grants, when the run has one. */
   readonly view?: View | undefined;
   readonly net: ResolvedPolicy["net"];
+  /** Learning: every file and socket call is observed and passed on (but the execs of `ignore`, cordon's own). */
+  readonly onCall?: ((c: Call) => void) | undefined;
+  readonly ignore?: readonly string[];
 };
 
 export type LinuxExplain = {
@@ -95,7 +98,10 @@ function openSupervisor(log: DenialLog, input: ExplainInput): NotifyRun | string
   const view = input.view;
   // Each distinct operation is judged once (one realpath); repeats count on the denial it made.
   const judged = new Map<string, ReturnType<typeof viewDenial> | null>();
+  const learn = input.onCall;
+  const ignore = new Set(input.ignore ?? []);
   const onCall = (c: Call) => {
+    if (learn && !(c.name === "execve" && ignore.has(text(c, 0) ?? ""))) learn(c);
     if (c.errno !== 0) {
       const d = refusedDenial(c, input.net);
       if (d) log.add(d);
@@ -112,7 +118,8 @@ function openSupervisor(log: DenialLog, input: ExplainInput): NotifyRun | string
       if (d) log.add(d);
     }
   };
-  return openNotifyRun(input.seccomp.filter, input.seccomp.arch, view ? PATH_CALLS : {}, onCall, (n) => log.lost(n));
+  const observe = learn ? { ...PATH_CALLS, ...SOCKET_CALLS, socket: 0 } : view ? PATH_CALLS : {};
+  return openNotifyRun(input.seccomp.filter, input.seccomp.arch, observe, onCall, (n) => log.lost(n));
 }
 
 export function beginExplain(log: DenialLog, input: ExplainInput): LinuxExplain {
