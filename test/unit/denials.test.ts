@@ -173,3 +173,78 @@ describe("the log and its lines", () => {
     expect(explainLines([], { sources: [], dropped: 0, lost: 0 })).toEqual(["cordon: explain: nothing was denied"]);
   });
 });
+
+describe("macOS and Windows plans", () => {
+  test("a Seatbelt violation line becomes the denial of its operation, with the flag where one lifts it", () => {
+    const { parseSeatbeltViolation, seatbeltDenial, darwinDenialSources } = require("../../lib/denials/darwin.ts") as typeof import("../../lib/denials/darwin.ts");
+    const v = parseSeatbeltViolation("Sandbox: python3(4242) deny(1) file-read-data /Users/u/.npmrc")!;
+    expect(v).toEqual({ process: "python3", pid: 4242, operation: "file-read-data", target: "/Users/u/.npmrc" });
+    expect(seatbeltDenial(v)).toMatchObject({ class: "fs", access: "read", allow: "--allow-read=/Users/u/.npmrc" });
+    expect(seatbeltDenial(parseSeatbeltViolation("Sandbox: curl(7) deny(1) network-outbound 93.184.216.34:443")!)).toMatchObject({ access: "connect", allow: "--allow-connect=443" });
+    expect(seatbeltDenial(parseSeatbeltViolation("Sandbox: sh(9) deny(1) file-write-create /private/tmp/x")!)).toMatchObject({ access: "create", allow: "--allow-write=/private/tmp/x" });
+    expect(seatbeltDenial(parseSeatbeltViolation("Sandbox: sh(9) deny(1) signal")!).allow).toBeUndefined();
+    expect(parseSeatbeltViolation("kernel: something else")).toBeUndefined();
+    expect(darwinDenialSources().find((s) => s.class === "syscall")?.visible).toBe(false);
+  });
+
+  test("Windows: job messages are limit denials, an access-denied create is read/write/exec by its desired access, a WFP drop names its port; classes need elevation", () => {
+    const w = require("../../lib/denials/windows.ts") as typeof import("../../lib/denials/windows.ts");
+    expect(w.jobMessageDenial(w.JOB_MSG.jobMemoryLimit, { memory: 64 * 2 ** 20 })).toMatchObject({ access: "memory", allow: "--memory=128M" });
+    expect(w.jobMessageDenial(w.JOB_MSG.jobMemoryLimit, {})).toBeUndefined();
+    expect(w.kernelFileDenial({ path: "C:\\Users\\u\\.npmrc", desiredAccess: 0x80000000, status: 0xc0000022 })).toMatchObject({ access: "read", allow: "--allow-read=C:\\Users\\u\\.npmrc" });
+    expect(w.kernelFileDenial({ path: "C:\\x", desiredAccess: 0x40000000, status: 0xc0000022 })).toMatchObject({ access: "write" });
+    expect(w.kernelFileDenial({ path: "C:\\x", desiredAccess: 0x40000000, status: 0 })).toBeUndefined();
+    expect(w.wfpDenial({ remote: "198.18.0.1", port: 443, direction: "outbound" })).toMatchObject({ target: "198.18.0.1:443", allow: "--allow-connect=443" });
+    const plain = w.windowsDenialSources({ elevated: false, netEventsCollected: false });
+    expect(plain.filter((s) => s.visible).map((s) => s.class)).toEqual(["limit"]);
+    const admin = w.windowsDenialSources({ elevated: true, netEventsCollected: false });
+    expect(admin.filter((s) => s.visible).map((s) => s.class)).toEqual(["fs", "signal", "ptrace", "limit"]);
+  });
+});
+
+describe("learning a policy", () => {
+  const { Observations, learnPolicy } = require("../../lib/denials/learn.ts") as typeof import("../../lib/denials/learn.ts");
+  const dirs = new Set(["/proj", "/proj/src", "/data", "/home/u", "/home/u/.cache", "/home/u/.cache/tool"]);
+  const files = new Set(["/proj/src/a.ts", "/proj/src/b.ts", "/proj/src/c.ts", "/proj/package.json", "/data/in.csv", "/home/u/.npmrc", "/home/u/.cache/tool/x", "/proj/out.txt"]);
+  const host = { realpath: (p: string) => (dirs.has(p) || files.has(p) ? p : undefined), isDirectory: (p: string) => dirs.has(p) };
+  const open = (path: string, flags = 0) => call("openat", [0xffffff9cn, 0n, BigInt(flags)], { 1: path });
+  const learn = (calls: Call[], extra: Partial<Parameters<typeof learnPolicy>[1]> = {}) => {
+    const obs = new Observations();
+    for (const c of calls) obs.add(c);
+    return learnPolicy(obs, { cwd: "/proj", home: "/home/u", given: ["/usr"], bound: { read: ["/"], write: ["/proj"] }, ...extra }, host);
+  };
+
+  test("three used entries collapse to their directory; single files stay files; created files grant their directory; the home is never granted whole", () => {
+    const r = learn([open("/proj/src/a.ts"), open("/proj/src/b.ts"), open("/proj/src/c.ts"), open("/data/in.csv"), open("/home/u/.npmrc"), open("/usr/lib/x.so"), open("/proj/out.txt", 0o101)]);
+    expect(r.policy.fs).toEqual({ read: ["/data/in.csv", "/home/u/.npmrc"], write: ["/proj"] });
+    expect(r.notes["fs.write /proj"]).toContain("create");
+    expect(r.policy.net).toBe("none");
+    expect(r.policy.cwd).toBe("/proj");
+  });
+
+  test("what the outer bound refused is not learned; a UDP socket needs the whole network; TCP ports are listed", () => {
+    const sockaddr = (port: number) => {
+      const b = new Uint8Array(16);
+      b[0] = 2;
+      b[2] = port >> 8;
+      b[3] = port & 255;
+      b.set([127, 0, 0, 1], 4);
+      return b;
+    };
+    const connect = (port: number): Call => ({ ...call("connect", [3n, 0n, 16n]), strings: new Map([[25, sockaddr(port)]]) });
+    const tcp = learn([call("socket", [2n, 1n, 0n]), connect(443)], { bound: { read: ["/proj"], write: [] } });
+    expect(tcp.policy.net).toEqual({ connect: [443], bind: [] });
+    const udp = learn([call("socket", [2n, 2n, 0n]), connect(53)]);
+    expect(udp.policy.net).toBe("all");
+    expect(udp.notes.net).toContain("UDP");
+    const bounded = learn([open("/data/in.csv"), open("/proj/out.txt", 0o101)], { bound: { read: ["/proj"], write: [] } });
+    expect(bounded.policy.fs).toEqual({ read: [], write: [] });
+  });
+
+  test("the memory limit is twice the peak, at least 64M; the environment is noted as not learned", () => {
+    const r = learn([], { peakRss: 100 * 2 ** 20 });
+    expect(r.policy.limits).toEqual({ memory: 200 * 2 ** 20 });
+    expect(learn([], { peakRss: 2 ** 20 }).policy.limits).toEqual({ memory: 64 * 2 ** 20 });
+    expect(r.notes.env).toContain("not learned");
+  });
+});
