@@ -47,6 +47,7 @@ const Notif = extern struct { id: u64, pid: u32, flags: u32, data: [64]u8 };
 const Resp = extern struct { id: u64, val: i64, @"error": i32, flags: u32 };
 const notif_recv: u32 = 0xc0502100;
 const notif_send: u32 = 0xc0182101;
+const notif_set_flags: u32 = 0x40082104;
 
 const Session = struct {
     in_use: bool = false,
@@ -194,6 +195,9 @@ fn receiveListener(s: *Session, index: usize, events: u32) void {
         const kind = std.mem.readInt(i32, control[12..16], .little);
         if (level == 1 and kind == 1) { // SOL_SOCKET, SCM_RIGHTS
             s.listener = std.mem.readInt(i32, control[16..20], .little);
+            // The caller and this thread hand the CPU to each other on every call (6.6+; older kernels refuse, harmlessly).
+            const sync_wake_up: u64 = 1; // SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP
+            _ = linux.syscall3(.ioctl, @as(u32, @bitCast(s.listener)), notif_set_flags, sync_wake_up);
             _ = ctl(2, s.sock, 0, 0); // DEL
             _ = linux.syscall1(.close, @as(u32, @bitCast(s.sock)));
             s.sock = -1;
@@ -228,6 +232,7 @@ fn end(s: *Session) void {
     // Ending first: the flush that empties the queue releases the session (do not touch it after).
     s.ending = true;
     put(s, frame_end, &.{&id});
+    flush(s);
 }
 
 fn serve(s: *Session, events: u32) void {
@@ -246,8 +251,10 @@ fn serve(s: *Session, events: u32) void {
         answer = 1;
         resp = .{ .id = n.id, .val = 0, .@"error" = -1, .flags = 0 };
     }
+    // Recorded (memory read) before the answer, sent after it: the caller waits for neither the channel nor JavaScript.
     record(s, &n, answer);
     _ = linux.syscall3(.ioctl, @as(u32, @bitCast(s.listener)), notif_send, @intFromPtr(&resp));
+    flush(s);
 }
 
 /// One call frame: u32 session, u32 pid, i32 nr, u32 arch, u32 errno answered
@@ -394,7 +401,7 @@ fn fdPath(pid: u32, fd: i32, out: []u8) usize {
     return procLink(pid, "fd/", @intCast(fd), out);
 }
 
-/// Queues one frame (type, then the parts as its payload) and sends what the channel takes.
+/// Queues one frame (type, then the parts as its payload); flush() sends it.
 fn put(s: *Session, kind: u16, parts: []const []const u8) void {
     var len: usize = 0;
     for (parts) |p| len += p.len;
@@ -425,7 +432,6 @@ fn put(s: *Session, kind: u16, parts: []const []const u8) void {
         @memcpy(s.queue[s.queued..][0..p.len], p);
         s.queued += p.len;
     }
-    flush(s);
 }
 
 /// Sends queued bytes until the channel is full (then waits for EPOLLOUT) or gone (then drops them).
