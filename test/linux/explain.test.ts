@@ -9,6 +9,7 @@ import type { Denial } from "../../lib/denials/types.ts";
 import { run } from "../../lib/spawn.ts";
 import { cordon } from "../cli/helpers.ts";
 import { describeUnless, linuxRequirement, notLinux, testUnless } from "../helpers/skip.ts";
+import { containerProfile } from "../helpers/container-profile.ts";
 import { worldReadableCopy } from "../helpers/world-readable.ts";
 
 const root = join(import.meta.dir, "..", "..");
@@ -132,22 +133,6 @@ describeUnless(unmet, "explain: what a sandbox refused", () => {
 
   testUnless(auditReason, "without namespaces (a container-like seccomp profile): landlock's records name the denied read, write, exec and readdir, and a signal to a process outside", async () => {
     const { spawnLinux } = await import("../../lib/backend/linux/spawn.ts");
-    const { compileSeccomp } = await import("../../lib/plan/linux/seccomp/index.ts");
-    const NS = 0x00020000 | 0x02000000 | 0x04000000 | 0x08000000 | 0x10000000 | 0x20000000 | 0x40000000;
-    const EPERM = { errno: "EPERM" } as const;
-    const profile = compileSeccomp(
-      {
-        defaultAction: "allow",
-        rules: [
-          { syscall: "clone3", action: { errno: "ENOSYS" } },
-          { syscall: "clone", action: EPERM, when: [{ arg: 0, op: "masked-ne", mask: NS, value: 0 }] },
-          { syscall: "unshare", action: EPERM },
-          { syscall: "setns", action: EPERM },
-          ...["mount", "umount2", "pivot_root", "move_mount", "fsopen", "fsmount", "open_tree"].map((syscall) => ({ syscall, action: EPERM })),
-        ],
-      },
-      process.arch === "arm64" ? "aarch64" : "x86_64",
-    );
     const outside = Bun.spawn(["sleep", "60"]);
     const report = join(dir, "no-ns.json");
     try {
@@ -157,7 +142,7 @@ describeUnless(unmet, "explain: what a sandbox refused", () => {
         env: { PATH: "/usr/bin:/bin", HOME: dir },
         stdout: "pipe",
         stderr: "pipe",
-        seccomp: { filter: profile.filter, flags: 0 },
+        seccomp: { filter: containerProfile(), flags: 0 },
       });
       const [out] = await Promise.all([new Response(p.stdout).text(), new Response(p.stderr).text(), p.exited]);
       expect(out).not.toMatch(/ ok$/m);
