@@ -6,7 +6,7 @@ import { check } from "./status.ts";
 
 export const AUDIT_STATUS_SIZE = 44;
 /** Frame types a reader forwards (CORDON_AUDIT_*). */
-export const AUDIT_FRAME = { lost: 0, landlockAccess: 1423, landlockDomain: 1424 } as const;
+export const AUDIT_FRAME = { lost: 0, landlockAccess: 1423, landlockDomain: 1424, sync: 0xffff } as const;
 
 export type AuditStatus = {
   /** 0 off, 1 on, 2 on and locked until reboot. */
@@ -15,6 +15,8 @@ export type AuditStatus = {
   readonly pid: number;
   readonly backlogLimit: number;
   readonly lost: number;
+  /** Records waiting in the kernel's queue for kauditd. */
+  readonly backlog: number;
 };
 
 /** AUDIT_GET; throws OsError (EPROTONOSUPPORT where the kernel has no audit, EPERM where a container refuses it). */
@@ -22,7 +24,7 @@ export function auditStatus(): AuditStatus {
   const buf = new Uint8Array(AUDIT_STATUS_SIZE);
   check("audit_get", "errno", linux().cordon_linux_audit_status(buf, buf));
   const v = new DataView(buf.buffer);
-  return { enabled: v.getUint32(4, true), pid: v.getUint32(12, true), backlogLimit: v.getUint32(20, true), lost: v.getUint32(24, true) };
+  return { enabled: v.getUint32(4, true), pid: v.getUint32(12, true), backlogLimit: v.getUint32(20, true), lost: v.getUint32(24, true), backlog: v.getUint32(28, true) };
 }
 
 /** AUDIT_SET enabled (CAP_AUDIT_CONTROL). */
@@ -33,6 +35,11 @@ export function auditSetEnabled(enabled: 0 | 1): void {
 /** Starts a reader writing frames to `channel` (now the reader's); returns its handle. Throws PermissionError without CAP_AUDIT_READ. */
 export function auditReaderStart(channel: number): number {
   return check("audit_reader_start", "errno", linux().cordon_linux_audit_reader_start(fdArg(channel, "channel")));
+}
+
+/** Asks a reader for a SYNC frame once everything its socket holds is forwarded. */
+export function auditReaderSync(handle: number): void {
+  check("audit_reader_sync", "errno", linux().cordon_linux_audit_reader_sync(intArg(handle, "handle", 0, 7)));
 }
 
 export function auditReaderStop(handle: number): void {

@@ -12,6 +12,7 @@ struct cordon_linux_audit_status {
 #define CORDON_AUDIT_FRAME_LOST        0
 #define CORDON_AUDIT_LANDLOCK_ACCESS   1423
 #define CORDON_AUDIT_LANDLOCK_DOMAIN   1424
+#define CORDON_AUDIT_FRAME_SYNC        0xffff  /* uint32_t: how many cordon_linux_audit_reader_sync calls it answers */
 
 /** @domain errno — AUDIT_GET over NETLINK_AUDIT into a 44-byte struct cordon_linux_audit_status. */
 CORDON_API cordon_status cordon_linux_audit_status(uint8_t *status, size_t status_len);
@@ -28,6 +29,9 @@ CORDON_API cordon_status cordon_linux_audit_set_enabled(uint32_t enabled);
  * records the kernel dropped for this reader. Returns a handle for cordon_linux_audit_reader_stop.
  */
 CORDON_API cordon_status cordon_linux_audit_reader_start(int32_t channel);
+
+/** @domain errno — asks a reader to forward everything its socket holds, then a CORDON_AUDIT_FRAME_SYNC frame (returns at once). */
+CORDON_API cordon_status cordon_linux_audit_reader_sync(int32_t handle);
 
 /** @domain errno — tells a reader to stop: it unsubscribes, closes its channel end and exits (returns at once). */
 CORDON_API cordon_status cordon_linux_audit_reader_stop(int32_t handle);

@@ -24,6 +24,10 @@ export fn cordon_linux_audit_reader_stop(handle: i32) abi.Status {
     return audit.readerStop(handle);
 }
 
+export fn cordon_linux_audit_reader_sync(handle: i32) abi.Status {
+    return audit.readerSync(handle);
+}
+
 const notify = @import("../linux/notify.zig");
 
 export fn cordon_linux_notify_watch(sock: i32, channel: i32, prog: [*]const u8, prog_len: usize, table: [*]const u8, table_len: usize) abi.Status {

@@ -27,6 +27,8 @@ pub const landlock_access: u16 = 1423;
 pub const landlock_domain: u16 = 1424;
 /// A frame of this type says the kernel dropped records for this reader (ENOBUFS).
 pub const frame_lost: u16 = 0;
+/// Answers readerSync: every record the socket held when it was asked has been sent before it (payload: u32 requests answered).
+pub const frame_sync: u16 = 0xffff;
 
 /// struct audit_status (linux/audit.h), as far as every kernel since 4.x fills it.
 pub const Status = extern struct {
@@ -112,6 +114,7 @@ const Reader = struct {
     slot: thread.Slot = .{},
     sock: i32 = -1,
     stop: i32 = -1,
+    sync: i32 = -1,
     channel: i32 = -1,
     in_use: bool = false,
 };
@@ -145,19 +148,19 @@ pub fn readerStart(channel: i32) abi.Status {
     if (sys.isError(linux.syscall5(.setsockopt, sock, 1, 33, @intFromPtr(&size), 4))) // SOL_SOCKET, SO_RCVBUFFORCE
         _ = linux.syscall5(.setsockopt, sock, 1, 8, @intFromPtr(&size), 4); // SO_RCVBUF (capped by rmem_max)
     const stop = linux.syscall2(.eventfd2, 0, sock_cloexec);
-    if (sys.isError(stop)) {
-        _ = linux.syscall1(.close, sock);
-        return sys.status(stop);
+    const sync = linux.syscall2(.eventfd2, 0, sock_cloexec);
+    if (sys.isError(stop) or sys.isError(sync)) {
+        for ([_]usize{ sock, stop, sync }) |fd| if (!sys.isError(fd)) {
+            _ = linux.syscall1(.close, fd);
+        };
+        return sys.status(if (sys.isError(stop)) stop else sync);
     }
     const r = &readers[index];
-    r.* = .{ .slot = r.slot, .sock = @intCast(sock), .stop = @intCast(stop), .channel = channel, .in_use = true };
+    r.* = .{ .slot = r.slot, .sock = @intCast(sock), .stop = @intCast(stop), .sync = @intCast(sync), .channel = channel, .in_use = true };
     const rc = r.slot.start(&loop, index);
     if (rc < 0) {
-        _ = linux.syscall1(.close, sock);
-        _ = linux.syscall1(.close, stop);
-        r.in_use = false;
-        r.sock = -1;
-        r.stop = -1;
+        for ([_]usize{ sock, stop, sync }) |fd| _ = linux.syscall1(.close, fd);
+        r.* = .{ .slot = r.slot };
         return rc;
     }
     return @intCast(index);
@@ -173,6 +176,17 @@ pub fn readerStop(handle: i32) abi.Status {
     if (!r.in_use) return abi.Error.invalid_argument.status();
     const one: u64 = 1;
     return sys.status(linux.syscall3(.write, @as(u32, @bitCast(r.stop)), @intFromPtr(&one), 8));
+}
+
+/// Asks a reader to send everything its socket holds, then a SYNC frame (returns at once).
+pub fn readerSync(handle: i32) abi.Status {
+    if (handle < 0 or handle >= max_readers) return abi.Error.invalid_argument.status();
+    lock();
+    defer unlock();
+    const r = &readers[@intCast(handle)];
+    if (!r.in_use) return abi.Error.invalid_argument.status();
+    const one: u64 = 1;
+    return sys.status(linux.syscall3(.write, @as(u32, @bitCast(r.sync)), @intFromPtr(&one), 8));
 }
 
 /// Writes `bytes` whole to the channel (a blocking stream socket). False when the reader's side is gone.
@@ -201,55 +215,65 @@ fn post(channel: i32, kind: u16, payload: []const u8) bool {
 fn loop(index: usize) callconv(.c) u8 {
     const r = &readers[index];
     var buf: [buffer_size]u8 align(4) = undefined;
-    var fds = [2]linux.pollfd{
+    var fds = [3]linux.pollfd{
         .{ .fd = r.sock, .events = 1, .revents = 0 },
         .{ .fd = r.stop, .events = 1, .revents = 0 },
+        .{ .fd = r.sync, .events = 1, .revents = 0 },
     };
-    while (true) {
-        const p = linux.syscall5(.ppoll, @intFromPtr(&fds), 2, 0, 0, 8);
+    serve: while (true) {
+        const p = linux.syscall5(.ppoll, @intFromPtr(&fds), 3, 0, 0, 8);
         if (sys.isError(p)) {
             if (sys.status(p) == -4) continue;
             break;
         }
         if (fds[1].revents != 0) break;
-        if (fds[0].revents == 0) continue;
-        const n = linux.syscall6(.recvfrom, @as(u32, @bitCast(r.sock)), @intFromPtr(&buf), buf.len, 0x40, 0, 0); // MSG_DONTWAIT
-        if (sys.isError(n)) {
-            const e = sys.status(n);
-            if (e == -105) { // ENOBUFS: the kernel dropped records for this socket
-                if (!post(r.channel, frame_lost, &.{})) break;
-                continue;
-            }
-            if (e == -11 or e == -4) continue;
-            break;
+        if (fds[0].revents != 0) {
+            if (!forward(r, &buf)) break;
         }
-        var at: usize = 0;
-        var gone = false;
-        while (at + 16 <= n) {
-            const hdr: *align(1) const NlHdr = @ptrCast(buf[at..].ptr);
-            if (hdr.len < 16 or at + hdr.len > n) break;
-            if (hdr.type == landlock_access or hdr.type == landlock_domain) {
-                var text = buf[at + 16 .. at + hdr.len];
-                while (text.len > 0 and text[text.len - 1] == 0) text = text[0 .. text.len - 1];
-                if (!post(r.channel, hdr.type, text)) {
-                    gone = true;
-                    break;
-                }
+        if (fds[2].revents != 0) {
+            var asked: u64 = 0;
+            _ = linux.syscall3(.read, @as(u32, @bitCast(r.sync)), @intFromPtr(&asked), 8);
+            // Everything the socket holds goes out before the answer.
+            while (true) {
+                const more = linux.syscall5(.ppoll, @intFromPtr(&fds), 1, @intFromPtr(&zero_time), 0, 8);
+                if (sys.isError(more) or more == 0) break;
+                if (!forward(r, &buf)) break :serve;
             }
-            at += (hdr.len + 3) & ~@as(usize, 3);
+            var count: [4]u8 = undefined;
+            std.mem.writeInt(u32, &count, @intCast(@min(asked, 0xffff_ffff)), .little);
+            if (!post(r.channel, frame_sync, &count)) break;
         }
-        if (gone) break;
     }
     lock();
-    _ = linux.syscall1(.close, @as(u32, @bitCast(r.sock)));
-    _ = linux.syscall1(.close, @as(u32, @bitCast(r.stop)));
-    _ = linux.syscall1(.close, @as(u32, @bitCast(r.channel)));
-    r.sock = -1;
-    r.stop = -1;
-    r.channel = -1;
-    r.in_use = false;
+    for ([_]i32{ r.sock, r.stop, r.sync, r.channel }) |fd| _ = linux.syscall1(.close, @as(u32, @bitCast(fd)));
+    r.* = .{ .slot = r.slot };
     unlock();
     return 0;
+}
+
+const zero_time: linux.kernel_timespec = .{ .sec = 0, .nsec = 0 };
+
+/// One receive from the socket, its landlock records forwarded. False when the reader must stop (the channel or socket is gone).
+fn forward(r: *Reader, buf: *[buffer_size]u8) bool {
+    const n = linux.syscall6(.recvfrom, @as(u32, @bitCast(r.sock)), @intFromPtr(buf), buf.len, 0x40, 0, 0); // MSG_DONTWAIT
+    if (sys.isError(n)) {
+        const e = sys.status(n);
+        // ENOBUFS: the kernel dropped records for this socket.
+        if (e == -105) return post(r.channel, frame_lost, &.{});
+        return e == -11 or e == -4;
+    }
+    var at: usize = 0;
+    while (at + 16 <= n) {
+        const hdr: *align(1) const NlHdr = @ptrCast(buf[at..].ptr);
+        if (hdr.len < 16 or at + hdr.len > n) break;
+        if (hdr.type == landlock_access or hdr.type == landlock_domain) {
+            var text = buf[at + 16 .. at + hdr.len];
+            while (text.len > 0 and text[text.len - 1] == 0) text = text[0 .. text.len - 1];
+            if (!post(r.channel, hdr.type, text)) return false;
+        }
+        at += (hdr.len + 3) & ~@as(usize, 3);
+    }
+    return true;
 }
 
 test "the audit status answers without privilege beyond a netlink socket" {

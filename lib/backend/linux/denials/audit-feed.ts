@@ -5,7 +5,7 @@
 // spawned child (or, under cordon-init without a fresh /proc, the command):
 // that is how a domain is tied to a run. Records of other domains (other
 // sandboxes on the host) are dropped.
-import { AUDIT_FRAME, auditReaderStart, auditReaderStop } from "../../../../ffi/linux-explain.ts";
+import { AUDIT_FRAME, auditReaderStart, auditReaderStop, auditReaderSync, auditStatus } from "../../../../ffi/linux-explain.ts";
 import { closeFd } from "../../../../ffi/linux.ts";
 import { landlockDenials, parseAuditRecord, type AuditRecord } from "../../../denials/landlock-records.ts";
 import type { DenialLog } from "../../../denials/log.ts";
@@ -13,8 +13,10 @@ import { openChannel, type Channel, type Frame } from "./channel.ts";
 
 /** After the tree is gone, how long to wait for its last records (each domain that logged ends with a deallocation record). */
 const DRAIN_MAX_MS = 2000;
-/** With no domain seen: records still in flight arrive within this (kauditd wakes at once). */
+/** With no domain seen and no sync to be had: records still in flight arrive within this (kauditd wakes at once). */
 const SETTLE_MS = 60;
+/** How long the kernel's queue may take to drain, and the reader to answer a sync. */
+const SYNC_MAX_MS = 500;
 const PENDING_MAX = 512;
 const DOMAINS_MAX = 4096;
 
@@ -48,7 +50,17 @@ function deliver(s: Session, r: AuditRecord): void {
   for (const d of landlockDenials(r)) s.log.add(d);
 }
 
+/** Sync requests made, and answered (frames arrive in order, so one answered means every earlier one was). */
+let syncAsked = 0;
+let syncDone = 0;
+const syncWaiters: { upTo: number; done: () => void }[] = [];
+
 function onFrame(f: Frame): void {
+  if (f.type === AUDIT_FRAME.sync) {
+    syncDone += f.payload.length >= 4 ? new DataView(f.payload.buffer, f.payload.byteOffset).getUint32(0, true) : 1;
+    for (const w of syncWaiters.splice(0).filter((w) => (w.upTo <= syncDone ? (w.done(), false) : true))) syncWaiters.push(w);
+    return;
+  }
   lastRecord = performance.now();
   if (f.type === AUDIT_FRAME.lost) {
     for (const s of sessions) s.log.lost(1);
@@ -109,6 +121,35 @@ function stop(): void {
   byDomain.clear();
 }
 
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/**
+ * Every record the kernel made before this call has reached onFrame: the
+ * kernel's queue is drained (AUDIT_GET's backlog reads 0; kauditd hands each
+ * record to the multicast group as it dequeues it), then the reader forwards
+ * what its socket holds and answers. False when that cannot be known.
+ */
+async function synced(): Promise<boolean> {
+  if (!feed) return false;
+  const t0 = performance.now();
+  try {
+    while (auditStatus().backlog > 0) {
+      if (performance.now() - t0 > SYNC_MAX_MS) return false;
+      await sleep(1);
+    }
+    await sleep(1); // the record kauditd has just dequeued is being multicast
+    const upTo = ++syncAsked;
+    const answered = new Promise<void>((done) => syncWaiters.push({ upTo, done }));
+    auditReaderSync(feed.handle);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const inTime = await Promise.race([answered.then(() => true), new Promise<boolean>((r) => (timer = setTimeout(() => r(false), SYNC_MAX_MS)))]);
+    clearTimeout(timer);
+    return inTime;
+  } catch {
+    return false;
+  }
+}
+
 export type AuditSession = {
   /** Pids whose landlock domain is this run's (the restrictor: the child, or the command under cordon-init). */
   add(pids: readonly number[]): void;
@@ -134,7 +175,9 @@ export function openAuditSession(log: DenialLog): AuditSession | string {
     },
     async end() {
       const t0 = performance.now();
-      await new Promise<void>((done) => {
+      // No domain logged so far: one sync tells whether anything is still on its way.
+      const quiet = s.domains.size === 0 && (await synced()) && s.domains.size === 0;
+      if (!quiet) await new Promise<void>((done) => {
         const check = () => {
           const now = performance.now();
           const allEnded = s.domains.size > 0 && [...s.domains].every((d) => s.ended.has(d));
@@ -146,8 +189,9 @@ export function openAuditSession(log: DenialLog): AuditSession | string {
           }
           timer = setTimeout(check, s.domains.size ? 50 : SETTLE_MS);
         };
-        let timer = setTimeout(check, SETTLE_MS);
+        let timer: ReturnType<typeof setTimeout> | undefined;
         s.wake = check;
+        check();
       });
       // Denials the kernel counted for the run's domains but never logged (or this reader never got).
       if (s.counted > s.seen) log.lost(s.counted - s.seen);
