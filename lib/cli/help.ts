@@ -76,7 +76,7 @@ const commands: Record<string, () => string[]> = {
     "audit options:",
     ...flagLines({ ...auditOptions, help: { type: "boolean" } }),
     "",
-    "run options (as for cordon run):",
+    "run options (as for cordon run; --explain is refused):",
     ...flagLines(runOptions),
   ],
   learn: () => [
@@ -108,7 +108,7 @@ const commands: Record<string, () => string[]> = {
     "plan options:",
     ...flagLines({ ...planOptions, help: { type: "boolean" } }),
     "",
-    "run options (as for cordon run; --user, --best-effort and --report are refused):",
+    "run options (as for cordon run; --user, --best-effort, --report and --explain are refused):",
     ...flagLines(runOptions),
   ],
   version: () => ["usage: cordon version | cordon --version", "", "cordon's version, the native library's version and ABI (or why it cannot be loaded), and the platform."],

@@ -187,4 +187,11 @@ describeUnless(unmet, "explain: what a sandbox refused", () => {
       world.remove();
     }
   }, 60_000);
+
+  test("cordon audit and cordon plan refuse --explain: they run no command whose denials it could list", async () => {
+    const audit = await cordon(["audit", "--explain"]);
+    expect({ code: audit.code, stderr: audit.stderr }).toEqual({ code: 125, stderr: "cordon: --explain: cordon audit reports every channel it probed itself; --explain is cordon run's\n" });
+    const plan = await cordon(["plan", "--target=sel4-microkit", "--explain", "--", "true"]);
+    expect({ code: plan.code, stderr: plan.stderr }).toEqual({ code: 125, stderr: "cordon: --explain: cordon plan runs nothing, so nothing is denied\n" });
+  });
 });
