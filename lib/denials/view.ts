@@ -29,16 +29,17 @@ export type Host = {
 
 const O_ACCMODE = 3;
 const O_CREAT = 0o100;
-const O_DIRECTORY = 0o200000;
 const O_PATH = 0o10000000;
+/** O_DIRECTORY is the one open flag here whose value differs between the two arches (asm/fcntl.h). */
+const O_DIRECTORY = { x86_64: 0o200000, aarch64: 0o40000 } as const;
 
 const LOOKUPS = new Set(["stat", "lstat", "newfstatat", "statx", "access", "faccessat", "faccessat2", "readlink", "readlinkat", "chdir"]);
 const ATTRS = new Set(["truncate", "chmod", "fchmodat", "chown", "lchown", "fchownat", "utimensat"]);
 
-function openAccess(flags: bigint): FsAccess {
+function openAccess(flags: bigint, arch: Call["arch"]): FsAccess {
   const f = Number(flags & 0xffffffffn);
   if (f & O_PATH) return "stat";
-  if ((f & O_ACCMODE) === 0) return f & O_DIRECTORY ? "readdir" : "read";
+  if ((f & O_ACCMODE) === 0) return f & O_DIRECTORY[arch ?? "x86_64"] ? "readdir" : "read";
   return f & O_CREAT ? "create" : "write";
 }
 
@@ -50,11 +51,11 @@ export function fsOps(c: Call): FsOp[] {
   };
   switch (c.name) {
     case "open":
-      return at(0, openAccess(c.args[1]!));
+      return at(0, openAccess(c.args[1]!, c.arch));
     case "creat":
       return at(0, "create");
     case "openat":
-      return at(1, openAccess(c.args[2]!));
+      return at(1, openAccess(c.args[2]!, c.arch));
     case "execve":
       return at(0, "exec");
     case "execveat":
