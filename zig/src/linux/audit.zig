@@ -169,24 +169,24 @@ pub fn readerStart(channel: i32) abi.Status {
 /// Tells a reader to stop: it unsubscribes, closes its channel end and
 /// exits. Returns at once; the handle may be reused once the thread is gone.
 pub fn readerStop(handle: i32) abi.Status {
-    if (handle < 0 or handle >= max_readers) return abi.Error.invalid_argument.status();
-    lock();
-    defer unlock();
-    const r = &readers[@intCast(handle)];
-    if (!r.in_use) return abi.Error.invalid_argument.status();
-    const one: u64 = 1;
-    return sys.status(linux.syscall3(.write, @as(u32, @bitCast(r.stop)), @intFromPtr(&one), 8));
+    return signal(handle, .stop);
 }
 
 /// Asks a reader to send everything its socket holds, then a SYNC frame (returns at once).
 pub fn readerSync(handle: i32) abi.Status {
+    return signal(handle, .sync);
+}
+
+/// One count on a reader's stop or sync eventfd.
+fn signal(handle: i32, which: enum { stop, sync }) abi.Status {
     if (handle < 0 or handle >= max_readers) return abi.Error.invalid_argument.status();
     lock();
     defer unlock();
     const r = &readers[@intCast(handle)];
     if (!r.in_use) return abi.Error.invalid_argument.status();
     const one: u64 = 1;
-    return sys.status(linux.syscall3(.write, @as(u32, @bitCast(r.sync)), @intFromPtr(&one), 8));
+    const fd = if (which == .stop) r.stop else r.sync;
+    return sys.status(linux.syscall3(.write, @as(u32, @bitCast(fd)), @intFromPtr(&one), 8));
 }
 
 /// Writes `bytes` whole to the channel (a blocking stream socket). False when the reader's side is gone.
