@@ -9,7 +9,7 @@ import { fdArg, intArg, maskArg } from "./common.ts";
 export const SPEC_SIZE = 160;
 export const EXIT_RECORD_SIZE = 128;
 
-export const SPAWN_FLAGS = { SETSID: 1, NO_NEW_PRIVS: 2, SET_IDS: 4, MOUNT_PROC: 8, LOOPBACK_UP: 16, PRIVATE_ROOT: 32, DROP_CAPS: 64, INIT: 128, PROC_SELF: 256, INIT_STATUS: 512 } as const;
+export const SPAWN_FLAGS = { SETSID: 1, NO_NEW_PRIVS: 2, SET_IDS: 4, MOUNT_PROC: 8, LOOPBACK_UP: 16, PRIVATE_ROOT: 32, DROP_CAPS: 64, INIT: 128, PROC_SELF: 256, INIT_STATUS: 512, NOTIFY: 1024 } as const;
 
 /** CORDON_SPAWN_DEV_NULL: a `parent` of an fd placement that asks the child for /dev/null. */
 export const DEV_NULL = -1;
@@ -57,6 +57,7 @@ export const SPAWN_STEPS: Record<number, string> = {
   22: "clone (the command, under cordon-init)",
   23: "execve (cordon-init)",
   24: "landlock rule on /proc/self",
+  25: "sendmsg (the seccomp listener to its supervisor)",
 };
 
 /** Optional fields may be absent or undefined alike. */
@@ -87,6 +88,8 @@ export type SpawnRecord = {
   init?: string | undefined;
   /** With SPAWN_FLAGS.INIT_STATUS: where cordon-init writes the command's wait status. */
   initStatusFd?: number | undefined;
+  /** With SPAWN_FLAGS.NOTIFY: the socket the child sends its seccomp listener over. */
+  notifySock?: number | undefined;
 };
 
 const encoder = new TextEncoder();
@@ -306,6 +309,7 @@ export function encodeSpawnRecord(r: SpawnRecord): Uint8Array {
   if (r.init !== undefined) w.u32(128, w.cstring(r.init));
   w.u32(132, u32Arg(r.rootAccess ?? 0, "rootAccess"));
   w.i32(136, r.initStatusFd ?? 0);
+  w.i32(140, optionalFd(r.notifySock ?? -1, "notifySock"));
   return w.finish();
 }
 

@@ -1,4 +1,5 @@
 // The enforcement report: per requested guarantee, what enforced it here.
+import type { Denial, ExplainSummary } from "./denials/types.ts";
 import type { EnvReport } from "./policy/env.ts";
 
 export type Enforcement = "enforced" | "partial" | "not-enforced";
@@ -21,6 +22,10 @@ export type Report = {
   readonly host?: readonly string[];
   /** Names (never values) of the variables the command got: the caller's passed in, and those cordon or the policy set. */
   readonly env?: EnvReport;
+  /** With explain: what the sandbox refused, distinct, with counts (bounded); complete once the run has exited. */
+  readonly denials?: readonly Denial[];
+  /** With explain: which classes of denials this run could see and by what, and what was dropped or lost. */
+  readonly explain?: ExplainSummary;
 };
 
 /** Guarantees that are not fully enforced. */

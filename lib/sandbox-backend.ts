@@ -7,6 +7,8 @@ import { dirname, resolve } from "node:path";
 import { OsError, SpawnOptionError } from "./errors.ts";
 import { graceOf } from "./grace.ts";
 import type { Limits, ResolvedPolicy } from "./policy/types.ts";
+import type { Call } from "./denials/calls.ts";
+import type { DenialLog } from "./denials/log.ts";
 import type { Report } from "./report.ts";
 import { longTimeout, type LongTimer } from "./timer.ts";
 
@@ -29,6 +31,8 @@ export type SandboxStdioOptions = {
   readonly extra?: readonly SandboxExtraStdio[];
   /** argv[0] as the command sees it; the program is still found from argv[0]. */
   readonly argv0?: string;
+  /** Collect what the sandbox refuses into `log` (a backend without a denial source says so there); `exited` settles once it is complete. */
+  readonly explain?: { readonly log: DenialLog; readonly onCall?: (c: Call) => void };
 };
 
 /** What Bun.spawn returns, narrowed to what every backend can provide. */

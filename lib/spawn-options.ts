@@ -5,6 +5,8 @@
 import { constants } from "node:os";
 import { SpawnOptionError } from "./errors.ts";
 import { closest } from "./closest.ts";
+import type { Call } from "./denials/calls.ts";
+import type { Denial } from "./denials/types.ts";
 
 /** Data fed to the command's stdin by cordon (Bun: the child reads from the buffer or stream). */
 export type StdinData = Blob | ArrayBufferView | ArrayBuffer | Response | Request | ReadableStream<Uint8Array>;
@@ -40,6 +42,12 @@ export type SpawnOptions<P = unknown> = {
   /** Windows-only in Bun, which ignores them elsewhere; so does cordon. */
   readonly windowsHide?: boolean;
   readonly windowsVerbatimArguments?: boolean;
+  /** cordon's own: collect what the sandbox refuses (`report.denials`, complete once `exited` settles; `report.explain` says what could be seen). */
+  readonly explain?: boolean;
+  /** cordon's own: each new distinct denial as it is seen (implies explain). */
+  readonly onDenial?: (d: Denial) => void;
+  /** cordon's own: every file and socket call the command makes, as recorded (Linux, with seccomp user notification; implies explain): what `cordon learn` builds a policy from. */
+  readonly onCall?: (c: Call) => void;
 };
 
 /** Bun options a sandbox cannot take, with the reason told to the caller. */
@@ -71,6 +79,9 @@ const supported = [
   "lazy",
   "windowsHide",
   "windowsVerbatimArguments",
+  "explain",
+  "onDenial",
+  "onCall",
 ] as const;
 
 /** How one stdio slot is served, once Bun's many forms are told apart. */
@@ -93,6 +104,9 @@ export type CheckedOptions<P> = {
   readonly argv0?: string;
   readonly maxBuffer?: number;
   readonly lazy: boolean;
+  readonly explain: boolean;
+  readonly onDenial?: (d: Denial) => void;
+  readonly onCall?: (c: Call) => void;
 };
 
 function typeName(v: unknown): string {
@@ -190,6 +204,7 @@ export function checkSpawnOptions<P>(options: unknown): CheckedOptions<P> {
   if (o.onExit !== undefined && typeof o.onExit !== "function") throw new SpawnOptionError("onExit", `expected a function, got ${typeName(o.onExit)}`);
   if (o.argv0 !== undefined && (typeof o.argv0 !== "string" || o.argv0.includes("\0")))
     throw new SpawnOptionError("argv0", "expected a string without NUL characters");
+  for (const k of ["onDenial", "onCall"] as const) if (o[k] !== undefined && typeof o[k] !== "function") throw new SpawnOptionError(k, `expected a function, got ${typeName(o[k])}`);
   boolean("windowsHide", o.windowsHide);
   boolean("windowsVerbatimArguments", o.windowsVerbatimArguments);
 
@@ -206,5 +221,8 @@ export function checkSpawnOptions<P>(options: unknown): CheckedOptions<P> {
     ...(o.argv0 !== undefined ? { argv0: o.argv0 } : {}),
     ...(o.maxBuffer !== undefined ? { maxBuffer: o.maxBuffer } : {}),
     lazy: boolean("lazy", o.lazy) ?? false,
+    explain: boolean("explain", o.explain) ?? false,
+    ...(o.onDenial !== undefined ? { onDenial: o.onDenial } : {}),
+    ...(o.onCall !== undefined ? { onCall: o.onCall } : {}),
   };
 }

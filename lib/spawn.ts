@@ -1,6 +1,8 @@
 // The portable API: spawn(argv, policy) and run(argv, policy). Validation and
 // resolution happen here, before any syscall; the OS backend is loaded lazily
 // for this platform only, so importing cordon never loads another OS's code.
+import { DenialLog } from "./denials/log.ts";
+import { DENIAL_CLASSES } from "./denials/types.ts";
 import { AbortError, CompatError, PolicyError, SpawnOptionError } from "./errors.ts";
 import { exitStatus } from "./exit-status.ts";
 import type { Policy, ResolvedPolicy } from "./policy/types.ts";
@@ -80,11 +82,12 @@ export function spawn(argv: readonly string[], policy: Policy = {}, options: Spa
 export function spawnChecked(argv: readonly string[], policy: Policy, opts: CheckedOptions<SandboxedSubprocess>): SandboxedSubprocess {
   if (opts.signal?.aborted) throw new AbortError(opts.signal.reason);
   const { policy: resolved, cleanup, env } = resolvePolicy(policy);
+  const log = opts.explain || opts.onDenial || opts.onCall ? new DenialLog(opts.onDenial) : undefined;
   let started: ReturnType<SandboxBackend["spawn"]>;
   let stdio: ReturnType<typeof openStdio> | undefined;
   try {
     stdio = openStdio(opts);
-    started = loadBackend(process.platform).spawn(argv, resolved, stdio.backend);
+    started = loadBackend(process.platform).spawn(argv, resolved, { ...stdio.backend, ...(log ? { explain: { log, ...(opts.onCall ? { onCall: opts.onCall } : {}) } } : {}) });
   } catch (e) {
     cleanup();
     throw e;
@@ -92,8 +95,9 @@ export function spawnChecked(argv: readonly string[], policy: Policy, opts: Chec
     stdio?.close();
   }
   const { proc } = started;
+  if (log && log.summary().sources.length === 0) noDenialSource(log, process.platform);
   // Every backend's report, with the names (never the values) of the command's environment.
-  const report: Report = { ...started.report, env };
+  const report: Report = log ? withDenials({ ...started.report, env }, log) : { ...started.report, env };
 
   // The option's kills go to the whole tree, as the policy's do.
   const killWith = () => (proc.signalTree ? proc.signalTree(opts.killSignal) : proc.kill(opts.killSignal));
@@ -223,6 +227,16 @@ export function spawnChecked(argv: readonly string[], policy: Policy, opts: Chec
   return sub;
 }
 
+/** A backend that collected nothing says so for every class. */
+function noDenialSource(log: DenialLog, platform: string): void {
+  for (const c of DENIAL_CLASSES) log.source({ class: c, visible: false, reason: `the ${platform} backend has no denial source yet` });
+}
+
+/** The report with the run's denials; `explain` is read when the report is (it is complete once the run has exited). */
+function withDenials(report: Report, log: DenialLog): Report {
+  return Object.defineProperty({ ...report, denials: log.list }, "explain", { enumerable: true, get: () => log.summary() });
+}
+
 export type RunResult = {
   /** Shell-style status: the exit code, 128+N for signal N, 124 on timeout. */
   readonly status: number;
@@ -240,8 +254,18 @@ async function text(stream: unknown): Promise<string> {
 }
 
 /** spawn() and wait for everything: exit, stdout and stderr as text. `input` becomes stdin (default: none). */
-export async function run(argv: readonly string[], policy: Policy = {}, options: { input?: string | Uint8Array } = {}): Promise<RunResult> {
-  const proc = spawn(argv, policy, { stdin: options.input === undefined ? "ignore" : "pipe", stdout: "pipe", stderr: "pipe" });
+export async function run(
+  argv: readonly string[],
+  policy: Policy = {},
+  options: { input?: string | Uint8Array } & Pick<SpawnOptions, "explain" | "onDenial"> = {},
+): Promise<RunResult> {
+  const proc = spawn(argv, policy, {
+    stdin: options.input === undefined ? "ignore" : "pipe",
+    stdout: "pipe",
+    stderr: "pipe",
+    ...(options.explain ? { explain: true } : {}),
+    ...(options.onDenial ? { onDenial: options.onDenial } : {}),
+  });
   if (options.input !== undefined && proc.stdin && typeof proc.stdin === "object") {
     const sink = proc.stdin;
     if ("getWriter" in sink) {

@@ -63,7 +63,7 @@ struct cordon_linux_spawn_spec {
   uint32_t init_off;                     /* with INIT: cordon-init's path; else 0 */
   uint32_t root_access;                  /* with PRIVATE_ROOT and landlock_fd: landlock rights beneath the view's own root (its tmpfs), added in the child */
   int32_t  init_status_fd;               /* with INIT_STATUS: the caller's fd (a non-blocking pipe's write end) for cordon-init; else 0 */
-  uint32_t reserved;                     /* 0 */
+  int32_t  notify_sock;                  /* with CORDON_SPAWN_NOTIFY: the socket the seccomp listener is sent over; else -1 */
   /* Written by cordon_linux_spawn: */
   int32_t  out_pid;
   int32_t  out_pidfd;
@@ -81,6 +81,7 @@ struct cordon_linux_spawn_spec {
 #define CORDON_SPAWN_INIT          (1u << 7)  /* needs CLONE_NEWPID: the command runs under cordon-init (init_off) as pid 1; see above */
 #define CORDON_SPAWN_PROC_SELF     (1u << 8)  /* not with MOUNT_PROC; needs proc_access and landlock_fd: proc_access beneath the command's own /proc/<pid> (its /proc/self; not its children's), held open until execve; the caller should hold it open while the command runs. With INIT the command (after closing every fd above the placed ones but landlock_fd, which execve would close anyway) adds that rule and does landlock_restrict_self and seccomp itself before its execve; the child (cordon-init) takes only the seccomp filter, staying outside the command's landlock domain so that it can signal it */
 #define CORDON_SPAWN_INIT_STATUS   (1u << 9)  /* needs INIT: init_status_fd goes to cordon-init alone (never to the command), which writes the command's wait status there (4 bytes, native order) just before it exits */
+#define CORDON_SPAWN_NOTIFY        (1u << 10)  /* needs a filter and notify_sock: the command's filter is installed with a listener (SECCOMP_FILTER_FLAG_NEW_LISTENER), sent over notify_sock (one byte, SCM_RIGHTS) before execve; a supervisor must already serve the other end (cordon_linux_notify_watch), or the command's first notifying call (its execve, when observed) waits for ever */
 
 /* fds[i].parent: the child opens /dev/null read-write itself, before any root
  * change, and places it at fds[i].child (one open serves every such entry).
@@ -138,6 +139,7 @@ struct cordon_linux_view_entry {
 #define CORDON_SPAWN_STEP_START_COMMAND  22  /* INIT: clone of the command */
 #define CORDON_SPAWN_STEP_INIT           23  /* INIT: execve of cordon-init */
 #define CORDON_SPAWN_STEP_PROC_SELF      24  /* PROC_SELF: the landlock rule on the command's own /proc/<pid> */
+#define CORDON_SPAWN_STEP_NOTIFY         25  /* NOTIFY: sending the seccomp listener */
 
 /* 64 bytes, written atomically to the caller's channel for each reaped child. */
 struct cordon_linux_exit_record {

@@ -1,4 +1,5 @@
 import { defineSymbols } from "./define.ts";
+import { linuxExplainSymbols } from "./linux-explain.ts";
 import { linuxLandlockSymbols } from "./linux-landlock.ts";
 import { linuxSpawnSymbols } from "./linux-spawn.ts";
 
@@ -7,4 +8,5 @@ export const linuxSymbols = defineSymbols({
   cordon_linux_close: { args: ["i32"], returns: "i32", domain: "errno" },
   ...linuxLandlockSymbols,
   ...linuxSpawnSymbols,
+  ...linuxExplainSymbols,
 });

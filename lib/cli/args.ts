@@ -19,6 +19,8 @@ export type RunArgs = {
   readonly reportFile?: string;
   /** With --policy: an error about a field the file set, told as the file's (the flags' otherwise). */
   readonly blame?: (e: PolicyError) => PolicyError;
+  /** --explain: list what the sandbox refused after the command. */
+  readonly explain?: boolean;
 };
 
 export const runOptions = {
@@ -46,6 +48,7 @@ export const runOptions = {
   "best-effort": { type: "boolean" },
   report: { type: "string" },
   policy: { type: "string" },
+  explain: { type: "boolean" },
 } as const;
 
 function whole(flag: string, text: string): number {
@@ -167,5 +170,6 @@ export function parseRunArgs(args: readonly string[], parseArgs: typeof ParseArg
     policy,
     ...(values.report !== undefined && { reportFile: home(values.report) }),
     ...(file && { blame: (e: PolicyError) => (fromFile(e.field, file.policy, flags) ? file.blame(e) : e) }),
+    ...(values.explain && { explain: true }),
   };
 }

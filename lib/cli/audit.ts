@@ -63,6 +63,7 @@ export function failing(report: Pick<AuditReport, "rows">, verdicts: ReadonlySet
 export async function auditCommand(args: readonly string[], parseArgs: typeof ParseArgs): Promise<number> {
   const { values, positionals, tokens } = parseCommand(parseArgs, "audit", args, { ...runOptions, ...auditOptions });
   if (positionals.length > 0) throw new PolicyError("command", `cordon audit runs its own probe and takes no command: ${positionals[0]}`);
+  if (values.explain) throw new PolicyError("--explain", "cordon audit reports every channel it probed itself; --explain is cordon run's");
   const verdicts = failOn(values["fail-on"]);
   if (values.accept && verdicts.size === 0) throw new PolicyError("--accept", "only means something with --fail-on");
   const accept = accepted(values.accept);

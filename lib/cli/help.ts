@@ -3,6 +3,7 @@
 // checks that every option has its line here (test/cli/help.test.ts).
 import { runOptions } from "./args.ts";
 import { auditOptions } from "./audit.ts";
+import { learnOptions } from "./learn-options.ts";
 import { planOptions } from "./plan-options.ts";
 
 type Options = Readonly<Record<string, { readonly type: "string" | "boolean" }>>;
@@ -32,7 +33,9 @@ const flagHelp: Readonly<Record<string, readonly [string, string]>> = {
   cwd: ["DIR", "working directory (inside a grant)"],
   "best-effort": ["", "run even if a requested guarantee cannot be enforced"],
   report: ["FILE", "write the enforcement report as JSON"],
+  explain: ["", "after the command, list what the sandbox refused and the flag that would allow each (docs/explain.md)"],
   policy: ["FILE", "start from this JSON policy (schema/policy.schema.json); flags add to its lists and replace its single values"],
+  output: ["FILE", "write the learned policy to FILE (default: standard output)"],
   json: ["", "print JSON instead of a table"],
   "fail-on": ["VERDICT", "exit 1 when a channel has this verdict: reachable, partial, error (comma-separated list allowed)"],
   accept: ["CHANNEL", "a channel --fail-on passes over (repeatable; comma-separated; a trailing * matches a prefix)"],
@@ -75,7 +78,20 @@ const commands: Record<string, () => string[]> = {
     "audit options:",
     ...flagLines({ ...auditOptions, help: { type: "boolean" } }),
     "",
-    "run options (as for cordon run):",
+    "run options (as for cordon run; --explain is refused):",
+    ...flagLines(runOptions),
+  ],
+  learn: () => [
+    "usage: cordon learn [run options] [--output=FILE] -- COMMAND [ARG...]",
+    "",
+    "Runs COMMAND observed, inside the run options (default: everything readable, the working directory",
+    "writable, any network), and writes the narrowest policy that let it run as a --policy file (docs/explain.md).",
+    "Exit status: the command's. Its stdout goes to stderr while the policy goes to stdout.",
+    "",
+    "learn options:",
+    ...flagLines({ ...learnOptions, help: { type: "boolean" } }),
+    "",
+    "run options (as for cordon run; --user, --report and --explain are refused):",
     ...flagLines(runOptions),
   ],
   probe: () => [
@@ -94,7 +110,7 @@ const commands: Record<string, () => string[]> = {
     "plan options:",
     ...flagLines({ ...planOptions, help: { type: "boolean" } }),
     "",
-    "run options (as for cordon run; --user, --best-effort and --report are refused):",
+    "run options (as for cordon run; --user, --best-effort, --report and --explain are refused):",
     ...flagLines(runOptions),
   ],
   version: () => ["usage: cordon version | cordon --version", "", "cordon's version, the native library's version and ABI (or why it cannot be loaded), and the platform."],
@@ -116,6 +132,8 @@ export function usage(): string {
     ...flagLines(runOptions),
     "  cordon audit [run options] [--json] [--fail-on=VERDICT] [--accept=CHANNEL]",
     "                            probe every known channel from inside a sandbox of these run options (docs/audit.md)",
+    "  cordon learn [run options] [--output=FILE] -- COMMAND",
+    "                            the narrowest policy that let COMMAND run, learned from watching it (docs/explain.md)",
     "  cordon probe [--json]     what this host can enforce",
     "  cordon probe --compare [--json | --markdown]",
     "                            P01-P24 for seL4, this host and every OS cordon targets (--markdown: docs/security-model.md)",

@@ -51,6 +51,10 @@ export async function main(argv: string[], parseArgs: typeof ParseArgs): Promise
         return await runCommand(rest, parseArgs);
       case "audit":
         return await auditCommand(rest, parseArgs);
+      case "learn": {
+        const { learnCommand } = await import("./learn.ts");
+        return await learnCommand(rest, parseArgs);
+      }
       case "probe": {
         const values = switches(parseArgs, "probe", rest, ["json", "compare", "markdown"]);
         return await probe({ json: values.json ?? false, compare: values.compare ?? false, markdown: values.markdown ?? false });

@@ -17,6 +17,7 @@ const refused: Record<string, string> = {
   user: "seL4 has no users: a protection domain holds exactly the capabilities it is given",
   "best-effort": "a Microkit system is exactly its description: nothing in it is best-effort",
   report: "cordon plan runs nothing, so there is no enforcement report",
+  explain: "cordon plan runs nothing, so nothing is denied",
 };
 
 export async function planCommand(args: readonly string[], parseArgs: typeof ParseArgs): Promise<number> {

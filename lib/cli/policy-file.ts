@@ -1,7 +1,8 @@
 // `--policy=FILE`: a JSON policy, the API's Policy object as it is
 // (schema/policy.schema.json describes it), checked by the API's validator so
 // its errors name the same field paths: `--policy: ci.json: limits.memory: ...`.
-// A top-level "$schema" key is allowed (editors use it) and ignored.
+// A top-level "$schema" key is allowed (editors use it) and ignored, and so is
+// "$notes" (an object of strings: why each grant is there, as cordon learn writes).
 import { readFileSync } from "node:fs";
 import { PolicyError } from "../errors.ts";
 import type { Policy } from "../policy/types.ts";
@@ -36,6 +37,12 @@ export function loadPolicyFile(path: string): PolicyFile {
   if (typeof json === "object" && !Array.isArray(json) && "$schema" in json) {
     const { $schema, ...rest } = json as Record<string, unknown>;
     if (typeof $schema !== "string") throw blame(new PolicyError("$schema", "expected a string (the schema's URL or path)"));
+    json = rest;
+  }
+  if (typeof json === "object" && json !== null && !Array.isArray(json) && "$notes" in json) {
+    const { $notes, ...rest } = json as Record<string, unknown>;
+    const strings = typeof $notes === "object" && $notes !== null && !Array.isArray($notes) && Object.values($notes).every((v) => typeof v === "string");
+    if (!strings) throw blame(new PolicyError("$notes", "expected an object of strings (a note per grant)"));
     json = rest;
   }
   try {

@@ -49,7 +49,7 @@ describe("cordon COMMAND --help", () => {
 
   test("cordon help with an unknown command: 125, one line", async () => {
     const r = await cordon(["help", "frobnicate"]);
-    expect({ code: r.code, stderr: r.stderr, stdout: r.stdout }).toEqual({ code: 125, stderr: "cordon: unknown command: frobnicate (run, audit, probe, plan, version, help)\n", stdout: "" });
+    expect({ code: r.code, stderr: r.stderr, stdout: r.stdout }).toEqual({ code: 125, stderr: "cordon: unknown command: frobnicate (run, audit, learn, probe, plan, version, help)\n", stdout: "" });
   });
 });
 
@@ -94,7 +94,7 @@ describe("did you mean", () => {
     [["probe", "--jsn"], "cordon: unknown flag --jsn for cordon probe; did you mean --json?"],
     [["probe", "--compair"], "cordon: unknown flag --compair for cordon probe; did you mean --compare?"],
     [["plan", "--targt=sel4-microkit", "--", "true"], "cordon: unknown flag --targt for cordon plan; did you mean --target?"],
-    [["runn", "--", "true"], "cordon: unknown command: runn; did you mean run? (run, audit, probe, plan, version, help)"],
+    [["runn", "--", "true"], "cordon: unknown command: runn; did you mean run? (run, audit, learn, probe, plan, version, help)"],
     [["aduit"], "cordon: unknown command: aduit; did you mean audit?"],
   ];
   for (const [args, line] of cases) {

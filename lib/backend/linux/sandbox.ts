@@ -20,6 +20,7 @@ import type { ResolvedPolicy } from "../../policy/types.ts";
 import type { GuaranteeReport, Report } from "../../report.ts";
 import { programPath, sandboxedView, type SandboxSpawn, type SandboxStdioOptions } from "../../sandbox-backend.ts";
 import { cleanupStale } from "./cgroup/cleanup.ts";
+import { beginExplain } from "./denials/explain.ts";
 import { SandboxCgroup } from "./cgroup/sandbox-cgroup.ts";
 import { supervise, type LimitVerdict } from "./cgroup/supervise.ts";
 import { grantChangedInChild, openGrants } from "./grant-fds.ts";
@@ -255,6 +256,17 @@ export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, st
   }
   guarantees.unshift(...foldCovered(landlockGuarantees(landlock.report), covered));
   mark(SPAWN_PHASES.landlock);
+  // Denials asked for: only then does the kernel log them past execve (and cordon read them).
+  const explain = stdio.explain
+    ? beginExplain(stdio.explain.log, {
+        landlock: { applied: landlock.rulesetFd !== undefined, abi: host.landlockAbi },
+        seccomp: plan.seccomp && host.arch ? { filter: plan.seccomp.filter, arch: host.arch } : undefined,
+        view: plan.namespaces.privateRoot ? { read: [...read, ...policy.fs.read], write: [...grants.fs.write, ...policy.fs.write], links: policy.fs.links ?? [], cwd: policy.cwd } : undefined,
+        net: policy.net,
+        onCall: stdio.explain.onCall,
+        ignore: init ? [init] : [],
+      })
+    : undefined;
   let cgroup: SandboxCgroup | undefined;
   let proc: ReturnType<typeof spawnLinux>;
   const io = linuxStdio(stdio);
@@ -297,22 +309,29 @@ export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, st
       ...(plan.namespaces.privateRoot ? { privateRoot: sandboxView(policy, grants.fs, opened, { carve, procfs, cgroup, landlockAbi: landlock.rulesetFd === undefined ? 0 : landlock.report.abi }) } : {}),
       ...(underInit ? { init: init! } : {}),
       ...(landlock.rulesetFd !== undefined
-        ? { landlock: { rulesetFd: landlock.rulesetFd, restrictFlags: landlock.restrictFlags, procAccess: PROC_ACCESS, ...(plan.namespaces.privateRoot ? { rootAccess: ROOT_ACCESS } : {}) } }
+        ? { landlock: { rulesetFd: landlock.rulesetFd, restrictFlags: landlock.restrictFlags | (explain?.restrictFlags ?? 0), procAccess: PROC_ACCESS, ...(plan.namespaces.privateRoot ? { rootAccess: ROOT_ACCESS } : {}) } }
         : {}),
       // No fresh /proc: the command's own /proc/<pid> only (never all of /proc).
       ...(!procfs && landlock.rulesetFd !== undefined ? { procSelf: true } : {}),
-      ...(plan.seccomp ? { seccomp: { filter: plan.seccomp.filter, flags: 0 } } : {}),
+      ...(explain?.seccomp
+        ? { seccomp: { filter: explain.seccomp.filter, flags: 0 }, notifySock: explain.seccomp.notifySock }
+        : plan.seccomp
+          ? { seccomp: { filter: plan.seccomp.filter, flags: 0 } }
+          : {}),
     });
   } catch (e) {
     io.done(false);
     cgroup?.destroy();
+    void explain?.finish(policy.limits, {});
     throw grantChangedInChild(e) ?? e;
   } finally {
+    explain?.spawned();
     if (landlock.rulesetFd !== undefined) closeFd(landlock.rulesetFd);
     opened.close();
   }
   io.done(true);
   mark(SPAWN_PHASES.spawn);
+  explain?.started(proc.pid, init !== undefined);
 
   // The command is signalled through its pidfd only (LinuxSubprocess.kill): never a pid reaped and reused.
   const target = { ...(cgroup ? { cgroup } : {}), command: proc, ...(underInit ? { initPid: proc.pid } : {}) };
@@ -327,7 +346,9 @@ export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, st
     // Most commands leave nothing: an empty cgroup needs no kill (one read instead of a watch).
     if (!cgroup || cgroup.populated()) await tree().catch(() => {});
     limit = supervisor.stop();
+    const facts = explain ? { verdict: limit, ...cgroup?.events() } : {};
     cgroup?.destroy();
+    await explain?.finish(policy.limits, facts);
     mark(SPAWN_PHASES.teardown);
     return limit === "timeout" ? 124 : code;
   });

@@ -145,7 +145,8 @@ export function spawnLinux(argv: readonly string[], opts: LinuxSpawnOptions = {}
       (opts.privateRoot?.length ? SPAWN_FLAGS.PRIVATE_ROOT : 0) |
       (opts.dropCapabilities ? SPAWN_FLAGS.DROP_CAPS : 0) |
       (opts.init !== undefined ? SPAWN_FLAGS.INIT | SPAWN_FLAGS.INIT_STATUS : 0) |
-      (opts.procSelf ? SPAWN_FLAGS.PROC_SELF : 0);
+      (opts.procSelf ? SPAWN_FLAGS.PROC_SELF : 0) |
+      (opts.notifySock !== undefined ? SPAWN_FLAGS.NOTIFY : 0);
     const ns = opts.userNamespace;
     const fds: { parent: number; child: number }[] = [];
     for (const s of slots) fds.push({ parent: s.parent!, child: s.childFd });
@@ -175,6 +176,7 @@ export function spawnLinux(argv: readonly string[], opts: LinuxSpawnOptions = {}
       gidMap: ns ? `${ns.gid} ${process.getgid!()} 1\n` : undefined,
       init: opts.init,
       initStatusFd: status?.[1],
+      notifySock: opts.notifySock,
     });
     result = spawnRecord(record, what);
   } catch (e) {

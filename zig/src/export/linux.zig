@@ -4,4 +4,5 @@ comptime {
     _ = @import("linux_core.zig");
     _ = @import("linux_landlock.zig");
     _ = @import("linux_spawn.zig");
+    _ = @import("linux_explain.zig");
 }

@@ -300,8 +300,32 @@ fn confine(c: *const spec_mod.Checked, landlock: bool) void {
     if (spec.seccomp_count != 0) {
         out.out_step = @intFromEnum(Step.seccomp);
         const prog: SockFprog = .{ .len = @intCast(spec.seccomp_count), .filter = @intFromPtr(c.base + spec.seccomp_off) };
-        must(out, linux.syscall3(.seccomp, seccomp_set_mode_filter, spec.seccomp_flags, @intFromPtr(&prog)));
+        // The listener goes with the command's filter only (under INIT without a fresh /proc, cordon-init's own has none).
+        const listen = landlock and spec.flags & Flags.notify != 0;
+        const rc = linux.syscall3(.seccomp, seccomp_set_mode_filter, spec.seccomp_flags | if (listen) seccomp_new_listener else 0, @intFromPtr(&prog));
+        must(out, rc);
+        if (listen) {
+            out.out_step = @intFromEnum(Step.notify);
+            must(out, sendFd(spec.notify_sock, @intCast(rc)));
+            _ = linux.syscall1(.close, rc);
+        }
     }
+}
+
+const seccomp_new_listener: usize = 1 << 3;
+
+/// One byte with `fd` attached (SCM_RIGHTS) over the supervisor's socket.
+fn sendFd(sock: i32, fd: i32) usize {
+    var byte: u8 = 'L';
+    var iov = [1]@import("std").posix.iovec_const{.{ .base = @ptrCast(&byte), .len = 1 }};
+    // struct cmsghdr (len, level, type) then the fd: CMSG_SPACE(4) = 24.
+    var control: [24]u8 align(8) = @splat(0);
+    @as(*align(1) u64, @ptrCast(&control[0])).* = 20;
+    @as(*align(1) i32, @ptrCast(&control[8])).* = 1; // SOL_SOCKET
+    @as(*align(1) i32, @ptrCast(&control[12])).* = 1; // SCM_RIGHTS
+    @as(*align(1) i32, @ptrCast(&control[16])).* = fd;
+    const msg: linux.msghdr_const = .{ .name = null, .namelen = 0, .iov = &iov, .iovlen = 1, .control = &control, .controllen = control.len, .flags = 0 };
+    return linux.syscall3(.sendmsg, @as(u32, @bitCast(sock)), @intFromPtr(&msg), 0x4000); // MSG_NOSIGNAL
 }
 
 /// PROC_SELF under INIT: the command is not this child but a process it
@@ -403,9 +427,16 @@ fn startCommand(arg: usize) callconv(.c) u8 {
 fn freeFds(c: *const spec_mod.Checked) void {
     var floor: usize = 3;
     for (c.items(spec_mod.FdMap, c.spec.fds_off, c.spec.fds_count)) |m| floor = @max(floor, @as(usize, @intCast(m.child)) + 1);
-    const keep: usize = @as(u32, @bitCast(c.spec.landlock_fd));
-    if (keep > floor) _ = linux.syscall3(.close_range, floor, keep - 1, 0);
-    _ = linux.syscall3(.close_range, @max(floor, keep + 1), 0xffff_ffff, 0);
+    // The landlock ruleset and the notification socket stay (-1 reads as "none above floor").
+    var keep = [2]usize{ @as(u32, @bitCast(c.spec.landlock_fd)), @as(u32, @bitCast(c.spec.notify_sock)) };
+    if (keep[0] > keep[1]) keep = .{ keep[1], keep[0] };
+    var from = floor;
+    for (keep) |k| {
+        if (k == 0xffff_ffff or k < from) continue;
+        if (k > from) _ = linux.syscall3(.close_range, from, k - 1, 0);
+        from = k + 1;
+    }
+    _ = linux.syscall3(.close_range, from, 0xffff_ffff, 0);
 }
 
 /// capget/capset header and data (_LINUX_CAPABILITY_VERSION_3: two 32-bit halves).

@@ -26,7 +26,11 @@ pub const Flags = struct {
     /// `init_status_fd` before it exits (pid 1 cannot die of the command's
     /// signal, so its own exit status can only say 128+N).
     pub const init_status: u32 = 1 << 9;
-    pub const all: u32 = setsid | no_new_privs | set_ids | mount_proc | loopback_up | private_root | drop_caps | init | proc_self | init_status;
+    /// With a filter: installed with a listener (SECCOMP_FILTER_FLAG_NEW_LISTENER),
+    /// whose fd the child sends over `notify_sock` (SCM_RIGHTS) before execve,
+    /// for a supervisor that is already waiting on the other end (notify.zig).
+    pub const notify: u32 = 1 << 10;
+    pub const all: u32 = setsid | no_new_privs | set_ids | mount_proc | loopback_up | private_root | drop_caps | init | proc_self | init_status | notify;
 };
 
 /// Namespace flags a caller may ask clone3 for (CLONE_NEW*); nothing else.
@@ -89,7 +93,8 @@ pub const Spec = extern struct {
     root_access: u32,
     /// With INIT_STATUS: the caller's fd (a pipe's write end) handed to cordon-init only.
     init_status_fd: i32,
-    reserved: u32,
+    /// With NOTIFY: the child's end of the socket pair the listener goes over; else -1.
+    notify_sock: i32,
     // Written by cordon.
     out_pid: i32,
     out_pidfd: i32,
@@ -151,6 +156,8 @@ pub const Step = enum(u32) {
     init = 23,
     /// With PROC_SELF: the landlock rule on the command's own /proc/<pid>.
     proc_self = 24,
+    /// With NOTIFY: sending the seccomp listener to the supervisor.
+    notify = 25,
 };
 
 /// out_errno while the child has not yet reached execve: if it is still there
@@ -250,6 +257,9 @@ pub fn check(buf: []u8) abi.Failure!Checked {
     if (spec.rlimits_count > 64 or !table(buf.len, spec.rlimits_off, spec.rlimits_count, @sizeOf(Rlimit), 8)) return error.RecordOutOfBounds;
     if (spec.seccomp_count > 4096 or !table(buf.len, spec.seccomp_off, spec.seccomp_count, @sizeOf(SockFilter), 8)) return error.RecordOutOfBounds;
     if (spec.seccomp_flags & ~seccomp_flags_allowed != 0 or (spec.seccomp_flags != 0 and spec.seccomp_count == 0)) return error.InvalidArgument;
+    if (spec.flags & Flags.notify != 0) {
+        if (spec.seccomp_count == 0 or spec.notify_sock < 0) return error.InvalidArgument;
+    } else if (spec.notify_sock != -1) return error.InvalidArgument;
     if (spec.flags & Flags.mount_proc != 0 and spec.clone_flags & (0x00020000 | 0x20000000) != (0x00020000 | 0x20000000))
         return error.InvalidArgument; // a fresh /proc needs its own mount and pid namespaces
     if (spec.flags & Flags.loopback_up != 0 and spec.clone_flags & 0x40000000 == 0) return error.InvalidArgument;
@@ -265,7 +275,6 @@ pub fn check(buf: []u8) abi.Failure!Checked {
     if (spec.flags & Flags.init_status != 0) {
         if (spec.flags & Flags.init == 0 or spec.init_status_fd < 0) return error.InvalidArgument;
     } else if (spec.init_status_fd != 0) return error.InvalidArgument;
-    if (spec.reserved != 0) return error.InvalidArgument;
     if (spec.clone_flags & clone_newuser != 0) {
         if (!isCString(buf, spec.uid_map_off) or !isCString(buf, spec.gid_map_off)) return error.RecordOutOfBounds;
     }

@@ -15,4 +15,7 @@ test {
     _ = @import("cgroup_fds.zig");
     _ = @import("watched.zig");
     _ = @import("waiter.zig");
+    _ = @import("audit.zig");
+    _ = @import("bpf_eval.zig");
+    _ = @import("notify.zig");
 }
