@@ -109,9 +109,12 @@ const cases: Record<string, Case> = {
     argv: sleep,
     options: () => ({ signal: AbortSignal.abort("stop") }),
   },
-  "maxBuffer exceeded on stdout: killSignal": { argv: ["sh", "-c", "head -c 3000 /dev/zero; sleep 5"], options: () => ({ maxBuffer: 1000 }) },
+  // `exec`: the process Bun kills is the only one left holding the pipes. A
+  // forked `sleep` would outlive Bun's kill whenever the shell forked it
+  // first, and keep Bun's stdout open for 5 s (the whole tree: see below).
+  "maxBuffer exceeded on stdout: killSignal": { argv: ["sh", "-c", "head -c 3000 /dev/zero; exec sleep 5"], options: () => ({ maxBuffer: 1000 }) },
   "maxBuffer exceeded on stderr, with killSignal SIGKILL": {
-    argv: ["sh", "-c", "head -c 3000 /dev/zero >&2; sleep 5"],
+    argv: ["sh", "-c", "head -c 3000 /dev/zero >&2; exec sleep 5"],
     options: () => ({ maxBuffer: 1000, stderr: "pipe", killSignal: "SIGKILL" }),
   },
   "maxBuffer met exactly, per stream: no kill": {
@@ -216,6 +219,41 @@ describeUnless(notLinux, "Bun.spawn parity (unrestricted policy)", () => {
       expect(cordon).toEqual(bun);
     });
   }
+
+  // A case whose reference (Bun) depends on whether the command forked before
+  // the kill fails now and then; each overrun case runs here often enough to show it.
+  test("maxBuffer overruns, 50 times each: both sides settle within 2 s and agree every time", async () => {
+    const bounded = <T>(p: Promise<T>, ms: number) => Promise.race([p, Bun.sleep(ms).then(() => "still running after 2 s")]);
+    for (const title of Object.keys(cases).filter((t) => t.startsWith("maxBuffer exceeded"))) {
+      for (let i = 0; i < 50; i++) {
+        const bun = await bounded(observe("bun", cases[title]!), 2000);
+        const cordon = await bounded(observe("cordon", cases[title]!), 2000);
+        expect({ title, i, cordon }).toEqual({ title, i, cordon: bun });
+      }
+    }
+  }, 120_000);
+
+  test("where cordon differs on purpose: a maxBuffer overrun kills the whole tree, so a child forked before it releases the pipes", async () => {
+    // The child is forked before any output: Bun's kill (of the command alone) always leaves it holding stdout.
+    const argv = ["sh", "-c", "sleep 5 & echo $! >&2; head -c 3000 /dev/zero >&2; wait"];
+    const options = { maxBuffer: 1000, stderr: "pipe" as const, killSignal: "SIGKILL" as const };
+    const settled = async (p: { stdout: unknown; stderr: unknown; exited: Promise<number> }) => {
+      const err = new Response(p.stderr as ReadableStream).text();
+      const out = Promise.race([new Response(p.stdout as ReadableStream).text().then(() => "ended"), Bun.sleep(1000).then(() => "still open")]);
+      return { exited: await p.exited, stdout: await out, child: Number.parseInt(await err, 10) };
+    };
+    const bun = await settled(Bun.spawn(argv, options));
+    const left = (() => {
+      try {
+        return process.kill(bun.child, "SIGKILL");
+      } catch {
+        return false;
+      }
+    })();
+    expect({ exited: bun.exited, stdout: bun.stdout, left }).toEqual({ exited: 137, stdout: "still open", left: true });
+    const cordon = await settled(spawn(argv, unrestricted, options) as never);
+    expect({ exited: cordon.exited, stdout: cordon.stdout }).toEqual({ exited: 137, stdout: "ended" });
+  });
 
   test("where cordon differs on purpose: an unknown or misspelt option is a typed error (Bun ignores it)", () => {
     expect(() => Bun.spawn(["true"], { stdoutt: "pipe" } as never)).not.toThrow();
