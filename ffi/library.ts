@@ -1,9 +1,11 @@
-// Finds the native library for this platform, opens it once, checks its ABI.
+// Finds the native library for this platform, checks it against the digest
+// cordon pins for it (ffi/pinned.ts), opens it once, checks its ABI.
 import { dlopen, type Library } from "bun:ffi";
 import { existsSync, readFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import cordonPackage from "../package.json";
 import { LibraryError } from "./errors.ts";
+import { DIGEST_FILE, openNative, readPins, type NativeFile } from "./pinned.ts";
 import { commonSymbols } from "./symbols/common.ts";
 import { darwinSymbols } from "./symbols/darwin.ts";
 import { forDlopen, type DlopenTable, type SymbolTable } from "./symbols/define.ts";
@@ -56,31 +58,58 @@ function installedPackage(name: string): string | undefined {
   }
 }
 
+/** Where a native file comes from and what it is checked against (no digest: CORDON_LIBRARY, or a checkout's unpinned build). */
+type Source = { readonly library: string; readonly packageName: string; readonly digests: Readonly<Record<string, string>> | undefined };
+
+const pinsFile = join(import.meta.dir, DIGEST_FILE);
+
+/**
+ * The digests this cordon pins for the files of `name`. An installed package
+ * (`required`) needs them: a cordon packed without its digest file checks
+ * nothing, so it loads nothing. A checkout has no digest file (it is written
+ * only into the pack's staging directory), but one that is there is honoured.
+ */
+function pinnedFor(name: string, required: boolean): Readonly<Record<string, string>> | undefined {
+  const pins = readPins(pinsFile);
+  if (!pins) {
+    if (!required) return undefined;
+    throw new LibraryError(
+      `cordon ${cordonPackage.version} has no ffi/${DIGEST_FILE} (it was not packed by scripts/package-natives.ts), ` +
+        `so the files of ${name} cannot be checked: nothing is loaded`,
+      "DIGESTS_MISSING",
+    );
+  }
+  if (pins.cordon !== cordonPackage.version) throw new LibraryError(`${pinsFile} was written for cordon ${pins.cordon}, this is ${cordonPackage.version}: nothing is loaded`, "DIGESTS_INVALID");
+  const table = pins.sha256[name];
+  if (!table) throw new LibraryError(`${pinsFile} pins no digests for ${name}: nothing is loaded`, "DIGESTS_MISSING");
+  return table;
+}
+
 /**
  * Where the library is: CORDON_LIBRARY (an explicit path), the installed
  * platform package `@cordon/native-<platform>-<arch>` (found by file path
  * only), or a local `zig build`.
  */
-export function findLibrary(): string {
+function locate(): Source {
+  const tag = platformTag();
+  const name = `@cordon/native-${tag}`;
   const explicit = process.env.CORDON_LIBRARY;
   if (explicit) {
     if (!existsSync(explicit)) throw new LibraryError(`CORDON_LIBRARY=${explicit} does not exist`, "LIBRARY_NOT_FOUND");
-    return explicit;
+    return { library: explicit, packageName: "CORDON_LIBRARY", digests: undefined };
   }
   const file = fileNames[process.platform];
   if (!file) throw new LibraryError(`cordon has no native library for ${process.platform}`, "PLATFORM_UNSUPPORTED");
-  const tag = platformTag();
-  const name = `@cordon/native-${tag}`;
   const pkg = installedPackage(name);
   if (pkg !== undefined) {
     const candidate = join(pkg, "..", file);
     if (existsSync(candidate)) {
       checkPackageAbi(name, pkg);
-      return candidate;
+      return { library: candidate, packageName: name, digests: pinnedFor(name, true) };
     }
   }
   const local = join(packageRoot, "zig-out", "native", tag, file);
-  if (existsSync(local)) return local;
+  if (existsSync(local)) return { library: local, packageName: `${name} (zig-out/native/${tag})`, digests: pinnedFor(name, false) };
   if (!existsSync(join(packageRoot, "build.zig"))) {
     // An installed cordon: the optional dependency for this platform is missing.
     throw new LibraryError(
@@ -93,6 +122,43 @@ export function findLibrary(): string {
     `native library for ${tag} not built: run \`zig build\` in the cordon checkout, or install ${name}`,
     "LIBRARY_NOT_FOUND",
   );
+}
+
+/** Native files opened and checked in this process, by path: each is hashed once, then used through its descriptor. */
+const checked = new Map<string, NativeFile>();
+
+/** `file` of `source`'s directory, opened and checked against its pinned digest; undefined when it does not exist and nothing pins it. */
+function checkedFile(source: Source, file: string): NativeFile | undefined {
+  const path = join(dirname(source.library), file);
+  const known = checked.get(path);
+  if (known) return known;
+  const sha256 = source.digests?.[file];
+  if (source.digests && sha256 === undefined) throw new LibraryError(`${source.packageName}: no digest is pinned for ${file}: not used`, "DIGESTS_MISSING");
+  if (!existsSync(path)) {
+    if (sha256 === undefined) return undefined;
+    throw new LibraryError(`${source.packageName}: ${path} is missing (cordon pins sha256 ${sha256} for it)`, "LIBRARY_NOT_FOUND");
+  }
+  const native = openNative(path, { packageName: source.packageName, sha256 });
+  checked.set(path, native);
+  return native;
+}
+
+function checkedLibrary(source: Source): NativeFile {
+  return checkedFile(source, basename(source.library))!;
+}
+
+/** The library's path, once its bytes were checked against the digest cordon pins for it (see locate for where it is looked for). */
+export function findLibrary(): string {
+  return checkedLibrary(locate()).path;
+}
+
+/**
+ * A helper program installed beside the library (cordon-init, cordon-exec),
+ * checked against its pinned digest before first use; `use` names the checked
+ * file itself. Undefined when it does not exist and nothing pins it.
+ */
+export function nativeHelper(file: string): NativeFile | undefined {
+  return checkedFile(opened?.source ?? locate(), file);
 }
 
 /** A native package declares its ABI (`"cordon": { "abi": N }`); a different one is refused before dlopen. */
@@ -116,7 +182,7 @@ function checkPackageAbi(name: string, packageJson: string): void {
   }
 }
 
-let opened: { path: string; lib: Library<any> } | undefined;
+let opened: { path: string; source: Source; lib: Library<any> } | undefined;
 
 /**
  * Opens the library once per process with the common and this platform's
@@ -124,10 +190,12 @@ let opened: { path: string; lib: Library<any> } | undefined;
  */
 export function openLibrary(): Library<any> {
   if (opened) return opened.lib;
-  const path = findLibrary();
+  const source = locate();
+  const { path, use } = checkedLibrary(source);
   let lib: Library<any>;
   try {
-    lib = dlopen(path, forDlopen({ ...commonSymbols, ...platformTables[process.platform] }));
+    // The checked file itself, through its descriptor (Linux): not whatever the path names by now.
+    lib = dlopen(use, forDlopen({ ...commonSymbols, ...platformTables[process.platform] }));
   } catch (e) {
     throw new LibraryError(`cannot load ${path}: ${(e as Error).message}`, "LIBRARY_LOAD_FAILED");
   }
@@ -136,7 +204,7 @@ export function openLibrary(): Library<any> {
     lib.close();
     throw new LibraryError(`${path} has ABI ${abi}, this cordon needs ABI ${ABI_VERSION}: rebuild or reinstall the native package`, "ABI_MISMATCH");
   }
-  opened = { path, lib };
+  opened = { path, source, lib };
   return lib;
 }
 

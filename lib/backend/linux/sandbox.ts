@@ -3,9 +3,9 @@
 // enforced, then hand the spine one spawn with every slot filled. The command's
 // whole tree is killed when it exits, on a limit, or on kill(); `exited`
 // settles once the tree is gone and every cgroup made for it removed.
-import { existsSync, readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { findLibrary, openedLibraryPath } from "../../../ffi/library.ts";
+import { readFileSync } from "node:fs";
+import { nativeHelper } from "../../../ffi/library.ts";
+import type { NativeFile } from "../../../ffi/pinned.ts";
 import { CLONE_NEW } from "../../../ffi/linux-spawn.ts";
 import { closeFd } from "../../../ffi/linux.ts";
 import { OsError } from "../../../ffi/errors.ts";
@@ -46,14 +46,19 @@ let containmentHostCache: ContainmentHost | undefined;
 let notesCache: readonly string[] | undefined;
 let staleCleaned = false;
 
-let initFound: string | undefined;
+let initFound: NativeFile | undefined;
 
-/** cordon-init beside the native library, when it was built or installed (looked for until found). */
+/**
+ * cordon-init beside the native library, when it was built or installed
+ * (looked for until found), checked against its pinned digest once. `path`
+ * is granted; the child execs `use`, the checked file's own descriptor.
+ */
+export function initFile(): NativeFile | undefined {
+  return (initFound ??= nativeHelper("cordon-init"));
+}
+
 export function initPath(): string | undefined {
-  if (initFound) return initFound;
-  const path = join(dirname(openedLibraryPath() ?? findLibrary()), "cordon-init");
-  if (existsSync(path)) initFound = path;
-  return initFound;
+  return initFile()?.path;
 }
 
 /** The probed host the sandbox plans for (probed once per process). */
@@ -233,9 +238,9 @@ export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, st
   const groupsNote = policy.user ? checkGroups() : undefined;
 
   // cordon-init (pid 1 of the sandbox's pid namespace) must be executable inside.
-  const init = host.namespaces !== "none" ? initPath() : undefined;
+  const init = host.namespaces !== "none" ? initFile() : undefined;
   // "/" is granted as what lies at its top (private-root.ts); cordon-init is read-only.
-  const read = expandRoot(init ? [...policy.fs.read, init] : policy.fs.read);
+  const read = expandRoot(init ? [...policy.fs.read, init.path] : policy.fs.read);
   const grants = { ...policy, fs: { read, write: expandRoot(policy.fs.write) } };
   // Rights another mechanism covers are best-effort for landlock (an older
   // kernel is not refused for them); everything else keeps the policy's level,
@@ -289,7 +294,7 @@ export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, st
       ...(cgroup && cgroup.cgroupProcsFds.length ? { cgroupProcsFds: cgroup.cgroupProcsFds } : {}),
       ...(procfs ? { mountProc: true } : {}),
       ...(plan.namespaces.privateRoot ? { privateRoot: sandboxView(policy, grants.fs, opened, { carve, procfs, cgroup, landlockAbi: landlock.rulesetFd === undefined ? 0 : landlock.report.abi }) } : {}),
-      ...(init && ns & CLONE_NEW.PID ? { init } : {}),
+      ...(init && ns & CLONE_NEW.PID ? { init: init.use } : {}),
       ...(landlock.rulesetFd !== undefined
         ? { landlock: { rulesetFd: landlock.rulesetFd, restrictFlags: landlock.restrictFlags, procAccess: PROC_ACCESS, ...(plan.namespaces.privateRoot ? { rootAccess: ROOT_ACCESS } : {}) } }
         : {}),
