@@ -1,7 +1,7 @@
 // Finds the native library for this platform, checks it against the digest
 // cordon pins for it (ffi/pinned.ts), opens it once, checks its ABI.
 import { dlopen, type Library } from "bun:ffi";
-import { existsSync, readFileSync } from "node:fs";
+import { closeSync, existsSync, fstatSync, readFileSync, statSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import cordonPackage from "../package.json";
 import { LibraryError } from "./errors.ts";
@@ -127,10 +127,26 @@ function locate(): Source {
 /** Native files opened and checked in this process, by path: each is hashed once, then used through its descriptor. */
 const checked = new Map<string, NativeFile>();
 
+/**
+ * The checked file of `path` while the path still names it. Once something
+ * else is there (a reinstall, or a file renamed over it), that is checked
+ * afresh: what the path names must match the digest, not only what it named.
+ */
+function stillChecked(path: string): NativeFile | undefined {
+  const known = checked.get(path);
+  if (!known) return undefined;
+  const held = fstatSync(known.fd);
+  const now = existsSync(path) ? statSync(path) : undefined;
+  if (now && now.dev === held.dev && now.ino === held.ino) return known;
+  checked.delete(path);
+  closeSync(known.fd);
+  return undefined;
+}
+
 /** `file` of `source`'s directory, opened and checked against its pinned digest; undefined when it does not exist and nothing pins it. */
 function checkedFile(source: Source, file: string): NativeFile | undefined {
   const path = join(dirname(source.library), file);
-  const known = checked.get(path);
+  const known = stillChecked(path);
   if (known) return known;
   const sha256 = source.digests?.[file];
   if (source.digests && sha256 === undefined) throw new LibraryError(`${source.packageName}: no digest is pinned for ${file}: not used`, "DIGESTS_MISSING");

@@ -88,7 +88,7 @@ export function openNative(path: string, pin: Pin | undefined): NativeFile {
     if (pin?.sha256 !== undefined && sha256 !== pin.sha256) {
       throw new LibraryError(
         `${pin.packageName}: ${path} does not match the digest cordon pins for it ` +
-          `(sha256 pinned ${pin.sha256}, file ${sha256}): refused before any use. Reinstall ${pin.packageName} from the tarball packed with this cordon`,
+          `(sha256 pinned ${pin.sha256}, file ${sha256}): refused before any use. Reinstall ${pin.packageName} from the tarball packed with this cordon (\`bun add --offline\`, README: Install)`,
         "DIGEST_MISMATCH",
       );
     }

@@ -46,15 +46,13 @@ let containmentHostCache: ContainmentHost | undefined;
 let notesCache: readonly string[] | undefined;
 let staleCleaned = false;
 
-let initFound: NativeFile | undefined;
-
 /**
- * cordon-init beside the native library, when it was built or installed
- * (looked for until found), checked against its pinned digest once. `path`
- * is granted; the child execs `use`, the checked file's own descriptor.
+ * cordon-init beside the native library, when it was built or installed,
+ * checked against its pinned digest (again whenever another file is there).
+ * `path` is granted; the child execs `use`, the checked file's descriptor.
  */
 export function initFile(): NativeFile | undefined {
-  return (initFound ??= nativeHelper("cordon-init"));
+  return nativeHelper("cordon-init");
 }
 
 export function initPath(): string | undefined {
