@@ -6,10 +6,10 @@ import { ABI_VERSION } from "./library.ts";
 import { InvalidArgumentError, type OsError } from "./errors.ts";
 import { fdArg, intArg, maskArg } from "./common.ts";
 
-export const SPEC_SIZE = 152;
-export const EXIT_RECORD_SIZE = 64;
+export const SPEC_SIZE = 160;
+export const EXIT_RECORD_SIZE = 128;
 
-export const SPAWN_FLAGS = { SETSID: 1, NO_NEW_PRIVS: 2, SET_IDS: 4, MOUNT_PROC: 8, LOOPBACK_UP: 16, PRIVATE_ROOT: 32, DROP_CAPS: 64, INIT: 128, PROC_SELF: 256 } as const;
+export const SPAWN_FLAGS = { SETSID: 1, NO_NEW_PRIVS: 2, SET_IDS: 4, MOUNT_PROC: 8, LOOPBACK_UP: 16, PRIVATE_ROOT: 32, DROP_CAPS: 64, INIT: 128, PROC_SELF: 256, INIT_STATUS: 512 } as const;
 
 /** CORDON_SPAWN_DEV_NULL: a `parent` of an fd placement that asks the child for /dev/null. */
 export const DEV_NULL = -1;
@@ -85,6 +85,8 @@ export type SpawnRecord = {
   view?: readonly ViewEntry[] | undefined;
   /** With SPAWN_FLAGS.INIT: cordon-init's path. */
   init?: string | undefined;
+  /** With SPAWN_FLAGS.INIT_STATUS: where cordon-init writes the command's wait status. */
+  initStatusFd?: number | undefined;
 };
 
 const encoder = new TextEncoder();
@@ -303,6 +305,7 @@ export function encodeSpawnRecord(r: SpawnRecord): Uint8Array {
   }
   if (r.init !== undefined) w.u32(128, w.cstring(r.init));
   w.u32(132, u32Arg(r.rootAccess ?? 0, "rootAccess"));
+  w.i32(136, r.initStatusFd ?? 0);
   return w.finish();
 }
 
@@ -312,8 +315,8 @@ export type SpawnResult = { pid: number; pidfd: number };
 export function spawnRecord(record: Uint8Array, what: string): SpawnResult {
   const rc = linux().cordon_linux_spawn(record, record);
   const view = new DataView(record.buffer, record.byteOffset);
-  if (rc >= 0) return { pid: rc, pidfd: view.getInt32(140, true) };
-  const step = view.getUint32(144, true);
+  if (rc >= 0) return { pid: rc, pidfd: view.getInt32(148, true) };
+  const step = view.getUint32(152, true);
   const op = SPAWN_STEPS[step] ?? "cordon_linux_spawn";
   throw statusError(rc < -65536 ? "cordon_linux_spawn" : op, "errno", rc, op === "execve" ? describeExecError(rc, what) : what) as OsError;
 }

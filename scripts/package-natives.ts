@@ -44,7 +44,7 @@ const zigOs: Record<string, string> = { linux: "linux", windows: "win32", macos:
 
 const notes: Record<string, string> = {
   linux: "The library makes raw system calls and links no libc, so this one package serves Bun built against glibc and against musl.",
-  win32: "The library links only system DLLs (kernel32, ntdll, advapi32, ...).",
+  win32: "The library links only system DLLs (kernel32, ntdll, advapi32, ...); `cordon-audit-probe.exe` is the probe `cordon audit` runs outside and inside the sandbox.",
   darwin: "The library links libSystem; `cordon-exec` is the launcher that applies the Seatbelt profile before it executes the command.",
   freebsd: "The library links the system libc; `cordon-exec` is the launcher that enters the sandbox before it executes the command.",
   openbsd: "The library leaves pledge(2) and unveil(2) to the process's own libc.so.",
@@ -98,7 +98,8 @@ export function packageNatives(out: string): NativePackage[] {
     if (!lib) throw new Error(`no library file name for ${os}`);
     const name = nativePackageName(tag);
     // Linux: cordon-init, pid 1 of a sandbox's pid namespace, found beside the library.
-    const files = launchers.has(os) ? [lib, "cordon-exec"] : os === "linux" ? [lib, "cordon-init"] : [lib];
+    // Windows: cordon-audit-probe.exe, both halves of `cordon audit` there, found beside the library.
+    const files = launchers.has(os) ? [lib, "cordon-exec"] : os === "linux" ? [lib, "cordon-init"] : os === "win32" ? [lib, "cordon-audit-probe.exe"] : [lib];
     const built = join(root, "zig-out", "native", tag);
     for (const f of files) {
       if (!existsSync(join(built, f))) throw new Error(`zig-out/native/${tag}/${f} is missing: run \`zig build cross\` (or pass --build)`);

@@ -58,6 +58,7 @@ CORDON_API cordon_status cordon_version(uint8_t *buf, size_t buf_len);
 #include "cordon_windows_acl.h"
 #include "cordon_windows_user.h"
 #include "cordon_windows_wfp.h"
+#include "cordon_windows_impersonate.h"
 #elif defined(__APPLE__)
 #include "cordon_darwin.h"
 #elif defined(__FreeBSD__)

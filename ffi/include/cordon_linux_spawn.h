@@ -36,7 +36,7 @@
  * and the kernel kills the command with the rest of the namespace.
  */
 struct cordon_linux_spawn_spec {
-  uint32_t struct_size;     /* sizeof(struct cordon_linux_spawn_spec) = 152 */
+  uint32_t struct_size;     /* sizeof(struct cordon_linux_spawn_spec) = 160 */
   uint32_t abi_version;     /* CORDON_ABI_VERSION */
   uint32_t flags;           /* CORDON_SPAWN_* */
   uint32_t pdeath_signal;   /* 0 = none */
@@ -62,6 +62,8 @@ struct cordon_linux_spawn_spec {
   uint32_t view_off, view_count;         /* with PRIVATE_ROOT: struct cordon_linux_view_entry[count], parents first */
   uint32_t init_off;                     /* with INIT: cordon-init's path; else 0 */
   uint32_t root_access;                  /* with PRIVATE_ROOT and landlock_fd: landlock rights beneath the view's own root (its tmpfs), added in the child */
+  int32_t  init_status_fd;               /* with INIT_STATUS: the caller's fd (a non-blocking pipe's write end) for cordon-init; else 0 */
+  uint32_t reserved;                     /* 0 */
   /* Written by cordon_linux_spawn: */
   int32_t  out_pid;
   int32_t  out_pidfd;
@@ -78,6 +80,7 @@ struct cordon_linux_spawn_spec {
 #define CORDON_SPAWN_DROP_CAPS     (1u << 6)  /* securebits locked, ambient and bounding sets emptied before the id switch; the other sets after no_new_privs */
 #define CORDON_SPAWN_INIT          (1u << 7)  /* needs CLONE_NEWPID: the command runs under cordon-init (init_off) as pid 1; see above */
 #define CORDON_SPAWN_PROC_SELF     (1u << 8)  /* not with MOUNT_PROC; needs proc_access and landlock_fd: proc_access beneath the command's own /proc/<pid> (its /proc/self; not its children's), held open until execve; the caller should hold it open while the command runs. With INIT the command (after closing every fd above the placed ones but landlock_fd, which execve would close anyway) adds that rule and does landlock_restrict_self and seccomp itself before its execve; the child (cordon-init) takes only the seccomp filter, staying outside the command's landlock domain so that it can signal it */
+#define CORDON_SPAWN_INIT_STATUS   (1u << 9)  /* needs INIT: init_status_fd goes to cordon-init alone (never to the command), which writes the command's wait status there (4 bytes, native order) just before it exits */
 
 /* fds[i].parent: the child opens /dev/null read-write itself, before any root
  * change, and places it at fds[i].child (one open serves every such entry).
@@ -143,6 +146,7 @@ struct cordon_linux_exit_record {
   int32_t  code;      /* si_code: CLD_EXITED 1, CLD_KILLED 2, CLD_DUMPED 3; -errno if waitid failed */
   int32_t  status;    /* exit status or signal number */
   uint64_t utime_us, stime_us, maxrss_kb, minflt, majflt, nvcsw;
+  uint64_t nivcsw, inblock, oublock, msgsnd, msgrcv, nsignals, nswap, ixrss;  /* struct rusage's other counters (0 when the kernel reaped the child itself) */
 };
 
 /**

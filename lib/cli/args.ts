@@ -36,6 +36,8 @@ export const runOptions = {
   pids: { type: "string" },
   cpu: { type: "string" },
   timeout: { type: "string" },
+  signal: { type: "string" },
+  "kill-after": { type: "string" },
   user: { type: "string" },
   env: { type: "string", multiple: true },
   "allow-env": { type: "string", multiple: true },
@@ -122,13 +124,16 @@ export function parseRunArgs(args: readonly string[], parseArgs: typeof ParseArg
     throw new PolicyError("--allow-net", "unrestricted network already includes --allow-connect and --allow-bind; use one or the other");
   }
 
-  const limits: { -readonly [K in keyof Limits]: number } = {};
+  const limits: { -readonly [K in keyof Limits]: Limits[K] } = {};
   if (values.memory !== undefined) limits.memory = parseSize("--memory", values.memory);
   if (values["file-size"] !== undefined) limits.fileSize = parseSize("--file-size", values["file-size"]);
   if (values["open-files"] !== undefined) limits.openFiles = whole("--open-files", values["open-files"]);
   if (values.pids !== undefined) limits.pids = whole("--pids", values.pids);
   if (values.cpu !== undefined) limits.cpuSeconds = parseWholeSeconds("--cpu", values.cpu);
   if (values.timeout !== undefined) limits.timeoutMs = parseDuration("--timeout", values.timeout);
+  // TERM, SIGTERM or 15; the validator checks the name (as --signal) and that --timeout is there.
+  if (values.signal !== undefined) limits.killSignal = /^\d+$/.test(values.signal) ? Number(values.signal) : values.signal;
+  if (values["kill-after"] !== undefined) limits.killAfterMs = parseDuration("--kill-after", values["kill-after"], { zero: true });
 
   const read = (values["allow-read"] ?? []).flatMap((p) => p.split(",")).map(home);
   const write = (values["allow-write"] ?? []).map(home);

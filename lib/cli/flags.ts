@@ -11,6 +11,8 @@ const byField: [RegExp, string][] = [
   [/^limits\.pids$/, "--pids"],
   [/^limits\.cpuSeconds$/, "--cpu"],
   [/^limits\.timeoutMs$/, "--timeout"],
+  [/^limits\.killSignal$/, "--signal"],
+  [/^limits\.killAfterMs$/, "--kill-after"],
   [/^user(\.\w+)?$/, "--user"],
   [/^env(\..*)?$/, "--env"],
   [/^inheritEnv(\[\d+\])?$/, "--allow-env"],

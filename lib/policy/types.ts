@@ -20,8 +20,12 @@ export type Limits = {
   readonly pids?: number;
   /** CPU seconds (per process: RLIMIT_CPU; the tree: cgroup accounting where present). */
   readonly cpuSeconds?: number;
-  /** Wall-clock milliseconds; then the whole tree is killed. */
+  /** Wall-clock milliseconds; then the whole tree gets `killSignal`, and SIGKILL `killAfterMs` later. */
   readonly timeoutMs?: number;
+  /** The signal the whole tree gets when `timeoutMs` has passed: a name ("SIGTERM") or a number. Default SIGTERM. */
+  readonly killSignal?: string | number;
+  /** Milliseconds from `killSignal` to SIGKILL of whatever is left; 0 kills at once. Default 5000. */
+  readonly killAfterMs?: number;
   /** Most open files per process (RLIMIT_NOFILE). */
   readonly openFiles?: number;
   /** Largest file a process may write, in bytes (RLIMIT_FSIZE). */

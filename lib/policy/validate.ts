@@ -79,8 +79,8 @@ function net(v: unknown): Net {
 }
 
 function limits(v: unknown): Limits {
-  const o = object("limits", v, ["memory", "pids", "cpuSeconds", "timeoutMs", "openFiles", "fileSize"]);
-  const out: { -readonly [K in keyof Limits]: number } = {};
+  const o = object("limits", v, ["memory", "pids", "cpuSeconds", "timeoutMs", "killSignal", "killAfterMs", "openFiles", "fileSize"]);
+  const out: { -readonly [K in keyof Limits]: Limits[K] } = {};
   if (o.memory !== undefined) out.memory = integer("limits.memory", o.memory, MiB, Number.MAX_SAFE_INTEGER);
   if (o.pids !== undefined) out.pids = integer("limits.pids", o.pids, 1, MAX_PIDS);
   if (o.cpuSeconds !== undefined) out.cpuSeconds = integer("limits.cpuSeconds", o.cpuSeconds, 1, Number.MAX_SAFE_INTEGER);
@@ -91,9 +91,27 @@ function limits(v: unknown): Limits {
     if (t <= 0 || t > Number.MAX_SAFE_INTEGER) throw new PolicyError("limits.timeoutMs", `must be positive and at most ${Number.MAX_SAFE_INTEGER}, got ${t}`);
     out.timeoutMs = t;
   }
+  if (o.killSignal !== undefined) out.killSignal = killSignal(o.killSignal);
+  if (o.killAfterMs !== undefined) {
+    const k = o.killAfterMs;
+    if (typeof k !== "number" || !(k >= 0 && k <= Number.MAX_SAFE_INTEGER)) throw new PolicyError("limits.killAfterMs", `expected milliseconds from 0 to ${Number.MAX_SAFE_INTEGER}, got ${String(k)}`);
+    out.killAfterMs = k;
+  }
+  for (const k of ["killSignal", "killAfterMs"] as const)
+    if (out[k] !== undefined && out.timeoutMs === undefined) throw new PolicyError(`limits.${k}`, "takes effect only with a timeout (limits.timeoutMs, --timeout), which is not set");
   if (o.openFiles !== undefined) out.openFiles = integer("limits.openFiles", o.openFiles, 1, MAX_OPEN_FILES);
   if (o.fileSize !== undefined) out.fileSize = integer("limits.fileSize", o.fileSize, 1, Number.MAX_SAFE_INTEGER);
   return out;
+}
+
+/** POSIX signal names (numbers differ between OSes: the backend maps the name). */
+const SIGNALS = "HUP INT QUIT ILL TRAP ABRT BUS FPE KILL USR1 SEGV USR2 PIPE ALRM TERM CHLD CONT STOP TSTP TTIN TTOU URG XCPU XFSZ VTALRM PROF WINCH IO PWR SYS".split(" ");
+
+/** A signal by name ("SIGTERM", "TERM") or number (1-64); kept as given when valid. */
+function killSignal(v: unknown): string | number {
+  if (typeof v === "number" && Number.isInteger(v) && v >= 1 && v <= 64) return v;
+  if (typeof v === "string" && SIGNALS.includes(v.startsWith("SIG") ? v.slice(3) : v)) return v;
+  throw new PolicyError("limits.killSignal", `not a signal: ${JSON.stringify(v)} (a name like "SIGTERM" or a number 1-64)`);
 }
 
 function user(v: unknown): UserSpec {

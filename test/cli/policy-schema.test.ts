@@ -15,7 +15,7 @@ import { check } from "./json-schema.ts";
 // tsc fails here when the types gain or lose a key the lists below do not.
 const policyKeys = { fs: 1, env: 1, inheritEnv: 1, home: 1, cwd: 1, net: 1, limits: 1, user: 1, compat: 1, pty: 1 } satisfies Record<keyof Policy, 1>;
 const fsKeys = { read: 1, write: 1, system: 1, denyRead: 1, denyWrite: 1 } satisfies Record<keyof NonNullable<Policy["fs"]>, 1>;
-const limitKeys = { memory: 1, pids: 1, cpuSeconds: 1, timeoutMs: 1, openFiles: 1, fileSize: 1 } satisfies Record<keyof Limits, 1>;
+const limitKeys = { memory: 1, pids: 1, cpuSeconds: 1, timeoutMs: 1, killSignal: 1, killAfterMs: 1, openFiles: 1, fileSize: 1 } satisfies Record<keyof Limits, 1>;
 const portKeys = { connect: 1, bind: 1 } satisfies Record<keyof NetPorts, 1>;
 const userKeys = { uid: 1, gid: 1 } satisfies Record<keyof Extract<Policy["user"], object>, 1>;
 

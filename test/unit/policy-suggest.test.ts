@@ -51,7 +51,7 @@ describe("validatePolicy's unknown keys", () => {
     return "accepted";
   };
   test("a misspelt key names the one meant, then every known key", () => {
-    expect(message({ limits: { memroy: 1 } })).toBe('limits.memroy: unknown key; did you mean "memory"? (known: memory, pids, cpuSeconds, timeoutMs, openFiles, fileSize)');
+    expect(message({ limits: { memroy: 1 } })).toBe('limits.memroy: unknown key; did you mean "memory"? (known: memory, pids, cpuSeconds, timeoutMs, killSignal, killAfterMs, openFiles, fileSize)');
     expect(message({ nett: "all" })).toStartWith('nett: unknown key; did you mean "net"?');
   });
   test("a key close to nothing names only the known keys", () => {

@@ -28,7 +28,9 @@ import { carveOutsOf, carvePaths, type CarveOuts } from "./carve-outs.ts";
 import { hierarchiesOf, insideMounts } from "./inside-mounts.ts";
 import { DEVICES_WITHOUT_PRIVATE_ROOT, expandRoot, privateRootView, privateRootViewWith } from "./private-root.ts";
 import { spawnLinux } from "./spawn.ts";
+import { linuxStdio } from "./stdio.ts";
 import { killTree, probeContainmentHost, signalTree } from "./tree-kill.ts";
+import { signalEveryProcess } from "./tree-signal.ts";
 import { checkGroups, giveTo } from "./user-switch.ts";
 
 /** LANDLOCK_ACCESS_FS_READ_FILE | READ_DIR: the sandbox reads its own /proc (or its own /proc/<pid>). */
@@ -258,6 +260,8 @@ export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, st
   mark(SPAWN_PHASES.landlock);
   let cgroup: SandboxCgroup | undefined;
   let proc: ReturnType<typeof spawnLinux>;
+  const io = linuxStdio(stdio);
+  let underInit = false;
   try {
     if (containment.cgroups && !staleCleaned) {
       // Leftovers of cordon processes that died without tearing down (SIGKILL, crash).
@@ -272,17 +276,19 @@ export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, st
       (containment.newPidNamespace || procfs ? CLONE_NEW.PID : 0) |
       (procfs || plan.namespaces.privateRoot ? CLONE_NEW.NS : 0) |
       (plan.namespaces.net ? CLONE_NEW.NET : 0);
+    underInit = init !== undefined && (ns & CLONE_NEW.PID) !== 0;
     // A user switch: its private TMPDIR becomes the user's (it was made 0700 by this process).
     if (policy.user && policy.tmpDir !== undefined) giveTo(policy.user, [policy.tmpDir]);
     // Unprivileged: the same namespaces inside a user namespace that keeps the caller's ids.
     const userNamespace = host.namespaces === "user" && ns !== 0 ? { userNamespace: { uid: process.getuid!(), gid: process.getgid!() } } : {};
-    proc = spawnLinux(argv, {
+    proc = spawnLinux(stdio.argv0 === undefined ? argv : [stdio.argv0, ...argv.slice(1)], {
       file,
       env: policy.env,
       cwd: policy.cwd,
-      stdin: stdio.stdin ?? "inherit",
-      stdout: stdio.stdout ?? "inherit",
-      stderr: stdio.stderr ?? "inherit",
+      stdin: io.stdin,
+      stdout: io.stdout,
+      stderr: io.stderr,
+      extraFds: io.extraFds,
       rlimits: containment.rlimits.map(({ resource, soft, hard }) => ({ resource, soft, hard })),
       ...(policy.user ? { user: policy.user } : {}),
       cloneNamespaces: ns,
@@ -292,7 +298,7 @@ export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, st
       ...(cgroup && cgroup.cgroupProcsFds.length ? { cgroupProcsFds: cgroup.cgroupProcsFds } : {}),
       ...(procfs ? { mountProc: true } : {}),
       ...(plan.namespaces.privateRoot ? { privateRoot: sandboxView(policy, grants.fs, opened, { carve, procfs, cgroup, landlockAbi: landlock.rulesetFd === undefined ? 0 : landlock.report.abi }) } : {}),
-      ...(init && ns & CLONE_NEW.PID ? { init: init.use } : {}),
+      ...(underInit ? { init: init!.use } : {}),
       ...(landlock.rulesetFd !== undefined
         ? { landlock: { rulesetFd: landlock.rulesetFd, restrictFlags: landlock.restrictFlags, procAccess: PROC_ACCESS, ...(plan.namespaces.privateRoot ? { rootAccess: ROOT_ACCESS } : {}) } }
         : {}),
@@ -301,18 +307,22 @@ export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, st
       ...(plan.seccomp ? { seccomp: { filter: plan.seccomp.filter, flags: 0 } } : {}),
     });
   } catch (e) {
+    io.done(false);
     cgroup?.destroy();
     throw grantChangedInChild(e) ?? e;
   } finally {
     if (landlock.rulesetFd !== undefined) closeFd(landlock.rulesetFd);
     opened.close();
   }
+  io.done(true);
   mark(SPAWN_PHASES.spawn);
 
   // The command is signalled through its pidfd only (LinuxSubprocess.kill): never a pid reaped and reused.
-  const target = { ...(cgroup ? { cgroup } : {}), command: proc };
+  const target = { ...(cgroup ? { cgroup } : {}), command: proc, ...(underInit ? { initPid: proc.pid } : {}) };
   const tree = () => killTree(containment.treeKill.rung, target);
-  const supervisor = supervise({ ...(cgroup ? { cgroup } : {}), watch: containment.watch, killTree: tree });
+  // Once the command has exited, the exit path kills whatever it left: nothing more to signal.
+  const signalAll = (signal: number) => (proc.exitCode === null && proc.signalCode === null ? signalEveryProcess(containment.treeKill.rung, target, signal) : Promise.resolve());
+  const supervisor = supervise({ ...(cgroup ? { cgroup } : {}), watch: containment.watch, killTree: tree, signalTree: signalAll });
   let limit: LimitVerdict | undefined;
   const exited = proc.exited.then(async (code) => {
     mark(SPAWN_PHASES.exit);
@@ -332,6 +342,9 @@ export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, st
     killTree: () => void signalTree(containment.treeKill.rung, target).catch(() => {}),
     timedOut: () => limit === "timeout" || supervisor.verdict() === "timeout",
     limit: () => limit ?? supervisor.verdict(),
+    signalTree: (signal) => void signalAll(signal).catch(() => {}),
+    stdio: io.stdio,
+    ref: (on) => (on ? supervisor.ref() : supervisor.unref()),
   });
   return { proc: sandboxed, report };
 }

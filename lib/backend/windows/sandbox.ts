@@ -74,7 +74,8 @@ export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, st
       p.kill();
     },
   };
-  const report: Report = { platform: `win32-${process.arch}`, compat: policy.compat, guarantees: p.report, host: plan.notes };
+  const startup = p.unchecked.length ? [`start-up check (read back before the first instruction): not read back: ${p.unchecked.join("; ")}`] : [];
+  const report: Report = { platform: `win32-${process.arch}`, compat: policy.compat, guarantees: p.report, host: [...plan.notes, ...startup] };
   return { proc, report };
 }
 

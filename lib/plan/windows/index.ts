@@ -25,6 +25,8 @@ export type WindowsOptions = IsolationOptions & {
 };
 
 export type WindowsPlan = {
+  /** The policy's mode: hard refuses what the host or a check made as the account finds not enforced. */
+  readonly compat: ResolvedPolicy["compat"];
   readonly job: JobPlan;
   readonly spawn: {
     /** Only the stdio handles are inherited: PROC_THREAD_ATTRIBUTE_HANDLE_LIST. */
@@ -69,6 +71,7 @@ export function planWindows(policy: ResolvedPolicy, host: WindowsHost, opts: Win
 
   const identity = isolation.identity.kind + (host.elevated ? " (elevated)" : " (unprivileged)");
   return {
+    compat: policy.compat,
     job,
     spawn: {
       handleList: true,
@@ -76,7 +79,7 @@ export function planWindows(policy: ResolvedPolicy, host: WindowsHost, opts: Win
       mitigation: words,
       mitigationNames: names,
       ...(opts.noChildProcesses ? { childProcessPolicy: 0x1 } : {}),
-      env: windowsEnv(policy.env, policy.tmpDir),
+      env: { ...windowsEnv(policy.env, policy.tmpDir), ...(isolation.apply && isolation.profile ? isolation.profile.env : {}) },
       cwd: policy.cwd,
     },
     isolation,
@@ -98,3 +101,7 @@ export { wineGaps } from "./wine.ts";
 export { windowsOnlyGuarantees } from "./guarantees.ts";
 export { windowsEnv, envValue } from "./env.ts";
 export * from "./constants.ts";
+export { planFetchExec, type FetchExecOptions, type FetchExecPlan } from "./two-account.ts";
+export { startupExpectation, startupMismatches, handleFindings, CROSSING_PRIVILEGES, type StartupExpectation, type StartupObservation, type StartupMismatch, type TokenExpectation, type HandleSeen } from "./startup.ts";
+export { linkOnTheWay, isLink, pathSteps, type PathInfo } from "./grants.ts";
+export { grantChecks, accountProfile, type AccessExpectation } from "./account.ts";

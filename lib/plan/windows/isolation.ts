@@ -17,6 +17,7 @@ import { carveRows } from "../carve.ts";
 import { carveAcl } from "./carve.ts";
 import { CAPABILITY_SID, FILE_ACCESS } from "./constants.ts";
 import type { WindowsHost, WindowsMechanism } from "./host.ts";
+import { accountProfile, grantChecks, type AccessExpectation } from "./account.ts";
 import { isDevice, under } from "./paths.ts";
 import { needing, notEnforced, type Gaps } from "./rows.ts";
 
@@ -67,6 +68,10 @@ export type IsolationPlan = {
   readonly acl: readonly AclGrant[];
   readonly wfp: readonly WfpFilter[];
   readonly report: readonly GuaranteeReport[];
+  /** Checked as the account (impersonated) once its grants are in place; empty for the other identities. */
+  readonly checks: readonly AccessExpectation[];
+  /** The account's profile folders, made as the account, and the variables naming them. */
+  readonly profile?: ReturnType<typeof accountProfile>;
 };
 
 /** A profile name Windows accepts (at most 64 characters of [A-Za-z0-9.-]). */
@@ -156,7 +161,14 @@ export function planIsolation(policy: ResolvedPolicy, host: IsolationHost, gaps:
         : needing(idGaps, carveNeeds, { guarantee, status: "enforced", by: ["DACL entries denying the sandbox's SID beneath the grants (an explicit deny precedes an inherited allow; hard links share the DACL)", "DELETE denied on the directories between a write grant and a carve-out"] }),
     ),
   );
-  return { identity, apply, acl: kind === "low-integrity" ? [] : acl, wfp, report: rows };
+  const account = kind === "account";
+  const profile = account && policy.home !== undefined && policy.home === privateHome(policy) ? { profile: accountProfile(policy.home) } : {};
+  return { identity, apply, acl: kind === "low-integrity" ? [] : acl, wfp, report: rows, checks: account ? grantChecks(acl) : [], ...profile };
+}
+
+/** The run's own HOME (inside its run directory), which the account may own; a HOME the policy named stays the caller's. */
+function privateHome(policy: ResolvedPolicy): string | undefined {
+  return policy.runDir !== undefined && policy.home !== undefined && under(policy.home, [policy.runDir]) ? policy.home : undefined;
 }
 
 type NetWay = { readonly needs: readonly WindowsMechanism[]; readonly by: readonly string[] } | { readonly reason: string };

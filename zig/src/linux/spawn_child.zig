@@ -213,6 +213,13 @@ pub fn main(arg: usize) callconv(.c) u8 {
         must(out, fd);
         lifted[i] = @intCast(fd);
     }
+    // cordon-init's status fd: lifted too (a placement may reuse its number), close-on-exec until the command runs.
+    var status_fd: i32 = -1;
+    if (spec.flags & Flags.init_status != 0) {
+        const fd = linux.syscall3(.fcntl, @as(u32, @bitCast(spec.init_status_fd)), f_dupfd_cloexec, floor);
+        must(out, fd);
+        status_fd = @intCast(fd);
+    }
     for (fds, 0..) |m, i| must(out, linux.syscall3(.dup3, @as(u32, @bitCast(lifted[i])), @as(u32, @bitCast(m.child)), 0));
 
     // Everything else closes at execve, whatever the parent left inheritable.
@@ -275,7 +282,7 @@ pub fn main(arg: usize) callconv(.c) u8 {
     if (!confinedByCommand(spec)) confine(c, true);
 
     out.out_step = @intFromEnum(Step.execve);
-    if (spec.flags & Flags.init != 0) startUnderInit(c);
+    if (spec.flags & Flags.init != 0) startUnderInit(c, status_fd);
     _ = linux.syscall4(.rt_sigprocmask, sig_setmask, @intFromPtr(&zero_set), 0, 8);
     @atomicStore(i32, &out.out_errno, 0, .release);
     const rc = linux.syscall3(.execve, @intFromPtr(c.str(spec.path_off)), @intFromPtr(c.argv), @intFromPtr(c.envp));
@@ -319,7 +326,9 @@ const sigchld: usize = 17;
 /// shootdown. Every signal stays blocked through to cordon-init, which takes
 /// them synchronously: one sent before its handlers exist stays pending (a
 /// blocked signal is never discarded, even for a namespace's pid 1).
-fn startUnderInit(c: *const spec_mod.Checked) noreturn {
+/// `status_fd` (or -1): opened for cordon-init only once the command has
+/// exec'd, so the command never holds it.
+fn startUnderInit(c: *const spec_mod.Checked, status_fd: i32) noreturn {
     const out = c.out;
     // The command's stack while it runs here; this process waits (CLONE_VFORK).
     var stack: [8 * 1024]u8 align(16) = undefined;
@@ -335,23 +344,36 @@ fn startUnderInit(c: *const spec_mod.Checked) noreturn {
     if (@atomicLoad(i32, &out.out_errno, .acquire) != 0) linux.exit_group(127);
     if (confinedByCommand(&c.spec)) confine(c, false);
 
-    // "cordon-init --adopt PID", in memory of cordon's own (this stack).
+    // "cordon-init --adopt PID [--status-fd N]", in memory of cordon's own (this stack).
     var pid_text: [12:0]u8 = @splat(0);
-    var n: usize = 0;
-    var rest: usize = rc;
-    var digits: [12]u8 = undefined;
-    while (true) : (n += 1) {
-        digits[n] = '0' + @as(u8, @intCast(rest % 10));
-        rest /= 10;
-        if (rest == 0) break;
+    decimal(rc, &pid_text);
+    var fd_text: [12:0]u8 = @splat(0);
+    var argv = [_:null]?[*:0]const u8{ "cordon-init", "--adopt", &pid_text, null, null };
+    if (status_fd >= 0) {
+        out.out_step = @intFromEnum(Step.init);
+        must(out, linux.syscall3(.fcntl, @as(u32, @bitCast(status_fd)), 2, 0)); // F_SETFD: no close-on-exec
+        decimal(@intCast(status_fd), &fd_text);
+        argv[3] = "--status-fd";
+        argv[4] = &fd_text;
     }
-    for (0..n + 1) |i| pid_text[i] = digits[n - i];
-    const argv = [_:null]?[*:0]const u8{ "cordon-init", "--adopt", &pid_text };
     const envp = [_:null]?[*:0]const u8{};
     out.out_step = @intFromEnum(Step.init);
     const r = linux.syscall3(.execve, @intFromPtr(c.str(c.spec.init_off)), @intFromPtr(&argv), @intFromPtr(&envp));
     // pid 1 exits: the kernel kills the command with the rest of the namespace.
     fail(out, r);
+}
+
+/// `n` in decimal, NUL-terminated (the buffer starts zeroed).
+fn decimal(n: usize, text: *[12:0]u8) void {
+    var digits: [12]u8 = undefined;
+    var len: usize = 0;
+    var rest = n;
+    while (true) : (len += 1) {
+        digits[len] = '0' + @as(u8, @intCast(rest % 10));
+        rest /= 10;
+        if (rest == 0) break;
+    }
+    for (0..len + 1) |i| text[i] = digits[len - i];
 }
 
 /// The command: a clean mask, then exec. Its dispositions are already the

@@ -22,7 +22,11 @@ pub const Flags = struct {
     /// Without a fresh /proc: `proc_access` beneath the child's own
     /// /proc/<pid> (what /proc/self names for the command itself).
     pub const proc_self: u32 = 1 << 8;
-    pub const all: u32 = setsid | no_new_privs | set_ids | mount_proc | loopback_up | private_root | drop_caps | init | proc_self;
+    /// With INIT: cordon-init writes the command's wait status to
+    /// `init_status_fd` before it exits (pid 1 cannot die of the command's
+    /// signal, so its own exit status can only say 128+N).
+    pub const init_status: u32 = 1 << 9;
+    pub const all: u32 = setsid | no_new_privs | set_ids | mount_proc | loopback_up | private_root | drop_caps | init | proc_self | init_status;
 };
 
 /// Namespace flags a caller may ask clone3 for (CLONE_NEW*); nothing else.
@@ -83,6 +87,9 @@ pub const Spec = extern struct {
     /// With PRIVATE_ROOT and a ruleset: landlock rights granted beneath the
     /// view's own root (its tmpfs, which no rule made in the parent can name).
     root_access: u32,
+    /// With INIT_STATUS: the caller's fd (a pipe's write end) handed to cordon-init only.
+    init_status_fd: i32,
+    reserved: u32,
     // Written by cordon.
     out_pid: i32,
     out_pidfd: i32,
@@ -91,7 +98,7 @@ pub const Spec = extern struct {
 };
 
 comptime {
-    if (@sizeOf(Spec) != 152) @compileError("cordon_linux_spawn_spec must be 152 bytes");
+    if (@sizeOf(Spec) != 160) @compileError("cordon_linux_spawn_spec must be 160 bytes");
 }
 
 /// One stdio/extra-fd placement: the parent's fd becomes `child` in the child;
@@ -255,6 +262,10 @@ pub fn check(buf: []u8) abi.Failure!Checked {
         if (spec.clone_flags & clone_newpid == 0) return error.InvalidArgument; // pid 1 of its own namespace only
         if (!isCString(buf, spec.init_off)) return error.RecordOutOfBounds;
     } else if (spec.init_off != 0) return error.InvalidArgument;
+    if (spec.flags & Flags.init_status != 0) {
+        if (spec.flags & Flags.init == 0 or spec.init_status_fd < 0) return error.InvalidArgument;
+    } else if (spec.init_status_fd != 0) return error.InvalidArgument;
+    if (spec.reserved != 0) return error.InvalidArgument;
     if (spec.clone_flags & clone_newuser != 0) {
         if (!isCString(buf, spec.uid_map_off) or !isCString(buf, spec.gid_map_off)) return error.RecordOutOfBounds;
     }
