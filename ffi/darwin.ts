@@ -3,7 +3,7 @@
 import { dirname, join } from "node:path";
 import { commonSymbols } from "./symbols/common.ts";
 import { darwinSymbols } from "./symbols/darwin.ts";
-import { findLibrary, nativeHelper, openLibrary, type Symbols } from "./library.ts";
+import { checkedHelperPath, findLibrary, openLibrary, type Symbols } from "./library.ts";
 import { LibraryError } from "./errors.ts";
 import { check } from "./status.ts";
 
@@ -22,9 +22,9 @@ export function darwin(): Symbols<typeof darwinTable> {
 
 /** cordon-exec, installed beside the library, checked against its pinned digest before first use. */
 export function launcherPath(): string {
-  const launcher = nativeHelper("cordon-exec");
+  const launcher = checkedHelperPath("cordon-exec");
   if (!launcher) throw new LibraryError(`${join(dirname(findLibrary()), "cordon-exec")} is missing: the macOS launcher is built with the library`, "LIBRARY_NOT_FOUND");
-  return launcher.use;
+  return launcher;
 }
 
 /** Whether this process already runs under Seatbelt (then no profile can be applied below it). */

@@ -3,7 +3,7 @@ import { dirname, join } from "node:path";
 import { LibraryError } from "./errors.ts";
 import { commonSymbols } from "./symbols/common.ts";
 import { freebsdSymbols } from "./symbols/freebsd.ts";
-import { findLibrary, nativeHelper, openLibrary, type Symbols } from "./library.ts";
+import { checkedHelperPath, findLibrary, openLibrary, type Symbols } from "./library.ts";
 import { check } from "./status.ts";
 
 export const freebsdTable = { ...commonSymbols, ...freebsdSymbols };
@@ -27,9 +27,9 @@ export function freebsd(): Symbols<typeof freebsdTable> {
 
 /** cordon-exec, installed beside the library, checked against its pinned digest before first use. */
 export function launcherPath(): string {
-  const launcher = nativeHelper("cordon-exec");
+  const launcher = checkedHelperPath("cordon-exec");
   if (!launcher) throw new LibraryError(`${join(dirname(findLibrary()), "cordon-exec")} is missing: the launcher is built with the library`, "LIBRARY_NOT_FOUND");
-  return launcher.use;
+  return launcher;
 }
 
 const cstring = (s: string) => new TextEncoder().encode(`${s}\0`);

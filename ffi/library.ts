@@ -1,11 +1,11 @@
 // Finds the native library for this platform, checks it against the digest
 // cordon pins for it (ffi/pinned.ts), opens it once, checks its ABI.
 import { dlopen, type Library } from "bun:ffi";
-import { closeSync, existsSync, fstatSync, readFileSync, statSync } from "node:fs";
+import { closeSync, existsSync, readFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import cordonPackage from "../package.json";
 import { LibraryError } from "./errors.ts";
-import { DIGEST_FILE, openNative, readPins, type NativeFile } from "./pinned.ts";
+import { DIGEST_FILE, existingNative, openChecked, pinsFor, type NativeFile, type Source } from "./pinned.ts";
 import { commonSymbols } from "./symbols/common.ts";
 import { darwinSymbols } from "./symbols/darwin.ts";
 import { forDlopen, type DlopenTable, type SymbolTable } from "./symbols/define.ts";
@@ -58,32 +58,7 @@ function installedPackage(name: string): string | undefined {
   }
 }
 
-/** Where a native file comes from and what it is checked against (no digest: CORDON_LIBRARY, or a checkout's unpinned build). */
-type Source = { readonly library: string; readonly packageName: string; readonly digests: Readonly<Record<string, string>> | undefined };
-
 const pinsFile = join(import.meta.dir, DIGEST_FILE);
-
-/**
- * The digests this cordon pins for the files of `name`. An installed package
- * (`required`) needs them: a cordon packed without its digest file checks
- * nothing, so it loads nothing. A checkout has no digest file (it is written
- * only into the pack's staging directory), but one that is there is honoured.
- */
-function pinnedFor(name: string, required: boolean): Readonly<Record<string, string>> | undefined {
-  const pins = readPins(pinsFile);
-  if (!pins) {
-    if (!required) return undefined;
-    throw new LibraryError(
-      `cordon ${cordonPackage.version} has no ffi/${DIGEST_FILE} (it was not packed by scripts/package-natives.ts), ` +
-        `so the files of ${name} cannot be checked: nothing is loaded`,
-      "DIGESTS_MISSING",
-    );
-  }
-  if (pins.cordon !== cordonPackage.version) throw new LibraryError(`${pinsFile} was written for cordon ${pins.cordon}, this is ${cordonPackage.version}: nothing is loaded`, "DIGESTS_INVALID");
-  const table = pins.sha256[name];
-  if (!table) throw new LibraryError(`${pinsFile} pins no digests for ${name}: nothing is loaded`, "DIGESTS_MISSING");
-  return table;
-}
 
 /**
  * Where the library is: CORDON_LIBRARY (an explicit path), the installed
@@ -91,6 +66,7 @@ function pinnedFor(name: string, required: boolean): Readonly<Record<string, str
  * only), or a local `zig build`.
  */
 function locate(): Source {
+  const version = cordonPackage.version;
   const tag = platformTag();
   const name = `@cordon/native-${tag}`;
   const explicit = process.env.CORDON_LIBRARY;
@@ -105,11 +81,11 @@ function locate(): Source {
     const candidate = join(pkg, "..", file);
     if (existsSync(candidate)) {
       checkPackageAbi(name, pkg);
-      return { library: candidate, packageName: name, digests: pinnedFor(name, true) };
+      return { library: candidate, packageName: name, digests: pinsFor(pinsFile, name, version, true) };
     }
   }
   const local = join(packageRoot, "zig-out", "native", tag, file);
-  if (existsSync(local)) return { library: local, packageName: `${name} (zig-out/native/${tag})`, digests: pinnedFor(name, false) };
+  if (existsSync(local)) return { library: local, packageName: `${name} (zig-out/native/${tag})`, digests: pinsFor(pinsFile, name, version, false) };
   if (!existsSync(join(packageRoot, "build.zig"))) {
     // An installed cordon: the optional dependency for this platform is missing.
     throw new LibraryError(
@@ -124,57 +100,47 @@ function locate(): Source {
   );
 }
 
-/** Native files opened and checked in this process, by path: each is hashed once, then used through its descriptor. */
-const checked = new Map<string, NativeFile>();
-
-/**
- * The checked file of `path` while the path still names it. Once something
- * else is there (a reinstall, or a file renamed over it), that is checked
- * afresh: what the path names must match the digest, not only what it named.
- */
-function stillChecked(path: string): NativeFile | undefined {
-  const known = checked.get(path);
-  if (!known) return undefined;
-  const held = fstatSync(known.fd);
-  const now = existsSync(path) ? statSync(path) : undefined;
-  if (now && now.dev === held.dev && now.ino === held.ino) return known;
-  checked.delete(path);
-  closeSync(known.fd);
-  return undefined;
+/** The library's path, once its bytes were checked against the digest cordon pins for it (see locate for where it is looked for). */
+export function findLibrary(): string {
+  const source = locate();
+  const library = openChecked(source, basename(source.library))!;
+  closeSync(library.fd);
+  return library.path;
 }
 
-/** `file` of `source`'s directory, opened and checked against its pinned digest; undefined when it does not exist and nothing pins it. */
-function checkedFile(source: Source, file: string): NativeFile | undefined {
-  const path = join(dirname(source.library), file);
-  const known = stillChecked(path);
-  if (known) return known;
-  const sha256 = source.digests?.[file];
-  if (source.digests && sha256 === undefined) throw new LibraryError(`${source.packageName}: no digest is pinned for ${file}: not used`, "DIGESTS_MISSING");
-  if (!existsSync(path)) {
-    if (sha256 === undefined) return undefined;
-    throw new LibraryError(`${source.packageName}: ${path} is missing (cordon pins sha256 ${sha256} for it)`, "LIBRARY_NOT_FOUND");
-  }
-  const native = openNative(path, { packageName: source.packageName, sha256 });
-  checked.set(path, native);
+/** The source of the opened library, else of the one the lookup finds now. */
+function currentSource(): Source {
+  return opened?.source ?? locate();
+}
+
+/**
+ * Path of a helper program installed beside the library (cordon-init,
+ * cordon-exec, cordon-audit-probe.exe), not yet checked; undefined when it
+ * does not exist and nothing pins it (a checkout that did not build it).
+ */
+export function helperPath(file: string): string | undefined {
+  return existingNative(currentSource(), file);
+}
+
+/**
+ * The helper `file`, opened and checked against its pinned digest now; `use`
+ * names that open file (Linux: its descriptor) until the caller closes `fd`.
+ */
+export function openHelper(file: string): NativeFile {
+  const native = openChecked(currentSource(), file);
+  if (!native) throw new LibraryError(`${file} is missing beside the native library`, "LIBRARY_NOT_FOUND");
   return native;
 }
 
-function checkedLibrary(source: Source): NativeFile {
-  return checkedFile(source, basename(source.library))!;
-}
-
-/** The library's path, once its bytes were checked against the digest cordon pins for it (see locate for where it is looked for). */
-export function findLibrary(): string {
-  return checkedLibrary(locate()).path;
-}
-
 /**
- * A helper program installed beside the library (cordon-init, cordon-exec),
- * checked against its pinned digest before first use; `use` names the checked
- * file itself. Undefined when it does not exist and nothing pins it.
+ * The helper's path, checked against its pinned digest, for a spawn that can
+ * only name a path (macOS and FreeBSD's cordon-exec, Windows' audit probe):
+ * the file could still be replaced between this check and that exec.
  */
-export function nativeHelper(file: string): NativeFile | undefined {
-  return checkedFile(opened?.source ?? locate(), file);
+export function checkedHelperPath(file: string): string | undefined {
+  const native = openChecked(currentSource(), file);
+  if (native) closeSync(native.fd);
+  return native?.use;
 }
 
 /** A native package declares its ABI (`"cordon": { "abi": N }`); a different one is refused before dlopen. */
@@ -207,13 +173,15 @@ let opened: { path: string; source: Source; lib: Library<any> } | undefined;
 export function openLibrary(): Library<any> {
   if (opened) return opened.lib;
   const source = locate();
-  const { path, use } = checkedLibrary(source);
+  const { path, use, fd } = openChecked(source, basename(source.library))!;
   let lib: Library<any>;
   try {
     // The checked file itself, through its descriptor (Linux): not whatever the path names by now.
     lib = dlopen(use, forDlopen({ ...commonSymbols, ...platformTables[process.platform] }));
   } catch (e) {
     throw new LibraryError(`cannot load ${path}: ${(e as Error).message}`, "LIBRARY_LOAD_FAILED");
+  } finally {
+    closeSync(fd); // the mapping keeps the file
   }
   const abi = (lib.symbols as Symbols<typeof commonSymbols>).cordon_abi_version();
   if (abi !== ABI_VERSION) {

@@ -3,12 +3,13 @@
 // into the packed package only, never into a checkout), and the one-time
 // check of a native file against them before it is loaded or executed.
 //
-// A native file is opened once; its bytes are hashed from that descriptor and
-// later uses go through the same descriptor (/proc/self/fd/N on Linux), so
+// A native file is opened and hashed from that descriptor right before each
+// use, which goes through the same descriptor (/proc/self/fd/N on Linux), so
 // what dlopen maps and what cordon-init's execve runs is the inode that was
 // checked, whatever is renamed over the path meanwhile.
 import { createHash } from "node:crypto";
 import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { LibraryError } from "./errors.ts";
 
 /** Name of the digest file, beside this module. */
@@ -19,6 +20,9 @@ export type Pins = { readonly cordon: string; readonly sha256: Readonly<Record<s
 
 /** What a native file is checked against; undefined: not pinned (CORDON_LIBRARY, a checkout's own build). */
 export type Pin = { readonly packageName: string; readonly sha256: string | undefined };
+
+/** Where the library was found and the digests its package's files must have (none: CORDON_LIBRARY, a checkout's unpinned build). */
+export type Source = { readonly library: string; readonly packageName: string; readonly digests: Readonly<Record<string, string>> | undefined };
 
 const HEX64 = /^[0-9a-f]{64}$/;
 
@@ -97,4 +101,41 @@ export function openNative(path: string, pin: Pin | undefined): NativeFile {
     closeSync(fd);
     throw e;
   }
+}
+
+/**
+ * The digests `pinsFile` pins for the files of package `name`. An installed
+ * package (`required`) needs them: a cordon packed without its digest file
+ * checks nothing, so it loads nothing. A checkout has no digest file (it is
+ * written only into the pack's staging directory), but one there is honoured.
+ */
+export function pinsFor(pinsFile: string, name: string, version: string, required: boolean): Readonly<Record<string, string>> | undefined {
+  const pins = readPins(pinsFile);
+  if (!pins) {
+    if (!required) return undefined;
+    throw new LibraryError(
+      `cordon ${version} has no ffi/${DIGEST_FILE} (it was not packed by scripts/package-natives.ts), so the files of ${name} cannot be checked: nothing is loaded`,
+      "DIGESTS_MISSING",
+    );
+  }
+  if (pins.cordon !== version) throw new LibraryError(`${pinsFile} was written for cordon ${pins.cordon}, this is ${version}: nothing is loaded`, "DIGESTS_INVALID");
+  const table = pins.sha256[name];
+  if (!table) throw new LibraryError(`${pinsFile} pins no digests for ${name}: nothing is loaded`, "DIGESTS_MISSING");
+  return table;
+}
+
+/** `file` beside `source`'s library; undefined when it does not exist and nothing pins it, an error when a pinned one is missing. */
+export function existingNative(source: Source, file: string): string | undefined {
+  const path = join(dirname(source.library), file);
+  const sha256 = source.digests?.[file];
+  if (source.digests && sha256 === undefined) throw new LibraryError(`${source.packageName}: no digest is pinned for ${file}: not used`, "DIGESTS_MISSING");
+  if (existsSync(path)) return path;
+  if (sha256 === undefined) return undefined;
+  throw new LibraryError(`${source.packageName}: ${path} is missing (cordon pins sha256 ${sha256} for it)`, "LIBRARY_NOT_FOUND");
+}
+
+/** `file` beside `source`'s library, opened and checked against its pinned digest (the caller closes `fd`). */
+export function openChecked(source: Source, file: string): NativeFile | undefined {
+  const path = existingNative(source, file);
+  return path === undefined ? undefined : openNative(path, { packageName: source.packageName, sha256: source.digests?.[file] });
 }

@@ -11,7 +11,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdtempSync, realpathSync, rmdirSync, unlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { findLibrary, nativeHelper } from "../../ffi/library.ts";
+import { checkedHelperPath, findLibrary } from "../../ffi/library.ts";
 import type { Policy } from "../policy/types.ts";
 import type { Report } from "../report.ts";
 import { spawn } from "../spawn.ts";
@@ -34,7 +34,7 @@ export type WindowsAuditResult = {
 
 /** The probe program beside the library this process loads, checked against its pinned digest before first use. */
 export function auditProbePath(): string {
-  return nativeHelper("cordon-audit-probe.exe")?.use ?? join(dirname(findLibrary()), "cordon-audit-probe.exe");
+  return checkedHelperPath("cordon-audit-probe.exe") ?? join(dirname(findLibrary()), "cordon-audit-probe.exe");
 }
 
 /** Lines of a stream, one at a time. */

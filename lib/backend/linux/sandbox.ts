@@ -4,7 +4,7 @@
 // whole tree is killed when it exits, on a limit, or on kill(); `exited`
 // settles once the tree is gone and every cgroup made for it removed.
 import { readFileSync } from "node:fs";
-import { nativeHelper } from "../../../ffi/library.ts";
+import { helperPath, openHelper } from "../../../ffi/library.ts";
 import type { NativeFile } from "../../../ffi/pinned.ts";
 import { CLONE_NEW } from "../../../ffi/linux-spawn.ts";
 import { closeFd } from "../../../ffi/linux.ts";
@@ -48,17 +48,13 @@ let containmentHostCache: ContainmentHost | undefined;
 let notesCache: readonly string[] | undefined;
 let staleCleaned = false;
 
-/**
- * cordon-init beside the native library, when it was built or installed,
- * checked against its pinned digest (again whenever another file is there).
- * `path` is granted; the child execs `use`, the checked file's descriptor.
- */
-export function initFile(): NativeFile | undefined {
-  return nativeHelper("cordon-init");
-}
+let initFound: string | undefined;
 
+/** cordon-init beside the native library, when it was built or installed (looked for until found). */
 export function initPath(): string | undefined {
-  return initFile()?.path;
+  if (initFound) return initFound;
+  initFound = helperPath("cordon-init");
+  return initFound;
 }
 
 /** The probed host the sandbox plans for (probed once per process). */
@@ -238,9 +234,9 @@ export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, st
   const groupsNote = policy.user ? checkGroups() : undefined;
 
   // cordon-init (pid 1 of the sandbox's pid namespace) must be executable inside.
-  const init = host.namespaces !== "none" ? initFile() : undefined;
+  const init = host.namespaces !== "none" ? initPath() : undefined;
   // "/" is granted as what lies at its top (private-root.ts); cordon-init is read-only.
-  const read = expandRoot(init ? [...policy.fs.read, init.path] : policy.fs.read);
+  const read = expandRoot(init ? [...policy.fs.read, init] : policy.fs.read);
   const grants = { ...policy, fs: { read, write: expandRoot(policy.fs.write) } };
   // Rights another mechanism covers are best-effort for landlock (an older
   // kernel is not refused for them); everything else keeps the policy's level,
@@ -262,6 +258,7 @@ export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, st
   let proc: ReturnType<typeof spawnLinux>;
   const io = linuxStdio(stdio);
   let underInit = false;
+  let initFile: NativeFile | undefined;
   try {
     if (containment.cgroups && !staleCleaned) {
       // Leftovers of cordon processes that died without tearing down (SIGKILL, crash).
@@ -277,6 +274,8 @@ export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, st
       (procfs || plan.namespaces.privateRoot ? CLONE_NEW.NS : 0) |
       (plan.namespaces.net ? CLONE_NEW.NET : 0);
     underInit = init !== undefined && (ns & CLONE_NEW.PID) !== 0;
+    // Checked against its pinned digest now; the child execs this open file, not the path again.
+    initFile = underInit ? openHelper("cordon-init") : undefined;
     // A user switch: its private TMPDIR becomes the user's (it was made 0700 by this process).
     if (policy.user && policy.tmpDir !== undefined) giveTo(policy.user, [policy.tmpDir]);
     // Unprivileged: the same namespaces inside a user namespace that keeps the caller's ids.
@@ -298,7 +297,7 @@ export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, st
       ...(cgroup && cgroup.cgroupProcsFds.length ? { cgroupProcsFds: cgroup.cgroupProcsFds } : {}),
       ...(procfs ? { mountProc: true } : {}),
       ...(plan.namespaces.privateRoot ? { privateRoot: sandboxView(policy, grants.fs, opened, { carve, procfs, cgroup, landlockAbi: landlock.rulesetFd === undefined ? 0 : landlock.report.abi }) } : {}),
-      ...(underInit ? { init: init!.use } : {}),
+      ...(initFile ? { init: initFile.use } : {}),
       ...(landlock.rulesetFd !== undefined
         ? { landlock: { rulesetFd: landlock.rulesetFd, restrictFlags: landlock.restrictFlags, procAccess: PROC_ACCESS, ...(plan.namespaces.privateRoot ? { rootAccess: ROOT_ACCESS } : {}) } }
         : {}),
@@ -312,6 +311,7 @@ export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, st
     throw grantChangedInChild(e) ?? e;
   } finally {
     if (landlock.rulesetFd !== undefined) closeFd(landlock.rulesetFd);
+    if (initFile) closeFd(initFile.fd);
     opened.close();
   }
   io.done(true);
