@@ -140,7 +140,7 @@ export function openHelper(file: string): NativeFile {
 export function checkedHelperPath(file: string): string | undefined {
   const native = openChecked(currentSource(), file);
   if (native) closeSync(native.fd);
-  return native?.use;
+  return native?.path;
 }
 
 /** A native package declares its ABI (`"cordon": { "abi": N }`); a different one is refused before dlopen. */
