@@ -7,7 +7,7 @@
 // load or run: `cordon --version` would print its version and
 // /proc/self/maps would show it mapped.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import { closeSync, cpSync, existsSync, fstatSync, mkdirSync, mkdtempSync, openSync, readFileSync, readlinkSync, realpathSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createHash } from "node:crypto";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -15,8 +15,8 @@ import { platformTag } from "../../ffi/library.ts";
 import pkg from "../../package.json";
 import { buildTargets, nativePackageName, packageNatives, packPackage, stageCordon, type NativePackage } from "../../scripts/package-natives.ts";
 import { noSandbox } from "../cli/helpers.ts";
-import { describeUnless } from "../helpers/skip.ts";
-import { builtPins, copyCordon, runFrom } from "./cordon-copy.ts";
+import { describeUnless, linuxRequirement, notLinux } from "../helpers/skip.ts";
+import { built, builtPins, copyCordon, runFrom } from "./cordon-copy.ts";
 import { Project } from "./project.ts";
 import { serveRegistry, type Registry } from "./registry.ts";
 import { TAMPERED, tamper } from "./tamper.ts";
@@ -80,6 +80,19 @@ async function probeIn(app: Project): Promise<{ status?: number; error?: string;
   return JSON.parse(r.stdout);
 }
 
+/** `file` of the project's installed native package. */
+function installed(app: Project, file: string): string {
+  return join(app.dir, "node_modules", ...nativeName.split("/"), file);
+}
+
+/** Tampers with the installed `file`; returns its path and the digest it had (the pinned one). */
+function tamperInstalled(app: Project, file: string): { path: string; pinned: string } {
+  const path = installed(app, file);
+  const pinned = sha256(path);
+  tamper(path);
+  return { path, pinned };
+}
+
 /** The one line cordon prints for a refused file: package, path, pinned and actual digests. */
 function refusal(path: string, pinned: string): string {
   return `cordon: ${nativeName}: ${path} does not match the digest cordon pins for it (sha256 pinned ${pinned}, file ${sha256(path)}): refused before any use`;
@@ -105,15 +118,12 @@ describeUnless(noHostPackage ?? noSandbox, "an offline install from the tarballs
     const app = await install([mainTarball, nativeTarball]);
     const cli = await app.exec(["bunx", "cordon", "run", "--", "true"]);
     expect({ code: cli.code, stderr: cli.stderr }).toEqual({ code: 0, stderr: "" });
-    const lib = join(app.dir, "node_modules", ...nativeName.split("/"), "libcordon.so");
-    expect(await probeIn(app)).toEqual({ status: 0, maps: [realpathSync(lib)] });
+    expect(await probeIn(app)).toEqual({ status: 0, maps: [realpathSync(installed(app, "libcordon.so"))] });
   }, 60_000);
 
   test("libcordon.so replaced by a modified copy: `cordon run -- true` exits 125 naming the package, the file and both digests; the copy is never mapped", async () => {
     const app = await install([mainTarball, nativeTarball]);
-    const lib = join(app.dir, "node_modules", ...nativeName.split("/"), "libcordon.so");
-    const pinned = sha256(lib);
-    tamper(lib);
+    const { path: lib, pinned } = tamperInstalled(app, "libcordon.so");
     const cli = await app.exec(["bunx", "cordon", "run", "--", "true"]);
     expect(cli.code).toBe(125);
     expect(cli.stderr).toStartWith(refusal(lib, pinned));
@@ -127,9 +137,7 @@ describeUnless(noHostPackage ?? noSandbox, "an offline install from the tarballs
 
   test("cordon-init replaced by a modified copy: 125 naming cordon-init and both digests, and the command never runs", async () => {
     const app = await install([mainTarball, nativeTarball]);
-    const init = join(app.dir, "node_modules", ...nativeName.split("/"), "cordon-init");
-    const pinned = sha256(init);
-    tamper(init);
+    const { path: init, pinned } = tamperInstalled(app, "cordon-init");
     mkdirSync(join(app.dir, "out"));
     const cli = await app.exec(["bunx", "cordon", "run", "--allow-write=out", "--", "touch", "out/ran"]);
     expect(cli.code).toBe(125);
@@ -139,7 +147,7 @@ describeUnless(noHostPackage ?? noSandbox, "an offline install from the tarballs
 
   test("cordon-init renamed over after cordon checked it: checked again at the next spawn, an identical copy (a reinstall) runs as pid 1, a modified one is refused", async () => {
     const app = await install([mainTarball, nativeTarball]);
-    const init = join(app.dir, "node_modules", ...nativeName.split("/"), "cordon-init");
+    const init = installed(app, "cordon-init");
     writeFileSync(
       join(app.dir, "swap.ts"),
       `
@@ -203,4 +211,35 @@ describeUnless(noHostPackage ?? noSandbox, "a checkout's own zig build", () => {
       `cordon: ${nativeName} (zig-out/native/${tag}): ${lib} does not match the digest cordon pins for it (sha256 pinned ${pins.sha256[nativeName]!["libcordon.so"]}, file ${sha256(lib)})`,
     );
   }, 60_000);
+});
+
+// How the sandbox runs the cordon-init it checked: the spawn child execs
+// /proc/self/fd/N of the descriptor that was hashed, so a file renamed over
+// the path after the check is never what runs as pid 1.
+describeUnless(notLinux ?? linuxRequirement(existsSync(join(built, "cordon-init")) ? undefined : "cordon-init is not built"), "cordon-init by descriptor", () => {
+  const root = process.getuid?.() === 0;
+  for (const as of root ? ["the caller", "uid 65534 (a user switch)"] : ["the caller"]) {
+    test(`the spawn child execs /proc/self/fd/N: pid 1 is the file opened as N, not the one renamed over its path since (in a fresh pid and mount namespace and /proc, as ${as})`, async () => {
+      const { spawnLinux } = await import("../../lib/backend/linux/spawn.ts");
+      const { CLONE_NEW } = await import("../../ffi/linux-spawn.ts");
+      const dir = mkdtempSync(join(work, "init-"));
+      const init = join(dir, "cordon-init");
+      cpSync(join(built, "cordon-init"), init);
+      const fd = openSync(init, "r");
+      try {
+        const opened = fstatSync(fd).ino;
+        tamper(init);
+        const ns = root ? {} : { userNamespace: { uid: process.getuid!(), gid: process.getgid!() } };
+        const user = as.startsWith("uid") ? { user: { uid: 65534, gid: 65534 } } : {};
+        const p = spawnLinux(["sleep", "5"], { ...ns, ...user, cloneNamespaces: CLONE_NEW.PID | CLONE_NEW.NS, mountProc: true, init: `/proc/self/fd/${fd}` });
+        const exe = { path: readlinkSync(`/proc/${p.pid}/exe`), ino: statSync(`/proc/${p.pid}/exe`).ino };
+        p.kill();
+        await p.exited;
+        expect(exe).toEqual({ path: `${init} (deleted)`, ino: opened });
+        expect(statSync(init).ino).not.toBe(opened);
+      } finally {
+        closeSync(fd);
+      }
+    });
+  }
 });
