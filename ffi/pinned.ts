@@ -1,7 +1,7 @@
 // The SHA-256 digests an installed cordon pins for the files of its native
 // packages (ffi/native-digests.json, written by scripts/package-natives.ts
-// into the packed package only, never into a checkout), and the one-time
-// check of a native file against them before it is loaded or executed.
+// into the packed package only, never into a checkout), and the check of a
+// native file against them right before it is loaded or executed.
 //
 // A native file is opened and hashed from that descriptor right before each
 // use, which goes through the same descriptor (/proc/self/fd/N on Linux), so
@@ -45,7 +45,7 @@ export function readPins(path: string): Pins | undefined {
   return p as Pins;
 }
 
-/** A native file opened and checked once; `use` names that same open file (for dlopen and execve). */
+/** A native file opened and checked; `use` names that same open file (for dlopen and execve) until `fd` is closed. */
 export type NativeFile = { readonly path: string; readonly fd: number; readonly use: string; readonly sha256: string };
 
 function digestOf(fd: number): string {
@@ -76,7 +76,7 @@ function usePath(fd: number, path: string): string {
 }
 
 /**
- * Opens `path` once (close-on-exec) and, when `pin.sha256` is set, hashes
+ * Opens `path` (close-on-exec) and, when `pin.sha256` is set, hashes
  * what that descriptor reads: a different digest is a LibraryError naming the
  * package, the file and both digests, and the file is closed unused.
  */
