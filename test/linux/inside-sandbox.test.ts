@@ -131,23 +131,25 @@ describeUnless(skip, "the working directory", () => {
 });
 
 describe("the entries of the sandbox's own filesystems", () => {
-  test("/dev/shm sized to the limit (else 64 MiB), devpts and ptmx only with pty, cgroups at the host's mount points; landlock rights cut to the ABI; a granted path keeps the grant", async () => {
+  test("/dev/shm sized to the limit (else 64 MiB), devpts and ptmx only with pty, the descriptor links into /proc/self/fd, cgroups at the host's mount points; landlock rights cut to the ABI; a granted path keeps the grant", async () => {
     const { insideMounts, SHM_DEFAULT_BYTES } = await import("../../lib/backend/linux/inside-mounts.ts");
     const cgroups = [{ version: 1 as const, mountPoint: "/sys/fs/cgroup/memory", controllers: ["memory"] }, { version: 2 as const, mountPoint: "/sys/fs/cgroup/unified", controllers: [] }];
     expect(SHM_DEFAULT_BYTES).toBe(64 * MiB);
-    expect(insideMounts({ landlockAbi: 0, pty: false, cgroups: [] }, [])).toEqual([{ kind: "tmpfs", path: "/dev/shm", target: `mode=1777,size=${64 * MiB}` }]);
+    const fdLinks = ([["/dev/fd", "/proc/self/fd"], ["/dev/stdin", "/proc/self/fd/0"], ["/dev/stdout", "/proc/self/fd/1"], ["/dev/stderr", "/proc/self/fd/2"]] as const).map(([path, target]) => ({ kind: "symlink" as const, path, target }));
+    expect(insideMounts({ landlockAbi: 0, pty: false, cgroups: [] }, [])).toEqual([{ kind: "tmpfs", path: "/dev/shm", target: `mode=1777,size=${64 * MiB}` }, ...fdLinks]);
     const all = insideMounts({ landlockAbi: 2, memory: 5 * MiB, pty: true, cgroups }, []);
     expect(all.map((e) => [e.kind, e.path, e.target])).toEqual([
       ["tmpfs", "/dev/shm", `mode=1777,size=${5 * MiB}`],
       ["devpts", "/dev/pts", "newinstance,ptmxmode=0666,mode=0620"],
       ["symlink", "/dev/ptmx", "pts/ptmx"],
+      ...fdLinks.map((l) => [l.kind, l.path, l.target]),
       ["cgroup", "/sys/fs/cgroup/memory", "memory"],
       ["cgroup2", "/sys/fs/cgroup/unified", undefined],
     ]);
     // ABI 2: no truncate (ABI 3) and no ioctl_dev (ABI 5) in the rights; the cgroup mounts are read-only.
     expect(all[0]!.access! & (1 << 14)).toBe(0);
     expect(all[1]!.access! & (1 << 15)).toBe(0);
-    expect(all[3]!.access).toBe((1 << 2) | (1 << 3));
+    expect(all.find((e) => e.kind === "cgroup")!.access).toBe((1 << 2) | (1 << 3));
     expect(insideMounts({ landlockAbi: 5, pty: true, cgroups: [] }, [])[1]!.access! & (1 << 15)).toBe(1 << 15);
     expect(insideMounts({ landlockAbi: 5, pty: true, cgroups }, ["/dev", "/sys"])).toEqual([]);
   });

@@ -9,6 +9,10 @@
 // - the sandbox's own cgroups, read-only, at the host's mount points, seen
 //   through a cgroup namespace: runtimes read their memory limit there
 //   (memory.max on cgroup2, memory.limit_in_bytes on a v1 memory hierarchy).
+// - /dev/fd, /dev/stdin, /dev/stdout, /dev/stderr: links into the
+//   sandbox's own /proc/self/fd, as on a host (bash's process substitution,
+//   `> /dev/stderr`, `cat /dev/stdin`). They open nothing /proc/self/fd
+//   would not: landlock checks a reopened file's own path.
 // A path a grant already covers keeps the grant (the host's, as asked).
 import { readFileSync } from "node:fs";
 import type { ViewEntry } from "../../../ffi/linux-spawn.ts";
@@ -17,6 +21,14 @@ import { parseCgroupMounts, type CgroupMount } from "./cgroup/mounts.ts";
 
 /** /dev/shm's size without a memory limit: Docker's default for its containers' /dev/shm. */
 export const SHM_DEFAULT_BYTES = 64 * 1024 * 1024;
+
+/** The descriptor links every Linux host has in /dev (udev's and systemd's static nodes). */
+export const FD_LINKS: readonly (readonly [path: string, target: string])[] = [
+  ["/dev/fd", "/proc/self/fd"],
+  ["/dev/stdin", "/proc/self/fd/0"],
+  ["/dev/stdout", "/proc/self/fd/1"],
+  ["/dev/stderr", "/proc/self/fd/2"],
+];
 
 type FsRight = keyof typeof FS_RIGHTS;
 const SHM: readonly FsRight[] = ["read_file", "write_file", "read_dir", "remove_dir", "remove_file", "make_dir", "make_reg", "make_sym", "refer", "truncate"];
@@ -56,6 +68,7 @@ export function insideMounts(o: InsideOptions, granted: readonly string[]): View
     out.push({ kind: "devpts", path: "/dev/pts", target: "newinstance,ptmxmode=0666,mode=0620", ...access(PTS) });
     if (free("/dev/ptmx")) out.push({ kind: "symlink", path: "/dev/ptmx", target: "pts/ptmx" });
   }
+  for (const [path, target] of FD_LINKS) if (free(path)) out.push({ kind: "symlink", path, target });
   for (const h of o.cgroups) {
     if (!free(h.mountPoint)) continue;
     out.push(
