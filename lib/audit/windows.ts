@@ -11,7 +11,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdtempSync, realpathSync, rmdirSync, unlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { findLibrary } from "../../ffi/library.ts";
+import { checkedHelperPath, findLibrary } from "../../ffi/library.ts";
 import type { Policy } from "../policy/types.ts";
 import type { Report } from "../report.ts";
 import { spawn } from "../spawn.ts";
@@ -32,9 +32,9 @@ export type WindowsAuditResult = {
   readonly notes: readonly string[];
 };
 
-/** The probe program beside the library this process loads. */
+/** The probe program beside the library this process loads, checked against its pinned digest before first use. */
 export function auditProbePath(): string {
-  return join(dirname(findLibrary()), "cordon-audit-probe.exe");
+  return checkedHelperPath("cordon-audit-probe.exe") ?? join(dirname(findLibrary()), "cordon-audit-probe.exe");
 }
 
 /** Lines of a stream, one at a time. */

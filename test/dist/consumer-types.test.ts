@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join, sep } from "node:path";
 import pkg from "../../package.json";
 import { declarationOf } from "../../scripts/build-types.ts";
-import { packPackage } from "../../scripts/package-natives.ts";
+import { packageNatives, packPackage, stageCordon } from "../../scripts/package-natives.ts";
 import { Project, type Result } from "./project.ts";
 import { serveRegistry, tarballEntries } from "./registry.ts";
 
@@ -84,7 +84,7 @@ function typecheck(config: string): Promise<Result> {
 
 beforeAll(async () => {
   work = realpathSync(mkdtempSync(join(tmpdir(), "cordon-consumer-")));
-  const { tarball } = packPackage(root, join(work, "tarballs"));
+  const { tarball } = packPackage(stageCordon(packageNatives(join(work, "npm")), join(work, "cordon")), join(work, "tarballs"));
   const registry = serveRegistry([]);
   try {
     project = new Project(join(work, "app"), registry.url);

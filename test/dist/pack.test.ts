@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join, sep } from "node:path";
 import { ABI_VERSION, platformTag } from "../../ffi/library.ts";
 import pkg from "../../package.json";
-import { buildTargets, nativePackageName, packageNatives, packPackage, type NativePackage } from "../../scripts/package-natives.ts";
+import { buildTargets, nativePackageName, packageNatives, packPackage, stageCordon, type NativePackage } from "../../scripts/package-natives.ts";
 import { noSandbox } from "../cli/helpers.ts";
 import { testUnless } from "../helpers/skip.ts";
 import { Project } from "./project.ts";
@@ -25,13 +25,15 @@ const KB = 1024;
 
 let work: string;
 let natives: NativePackage[];
+let staged: string;
 let mainTarball: string;
 const nativeTarballs = new Map<string, { tarball: string; bytes: number }>();
 
 beforeAll(() => {
   work = realpathSync(mkdtempSync(join(tmpdir(), "cordon-pack-")));
   natives = packageNatives(join(work, "npm"));
-  mainTarball = packPackage(root, join(work, "tarballs")).tarball;
+  staged = stageCordon(natives, join(work, "cordon"));
+  mainTarball = packPackage(staged, join(work, "tarballs")).tarball;
   for (const p of natives) nativeTarballs.set(p.name, packPackage(p.dir, join(work, "tarballs")));
 }, 60_000);
 
@@ -40,13 +42,13 @@ afterAll(() => {
 });
 
 describe("cordon's tarball", () => {
-  test("holds bin, lib (with the audit's probe programs), ffi (with the C header), types, the policy schema, package.json, README and LICENSE, nothing else", () => {
+  test("holds bin, lib (with the audit's probe programs), ffi (with the C header and the native digests), types, the policy schema, package.json, README and LICENSE, nothing else", () => {
     const paths = tarballEntries(mainTarball).map((e) => e.path);
-    const allowed = /^(package\.json|README\.md|LICENSE|bin\/[^/]+\.ts|lib\/.+\.ts|lib\/audit\/probes\/[\w-]+\.py|ffi\/.+\.ts|ffi\/include\/[^/]+\.h|types\/(lib|ffi)\/.+\.d\.ts|schema\/([\w-]+\/)?[\w.-]+\.json)$/;
+    const allowed = /^(package\.json|README\.md|LICENSE|bin\/[^/]+\.ts|lib\/.+\.ts|lib\/audit\/probes\/[\w-]+\.py|ffi\/.+\.ts|ffi\/include\/[^/]+\.h|ffi\/native-digests\.json|types\/(lib|ffi)\/.+\.d\.ts|schema\/([\w-]+\/)?[\w.-]+\.json)$/;
     expect(paths.filter((p) => !allowed.test(p))).toEqual([]);
     expect(paths.filter((p) => /(^|\/)(test|bench|zig|zig-out|\.toolchain|node_modules|docs|scripts|dist)\//.test(p))).toEqual([]);
     expect(paths.filter((p) => /\.test\.ts$/.test(p))).toEqual([]);
-    for (const needed of ["package.json", "README.md", "LICENSE", "ffi/include/cordon.h", "ffi/library.ts", "lib/index.ts", "types/lib/index.d.ts", "schema/policy.schema.json"]) expect(paths).toContain(needed);
+    for (const needed of ["package.json", "README.md", "LICENSE", "ffi/include/cordon.h", "ffi/library.ts", "ffi/native-digests.json", "lib/index.ts", "types/lib/index.d.ts", "schema/policy.schema.json"]) expect(paths).toContain(needed);
   });
 
   test("every exports target (each condition) and the bin are in it", () => {
@@ -57,8 +59,8 @@ describe("cordon's tarball", () => {
     expect(readFileSync(join(root, pkg.bin.cordon), "utf8").startsWith("#!/usr/bin/env bun\n")).toBe(true);
   });
 
-  testUnless(Bun.which("npm") ? undefined : "npm is not on PATH", "npm pack --dry-run lists the same files (publishing with npm ships the same package)", () => {
-    const r = Bun.spawnSync(["npm", "pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: root, stdout: "pipe", stderr: "pipe" });
+  testUnless(Bun.which("npm") ? undefined : "npm is not on PATH", "npm pack --dry-run of the staged package lists the same files (publishing it with npm ships the same package)", () => {
+    const r = Bun.spawnSync(["npm", "pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: staged, stdout: "pipe", stderr: "pipe" });
     expect(r.exitCode).toBe(0);
     const [npm] = JSON.parse(r.stdout.toString()) as { files: { path: string }[] }[];
     expect(npm!.files.map((f) => f.path).sort()).toEqual(tarballEntries(mainTarball).map((e) => e.path).sort());

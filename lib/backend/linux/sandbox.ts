@@ -3,9 +3,9 @@
 // enforced, then hand the spine one spawn with every slot filled. The command's
 // whole tree is killed when it exits, on a limit, or on kill(); `exited`
 // settles once the tree is gone and every cgroup made for it removed.
-import { existsSync, readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { findLibrary, openedLibraryPath } from "../../../ffi/library.ts";
+import { readFileSync } from "node:fs";
+import { helperPath, openHelper } from "../../../ffi/library.ts";
+import type { NativeFile } from "../../../ffi/pinned.ts";
 import { CLONE_NEW } from "../../../ffi/linux-spawn.ts";
 import { closeFd } from "../../../ffi/linux.ts";
 import { OsError } from "../../../ffi/errors.ts";
@@ -54,8 +54,7 @@ let initFound: string | undefined;
 /** cordon-init beside the native library, when it was built or installed (looked for until found). */
 export function initPath(): string | undefined {
   if (initFound) return initFound;
-  const path = join(dirname(openedLibraryPath() ?? findLibrary()), "cordon-init");
-  if (existsSync(path)) initFound = path;
+  initFound = helperPath("cordon-init");
   return initFound;
 }
 
@@ -271,6 +270,7 @@ export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, st
   let proc: ReturnType<typeof spawnLinux>;
   const io = linuxStdio(stdio);
   let underInit = false;
+  let initFile: NativeFile | undefined;
   try {
     if (containment.cgroups && !staleCleaned) {
       // Leftovers of cordon processes that died without tearing down (SIGKILL, crash).
@@ -286,6 +286,8 @@ export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, st
       (procfs || plan.namespaces.privateRoot ? CLONE_NEW.NS : 0) |
       (plan.namespaces.net ? CLONE_NEW.NET : 0);
     underInit = init !== undefined && (ns & CLONE_NEW.PID) !== 0;
+    // Checked against its pinned digest now; the child execs this open file, not the path again.
+    initFile = underInit ? openHelper("cordon-init") : undefined;
     // A user switch: its private TMPDIR becomes the user's (it was made 0700 by this process).
     if (policy.user && policy.tmpDir !== undefined) giveTo(policy.user, [policy.tmpDir]);
     // Unprivileged: the same namespaces inside a user namespace that keeps the caller's ids.
@@ -307,7 +309,7 @@ export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, st
       ...(cgroup && cgroup.cgroupProcsFds.length ? { cgroupProcsFds: cgroup.cgroupProcsFds } : {}),
       ...(procfs ? { mountProc: true } : {}),
       ...(plan.namespaces.privateRoot ? { privateRoot: sandboxView(policy, grants.fs, opened, { carve, procfs, cgroup, landlockAbi: landlock.rulesetFd === undefined ? 0 : landlock.report.abi }) } : {}),
-      ...(underInit ? { init: init! } : {}),
+      ...(initFile ? { init: initFile.use } : {}),
       ...(landlock.rulesetFd !== undefined
         ? { landlock: { rulesetFd: landlock.rulesetFd, restrictFlags: landlock.restrictFlags | (explain?.restrictFlags ?? 0), procAccess: PROC_ACCESS, ...(plan.namespaces.privateRoot ? { rootAccess: ROOT_ACCESS } : {}) } }
         : {}),
@@ -327,6 +329,7 @@ export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, st
   } finally {
     explain?.spawned();
     if (landlock.rulesetFd !== undefined) closeFd(landlock.rulesetFd);
+    if (initFile) closeFd(initFile.fd);
     opened.close();
   }
   io.done(true);
