@@ -11,6 +11,7 @@ import { join } from "node:path";
 import type { Policy } from "../../lib/policy/types.ts";
 import { noPrivateRoot } from "../helpers/private-root.ts";
 import { describeUnless, notLinux } from "../helpers/skip.ts";
+import { containerProfile } from "../helpers/container-profile.ts";
 
 const { spawn } = await import("../../lib/spawn.ts");
 const { PolicyError } = await import("../../lib/errors.ts");
@@ -249,24 +250,9 @@ describeUnless(skip, "--deny-read and --deny-write beneath grants", () => {
 /** A Bun running `script` under a container-like seccomp profile: no namespaces, no mounts, so no private root. */
 async function withoutPrivateRoot(script: string): Promise<string> {
   const { spawnLinux } = await import("../../lib/backend/linux/spawn.ts");
-  const { compileSeccomp } = await import("../../lib/plan/linux/seccomp/index.ts");
-  const NS = 0x00020000 | 0x02000000 | 0x04000000 | 0x08000000 | 0x10000000 | 0x20000000 | 0x40000000;
-  const EPERM = { errno: "EPERM" } as const;
-  const profile = compileSeccomp(
-    {
-      defaultAction: "allow",
-      rules: [
-        { syscall: "clone3", action: { errno: "ENOSYS" } },
-        { syscall: "clone", action: EPERM, when: [{ arg: 0, op: "masked-ne", mask: NS, value: 0 }] },
-        { syscall: "unshare", action: EPERM },
-        ...["mount", "umount2", "pivot_root", "move_mount", "fsopen", "fsmount", "open_tree"].map((syscall) => ({ syscall, action: EPERM })),
-      ],
-    },
-    process.arch === "arm64" ? "aarch64" : "x86_64",
-  );
   const file = join(scratch, `no-root-${Math.random().toString(36).slice(2)}.ts`);
   writeFileSync(file, script);
-  const p = spawnLinux([process.execPath, file], { env: { PATH: "/usr/bin:/bin", HOME: scratch, TMPDIR: tmpdir() }, stdout: "pipe", stderr: "pipe", seccomp: { filter: profile.filter, flags: 0 } });
+  const p = spawnLinux([process.execPath, file], { env: { PATH: "/usr/bin:/bin", HOME: scratch, TMPDIR: tmpdir() }, stdout: "pipe", stderr: "pipe", seccomp: { filter: containerProfile(), flags: 0 } });
   const [out, err] = await Promise.all([new Response(p.stdout as ReadableStream).text(), new Response(p.stderr as ReadableStream).text()]);
   if ((await p.exited) !== 0) throw new Error(err);
   return out.trim();
