@@ -43,6 +43,7 @@ pub fn build(b: *std.Build) void {
         b.getInstallStep().dependOn(&installLib(b, b.resolveTargetQuery(query), optimize, t.dir, t.libc).step);
         if (query.os_tag == .macos or query.os_tag == .freebsd or query.os_tag == .openbsd) b.getInstallStep().dependOn(&installLauncher(b, b.resolveTargetQuery(query), optimize, t.dir).step);
         if (query.os_tag == .linux) b.getInstallStep().dependOn(&installInit(b, b.resolveTargetQuery(query), optimize, t.dir).step);
+        if (query.os_tag == .windows) b.getInstallStep().dependOn(&installAuditProbe(b, b.resolveTargetQuery(query), optimize, t.dir).step);
         // Linux does not ship the launcher; a musl build lets its OS-neutral steps run in tests here.
         if (query.os_tag == .linux) b.getInstallStep().dependOn(&installLauncherTo(b, b.resolveTargetQuery(.{ .cpu_arch = host_arch, .os_tag = .linux, .abi = .musl }), optimize, "test-launcher").step);
     }
@@ -54,6 +55,7 @@ pub fn build(b: *std.Build) void {
         cross.dependOn(&inst.step);
         if (query.os_tag == .macos or query.os_tag == .freebsd or query.os_tag == .openbsd) cross.dependOn(&installLauncher(b, b.resolveTargetQuery(query), optimize, t.dir).step);
         if (query.os_tag == .linux) cross.dependOn(&installInit(b, b.resolveTargetQuery(query), optimize, t.dir).step);
+        if (query.os_tag == .windows) cross.dependOn(&installAuditProbe(b, b.resolveTargetQuery(query), optimize, t.dir).step);
     }
 
     // Tables TypeScript needs (syscall numbers, errno names), from Zig std.
@@ -81,6 +83,7 @@ pub fn build(b: *std.Build) void {
     wine_shim_step.dependOn(&b.addInstallArtifact(wine_shim, .{ .dest_dir = .{ .override = .{ .custom = "wine" } }, .pdb_dir = .disabled, .implib_dir = .disabled }).step);
     const win_x64 = b.resolveTargetQuery(std.Target.Query.parse(.{ .arch_os_abi = "x86_64-windows-gnu" }) catch @panic("bad target query"));
     wine_shim_step.dependOn(&installLib(b, win_x64, optimize, "win32-x64", false).step);
+    wine_shim_step.dependOn(&installAuditProbe(b, win_x64, optimize, "win32-x64").step);
 
     const test_step = b.step("test", "Run the Zig unit tests on the host");
     // LLVM: the self-hosted backend used for debug builds does not emit the
@@ -112,6 +115,18 @@ fn genBsdErrno(b: *std.Build, gen_step: *std.Build.Step) void {
     update.addCopyFileToSource(darwin, "ffi/generated/darwin-errno.ts");
     update.addCopyFileToSource(freebsd, "ffi/generated/freebsd-errno.ts");
     gen_step.dependOn(&update.step);
+}
+
+/// cordon-audit-probe.exe: both halves of `cordon audit` on Windows (zig/src/audit_probe.zig).
+fn installAuditProbe(b: *std.Build, target: std.Build.ResolvedTarget, optimize: std.builtin.OptimizeMode, dir: []const u8) *std.Build.Step.InstallArtifact {
+    const exe = b.addExecutable(.{ .name = "cordon-audit-probe", .root_module = b.createModule(.{
+        .root_source_file = b.path("zig/src/audit_probe.zig"),
+        .target = target,
+        .optimize = optimize,
+        .link_libc = false,
+        .strip = optimize != .debug,
+    }) });
+    return b.addInstallArtifact(exe, .{ .dest_dir = .{ .override = .{ .custom = b.fmt("native/{s}", .{dir}) } }, .pdb_dir = .disabled });
 }
 
 /// cordon-init: pid 1 of a Linux sandbox's pid namespace (zig/src/init.zig); static, no libc.

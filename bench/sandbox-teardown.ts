@@ -1,6 +1,6 @@
 // Teardown as a user gets it: a 100-process tree with 45 setsid double-forked
 // orphans started through cordon's spawn() (full sandbox, fresh cgroup set),
-// then kill() without a signal. Two times from the call: until kill()
+// then kill("SIGKILL") (the whole tree). Two times from the call: until kill()
 // returns (with cgroup v2 the tree is then frozen: no process runs user code
 // again; cgroup.kill follows from the thread pool) and until `exited` settles
 // (the kernel has finished every exit, and the cgroups are removed); survivors
@@ -27,7 +27,7 @@ async function once(light: boolean): Promise<{ returned: number; ms: number; sur
     const ready = await firstLine(p.stdout as ReadableStream<Uint8Array>);
     if (ready.split(" ").length !== 101) throw new Error(`tree not ready (exit ${p.exitCode}): ${ready.slice(0, 80)}`);
     const t0 = performance.now();
-    p.kill();
+    p.kill("SIGKILL");
     const returned = performance.now() - t0;
     await p.exited;
     const ms = performance.now() - t0;

@@ -57,7 +57,7 @@ function linearFilter(arch: Arch, numbers: readonly number[]): Uint8Array {
   return bytes;
 }
 
-const cpuUs = (p: ReturnType<typeof spawnLinux>) => p.resourceUsage()?.cpuTime.total ?? Number.NaN;
+const cpuUs = (p: ReturnType<typeof spawnLinux>) => Number(p.resourceUsage()?.cpuTime.total ?? Number.NaN);
 
 export async function runSeccomp(log: (s: string) => void = () => {}): Promise<SeccompResult> {
   const arch: Arch | undefined = process.arch === "x64" ? "x86_64" : process.arch === "arm64" ? "aarch64" : undefined;

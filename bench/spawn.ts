@@ -17,7 +17,7 @@ import { initPath, sandboxHost, sandboxSpawn } from "../lib/backend/linux/sandbo
 import { spawnLinux } from "../lib/backend/linux/spawn.ts";
 import { probeContainmentHost } from "../lib/backend/linux/tree-kill.ts";
 import { planContainment } from "../lib/plan/linux/containment.ts";
-import { planSandbox, type SandboxHost } from "../lib/plan/linux/sandbox.ts";
+import { coveredElsewhere, planSandbox, type SandboxHost } from "../lib/plan/linux/sandbox.ts";
 import type { Policy } from "../lib/policy/types.ts";
 import { resolvePolicy } from "../lib/resolve-policy.ts";
 import { spawn } from "../lib/spawn.ts";
@@ -142,7 +142,10 @@ export async function runSpawn(log: (s: string) => void = () => {}): Promise<Spa
   log("spawn: child-side ablation");
   const { policy: resolved, cleanup } = resolvePolicy({});
   const plan = planSandbox(resolved, sh);
-  const landlock = prepareLandlock(resolved);
+  // As the sandbox does: rights another mechanism covers here are best-effort for landlock (e.g. ABI 9-10 rights on an ABI 7 kernel).
+  const coveredRights = Object.fromEntries(Object.keys(coveredElsewhere(resolved, sh, plan)).map((r) => [r, "best-effort" as const]));
+  const landlockOptions = { compat: { default: resolved.compat, rights: coveredRights } };
+  const landlock = prepareLandlock(resolved, landlockOptions);
   const host = probeContainmentHost();
   const containment = planContainment({ ...resolved, limits: FULL_POLICY.limits! }, host);
   const ll = landlock.rulesetFd !== undefined ? { landlock: { rulesetFd: landlock.rulesetFd, restrictFlags: landlock.restrictFlags } } : {};
@@ -196,7 +199,7 @@ export async function runSpawn(log: (s: string) => void = () => {}): Promise<Spa
     ablation.push({
       name: "landlock (ruleset built per spawn) + seccomp + rlimits + fresh cgroup set with limits + tree check, no namespaces",
       once: async () => {
-        const rules = prepareLandlock(resolved);
+        const rules = prepareLandlock(resolved, landlockOptions);
         const c = SandboxCgroup.create(host.cgroups, plan2);
         try {
           const p = spawnLinux(TRUE, {

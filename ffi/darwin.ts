@@ -1,10 +1,9 @@
 // The macOS library: typed symbols and small helpers over them. Seatbelt is
 // applied by the cordon-exec launcher next to the library, not here.
-import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { commonSymbols } from "./symbols/common.ts";
 import { darwinSymbols } from "./symbols/darwin.ts";
-import { findLibrary, openLibrary, type Symbols } from "./library.ts";
+import { checkedHelperPath, findLibrary, openLibrary, type Symbols } from "./library.ts";
 import { LibraryError } from "./errors.ts";
 import { check } from "./status.ts";
 
@@ -21,11 +20,11 @@ export function darwin(): Symbols<typeof darwinTable> {
   return openLibrary().symbols as Symbols<typeof darwinTable>;
 }
 
-/** cordon-exec, installed beside the library. */
+/** cordon-exec, installed beside the library, checked against its pinned digest before first use. */
 export function launcherPath(): string {
-  const path = join(dirname(findLibrary()), "cordon-exec");
-  if (!existsSync(path)) throw new LibraryError(`${path} is missing: the macOS launcher is built with the library`, "LIBRARY_NOT_FOUND");
-  return path;
+  const launcher = checkedHelperPath("cordon-exec");
+  if (!launcher) throw new LibraryError(`${join(dirname(findLibrary()), "cordon-exec")} is missing: the macOS launcher is built with the library`, "LIBRARY_NOT_FOUND");
+  return launcher;
 }
 
 /** Whether this process already runs under Seatbelt (then no profile can be applied below it). */

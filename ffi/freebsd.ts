@@ -1,10 +1,9 @@
 // The FreeBSD library: typed symbols and small helpers over them.
-import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { LibraryError } from "./errors.ts";
 import { commonSymbols } from "./symbols/common.ts";
 import { freebsdSymbols } from "./symbols/freebsd.ts";
-import { findLibrary, openLibrary, type Symbols } from "./library.ts";
+import { checkedHelperPath, findLibrary, openLibrary, type Symbols } from "./library.ts";
 import { check } from "./status.ts";
 
 export const freebsdTable = { ...commonSymbols, ...freebsdSymbols };
@@ -26,11 +25,11 @@ export function freebsd(): Symbols<typeof freebsdTable> {
   return openLibrary().symbols as Symbols<typeof freebsdTable>;
 }
 
-/** cordon-exec, installed beside the library. */
+/** cordon-exec, installed beside the library, checked against its pinned digest before first use. */
 export function launcherPath(): string {
-  const path = join(dirname(findLibrary()), "cordon-exec");
-  if (!existsSync(path)) throw new LibraryError(`${path} is missing: the launcher is built with the library`, "LIBRARY_NOT_FOUND");
-  return path;
+  const launcher = checkedHelperPath("cordon-exec");
+  if (!launcher) throw new LibraryError(`${join(dirname(findLibrary()), "cordon-exec")} is missing: the launcher is built with the library`, "LIBRARY_NOT_FOUND");
+  return launcher;
 }
 
 const cstring = (s: string) => new TextEncoder().encode(`${s}\0`);

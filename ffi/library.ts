@@ -1,9 +1,11 @@
-// Finds the native library for this platform, opens it once, checks its ABI.
+// Finds the native library for this platform, checks it against the digest
+// cordon pins for it (ffi/pinned.ts), opens it once, checks its ABI.
 import { dlopen, type Library } from "bun:ffi";
-import { existsSync, readFileSync } from "node:fs";
+import { closeSync, existsSync, readFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import cordonPackage from "../package.json";
 import { LibraryError } from "./errors.ts";
+import { DIGEST_FILE, existingNative, openChecked, pinsFor, type NativeFile, type Source } from "./pinned.ts";
 import { commonSymbols } from "./symbols/common.ts";
 import { darwinSymbols } from "./symbols/darwin.ts";
 import { forDlopen, type DlopenTable, type SymbolTable } from "./symbols/define.ts";
@@ -56,31 +58,34 @@ function installedPackage(name: string): string | undefined {
   }
 }
 
+const pinsFile = join(import.meta.dir, DIGEST_FILE);
+
 /**
  * Where the library is: CORDON_LIBRARY (an explicit path), the installed
  * platform package `@cordon/native-<platform>-<arch>` (found by file path
  * only), or a local `zig build`.
  */
-export function findLibrary(): string {
+function locate(): Source {
+  const version = cordonPackage.version;
+  const tag = platformTag();
+  const name = `@cordon/native-${tag}`;
   const explicit = process.env.CORDON_LIBRARY;
   if (explicit) {
     if (!existsSync(explicit)) throw new LibraryError(`CORDON_LIBRARY=${explicit} does not exist`, "LIBRARY_NOT_FOUND");
-    return explicit;
+    return { library: explicit, packageName: "CORDON_LIBRARY", digests: undefined };
   }
   const file = fileNames[process.platform];
   if (!file) throw new LibraryError(`cordon has no native library for ${process.platform}`, "PLATFORM_UNSUPPORTED");
-  const tag = platformTag();
-  const name = `@cordon/native-${tag}`;
   const pkg = installedPackage(name);
   if (pkg !== undefined) {
     const candidate = join(pkg, "..", file);
     if (existsSync(candidate)) {
       checkPackageAbi(name, pkg);
-      return candidate;
+      return { library: candidate, packageName: name, digests: pinsFor(pinsFile, name, version, true) };
     }
   }
   const local = join(packageRoot, "zig-out", "native", tag, file);
-  if (existsSync(local)) return local;
+  if (existsSync(local)) return { library: local, packageName: `${name} (zig-out/native/${tag})`, digests: pinsFor(pinsFile, name, version, false) };
   if (!existsSync(join(packageRoot, "build.zig"))) {
     // An installed cordon: the optional dependency for this platform is missing.
     throw new LibraryError(
@@ -93,6 +98,49 @@ export function findLibrary(): string {
     `native library for ${tag} not built: run \`zig build\` in the cordon checkout, or install ${name}`,
     "LIBRARY_NOT_FOUND",
   );
+}
+
+/** The library's path, once its bytes were checked against the digest cordon pins for it (see locate for where it is looked for). */
+export function findLibrary(): string {
+  const source = locate();
+  const library = openChecked(source, basename(source.library))!;
+  closeSync(library.fd);
+  return library.path;
+}
+
+/** The source of the opened library, else of the one the lookup finds now. */
+function currentSource(): Source {
+  return opened?.source ?? locate();
+}
+
+/**
+ * Path of a helper program installed beside the library (cordon-init,
+ * cordon-exec, cordon-audit-probe.exe), not yet checked; undefined when it
+ * does not exist and nothing pins it (a checkout that did not build it).
+ */
+export function helperPath(file: string): string | undefined {
+  return existingNative(currentSource(), file);
+}
+
+/**
+ * The helper `file`, opened and checked against its pinned digest now; `use`
+ * names that open file (Linux: its descriptor) until the caller closes `fd`.
+ */
+export function openHelper(file: string): NativeFile {
+  const native = openChecked(currentSource(), file);
+  if (!native) throw new LibraryError(`${file} is missing beside the native library`, "LIBRARY_NOT_FOUND");
+  return native;
+}
+
+/**
+ * The helper's path, checked against its pinned digest, for a spawn that can
+ * only name a path (macOS and FreeBSD's cordon-exec, Windows' audit probe):
+ * the file could still be replaced between this check and that exec.
+ */
+export function checkedHelperPath(file: string): string | undefined {
+  const native = openChecked(currentSource(), file);
+  if (native) closeSync(native.fd);
+  return native?.path;
 }
 
 /** A native package declares its ABI (`"cordon": { "abi": N }`); a different one is refused before dlopen. */
@@ -116,7 +164,7 @@ function checkPackageAbi(name: string, packageJson: string): void {
   }
 }
 
-let opened: { path: string; lib: Library<any> } | undefined;
+let opened: { path: string; source: Source; lib: Library<any> } | undefined;
 
 /**
  * Opens the library once per process with the common and this platform's
@@ -124,19 +172,23 @@ let opened: { path: string; lib: Library<any> } | undefined;
  */
 export function openLibrary(): Library<any> {
   if (opened) return opened.lib;
-  const path = findLibrary();
+  const source = locate();
+  const { path, use, fd } = openChecked(source, basename(source.library))!;
   let lib: Library<any>;
   try {
-    lib = dlopen(path, forDlopen({ ...commonSymbols, ...platformTables[process.platform] }));
+    // The checked file itself, through its descriptor (Linux): not whatever the path names by now.
+    lib = dlopen(use, forDlopen({ ...commonSymbols, ...platformTables[process.platform] }));
   } catch (e) {
     throw new LibraryError(`cannot load ${path}: ${(e as Error).message}`, "LIBRARY_LOAD_FAILED");
+  } finally {
+    closeSync(fd); // the mapping keeps the file
   }
   const abi = (lib.symbols as Symbols<typeof commonSymbols>).cordon_abi_version();
   if (abi !== ABI_VERSION) {
     lib.close();
     throw new LibraryError(`${path} has ABI ${abi}, this cordon needs ABI ${ABI_VERSION}: rebuild or reinstall the native package`, "ABI_MISMATCH");
   }
-  opened = { path, lib };
+  opened = { path, source, lib };
   return lib;
 }
 

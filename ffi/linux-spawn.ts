@@ -6,18 +6,27 @@ import { ABI_VERSION } from "./library.ts";
 import { InvalidArgumentError, type OsError } from "./errors.ts";
 import { fdArg, intArg, maskArg } from "./common.ts";
 
-export const SPEC_SIZE = 160;
-export const EXIT_RECORD_SIZE = 64;
+export const SPEC_SIZE = 168;
+export const EXIT_RECORD_SIZE = 128;
 
-export const SPAWN_FLAGS = { SETSID: 1, NO_NEW_PRIVS: 2, SET_IDS: 4, MOUNT_PROC: 8, LOOPBACK_UP: 16, PRIVATE_ROOT: 32, DROP_CAPS: 64, INIT: 128, PROC_SELF: 256 } as const;
+export const SPAWN_FLAGS = { SETSID: 1, NO_NEW_PRIVS: 2, SET_IDS: 4, MOUNT_PROC: 8, LOOPBACK_UP: 16, PRIVATE_ROOT: 32, DROP_CAPS: 64, INIT: 128, PROC_SELF: 256, INIT_STATUS: 512, NOTIFY: 1024 } as const;
 
 /** CORDON_SPAWN_DEV_NULL: a `parent` of an fd placement that asks the child for /dev/null. */
 export const DEV_NULL = -1;
 
 /** CORDON_VIEW_*: how one path of a private root is made. */
-export const VIEW_KIND = { dir: 1, file: 2, symlink: 3, mkdir: 4, "dir-ro": 5, "file-ro": 6, mask: 7 } as const;
-/** `sameAs`: an fd of the caller naming the file a bind must show (checked in the child; ESTALE otherwise). */
-export type ViewEntry = { readonly kind: keyof typeof VIEW_KIND; readonly path: string; readonly target?: string; readonly sameAs?: number };
+export const VIEW_KIND = {
+  dir: 1, file: 2, symlink: 3, mkdir: 4, "dir-ro": 5, "file-ro": 6, mask: 7,
+  deny: 8, tmpfs: 9, devpts: 10, cgroup: 11, cgroup2: 12,
+} as const;
+/** The kinds that mount a filesystem of the sandbox's own: `target` is the mount's options, `access` the landlock rights beneath it. */
+const MOUNT_KINDS: ReadonlySet<string> = new Set(["tmpfs", "devpts", "cgroup", "cgroup2"]);
+/**
+ * `sameAs`: an fd of the caller naming the file a bind (or a deny's cover)
+ * must show (checked in the child; ESTALE otherwise). `access`: on the mount
+ * kinds, landlock rights the child adds beneath the new filesystem (needs a ruleset).
+ */
+export type ViewEntry = { readonly kind: keyof typeof VIEW_KIND; readonly path: string; readonly target?: string; readonly sameAs?: number; readonly access?: number };
 
 /** CLONE_NEW* flags (linux/sched.h). */
 export const CLONE_NEW = { NS: 0x00020000, CGROUP: 0x02000000, UTS: 0x04000000, IPC: 0x08000000, USER: 0x10000000, PID: 0x20000000, NET: 0x40000000 } as const;
@@ -48,7 +57,8 @@ export const SPAWN_STEPS: Record<number, string> = {
   22: "clone (the command, under cordon-init)",
   23: "execve (cordon-init)",
   24: "landlock rule on /proc/self",
-  25: "network namespace set-up (address on lo, relay socket)",
+  25: "sendmsg (the seccomp listener to its supervisor)",
+  26: "network namespace set-up (address on lo, relay socket)",
 };
 
 /** Optional fields may be absent or undefined alike. */
@@ -77,6 +87,10 @@ export type SpawnRecord = {
   view?: readonly ViewEntry[] | undefined;
   /** With SPAWN_FLAGS.INIT: cordon-init's path. */
   init?: string | undefined;
+  /** With SPAWN_FLAGS.INIT_STATUS: where cordon-init writes the command's wait status. */
+  initStatusFd?: number | undefined;
+  /** With SPAWN_FLAGS.NOTIFY: the socket the child sends its seccomp listener over. */
+  notifySock?: number | undefined;
   /** With SPAWN_FLAGS.LOOPBACK_UP: addresses on lo and sockets made in the child's network namespace, sent on `channel`. */
   netns?: NetnsSetup | undefined;
 };
@@ -290,7 +304,8 @@ export function encodeSpawnRecord(r: SpawnRecord): Uint8Array {
     // Strings first (their offsets go into the table), then the 16-byte entries.
     const strings = view.map((e) => {
       if (!e.path.startsWith("/")) throw new TypeError(`private root paths must be absolute: ${e.path}`);
-      return [w.cstring(e.path), e.kind === "symlink" ? w.cstring(e.target ?? "") : 0] as const;
+      const target = e.kind === "symlink" || (MOUNT_KINDS.has(e.kind) && e.target !== undefined);
+      return [w.cstring(e.path), target ? w.cstring(e.target ?? "") : 0] as const;
     });
     w.u32(
       120,
@@ -303,13 +318,20 @@ export function encodeSpawnRecord(r: SpawnRecord): Uint8Array {
           if (!Number.isInteger(same) || same < 0 || same >= 2 ** 31) throw new TypeError(`view entry sameAs must be an fd: ${same}`);
           w.u32(at + 12, same + 1);
         }
+        const access = view[i]!.access;
+        if (access !== undefined) {
+          if (!MOUNT_KINDS.has(view[i]!.kind) || !Number.isInteger(access) || access < 0 || access >= 2 ** 17) throw new TypeError(`view entry access must be landlock rights of a mount kind: ${access}`);
+          w.u32(at + 12, access);
+        }
       }),
     );
     w.u32(124, view.length);
   }
   if (r.init !== undefined) w.u32(128, w.cstring(r.init));
   w.u32(132, u32Arg(r.rootAccess ?? 0, "rootAccess"));
-  if (r.netns) w.u32(152, encodeNetns(w, r.netns));
+  w.i32(136, r.initStatusFd ?? 0);
+  w.i32(140, optionalFd(r.notifySock ?? -1, "notifySock"));
+  if (r.netns) w.u32(160, encodeNetns(w, r.netns));
   return w.finish();
 }
 
@@ -356,8 +378,8 @@ export type SpawnResult = { pid: number; pidfd: number };
 export function spawnRecord(record: Uint8Array, what: string): SpawnResult {
   const rc = linux().cordon_linux_spawn(record, record);
   const view = new DataView(record.buffer, record.byteOffset);
-  if (rc >= 0) return { pid: rc, pidfd: view.getInt32(140, true) };
-  const step = view.getUint32(144, true);
+  if (rc >= 0) return { pid: rc, pidfd: view.getInt32(148, true) };
+  const step = view.getUint32(152, true);
   const op = SPAWN_STEPS[step] ?? "cordon_linux_spawn";
   throw statusError(rc < -65536 ? "cordon_linux_spawn" : op, "errno", rc, op === "execve" ? describeExecError(rc, what) : what) as OsError;
 }

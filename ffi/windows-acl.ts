@@ -22,3 +22,22 @@ export function accessCheck(path: string, desired: number, token: Handle = 0n): 
   const rc = check("AccessCheck", "win32", windows().cordon_windows_access_check(utf16z(path), token, desired >>> 0, granted, granted), path);
   return { allowed: rc === 1, granted: granted[0]! };
 }
+
+/** FILE_ATTRIBUTE_* cordon looks at. */
+export const FILE_ATTRIBUTE = { DIRECTORY: 0x10, REPARSE_POINT: 0x400 } as const;
+
+export type FileInfo = { readonly attributes: number; readonly reparseTag: number };
+
+/** GetFileAttributesExW of `path`; the reparse tag when it is a reparse point (the entry itself, never its target). */
+export function fileInfo(path: string): FileInfo {
+  const out = new Uint32Array(2);
+  check("GetFileAttributesExW", "win32", windows().cordon_windows_file_info(utf16z(path), out, out), path);
+  return { attributes: out[0]!, reparseTag: out[1]! };
+}
+
+/** The owner SID of `path`. */
+export function pathOwner(path: string): Uint8Array {
+  const out = new Uint8Array(68);
+  const n = check("GetNamedSecurityInfoW(OWNER)", "win32", windows().cordon_windows_path_owner(utf16z(path), out, out), path);
+  return out.slice(0, n);
+}

@@ -1,4 +1,5 @@
-// Every process on the system (NtQuerySystemInformation(SystemProcessInformation)).
+// Every process on the system (NtQuerySystemInformation(SystemProcessInformation)),
+// and the handles one process holds (NtQueryInformationProcess(ProcessHandleInformation)).
 import { windows } from "./windows.ts";
 import { check, CORDON_E } from "./status.ts";
 
@@ -37,4 +38,39 @@ function decode(bytes: Uint8Array): ProcessEntry[] {
 export function findProcessesByName(name: string): ProcessEntry[] {
   const want = name.toLowerCase();
   return listProcesses().filter((p) => p.name.toLowerCase() === want);
+}
+
+/** One handle of a process (cordon_windows_handle_entry). */
+export type HandleEntry = { readonly value: bigint; readonly access: number; readonly typeIndex: number; readonly attributes: number };
+
+/** OBJ_* handle attributes. */
+export const OBJ = { PROTECT_CLOSE: 0x1, INHERIT: 0x2 } as const;
+
+/** The handles `process` holds (NtQueryInformationProcess(ProcessHandleInformation)). */
+export function processHandles(process: bigint): HandleEntry[] {
+  let scratchSize = 64 * 1024;
+  let outSize = 16 * 1024;
+  for (let tries = 0; tries < 12; tries++) {
+    const scratch = new BigUint64Array(scratchSize / 8);
+    const out = new BigUint64Array(outSize / 8);
+    const rc = windows().cordon_windows_process_handles(process, scratch, scratch, out, out);
+    if (rc === STATUS_INFO_LENGTH_MISMATCH) { scratchSize *= 4; continue; }
+    if (rc === CORDON_E.BUFFER_TOO_SMALL) { outSize *= 4; continue; }
+    const n = check("NtQueryInformationProcess(ProcessHandleInformation)", "ntstatus", rc);
+    const v = new DataView(out.buffer);
+    return Array.from({ length: n }, (_, i) => ({
+      value: v.getBigUint64(i * 24, true),
+      access: v.getUint32(i * 24 + 8, true),
+      typeIndex: v.getUint32(i * 24 + 12, true),
+      attributes: v.getUint32(i * 24 + 16, true),
+    }));
+  }
+  throw new Error("handle table kept growing faster than the buffer");
+}
+
+/** Whether handle `value` of `process` and this process's handle `own` name one object; undefined where Windows cannot compare (no CompareObjectHandles). */
+export function sameObject(process: bigint, value: bigint, own: bigint): boolean | undefined {
+  const rc = windows().cordon_windows_handle_same_object(process, value, own);
+  if (rc === CORDON_E.NOT_SUPPORTED) return undefined;
+  return check("CompareObjectHandles", "win32", rc) === 1;
 }

@@ -112,19 +112,6 @@ export function openProcess(pid: number, access = PROCESS_WATCH_ACCESS): Handle 
   return out[0]!;
 }
 
-/** PROCESS_MITIGATION_POLICY values (winnt.h) cordon reads back. */
-export const MITIGATION_POLICY = {
-  ProcessDEPPolicy: 0,
-  ProcessASLRPolicy: 1,
-  ProcessDynamicCodePolicy: 2,
-  ProcessStrictHandleCheckPolicy: 3,
-  ProcessSystemCallDisablePolicy: 4,
-  ProcessExtensionPointDisablePolicy: 6,
-  ProcessSignaturePolicy: 8,
-  ProcessFontDisablePolicy: 9,
-  ProcessImageLoadPolicy: 10,
-} as const;
-
 /** The flags word of one mitigation policy of `process`, as the kernel reports it. */
 export function mitigationFlags(process: Handle, policy: number): number {
   const out = new Uint32Array(1);

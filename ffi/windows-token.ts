@@ -75,3 +75,42 @@ export function sidToString(sid: Uint8Array): string {
   const subs = Array.from({ length: count }, (_, i) => v.getUint32(8 + 4 * i, true));
   return `S-${sid[0]}-${authority}${subs.map((s) => `-${s}`).join("")}`;
 }
+
+/** cordon_windows_token_facts `unread` bits. */
+export const TOKEN_FACT = { INTEGRITY: 1, RESTRICTED_SIDS: 2, APP_CONTAINER: 4, PRIVILEGES: 8, USER: 16, ELEVATION: 32 } as const;
+
+export type TokenFacts = {
+  /** Bit n: privilege LUID n is in the token (bit 63: LUID 63 or above). */
+  readonly privilegesPresent: bigint;
+  readonly privilegesEnabled: bigint;
+  readonly integrityRid: number;
+  readonly restricted: boolean;
+  readonly restrictedSids: number;
+  readonly appContainer: boolean;
+  readonly elevated: boolean;
+  readonly packageSid?: Uint8Array;
+  readonly userSid?: Uint8Array;
+  /** TOKEN_FACT bits of what could not be read. */
+  readonly unread: number;
+};
+
+/** What `process`'s token is, read back (OpenProcessToken + GetTokenInformation). */
+export function tokenFacts(process: Handle): TokenFacts {
+  const out = new Uint8Array(184);
+  check("GetTokenInformation(process)", "win32", windows().cordon_windows_token_facts(process, out, out));
+  const v = new DataView(out.buffer);
+  const packageLen = v.getUint32(36, true);
+  const userLen = v.getUint32(40, true);
+  return {
+    privilegesPresent: v.getBigUint64(0, true),
+    privilegesEnabled: v.getBigUint64(8, true),
+    integrityRid: v.getUint32(16, true),
+    restricted: v.getUint32(20, true) === 1,
+    restrictedSids: v.getUint32(24, true),
+    appContainer: v.getUint32(28, true) === 1,
+    elevated: v.getUint32(32, true) === 1,
+    ...(packageLen ? { packageSid: out.slice(48, 48 + packageLen) } : {}),
+    ...(userLen ? { userSid: out.slice(116, 116 + userLen) } : {}),
+    unread: v.getUint32(44, true),
+  };
+}

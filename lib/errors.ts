@@ -38,3 +38,39 @@ export class GrantChangedError extends CordonError {
     super(`${path}: changed since the policy was resolved (${detail}); nothing ran`, "GRANT_CHANGED");
   }
 }
+
+/**
+ * A spawn option (the third argument of spawn()) is unknown, malformed, or
+ * cannot work in a sandbox. `option` names it ("stdio[3]", "terminal"); an
+ * option is never silently ignored.
+ */
+export class SpawnOptionError extends CordonError {
+  override name = "SpawnOptionError";
+  constructor(
+    readonly option: string,
+    message: string,
+  ) {
+    super(`${option}: ${message}`, "SPAWN_OPTION");
+  }
+}
+
+/** The AbortSignal given to spawn() was aborted before the command started (Bun's AbortError: nothing was created). */
+export class AbortError extends CordonError {
+  override name = "AbortError";
+  constructor(reason: unknown) {
+    super("The operation was aborted", "ABORT_ERR");
+    this.cause = reason;
+  }
+}
+
+/**
+ * A sandboxed process, created suspended, did not read back as its plan made
+ * it (job, token, mitigations, inherited handles): it was ended before its
+ * first instruction. `mismatches` says what differed.
+ */
+export class StartupCheckError extends CordonError {
+  override name = "StartupCheckError";
+  constructor(readonly mismatches: readonly { check: string; expected: string; found: string }[]) {
+    super(`ended before it ran: ${mismatches.map((m) => `${m.check}: expected ${m.expected}, found ${m.found}`).join("; ")}`, "STARTUP_MISMATCH");
+  }
+}

@@ -9,8 +9,9 @@ export const EXIT_CORDON = 125;
 export const EXIT_NOT_EXECUTABLE = 126;
 export const EXIT_NOT_FOUND = 127;
 
-export function exitStatus(end: { exitCode: number | null; signalCode: string | null; timedOut?: boolean }): number {
+export function exitStatus(end: { exitCode: number | null; signalCode: string | number | null; timedOut?: boolean }): number {
   if (end.timedOut) return EXIT_TIMEOUT;
+  if (typeof end.signalCode === "number") return 128 + end.signalCode;
   if (end.signalCode !== null) {
     const n = constants.signals[end.signalCode as keyof typeof constants.signals];
     return 128 + (n ?? 0);

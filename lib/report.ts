@@ -1,4 +1,5 @@
 // The enforcement report: per requested guarantee, what enforced it here.
+import type { Denial, ExplainSummary } from "./denials/types.ts";
 import type { EnvReport } from "./policy/env.ts";
 
 export type Enforcement = "enforced" | "partial" | "not-enforced";
@@ -42,6 +43,10 @@ export type Report = {
   readonly env?: EnvReport;
   /** With host grants: every destination asked for, allowed or refused (filled in while the command runs). */
   readonly network?: { readonly destinations: NetworkDestination[] };
+  /** With explain: what the sandbox refused, distinct, with counts (bounded); complete once the run has exited. */
+  readonly denials?: readonly Denial[];
+  /** With explain: which classes of denials this run could see and by what, and what was dropped or lost. */
+  readonly explain?: ExplainSummary;
 };
 
 /** Guarantees that are not fully enforced. */

@@ -3,13 +3,14 @@
 // exist, the user looked up by name, the system read set of this OS, the
 // environment (lib/policy/env.ts) and the sandbox's private TMPDIR and HOME
 // (lib/run-dir.ts). Every problem is a PolicyError naming its field.
-import { lstatSync, readFileSync, realpathSync, statSync } from "node:fs";
-import { tmpdir, userInfo } from "node:os";
-import { resolve } from "node:path";
+import { closeSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
+import { homedir, tmpdir, userInfo } from "node:os";
+import { resolve, sep } from "node:path";
 import { PolicyError } from "./errors.ts";
 import { composeEnv, inheritedEnv, ownEnv, type Account, type EnvReport } from "./policy/env.ts";
 import { resolveEgress } from "./policy/egress.ts";
 import { recordIdentities, type Identity } from "./policy/identity.ts";
+import { protectedPaths, type ProtectedFs } from "./policy/protected.ts";
 import { systemPaths, type SystemOs } from "./policy/system-paths.ts";
 import { makeRunDir } from "./run-dir.ts";
 import type { Policy, ResolvedPolicy, UserSpec } from "./policy/types.ts";
@@ -184,6 +185,106 @@ function grantedHome(path: string, base: string, ids: Map<string, Identity>): st
   return home;
 }
 
+/** Beneath `dir` or `dir` itself, with this OS's separator (C:\\x on Windows). */
+const within = (path: string, dir: string) => path === dir || path.startsWith(dir.endsWith(sep) ? dir : dir + sep);
+
+/** The paths of `paths` not beneath another one of them (a deny beneath a deny adds nothing). */
+function outermost(paths: readonly string[]): string[] {
+  const all = unique([...paths]);
+  return all.filter((p) => !all.some((q) => q !== p && within(p, q)));
+}
+
+/** The host's filesystem, as the protected-path finder asks it. */
+const hostFs: ProtectedFs = {
+  kind(path) {
+    try {
+      const st = lstatSync(path);
+      return st.isSymbolicLink() ? "link" : st.isDirectory() ? "dir" : "file";
+    } catch {
+      return undefined;
+    }
+  },
+  read(path) {
+    try {
+      return readFileSync(path, "utf8");
+    } catch {
+      return undefined;
+    }
+  },
+  real(path) {
+    try {
+      return realpathSync(path);
+    } catch {
+      return undefined;
+    }
+  },
+  make(path, kind) {
+    if (kind === "dir") mkdirSync(path, { mode: 0o755 });
+    else closeSync(openSync(path, "a", 0o644));
+  },
+  list(path) {
+    try {
+      return readdirSync(path);
+    } catch {
+      return [];
+    }
+  },
+  get home() {
+    return homedir();
+  },
+};
+
+type CarveOuts = {
+  read: string[];
+  write: string[];
+  fs: Pick<ResolvedPolicy["fs"], "denyRead" | "denyWrite" | "protected" | "protectedGaps">;
+};
+
+/**
+ * Deny wins: a grant beneath a denied read is dropped, a write grant beneath
+ * a denied write becomes a read grant. Then the default protected paths
+ * inside what is still writable (lib/policy/protected.ts), unless a grant
+ * names one exactly or a deny covers it already. `read` and `write` are the
+ * real paths granted (system set included); `userWrite` the user's own.
+ */
+function carveOuts(policy: Policy, base: string, read: string[], write: string[], userWrite: readonly string[], cwd: string, ids: Map<string, Identity>): CarveOuts {
+  const denyRead = outermost((policy.fs?.denyRead ?? []).map((p, i) => existing(`fs.denyRead[${i}]`, p, base)));
+  const denied = (p: string) => denyRead.some((d) => within(p, d));
+  const denyWrite = outermost((policy.fs?.denyWrite ?? []).map((p, i) => existing(`fs.denyWrite[${i}]`, p, base))).filter((p) => !denied(p));
+  const readOnly = (p: string) => denied(p) || denyWrite.some((d) => within(p, d));
+  const keptWrite = write.filter((p) => !readOnly(p));
+  const keptRead = unique([...read, ...write.filter((p) => !denied(p) && readOnly(p))]).filter((p) => !denied(p));
+  const userKept = userWrite.filter((p) => keptWrite.includes(p));
+  const found = protectedPaths(userKept, userKept, cwd, hostFs);
+  const prot = found.paths.filter((p) => !readOnly(p));
+  // Checked at spawn like the grants: the view's binds and covers must show these very files.
+  denyRead.forEach((p) => ids.set(p, identity("fs.denyRead", p)));
+  denyWrite.forEach((p) => ids.set(p, identity("fs.denyWrite", p)));
+  prot.forEach((p) => ids.set(p, identity("fs.protected", p)));
+  return {
+    read: keptRead,
+    write: keptWrite,
+    fs: {
+      ...(denyRead.length && { denyRead }),
+      ...(denyWrite.length && { denyWrite }),
+      ...(prot.length && { protected: prot }),
+      ...(found.gaps.length && { protectedGaps: found.gaps }),
+    },
+  };
+}
+
+/**
+ * The working directory must be one the sandbox can see: an explicit `cwd`
+ * outside every grant would be an empty directory inside, so it is refused,
+ * naming it. The default (the caller's own) stays as it was: an ungranted
+ * one is an empty directory inside. Beneath a denied read, neither can work.
+ */
+function checkCwd(policy: Policy, cwd: string, read: readonly string[], write: readonly string[], denyRead: readonly string[]): void {
+  if (denyRead.some((d) => within(cwd, d))) throw new PolicyError("cwd", `lies beneath a denied read: ${policy.cwd ?? cwd}`);
+  if (policy.cwd === undefined) return;
+  if (![...read, ...write].some((g) => within(cwd, g))) throw new PolicyError("cwd", `not granted: ${policy.cwd} (grant it with fs.read or fs.write, --allow-read or --allow-write)`);
+}
+
 /** Validate `input`, resolve it against this host and create the private TMPDIR and HOME. */
 export function resolvePolicy(input: unknown, options: ResolveOptions = {}): Resolution {
   const policy: Policy = validatePolicy(input);
@@ -203,6 +304,10 @@ export function resolvePolicy(input: unknown, options: ResolveOptions = {}): Res
   const spelled = [...(policy.fs?.read ?? []), ...(policy.fs?.write ?? [])].map((p) => resolve(base, p));
   const links = unique(spelled.filter((p, i) => p !== real[i]).flatMap(symlinksOnTheWay));
   const system = policy.fs?.system === false ? { read: [], write: [] } : presentSystemPaths(options.os ?? hostOs(), callerEnv);
+  const home = policy.home === undefined ? undefined : grantedHome(policy.home, base, ids);
+  // A kept HOME is written like a grant: carve-outs and protected paths apply beneath it too.
+  const carved = carveOuts(policy, base, unique([...system.read, ...read]), unique([...system.write, ...write, ...(home ? [home] : [])]), write, cwd, ids);
+  checkCwd(policy, cwd, carved.read, carved.write, carved.fs.denyRead ?? []);
   const user = policy.user === undefined ? undefined : resolveUser(policy.user);
   // Host grants: their own field, and net "none" for every backend that does not know them.
   const egress = typeof policy.net === "object" && policy.net.hosts !== undefined ? resolveEgress(policy.net) : undefined;
@@ -211,7 +316,6 @@ export function resolvePolicy(input: unknown, options: ResolveOptions = {}): Res
     bind: unique((policy.net.bind ?? []).map(String)).map(Number),
   };
 
-  const home = policy.home === undefined ? undefined : grantedHome(policy.home, base, ids);
   const os = options.os ?? hostOs();
 
   // Last, so that a PolicyError above leaves nothing behind.
@@ -227,7 +331,7 @@ export function resolvePolicy(input: unknown, options: ResolveOptions = {}): Res
   const own = ownEnv({ tmpDir: run.tmp, home: policy.env?.HOME ?? homeDir, account: accountOf(user?.uid ?? process.getuid?.()), os });
   const { env, report } = composeEnv(inheritedEnv(callerEnv, policy.inheritEnv, os), own, policy.env ?? {}, os);
   const resolved: ResolvedPolicy = {
-    fs: { read: unique([...system.read, ...read]), write: unique([...system.write, ...write, ...(home ? [home] : []), run.dir]), ...(links.length && { links }) },
+    fs: { read: carved.read, write: unique([...carved.write, run.dir]), ...(links.length && { links }), ...carved.fs },
     env,
     cwd,
     net,
@@ -235,6 +339,7 @@ export function resolvePolicy(input: unknown, options: ResolveOptions = {}): Res
     limits: { ...policy.limits },
     ...(user && { user }),
     compat: policy.compat ?? "hard",
+    ...(policy.pty && { pty: true }),
     tmpDir: run.tmp,
     home: homeDir,
     runDir: run.dir,

@@ -4,18 +4,35 @@
 // anything when a requested guarantee cannot be enforced.
 import { realpathSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { OsError } from "./errors.ts";
-import type { ResolvedPolicy } from "./policy/types.ts";
+import { OsError, SpawnOptionError } from "./errors.ts";
+import { graceOf } from "./grace.ts";
+import type { Limits, ResolvedPolicy } from "./policy/types.ts";
+import type { Call } from "./denials/calls.ts";
+import type { DenialLog } from "./denials/log.ts";
 import type { Report } from "./report.ts";
-import { longTimeout } from "./timer.ts";
+import { longTimeout, type LongTimer } from "./timer.ts";
 
 /** "inherit", "pipe", "ignore", or a file descriptor of the caller. */
 export type SandboxStdio = "inherit" | "pipe" | "ignore" | number;
+
+/**
+ * fds 3 and up: "inherit" passes the caller's fd of the same number (when
+ * open), a number passes that fd, "pipe" is a socket pair whose other end
+ * the caller gets (Bun's "pipe" and "socket-fd" there), "ignore" leaves the
+ * number closed.
+ */
+export type SandboxExtraStdio = "inherit" | "pipe" | "ignore" | number;
 
 export type SandboxStdioOptions = {
   readonly stdin?: SandboxStdio;
   readonly stdout?: SandboxStdio;
   readonly stderr?: SandboxStdio;
+  /** Child fds 3, 4, ...; a backend that cannot pass them refuses with SpawnOptionError. */
+  readonly extra?: readonly SandboxExtraStdio[];
+  /** argv[0] as the command sees it; the program is still found from argv[0]. */
+  readonly argv0?: string;
+  /** Collect what the sandbox refuses into `log` (a backend without a denial source says so there); `exited` settles once it is complete. */
+  readonly explain?: { readonly log: DenialLog; readonly onCall?: (c: Call) => void };
 };
 
 /** What Bun.spawn returns, narrowed to what every backend can provide. */
@@ -24,13 +41,21 @@ export type SandboxedProcess = {
   readonly stdin: WritableStream<Uint8Array> | { write(data: string | Uint8Array): unknown; end(): unknown } | undefined | number | null;
   readonly stdout: ReadableStream<Uint8Array> | undefined | number | null;
   readonly stderr: ReadableStream<Uint8Array> | undefined | number | null;
+  /** Bun's Subprocess.stdio: null for 0-2; for fds 3 and up the caller's end of a pipe, the fd given, or null. */
+  readonly stdio?: readonly (number | null)[];
   /** Resolves when the command has exited and its whole tree is gone. */
   readonly exited: Promise<number>;
   readonly exitCode: number | null;
-  readonly signalCode: string | null;
-  /** Signals the command; the backend's tree kill when it has one. */
+  /** The signal's name, or its number when it has none, as Bun. */
+  readonly signalCode: string | number | null;
+  /** Signals the command (default SIGTERM, as Bun); SIGKILL kills the whole tree. */
   kill(signal?: number | string): void;
+  /** Sends `signal` to every process of the tree (SIGKILL: the tree kill). */
+  signalTree?(signal: number): void;
   resourceUsage?(): unknown;
+  /** Whether the child keeps the event loop alive until it exits. */
+  ref?(): void;
+  unref?(): void;
   /** True once the wall-clock limit ended the tree (when the backend enforces the timeout itself). */
   readonly timedOut?: boolean;
   /** Which limit ended the tree ("memory limit exceeded", "cpu limit exceeded", "timeout"), if one did. */
@@ -56,13 +81,14 @@ export type ChildProcess = {
   readonly signalCode: string | number | null;
   kill(signal?: never): void;
   resourceUsage(): unknown;
+  ref?(): void;
+  unref?(): void;
 };
 
 /**
  * The SandboxedProcess every backend returns: stdio and status pass through,
- * `exited` is the backend's (it settles after teardown), and kill() without a
- * signal — or with SIGKILL — kills the whole tree; any other signal goes to
- * the command alone.
+ * `exited` is the backend's (it settles after teardown). kill() signals the
+ * command (SIGTERM by default, as Bun); SIGKILL kills the whole tree.
  */
 export function sandboxedView(
   child: ChildProcess,
@@ -71,6 +97,11 @@ export function sandboxedView(
     readonly killTree: () => void;
     readonly timedOut: () => boolean;
     readonly limit?: () => string | undefined;
+    /** Every process of the tree gets the signal; without it, the command alone does. */
+    readonly signalTree?: (signal: number) => void;
+    readonly stdio?: readonly (number | null)[];
+    /** Extra holds on the event loop besides the child's own (a supervisor's timers). */
+    readonly ref?: (on: boolean) => void;
   },
 ): SandboxedProcess & { readonly timedOut: boolean } {
   return {
@@ -78,13 +109,13 @@ export function sandboxedView(
     stdin: child.stdin,
     stdout: child.stdout,
     stderr: child.stderr,
+    stdio: teardown.stdio ?? [null, null, null],
     exited: teardown.exited,
     get exitCode() {
       return child.exitCode;
     },
     get signalCode() {
-      const s = child.signalCode;
-      return s === null ? null : String(s);
+      return child.signalCode;
     },
     get timedOut() {
       return teardown.timedOut();
@@ -92,11 +123,55 @@ export function sandboxedView(
     get limit() {
       return teardown.limit?.();
     },
-    kill(signal?: number | string) {
-      if (signal === undefined || signal === "SIGKILL" || signal === 9) teardown.killTree();
+    kill(signal: number | string = "SIGTERM") {
+      if (signal === "SIGKILL" || signal === 9) teardown.killTree();
+      else child.kill(signal as never);
+    },
+    signalTree(signal: number) {
+      if (signal === 9) teardown.killTree();
+      else if (teardown.signalTree) teardown.signalTree(signal);
       else child.kill(signal as never);
     },
     resourceUsage: () => child.resourceUsage(),
+    ref() {
+      child.ref?.();
+      teardown.ref?.(true);
+    },
+    unref() {
+      child.unref?.();
+      teardown.ref?.(false);
+    },
+  };
+}
+
+/** For a backend whose launcher passes stdin, stdout and stderr only, and execs the program under its own path. */
+export function stdioOnly(stdio: SandboxStdioOptions, launcher: string): void {
+  if (stdio.extra?.length) throw new SpawnOptionError("stdio[3]", `${launcher} passes only stdin, stdout and stderr to the command`);
+  if (stdio.argv0 !== undefined) throw new SpawnOptionError("argv0", `${launcher} execs the program with its own path as argv[0]`);
+}
+
+/**
+ * The policy's wall clock for a backend that keeps its own: once
+ * `limits.timeoutMs` have passed, `limits.killSignal` (SIGTERM) to the whole
+ * tree, then `kill` after `limits.killAfterMs` (5 s; 0: at once).
+ */
+export function timeoutClock(
+  limits: Limits,
+  tree: { readonly signal: (signal: number) => void; readonly kill: () => void },
+): { readonly expired: () => boolean; stop(): void } {
+  const grace = graceOf(limits);
+  let escalation: LongTimer | undefined;
+  const clock = wallClock(limits.timeoutMs, () => {
+    if (grace.killAfterMs === 0) return tree.kill();
+    tree.signal(grace.signal);
+    escalation = longTimeout(grace.killAfterMs, tree.kill);
+  });
+  return {
+    expired: clock.expired,
+    stop() {
+      clock.stop();
+      escalation?.clear();
+    },
   };
 }
 

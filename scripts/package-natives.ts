@@ -5,6 +5,7 @@
 //     package.json   @cordon/native-<platform>-<arch>, cordon's version, os/cpu, "cordon": { "abi": N }
 //     <library>      libcordon.so | cordon.dll | libcordon.dylib (+ cordon-exec on macOS)
 //     README.md, LICENSE
+//   dist/npm/cordon/   (with --pack) cordon as packed, with ffi/native-digests.json
 //
 // The targets are the `.dir` entries of build.zig's table, which are already
 // Node's `process.platform`-`process.arch` names, so they double as the npm
@@ -14,12 +15,18 @@
 // Usage: bun scripts/package-natives.ts [--build] [--out DIR] [--pack]
 //   --build   run `zig build cross` first (otherwise zig-out/native must be complete)
 //   --out     where to write the packages (default dist/npm)
-//   --pack    also `bun pm pack` cordon and every native package into DIR/tarballs
-//             and print each tarball's size
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+//   --pack    also `bun pm pack` cordon and every native package into DIR/tarballs and
+//             print each tarball's size. cordon is staged in DIR/cordon first, with its
+//             declarations (scripts/build-types.ts) and ffi/native-digests.json: the
+//             SHA-256 of every file of every native package written here, which
+//             cordon checks before it loads or runs one (ffi/pinned.ts)
+import { createHash } from "node:crypto";
+import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { ABI_VERSION } from "../ffi/library.ts";
+import { DIGEST_FILE, type Pins } from "../ffi/pinned.ts";
+import { buildTypes } from "./build-types.ts";
 
 const root = join(import.meta.dir, "..");
 
@@ -37,7 +44,7 @@ const zigOs: Record<string, string> = { linux: "linux", windows: "win32", macos:
 
 const notes: Record<string, string> = {
   linux: "The library makes raw system calls and links no libc, so this one package serves Bun built against glibc and against musl.",
-  win32: "The library links only system DLLs (kernel32, ntdll, advapi32, ...).",
+  win32: "The library links only system DLLs (kernel32, ntdll, advapi32, ...); `cordon-audit-probe.exe` is the probe `cordon audit` runs outside and inside the sandbox.",
   darwin: "The library links libSystem; `cordon-exec` is the launcher that applies the Seatbelt profile before it executes the command.",
   freebsd: "The library links the system libc; `cordon-exec` is the launcher that enters the sandbox before it executes the command.",
   openbsd: "The library leaves pledge(2) and unveil(2) to the process's own libc.so.",
@@ -91,7 +98,8 @@ export function packageNatives(out: string): NativePackage[] {
     if (!lib) throw new Error(`no library file name for ${os}`);
     const name = nativePackageName(tag);
     // Linux: cordon-init, pid 1 of a sandbox's pid namespace, found beside the library.
-    const files = launchers.has(os) ? [lib, "cordon-exec"] : os === "linux" ? [lib, "cordon-init"] : [lib];
+    // Windows: cordon-audit-probe.exe, both halves of `cordon audit` there, found beside the library.
+    const files = launchers.has(os) ? [lib, "cordon-exec"] : os === "linux" ? [lib, "cordon-init"] : os === "win32" ? [lib, "cordon-audit-probe.exe"] : [lib];
     const built = join(root, "zig-out", "native", tag);
     for (const f of files) {
       if (!existsSync(join(built, f))) throw new Error(`zig-out/native/${tag}/${f} is missing: run \`zig build cross\` (or pass --build)`);
@@ -131,8 +139,41 @@ export function packageNatives(out: string): NativePackage[] {
   return result;
 }
 
-/** `bun pm pack` of the package in `dir` into `dest`; returns the tarball's path and size. */
+/** SHA-256 (hex) of every file of every native package, as cordon pins them (ffi/pinned.ts reads this). */
+export function nativeDigests(natives: NativePackage[]): Pins {
+  const version = (JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { version: string }).version;
+  const sha256: Record<string, Record<string, string>> = {};
+  for (const p of natives) {
+    sha256[p.name] = Object.fromEntries(p.files.map((f) => [f, createHash("sha256").update(readFileSync(join(p.dir, f))).digest("hex")]));
+  }
+  return { cordon: version, sha256 };
+}
+
+/**
+ * cordon's package as it is packed, in `dir`: fresh declarations (types/ is
+ * built, not committed), package.json and what its "files" name, and
+ * ffi/native-digests.json pinning the files of `natives`. The digest file
+ * exists only here: a checkout never holds one that could go stale, and the
+ * checkout itself is never packed (packPackage refuses it).
+ */
+export function stageCordon(natives: NativePackage[], dir: string): string {
+  buildTypes(root);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const main = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { files: string[] };
+  const stale = join(root, "ffi", DIGEST_FILE);
+  for (const entry of ["package.json", ...main.files]) cpSync(join(root, entry), join(dir, entry), { recursive: true, filter: (src) => src !== stale });
+  writeFileSync(join(dir, "ffi", DIGEST_FILE), JSON.stringify(nativeDigests(natives), null, 2) + "\n");
+  return dir;
+}
+
+/**
+ * `bun pm pack` of the package in `dir` into `dest`; returns the tarball's
+ * path and size. Never a checkout (build.zig beside package.json): cordon is
+ * packed from stageCordon's directory, which carries the digests.
+ */
 export function packPackage(dir: string, dest: string): { tarball: string; bytes: number } {
+  if (existsSync(join(dir, "build.zig"))) throw new Error(`${dir} is a checkout: pack cordon from stageCordon()'s directory, which holds ffi/${DIGEST_FILE}`);
   mkdirSync(dest, { recursive: true });
   const r = Bun.spawnSync([process.execPath, "pm", "pack", "--destination", dest, "--quiet", "--ignore-scripts"], { cwd: dir, stdout: "pipe", stderr: "pipe" });
   const lines = r.stdout.toString().trim().split("\n");
@@ -152,7 +193,7 @@ if (import.meta.main) {
   for (const p of natives) console.log(`${p.name}: ${p.files.join(", ")}`);
   if (values.pack) {
     const dest = join(out, "tarballs");
-    for (const dir of [root, ...natives.map((p) => p.dir)]) {
+    for (const dir of [stageCordon(natives, join(out, "cordon")), ...natives.map((p) => p.dir)]) {
       const { tarball, bytes } = packPackage(dir, dest);
       console.log(`${(bytes / 1024).toFixed(1).padStart(7)} KB  ${tarball}`);
     }

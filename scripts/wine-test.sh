@@ -35,7 +35,12 @@ fi
 export WINEPREFIX="$root/.toolchain/wineprefix" WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml="
 lib_win=$(winepath -w "$root/zig-out/native/win32-x64/cordon.dll" 2>/dev/null) || fail "winepath failed"
 report="$(mktemp -t cordon-wine-junit.XXXXXX)"
-trap 'rm -f "$report"' EXIT
+# Wine cannot make a link itself (CreateSymbolicLinkW reports success and makes
+# nothing; junctions are refused): the grant tests get a Unix symlink from here.
+links="$(mktemp -d -t cordon-wine-links.XXXXXX)"
+mkdir "$links/target" && ln -s target "$links/link"
+trap 'rm -f "$report"; rm -rf "$links"' EXIT
+export CORDON_WINE_LINKS="$(winepath -w "$links" 2>/dev/null)"
 report_win=$(winepath -w "$report" 2>/dev/null)
 
 start=$(date +%s)

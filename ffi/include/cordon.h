@@ -50,6 +50,7 @@ CORDON_API cordon_status cordon_version(uint8_t *buf, size_t buf_len);
 #include "cordon_linux_landlock.h"
 #include "cordon_linux_spawn.h"
 #include "cordon_linux_relay.h"
+#include "cordon_linux_explain.h"
 #elif defined(_WIN32)
 #include "cordon_windows.h"
 #include "cordon_windows_job.h"
@@ -59,6 +60,7 @@ CORDON_API cordon_status cordon_version(uint8_t *buf, size_t buf_len);
 #include "cordon_windows_acl.h"
 #include "cordon_windows_user.h"
 #include "cordon_windows_wfp.h"
+#include "cordon_windows_impersonate.h"
 #elif defined(__APPLE__)
 #include "cordon_darwin.h"
 #elif defined(__FreeBSD__)

@@ -37,7 +37,7 @@
  * and the kernel kills the command with the rest of the namespace.
  */
 struct cordon_linux_spawn_spec {
-  uint32_t struct_size;     /* sizeof(struct cordon_linux_spawn_spec) = 160 */
+  uint32_t struct_size;     /* sizeof(struct cordon_linux_spawn_spec) = 168 */
   uint32_t abi_version;     /* CORDON_ABI_VERSION */
   uint32_t flags;           /* CORDON_SPAWN_* */
   uint32_t pdeath_signal;   /* 0 = none */
@@ -63,13 +63,15 @@ struct cordon_linux_spawn_spec {
   uint32_t view_off, view_count;         /* with PRIVATE_ROOT: struct cordon_linux_view_entry[count], parents first */
   uint32_t init_off;                     /* with INIT: cordon-init's path; else 0 */
   uint32_t root_access;                  /* with PRIVATE_ROOT and landlock_fd: landlock rights beneath the view's own root (its tmpfs), added in the child */
+  int32_t  init_status_fd;               /* with INIT_STATUS: the caller's fd (a non-blocking pipe's write end) for cordon-init; else 0 */
+  int32_t  notify_sock;                  /* with CORDON_SPAWN_NOTIFY: the socket the seccomp listener is sent over; else -1 */
   /* Written by cordon_linux_spawn: */
   int32_t  out_pid;
   int32_t  out_pidfd;
   uint32_t out_step;                     /* CORDON_SPAWN_STEP_* reached (the failing one on error) */
   int32_t  out_errno;                    /* 0 on success */
   uint32_t netns_off;                    /* with LOOPBACK_UP: struct cordon_linux_netns_setup, or 0 */
-  uint32_t reserved_tail;                /* 0 */
+  uint32_t reserved;                     /* 0 */
 };
 
 /*
@@ -119,6 +121,8 @@ struct cordon_linux_netns_socket {
 #define CORDON_SPAWN_DROP_CAPS     (1u << 6)  /* securebits locked, ambient and bounding sets emptied before the id switch; the other sets after no_new_privs */
 #define CORDON_SPAWN_INIT          (1u << 7)  /* needs CLONE_NEWPID: the command runs under cordon-init (init_off) as pid 1; see above */
 #define CORDON_SPAWN_PROC_SELF     (1u << 8)  /* not with MOUNT_PROC; needs proc_access and landlock_fd: proc_access beneath the command's own /proc/<pid> (its /proc/self; not its children's), held open until execve; the caller should hold it open while the command runs. With INIT the command (after closing every fd above the placed ones but landlock_fd, which execve would close anyway) adds that rule and does landlock_restrict_self and seccomp itself before its execve; the child (cordon-init) takes only the seccomp filter, staying outside the command's landlock domain so that it can signal it */
+#define CORDON_SPAWN_INIT_STATUS   (1u << 9)  /* needs INIT: init_status_fd goes to cordon-init alone (never to the command), which writes the command's wait status there (4 bytes, native order) just before it exits */
+#define CORDON_SPAWN_NOTIFY        (1u << 10)  /* needs a filter and notify_sock: the command's filter is installed with a listener (SECCOMP_FILTER_FLAG_NEW_LISTENER), sent over notify_sock (one byte, SCM_RIGHTS) before execve; a supervisor must already serve the other end (cordon_linux_notify_watch), or the command's first notifying call (its execve, when observed) waits for ever */
 
 /* fds[i].parent: the child opens /dev/null read-write itself, before any root
  * change, and places it at fds[i].child (one open serves every such entry).
@@ -133,7 +137,8 @@ struct cordon_linux_view_entry {
   uint32_t kind;        /* CORDON_VIEW_* */
   uint32_t path_off;    /* absolute path */
   uint32_t target_off;  /* CORDON_VIEW_SYMLINK: the link's text */
-  uint32_t same_as;     /* 0, or on DIR/FILE/DIR_RO/FILE_RO: 1 + an fd of the caller; the bind must show that fd's file (same device and inode) or the spawn stops with ESTALE */
+  uint32_t same_as;     /* 0, or on DIR/FILE/DIR_RO/FILE_RO/DENY: 1 + an fd of the caller; the bind (or the file DENY covers) must show that fd's file (same device and inode) or the spawn stops with ESTALE.
+                           On TMPFS/DEVPTS/CGROUP/CGROUP2: landlock rights added beneath the new filesystem (needs landlock_fd), below 1 << 17 */
 };
 #define CORDON_VIEW_DIR     1
 #define CORDON_VIEW_FILE    2
@@ -142,6 +147,14 @@ struct cordon_linux_view_entry {
 #define CORDON_VIEW_DIR_RO  5   /* DIR, then remounted read-only (its locked flags kept) */
 #define CORDON_VIEW_FILE_RO 6   /* FILE, likewise */
 #define CORDON_VIEW_MASK    7   /* beneath /proc, with MOUNT_PROC: covered by an empty mode-0000 file or directory once the fresh /proc is mounted (skipped where the kernel lacks it) */
+#define CORDON_VIEW_DENY    8   /* an existing path beneath an earlier bind: covered by an empty mode-0000 file or directory, read-only (a denied read) */
+/* The mount kinds: a filesystem of the sandbox's own on `path` (made on the
+ * tmpfs, or existing beneath an earlier bind); `target_off` (0 = none) is the
+ * mount's option string. */
+#define CORDON_VIEW_TMPFS   9   /* tmpfs, nosuid nodev noexec */
+#define CORDON_VIEW_DEVPTS  10  /* a new devpts instance, nosuid noexec */
+#define CORDON_VIEW_CGROUP  11  /* cgroup v1, read-only; options name the hierarchy's controllers. The first cgroup entry enters a new cgroup namespace (after the cgroup joins), so the mount shows the sandbox's own cgroup */
+#define CORDON_VIEW_CGROUP2 12  /* cgroup2, read-only, likewise */
 
 #define CORDON_SPAWN_STEP_SIGNALS        1
 #define CORDON_SPAWN_STEP_SETSID         2
@@ -167,7 +180,8 @@ struct cordon_linux_view_entry {
 #define CORDON_SPAWN_STEP_START_COMMAND  22  /* INIT: clone of the command */
 #define CORDON_SPAWN_STEP_INIT           23  /* INIT: execve of cordon-init */
 #define CORDON_SPAWN_STEP_PROC_SELF      24  /* PROC_SELF: the landlock rule on the command's own /proc/<pid> */
-#define CORDON_SPAWN_STEP_NETNS          25  /* netns_off: an address on lo, a socket, or sending them */
+#define CORDON_SPAWN_STEP_NOTIFY         25  /* NOTIFY: sending the seccomp listener */
+#define CORDON_SPAWN_STEP_NETNS          26  /* netns_off: an address on lo, a socket, or sending them */
 
 /* 64 bytes, written atomically to the caller's channel for each reaped child. */
 struct cordon_linux_exit_record {
@@ -176,6 +190,7 @@ struct cordon_linux_exit_record {
   int32_t  code;      /* si_code: CLD_EXITED 1, CLD_KILLED 2, CLD_DUMPED 3; -errno if waitid failed */
   int32_t  status;    /* exit status or signal number */
   uint64_t utime_us, stime_us, maxrss_kb, minflt, majflt, nvcsw;
+  uint64_t nivcsw, inblock, oublock, msgsnd, msgrcv, nsignals, nswap, ixrss;  /* struct rusage's other counters (0 when the kernel reaped the child itself) */
 };
 
 /**

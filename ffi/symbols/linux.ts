@@ -1,4 +1,5 @@
 import { defineSymbols } from "./define.ts";
+import { linuxExplainSymbols } from "./linux-explain.ts";
 import { linuxLandlockSymbols } from "./linux-landlock.ts";
 import { linuxRelaySymbols } from "./linux-relay.ts";
 import { linuxSpawnSymbols } from "./linux-spawn.ts";
@@ -9,4 +10,5 @@ export const linuxSymbols = defineSymbols({
   ...linuxLandlockSymbols,
   ...linuxSpawnSymbols,
   ...linuxRelaySymbols,
+  ...linuxExplainSymbols,
 });

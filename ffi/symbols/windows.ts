@@ -6,6 +6,7 @@ import { windowsSpawnSymbols } from "./windows-spawn.ts";
 import { windowsTokenSymbols } from "./windows-token.ts";
 import { windowsUserSymbols } from "./windows-user.ts";
 import { windowsWfpSymbols } from "./windows-wfp.ts";
+import { windowsImpersonateSymbols } from "./windows-impersonate.ts";
 
 /** Windows exports (cordon_windows*.h), one table per mechanism header. */
 export const windowsSymbols = defineSymbols({
@@ -26,4 +27,5 @@ export const windowsSymbols = defineSymbols({
   ...windowsAclSymbols,
   ...windowsUserSymbols,
   ...windowsWfpSymbols,
+  ...windowsImpersonateSymbols,
 });

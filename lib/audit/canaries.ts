@@ -1,6 +1,6 @@
 // Outside fixtures for `cordon audit` on Linux: a scratch directory (an
 // outside file, a read-only-granted file, socket paths) and the canary keeper
-// (canary-keeper.ts, run with python3 as the caller) that plants SysV, POSIX
+// (probes/canary-keeper.py, run with python3 as the caller) that plants SysV, POSIX
 // mqueue, POSIX shm and keyring canaries plus unix, abstract, TCP and UDP
 // listeners, counts what arrives, and removes everything on teardown.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";

@@ -1,8 +1,10 @@
 // The audit's channel lists for Windows and macOS: the ways a sandboxed
 // process could reach state outside its grants there, with what cordon's
-// backend uses against each and what else would close it. Pure data; the
-// probes that try them run only where their OS does (not on this project's
-// Linux machines), so on those hosts the rows are listed, not yet probed.
+// backend uses against each (by the error the probe saw) and what else would
+// close it. Pure data. On Windows `cordon audit` probes each row
+// (./windows.ts, the probe program zig/src/windows/audit/); rows with a
+// receipt are reachable only if the outside saw the probe arrive. The macOS
+// rows are listed, not yet probed.
 import type { Channel } from "./channels.ts";
 
 const win = (c: Omit<Channel, "os">): Channel => ({ os: "win32", ...c });
@@ -13,20 +15,20 @@ const LOW_IL = "low integrity level (no write up)";
 const UILIMIT = "job UI restrictions";
 
 export const windowsChannels: readonly Channel[] = [
-  win({ id: "win.named-objects", class: "N", title: "open or create named mutexes, events, semaphores and sections in \\BaseNamedObjects", persistent: false, blockedBy: { ACCESS_DENIED: APPCONTAINER }, closeWith: "AppContainer or a restricted token with a private object directory" }),
-  win({ id: "win.named-pipes", class: "N", title: "connect to another process's named pipe (\\\\.\\pipe\\...)", persistent: false, blockedBy: { ACCESS_DENIED: APPCONTAINER }, closeWith: "AppContainer; pipe DACLs that exclude the sandbox's SID" }),
-  win({ id: "win.alpc-rpc", class: "N", title: "call RPC/ALPC and COM servers of the session", persistent: false, blockedBy: { ACCESS_DENIED: APPCONTAINER }, closeWith: "AppContainer without the matching capabilities" }),
-  win({ id: "win.registry.hkcu", class: "F", title: "write the caller's HKCU (Run keys, file associations)", persistent: true, blockedBy: { ACCESS_DENIED: LOW_IL }, closeWith: "low integrity or AppContainer, or a separate sandbox account" }),
-  win({ id: "win.registry.hklm", class: "F", title: "read machine-wide configuration under HKLM", persistent: false, blockedBy: { ACCESS_DENIED: "registry DACLs for a separate account" }, closeWith: "a separate sandbox account (reads are allowed to every user by default)" }),
-  win({ id: "win.clipboard", class: "O", title: "read or write the clipboard", persistent: false, blockedBy: { ACCESS_DENIED: `${UILIMIT} (READCLIPBOARD, WRITECLIPBOARD)` }, closeWith: "JOB_OBJECT_UILIMIT_READCLIPBOARD | WRITECLIPBOARD" }),
-  win({ id: "win.window-messages", class: "O", title: "send messages or hooks to other windows of the desktop", persistent: false, blockedBy: { ACCESS_DENIED: `${UILIMIT} (HANDLES), win32k lockdown` }, closeWith: "JOB_OBJECT_UILIMIT_HANDLES, a separate desktop, or the win32k-disable mitigation" }),
-  win({ id: "win.global-atoms", class: "G", title: "read and add global atoms", persistent: false, blockedBy: { ACCESS_DENIED: `${UILIMIT} (GLOBALATOMS)` }, closeWith: "JOB_OBJECT_UILIMIT_GLOBALATOMS" }),
-  win({ id: "win.ads", class: "F", title: "hide data in alternate data streams of granted files", persistent: true, blockedBy: { ACCESS_DENIED: "DACL (write to the file denied)" }, closeWith: "read-only grants (a stream needs write access to its file)" }),
-  win({ id: "win.temp.shared", class: "F", title: "write the user's shared %TEMP%", persistent: true, blockedBy: { ACCESS_DENIED: LOW_IL }, closeWith: "a private TEMP directory per sandbox (cordon sets one) and low integrity" }),
-  win({ id: "win.services.tasks", class: "X", title: "create services or scheduled tasks", persistent: true, blockedBy: { ACCESS_DENIED: "not an administrator" }, closeWith: "never running sandboxes elevated" }),
-  win({ id: "win.network", class: "O", title: "reach the network (TCP, UDP, SMB shares)", persistent: false, blockedBy: { ACCESS_DENIED: "AppContainer without internetClient; WFP filters" }, closeWith: "AppContainer without network capabilities, or WFP filters on the sandbox's SID" }),
-  win({ id: "win.credentials", class: "K", title: "read the user's Credential Manager / DPAPI-protected secrets", persistent: false, blockedBy: { ACCESS_DENIED: APPCONTAINER }, closeWith: "AppContainer or a separate sandbox account" }),
-  win({ id: "win.processes", class: "O", title: "open, inject into or terminate processes outside the job", persistent: false, blockedBy: { ACCESS_DENIED: `${LOW_IL}; job boundary` }, closeWith: "low integrity or AppContainer (OpenProcess for write fails upward)" }),
+  win({ id: "win.named-objects", class: "N", title: "open or create named mutexes, events, semaphores and sections in the session's namespace (Local\\)", persistent: false, blockedBy: { ERROR_FILE_NOT_FOUND: `${APPCONTAINER}: the name is not there`, ERROR_ACCESS_DENIED: APPCONTAINER }, closeWith: "AppContainer or a restricted token with a private object directory" }),
+  win({ id: "win.named-pipes", class: "N", title: "connect to another process's named pipe (\\\\.\\pipe\\...)", persistent: false, receipt: "found", blockedBy: { ERROR_ACCESS_DENIED: APPCONTAINER }, closeWith: "AppContainer; pipe DACLs that exclude the sandbox's SID" }),
+  win({ id: "win.alpc-rpc", class: "N", title: "reach RPC and COM servers of the session (the endpoint mapper's pipe)", persistent: false, blockedBy: { ERROR_ACCESS_DENIED: APPCONTAINER }, closeWith: "AppContainer without the matching capabilities; RPC servers' own checks" }),
+  win({ id: "win.registry.hkcu", class: "F", title: "write the caller's HKCU (Run keys, file associations)", persistent: true, receipt: "found", blockedBy: { ERROR_ACCESS_DENIED: `${APPCONTAINER}; ${LOW_IL}` }, closeWith: "low integrity or AppContainer, or a separate sandbox account" }),
+  win({ id: "win.registry.hklm", class: "F", title: "read machine-wide configuration under HKLM", persistent: false, blockedBy: { ERROR_ACCESS_DENIED: "registry DACLs for a separate account" }, closeWith: "a separate sandbox account (reads are allowed to every user and to ALL APPLICATION PACKAGES by default)" }),
+  win({ id: "win.clipboard", class: "O", title: "read the clipboard", persistent: false, blockedBy: { ERROR_ACCESS_DENIED: `${UILIMIT} (READCLIPBOARD, WRITECLIPBOARD)` }, closeWith: "JOB_OBJECT_UILIMIT_READCLIPBOARD | WRITECLIPBOARD" }),
+  win({ id: "win.window-messages", class: "O", title: "find another process's window and send it a message", persistent: false, receipt: "found", blockedBy: { ERROR_FILE_NOT_FOUND: `${UILIMIT} (HANDLES: windows outside the job are not visible)`, ERROR_ACCESS_DENIED: `${UILIMIT} (HANDLES), win32k lockdown` }, closeWith: "JOB_OBJECT_UILIMIT_HANDLES, a separate desktop, or the win32k-disable mitigation" }),
+  win({ id: "win.global-atoms", class: "G", title: "read the session's global atoms", persistent: false, blockedBy: { ERROR_FILE_NOT_FOUND: `${UILIMIT} (GLOBALATOMS: the job has its own atom table)` }, closeWith: "JOB_OBJECT_UILIMIT_GLOBALATOMS" }),
+  win({ id: "win.ads", class: "F", title: "hide data in an alternate data stream of a file granted read-only", persistent: true, receipt: "found", blockedBy: { ERROR_ACCESS_DENIED: "DACL (the grant is read and execute only: a stream needs write access to its file)" }, closeWith: "read-only grants (a stream needs write access to its file)" }),
+  win({ id: "win.temp.shared", class: "F", title: "write the caller's own %TEMP%", persistent: true, receipt: "found", blockedBy: { ERROR_ACCESS_DENIED: `${APPCONTAINER} (no grant on it); ${LOW_IL}` }, closeWith: "a private TEMP directory per sandbox (cordon sets one) and an identity without access to the caller's" }),
+  win({ id: "win.services.tasks", class: "X", title: "open the service manager to create services", persistent: true, blockedBy: { ERROR_ACCESS_DENIED: "not an administrator, or an AppContainer" }, closeWith: "never running sandboxes elevated" }),
+  win({ id: "win.network", class: "O", title: "connect over TCP to a listener outside on loopback", persistent: false, receipt: "found", blockedBy: { WSAEACCES: "AppContainer without network capabilities; WFP filters", WSAETIMEDOUT: "AppContainer network isolation (loopback is not reachable from an AppContainer)", WSAECONNREFUSED: "AppContainer network isolation", WSAEHOSTUNREACH: "WFP filters" }, closeWith: "AppContainer without network capabilities, or WFP filters on the sandbox's SID" }),
+  win({ id: "win.credentials", class: "K", title: "read a credential from the caller's Credential Manager", persistent: false, blockedBy: { ERROR_NOT_FOUND: `${APPCONTAINER} or another account: the caller's credentials are not its own`, ERROR_ACCESS_DENIED: APPCONTAINER }, closeWith: "AppContainer or a separate sandbox account" }),
+  win({ id: "win.processes", class: "O", title: "open a process outside the job for terminating or writing its memory", persistent: false, blockedBy: { ERROR_ACCESS_DENIED: `${APPCONTAINER}; ${LOW_IL}` }, closeWith: "low integrity or AppContainer (OpenProcess for write fails upward)" }),
 ];
 
 const SEATBELT = "Seatbelt profile";

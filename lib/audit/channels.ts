@@ -3,7 +3,7 @@
 // names its class, whether what it reaches persists, the outside counter that
 // proves a receipt (two-sided rows), what blocks it in cordon's default
 // sandbox (by the errno observed) and what would close it when it is open.
-// Pure data; the inside probe (probe-inside.ts) uses the same ids.
+// Pure data; the inside probe (probes/inside*.py, host-state.py) uses the same ids.
 
 /** F files, M metadata, N named IPC, K keyrings, O other processes, T terminal, X kernel facilities, G global counters, I inherited. */
 export type ChannelClass = "F" | "M" | "N" | "K" | "O" | "T" | "X" | "G" | "I";

@@ -9,6 +9,7 @@ import { createConnection } from "node:net";
 import { join } from "node:path";
 import { systemPaths } from "../policy/system-paths.ts";
 import type { Found } from "./canaries.ts";
+import { hasFcapsProgram } from "./probe-source.ts";
 import type { InsideResult } from "./verdict.ts";
 
 export type KeyGroup = { readonly dirs: string[]; readonly files: string[] };
@@ -149,9 +150,10 @@ export function checkSetid(dir: string, nonce: string, files: Record<string, unk
   return counts;
 }
 
-/** Whether security.capability is on a file, asked of python3 (Bun has no xattr API). */
+/** Whether security.capability is on a file, asked of python3 (probes/has-fcaps.py: Bun has no xattr API). */
 export function fcapsWith(python: string): (path: string) => boolean {
-  return (path) => Bun.spawnSync([python, "-I", "-c", "import os, sys; os.getxattr(sys.argv[1], 'security.capability')", path], { stdout: "ignore", stderr: "ignore" }).exitCode === 0;
+  const program = hasFcapsProgram();
+  return (path) => Bun.spawnSync([python, "-I", "-c", program, path], { stdout: "ignore", stderr: "ignore" }).exitCode === 0;
 }
 
 /** Connect to 127.0.0.1:port from outside and send the nonce. */

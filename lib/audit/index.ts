@@ -8,15 +8,15 @@ import { join, resolve } from "node:path";
 import type { Policy } from "../policy/types.ts";
 import type { Report } from "../report.ts";
 import { spawn } from "../spawn.ts";
-import { canaryKeeperSource } from "./canary-keeper.ts";
-import { insideProgram } from "./probe-source.ts";
 import { CanaryKeeper, canaryConfig, removeScratch, type Found } from "./canaries.ts";
 import { channelsFor, type ReceiptKey } from "./channels.ts";
 import { converse, type Ask } from "./converse.ts";
 import { checkSetid, connectFromOutside, fcapsWith, hostFacts, hostNodesReached, restoreDevices, snapshotDevices } from "./host-state.ts";
+import { canaryKeeperProgram, insideProgram } from "./probe-source.ts";
 import { reportTamper } from "./report-tamper.ts";
 import { cordonCgroups, processesWithNonce, remainingCanaries, sharedDirs, takeFile } from "./scan.ts";
 import { judge, parseInside, type AuditRow } from "./verdict.ts";
+import { auditWindows } from "./windows.ts";
 
 export type { AuditRow, InsideResult, Verdict } from "./verdict.ts";
 export type { Channel, ChannelClass } from "./channels.ts";
@@ -63,8 +63,12 @@ export async function audit(policy: Policy = {}, options: AuditOptions = {}): Pr
   if (channels.length === 0) {
     return { platform, nonce, rows: [], leftovers: [], teardown: { removed: [], remaining: [] }, notes: [`no audit channels for ${process.platform} yet`] };
   }
+  if (process.platform === "win32") {
+    const r = await auditWindows(policy, nonce);
+    return { platform, nonce, rows: r.rows, leftovers: r.leftovers, teardown: { removed: [], remaining: [] }, ...(r.report ? { report: r.report } : {}), notes: r.notes };
+  }
   if (process.platform !== "linux") {
-    // The channel list exists; the probes that try them are Linux-only so far.
+    // The channel list exists; the probes that try them are Linux and Windows only so far.
     const rows = channels.map((c) => ({ channel: c.id, class: c.class, title: c.title, persistent: c.persistent, verdict: "n/a" as const, evidence: "not probed on this OS yet", mechanism: c.closeWith }));
     return { platform, nonce, rows, leftovers: [], teardown: { removed: [], remaining: [] }, notes: [`the ${process.platform} probes are not written yet: the rows list each channel and what closes it`] };
   }
@@ -79,7 +83,7 @@ export async function audit(policy: Policy = {}, options: AuditOptions = {}): Pr
   let report: Report | undefined;
   let removed: string[] = [];
   try {
-    const started = await CanaryKeeper.start(python, canaryKeeperSource, cfg);
+    const started = await CanaryKeeper.start(python, canaryKeeperProgram(), cfg);
     keeper = started.keeper;
     const ready = started.ready;
     const writeDir = policy.fs?.write?.[0] !== undefined ? realDir(policy.fs.write[0]) : undefined;

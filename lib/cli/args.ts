@@ -7,6 +7,10 @@ import { PolicyError } from "../errors.ts";
 import { parseHostRule } from "../policy/net-hosts.ts";
 import { parseSize } from "../policy/size.ts";
 import type { Limits, Policy, UserSpec } from "../policy/types.ts";
+import { parseDuration, parseWholeSeconds } from "./duration.ts";
+import { flagError } from "./flag-error.ts";
+import { fromFile, mergePolicy } from "./merge.ts";
+import { loadPolicyFile } from "./policy-file.ts";
 
 export type RunArgs = {
   /** The command and its arguments (everything after `--`). */
@@ -14,6 +18,10 @@ export type RunArgs = {
   /** Not validated yet: resolvePolicy() does that. */
   readonly policy: Policy;
   readonly reportFile?: string;
+  /** With --policy: an error about a field the file set, told as the file's (the flags' otherwise). */
+  readonly blame?: (e: PolicyError) => PolicyError;
+  /** --explain: list what the sandbox refused after the command. */
+  readonly explain?: boolean;
 };
 
 export const runOptions = {
@@ -23,10 +31,17 @@ export const runOptions = {
   "deny-net": { type: "string", multiple: true },
   "allow-connect": { type: "string", multiple: true },
   "allow-bind": { type: "string", multiple: true },
+  "deny-read": { type: "string", multiple: true },
+  "deny-write": { type: "string", multiple: true },
+  "allow-pty": { type: "boolean" },
   memory: { type: "string" },
+  "file-size": { type: "string" },
+  "open-files": { type: "string" },
   pids: { type: "string" },
   cpu: { type: "string" },
   timeout: { type: "string" },
+  signal: { type: "string" },
+  "kill-after": { type: "string" },
   user: { type: "string" },
   env: { type: "string", multiple: true },
   "allow-env": { type: "string", multiple: true },
@@ -34,6 +49,8 @@ export const runOptions = {
   cwd: { type: "string" },
   "best-effort": { type: "boolean" },
   report: { type: "string" },
+  policy: { type: "string" },
+  explain: { type: "boolean" },
 } as const;
 
 function whole(flag: string, text: string): number {
@@ -44,12 +61,6 @@ function whole(flag: string, text: string): number {
 function port(flag: string, text: string): number {
   const n = /^\d+$/.test(text) ? Number(text) : NaN;
   if (!(n >= 1 && n <= 65535)) throw new PolicyError(flag, `not a TCP port (1-65535): ${JSON.stringify(text)}`);
-  return n;
-}
-
-function seconds(flag: string, text: string): number {
-  const n = /^\d+(\.\d+)?$/.test(text) ? Number(text) : NaN;
-  if (!(n > 0)) throw new PolicyError(flag, `not a positive number of seconds: ${JSON.stringify(text)}`);
   return n;
 }
 
@@ -121,7 +132,13 @@ function home(path: string): string {
 
 /** Parse `cordon run` arguments. Throws PolicyError (a value) or TypeError (from parseArgs: a flag). */
 export function parseRunArgs(args: readonly string[], parseArgs: typeof ParseArgs): RunArgs {
-  const { values, positionals, tokens } = parseArgs({ args: bareAllowEnv(args), options: runOptions, strict: true, allowPositionals: true, tokens: true });
+  let parsed;
+  try {
+    parsed = parseArgs({ args: bareAllowEnv(args), options: runOptions, strict: true, allowPositionals: true, tokens: true });
+  } catch (e) {
+    throw flagError(e, "run", Object.keys(runOptions));
+  }
+  const { values, positionals, tokens } = parsed;
   const terminator = tokens.findIndex((t) => t.kind === "option-terminator");
   const early = tokens.find((t, i) => t.kind === "positional" && (terminator < 0 || i < terminator));
   if (early && early.kind === "positional") throw new PolicyError("command", `put the command after --: cordon run [options] -- ${early.value}`);
@@ -139,24 +156,49 @@ export function parseRunArgs(args: readonly string[], parseArgs: typeof ParseArg
   }
   if (denied && !Array.isArray(allowed)) throw new PolicyError("--deny-net", "needs --allow-net=HOST[:PORT],... (it narrows host grants)");
 
-  const limits: { -readonly [K in keyof Limits]: number } = {};
+  const limits: { -readonly [K in keyof Limits]: Limits[K] } = {};
   if (values.memory !== undefined) limits.memory = parseSize("--memory", values.memory);
+  if (values["file-size"] !== undefined) limits.fileSize = parseSize("--file-size", values["file-size"]);
+  if (values["open-files"] !== undefined) limits.openFiles = whole("--open-files", values["open-files"]);
   if (values.pids !== undefined) limits.pids = whole("--pids", values.pids);
-  if (values.cpu !== undefined) limits.cpuSeconds = whole("--cpu", values.cpu);
-  if (values.timeout !== undefined) limits.timeoutMs = seconds("--timeout", values.timeout) * 1000;
+  if (values.cpu !== undefined) limits.cpuSeconds = parseWholeSeconds("--cpu", values.cpu);
+  if (values.timeout !== undefined) limits.timeoutMs = parseDuration("--timeout", values.timeout);
+  // TERM, SIGTERM or 15; the validator checks the name (as --signal) and that --timeout is there.
+  if (values.signal !== undefined) limits.killSignal = /^\d+$/.test(values.signal) ? Number(values.signal) : values.signal;
+  if (values["kill-after"] !== undefined) limits.killAfterMs = parseDuration("--kill-after", values["kill-after"], { zero: true });
 
   const read = (values["allow-read"] ?? []).flatMap((p) => p.split(",")).map(home);
   const write = (values["allow-write"] ?? []).map(home);
-  const policy: Policy = {
-    fs: { read, write },
-    net: allowed === "all" ? "all" : allowed ? { hosts: allowed, ...(denied && { deny: denied }) } : connect.length + bind.length > 0 ? { connect, bind } : "none",
+  const denyRead = (values["deny-read"] ?? []).map(home);
+  const denyWrite = (values["deny-write"] ?? []).map(home);
+  // Only what the flags say: a --policy file's fields stay where no flag was given (merge.ts).
+  const flags: Policy = {
+    fs: { ...(values["allow-read"] && { read }), ...(values["allow-write"] && { write }), ...(denyRead.length && { denyRead }), ...(denyWrite.length && { denyWrite }) },
+    ...(values["allow-pty"] && { pty: true }),
+    ...(allowed === "all" ? { net: "all" } : allowed ? { net: { hosts: allowed, ...(denied && { deny: denied }) } } : connect.length + bind.length > 0 && { net: { connect, bind } }),
     limits,
     ...(values.env && { env: env(values.env) }),
     ...(values["allow-env"] && { inheritEnv: allowEnv(values["allow-env"]) }),
     ...(values.home !== undefined && { home: home(values.home) }),
     ...(values.cwd !== undefined && { cwd: home(values.cwd) }),
     ...(values.user !== undefined && { user: user(values.user) }),
-    compat: values["best-effort"] ? "best-effort" : "hard",
+    ...(values["best-effort"] && { compat: "best-effort" }),
   };
-  return { argv: positionals, policy, ...(values.report !== undefined && { reportFile: home(values.report) }) };
+  const file = values.policy === undefined ? undefined : loadPolicyFile(home(values.policy));
+  const merged = file === undefined ? flags : mergePolicy(file.policy, flags);
+  // cordon run's defaults, spelled out as before.
+  const policy: Policy = {
+    ...merged,
+    fs: { read: [], write: [], ...merged.fs },
+    net: merged.net ?? "none",
+    limits: merged.limits ?? {},
+    compat: merged.compat ?? "hard",
+  };
+  return {
+    argv: positionals,
+    policy,
+    ...(values.report !== undefined && { reportFile: home(values.report) }),
+    ...(file && { blame: (e: PolicyError) => (fromFile(e.field, file.policy, flags) ? file.blame(e) : e) }),
+    ...(values.explain && { explain: true }),
+  };
 }

@@ -2,6 +2,9 @@
 const byField: [RegExp, string][] = [
   [/^fs\.read(\[\d+\])?$/, "--allow-read"],
   [/^fs\.write(\[\d+\])?$/, "--allow-write"],
+  [/^fs\.denyRead(\[\d+\])?$/, "--deny-read"],
+  [/^fs\.denyWrite(\[\d+\])?$/, "--deny-write"],
+  [/^pty$/, "--allow-pty"],
   [/^net\.connect(\[\d+\])?$/, "--allow-connect"],
   [/^net\.bind(\[\d+\])?$/, "--allow-bind"],
   [/^net\.hosts(\[\d+\])?$/, "--allow-net"],
@@ -10,6 +13,8 @@ const byField: [RegExp, string][] = [
   [/^limits\.pids$/, "--pids"],
   [/^limits\.cpuSeconds$/, "--cpu"],
   [/^limits\.timeoutMs$/, "--timeout"],
+  [/^limits\.killSignal$/, "--signal"],
+  [/^limits\.killAfterMs$/, "--kill-after"],
   [/^user(\.\w+)?$/, "--user"],
   [/^env(\..*)?$/, "--env"],
   [/^inheritEnv(\[\d+\])?$/, "--allow-env"],

@@ -3,40 +3,13 @@
 import type { parseArgs as ParseArgs } from "node:util";
 import { CordonError, PolicyError } from "../errors.ts";
 import { EXIT_CORDON } from "../exit-status.ts";
+import { closest } from "../policy/suggest.ts";
 import { auditCommand } from "./audit.ts";
+import { flagError } from "./flag-error.ts";
+import { commandHelp, commandNames, usage } from "./help.ts";
 import { probe } from "./probe.ts";
 import { policyMessage, runCommand } from "./run.ts";
-
-export const usage = `usage:
-  cordon run [options] -- COMMAND [ARG...]
-    --allow-read=PATH       read and execute beneath PATH (repeatable; comma-separated list allowed)
-    --allow-write=PATH      read, write, create, delete beneath PATH (repeatable)
-    --allow-net             unrestricted network (default: none at all)
-    --allow-net=HOST[:PORT] only these hosts (name, *.suffix, localhost, IP, [IPv6]:PORT; no port: any),
-                            through cordon's relay in a network of the command's own (docs/network.md)
-    --deny-net=HOST[:PORT]  never these, even where --allow-net=... grants them (repeatable)
-    --allow-connect=PORT    TCP connect to PORT (repeatable)
-    --allow-bind=PORT       TCP bind to PORT (repeatable)
-    --memory=SIZE           memory limit of the whole tree (bytes, or with K/M/G)
-    --pids=N                most live processes in the tree
-    --cpu=SECONDS           CPU-time limit
-    --timeout=SECONDS       wall clock; then the whole tree is killed and cordon exits 124
-    --user=NAME|UID[:GID]   run as this user (needs privilege)
-    --env=KEY=VALUE         set a variable (repeatable)
-    --allow-env[=NAME,...]  pass more of the caller's variables: NAME, or NAME* (never a secret-looking
-                            name); bare: the whole environment (default: PATH, locale, terminal, TZ, CI)
-    --home=DIR              HOME, read-write and kept (default: a private, empty one, removed after)
-    --cwd=DIR               working directory
-    --best-effort           run even if a requested guarantee cannot be enforced
-    --report=FILE           write the enforcement report as JSON
-  cordon audit [options] [--json]
-                            probe every known channel from inside a sandbox of these run options (docs/audit.md)
-  cordon probe [--json]     what this host can enforce
-  cordon probe --compare [--json | --markdown]
-                            P01-P24 for seL4, this host and every OS cordon targets (--markdown: docs/security-model.md)
-  cordon plan --target=sel4-microkit [run options] -- COMMAND
-                            a Microkit system description of that job for seL4 (docs/sel4/)
-  cordon version            library and native versions`;
+import { version } from "./version.ts";
 
 /** One line, whatever the error: parseArgs messages can run over several. */
 function message(e: unknown): string {
@@ -45,38 +18,74 @@ function message(e: unknown): string {
   return text.split("\n")[0]!;
 }
 
+/** `--help` or `-h` before any `--` (after it, they are the command's). */
+function wantsHelp(args: readonly string[]): boolean {
+  const end = args.indexOf("--");
+  return (end < 0 ? args : args.slice(0, end)).some((a) => a === "--help" || a === "-h");
+}
+
+/** parseArgs for a command with only switches, unknown flags told as flagError says. */
+function switches<K extends string>(parseArgs: typeof ParseArgs, command: string, args: string[], names: readonly K[]): Partial<Record<K, boolean>> {
+  const options = Object.fromEntries(names.map((n) => [n, { type: "boolean" as const }]));
+  try {
+    return parseArgs({ args, options, strict: true }).values as Partial<Record<K, boolean>>;
+  } catch (e) {
+    throw flagError(e, command, [...names, "help"]);
+  }
+}
+
+function unknownCommand(command: string): string {
+  const near = closest(command, commandNames);
+  return `unknown command: ${command}${near ? `; did you mean ${near}?` : ""} (${commandNames.join(", ")})`;
+}
+
 export async function main(argv: string[], parseArgs: typeof ParseArgs): Promise<number> {
   const [command, ...rest] = argv;
   try {
+    if (command !== undefined && commandNames.includes(command) && wantsHelp(rest)) {
+      console.log(commandHelp(command));
+      return 0;
+    }
     switch (command) {
       case "run":
         return await runCommand(rest, parseArgs);
       case "audit":
         return await auditCommand(rest, parseArgs);
+      case "learn": {
+        const { learnCommand } = await import("./learn.ts");
+        return await learnCommand(rest, parseArgs);
+      }
       case "probe": {
-        const { values } = parseArgs({ args: rest, options: { json: { type: "boolean" }, compare: { type: "boolean" }, markdown: { type: "boolean" } }, strict: true });
+        const values = switches(parseArgs, "probe", rest, ["json", "compare", "markdown"]);
         return await probe({ json: values.json ?? false, compare: values.compare ?? false, markdown: values.markdown ?? false });
       }
       case "plan": {
         const { planCommand } = await import("./plan.ts");
         return await planCommand(rest, parseArgs);
       }
-      case "version": {
-        parseArgs({ args: rest, options: {}, strict: true });
-        const { nativeVersion } = await import("../../ffi/common.ts");
-        console.log(`cordon ${nativeVersion()}`);
-        return 0;
-      }
+      case "version":
+      case "--version":
+      case "-V":
+        switches(parseArgs, "version", rest, []);
+        return await version();
       case "help":
       case "--help":
-      case "-h":
-        console.log(usage);
+      case "-h": {
+        const [topic, ...extra] = rest;
+        if (extra.length > 0) throw new TypeError(`cordon help takes one command, got ${rest.join(" ")}`);
+        if (topic === undefined) console.log(usage());
+        else {
+          const text = commandHelp(topic);
+          if (text === undefined) throw new TypeError(unknownCommand(topic));
+          console.log(text);
+        }
         return 0;
+      }
       case undefined:
-        console.error(`cordon: missing command (run, audit, probe, plan, version, help)`);
+        console.error(`cordon: missing command (${commandNames.join(", ")}; cordon help)`);
         return EXIT_CORDON;
       default:
-        console.error(`cordon: unknown command: ${command} (run, audit, probe, plan, version, help)`);
+        console.error(`cordon: ${unknownCommand(command)}`);
         return EXIT_CORDON;
     }
   } catch (e) {

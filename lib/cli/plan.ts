@@ -7,6 +7,8 @@ import { PolicyError } from "../errors.ts";
 import { BOARDS, planMicrokit } from "../plan/sel4/index.ts";
 import { validatePolicy } from "../policy/validate.ts";
 import { parseRunArgs, runOptions } from "./args.ts";
+import { parseCommand, withoutOptions } from "./parse.ts";
+import { planOptions } from "./plan-options.ts";
 
 const TARGETS = ["sel4-microkit"];
 
@@ -15,19 +17,17 @@ const refused: Record<string, string> = {
   user: "seL4 has no users: a protection domain holds exactly the capabilities it is given",
   "best-effort": "a Microkit system is exactly its description: nothing in it is best-effort",
   report: "cordon plan runs nothing, so there is no enforcement report",
+  explain: "cordon plan runs nothing, so nothing is denied",
 };
 
 export async function planCommand(args: readonly string[], parseArgs: typeof ParseArgs): Promise<number> {
-  const own = { target: { type: "string" }, board: { type: "string" } } as const;
-  const { values, tokens } = parseArgs({ args: [...args], options: { ...runOptions, ...own }, strict: true, allowPositionals: true, tokens: true });
+  const { values, tokens } = parseCommand(parseArgs, "plan", args, { ...runOptions, ...planOptions });
   if (values.target === undefined) throw new PolicyError("--target", `missing (one of: ${TARGETS.join(", ")})`);
   if (!TARGETS.includes(values.target)) throw new PolicyError("--target", `unknown target ${JSON.stringify(values.target)} (one of: ${TARGETS.join(", ")})`);
   if (values.board !== undefined && !(values.board in BOARDS)) throw new PolicyError("--board", `unknown board ${JSON.stringify(values.board)} (known: ${Object.keys(BOARDS).join(", ")})`);
   for (const [flag, why] of Object.entries(refused)) if (values[flag as keyof typeof values] !== undefined) throw new PolicyError(`--${flag}`, why);
   // The run options go to the run parser as they were given, without this command's own.
-  const skip = new Set<number>();
-  for (const t of tokens) if (t.kind === "option" && t.name in own) (skip.add(t.index), t.inlineValue === false && skip.add(t.index + 1));
-  const { argv, policy } = parseRunArgs(args.filter((_, i) => !skip.has(i)), parseArgs);
+  const { argv, policy } = parseRunArgs(withoutOptions(args, tokens, planOptions), parseArgs);
   const plan = planMicrokit({ argv, policy: validatePolicy(policy), ...(values.board !== undefined ? { board: values.board } : {}) });
   process.stdout.write(plan.xml);
   return 0;

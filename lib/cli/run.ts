@@ -2,6 +2,7 @@
 // the exit status is the command's (see lib/exit-status.ts), or 125 with one
 // `cordon:` line on stderr when cordon itself fails.
 import type { parseArgs as ParseArgs } from "node:util";
+import { explainLines } from "../denials/format.ts";
 import { CompatError, OsError, PolicyError } from "../errors.ts";
 import { EXIT_NOT_EXECUTABLE, EXIT_NOT_FOUND, exitStatus } from "../exit-status.ts";
 import type { Report } from "../report.ts";
@@ -46,7 +47,7 @@ export function policyMessage(e: PolicyError): string {
 }
 
 export async function runCommand(args: readonly string[], parseArgs: typeof ParseArgs): Promise<number> {
-  const { argv, policy, reportFile } = parseRunArgs(args, parseArgs);
+  const { argv, policy, reportFile, blame, explain } = parseRunArgs(args, parseArgs);
   // Handlers go in before the command starts: it may already be running when spawn() returns.
   let proc: SandboxedSubprocess | undefined;
   let received = 0;
@@ -61,13 +62,14 @@ export async function runCommand(args: readonly string[], parseArgs: typeof Pars
   for (const s of forwarded) process.on(s, forward);
   try {
     try {
-      proc = spawn(argv, policy, { stdin: "inherit", stdout: "inherit", stderr: "inherit" });
+      proc = spawn(argv, policy, { stdin: "inherit", stdout: "inherit", stderr: "inherit", ...(explain && { explain: true }) });
     } catch (e) {
       const code = execFailure(e, argv[0]!);
       if (code !== undefined) return code;
       // A refusal is a report too: CI keeps what this host could not enforce.
       if (e instanceof CompatError && report) writeRefusal(report, e);
-      throw e;
+      // A path or user the --policy file named is the file's fault, not a flag's.
+      throw e instanceof PolicyError && blame ? blame(e) : e;
     }
     ran = true;
     if (received > 0) proc.kill("SIGKILL"); // cordon was told to stop while starting the command
@@ -90,6 +92,7 @@ export async function runCommand(args: readonly string[], parseArgs: typeof Pars
     const end = { exitCode: proc.exitCode, signalCode: proc.signalCode, timedOut: proc.timedOut, ...(proc.limit ? { limit: proc.limit } : {}) };
     // A limit that ended the tree is cordon's to say: one line, like every message of cordon's.
     if (proc.limit) console.error(`cordon: ${proc.limit}`);
+    if (explain && proc.report.denials && proc.report.explain) for (const l of explainLines(proc.report.denials, proc.report.explain)) console.error(l);
     const status = exitStatus(end);
     if (report) {
       report.write(reportText(proc.report, { status, ...end }));

@@ -39,6 +39,18 @@ export const GUARANTEES = {
     covers: {},
     partly: { P06: ["privileges"] },
   },
+  "fs.deny-confined": {
+    family: "fs",
+    meaning: "beneath the grants, a denied read is neither read nor written and a denied write is not written (deny wins)",
+    covers: {},
+    partly: { P01: ["read", "write"] },
+  },
+  "fs.protected-paths": {
+    family: "fs",
+    meaning: "inside write grants a repository's hooks and config stay read-only unless granted by their own path",
+    covers: {},
+    partly: { P01: ["write"] },
+  },
   "fs.write-confined": {
     family: "fs",
     meaning: "nothing outside the write grants can be written, created, removed, renamed or linked",

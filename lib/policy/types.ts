@@ -48,8 +48,12 @@ export type Limits = {
   readonly pids?: number;
   /** CPU seconds (per process: RLIMIT_CPU; the tree: cgroup accounting where present). */
   readonly cpuSeconds?: number;
-  /** Wall-clock milliseconds; then the whole tree is killed. */
+  /** Wall-clock milliseconds; then the whole tree gets `killSignal`, and SIGKILL `killAfterMs` later. */
   readonly timeoutMs?: number;
+  /** The signal the whole tree gets when `timeoutMs` has passed: a name ("SIGTERM") or a number. Default SIGTERM. */
+  readonly killSignal?: string | number;
+  /** Milliseconds from `killSignal` to SIGKILL of whatever is left; 0 kills at once. Default 5000. */
+  readonly killAfterMs?: number;
   /** Most open files per process (RLIMIT_NOFILE). */
   readonly openFiles?: number;
   /** Largest file a process may write, in bytes (RLIMIT_FSIZE). */
@@ -66,7 +70,13 @@ export type Policy = {
     readonly write?: readonly string[];
     /** Add the documented system read set (lib/policy/system-paths.ts). Default true. */
     readonly system?: boolean;
+    /** Carve-outs: nothing beneath each path can be read (or written), whatever grants it. Deny wins. */
+    readonly denyRead?: readonly string[];
+    /** Carve-outs: nothing beneath each path can be written, whatever grants it. Deny wins. */
+    readonly denyWrite?: readonly string[];
   };
+  /** A private pseudo-terminal device (devpts) inside, so the command can open new ptys. Default false. */
+  readonly pty?: boolean;
   /** Variables set on top of everything else: they win over the caller's and over cordon's own (TMPDIR, HOME, ...). */
   readonly env?: Readonly<Record<string, string>>;
   /**
@@ -103,7 +113,20 @@ export type ResolvedPolicy = {
      * grants, so the spelled path works there too. Absent when there are none.
      */
     readonly links?: readonly string[];
+    /** Real paths nothing may read beneath (no grant lies beneath one). Absent when there are none. */
+    readonly denyRead?: readonly string[];
+    /** Real paths nothing may write beneath, the user's (no write grant lies beneath one). Absent when there are none. */
+    readonly denyWrite?: readonly string[];
+    /**
+     * Default protected paths found inside write grants (lib/policy/protected.ts),
+     * kept read-only like denyWrite. Absent when there are none.
+     */
+    readonly protected?: readonly string[];
+    /** Symlinks on the way to a protected path, inside a write grant: replaceable, so not protected. */
+    readonly protectedGaps?: readonly string[];
   };
+  /** A private devpts at /dev/pts (with /dev/ptmx) when true. */
+  readonly pty?: boolean;
   readonly env: Readonly<Record<string, string>>;
   readonly cwd: string;
   /** With `egress`: "none", so that a backend that knows nothing of host grants fails closed. */

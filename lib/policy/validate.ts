@@ -5,6 +5,7 @@
 import { PolicyError } from "../errors.ts";
 import { envPatternProblem, type InheritEnv } from "./env.ts";
 import { parseHostRule, parseResolver } from "./net-hosts.ts";
+import { closest } from "./suggest.ts";
 import type { Compat, Limits, Net, Policy, UserSpec } from "./types.ts";
 
 const MiB = 2 ** 20;
@@ -24,11 +25,17 @@ function typeName(v: unknown): string {
   return v === null ? "null" : Array.isArray(v) ? "array" : typeof v;
 }
 
+/** The unknown-key message, with the key most likely meant when one is close. */
+function unknownKey(key: string, keys: readonly string[]): string {
+  const near = closest(key, keys);
+  return `unknown key${near === undefined ? "" : `; did you mean "${near}"?`} (known: ${keys.join(", ")})`;
+}
+
 /** `field` "" is the policy itself. */
 function object(field: string, v: unknown, keys: readonly string[]): Obj {
   if (!isObject(v)) throw new PolicyError(field || "policy", `expected an object, got ${typeName(v)}`);
   for (const k of Object.keys(v)) {
-    if (!keys.includes(k)) throw new PolicyError(field ? `${field}.${k}` : k, `unknown key (known: ${keys.join(", ")})`);
+    if (!keys.includes(k)) throw new PolicyError(field ? `${field}.${k}` : k, unknownKey(k, keys));
   }
   return v;
 }
@@ -99,8 +106,8 @@ function net(v: unknown): Net {
 }
 
 function limits(v: unknown): Limits {
-  const o = object("limits", v, ["memory", "pids", "cpuSeconds", "timeoutMs", "openFiles", "fileSize"]);
-  const out: { -readonly [K in keyof Limits]: number } = {};
+  const o = object("limits", v, ["memory", "pids", "cpuSeconds", "timeoutMs", "killSignal", "killAfterMs", "openFiles", "fileSize"]);
+  const out: { -readonly [K in keyof Limits]: Limits[K] } = {};
   if (o.memory !== undefined) out.memory = integer("limits.memory", o.memory, MiB, Number.MAX_SAFE_INTEGER);
   if (o.pids !== undefined) out.pids = integer("limits.pids", o.pids, 1, MAX_PIDS);
   if (o.cpuSeconds !== undefined) out.cpuSeconds = integer("limits.cpuSeconds", o.cpuSeconds, 1, Number.MAX_SAFE_INTEGER);
@@ -111,9 +118,27 @@ function limits(v: unknown): Limits {
     if (t <= 0 || t > Number.MAX_SAFE_INTEGER) throw new PolicyError("limits.timeoutMs", `must be positive and at most ${Number.MAX_SAFE_INTEGER}, got ${t}`);
     out.timeoutMs = t;
   }
+  if (o.killSignal !== undefined) out.killSignal = killSignal(o.killSignal);
+  if (o.killAfterMs !== undefined) {
+    const k = o.killAfterMs;
+    if (typeof k !== "number" || !(k >= 0 && k <= Number.MAX_SAFE_INTEGER)) throw new PolicyError("limits.killAfterMs", `expected milliseconds from 0 to ${Number.MAX_SAFE_INTEGER}, got ${String(k)}`);
+    out.killAfterMs = k;
+  }
+  for (const k of ["killSignal", "killAfterMs"] as const)
+    if (out[k] !== undefined && out.timeoutMs === undefined) throw new PolicyError(`limits.${k}`, "takes effect only with a timeout (limits.timeoutMs, --timeout), which is not set");
   if (o.openFiles !== undefined) out.openFiles = integer("limits.openFiles", o.openFiles, 1, MAX_OPEN_FILES);
   if (o.fileSize !== undefined) out.fileSize = integer("limits.fileSize", o.fileSize, 1, Number.MAX_SAFE_INTEGER);
   return out;
+}
+
+/** POSIX signal names (numbers differ between OSes: the backend maps the name). */
+const SIGNALS = "HUP INT QUIT ILL TRAP ABRT BUS FPE KILL USR1 SEGV USR2 PIPE ALRM TERM CHLD CONT STOP TSTP TTIN TTOU URG XCPU XFSZ VTALRM PROF WINCH IO PWR SYS".split(" ");
+
+/** A signal by name ("SIGTERM", "TERM") or number (1-64); kept as given when valid. */
+function killSignal(v: unknown): string | number {
+  if (typeof v === "number" && Number.isInteger(v) && v >= 1 && v <= 64) return v;
+  if (typeof v === "string" && SIGNALS.includes(v.startsWith("SIG") ? v.slice(3) : v)) return v;
+  throw new PolicyError("limits.killSignal", `not a signal: ${JSON.stringify(v)} (a name like "SIGTERM" or a number 1-64)`);
 }
 
 function user(v: unknown): UserSpec {
@@ -157,18 +182,20 @@ function compat(v: unknown): Compat {
   throw new PolicyError("compat", `expected "hard" or "best-effort", got ${JSON.stringify(v)}`);
 }
 
-const topKeys = ["fs", "env", "inheritEnv", "home", "cwd", "net", "limits", "user", "compat"] as const;
+const topKeys = ["fs", "env", "inheritEnv", "home", "cwd", "net", "limits", "user", "compat", "pty"] as const;
 
 /** A well-formed copy of `input`, or a PolicyError naming the first offending field. */
 export function validatePolicy(input: unknown): Policy {
   const o = object("", input ?? {}, topKeys);
   const policy: { -readonly [K in keyof Policy]: Policy[K] } = {};
   if (o.fs !== undefined) {
-    const fs = object("fs", o.fs, ["read", "write", "system"]);
+    const fs = object("fs", o.fs, ["read", "write", "system", "denyRead", "denyWrite"]);
     policy.fs = {
       ...(fs.read !== undefined && { read: paths("fs.read", fs.read) }),
       ...(fs.write !== undefined && { write: paths("fs.write", fs.write) }),
       ...(fs.system !== undefined && { system: boolean("fs.system", fs.system) }),
+      ...(fs.denyRead !== undefined && { denyRead: paths("fs.denyRead", fs.denyRead) }),
+      ...(fs.denyWrite !== undefined && { denyWrite: paths("fs.denyWrite", fs.denyWrite) }),
     };
   }
   if (o.env !== undefined) policy.env = env(o.env);
@@ -179,5 +206,6 @@ export function validatePolicy(input: unknown): Policy {
   if (o.limits !== undefined) policy.limits = limits(o.limits);
   if (o.user !== undefined) policy.user = user(o.user);
   if (o.compat !== undefined) policy.compat = compat(o.compat);
+  if (o.pty !== undefined) policy.pty = boolean("pty", o.pty);
   return policy;
 }

@@ -85,6 +85,55 @@ describeUnless(noSandbox ?? python, "cordon audit", () => {
   });
 });
 
+describeUnless(noSandbox ?? python, "cordon audit --fail-on", () => {
+  /** Channels a run reports with `verdict`, leaving out what the policy grants by design. */
+  const having = (report: AuditReport, verdict: string) => report.rows.filter((r) => r.verdict === verdict && !r.byDesign).map((r) => r.channel);
+
+  test("--fail-on=reachable with --allow-net: exit 1, the report still printed, one cordon: line naming the channels (net.udp.send among them)", async () => {
+    const r = await cordon(["audit", "--json", "--allow-net", "--fail-on=reachable"]);
+    expect(r.code).toBe(1);
+    const report = JSON.parse(r.stdout) as AuditReport;
+    const reachable = having(report, "reachable");
+    expect(reachable).toContain("net.udp.send");
+    expect(r.stderr).toBe(`cordon: audit: ${reachable.length} channels reachable (--fail-on): ${reachable.join(", ")}\n`);
+  });
+
+  test("positive twin: the same audit passes (0) once --accept names every channel it found reachable (those granted by design need not be named); one left out fails it again", async () => {
+    const first = JSON.parse((await cordon(["audit", "--json", "--allow-net"])).stdout) as AuditReport;
+    const reachable = having(first, "reachable");
+    expect(reachable.length).toBeGreaterThan(1);
+    expect(first.rows.some((row) => row.byDesign && row.verdict === "reachable")).toBe(true);
+    const all = await cordon(["audit", "--allow-net", "--fail-on=reachable", `--accept=${reachable.join(",")}`]);
+    expect({ code: all.code, stderr: all.stderr }).toEqual({ code: 0, stderr: "" });
+    const allButUdp = reachable.filter((c) => c !== "net.udp.send");
+    const missing = await cordon(["audit", "--allow-net", "--fail-on=reachable", ...allButUdp.map((c) => `--accept=${c}`)]);
+    expect({ code: missing.code, stderr: missing.stderr }).toEqual({ code: 1, stderr: "cordon: audit: 1 channel reachable (--fail-on): net.udp.send\n" });
+    const byPrefix = await cordon(["audit", "--allow-net", "--fail-on=reachable", `--accept=${[...allButUdp.filter((c) => !c.startsWith("net.")), "net.*"].join(",")}`]);
+    expect({ code: byPrefix.code, stderr: byPrefix.stderr }).toEqual({ code: 0, stderr: "" });
+  });
+
+  test("--fail-on=partial,error: exit 1 exactly when a row has one of those verdicts, naming those rows", async () => {
+    const r = await cordon(["audit", "--json", "--fail-on=partial,error"]);
+    const report = JSON.parse(r.stdout) as AuditReport;
+    const failing = report.rows.filter((row) => row.verdict === "partial" || row.verdict === "error").map((row) => row.channel);
+    expect(r.code).toBe(failing.length === 0 ? 0 : 1);
+    expect(r.stderr).toBe(failing.length === 0 ? "" : `cordon: audit: ${failing.length} channel${failing.length === 1 ? "" : "s"} partial/error (--fail-on): ${failing.join(", ")}\n`);
+  });
+
+  const refused: [string[], string][] = [
+    [["--fail-on=reachabel"], "cordon: --fail-on: unknown verdict \"reachabel\"; did you mean reachable? (known: reachable, partial, error)"],
+    [["--fail-on=reachable", "--accept=net.udp.sned"], "cordon: --accept: no channel \"net.udp.sned\"; did you mean net.udp.send? (cordon audit --json lists them)"],
+    [["--fail-on=reachable", "--accept=nosuch.*"], "cordon: --accept: no channel \"nosuch.*\" (cordon audit --json lists them)"],
+    [["--accept=net.udp.send"], "cordon: --accept: only means something with --fail-on"],
+  ];
+  for (const [args, line] of refused) {
+    test(`cordon audit ${args.join(" ")}: 125 before the audit runs`, async () => {
+      const r = await cordon(["audit", ...args]);
+      expect({ code: r.code, stderr: r.stderr, stdout: r.stdout }).toEqual({ code: 125, stderr: `${line}\n`, stdout: "" });
+    });
+  }
+});
+
 describeUnless(notLinux, "cordon probe: host settings", () => {
   test("--json lists each setting with its value as /proc/sys has it, a status and what cordon does", async () => {
     const r = await cordon(["probe", "--json"]);

@@ -102,7 +102,8 @@ describeUnless(noSandbox, "cordon run flags reach the command", () => {
   });
 
   test("--cwd sets the working directory", async () => {
-    const r = await cordon(["run", `--cwd=${scratch}`, "--", "sh", "-c", "pwd"]);
+    // A --cwd must be granted (an ungranted one is refused: test/linux/inside-sandbox.test.ts).
+    const r = await cordon(["run", `--cwd=${scratch}`, `--allow-read=${scratch}`, "--", "sh", "-c", "pwd"]);
     expect(r.stdout).toBe(`${scratch}\n`);
   });
 
@@ -227,6 +228,28 @@ describeUnless(noSandbox, "cordon run limits", () => {
     const r = await cordon(["run", "--cpu=1", "--", "sh", "-c", "while :; do :; done"]);
     expect([128 + 24, 128 + 9]).toContain(r.code);
   }, 60_000);
+
+  test("--file-size=1.5K: a write of 1536 bytes succeeds, one byte more is stopped (SIGXFSZ/EFBIG); nothing past it on disk", async () => {
+    const out = join(scratch, "fsize");
+    mkdirSync(out);
+    const write = (n: number) => `head -c ${n} /dev/zero > ${out}/f${n} 2>/dev/null; echo "${n} $?"`;
+    const r = await cordon(["run", "--file-size=1.5K", `--allow-write=${out}`, "--", "sh", "-c", `trap '' XFSZ; ${write(1536)}; ${write(1537)}`]);
+    expect(r.code).toBe(0);
+    const [ok, cut] = r.stdout.trim().split("\n");
+    expect(ok).toBe("1536 0");
+    expect(cut).not.toBe("1537 0");
+    expect(readFileSync(join(out, "f1536")).length).toBe(1536);
+    expect(readFileSync(join(out, "f1537")).length).toBe(1536);
+  });
+
+  test("--cpu and --timeout take durations: --cpu=1m is RLIMIT_CPU 60 s inside; --timeout=300ms cuts sleep 5 (124)", async () => {
+    const cpu = await cordon(["run", "--cpu=1m", "--", "sh", "-c", "ulimit -t"]);
+    expect({ code: cpu.code, stdout: cpu.stdout }).toEqual({ code: 0, stdout: "60\n" });
+    const started = performance.now();
+    const cut = await cordon(["run", "--timeout=300ms", "--", "sleep", "5"], { timeoutMs: 20_000 });
+    expect(cut.code).toBe(124);
+    expect(performance.now() - started).toBeLessThan(4500);
+  });
 
   describeUnless(process.getuid?.() === 0 ? undefined : "switching users needs root", "--user", () => {
     test("--user=65534:65534 runs the command as that uid and gid", async () => {

@@ -5,14 +5,15 @@
 // a sandboxed command with the library from that project's node_modules.
 // Needs zig-out/native complete (`zig build cross`, a step of scripts/test.sh).
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, sep } from "node:path";
 import { ABI_VERSION, platformTag } from "../../ffi/library.ts";
 import pkg from "../../package.json";
-import { buildTargets, nativePackageName, packageNatives, packPackage, type NativePackage } from "../../scripts/package-natives.ts";
+import { buildTargets, nativePackageName, packageNatives, packPackage, stageCordon, type NativePackage } from "../../scripts/package-natives.ts";
 import { noSandbox } from "../cli/helpers.ts";
 import { testUnless } from "../helpers/skip.ts";
+import { Project } from "./project.ts";
 import { serveRegistry, tarballEntries, tarballManifest } from "./registry.ts";
 
 const root = join(import.meta.dir, "..", "..");
@@ -24,13 +25,15 @@ const KB = 1024;
 
 let work: string;
 let natives: NativePackage[];
+let staged: string;
 let mainTarball: string;
 const nativeTarballs = new Map<string, { tarball: string; bytes: number }>();
 
 beforeAll(() => {
   work = realpathSync(mkdtempSync(join(tmpdir(), "cordon-pack-")));
   natives = packageNatives(join(work, "npm"));
-  mainTarball = packPackage(root, join(work, "tarballs")).tarball;
+  staged = stageCordon(natives, join(work, "cordon"));
+  mainTarball = packPackage(staged, join(work, "tarballs")).tarball;
   for (const p of natives) nativeTarballs.set(p.name, packPackage(p.dir, join(work, "tarballs")));
 }, 60_000);
 
@@ -39,24 +42,25 @@ afterAll(() => {
 });
 
 describe("cordon's tarball", () => {
-  test("holds bin, lib (with the audit's probe programs), ffi (with the C header), package.json, README and LICENSE, nothing else", () => {
+  test("holds bin, lib (with the audit's probe programs), ffi (with the C header and the native digests), types, the policy schema, package.json, README and LICENSE, nothing else", () => {
     const paths = tarballEntries(mainTarball).map((e) => e.path);
-    const allowed = /^(package\.json|README\.md|LICENSE|bin\/[^/]+\.ts|lib\/.+\.ts|lib\/audit\/probes\/[^/]+\.py|ffi\/.+\.ts|ffi\/include\/[^/]+\.h)$/;
+    const allowed = /^(package\.json|README\.md|LICENSE|bin\/[^/]+\.ts|lib\/.+\.ts|lib\/audit\/probes\/[\w-]+\.py|ffi\/.+\.ts|ffi\/include\/[^/]+\.h|ffi\/native-digests\.json|types\/(lib|ffi)\/.+\.d\.ts|schema\/([\w-]+\/)?[\w.-]+\.json)$/;
     expect(paths.filter((p) => !allowed.test(p))).toEqual([]);
     expect(paths.filter((p) => /(^|\/)(test|bench|zig|zig-out|\.toolchain|node_modules|docs|scripts|dist)\//.test(p))).toEqual([]);
     expect(paths.filter((p) => /\.test\.ts$/.test(p))).toEqual([]);
-    for (const needed of ["package.json", "README.md", "LICENSE", "ffi/include/cordon.h", "ffi/library.ts", "lib/index.ts"]) expect(paths).toContain(needed);
+    for (const needed of ["package.json", "README.md", "LICENSE", "ffi/include/cordon.h", "ffi/library.ts", "ffi/native-digests.json", "lib/index.ts", "types/lib/index.d.ts", "schema/policy.schema.json"]) expect(paths).toContain(needed);
   });
 
-  test("every exports target and the bin are in it", () => {
+  test("every exports target (each condition) and the bin are in it", () => {
     const paths = new Set(tarballEntries(mainTarball).map((e) => e.path));
-    const targets = [...Object.values(pkg.exports), ...Object.values(pkg.bin)].map((t) => t.replace(/^\.\//, ""));
+    const conditions = Object.values(pkg.exports as Record<string, string | Record<string, string>>).flatMap((t) => (typeof t === "string" ? [t] : Object.values(t)));
+    const targets = [...conditions, ...Object.values(pkg.bin)].map((t) => t.replace(/^\.\//, ""));
     expect(targets.filter((t) => !paths.has(t))).toEqual([]);
     expect(readFileSync(join(root, pkg.bin.cordon), "utf8").startsWith("#!/usr/bin/env bun\n")).toBe(true);
   });
 
-  testUnless(Bun.which("npm") ? undefined : "npm is not on PATH", "npm pack --dry-run lists the same files (publishing with npm ships the same package)", () => {
-    const r = Bun.spawnSync(["npm", "pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: root, stdout: "pipe", stderr: "pipe" });
+  testUnless(Bun.which("npm") ? undefined : "npm is not on PATH", "npm pack --dry-run of the staged package lists the same files (publishing it with npm ships the same package)", () => {
+    const r = Bun.spawnSync(["npm", "pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: staged, stdout: "pipe", stderr: "pipe" });
     expect(r.exitCode).toBe(0);
     const [npm] = JSON.parse(r.stdout.toString()) as { files: { path: string }[] }[];
     expect(npm!.files.map((f) => f.path).sort()).toEqual(tarballEntries(mainTarball).map((e) => e.path).sort());
@@ -93,40 +97,14 @@ describe("native packages", () => {
   });
 });
 
-/** A scratch project outside the repository, installing from a registry on localhost. */
-class Scratch {
-  readonly dir: string;
-  readonly env: Record<string, string>;
+/** A scratch project installing `cordon` from a registry on localhost. */
+class Scratch extends Project {
   constructor(name: string, registryUrl: string) {
-    this.dir = join(work, name);
-    const home = join(this.dir, ".home");
-    const bin = join(this.dir, ".bin");
-    mkdirSync(home, { recursive: true });
-    mkdirSync(bin, { recursive: true });
-    // `bunx` is bun started under that name.
-    symlinkSync(process.execPath, join(bin, "bunx"));
-    writeFileSync(join(this.dir, "package.json"), JSON.stringify({ name: `scratch-${name}`, private: true, type: "module" }, null, 2) + "\n");
-    writeFileSync(join(this.dir, "bunfig.toml"), `[install]\nregistry = "${registryUrl}"\n`);
-    const env: Record<string, string> = {};
-    for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith("CORDON_") && !/^(npm_config_|BUN_CONFIG_)/i.test(k)) env[k] = v;
-    this.env = {
-      ...env,
-      PATH: `${bin}:${process.env.PATH ?? "/usr/bin:/bin"}`,
-      HOME: home,
-      XDG_CONFIG_HOME: home,
-      BUN_INSTALL_CACHE_DIR: join(home, "cache"),
-      NPM_CONFIG_REGISTRY: registryUrl,
-    };
-  }
-
-  async exec(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-    const p = Bun.spawn(argv, { cwd: this.dir, env: this.env, stdin: "ignore", stdout: "pipe", stderr: "pipe" });
-    const [stdout, stderr, code] = await Promise.all([new Response(p.stdout).text(), new Response(p.stderr).text(), p.exited]);
-    return { code, stdout, stderr };
+    super(join(work, name), registryUrl);
   }
 
   async addCordon(): Promise<void> {
-    const r = await this.exec([process.execPath, "add", "cordon"]);
+    const r = await this.bun("add", "cordon");
     if (r.code !== 0) throw new Error(`bun add cordon failed (${r.code}):\n${r.stdout}${r.stderr}`);
   }
 }
@@ -179,6 +157,8 @@ describe("installed from the tarballs into a scratch project", () => {
     const modules = join(scratch.dir, "node_modules") + sep;
     expect(realpathSync(out.library).startsWith(modules)).toBe(true);
     expect(realpathSync(Bun.fileURLToPath(out.entry)).startsWith(modules)).toBe(true);
+    // Bun takes the "bun" condition: the TypeScript sources, not the declarations.
+    expect(out.entry).toEndWith("/cordon/lib/index.ts");
     expect(out.library.startsWith(root + sep)).toBe(false);
   }, 30_000);
 
@@ -195,9 +175,13 @@ describe("installed from the tarballs into a scratch project", () => {
     const script = JSON.parse((await missing.exec([process.execPath, "check.ts"])).stdout);
     expect(script).toMatchObject({ name: "LibraryError", code: "LIBRARY_NOT_FOUND" });
     expect(script.message).toContain(`the package ${hostName} is not installed`);
-    const cli = await missing.exec(["bunx", "cordon", "version"]);
-    expect(cli.code).toBe(125);
-    expect(cli.stderr).toContain(hostName);
+    const run = await missing.exec(["bunx", "cordon", "run", "--", "true"]);
+    expect(run.code).toBe(125);
+    expect(run.stderr).toContain(hostName);
+    // --version still answers, and says why there is no native line.
+    const version = await missing.exec(["bunx", "cordon", "--version"]);
+    expect({ code: version.code, stderr: version.stderr }).toEqual({ code: 0, stderr: "" });
+    expect(version.stdout.split("\n")[1]).toStartWith(`native library not found: native library for ${tag} not found: the package ${hostName} is not installed`);
   }, 60_000);
 
   testUnless(noHostPackage, "a native package declaring another ABI is refused, naming both versions", async () => {

@@ -1,12 +1,14 @@
 // A minimal npm registry on localhost serving local tarballs, so an install
 // test resolves `cordon` and its optional native packages exactly as from
 // npmjs.org (packuments with os/cpu, tarball URLs, integrity) without any
-// network. Every request is logged so a test can see what was fetched.
+// network. Every request is logged so a test can see what was fetched (and
+// with which credentials).
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { basename } from "node:path";
 
-export type Registry = { url: string; requests: string[]; stop(): void };
+/** `auth[i]`: the Authorization header of `requests[i]`, or null. */
+export type Registry = { url: string; requests: string[]; auth: (string | null)[]; stop(): void };
 
 type Manifest = { name: string; version: string; [field: string]: unknown };
 
@@ -40,6 +42,7 @@ export function serveRegistry(tarballs: string[]): Registry {
     packages.set(manifest.name, { manifest, file: basename(file), bytes: readFileSync(file) });
   }
   const requests: string[] = [];
+  const auth: (string | null)[] = [];
   let origin = "";
   const server: Bun.Server<undefined> = Bun.serve({
     port: 0,
@@ -47,6 +50,7 @@ export function serveRegistry(tarballs: string[]): Registry {
     fetch(req): Response {
       const path = decodeURIComponent(new URL(req.url).pathname);
       requests.push(path);
+      auth.push(req.headers.get("authorization"));
       const tarball = /^\/-\/tarballs\/(.+)$/.exec(path);
       if (tarball) {
         const pkg = [...packages.values()].find((p) => p.file === tarball[1]);
@@ -67,5 +71,5 @@ export function serveRegistry(tarballs: string[]): Registry {
     },
   });
   origin = server.url.origin;
-  return { url: origin + "/", requests, stop: () => server.stop(true) };
+  return { url: origin + "/", requests, auth, stop: () => server.stop(true) };
 }

@@ -55,6 +55,9 @@ function tracesOf(nonce: string): string[] {
 // really failed. (Which rows are blocked depends on the sandbox; the
 // assertions hold either way.)
 
+/** A Python program of test/fixtures/audit/, as text for python3 -c (the sandbox never opens the file). */
+const fixture = (name: string): string => readFileSync(join(import.meta.dir, "..", "fixtures", "audit", name), "utf8");
+
 /** A python3 script run inside a sandbox of `policy`; its last stdout line, parsed. */
 async function inside(policy: Policy, src: string, args: unknown = {}): Promise<Record<string, unknown>> {
   const { run } = await import("../../lib/spawn.ts");
@@ -63,27 +66,7 @@ async function inside(policy: Policy, src: string, args: unknown = {}): Promise<
   return JSON.parse(res.stdout.trim().split("\n").pop()!) as Record<string, unknown>;
 }
 
-const SETID_SRC = `
-import json, os, sys
-d = json.loads(sys.argv[1])["dir"] or os.environ["TMPDIR"]
-out = {}
-for kind, mode in (("suid", 0o4755), ("sgid", 0o2755), ("creat", 0o4755), ("fcaps", 0o600)):
-    p = os.path.join(d, "setid-test-" + kind)
-    try:
-        os.close(os.open(p, os.O_CREAT | os.O_WRONLY, mode if kind == "creat" else 0o600))
-        if kind == "fcaps":
-            os.setxattr(p, "security.capability", bytes([0, 0, 0, 2]) + bytes(16))
-            out[kind] = len(os.getxattr(p, "security.capability")) > 0
-        else:
-            if kind != "creat":
-                os.chmod(p, mode)
-            out[kind] = os.stat(p).st_mode & 0o6000
-    except OSError as e:
-        out[kind] = "errno %d" % e.errno
-    if os.path.exists(p):
-        os.unlink(p)
-print(json.dumps(out))
-`;
+const SETID_SRC = fixture("setid.py");
 const SETID_ROWS: Record<string, [string, number]> = { "fs.setid.chmod-suid": ["suid", 0o4000], "fs.setid.chmod-sgid": ["sgid", 0o2000], "fs.setid.create-suid": ["creat", 0o4000], "fs.setid.fcaps": ["fcaps", 0] };
 
 /** A row's verdict next to what the attempt made here says it should be; the ones that differ. */
@@ -97,78 +80,12 @@ function setidChecks(r: AuditReport, got: Record<string, unknown>): Check[] {
   });
 }
 
-const DEV_SRC = `
-import json, os, sys
-out = {}
-for op in ("chmod", "chown", "utimes"):
-    out[op] = {}
-    for p in json.loads(sys.argv[1])["devices"]:
-        try:
-            st = os.stat(p)
-            if op == "chmod":
-                os.chmod(p, st.st_mode & 0o7777)
-            elif op == "chown":
-                os.chown(p, st.st_uid, st.st_gid)
-            else:
-                os.utime(p, ns=(st.st_atime_ns, st.st_mtime_ns))
-            out[op][p] = "%d:%d" % (st.st_dev, st.st_ino)
-        except OSError as e:
-            out[op][p] = "errno %d" % e.errno
-print(json.dumps(out))
-`;
+const DEV_SRC = fixture("devices.py");
 
-const OPEN_SRC = `
-import json, os, socket, sys
-a = json.loads(sys.argv[1])
-out = {"files": {}, "dirs": {}, "proc": {}, "netlink": {}}
-for f in a["files"]:
-    try:
-        os.close(os.open(f, os.O_RDONLY | os.O_NONBLOCK))
-        out["files"][f] = True
-    except OSError:
-        out["files"][f] = False
-for d in a["dirs"]:
-    try:
-        os.listdir(d)
-        out["dirs"][d] = True
-    except OSError:
-        out["dirs"][d] = False
-for p in a["proc"]:
-    try:
-        with open(p, "rb") as f:
-            out["proc"][p] = len(f.read(4096)) > 0
-    except OSError:
-        out["proc"][p] = False
-for proto in a["netlink"]:
-    try:
-        s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, proto)
-        if proto == 15:
-            s.bind((0, 1))
-        s.close()
-        out["netlink"][str(proto)] = True
-    except OSError:
-        out["netlink"][str(proto)] = False
-print(json.dumps(out))
-`;
+const OPEN_SRC = fixture("opens.py");
 const NETLINK_ROWS: Record<string, number> = { kobject_uevent: 15, audit: 9, xfrm: 6, netfilter: 12, connector: 11, generic: 16 };
 
-const LISTEN_SRC = `
-import select, socket
-s = socket.socket()
-try:
-    s.listen(1)
-except OSError as e:
-    print("refused %d" % e.errno, flush=True)
-    raise SystemExit(0)
-print("port %d" % s.getsockname()[1], flush=True)
-ready, _, _ = select.select([s], [], [], 3)
-if ready:
-    c, _ = s.accept()
-    c.settimeout(2)
-    print("accepted " + c.recv(16).decode(), flush=True)
-else:
-    print("nothing", flush=True)
-`;
+const LISTEN_SRC = fixture("listen.py");
 
 /** Whether an outside connection reaches a listen() without bind() inside a sandbox of `policy`. */
 async function inboundWorks(policy: Policy): Promise<boolean> {
@@ -185,17 +102,7 @@ async function inboundWorks(policy: Policy): Promise<boolean> {
   return rest.includes("accepted hello");
 }
 
-const SWAP_SRC = `
-import json, os, sys, time
-a = json.loads(sys.argv[1])
-time.sleep(0.3)
-if os.path.lexists(a["report"]):
-    os.unlink(a["report"])
-if a["mode"] == "symlink":
-    os.symlink(a["target"], a["report"])
-else:
-    os.mkfifo(a["report"])
-`;
+const SWAP_SRC = fixture("report-swap.py");
 
 /** Whether `cordon run --report` in a write grant writes where the command swapped the path to. */
 async function reportFollows(mode: "symlink" | "fifo"): Promise<boolean> {

@@ -71,7 +71,7 @@ describeUnless(notLinux, "spawn record: empty tables", () => {
             landlockFd: -1, landlockFlags: 0, fds: [], procsFds: [], rlimits: [], uid: 0, gid: 0 });
           new DataView(rec.buffer).setUint32(at, off, true);
           const rc = linux().cordon_linux_spawn(rec, rec);
-          if (rc > 0) reapNow(new DataView(rec.buffer).getInt32(140, true));
+          if (rc > 0) reapNow(new DataView(rec.buffer).getInt32(148, true)); // out_pidfd
           console.log(name + "@" + off, rc > 0 ? "spawned" : rc);
         }
       }`);

@@ -9,6 +9,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describeUnless, notLinux } from "../helpers/skip.ts";
+import { containerProfile } from "../helpers/container-profile.ts";
 
 const root = join(import.meta.dir, "..", "..");
 const dir = mkdtempSync(join(tmpdir(), "cordon-proc-hidden-"));
@@ -17,27 +18,12 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 /** `cordon run --best-effort` of `argv` in a host without namespaces (and without landlock when `abiCap` is "0"). */
 async function runWithoutNamespaces(argv: string[], abiCap: string | undefined, report: string) {
   const { spawnLinux } = await import("../../lib/backend/linux/spawn.ts");
-  const { compileSeccomp } = await import("../../lib/plan/linux/seccomp/index.ts");
-  const NS = 0x00020000 | 0x02000000 | 0x04000000 | 0x08000000 | 0x10000000 | 0x20000000 | 0x40000000;
-  const EPERM = { errno: "EPERM" } as const;
-  const profile = compileSeccomp(
-    {
-      defaultAction: "allow",
-      rules: [
-        { syscall: "clone3", action: { errno: "ENOSYS" } },
-        { syscall: "clone", action: EPERM, when: [{ arg: 0, op: "masked-ne", mask: NS, value: 0 }] },
-        { syscall: "unshare", action: EPERM },
-        ...["mount", "umount2", "pivot_root", "move_mount", "fsopen", "fsmount", "open_tree"].map((syscall) => ({ syscall, action: EPERM })),
-      ],
-    },
-    process.arch === "arm64" ? "aarch64" : "x86_64",
-  );
   const p = spawnLinux([process.execPath, join(root, "bin", "cordon.ts"), "run", "--best-effort", `--report=${report}`, "--", ...argv], {
     cwd: root,
     env: { PATH: "/usr/bin:/bin", HOME: dir, TMPDIR: dir, ...(abiCap !== undefined ? { CORDON_LANDLOCK_ABI_CAP: abiCap } : {}) },
     stdout: "pipe",
     stderr: "pipe",
-    seccomp: { filter: profile.filter, flags: 0 },
+    seccomp: { filter: containerProfile(), flags: 0 },
   });
   const [stdout, code] = await Promise.all([new Response(p.stdout as ReadableStream).text(), p.exited]);
   const guarantees = JSON.parse(readFileSync(report, "utf8")).guarantees as { guarantee: string; status: string }[];

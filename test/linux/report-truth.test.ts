@@ -6,7 +6,7 @@
 // (unprivileged, container-like, older kernels), where the report changes and
 // so does what is tried.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { chmodSync, copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createServer, connect as tcpConnect, type Server } from "node:net";
 import { createSocket, type Socket as UdpSocket } from "node:dgram";
 import { hostname, networkInterfaces, tmpdir } from "node:os";
@@ -132,6 +132,24 @@ const FIXTURES: Record<string, Fixture> = {
         .filter((f) => (statSync(join(h.writeDir, f)).mode & 0o6000) !== 0)
         .map((f) => `${f} carries a set-id bit on the host`),
   },
+  "fs.deny-confined": {
+    // Beneath grants: a denied read in the read grant, a denied write two levels into the write grant (its parent pinned).
+    attacks: (h) => [`read,${h.readDir}/denied/secret`, `listdir,${h.readDir}/denied`, `write,${h.writeDir}/sub/kept/file`, `write,${h.writeDir}/sub/kept/new`, `rename,${h.writeDir}/sub,${h.writeDir}/moved`, `rename,${h.writeDir}/sub/kept,${h.writeDir}/sub/moved`],
+    twins: (h) => [`read,${h.readDir}/file`, `read,${h.writeDir}/sub/kept/file`, `write,${h.writeDir}/sub/ok`],
+    host: (h) => [
+      ...(contentOf(join(h.writeDir, "sub", "kept", "file")) === "kept" ? [] : ["the denied file was rewritten"]),
+      ...[join(h.writeDir, "moved"), join(h.writeDir, "sub", "moved"), join(h.writeDir, "sub", "kept", "new")].filter((p) => existsSync(p)).map((p) => `${p} exists`),
+    ],
+  },
+  "fs.protected-paths": {
+    // The write grant holds a repository: its hooks and config stay read-only, .git itself stays put.
+    attacks: (h) => [`write,${h.writeDir}/.git/hooks/pre-commit`, `write,${h.writeDir}/.git/config`, `rename,${h.writeDir}/.git/hooks,${h.writeDir}/.git/h2`, `rename,${h.writeDir}/.git,${h.writeDir}/.git2`],
+    twins: (h) => [`write,${h.writeDir}/.git/objects-file`],
+    host: (h) => [
+      ...(contentOf(join(h.writeDir, ".git", "config")) === "[core]\n" ? [] : [".git/config was rewritten"]),
+      ...[join(h.writeDir, ".git", "hooks", "pre-commit"), join(h.writeDir, ".git", "h2"), join(h.writeDir, ".git2")].filter((p) => existsSync(p)).map((p) => `${p} exists`),
+    ],
+  },
   "ipc.sysv-closed": {
     attacks: () => ["sysv,0x436f7264"],
     host: () => (readFileSync("/proc/sysvipc/shm", "utf8").split("\n").some((l) => l.trim().split(/\s+/)[0] === String(0x436f7264)) ? ["the host sees the segment"] : []),
@@ -202,6 +220,24 @@ const FIXTURES: Record<string, Fixture> = {
     host: (h) => (existsSync(join(h.writeDir, "big")) && statSync(join(h.writeDir, "big")).size > MiB ? ["a file over the limit was written"] : []),
   },
 };
+
+/** The write grant's carve-outs, made afresh for each fixture: a denied write two levels in, and a repository's protected paths. */
+function writeGrantSetUp(h: Host): void {
+  mkdirSync(join(h.writeDir, "sub", "kept"), { recursive: true });
+  writeFileSync(join(h.writeDir, "sub", "kept", "file"), "kept");
+  mkdirSync(join(h.writeDir, ".git", "hooks"), { recursive: true });
+  writeFileSync(join(h.writeDir, ".git", "HEAD"), "ref: refs/heads/main\n");
+  writeFileSync(join(h.writeDir, ".git", "config"), "[core]\n");
+}
+
+/** A file's text, or undefined when it is gone. */
+function contentOf(path: string): string | undefined {
+  try {
+    return readFileSync(path, "utf8");
+  } catch {
+    return undefined;
+  }
+}
 
 function sleepers(): string[] {
   return readdirSync("/proc").filter((d) => {
@@ -298,6 +334,10 @@ describeUnless(notLinux, "report truth: every guarantee reported enforced holds 
     h.writeDir = mkdtempSync(join(tmpdir(), "cordon-truth-write-"));
     writeFileSync(join(h.outside, "secret"), "secret");
     writeFileSync(join(h.readDir, "file"), "granted");
+    // Carve-outs: a denied read beneath the read grant; the write grant's are made by writeGrantSetUp.
+    mkdirSync(join(h.readDir, "denied"));
+    writeFileSync(join(h.readDir, "denied", "secret"), "secret");
+    writeGrantSetUp(h);
     copyFileSync("/bin/true", join(h.outside, "prog"));
     chmodSync(join(h.outside, "prog"), 0o755);
     for (const d of [h.outside, h.readDir, h.writeDir]) chmodSync(d, 0o777);
@@ -325,7 +365,8 @@ describeUnless(notLinux, "report truth: every guarantee reported enforced holds 
     for (const d of [h.outside, h.readDir, h.writeDir]) if (d) rmSync(d, { recursive: true, force: true });
   });
 
-  const fs = () => ({ read: [join(import.meta.dir, "..", "fixtures", "truth"), h.readDir], write: [h.writeDir] });
+  const fs = () => ({ read: [join(import.meta.dir, "..", "fixtures", "truth"), h.readDir], write: [h.writeDir], denyRead: [join(h.readDir, "denied")], denyWrite: [join(h.writeDir, "sub", "kept")] });
+
   const scenarios = (): Scenario[] => [
     { name: "no network", policy: { fs: fs(), net: "none", compat: "best-effort" } },
     { name: "TCP ports", policy: { fs: fs(), net: { connect: [h.tcpPort], bind: [h.bindPort] }, compat: "best-effort" } },
@@ -352,6 +393,7 @@ describeUnless(notLinux, "report truth: every guarantee reported enforced holds 
         const problems = verdict(h, s, f, o);
         if (problems.length) failures[id] = problems;
         for (const d of readdirSync(h.writeDir)) rmSync(join(h.writeDir, d), { recursive: true, force: true });
+        writeGrantSetUp(h);
       }
       expect(failures).toEqual({});
       expect(enforced.length).toBeGreaterThan(0);
@@ -362,7 +404,7 @@ describeUnless(notLinux, "report truth: every guarantee reported enforced holds 
 describe("report truth fixtures", () => {
   test("the fixture table names only guarantees some Linux plan can report", () => {
     // Every id in the table appears in the Linux planners' sources (a renamed guarantee leaves no stale fixture).
-    const sources = ["lib/plan/linux/sandbox.ts", "lib/plan/linux/egress.ts", "lib/plan/linux/containment.ts", "lib/plan/linux/landlock/guarantees.ts"]
+    const sources = ["lib/plan/linux/sandbox.ts", "lib/plan/linux/egress.ts", "lib/plan/linux/containment.ts", "lib/plan/linux/landlock/guarantees.ts", "lib/plan/carve.ts"]
       .map((f) => readFileSync(join(import.meta.dir, "..", "..", f), "utf8"))
       .join("\n");
     expect(Object.keys(FIXTURES).filter((id) => !sources.includes(`"${id}"`))).toEqual([]);

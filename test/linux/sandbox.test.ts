@@ -392,7 +392,8 @@ describeUnless(notLinux, "private root view", () => {
     // Plain defaults; /tmp granted read-only (the run's directory gets a writable bind of its own); /tmp writable (no bind of its own).
     for (const fs of [{}, { read: [tmpdir()] }, { write: [tmpdir()] }, { read: [granted], write: [outside] }]) {
       for (let i = 0; i < 2; i++) {
-        const { policy, cleanup } = resolvePolicy({ fs, cwd: granted });
+        // The caller's own cwd (`base`), which may stay ungranted: an explicit ungranted cwd is refused.
+        const { policy, cleanup } = resolvePolicy({ fs }, { base: granted });
         try {
           const fresh = privateRootView(policy.fs.read, policy.fs.write, policy.cwd, true);
           const kept = privateRootViewWith(policy.fs.read, policy.fs.write, policy.runDir!, policy.cwd, true);

@@ -143,7 +143,7 @@ print(json.dumps(out))
 
 export type Op = [string, ...(number | string)[]];
 
-export type Outcome = { readonly results: string[]; readonly code: number; readonly signal: string | null; readonly stderr: string };
+export type Outcome = { readonly results: string[]; readonly code: number; readonly signal: string | number | null; readonly stderr: string };
 
 /** Runs `ops` in a child with `filter` installed (none if undefined). */
 export async function underFilter(ops: readonly Op[], filter: Uint8Array | undefined): Promise<Outcome> {

@@ -385,16 +385,16 @@ describeUnless(notLinux, "cordon_linux_spawn record validation", () => {
     expect(call(overHeader)).toBe(CORDON_E.RECORD_OUT_OF_BOUNDS);
     // A string in the output fields (which cordon writes) is refused too.
     const strInHeader = valid();
-    new DataView(strInHeader.buffer).setUint32(48, 140, true); // path_off into out_pidfd
+    new DataView(strInHeader.buffer).setUint32(48, 148, true); // path_off into out_pidfd
     expect(call(strInHeader)).toBe(CORDON_E.RECORD_OUT_OF_BOUNDS);
     // The record is never rewritten: the same buffer spawns twice.
     const rec = valid();
-    const before = rec.slice(152);
+    const before = rec.slice(160);
     for (let i = 0; i < 2; i++) {
       const r = spawnFfi!.spawnRecord(rec, "true");
       spawnFfi!.reapNow(r.pidfd);
     }
-    expect(rec.slice(152)).toEqual(before);
+    expect(rec.slice(160)).toEqual(before);
   });
 
   test("an fd placement's parent is an fd or CORDON_SPAWN_DEV_NULL (-1), opened read-write by the child; other negatives are refused", async () => {

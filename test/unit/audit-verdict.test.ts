@@ -8,7 +8,7 @@ import { renderAudit, summary } from "../../lib/audit/format.ts";
 import type { AuditReport } from "../../lib/audit/index.ts";
 import { judge, parseInside, type InsideResult } from "../../lib/audit/verdict.ts";
 import { sysvKeys } from "../../lib/audit/canaries.ts";
-import { probeInsideSource } from "../../lib/audit/probe-inside.ts";
+import { insideProgram } from "../../lib/audit/probe-source.ts";
 
 const chan = (id: string): Channel => linuxChannels.find((c) => c.id === id)!;
 const ok = (id: string, detail = "done"): InsideResult => ({ id, ok: true, call: `${id}()`, errno: null, detail });
@@ -86,7 +86,7 @@ describe("the probe's output and the channel list", () => {
     expect(new Set(ids).size).toBe(ids.length);
     // The host-state rows are checked in audit-host-state.test.ts.
     const own = linuxChannels.filter((c) => !hostStateChannels.includes(c)).map((c) => c.id);
-    const probe = probeInsideSource;
+    const probe = insideProgram();
     const attempted = new Set([...probe.matchAll(/attempt\(\s*"([^"]+)"/g)].map((m) => m[1]));
     for (const op of ["chmod", "utimes", "xattr"]) for (const w of ["outside", "read-granted"]) attempted.add(`fs.meta.${op}.${w}`);
     expect(own.filter((id) => !attempted.has(id))).toEqual([]);

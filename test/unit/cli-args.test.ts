@@ -80,6 +80,18 @@ describe("cordon run flags", () => {
     expect(limits).toEqual({ pids: 32, cpuSeconds: 5, timeoutMs: 1500 });
   });
 
+  test("--memory and --file-size take fractions with a unit; --open-files a count", () => {
+    const { limits } = parse("--memory=1.5G", "--file-size=0.5M", "--open-files=64", "--", "x").policy;
+    expect(limits).toEqual({ memory: 1.5 * 2 ** 30, fileSize: 2 ** 19, openFiles: 64 });
+  });
+
+  test("--timeout and --cpu take durations with a unit; a bare number stays seconds", () => {
+    const ms = (t: string) => parse(`--timeout=${t}`, "--", "x").policy.limits?.timeoutMs;
+    expect([ms("90"), ms("90s"), ms("2m"), ms("1h"), ms("1h30m"), ms("500ms"), ms("1.1s"), ms("1d")]).toEqual([90_000, 90_000, 120_000, 3_600_000, 5_400_000, 500, 1100, 86_400_000]);
+    const cpu = (t: string) => parse(`--cpu=${t}`, "--", "x").policy.limits?.cpuSeconds;
+    expect([cpu("30"), cpu("90s"), cpu("1.5m"), cpu("1h")]).toEqual([30, 90, 90, 3600]);
+  });
+
   test("--user: name, uid, uid:gid", () => {
     expect(parse("--user=nobody", "--", "x").policy.user).toBe("nobody");
     expect(parse("--user=1000", "--", "x").policy.user).toBe(1000);
@@ -104,13 +116,19 @@ describe("bad cordon run arguments name the problem", () => {
     [["echo"], "command", /after --/],
     [["--"], "command", /missing/],
     [["--memory=lots", "--", "x"], "--memory", /not a size/],
-    [["--memory=1.5G", "--", "x"], "--memory", /not a size/],
+    [["--memory=1.5", "--", "x"], "--memory", /not a size/],
+    [["--file-size=big", "--", "x"], "--file-size", /not a size/],
+    [["--open-files=1k", "--", "x"], "--open-files", /whole number/],
     [["--pids=-1", "--", "x"], "--pids", /whole number/],
     [["--pids=ten", "--", "x"], "--pids", /whole number/],
     [["--cpu=1.5", "--", "x"], "--cpu", /whole number/],
+    [["--cpu=500ms", "--", "x"], "--cpu", /whole number/],
     [["--timeout=0", "--", "x"], "--timeout", /positive/],
+    [["--timeout=0s", "--", "x"], "--timeout", /positive/],
     [["--timeout=-3", "--", "x"], "--timeout", /positive/],
-    [["--timeout=1h", "--", "x"], "--timeout", /positive/],
+    [["--timeout=1y", "--", "x"], "--timeout", /positive/],
+    [["--timeout=1 h", "--", "x"], "--timeout", /positive/],
+    [["--timeout=h", "--", "x"], "--timeout", /positive/],
     [["--allow-connect=0", "--", "x"], "--allow-connect", /TCP port/],
     [["--allow-connect=65536", "--", "x"], "--allow-connect", /TCP port/],
     [["--allow-bind=http", "--", "x"], "--allow-bind", /TCP port/],

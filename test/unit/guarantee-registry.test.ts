@@ -24,7 +24,10 @@ const limits = { memory: 2 ** 30, pids: 64, cpuSeconds: 30, timeoutMs: 60_000, o
 
 function policy(net: ResolvedPolicy["net"], win = false, user = false): ResolvedPolicy {
   return {
-    fs: win ? { read: ["C:\\src"], write: ["C:\\out"] } : { read: ["/usr", "/src"], write: ["/out"] },
+    // With carve-outs beneath the write grant, so the planners report those rows too.
+    fs: win
+      ? { read: ["C:\\src"], write: ["C:\\out"], denyRead: ["C:\\out\\.env"], denyWrite: ["C:\\out\\keep"], protected: ["C:\\out\\.git\\hooks"] }
+      : { read: ["/usr", "/src"], write: ["/out"], denyRead: ["/out/.env"], denyWrite: ["/out/keep"], protected: ["/out/.git/hooks"] },
     env: {},
     cwd: win ? "C:\\src" : "/src",
     net,

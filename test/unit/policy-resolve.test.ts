@@ -72,9 +72,23 @@ describe("resolvePolicy", () => {
   test("cwd must be an existing directory", () => {
     expect(policyErrorOf(() => resolvePolicy({ cwd: "nope" }, opts)).field).toBe("cwd");
     expect(policyErrorOf(() => resolvePolicy({ cwd: "data/file" }, opts)).message).toContain("not a directory");
-    const { policy, cleanup } = resolvePolicy({ cwd: "link" }, opts);
+    const { policy, cleanup } = resolvePolicy({ cwd: "link", fs: { read: ["data"] } }, opts);
     cleanup();
     expect(policy.cwd).toBe(join(scratch, "data"));
+  });
+
+  test("an explicit cwd outside every grant is a PolicyError naming it, not an empty directory inside; the caller's own cwd may stay ungranted", () => {
+    const e = policyErrorOf(() => resolvePolicy({ cwd: "data", fs: { system: false } }, opts));
+    expect(e.field).toBe("cwd");
+    expect(e.message).toContain("not granted: data");
+    expect(readdirSync(join(scratch, "tmproot"))).toEqual([]);
+    for (const fs of [{ read: ["data"] }, { write: ["."] }]) {
+      const ok = resolvePolicy({ cwd: "data", fs }, opts);
+      ok.cleanup();
+      expect(ok.policy.cwd).toBe(join(scratch, "data"));
+    }
+    const implicit = resolvePolicy({ fs: { system: false } }, { ...opts, base: join(scratch, "data") });
+    implicit.cleanup();
   });
 
   test("a private, empty, writable TMPDIR and HOME in the run's directory, which cleanup removes", () => {

@@ -13,10 +13,14 @@ describe("parseSize", () => {
     ["2T", 2 * 2 ** 40],
     ["64MiB", 64 * 2 ** 20],
     ["64MB", 64 * 2 ** 20],
+    ["1.5G", 1.5 * 2 ** 30],
+    ["0.5K", 512],
+    ["1.1K", 1126], // rounded down to whole bytes
+    ["2.25M", 2.25 * 2 ** 20],
   ];
   for (const [text, bytes] of good) test(`${text} = ${bytes}`, () => expect(parseSize("--memory", text)).toBe(bytes));
 
-  for (const text of ["", "M", "1.5G", "-1M", "12X", "1 G G", "0x10", "9999999999T"]) {
+  for (const text of ["", "M", "1.5", "1.G", ".5G", "-1M", "12X", "1 G G", "0x10", "9999999999T"]) {
     test(`${JSON.stringify(text)} is a PolicyError naming the field`, () => {
       let err: unknown;
       try {

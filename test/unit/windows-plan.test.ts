@@ -306,3 +306,13 @@ describe("windows verdicts", () => {
     expect(windowsVerdicts(m(6, 7, 4), false)).toEqual(["exited"]);
   });
 });
+
+describe("graceful timeout on Windows", () => {
+  test("killSignal and killAfterMs are not silently dropped: the timeout row says Windows ends the tree at once", async () => {
+    const { planWindows } = await import("../../lib/plan/windows/index.ts");
+    const base = { fs: { read: [], write: [] }, env: {}, cwd: "C:\\src", net: "none" as const, compat: "best-effort" as const };
+    const row = (limits: object) => planWindows({ ...base, limits } as never, { elevated: false }).report.find((g) => g.guarantee === "limits.timeoutMs")!;
+    expect(row({ timeoutMs: 1000, killSignal: "SIGINT", killAfterMs: 100 }).by.join(" ")).toContain("no first signal on Windows");
+    expect(row({ timeoutMs: 1000 }).by.join(" ")).not.toContain("no first signal");
+  });
+});

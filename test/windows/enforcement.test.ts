@@ -4,9 +4,10 @@
 import { expect } from "bun:test";
 import { closeHandle, readToEnd } from "../../ffi/windows.ts";
 import { queryJobLimits } from "../../ffi/windows-job.ts";
-import { MITIGATION_POLICY, mitigationFlags, spawnProcess, terminateProcess, waitProcess } from "../../ffi/windows-spawn.ts";
+import { mitigationFlags, spawnProcess, terminateProcess, waitProcess } from "../../ffi/windows-spawn.ts";
 import { spawnWindows, windowsHost } from "../../lib/backend/windows/index.ts";
 import { JOB_OBJECT_LIMIT, commandLine, mitigationWords, planWindows } from "../../lib/plan/windows/index.ts";
+import { MITIGATION_POLICY } from "../../lib/plan/windows/constants.ts";
 import { describeUnless, testUnless } from "../helpers/skip.ts";
 import { bunCommand, bunExe, cleanupAfterEach, lacking, limitedJob, notWindows, runBun, spawnPiped } from "./support.ts";
 

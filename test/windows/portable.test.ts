@@ -285,3 +285,11 @@ describeUnless(notWindows, "portable policies on Windows (enforced on Windows)",
     expect(await run(spin(100), policy({ limits: { cpuSeconds: 5 } }))).toMatchObject({ status: 0, stdout: expect.stringContaining("spun") });
   }, T);
 });
+
+describeUnless(notWindows, "spawn options the Windows backend cannot pass", () => {
+  testUnless(undefined, "extra fds (stdio[3]) and argv0 are refused with a SpawnOptionError before anything runs", async () => {
+    const { SpawnOptionError } = await import("../../lib/errors.ts");
+    expect(() => spawn(["cmd", "/d", "/c", "exit 0"], { compat: "best-effort" }, { stdio: ["ignore", "ignore", "ignore", "pipe"] } as never)).toThrow(SpawnOptionError);
+    expect(() => spawn(["cmd", "/d", "/c", "exit 0"], { compat: "best-effort" }, { argv0: "other" } as never)).toThrow(SpawnOptionError);
+  });
+});

@@ -1,10 +1,13 @@
 // What the Windows behaviour tests share: why they would skip, the fixture
 // programs, and a child whose lifetime the test controls through its stdin.
 import { afterEach, expect } from "bun:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { closeHandle, createPipe, readChunk, readToEnd, setInheritable, wineVersion, type Handle } from "../../ffi/windows.ts";
 import { createJob, setJobLimits, terminateJob, type JobLimits } from "../../ffi/windows-job.ts";
 import { exitCode, spawnProcess, waitProcess, type SpawnRequest, type Spawned } from "../../ffi/windows-spawn.ts";
+import { tokenInfo } from "../../ffi/windows-token.ts";
 import { commandLine } from "../../lib/plan/windows/command-line.ts";
 import { JOB_OBJECT_LIMIT, wineGaps, type WindowsMechanism } from "../../lib/plan/windows/index.ts";
 
@@ -114,4 +117,16 @@ export function runBun(script: string, req: Omit<SpawnRequest, "stdio" | "comman
   closeHandle(child.process);
   closeHandle(child.thread);
   return { code, out };
+}
+
+/** A fresh directory under the temp directory, removed by `cleanup` after the test. */
+export function scratchDir(cleanup: (() => void)[], prefix: string): string {
+  const d = mkdtempSync(join(tmpdir(), `cordon-${prefix}-`));
+  cleanup.push(() => rmSync(d, { recursive: true, force: true }));
+  return d;
+}
+
+/** Skip reason for a test needing `mechanisms` and an administrator. */
+export function lackingAsAdmin(...mechanisms: WindowsMechanism[]): string | undefined {
+  return lacking(...mechanisms) ?? (tokenInfo().elevated ? undefined : "needs an elevated (administrator) token");
 }

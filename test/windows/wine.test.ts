@@ -4,17 +4,18 @@
 // that starts enforcing one fails here and the reason gets revisited); each
 // has a positive twin showing the call itself worked.
 import { expect } from "bun:test";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { closeHandle } from "../../ffi/windows.ts";
-import { ACCESS_MODE, GENERIC, NO_INHERITANCE, accessCheck, setAcl } from "../../ffi/windows-acl.ts";
+import { ACCESS_MODE, GENERIC, NO_INHERITANCE, accessCheck, fileInfo, setAcl } from "../../ffi/windows-acl.ts";
 import { jobAccounting, queryJobLimits, queryUiRestrictions, setCpuRate, setUiRestrictions } from "../../ffi/windows-job.ts";
-import { MITIGATION_POLICY, mitigationFlags, spawnProcess, terminateProcess, waitProcess } from "../../ffi/windows-spawn.ts";
+import { mitigationFlags, spawnProcess, terminateProcess, waitProcess } from "../../ffi/windows-spawn.ts";
 import { INTEGRITY, RESTRICTED_TOKEN, restrictedToken, sidFromString, tokenInfo } from "../../ffi/windows-token.ts";
 import { logonUser } from "../../ffi/windows-user.ts";
 import { openWfp } from "../../ffi/windows-wfp.ts";
 import { JOB_OBJECT_LIMIT, allUiRestrictions, commandLine, mitigationWords, wineGaps } from "../../lib/plan/windows/index.ts";
+import { MITIGATION_POLICY } from "../../lib/plan/windows/constants.ts";
 import { OsError } from "../../lib/errors.ts";
 import { describeUnless, testUnless } from "../helpers/skip.ts";
 import { bunCommand, cleanupAfterEach, limitedJob, notWindows, runBun, wine } from "./support.ts";
@@ -135,5 +136,15 @@ describeUnless(onlyWine, "what Wine does with each mechanism", () => {
 
   testUnless(undefined, "under Wine, FwpmEngineOpen0 answers 1764 (RPC_S_CANNOT_SUPPORT)", () => {
     expect(() => openWfp()).toThrow("1764");
+  });
+
+  testUnless(process.env.CORDON_WINE_LINKS ? undefined : "needs the Unix symlink scripts/wine-test.sh hands over (CORDON_WINE_LINKS)", "under Wine, CreateSymbolicLinkW reports success and makes nothing, and a Unix symlink reads as a reparse point with tag 0", () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, "target"));
+    symlinkSync(join(dir, "target"), join(dir, "made"), "dir"); // no error...
+    expect(() => fileInfo(join(dir, "made"))).toThrow("ERROR_FILE_NOT_FOUND"); // ...and nothing there
+    const links = process.env.CORDON_WINE_LINKS!;
+    expect(fileInfo(join(links, "link"))).toEqual({ attributes: 0x10 | 0x400, reparseTag: 0 });
+    expect(fileInfo(join(links, "target"))).toEqual({ attributes: 0x10, reparseTag: 0 });
   });
 });

@@ -5,12 +5,15 @@
 //! on the signals a supervisor sends, reaps every orphan, and when the command
 //! ends, kills whatever is left in the namespace and exits with its status.
 //!
-//!   cordon-init --adopt PID
+//!   cordon-init --adopt PID [--status-fd FD]
 //!
 //! PID is the command, already started by this process before its execve
 //! (cordon's spawn child does so, then execs this with every signal blocked,
 //! so none sent meanwhile is lost).
-//! Exit status: the command's, or 128+N when signal N ended it.
+//! Exit status: the command's, or 128+N when signal N ended it. pid 1 cannot
+//! die of a signal it sends itself, so with --status-fd the command's own
+//! wait status (4 bytes, native order) is written to FD just before the exit:
+//! the supervisor tells "killed by SIGTERM" from "exit 143" by it.
 const std = @import("std");
 const linux = std.os.linux;
 
@@ -72,8 +75,13 @@ pub fn main(init: std.process.Init.Minimal) u8 {
         return 125;
     }
     const argv = init.args.vector;
-    if (argv.len != 3 or !std.mem.eql(u8, std.mem.span(argv[1]), "--adopt")) return 125;
+    if ((argv.len != 3 and argv.len != 5) or !std.mem.eql(u8, std.mem.span(argv[1]), "--adopt")) return 125;
     const command = parsePid(argv[2]) orelse return 125;
+    var status_fd: i32 = -1;
+    if (argv.len == 5) {
+        if (!std.mem.eql(u8, std.mem.span(argv[3]), "--status-fd")) return 125;
+        status_fd = parsePid(argv[4]) orelse return 125;
+    }
 
     // Signals are taken synchronously (sigtimedwait) below; pid 1 drops any
     // signal left at its default disposition unless it is blocked, so these
@@ -95,6 +103,7 @@ pub fn main(init: std.process.Init.Minimal) u8 {
     if (isError(own)) return 125;
 
     var status: u8 = 0;
+    var wait_status: u32 = 0;
     while (true) {
         var info: [128]u8 = undefined;
         const sig = linux.syscall4(.rt_sigtimedwait, @intFromPtr(&set), @intFromPtr(&info), 0, 8);
@@ -110,17 +119,29 @@ pub fn main(init: std.process.Init.Minimal) u8 {
             if (isError(r) or r == 0) break;
             if (@as(i32, @intCast(r)) != command) continue;
             status = if (ws & 0x7f == 0) @truncate(ws >> 8) else 128 +% @as(u8, @truncate(ws & 0x7f));
+            wait_status = ws;
             // The command is done: nothing it left behind may outlive it.
             // Everything it left is a child of this process by now (orphans
             // come here); with none, kill(-1) would only walk the host's
             // process list. (The kernel kills whatever else is in the
             // namespace when pid 1 exits, before its parent hears of it.)
-            if (noChildren()) return status;
+            if (noChildren()) return report(status, wait_status, status_fd);
             _ = linux.syscall2(.kill, @bitCast(@as(isize, -1)), 9);
             reapAll();
-            return status;
+            return report(status, wait_status, status_fd);
         }
     }
+}
+
+/// Writes the command's wait status to `fd` (when given) once nothing else
+/// of the sandbox is left to write there; a full or closed pipe loses it
+/// (the write end is non-blocking), and the exit status stands alone.
+fn report(status: u8, wait_status: u32, fd: i32) u8 {
+    if (fd >= 0) {
+        const bytes = std.mem.asBytes(&wait_status);
+        _ = linux.syscall3(.write, @as(u32, @bitCast(fd)), @intFromPtr(bytes), bytes.len);
+    }
+    return status;
 }
 
 fn noChildren() bool {

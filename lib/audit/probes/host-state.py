@@ -3,8 +3,8 @@
 # the host's device nodes, inbound TCP through listen() auto-bind, key files in
 # the read set, root-only /proc files and netlink families.
 #
-# Not a program of its own: probe-source.ts appends it to the probe of
-# probe-inside.ts, whose cfg, nonce, libc, attempt, Partial and emit it uses.
+# Not a program of its own: probe-source.ts joins it after the inside-*.py
+# parts; it uses inside.py's cfg, nonce, libc, attempt, Partial and emit.
 # Where the truth lives outside, it asks the supervisor: one JSON line
 # {"ask": ...} on stdout, one JSON answer on stdin.
 import select, stat

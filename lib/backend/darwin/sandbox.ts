@@ -7,7 +7,7 @@ import { CompatError } from "../../errors.ts";
 import { launcherArgv, planDarwin } from "../../plan/darwin/index.ts";
 import type { ResolvedPolicy } from "../../policy/types.ts";
 import { missing, type Report } from "../../report.ts";
-import { programPath, sandboxedView, wallClock, type SandboxSpawn, type SandboxStdioOptions } from "../../sandbox-backend.ts";
+import { programPath, sandboxedView, stdioOnly, timeoutClock, type SandboxSpawn, type SandboxStdioOptions } from "../../sandbox-backend.ts";
 import { ProcessTree } from "./tree.ts";
 
 /** How often the tree is polled for forks while the command runs. */
@@ -24,13 +24,14 @@ export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, st
     throw new CompatError(gaps.map((g) => ({ guarantee: g.guarantee, reason: g.reason ?? g.status })));
   }
 
+  stdioOnly(stdio, "the macOS launcher (cordon-exec)");
   const cmd = [launcherPath(), ...launcherArgv(plan.launch, programPath(argv[0]!, policy), argv.slice(1))];
   const proc = Bun.spawn(cmd, {
     env: { ...policy.env },
     cwd: policy.cwd,
     stdin: stdio.stdin ?? "ignore",
     stdout: stdio.stdout ?? "pipe",
-    stderr: stdio.stderr ?? "pipe",
+    stderr: stdio.stderr ?? "inherit",
   });
   const tree = new ProcessTree(proc.pid);
   const poller = setInterval(() => tree.poll(), POLL_MS);
@@ -40,7 +41,8 @@ export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, st
     tree.kill(SIGKILL);
     if (plan.killUid !== undefined) killUid(plan.killUid, SIGKILL);
   };
-  const clock = wallClock(policy.limits.timeoutMs, killAll);
+  const signalAll = (signal: number) => tree.kill(signal);
+  const clock = timeoutClock(policy.limits, { signal: signalAll, kill: killAll });
 
   // The command is done when its first process exits; what it left behind goes with it.
   const exited = proc.exited.then((code) => {
@@ -51,5 +53,5 @@ export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, st
     return code;
   });
 
-  return { report, proc: sandboxedView(proc, { exited, killTree: killAll, timedOut: clock.expired }) };
+  return { report, proc: sandboxedView(proc, { exited, killTree: killAll, timedOut: clock.expired, signalTree: signalAll }) };
 }

@@ -8,7 +8,7 @@ import { CompatError } from "../../errors.ts";
 import { launcherArgv, planFreebsd } from "../../plan/freebsd/index.ts";
 import type { ResolvedPolicy } from "../../policy/types.ts";
 import { missing, type Report } from "../../report.ts";
-import { programPath, sandboxedView, wallClock, type SandboxSpawn, type SandboxStdioOptions } from "../../sandbox-backend.ts";
+import { programPath, sandboxedView, stdioOnly, timeoutClock, type SandboxSpawn, type SandboxStdioOptions } from "../../sandbox-backend.ts";
 
 const SIGKILL = 9;
 /** How often adopted orphans that exited are reaped while sandboxes run. */
@@ -34,6 +34,7 @@ export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, st
     throw new CompatError(gaps.map((g) => ({ guarantee: g.guarantee, reason: g.reason ?? g.status })));
   }
 
+  stdioOnly(stdio, "the FreeBSD launcher (cordon-exec)");
   becomeReaper();
   for (const rule of plan.rctl?.rules ?? []) rctlAddRule(rule);
   const launch = { newSession: plan.newSession, rlimits: plan.rlimits, ...(plan.user ? { user: plan.user } : {}) };
@@ -42,14 +43,15 @@ export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, st
     cwd: policy.cwd,
     stdin: stdio.stdin ?? "ignore",
     stdout: stdio.stdout ?? "pipe",
-    stderr: stdio.stderr ?? "pipe",
+    stderr: stdio.stderr ?? "inherit",
   });
   const subtree = proc.pid;
   if (running++ === 0) reapTimer = setInterval(() => reapOrphans(), REAP_MS);
   reapTimer?.unref();
 
   const killAll = () => reapKillSubtree(subtree, SIGKILL);
-  const clock = wallClock(policy.limits.timeoutMs, killAll);
+  const signalAll = (signal: number) => reapKillSubtree(subtree, signal);
+  const clock = timeoutClock(policy.limits, { signal: signalAll, kill: killAll });
 
   const exited = proc.exited.then((code) => {
     clock.stop();
@@ -60,5 +62,5 @@ export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, st
     return code;
   });
 
-  return { report, proc: sandboxedView(proc, { exited, killTree: killAll, timedOut: clock.expired }) };
+  return { report, proc: sandboxedView(proc, { exited, killTree: killAll, timedOut: clock.expired, signalTree: signalAll }) };
 }

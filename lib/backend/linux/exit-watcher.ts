@@ -20,6 +20,14 @@ export type ExitRecord = {
   minflt: number;
   majflt: number;
   nvcsw: number;
+  nivcsw: number;
+  inblock: number;
+  oublock: number;
+  msgsnd: number;
+  msgrcv: number;
+  nsignals: number;
+  nswap: number;
+  ixrss: number;
 };
 
 type Waiter = (r: ExitRecord) => void;
@@ -30,6 +38,8 @@ let channel: { read: number; write: number } | undefined;
 let socket: { ref(): void; unref(): void } | undefined;
 /** Live children of this realm by pidfd (unique while open: the pidfd is closed only after its record). */
 const waiters = new Map<number, Waiter>();
+/** The children (by pidfd) that hold the event loop: all but those unref()'d. */
+const held = new Set<number>();
 let pending: Uint8Array = new Uint8Array(0);
 
 /** Bun.connect adopting an fd (FdSocketOptions): documented, though its overloads do not list it. */
@@ -60,7 +70,7 @@ function open(): { read: number; write: number } {
       binaryType: "uint8array",
       open(s) {
         socket = s;
-        if (waiters.size === 0) s.unref();
+        if (held.size === 0) s.unref();
       },
       data(_s, chunk) {
         // Nothing may escape into Bun's socket code: an error there would close the channel.
@@ -69,7 +79,7 @@ function open(): { read: number; write: number } {
         } catch (e) {
           fail(e);
         }
-        if (waiters.size === 0) socket?.unref();
+        if (held.size === 0) socket?.unref();
       },
       close() {
         // The read end is never closed by this realm: should Bun close it, the
@@ -101,15 +111,26 @@ function fail(e: unknown): void {
 /** Watches `pidfd`; `onExit` runs once, when the child has been reaped. */
 export function watch(pidfd: number, onExit: Waiter): void {
   channel ??= open();
-  if (waiters.size === 0) socket?.ref();
   waiters.set(pidfd, onExit);
+  holding(pidfd, true);
   try {
     watchExit(pidfd, channel.write);
   } catch (e) {
     waiters.delete(pidfd);
-    if (waiters.size === 0) socket?.unref();
+    holding(pidfd, false);
     throw e;
   }
+}
+
+/**
+ * Whether the child of `pidfd` keeps the event loop alive (Bun's
+ * Subprocess.ref/unref): the channel is held while any watched child is.
+ */
+export function holding(pidfd: number, on: boolean): void {
+  if (on && waiters.has(pidfd)) held.add(pidfd);
+  else held.delete(pidfd);
+  if (held.size > 0) socket?.ref();
+  else socket?.unref();
 }
 
 const empty = new Uint8Array(0);
@@ -135,9 +156,18 @@ function deliver(chunk: Uint8Array): void {
       minflt: u64(v, at + 40),
       majflt: u64(v, at + 48),
       nvcsw: u64(v, at + 56),
+      nivcsw: u64(v, at + 64),
+      inblock: u64(v, at + 72),
+      oublock: u64(v, at + 80),
+      msgsnd: u64(v, at + 88),
+      msgrcv: u64(v, at + 96),
+      nsignals: u64(v, at + 104),
+      nswap: u64(v, at + 112),
+      ixrss: u64(v, at + 120),
     };
     const w = waiters.get(id);
     waiters.delete(id);
+    held.delete(id);
     try {
       w?.(rec);
     } catch (e) {

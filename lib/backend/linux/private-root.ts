@@ -1,12 +1,20 @@
 // The view of the filesystem a sandbox gets when it has a mount namespace:
-// its grants (bind-mounted at their own paths, symlinks recreated), its
+// its grants (bind-mounted at their own paths, symlinks recreated), the
+// carve-outs beneath them, its own /dev/shm, /dev/pts and cgroups, its
 // working directory (empty unless granted) and /proc — nothing else exists.
 import { lstatSync, readdirSync, readlinkSync, realpathSync, statSync } from "node:fs";
 import type { ViewEntry } from "../../../ffi/linux-spawn.ts";
 import { systemPaths } from "../../policy/system-paths.ts";
 import { GrantChangedError } from "../../errors.ts";
+import { carveEntries, type CarveOuts } from "./carve-outs.ts";
 import type { GrantFds } from "./grant-fds.ts";
 import { procMasks } from "./proc-masks.ts";
+
+/** What a view holds beyond the grants: carve-outs beneath them (carve-outs.ts) and filesystems of its own (inside-mounts.ts). */
+export type ViewExtras = { readonly carve?: CarveOuts | undefined; readonly mounts?: readonly ViewEntry[] };
+
+/** Parents first: a path sorts after every directory it lies in (stable, so equal paths keep their order). */
+const byPath = (entries: readonly ViewEntry[]) => [...entries].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 
 const isWithin = (path: string, dir: string) => dir === "/" || path === dir || path.startsWith(dir + "/");
 
@@ -29,12 +37,13 @@ export function privateRootViewWith(
   proc: boolean,
   links: readonly string[] = [],
   grants?: GrantFds,
+  extras: ViewExtras = {},
 ): ViewEntry[] {
   const others = write.filter((p) => p !== own);
-  const key = JSON.stringify([read, others, links]);
+  const key = JSON.stringify([read, others, links, extras.carve ?? null]);
   let base = viewCache.get(key);
   if (!base) {
-    base = Object.freeze(grantEntries(read, others, links, grants).map((e) => Object.freeze(e)));
+    base = Object.freeze(withCarveOuts(grantEntries(read, others, links, grants), read, others, extras, grants).map((e) => Object.freeze(e)));
     if (viewCache.size >= VIEW_CACHE_SIZE) viewCache.clear();
     viewCache.set(key, base);
   }
@@ -47,7 +56,7 @@ export function privateRootViewWith(
     entries.splice(at < 0 ? entries.length : at, 0, { kind: "dir", path: own });
     dirs.push({ path: own, writable: true });
   }
-  return withMountPoints(checkedBinds(entries, grants), dirs, cwd, proc);
+  return withMountPoints(checkedBinds(withMounts(entries, extras), grants), dirs, cwd, proc);
 }
 
 /**
@@ -57,10 +66,20 @@ export function privateRootViewWith(
  * tells their rights apart); a grant that vanished since the policy was
  * resolved is left out.
  */
-export function privateRootView(read: readonly string[], write: readonly string[], cwd: string, proc: boolean, links: readonly string[] = [], grants?: GrantFds): ViewEntry[] {
-  const entries = grantEntries(read, write, links, grants);
+export function privateRootView(read: readonly string[], write: readonly string[], cwd: string, proc: boolean, links: readonly string[] = [], grants?: GrantFds, extras: ViewExtras = {}): ViewEntry[] {
+  const entries = withCarveOuts(grantEntries(read, write, links, grants), read, write, extras, grants);
   const dirs = entries.filter((e) => e.kind === "dir" || e.kind === "dir-ro").map((e) => ({ path: e.path, writable: e.kind === "dir" }));
-  return withMountPoints(checkedBinds(entries, grants), dirs, cwd, proc);
+  return withMountPoints(checkedBinds(withMounts(entries, extras), grants), dirs, cwd, proc);
+}
+
+/** The grants' entries with the carve-outs' among them, parents first. */
+function withCarveOuts(entries: ViewEntry[], read: readonly string[], write: readonly string[], extras: ViewExtras, grants: GrantFds | undefined): ViewEntry[] {
+  return extras.carve ? byPath([...entries, ...carveEntries(read, write, extras.carve, grants)]) : entries;
+}
+
+/** The view's own filesystems among the entries, parents first. */
+function withMounts(entries: ViewEntry[], extras: ViewExtras): ViewEntry[] {
+  return extras.mounts?.length ? byPath([...entries, ...extras.mounts]) : entries;
 }
 
 /**
@@ -71,7 +90,8 @@ export function privateRootView(read: readonly string[], write: readonly string[
 function checkedBinds(entries: ViewEntry[], grants: GrantFds | undefined): ViewEntry[] {
   if (!grants) return entries;
   return entries.map((e) => {
-    const g = e.kind === "symlink" || e.kind === "mkdir" || e.kind === "mask" ? undefined : grants.byPath.get(e.path);
+    const checked = e.kind === "dir" || e.kind === "file" || e.kind === "dir-ro" || e.kind === "file-ro" || e.kind === "deny";
+    const g = checked ? grants.byPath.get(e.path) : undefined;
     return g ? { ...e, sameAs: g.fd } : e;
   });
 }

@@ -3,13 +3,14 @@
 // enforced, then hand the spine one spawn with every slot filled. The command's
 // whole tree is killed when it exits, on a limit, or on kill(); `exited`
 // settles once the tree is gone and every cgroup made for it removed.
-import { existsSync, readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { findLibrary, openedLibraryPath } from "../../../ffi/library.ts";
+import { readFileSync } from "node:fs";
+import { helperPath, openHelper } from "../../../ffi/library.ts";
+import type { NativeFile } from "../../../ffi/pinned.ts";
 import { CLONE_NEW } from "../../../ffi/linux-spawn.ts";
 import { closeFd } from "../../../ffi/linux.ts";
 import { OsError } from "../../../ffi/errors.ts";
 import { CompatError } from "../../errors.ts";
+import { carveOutReport } from "../../plan/linux/carve-outs.ts";
 import { planContainment, type ContainmentPlan } from "../../plan/linux/containment.ts";
 import type { ContainmentHost } from "../../plan/linux/containment-host.ts";
 import { landlockGuarantees } from "../../plan/linux/landlock/index.ts";
@@ -19,14 +20,19 @@ import type { ResolvedPolicy } from "../../policy/types.ts";
 import type { GuaranteeReport, Report } from "../../report.ts";
 import { programPath, sandboxedView, type SandboxSpawn, type SandboxStdioOptions } from "../../sandbox-backend.ts";
 import { cleanupStale } from "./cgroup/cleanup.ts";
+import { beginExplain } from "./denials/explain.ts";
 import { EgressRelay } from "./egress.ts";
 import { SandboxCgroup } from "./cgroup/sandbox-cgroup.ts";
 import { supervise, type LimitVerdict } from "./cgroup/supervise.ts";
 import { grantChangedInChild, openGrants } from "./grant-fds.ts";
 import { landlockFeatures, prepareLandlock } from "./landlock.ts";
+import { carveOutsOf, carvePaths, type CarveOuts } from "./carve-outs.ts";
+import { hierarchiesOf, insideMounts } from "./inside-mounts.ts";
 import { DEVICES_WITHOUT_PRIVATE_ROOT, expandRoot, privateRootView, privateRootViewWith } from "./private-root.ts";
 import { spawnLinux } from "./spawn.ts";
+import { linuxStdio } from "./stdio.ts";
 import { killTree, probeContainmentHost, signalTree } from "./tree-kill.ts";
+import { signalEveryProcess } from "./tree-signal.ts";
 import { checkGroups, giveTo } from "./user-switch.ts";
 
 /** LANDLOCK_ACCESS_FS_READ_FILE | READ_DIR: the sandbox reads its own /proc (or its own /proc/<pid>). */
@@ -49,8 +55,7 @@ let initFound: string | undefined;
 /** cordon-init beside the native library, when it was built or installed (looked for until found). */
 export function initPath(): string | undefined {
   if (initFound) return initFound;
-  const path = join(dirname(openedLibraryPath() ?? findLibrary()), "cordon-init");
-  if (existsSync(path)) initFound = path;
+  initFound = helperPath("cordon-init");
   return initFound;
 }
 
@@ -176,6 +181,27 @@ function plans(policy: ResolvedPolicy, host: SandboxHost, containmentHost: Conta
   return entry;
 }
 
+/**
+ * The private root of one spawn: the (expanded) grants, the policy's
+ * carve-outs beneath them, and the sandbox's own /dev/shm, devpts (with
+ * `pty`) and cgroups, at the host's mount points of the hierarchies it joined.
+ */
+function sandboxView(
+  policy: ResolvedPolicy,
+  fs: { readonly read: readonly string[]; readonly write: readonly string[] },
+  opened: ReturnType<typeof openGrants>,
+  o: { carve: CarveOuts | undefined; procfs: boolean; cgroup: SandboxCgroup | undefined; landlockAbi: number },
+) {
+  const mounts = insideMounts(
+    { landlockAbi: o.landlockAbi, ...(policy.limits.memory !== undefined && { memory: policy.limits.memory }), pty: policy.pty === true, cgroups: o.cgroup ? hierarchiesOf(o.cgroup.dirs.keys()) : [] },
+    [...fs.read, ...fs.write],
+  );
+  const extras = { carve: o.carve, mounts };
+  return policy.tmpDir === undefined
+    ? privateRootView(fs.read, fs.write, policy.cwd, o.procfs, policy.fs.links, opened, extras)
+    : privateRootViewWith(fs.read, fs.write, policy.runDir ?? policy.tmpDir, policy.cwd, o.procfs, policy.fs.links, opened, extras);
+}
+
 /** Phase names `sandboxSpawn` reports to its `mark` callback, in order (bench/spawn.ts times them). */
 export const SPAWN_PHASES = {
   plans: "plans: containment, seccomp, namespaces (cached per policy shape)",
@@ -195,8 +221,17 @@ export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, st
   const containmentHost = (containmentHostCache ??= { ...probeContainmentHost(), pidNamespace: host.namespaces !== "none" });
   const { containment, plan, missing, covered, rights } = plans(policy, host, containmentHost);
   mark(SPAWN_PHASES.plans);
-  const guarantees: GuaranteeReport[] = [...plan.report, ...containment.report];
-  if (policy.compat === "hard" && missing.length) throw new CompatError(missing);
+  // Carve-outs depend on the policy's paths, not its shape: reported per spawn.
+  const carved = carveOutReport(policy, { privateRoot: plan.namespaces.privateRoot, landlock: host.landlockAbi > 0 });
+  const guarantees: GuaranteeReport[] = [...plan.report, ...carved, ...containment.report];
+  // pty asks for a devpts of the sandbox's own, which only a private root holds: without one, hard mode refuses; best-effort notes it.
+  const noPty = policy.pty && !plan.namespaces.privateRoot ? "pty: no private root here (mount namespace), so no devpts of the sandbox's own: the command cannot open ptys" : undefined;
+  const refused = [
+    ...missing,
+    ...carved.filter((g) => g.status !== "enforced").map((g) => ({ guarantee: g.guarantee, reason: g.reason ?? g.status })),
+    ...(noPty ? [{ guarantee: "pty", reason: noPty }] : []),
+  ];
+  if (policy.compat === "hard" && refused.length) throw new CompatError(refused);
   const file = programPath(argv[0]!, policy);
   const groupsNote = policy.user ? checkGroups() : undefined;
 
@@ -215,7 +250,8 @@ export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, st
   // and hard mode throws CompatError from the landlock plan itself.
   // Each grant opened once, checked against what the policy resolved: the
   // landlock rules go on these fds, and the view's binds are checked against them.
-  const opened = openGrants([...read, ...grants.fs.write], identitiesOf(policy));
+  const carve = carveOutsOf(policy.fs);
+  const opened = openGrants([...read, ...grants.fs.write, ...carvePaths(carve)], identitiesOf(policy));
   let landlock: ReturnType<typeof prepareLandlock>;
   try {
     landlock = prepareLandlock(grants, { compat: { default: policy.compat, rights } }, opened);
@@ -226,8 +262,22 @@ export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, st
   }
   guarantees.unshift(...foldCovered(landlockGuarantees(landlock.report), covered));
   mark(SPAWN_PHASES.landlock);
+  // Denials asked for: only then does the kernel log them past execve (and cordon read them).
+  const explain = stdio.explain
+    ? beginExplain(stdio.explain.log, {
+        landlock: { applied: landlock.rulesetFd !== undefined, abi: host.landlockAbi },
+        seccomp: plan.seccomp && host.arch ? { filter: plan.seccomp.filter, arch: host.arch } : undefined,
+        view: plan.namespaces.privateRoot ? { read: [...read, ...policy.fs.read], write: [...grants.fs.write, ...policy.fs.write], links: policy.fs.links ?? [], cwd: policy.cwd } : undefined,
+        net: policy.net,
+        onCall: stdio.explain.onCall,
+        ignore: init ? [init] : [],
+      })
+    : undefined;
   let cgroup: SandboxCgroup | undefined;
   let proc: ReturnType<typeof spawnLinux>;
+  const io = linuxStdio(stdio);
+  let underInit = false;
+  let initFile: NativeFile | undefined;
   try {
     if (containment.cgroups && !staleCleaned) {
       // Leftovers of cordon processes that died without tearing down (SIGKILL, crash).
@@ -242,18 +292,22 @@ export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, st
       (containment.newPidNamespace || procfs ? CLONE_NEW.PID : 0) |
       (procfs || plan.namespaces.privateRoot ? CLONE_NEW.NS : 0) |
       (plan.namespaces.net ? CLONE_NEW.NET : 0);
+    underInit = init !== undefined && (ns & CLONE_NEW.PID) !== 0;
+    // Checked against its pinned digest now; the child execs this open file, not the path again.
+    initFile = underInit ? openHelper("cordon-init") : undefined;
     // A user switch: its private TMPDIR becomes the user's (it was made 0700 by this process).
     if (policy.user && policy.tmpDir !== undefined) giveTo(policy.user, [policy.tmpDir]);
     // Unprivileged: the same namespaces inside a user namespace that keeps the caller's ids.
     const userNamespace = host.namespaces === "user" && ns !== 0 ? { userNamespace: { uid: process.getuid!(), gid: process.getgid!() } } : {};
-    proc = spawnLinux(argv, {
+    proc = spawnLinux(stdio.argv0 === undefined ? argv : [stdio.argv0, ...argv.slice(1)], {
       file,
       env: relay ? { ...policy.env, ...relay.env } : policy.env,
       ...relay?.spawnOptions(),
       cwd: policy.cwd,
-      stdin: stdio.stdin ?? "inherit",
-      stdout: stdio.stdout ?? "inherit",
-      stderr: stdio.stderr ?? "inherit",
+      stdin: io.stdin,
+      stdout: io.stdout,
+      stderr: io.stderr,
+      extraFds: io.extraFds,
       rlimits: containment.rlimits.map(({ resource, soft, hard }) => ({ resource, soft, hard })),
       ...(policy.user ? { user: policy.user } : {}),
       cloneNamespaces: ns,
@@ -262,36 +316,41 @@ export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, st
       ...(cgroup?.cgroupFd !== undefined ? { cgroupFd: cgroup.cgroupFd } : {}),
       ...(cgroup && cgroup.cgroupProcsFds.length ? { cgroupProcsFds: cgroup.cgroupProcsFds } : {}),
       ...(procfs ? { mountProc: true } : {}),
-      ...(plan.namespaces.privateRoot
-        ? {
-            privateRoot:
-              policy.tmpDir === undefined
-                ? privateRootView(grants.fs.read, grants.fs.write, policy.cwd, procfs, policy.fs.links, opened)
-                : privateRootViewWith(grants.fs.read, grants.fs.write, policy.runDir ?? policy.tmpDir, policy.cwd, procfs, policy.fs.links, opened),
-          }
-        : {}),
-      ...(init && ns & CLONE_NEW.PID ? { init } : {}),
+      ...(plan.namespaces.privateRoot ? { privateRoot: sandboxView(policy, grants.fs, opened, { carve, procfs, cgroup, landlockAbi: landlock.rulesetFd === undefined ? 0 : landlock.report.abi }) } : {}),
+      ...(initFile ? { init: initFile.use } : {}),
       ...(landlock.rulesetFd !== undefined
-        ? { landlock: { rulesetFd: landlock.rulesetFd, restrictFlags: landlock.restrictFlags, procAccess: PROC_ACCESS, ...(plan.namespaces.privateRoot ? { rootAccess: ROOT_ACCESS } : {}) } }
+        ? { landlock: { rulesetFd: landlock.rulesetFd, restrictFlags: landlock.restrictFlags | (explain?.restrictFlags ?? 0), procAccess: PROC_ACCESS, ...(plan.namespaces.privateRoot ? { rootAccess: ROOT_ACCESS } : {}) } }
         : {}),
       // No fresh /proc: the command's own /proc/<pid> only (never all of /proc).
       ...(!procfs && landlock.rulesetFd !== undefined ? { procSelf: true } : {}),
-      ...(plan.seccomp ? { seccomp: { filter: plan.seccomp.filter, flags: 0 } } : {}),
+      ...(explain?.seccomp
+        ? { seccomp: { filter: explain.seccomp.filter, flags: 0 }, notifySock: explain.seccomp.notifySock }
+        : plan.seccomp
+          ? { seccomp: { filter: plan.seccomp.filter, flags: 0 } }
+          : {}),
     });
   } catch (e) {
+    io.done(false);
     relay?.abort();
     cgroup?.destroy();
+    void explain?.finish(policy.limits, {});
     throw grantChangedInChild(e) ?? e;
   } finally {
+    explain?.spawned();
     if (landlock.rulesetFd !== undefined) closeFd(landlock.rulesetFd);
+    if (initFile) closeFd(initFile.fd);
     opened.close();
   }
+  io.done(true);
   mark(SPAWN_PHASES.spawn);
+  explain?.started(proc.pid, init !== undefined);
 
   // The command is signalled through its pidfd only (LinuxSubprocess.kill): never a pid reaped and reused.
-  const target = { ...(cgroup ? { cgroup } : {}), command: proc };
+  const target = { ...(cgroup ? { cgroup } : {}), command: proc, ...(underInit ? { initPid: proc.pid } : {}) };
   const tree = () => killTree(containment.treeKill.rung, target);
-  const supervisor = supervise({ ...(cgroup ? { cgroup } : {}), watch: containment.watch, killTree: tree });
+  // Once the command has exited, the exit path kills whatever it left: nothing more to signal.
+  const signalAll = (signal: number) => (proc.exitCode === null && proc.signalCode === null ? signalEveryProcess(containment.treeKill.rung, target, signal) : Promise.resolve());
+  const supervisor = supervise({ ...(cgroup ? { cgroup } : {}), watch: containment.watch, killTree: tree, signalTree: signalAll });
   let limit: LimitVerdict | undefined;
   const exited = proc.exited.then(async (code) => {
     mark(SPAWN_PHASES.exit);
@@ -300,7 +359,9 @@ export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, st
     if (!cgroup || cgroup.populated()) await tree().catch(() => {});
     limit = supervisor.stop();
     relay?.stop();
+    const facts = explain ? { verdict: limit, ...cgroup?.events() } : {};
     cgroup?.destroy();
+    await explain?.finish(policy.limits, facts);
     mark(SPAWN_PHASES.teardown);
     return limit === "timeout" ? 124 : code;
   });
@@ -309,7 +370,7 @@ export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, st
     platform: `linux-${process.arch}`,
     compat: policy.compat,
     guarantees,
-    host: [...hostNotes(host, containmentHost.cgroups.notes), ...(groupsNote ? [groupsNote] : [])],
+    host: [...hostNotes(host, containmentHost.cgroups.notes), ...(groupsNote ? [groupsNote] : []), ...(noPty ? [noPty] : [])],
     ...(relay && { network: relay.network }),
   };
   if (relay) {
@@ -328,6 +389,9 @@ export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, st
     killTree: () => void signalTree(containment.treeKill.rung, target).catch(() => {}),
     timedOut: () => limit === "timeout" || supervisor.verdict() === "timeout",
     limit: () => limit ?? supervisor.verdict(),
+    signalTree: (signal) => void signalAll(signal).catch(() => {}),
+    stdio: io.stdio,
+    ref: (on) => (on ? supervisor.ref() : supervisor.unref()),
   });
   return { proc: sandboxed, report };
 }

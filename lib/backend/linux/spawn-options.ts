@@ -73,6 +73,8 @@ export type LinuxSpawnOptions = {
   readonly landlock?: { readonly rulesetFd: number; readonly restrictFlags: number; readonly procAccess?: number; readonly rootAccess?: number };
   /** A classic BPF program (struct sock_filter[], 8 bytes each, host byte order) for seccomp(SET_MODE_FILTER). */
   readonly seccomp?: { readonly filter: Uint8Array; readonly flags: number };
+  /** With seccomp: the filter gets a listener, sent over this socket before execve to a supervisor already serving it (cordon_linux_notify_watch). */
+  readonly notifySock?: number;
   /** Wall-clock limit in ms; then `killSignal` (default SIGKILL) is sent through the pidfd. */
   readonly timeout?: number;
   readonly killSignal?: number;

@@ -2,7 +2,7 @@
 // applied in the child between clone3 and execve by the native library.
 import { closeSync, openSync, readFileSync } from "node:fs";
 import { OsError } from "../../../ffi/errors.ts";
-import { DEV_NULL, encodeSpawnRecord, pipe, reapNow, SPAWN_FLAGS, spawnRecord } from "../../../ffi/linux-spawn.ts";
+import { DEV_NULL, encodeSpawnRecord, O_NONBLOCK, pipe, reapNow, socketPair, SPAWN_FLAGS, spawnRecord } from "../../../ffi/linux-spawn.ts";
 import { watch } from "./exit-watcher.ts";
 import type { LinuxSpawnOptions, Stdio } from "./spawn-options.ts";
 import { LinuxSubprocess, readableFromFd, signalNumber, StdinSink } from "./subprocess.ts";
@@ -36,7 +36,8 @@ function stdio(slot: Stdio | undefined, childFd: number): Placed & { parent?: nu
   if (s === "inherit") return { childFd, parent: childFd };
   if (s === "ignore") return { childFd, parent: DEV_NULL };
   if (s === "pipe") {
-    const [r, w] = pipe();
+    // Output: a socket pair, read as a socket that unref() can release (as Bun.spawn's).
+    const [r, w] = childFd === 0 ? pipe() : socketPair();
     return childFd === 0 ? { childFd, parent: r, parentClose: r, parentKeep: w } : { childFd, parent: w, parentClose: w, parentKeep: r };
   }
   if (!Number.isInteger(s) || s < 0) throw new TypeError(`stdio fd must be a non-negative integer, got ${String(s)}`);
@@ -127,7 +128,10 @@ export function spawnLinux(argv: readonly string[], opts: LinuxSpawnOptions = {}
     }
   };
   let result: { pid: number; pidfd: number };
+  // Under cordon-init, the command's own wait status comes back through this pipe (subprocess.ts).
+  let status: [number, number] | undefined;
   try {
+    if (opts.init !== undefined) status = pipe(O_NONBLOCK);
     // One at a time, so a failing slot never strands the ones made before it.
     slots.push(stdio(opts.stdin, 0));
     slots.push(stdio(opts.stdout, 1));
@@ -140,8 +144,9 @@ export function spawnLinux(argv: readonly string[], opts: LinuxSpawnOptions = {}
       (opts.loopback ? SPAWN_FLAGS.LOOPBACK_UP : 0) |
       (opts.privateRoot?.length ? SPAWN_FLAGS.PRIVATE_ROOT : 0) |
       (opts.dropCapabilities ? SPAWN_FLAGS.DROP_CAPS : 0) |
-      (opts.init !== undefined ? SPAWN_FLAGS.INIT : 0) |
-      (opts.procSelf ? SPAWN_FLAGS.PROC_SELF : 0);
+      (opts.init !== undefined ? SPAWN_FLAGS.INIT | SPAWN_FLAGS.INIT_STATUS : 0) |
+      (opts.procSelf ? SPAWN_FLAGS.PROC_SELF : 0) |
+      (opts.notifySock !== undefined ? SPAWN_FLAGS.NOTIFY : 0);
     const ns = opts.userNamespace;
     const fds: { parent: number; child: number }[] = [];
     for (const s of slots) fds.push({ parent: s.parent!, child: s.childFd });
@@ -171,13 +176,17 @@ export function spawnLinux(argv: readonly string[], opts: LinuxSpawnOptions = {}
       gidMap: ns ? `${ns.gid} ${process.getgid!()} 1\n` : undefined,
       init: opts.init,
       netns: opts.netns,
+      initStatusFd: status?.[1],
+      notifySock: opts.notifySock,
     });
     result = spawnRecord(record, what);
   } catch (e) {
     closeSlots(false);
+    for (const fd of status ?? []) closeSync(fd);
     throw e;
   }
   closeSlots(true);
+  if (status) closeSync(status[1]);
 
   // PROC_SELF: the command's /proc/<pid> dentry stays pinned while it runs, or the landlock rule on it could be lost.
   const pin = opts.procSelf ? pinProcDir(opts.init === undefined ? result.pid : startedBy(result.pid)) : undefined;
@@ -189,6 +198,7 @@ export function spawnLinux(argv: readonly string[], opts: LinuxSpawnOptions = {}
       inSlot.parentKeep === undefined ? undefined : new StdinSink(inSlot.parentKeep),
       outSlot.parentKeep === undefined ? undefined : readableFromFd(outSlot.parentKeep),
       errSlot.parentKeep === undefined ? undefined : readableFromFd(errSlot.parentKeep),
+      status?.[0],
     );
     watch(result.pidfd, (r) => {
       if (pin !== undefined) closeSync(pin);
@@ -201,6 +211,7 @@ export function spawnLinux(argv: readonly string[], opts: LinuxSpawnOptions = {}
     reapNow(result.pidfd);
     if (pin !== undefined) closeSync(pin);
     for (const s of slots) if (s.parentKeep !== undefined) closeSync(s.parentKeep);
+    if (status) closeSync(status[0]);
     throw e;
   }
 }

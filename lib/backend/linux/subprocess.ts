@@ -1,11 +1,12 @@
 // A sandboxed child, shaped like Bun's Subprocess: pid, stdin, stdout, stderr,
 // exited, exitCode, signalCode, kill(), resourceUsage().
-import { closeSync } from "node:fs";
+import { closeSync, readSync } from "node:fs";
 import { constants } from "node:os";
 import { closeFd } from "../../../ffi/linux.ts";
 import { pidfdSendSignal } from "../../../ffi/linux-spawn.ts";
 import { longTimeout, type LongTimer } from "../../timer.ts";
-import type { ExitRecord } from "./exit-watcher.ts";
+import { holding, type ExitRecord } from "./exit-watcher.ts";
+import { outputStream } from "./output-stream.ts";
 
 const signalNames = new Map<number, NodeJS.Signals>(
   Object.entries(constants.signals).map(([name, n]) => [n, name as NodeJS.Signals]),
@@ -18,37 +19,26 @@ export function signalNumber(sig: number | NodeJS.Signals): number {
   return n;
 }
 
+/** Bun's ResourceUsage: CPU time in microseconds as bigints, maxRSS in bytes, the rest counts. */
 export type ResourceUsage = {
-  cpuTime: { user: number; system: number; total: number };
+  contextSwitches: { voluntary: number; involuntary: number };
+  cpuTime: { user: bigint; system: bigint; total: bigint };
   maxRSS: number;
-  minorPageFaults: number;
-  majorPageFaults: number;
-  voluntaryContextSwitches: number;
+  messages: { sent: number; received: number };
+  ops: { in: number; out: number };
+  shmSize: number;
+  signalCount: number;
+  swapCount: number;
 };
 
-/** A readable pipe end as a stream; the fd is closed when the stream ends or is cancelled. */
+/** What holds the event loop for each output stream made here (see LinuxSubprocess.ref). */
+const holds = new WeakMap<ReadableStream<Uint8Array>, (on: boolean) => void>();
+
+/** The parent's end of an output socket pair as a stream; the fd is Bun's (closed with the socket) once read. */
 export function readableFromFd(fd: number): ReadableStream<Uint8Array> {
-  const inner = Bun.file(fd).stream().getReader();
-  let closed = false;
-  const close = () => {
-    if (!closed) {
-      closed = true;
-      closeSync(fd);
-    }
-  };
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      const { done, value } = await inner.read();
-      if (done) {
-        close();
-        controller.close();
-      } else controller.enqueue(value);
-    },
-    async cancel(reason) {
-      await inner.cancel(reason);
-      close();
-    },
-  });
+  const out = outputStream(fd);
+  holds.set(out.stream, out.hold);
+  return out.stream;
 }
 
 /**
@@ -82,7 +72,8 @@ export class StdinSink {
 
 export class LinuxSubprocess {
   exitCode: number | null = null;
-  signalCode: NodeJS.Signals | null = null;
+  /** The signal's name, or its number when it has none (a real-time signal), as Bun. */
+  signalCode: NodeJS.Signals | number | null = null;
   killed = false;
   readonly exited: Promise<number>;
   private record: ExitRecord | undefined;
@@ -97,6 +88,8 @@ export class LinuxSubprocess {
     readonly stdin: StdinSink | undefined,
     readonly stdout: ReadableStream<Uint8Array> | undefined,
     readonly stderr: ReadableStream<Uint8Array> | undefined,
+    /** Under cordon-init: the read end of the pipe where it writes the command's wait status. */
+    private readonly statusFd?: number,
   ) {
     this.exited = new Promise((resolve) => (this.resolveExit = resolve));
   }
@@ -104,8 +97,10 @@ export class LinuxSubprocess {
   /** Called once by the exit watcher after the child was reaped. */
   onExit(r: ExitRecord): void {
     this.timer?.clear();
-    if (r.code === 1) this.exitCode = r.status;
-    else if (r.code === 2 || r.code === 3) this.signalCode = signalNames.get(r.status) ?? null;
+    const signal = this.commandSignal(r);
+    if (signal !== undefined) this.signalCode = signalNames.get(signal) ?? signal;
+    else if (r.code === 1) this.exitCode = r.status;
+    else if (r.code === 2 || r.code === 3) this.signalCode = signalNames.get(r.status) ?? r.status;
     this.record = r;
     // The pidfd stays open until now so a kill() racing the exit can never hit a recycled pid.
     this.pidfdOpen = false;
@@ -116,11 +111,49 @@ export class LinuxSubprocess {
     this.resolveExit(r.code === 1 ? r.status : r.code === 2 || r.code === 3 ? 128 + r.status : 255);
   }
 
+  /**
+   * The signal that ended the command under cordon-init, which exits 128+N
+   * for it (pid 1 cannot die of a signal it sends itself) and writes the
+   * command's wait status to the status pipe first. Believed only when the
+   * two agree: anything else in the pipe (the sandbox can reach it through
+   * /proc/1/fd) can at most claim what the command could do itself.
+   */
+  private commandSignal(r: ExitRecord): number | undefined {
+    if (this.statusFd === undefined) return undefined;
+    const buf = Buffer.alloc(256);
+    let n = 0;
+    try {
+      n = readSync(this.statusFd, buf);
+    } catch {
+      // EAGAIN: nothing written (cordon-init was killed, or the pipe was full)
+    } finally {
+      closeSync(this.statusFd);
+    }
+    if (r.code !== 1 || n < 4) return undefined;
+    const ws = buf.readUInt32LE(n - 4); // the last word: nothing of the sandbox is left to write after cordon-init
+    const sig = ws & 0x7f;
+    if (sig === 0 || sig === 0x7f || ws >>> 16 !== 0) return undefined;
+    return (128 + sig) % 256 === r.status ? sig : undefined;
+  }
+
   /** Signals the child through its pidfd; harmless after it exited. */
   kill(signal: number | NodeJS.Signals = "SIGTERM"): void {
     const n = signalNumber(signal);
     if (!this.pidfdOpen) return;
     if (pidfdSendSignal(this.pidfd, n)) this.killed = true;
+  }
+
+  /** Whether this child keeps the event loop alive until it exits (Bun's ref/unref). */
+  ref(): void {
+    this.hold(true);
+  }
+  unref(): void {
+    this.hold(false);
+  }
+  private hold(on: boolean): void {
+    if (this.pidfdOpen) holding(this.pidfd, on);
+    if (this.timer) on ? this.timer.ref() : this.timer.unref();
+    for (const s of [this.stdout, this.stderr]) if (s) holds.get(s)?.(on);
   }
 
   /** Arms the wall-clock limit: `signal` when `ms` have passed. */
@@ -139,11 +172,14 @@ export class LinuxSubprocess {
     const r = this.record;
     if (!r) return undefined;
     return (this.usage ??= {
-      cpuTime: { user: r.utimeUs, system: r.stimeUs, total: r.utimeUs + r.stimeUs },
+      contextSwitches: { voluntary: r.nvcsw, involuntary: r.nivcsw },
+      cpuTime: { user: BigInt(r.utimeUs), system: BigInt(r.stimeUs), total: BigInt(r.utimeUs + r.stimeUs) },
       maxRSS: r.maxRssKb * 1024,
-      minorPageFaults: r.minflt,
-      majorPageFaults: r.majflt,
-      voluntaryContextSwitches: r.nvcsw,
+      messages: { sent: r.msgsnd, received: r.msgrcv },
+      ops: { in: r.inblock, out: r.oublock },
+      shmSize: r.ixrss, // ru_ixrss as the kernel gives it (Linux: always 0)
+      signalCount: r.nsignals,
+      swapCount: r.nswap,
     });
   }
 }

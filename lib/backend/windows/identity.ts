@@ -14,6 +14,9 @@ import { addUser, deleteUser, logonUser, setUserPassword, userExists, userSid } 
 import { IPPROTO_TCP, WFP_LAYER, addWfpFilter, closeWfp, openWfp, type WfpFilterSpec } from "../../../ffi/windows-wfp.ts";
 import type { WfpFilter, WfpLayer } from "../../plan/windows/isolation.ts";
 import type { WindowsPlan } from "../../plan/windows/index.ts";
+import type { GuaranteeReport } from "../../report.ts";
+import { createDirectoryAs } from "../../../ffi/windows-impersonate.ts";
+import { checkAsAccount, refuseLinkedGrants } from "./grants.ts";
 
 export type AppliedIdentity = {
   readonly applied: boolean;
@@ -21,6 +24,10 @@ export type AppliedIdentity = {
   readonly securityCapabilities?: Uint8Array;
   /** Buffers the spawn request points into. */
   readonly keep: readonly unknown[];
+  /** Rows the checks made as the account found open after all (not enforced, with what was seen). */
+  readonly demoted?: readonly GuaranteeReport[];
+  /** The SID the child's token must carry: the package SID (AppContainer) or the account's. */
+  readonly sid?: Uint8Array;
   /** Revokes grants, closes filters, deletes profile or account. Safe to call twice. */
   undo(): void;
 };
@@ -53,6 +60,8 @@ function applyFilters(engine: Handle, filters: readonly WfpFilter[], who: { pack
 
 export function applyIdentity(plan: WindowsPlan): AppliedIdentity {
   if (!plan.isolation.apply) return notApplied;
+  // Before anything is created: a grant that leads elsewhere now is refused.
+  refuseLinkedGrants(plan.isolation.acl);
   const undo: (() => void)[] = [];
   const runUndo = () => {
     for (const f of undo.splice(0).reverse()) {
@@ -77,7 +86,7 @@ export function applyIdentity(plan: WindowsPlan): AppliedIdentity {
       sid = appContainerSid(id.name, "cordon sandbox");
       undo.push(() => deleteAppContainer(id.name));
       const caps = securityCapabilities(sid, id.capabilities.map(sidFromString));
-      result = { securityCapabilities: caps.record, keep: caps.keep };
+      result = { securityCapabilities: caps.record, keep: caps.keep, sid };
     } else {
       const password = `Cd1!${crypto.randomUUID()}${crypto.randomUUID()}`;
       if (userExists(id.name)) setUserPassword(id.name, password);
@@ -88,11 +97,12 @@ export function applyIdentity(plan: WindowsPlan): AppliedIdentity {
       sid = userSid(id.name);
       const token = logonUser(id.name, password);
       undo.push(() => closeHandle(token));
-      result = { token, keep: [] };
+      result = { token, keep: [], sid };
     }
     for (const g of plan.isolation.acl) {
-      const inherit = g.why === "cwd" ? NO_INHERITANCE : SUB_CONTAINERS_AND_OBJECTS_INHERIT;
-      setAcl(g.path, sid, g.access, ACCESS_MODE.GRANT, inherit);
+      // The working directory's traverse-only entry and carve-out pins are not inherited; denies are deny entries.
+      const inherit = g.why === "cwd" || g.inherit === false ? NO_INHERITANCE : SUB_CONTAINERS_AND_OBJECTS_INHERIT;
+      setAcl(g.path, sid, g.access, g.deny ? ACCESS_MODE.DENY : ACCESS_MODE.GRANT, inherit);
       undo.push(() => setAcl(g.path, sid, 0, ACCESS_MODE.REVOKE, inherit));
     }
     if (plan.isolation.wfp.length) {
@@ -101,7 +111,13 @@ export function applyIdentity(plan: WindowsPlan): AppliedIdentity {
       // FWP_ACTRL_MATCH_FILTER (CC) for the account: the ALE user-id condition matches its traffic.
       applyFilters(engine, plan.isolation.wfp, id.kind === "appcontainer" ? { packageSid: sid } : { userSddl: `D:(A;;CC;;;${sidToString(sid)})` });
     }
-    return { applied: true, ...result, undo: runUndo };
+    let demoted: GuaranteeReport[] = [];
+    if (id.kind === "account" && result.token !== undefined) {
+      // As the account: its profile folders (it owns them), then what its grants give it and what stays closed.
+      for (const dir of plan.isolation.profile?.dirs ?? []) createDirectoryAs(result.token, dir);
+      demoted = checkAsAccount(result.token, id.name, plan.isolation.checks);
+    }
+    return { applied: true, ...result, demoted, undo: runUndo };
   } catch (e) {
     runUndo();
     throw e;

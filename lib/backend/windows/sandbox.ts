@@ -9,7 +9,7 @@ import { exitStatus } from "../../exit-status.ts";
 import { planWindows, type WindowsVerdict } from "../../plan/windows/index.ts";
 import type { ResolvedPolicy } from "../../policy/types.ts";
 import type { Report } from "../../report.ts";
-import type { SandboxedProcess, SandboxSpawn, SandboxStdioOptions } from "../../sandbox-backend.ts";
+import { stdioOnly, type SandboxedProcess, type SandboxSpawn, type SandboxStdioOptions } from "../../sandbox-backend.ts";
 import { windowsHost } from "./host.ts";
 import { windowsProgram } from "./program.ts";
 import { spawnWindows, type WindowsExit } from "./spawn.ts";
@@ -24,6 +24,8 @@ function signalName(signal: number | string | undefined): string {
 }
 
 export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, stdio: SandboxStdioOptions = {}): SandboxSpawn {
+  // The handle list carries stdin, stdout and stderr only; extra fds and argv0 are refused, never dropped.
+  stdioOnly(stdio, "the Windows backend");
   const host = windowsHost();
   const plan = planWindows(policy, host);
   const application = windowsProgram(argv[0]!, policy, plan, host.packageReadable ?? []);
@@ -74,7 +76,8 @@ export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, st
       p.kill();
     },
   };
-  const report: Report = { platform: `win32-${process.arch}`, compat: policy.compat, guarantees: p.report, host: plan.notes };
+  const startup = p.unchecked.length ? [`start-up check (read back before the first instruction): not read back: ${p.unchecked.join("; ")}`] : [];
+  const report: Report = { platform: `win32-${process.arch}`, compat: policy.compat, guarantees: p.report, host: [...plan.notes, ...startup] };
   return { proc, report };
 }
 

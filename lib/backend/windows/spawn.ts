@@ -5,12 +5,15 @@
 // integrity) is applied by ./identity.ts and undone when the tree is gone.
 import { closeHandle, type Handle } from "../../../ffi/windows.ts";
 import { createJob, jobAccounting, jobProcessIds, setCpuRate, setJobLimits, setUiRestrictions, terminateJob, JOB_MSG } from "../../../ffi/windows-job.ts";
-import { exitCode, spawnProcess } from "../../../ffi/windows-spawn.ts";
+import { exitCode, resumeThread, spawnProcess } from "../../../ffi/windows-spawn.ts";
+import { sidToString } from "../../../ffi/windows-token.ts";
 import { commandLine } from "../../plan/windows/command-line.ts";
 import { windowsVerdicts, type WindowsPlan, type WindowsVerdict } from "../../plan/windows/index.ts";
 import type { GuaranteeReport } from "../../report.ts";
+import { CompatError } from "../../errors.ts";
 import type { SandboxStdio } from "../../sandbox-backend.ts";
-import { applyIdentity } from "./identity.ts";
+import { applyIdentity, type AppliedIdentity } from "./identity.ts";
+import { verifyStartup } from "./startup.ts";
 import { JobEvents, type JobMessage } from "./job-events.ts";
 import { pipeSink, type PipeSink } from "./pipe-sink.ts";
 import { pipeStream } from "./pipe-stream.ts";
@@ -20,13 +23,26 @@ import { longTimeout } from "../../timer.ts";
 /** Report rows that depend on the plan's identity. */
 const identityRows = new Set(["fs.read-confined", "fs.write-confined", "fs.exec-confined", "net.none", "net.tcp-connect-confined", "net.tcp-bind-confined", "net.udp-closed", "identity.account"]);
 
-/** The plan's report, with the identity rows demoted when the identity was not applied. */
-export function backendReport(plan: WindowsPlan, identityApplied: boolean): GuaranteeReport[] {
+/** The plan's report, with the identity rows demoted when the identity was not applied, and what the checks as the account found open. */
+export function backendReport(plan: WindowsPlan, identityApplied: boolean, demoted: readonly GuaranteeReport[] = []): GuaranteeReport[] {
   return plan.report.map((g) =>
     !identityApplied && identityRows.has(g.guarantee) && g.status !== "not-enforced"
       ? { guarantee: g.guarantee, status: "not-enforced", by: [], reason: `the ${plan.isolation.identity.kind} identity was not applied` }
-      : g,
+      : (demoted.find((d) => d.guarantee === g.guarantee && g.status !== "not-enforced") ?? g),
   );
+}
+
+/** CREATE_SUSPENDED: the child is read back before its first instruction (./startup.ts). */
+const CREATE_SUSPENDED = 0x4;
+
+/** The token the applied identity must show in the child. */
+function tokenExpectation(plan: WindowsPlan, identity: AppliedIdentity | undefined) {
+  if (!identity?.applied) return undefined;
+  const kind = plan.isolation.identity.kind;
+  if (kind === "low-integrity") return { kind } as const;
+  if (!identity.sid) return undefined;
+  const sid = sidToString(identity.sid);
+  return kind === "appcontainer" ? ({ kind, packageSid: sid } as const) : ({ kind, userSid: sid } as const);
 }
 
 export type WindowsExit = {
@@ -46,6 +62,8 @@ export type WindowsSubprocess = {
   readonly pid: number;
   /** What is enforced for this run (the plan's report, identity rows demoted if it was not applied). */
   readonly report: readonly GuaranteeReport[];
+  /** What the start-up check did not read back, and why (rows this host does not enforce). */
+  readonly unchecked: readonly string[];
   /** Present for "pipe" stdio. */
   readonly stdin: PipeSink | undefined;
   readonly stdout: ReadableStream<Uint8Array> | undefined;
@@ -83,7 +101,7 @@ export type SpawnWindowsOptions = {
 
 export function spawnWindows(argv: readonly string[], plan: WindowsPlan, opts: SpawnWindowsOptions = {}): WindowsSubprocess {
   const identity = opts.identity === false ? undefined : applyIdentity(plan);
-  const report = backendReport(plan, identity?.applied ?? false);
+  const report = backendReport(plan, identity?.applied ?? false, identity?.demoted);
   const cleanup: (() => void)[] = [() => identity?.undo()];
   const fail = (e: unknown): never => {
     for (const f of cleanup.reverse()) f();
@@ -92,6 +110,8 @@ export function spawnWindows(argv: readonly string[], plan: WindowsPlan, opts: S
   let job: Handle = 0n;
   let port: Handle = 0n;
   try {
+    // Hard mode: what the checks as the account found open is refused before anything runs.
+    if (identity?.demoted?.length && plan.compat === "hard") throw new CompatError(identity.demoted.map((g) => ({ guarantee: g.guarantee, reason: g.reason ?? g.status })));
     ({ job, port } = createJob());
     cleanup.push(() => closeHandle(port), () => closeHandle(job));
     setJobLimits(job, {
@@ -117,6 +137,7 @@ export function spawnWindows(argv: readonly string[], plan: WindowsPlan, opts: S
     const [stdin, stdout, stderr] = stdio.child;
     spawned = spawnProcess({
       commandLine: commandLine(argv),
+      creationFlags: CREATE_SUSPENDED,
       ...(opts.application !== undefined ? { application: opts.application } : {}),
       env: plan.spawn.env,
       cwd: plan.spawn.cwd,
@@ -129,8 +150,20 @@ export function spawnWindows(argv: readonly string[], plan: WindowsPlan, opts: S
       ...(identity?.securityCapabilities !== undefined ? { securityCapabilities: identity.securityCapabilities } : {}),
     });
     void identity?.keep;
-    stdio.closeChildEnds();
   } catch (e) {
+    stdio.closeAll();
+    fail(e);
+  }
+  let unchecked: readonly string[] = [];
+  try {
+    // Before closing the child's ends: cordon's own handle table is compared with the child's.
+    const token = tokenExpectation(plan, identity);
+    unchecked = verifyStartup({ process: spawned.process, job, listed: stdio.child, report, mitigation: plan.spawn.mitigation, ...(token ? { token } : {}) });
+    stdio.closeChildEnds();
+    resumeThread(spawned.thread);
+  } catch (e) {
+    closeHandle(spawned.thread);
+    closeHandle(spawned.process);
     stdio.closeAll();
     fail(e);
   }
@@ -198,6 +231,7 @@ export function spawnWindows(argv: readonly string[], plan: WindowsPlan, opts: S
   return {
     pid: spawned.pid,
     report,
+    unchecked,
     stdin: sink,
     stdout: stdio.stdoutRead !== undefined ? pipeStream(stdio.stdoutRead) : undefined,
     stderr: stdio.stderrRead !== undefined ? pipeStream(stdio.stderrRead) : undefined,

@@ -7,6 +7,7 @@ import { darwinReport, type DarwinHost } from "./report.ts";
 import { darwinRlimits } from "./rlimits.ts";
 import { compileSeatbelt } from "./seatbelt.ts";
 import { dedicatedUid } from "./dedicated.ts";
+import { refusePty } from "../pty.ts";
 
 export type DarwinPlan = {
   readonly launch: LaunchSpec;
@@ -16,6 +17,7 @@ export type DarwinPlan = {
 };
 
 export function planDarwin(policy: ResolvedPolicy, host: DarwinHost = {}): DarwinPlan {
+  refusePty(policy, "macOS");
   const killUid = dedicatedUid(policy, host.callerUid);
   const launch: LaunchSpec = {
     newSession: true,

@@ -1,6 +1,7 @@
 // What a macOS plan enforces, per requested guarantee.
 import type { ResolvedPolicy } from "../../policy/types.ts";
 import type { GuaranteeReport } from "../../report.ts";
+import { carveRows } from "../carve.ts";
 import { dedicatedUid } from "./dedicated.ts";
 import { egressNotEnforced } from "../egress-elsewhere.ts";
 
@@ -26,6 +27,16 @@ export function darwinReport(policy: ResolvedPolicy, host: DarwinHost): Guarante
     seatbelt("fs.write-confined", "seatbelt file-write*"),
     seatbelt("fs.exec-confined", "seatbelt process-exec"),
     seatbelt("ipc.signal-scoped", "seatbelt signal (target same-sandbox)"),
+    ...carveRows(policy.fs, (guarantee, reached) => {
+      if (!reached) return seatbelt(guarantee, "seatbelt: no grant reaches a denied path");
+      if (blocked !== undefined) return { guarantee, status: "not-enforced", by: [], reason: blocked };
+      return {
+        guarantee,
+        status: "partial",
+        by: ["seatbelt require-not filters on the grants (reads, writes, exec)", "the directories between a write grant and a carve-out not writable themselves (no rename)"],
+        reason: "Seatbelt matches paths: whether it refuses a hard link made in a write grant to a carve-out's file (the same file by an allowed path) is not established",
+      };
+    }),
   ];
   const net = policy.net;
   if (net === "none") out.push(seatbelt("net.none", "seatbelt (deny default) network*"));

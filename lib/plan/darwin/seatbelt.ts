@@ -6,6 +6,7 @@
 // real paths.
 import { dirname } from "node:path/posix";
 import type { ResolvedPolicy } from "../../policy/types.ts";
+import { beneath, pinsOf, reachedCarve } from "../carve.ts";
 import {
   deviceReads,
   deviceWrites,
@@ -67,8 +68,13 @@ export function compileSeatbelt(policy: SeatbeltInput): SeatbeltProfile {
   }
   const readRefs = param("READ", read);
   const writeRefs = param("WRITE", write);
-  const filter = (paths: readonly string[], refs: readonly string[]) => refs.map((r, i) => (isDevice(paths[i]!) ? `(literal ${r})` : `(subpath ${r})`));
-  const execRefs = [...readRefs.filter((_, i) => !isDevice(read[i]!)), ...writeRefs.filter((_, i) => !isDevice(write[i]!))];
+  const carve = carveFilters(policy.fs, param);
+  const filter = (paths: readonly string[], refs: readonly string[], less: (p: string) => string[] = carve.noRead) =>
+    refs.map((r, i) => (isDevice(paths[i]!) ? `(literal ${r})` : minus(`(subpath ${r})`, less(paths[i]!))));
+  const execRefs = [
+    ...readRefs.flatMap((r, i) => (isDevice(read[i]!) ? [] : [minus(`(subpath ${r})`, carve.noRead(read[i]!))])),
+    ...writeRefs.flatMap((r, i) => (isDevice(write[i]!) ? [] : [minus(`(subpath ${r})`, carve.noRead(write[i]!))])),
+  ];
   const walk = unique([...read, ...write, policy.cwd].flatMap(ancestors).concat(policy.cwd)).filter(
     (p) => p !== "/" && p !== "/dev" && !read.includes(p) && !write.includes(p),
   );
@@ -81,14 +87,20 @@ export function compileSeatbelt(policy: SeatbeltInput): SeatbeltProfile {
     "",
     "; Processes: fork and exec granted programs; signal and inspect only this sandbox's processes.",
     "(allow process-fork)",
-    ...allow("process-exec", execRefs.map((r) => `(subpath ${r})`)),
+    ...allow("process-exec", execRefs),
     "(allow signal (target same-sandbox))",
     "(allow process-info* (target same-sandbox))",
     "",
     "; Files: read grants, write grants (which imply read), and the metadata of their ancestors for path lookup and getcwd.",
     "; Grants are trees (subpath); device nodes match only themselves (literal).",
     ...allow("file-read*", filter(read, readRefs)),
-    ...allow("file-read* file-write*", filter(write, writeRefs)),
+    ...(carve.any
+      ? [
+          "; Carve-outs beneath the write grants: denied reads, read-only paths, and the directories between them and the grant (not renamable).",
+          ...allow("file-read*", filter(write, writeRefs)),
+          ...allow("file-write*", filter(write, writeRefs, carve.noWrite)),
+        ]
+      : allow("file-read* file-write*", filter(write, writeRefs))),
     ...allow("file-read-metadata", ['(literal "/")', '(literal "/dev")', ...ancestorRefs.map((r) => `(literal ${r})`)]),
     "",
     "; Devices and the process's own descriptors (reasons in lib/plan/darwin/baseline.ts).",
@@ -106,6 +118,33 @@ export function compileSeatbelt(policy: SeatbeltInput): SeatbeltProfile {
     ...network(policy.net),
   ];
   return { text: `${lines.join("\n")}\n`, params };
+}
+
+/** `filter` less each of `not` (require-not), or `filter` itself when there is nothing to take away. */
+function minus(filter: string, not: readonly string[]): string {
+  return not.length ? `(require-all ${filter} ${not.map((n) => `(require-not ${n})`).join(" ")})` : filter;
+}
+
+/**
+ * The carve-outs as filters to take away from a grant's subpath: beneath a
+ * grant, a denied read is neither read nor written, a read-only path is not
+ * written, and a pinned directory (lib/plan/carve.ts) is not written itself
+ * (a rename or removal of it is a write to its own path; what is in it stays
+ * writable).
+ */
+function carveFilters(fs: SeatbeltInput["fs"], param: (prefix: string, values: readonly string[]) => string[]) {
+  const reached = reachedCarve(fs);
+  const pins = pinsOf([...reached.denyRead, ...reached.readOnly], fs.write);
+  const refs = (prefix: string, paths: readonly string[]) => param(prefix, paths).map((r, i) => ({ path: paths[i]!, r }));
+  const denyRead = refs("DENY_READ", reached.denyRead);
+  const readOnly = refs("READ_ONLY", reached.readOnly);
+  const pinned = refs("PIN", pins);
+  const under = (list: { path: string; r: string }[], grant: string, kind: "subpath" | "literal") => list.filter((x) => beneath(x.path, grant)).map((x) => `(${kind} ${x.r})`);
+  return {
+    any: denyRead.length + readOnly.length > 0,
+    noRead: (grant: string) => under(denyRead, grant, "subpath"),
+    noWrite: (grant: string) => [...under(denyRead, grant, "subpath"), ...under(readOnly, grant, "subpath"), ...under(pinned, grant, "literal")],
+  };
 }
 
 function network(net: SeatbeltInput["net"]): string[] {

@@ -7,6 +7,7 @@ import { rctlFilter, rctlRules } from "./rctl.ts";
 import { freebsdReport, type FreebsdHost } from "./report.ts";
 import { freebsdRlimits, type Rlimit } from "./rlimits.ts";
 import { dedicatedUid } from "../darwin/dedicated.ts";
+import { refusePty } from "../pty.ts";
 
 export type FreebsdPlan = {
   /** The caller becomes the reaper; each sandbox is one reaper subtree. */
@@ -20,6 +21,7 @@ export type FreebsdPlan = {
 };
 
 export function planFreebsd(policy: ResolvedPolicy, host: FreebsdHost): FreebsdPlan {
+  refusePty(policy, "FreeBSD");
   const user = policy.user;
   const dedicated = dedicatedUid(policy, host.callerUid);
   const rules = dedicated !== undefined && host.root && host.racct ? rctlRules(dedicated, policy.limits) : [];

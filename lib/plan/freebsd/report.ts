@@ -1,6 +1,7 @@
 // What a FreeBSD plan enforces, per requested guarantee.
 import type { ResolvedPolicy } from "../../policy/types.ts";
 import type { GuaranteeReport } from "../../report.ts";
+import { carveRows } from "../carve.ts";
 import { dedicatedUid } from "../darwin/dedicated.ts";
 import { egressNotEnforced } from "../egress-elsewhere.ts";
 
@@ -24,6 +25,7 @@ export function freebsdReport(policy: ResolvedPolicy, host: FreebsdHost): Guaran
   no("fs.write-confined", noPathConfinement);
   no("fs.exec-confined", noPathConfinement);
   no("ipc.signal-scoped", "signals are confined only in capability mode or a jail");
+  out.push(...carveRows(policy.fs, (guarantee) => ({ guarantee, status: "not-enforced", by: [], reason: noPathConfinement })));
   if (policy.net === "none") no("net.none", noNetConfinement);
   else if (policy.net !== "all") {
     no("net.tcp-connect-confined", noNetConfinement);

@@ -25,6 +25,9 @@ export type ContainmentPlan = {
     /** Kill the tree once its cgroup CPU time passes this many microseconds. */
     readonly cpuUsec?: number;
     readonly timeoutMs?: number;
+    /** On timeout: this signal to the whole tree first, then SIGKILL `killAfterMs` later (lib/grace.ts). */
+    readonly killSignal?: string | number;
+    readonly killAfterMs?: number;
     /** Kill the rest of the tree after an OOM kill (v1 kills one process; v2 uses memory.oom.group). */
     readonly oomKillsTree: boolean;
   };
@@ -119,6 +122,8 @@ export function planContainment(policy: Containment, host: ContainmentHost): Con
   const watch = {
     ...(cpuUsec !== undefined ? { cpuUsec } : {}),
     ...(limits.timeoutMs !== undefined ? { timeoutMs: limits.timeoutMs } : {}),
+    ...(limits.killSignal !== undefined ? { killSignal: limits.killSignal } : {}),
+    ...(limits.killAfterMs !== undefined ? { killAfterMs: limits.killAfterMs } : {}),
     oomKillsTree: written("memory.limit_in_bytes") !== undefined,
   };
   return {

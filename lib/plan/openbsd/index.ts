@@ -10,10 +10,12 @@ import { openbsdReport } from "./report.ts";
 import { openbsdRlimits } from "./rlimits.ts";
 import { unveilList } from "./unveil.ts";
 import { dedicatedUid } from "../darwin/dedicated.ts";
+import { refusePty } from "../pty.ts";
 
 export type OpenbsdPlan = { readonly launch: LaunchSpec; readonly report: readonly GuaranteeReport[] };
 
 export function planOpenbsd(policy: ResolvedPolicy, callerUid?: number): OpenbsdPlan {
+  refusePty(policy, "OpenBSD");
   const dedicated = dedicatedUid(policy, callerUid) !== undefined;
   return {
     launch: {

@@ -51,3 +51,16 @@ export const FILE_ACCESS = {
   /** FILE_TRAVERSE | SYNCHRONIZE: what opening a directory as the current directory needs, no listing or reading. */
   TRAVERSE: 0x100020,
 } as const;
+
+/** PROCESS_MITIGATION_POLICY values (winnt.h) cordon reads back (GetProcessMitigationPolicy). */
+export const MITIGATION_POLICY = {
+  ProcessDEPPolicy: 0,
+  ProcessASLRPolicy: 1,
+  ProcessDynamicCodePolicy: 2,
+  ProcessStrictHandleCheckPolicy: 3,
+  ProcessSystemCallDisablePolicy: 4,
+  ProcessExtensionPointDisablePolicy: 6,
+  ProcessSignaturePolicy: 8,
+  ProcessFontDisablePolicy: 9,
+  ProcessImageLoadPolicy: 10,
+} as const;

@@ -12,6 +12,7 @@ import { windowsEnv } from "./env.ts";
 import { hostGaps, type WindowsHost } from "./host.ts";
 import { planIsolation, type IsolationOptions, type IsolationPlan } from "./isolation.ts";
 import { planJob, type JobPlan } from "./job.ts";
+import { refusePty } from "../pty.ts";
 import { mitigationWords, type MitigationProfile } from "./mitigation.ts";
 import { needing } from "./rows.ts";
 import { egressNotEnforced } from "../egress-elsewhere.ts";
@@ -25,6 +26,8 @@ export type WindowsOptions = IsolationOptions & {
 };
 
 export type WindowsPlan = {
+  /** The policy's mode: hard refuses what the host or a check made as the account finds not enforced. */
+  readonly compat: ResolvedPolicy["compat"];
   readonly job: JobPlan;
   readonly spawn: {
     /** Only the stdio handles are inherited: PROC_THREAD_ATTRIBUTE_HANDLE_LIST. */
@@ -47,6 +50,7 @@ export function planWindows(policy: ResolvedPolicy, host: WindowsHost, opts: Win
   if (policy.user !== undefined) {
     throw new PolicyError("user", "Windows has no uids: name a dedicated account with the Windows option `identity: \"account\"` and `name`");
   }
+  refusePty(policy, "Windows");
   const gaps = hostGaps(host);
   const { job, report: jobReport } = planJob(policy.limits, gaps, opts.cpuRatePercent);
   const profile = opts.mitigations ?? "ci";
@@ -69,6 +73,7 @@ export function planWindows(policy: ResolvedPolicy, host: WindowsHost, opts: Win
 
   const identity = isolation.identity.kind + (host.elevated ? " (elevated)" : " (unprivileged)");
   return {
+    compat: policy.compat,
     job,
     spawn: {
       handleList: true,
@@ -76,7 +81,7 @@ export function planWindows(policy: ResolvedPolicy, host: WindowsHost, opts: Win
       mitigation: words,
       mitigationNames: names,
       ...(opts.noChildProcesses ? { childProcessPolicy: 0x1 } : {}),
-      env: windowsEnv(policy.env, policy.tmpDir),
+      env: { ...windowsEnv(policy.env, policy.tmpDir), ...(isolation.apply && isolation.profile ? isolation.profile.env : {}) },
       cwd: policy.cwd,
     },
     isolation,
@@ -98,3 +103,7 @@ export { wineGaps } from "./wine.ts";
 export { windowsOnlyGuarantees } from "./guarantees.ts";
 export { windowsEnv, envValue } from "./env.ts";
 export * from "./constants.ts";
+export { planFetchExec, type FetchExecOptions, type FetchExecPlan } from "./two-account.ts";
+export { startupExpectation, startupMismatches, handleFindings, CROSSING_PRIVILEGES, type StartupExpectation, type StartupObservation, type StartupMismatch, type TokenExpectation, type HandleSeen } from "./startup.ts";
+export { linkOnTheWay, isLink, pathSteps, type PathInfo } from "./grants.ts";
+export { grantChecks, accountProfile, type AccessExpectation } from "./account.ts";

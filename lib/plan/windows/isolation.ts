@@ -13,8 +13,11 @@
 //   writes to medium-labeled objects, reads and network unconfined.
 import type { ResolvedPolicy } from "../../policy/types.ts";
 import type { GuaranteeReport } from "../../report.ts";
+import { carveRows } from "../carve.ts";
+import { carveAcl } from "./carve.ts";
 import { CAPABILITY_SID, FILE_ACCESS } from "./constants.ts";
 import type { WindowsHost, WindowsMechanism } from "./host.ts";
+import { accountProfile, grantChecks, type AccessExpectation } from "./account.ts";
 import { isDevice, under } from "./paths.ts";
 import { needing, notEnforced, type Gaps } from "./rows.ts";
 
@@ -25,10 +28,18 @@ export type Identity =
 
 /**
  * A DACL entry added for the sandbox's SID and removed afterwards
- * (SetNamedSecurityInfoW). Read and write grants are inherited by what lies
- * beneath; the working directory's traverse-only entry is not.
+ * (SetNamedSecurityInfoW): an allow, or with `deny` a deny (carve-outs,
+ * carve.ts). Read and write grants and denies are inherited by what lies
+ * beneath; the working directory's traverse-only entry and pins
+ * (`inherit: false`) are not.
  */
-export type AclGrant = { readonly path: string; readonly access: number; readonly why: "read" | "write" | "cwd" };
+export type AclGrant = {
+  readonly path: string;
+  readonly access: number;
+  readonly why: "read" | "write" | "cwd" | "deny-read" | "deny-write" | "pin";
+  readonly deny?: true;
+  readonly inherit?: false;
+};
 
 export type WfpLayer = "ALE_AUTH_CONNECT" | "ALE_AUTH_LISTEN" | "ALE_AUTH_RECV_ACCEPT";
 
@@ -57,6 +68,10 @@ export type IsolationPlan = {
   readonly acl: readonly AclGrant[];
   readonly wfp: readonly WfpFilter[];
   readonly report: readonly GuaranteeReport[];
+  /** Checked as the account (impersonated) once its grants are in place; empty for the other identities. */
+  readonly checks: readonly AccessExpectation[];
+  /** The account's profile folders, made as the account, and the variables naming them. */
+  readonly profile?: ReturnType<typeof accountProfile>;
 };
 
 /** A profile name Windows accepts (at most 64 characters of [A-Za-z0-9.-]). */
@@ -82,6 +97,7 @@ export function planIsolation(policy: ResolvedPolicy, host: IsolationHost, gaps:
   const acl: AclGrant[] = [
     ...policy.fs.read.filter((path) => !isDevice(path) && !under(path, readable)).map((path) => ({ path, access: FILE_ACCESS.READ_EXECUTE, why: "read" as const })),
     ...policy.fs.write.filter((path) => !isDevice(path)).map((path) => ({ path, access: FILE_ACCESS.MODIFY, why: "write" as const })),
+    ...carveAcl(policy.fs),
   ];
   // The child opens its working directory at start-up (FILE_TRAVERSE): without
   // that it cannot start. Traverse only, not inherited: nothing in it becomes
@@ -137,7 +153,22 @@ export function planIsolation(policy: ResolvedPolicy, host: IsolationHost, gaps:
       ...netRows(net, idGaps, { none: { reason: "a low-integrity process keeps full network access" }, ports: { reason: "a low-integrity process keeps full network access" } }),
     ];
   }
-  return { identity, apply, acl: kind === "low-integrity" ? [] : acl, wfp, report: rows };
+  const carveNeeds = kind === "account" ? (["account", "acl"] as const) : (["appcontainer", "acl"] as const);
+  rows.push(
+    ...carveRows(policy.fs, (guarantee) =>
+      kind === "low-integrity"
+        ? { guarantee, status: "not-enforced", by: [], reason: "a low-integrity token has no SID of its own for a DACL entry to deny" }
+        : needing(idGaps, carveNeeds, { guarantee, status: "enforced", by: ["DACL entries denying the sandbox's SID beneath the grants (an explicit deny precedes an inherited allow; hard links share the DACL)", "DELETE denied on the directories between a write grant and a carve-out"] }),
+    ),
+  );
+  const account = kind === "account";
+  const profile = account && policy.home !== undefined && policy.home === privateHome(policy) ? { profile: accountProfile(policy.home) } : {};
+  return { identity, apply, acl: kind === "low-integrity" ? [] : acl, wfp, report: rows, checks: account ? grantChecks(acl) : [], ...profile };
+}
+
+/** The run's own HOME (inside its run directory), which the account may own; a HOME the policy named stays the caller's. */
+function privateHome(policy: ResolvedPolicy): string | undefined {
+  return policy.runDir !== undefined && policy.home !== undefined && under(policy.home, [policy.runDir]) ? policy.home : undefined;
 }
 
 type NetWay = { readonly needs: readonly WindowsMechanism[]; readonly by: readonly string[] } | { readonly reason: string };

@@ -57,7 +57,9 @@ export function planJob(limits: Limits, gaps: Gaps, cpuRatePercent?: number): { 
   }
   if (limits.timeoutMs !== undefined) {
     job.timeoutMs = limits.timeoutMs;
-    report.push(needing(gaps, ["job"], { guarantee: "limits.timeoutMs", status: "enforced", by: ["timer", "TerminateJobObject"] }));
+    // Windows has no signals: a graceful first signal (killSignal, killAfterMs) cannot be sent, and the row says so.
+    const graceful = limits.killSignal !== undefined || limits.killAfterMs !== undefined ? ["no first signal on Windows: killSignal and killAfterMs have no effect, the tree is ended at once"] : [];
+    report.push(needing(gaps, ["job"], { guarantee: "limits.timeoutMs", status: "enforced", by: ["timer", "TerminateJobObject", ...graceful] }));
   }
   if (limits.openFiles !== undefined) report.push(notEnforced("limits.openFiles", "Windows has no per-process handle quota a caller can set"));
   if (limits.fileSize !== undefined) report.push(notEnforced("limits.fileSize", "Windows has no per-process file size limit; NTFS quotas are per user and volume"));

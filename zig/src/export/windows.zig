@@ -11,4 +11,5 @@ comptime {
     _ = @import("windows_acl.zig");
     _ = @import("windows_user.zig");
     _ = @import("windows_wfp.zig");
+    _ = @import("windows_impersonate.zig");
 }

@@ -14,6 +14,11 @@ export fn cordon_windows_token_info(h: u64, out: [*]u8, len: usize) abi.Status {
     return token.query(h, @ptrCast(out));
 }
 
+export fn cordon_windows_token_facts(process: u64, out: [*]u8, len: usize) abi.Status {
+    if (len != @sizeOf(token.Facts)) return abi.Error.abi_mismatch.status();
+    return token.processFacts(@import("../windows/types.zig").handle(process), @ptrCast(out));
+}
+
 export fn cordon_windows_sid_from_string(text: [*:0]const u16, out: [*]u8, len: usize) abi.Status {
     return sid.fromString(text, out[0..len]);
 }

@@ -24,13 +24,17 @@ const std = @import("std");
 const sys = @import("sys.zig");
 const linux = sys.linux;
 const spec_mod = @import("spawn_spec.zig");
+const view_mounts = @import("view_mounts.zig");
 
 /// dir_ro and file_ro are bind mounts made read-only: landlock already denies
 /// writes, and a read-only mount also stops chmod, utimes and xattr changes,
 /// which landlock has no right for.
 /// mask entries are not part of the root: they name files of the fresh
 /// /proc to hide once it is mounted (maskProc).
-pub const Kind = enum(u32) { dir = 1, file = 2, symlink = 3, mkdir = 4, dir_ro = 5, file_ro = 6, mask = 7 };
+/// deny covers a path beneath a bind (a denied read) with an empty mode-0000
+/// file or directory, read-only. tmpfs, devpts, cgroup and cgroup2 mount a
+/// filesystem of the sandbox's own (view_mounts.zig).
+pub const Kind = enum(u32) { dir = 1, file = 2, symlink = 3, mkdir = 4, dir_ro = 5, file_ro = 6, mask = 7, deny = 8, tmpfs = 9, devpts = 10, cgroup = 11, cgroup2 = 12 };
 
 pub const Entry = spec_mod.ViewEntry;
 
@@ -86,6 +90,8 @@ pub fn build(c: *const spec_mod.Checked, entries: []const Entry) usize {
     var w: Sources = .{};
     w.take(c, entries);
     var made: Made = .{};
+    var covers: Covers = .{};
+    var mounts: view_mounts.State = .{};
     var next_writable: usize = 0;
     for (entries, 0..) |e, i| {
         const path = c.str(e.path_off);
@@ -107,12 +113,35 @@ pub fn build(c: *const spec_mod.Checked, entries: []const Entry) usize {
                 if (sys.isError(r) or e.reserved == 0) break :blk r;
                 break :blk sameFile(path, e.reserved - 1);
             },
+            // The host's file it hides must be there, and be the one checked.
+            .deny => blk: {
+                if (!over) break :blk errno(18); // EXDEV: nothing of the host's to cover
+                if (e.reserved != 0) {
+                    const r = sameFile(path, e.reserved - 1);
+                    if (sys.isError(r)) break :blk r;
+                }
+                break :blk covers.cover(path, true);
+            },
+            .tmpfs, .devpts, .cgroup, .cgroup2 => blk: {
+                const r = if (over) exists(path, 0) else made.dirs(path, len(path));
+                if (sys.isError(r)) break :blk r;
+                const mk: view_mounts.Kind = switch (kind) {
+                    .tmpfs => .tmpfs,
+                    .devpts => .devpts,
+                    .cgroup => .cgroup1,
+                    else => .cgroup2,
+                };
+                const options: [*:0]const u8 = if (e.target_off == 0) "" else c.str(e.target_off);
+                break :blk view_mounts.mount(&mounts, mk, path, options, c.spec.landlock_fd, e.reserved);
+            },
         };
         if (sys.isError(rc)) {
+            covers.finish();
             w.closeRest(next_writable);
             return rc;
         }
     }
+    covers.finish();
     w.closeRoot();
     return 0;
 }
@@ -317,46 +346,63 @@ fn readOnly(path: [*:0]const u8) usize {
     return linux.syscall5(.mount, 0, @intFromPtr(path), 0, flags, 0);
 }
 
-const mask_file = "/.cordon-mask";
-const mask_dir = "/.cordon-mask-dir";
+/// Empty mode-0000 sources on the view's tmpfs, bound over what is hidden:
+/// the command (uid 0 at most, no capabilities left) can neither read nor
+/// list them. Made on first use, unlinked by finish(): the view does not
+/// show them, the binds keep them.
+const Covers = struct {
+    file: [*:0]const u8 = "/.cordon-mask",
+    dir: [*:0]const u8 = "/.cordon-mask-dir",
+    file_made: bool = false,
+    dir_made: bool = false,
+
+    /// Covers `path` (a file, else a directory); `ro` makes the cover
+    /// read-only, so a chmod of it gets EROFS. ENOENT is the caller's.
+    fn cover(self: *Covers, path: [*:0]const u8, ro: bool) usize {
+        if (!self.file_made) {
+            // Never an existing file: that would be a grant, the host's.
+            const rc = linux.syscall4(.mknodat, at_fdcwd, @intFromPtr(self.file), s_ifreg, 0);
+            if (sys.isError(rc)) return rc;
+            self.file_made = true;
+        }
+        var rc = linux.syscall5(.mount, @intFromPtr(self.file), @intFromPtr(path), 0, ms_bind, 0);
+        if (sys.status(rc) == enotdir) {
+            if (!self.dir_made) {
+                rc = linux.syscall3(.mkdirat, at_fdcwd, @intFromPtr(self.dir), 0);
+                if (sys.isError(rc)) return rc;
+                self.dir_made = true;
+            }
+            rc = linux.syscall5(.mount, @intFromPtr(self.dir), @intFromPtr(path), 0, ms_bind, 0);
+        }
+        if (sys.isError(rc) or !ro) return rc;
+        return readOnly(path);
+    }
+
+    fn finish(self: *Covers) void {
+        if (self.file_made) _ = linux.syscall3(.unlinkat, at_fdcwd, @intFromPtr(self.file), 0);
+        if (self.dir_made) _ = linux.syscall3(.unlinkat, at_fdcwd, @intFromPtr(self.dir), 0x200); // AT_REMOVEDIR
+        self.file_made = false;
+        self.dir_made = false;
+    }
+};
+
 const enotdir: i32 = -20;
 const enoent: i32 = -2;
 
-/// Hides the fresh /proc's `mask` entries: each is covered by a bind of an
-/// empty file (or directory) of mode 0000 made on the view's tmpfs, which the
-/// command (uid 0 at most, no capabilities left) can neither read nor list.
-/// The empty sources are unlinked afterwards, so the view does not show them;
-/// the binds keep them. An entry this kernel's procfs lacks is skipped; one
-/// outside /proc is refused.
+/// Hides the fresh /proc's `mask` entries, each covered by an empty mode-0000
+/// file or directory (Covers). An entry this kernel's procfs lacks is
+/// skipped; one outside /proc is refused.
 pub fn maskProc(c: *const spec_mod.Checked, entries: []const Entry) usize {
-    var file_made = false;
-    var dir_made = false;
-    var rc: usize = 0;
+    var covers: Covers = .{};
+    defer covers.finish();
     for (entries) |e| {
         if (e.kind != @intFromEnum(Kind.mask)) continue;
         const path = c.str(e.path_off);
         if (!within(path, "/proc")) return errno(22); // EINVAL
-        if (!file_made) {
-            // Never an existing file: that would be a grant, the host's.
-            rc = linux.syscall4(.mknodat, at_fdcwd, @intFromPtr(mask_file), s_ifreg, 0);
-            if (sys.isError(rc)) return rc;
-            file_made = true;
-        }
-        rc = linux.syscall5(.mount, @intFromPtr(mask_file), @intFromPtr(path), 0, ms_bind, 0);
-        if (sys.status(rc) == enotdir) {
-            if (!dir_made) {
-                rc = linux.syscall3(.mkdirat, at_fdcwd, @intFromPtr(mask_dir), 0);
-                if (sys.isError(rc)) break;
-                dir_made = true;
-            }
-            rc = linux.syscall5(.mount, @intFromPtr(mask_dir), @intFromPtr(path), 0, ms_bind, 0);
-        }
-        if (sys.status(rc) == enoent) rc = 0;
-        if (sys.isError(rc)) break;
+        const rc = covers.cover(path, false);
+        if (sys.isError(rc) and sys.status(rc) != enoent) return rc;
     }
-    if (file_made) _ = linux.syscall3(.unlinkat, at_fdcwd, @intFromPtr(mask_file), 0);
-    if (dir_made) _ = linux.syscall3(.unlinkat, at_fdcwd, @intFromPtr(mask_dir), 0x200); // AT_REMOVEDIR
-    return rc;
+    return 0;
 }
 
 fn link(path: [*:0]const u8, target: [*:0]const u8, made: *Made) usize {

@@ -221,6 +221,13 @@ pub fn main(arg: usize) callconv(.c) u8 {
         must(out, fd);
         lifted[i] = @intCast(fd);
     }
+    // cordon-init's status fd: lifted too (a placement may reuse its number), close-on-exec until the command runs.
+    var status_fd: i32 = -1;
+    if (spec.flags & Flags.init_status != 0) {
+        const fd = linux.syscall3(.fcntl, @as(u32, @bitCast(spec.init_status_fd)), f_dupfd_cloexec, floor);
+        must(out, fd);
+        status_fd = @intCast(fd);
+    }
     for (fds, 0..) |m, i| must(out, linux.syscall3(.dup3, @as(u32, @bitCast(lifted[i])), @as(u32, @bitCast(m.child)), 0));
 
     // Everything else closes at execve, whatever the parent left inheritable.
@@ -283,7 +290,7 @@ pub fn main(arg: usize) callconv(.c) u8 {
     if (!confinedByCommand(spec)) confine(c, true);
 
     out.out_step = @intFromEnum(Step.execve);
-    if (spec.flags & Flags.init != 0) startUnderInit(c);
+    if (spec.flags & Flags.init != 0) startUnderInit(c, status_fd);
     _ = linux.syscall4(.rt_sigprocmask, sig_setmask, @intFromPtr(&zero_set), 0, 8);
     @atomicStore(i32, &out.out_errno, 0, .release);
     const rc = linux.syscall3(.execve, @intFromPtr(c.str(spec.path_off)), @intFromPtr(c.argv), @intFromPtr(c.envp));
@@ -301,8 +308,32 @@ fn confine(c: *const spec_mod.Checked, landlock: bool) void {
     if (spec.seccomp_count != 0) {
         out.out_step = @intFromEnum(Step.seccomp);
         const prog: SockFprog = .{ .len = @intCast(spec.seccomp_count), .filter = @intFromPtr(c.base + spec.seccomp_off) };
-        must(out, linux.syscall3(.seccomp, seccomp_set_mode_filter, spec.seccomp_flags, @intFromPtr(&prog)));
+        // The listener goes with the command's filter only (under INIT without a fresh /proc, cordon-init's own has none).
+        const listen = landlock and spec.flags & Flags.notify != 0;
+        const rc = linux.syscall3(.seccomp, seccomp_set_mode_filter, spec.seccomp_flags | if (listen) seccomp_new_listener else 0, @intFromPtr(&prog));
+        must(out, rc);
+        if (listen) {
+            out.out_step = @intFromEnum(Step.notify);
+            must(out, sendFd(spec.notify_sock, @intCast(rc)));
+            _ = linux.syscall1(.close, rc);
+        }
     }
+}
+
+const seccomp_new_listener: usize = 1 << 3;
+
+/// One byte with `fd` attached (SCM_RIGHTS) over the supervisor's socket.
+fn sendFd(sock: i32, fd: i32) usize {
+    var byte: u8 = 'L';
+    var iov = [1]@import("std").posix.iovec_const{.{ .base = @ptrCast(&byte), .len = 1 }};
+    // struct cmsghdr (len, level, type) then the fd: CMSG_SPACE(4) = 24.
+    var control: [24]u8 align(8) = @splat(0);
+    @as(*align(1) u64, @ptrCast(&control[0])).* = 20;
+    @as(*align(1) i32, @ptrCast(&control[8])).* = 1; // SOL_SOCKET
+    @as(*align(1) i32, @ptrCast(&control[12])).* = 1; // SCM_RIGHTS
+    @as(*align(1) i32, @ptrCast(&control[16])).* = fd;
+    const msg: linux.msghdr_const = .{ .name = null, .namelen = 0, .iov = &iov, .iovlen = 1, .control = &control, .controllen = control.len, .flags = 0 };
+    return linux.syscall3(.sendmsg, @as(u32, @bitCast(sock)), @intFromPtr(&msg), 0x4000); // MSG_NOSIGNAL
 }
 
 /// PROC_SELF under INIT: the command is not this child but a process it
@@ -327,7 +358,9 @@ const sigchld: usize = 17;
 /// shootdown. Every signal stays blocked through to cordon-init, which takes
 /// them synchronously: one sent before its handlers exist stays pending (a
 /// blocked signal is never discarded, even for a namespace's pid 1).
-fn startUnderInit(c: *const spec_mod.Checked) noreturn {
+/// `status_fd` (or -1): opened for cordon-init only once the command has
+/// exec'd, so the command never holds it.
+fn startUnderInit(c: *const spec_mod.Checked, status_fd: i32) noreturn {
     const out = c.out;
     // The command's stack while it runs here; this process waits (CLONE_VFORK).
     var stack: [8 * 1024]u8 align(16) = undefined;
@@ -343,23 +376,36 @@ fn startUnderInit(c: *const spec_mod.Checked) noreturn {
     if (@atomicLoad(i32, &out.out_errno, .acquire) != 0) linux.exit_group(127);
     if (confinedByCommand(&c.spec)) confine(c, false);
 
-    // "cordon-init --adopt PID", in memory of cordon's own (this stack).
+    // "cordon-init --adopt PID [--status-fd N]", in memory of cordon's own (this stack).
     var pid_text: [12:0]u8 = @splat(0);
-    var n: usize = 0;
-    var rest: usize = rc;
-    var digits: [12]u8 = undefined;
-    while (true) : (n += 1) {
-        digits[n] = '0' + @as(u8, @intCast(rest % 10));
-        rest /= 10;
-        if (rest == 0) break;
+    decimal(rc, &pid_text);
+    var fd_text: [12:0]u8 = @splat(0);
+    var argv = [_:null]?[*:0]const u8{ "cordon-init", "--adopt", &pid_text, null, null };
+    if (status_fd >= 0) {
+        out.out_step = @intFromEnum(Step.init);
+        must(out, linux.syscall3(.fcntl, @as(u32, @bitCast(status_fd)), 2, 0)); // F_SETFD: no close-on-exec
+        decimal(@intCast(status_fd), &fd_text);
+        argv[3] = "--status-fd";
+        argv[4] = &fd_text;
     }
-    for (0..n + 1) |i| pid_text[i] = digits[n - i];
-    const argv = [_:null]?[*:0]const u8{ "cordon-init", "--adopt", &pid_text };
     const envp = [_:null]?[*:0]const u8{};
     out.out_step = @intFromEnum(Step.init);
     const r = linux.syscall3(.execve, @intFromPtr(c.str(c.spec.init_off)), @intFromPtr(&argv), @intFromPtr(&envp));
     // pid 1 exits: the kernel kills the command with the rest of the namespace.
     fail(out, r);
+}
+
+/// `n` in decimal, NUL-terminated (the buffer starts zeroed).
+fn decimal(n: usize, text: *[12:0]u8) void {
+    var digits: [12]u8 = undefined;
+    var len: usize = 0;
+    var rest = n;
+    while (true) : (len += 1) {
+        digits[len] = '0' + @as(u8, @intCast(rest % 10));
+        rest /= 10;
+        if (rest == 0) break;
+    }
+    for (0..len + 1) |i| text[i] = digits[len - i];
 }
 
 /// The command: a clean mask, then exec. Its dispositions are already the
@@ -389,9 +435,16 @@ fn startCommand(arg: usize) callconv(.c) u8 {
 fn freeFds(c: *const spec_mod.Checked) void {
     var floor: usize = 3;
     for (c.items(spec_mod.FdMap, c.spec.fds_off, c.spec.fds_count)) |m| floor = @max(floor, @as(usize, @intCast(m.child)) + 1);
-    const keep: usize = @as(u32, @bitCast(c.spec.landlock_fd));
-    if (keep > floor) _ = linux.syscall3(.close_range, floor, keep - 1, 0);
-    _ = linux.syscall3(.close_range, @max(floor, keep + 1), 0xffff_ffff, 0);
+    // The landlock ruleset and the notification socket stay (-1 reads as "none above floor").
+    var keep = [2]usize{ @as(u32, @bitCast(c.spec.landlock_fd)), @as(u32, @bitCast(c.spec.notify_sock)) };
+    if (keep[0] > keep[1]) keep = .{ keep[1], keep[0] };
+    var from = floor;
+    for (keep) |k| {
+        if (k == 0xffff_ffff or k < from) continue;
+        if (k > from) _ = linux.syscall3(.close_range, from, k - 1, 0);
+        from = k + 1;
+    }
+    _ = linux.syscall3(.close_range, from, 0xffff_ffff, 0);
 }
 
 /// capget/capset header and data (_LINUX_CAPABILITY_VERSION_3: two 32-bit halves).

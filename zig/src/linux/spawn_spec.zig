@@ -23,7 +23,15 @@ pub const Flags = struct {
     /// Without a fresh /proc: `proc_access` beneath the child's own
     /// /proc/<pid> (what /proc/self names for the command itself).
     pub const proc_self: u32 = 1 << 8;
-    pub const all: u32 = setsid | no_new_privs | set_ids | mount_proc | loopback_up | private_root | drop_caps | init | proc_self;
+    /// With INIT: cordon-init writes the command's wait status to
+    /// `init_status_fd` before it exits (pid 1 cannot die of the command's
+    /// signal, so its own exit status can only say 128+N).
+    pub const init_status: u32 = 1 << 9;
+    /// With a filter: installed with a listener (SECCOMP_FILTER_FLAG_NEW_LISTENER),
+    /// whose fd the child sends over `notify_sock` (SCM_RIGHTS) before execve,
+    /// for a supervisor that is already waiting on the other end (notify.zig).
+    pub const notify: u32 = 1 << 10;
+    pub const all: u32 = setsid | no_new_privs | set_ids | mount_proc | loopback_up | private_root | drop_caps | init | proc_self | init_status | notify;
 };
 
 /// Namespace flags a caller may ask clone3 for (CLONE_NEW*); nothing else.
@@ -84,6 +92,10 @@ pub const Spec = extern struct {
     /// With PRIVATE_ROOT and a ruleset: landlock rights granted beneath the
     /// view's own root (its tmpfs, which no rule made in the parent can name).
     root_access: u32,
+    /// With INIT_STATUS: the caller's fd (a pipe's write end) handed to cordon-init only.
+    init_status_fd: i32,
+    /// With NOTIFY: the child's end of the socket pair the listener goes over; else -1.
+    notify_sock: i32,
     // Written by cordon.
     out_pid: i32,
     out_pidfd: i32,
@@ -91,11 +103,11 @@ pub const Spec = extern struct {
     out_errno: i32,
     /// With LOOPBACK_UP: struct cordon_linux_netns_setup (netns_setup.zig), or 0.
     netns_off: u32,
-    reserved_tail: u32,
+    reserved: u32,
 };
 
 comptime {
-    if (@sizeOf(Spec) != 160) @compileError("cordon_linux_spawn_spec must be 160 bytes");
+    if (@sizeOf(Spec) != 168) @compileError("cordon_linux_spawn_spec must be 168 bytes");
 }
 
 /// One stdio/extra-fd placement: the parent's fd becomes `child` in the child;
@@ -110,7 +122,9 @@ pub const dev_null: i32 = -1;
 pub const Rlimit = extern struct { resource: u32, reserved: u32, cur: u64, max: u64 };
 
 /// struct cordon_linux_view_entry (see private_root.zig). `reserved` is the
-/// header's same_as: 0, or 1 + an fd of the caller naming what a bind must show.
+/// header's same_as: 0, or 1 + an fd of the caller naming what a bind (or a
+/// deny's cover) must show; on the mount kinds, the landlock rights added
+/// beneath the new filesystem.
 pub const ViewEntry = extern struct { kind: u32, path_off: u32, target_off: u32, reserved: u32 };
 
 /// struct sock_filter.
@@ -146,8 +160,10 @@ pub const Step = enum(u32) {
     init = 23,
     /// With PROC_SELF: the landlock rule on the command's own /proc/<pid>.
     proc_self = 24,
+    /// With NOTIFY: sending the seccomp listener to the supervisor.
+    notify = 25,
     /// With netns_off: addresses on lo and the relay's sockets (netns_setup.zig).
-    netns = 25,
+    netns = 26,
 };
 
 /// out_errno while the child has not yet reached execve: if it is still there
@@ -252,6 +268,9 @@ pub fn check(buf: []u8) abi.Failure!Checked {
     if (spec.rlimits_count > 64 or !table(buf.len, spec.rlimits_off, spec.rlimits_count, @sizeOf(Rlimit), 8)) return error.RecordOutOfBounds;
     if (spec.seccomp_count > 4096 or !table(buf.len, spec.seccomp_off, spec.seccomp_count, @sizeOf(SockFilter), 8)) return error.RecordOutOfBounds;
     if (spec.seccomp_flags & ~seccomp_flags_allowed != 0 or (spec.seccomp_flags != 0 and spec.seccomp_count == 0)) return error.InvalidArgument;
+    if (spec.flags & Flags.notify != 0) {
+        if (spec.seccomp_count == 0 or spec.notify_sock < 0) return error.InvalidArgument;
+    } else if (spec.notify_sock != -1) return error.InvalidArgument;
     if (spec.flags & Flags.mount_proc != 0 and spec.clone_flags & (0x00020000 | 0x20000000) != (0x00020000 | 0x20000000))
         return error.InvalidArgument; // a fresh /proc needs its own mount and pid namespaces
     if (spec.flags & Flags.loopback_up != 0 and spec.clone_flags & 0x40000000 == 0) return error.InvalidArgument;
@@ -264,7 +283,10 @@ pub fn check(buf: []u8) abi.Failure!Checked {
         if (spec.clone_flags & clone_newpid == 0) return error.InvalidArgument; // pid 1 of its own namespace only
         if (!isCString(buf, spec.init_off)) return error.RecordOutOfBounds;
     } else if (spec.init_off != 0) return error.InvalidArgument;
-    if (spec.reserved_tail != 0) return error.InvalidArgument;
+    if (spec.flags & Flags.init_status != 0) {
+        if (spec.flags & Flags.init == 0 or spec.init_status_fd < 0) return error.InvalidArgument;
+    } else if (spec.init_status_fd != 0) return error.InvalidArgument;
+    if (spec.reserved != 0) return error.InvalidArgument;
     if (spec.netns_off != 0) {
         // Made in the child's own network namespace, after lo is up.
         if (spec.flags & Flags.loopback_up == 0) return error.InvalidArgument;
@@ -287,12 +309,18 @@ pub fn check(buf: []u8) abi.Failure!Checked {
         if (r.resource >= 16 or r.reserved != 0 or r.cur > r.max) return error.InvalidArgument;
     }
     for (c.items(ViewEntry, spec.view_off, spec.view_count)) |e| {
-        if (e.kind < 1 or e.kind > 7) return error.InvalidArgument;
-        // same_as (fd + 1) only on binds: dir, file, dir_ro, file_ro.
-        const binds = e.kind == 1 or e.kind == 2 or e.kind == 5 or e.kind == 6;
-        if (e.reserved != 0 and (!binds or e.reserved > 1 << 31)) return error.InvalidArgument;
+        if (e.kind < 1 or e.kind > 12) return error.InvalidArgument;
+        // same_as (fd + 1) only on binds (dir, file, dir_ro, file_ro) and deny;
+        // landlock rights on the mount kinds (tmpfs, devpts, cgroup, cgroup2), with a ruleset.
+        const checked = e.kind == 1 or e.kind == 2 or e.kind == 5 or e.kind == 6 or e.kind == 8;
+        const mounts = e.kind >= 9;
+        if (e.reserved != 0 and checked and e.reserved > 1 << 31) return error.InvalidArgument;
+        if (e.reserved != 0 and mounts and (spec.landlock_fd < 0 or e.reserved >= 1 << 17)) return error.InvalidArgument;
+        if (e.reserved != 0 and !checked and !mounts) return error.InvalidArgument;
         if (!isCString(buf, e.path_off) or buf[e.path_off] != '/') return error.RecordOutOfBounds;
         if (e.kind == 3 and !isCString(buf, e.target_off)) return error.RecordOutOfBounds;
+        // The mount kinds' options, when given.
+        if (mounts and e.target_off != 0 and !isCString(buf, e.target_off)) return error.RecordOutOfBounds;
     }
     // The argv/envp tables are checked here too (into a throwaway walk) so
     // that a malformed record is refused before cordon maps any memory.

@@ -10,10 +10,14 @@ test "raw errors decode to -errno" {
 test {
     _ = @import("landlock.zig");
     _ = @import("private_root.zig");
+    _ = @import("view_mounts.zig");
     _ = @import("pidfd_info.zig");
     _ = @import("cgroup_fds.zig");
     _ = @import("watched.zig");
     _ = @import("waiter.zig");
     _ = @import("netns_setup.zig");
     _ = @import("relay.zig");
+    _ = @import("audit.zig");
+    _ = @import("bpf_eval.zig");
+    _ = @import("notify.zig");
 }

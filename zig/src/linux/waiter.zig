@@ -1,6 +1,6 @@
 //! Exit delivery without polling or callbacks: one native thread epolls the
 //! pidfds of cordon's children, reaps each exactly once with waitid(P_PIDFD)
-//! and writes a fixed 64-byte record to a channel (a socket pair, or a pipe)
+//! and writes a fixed 128-byte record to a channel (a socket pair, or a pipe)
 //! that JavaScript reads on Bun's own event loop. It reaps only pids it was
 //! given — never waitpid(-1). A record a full channel cannot take is held
 //! here until the channel turns writable: a busy realm loses no exit. A
@@ -37,10 +37,19 @@ pub const Record = extern struct {
     minflt: u64,
     majflt: u64,
     nvcsw: u64,
+    /// The rest of struct rusage that Bun's resourceUsage() reports (0 when there is none).
+    nivcsw: u64 = 0,
+    inblock: u64 = 0,
+    oublock: u64 = 0,
+    msgsnd: u64 = 0,
+    msgrcv: u64 = 0,
+    nsignals: u64 = 0,
+    nswap: u64 = 0,
+    ixrss: u64 = 0,
 };
 
 comptime {
-    if (@sizeOf(Record) != 64) @compileError("exit record must be 64 bytes");
+    if (@sizeOf(Record) != 128) @compileError("exit record must be 128 bytes");
 }
 
 const epoll_ctl_add: usize = 1;
@@ -300,6 +309,14 @@ fn reap(pidfd: u32) i32 {
         .minflt = @intCast(ru[8]),
         .majflt = @intCast(ru[9]),
         .nvcsw = @intCast(ru[16]),
+        .nivcsw = @intCast(ru[17]),
+        .inblock = @intCast(ru[11]),
+        .oublock = @intCast(ru[12]),
+        .msgsnd = @intCast(ru[13]),
+        .msgrcv = @intCast(ru[14]),
+        .nsignals = @intCast(ru[15]),
+        .nswap = @intCast(ru[10]),
+        .ixrss = @intCast(ru[5]),
     };
     // Taken before the record: once it is out, the caller may close the
     // pidfd and its number may name the next child.
@@ -322,7 +339,7 @@ fn reapedExit(pidfd: u32) ?pidfd_info.Exit {
     return null;
 }
 
-/// Writes one record without blocking. 64 bytes go whole or not at all: a
+/// Writes one record without blocking. 128 bytes go whole or not at all: a
 /// pipe writes below PIPE_BUF atomically, a stream socket takes a write
 /// this small as one buffer. Records never interleave.
 fn send(channel: u32, rec: *const Record) usize {

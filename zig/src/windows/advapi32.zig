@@ -41,6 +41,9 @@ pub extern "advapi32" fn SetTokenInformation(TokenHandle: HANDLE, TokenInformati
 pub extern "advapi32" fn GetTokenInformation(TokenHandle: HANDLE, TokenInformationClass: i32, TokenInformation: PVOID, TokenInformationLength: DWORD, ReturnLength: *DWORD) callconv(.winapi) BOOL;
 pub extern "advapi32" fn IsTokenRestricted(TokenHandle: HANDLE) callconv(.winapi) BOOL;
 pub extern "advapi32" fn DuplicateTokenEx(hExistingToken: HANDLE, dwDesiredAccess: DWORD, lpTokenAttributes: ?*t.SECURITY_ATTRIBUTES, ImpersonationLevel: i32, TokenType: i32, phNewToken: *HANDLE) callconv(.winapi) BOOL;
+pub extern "advapi32" fn ImpersonateLoggedOnUser(hToken: HANDLE) callconv(.winapi) BOOL;
+pub extern "advapi32" fn RevertToSelf() callconv(.winapi) BOOL;
+pub extern "advapi32" fn OpenThreadToken(ThreadHandle: HANDLE, DesiredAccess: DWORD, OpenAsSelf: BOOL, TokenHandle: *HANDLE) callconv(.winapi) BOOL;
 pub extern "advapi32" fn LogonUserW(lpszUsername: t.LPCWSTR, lpszDomain: t.LPCWSTR, lpszPassword: t.LPCWSTR, dwLogonType: DWORD, dwLogonProvider: DWORD, phToken: *HANDLE) callconv(.winapi) BOOL;
 
 pub extern "advapi32" fn AllocateAndInitializeSid(pIdentifierAuthority: *const SID_IDENTIFIER_AUTHORITY, nSubAuthorityCount: u8, nSubAuthority0: DWORD, nSubAuthority1: DWORD, nSubAuthority2: DWORD, nSubAuthority3: DWORD, nSubAuthority4: DWORD, nSubAuthority5: DWORD, nSubAuthority6: DWORD, nSubAuthority7: DWORD, pSid: *t.PSID) callconv(.winapi) BOOL;

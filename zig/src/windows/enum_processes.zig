@@ -13,15 +13,12 @@ pub const Entry = extern struct {
     name_bytes: u32,
 };
 
-const STATUS_INFO_LENGTH_MISMATCH: i32 = @bitCast(@as(u32, 0xC0000004));
-
 /// Snapshot into `scratch` (the kernel's records), then compact entries into
 /// `out`; returns the bytes written to `out`. A too-small scratch gives
 /// STATUS_INFO_LENGTH_MISMATCH; a too-small `out` CORDON_E_BUFFER_TOO_SMALL.
 pub fn list(scratch: []u8, out: []u8) abi.Status {
     if (@intFromPtr(scratch.ptr) % 8 != 0 or @intFromPtr(out.ptr) % 4 != 0) return abi.Error.invalid_argument.status();
-    const len: u32 = @intCast(@min(scratch.len, 0x7FFF_FFF8));
-    const rc = nt.NtQuerySystemInformation(t.SystemProcessInformation, scratch.ptr, len, null);
+    const rc = nt.querySystem(nt.SystemProcessInformation, scratch, null);
     if (rc < 0) return rc;
     var in_off: usize = 0;
     var out_off: usize = 0;

@@ -171,7 +171,6 @@ pub const JOBOBJECT_BASIC_PROCESS_ID_LIST = extern struct {
 };
 
 // NtQuerySystemInformation (winternl.h; the fields cordon reads).
-pub const SystemProcessInformation: u32 = 5;
 
 pub const UNICODE_STRING = extern struct {
     Length: u16,
@@ -196,3 +195,31 @@ pub const SYSTEM_PROCESS_INFORMATION = extern struct {
     HandleCount: ULONG,
     SessionId: ULONG,
 };
+
+// File attributes (GetFileAttributesExW, FindFirstFileW).
+pub const FILETIME = extern struct { dwLowDateTime: DWORD, dwHighDateTime: DWORD };
+
+pub const WIN32_FILE_ATTRIBUTE_DATA = extern struct {
+    dwFileAttributes: DWORD,
+    ftCreationTime: FILETIME,
+    ftLastAccessTime: FILETIME,
+    ftLastWriteTime: FILETIME,
+    nFileSizeHigh: DWORD,
+    nFileSizeLow: DWORD,
+};
+
+/// Begins with the same six fields as WIN32_FILE_ATTRIBUTE_DATA.
+pub const WIN32_FIND_DATAW = extern struct {
+    data: WIN32_FILE_ATTRIBUTE_DATA,
+    /// The reparse tag when FILE_ATTRIBUTE_REPARSE_POINT is set.
+    dwReserved0: DWORD,
+    dwReserved1: DWORD,
+    cFileName: [260]WCHAR,
+    cAlternateFileName: [14]WCHAR,
+};
+
+pub const FILE_ATTRIBUTE_REPARSE_POINT: DWORD = 0x400;
+
+comptime {
+    if (@sizeOf(WIN32_FILE_ATTRIBUTE_DATA) != 36 or @sizeOf(WIN32_FIND_DATAW) != 592) @compileError("file attribute records");
+}

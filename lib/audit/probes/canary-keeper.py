@@ -1,7 +1,4 @@
-// The Python source of the outside half of `cordon audit` on Linux (python3, run as the caller).
-// Kept as a string so the package ships TypeScript only; passed to python3 -c.
-// It must contain no backquote and no dollar-brace sequence.
-export const canaryKeeperSource = String.raw`# The outside half of cordon audit on Linux: plants canaries for the inside
+# The outside half of cordon audit on Linux: plants canaries for the inside
 # probe to reach, counts what arrives, and removes everything. Runs as the
 # caller, outside the sandbox, with python3 (SysV IPC, POSIX mqueues and
 # keyrings have no Bun API). Every object is named or keyed with the run's
@@ -229,4 +226,3 @@ while True:
             break
     if stop:
         break
-`;

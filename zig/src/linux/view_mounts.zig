@@ -1,0 +1,65 @@
+//! Filesystems of the sandbox's own that a private root mounts among its
+//! entries: a tmpfs (/dev/shm), a new devpts instance (/dev/pts) and the
+//! sandbox's own cgroups, read-only, seen through a cgroup namespace. Each
+//! is a new filesystem, which no landlock rule made in the parent can name:
+//! the entry's rights are added beneath it here, before restrict.
+//! Runs in the CLONE_VM child (see spawn_child.zig): raw syscalls only.
+const sys = @import("sys.zig");
+const linux = sys.linux;
+
+const at_fdcwd: usize = @bitCast(@as(isize, -100));
+const ms_rdonly: usize = 1;
+const ms_nosuid: usize = 2;
+const ms_nodev: usize = 4;
+const ms_noexec: usize = 8;
+const clone_newcgroup: usize = 0x02000000;
+
+pub const Kind = enum { tmpfs, devpts, cgroup1, cgroup2 };
+
+/// struct landlock_path_beneath_attr (packed: 12 bytes).
+const PathBeneath = extern struct { allowed_access: u64 align(4), parent_fd: i32 };
+
+/// What one build has done already: the cgroup namespace is entered once.
+pub const State = struct {
+    cgroup_ns: bool = false,
+};
+
+/// Mounts `kind` on `path` (an existing directory) with `options` (the
+/// kernel's data string), then grants `access` beneath it in `ruleset`.
+/// tmpfs and devpts are writable (no exec, no set-id, no device files but
+/// devpts' own); the cgroup mounts are read-only. The cgroup namespace is
+/// entered first: this child has joined every cgroup of its sandbox by now
+/// (clone3 or cgroup.procs), so the namespace's root is the sandbox's own
+/// cgroup in each hierarchy, and /proc/self/cgroup reads "/".
+pub fn mount(state: *State, kind: Kind, path: [*:0]const u8, options: [*:0]const u8, ruleset: i32, access: u32) usize {
+    const base = ms_nosuid | ms_noexec;
+    const rc = switch (kind) {
+        .tmpfs => linux.syscall5(.mount, @intFromPtr("tmpfs"), @intFromPtr(path), @intFromPtr("tmpfs"), base | ms_nodev, @intFromPtr(options)),
+        .devpts => linux.syscall5(.mount, @intFromPtr("devpts"), @intFromPtr(path), @intFromPtr("devpts"), base, @intFromPtr(options)),
+        .cgroup1, .cgroup2 => blk: {
+            if (!state.cgroup_ns) {
+                const u = linux.syscall1(.unshare, clone_newcgroup);
+                if (sys.isError(u)) break :blk u;
+                state.cgroup_ns = true;
+            }
+            const fs: [*:0]const u8 = if (kind == .cgroup2) "cgroup2" else "cgroup";
+            break :blk linux.syscall5(.mount, @intFromPtr(fs), @intFromPtr(path), @intFromPtr(fs), base | ms_nodev | ms_rdonly, @intFromPtr(options));
+        },
+    };
+    if (sys.isError(rc) or access == 0) return rc;
+    return addRule(ruleset, path, access);
+}
+
+/// A landlock rule for a filesystem mounted in this child: `access` beneath `path`.
+pub fn addRule(ruleset: i32, path: [*:0]const u8, access: u64) usize {
+    const fd = linux.syscall4(.openat, at_fdcwd, @intFromPtr(path), sys.o_path | sys.o_cloexec, 0);
+    if (sys.isError(fd)) return fd;
+    const rule: PathBeneath = .{ .allowed_access = access, .parent_fd = @intCast(fd) };
+    const rc = linux.syscall4(.landlock_add_rule, @as(u32, @bitCast(ruleset)), 1, @intFromPtr(&rule), 0); // LANDLOCK_RULE_PATH_BENEATH
+    _ = linux.syscall1(.close, fd);
+    return rc;
+}
+
+comptime {
+    if (@sizeOf(PathBeneath) != 12) @compileError("landlock_path_beneath_attr is 12 bytes");
+}
