@@ -331,7 +331,7 @@ export function encodeSpawnRecord(r: SpawnRecord): Uint8Array {
   w.u32(132, u32Arg(r.rootAccess ?? 0, "rootAccess"));
   w.i32(136, r.initStatusFd ?? 0);
   w.i32(140, optionalFd(r.notifySock ?? -1, "notifySock"));
-  if (r.netns) w.u32(152, encodeNetns(w, r.netns));
+  if (r.netns) w.u32(160, encodeNetns(w, r.netns));
   return w.finish();
 }
 
