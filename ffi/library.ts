@@ -15,7 +15,7 @@ import { openbsdSymbols } from "./symbols/openbsd.ts";
 import { windowsSymbols } from "./symbols/windows.ts";
 
 /** Must equal CORDON_ABI_VERSION of the loaded library. */
-export const ABI_VERSION = 2;
+export const ABI_VERSION = 3;
 
 /** Each platform's exports beyond the common ones. */
 export const platformTables: Partial<Record<NodeJS.Platform, SymbolTable>> = {

@@ -6,7 +6,7 @@ import { ABI_VERSION } from "./library.ts";
 import { InvalidArgumentError, type OsError } from "./errors.ts";
 import { fdArg, intArg, maskArg } from "./common.ts";
 
-export const SPEC_SIZE = 160;
+export const SPEC_SIZE = 168;
 export const EXIT_RECORD_SIZE = 128;
 
 export const SPAWN_FLAGS = { SETSID: 1, NO_NEW_PRIVS: 2, SET_IDS: 4, MOUNT_PROC: 8, LOOPBACK_UP: 16, PRIVATE_ROOT: 32, DROP_CAPS: 64, INIT: 128, PROC_SELF: 256, INIT_STATUS: 512, NOTIFY: 1024 } as const;
@@ -58,6 +58,7 @@ export const SPAWN_STEPS: Record<number, string> = {
   23: "execve (cordon-init)",
   24: "landlock rule on /proc/self",
   25: "sendmsg (the seccomp listener to its supervisor)",
+  26: "network namespace set-up (address on lo, relay socket)",
 };
 
 /** Optional fields may be absent or undefined alike. */
@@ -90,6 +91,26 @@ export type SpawnRecord = {
   initStatusFd?: number | undefined;
   /** With SPAWN_FLAGS.NOTIFY: the socket the child sends its seccomp listener over. */
   notifySock?: number | undefined;
+  /** With SPAWN_FLAGS.LOOPBACK_UP: addresses on lo and sockets made in the child's network namespace, sent on `channel`. */
+  netns?: NetnsSetup | undefined;
+};
+
+/** struct cordon_linux_netns_socket, in the caller's terms. */
+export type NetnsSocket = {
+  readonly family: 4 | 6;
+  readonly kind: "stream" | "dgram";
+  /** 4 or 16 bytes; absent: every address. */
+  readonly address?: Uint8Array;
+  readonly port: number;
+  /** Skipped when it cannot be made (IPv6 disabled). */
+  readonly optional?: boolean;
+  readonly v6only?: boolean;
+};
+/** struct cordon_linux_netns_setup. */
+export type NetnsSetup = {
+  readonly channel: number;
+  readonly addresses: readonly { readonly address: Uint8Array; readonly prefix: number; readonly optional?: boolean }[];
+  readonly sockets: readonly NetnsSocket[];
 };
 
 const encoder = new TextEncoder();
@@ -310,7 +331,45 @@ export function encodeSpawnRecord(r: SpawnRecord): Uint8Array {
   w.u32(132, u32Arg(r.rootAccess ?? 0, "rootAccess"));
   w.i32(136, r.initStatusFd ?? 0);
   w.i32(140, optionalFd(r.notifySock ?? -1, "notifySock"));
+  if (r.netns) w.u32(160, encodeNetns(w, r.netns));
   return w.finish();
+}
+
+const family = (f: 4 | 6) => (f === 4 ? 2 : 10);
+
+function addressBytes(f: 4 | 6, a: Uint8Array | undefined, what: string): Uint8Array {
+  if (a === undefined) return new Uint8Array(16);
+  if (!(a instanceof Uint8Array) || a.length !== (f === 4 ? 4 : 16)) throw new InvalidArgumentError(what, a, `${f === 4 ? 4 : 16} address bytes`);
+  const out = new Uint8Array(16);
+  out.set(a);
+  return out;
+}
+
+/** The netns set-up record and its two tables; returns the record's offset. */
+function encodeNetns(w: RecordWriter, n: NetnsSetup): number {
+  const addrs = w.table(n.addresses.length, 20, 4, (at, i) => {
+    const a = n.addresses[i]!;
+    const f = a.address.length === 4 ? 4 : 6;
+    w.buf[at] = family(f);
+    w.buf[at + 1] = intArg(a.prefix, "netns.addresses.prefix", 0, f === 4 ? 32 : 128);
+    w.view.setUint16(at + 2, a.optional ? 1 : 0, true);
+    w.buf.set(addressBytes(f, a.address, "netns.addresses.address"), at + 4);
+  });
+  const socks = w.table(n.sockets.length, 24, 4, (at, i) => {
+    const s = n.sockets[i]!;
+    w.buf[at] = family(s.family);
+    w.buf[at + 1] = s.kind === "stream" ? 1 : 2;
+    w.view.setUint16(at + 2, intArg(s.port, "netns.sockets.port", 0, 65535), true);
+    w.u32(at + 4, (s.optional ? 1 : 0) | (s.v6only ? 2 : 0));
+    w.buf.set(addressBytes(s.family, s.address, "netns.sockets.address"), at + 8);
+  });
+  return w.table(1, 24, 4, (at) => {
+    w.i32(at, fdArg(n.channel, "netns.channel"));
+    w.u32(at + 4, addrs);
+    w.u32(at + 8, n.addresses.length);
+    w.u32(at + 12, socks);
+    w.u32(at + 16, n.sockets.length);
+  });
 }
 
 export type SpawnResult = { pid: number; pidfd: number };

@@ -14,6 +14,25 @@ export type GuaranteeReport = {
   readonly reason?: string;
 };
 
+/** One destination the command asked for with host grants (net.hosts), counted while it runs. */
+export type NetworkDestination = {
+  /** A name, or an address as the command used it. */
+  host: string;
+  /** Absent for a lookup (DNS has no port). */
+  port?: number;
+  allowed: boolean;
+  /** Connections (or lookups, for a refused name). */
+  count: number;
+  /** Why refused, or why a granted connect failed. */
+  reason?: string;
+  /** The grant that admitted it. */
+  grant?: string;
+  /** Addresses it was relayed to. */
+  addresses?: string[];
+  bytesOut: number;
+  bytesIn: number;
+};
+
 export type Report = {
   readonly platform: string;
   readonly compat: "hard" | "best-effort";
@@ -22,6 +41,8 @@ export type Report = {
   readonly host?: readonly string[];
   /** Names (never values) of the variables the command got: the caller's passed in, and those cordon or the policy set. */
   readonly env?: EnvReport;
+  /** With host grants: every destination asked for, allowed or refused (filled in while the command runs). */
+  readonly network?: { readonly destinations: NetworkDestination[] };
   /** With explain: what the sandbox refused, distinct, with counts (bounded); complete once the run has exited. */
   readonly denials?: readonly Denial[];
   /** With explain: which classes of denials this run could see and by what, and what was dropped or lost. */

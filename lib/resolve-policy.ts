@@ -8,6 +8,7 @@ import { homedir, tmpdir, userInfo } from "node:os";
 import { resolve, sep } from "node:path";
 import { PolicyError } from "./errors.ts";
 import { composeEnv, inheritedEnv, ownEnv, type Account, type EnvReport } from "./policy/env.ts";
+import { resolveEgress } from "./policy/egress.ts";
 import { recordIdentities, type Identity } from "./policy/identity.ts";
 import { protectedPaths, type ProtectedFs } from "./policy/protected.ts";
 import { systemPaths, type SystemOs } from "./policy/system-paths.ts";
@@ -308,7 +309,9 @@ export function resolvePolicy(input: unknown, options: ResolveOptions = {}): Res
   const carved = carveOuts(policy, base, unique([...system.read, ...read]), unique([...system.write, ...write, ...(home ? [home] : [])]), write, cwd, ids);
   checkCwd(policy, cwd, carved.read, carved.write, carved.fs.denyRead ?? []);
   const user = policy.user === undefined ? undefined : resolveUser(policy.user);
-  const net = policy.net === undefined || typeof policy.net === "string" ? (policy.net ?? "none") : {
+  // Host grants: their own field, and net "none" for every backend that does not know them.
+  const egress = typeof policy.net === "object" && policy.net.hosts !== undefined ? resolveEgress(policy.net) : undefined;
+  const net = egress ? "none" : policy.net === undefined || typeof policy.net === "string" ? (policy.net ?? "none") : {
     connect: unique((policy.net.connect ?? []).map(String)).map(Number),
     bind: unique((policy.net.bind ?? []).map(String)).map(Number),
   };
@@ -332,6 +335,7 @@ export function resolvePolicy(input: unknown, options: ResolveOptions = {}): Res
     env,
     cwd,
     net,
+    ...(egress && { egress }),
     limits: { ...policy.limits },
     ...(user && { user }),
     compat: policy.compat ?? "hard",

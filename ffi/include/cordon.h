@@ -29,7 +29,7 @@
 typedef int32_t cordon_status;
 
 /* Bumped whenever an export or a record layout changes. */
-#define CORDON_ABI_VERSION 2
+#define CORDON_ABI_VERSION 3
 
 #define CORDON_E_INVALID_ARGUMENT   (-65537)
 #define CORDON_E_BUFFER_TOO_SMALL   (-65538)
@@ -49,6 +49,7 @@ CORDON_API cordon_status cordon_version(uint8_t *buf, size_t buf_len);
 #include "cordon_linux.h"
 #include "cordon_linux_landlock.h"
 #include "cordon_linux_spawn.h"
+#include "cordon_linux_relay.h"
 #include "cordon_linux_explain.h"
 #elif defined(_WIN32)
 #include "cordon_windows.h"

@@ -20,7 +20,8 @@
  * PR_SET_PDEATHSIG(SIGKILL) first, always, then a check that the parent still
  * lives (the child exits at once otherwise) → signals → setsid → cgroup.procs writes → uid/gid maps (CLONE_NEWUSER) →
  * /dev/null open (a CORDON_SPAWN_DEV_NULL placement) → private root (PRIVATE_ROOT) → fresh /proc (MOUNT_PROC) →
- * the private root's old root detached → /proc/<pid> rule (PROC_SELF) → lo up (LOOPBACK_UP) → fd placement →
+ * the private root's old root detached → /proc/<pid> rule (PROC_SELF) → lo up (LOOPBACK_UP) → addresses on lo and
+ * the caller's sockets made and sent (netns_off) → fd placement →
  * everything else CLOEXEC → chdir → rlimits → securebits, ambient and bounding sets (DROP_CAPS) →
  * setgroups (refused in a user namespace whose setgroups is "deny": fine only with no groups to drop)/setresgid/
  * setresuid → PR_SET_PDEATHSIG(pdeath_signal; 0 clears it) → PR_SET_NO_NEW_PRIVS → the other capability sets emptied → landlock_restrict_self →
@@ -36,7 +37,7 @@
  * and the kernel kills the command with the rest of the namespace.
  */
 struct cordon_linux_spawn_spec {
-  uint32_t struct_size;     /* sizeof(struct cordon_linux_spawn_spec) = 160 */
+  uint32_t struct_size;     /* sizeof(struct cordon_linux_spawn_spec) = 168 */
   uint32_t abi_version;     /* CORDON_ABI_VERSION */
   uint32_t flags;           /* CORDON_SPAWN_* */
   uint32_t pdeath_signal;   /* 0 = none */
@@ -69,7 +70,47 @@ struct cordon_linux_spawn_spec {
   int32_t  out_pidfd;
   uint32_t out_step;                     /* CORDON_SPAWN_STEP_* reached (the failing one on error) */
   int32_t  out_errno;                    /* 0 on success */
+  uint32_t netns_off;                    /* with LOOPBACK_UP: struct cordon_linux_netns_setup, or 0 */
+  uint32_t reserved;                     /* 0 */
 };
+
+/*
+ * Egress set-up in the child's new network namespace (netns_off), made while
+ * the child still holds its capabilities there, right after lo is up: each
+ * address is added to lo (RTM_NEWADDR, no duplicate address detection), then
+ * each socket is made (non-blocking, close-on-exec, SO_REUSEADDR), bound and,
+ * for a stream socket, listening; all of them leave in one sendmsg on
+ * `channel` (an AF_UNIX socket of the caller, kept open across the spawn) with
+ * one data byte per socket record (1 made, 0 skipped: an OPTIONAL socket that
+ * could not be made) and the made fds as SCM_RIGHTS, in record order. The
+ * child closes them before execve: only the caller holds them. A socket
+ * belongs to the namespace it was created in, so the caller's copies accept,
+ * receive and send there, from outside. Any failure stops the spawn
+ * (out_step NETNS).
+ */
+struct cordon_linux_netns_setup {
+  int32_t  channel;
+  uint32_t addrs_off, addrs_count;       /* struct cordon_linux_netns_addr[count], at most 64 */
+  uint32_t sockets_off, sockets_count;   /* struct cordon_linux_netns_socket[count], at most 64 */
+  uint32_t reserved;                     /* 0 */
+};
+struct cordon_linux_netns_addr {
+  uint8_t  family;      /* AF_INET 2 or AF_INET6 10 */
+  uint8_t  prefix;      /* at most 32 or 128 */
+  uint16_t flags;       /* CORDON_NETNS_OPTIONAL or 0 */
+  uint8_t  addr[16];    /* network order; IPv4 in the first 4 bytes */
+};
+struct cordon_linux_netns_socket {
+  uint8_t  family;      /* AF_INET 2 or AF_INET6 10 */
+  uint8_t  kind;        /* CORDON_NETNS_STREAM or CORDON_NETNS_DGRAM */
+  uint16_t port;        /* host order */
+  uint32_t flags;       /* CORDON_NETNS_* */
+  uint8_t  addr[16];    /* network order; all zero: every address */
+};
+#define CORDON_NETNS_STREAM    1
+#define CORDON_NETNS_DGRAM     2
+#define CORDON_NETNS_OPTIONAL  (1u << 0)  /* skipped when it cannot be made, e.g. IPv6 disabled (a socket's data byte is then 0) */
+#define CORDON_NETNS_V6ONLY    (1u << 1)  /* AF_INET6 only: IPV6_V6ONLY */
 
 #define CORDON_SPAWN_SETSID        (1u << 0)
 #define CORDON_SPAWN_NO_NEW_PRIVS  (1u << 1)
@@ -140,6 +181,7 @@ struct cordon_linux_view_entry {
 #define CORDON_SPAWN_STEP_INIT           23  /* INIT: execve of cordon-init */
 #define CORDON_SPAWN_STEP_PROC_SELF      24  /* PROC_SELF: the landlock rule on the command's own /proc/<pid> */
 #define CORDON_SPAWN_STEP_NOTIFY         25  /* NOTIFY: sending the seccomp listener */
+#define CORDON_SPAWN_STEP_NETNS          26  /* netns_off: an address on lo, a socket, or sending them */
 
 /* 64 bytes, written atomically to the caller's channel for each reaped child. */
 struct cordon_linux_exit_record {

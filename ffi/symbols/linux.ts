@@ -1,6 +1,7 @@
 import { defineSymbols } from "./define.ts";
 import { linuxExplainSymbols } from "./linux-explain.ts";
 import { linuxLandlockSymbols } from "./linux-landlock.ts";
+import { linuxRelaySymbols } from "./linux-relay.ts";
 import { linuxSpawnSymbols } from "./linux-spawn.ts";
 
 /** Linux exports (cordon_linux*.h), one table per mechanism header. */
@@ -8,5 +9,6 @@ export const linuxSymbols = defineSymbols({
   cordon_linux_close: { args: ["i32"], returns: "i32", domain: "errno" },
   ...linuxLandlockSymbols,
   ...linuxSpawnSymbols,
+  ...linuxRelaySymbols,
   ...linuxExplainSymbols,
 });

@@ -4,6 +4,7 @@
 // validator's and the resolver's, which name the same flags (see flags.ts).
 import type { parseArgs as ParseArgs } from "node:util";
 import { PolicyError } from "../errors.ts";
+import { parseHostRule } from "../policy/net-hosts.ts";
 import { parseSize } from "../policy/size.ts";
 import type { Limits, Policy, UserSpec } from "../policy/types.ts";
 import { parseDuration, parseWholeSeconds } from "./duration.ts";
@@ -26,7 +27,8 @@ export type RunArgs = {
 export const runOptions = {
   "allow-read": { type: "string", multiple: true },
   "allow-write": { type: "string", multiple: true },
-  "allow-net": { type: "boolean" },
+  "allow-net": { type: "string", multiple: true },
+  "deny-net": { type: "string", multiple: true },
   "allow-connect": { type: "string", multiple: true },
   "allow-bind": { type: "string", multiple: true },
   "deny-read": { type: "string", multiple: true },
@@ -80,21 +82,42 @@ function env(items: readonly string[]): Record<string, string> {
 }
 
 /**
- * `--allow-env` alone (Deno's form) is the whole environment. parseArgs has no
- * optional values, so before parsing it becomes `--allow-env=` this marker:
- * a NUL, which no real argument can hold.
+ * `--allow-env` and `--allow-net` alone (Deno's form) are the whole
+ * environment and the whole network. parseArgs has no optional values, so
+ * before parsing each becomes `--flag=` this marker: a NUL, which no real
+ * argument can hold.
  */
-const WHOLE_ENV = "\0";
+const WHOLE = "\0";
 
-/** `args` with a bare `--allow-env` before `--` spelled so parseArgs takes it (cordon audit parses the run flags too). */
+/** `args` with a bare `--allow-env` or `--allow-net` before `--` spelled so parseArgs takes it (cordon audit parses the run flags too). */
 export function bareAllowEnv(args: readonly string[]): string[] {
   const end = args.indexOf("--");
-  return args.map((a, i) => (a === "--allow-env" && (end < 0 || i < end) ? `--allow-env=${WHOLE_ENV}` : a));
+  return args.map((a, i) => ((a === "--allow-env" || a === "--allow-net") && (end < 0 || i < end) ? `${a}=${WHOLE}` : a));
+}
+
+/** `--allow-net`: "all" alone, else the HOST[:PORT] grants listed (comma-separated, repeatable). */
+function allowNet(items: readonly string[] | undefined): "all" | string[] | undefined {
+  if (!items) return undefined;
+  if (items.includes(WHOLE)) {
+    if (items.length > 1) throw new PolicyError("--allow-net", "the whole network (bare --allow-net) already includes every host; use one or the other");
+    return "all";
+  }
+  return hostList("--allow-net", items);
+}
+
+/** HOST[:PORT] items, comma-separated and repeatable, each checked as a grant (an empty one too). */
+function hostList(flag: string, items: readonly string[]): string[] {
+  const hosts = items.flatMap((p) => p.split(","));
+  for (const h of hosts) {
+    const rule = parseHostRule(h);
+    if (typeof rule === "string") throw new PolicyError(flag, rule);
+  }
+  return hosts;
 }
 
 /** `--allow-env`: true for the whole environment, else the names and patterns listed. */
 function allowEnv(items: readonly string[]): true | string[] {
-  return items.includes(WHOLE_ENV) ? true : items.flatMap((p) => p.split(","));
+  return items.includes(WHOLE) ? true : items.flatMap((p) => p.split(","));
 }
 
 /**
@@ -123,9 +146,15 @@ export function parseRunArgs(args: readonly string[], parseArgs: typeof ParseArg
 
   const connect = (values["allow-connect"] ?? []).flatMap((p) => p.split(",")).map((p) => port("--allow-connect", p));
   const bind = (values["allow-bind"] ?? []).flatMap((p) => p.split(",")).map((p) => port("--allow-bind", p));
-  if (values["allow-net"] && connect.length + bind.length > 0) {
+  const allowed = allowNet(values["allow-net"]);
+  const denied = values["deny-net"] && hostList("--deny-net", values["deny-net"]);
+  if (allowed === "all" && connect.length + bind.length > 0) {
     throw new PolicyError("--allow-net", "unrestricted network already includes --allow-connect and --allow-bind; use one or the other");
   }
+  if (Array.isArray(allowed) && connect.length + bind.length > 0) {
+    throw new PolicyError("--allow-net", "host grants give the command a network of its own: --allow-connect and --allow-bind name the host's ports; name ports in the grants instead (HOST:PORT)");
+  }
+  if (denied && !Array.isArray(allowed)) throw new PolicyError("--deny-net", "needs --allow-net=HOST[:PORT],... (it narrows host grants)");
 
   const limits: { -readonly [K in keyof Limits]: Limits[K] } = {};
   if (values.memory !== undefined) limits.memory = parseSize("--memory", values.memory);
@@ -146,7 +175,7 @@ export function parseRunArgs(args: readonly string[], parseArgs: typeof ParseArg
   const flags: Policy = {
     fs: { ...(values["allow-read"] && { read }), ...(values["allow-write"] && { write }), ...(denyRead.length && { denyRead }), ...(denyWrite.length && { denyWrite }) },
     ...(values["allow-pty"] && { pty: true }),
-    ...(values["allow-net"] ? { net: "all" } : connect.length + bind.length > 0 && { net: { connect, bind } }),
+    ...(allowed === "all" ? { net: "all" } : allowed ? { net: { hosts: allowed, ...(denied && { deny: denied }) } } : connect.length + bind.length > 0 && { net: { connect, bind } }),
     limits,
     ...(values.env && { env: env(values.env) }),
     ...(values["allow-env"] && { inheritEnv: allowEnv(values["allow-env"]) }),

@@ -7,6 +7,8 @@ const byField: [RegExp, string][] = [
   [/^pty$/, "--allow-pty"],
   [/^net\.connect(\[\d+\])?$/, "--allow-connect"],
   [/^net\.bind(\[\d+\])?$/, "--allow-bind"],
+  [/^net\.hosts(\[\d+\])?$/, "--allow-net"],
+  [/^net\.deny(\[\d+\])?$/, "--deny-net"],
   [/^limits\.memory$/, "--memory"],
   [/^limits\.pids$/, "--pids"],
   [/^limits\.cpuSeconds$/, "--cpu"],

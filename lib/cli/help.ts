@@ -12,7 +12,8 @@ type Options = Readonly<Record<string, { readonly type: "string" | "boolean" }>>
 const flagHelp: Readonly<Record<string, readonly [string, string]>> = {
   "allow-read": ["PATH", "read and execute beneath PATH (repeatable; comma-separated list allowed)"],
   "allow-write": ["PATH", "read, write, create, delete beneath PATH (repeatable)"],
-  "allow-net": ["", "unrestricted network (default: none at all)"],
+  "allow-net": ["[=HOST[:PORT],...]", "bare: unrestricted network (default: none at all); =HOST,...: only these hosts (name, *.suffix, localhost, IP, [IPv6]:PORT; no port: any), through cordon's relay in a network of the command's own (docs/network.md)"],
+  "deny-net": ["HOST[:PORT]", "never these, even where --allow-net=... grants them (repeatable)"],
   "allow-connect": ["PORT", "TCP connect to PORT (repeatable)"],
   "allow-bind": ["PORT", "TCP bind to PORT (repeatable)"],
   "deny-read": ["PATH", "nothing beneath PATH is read or written, whatever grants it (repeatable)"],

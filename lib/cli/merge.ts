@@ -5,7 +5,7 @@
 //   - env merges per variable, a flag's value replacing the file's;
 //   - one-value fields take the flag's value (limits.*, cwd, user, compat
 //     with --best-effort, and every other top-level key);
-//   - --allow-net replaces the file's net; --allow-connect/--allow-bind on top
+//   - --allow-net (bare or with hosts) replaces the file's net; --allow-connect/--allow-bind on top
 //     of a file's net "all" is refused (the file already allows everything);
 //   - --allow-env adds its names to the file's inheritEnv list; true (the
 //     whole environment) on either side is true.
@@ -32,7 +32,7 @@ function mergeFields(file: Obj | undefined, flags: Obj | undefined): Obj | undef
 }
 
 function mergeNet(file: Policy["net"], flags: Policy["net"]): Policy["net"] {
-  if (flags === undefined || file === undefined || file === "none" || flags === "all") return flags ?? file;
+  if (flags === undefined || file === undefined || file === "none" || flags === "all" || (typeof flags === "object" && flags.hosts !== undefined)) return flags ?? file;
   if (flags === "none") return file;
   if (file === "all") {
     throw new PolicyError("--allow-connect", 'the policy file already allows all network (net: "all"), which includes --allow-connect and --allow-bind');

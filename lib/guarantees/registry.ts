@@ -77,6 +77,11 @@ export const GUARANTEES = {
     meaning: "no IP networking at all: TCP, UDP and raw sockets, v4 and v6",
     covers: { P02: ["tcp connect", "tcp bind", "udp bind", "udp send", "other sockets"], ...TREE_WIDE },
   },
+  "net.hosts-only": {
+    family: "net",
+    meaning: "IP traffic leaves only to the granted hosts and ports, relayed by cordon to the address resolved for that connect (this host's own and loopback, link-local and metadata addresses only where named); lookups are answered by cordon for granted names only and never forwarded; no other TCP, no UDP and no raw packet leaves",
+    covers: { P02: ["tcp connect", "udp send", "other sockets"], ...TREE_WIDE },
+  },
   "net.tcp-connect-confined": {
     family: "net",
     meaning: "TCP connects only to the granted ports",

@@ -1,5 +1,6 @@
 // The policy vocabulary, in the user's terms. Pure data: no OS knowledge here.
 import type { InheritEnv } from "./env.ts";
+import type { HostRule } from "./net-hosts.ts";
 
 /**
  * hard: refuse to run if any requested guarantee cannot be enforced here (default).
@@ -8,10 +9,37 @@ import type { InheritEnv } from "./env.ts";
 export type Compat = "hard" | "best-effort";
 
 /** TCP ports the sandbox may reach; UDP and every other family stay closed. */
-export type NetPorts = { readonly connect?: readonly number[]; readonly bind?: readonly number[] };
+export type NetPorts = { readonly connect?: readonly number[]; readonly bind?: readonly number[]; readonly hosts?: undefined };
+
+/**
+ * Egress by host: the command gets a network of its own in which only these
+ * destinations lead anywhere, through cordon (docs/network.md). Each entry is
+ * `HOST[:PORT]`: a name, `*.suffix` (names beneath it, not itself),
+ * `localhost`, an IPv4 literal or an IPv6 literal (`[v6]:PORT` with a port);
+ * without a port, every port. `deny` wins over `hosts`.
+ */
+export type NetHosts = {
+  readonly hosts: readonly string[];
+  /** Not with hosts (validate refuses them): the command's network is its own. */
+  readonly connect?: undefined;
+  readonly bind?: undefined;
+  readonly deny?: readonly string[];
+  /**
+   * The resolver cordon asks for the granted names (`IP` or `IP:PORT`,
+   * `[v6]:PORT`); default: the host's own (getaddrinfo).
+   */
+  readonly resolver?: string;
+};
 
 /** `none`: no IP networking at all (TCP and UDP, v4 and v6). `all`: unrestricted. */
-export type Net = "none" | "all" | NetPorts;
+export type Net = "none" | "all" | NetPorts | NetHosts;
+
+/** `net.hosts` resolved: its rules parsed, the resolver as an address and a port. */
+export type Egress = {
+  readonly hosts: readonly HostRule[];
+  readonly deny: readonly HostRule[];
+  readonly resolver?: { readonly address: string; readonly port: number };
+};
 
 export type Limits = {
   /** Bytes of memory for the whole process tree. */
@@ -101,7 +129,10 @@ export type ResolvedPolicy = {
   readonly pty?: boolean;
   readonly env: Readonly<Record<string, string>>;
   readonly cwd: string;
+  /** With `egress`: "none", so that a backend that knows nothing of host grants fails closed. */
   readonly net: "none" | "all" | { readonly connect: readonly number[]; readonly bind: readonly number[] };
+  /** Host grants (`net.hosts`), for backends that enforce them. */
+  readonly egress?: Egress;
   readonly limits: Limits;
   readonly user?: { readonly uid: number; readonly gid: number };
   readonly compat: Compat;

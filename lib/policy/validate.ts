@@ -4,6 +4,7 @@
 // "fs.write[2]") so a misconfiguration never turns into a weaker sandbox.
 import { PolicyError } from "../errors.ts";
 import { envPatternProblem, type InheritEnv } from "./env.ts";
+import { parseHostRule, parseResolver } from "./net-hosts.ts";
 import { closest } from "./suggest.ts";
 import type { Compat, Limits, Net, Policy, UserSpec } from "./types.ts";
 
@@ -68,10 +69,36 @@ function ports(field: string, v: unknown): number[] {
   return v.map((p, i) => integer(`${field}[${i}]`, p, 1, 65535));
 }
 
+function hostRules(field: string, v: unknown): string[] {
+  if (!Array.isArray(v)) throw new PolicyError(field, `expected an array of HOST[:PORT], got ${typeName(v)}`);
+  return v.map((h, i) => {
+    const rule = parseHostRule(text(`${field}[${i}]`, h));
+    if (typeof rule === "string") throw new PolicyError(`${field}[${i}]`, rule);
+    return h as string;
+  });
+}
+
+function resolver(v: unknown): string {
+  const t = text("net.resolver", v);
+  const problem = parseResolver(t);
+  if (typeof problem === "string") throw new PolicyError("net.resolver", problem);
+  return t;
+}
+
 function net(v: unknown): Net {
   if (v === "none" || v === "all") return v;
-  if (typeof v === "string") throw new PolicyError("net", `expected "none", "all" or { connect, bind }, got "${v}"`);
-  const o = object("net", v, ["connect", "bind"]);
+  if (typeof v === "string") throw new PolicyError("net", `expected "none", "all", { connect, bind } or { hosts, deny }, got "${v}"`);
+  const o = object("net", v, ["connect", "bind", "hosts", "deny", "resolver"]);
+  if (o.hosts !== undefined) {
+    // A network of its own has no host ports to grant; binds inside it are the sandbox's own.
+    for (const k of ["connect", "bind"]) if (o[k] !== undefined) throw new PolicyError(`net.${k}`, "not with net.hosts: the command gets a network of its own, reached only through the granted hosts (name ports there, e.g. \"example.org:443\")");
+    return {
+      hosts: hostRules("net.hosts", o.hosts),
+      ...(o.deny !== undefined && { deny: hostRules("net.deny", o.deny) }),
+      ...(o.resolver !== undefined && { resolver: resolver(o.resolver) }),
+    };
+  }
+  for (const k of ["deny", "resolver"]) if (o[k] !== undefined) throw new PolicyError(`net.${k}`, "only with net.hosts");
   return {
     ...(o.connect !== undefined && { connect: ports("net.connect", o.connect) }),
     ...(o.bind !== undefined && { bind: ports("net.bind", o.bind) }),

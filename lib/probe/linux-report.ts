@@ -15,9 +15,11 @@ export type LinuxHost = { readonly sandbox: SandboxHost; readonly containment: C
 export function linuxReport(policy: ResolvedPolicy, host: LinuxHost): GuaranteeReport[] {
   const p = { ...policy, compat: "best-effort" as const };
   const plan = planSandbox(p, host.sandbox);
-  const covered = coveredElsewhere(p, host.sandbox, plan);
+  // Landlock and the covered rights see the network mode the plan applies (host grants change it).
+  const applied = { ...p, net: plan.net };
+  const covered = coveredElsewhere(applied, host.sandbox, plan);
   const rights = Object.fromEntries(Object.keys(covered).map((r) => [r, "best-effort" as const]));
-  const landlock = planLandlock(p, { abi: host.sandbox.landlockAbi }, { compat: { default: "best-effort", rights } });
+  const landlock = planLandlock(applied, { abi: host.sandbox.landlockAbi }, { compat: { default: "best-effort", rights } });
   // The backend plans containment with the pid namespace the sandbox probe found.
   const containment = planContainment(p, { ...host.containment, pidNamespace: host.sandbox.namespaces !== "none" });
   return [...foldCovered(landlockGuarantees(landlock.report), covered), ...plan.report, ...containment.report];

@@ -77,6 +77,14 @@ describe("--policy: the file as parsed", () => {
     expect(refusal(`--policy=${file({ net: "all" })}`, "--allow-connect=80").message).toContain('net: "all"');
   });
 
+  test("--allow-net=HOST,... (with --deny-net) replaces the file's net, ports, \"all\" or hosts alike; a file's host grants stay without it", () => {
+    const flags = ["--allow-net=example.org:443", "--deny-net=a.example.org"];
+    for (const net of [{ connect: [443] }, "all", { hosts: ["other.test"] }]) {
+      expect(parse(`--policy=${file({ net })}`, ...flags).policy.net).toEqual({ hosts: ["example.org:443"], deny: ["a.example.org"] });
+    }
+    expect(parse(`--policy=${file({ net: { hosts: ["other.test"], deny: ["x.other.test"] } })}`).policy.net).toEqual({ hosts: ["other.test"], deny: ["x.other.test"] });
+  });
+
   test("a $schema key is allowed and dropped; the file's compat stays without --best-effort", () => {
     const p = file({ $schema: "./node_modules/cordon/schema/policy.schema.json", compat: "best-effort" });
     expect(parse(`--policy=${p}`).policy).toEqual({ fs: { read: [], write: [] }, net: "none", limits: {}, compat: "best-effort" });

@@ -6,7 +6,7 @@ import { describe, expect, test } from "bun:test";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { PolicyError } from "../../lib/errors.ts";
-import type { Limits, NetPorts, Policy } from "../../lib/policy/types.ts";
+import type { Limits, NetHosts, NetPorts, Policy } from "../../lib/policy/types.ts";
 import { validatePolicy } from "../../lib/policy/validate.ts";
 import schema from "../../schema/policy.schema.json";
 import { root } from "./helpers.ts";
@@ -16,7 +16,7 @@ import { check } from "./json-schema.ts";
 const policyKeys = { fs: 1, env: 1, inheritEnv: 1, home: 1, cwd: 1, net: 1, limits: 1, user: 1, compat: 1, pty: 1 } satisfies Record<keyof Policy, 1>;
 const fsKeys = { read: 1, write: 1, system: 1, denyRead: 1, denyWrite: 1 } satisfies Record<keyof NonNullable<Policy["fs"]>, 1>;
 const limitKeys = { memory: 1, pids: 1, cpuSeconds: 1, timeoutMs: 1, killSignal: 1, killAfterMs: 1, openFiles: 1, fileSize: 1 } satisfies Record<keyof Limits, 1>;
-const portKeys = { connect: 1, bind: 1 } satisfies Record<keyof NetPorts, 1>;
+const netKeys = { connect: 1, bind: 1, hosts: 1, deny: 1, resolver: 1 } satisfies Record<keyof NetPorts | keyof NetHosts, 1>;
 const userKeys = { uid: 1, gid: 1 } satisfies Record<keyof Extract<Policy["user"], object>, 1>;
 
 type Props = { properties: Record<string, unknown> };
@@ -58,7 +58,7 @@ describe("schema/policy.schema.json", () => {
     expect(schemaKeys[""]!.sort()).toEqual(Object.keys(policyKeys).sort());
     expect(schemaKeys.fs!.sort()).toEqual(Object.keys(fsKeys).sort());
     expect(schemaKeys.limits!.sort()).toEqual(Object.keys(limitKeys).sort());
-    expect(schemaKeys.net!.sort()).toEqual(Object.keys(portKeys).sort());
+    expect(schemaKeys.net!.sort()).toEqual(Object.keys(netKeys).sort());
     expect(schemaKeys.user!.sort()).toEqual(Object.keys(userKeys).sort());
   });
 
@@ -95,6 +95,8 @@ describe("schema/policy.schema.json", () => {
     4294967294, 4294967295, 2 ** 53 - 1, 2 ** 53, "", "x", "0", "a\0b", "a=b", "a b", "a:b", "a/b", "none", "all", "hard", "best-effort",
     [], ["x"], [""], ["a\0"], [1], [0], [65536], [1, "x"], {}, { uid: 1 }, { gid: 1 }, { uid: -1 }, { zzz: 1 }, { "": "x" }, { "A=B": "x" }, { "A\0": "x" }, { A: 1 },
     { read: [] }, { connect: [] }, { connect: [80], bind: [] }, { memory: 2 ** 20 },
+    { hosts: [] }, { hosts: ["example.org:443"] }, { hosts: ["example.org"], connect: [80] }, { deny: ["example.org"] }, { resolver: "198.18.0.1" },
+    { hosts: ["*.example.org"], deny: ["a.example.org"], resolver: "198.18.0.1:53" },
     "A*", "*", "A*B", "**", ["A*"], ["*"], ["A*B"], ["A="], ["A", "B*"],
   ];
 

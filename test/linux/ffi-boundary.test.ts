@@ -139,10 +139,10 @@ describeUnless(notLinux, "fd arguments are checked, never coerced", () => {
   });
 
   test("spawn record fds and numbers are checked before encoding: a coerced fd or flag is an InvalidArgumentError", async () => {
-    const { encodeSpawnRecord } = await import("../../ffi/linux-spawn.ts");
+    const { encodeSpawnRecord, SPEC_SIZE } = await import("../../ffi/linux-spawn.ts");
     const { InvalidArgumentError } = await import("../../ffi/errors.ts");
     const base = { path: "/bin/true", argv: ["true"], envp: [], flags: 0, pdeathSignal: 0, cloneFlags: 0, cgroupFd: -1, landlockFd: -1, landlockFlags: 0, fds: [], procsFds: [], rlimits: [], uid: 0, gid: 0 };
-    expect(encodeSpawnRecord(base).length).toBeGreaterThan(152);
+    expect(encodeSpawnRecord(base).length).toBeGreaterThan(SPEC_SIZE);
     for (const bad of [
       { cgroupFd: 2 ** 32 + 5 }, { cgroupFd: NaN }, { landlockFd: -2 }, { landlockFd: 1.5 },
       { fds: [{ parent: 2 ** 32, child: 0 }] }, { fds: [{ parent: 0, child: NaN }] }, { fds: [{ parent: -3, child: 0 }] },

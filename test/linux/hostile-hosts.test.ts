@@ -15,7 +15,7 @@ import { describeUnless, linuxRequirement, notLinux } from "../helpers/skip.ts";
 import { worldReadableCopy } from "../helpers/world-readable.ts";
 
 const isRoot = process.getuid?.() === 0;
-const suites = ["test/linux/spawn.test.ts", "test/linux/sandbox.test.ts", "test/linux/system-set.test.ts", "test/linux/report-truth.test.ts", "test/linux/net-namespace.test.ts", "test/linux/graceful-timeout.test.ts", "test/linux/spawn-options.test.ts", "test/linux/bun-spawn-parity.test.ts"];
+const suites = ["test/linux/spawn.test.ts", "test/linux/sandbox.test.ts", "test/linux/system-set.test.ts", "test/linux/report-truth.test.ts", "test/linux/net-namespace.test.ts", "test/linux/graceful-timeout.test.ts", "test/linux/spawn-options.test.ts", "test/linux/bun-spawn-parity.test.ts", "test/linux/egress-fallback.test.ts"];
 
 const world = notLinux ? undefined : worldReadableCopy();
 const copy = world?.dir ?? "";

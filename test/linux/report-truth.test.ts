@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createServer, connect as tcpConnect, type Server } from "node:net";
 import { createSocket, type Socket as UdpSocket } from "node:dgram";
-import { hostname, tmpdir } from "node:os";
+import { hostname, networkInterfaces, tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Policy } from "../../lib/policy/types.ts";
 import { describeUnless, notLinux } from "../helpers/skip.ts";
@@ -29,6 +29,8 @@ type Host = {
   otherPort: number;
   bindPort: number;
   udpPort: number;
+  /** An address of this host that is not loopback (127.0.0.1 when it has none). */
+  hostAddress: string;
   victim: ReturnType<typeof Bun.spawn>;
   abstractName: string;
   arrived: { tcp: number; other: number; udp: number; unix: number; abstract: number };
@@ -84,6 +86,12 @@ const FIXTURES: Record<string, Fixture> = {
   "net.none": {
     attacks: (h) => [`tcp_connect,127.0.0.1,${h.tcpPort}`, `udp_send,127.0.0.1,${h.udpPort}`],
     host: (h) => [...counted("tcp")(h), ...counted("udp")(h)],
+  },
+  "net.hosts-only": {
+    // Host grants name localhost:tcpPort only: the other port on this host's loopback and any UDP stay out.
+    attacks: (h) => [`tcp_connect,127.0.0.1,${h.otherPort}`, `udp_send,${h.hostAddress},${h.udpPort}`],
+    twins: (h) => [`tcp_connect,127.0.0.1,${h.tcpPort}`],
+    host: (h) => [...counted("other")(h), ...counted("udp")(h)],
   },
   "net.udp-closed": {
     attacks: (h) => [`udp_send,127.0.0.1,${h.udpPort}`],
@@ -347,6 +355,7 @@ describeUnless(notLinux, "report truth: every guarantee reported enforced holds 
     udp.on("message", () => h.arrived.udp++);
     await new Promise<void>((r) => udp.bind(0, "127.0.0.1", r));
     h.udpPort = udp.address().port;
+    h.hostAddress = Object.values(networkInterfaces()).flat().find((i) => i && i.family === "IPv4" && !i.internal)?.address ?? "127.0.0.1";
     h.victim = Bun.spawn(["sleep", "600"]);
   });
   afterAll(() => {
@@ -362,11 +371,12 @@ describeUnless(notLinux, "report truth: every guarantee reported enforced holds 
     { name: "no network", policy: { fs: fs(), net: "none", compat: "best-effort" } },
     { name: "TCP ports", policy: { fs: fs(), net: { connect: [h.tcpPort], bind: [h.bindPort] }, compat: "best-effort" } },
     { name: "a TCP connect port only", policy: { fs: fs(), net: { connect: [h.tcpPort] }, compat: "best-effort" } },
+    { name: "host grants", policy: { fs: fs(), net: { hosts: [`localhost:${h.tcpPort}`] }, compat: "best-effort" } },
     { name: "limits", policy: { fs: fs(), limits: { memory: 64 * MiB, pids: 16, cpuSeconds: 1, openFiles: 32, fileSize: MiB, timeoutMs: 30_000 }, compat: "best-effort" } },
     { name: "a short timeout", policy: { fs: fs(), limits: { timeoutMs: 400 }, compat: "best-effort" } },
   ];
 
-  for (const name of ["no network", "TCP ports", "a TCP connect port only", "limits", "a short timeout"]) {
+  for (const name of ["no network", "TCP ports", "a TCP connect port only", "host grants", "limits", "a short timeout"]) {
     test(`${name}: each enforced guarantee survives its attack, and the host shows nothing got out`, async () => {
       const s = scenarios().find((x) => x.name === name)!;
       const probe = spawn(["/bin/true"], s.policy, { stdin: "ignore", stdout: "ignore", stderr: "ignore" });
@@ -394,7 +404,7 @@ describeUnless(notLinux, "report truth: every guarantee reported enforced holds 
 describe("report truth fixtures", () => {
   test("the fixture table names only guarantees some Linux plan can report", () => {
     // Every id in the table appears in the Linux planners' sources (a renamed guarantee leaves no stale fixture).
-    const sources = ["lib/plan/linux/sandbox.ts", "lib/plan/linux/containment.ts", "lib/plan/linux/landlock/guarantees.ts", "lib/plan/carve.ts"]
+    const sources = ["lib/plan/linux/sandbox.ts", "lib/plan/linux/egress.ts", "lib/plan/linux/containment.ts", "lib/plan/linux/landlock/guarantees.ts", "lib/plan/carve.ts"]
       .map((f) => readFileSync(join(import.meta.dir, "..", "..", f), "utf8"))
       .join("\n");
     expect(Object.keys(FIXTURES).filter((id) => !sources.includes(`"${id}"`))).toEqual([]);

@@ -373,6 +373,13 @@ describeUnless(notLinux, "cordon_linux_spawn record validation", () => {
     const rootAccess = valid();
     new DataView(rootAccess.buffer).setUint32(132, 1 << 3, true);
     expect(call(rootAccess)).toBe(CORDON_E.INVALID_ARGUMENT);
+    // netns_off (@160): only with LOOPBACK_UP; the reserved word after it (@164) must be 0.
+    const netnsNoLoopback = valid();
+    new DataView(netnsNoLoopback.buffer).setUint32(160, spawnFfi!.SPEC_SIZE, true);
+    expect(call(netnsNoLoopback)).toBe(CORDON_E.INVALID_ARGUMENT);
+    const reserved = valid();
+    new DataView(reserved.buffer).setUint32(164, 1, true);
+    expect(call(reserved)).toBe(CORDON_E.INVALID_ARGUMENT);
   });
 
   test("tables and strings inside the header are refused, so nothing checked can change after the check", () => {
@@ -389,12 +396,12 @@ describeUnless(notLinux, "cordon_linux_spawn record validation", () => {
     expect(call(strInHeader)).toBe(CORDON_E.RECORD_OUT_OF_BOUNDS);
     // The record is never rewritten: the same buffer spawns twice.
     const rec = valid();
-    const before = rec.slice(160);
+    const before = rec.slice(spawnFfi!.SPEC_SIZE);
     for (let i = 0; i < 2; i++) {
       const r = spawnFfi!.spawnRecord(rec, "true");
       spawnFfi!.reapNow(r.pidfd);
     }
-    expect(rec.slice(160)).toEqual(before);
+    expect(rec.slice(spawnFfi!.SPEC_SIZE)).toEqual(before);
   });
 
   test("an fd placement's parent is an fd or CORDON_SPAWN_DEV_NULL (-1), opened read-write by the child; other negatives are refused", async () => {

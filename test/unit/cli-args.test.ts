@@ -54,6 +54,17 @@ describe("cordon run flags", () => {
 
   test("--allow-net", () => expect(parse("--allow-net", "--", "x").policy.net).toBe("all"));
 
+  test("--allow-net=HOST[:PORT],...: host grants, repeatable and comma-separated; --deny-net beside them", () => {
+    const net = parse("--allow-net=registry.npmjs.org:443,*.github.com", "--allow-net=[2001:db8::1]:8080", "--deny-net=gist.github.com", "--", "x").policy.net;
+    expect(net).toEqual({ hosts: ["registry.npmjs.org:443", "*.github.com", "[2001:db8::1]:8080"], deny: ["gist.github.com"] });
+  });
+
+  test("a bare --allow-net after -- stays the command's; one before it is the whole network", () => {
+    const r = parse("--allow-net", "--", "curl", "--allow-net");
+    expect(r.policy.net).toBe("all");
+    expect(r.argv).toEqual(["curl", "--allow-net"]);
+  });
+
   test("--allow-connect and --allow-bind: repeatable ports", () => {
     expect(parse("--allow-connect=443", "--allow-connect=80", "--allow-bind=8080", "--", "x").policy.net).toEqual({ connect: [443, 80], bind: [8080] });
     expect(parse("--allow-bind=9000", "--", "x").policy.net).toEqual({ connect: [], bind: [9000] });
@@ -122,6 +133,16 @@ describe("bad cordon run arguments name the problem", () => {
     [["--allow-connect=65536", "--", "x"], "--allow-connect", /TCP port/],
     [["--allow-bind=http", "--", "x"], "--allow-bind", /TCP port/],
     [["--allow-net", "--allow-connect=80", "--", "x"], "--allow-net", /one or the other/],
+    [["--allow-net=a.example:0", "--", "x"], "--allow-net", /not a port/],
+    [["--allow-net=*", "--", "x"], "--allow-net", /wildcard/],
+    [["--allow-net=*.com", "--", "x"], "--allow-net", /two labels/],
+    [["--allow-net=a.example,", "--", "x"], "--allow-net", /HOST/],
+    [["--allow-net=2001:db8::1:443x", "--", "x"], "--allow-net", /IPv6/],
+    [["--allow-net=a.example", "--allow-connect=443", "--", "x"], "--allow-net", /network of its own/],
+    [["--allow-net", "--allow-net=a.example", "--", "x"], "--allow-net", /one or the other/],
+    [["--deny-net=b.example", "--", "x"], "--deny-net", /needs --allow-net=HOST/],
+    [["--allow-net", "--deny-net=b.example", "--", "x"], "--deny-net", /needs --allow-net=HOST/],
+    [["--allow-net=a.example", "--deny-net=300.1.1.1", "--", "x"], "--deny-net", /IPv4/],
     [["--env=NOEQUALS", "--", "x"], "--env", /KEY=VALUE/],
     [["--env==v", "--", "x"], "--env", /KEY=VALUE/],
   ];
@@ -134,7 +155,7 @@ describe("bad cordon run arguments name the problem", () => {
     });
   }
 
-  for (const args of [["--bogus", "--", "x"], ["--memory", "--", "x"], ["--allow-net=yes", "--", "x"], ["-m", "1G", "--", "x"]]) {
+  for (const args of [["--bogus", "--", "x"], ["--memory", "--", "x"], ["--deny-net", "--", "x"], ["-m", "1G", "--", "x"]]) {
     test(`${args.join(" ")} is refused by parseArgs, naming the flag`, () => {
       const f = failure(...args);
       expect(f.kind).toBe("flag");

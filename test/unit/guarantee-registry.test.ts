@@ -72,6 +72,13 @@ function reports(): { where: string; report: readonly GuaranteeReport[] }[] {
             report: planWindows(policy(net, true), { elevated, ...(wine ? { wine } : {}) }, { identity, cpuRatePercent: 50, noChildProcesses: true }).report,
           });
   }
+  // Host grants (net.hosts): with and without a network namespace, with and without seccomp.
+  const egress = { hosts: [{ kind: "name" as const, host: "registry.npmjs.org", port: 443 }], deny: [] };
+  for (const netns of [true, false])
+    for (const seccomp of [true, false]) {
+      const host = { sandbox: { arch: "x86_64" as const, seccomp, landlockAbi: 7, namespaces: "user" as const, procfs: true, netns, capabilities: false }, containment: { cgroups: cgroupHosts[1]!, euid: 1000, pidNamespace: true } };
+      out.push({ where: `linuxReport hosts netns=${netns} seccomp=${seccomp}`, report: linuxReport({ ...policy("none"), egress }, host) });
+    }
   return out;
 }
 

@@ -5,7 +5,7 @@
 const std = @import("std");
 
 /// CORDON_ABI_VERSION: bumped whenever an export or a record layout changes.
-pub const version: i32 = 2;
+pub const version: i32 = 3;
 
 pub const Status = i32;
 

@@ -21,6 +21,7 @@ import type { GuaranteeReport, Report } from "../../report.ts";
 import { programPath, sandboxedView, type SandboxSpawn, type SandboxStdioOptions } from "../../sandbox-backend.ts";
 import { cleanupStale } from "./cgroup/cleanup.ts";
 import { beginExplain } from "./denials/explain.ts";
+import { EgressRelay } from "./egress.ts";
 import { SandboxCgroup } from "./cgroup/sandbox-cgroup.ts";
 import { supervise, type LimitVerdict } from "./cgroup/supervise.ts";
 import { grantChangedInChild, openGrants } from "./grant-fds.ts";
@@ -162,11 +163,11 @@ const planCache = new Map<string, Plans>();
 const PLAN_CACHE_SIZE = 32;
 
 function plans(policy: ResolvedPolicy, host: SandboxHost, containmentHost: ContainmentHost): Plans {
-  const key = JSON.stringify([policy.limits, policy.user ?? null, policy.net, policy.compat]);
+  const key = JSON.stringify([policy.limits, policy.user ?? null, policy.net, policy.egress ?? null, policy.compat]);
   const hit = planCache.get(key);
   if (hit) return hit;
   const plan = planSandbox(policy, host);
-  const covered = coveredElsewhere(policy, host, plan);
+  const covered = coveredElsewhere({ net: plan.net }, host, plan);
   const entry: Plans = {
     containment: planContainment(policy, containmentHost),
     plan,
@@ -238,7 +239,12 @@ export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, st
   const init = host.namespaces !== "none" ? initPath() : undefined;
   // "/" is granted as what lies at its top (private-root.ts); cordon-init is read-only.
   const read = expandRoot(init ? [...policy.fs.read, init] : policy.fs.read);
-  const grants = { ...policy, fs: { read, write: expandRoot(policy.fs.write) } };
+  // Host grants: the relay's sockets are made by the child in its network
+  // namespace, or (no namespace here) a proxy on this host's loopback is made
+  // now, whose port landlock lets TCP connect to (egress.ts).
+  const relay = !policy.egress ? undefined : plan.namespaces.net ? new EgressRelay(policy.egress, "netns") : plan.egressProxy ? new EgressRelay(policy.egress, "proxy") : undefined;
+  const net = relay?.proxyPort !== undefined ? { connect: [relay.proxyPort], bind: [] } : plan.net;
+  const grants = { ...policy, net, fs: { read, write: expandRoot(policy.fs.write) } };
   // Rights another mechanism covers are best-effort for landlock (an older
   // kernel is not refused for them); everything else keeps the policy's level,
   // and hard mode throws CompatError from the landlock plan itself.
@@ -251,6 +257,7 @@ export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, st
     landlock = prepareLandlock(grants, { compat: { default: policy.compat, rights } }, opened);
   } catch (e) {
     opened.close();
+    relay?.abort();
     throw e;
   }
   guarantees.unshift(...foldCovered(landlockGuarantees(landlock.report), covered));
@@ -294,7 +301,8 @@ export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, st
     const userNamespace = host.namespaces === "user" && ns !== 0 ? { userNamespace: { uid: process.getuid!(), gid: process.getgid!() } } : {};
     proc = spawnLinux(stdio.argv0 === undefined ? argv : [stdio.argv0, ...argv.slice(1)], {
       file,
-      env: policy.env,
+      env: relay ? { ...policy.env, ...relay.env } : policy.env,
+      ...relay?.spawnOptions(),
       cwd: policy.cwd,
       stdin: io.stdin,
       stdout: io.stdout,
@@ -323,6 +331,7 @@ export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, st
     });
   } catch (e) {
     io.done(false);
+    relay?.abort();
     cgroup?.destroy();
     void explain?.finish(policy.limits, {});
     throw grantChangedInChild(e) ?? e;
@@ -349,6 +358,7 @@ export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, st
     // Most commands leave nothing: an empty cgroup needs no kill (one read instead of a watch).
     if (!cgroup || cgroup.populated()) await tree().catch(() => {});
     limit = supervisor.stop();
+    relay?.stop();
     const facts = explain ? { verdict: limit, ...cgroup?.events() } : {};
     cgroup?.destroy();
     await explain?.finish(policy.limits, facts);
@@ -356,7 +366,23 @@ export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, st
     return limit === "timeout" ? 124 : code;
   });
 
-  const report: Report = { platform: `linux-${process.arch}`, compat: policy.compat, guarantees, host: [...hostNotes(host, containmentHost.cgroups.notes), ...(groupsNote ? [groupsNote] : []), ...(noPty ? [noPty] : [])] };
+  const report: Report = {
+    platform: `linux-${process.arch}`,
+    compat: policy.compat,
+    guarantees,
+    host: [...hostNotes(host, containmentHost.cgroups.notes), ...(groupsNote ? [groupsNote] : []), ...(noPty ? [noPty] : [])],
+    ...(relay && { network: relay.network }),
+  };
+  if (relay) {
+    try {
+      relay.start();
+    } catch (e) {
+      // The command runs but its relay does not: it must not go on (its tree is ended, then torn down as on exit).
+      void signalTree(containment.treeKill.rung, target).catch(() => {});
+      exited.catch(() => {});
+      throw e;
+    }
+  }
   const sandboxed = sandboxedView(proc, {
     exited,
     // The caller's kill only starts the kill; the exit path above waits for the tree to be gone.

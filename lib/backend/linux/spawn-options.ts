@@ -56,6 +56,8 @@ export type LinuxSpawnOptions = {
   readonly init?: string;
   /** With CLONE_NEWNET: bring the namespace's loopback up (otherwise even 127.0.0.1 is unreachable). */
   readonly loopback?: boolean;
+  /** With `loopback`: addresses on lo and sockets made in the new namespace, sent on `netns.channel` (the egress relay's). */
+  readonly netns?: import("../../../ffi/linux-spawn.ts").NetnsSetup;
   /** clone3 with CLONE_NEWUSER; the child maps `uid`/`gid` inside to the caller's ids (works unprivileged). */
   readonly userNamespace?: { readonly uid: number; readonly gid: number };
   /** cgroup2 directory fd: the child is born in it (clone3 CLONE_INTO_CGROUP). */

@@ -175,6 +175,7 @@ export function spawnLinux(argv: readonly string[], opts: LinuxSpawnOptions = {}
       uidMap: ns ? `${ns.uid} ${process.getuid!()} 1\n` : undefined,
       gidMap: ns ? `${ns.gid} ${process.getgid!()} 1\n` : undefined,
       init: opts.init,
+      netns: opts.netns,
       initStatusFd: status?.[1],
       notifySock: opts.notifySock,
     });

@@ -3,6 +3,7 @@ import type { ResolvedPolicy } from "../../policy/types.ts";
 import type { GuaranteeReport } from "../../report.ts";
 import { carveRows } from "../carve.ts";
 import { dedicatedUid } from "./dedicated.ts";
+import { egressNotEnforced } from "../egress-elsewhere.ts";
 
 export type DarwinHost = {
   /** Set when the caller already runs under Seatbelt (sandbox_check on itself); the reason to report. */
@@ -86,5 +87,5 @@ export function darwinReport(policy: ResolvedPolicy, host: DarwinHost): Guarante
     const kill = out.find((g) => g.guarantee === "tree.kill")!;
     out.push({ ...kill, guarantee: "limits.timeoutMs", by: ["timer", ...kill.by] });
   }
-  return out;
+  return [...out, ...egressNotEnforced(policy, "macOS")];
 }

@@ -3,6 +3,7 @@ import type { ResolvedPolicy } from "../../policy/types.ts";
 import type { GuaranteeReport } from "../../report.ts";
 import { carveRows } from "../carve.ts";
 import { dedicatedUid } from "../darwin/dedicated.ts";
+import { egressNotEnforced } from "../egress-elsewhere.ts";
 
 export type FreebsdHost = {
   /** Running as root (rctl rules, setuid to a dedicated uid, jails). */
@@ -58,5 +59,5 @@ export function freebsdReport(policy: ResolvedPolicy, host: FreebsdHost): Guaran
   if (limits.timeoutMs !== undefined) out.push({ guarantee: "limits.timeoutMs", status: "enforced", by: ["timer", ...reaper.by] });
   if (limits.openFiles !== undefined) out.push({ guarantee: "limits.openFiles", status: "enforced", by: ["RLIMIT_NOFILE"] });
   if (limits.fileSize !== undefined) out.push({ guarantee: "limits.fileSize", status: "enforced", by: ["RLIMIT_FSIZE"] });
-  return out;
+  return [...out, ...egressNotEnforced(policy, "FreeBSD")];
 }

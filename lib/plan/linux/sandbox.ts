@@ -5,6 +5,7 @@ import type { ResolvedPolicy } from "../../policy/types.ts";
 import type { GuaranteeReport } from "../../report.ts";
 import { AF_UNIX } from "./seccomp/constants.ts";
 import { compileSeccomp, HARDENING, IPC_ISOLATION, networkRules, NO_SETID, type Arch, type CompiledFilter, type Rule } from "./seccomp/index.ts";
+import { egressMode } from "./egress.ts";
 import { guaranteeRights } from "./landlock/guarantees.ts";
 import { newerRightsCovered, udpByLandlock, unixClosedWithoutSeccomp } from "./landlock/stand-ins.ts";
 
@@ -63,6 +64,8 @@ export type SandboxHost = {
 };
 
 export type SandboxPlan = {
+  /** The network mode landlock and seccomp apply: the policy's, or what host grants need (egress.ts). */
+  readonly net: ResolvedPolicy["net"];
   readonly seccomp?: CompiledFilter;
   /**
    * Namespaces for clone3. `procfs`: pid + mount namespaces with a fresh /proc
@@ -72,6 +75,8 @@ export type SandboxPlan = {
    * inside a new user namespace (unprivileged). Without `procfs`, the command
    * is granted only its own /proc/<pid> (`procSelf`).
    */
+  /** Host grants without a network namespace: the backend's proxy on this host's loopback, and landlock lets TCP connect to its port only. */
+  readonly egressProxy?: boolean;
   readonly namespaces: {
     readonly ipc: boolean;
     readonly procfs: boolean;
@@ -82,7 +87,7 @@ export type SandboxPlan = {
   readonly report: readonly GuaranteeReport[];
 };
 
-export function planSandbox(policy: Pick<ResolvedPolicy, "net">, host: SandboxHost): SandboxPlan {
+export function planSandbox(policy: Pick<ResolvedPolicy, "net" | "egress">, host: SandboxHost): SandboxPlan {
   // Root inside (no user switch) would otherwise keep CAP_SYS_ADMIN, CAP_NET_ADMIN, CAP_SYSLOG...
   const dropped = host.capabilities || host.namespaces === "user";
   const report: GuaranteeReport[] = [
@@ -91,15 +96,18 @@ export function planSandbox(policy: Pick<ResolvedPolicy, "net">, host: SandboxHo
       ? { guarantee: "privileges.no-capabilities", status: "enforced", by: ["securebits locked", "bounding, ambient, permitted and effective sets emptied"] }
       : { guarantee: "privileges.no-capabilities", status: "enforced", by: ["none held (unprivileged caller; the bounding set stays, dropping it needs CAP_SETPCAP)", "PR_SET_NO_NEW_PRIVS: no file capability is gained at execve"] },
   ];
-  const net = policy.net;
   const seccompOk = host.seccomp && host.arch !== undefined;
+  // Host grants: a network namespace of the command's own and cordon's relay (egress.ts).
+  const egress = policy.egress && egressMode(policy.egress, host, seccompOk);
+  const net = egress ? egress.net : policy.net;
+  if (egress) report.push(egress.report);
   const why = host.arch === undefined ? "seccomp filters are compiled for x86_64 and aarch64 only" : "seccomp filter mode is not available";
   const mounts = host.namespaces !== "none" && host.procfs;
   const privateRoot = mounts;
   const unixClosedBy = unixClosedWithoutSeccomp(host.landlockAbi, privateRoot);
   const unixOpen = unixClosedBy !== undefined;
   const seccomp = seccompOk
-    ? compileSeccomp({ defaultAction: "allow", rules: [...(unixOpen ? [] : UNIX_SOCKETS), ...NO_USER_NAMESPACES, ...networkRules(net), ...IPC_ISOLATION, ...NO_SETID, ...HARDENING] }, host.arch!)
+    ? compileSeccomp({ defaultAction: "allow", rules: [...(unixOpen ? [] : UNIX_SOCKETS), ...NO_USER_NAMESPACES, ...networkRules(net), ...(egress?.rules ?? []), ...IPC_ISOLATION, ...NO_SETID, ...HARDENING] }, host.arch!)
     : undefined;
   const bySeccomp = (guarantee: string, what: string, extra: string[] = []): GuaranteeReport =>
     seccompOk ? { guarantee, status: "enforced", by: [`seccomp ${what}`, ...extra] } : { guarantee, status: extra.length ? "partial" : "not-enforced", by: extra, reason: why };
@@ -107,7 +115,7 @@ export function planSandbox(policy: Pick<ResolvedPolicy, "net">, host: SandboxHo
   // net none: an empty network namespace where one can be had (no route and
   // no socket of the host: /proc/net shows none of them either), and seccomp's
   // family allow-list on top of it.
-  const netNs = net === "none" && host.netns && host.namespaces !== "none";
+  const netNs = (net === "none" || egress?.netns === true) && host.netns && host.namespaces !== "none";
   if (net === "none") {
     const emptyNet = "network namespace (empty, loopback down)";
     report.push(netNs && !seccompOk ? { guarantee: "net.none", status: "enforced", by: [emptyNet] } : bySeccomp("net.none", "socket() family allow-list (AF_UNIX, AF_NETLINK)", netNs ? [emptyNet] : []));
@@ -144,7 +152,7 @@ export function planSandbox(policy: Pick<ResolvedPolicy, "net">, host: SandboxHo
         ? { guarantee: "proc.outside-hidden", status: "enforced", by: ["landlock: of /proc only the command's own /proc/<pid> is granted (no fresh /proc here; processes it starts get no /proc/self)"] }
         : { guarantee: "proc.outside-hidden", status: "not-enforced", by: [], reason: "no pid namespace and no landlock here: /proc shows every process" },
   );
-  return { ...(seccomp ? { seccomp } : {}), namespaces: { ipc: ipcNs, procfs, privateRoot, net: netNs, user: host.namespaces === "user" }, report };
+  return { net, ...(egress?.proxyOnly && { egressProxy: true }), ...(seccomp ? { seccomp } : {}), namespaces: { ipc: ipcNs, procfs, privateRoot, net: netNs, user: host.namespaces === "user" }, report };
 }
 
 /**

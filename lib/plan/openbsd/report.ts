@@ -1,6 +1,7 @@
 // What an OpenBSD plan enforces, per requested guarantee.
 import type { ResolvedPolicy } from "../../policy/types.ts";
 import type { GuaranteeReport } from "../../report.ts";
+import { egressNotEnforced } from "../egress-elsewhere.ts";
 import { carveRows, pinsOf, reachedCarve } from "../carve.ts";
 
 export function openbsdReport(policy: ResolvedPolicy, dedicatedUid: boolean): GuaranteeReport[] {
@@ -33,7 +34,7 @@ export function openbsdReport(policy: ResolvedPolicy, dedicatedUid: boolean): Gu
   if (limits.timeoutMs !== undefined) out.push({ guarantee: "limits.timeoutMs", status: "partial", by: ["timer", "process group"], reason: "the tree is killed by process group only" });
   if (limits.openFiles !== undefined) out.push({ guarantee: "limits.openFiles", status: "enforced", by: ["RLIMIT_NOFILE"] });
   if (limits.fileSize !== undefined) out.push({ guarantee: "limits.fileSize", status: "enforced", by: ["RLIMIT_FSIZE"] });
-  return out;
+  return [...out, ...egressNotEnforced(policy, "OpenBSD")];
 }
 
 /**

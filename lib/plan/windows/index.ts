@@ -15,6 +15,7 @@ import { planJob, type JobPlan } from "./job.ts";
 import { refusePty } from "../pty.ts";
 import { mitigationWords, type MitigationProfile } from "./mitigation.ts";
 import { needing } from "./rows.ts";
+import { egressNotEnforced } from "../egress-elsewhere.ts";
 
 export type WindowsOptions = IsolationOptions & {
   readonly mitigations?: MitigationProfile;
@@ -61,6 +62,7 @@ export function planWindows(policy: ResolvedPolicy, host: WindowsHost, opts: Win
     needing(gaps, ["handle-list"], { guarantee: "handles.listed-only", status: "enforced", by: ["PROC_THREAD_ATTRIBUTE_HANDLE_LIST"] }),
     needing(gaps, ["mitigations"], { guarantee: "proc.mitigations", status: "enforced", by: [`PROC_THREAD_ATTRIBUTE_MITIGATION_POLICY (${profile}: ${names.join(", ")})`] }),
     ...isolation.report,
+    ...egressNotEnforced(policy, "Windows"),
   ];
   if (opts.noChildProcesses) report.push(needing(gaps, ["child-process-policy"], { guarantee: "proc.no-children", status: "enforced", by: ["PROC_THREAD_ATTRIBUTE_CHILD_PROCESS_POLICY"] }));
 

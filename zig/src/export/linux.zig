@@ -4,5 +4,6 @@ comptime {
     _ = @import("linux_core.zig");
     _ = @import("linux_landlock.zig");
     _ = @import("linux_spawn.zig");
+    _ = @import("linux_relay.zig");
     _ = @import("linux_explain.zig");
 }

@@ -10,6 +10,7 @@ const Spec = spec_mod.Spec;
 const Flags = spec_mod.Flags;
 const private_root = @import("private_root.zig");
 const clone3 = @import("clone3.zig");
+const netns_setup = @import("netns_setup.zig");
 
 const at_fdcwd: usize = @bitCast(@as(isize, -100));
 const o_wronly: usize = 0o1;
@@ -199,6 +200,13 @@ pub fn main(arg: usize) callconv(.c) u8 {
         ifr[16] = 1; // IFF_UP
         must(out, linux.syscall3(.ioctl, sock, siocsifflags, @intFromPtr(&ifr)));
         _ = linux.syscall1(.close, sock);
+    }
+
+    if (spec.netns_off != 0) {
+        // Still holding capabilities in the new namespace: the relay's sockets (netns_setup.zig).
+        out.out_step = @intFromEnum(Step.netns);
+        const n = c.netns();
+        must(out, netns_setup.run(n.channel, c.items(netns_setup.Addr, n.addrs_off, n.addrs_count), c.items(netns_setup.Socket, n.sockets_off, n.sockets_count)));
     }
 
     // Place fds: first lift every source above all targets (so one placement

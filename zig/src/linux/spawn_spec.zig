@@ -2,6 +2,7 @@
 //! one caller buffer holding a fixed header followed by the strings and tables
 //! it points into by offset. Validated in full before anything is cloned.
 const abi = @import("../abi.zig");
+const netns_setup = @import("netns_setup.zig");
 
 pub const Flags = struct {
     pub const setsid: u32 = 1 << 0;
@@ -100,10 +101,13 @@ pub const Spec = extern struct {
     out_pidfd: i32,
     out_step: u32,
     out_errno: i32,
+    /// With LOOPBACK_UP: struct cordon_linux_netns_setup (netns_setup.zig), or 0.
+    netns_off: u32,
+    reserved: u32,
 };
 
 comptime {
-    if (@sizeOf(Spec) != 160) @compileError("cordon_linux_spawn_spec must be 160 bytes");
+    if (@sizeOf(Spec) != 168) @compileError("cordon_linux_spawn_spec must be 168 bytes");
 }
 
 /// One stdio/extra-fd placement: the parent's fd becomes `child` in the child;
@@ -158,6 +162,8 @@ pub const Step = enum(u32) {
     proc_self = 24,
     /// With NOTIFY: sending the seccomp listener to the supervisor.
     notify = 25,
+    /// With netns_off: addresses on lo and the relay's sockets (netns_setup.zig).
+    netns = 26,
 };
 
 /// out_errno while the child has not yet reached execve: if it is still there
@@ -187,6 +193,11 @@ pub const Checked = struct {
         if (count == 0) return &.{};
         const first: [*]const T = @ptrCast(@alignCast(c.base + off));
         return first[0..count];
+    }
+    /// The checked netns set-up record (netns_off != 0), in the caller's
+    /// buffer like the other tables.
+    pub fn netns(c: *const Checked) *const netns_setup.Setup {
+        return @ptrCast(@alignCast(c.base + c.spec.netns_off));
     }
     pub fn str(c: *const Checked, off: u32) [*:0]const u8 {
         return @ptrCast(c.base + off);
@@ -275,11 +286,25 @@ pub fn check(buf: []u8) abi.Failure!Checked {
     if (spec.flags & Flags.init_status != 0) {
         if (spec.flags & Flags.init == 0 or spec.init_status_fd < 0) return error.InvalidArgument;
     } else if (spec.init_status_fd != 0) return error.InvalidArgument;
+    if (spec.reserved != 0) return error.InvalidArgument;
+    if (spec.netns_off != 0) {
+        // Made in the child's own network namespace, after lo is up.
+        if (spec.flags & Flags.loopback_up == 0) return error.InvalidArgument;
+        if (spec.netns_off % 4 != 0 or !fits(buf.len, spec.netns_off, @sizeOf(netns_setup.Setup))) return error.RecordOutOfBounds;
+        const n: *const netns_setup.Setup = @ptrCast(@alignCast(buf.ptr + spec.netns_off));
+        if (n.channel < 0 or n.reserved != 0) return error.InvalidArgument;
+        if (n.addrs_count > netns_setup.max_addrs or !table(buf.len, n.addrs_off, n.addrs_count, @sizeOf(netns_setup.Addr), 4)) return error.RecordOutOfBounds;
+        if (n.sockets_count > netns_setup.max_sockets or !table(buf.len, n.sockets_off, n.sockets_count, @sizeOf(netns_setup.Socket), 4)) return error.RecordOutOfBounds;
+    }
     if (spec.clone_flags & clone_newuser != 0) {
         if (!isCString(buf, spec.uid_map_off) or !isCString(buf, spec.gid_map_off)) return error.RecordOutOfBounds;
     }
     const c: Checked = .{ .spec = spec, .out = out, .base = buf.ptr };
     for (c.items(FdMap, spec.fds_off, spec.fds_count)) |m| if ((m.parent < 0 and m.parent != dev_null) or m.child < 0 or m.child > 1 << 20) return error.InvalidArgument;
+    if (spec.netns_off != 0) {
+        const n = c.netns();
+        if (!netns_setup.valid(c.items(netns_setup.Addr, n.addrs_off, n.addrs_count), c.items(netns_setup.Socket, n.sockets_off, n.sockets_count))) return error.InvalidArgument;
+    }
     for (c.items(Rlimit, spec.rlimits_off, spec.rlimits_count)) |r| {
         if (r.resource >= 16 or r.reserved != 0 or r.cur > r.max) return error.InvalidArgument;
     }

@@ -15,6 +15,8 @@ test {
     _ = @import("cgroup_fds.zig");
     _ = @import("watched.zig");
     _ = @import("waiter.zig");
+    _ = @import("netns_setup.zig");
+    _ = @import("relay.zig");
     _ = @import("audit.zig");
     _ = @import("bpf_eval.zig");
     _ = @import("notify.zig");

@@ -1,0 +1,676 @@
+//! The egress relay of one sandbox: a native thread that owns the listening
+//! sockets made inside the sandbox's network namespace (netns_setup.zig) and
+//! moves bytes; every decision is JavaScript's. The thread posts events (a
+//! DNS query, an accepted connection, a proxy request head, a connect result,
+//! a closed connection) on a control socket that Bun reads on its event loop,
+//! and reads commands (a DNS answer, connect to this address, refuse) from the
+//! same socket: no callback into JavaScript, no state shared with Bun's
+//! threads. Upstream connections are made here, in the caller's namespace,
+//! to the address the command names (the one JavaScript checked), and bytes
+//! go through pipes with splice(2), never through user memory. When Bun
+//! closes its end of the control socket, the thread closes everything of the
+//! sandbox and exits. Record layouts: cordon_linux_relay.h.
+const std = @import("std");
+const sys = @import("sys.zig");
+const linux = sys.linux;
+
+/// struct cordon_linux_relay_listener.
+pub const Listener = extern struct { fd: i32, kind: u32, tag: u32 };
+pub const listener_dns_udp: u32 = 1;
+pub const listener_dns_tcp: u32 = 2;
+pub const listener_transparent: u32 = 3;
+pub const listener_proxy: u32 = 4;
+pub const max_listeners = 64;
+
+/// Record header, both directions.
+const Header = extern struct { len: u32, kind: u32, id: u32, aux: u32 };
+const header_len = @sizeOf(Header);
+
+pub const ev_dns: u32 = 1;
+pub const ev_accept: u32 = 2;
+pub const ev_head: u32 = 3;
+pub const ev_connected: u32 = 4;
+pub const ev_closed: u32 = 5;
+pub const cmd_dns_reply: u32 = 101;
+pub const cmd_connect: u32 = 102;
+pub const cmd_refuse: u32 = 103;
+
+/// DNS ids of a query that came over TCP carry this bit (the rest is the connection's id).
+const dns_tcp_bit: u32 = 1 << 31;
+
+const max_conns = 1024;
+const dns_slots = 256;
+const pipe_cap: u32 = 1 << 16;
+const pipe_want: u32 = 1 << 20;
+/// A proxy request head, a TCP DNS message, or the bytes a connect sends first.
+const buf_size: usize = 1 << 16;
+const in_size: usize = 1 << 17;
+const out_size: usize = 1 << 20;
+
+const State = enum(u8) { free, head, dns_tcp, waiting, connecting, relaying };
+
+const Conn = struct {
+    state: State = .free,
+    gen: u16 = 0,
+    tag: u32 = 0,
+    client: i32 = -1,
+    upstream: i32 = -1,
+    /// [0]: client → upstream, [1]: upstream → client; read end, write end.
+    pipes: [2][2]i32 = .{ .{ -1, -1 }, .{ -1, -1 } },
+    pending: [2]u32 = .{ 0, 0 },
+    /// Bytes each pipe holds.
+    cap: u32 = pipe_cap,
+    eof: [2]bool = .{ false, false },
+    shut: [2]bool = .{ false, false },
+    bytes: [2]u64 = .{ 0, 0 },
+    /// Head bytes read so far (head, dns_tcp), or the connect's [ok | fail | up] bytes.
+    buf: ?[*]u8 = null,
+    len: u32 = 0,
+    ok_len: u32 = 0,
+    fail_len: u32 = 0,
+};
+
+const Pending = struct { gen: u32 = 0, used: bool = false, listener: u32 = 0, peer: [28]u8 = @splat(0), peer_len: u32 = 0 };
+
+const Session = struct {
+    ep: i32,
+    ctl: i32,
+    listeners: [max_listeners]Listener,
+    nlisteners: u32,
+    conns: [max_conns]Conn,
+    free_hint: u32,
+    dns: [dns_slots]Pending,
+    dns_next: u32,
+    dns_gen: u32,
+    in: [in_size]u8,
+    in_len: usize,
+    out: [out_size]u8,
+    out_len: usize,
+    out_armed: bool,
+    scratch: [buf_size]u8,
+    /// The thread's tid word (cleared by the kernel at its exit) and stack.
+    tid: i32,
+    stack: usize,
+};
+
+// epoll data: the kind in the high half, an index in the low half.
+const tag_ctl: u64 = 0;
+const tag_listener: u64 = 1;
+const tag_client: u64 = 2;
+const tag_upstream: u64 = 3;
+
+const epollin: u32 = 0x001;
+const epollout: u32 = 0x004;
+const epollerr: u32 = 0x008;
+const epollhup: u32 = 0x010;
+const epollrdhup: u32 = 0x2000;
+const epollet: u32 = 1 << 31;
+const o_cloexec: usize = 0o2000000;
+const o_nonblock: usize = 0o4000;
+const msg_dontwait: usize = 0x40;
+const msg_nosignal: usize = 0x4000;
+const splice_move: usize = 1;
+const splice_nonblock: usize = 2;
+const eagain: i32 = -11;
+const einprogress: i32 = -115;
+const thread_stack: usize = 256 * 1024;
+
+fn map(bytes: usize) ?[*]u8 {
+    const rc = linux.syscall6(.mmap, 0, bytes, 0x3, 0x22, @bitCast(@as(isize, -1)), 0); // RW, PRIVATE|ANONYMOUS
+    return if (sys.isError(rc)) null else @ptrFromInt(rc);
+}
+
+fn unmap(addr: usize, bytes: usize) void {
+    _ = linux.syscall2(.munmap, addr, bytes);
+}
+
+fn close(fd: i32) void {
+    if (fd >= 0) _ = linux.syscall1(.close, @as(u32, @bitCast(fd)));
+}
+
+fn ctl(s: *Session, op: usize, fd: i32, events: u32, data: u64) usize {
+    var ev: linux.epoll_event = .{ .events = events, .data = .{ .u64 = data } };
+    return linux.syscall4(.epoll_ctl, @as(u32, @bitCast(s.ep)), op, @as(u32, @bitCast(fd)), @intFromPtr(&ev));
+}
+
+// ---- threads: their stacks are freed by the next start once the kernel cleared their tid ----
+
+var lock_word: u32 = 0;
+var finished: [64]?*Session = @splat(null);
+
+fn lock() void {
+    while (@cmpxchgWeak(u32, &lock_word, 0, 1, .acquire, .monotonic) != null) _ = linux.syscall0(.sched_yield);
+}
+fn unlock() void {
+    @atomicStore(u32, &lock_word, 0, .release);
+}
+
+/// Sessions whose thread has exited: their stack and memory go back.
+fn reapFinished() void {
+    lock();
+    defer unlock();
+    for (&finished) |*slot| {
+        const s = slot.* orelse continue;
+        if (@atomicLoad(i32, &s.tid, .acquire) != 0) continue;
+        unmap(s.stack, thread_stack);
+        unmap(@intFromPtr(s), @sizeOf(Session));
+        slot.* = null;
+    }
+}
+
+/// Remembered for reaping; when the table is full the memory is left mapped (never freed under a running thread).
+fn remember(s: *Session) void {
+    lock();
+    defer unlock();
+    for (&finished) |*slot| if (slot.* == null) {
+        slot.* = s;
+        return;
+    };
+}
+
+/// Starts a relay thread owning `control` and `listeners` (on success only; on failure the caller still owns them).
+pub fn start(control: i32, listeners: []const Listener) i32 {
+    reapFinished();
+    if (control < 0 or listeners.len > max_listeners) return -22;
+    const mem = map(@sizeOf(Session)) orelse return -12;
+    const s: *Session = @ptrCast(@alignCast(mem));
+    // Fresh anonymous memory is zero: a free connection slot and an unused
+    // DNS slot are all zeros, so nothing more is touched (a slot gets its
+    // defaults when taken).
+    s.ctl = control;
+    s.nlisteners = @intCast(listeners.len);
+    for (listeners, 0..) |l, i| s.listeners[i] = l;
+    const ep = linux.syscall1(.epoll_create1, o_cloexec);
+    if (sys.isError(ep)) {
+        unmap(@intFromPtr(s), @sizeOf(Session));
+        return sys.status(ep);
+    }
+    s.ep = @intCast(ep);
+    var rc = ctl(s, 1, control, epollin | epollrdhup, tag_ctl << 32);
+    for (listeners, 0..) |l, i| {
+        if (sys.isError(rc)) break;
+        rc = ctl(s, 1, l.fd, epollin, (tag_listener << 32) | i);
+    }
+    const stack: usize = if (sys.isError(rc)) 0 else linux.syscall6(.mmap, 0, thread_stack, 0x3, 0x22 | 0x20000, @bitCast(@as(isize, -1)), 0); // MAP_STACK
+    if (sys.isError(rc) or sys.isError(stack)) {
+        close(s.ep);
+        unmap(@intFromPtr(s), @sizeOf(Session));
+        return if (sys.isError(rc)) sys.status(rc) else sys.status(stack);
+    }
+    s.stack = stack;
+    s.tid = 1;
+    // As for the exit watcher: no signal of Bun's is ever handled on this thread.
+    const all: u64 = ~@as(u64, 0);
+    var old: u64 = 0;
+    _ = linux.syscall4(.rt_sigprocmask, 2, @intFromPtr(&all), @intFromPtr(&old), 8);
+    const flags: u32 = 0x100 | 0x200 | 0x400 | 0x800 | 0x10000 | 0x40000 | 0x200000; // VM FS FILES SIGHAND THREAD SYSVSEM CHILD_CLEARTID
+    const t = linux.clone(&run, stack + thread_stack, flags, @intFromPtr(s), null, 0, &s.tid);
+    _ = linux.syscall4(.rt_sigprocmask, 2, @intFromPtr(&old), 0, 8);
+    if (sys.isError(t)) {
+        close(s.ep);
+        unmap(stack, thread_stack);
+        unmap(@intFromPtr(s), @sizeOf(Session));
+        return sys.status(t);
+    }
+    return 0;
+}
+
+fn run(arg: usize) callconv(.c) u8 {
+    const s: *Session = @ptrFromInt(arg);
+    var events: [64]linux.epoll_event = undefined;
+    var open = true;
+    while (open) {
+        const n = linux.syscall6(.epoll_pwait, @as(u32, @bitCast(s.ep)), @intFromPtr(&events), events.len, @bitCast(@as(isize, -1)), 0, 8);
+        if (sys.isError(n)) {
+            if (sys.status(n) == -4) continue; // EINTR
+            break;
+        }
+        for (events[0..n]) |ev| {
+            const kind = ev.data.u64 >> 32;
+            const index: u32 = @truncate(ev.data.u64);
+            switch (kind) {
+                tag_ctl => {
+                    if (ev.events & epollout != 0) flush(s);
+                    if (ev.events & (epollin | epollhup | epollerr | epollrdhup) != 0 and !readCommands(s)) open = false;
+                },
+                tag_listener => onListener(s, index),
+                else => onConn(s, index & 0xffff, kind == tag_upstream),
+            }
+            if (!open) break;
+        }
+    }
+    teardown(s);
+    remember(s);
+    return 0;
+}
+
+fn teardown(s: *Session) void {
+    for (&s.conns) |*c| if (c.state != .free) release(s, c, false);
+    for (s.listeners[0..s.nlisteners]) |l| close(l.fd);
+    close(s.ctl);
+    close(s.ep);
+}
+
+// ---- the control socket ----
+
+/// Appends one event; false when the queue is full (the caller then gives up on what it was for).
+fn post(s: *Session, kind: u32, id: u32, aux: u32, parts: []const []const u8) bool {
+    var total: usize = header_len;
+    for (parts) |p| total += p.len;
+    if (s.out_len + total > out_size) return false;
+    const h: Header = .{ .len = @intCast(total), .kind = kind, .id = id, .aux = aux };
+    @memcpy(s.out[s.out_len..][0..header_len], std.mem.asBytes(&h));
+    var at = s.out_len + header_len;
+    for (parts) |p| {
+        @memcpy(s.out[at..][0..p.len], p);
+        at += p.len;
+    }
+    s.out_len = at;
+    flush(s);
+    return true;
+}
+
+fn flush(s: *Session) void {
+    var done: usize = 0;
+    while (done < s.out_len) {
+        const rc = linux.syscall6(.sendto, @as(u32, @bitCast(s.ctl)), @intFromPtr(&s.out) + done, s.out_len - done, msg_dontwait | msg_nosignal, 0, 0);
+        if (sys.isError(rc)) break; // EAGAIN: wait for EPOLLOUT; anything else: EOF follows on the read side
+        done += rc;
+    }
+    if (done > 0) {
+        std.mem.copyForwards(u8, s.out[0 .. s.out_len - done], s.out[done..s.out_len]);
+        s.out_len -= done;
+    }
+    const want = s.out_len > 0;
+    if (want != s.out_armed) {
+        _ = ctl(s, 3, s.ctl, epollin | epollrdhup | (if (want) epollout else 0), tag_ctl << 32);
+        s.out_armed = want;
+    }
+}
+
+/// Reads and runs every complete command; false once Bun's end is closed.
+fn readCommands(s: *Session) bool {
+    while (true) {
+        if (s.in_len == in_size) return false; // a record larger than any command: not Bun's
+        const rc = linux.syscall6(.recvfrom, @as(u32, @bitCast(s.ctl)), @intFromPtr(&s.in) + s.in_len, in_size - s.in_len, msg_dontwait, 0, 0);
+        if (sys.isError(rc)) return sys.status(rc) == eagain;
+        if (rc == 0) return false;
+        s.in_len += rc;
+        var at: usize = 0;
+        while (s.in_len - at >= header_len) {
+            const h = std.mem.bytesToValue(Header, s.in[at..][0..header_len]);
+            if (h.len < header_len or h.len > in_size) return false;
+            if (s.in_len - at < h.len) break;
+            command(s, h, s.in[at + header_len .. at + h.len]);
+            at += h.len;
+        }
+        std.mem.copyForwards(u8, s.in[0 .. s.in_len - at], s.in[at..s.in_len]);
+        s.in_len -= at;
+    }
+}
+
+fn command(s: *Session, h: Header, body: []const u8) void {
+    switch (h.kind) {
+        cmd_dns_reply => dnsReply(s, h.id, body),
+        cmd_connect => connectCmd(s, h.id, body),
+        cmd_refuse => {
+            const c = conn(s, h.id) orelse return;
+            if (c.state != .waiting) return;
+            if (body.len > 0) _ = writeAll(c.client, body);
+            release(s, c, body.len == 0);
+        },
+        else => {},
+    }
+}
+
+// ---- connections ----
+
+fn idOf(s: *Session, c: *Conn) u32 {
+    const slot: u32 = @intCast((@intFromPtr(c) - @intFromPtr(&s.conns)) / @sizeOf(Conn));
+    return (@as(u32, c.gen) << 16) | slot;
+}
+
+fn conn(s: *Session, id: u32) ?*Conn {
+    const slot = id & 0xffff;
+    if (slot >= max_conns) return null;
+    const c = &s.conns[slot];
+    if (c.state == .free or c.gen != @as(u16, @truncate(id >> 16))) return null;
+    return c;
+}
+
+fn alloc(s: *Session) ?*Conn {
+    for (0..max_conns) |k| {
+        const i = (s.free_hint + k) % max_conns;
+        const c = &s.conns[i];
+        if (c.state == .free) {
+            s.free_hint = @intCast((i + 1) % max_conns);
+            c.* = .{ .gen = c.gen };
+            return c;
+        }
+    }
+    return null;
+}
+
+/// Closes a connection (with a reset when `reset`) and reports it once it had been announced.
+fn release(s: *Session, c: *Conn, reset: bool) void {
+    const id = idOf(s, c);
+    if (reset and c.client >= 0) {
+        const linger = [2]i32{ 1, 0 };
+        _ = linux.syscall5(.setsockopt, @as(u32, @bitCast(c.client)), 1, 13, @intFromPtr(&linger), 8); // SO_LINGER
+    }
+    close(c.client);
+    close(c.upstream);
+    for (c.pipes) |p| {
+        close(p[0]);
+        close(p[1]);
+    }
+    if (c.buf) |b| unmap(@intFromPtr(b), buf_size);
+    var totals: [16]u8 = undefined;
+    @memcpy(totals[0..8], &@as([8]u8, @bitCast(c.bytes[0])));
+    @memcpy(totals[8..16], &@as([8]u8, @bitCast(c.bytes[1])));
+    if (c.state != .dns_tcp) _ = post(s, ev_closed, id, 0, &.{&totals});
+    const gen = c.gen +% 1;
+    c.* = .{};
+    c.gen = gen;
+}
+
+fn onListener(s: *Session, index: u32) void {
+    if (index >= s.nlisteners) return;
+    const l = s.listeners[index];
+    if (l.kind == listener_dns_udp) return dnsQueries(s, index);
+    // A bounded batch, so that one busy listener does not starve the others.
+    for (0..64) |_| {
+        const fd = linux.syscall4(.accept4, @as(u32, @bitCast(l.fd)), 0, 0, o_cloexec | o_nonblock);
+        if (sys.isError(fd)) return;
+        const c = alloc(s) orelse {
+            const linger = [2]i32{ 1, 0 };
+            _ = linux.syscall5(.setsockopt, fd, 1, 13, @intFromPtr(&linger), 8);
+            close(@intCast(fd));
+            continue;
+        };
+        c.client = @intCast(fd);
+        c.tag = l.tag;
+        const id = idOf(s, c);
+        switch (l.kind) {
+            listener_transparent => {
+                c.state = .waiting;
+                var local: [28]u8 = @splat(0);
+                var len: u32 = local.len;
+                _ = linux.syscall3(.getsockname, fd, @intFromPtr(&local), @intFromPtr(&len));
+                const a = addressRecord(&local);
+                if (!post(s, ev_accept, id, l.tag, &.{&a})) release(s, c, true);
+            },
+            else => {
+                c.state = if (l.kind == listener_proxy) .head else .dns_tcp;
+                c.buf = map(buf_size);
+                if (c.buf == null or sys.isError(ctl(s, 1, c.client, epollin | epollrdhup, (tag_client << 32) | (id & 0xffff)))) release(s, c, true);
+            },
+        }
+    }
+}
+
+/// The 20-byte address of the relay's records from a sockaddr_in/in6: family (4 or 6), 0, port (host order), 16 address bytes.
+fn addressRecord(sa: *const [28]u8) [20]u8 {
+    var a: [20]u8 = @splat(0);
+    const family = @as(u16, sa[0]) | (@as(u16, sa[1]) << 8);
+    const port = (@as(u16, sa[2]) << 8) | sa[3];
+    a[2] = @truncate(port);
+    a[3] = @truncate(port >> 8);
+    if (family == 2) {
+        a[0] = 4;
+        @memcpy(a[4..8], sa[4..8]);
+    } else {
+        a[0] = 6;
+        @memcpy(a[4..20], sa[8..24]);
+    }
+    return a;
+}
+
+/// Any event of a connection's sockets: what to do depends only on its state
+/// (an event left over from an earlier connection in the slot finds nothing to do).
+fn onConn(s: *Session, slot: u32, upstream: bool) void {
+    if (slot >= max_conns) return;
+    const c = &s.conns[slot];
+    switch (c.state) {
+        .head, .dns_tcp => readHead(s, c),
+        .connecting => if (upstream) connected(s, c),
+        .relaying => if (!pumpBoth(c)) release(s, c, true) else if (c.shut[0] and c.shut[1]) release(s, c, false),
+        else => {},
+    }
+}
+
+/// Proxy: reads until the end of the request head, then asks JavaScript. TCP DNS: each length-prefixed query.
+fn readHead(s: *Session, c: *Conn) void {
+    const b = c.buf.?;
+    while (true) {
+        if (c.len == buf_size) return release(s, c, true); // a head or query this large is no client's
+        const rc = linux.syscall6(.recvfrom, @as(u32, @bitCast(c.client)), @intFromPtr(b) + c.len, buf_size - c.len, msg_dontwait, 0, 0);
+        if (sys.isError(rc) and sys.status(rc) == eagain) return;
+        if (sys.isError(rc) or rc == 0) return release(s, c, false);
+        const before = c.len;
+        c.len += @intCast(rc);
+        if (c.state == .dns_tcp) {
+            tcpQueries(s, c);
+            continue;
+        }
+        // Only the new bytes (and the three before them) can complete the blank line: a head sent byte by byte costs linear time.
+        const end = headEnd(b[0..c.len], before -| 3) orelse continue;
+        c.state = .waiting;
+        _ = ctl(s, 2, c.client, 0, 0); // no more events until the decision
+        if (!post(s, ev_head, idOf(s, c), c.tag, &.{b[0..end]})) return release(s, c, true);
+        // What follows the head (a request body) stays at the start of the buffer.
+        std.mem.copyForwards(u8, b[0 .. c.len - end], b[end..c.len]);
+        c.len -= @intCast(end);
+        return;
+    }
+}
+
+/// The end of "\r\n\r\n" in `b`, searched from `from`.
+fn headEnd(b: []const u8, from: usize) ?usize {
+    if (b.len < 4) return null;
+    for (from..b.len - 3) |i| if (b[i] == '\r' and b[i + 1] == '\n' and b[i + 2] == '\r' and b[i + 3] == '\n') return i + 4;
+    return null;
+}
+
+fn tcpQueries(s: *Session, c: *Conn) void {
+    const b = c.buf.?;
+    while (c.len >= 2) {
+        const n = (@as(usize, b[0]) << 8) | b[1];
+        if (c.len < 2 + n) return;
+        _ = post(s, ev_dns, dns_tcp_bit | idOf(s, c), c.tag, &.{b[2 .. 2 + n]});
+        std.mem.copyForwards(u8, b[0 .. c.len - 2 - n], b[2 + n .. c.len]);
+        c.len -= @intCast(2 + n);
+    }
+}
+
+fn writeAll(fd: i32, bytes: []const u8) bool {
+    var done: usize = 0;
+    while (done < bytes.len) {
+        const rc = linux.syscall6(.sendto, @as(u32, @bitCast(fd)), @intFromPtr(bytes.ptr) + done, bytes.len - done, msg_dontwait | msg_nosignal, 0, 0);
+        if (sys.isError(rc)) return false; // a fresh socket's buffer takes these few bytes at once
+        done += rc;
+    }
+    return true;
+}
+
+/// CONNECT: address (20 bytes), u32 ok_len, u32 fail_len, ok bytes, fail bytes, bytes for upstream.
+fn connectCmd(s: *Session, id: u32, body: []const u8) void {
+    const c = conn(s, id) orelse return;
+    if (c.state != .waiting) return;
+    if (body.len < 28) return release(s, c, true);
+    const ok_len = readU32(body[20..24]);
+    const fail_len = readU32(body[24..28]);
+    const rest = body[28..];
+    if (@as(u64, ok_len) + fail_len > rest.len) return release(s, c, true);
+    // [ok | fail | up | what followed the head]: all of it into one buffer
+    // (none for a transparent connection, which has nothing to send first).
+    const leftover: []const u8 = if (c.buf) |b| b[0..c.len] else &.{};
+    if (rest.len + leftover.len > buf_size) return release(s, c, true);
+    if (rest.len > 0) {
+        const nb = map(buf_size) orelse return release(s, c, true);
+        @memcpy(nb[0..rest.len], rest);
+        std.mem.copyForwards(u8, nb[rest.len .. rest.len + leftover.len], leftover);
+        if (c.buf) |b| unmap(@intFromPtr(b), buf_size);
+        c.buf = nb;
+        c.len = @intCast(rest.len + leftover.len);
+    }
+    c.ok_len = ok_len;
+    c.fail_len = fail_len;
+
+    var sa: [28]u8 = @splat(0);
+    const v4 = body[0] == 4;
+    const port = @as(u16, body[2]) | (@as(u16, body[3]) << 8);
+    sa[0] = if (v4) 2 else 10;
+    sa[2] = @truncate(port >> 8);
+    sa[3] = @truncate(port);
+    if (v4) @memcpy(sa[4..8], body[4..8]) else @memcpy(sa[8..24], body[4..20]);
+    const fd = linux.syscall3(.socket, sa[0], 1 | o_cloexec | o_nonblock, 0);
+    if (sys.isError(fd)) return failConnect(s, c, sys.status(fd));
+    c.upstream = @intCast(fd);
+    c.state = .connecting;
+    const rc = linux.syscall3(.connect, fd, @intFromPtr(&sa), if (v4) 16 else 28);
+    if (sys.isError(rc) and sys.status(rc) != einprogress) return failConnect(s, c, sys.status(rc));
+    if (sys.isError(ctl(s, 1, c.upstream, epollout | epollet, (tag_upstream << 32) | (id & 0xffff)))) return failConnect(s, c, -12);
+}
+
+fn readU32(b: []const u8) u32 {
+    return @bitCast(b[0..4].*);
+}
+
+fn failConnect(s: *Session, c: *Conn, err: i32) void {
+    _ = post(s, ev_connected, idOf(s, c), @bitCast(-err), &.{});
+    const fail: []const u8 = if (c.buf) |b| b[c.ok_len .. c.ok_len + c.fail_len] else &.{};
+    if (fail.len > 0) _ = writeAll(c.client, fail);
+    release(s, c, fail.len == 0);
+}
+
+fn connected(s: *Session, c: *Conn) void {
+    var err: i32 = 0;
+    var len: u32 = 4;
+    const rc = linux.syscall5(.getsockopt, @as(u32, @bitCast(c.upstream)), 1, 4, @intFromPtr(&err), @intFromPtr(&len)); // SO_ERROR
+    if (sys.isError(rc)) err = -sys.status(rc);
+    if (err != 0) return failConnect(s, c, -err);
+    // SO_ERROR is 0 while the handshake is still under way too (an event of another connection in this slot).
+    var peer: [28]u8 = undefined;
+    var peer_len: u32 = peer.len;
+    if (sys.isError(linux.syscall3(.getpeername, @as(u32, @bitCast(c.upstream)), @intFromPtr(&peer), @intFromPtr(&peer_len)))) return;
+    if (c.buf) |b| {
+        const up = b[c.ok_len + c.fail_len .. c.len];
+        if (!writeAll(c.client, b[0..c.ok_len]) or !writeAll(c.upstream, up)) return release(s, c, true);
+        unmap(@intFromPtr(b), buf_size);
+        c.buf = null;
+        c.len = 0;
+    }
+    for (&c.pipes) |*p| {
+        var fds: [2]i32 = undefined;
+        if (sys.isError(linux.syscall2(.pipe2, @intFromPtr(&fds), o_cloexec | o_nonblock))) return release(s, c, true);
+        p.* = fds;
+        // Larger pipes: fewer splices and wake-ups per megabyte (the default 64 KiB stays where refused).
+        const size = linux.syscall3(.fcntl, @as(u32, @bitCast(fds[1])), 1031, pipe_want); // F_SETPIPE_SZ
+        c.cap = if (sys.isError(size)) pipe_cap else @intCast(@min(size, pipe_want));
+    }
+    const slot = idOf(s, c) & 0xffff;
+    // Edge-triggered, both directions at once: each event pumps until the kernel says EAGAIN.
+    const both = epollin | epollout | epollrdhup | epollet;
+    if (sys.isError(ctl(s, 3, c.upstream, both, (tag_upstream << 32) | slot)) or sys.isError(ctl(s, 1, c.client, both, (tag_client << 32) | slot))) return release(s, c, true);
+    c.state = .relaying;
+    _ = post(s, ev_connected, idOf(s, c), 0, &.{});
+    if (!pumpBoth(c)) release(s, c, true);
+}
+
+fn pumpBoth(c: *Conn) bool {
+    return pump(c, 0, c.client, c.upstream) and pump(c, 1, c.upstream, c.client);
+}
+
+/// Moves what `src` has into `dst` through the direction's pipe until either
+/// side would block; at `src`'s end, once the pipe is empty, `dst` is shut for
+/// writing (half-close passes through). False on an error of either socket.
+fn pump(c: *Conn, d: usize, src: i32, dst: i32) bool {
+    const p = c.pipes[d];
+    while (true) {
+        var moved = false;
+        if (!c.eof[d] and c.pending[d] < c.cap) {
+            const n = linux.syscall6(.splice, @as(u32, @bitCast(src)), 0, @as(u32, @bitCast(p[1])), 0, c.cap - c.pending[d], splice_move | splice_nonblock);
+            if (sys.isError(n)) {
+                if (sys.status(n) != eagain) return false;
+            } else if (n == 0) {
+                c.eof[d] = true;
+            } else {
+                c.pending[d] += @intCast(n);
+                c.bytes[d] += n;
+                moved = true;
+            }
+        }
+        if (c.pending[d] > 0) {
+            const n = linux.syscall6(.splice, @as(u32, @bitCast(p[0])), 0, @as(u32, @bitCast(dst)), 0, c.pending[d], splice_move | splice_nonblock);
+            if (!sys.isError(n)) {
+                c.pending[d] -= @intCast(n);
+                moved = moved or n > 0;
+            } else if (sys.status(n) != eagain) return false;
+        }
+        if (!moved) break;
+    }
+    if (c.eof[d] and c.pending[d] == 0 and !c.shut[d]) {
+        _ = linux.syscall2(.shutdown, @as(u32, @bitCast(dst)), 1); // SHUT_WR
+        c.shut[d] = true;
+    }
+    return true;
+}
+
+// ---- DNS ----
+
+fn dnsQueries(s: *Session, index: u32) void {
+    const l = s.listeners[index];
+    for (0..64) |_| {
+        const slot = s.dns_next % dns_slots;
+        const p = &s.dns[slot];
+        var peer_len: u32 = p.peer.len;
+        const n = linux.syscall6(.recvfrom, @as(u32, @bitCast(l.fd)), @intFromPtr(&s.scratch), 4096, msg_dontwait, @intFromPtr(&p.peer), @intFromPtr(&peer_len));
+        if (sys.isError(n)) return;
+        s.dns_next +%= 1;
+        s.dns_gen = (s.dns_gen +% 1) & 0x7fffff;
+        p.gen = s.dns_gen;
+        p.used = true;
+        p.listener = index;
+        p.peer_len = peer_len;
+        const id = (s.dns_gen << 8) | slot;
+        if (!post(s, ev_dns, id, l.tag, &.{s.scratch[0..n]})) p.used = false;
+    }
+}
+
+fn dnsReply(s: *Session, id: u32, reply: []const u8) void {
+    if (id & dns_tcp_bit != 0) {
+        const c = conn(s, id & ~dns_tcp_bit) orelse return;
+        if (c.state != .dns_tcp or reply.len > 0xffff) return;
+        const len = [2]u8{ @truncate(reply.len >> 8), @truncate(reply.len) };
+        if (!writeAll(c.client, &len) or !writeAll(c.client, reply)) release(s, c, true);
+        return;
+    }
+    const p = &s.dns[id & 0xff];
+    if (!p.used or p.gen != id >> 8) return;
+    p.used = false;
+    const fd = s.listeners[p.listener].fd;
+    _ = linux.syscall6(.sendto, @as(u32, @bitCast(fd)), @intFromPtr(reply.ptr), reply.len, msg_dontwait | msg_nosignal, @intFromPtr(&p.peer), p.peer_len);
+}
+
+/// A listening TCP socket on 127.0.0.1 at a port the kernel picks (non-blocking,
+/// close-on-exec), in the caller's namespace: the proxy of a sandbox without a
+/// network namespace of its own. Returns the fd (its port in `port`) or a raw error.
+pub fn listenLoopback(port: *u16) usize {
+    const fd = linux.syscall3(.socket, 2, 1 | o_cloexec | o_nonblock, 0);
+    if (sys.isError(fd)) return fd;
+    var sa: [16]u8 = @splat(0);
+    sa[0] = 2; // AF_INET, little-endian sa_family
+    sa[4] = 127;
+    sa[7] = 1;
+    var len: u32 = sa.len;
+    var rc = linux.syscall3(.bind, fd, @intFromPtr(&sa), sa.len);
+    if (!sys.isError(rc)) rc = linux.syscall2(.listen, fd, 1024);
+    if (!sys.isError(rc)) rc = linux.syscall3(.getsockname, fd, @intFromPtr(&sa), @intFromPtr(&len));
+    if (sys.isError(rc)) {
+        close(@intCast(fd));
+        return rc;
+    }
+    port.* = (@as(u16, sa[2]) << 8) | sa[3];
+    return fd;
+}
