@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { cordon } from "../cli/helpers.ts";
 import { describeUnless, linuxRequirement, notLinux } from "../helpers/skip.ts";
+import { fdSet, newFds } from "../helpers/fds.ts";
 import type { Report } from "../../lib/report.ts";
 
 const { spawn } = await import("../../lib/spawn.ts");
@@ -106,15 +107,16 @@ print(got.decode().replace("\\r\\n", "|"))
   });
 
   test("nothing is left behind: threads and fds of this process are level after 100 sandboxes with host grants", async () => {
-    const counts = () => ({ threads: readdirSync("/proc/self/task").length, fds: readdirSync("/proc/self/fd").length });
+    const threads = () => readdirSync("/proc/self/task").length;
     const once = () => spawn(["/bin/true"], { net: { hosts: ["registry.test"] } }, { stdin: "ignore", stdout: "ignore", stderr: "ignore" }).exited;
     await once();
     await Bun.sleep(200);
-    const before = counts();
+    // What the fds are, not how many: an fd still closing when `before` was taken would otherwise hide a leak or fail a clean run.
+    const before = { threads: threads(), fds: fdSet() };
     for (let i = 0; i < 100; i++) await once();
     await Bun.sleep(300);
-    const after = counts();
-    expect(after.fds).toBe(before.fds);
+    const after = { threads: threads() };
+    expect(await newFds(before.fds)).toEqual([]);
     // A relay thread leaves once its control socket closes; allow the last one a moment.
     expect(after.threads).toBeLessThanOrEqual(before.threads + 1);
   }, 60_000);
