@@ -17,9 +17,11 @@ declare -A package=(
   [mkfifo]=coreutils
   [tar]=tar            # the packaging test reads its tarballs
   [wine]=wine64        # the Windows tests (scripts/wine-test.sh)
+  [ip]=iproute2        # the egress tests build their own network namespaces
+  [openssl]=openssl    # the egress tests' TLS servers
 )
 programs=("$@")
-[ ${#programs[@]} -eq 0 ] && programs=(bwrap python3 perl setpriv mkfifo tar wine)
+[ ${#programs[@]} -eq 0 ] && programs=(bwrap python3 perl setpriv mkfifo tar wine ip openssl)
 
 present() { # the tests call python3 by its absolute path
   if [ "$1" = python3 ]; then [ -x /usr/bin/python3 ]; else command -v "$1" >/dev/null 2>&1; fi
