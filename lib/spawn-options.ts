@@ -4,7 +4,7 @@
 // closest known key when there is one), never silently ignored.
 import { constants } from "node:os";
 import { SpawnOptionError } from "./errors.ts";
-import { closest } from "./closest.ts";
+import { closest } from "./policy/suggest.ts";
 import type { Call } from "./denials/calls.ts";
 import type { Denial } from "./denials/types.ts";
 
