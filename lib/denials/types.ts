@@ -13,7 +13,7 @@ export type Denial = {
   readonly access: string;
   /** On what: a path, "127.0.0.1:443", "tcp port 8080", a syscall's name, a limit's value. */
   readonly target: string;
-  /** The flag that would allow it (e.g. `--allow-read=/home/u/.npmrc`); absent when no flag can. */
+  /** The flag that would allow it (e.g. `--allow-read=~/.npmrc`); absent when no flag can. */
   readonly allow?: string;
   /** Why no flag can allow it, when `allow` is absent. */
   readonly why?: string;

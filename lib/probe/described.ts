@@ -37,11 +37,11 @@ export function ciJob(os: Os): ResolvedPolicy {
   const p = (unix: string, windows: string) => (win ? windows : unix);
   return {
     fs: {
-      read: win ? ["C:\\Windows", "C:\\work\\src"] : ["/usr", "/etc", "/work/src"],
-      write: [p("/work/out", "C:\\work\\out"), p("/tmp/cordon-job", "C:\\work\\tmp")],
+      read: win ? ["C:\\Windows", "C:\\work\\src"] : ["/usr", "/etc", "/job/src"],
+      write: [p("/job/out", "C:\\work\\out"), p("/job/tmp", "C:\\work\\tmp")],
     },
     env: { PATH: p("/usr/bin:/bin", "C:\\Windows\\System32") },
-    cwd: p("/work/src", "C:\\work\\src"),
+    cwd: p("/job/src", "C:\\work\\src"),
     net: "none",
     limits: { memory: 2 * GiB, pids: 256, cpuSeconds: 600, timeoutMs: 1_800_000, openFiles: 1024, fileSize: GiB },
     compat: "best-effort",

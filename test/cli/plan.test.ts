@@ -8,10 +8,10 @@ import { cordon } from "./helpers.ts";
 
 describe("cordon plan --target=sel4-microkit", () => {
   test("prints a system description that keeps to the documented schema, with each grant named", async () => {
-    const r = await cordon(["plan", "--target=sel4-microkit", "--allow-read=/work/src", "--allow-write=/work/out", "--allow-connect=443", "--memory=512M", "--cpu=60", "--timeout=600", "--", "make", "test"]);
+    const r = await cordon(["plan", "--target=sel4-microkit", "--allow-read=/job/src", "--allow-write=/job/out", "--allow-connect=443", "--memory=512M", "--cpu=60", "--timeout=600", "--", "make", "test"]);
     expect([r.code, r.stderr]).toEqual([0, ""]);
     expect(checkSystem(parseXml(r.stdout))).toEqual([]);
-    for (const g of ["grant fs.read /work/src -> memory_region read_0", "grant fs.write /work/out -> memory_region write_0", "grant net connect 443 -> memory_region net_allow", "grant limits.memory 536870912 -> memory_region job_heap"])
+    for (const g of ["grant fs.read /job/src -> memory_region read_0", "grant fs.write /job/out -> memory_region write_0", "grant net connect 443 -> memory_region net_allow", "grant limits.memory 536870912 -> memory_region job_heap"])
       expect(r.stdout).toContain(g);
     expect(r.stdout).toContain("checked against the documented schema only");
   });

@@ -22,9 +22,9 @@ function call(name: string, args: bigint[], strings: Record<number, string> = {}
 
 describe("landlock audit records", () => {
   test("an access record's path (quoted or hex), blockers and the object become denials with their flag", () => {
-    const r = parseAuditRecord('audit(1796630744.456:139): domain=10e7da02b blockers=fs.read_file path="/home/u/.npmrc" dev="vda" ino=1')!;
+    const r = parseAuditRecord('audit(1796630744.456:139): domain=10e7da02b blockers=fs.read_file path="/users/u/.npmrc" dev="vda" ino=1')!;
     expect(r.event).toBe("1796630744.456:139");
-    expect(landlockDenials(r)).toEqual([{ class: "fs", access: "read", target: "/home/u/.npmrc", allow: "--allow-read=/home/u/.npmrc", by: "landlock audit", detail: "blockers=fs.read_file" }]);
+    expect(landlockDenials(r)).toEqual([{ class: "fs", access: "read", target: "/users/u/.npmrc", allow: "--allow-read=/users/u/.npmrc", by: "landlock audit", detail: "blockers=fs.read_file" }]);
     const hex = parseAuditRecord("audit(1.2:3): domain=1 blockers=fs.make_reg path=2F746D702F6120622F dev=\"vda\" ino=2")!;
     expect(landlockDenials(hex)[0]).toMatchObject({ access: "create", target: "/tmp/a b/", allow: "--allow-write=/tmp/a b/" });
   });
@@ -82,7 +82,7 @@ describe("call frames", () => {
   test("a frame decodes to its call, strings by tag, and a relative path joins its dirfd's directory", () => {
     const enc = new TextEncoder();
     const rel = enc.encode("b/c.txt");
-    const dirp = enc.encode("/work/a");
+    const dirp = enc.encode("/job/a");
     const buf = new Uint8Array(72 + 4 + rel.length + 4 + dirp.length);
     const v = new DataView(buf.buffer);
     v.setUint32(0, 7, true);
@@ -100,20 +100,20 @@ describe("call frames", () => {
     }
     const c = decodeCall(buf)!;
     expect({ session: c.session, pid: c.pid, name: c.name, errno: c.errno }).toEqual({ session: 7, pid: 1234, name: "openat", errno: 0 });
-    expect(fsOps(c)).toEqual([{ access: "read", path: "/work/a/b/c.txt" }]);
+    expect(fsOps(c)).toEqual([{ access: "read", path: "/job/a/b/c.txt" }]);
     expect(decodeCall(buf.subarray(0, 80))).toBeUndefined();
   });
 });
 
 describe("the private root's refusals", () => {
   const view: View = { read: ["/usr", "/granted"], write: ["/tmp/run"], links: ["/bin"], cwd: "/work" };
-  const onHost = new Set(["/home/u/.npmrc", "/granted/g.txt", "/granted", "/home/u", "/srv", "/usr/bin/sh", "/tmp/run/f"]);
+  const onHost = new Set(["/users/u/.npmrc", "/granted/g.txt", "/granted", "/users/u", "/srv", "/usr/bin/sh", "/tmp/run/f"]);
   const host = { realpath: (p: string) => (p === "/bin/sh" ? "/usr/bin/sh" : onHost.has(p) ? p : undefined) };
   const judge = (access: Parameters<typeof viewDenial>[0]["access"], path: string) => viewDenial({ access, path }, view, host);
 
   test("outside every grant and on the host: refused with the read flag; absent on the host or through a link into the grants: none", () => {
-    expect(judge("read", "/home/u/.npmrc")).toMatchObject({ access: "read", target: "/home/u/.npmrc", allow: "--allow-read=/home/u/.npmrc" });
-    expect(judge("read", "/home/u/missing")).toBeUndefined();
+    expect(judge("read", "/users/u/.npmrc")).toMatchObject({ access: "read", target: "/users/u/.npmrc", allow: "--allow-read=/users/u/.npmrc" });
+    expect(judge("read", "/users/u/missing")).toBeUndefined();
     expect(judge("exec", "/bin/sh")).toBeUndefined();
     expect(judge("read", "/usr/lib/x")).toBeUndefined();
     expect(judge("readdir", "/srv")).toMatchObject({ access: "readdir", allow: "--allow-read=/srv" });
@@ -204,19 +204,19 @@ describe("macOS and Windows plans", () => {
 
 describe("learning a policy", () => {
   const { Observations, learnPolicy } = require("../../lib/denials/learn.ts") as typeof import("../../lib/denials/learn.ts");
-  const dirs = new Set(["/proj", "/proj/src", "/data", "/home/u", "/home/u/.cache", "/home/u/.cache/tool"]);
-  const files = new Set(["/proj/src/a.ts", "/proj/src/b.ts", "/proj/src/c.ts", "/proj/package.json", "/data/in.csv", "/home/u/.npmrc", "/home/u/.cache/tool/x", "/proj/out.txt"]);
+  const dirs = new Set(["/proj", "/proj/src", "/data", "/users/u", "/users/u/.cache", "/users/u/.cache/tool"]);
+  const files = new Set(["/proj/src/a.ts", "/proj/src/b.ts", "/proj/src/c.ts", "/proj/package.json", "/data/in.csv", "/users/u/.npmrc", "/users/u/.cache/tool/x", "/proj/out.txt"]);
   const host = { realpath: (p: string) => (dirs.has(p) || files.has(p) ? p : undefined), isDirectory: (p: string) => dirs.has(p) };
   const open = (path: string, flags = 0) => call("openat", [0xffffff9cn, 0n, BigInt(flags)], { 1: path });
   const learn = (calls: Call[], extra: Partial<Parameters<typeof learnPolicy>[1]> = {}) => {
     const obs = new Observations();
     for (const c of calls) obs.add(c);
-    return learnPolicy(obs, { cwd: "/proj", home: "/home/u", given: ["/usr"], bound: { read: ["/"], write: ["/proj"] }, ...extra }, host);
+    return learnPolicy(obs, { cwd: "/proj", home: "/users/u", given: ["/usr"], bound: { read: ["/"], write: ["/proj"] }, ...extra }, host);
   };
 
   test("three used entries collapse to their directory; single files stay files; created files grant their directory; the home is never granted whole", () => {
-    const r = learn([open("/proj/src/a.ts"), open("/proj/src/b.ts"), open("/proj/src/c.ts"), open("/data/in.csv"), open("/home/u/.npmrc"), open("/usr/lib/x.so"), open("/proj/out.txt", 0o101)]);
-    expect(r.policy.fs).toEqual({ read: ["/data/in.csv", "/home/u/.npmrc"], write: ["/proj"] });
+    const r = learn([open("/proj/src/a.ts"), open("/proj/src/b.ts"), open("/proj/src/c.ts"), open("/data/in.csv"), open("/users/u/.npmrc"), open("/usr/lib/x.so"), open("/proj/out.txt", 0o101)]);
+    expect(r.policy.fs).toEqual({ read: ["/data/in.csv", "/users/u/.npmrc"], write: ["/proj"] });
     expect(r.notes["fs.write /proj"]).toContain("create");
     expect(r.policy.net).toBe("none");
     expect(r.policy.cwd).toBe("/proj");

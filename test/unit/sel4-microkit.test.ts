@@ -11,7 +11,7 @@ import { testUnless } from "../helpers/skip.ts";
 import { parseXml } from "../helpers/xml.ts";
 
 const MiB = 2 ** 20;
-const full: Policy = { fs: { read: ["/work/src", "/opt/tools"], write: ["/work/out"] }, net: { connect: [443, 80], bind: [8080] }, limits: { memory: 100_000_000, cpuSeconds: 60, timeoutMs: 600_000 } };
+const full: Policy = { fs: { read: ["/job/src", "/opt/tools"], write: ["/job/out"] }, net: { connect: [443, 80], bind: [8080] }, limits: { memory: 100_000_000, cpuSeconds: 60, timeoutMs: 600_000 } };
 const shapes: Record<string, Policy> = {
   "nothing granted": {},
   "read only": { fs: { read: ["/src"] } },
@@ -50,7 +50,7 @@ describe("well-formed XML", () => {
   });
 
   test("attribute values and comments that carry user text are escaped", () => {
-    const p = plan({ fs: { read: ['/work/a"b<c&--d'] } }, ["./build--all", "--x"]);
+    const p = plan({ fs: { read: ['/job/a"b<c&--d'] } }, ["./build--all", "--x"]);
     expect(() => parseXml(p.xml)).not.toThrow();
     expect(p.xml).toContain('<program_image path="build--all.elf" />');
   });
@@ -120,7 +120,7 @@ describe("grants: each is exactly one region or channel, and the job holds nothi
   const job = pdNamed(root, "job")!;
 
   test("each grant of the policy maps to exactly one element, which exists", () => {
-    const expected = ["fs.read /work/src", "fs.read /opt/tools", "fs.write /work/out", "net connect 443", "net connect 80", "net bind 8080", "limits.memory 100000000", "limits.timeoutMs 600000", "limits.cpuSeconds 60"];
+    const expected = ["fs.read /job/src", "fs.read /opt/tools", "fs.write /job/out", "net connect 443", "net connect 80", "net bind 8080", "limits.memory 100000000", "limits.timeoutMs 600000", "limits.cpuSeconds 60"];
     expect(p.grants.map((g) => g.grant).sort()).toEqual(expected.sort());
     const regions = new Set(root.children.filter((c) => c.name === "memory_region").map((m) => `memory_region ${m.attrs.name}`));
     for (const g of p.grants) {
