@@ -31,6 +31,20 @@ comptime {
     if (@sizeOf(NetPortAttr) != 16) @compileError("landlock_net_port_attr must be 16 bytes");
 }
 
+/// For the spawned child, on filesystems it mounted itself (which no rule made
+/// in the parent can name): a rule on `path` (opened O_PATH here) with `access`;
+/// the raw result (0 or -errno). With `keep` the path's fd stays open on
+/// success, pinning what it names (the command's own /proc/<pid>).
+pub fn addRuleAt(ruleset: i32, path: [*:0]const u8, access: u64, keep: bool) usize {
+    const at_fdcwd: usize = @bitCast(@as(isize, -100));
+    const fd = linux.syscall4(.openat, at_fdcwd, @intFromPtr(path), sys.o_path | sys.o_cloexec, 0);
+    if (sys.isError(fd)) return fd;
+    const rule: PathBeneathAttr = .{ .allowed_access = access, .parent_fd = @intCast(fd) };
+    const rc = linux.syscall4(.landlock_add_rule, @as(u32, @bitCast(ruleset)), rule_path_beneath, @intFromPtr(&rule), 0);
+    if (!keep or sys.isError(rc)) _ = linux.syscall1(.close, fd);
+    return rc;
+}
+
 /// The kernel's landlock ABI: >= 1, or -EOPNOTSUPP (disabled) / -ENOSYS (absent).
 pub fn abiVersion() i32 {
     return sys.status(linux.syscall3(.landlock_create_ruleset, 0, 0, create_ruleset_version));

@@ -3,6 +3,7 @@
 //! touches no TLS, calls no libc and only reads the checked spec. Each step
 //! records itself in out_step; a failure stores errno and exits 127.
 const sys = @import("sys.zig");
+const landlock_mod = @import("landlock.zig");
 const linux = sys.linux;
 const spec_mod = @import("spawn_spec.zig");
 const Step = spec_mod.Step;
@@ -31,12 +32,6 @@ const ms_rec: usize = 16384;
 const ms_private: usize = 1 << 18;
 const siocsifflags: usize = 0x8914;
 
-/// struct landlock_path_beneath_attr (packed: 12 bytes).
-const PathBeneath = extern struct { allowed_access: u64 align(4), parent_fd: i32 };
-comptime {
-    if (@sizeOf(PathBeneath) != 12) @compileError("landlock_path_beneath_attr is 12 bytes");
-}
-const o_path: usize = 0o10000000;
 
 /// struct sock_fprog.
 const SockFprog = extern struct { len: u16, filter: usize };
@@ -49,18 +44,6 @@ fn fail(out: *Spec, rc: usize) noreturn {
 /// Runs a raw syscall result through the step bookkeeping.
 inline fn must(out: *Spec, rc: usize) void {
     if (sys.isError(rc)) fail(out, rc);
-}
-
-/// A landlock rule for a filesystem mounted in this child (the parent could
-/// not name it): `access` beneath `path`, added to the ruleset before restrict.
-/// With `keep` the path stays open (close-on-exec) until execve: see PROC_SELF.
-fn addRule(ruleset: i32, path: [*:0]const u8, access: u64, keep: bool) usize {
-    const fd = linux.syscall4(.openat, at_fdcwd, @intFromPtr(path), o_path | o_cloexec, 0);
-    if (sys.isError(fd)) return fd;
-    const rule: PathBeneath = .{ .allowed_access = access, .parent_fd = @intCast(fd) };
-    const rc = linux.syscall4(.landlock_add_rule, @as(u32, @bitCast(ruleset)), 1, @intFromPtr(&rule), 0); // LANDLOCK_RULE_PATH_BENEATH
-    if (!keep or sys.isError(rc)) _ = linux.syscall1(.close, fd);
-    return rc;
 }
 
 fn writeAll(fd: usize, text: [*:0]const u8) usize {
@@ -156,7 +139,7 @@ pub fn main(arg: usize) callconv(.c) u8 {
         out.out_step = @intFromEnum(Step.private_root);
         must(out, private_root.build(c, c.items(spec_mod.ViewEntry, spec.view_off, spec.view_count)));
         // The new root is a tmpfs made just now: its rule can only be added here.
-        if (spec.root_access != 0) must(out, addRule(spec.landlock_fd, "/", spec.root_access, false));
+        if (spec.root_access != 0) must(out, landlock_mod.addRuleAt(spec.landlock_fd, "/", spec.root_access, false));
     }
 
     if (spec.flags & Flags.mount_proc != 0) {
@@ -171,7 +154,7 @@ pub fn main(arg: usize) callconv(.c) u8 {
         if (spec.flags & Flags.private_root != 0) must(out, private_root.maskProc(c, c.items(spec_mod.ViewEntry, spec.view_off, spec.view_count)));
         // A landlock rule made in the parent names the host's /proc; this
         // mount is a new filesystem, so its rule can only be added from here.
-        if (spec.proc_access != 0) must(out, addRule(spec.landlock_fd, "/proc", spec.proc_access, false));
+        if (spec.proc_access != 0) must(out, landlock_mod.addRuleAt(spec.landlock_fd, "/proc", spec.proc_access, false));
     }
 
     if (spec.flags & Flags.private_root != 0) {
@@ -187,7 +170,7 @@ pub fn main(arg: usize) callconv(.c) u8 {
         // cached: it stays open here until execve, and the caller opens it
         // once the spawn returns (its dentry pinned for the command's life).
         out.out_step = @intFromEnum(Step.proc_self);
-        must(out, addRule(spec.landlock_fd, "/proc/self", spec.proc_access, true));
+        must(out, landlock_mod.addRuleAt(spec.landlock_fd, "/proc/self", spec.proc_access, true));
     }
 
     if (spec.flags & Flags.loopback_up != 0) {
@@ -418,7 +401,7 @@ fn startCommand(arg: usize) callconv(.c) u8 {
         // A failure here is this process's exit with out_errno set: the child sees it and ends the namespace.
         c.out.out_step = @intFromEnum(Step.proc_self);
         freeFds(c);
-        must(c.out, addRule(c.spec.landlock_fd, "/proc/self", c.spec.proc_access, true));
+        must(c.out, landlock_mod.addRuleAt(c.spec.landlock_fd, "/proc/self", c.spec.proc_access, true));
         confine(c, true);
         c.out.out_step = @intFromEnum(Step.execve);
     }

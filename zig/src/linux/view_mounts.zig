@@ -5,6 +5,7 @@
 //! the entry's rights are added beneath it here, before restrict.
 //! Runs in the CLONE_VM child (see spawn_child.zig): raw syscalls only.
 const sys = @import("sys.zig");
+const landlock = @import("landlock.zig");
 const linux = sys.linux;
 
 const at_fdcwd: usize = @bitCast(@as(isize, -100));
@@ -15,9 +16,6 @@ const ms_noexec: usize = 8;
 const clone_newcgroup: usize = 0x02000000;
 
 pub const Kind = enum { tmpfs, devpts, cgroup1, cgroup2 };
-
-/// struct landlock_path_beneath_attr (packed: 12 bytes).
-const PathBeneath = extern struct { allowed_access: u64 align(4), parent_fd: i32 };
 
 /// What one build has done already: the cgroup namespace is entered once.
 pub const State = struct {
@@ -47,19 +45,5 @@ pub fn mount(state: *State, kind: Kind, path: [*:0]const u8, options: [*:0]const
         },
     };
     if (sys.isError(rc) or access == 0) return rc;
-    return addRule(ruleset, path, access);
-}
-
-/// A landlock rule for a filesystem mounted in this child: `access` beneath `path`.
-pub fn addRule(ruleset: i32, path: [*:0]const u8, access: u64) usize {
-    const fd = linux.syscall4(.openat, at_fdcwd, @intFromPtr(path), sys.o_path | sys.o_cloexec, 0);
-    if (sys.isError(fd)) return fd;
-    const rule: PathBeneath = .{ .allowed_access = access, .parent_fd = @intCast(fd) };
-    const rc = linux.syscall4(.landlock_add_rule, @as(u32, @bitCast(ruleset)), 1, @intFromPtr(&rule), 0); // LANDLOCK_RULE_PATH_BENEATH
-    _ = linux.syscall1(.close, fd);
-    return rc;
-}
-
-comptime {
-    if (@sizeOf(PathBeneath) != 12) @compileError("landlock_path_beneath_attr is 12 bytes");
+    return landlock.addRuleAt(ruleset, path, access, false);
 }
