@@ -17,7 +17,7 @@ import { initPath, sandboxHost, sandboxSpawn } from "../lib/backend/linux/sandbo
 import { spawnLinux } from "../lib/backend/linux/spawn.ts";
 import { probeContainmentHost } from "../lib/backend/linux/tree-kill.ts";
 import { planContainment } from "../lib/plan/linux/containment.ts";
-import { coveredElsewhere, planSandbox, type SandboxHost } from "../lib/plan/linux/sandbox.ts";
+import { bestEffortRights, coveredElsewhere, planSandbox, type SandboxHost } from "../lib/plan/linux/sandbox.ts";
 import type { Policy } from "../lib/policy/types.ts";
 import { resolvePolicy } from "../lib/resolve-policy.ts";
 import { spawn } from "../lib/spawn.ts";
@@ -143,7 +143,7 @@ export async function runSpawn(log: (s: string) => void = () => {}): Promise<Spa
   const { policy: resolved, cleanup } = resolvePolicy({});
   const plan = planSandbox(resolved, sh);
   // As the sandbox does: rights another mechanism covers here are best-effort for landlock (e.g. ABI 9-10 rights on an ABI 7 kernel).
-  const coveredRights = Object.fromEntries(Object.keys(coveredElsewhere(resolved, sh, plan)).map((r) => [r, "best-effort" as const]));
+  const coveredRights = bestEffortRights(coveredElsewhere(resolved, sh, plan));
   const landlockOptions = { compat: { default: resolved.compat, rights: coveredRights } };
   const landlock = prepareLandlock(resolved, landlockOptions);
   const host = probeContainmentHost();

@@ -6,7 +6,7 @@
 import { planContainment } from "../plan/linux/containment.ts";
 import type { ContainmentHost } from "../plan/linux/containment-host.ts";
 import { landlockGuarantees, planLandlock } from "../plan/linux/landlock/index.ts";
-import { coveredElsewhere, foldCovered, planSandbox, type SandboxHost } from "../plan/linux/sandbox.ts";
+import { bestEffortRights, coveredElsewhere, foldCovered, planSandbox, type SandboxHost } from "../plan/linux/sandbox.ts";
 import type { ResolvedPolicy } from "../policy/types.ts";
 import type { GuaranteeReport } from "../report.ts";
 
@@ -18,7 +18,7 @@ export function linuxReport(policy: ResolvedPolicy, host: LinuxHost): GuaranteeR
   // Landlock and the covered rights see the network mode the plan applies (host grants change it).
   const applied = { ...p, net: plan.net };
   const covered = coveredElsewhere(applied, host.sandbox, plan);
-  const rights = Object.fromEntries(Object.keys(covered).map((r) => [r, "best-effort" as const]));
+  const rights = bestEffortRights(covered);
   const landlock = planLandlock(applied, { abi: host.sandbox.landlockAbi }, { compat: { default: "best-effort", rights } });
   // The backend plans containment with the pid namespace the sandbox probe found.
   const containment = planContainment(p, { ...host.containment, pidNamespace: host.sandbox.namespaces !== "none" });

@@ -14,7 +14,7 @@ import { carveOutReport } from "../../plan/linux/carve-outs.ts";
 import { planContainment, type ContainmentPlan } from "../../plan/linux/containment.ts";
 import type { ContainmentHost } from "../../plan/linux/containment-host.ts";
 import { landlockGuarantees } from "../../plan/linux/landlock/index.ts";
-import { coveredElsewhere, foldCovered, planSandbox, type SandboxHost, type SandboxPlan } from "../../plan/linux/sandbox.ts";
+import { bestEffortRights, coveredElsewhere, foldCovered, planSandbox, type SandboxHost, type SandboxPlan } from "../../plan/linux/sandbox.ts";
 import { identitiesOf } from "../../policy/identity.ts";
 import type { ResolvedPolicy } from "../../policy/types.ts";
 import type { GuaranteeReport, Report } from "../../report.ts";
@@ -173,7 +173,7 @@ function plans(policy: ResolvedPolicy, host: SandboxHost, containmentHost: Conta
     plan,
     missing: plan.report.filter((g) => g.status !== "enforced").map((g) => ({ guarantee: g.guarantee, reason: g.reason ?? g.status })),
     covered,
-    rights: Object.fromEntries(Object.keys(covered).map((r) => [r, "best-effort" as const])),
+    rights: bestEffortRights(covered),
   };
   for (const g of [...entry.containment.report, ...entry.plan.report]) Object.freeze(g);
   if (planCache.size >= PLAN_CACHE_SIZE) planCache.clear();

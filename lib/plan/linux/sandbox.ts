@@ -176,6 +176,11 @@ function listenReport(net: { readonly bind: readonly number[] }, seccompOk: bool
   return seccompOk ? { guarantee, status: "enforced", by: ["seccomp listen() refused (no bind grant)"] } : { guarantee, status: "not-enforced", by: [], reason: why };
 }
 
+/** The landlock compat rights for what `covered` names: best-effort, since another mechanism holds them. */
+export function bestEffortRights(covered: Record<string, string>): Record<string, "best-effort"> {
+  return Object.fromEntries(Object.keys(covered).map((r) => [r, "best-effort" as const]));
+}
+
 /**
  * Landlock rights another mechanism of this plan already covers, so that an
  * older kernel without them is not refused in hard mode for nothing: TCP when
