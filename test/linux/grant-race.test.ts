@@ -73,7 +73,8 @@ describeUnless(python, "a grant swapped for a symlink while cordon starts", () =
     const outcomes = { wrote: 0, refused: 0 };
     const other: string[] = [];
     try {
-      for (let i = 0; i < 200; i++) {
+      // At least 200; more (up to 2000) until the racer has been met both ways, which load can delay.
+      for (let i = 0; i < 2000 && (i < 200 || outcomes.refused === 0 || outcomes.wrote === 0); i++) {
         try {
           const { proc } = sandboxSpawn(["sh", "-c", `echo ${i} > ${granted}/f-${i}`], policy, { stdin: "ignore", stdout: "ignore", stderr: "ignore" });
           const code = await proc.exited;
