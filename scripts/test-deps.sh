@@ -16,7 +16,7 @@ declare -A package=(
   [setpriv]=util-linux # the tests run as uid 65534
   [mkfifo]=coreutils
   [tar]=tar            # the packaging test reads its tarballs
-  [wine]=wine64        # the Windows tests (scripts/wine-test.sh)
+  [wine]="wine64 wine" # the Windows tests (scripts/wine-test.sh); `wine` has the commands
   [ip]=iproute2        # the egress tests build their own network namespaces
   [openssl]=openssl    # the egress tests' TLS servers
 )
@@ -30,7 +30,7 @@ present() { # the tests call python3 by its absolute path
 missing=()
 for p in "${programs[@]}"; do
   [ -n "${package[$p]:-}" ] || { echo "test-deps: unknown program $p" >&2; exit 1; }
-  present "$p" || missing+=("${package[$p]}")
+  present "$p" || missing+=(${package[$p]})
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
 
@@ -44,3 +44,6 @@ if ! { apt-get update -qq >/dev/null && apt-get install -y -qq "${missing[@]}" >
   echo "test-deps: apt-get install ${missing[*]} failed" >&2
   exit 1
 fi
+for p in "${programs[@]}"; do # an install that brought no such program is a failure too
+  present "$p" || { echo "test-deps: $p still missing after installing ${package[$p]}" >&2; exit 1; }
+done

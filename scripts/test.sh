@@ -7,10 +7,15 @@ set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 passed=0 failed=0 skipped=0
-step() { # name, command...
-  local name=$1; shift
+step() { # name, command...; a step that exits 77 could not run here and said why
+  local name=$1 rc; shift
   echo "== $name"
-  if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAILED: $name"; fi
+  "$@"; rc=$?
+  case $rc in
+    0) passed=$((passed + 1)) ;;
+    77) skipped=$((skipped + 1)); echo "SKIPPED: $name" ;;
+    *) failed=$((failed + 1)); echo "FAILED: $name" ;;
+  esac
 }
 
 # Before the toolchain: installing it needs python3 too.

@@ -33,15 +33,37 @@ if ! cmp -s zig-out/wine/bcryptprimitives.dll "$shim"; then
 fi
 
 export WINEPREFIX="$root/.toolchain/wineprefix" WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml="
-lib_win=$(winepath -w "$root/zig-out/native/win32-x64/cordon.dll" 2>/dev/null) || fail "winepath failed"
+# A new prefix maps drive Z: to /, so a Unix path's Windows name is computed
+# here rather than asked of winepath (one Wine start fewer, nothing to fail).
+win_path() { local p; p=$(realpath -m "$1") || return 1; printf 'Z:%s' "${p//\//\\}"; }
+
+# Make (or check) the prefix before the suite: wineboot's own output is kept
+# and shown when it fails; a prefix left half-made by an earlier run is made
+# again once. If Wine cannot start at all here, the suite is skipped with
+# that output as the reason (exit 77), never counted as passed.
+boot_log="$(mktemp -t cordon-wineboot.XXXXXX)"
+boot_prefix() { timeout 300 wine wineboot -i >"$boot_log" 2>&1; }
+boot_prefix; boot_rc=$?
+if [ "$boot_rc" -ne 0 ]; then
+  echo "wine-test: wineboot failed (exit $boot_rc); making the prefix again. It said:" >&2; tail -n 20 "$boot_log" >&2
+  rm -rf "$WINEPREFIX"
+  if ! boot_prefix; then
+    echo "wine-test: SKIPPED: Wine cannot start a prefix on this machine; wineboot said:" >&2
+    tail -n 20 "$boot_log" >&2; rm -f "$boot_log"
+    echo "0 passed, 0 failed, 1 skipped"; exit 77
+  fi
+fi
+rm -f "$boot_log"
+
+lib_win=$(win_path "$root/zig-out/native/win32-x64/cordon.dll") || fail "cannot name the library's path"
 report="$(mktemp -t cordon-wine-junit.XXXXXX)"
 # Wine cannot make a link itself (CreateSymbolicLinkW reports success and makes
 # nothing; junctions are refused): the grant tests get a Unix symlink from here.
 links="$(mktemp -d -t cordon-wine-links.XXXXXX)"
 mkdir "$links/target" && ln -s target "$links/link"
 trap 'rm -f "$report"; rm -rf "$links"' EXIT
-export CORDON_WINE_LINKS="$(winepath -w "$links" 2>/dev/null)"
-report_win=$(winepath -w "$report" 2>/dev/null)
+export CORDON_WINE_LINKS="$(win_path "$links")"
+report_win=$(win_path "$report")
 
 start=$(date +%s)
 CORDON_LIBRARY="$lib_win" wine "$bun_exe" test --timeout 120000 --reporter=junit --reporter-outfile="$report_win" "${@:-test/windows/}" \
