@@ -5,7 +5,7 @@ import { describe, expect, test } from "bun:test";
 import { markProperties, type Mark } from "../../lib/guarantees/marks.ts";
 import { properties, type PropertyId } from "../../lib/guarantees/properties.ts";
 import { ciJob } from "../../lib/probe/described.ts";
-import { linuxReport, type LinuxHost } from "../../lib/probe/linux-report.ts";
+import { linuxReport, type LinuxHostViews as LinuxHost } from "../../lib/probe/linux-report.ts";
 import type { Enforcement, GuaranteeReport } from "../../lib/report.ts";
 
 const row = (guarantee: string, status: Enforcement = "enforced"): GuaranteeReport => ({ guarantee, status, by: status === "not-enforced" ? [] : ["test"] });
