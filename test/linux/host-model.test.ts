@@ -17,7 +17,7 @@ afterAll(() => world?.remove());
 type Seen = {
   model: { namespaces: "direct" | "user" | "none"; procfs: boolean; netns: boolean };
   modelContainment: boolean;
-  calls: Record<string, boolean>;
+  calls: { openat2: boolean; mountSetattr: boolean } & Record<string, boolean>;
   probeSays: string;
   backend: unknown;
   backendContainment: boolean;
