@@ -4,6 +4,7 @@
 // hosts. P23 compares it with the same kernel as root and as an ordinary user.
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { planContainment } from "../plan/linux/containment.ts";
 import type { AssumptionDocs } from "./assumption-lines.ts";
 import { asUser, ciJob, linuxPlan, type HostColumn } from "./described.ts";
 import { linuxReport, plannedHost, type LinuxHostViews } from "./linux-report.ts";
@@ -31,9 +32,9 @@ export async function liveLinuxColumn(): Promise<HostColumn> {
   };
 }
 
+/** The tree-kill rung the containment plan chooses here (its decision, not its report's words). */
 function chooseRung(host: LinuxHostViews): string {
-  const report = linuxReport(ciJob("linux"), host).find((g) => g.guarantee === "tree.kill");
-  return report?.by[0] ?? "unknown";
+  return planContainment(ciJob("linux"), host.containment).treeKill.rung;
 }
 
 /** docs/assumptions/*.md of this checkout, when present (an installed package has no docs/). */

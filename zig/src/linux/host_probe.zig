@@ -46,7 +46,7 @@ const kinds = [_]u64{ clone_newns, clone_newpid, clone_newnet, clone_newipc, clo
 
 const wall: usize = 0x40000000;
 const at_fdcwd: usize = @bitCast(@as(isize, -100));
-const o_cloexec: usize = 0o2000000;
+const o_cloexec: usize = sys.o_cloexec;
 const o_wronly: usize = 1;
 const ms_nosuid: usize = 2;
 const ms_nodev: usize = 4;
