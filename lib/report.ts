@@ -1,12 +1,15 @@
 // The enforcement report: per requested guarantee, what enforced it here.
 import type { Denial, ExplainSummary } from "./denials/types.ts";
+import type { GuaranteeId } from "./guarantees/registry.ts";
 import type { EnvReport } from "./policy/env.ts";
+
+export type { GuaranteeId, Mechanism } from "./guarantees/registry.ts";
 
 export type Enforcement = "enforced" | "partial" | "not-enforced";
 
 export type GuaranteeReport = {
-  /** Stable id, e.g. "fs.write-confined", "net.none", "tree.kill", "limits.memory". */
-  readonly guarantee: string;
+  /** Stable id from the registry (lib/guarantees/registry.ts), e.g. "fs.write-confined", "net.none", "tree.kill", "limits.memory". */
+  readonly guarantee: GuaranteeId;
   readonly status: Enforcement;
   /** Mechanisms that enforce it, e.g. ["landlock abi 7"], ["seccomp", "netns"]. */
   readonly by: readonly string[];

@@ -51,6 +51,7 @@ CORDON_API cordon_status cordon_version(uint8_t *buf, size_t buf_len);
 #include "cordon_linux_spawn.h"
 #include "cordon_linux_relay.h"
 #include "cordon_linux_explain.h"
+#include "cordon_linux_host.h"
 #elif defined(_WIN32)
 #include "cordon_windows.h"
 #include "cordon_windows_job.h"

@@ -1,5 +1,6 @@
 import { defineSymbols } from "./define.ts";
 import { linuxExplainSymbols } from "./linux-explain.ts";
+import { linuxHostSymbols } from "./linux-host.ts";
 import { linuxLandlockSymbols } from "./linux-landlock.ts";
 import { linuxRelaySymbols } from "./linux-relay.ts";
 import { linuxSpawnSymbols } from "./linux-spawn.ts";
@@ -11,4 +12,5 @@ export const linuxSymbols = defineSymbols({
   ...linuxSpawnSymbols,
   ...linuxRelaySymbols,
   ...linuxExplainSymbols,
+  ...linuxHostSymbols,
 });

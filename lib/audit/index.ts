@@ -5,6 +5,7 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, realpathSync } from "node:fs";
 import { join, resolve } from "node:path";
+import type { LinuxHost } from "../host/linux/types.ts";
 import type { Policy } from "../policy/types.ts";
 import type { Report } from "../report.ts";
 import { spawn } from "../spawn.ts";
@@ -36,6 +37,8 @@ export type AuditReport = {
   readonly teardown: { readonly removed: readonly string[]; readonly remaining: readonly string[] };
   /** The enforcement report of the sandbox the probe ran in. */
   readonly report?: Report;
+  /** Linux: the host model the sandbox was planned with (lib/host/linux, the one `cordon probe` shows). */
+  readonly host?: LinuxHost;
   /** The probe's exit status and anything worth knowing about the run. */
   readonly notes: readonly string[];
 };
@@ -75,8 +78,12 @@ export async function audit(policy: Policy = {}, options: AuditOptions = {}): Pr
   const python = options.python ?? pythons.find((p) => existsSync(p));
   if (!python) throw new Error(`cordon audit needs python3 in the system read set (${pythons.join(", ")})`);
 
+  const { linuxHost, sandboxNamespaces } = await import("../host/linux/index.ts");
+  const host = linuxHost();
+  const ns = sandboxNamespaces(host);
   const cfg = canaryConfig(nonce);
   let keeper: CanaryKeeper | undefined;
+  const hostNote = `host model: namespaces ${ns.namespaces}${ns.procfs ? ", a fresh /proc" : ", no fresh /proc"}${ns.netns ? ", a network namespace" : ""}; landlock ABI ${host.landlock.kernelAbi}; seccomp ${host.seccomp.actions.includes("errno") ? "yes" : "no"}`;
   const notes: string[] = [];
   let rows: AuditRow[] = [];
   let leftovers: Found[] = [];
@@ -169,5 +176,5 @@ export async function audit(policy: Policy = {}, options: AuditOptions = {}): Pr
     removeScratch(cfg);
   }
   const remaining = [...remainingCanaries(cfg), ...processesWithNonce(nonce, [process.pid]).map((pid) => `process ${pid}`)];
-  return { platform, nonce, rows, leftovers, teardown: { removed, remaining }, ...(report ? { report } : {}), notes };
+  return { platform, nonce, rows, leftovers, teardown: { removed, remaining }, ...(report ? { report } : {}), host, notes: [...notes, hostNote] };
 }

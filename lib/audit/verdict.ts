@@ -1,5 +1,7 @@
 // Verdicts from the two sides of a probe: what the call inside returned and
 // what the canary outside counted. Pure: no I/O, tested with plain values.
+import type { Mechanism } from "../guarantees/registry.ts";
+import type { Blocker } from "./blocker.ts";
 import type { Channel } from "./channels.ts";
 
 export type Verdict = "blocked" | "reachable" | "partial" | "n/a" | "error";
@@ -30,8 +32,10 @@ export type AuditRow = {
   readonly verdict: Verdict;
   /** The call, its result and, for two-sided rows, what the outside counted. */
   readonly evidence: string;
-  /** Blocked: what blocked it (from the errno). Reachable or partial: what would close it. */
+  /** Blocked: what blocked it (from the errno), in words. Reachable or partial: what would close it. */
   readonly mechanism?: string;
+  /** Blocked: the registry's mechanisms that blocked it, where the errno (or the probe's cause) attributes it. */
+  readonly blockedBy?: readonly Mechanism[];
   /** Reachable on purpose (the private TMPDIR, a write grant...). */
   readonly byDesign?: boolean;
   readonly inside?: InsideResult;
@@ -45,11 +49,14 @@ function result(r: InsideResult): string {
   return `${r.call}: ${r.errno ?? "failed"}${r.detail ? ` (${r.detail})` : ""}`;
 }
 
-function blockedBy(channel: Channel, r: InsideResult): string {
-  if (r.cause && channel.blockedBy[r.cause]) return channel.blockedBy[r.cause]!;
-  if (r.errno && channel.blockedBy[r.errno]) return channel.blockedBy[r.errno]!;
-  if (r.errno === "ENOENT") return "mount namespace (the path does not exist inside the sandbox's root)";
-  return r.errno ? `${r.errno} (mechanism not attributed)` : "not attributed";
+/** A blocked row's mechanism, in words and typed. */
+const blocked = (b: Blocker) => ({ mechanism: b.how, blockedBy: b.mechanisms });
+
+function blockedBy(channel: Channel, r: InsideResult): { mechanism: string; blockedBy?: readonly Mechanism[] } {
+  const known = (r.cause && channel.blockedBy[r.cause]) || (r.errno && channel.blockedBy[r.errno]);
+  if (known) return blocked(known);
+  if (r.errno === "ENOENT") return { mechanism: "mount namespace (the path does not exist inside the sandbox's root)", blockedBy: ["mount-namespace"] };
+  return { mechanism: r.errno ? `${r.errno} (mechanism not attributed)` : "not attributed" };
 }
 
 /** Rows whose success shows a listing; they are reachable only when the outside canary is in it. */
@@ -81,10 +88,10 @@ export function judge(channel: Channel, inside: InsideResult | undefined, receip
     if (inside.ok) {
       const unseen = channel.blockedBy.unseen;
       return unseen
-        ? { ...withInside, receipt, verdict: "blocked", evidence: `${result(inside)}; but ${counted}`, mechanism: unseen }
+        ? { ...withInside, receipt, verdict: "blocked", evidence: `${result(inside)}; but ${counted}`, ...blocked(unseen) }
         : { ...withInside, receipt, verdict: "blocked", evidence: `${result(inside)}; but ${counted}: it stayed inside (a private namespace)`, mechanism: "namespace (the call reached only the sandbox's own view)" };
     }
-    return { ...withInside, receipt, verdict: "blocked", evidence: `${result(inside)}; ${counted}`, mechanism: blockedBy(channel, inside) };
+    return { ...withInside, receipt, verdict: "blocked", evidence: `${result(inside)}; ${counted}`, ...blockedBy(channel, inside) };
   }
 
   const seen = visibility[channel.id];
@@ -106,7 +113,7 @@ export function judge(channel: Channel, inside: InsideResult | undefined, receip
       : { ...withInside, verdict: "blocked", evidence: `${result(inside)} (stdio and the listing's own)`, mechanism: "close_range before exec" };
   }
   if (channel.id === "kern.kallsyms" && !inside.ok && inside.errno === null) {
-    return { ...withInside, verdict: "blocked", evidence: `${inside.call}: ${inside.detail}`, mechanism: "no CAP_SYSLOG inside (capabilities dropped) with kernel.kptr_restrict / perf_event_paranoid" };
+    return { ...withInside, verdict: "blocked", evidence: `${inside.call}: ${inside.detail}`, mechanism: "no CAP_SYSLOG inside (capabilities dropped) with kernel.kptr_restrict / perf_event_paranoid", blockedBy: ["capabilities", "kernel"] };
   }
   if (channel.id === "inherit.fds" && !inside.ok) {
     return { ...withInside, verdict: "n/a", evidence: `${result(inside)}: /proc/self/fd cannot be listed here` };
@@ -116,7 +123,7 @@ export function judge(channel: Channel, inside: InsideResult | undefined, receip
   }
 
   if (inside.ok) return { ...withInside, verdict: "reachable", evidence: result(inside), mechanism: channel.closeWith };
-  return { ...withInside, verdict: "blocked", evidence: result(inside), mechanism: blockedBy(channel, inside) };
+  return { ...withInside, verdict: "blocked", evidence: result(inside), ...blockedBy(channel, inside) };
 }
 
 /** Parse the probe's JSON lines; anything else on stdout is ignored. */

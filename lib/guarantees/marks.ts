@@ -9,7 +9,7 @@
 // every plan's ids registered).
 import type { Enforcement, GuaranteeReport } from "../report.ts";
 import { PRIVILEGE_SCOPE, properties, type Property, type PropertyId } from "./properties.ts";
-import { guaranteeInfo, type Links } from "./registry.ts";
+import { guaranteeInfo, type GuaranteeId, type Links } from "./registry.ts";
 
 export type Mark = "E" | "P" | "N";
 
@@ -18,7 +18,7 @@ export type AspectState = {
   /** "absent": no reported guarantee covers it. */
   readonly status: Enforcement | "absent";
   /** The reported guarantees that cover it, best first. */
-  readonly by: readonly string[];
+  readonly by: readonly GuaranteeId[];
 };
 
 export type PropertyMark = {

@@ -271,3 +271,46 @@ export function guaranteeInfo(id: string): GuaranteeInfo | undefined {
 }
 
 export const guaranteeIds = Object.keys(GUARANTEES) as GuaranteeId[];
+
+/**
+ * The mechanisms a plan's guarantees and the audit's verdicts name, as data:
+ * which OS has it and what it is. A report row says in `by` how, in words;
+ * code that must know which mechanism holds a guarantee asks the plan (or a
+ * row's typed `mechanisms`), never the words.
+ */
+export const MECHANISMS = {
+  landlock: { os: "linux", meaning: "landlock rulesets: file access, TCP ports and scopes per path, applied to the whole tree" },
+  seccomp: { os: "linux", meaning: "a seccomp-bpf filter on system calls and their arguments" },
+  "no-new-privs": { os: "linux", meaning: "PR_SET_NO_NEW_PRIVS: execve gains no privilege" },
+  capabilities: { os: "linux", meaning: "capability sets emptied (or none held), securebits locked" },
+  "mount-namespace": { os: "linux", meaning: "a mount namespace: a private root, read-only binds, a /dev of its own" },
+  "pid-namespace": { os: "linux", meaning: "a pid namespace with a /proc of its own" },
+  "ipc-namespace": { os: "linux", meaning: "an IPC namespace: SysV objects and POSIX queues of its own" },
+  "network-namespace": { os: "linux", meaning: "a network namespace of its own (empty, or with cordon's relay)" },
+  "user-namespace": { os: "linux", meaning: "a user namespace: ids mapped, capabilities only over its own namespaces" },
+  cgroup: { os: "linux", meaning: "a cgroup per sandbox: limits, accounting, kill of the whole tree" },
+  rlimit: { os: "unix", meaning: "setrlimit: per-process limits" },
+  "process-group": { os: "unix", meaning: "a session and process group of the command's own" },
+  timer: { os: "any", meaning: "cordon's wall-clock timer" },
+  relay: { os: "any", meaning: "cordon's egress relay: every connection decided by the caller" },
+  "file-permissions": { os: "unix", meaning: "the file's owner and mode bits, for the uid the tree runs as" },
+  kernel: { os: "any", meaning: "the kernel itself: a feature missing, a knob set, a bit cleared" },
+  cordon: { os: "any", meaning: "cordon's own handling outside the sandbox (the report file)" },
+  seatbelt: { os: "darwin", meaning: "a Seatbelt (sandbox_init) profile" },
+  pledge: { os: "openbsd", meaning: "pledge(2) promises" },
+  unveil: { os: "openbsd", meaning: "unveil(2) paths" },
+  capsicum: { os: "freebsd", meaning: "Capsicum capability mode" },
+  racct: { os: "freebsd", meaning: "rctl/racct resource limits" },
+  account: { os: "any", meaning: "a dedicated account the tree runs as" },
+  appcontainer: { os: "win32", meaning: "an AppContainer: its own object namespace, ACLs, network isolation" },
+  "integrity-level": { os: "win32", meaning: "low integrity level: no write up" },
+  "job-object": { os: "win32", meaning: "a job object: limits, UI restrictions, kill of the whole tree" },
+  "restricted-token": { os: "win32", meaning: "a restricted token" },
+  dacl: { os: "win32", meaning: "discretionary ACLs on files, registry keys and objects" },
+  wfp: { os: "win32", meaning: "Windows Filtering Platform filters" },
+  tcc: { os: "darwin", meaning: "TCC: privacy consent attributed to the responsible process" },
+} as const satisfies Record<string, { readonly os: "linux" | "unix" | "darwin" | "freebsd" | "openbsd" | "win32" | "any"; readonly meaning: string }>;
+
+export type Mechanism = keyof typeof MECHANISMS;
+
+export const mechanismIds = Object.keys(MECHANISMS) as Mechanism[];

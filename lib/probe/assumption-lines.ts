@@ -130,8 +130,8 @@ export type Assumption = {
 };
 
 /** The assumption line behind guarantee `id` on `os`, or undefined when no assumption names it. */
-export function assumptionFor(os: Os, id: string, docs: AssumptionDocs): Assumption | undefined {
-  const quote = (ASSUMPTION_PHRASES[os] as Record<string, string | undefined>)[id];
+export function assumptionFor(os: Os, id: GuaranteeId, docs: AssumptionDocs): Assumption | undefined {
+  const quote = ASSUMPTION_PHRASES[os][id];
   if (quote === undefined) return undefined;
   for (const doc of ASSUMPTION_DOCS[os]) {
     const i = (docs.get(doc) ?? []).findIndex((l) => l.startsWith("- ") && l.includes(quote));

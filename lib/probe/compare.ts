@@ -4,12 +4,12 @@
 // the hosts and the assumption documents are passed in.
 import { countMarks, markProperties, type Mark, type PropertyMark } from "../guarantees/marks.ts";
 import { properties, type PropertyId, type Sel4Mark } from "../guarantees/properties.ts";
-import type { Enforcement } from "../report.ts";
+import type { Enforcement, GuaranteeId } from "../report.ts";
 import { assumptionFor, type Assumption, type AssumptionDocs } from "./assumption-lines.ts";
 import { ciJobWords, type HostColumn, type Os } from "./described.ts";
 
 export type CitedRow = {
-  readonly guarantee: string;
+  readonly guarantee: GuaranteeId;
   readonly status: Enforcement;
   readonly by: readonly string[];
   readonly reason?: string;

@@ -7,12 +7,19 @@ import { planContainment } from "../plan/linux/containment.ts";
 import type { ContainmentHost } from "../plan/linux/containment-host.ts";
 import { landlockGuarantees, planLandlock } from "../plan/linux/landlock/index.ts";
 import { bestEffortRights, coveredElsewhere, foldCovered, planSandbox, type SandboxHost } from "../plan/linux/sandbox.ts";
+import { containmentHostOf, sandboxHostOf } from "../host/linux/views.ts";
+import type { LinuxHost } from "../host/linux/types.ts";
 import type { ResolvedPolicy } from "../policy/types.ts";
 import type { GuaranteeReport } from "../report.ts";
 
-export type LinuxHost = { readonly sandbox: SandboxHost; readonly containment: ContainmentHost };
+/** A host as the planners take it: a described one, or the host model's views (plannedHost). */
+export type LinuxHostViews = { readonly sandbox: SandboxHost; readonly containment: ContainmentHost };
 
-export function linuxReport(policy: ResolvedPolicy, host: LinuxHost): GuaranteeReport[] {
+export function plannedHost(host: LinuxHost): LinuxHostViews {
+  return { sandbox: sandboxHostOf(host), containment: containmentHostOf(host) };
+}
+
+export function linuxReport(policy: ResolvedPolicy, host: LinuxHostViews): GuaranteeReport[] {
   const p = { ...policy, compat: "best-effort" as const };
   const plan = planSandbox(p, host.sandbox);
   // Landlock and the covered rights see the network mode the plan applies (host grants change it).

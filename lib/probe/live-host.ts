@@ -1,22 +1,23 @@
-// This Linux host as a column of `cordon probe --compare`: probed exactly as
-// spawn() probes it (lib/backend/linux), so the marks say what a sandbox here
-// gets, planned for the same CI job as the described hosts. P23 compares it
-// with the same kernel as root and as an ordinary user.
+// This Linux host as a column of `cordon probe --compare`: the host model
+// spawn() plans with (lib/host/linux, probed once per process), so the marks
+// say what a sandbox here gets, planned for the same CI job as the described
+// hosts. P23 compares it with the same kernel as root and as an ordinary user.
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { planContainment } from "../plan/linux/containment.ts";
 import type { AssumptionDocs } from "./assumption-lines.ts";
 import { asUser, ciJob, linuxPlan, type HostColumn } from "./described.ts";
-import { linuxReport, type LinuxHost } from "./linux-report.ts";
+import { linuxReport, plannedHost, type LinuxHostViews } from "./linux-report.ts";
 
 export async function liveLinuxColumn(): Promise<HostColumn> {
-  const { sandboxHost } = await import("../backend/linux/sandbox.ts");
-  const { pidNamespaceAvailable, probeContainmentHost } = await import("../backend/linux/tree-kill.ts");
-  const here: LinuxHost = { sandbox: sandboxHost(), containment: probeContainmentHost() };
+  const { linuxHost } = await import("../host/linux/index.ts");
+  const model = linuxHost();
+  const here = plannedHost(model);
   const root = here.containment.euid === 0;
-  // As an ordinary user: user namespaces if the kernel's knobs allow them, no cgroup (none is delegated by default).
-  const user = root ? asUser(here, pidNamespaceAvailable(1000) ? "user" : "none") : here;
+  // As an ordinary user: user namespaces where uid 65534 could make them (tried), no cgroup (none is delegated by default).
+  const user = root ? asUser(here, model.namespaces.unprivileged ? "user" : "none") : here;
   // As root: the namespaces root can make; the cgroups this process found (a non-root probe may find fewer than root would).
-  const admin: LinuxHost = root ? here : { sandbox: { ...here.sandbox, namespaces: "direct", procfs: true }, containment: { ...here.containment, euid: 0, pidNamespace: true } };
+  const admin: LinuxHostViews = root ? here : { sandbox: { ...here.sandbox, namespaces: "direct", procfs: true }, containment: { ...here.containment, euid: 0, pidNamespace: true } };
   const s = here.sandbox;
   return {
     key: "linux-here",
@@ -31,9 +32,9 @@ export async function liveLinuxColumn(): Promise<HostColumn> {
   };
 }
 
-function chooseRung(host: LinuxHost): string {
-  const report = linuxReport(ciJob("linux"), host).find((g) => g.guarantee === "tree.kill");
-  return report?.by[0] ?? "unknown";
+/** The tree-kill rung the containment plan chooses here (its decision, not its report's words). */
+function chooseRung(host: LinuxHostViews): string {
+  return planContainment(ciJob("linux"), host.containment).treeKill.rung;
 }
 
 /** docs/assumptions/*.md of this checkout, when present (an installed package has no docs/). */

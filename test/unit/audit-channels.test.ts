@@ -7,6 +7,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { channelsFor, linuxChannels } from "../../lib/audit/channels.ts";
 import { darwinChannels, windowsChannels } from "../../lib/audit/channels-other.ts";
+import { MECHANISMS } from "../../lib/guarantees/registry.ts";
 
 const all = [...linuxChannels, ...windowsChannels, ...darwinChannels];
 
@@ -25,6 +26,15 @@ describe("audit channel lists", () => {
     for (const c of [...windowsChannels, ...darwinChannels]) {
       expect({ id: c.id, blockedBy: Object.keys(c.blockedBy).length > 0, closeWith: c.closeWith.length > 10 }).toEqual({ id: c.id, blockedBy: true, closeWith: true });
     }
+  });
+
+  test("what blocks a row is a registry mechanism of that row's OS (or a portable one)", () => {
+    const fits: Record<string, readonly string[]> = { linux: ["linux", "unix", "any"], darwin: ["darwin", "unix", "any"], win32: ["win32", "any"] };
+    const misfits = all.flatMap((c) =>
+      Object.entries(c.blockedBy).flatMap(([key, b]) => b.mechanisms.filter((m) => !fits[c.os]!.includes(MECHANISMS[m].os)).map((m) => `${c.id} ${key}: ${m} (${MECHANISMS[m].os})`)),
+    );
+    expect(misfits).toEqual([]);
+    expect(all.flatMap((c) => Object.values(c.blockedBy)).every((b) => b.mechanisms.length > 0 && b.how.length > 0)).toBe(true);
   });
 
   test("services the macOS rows call closed are in no generated Seatbelt profile", () => {

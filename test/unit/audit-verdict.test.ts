@@ -33,6 +33,11 @@ describe("two-sided rows: reachable only when the outside canary counted a recei
     const row = judge(chan("ipc.sysv.shm"), fail("ipc.sysv.shm", "EPERM"), 0);
     expect(row.verdict).toBe("blocked");
     expect(row.mechanism).toContain("seccomp");
+    // Typed, from the registry: no reader has to parse the words.
+    expect(row.blockedBy).toEqual(["seccomp"]);
+    expect(judge(chan("ipc.sysv.shm"), fail("ipc.sysv.shm", "ENOENT"), 0).blockedBy).toEqual(["ipc-namespace"]);
+    // An errno no blocker names stays unattributed: no mechanism is guessed.
+    expect(judge(chan("ipc.sysv.shm"), fail("ipc.sysv.shm", "EINVAL"), 0).blockedBy).toBeUndefined();
   });
 
   test("a receipt without its counter is an error, not a guess", () => {

@@ -1,8 +1,10 @@
-// Live probes of the Linux mechanisms cordon uses. Each answer comes from
-// asking the kernel (a syscall, a namespace actually created, a cgroup
-// actually made and removed), with the evidence in words beside it.
-import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmdirSync } from "node:fs";
-import { landlockAbiVersion } from "../../../ffi/linux.ts";
+// Live probes of the Linux mechanisms cordon uses, in words: the host model
+// (lib/host/linux, probed once per process, the one spawn plans with) with the
+// evidence beside each answer, plus a few facts only `cordon probe` shows
+// (pidfd, IOMMU, resctrl).
+import { existsSync, readdirSync, readFileSync, readlinkSync } from "node:fs";
+import { landlockOf, linuxHost, type LinuxHost } from "../../host/linux/index.ts";
+import { locateOwnCgroups } from "./cgroup/mounts.ts";
 
 export type Outcome = "yes" | "no" | "untested";
 export type Evidence = { readonly outcome: Outcome; readonly evidence: string };
@@ -48,59 +50,22 @@ function errCode(e: unknown): string {
   return (e as NodeJS.ErrnoException).code ?? String(e);
 }
 
-/** Runs argv, answers whether it exited 0, with its first stderr line. */
-async function tryCommand(argv: string[]): Promise<{ ok: boolean; why: string }> {
-  try {
-    const p = Bun.spawn(argv, { stdin: "ignore", stdout: "ignore", stderr: "pipe" });
-    const [code, err] = await Promise.all([p.exited, new Response(p.stderr).text()]);
-    return { ok: code === 0, why: err.trim().split("\n")[0] || `exit ${code}` };
-  } catch (e) {
-    return { ok: false, why: errCode(e) };
-  }
-}
+const kinds: readonly NamespaceKind[] = ["user", "mount", "pid", "net", "ipc", "uts", "cgroup"];
 
-const unshareFlags: Record<NamespaceKind, string> = {
-  user: "--user",
-  mount: "--mount",
-  pid: "--pid",
-  net: "--net",
-  ipc: "--ipc",
-  uts: "--uts",
-  cgroup: "--cgroup",
-};
-
-function which(cmd: string): string | undefined {
-  return Bun.which(cmd) ?? undefined;
-}
-
-async function namespaces(root: boolean): Promise<{ each: Record<NamespaceKind, Evidence>; unprivileged: Evidence }> {
-  const unshare = which("unshare");
-  const kinds = Object.keys(unshareFlags) as NamespaceKind[];
-  if (!unshare) {
-    const none: Evidence = { outcome: "untested", evidence: "unshare(1) not installed" };
-    return { each: Object.fromEntries(kinds.map((k) => [k, none])) as Record<NamespaceKind, Evidence>, unprivileged: none };
-  }
-  const each = await Promise.all(
-    kinds.map(async (k) => {
-      // Without privilege every namespace but user needs a user namespace around it.
-      const argv = root || k === "user" ? [unshare, unshareFlags[k], ...(k === "pid" ? ["--fork"] : []), "true"] : [unshare, "--user", "--map-root-user", unshareFlags[k], ...(k === "pid" ? ["--fork"] : []), "true"];
-      const r = await tryCommand(argv);
-      const how = root ? "as root" : k === "user" ? "unprivileged" : "inside a user namespace";
-      return [k, { outcome: r.ok ? "yes" : "no", evidence: r.ok ? `unshare ${unshareFlags[k]} ${how}: ok` : `unshare ${unshareFlags[k]} ${how}: ${r.why}` }] as const;
+/** What the host model's native probe found: each kind made by clone, directly and inside a user namespace. */
+function namespaces(host: LinuxHost): { each: Record<NamespaceKind, Evidence>; unprivileged: Evidence } {
+  const ns = host.namespaces;
+  const each = Object.fromEntries(
+    kinds.map((k) => {
+      if (k === "user") return [k, { outcome: ns.user ? "yes" : "no", evidence: `clone(CLONE_NEWUSER) as uid ${host.euid}: ${ns.user ? "ok" : "refused"}` }];
+      const direct = ns.direct[k];
+      const inUser = ns.inUser[k];
+      const evidence = `clone(CLONE_NEW${k === "mount" ? "NS" : k.toUpperCase()}) directly: ${direct ? "ok" : "refused"}; inside a user namespace: ${inUser ? "ok" : "refused"}`;
+      return [k, { outcome: direct || inUser ? "yes" : "no", evidence }];
     }),
-  );
-  const all = ["--user", "--map-root-user", "--mount", "--pid", "--fork", "--net", "--ipc", "--uts", "true"];
-  const setpriv = which("setpriv");
-  let unprivileged: Evidence;
-  if (!root) {
-    const r = await tryCommand([unshare, ...all]);
-    unprivileged = { outcome: r.ok ? "yes" : "no", evidence: `unshare -U -r -m -p -f -n -i -u as uid ${process.getuid?.()}: ${r.ok ? "ok" : r.why}` };
-  } else if (setpriv) {
-    const r = await tryCommand([setpriv, "--reuid=65534", "--regid=65534", "--clear-groups", "--", unshare, ...all]);
-    unprivileged = { outcome: r.ok ? "yes" : "no", evidence: `unshare -U -r -m -p -f -n -i -u as uid 65534: ${r.ok ? "ok" : r.why}` };
-  } else {
-    unprivileged = { outcome: "untested", evidence: "running as root and setpriv(1) is not installed" };
-  }
+  ) as Record<NamespaceKind, Evidence>;
+  const who = host.euid === 0 ? "uid 65534" : `uid ${host.euid}`;
+  let unprivileged: Evidence = { outcome: ns.unprivileged ? "yes" : "no", evidence: `clone of user + mount, pid, net, ipc, uts namespaces as ${who}: ${ns.unprivileged ? "ok" : "refused"}` };
   const limits = [
     ["/proc/sys/user/max_user_namespaces", "max_user_namespaces"],
     ["/proc/sys/kernel/unprivileged_userns_clone", "unprivileged_userns_clone"],
@@ -110,67 +75,41 @@ async function namespaces(root: boolean): Promise<{ each: Record<NamespaceKind, 
     .filter(([, v]) => v !== undefined)
     .map(([name, v]) => `${name}=${v}`);
   if (limits.length) unprivileged = { ...unprivileged, evidence: `${unprivileged.evidence}; ${limits.join(", ")}` };
-  return { each: Object.fromEntries(each) as Record<NamespaceKind, Evidence>, unprivileged };
+  return { each, unprivileged };
 }
 
-const v1Controllers = ["cpu", "cpuacct", "cpuset", "memory", "devices", "freezer", "net_cls", "blkio", "perf_event", "net_prio", "hugetlb", "pids", "rdma", "misc"];
-
-/** mkdir + rmdir of a child under `dir`; `look` inspects it while it exists. */
-function tryChild(dir: string, look?: (child: string) => Evidence): { made: Evidence; look?: Evidence } {
-  const child = `${dir}/cordon-probe-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
-  try {
-    mkdirSync(child);
-  } catch (e) {
-    return { made: { outcome: "no", evidence: `mkdir in ${dir}: ${errCode(e)}` } };
-  }
-  try {
-    return { made: { outcome: "yes", evidence: `mkdir + rmdir in ${dir}: ok` }, ...(look && { look: look(child) }) };
-  } finally {
-    try {
-      rmdirSync(child);
-    } catch {
-      // A child cgroup with no process in it always goes; nothing else to do.
-    }
-  }
-}
-
-function cgroups(): CgroupFeatures {
+/** The hierarchies as mounted, and what the host model's cgroup probe could make in each. */
+function cgroups(host: LinuxHost): CgroupFeatures {
   const v1: Record<string, string> = {};
   let v2: CgroupFeatures["v2"];
-  const own = new Map<string, string>();
-  for (const line of (read("/proc/self/cgroup") ?? "").split("\n")) {
-    const [, ctrls, path] = line.split(":");
-    if (ctrls !== undefined && path !== undefined) own.set(ctrls === "" ? "" : ctrls, path);
+  let located: ReturnType<typeof locateOwnCgroups> = [];
+  try {
+    located = locateOwnCgroups();
+  } catch {
+    // no /proc: nothing mounted that this process can see
   }
-  for (const line of (read("/proc/self/mountinfo") ?? "").split("\n")) {
-    const [left, right] = line.split(" - ");
-    if (!left || !right) continue;
-    const mount = left.split(" ")[4]!;
-    const [fstype, , superOpts = ""] = right.split(" ");
-    if (fstype === "cgroup2" && !v2) {
-      const controllers = (read(`${mount}/cgroup.controllers`) ?? "").split(" ").filter(Boolean);
-      v2 = { mount, controllers, path: own.get("") ?? "/" };
-    } else if (fstype === "cgroup") {
-      for (const c of superOpts.split(",").filter((o) => v1Controllers.includes(o))) v1[c] ??= mount;
+  for (const { mount, ownDir } of located) {
+    if (mount.version === 2 && !v2) {
+      const controllers = (read(`${mount.mountPoint}/cgroup.controllers`) ?? "").split(" ").filter(Boolean);
+      v2 = { mount: mount.mountPoint, controllers, path: ownDir?.slice(mount.mountPoint.length) || "/" };
+    } else if (mount.version === 1) {
+      for (const c of mount.controllers) v1[c] ??= mount.mountPoint;
     }
   }
   const mode = v2 && Object.keys(v1).length ? "hybrid" : v2 ? "v2" : Object.keys(v1).length ? "v1" : "none";
+  const notes = host.cgroups.notes;
+  const made = (label: string, base: string | undefined, prefix: string): Evidence =>
+    base ? { outcome: "yes", evidence: `probe cgroup made and removed in ${base}` } : { outcome: "no", evidence: notes.find((n) => n.startsWith(prefix)) ?? `${label}: no writable cgroup` };
   const childCgroup: Record<string, Evidence> = {};
-  let kill: Evidence = { outcome: "no", evidence: "no cgroup2 hierarchy mounted" };
-  if (v2) {
-    const dir = `${v2.mount}${v2.path === "/" ? "" : v2.path}`;
-    const r = tryChild(dir, (child) =>
-      existsSync(`${child}/cgroup.kill`) ? { outcome: "yes", evidence: `cgroup.kill present in a fresh child of ${dir}` } : { outcome: "no", evidence: "no cgroup.kill in a child cgroup (kernel < 5.14)" },
-    );
-    childCgroup.v2 = r.made;
-    kill = r.look ?? { outcome: "untested", evidence: `cannot create a child cgroup: ${r.made.evidence}` };
-  }
-  for (const c of ["memory", "pids", "cpu", "freezer"]) {
-    const mount = v1[c];
-    if (!mount) continue;
-    const path = [...own].find(([k]) => k.split(",").includes(c))?.[1] ?? "/";
-    childCgroup[c] = tryChild(`${mount}${path === "/" ? "" : path}`).made;
-  }
+  if (v2) childCgroup.v2 = made("cgroup v2", host.cgroups.v2?.base, "cgroup v2");
+  for (const c of ["memory", "pids", "cpu", "freezer"] as const) if (v1[c]) childCgroup[c] = made(`cgroup v1 ${c}`, host.cgroups.v1[c]?.base, `cgroup v1 ${c}`);
+  const kill: Evidence = !v2
+    ? { outcome: "no", evidence: "no cgroup2 hierarchy mounted" }
+    : !host.cgroups.v2
+      ? { outcome: "untested", evidence: `cannot create a child cgroup: ${childCgroup.v2?.evidence}` }
+      : host.cgroups.v2.kill
+        ? { outcome: "yes", evidence: `cgroup.kill present in a fresh child of ${host.cgroups.v2.base}` }
+        : { outcome: "no", evidence: "no cgroup.kill in a child cgroup (kernel < 5.14)" };
   return { mode, v1, ...(v2 && { v2 }), childCgroup, kill };
 }
 
@@ -204,11 +143,13 @@ function statusField(name: string): string | undefined {
 }
 
 export async function linuxFeatures(): Promise<LinuxFeatures> {
-  const root = process.getuid?.() === 0;
-  const abi = landlockAbiVersion();
-  const actions = read("/proc/sys/kernel/seccomp/actions_avail")?.split(" ").filter(Boolean) ?? [];
+  const host = linuxHost();
+  const root = host.euid === 0;
+  const abi = landlockOf(host).abi;
+  const actions = host.seccomp.actions;
   const seccompMode = statusField("Seccomp");
-  const [ns, pid] = await Promise.all([namespaces(root), pidfd()]);
+  const ns = namespaces(host);
+  const pid = await pidfd();
   const iommuGroups = (() => {
     try {
       return readdirSync("/sys/kernel/iommu_groups").length;
@@ -218,12 +159,12 @@ export async function linuxFeatures(): Promise<LinuxFeatures> {
   })();
   const resctrl = (read("/proc/filesystems") ?? "").split("\n").some((l) => l.trim().endsWith("resctrl"));
   return {
-    kernel: read("/proc/sys/kernel/osrelease") ?? "unknown",
+    kernel: host.kernel,
     root,
     landlock: {
       abi,
       outcome: abi > 0 ? "yes" : "no",
-      evidence: abi > 0 ? `landlock_create_ruleset(VERSION) = ${abi}` : "landlock_create_ruleset(VERSION) failed: landlock absent or disabled",
+      evidence: abi > 0 ? `landlock_create_ruleset(VERSION) = ${host.landlock.kernelAbi}${abi < host.landlock.kernelAbi ? `, capped at ${abi}` : ""}` : `landlock_create_ruleset(VERSION) failed: ${landlockOf(host).unavailable ?? "landlock absent or disabled"}`,
     },
     seccomp: {
       actions,
@@ -231,15 +172,15 @@ export async function linuxFeatures(): Promise<LinuxFeatures> {
       evidence:
         seccompMode === undefined
           ? "no Seccomp field in /proc/self/status (CONFIG_SECCOMP off)"
-          : `actions_avail: ${actions.join(" ") || "unreadable"}; this process: Seccomp ${seccompMode}, ${statusField("Seccomp_filters") ?? "?"} filters`,
+          : `actions_avail: ${actions.join(" ") || "unreadable"}; this process: ${host.seccomp.filtered ? "under a filter" : "no filter"} (Seccomp ${seccompMode}, ${statusField("Seccomp_filters") ?? "?"} filters)`,
     },
     noNewPrivs: {
       outcome: statusField("NoNewPrivs") === undefined ? "no" : "yes",
-      evidence: statusField("NoNewPrivs") === undefined ? "no NoNewPrivs field in /proc/self/status" : `kernel tracks it (this process: NoNewPrivs ${statusField("NoNewPrivs")})`,
+      evidence: statusField("NoNewPrivs") === undefined ? "no NoNewPrivs field in /proc/self/status" : `kernel tracks it (this process: NoNewPrivs ${host.noNewPrivs ? 1 : 0})`,
     },
     namespaces: ns.each,
     unprivilegedUserns: ns.unprivileged,
-    cgroups: cgroups(),
+    cgroups: cgroups(host),
     pidfd: pid,
     iommu: { outcome: iommuGroups > 0 && existsSync("/dev/vfio") ? "yes" : "no", evidence: `${iommuGroups} IOMMU groups; /dev/vfio ${existsSync("/dev/vfio") ? "present" : "absent"}` },
     resctrl: { outcome: resctrl ? "yes" : "no", evidence: resctrl ? "resctrl in /proc/filesystems" : "no resctrl in /proc/filesystems" },

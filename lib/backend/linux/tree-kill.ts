@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import { CordonError } from "../../../ffi/errors.ts";
 import type { ContainmentHost } from "../../plan/linux/containment-host.ts";
 import { chooseTreeKill, type TreeKillChoice, type TreeKillRung } from "../../plan/linux/containment-tree.ts";
-import { cgroupHost } from "./cgroup/probe.ts";
+import { containmentHostOf, linuxHost } from "../../host/linux/index.ts";
 import type { SandboxCgroup } from "./cgroup/sandbox-cgroup.ts";
 
 function readNumber(path: string): number | undefined {
@@ -31,10 +31,9 @@ export function pidNamespaceAvailable(euid: number): boolean {
   return true;
 }
 
-/** The probed host for containment planning (cgroups probed once per process). */
+/** The probed host for containment planning (the host model, probed once per process): a pid namespace where the sandbox's namespaces can be had. */
 export function probeContainmentHost(): ContainmentHost {
-  const euid = process.geteuid?.() ?? -1;
-  return { cgroups: cgroupHost(), euid, pidNamespace: pidNamespaceAvailable(euid) };
+  return containmentHostOf(linuxHost());
 }
 
 /** The rung of the tree-kill ladder in force on this host. */

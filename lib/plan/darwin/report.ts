@@ -1,6 +1,6 @@
 // What a macOS plan enforces, per requested guarantee.
 import type { ResolvedPolicy } from "../../policy/types.ts";
-import type { GuaranteeReport } from "../../report.ts";
+import type { GuaranteeId, GuaranteeReport } from "../../report.ts";
 import { carveRows } from "../carve.ts";
 import { dedicatedUid } from "./dedicated.ts";
 import { egressNotEnforced } from "../egress-elsewhere.ts";
@@ -17,7 +17,7 @@ const nested = (host: DarwinHost) =>
 
 export function darwinReport(policy: ResolvedPolicy, host: DarwinHost): GuaranteeReport[] {
   const blocked = nested(host);
-  const seatbelt = (guarantee: string, by: string): GuaranteeReport =>
+  const seatbelt = (guarantee: GuaranteeId, by: string): GuaranteeReport =>
     blocked === undefined
       ? { guarantee, status: "enforced", by: [by] }
       : { guarantee, status: "not-enforced", by: [], reason: blocked };

@@ -1,6 +1,6 @@
 // What a FreeBSD plan enforces, per requested guarantee.
 import type { ResolvedPolicy } from "../../policy/types.ts";
-import type { GuaranteeReport } from "../../report.ts";
+import type { GuaranteeId, GuaranteeReport } from "../../report.ts";
 import { carveRows } from "../carve.ts";
 import { dedicatedUid } from "../darwin/dedicated.ts";
 import { egressNotEnforced } from "../egress-elsewhere.ts";
@@ -20,7 +20,7 @@ const noNetConfinement = "FreeBSD confines the network with Capsicum (same limit
 
 export function freebsdReport(policy: ResolvedPolicy, host: FreebsdHost): GuaranteeReport[] {
   const out: GuaranteeReport[] = [];
-  const no = (guarantee: string, reason: string) => out.push({ guarantee, status: "not-enforced", by: [], reason });
+  const no = (guarantee: GuaranteeId, reason: string) => out.push({ guarantee, status: "not-enforced", by: [], reason });
   no("fs.read-confined", noPathConfinement);
   no("fs.write-confined", noPathConfinement);
   no("fs.exec-confined", noPathConfinement);

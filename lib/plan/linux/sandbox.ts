@@ -2,7 +2,7 @@
 // (network mode, hardening, IPC isolation), which namespaces, and what each
 // contributes to the report. Pure: the host is described, not probed, here.
 import type { ResolvedPolicy } from "../../policy/types.ts";
-import type { GuaranteeReport } from "../../report.ts";
+import type { GuaranteeId, GuaranteeReport } from "../../report.ts";
 import { AF_UNIX } from "./seccomp/constants.ts";
 import { compileSeccomp, HARDENING, IPC_ISOLATION, networkRules, NO_SETID, type Arch, type CompiledFilter, type Rule } from "./seccomp/index.ts";
 import { egressMode } from "./egress.ts";
@@ -109,7 +109,7 @@ export function planSandbox(policy: Pick<ResolvedPolicy, "net" | "egress">, host
   const seccomp = seccompOk
     ? compileSeccomp({ defaultAction: "allow", rules: [...(unixOpen ? [] : UNIX_SOCKETS), ...NO_USER_NAMESPACES, ...networkRules(net), ...(egress?.rules ?? []), ...IPC_ISOLATION, ...NO_SETID, ...HARDENING] }, host.arch!)
     : undefined;
-  const bySeccomp = (guarantee: string, what: string, extra: string[] = []): GuaranteeReport =>
+  const bySeccomp = (guarantee: GuaranteeId, what: string, extra: string[] = []): GuaranteeReport =>
     seccompOk ? { guarantee, status: "enforced", by: [`seccomp ${what}`, ...extra] } : { guarantee, status: extra.length ? "partial" : "not-enforced", by: extra, reason: why };
 
   // net none: an empty network namespace where one can be had (no route and
@@ -199,7 +199,8 @@ export function coveredElsewhere(policy: Pick<ResolvedPolicy, "net">, host: Sand
     covered["net.connect_tcp"] = "seccomp refuses every IP socket";
   }
   if (host.namespaces !== "none") covered["scope.signal"] = "pid namespace: no process outside can be named";
-  const refusedBySeccomp = plan.report.some((g) => g.guarantee === "ipc.unix-outside-closed" && g.by[0]?.startsWith("seccomp"));
+  // AF_UNIX is refused by this plan's filter exactly when nothing else closes outside unix sockets (planSandbox).
+  const refusedBySeccomp = unixClosedWithoutSeccomp(host.landlockAbi, plan.namespaces.privateRoot) === undefined;
   if (refusedBySeccomp) covered["scope.abstract_unix_socket"] = "seccomp refuses AF_UNIX sockets";
   return { ...covered, ...newerRightsCovered(policy.net, { refusedBySeccomp, privateRoot: plan.namespaces.privateRoot }) };
 }

@@ -4,6 +4,7 @@
 // is closed (AccessCheck and a real open, as the account), and creating its
 // profile folders so that it owns them.
 import { FILE_ACCESS } from "./constants.ts";
+import type { GuaranteeId } from "../../report.ts";
 import type { AclGrant } from "./isolation.ts";
 
 /** What the account must (allowed) or must not (denied) get on a path, and which row depends on it. */
@@ -13,7 +14,7 @@ export type AccessExpectation = {
   readonly access: number;
   readonly allowed: boolean;
   /** The report row a failed denied-check makes not enforced, or the grant a failed allowed-check names. */
-  readonly guarantee: string;
+  readonly guarantee: GuaranteeId;
   readonly why: string;
 };
 

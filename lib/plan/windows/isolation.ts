@@ -182,7 +182,7 @@ function netRows(net: Net, gaps: Gaps, way: { none: NetWay; ports: PortWay }): G
     return ["reason" in w ? notEnforced("net.none", w.reason) : needing(gaps, w.needs, { guarantee: "net.none", status: "enforced", by: w.by })];
   }
   const w = way.ports;
-  const ids = ["net.tcp-connect-confined", "net.tcp-bind-confined", "net.udp-closed"];
+  const ids = ["net.tcp-connect-confined", "net.tcp-bind-confined", "net.udp-closed"] as const;
   if ("reason" in w) return ids.map((id) => notEnforced(id, w.reason));
   const on = `WFP filters on ${w.who}`;
   return [

@@ -1,6 +1,6 @@
 // Report rows that depend on host mechanisms: a row whose mechanism the host
 // lacks is not enforced, with the host's reason for each missing mechanism.
-import type { GuaranteeReport } from "../../report.ts";
+import type { GuaranteeId, GuaranteeReport } from "../../report.ts";
 import type { WindowsMechanism } from "./host.ts";
 
 export type Gaps = Readonly<Partial<Record<WindowsMechanism, string>>>;
@@ -12,4 +12,4 @@ export function needing(gaps: Gaps, needs: readonly WindowsMechanism[], row: Gua
   return { guarantee: row.guarantee, status: "not-enforced", by: [], reason: reasons.join("; ") };
 }
 
-export const notEnforced = (guarantee: string, reason: string): GuaranteeReport => ({ guarantee, status: "not-enforced", by: [], reason });
+export const notEnforced = (guarantee: GuaranteeId, reason: string): GuaranteeReport => ({ guarantee, status: "not-enforced", by: [], reason });

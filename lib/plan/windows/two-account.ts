@@ -8,7 +8,10 @@
 // the run's account before it starts, that it cannot write the cache.
 import { CompatError, PolicyError } from "../../errors.ts";
 import type { ResolvedPolicy } from "../../policy/types.ts";
-import type { GuaranteeReport } from "../../report.ts";
+import type { GuaranteeId, GuaranteeReport } from "../../report.ts";
+
+/** A row of one phase: its registry id prefixed with the phase. */
+export type PhaseGuaranteeReport = Omit<GuaranteeReport, "guarantee"> & { readonly guarantee: `${"fetch" | "run"}:${GuaranteeId}` };
 import { GENERIC_WRITE, type AccessExpectation } from "./account.ts";
 import type { WindowsHost } from "./host.ts";
 import { planWindows, type WindowsOptions, type WindowsPlan } from "./index.ts";
@@ -27,7 +30,7 @@ export type FetchExecPlan = {
   readonly run: WindowsPlan;
   readonly accounts: { readonly fetch: string; readonly run: string };
   /** Both phases' rows, each id prefixed with its phase (fetch:…, run:…). */
-  readonly report: readonly GuaranteeReport[];
+  readonly report: readonly PhaseGuaranteeReport[];
 };
 
 const sameName = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
@@ -59,7 +62,7 @@ export function planFetchExec(fetchPolicy: ResolvedPolicy, runPolicy: ResolvedPo
   const cacheClosed: AccessExpectation = { path: cache, access: GENERIC_WRITE, allowed: false, guarantee: "fs.write-confined", why: "the cache, which only the fetch account may write" };
   const run: WindowsPlan = { ...run0, isolation: { ...run0.isolation, checks: [...run0.isolation.checks, cacheClosed] } };
 
-  const report = [...fetch.report.map((g) => ({ ...g, guarantee: `fetch:${g.guarantee}` })), ...run.report.map((g) => ({ ...g, guarantee: `run:${g.guarantee}` }))];
+  const report: PhaseGuaranteeReport[] = [...fetch.report.map((g) => ({ ...g, guarantee: `fetch:${g.guarantee}` as const })), ...run.report.map((g) => ({ ...g, guarantee: `run:${g.guarantee}` as const }))];
   if (fetchPolicy.compat === "hard" || runPolicy.compat === "hard") {
     const missing = report.filter((g) => g.status !== "enforced").map((g) => ({ guarantee: g.guarantee, reason: g.reason ?? g.status }));
     if (missing.length) throw new CompatError(missing);

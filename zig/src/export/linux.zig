@@ -6,4 +6,5 @@ comptime {
     _ = @import("linux_spawn.zig");
     _ = @import("linux_relay.zig");
     _ = @import("linux_explain.zig");
+    _ = @import("linux_host.zig");
 }

@@ -20,4 +20,5 @@ test {
     _ = @import("audit.zig");
     _ = @import("bpf_eval.zig");
     _ = @import("notify.zig");
+    _ = @import("host_probe.zig");
 }

@@ -1,10 +1,10 @@
 // The landlock report folded into cordon's guarantee vocabulary (lib/report.ts).
-import type { GuaranteeReport } from "../../../report.ts";
+import type { GuaranteeId, GuaranteeReport } from "../../../report.ts";
 import type { LandlockReport } from "./plan.ts";
 import type { RightName } from "./rights.ts";
 
 /** Which rights make up each guarantee landlock contributes to. */
-const GUARANTEES: readonly { readonly guarantee: string; readonly rights: readonly RightName[] }[] = [
+const GUARANTEES: readonly { readonly guarantee: GuaranteeId; readonly rights: readonly RightName[] }[] = [
   { guarantee: "fs.read-confined", rights: ["fs.read_file", "fs.read_dir"] },
   { guarantee: "fs.exec-confined", rights: ["fs.execute"] },
   {

@@ -1,0 +1,249 @@
+//! What this host lets a sandbox have, found by trying each thing once in a
+//! throw-away process: namespaces made by clone3 (clone where a profile
+//! answers ENOSYS) the way a spawn makes them, directly and inside a user
+//! namespace, a tmpfs and a fresh /proc mounted in them, the mount API calls
+//! the private root uses, and a user namespace made by an unprivileged uid.
+//! The probe forks once (no CLONE_VM: the copy may do anything to itself);
+//! that copy forks one child per trial and sends the bitmask up a pipe.
+//! Nothing here changes the calling process.
+const std = @import("std");
+const sys = @import("sys.zig");
+const clone3 = @import("clone3.zig");
+const linux = sys.linux;
+
+/// Bits of the answer (CORDON_HOST_* in cordon_linux_host.h).
+pub const Bit = struct {
+    pub const clone3_call: u32 = 1 << 0;
+    pub const user: u32 = 1 << 1;
+    /// mount, pid, net, ipc, uts, cgroup made directly: bits 2..7.
+    pub const direct_base: u5 = 2;
+    /// the same inside a new user namespace: bits 8..13.
+    pub const in_user_base: u5 = 8;
+    pub const proc_direct: u32 = 1 << 14;
+    pub const proc_in_user: u32 = 1 << 15;
+    pub const tmpfs_direct: u32 = 1 << 16;
+    pub const tmpfs_in_user: u32 = 1 << 17;
+    pub const fsopen: u32 = 1 << 18;
+    pub const open_tree: u32 = 1 << 19;
+    pub const move_mount: u32 = 1 << 20;
+    pub const openat2: u32 = 1 << 21;
+    pub const mount_setattr: u32 = 1 << 22;
+    pub const unprivileged_userns: u32 = 1 << 23;
+    pub const capabilities: u32 = 1 << 24;
+    pub const no_new_privs: u32 = 1 << 25;
+    pub const seccomp_filter: u32 = 1 << 26;
+};
+
+const clone_newns: u64 = 0x00020000;
+const clone_newcgroup: u64 = 0x02000000;
+const clone_newuts: u64 = 0x04000000;
+const clone_newipc: u64 = 0x08000000;
+const clone_newuser: u64 = 0x10000000;
+const clone_newpid: u64 = 0x20000000;
+const clone_newnet: u64 = 0x40000000;
+/// In the order of the bits: mount, pid, net, ipc, uts, cgroup.
+const kinds = [_]u64{ clone_newns, clone_newpid, clone_newnet, clone_newipc, clone_newuts, clone_newcgroup };
+
+const wall: usize = 0x40000000;
+const at_fdcwd: usize = @bitCast(@as(isize, -100));
+const o_cloexec: usize = sys.o_cloexec;
+const o_wronly: usize = 1;
+const ms_nosuid: usize = 2;
+const ms_nodev: usize = 4;
+const ms_noexec: usize = 8;
+const ms_rec: usize = 16384;
+const ms_private: usize = 1 << 18;
+const enosys: isize = -38;
+const nobody: usize = 65534;
+
+/// fork (or a clone with namespace flags) as a spawn makes it: clone3, then
+/// the legacy clone on ENOSYS. No exit signal: nobody but the waiter hears of it.
+fn forkWith(flags: u64) isize {
+    var args: clone3.CloneArgs = .{ .flags = flags };
+    var rc: isize = @bitCast(linux.syscall2(.clone3, @intFromPtr(&args), @sizeOf(clone3.CloneArgs)));
+    if (rc == enosys) rc = @bitCast(linux.syscall5(.clone, @intCast(flags), 0, 0, 0, 0));
+    return rc;
+}
+
+/// Runs `body(arg)` in a child cloned with `flags`; true when it exited 0.
+fn trial(flags: u64, body: *const fn (usize) u8, arg: usize) bool {
+    const pid = forkWith(flags);
+    if (pid == 0) linux.exit_group(body(arg));
+    if (pid < 0) return false;
+    var status: u32 = 0;
+    const rc = linux.syscall4(.wait4, @as(usize, @bitCast(pid)), @intFromPtr(&status), wall, 0);
+    return !sys.isError(rc) and status == 0;
+}
+
+fn ok(_: usize) u8 {
+    return 0;
+}
+
+fn failed(rc: usize) bool {
+    return sys.isError(rc);
+}
+
+/// Writes `text` to /proc/self/`name` (a user namespace's maps).
+fn writeSelf(name: [*:0]const u8, text: []const u8) bool {
+    const fd = linux.syscall4(.openat, at_fdcwd, @intFromPtr(name), o_wronly | o_cloexec, 0);
+    if (failed(fd)) return false;
+    defer _ = linux.syscall1(.close, fd);
+    return linux.syscall3(.write, fd, @intFromPtr(text.ptr), text.len) == text.len;
+}
+
+fn decimal(buf: []u8, v: usize) []const u8 {
+    return std.fmt.bufPrint(buf, "{d} {d} 1", .{ v, v }) catch buf[0..0];
+}
+
+/// The caller's ids mapped to themselves, as a spawn's user namespace keeps them.
+fn mapIds(ids: usize) bool {
+    const uid = ids >> 32;
+    const gid = ids & 0xffff_ffff;
+    var buf: [48]u8 = undefined;
+    if (!writeSelf("/proc/self/uid_map", decimal(&buf, uid))) return false;
+    _ = writeSelf("/proc/self/setgroups", "deny");
+    return writeSelf("/proc/self/gid_map", decimal(&buf, gid));
+}
+
+const MountArg = struct { ids: usize, user: bool, proc: bool };
+
+/// In a fresh mount (and pid) namespace: private propagation, then a tmpfs
+/// on /tmp as the private root's staging mount, or a fresh /proc on /proc.
+fn mountIn(arg: usize) u8 {
+    const a: *const MountArg = @ptrFromInt(arg);
+    if (a.user and !mapIds(a.ids)) return 1;
+    if (failed(linux.syscall5(.mount, 0, @intFromPtr("/"), 0, ms_rec | ms_private, 0))) return 2;
+    const rc = if (a.proc)
+        linux.syscall5(.mount, @intFromPtr("proc"), @intFromPtr("/proc"), @intFromPtr("proc"), ms_nosuid | ms_nodev | ms_noexec, 0)
+    else
+        linux.syscall5(.mount, @intFromPtr("tmpfs"), @intFromPtr("/tmp"), @intFromPtr("tmpfs"), ms_nosuid | ms_nodev, @intFromPtr("mode=0755"));
+    return if (failed(rc)) 3 else 0;
+}
+
+/// Which of the mount API calls the private root uses work here, in a mount
+/// namespace of the probe's own (bits fsopen .. mount_setattr).
+fn mountCalls(arg: usize) u8 {
+    const a: *const MountArg = @ptrFromInt(arg);
+    if (a.user and !mapIds(a.ids)) return 0;
+    _ = linux.syscall5(.mount, 0, @intFromPtr("/"), 0, ms_rec | ms_private, 0);
+    var found: u8 = 0;
+    const fsfd = linux.syscall2(.fsopen, @intFromPtr("tmpfs"), 1); // FSOPEN_CLOEXEC
+    if (!failed(fsfd) and !failed(linux.syscall5(.fsconfig, fsfd, 6, 0, 0, 0))) { // FSCONFIG_CMD_CREATE
+        const m = linux.syscall3(.fsmount, fsfd, 1, 0); // FSMOUNT_CLOEXEC
+        if (!failed(m)) found |= 1;
+    }
+    const tree = linux.syscall3(.open_tree, at_fdcwd, @intFromPtr("/"), 1 | o_cloexec | 0x8000); // OPEN_TREE_CLONE | AT_RECURSIVE, as the private root takes its binds
+    if (!failed(tree)) {
+        found |= 2;
+        // MOVE_MOUNT_F_EMPTY_PATH: the detached copy of / onto /tmp, in this namespace only.
+        if (!failed(linux.syscall5(.move_mount, tree, @intFromPtr(""), at_fdcwd, @intFromPtr("/tmp"), 4))) found |= 4;
+    }
+    const how = sys.OpenHow{ .flags = sys.o_path | sys.o_cloexec };
+    if (!failed(sys.openat2(at_fdcwd, "/", &how))) found |= 8;
+    // An empty attribute change on / : ENOSYS before 5.12 (or under a profile).
+    var attr = [4]u64{ 0, 0, 0, 0 };
+    if (!failed(linux.syscall5(.mount_setattr, at_fdcwd, @intFromPtr("/"), 0, @intFromPtr(&attr), @sizeOf(@TypeOf(attr))))) found |= 16;
+    // The answer is the exit status: 0 would read as "all failed" anyway.
+    return found;
+}
+
+/// As uid and gid 65534 with no groups: a user namespace with every other kind inside it.
+fn unprivileged(_: usize) u8 {
+    if (failed(linux.syscall2(.setgroups, 0, 0))) return 1;
+    if (failed(linux.syscall3(.setresgid, nobody, nobody, nobody))) return 2;
+    if (failed(linux.syscall3(.setresuid, nobody, nobody, nobody))) return 3;
+    return if (trial(clone_newuser | clone_newns | clone_newpid | clone_newnet | clone_newipc | clone_newuts, &ok, 0)) 0 else 4;
+}
+
+/// CapPrm of this process is not empty (capget, version 3).
+fn holdsCapabilities() bool {
+    var header = [2]u32{ 0x20080522, 0 };
+    var data = [6]u32{ 0, 0, 0, 0, 0, 0 };
+    if (failed(linux.syscall2(.capget, @intFromPtr(&header), @intFromPtr(&data)))) return false;
+    return data[1] != 0 or data[4] != 0;
+}
+
+/// Everything, in the forked copy; the answer as a bitmask.
+fn probeAll() u32 {
+    var mask: u32 = 0;
+    // clone3(NULL, 0) is EINVAL where the call exists, ENOSYS where it does not (or a profile says so).
+    if (@as(isize, @bitCast(linux.syscall2(.clone3, 0, 0))) != enosys) mask |= Bit.clone3_call;
+    if (trial(clone_newuser, &ok, 0)) mask |= Bit.user;
+    for (kinds, 0..) |k, i| {
+        if (trial(k, &ok, 0)) mask |= @as(u32, 1) << (Bit.direct_base + @as(u5, @intCast(i)));
+        if (trial(clone_newuser | k, &ok, 0)) mask |= @as(u32, 1) << (Bit.in_user_base + @as(u5, @intCast(i)));
+    }
+    const ids = (linux.syscall0(.getuid) << 32) | linux.syscall0(.getgid);
+    const mount_ns = clone_newns | clone_newpid;
+    for ([_]bool{ false, true }) |user| {
+        const flags = mount_ns | (if (user) clone_newuser else 0);
+        const proc = MountArg{ .ids = ids, .user = user, .proc = true };
+        const tmpfs = MountArg{ .ids = ids, .user = user, .proc = false };
+        if (trial(flags, &mountIn, @intFromPtr(&proc))) mask |= if (user) Bit.proc_in_user else Bit.proc_direct;
+        if (trial(flags, &mountIn, @intFromPtr(&tmpfs))) mask |= if (user) Bit.tmpfs_in_user else Bit.tmpfs_direct;
+    }
+    // The mount calls where a mount namespace can be had at all (directly first).
+    const direct = mask & Bit.tmpfs_direct != 0;
+    const calls_arg = MountArg{ .ids = ids, .user = !direct, .proc = false };
+    if (direct or mask & Bit.tmpfs_in_user != 0) {
+        const pid = forkWith(clone_newns | (if (direct) 0 else clone_newuser));
+        if (pid == 0) linux.exit_group(mountCalls(@intFromPtr(&calls_arg)));
+        if (pid > 0) {
+            var status: u32 = 0;
+            const rc = linux.syscall4(.wait4, @as(usize, @bitCast(pid)), @intFromPtr(&status), wall, 0);
+            // Exited normally: the status's second byte is the exit code, the bits found.
+            if (!sys.isError(rc) and status & 0x7f == 0) mask |= @as(u32, (status >> 8) & 0x1f) << 18;
+        }
+    }
+    const root = linux.syscall0(.geteuid) == 0;
+    if (root) {
+        if (trial(0, &unprivileged, 0)) mask |= Bit.unprivileged_userns;
+    } else if (trial(clone_newuser | clone_newns | clone_newpid | clone_newnet | clone_newipc | clone_newuts, &ok, 0)) {
+        mask |= Bit.unprivileged_userns;
+    }
+    if (holdsCapabilities()) mask |= Bit.capabilities;
+    if (linux.syscall5(.prctl, 39, 0, 0, 0, 0) == 1) mask |= Bit.no_new_privs; // PR_GET_NO_NEW_PRIVS
+    if (linux.syscall5(.prctl, 21, 0, 0, 0, 0) == 2) mask |= Bit.seccomp_filter; // PR_GET_SECCOMP: SECCOMP_MODE_FILTER
+    return mask;
+}
+
+/// Forks the probe and returns its bitmask, or a raw -errno.
+pub fn probe() usize {
+    var fds: [2]i32 = .{ -1, -1 };
+    var rc = linux.syscall2(.pipe2, @intFromPtr(&fds), o_cloexec);
+    if (sys.isError(rc)) return rc;
+    // Signals stay blocked in the copy: its handlers are the caller's, for a process it is not.
+    var all: [2]usize = .{ ~@as(usize, 0), ~@as(usize, 0) };
+    var old: [2]usize = .{ 0, 0 };
+    _ = linux.syscall4(.rt_sigprocmask, 2, @intFromPtr(&all), @intFromPtr(&old), 8); // SIG_SETMASK
+    const pid = forkWith(0);
+    if (pid == 0) {
+        _ = linux.syscall1(.close, @as(usize, @intCast(fds[0])));
+        const mask = probeAll();
+        _ = linux.syscall3(.write, @as(usize, @intCast(fds[1])), @intFromPtr(&mask), 4);
+        linux.exit_group(0);
+    }
+    _ = linux.syscall4(.rt_sigprocmask, 2, @intFromPtr(&old), 0, 8);
+    _ = linux.syscall1(.close, @as(usize, @intCast(fds[1])));
+    defer _ = linux.syscall1(.close, @as(usize, @intCast(fds[0])));
+    if (pid < 0) return @bitCast(pid);
+    var mask: u32 = 0;
+    rc = linux.syscall3(.read, @as(usize, @intCast(fds[0])), @intFromPtr(&mask), 4);
+    var status: u32 = 0;
+    // ECHILD if the kernel reaped it already (the caller ignores SIGCHLD): the pipe had the answer.
+    _ = linux.syscall4(.wait4, @as(usize, @bitCast(pid)), @intFromPtr(&status), wall, 0);
+    if (sys.isError(rc)) return rc;
+    if (rc != 4) return @bitCast(@as(isize, -5)); // EIO: the probe died before answering
+    return mask;
+}
+
+test "the host probe answers, and what the kernel says about this process agrees" {
+    const rc = probe();
+    try std.testing.expect(!sys.isError(rc));
+    const mask: u32 = @intCast(rc);
+    try std.testing.expect(mask >> 27 == 0);
+    // Root in the initial namespaces (the test host) makes every kind directly.
+    if (linux.syscall0(.geteuid) == 0 and holdsCapabilities() and mask & Bit.seccomp_filter == 0) {
+        try std.testing.expect(mask & (@as(u32, 0x3f) << Bit.direct_base) == @as(u32, 0x3f) << Bit.direct_base);
+    }
+}
