@@ -10,7 +10,8 @@ import { run, spawn } from "../../lib/spawn.ts";
 import { noSandbox } from "../cli/helpers.ts";
 import { emulated, testUnless } from "../helpers/skip.ts";
 
-const sandboxDirs = () => readdirSync(tmpdir()).filter((d) => /^cordon-\d+-[A-Za-z0-9]{6}$/.test(d)).sort();
+// This process's own (cordon-<pid>-XXXXXX): other processes' come and go meanwhile.
+const sandboxDirs = () => readdirSync(tmpdir()).filter((d) => d.startsWith(`cordon-${process.pid}-`) && /^cordon-\d+-[A-Za-z0-9]{6}$/.test(d)).sort();
 
 function thrown(fn: () => unknown): unknown {
   try {
