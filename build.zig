@@ -71,6 +71,7 @@ pub fn build(b: *std.Build) void {
     update.addCopyFileToSource(tables, "ffi/generated/linux-tables.ts");
     gen_step.dependOn(&update.step);
     genBsdErrno(b, gen_step);
+    genLayouts(b, gen_step);
 
     // Bun's Windows build under Wine 8 needs a bcryptprimitives.dll with ProcessPrng (scripts/wine-test.sh).
     const wine_shim_step = b.step("wine-shim", "Build the bcryptprimitives.dll shim that lets bun.exe start under Wine");
@@ -93,7 +94,39 @@ pub fn build(b: *std.Build) void {
         .target = b.resolveTargetQuery(.{}),
         .optimize = .debug,
     }) });
+    unit.root_module.addImport("cordon_h", headerModule(b, b.resolveTargetQuery(.{})));
     test_step.dependOn(&b.addRunArtifact(unit).step);
+}
+
+/// The C header as Zig code: ffi/include/cordon.h through translate-c for
+/// `target`'s OS and arch, so Zig's records are the header's own structs.
+/// A libc-less Linux target is translated as musl: its <stdint.h> is Zig's.
+fn headerModule(b: *std.Build, target: std.Build.ResolvedTarget) *std.Build.Module {
+    var query = target.query;
+    if (target.result.os.tag == .linux) query.abi = .musl;
+    const tc = b.addTranslateC(.{ .root_source_file = b.path("ffi/include/cordon.h"), .target = b.resolveTargetQuery(query), .optimize = .debug });
+    // Not tc.createModule(): that would link libc into whatever imports it.
+    return b.createModule(.{ .root_source_file = tc.getOutput() });
+}
+
+/// ffi/generated/{common,linux}-layouts.ts: record layouts and constants from the header (zig/tools/gen_layouts.zig).
+fn genLayouts(b: *std.Build, gen_step: *std.Build.Step) void {
+    const gen = b.addExecutable(.{ .name = "gen_layouts", .root_module = b.createModule(.{
+        .root_source_file = b.path("zig/tools/gen_layouts.zig"),
+        .target = b.resolveTargetQuery(.{}),
+        .optimize = .debug,
+    }) });
+    // A target of no OS: cordon.h includes none of the per-OS headers.
+    for ([_][2][]const u8{ .{ "common", "wasm32-freestanding" }, .{ "linux", "x86_64-linux-musl" } }) |os| {
+        const query = std.Target.Query.parse(.{ .arch_os_abi = os[1] }) catch @panic("bad target query");
+        gen.root_module.addImport(b.fmt("cordon_h_{s}", .{os[0]}), headerModule(b, b.resolveTargetQuery(query)));
+    }
+    const run = b.addRunArtifact(gen);
+    const update = b.addUpdateSourceFiles();
+    for ([_][]const u8{ "common-layouts.ts", "linux-layouts.ts" }) |name| {
+        update.addCopyFileToSource(run.addOutputFileArg(name), b.fmt("ffi/generated/{s}", .{name}));
+    }
+    gen_step.dependOn(&update.step);
 }
 
 /// ffi/generated/{darwin,freebsd}-errno.ts from each OS's <errno.h> (zig/tools/gen_errno.zig).
@@ -175,6 +208,7 @@ fn installLib(b: *std.Build, target: std.Build.ResolvedTarget, optimize: std.bui
         .stack_check = false,
         .strip = optimize != .debug,
     });
+    mod.addImport("cordon_h", headerModule(b, target));
     const lib = b.addLibrary(.{ .name = "cordon", .linkage = .dynamic, .root_module = mod });
     if (target.result.os.tag == .openbsd) lib.linker_allow_shlib_undefined = true;
     return b.addInstallArtifact(lib, .{

@@ -8,6 +8,7 @@
 const std = @import("std");
 const abi = @import("../abi.zig");
 const sys = @import("sys.zig");
+const cordon_h = @import("../header.zig").c;
 const linux = sys.linux;
 const thread = @import("thread.zig");
 
@@ -23,27 +24,15 @@ const nlm_f_ack: u16 = 4;
 /// AUDIT_NLGRP_READLOG as a bind mask (group 1 is bit 0).
 const readlog_groups: u32 = 1;
 const audit_status_enabled: u32 = 1;
-pub const landlock_access: u16 = 1423;
-pub const landlock_domain: u16 = 1424;
+pub const landlock_access: u16 = cordon_h.CORDON_AUDIT_LANDLOCK_ACCESS;
+pub const landlock_domain: u16 = cordon_h.CORDON_AUDIT_LANDLOCK_DOMAIN;
 /// A frame of this type says the kernel dropped records for this reader (ENOBUFS).
-pub const frame_lost: u16 = 0;
+pub const frame_lost: u16 = cordon_h.CORDON_AUDIT_FRAME_LOST;
 /// Answers readerSync: every record the socket held when it was asked has been sent before it (payload: u32 requests answered).
-pub const frame_sync: u16 = 0xffff;
+pub const frame_sync: u16 = cordon_h.CORDON_AUDIT_FRAME_SYNC;
 
 /// struct audit_status (linux/audit.h), as far as every kernel since 4.x fills it.
-pub const Status = extern struct {
-    mask: u32 = 0,
-    enabled: u32 = 0,
-    failure: u32 = 0,
-    pid: u32 = 0,
-    rate_limit: u32 = 0,
-    backlog_limit: u32 = 0,
-    lost: u32 = 0,
-    backlog: u32 = 0,
-    feature_bitmap: u32 = 0,
-    backlog_wait_time: u32 = 0,
-    backlog_wait_time_actual: u32 = 0,
-};
+pub const Status = cordon_h.struct_cordon_linux_audit_status;
 
 const NlHdr = extern struct { len: u32, type: u16, flags: u16, seq: u32, pid: u32 };
 const SockaddrNl = extern struct { family: u16 = af_netlink, pad: u16 = 0, pid: u32 = 0, groups: u32 = 0 };

@@ -6,6 +6,7 @@
 const std = @import("std");
 const abi = @import("../abi.zig");
 const sys = @import("sys.zig");
+const cordon_h = @import("../header.zig").c;
 const linux = sys.linux;
 
 /// LANDLOCK_CREATE_RULESET_VERSION: ask for the highest supported ABI.
@@ -87,20 +88,13 @@ pub fn addPathRule(ruleset_fd: i32, parent_fd: i32, dir_access: u64, file_access
 /// added for, or where it stopped (the returned status says why).
 pub const RuleKind = enum(u8) { directory = 0, file = 1, open_failed = 2, add_failed = 3, not_attempted = 4 };
 
-/// Header of one record of a path-rule batch; the path (`path_len` bytes,
-/// ending in its only NUL) follows at once. Packed, host byte order.
-pub const RuleHeader = extern struct {
-    access: u64 align(1),
-    file_access: u64 align(1),
-    path_len: u32 align(1),
-};
+/// Header of one record of a path-rule batch (struct
+/// cordon_linux_landlock_path_rule); the path (`path_len` bytes, ending in its
+/// only NUL) follows at once. Packed, host byte order.
+pub const RuleHeader = cordon_h.struct_cordon_linux_landlock_path_rule;
 
 /// More rules than any policy has; bounds the walk over a caller's buffer.
 pub const max_batch_rules: usize = 1 << 16;
-
-comptime {
-    if (@sizeOf(RuleHeader) != 20) @compileError("a rule record header must be 20 bytes");
-}
 
 /// The record at `off` and its path, or null when it does not fit in `buf`.
 fn recordAt(buf: []const u8, off: usize) ?struct { header: RuleHeader, path: []const u8 } {

@@ -8,29 +8,23 @@
 //! SCM_RIGHTS and are closed here: the command never holds them.
 //! Like the rest of the child: raw syscalls, no allocation, stack only.
 const sys = @import("sys.zig");
+const cordon_h = @import("../header.zig").c;
 const linux = sys.linux;
 
-/// struct cordon_linux_netns_setup.
-pub const Setup = extern struct { channel: i32, addrs_off: u32, addrs_count: u32, sockets_off: u32, sockets_count: u32, reserved: u32 };
-/// struct cordon_linux_netns_addr.
-pub const Addr = extern struct { family: u8, prefix: u8, flags: u16, addr: [16]u8 };
-/// struct cordon_linux_netns_socket.
-pub const Socket = extern struct { family: u8, kind: u8, port: u16, flags: u32, addr: [16]u8 };
-
-comptime {
-    if (@sizeOf(Setup) != 24 or @sizeOf(Addr) != 20 or @sizeOf(Socket) != 24) @compileError("netns records: 24, 20 and 24 bytes");
-}
+pub const Setup = cordon_h.struct_cordon_linux_netns_setup;
+pub const Addr = cordon_h.struct_cordon_linux_netns_addr;
+pub const Socket = cordon_h.struct_cordon_linux_netns_socket;
 
 pub const max_addrs: u32 = 64;
 pub const max_sockets: u32 = 64;
 pub const af_inet: u8 = 2;
 pub const af_inet6: u8 = 10;
-pub const kind_stream: u8 = 1;
-pub const kind_dgram: u8 = 2;
+pub const kind_stream: u8 = cordon_h.CORDON_NETNS_STREAM;
+pub const kind_dgram: u8 = cordon_h.CORDON_NETNS_DGRAM;
 /// Socket.flags and Addr.flags: one that cannot be made (IPv6 disabled here) is skipped, not fatal.
-pub const flag_optional: u32 = 1;
+pub const flag_optional: u32 = cordon_h.CORDON_NETNS_OPTIONAL;
 /// Socket.flags: IPV6_V6ONLY (an IPv4 socket on the same port serves IPv4).
-pub const flag_v6only: u32 = 2;
+pub const flag_v6only: u32 = cordon_h.CORDON_NETNS_V6ONLY;
 pub const flags_all: u32 = flag_optional | flag_v6only;
 
 /// Whether the records are well-formed (checked before cloning).

@@ -110,14 +110,14 @@ pub fn build(c: *const spec_mod.Checked, entries: []const Entry) usize {
                     next_writable += 1;
                     break :a w.attach(next_writable - 1, path);
                 } else bind(path, kind, w.root, &src);
-                if (sys.isError(r) or e.reserved == 0) break :blk r;
-                break :blk sameFile(path, e.reserved - 1);
+                if (sys.isError(r) or e.same_as == 0) break :blk r;
+                break :blk sameFile(path, e.same_as - 1);
             },
             // The host's file it hides must be there, and be the one checked.
             .deny => blk: {
                 if (!over) break :blk errno(18); // EXDEV: nothing of the host's to cover
-                if (e.reserved != 0) {
-                    const r = sameFile(path, e.reserved - 1);
+                if (e.same_as != 0) {
+                    const r = sameFile(path, e.same_as - 1);
                     if (sys.isError(r)) break :blk r;
                 }
                 break :blk covers.cover(path, true);
@@ -132,7 +132,7 @@ pub fn build(c: *const spec_mod.Checked, entries: []const Entry) usize {
                     else => .cgroup2,
                 };
                 const options: [*:0]const u8 = if (e.target_off == 0) "" else c.str(e.target_off);
-                break :blk view_mounts.mount(&mounts, mk, path, options, c.spec.landlock_fd, e.reserved);
+                break :blk view_mounts.mount(&mounts, mk, path, options, c.spec.landlock_fd, e.same_as);
             },
         };
         if (sys.isError(rc)) {

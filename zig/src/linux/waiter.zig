@@ -18,39 +18,14 @@
 //! may name someone else's files by then.
 const abi = @import("../abi.zig");
 const sys = @import("sys.zig");
+const cordon_h = @import("../header.zig").c;
 const linux = sys.linux;
 const mnt_hold = @import("mnt_hold.zig");
 const pidfd_info = @import("pidfd_info.zig");
 const watched = @import("watched.zig");
 
 /// struct cordon_linux_exit_record (cordon_linux_spawn.h).
-pub const Record = extern struct {
-    id: u32,
-    pid: i32,
-    /// si_code: CLD_EXITED 1, CLD_KILLED 2, CLD_DUMPED 3; -errno if waitid failed.
-    code: i32,
-    /// Exit status or signal number.
-    status: i32,
-    utime_us: u64,
-    stime_us: u64,
-    maxrss_kb: u64,
-    minflt: u64,
-    majflt: u64,
-    nvcsw: u64,
-    /// The rest of struct rusage that Bun's resourceUsage() reports (0 when there is none).
-    nivcsw: u64 = 0,
-    inblock: u64 = 0,
-    oublock: u64 = 0,
-    msgsnd: u64 = 0,
-    msgrcv: u64 = 0,
-    nsignals: u64 = 0,
-    nswap: u64 = 0,
-    ixrss: u64 = 0,
-};
-
-comptime {
-    if (@sizeOf(Record) != 128) @compileError("exit record must be 128 bytes");
-}
+pub const Record = cordon_h.struct_cordon_linux_exit_record;
 
 const epoll_ctl_add: usize = 1;
 const epoll_ctl_mod: usize = 3;
