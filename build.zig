@@ -58,13 +58,17 @@ pub fn build(b: *std.Build) void {
         if (query.os_tag == .windows) cross.dependOn(&installAuditProbe(b, b.resolveTargetQuery(query), optimize, t.dir).step);
     }
 
-    // Tables TypeScript needs (syscall numbers, errno names), from Zig std.
-    const gen_step = b.step("gen", "Regenerate ffi/generated/linux-tables.ts from Zig std");
+    // Tables TypeScript needs (syscall numbers, errno names, kernel constants), record layouts from the header.
+    const gen_step = b.step("gen", "Regenerate ffi/generated/ from Zig std, the kernel's uapi headers and ffi/include");
     const gen = b.addExecutable(.{ .name = "gen_tables", .root_module = b.createModule(.{
         .root_source_file = b.path("zig/tools/gen_tables.zig"),
         .target = b.resolveTargetQuery(.{}),
         .optimize = .debug,
     }) });
+    for ([_][]const u8{ "x86_64", "aarch64" }) |arch| {
+        const query = std.Target.Query.parse(.{ .arch_os_abi = b.fmt("{s}-linux-musl", .{arch}) }) catch @panic("bad target query");
+        gen.root_module.addImport(b.fmt("uapi_{s}", .{arch}), uapiModule(b, b.resolveTargetQuery(query)));
+    }
     const gen_run = b.addRunArtifact(gen);
     const tables = gen_run.addOutputFileArg("linux-tables.ts");
     const update = b.addUpdateSourceFiles();
@@ -95,6 +99,7 @@ pub fn build(b: *std.Build) void {
         .optimize = .debug,
     }) });
     unit.root_module.addImport("cordon_h", headerModule(b, b.resolveTargetQuery(.{})));
+    if (builtin.os.tag == .linux) unit.root_module.addImport("linux_uapi", uapiModule(b, b.resolveTargetQuery(.{})));
     test_step.dependOn(&b.addRunArtifact(unit).step);
 }
 
@@ -106,6 +111,15 @@ fn headerModule(b: *std.Build, target: std.Build.ResolvedTarget) *std.Build.Modu
     if (target.result.os.tag == .linux) query.abi = .musl;
     const tc = b.addTranslateC(.{ .root_source_file = b.path("ffi/include/cordon.h"), .target = b.resolveTargetQuery(query), .optimize = .debug });
     // Not tc.createModule(): that would link libc into whatever imports it.
+    return b.createModule(.{ .root_source_file = tc.getOutput() });
+}
+
+/// Linux kernel constants: the uapi headers Zig ships for `target`'s arch
+/// (zig/tools/linux_uapi.h through translate-c), read by zig/src/linux/uapi.zig.
+fn uapiModule(b: *std.Build, target: std.Build.ResolvedTarget) *std.Build.Module {
+    var query = target.query;
+    query.abi = .musl;
+    const tc = b.addTranslateC(.{ .root_source_file = b.path("zig/tools/linux_uapi.h"), .target = b.resolveTargetQuery(query), .optimize = .debug });
     return b.createModule(.{ .root_source_file = tc.getOutput() });
 }
 
@@ -209,6 +223,7 @@ fn installLib(b: *std.Build, target: std.Build.ResolvedTarget, optimize: std.bui
         .strip = optimize != .debug,
     });
     mod.addImport("cordon_h", headerModule(b, target));
+    if (target.result.os.tag == .linux) mod.addImport("linux_uapi", uapiModule(b, target));
     const lib = b.addLibrary(.{ .name = "cordon", .linkage = .dynamic, .root_module = mod });
     if (target.result.os.tag == .openbsd) lib.linker_allow_shlib_undefined = true;
     return b.addInstallArtifact(lib, .{

@@ -2,7 +2,8 @@
 // Layout: struct cordon_linux_spawn_spec in ffi/include/cordon_linux_spawn.h,
 // its offsets generated from the header (ffi/generated/linux-layouts.ts).
 import * as H from "./generated/linux-layouts.ts";
-import { linux } from "./linux.ts";
+import { ERRNO } from "./generated/linux-tables.ts";
+import { linux, UAPI } from "./linux.ts";
 import { check, statusError } from "./status.ts";
 import { ABI_VERSION } from "./library.ts";
 import { InvalidArgumentError, type OsError } from "./errors.ts";
@@ -41,7 +42,10 @@ const MOUNT_KINDS: ReadonlySet<string> = new Set(["tmpfs", "devpts", "cgroup", "
 export type ViewEntry = { readonly kind: keyof typeof VIEW_KIND; readonly path: string; readonly target?: string; readonly sameAs?: number; readonly access?: number };
 
 /** CLONE_NEW* flags (linux/sched.h). */
-export const CLONE_NEW = { NS: 0x00020000, CGROUP: 0x02000000, UTS: 0x04000000, IPC: 0x08000000, USER: 0x10000000, PID: 0x20000000, NET: 0x40000000 } as const;
+export const CLONE_NEW = {
+  NS: UAPI.CLONE_NEWNS, CGROUP: UAPI.CLONE_NEWCGROUP, UTS: UAPI.CLONE_NEWUTS, IPC: UAPI.CLONE_NEWIPC,
+  USER: UAPI.CLONE_NEWUSER, PID: UAPI.CLONE_NEWPID, NET: UAPI.CLONE_NEWNET,
+} as const;
 
 /** CORDON_SPAWN_STEP_* → the syscall that step makes, for error messages. */
 export const SPAWN_STEPS: Record<number, string> = {
@@ -404,9 +408,9 @@ export function spawnRecord(record: Uint8Array, what: string): SpawnResult {
 
 /** The detail of an execve failure: what the user typed, and what it means. */
 export function describeExecError(rc: number, what: string): string {
-  if (rc === -2) return `command not found: ${what}`;
-  if (rc === -13) return `permission denied: ${what}`;
-  if (rc === -8) return `not an executable format: ${what}`;
+  if (rc === -ERRNO.NOENT) return `command not found: ${what}`;
+  if (rc === -ERRNO.ACCES) return `permission denied: ${what}`;
+  if (rc === -ERRNO.NOEXEC) return `not an executable format: ${what}`;
   return what;
 }
 
@@ -427,13 +431,13 @@ export function reapNow(pidfd: number): void {
 /** pidfd_send_signal; returns false when the process is already gone (ESRCH). */
 export function pidfdSendSignal(pidfd: number, signal: number): boolean {
   const rc = linux().cordon_linux_pidfd_send_signal(fdArg(pidfd, "pidfd"), intArg(signal, "signal", 0, 64));
-  if (rc === -3) return false;
+  if (rc === -ERRNO.SRCH) return false;
   check("pidfd_send_signal", "errno", rc);
   return true;
 }
 
-export const O_CLOEXEC = 0o2000000;
-export const O_NONBLOCK = 0o4000;
+export const O_CLOEXEC = UAPI.O_CLOEXEC;
+export const O_NONBLOCK = UAPI.O_NONBLOCK;
 
 /** pipe2(O_CLOEXEC | extra): [read, write]. */
 export function pipe(extra = 0): [number, number] {

@@ -2,6 +2,7 @@
 //! one caller buffer holding a fixed header followed by the strings and tables
 //! it points into by offset. Validated in full before anything is cloned.
 const abi = @import("../abi.zig");
+const uapi = @import("uapi.zig");
 const cordon_h = @import("../header.zig").c;
 const netns_setup = @import("netns_setup.zig");
 
@@ -22,14 +23,8 @@ pub const Flags = struct {
 };
 
 /// Namespace flags a caller may ask clone3 for (CLONE_NEW*); nothing else.
-pub const namespace_flags: u64 = 0x00020000 | // NEWNS
-    0x02000000 | // NEWCGROUP
-    0x04000000 | // NEWUTS
-    0x08000000 | // NEWIPC
-    0x10000000 | // NEWUSER
-    0x20000000 | // NEWPID
-    0x40000000; // NEWNET
-pub const clone_newuser: u64 = 0x10000000;
+pub const namespace_flags: u64 = uapi.clone_newns | uapi.clone_newcgroup | uapi.clone_newuts |
+    uapi.clone_newipc | uapi.clone_newuser | uapi.clone_newpid | uapi.clone_newnet;
 
 /// SECCOMP_FILTER_FLAG_LOG, the one filter flag a spawn may pass. The others
 /// are refused: NEW_LISTENER leaves the listener in the child, so a
@@ -37,7 +32,6 @@ pub const clone_newuser: u64 = 0x10000000;
 /// does not exist, with Bun waiting for the child; TSYNC and SPEC_ALLOW are
 /// nothing a sandbox asks for.
 pub const seccomp_flags_allowed: u32 = 1 << 1;
-pub const clone_newpid: u64 = 0x20000000;
 
 /// struct cordon_linux_spawn_spec, the header's own.
 pub const Spec = cordon_h.struct_cordon_linux_spawn_spec;
@@ -203,16 +197,16 @@ pub fn check(buf: []u8) abi.Failure!Checked {
     if (spec.flags & Flags.notify != 0) {
         if (spec.seccomp_count == 0 or spec.notify_sock < 0) return error.InvalidArgument;
     } else if (spec.notify_sock != -1) return error.InvalidArgument;
-    if (spec.flags & Flags.mount_proc != 0 and spec.clone_flags & (0x00020000 | 0x20000000) != (0x00020000 | 0x20000000))
+    if (spec.flags & Flags.mount_proc != 0 and spec.clone_flags & (uapi.clone_newns | uapi.clone_newpid) != (uapi.clone_newns | uapi.clone_newpid))
         return error.InvalidArgument; // a fresh /proc needs its own mount and pid namespaces
-    if (spec.flags & Flags.loopback_up != 0 and spec.clone_flags & 0x40000000 == 0) return error.InvalidArgument;
+    if (spec.flags & Flags.loopback_up != 0 and spec.clone_flags & uapi.clone_newnet == 0) return error.InvalidArgument;
     if (spec.flags & Flags.private_root != 0) {
-        if (spec.clone_flags & 0x00020000 == 0 or spec.view_count == 0) return error.InvalidArgument;
+        if (spec.clone_flags & uapi.clone_newns == 0 or spec.view_count == 0) return error.InvalidArgument;
     } else if (spec.view_count != 0) return error.InvalidArgument;
     if (spec.view_count > 4096 or !table(buf.len, spec.view_off, spec.view_count, @sizeOf(ViewEntry), 4)) return error.RecordOutOfBounds;
     if (spec.root_access != 0 and (spec.flags & Flags.private_root == 0 or spec.landlock_fd < 0)) return error.InvalidArgument;
     if (spec.flags & Flags.init != 0) {
-        if (spec.clone_flags & clone_newpid == 0) return error.InvalidArgument; // pid 1 of its own namespace only
+        if (spec.clone_flags & uapi.clone_newpid == 0) return error.InvalidArgument; // pid 1 of its own namespace only
         if (!isCString(buf, spec.init_off)) return error.RecordOutOfBounds;
     } else if (spec.init_off != 0) return error.InvalidArgument;
     if (spec.flags & Flags.init_status != 0) {
@@ -228,7 +222,7 @@ pub fn check(buf: []u8) abi.Failure!Checked {
         if (n.addrs_count > netns_setup.max_addrs or !table(buf.len, n.addrs_off, n.addrs_count, @sizeOf(netns_setup.Addr), 4)) return error.RecordOutOfBounds;
         if (n.sockets_count > netns_setup.max_sockets or !table(buf.len, n.sockets_off, n.sockets_count, @sizeOf(netns_setup.Socket), 4)) return error.RecordOutOfBounds;
     }
-    if (spec.clone_flags & clone_newuser != 0) {
+    if (spec.clone_flags & uapi.clone_newuser != 0) {
         if (!isCString(buf, spec.uid_map_off) or !isCString(buf, spec.gid_map_off)) return error.RecordOutOfBounds;
     }
     const c: Checked = .{ .spec = spec, .out = out, .base = buf.ptr };
