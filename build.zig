@@ -56,6 +56,8 @@ pub fn build(b: *std.Build) void {
         if (query.os_tag == .macos or query.os_tag == .freebsd or query.os_tag == .openbsd) cross.dependOn(&installLauncher(b, b.resolveTargetQuery(query), optimize, t.dir).step);
         if (query.os_tag == .linux) cross.dependOn(&installInit(b, b.resolveTargetQuery(query), optimize, t.dir).step);
         if (query.os_tag == .windows) cross.dependOn(&installAuditProbe(b, b.resolveTargetQuery(query), optimize, t.dir).step);
+        // The header's layout checks, by a C compiler for each Linux arch (built, not run).
+        if (query.os_tag == .linux) cross.dependOn(&abiFixture(b, inst.artifact, b.resolveTargetQuery(query)).step);
     }
 
     // Tables TypeScript needs (syscall numbers, errno names, kernel constants), record layouts from the header.
@@ -101,6 +103,37 @@ pub fn build(b: *std.Build) void {
     unit.root_module.addImport("cordon_h", headerModule(b, b.resolveTargetQuery(.{})));
     if (builtin.os.tag == .linux) unit.root_module.addImport("linux_uapi", uapiModule(b, b.resolveTargetQuery(.{})));
     test_step.dependOn(&b.addRunArtifact(unit).step);
+
+    // A C program that includes the header and links against the host library.
+    const test_abi = b.step("test-abi", "Check the header against the built library with a C fixture (test/abi/fixture.c)");
+    if (host_os == .linux) {
+        const host_lib = installLib(b, b.resolveTargetQuery(.{}), optimize, "test-abi", false);
+        const run = b.addRunArtifact(abiFixture(b, host_lib.artifact, b.resolveTargetQuery(.{})));
+        run.expectExitCode(0);
+        test_abi.dependOn(&run.step);
+        test_step.dependOn(test_abi);
+    }
+}
+
+/// test/abi/fixture.c built against `lib` with the header's layout checks
+/// (zig/tools/gen_layouts.zig): compiling it checks them for `target`.
+fn abiFixture(b: *std.Build, lib: *std.Build.Step.Compile, target: std.Build.ResolvedTarget) *std.Build.Step.Compile {
+    const checks = b.addRunArtifact(layoutsGenerator(b));
+    _ = checks.addOutputFileArg("common-layouts.ts");
+    _ = checks.addOutputFileArg("linux-layouts.ts");
+    const checks_h = checks.addOutputFileArg("layout_checks.h");
+    var query = target.query;
+    if (target.result.os.tag == .linux) query.abi = .gnu;
+    const fixture = b.addExecutable(.{ .name = "abi-fixture", .root_module = b.createModule(.{
+        .target = b.resolveTargetQuery(query),
+        .optimize = .debug,
+        .link_libc = true,
+    }) });
+    fixture.root_module.addCSourceFile(.{ .file = b.path("test/abi/fixture.c"), .flags = &.{ "-std=c11", "-Wall", "-Werror" } });
+    fixture.root_module.addIncludePath(b.path("ffi/include"));
+    fixture.root_module.addIncludePath(checks_h.dirname());
+    fixture.root_module.linkLibrary(lib);
+    return fixture;
 }
 
 /// The C header as Zig code: ffi/include/cordon.h through translate-c for
@@ -125,6 +158,16 @@ fn uapiModule(b: *std.Build, target: std.Build.ResolvedTarget) *std.Build.Module
 
 /// ffi/generated/{common,linux}-layouts.ts: record layouts and constants from the header (zig/tools/gen_layouts.zig).
 fn genLayouts(b: *std.Build, gen_step: *std.Build.Step) void {
+    const run = b.addRunArtifact(layoutsGenerator(b));
+    const update = b.addUpdateSourceFiles();
+    for ([_][]const u8{ "common-layouts.ts", "linux-layouts.ts" }) |name| {
+        update.addCopyFileToSource(run.addOutputFileArg(name), b.fmt("ffi/generated/{s}", .{name}));
+    }
+    gen_step.dependOn(&update.step);
+}
+
+/// zig/tools/gen_layouts.zig with the header translated for no OS and for Linux.
+fn layoutsGenerator(b: *std.Build) *std.Build.Step.Compile {
     const gen = b.addExecutable(.{ .name = "gen_layouts", .root_module = b.createModule(.{
         .root_source_file = b.path("zig/tools/gen_layouts.zig"),
         .target = b.resolveTargetQuery(.{}),
@@ -135,12 +178,7 @@ fn genLayouts(b: *std.Build, gen_step: *std.Build.Step) void {
         const query = std.Target.Query.parse(.{ .arch_os_abi = os[1] }) catch @panic("bad target query");
         gen.root_module.addImport(b.fmt("cordon_h_{s}", .{os[0]}), headerModule(b, b.resolveTargetQuery(query)));
     }
-    const run = b.addRunArtifact(gen);
-    const update = b.addUpdateSourceFiles();
-    for ([_][]const u8{ "common-layouts.ts", "linux-layouts.ts" }) |name| {
-        update.addCopyFileToSource(run.addOutputFileArg(name), b.fmt("ffi/generated/{s}", .{name}));
-    }
-    gen_step.dependOn(&update.step);
+    return gen;
 }
 
 /// ffi/generated/{darwin,freebsd}-errno.ts from each OS's <errno.h> (zig/tools/gen_errno.zig).
