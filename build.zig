@@ -1,5 +1,6 @@
 //! One build for every target. `zig build` makes the host library,
-//! `zig build cross` every supported target, `zig build test` the Zig unit tests.
+//! `zig build cross` every supported target (the table is zig/targets.json),
+//! `zig build test` the Zig unit tests and the C fixture (`zig build test-abi`).
 const std = @import("std");
 const builtin = @import("builtin");
 
@@ -12,24 +13,14 @@ comptime {
         @compileError("cordon needs Zig " ++ zig_version ++ "; run scripts/toolchain.sh");
 }
 
-/// `dir` is `<process.platform>-<process.arch>`, the name the TypeScript loader looks for.
-pub const Target = struct { query: []const u8, dir: []const u8, libc: bool };
+/// One row of zig/targets.json, the table of targets `scripts/package-natives.ts` reads too.
+pub const Target = struct { query: []const u8, dir: []const u8, libc: bool, files: []const []const u8 };
 
-pub const targets = [_]Target{
-    // Linux: no libc at all (raw syscalls), so one .so serves glibc and musl Bun.
-    .{ .query = "x86_64-linux-none", .dir = "linux-x64", .libc = false },
-    .{ .query = "aarch64-linux-none", .dir = "linux-arm64", .libc = false },
-    // Windows: only system DLLs through MinGW import libraries shipped with Zig.
-    .{ .query = "x86_64-windows-gnu", .dir = "win32-x64", .libc = false },
-    .{ .query = "aarch64-windows-gnu", .dir = "win32-arm64", .libc = false },
-    // macOS: libSystem through Zig's bundled .tbd (Seatbelt lives there).
-    .{ .query = "x86_64-macos.13.0", .dir = "darwin-x64", .libc = true },
-    .{ .query = "aarch64-macos.13.0", .dir = "darwin-arm64", .libc = true },
-    .{ .query = "x86_64-freebsd", .dir = "freebsd-x64", .libc = true },
-    // Zig bundles no OpenBSD libc; the library is linked without it and its few
-    // libc calls (pledge, unveil) stay undefined until the process's libc.so resolves them.
-    .{ .query = "x86_64-openbsd", .dir = "openbsd-x64", .libc = false },
-};
+fn loadTargets(b: *std.Build) []const Target {
+    const Table = struct { targets: []const Target };
+    const table = std.json.parseFromSliceLeaky(Table, b.allocator, @embedFile("zig/targets.json"), .{ .ignore_unknown_fields = true }) catch @panic("zig/targets.json is malformed");
+    return table.targets;
+}
 
 pub fn build(b: *std.Build) void {
     // ReleaseSafe unless asked otherwise: safety checks stay on in a security library.
@@ -37,27 +28,20 @@ pub fn build(b: *std.Build) void {
     // The host library is the host's row of the table, built the same way as in `cross`.
     const host_os = builtin.os.tag;
     const host_arch = builtin.cpu.arch;
+    const targets = loadTargets(b);
     for (targets) |t| {
         const query = std.Target.Query.parse(.{ .arch_os_abi = t.query }) catch @panic("bad target query");
         if (query.os_tag != host_os or query.cpu_arch != host_arch) continue;
-        b.getInstallStep().dependOn(&installLib(b, b.resolveTargetQuery(query), optimize, t.dir, t.libc).step);
-        if (query.os_tag == .macos or query.os_tag == .freebsd or query.os_tag == .openbsd) b.getInstallStep().dependOn(&installLauncher(b, b.resolveTargetQuery(query), optimize, t.dir).step);
-        if (query.os_tag == .linux) b.getInstallStep().dependOn(&installInit(b, b.resolveTargetQuery(query), optimize, t.dir).step);
-        if (query.os_tag == .windows) b.getInstallStep().dependOn(&installAuditProbe(b, b.resolveTargetQuery(query), optimize, t.dir).step);
+        _ = installTarget(b, b.getInstallStep(), t, optimize);
         // Linux does not ship the launcher; a musl build lets its OS-neutral steps run in tests here.
         if (query.os_tag == .linux) b.getInstallStep().dependOn(&installLauncherTo(b, b.resolveTargetQuery(.{ .cpu_arch = host_arch, .os_tag = .linux, .abi = .musl }), optimize, "test-launcher").step);
     }
 
     const cross = b.step("cross", "Build the library for every supported target");
     for (targets) |t| {
-        const query = std.Target.Query.parse(.{ .arch_os_abi = t.query }) catch @panic("bad target query");
-        const inst = installLib(b, b.resolveTargetQuery(query), optimize, t.dir, t.libc);
-        cross.dependOn(&inst.step);
-        if (query.os_tag == .macos or query.os_tag == .freebsd or query.os_tag == .openbsd) cross.dependOn(&installLauncher(b, b.resolveTargetQuery(query), optimize, t.dir).step);
-        if (query.os_tag == .linux) cross.dependOn(&installInit(b, b.resolveTargetQuery(query), optimize, t.dir).step);
-        if (query.os_tag == .windows) cross.dependOn(&installAuditProbe(b, b.resolveTargetQuery(query), optimize, t.dir).step);
+        const lib = installTarget(b, cross, t, optimize);
         // The header's layout checks, by a C compiler for each Linux arch (built, not run).
-        if (query.os_tag == .linux) cross.dependOn(&abiFixture(b, inst.artifact, b.resolveTargetQuery(query)).step);
+        if (lib.rootModuleTarget().os.tag == .linux) cross.dependOn(&abiFixture(b, lib, lib.root_module.resolved_target.?).step);
     }
 
     // Tables TypeScript needs (syscall numbers, errno names, kernel constants), record layouts from the header.
@@ -200,6 +184,28 @@ fn genBsdErrno(b: *std.Build, gen_step: *std.Build.Step) void {
     update.addCopyFileToSource(darwin, "ffi/generated/darwin-errno.ts");
     update.addCopyFileToSource(freebsd, "ffi/generated/freebsd-errno.ts");
     gen_step.dependOn(&update.step);
+}
+
+/// Every file of one row of zig/targets.json into zig-out/native/<dir>, as
+/// dependencies of `step`; returns the library.
+fn installTarget(b: *std.Build, step: *std.Build.Step, t: Target, optimize: std.builtin.OptimizeMode) *std.Build.Step.Compile {
+    const query = std.Target.Query.parse(.{ .arch_os_abi = t.query }) catch @panic("bad target query");
+    const target = b.resolveTargetQuery(query);
+    const lib = installLib(b, target, optimize, t.dir, t.libc);
+    step.dependOn(&lib.step);
+    if (t.files.len == 0 or !std.mem.eql(u8, t.files[0], lib.artifact.out_filename)) std.debug.panic("zig/targets.json: {s} must list {s} first", .{ t.dir, lib.artifact.out_filename });
+    for (t.files[1..]) |file| {
+        const inst = if (std.mem.eql(u8, file, "cordon-init"))
+            installInit(b, target, optimize, t.dir)
+        else if (std.mem.eql(u8, file, "cordon-exec"))
+            installLauncher(b, target, optimize, t.dir)
+        else if (std.mem.eql(u8, file, "cordon-audit-probe.exe"))
+            installAuditProbe(b, target, optimize, t.dir)
+        else
+            std.debug.panic("zig/targets.json: {s}: no build for {s}", .{ t.dir, file });
+        step.dependOn(&inst.step);
+    }
+    return lib.artifact;
 }
 
 /// cordon-audit-probe.exe: both halves of `cordon audit` on Windows (zig/src/audit_probe.zig).
