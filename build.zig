@@ -46,11 +46,7 @@ pub fn build(b: *std.Build) void {
 
     // Tables TypeScript needs (syscall numbers, errno names, kernel constants), record layouts from the header.
     const gen_step = b.step("gen", "Regenerate ffi/generated/ from Zig std, the kernel's uapi headers and ffi/include");
-    const gen = b.addExecutable(.{ .name = "gen_tables", .root_module = b.createModule(.{
-        .root_source_file = b.path("zig/tools/gen_tables.zig"),
-        .target = b.resolveTargetQuery(.{}),
-        .optimize = .debug,
-    }) });
+    const gen = hostTool(b, "gen_tables");
     for ([_][]const u8{ "x86_64", "aarch64" }) |arch| {
         const query = std.Target.Query.parse(.{ .arch_os_abi = b.fmt("{s}-linux-musl", .{arch}) }) catch @panic("bad target query");
         gen.root_module.addImport(b.fmt("uapi_{s}", .{arch}), uapiModule(b, b.resolveTargetQuery(query)));
@@ -126,9 +122,7 @@ fn abiFixture(b: *std.Build, lib: *std.Build.Step.Compile, target: std.Build.Res
 fn headerModule(b: *std.Build, target: std.Build.ResolvedTarget) *std.Build.Module {
     var query = target.query;
     if (target.result.os.tag == .linux) query.abi = .musl;
-    const tc = b.addTranslateC(.{ .root_source_file = b.path("ffi/include/cordon.h"), .target = b.resolveTargetQuery(query), .optimize = .debug });
-    // Not tc.createModule(): that would link libc into whatever imports it.
-    return b.createModule(.{ .root_source_file = tc.getOutput() });
+    return translated(b, "ffi/include/cordon.h", b.resolveTargetQuery(query));
 }
 
 /// Linux kernel constants: the uapi headers Zig ships for `target`'s arch
@@ -136,8 +130,23 @@ fn headerModule(b: *std.Build, target: std.Build.ResolvedTarget) *std.Build.Modu
 fn uapiModule(b: *std.Build, target: std.Build.ResolvedTarget) *std.Build.Module {
     var query = target.query;
     query.abi = .musl;
-    const tc = b.addTranslateC(.{ .root_source_file = b.path("zig/tools/linux_uapi.h"), .target = b.resolveTargetQuery(query), .optimize = .debug });
+    return translated(b, "zig/tools/linux_uapi.h", b.resolveTargetQuery(query));
+}
+
+/// A C header through translate-c for `target`, as a module. Not
+/// tc.createModule(): that would link libc into whatever imports it.
+fn translated(b: *std.Build, header: []const u8, target: std.Build.ResolvedTarget) *std.Build.Module {
+    const tc = b.addTranslateC(.{ .root_source_file = b.path(header), .target = target, .optimize = .debug });
     return b.createModule(.{ .root_source_file = tc.getOutput() });
+}
+
+/// A generator of `zig build gen` (zig/tools/<name>.zig), run on the host.
+fn hostTool(b: *std.Build, comptime name: []const u8) *std.Build.Step.Compile {
+    return b.addExecutable(.{ .name = name, .root_module = b.createModule(.{
+        .root_source_file = b.path("zig/tools/" ++ name ++ ".zig"),
+        .target = b.resolveTargetQuery(.{}),
+        .optimize = .debug,
+    }) });
 }
 
 /// ffi/generated/{common,linux}-layouts.ts: record layouts and constants from the header (zig/tools/gen_layouts.zig).
@@ -152,11 +161,7 @@ fn genLayouts(b: *std.Build, gen_step: *std.Build.Step) void {
 
 /// zig/tools/gen_layouts.zig with the header translated for no OS and for Linux.
 fn layoutsGenerator(b: *std.Build) *std.Build.Step.Compile {
-    const gen = b.addExecutable(.{ .name = "gen_layouts", .root_module = b.createModule(.{
-        .root_source_file = b.path("zig/tools/gen_layouts.zig"),
-        .target = b.resolveTargetQuery(.{}),
-        .optimize = .debug,
-    }) });
+    const gen = hostTool(b, "gen_layouts");
     // A target of no OS: cordon.h includes none of the per-OS headers.
     for ([_][2][]const u8{ .{ "common", "wasm32-freestanding" }, .{ "linux", "x86_64-linux-musl" } }) |os| {
         const query = std.Target.Query.parse(.{ .arch_os_abi = os[1] }) catch @panic("bad target query");
@@ -167,15 +172,10 @@ fn layoutsGenerator(b: *std.Build) *std.Build.Step.Compile {
 
 /// ffi/generated/{darwin,freebsd}-errno.ts from each OS's <errno.h> (zig/tools/gen_errno.zig).
 fn genBsdErrno(b: *std.Build, gen_step: *std.Build.Step) void {
-    const gen = b.addExecutable(.{ .name = "gen_errno", .root_module = b.createModule(.{
-        .root_source_file = b.path("zig/tools/gen_errno.zig"),
-        .target = b.resolveTargetQuery(.{}),
-        .optimize = .debug,
-    }) });
+    const gen = hostTool(b, "gen_errno");
     for ([_][2][]const u8{ .{ "darwin_errno", "x86_64-macos.13.0" }, .{ "freebsd_errno", "x86_64-freebsd" } }) |os| {
         const query = std.Target.Query.parse(.{ .arch_os_abi = os[1] }) catch @panic("bad target query");
-        const tc = b.addTranslateC(.{ .root_source_file = b.path("zig/tools/errno.h"), .target = b.resolveTargetQuery(query), .optimize = .debug });
-        gen.root_module.addImport(os[0], b.createModule(.{ .root_source_file = tc.getOutput() }));
+        gen.root_module.addImport(os[0], translated(b, "zig/tools/errno.h", b.resolveTargetQuery(query)));
     }
     const run = b.addRunArtifact(gen);
     const darwin = run.addOutputFileArg("darwin-errno.ts");
