@@ -180,7 +180,7 @@ pub fn receive(sock: i32, data: []u8, fds: []i32) usize {
     const iov: Iovec = .{ .base = @intFromPtr(data.ptr), .len = data.len };
     var msg: Msghdr = .{ .iov = @intFromPtr(&iov), .iovlen = 1, .control = @intFromPtr(&control), .controllen = control.len };
     for (fds) |*f| f.* = -1;
-    const n = linux.syscall3(.recvmsg, @as(u32, @bitCast(sock)), @intFromPtr(&msg), 0x40 | 0x40000000); // MSG_DONTWAIT | MSG_CMSG_CLOEXEC
+    const n = linux.syscall3(.recvmsg, @as(u32, @bitCast(sock)), @intFromPtr(&msg), uapi.msg_dontwait | uapi.msg_cmsg_cloexec);
     if (sys.isError(n)) return n;
     var count: usize = 0;
     if (msg.controllen >= 16 and get32(&control, 8) == 1 and get32(&control, 12) == 1) {

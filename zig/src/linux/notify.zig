@@ -189,7 +189,7 @@ fn receiveListener(s: *Session, index: usize, events: u32) void {
     var iov = [1]std.posix.iovec{.{ .base = @ptrCast(&byte), .len = 1 }};
     var control: [24]u8 align(8) = @splat(0);
     var msg: linux.msghdr = .{ .name = null, .namelen = 0, .iov = &iov, .iovlen = 1, .control = &control, .controllen = control.len, .flags = 0 };
-    const rc = linux.syscall3(.recvmsg, @as(u32, @bitCast(s.sock)), @intFromPtr(&msg), 0x40 | 0x40000000); // MSG_DONTWAIT | MSG_CMSG_CLOEXEC
+    const rc = linux.syscall3(.recvmsg, @as(u32, @bitCast(s.sock)), @intFromPtr(&msg), uapi.msg_dontwait | uapi.msg_cmsg_cloexec);
     if (!sys.isError(rc) and rc == 1 and msg.controllen >= 20) {
         const level = std.mem.readInt(i32, control[8..12], .little);
         const kind = std.mem.readInt(i32, control[12..16], .little);
@@ -441,8 +441,8 @@ fn flush(s: *Session) void {
     while (sent < s.queued) {
         const rc = linux.syscall6(.sendto, @as(u32, @bitCast(s.channel)), @intFromPtr(s.queue.ptr + sent), s.queued - sent, 0x40 | 0x4000, 0, 0);
         if (sys.isError(rc)) {
-            if (sys.status(rc) == -4) continue;
-            gone = sys.status(rc) != -11;
+            if (sys.status(rc) == -uapi.e.INTR) continue;
+            gone = sys.status(rc) != -uapi.e.AGAIN;
             break;
         }
         sent += rc;

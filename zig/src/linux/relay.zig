@@ -223,7 +223,7 @@ fn run(arg: usize) callconv(.c) u8 {
     while (open) {
         const n = linux.syscall6(.epoll_pwait, @as(u32, @bitCast(s.ep)), @intFromPtr(&events), events.len, @bitCast(@as(isize, -1)), 0, 8);
         if (sys.isError(n)) {
-            if (sys.status(n) == -4) continue; // EINTR
+            if (sys.status(n) == -uapi.e.INTR) continue;
             break;
         }
         for (events[0..n]) |ev| {

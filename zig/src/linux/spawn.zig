@@ -108,14 +108,14 @@ pub fn spawn(buf: []u8) abi.Status {
     // on shared memory: block everything across clone3, restore afterwards.
     const all: u64 = ~@as(u64, 0);
     var old: u64 = 0;
-    _ = linux.syscall4(.rt_sigprocmask, 2, @intFromPtr(&all), @intFromPtr(&old), 8);
+    _ = linux.syscall4(.rt_sigprocmask, uapi.sig_setmask, @intFromPtr(&all), @intFromPtr(&old), 8);
     var rc = clone3.cordon_clone3(&args, @sizeOf(clone3.CloneArgs), &child.main, @intFromPtr(&c));
-    if (sys.status(rc) == -38) { // ENOSYS: a seccomp profile that wants the legacy clone
+    if (sys.status(rc) == -uapi.e.NOSYS) { // a seccomp profile that wants the legacy clone
         c.join_cgroup = spec.cgroup_fd >= 0;
         const legacy = uapi.clone_vm | uapi.clone_vfork | uapi.clone_pidfd | spec.clone_flags | uapi.sigchld;
         rc = clone3.cordon_clone(@intCast(legacy), stack + stack_size, &out.out_pidfd, &child.main, @intFromPtr(&c));
     }
-    _ = linux.syscall4(.rt_sigprocmask, 2, @intFromPtr(&old), 0, 8);
+    _ = linux.syscall4(.rt_sigprocmask, uapi.sig_setmask, @intFromPtr(&old), 0, 8);
 
     if (sys.isError(rc)) {
         out.out_errno = -sys.status(rc);
@@ -172,5 +172,5 @@ pub fn reap(pidfd: i32) abi.Status {
     waiter.forget(pidfd); // watched or not: no record is owed now
     _ = linux.syscall1(.close, fd);
     // ECHILD: the kernel reaped it already (SIGCHLD ignored): gone all the same.
-    return if (sys.status(rc) == -10) 0 else sys.status(rc);
+    return if (sys.status(rc) == -uapi.e.CHILD) 0 else sys.status(rc);
 }

@@ -104,7 +104,7 @@ pub fn main(arg: usize) callconv(.c) u8 {
     if (spec.clone_flags & uapi.clone_newuser != 0) {
         out.out_step = @intFromEnum(Step.id_maps);
         const r = writeProcFile("/proc/self/setgroups", "deny");
-        if (sys.isError(r) and sys.status(r) != -2) fail(out, r); // absent on old kernels
+        if (sys.isError(r) and sys.status(r) != -uapi.e.NOENT) fail(out, r); // absent on old kernels
         must(out, writeProcFile("/proc/self/uid_map", c.str(spec.uid_map_off)));
         must(out, writeProcFile("/proc/self/gid_map", c.str(spec.gid_map_off)));
     }
@@ -440,7 +440,7 @@ fn dropBounding(held: *bool) usize {
     while (cap < 64) : (cap += 1) {
         const d = linux.syscall2(.prctl, uapi.pr_capbset_drop, cap);
         if (sys.isError(d)) {
-            if (sys.status(d) == -22) break; // EINVAL: past the kernel's last capability
+            if (sys.status(d) == -uapi.e.INVAL) break; // past the kernel's last capability
             return d;
         }
     }
@@ -459,7 +459,7 @@ fn clearCapabilitySets() usize {
 /// are none to drop; otherwise the spawn stops.
 fn dropGroups() usize {
     const rc = linux.syscall2(.setgroups, 0, 0);
-    if (!sys.isError(rc) or sys.status(rc) != -1) return rc; // EPERM
+    if (!sys.isError(rc) or sys.status(rc) != -uapi.e.PERM) return rc;
     const n = linux.syscall2(.getgroups, 0, 0);
     return if (n == 0) 0 else rc;
 }

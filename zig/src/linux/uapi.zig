@@ -87,12 +87,14 @@ pub const sock_nonblock: comptime_int = std.os.linux.SOCK.NONBLOCK;
 pub const sock_cloexec: comptime_int = std.os.linux.SOCK.CLOEXEC;
 pub const msg_dontwait: comptime_int = std.os.linux.MSG.DONTWAIT;
 pub const msg_nosignal: comptime_int = std.os.linux.MSG.NOSIGNAL;
+pub const msg_cmsg_cloexec: comptime_int = std.os.linux.MSG.CMSG_CLOEXEC;
 
 /// errno values (asm/errno.h), positive: a raw return of -E is `-uapi.e.NAME`.
 pub const e = struct {
     pub const PERM: comptime_int = k.EPERM;
     pub const NOENT: comptime_int = k.ENOENT;
     pub const SRCH: comptime_int = k.ESRCH;
+    pub const CHILD: comptime_int = k.ECHILD;
     pub const INTR: comptime_int = k.EINTR;
     pub const NOEXEC: comptime_int = k.ENOEXEC;
     pub const BADF: comptime_int = k.EBADF;

@@ -111,10 +111,10 @@ fn rebuild() abi.Status {
     // signals stay blocked on it so no handler of Bun's ever runs here.
     const all: u64 = ~@as(u64, 0);
     var old: u64 = 0;
-    _ = linux.syscall4(.rt_sigprocmask, 2, @intFromPtr(&all), @intFromPtr(&old), 8);
+    _ = linux.syscall4(.rt_sigprocmask, uapi.sig_setmask, @intFromPtr(&all), @intFromPtr(&old), 8);
     const flags: u32 = 0x100 | 0x200 | 0x400 | 0x800 | 0x10000 | 0x40000; // VM FS FILES SIGHAND THREAD SYSVSEM
     const rc = linux.clone(&loop, stack + thread_stack_size, flags, generation, null, 0, null);
-    _ = linux.syscall4(.rt_sigprocmask, 2, @intFromPtr(&old), 0, 8);
+    _ = linux.syscall4(.rt_sigprocmask, uapi.sig_setmask, @intFromPtr(&old), 0, 8);
     if (sys.isError(rc)) {
         // The set stays: the next start or watch tries the thread again.
         _ = linux.syscall2(.munmap, stack, thread_stack_size);
@@ -132,7 +132,7 @@ fn rearmChild(_: void, pidfd: u32, channel: u32) void {
     // Signal 0 through it: EBADF means no pidfd; anything else (0, ESRCH for
     // an exited child, EPERM) means one.
     var rc = linux.syscall4(.pidfd_send_signal, pidfd, 0, 0, 0);
-    if (sys.status(rc) != -9) rc = arm(uapi.epoll_ctl_add, pidfd, data);
+    if (sys.status(rc) != -uapi.e.BADF) rc = arm(uapi.epoll_ctl_add, pidfd, data);
     if (!sys.isError(rc)) return;
     watched.remove(pidfd);
     post(channel, .{ .id = pidfd, .pid = 0, .code = sys.status(rc), .status = 0, .utime_us = 0, .stime_us = 0, .maxrss_kb = 0, .minflt = 0, .majflt = 0, .nvcsw = 0 });
@@ -208,7 +208,7 @@ fn loop(gen: usize) callconv(.c) u8 {
             // EINTR: again; EBADF, EINVAL: the set is gone, which the check above
             // sees. Anything else would repeat at once: pause instead of spinning.
             const e = sys.status(n);
-            if (e != -4 and e != -9 and e != -22) {
+            if (e != -uapi.e.INTR and e != -uapi.e.BADF and e != -uapi.e.INVAL) {
                 const pause = [2]i64{ 0, 10_000_000 };
                 _ = linux.syscall2(.nanosleep, @intFromPtr(&pause), 0);
             }
