@@ -5,6 +5,7 @@ import { closeSync, existsSync, readFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import cordonPackage from "../package.json";
 import { LibraryError } from "./errors.ts";
+import { CORDON_ABI_VERSION } from "./generated/common-layouts.ts";
 import { DIGEST_FILE, existingNative, openChecked, pinsFor, type NativeFile, type Source } from "./pinned.ts";
 import { commonSymbols } from "./symbols/common.ts";
 import { darwinSymbols } from "./symbols/darwin.ts";
@@ -15,7 +16,7 @@ import { openbsdSymbols } from "./symbols/openbsd.ts";
 import { windowsSymbols } from "./symbols/windows.ts";
 
 /** Must equal CORDON_ABI_VERSION of the loaded library. */
-export const ABI_VERSION = 3;
+export const ABI_VERSION = CORDON_ABI_VERSION;
 
 /** Each platform's exports beyond the common ones. */
 export const platformTables: Partial<Record<NodeJS.Platform, SymbolTable>> = {

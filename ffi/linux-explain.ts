@@ -1,12 +1,14 @@
 // The denial sources of cordon_linux_explain.h: the audit log's status and
 // switch, and its reader threads.
 import { fdArg, intArg } from "./common.ts";
+import * as H from "./generated/linux-layouts.ts";
 import { linux } from "./linux.ts";
 import { check } from "./status.ts";
 
-export const AUDIT_STATUS_SIZE = 44;
+const STATUS = H.cordon_linux_audit_status.offset;
+export const AUDIT_STATUS_SIZE = H.cordon_linux_audit_status.size;
 /** Frame types a reader forwards (CORDON_AUDIT_*). */
-export const AUDIT_FRAME = { lost: 0, landlockAccess: 1423, landlockDomain: 1424, sync: 0xffff } as const;
+export const AUDIT_FRAME = { lost: H.CORDON_AUDIT_FRAME_LOST, landlockAccess: H.CORDON_AUDIT_LANDLOCK_ACCESS, landlockDomain: H.CORDON_AUDIT_LANDLOCK_DOMAIN, sync: H.CORDON_AUDIT_FRAME_SYNC } as const;
 
 export type AuditStatus = {
   /** 0 off, 1 on, 2 on and locked until reboot. */
@@ -24,7 +26,13 @@ export function auditStatus(): AuditStatus {
   const buf = new Uint8Array(AUDIT_STATUS_SIZE);
   check("audit_get", "errno", linux().cordon_linux_audit_status(buf, buf));
   const v = new DataView(buf.buffer);
-  return { enabled: v.getUint32(4, true), pid: v.getUint32(12, true), backlogLimit: v.getUint32(20, true), lost: v.getUint32(24, true), backlog: v.getUint32(28, true) };
+  return {
+    enabled: v.getUint32(STATUS.enabled, true),
+    pid: v.getUint32(STATUS.pid, true),
+    backlogLimit: v.getUint32(STATUS.backlog_limit, true),
+    lost: v.getUint32(STATUS.lost, true),
+    backlog: v.getUint32(STATUS.backlog, true),
+  };
 }
 
 /** AUDIT_SET enabled (CAP_AUDIT_CONTROL). */
@@ -47,7 +55,7 @@ export function auditReaderStop(handle: number): void {
 }
 
 /** Frame types of a notification supervisor's channel (CORDON_NOTIFY_FRAME_*). */
-export const NOTIFY_FRAME = { call: 1, end: 2, lost: 3 } as const;
+export const NOTIFY_FRAME = { call: H.CORDON_NOTIFY_FRAME_CALL, end: H.CORDON_NOTIFY_FRAME_END, lost: H.CORDON_NOTIFY_FRAME_LOST } as const;
 export const NOTIFY_TABLE_LEN = 1024;
 
 /** Hands a spawn's listener socket and record channel to the supervisor; returns the session id. */

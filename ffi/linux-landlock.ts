@@ -4,6 +4,7 @@ import { CordonError, InvalidArgumentError } from "./errors.ts";
 import { linux } from "./linux.ts";
 import { fdArg, intArg, maskArg } from "./common.ts";
 import { check, statusError, statusName } from "./status.ts";
+import { cordon_linux_landlock_path_rule as RULE } from "./generated/linux-layouts.ts";
 
 /** The kernel's landlock ABI, or 0 and the errno name saying why (EOPNOTSUPP: disabled at boot; ENOSYS: not built in). */
 export function landlockAbiProbe(): { readonly abi: number; readonly errorName?: string } {
@@ -46,8 +47,8 @@ export function addPathRule(rulesetFd: number, parentFd: number, dirAccess: numb
 /** What the native batch says of each record (cordon_linux_landlock_add_path_rules). */
 export const RULE_KIND = { directory: 0, file: 1, openFailed: 2, addFailed: 3, notAttempted: 4 } as const;
 
-/** Bytes of a batch record's header: access (u64), file_access (u64), path_len (u32). */
-const RECORD_HEADER = 20;
+/** Bytes of a batch record's header (struct cordon_linux_landlock_path_rule); its path follows. */
+const RECORD_HEADER = RULE.size;
 const utf8 = new TextEncoder();
 const HOST_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
@@ -66,9 +67,9 @@ export function packPathRules(rules: readonly { readonly path: string; readonly 
     // A cut path would grant its prefix: never.
     if (read !== r.path.length) throw new CordonError(`landlock rule path not fully encoded: ${r.path}`, "INTERNAL");
     bytes[off + RECORD_HEADER + written] = 0;
-    view.setBigUint64(off, BigInt(maskArg(r.access, "access")), HOST_LITTLE_ENDIAN);
-    view.setBigUint64(off + 8, BigInt(maskArg(r.fileAccess, "fileAccess")), HOST_LITTLE_ENDIAN);
-    view.setUint32(off + 16, written + 1, HOST_LITTLE_ENDIAN);
+    view.setBigUint64(off + RULE.offset.access, BigInt(maskArg(r.access, "access")), HOST_LITTLE_ENDIAN);
+    view.setBigUint64(off + RULE.offset.file_access, BigInt(maskArg(r.fileAccess, "fileAccess")), HOST_LITTLE_ENDIAN);
+    view.setUint32(off + RULE.offset.path_len, written + 1, HOST_LITTLE_ENDIAN);
     off += RECORD_HEADER + written + 1;
   }
   return { bytes: bytes.subarray(0, off), paths: rules.map((r) => r.path) };

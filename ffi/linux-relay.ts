@@ -3,24 +3,32 @@
 import { linux } from "./linux.ts";
 import { check } from "./status.ts";
 import { fdArg, intArg } from "./common.ts";
+import * as H from "./generated/linux-layouts.ts";
 
 /** CORDON_RELAY_*: what a listener serves. */
-export const RELAY_LISTENER = { dnsUdp: 1, dnsTcp: 2, transparent: 3, proxy: 4 } as const;
+export const RELAY_LISTENER = { dnsUdp: H.CORDON_RELAY_DNS_UDP, dnsTcp: H.CORDON_RELAY_DNS_TCP, transparent: H.CORDON_RELAY_TRANSPARENT, proxy: H.CORDON_RELAY_PROXY } as const;
 /** CORDON_RELAY_EV_* and _CMD_*. */
-export const RELAY_RECORD = { dns: 1, accept: 2, head: 3, connected: 4, closed: 5, dnsReply: 101, connect: 102, refuse: 103 } as const;
-export const RELAY_HEADER_SIZE = 16;
+export const RELAY_RECORD = {
+  dns: H.CORDON_RELAY_EV_DNS, accept: H.CORDON_RELAY_EV_ACCEPT, head: H.CORDON_RELAY_EV_HEAD, connected: H.CORDON_RELAY_EV_CONNECTED, closed: H.CORDON_RELAY_EV_CLOSED,
+  dnsReply: H.CORDON_RELAY_CMD_DNS_REPLY, connect: H.CORDON_RELAY_CMD_CONNECT, refuse: H.CORDON_RELAY_CMD_REFUSE,
+} as const;
+/** struct cordon_linux_relay_header: its size, and its fields' byte offsets. */
+export const RELAY_HEADER_SIZE = H.cordon_linux_relay_header.size;
+export const RELAY_HEADER_OFFSET = H.cordon_linux_relay_header.offset;
+const LISTENER = H.cordon_linux_relay_listener;
 
 export type RelayListener = { readonly fd: number; readonly kind: keyof typeof RELAY_LISTENER; readonly tag: number };
 
 /** Starts the relay thread; on success it owns `control` and every listener fd. */
 export function relayStart(control: number, listeners: readonly RelayListener[]): void {
-  const table = new Uint32Array(Math.max(1, listeners.length * 3));
+  const table = new Uint32Array(Math.max(1, (listeners.length * LISTENER.size) / 4));
   listeners.forEach((l, i) => {
-    table[3 * i] = fdArg(l.fd, "listener fd");
-    table[3 * i + 1] = RELAY_LISTENER[l.kind];
-    table[3 * i + 2] = intArg(l.tag, "listener tag", 0, 0xffff_ffff);
+    const at = (i * LISTENER.size) / 4;
+    table[at + LISTENER.offset.fd / 4] = fdArg(l.fd, "listener fd");
+    table[at + LISTENER.offset.kind / 4] = RELAY_LISTENER[l.kind];
+    table[at + LISTENER.offset.tag / 4] = intArg(l.tag, "listener tag", 0, 0xffff_ffff);
   });
-  const bytes = new Uint8Array(table.buffer, 0, listeners.length * 12);
+  const bytes = new Uint8Array(table.buffer, 0, listeners.length * LISTENER.size);
   check("cordon_linux_relay_start", "errno", linux().cordon_linux_relay_start(fdArg(control, "control"), bytes, bytes));
 }
 

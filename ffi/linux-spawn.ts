@@ -1,23 +1,36 @@
 // The spawn record encoder and the spawn, exit-watch and signal calls.
-// Layout: struct cordon_linux_spawn_spec in ffi/include/cordon_linux_spawn.h.
-import { linux } from "./linux.ts";
+// Layout: struct cordon_linux_spawn_spec in ffi/include/cordon_linux_spawn.h,
+// its offsets generated from the header (ffi/generated/linux-layouts.ts).
+import * as H from "./generated/linux-layouts.ts";
+import { ERRNO } from "./generated/linux-tables.ts";
+import { linux, UAPI } from "./linux.ts";
 import { check, statusError } from "./status.ts";
 import { ABI_VERSION } from "./library.ts";
 import { InvalidArgumentError, type OsError } from "./errors.ts";
 import { fdArg, intArg, maskArg } from "./common.ts";
 
-export const SPEC_SIZE = 168;
-export const EXIT_RECORD_SIZE = 128;
+const SPEC = H.cordon_linux_spawn_spec.offset;
+export const SPEC_SIZE = H.cordon_linux_spawn_spec.size;
+export const EXIT_RECORD_SIZE = H.cordon_linux_exit_record.size;
+/** Byte offsets of struct cordon_linux_exit_record's fields. */
+export const EXIT_RECORD_OFFSET = H.cordon_linux_exit_record.offset;
 
-export const SPAWN_FLAGS = { SETSID: 1, NO_NEW_PRIVS: 2, SET_IDS: 4, MOUNT_PROC: 8, LOOPBACK_UP: 16, PRIVATE_ROOT: 32, DROP_CAPS: 64, INIT: 128, PROC_SELF: 256, INIT_STATUS: 512, NOTIFY: 1024 } as const;
+/** CORDON_SPAWN_*. */
+export const SPAWN_FLAGS = {
+  SETSID: H.CORDON_SPAWN_SETSID, NO_NEW_PRIVS: H.CORDON_SPAWN_NO_NEW_PRIVS, SET_IDS: H.CORDON_SPAWN_SET_IDS,
+  MOUNT_PROC: H.CORDON_SPAWN_MOUNT_PROC, LOOPBACK_UP: H.CORDON_SPAWN_LOOPBACK_UP, PRIVATE_ROOT: H.CORDON_SPAWN_PRIVATE_ROOT,
+  DROP_CAPS: H.CORDON_SPAWN_DROP_CAPS, INIT: H.CORDON_SPAWN_INIT, PROC_SELF: H.CORDON_SPAWN_PROC_SELF,
+  INIT_STATUS: H.CORDON_SPAWN_INIT_STATUS, NOTIFY: H.CORDON_SPAWN_NOTIFY,
+} as const;
 
 /** CORDON_SPAWN_DEV_NULL: a `parent` of an fd placement that asks the child for /dev/null. */
-export const DEV_NULL = -1;
+export const DEV_NULL = H.CORDON_SPAWN_DEV_NULL;
 
 /** CORDON_VIEW_*: how one path of a private root is made. */
 export const VIEW_KIND = {
-  dir: 1, file: 2, symlink: 3, mkdir: 4, "dir-ro": 5, "file-ro": 6, mask: 7,
-  deny: 8, tmpfs: 9, devpts: 10, cgroup: 11, cgroup2: 12,
+  dir: H.CORDON_VIEW_DIR, file: H.CORDON_VIEW_FILE, symlink: H.CORDON_VIEW_SYMLINK, mkdir: H.CORDON_VIEW_MKDIR,
+  "dir-ro": H.CORDON_VIEW_DIR_RO, "file-ro": H.CORDON_VIEW_FILE_RO, mask: H.CORDON_VIEW_MASK, deny: H.CORDON_VIEW_DENY,
+  tmpfs: H.CORDON_VIEW_TMPFS, devpts: H.CORDON_VIEW_DEVPTS, cgroup: H.CORDON_VIEW_CGROUP, cgroup2: H.CORDON_VIEW_CGROUP2,
 } as const;
 /** The kinds that mount a filesystem of the sandbox's own: `target` is the mount's options, `access` the landlock rights beneath it. */
 const MOUNT_KINDS: ReadonlySet<string> = new Set(["tmpfs", "devpts", "cgroup", "cgroup2"]);
@@ -29,36 +42,39 @@ const MOUNT_KINDS: ReadonlySet<string> = new Set(["tmpfs", "devpts", "cgroup", "
 export type ViewEntry = { readonly kind: keyof typeof VIEW_KIND; readonly path: string; readonly target?: string; readonly sameAs?: number; readonly access?: number };
 
 /** CLONE_NEW* flags (linux/sched.h). */
-export const CLONE_NEW = { NS: 0x00020000, CGROUP: 0x02000000, UTS: 0x04000000, IPC: 0x08000000, USER: 0x10000000, PID: 0x20000000, NET: 0x40000000 } as const;
+export const CLONE_NEW = {
+  NS: UAPI.CLONE_NEWNS, CGROUP: UAPI.CLONE_NEWCGROUP, UTS: UAPI.CLONE_NEWUTS, IPC: UAPI.CLONE_NEWIPC,
+  USER: UAPI.CLONE_NEWUSER, PID: UAPI.CLONE_NEWPID, NET: UAPI.CLONE_NEWNET,
+} as const;
 
 /** CORDON_SPAWN_STEP_* → the syscall that step makes, for error messages. */
 export const SPAWN_STEPS: Record<number, string> = {
-  1: "rt_sigaction",
-  2: "setsid",
-  3: "cgroup.procs",
-  4: "uid_map",
-  5: "dup3",
-  6: "close_range",
-  7: "chdir",
-  8: "prlimit64",
-  9: "setgroups",
-  10: "setresgid",
-  11: "setresuid",
-  12: "prctl(PR_SET_PDEATHSIG)",
-  13: "prctl(PR_SET_NO_NEW_PRIVS)",
-  14: "landlock_restrict_self",
-  15: "seccomp",
-  16: "execve",
-  17: "clone3",
-  18: "mount(/proc)",
-  19: "ioctl(SIOCSIFFLAGS lo)",
-  20: "private root (mount/pivot_root)",
-  21: "capset (dropping capabilities)",
-  22: "clone (the command, under cordon-init)",
-  23: "execve (cordon-init)",
-  24: "landlock rule on /proc/self",
-  25: "sendmsg (the seccomp listener to its supervisor)",
-  26: "network namespace set-up (address on lo, relay socket)",
+  [H.CORDON_SPAWN_STEP_SIGNALS]: "rt_sigaction",
+  [H.CORDON_SPAWN_STEP_SETSID]: "setsid",
+  [H.CORDON_SPAWN_STEP_CGROUP_PROCS]: "cgroup.procs",
+  [H.CORDON_SPAWN_STEP_ID_MAPS]: "uid_map",
+  [H.CORDON_SPAWN_STEP_FDS]: "dup3",
+  [H.CORDON_SPAWN_STEP_CLOSE_RANGE]: "close_range",
+  [H.CORDON_SPAWN_STEP_CHDIR]: "chdir",
+  [H.CORDON_SPAWN_STEP_SETRLIMIT]: "prlimit64",
+  [H.CORDON_SPAWN_STEP_SETGROUPS]: "setgroups",
+  [H.CORDON_SPAWN_STEP_SETRESGID]: "setresgid",
+  [H.CORDON_SPAWN_STEP_SETRESUID]: "setresuid",
+  [H.CORDON_SPAWN_STEP_PDEATHSIG]: "prctl(PR_SET_PDEATHSIG)",
+  [H.CORDON_SPAWN_STEP_NO_NEW_PRIVS]: "prctl(PR_SET_NO_NEW_PRIVS)",
+  [H.CORDON_SPAWN_STEP_LANDLOCK]: "landlock_restrict_self",
+  [H.CORDON_SPAWN_STEP_SECCOMP]: "seccomp",
+  [H.CORDON_SPAWN_STEP_EXECVE]: "execve",
+  [H.CORDON_SPAWN_STEP_CLONE3]: "clone3",
+  [H.CORDON_SPAWN_STEP_MOUNT_PROC]: "mount(/proc)",
+  [H.CORDON_SPAWN_STEP_LOOPBACK]: "ioctl(SIOCSIFFLAGS lo)",
+  [H.CORDON_SPAWN_STEP_PRIVATE_ROOT]: "private root (mount/pivot_root)",
+  [H.CORDON_SPAWN_STEP_CAPABILITIES]: "capset (dropping capabilities)",
+  [H.CORDON_SPAWN_STEP_START_COMMAND]: "clone (the command, under cordon-init)",
+  [H.CORDON_SPAWN_STEP_INIT]: "execve (cordon-init)",
+  [H.CORDON_SPAWN_STEP_PROC_SELF]: "landlock rule on /proc/self",
+  [H.CORDON_SPAWN_STEP_NOTIFY]: "sendmsg (the seccomp listener to its supervisor)",
+  [H.CORDON_SPAWN_STEP_NETNS]: "network namespace set-up (address on lo, relay socket)",
 };
 
 /** Optional fields may be absent or undefined alike. */
@@ -113,6 +129,9 @@ export type NetnsSetup = {
   readonly sockets: readonly NetnsSocket[];
 };
 
+const FD = H.cordon_linux_spawn_fd;
+const RLIMIT = H.cordon_linux_spawn_rlimit;
+const VIEW = H.cordon_linux_view_entry;
 const encoder = new TextEncoder();
 
 const u32Arg = (v: unknown, what: string) => intArg(v, what, 0, 0xffff_ffff);
@@ -237,7 +256,7 @@ class RecordWriter {
 
 /** Bytes the variable part of a record will most likely need (ASCII strings). */
 function estimate(r: SpawnRecord): number {
-  let n = SPEC_SIZE + r.path.length + 64 + 8 * (r.argv.length + r.envp.length + 2) + 8 * r.fds.length + 24 * r.rlimits.length;
+  let n = SPEC_SIZE + r.path.length + 64 + 8 * (r.argv.length + r.envp.length + 2) + FD.size * r.fds.length + RLIMIT.size * r.rlimits.length;
   for (const a of r.argv) n += a.length + 1;
   for (const e of r.envp) n += e.length + 1;
   return n;
@@ -250,88 +269,88 @@ function estimate(r: SpawnRecord): number {
  */
 export function encodeSpawnRecord(r: SpawnRecord): Uint8Array {
   const w = new RecordWriter(estimate(r));
-  w.u32(0, SPEC_SIZE);
-  w.u32(4, ABI_VERSION);
-  w.u32(8, u32Arg(r.flags, "flags"));
-  w.u32(12, intArg(r.pdeathSignal, "pdeathSignal", 0, 64));
-  w.u64(16, maskArg(r.cloneFlags, "cloneFlags"));
-  w.i32(24, optionalFd(r.cgroupFd, "cgroupFd"));
-  w.i32(28, optionalFd(r.landlockFd, "landlockFd"));
-  w.u32(32, u32Arg(r.landlockFlags, "landlockFlags"));
-  w.u32(36, u32Arg(r.seccomp?.flags ?? 0, "seccomp.flags"));
+  w.u32(SPEC.struct_size, SPEC_SIZE);
+  w.u32(SPEC.abi_version, ABI_VERSION);
+  w.u32(SPEC.flags, u32Arg(r.flags, "flags"));
+  w.u32(SPEC.pdeath_signal, intArg(r.pdeathSignal, "pdeathSignal", 0, 64));
+  w.u64(SPEC.clone_flags, maskArg(r.cloneFlags, "cloneFlags"));
+  w.i32(SPEC.cgroup_fd, optionalFd(r.cgroupFd, "cgroupFd"));
+  w.i32(SPEC.landlock_fd, optionalFd(r.landlockFd, "landlockFd"));
+  w.u32(SPEC.landlock_flags, u32Arg(r.landlockFlags, "landlockFlags"));
+  w.u32(SPEC.seccomp_flags, u32Arg(r.seccomp?.flags ?? 0, "seccomp.flags"));
   if (r.seccomp) {
     if (r.seccomp.filter.length % 8 !== 0) throw new TypeError("seccomp filter length must be a multiple of 8 (struct sock_filter)");
-    w.u32(40, w.bytes(r.seccomp.filter, 8));
-    w.u32(44, r.seccomp.filter.length / 8);
+    w.u32(SPEC.seccomp_off, w.bytes(r.seccomp.filter, 8));
+    w.u32(SPEC.seccomp_count, r.seccomp.filter.length / 8);
   }
-  w.u32(48, w.cstring(r.path));
-  w.u32(52, w.stringTable(r.argv));
-  w.u32(56, r.argv.length);
-  w.u32(60, w.stringTable(r.envp));
-  w.u32(64, r.envp.length);
-  w.u32(68, r.cwd === undefined ? 0 : w.cstring(r.cwd));
+  w.u32(SPEC.path_off, w.cstring(r.path));
+  w.u32(SPEC.argv_off, w.stringTable(r.argv));
+  w.u32(SPEC.argc, r.argv.length);
+  w.u32(SPEC.envp_off, w.stringTable(r.envp));
+  w.u32(SPEC.envc, r.envp.length);
+  w.u32(SPEC.cwd_off, r.cwd === undefined ? 0 : w.cstring(r.cwd));
   const fds = r.fds;
   w.u32(
-    72,
-    w.table(fds.length, 8, 4, (at, i) => {
+    SPEC.fds_off,
+    w.table(fds.length, FD.size, 4, (at, i) => {
       const { parent, child } = fds[i]!;
-      w.i32(at, parent === DEV_NULL ? DEV_NULL : fdArg(parent, "fds.parent"));
-      w.i32(at + 4, fdArg(child, "fds.child"));
+      w.i32(at + FD.offset.parent, parent === DEV_NULL ? DEV_NULL : fdArg(parent, "fds.parent"));
+      w.i32(at + FD.offset.child, fdArg(child, "fds.child"));
     }),
   );
-  w.u32(76, fds.length);
+  w.u32(SPEC.fds_count, fds.length);
   const procs = r.procsFds;
-  w.u32(80, w.table(procs.length, 4, 4, (at, i) => w.i32(at, fdArg(procs[i], "procsFds"))));
-  w.u32(84, procs.length);
+  w.u32(SPEC.procs_off, w.table(procs.length, 4, 4, (at, i) => w.i32(at, fdArg(procs[i], "procsFds"))));
+  w.u32(SPEC.procs_count, procs.length);
   const rl = r.rlimits;
   w.u32(
-    88,
-    w.table(rl.length, 24, 8, (at, i) => {
-      w.u32(at, u32Arg(rl[i]!.resource, "rlimits.resource"));
-      w.u64(at + 8, rlimitArg(rl[i]!.soft, "rlimits.soft"));
-      w.u64(at + 16, rlimitArg(rl[i]!.hard, "rlimits.hard"));
+    SPEC.rlimits_off,
+    w.table(rl.length, RLIMIT.size, 8, (at, i) => {
+      w.u32(at + RLIMIT.offset.resource, u32Arg(rl[i]!.resource, "rlimits.resource"));
+      w.u64(at + RLIMIT.offset.cur, rlimitArg(rl[i]!.soft, "rlimits.soft"));
+      w.u64(at + RLIMIT.offset.max, rlimitArg(rl[i]!.hard, "rlimits.hard"));
     }),
   );
-  w.u32(92, rl.length);
-  w.u32(96, u32Arg(r.uid, "uid"));
-  w.u32(100, u32Arg(r.gid, "gid"));
-  w.u32(104, r.uidMap === undefined ? 0 : w.cstring(r.uidMap));
-  w.u32(108, r.gidMap === undefined ? 0 : w.cstring(r.gidMap));
-  w.i32(112, process.pid);
-  w.u32(116, u32Arg(r.procAccess ?? 0, "procAccess"));
+  w.u32(SPEC.rlimits_count, rl.length);
+  w.u32(SPEC.uid, u32Arg(r.uid, "uid"));
+  w.u32(SPEC.gid, u32Arg(r.gid, "gid"));
+  w.u32(SPEC.uid_map_off, r.uidMap === undefined ? 0 : w.cstring(r.uidMap));
+  w.u32(SPEC.gid_map_off, r.gidMap === undefined ? 0 : w.cstring(r.gidMap));
+  w.i32(SPEC.parent_pid, process.pid);
+  w.u32(SPEC.proc_access, u32Arg(r.procAccess ?? 0, "procAccess"));
   if (r.view?.length) {
     const view = r.view;
-    // Strings first (their offsets go into the table), then the 16-byte entries.
+    // Strings first (their offsets go into the table), then the entries.
     const strings = view.map((e) => {
       if (!e.path.startsWith("/")) throw new TypeError(`private root paths must be absolute: ${e.path}`);
       const target = e.kind === "symlink" || (MOUNT_KINDS.has(e.kind) && e.target !== undefined);
       return [w.cstring(e.path), target ? w.cstring(e.target ?? "") : 0] as const;
     });
     w.u32(
-      120,
-      w.table(view.length, 16, 4, (at, i) => {
-        w.u32(at, VIEW_KIND[view[i]!.kind]);
-        w.u32(at + 4, strings[i]![0]);
-        w.u32(at + 8, strings[i]![1]);
+      SPEC.view_off,
+      w.table(view.length, VIEW.size, 4, (at, i) => {
+        w.u32(at + VIEW.offset.kind, VIEW_KIND[view[i]!.kind]);
+        w.u32(at + VIEW.offset.path_off, strings[i]![0]);
+        w.u32(at + VIEW.offset.target_off, strings[i]![1]);
         const same = view[i]!.sameAs;
         if (same !== undefined) {
           if (!Number.isInteger(same) || same < 0 || same >= 2 ** 31) throw new TypeError(`view entry sameAs must be an fd: ${same}`);
-          w.u32(at + 12, same + 1);
+          w.u32(at + VIEW.offset.same_as, same + 1);
         }
         const access = view[i]!.access;
         if (access !== undefined) {
           if (!MOUNT_KINDS.has(view[i]!.kind) || !Number.isInteger(access) || access < 0 || access >= 2 ** 17) throw new TypeError(`view entry access must be landlock rights of a mount kind: ${access}`);
-          w.u32(at + 12, access);
+          w.u32(at + VIEW.offset.same_as, access);
         }
       }),
     );
-    w.u32(124, view.length);
+    w.u32(SPEC.view_count, view.length);
   }
-  if (r.init !== undefined) w.u32(128, w.cstring(r.init));
-  w.u32(132, u32Arg(r.rootAccess ?? 0, "rootAccess"));
-  w.i32(136, r.initStatusFd ?? 0);
-  w.i32(140, optionalFd(r.notifySock ?? -1, "notifySock"));
-  if (r.netns) w.u32(160, encodeNetns(w, r.netns));
+  if (r.init !== undefined) w.u32(SPEC.init_off, w.cstring(r.init));
+  w.u32(SPEC.root_access, u32Arg(r.rootAccess ?? 0, "rootAccess"));
+  w.i32(SPEC.init_status_fd, r.initStatusFd ?? 0);
+  w.i32(SPEC.notify_sock, optionalFd(r.notifySock ?? -1, "notifySock"));
+  if (r.netns) w.u32(SPEC.netns_off, encodeNetns(w, r.netns));
   return w.finish();
 }
 
@@ -347,28 +366,31 @@ function addressBytes(f: 4 | 6, a: Uint8Array | undefined, what: string): Uint8A
 
 /** The netns set-up record and its two tables; returns the record's offset. */
 function encodeNetns(w: RecordWriter, n: NetnsSetup): number {
-  const addrs = w.table(n.addresses.length, 20, 4, (at, i) => {
+  const A = H.cordon_linux_netns_addr;
+  const S = H.cordon_linux_netns_socket;
+  const N = H.cordon_linux_netns_setup;
+  const addrs = w.table(n.addresses.length, A.size, 4, (at, i) => {
     const a = n.addresses[i]!;
     const f = a.address.length === 4 ? 4 : 6;
-    w.buf[at] = family(f);
-    w.buf[at + 1] = intArg(a.prefix, "netns.addresses.prefix", 0, f === 4 ? 32 : 128);
-    w.view.setUint16(at + 2, a.optional ? 1 : 0, true);
-    w.buf.set(addressBytes(f, a.address, "netns.addresses.address"), at + 4);
+    w.buf[at + A.offset.family] = family(f);
+    w.buf[at + A.offset.prefix] = intArg(a.prefix, "netns.addresses.prefix", 0, f === 4 ? 32 : 128);
+    w.view.setUint16(at + A.offset.flags, a.optional ? H.CORDON_NETNS_OPTIONAL : 0, true);
+    w.buf.set(addressBytes(f, a.address, "netns.addresses.address"), at + A.offset.addr);
   });
-  const socks = w.table(n.sockets.length, 24, 4, (at, i) => {
+  const socks = w.table(n.sockets.length, S.size, 4, (at, i) => {
     const s = n.sockets[i]!;
-    w.buf[at] = family(s.family);
-    w.buf[at + 1] = s.kind === "stream" ? 1 : 2;
-    w.view.setUint16(at + 2, intArg(s.port, "netns.sockets.port", 0, 65535), true);
-    w.u32(at + 4, (s.optional ? 1 : 0) | (s.v6only ? 2 : 0));
-    w.buf.set(addressBytes(s.family, s.address, "netns.sockets.address"), at + 8);
+    w.buf[at + S.offset.family] = family(s.family);
+    w.buf[at + S.offset.kind] = s.kind === "stream" ? H.CORDON_NETNS_STREAM : H.CORDON_NETNS_DGRAM;
+    w.view.setUint16(at + S.offset.port, intArg(s.port, "netns.sockets.port", 0, 65535), true);
+    w.u32(at + S.offset.flags, (s.optional ? H.CORDON_NETNS_OPTIONAL : 0) | (s.v6only ? H.CORDON_NETNS_V6ONLY : 0));
+    w.buf.set(addressBytes(s.family, s.address, "netns.sockets.address"), at + S.offset.addr);
   });
-  return w.table(1, 24, 4, (at) => {
-    w.i32(at, fdArg(n.channel, "netns.channel"));
-    w.u32(at + 4, addrs);
-    w.u32(at + 8, n.addresses.length);
-    w.u32(at + 12, socks);
-    w.u32(at + 16, n.sockets.length);
+  return w.table(1, N.size, 4, (at) => {
+    w.i32(at + N.offset.channel, fdArg(n.channel, "netns.channel"));
+    w.u32(at + N.offset.addrs_off, addrs);
+    w.u32(at + N.offset.addrs_count, n.addresses.length);
+    w.u32(at + N.offset.sockets_off, socks);
+    w.u32(at + N.offset.sockets_count, n.sockets.length);
   });
 }
 
@@ -378,17 +400,17 @@ export type SpawnResult = { pid: number; pidfd: number };
 export function spawnRecord(record: Uint8Array, what: string): SpawnResult {
   const rc = linux().cordon_linux_spawn(record, record);
   const view = new DataView(record.buffer, record.byteOffset);
-  if (rc >= 0) return { pid: rc, pidfd: view.getInt32(148, true) };
-  const step = view.getUint32(152, true);
+  if (rc >= 0) return { pid: rc, pidfd: view.getInt32(SPEC.out_pidfd, true) };
+  const step = view.getUint32(SPEC.out_step, true);
   const op = SPAWN_STEPS[step] ?? "cordon_linux_spawn";
   throw statusError(rc < -65536 ? "cordon_linux_spawn" : op, "errno", rc, op === "execve" ? describeExecError(rc, what) : what) as OsError;
 }
 
 /** The detail of an execve failure: what the user typed, and what it means. */
 export function describeExecError(rc: number, what: string): string {
-  if (rc === -2) return `command not found: ${what}`;
-  if (rc === -13) return `permission denied: ${what}`;
-  if (rc === -8) return `not an executable format: ${what}`;
+  if (rc === -ERRNO.NOENT) return `command not found: ${what}`;
+  if (rc === -ERRNO.ACCES) return `permission denied: ${what}`;
+  if (rc === -ERRNO.NOEXEC) return `not an executable format: ${what}`;
   return what;
 }
 
@@ -409,13 +431,13 @@ export function reapNow(pidfd: number): void {
 /** pidfd_send_signal; returns false when the process is already gone (ESRCH). */
 export function pidfdSendSignal(pidfd: number, signal: number): boolean {
   const rc = linux().cordon_linux_pidfd_send_signal(fdArg(pidfd, "pidfd"), intArg(signal, "signal", 0, 64));
-  if (rc === -3) return false;
+  if (rc === -ERRNO.SRCH) return false;
   check("pidfd_send_signal", "errno", rc);
   return true;
 }
 
-export const O_CLOEXEC = 0o2000000;
-export const O_NONBLOCK = 0o4000;
+export const O_CLOEXEC = UAPI.O_CLOEXEC;
+export const O_NONBLOCK = UAPI.O_NONBLOCK;
 
 /** pipe2(O_CLOEXEC | extra): [read, write]. */
 export function pipe(extra = 0): [number, number] {

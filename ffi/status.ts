@@ -1,18 +1,19 @@
 // The one place where a native status becomes a typed error.
 import { CordonError, NotSupportedError, OsError, PermissionError } from "./errors.ts";
 import { ERRNO } from "./generated/linux-tables.ts";
+import * as H from "./generated/common-layouts.ts";
 import { ERRNO as DARWIN_ERRNO } from "./generated/darwin-errno.ts";
 import { ERRNO as FREEBSD_ERRNO } from "./generated/freebsd-errno.ts";
 import type { Domain } from "./symbols/define.ts";
 
 /** cordon's own codes (CORDON_E_* in cordon.h). */
 export const CORDON_E = {
-  INVALID_ARGUMENT: -65537,
-  BUFFER_TOO_SMALL: -65538,
-  ABI_MISMATCH: -65539,
-  NOT_SUPPORTED: -65540,
-  RECORD_OUT_OF_BOUNDS: -65541,
-  CHILD_DIED: -65542,
+  INVALID_ARGUMENT: H.CORDON_E_INVALID_ARGUMENT,
+  BUFFER_TOO_SMALL: H.CORDON_E_BUFFER_TOO_SMALL,
+  ABI_MISMATCH: H.CORDON_E_ABI_MISMATCH,
+  NOT_SUPPORTED: H.CORDON_E_NOT_SUPPORTED,
+  RECORD_OUT_OF_BOUNDS: H.CORDON_E_RECORD_OUT_OF_BOUNDS,
+  CHILD_DIED: H.CORDON_E_CHILD_DIED,
 } as const;
 
 const cordonNames = new Map<number, string>(Object.entries(CORDON_E).map(([k, v]) => [v, `CORDON_E_${k}`]));

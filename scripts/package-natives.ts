@@ -3,14 +3,15 @@
 //
 //   dist/npm/native-<platform>-<arch>/
 //     package.json   @cordon/native-<platform>-<arch>, cordon's version, os/cpu, "cordon": { "abi": N }
-//     <library>      libcordon.so | cordon.dll | libcordon.dylib (+ cordon-exec on macOS)
+//     <files>        the row's files in zig/targets.json: the library (libcordon.so | cordon.dll | libcordon.dylib), then cordon-init, cordon-exec or cordon-audit-probe.exe
 //     README.md, LICENSE
 //   dist/npm/cordon/   (with --pack) cordon as packed, with ffi/native-digests.json
 //
-// The targets are the `.dir` entries of build.zig's table, which are already
-// Node's `process.platform`-`process.arch` names, so they double as the npm
-// `os` and `cpu` values. Linux packages carry no `libc` field: the .so links
-// no libc at all, so one package serves glibc and musl Bun alike.
+// The targets and their files are the rows of zig/targets.json, the table
+// build.zig builds from; each `dir` is already Node's `process.platform`-
+// `process.arch` name, so it doubles as the npm `os` and `cpu` values. Linux
+// packages carry no `libc` field: the .so links no libc at all, so one
+// package serves glibc and musl Bun alike.
 //
 // Usage: bun scripts/package-natives.ts [--build] [--out DIR] [--pack]
 //   --build   run `zig build cross` first (otherwise zig-out/native must be complete)
@@ -30,18 +31,6 @@ import { buildTypes } from "./build-types.ts";
 
 const root = join(import.meta.dir, "..");
 
-/** Library file name per OS, as the loader (ffi/library.ts) looks for it. */
-const libraryFile: Record<string, string> = {
-  linux: "libcordon.so",
-  win32: "cordon.dll",
-  darwin: "libcordon.dylib",
-  freebsd: "libcordon.so",
-  openbsd: "libcordon.so",
-};
-
-/** Zig's OS tags as Node names them. */
-const zigOs: Record<string, string> = { linux: "linux", windows: "win32", macos: "darwin", freebsd: "freebsd", openbsd: "openbsd" };
-
 const notes: Record<string, string> = {
   linux: "The library makes raw system calls and links no libc, so this one package serves Bun built against glibc and against musl.",
   win32: "The library links only system DLLs (kernel32, ntdll, advapi32, ...); `cordon-audit-probe.exe` is the probe `cordon audit` runs outside and inside the sandbox.",
@@ -52,32 +41,22 @@ const notes: Record<string, string> = {
 
 export type NativePackage = { tag: string; name: string; dir: string; files: string[] };
 
-/** `<platform>-<arch>` of every row of build.zig's target table. */
+/** A row of zig/targets.json: `dir` is `<platform>-<arch>`, `files` the library first. */
+export type BuildTarget = { readonly query: string; readonly dir: string; readonly libc: boolean; readonly files: readonly string[] };
+
+/** The rows of zig/targets.json, the target table build.zig builds from. */
+export function targetTable(): BuildTarget[] {
+  const table = JSON.parse(readFileSync(join(root, "zig", "targets.json"), "utf8")) as { targets?: BuildTarget[] };
+  if (!Array.isArray(table.targets) || table.targets.length === 0) throw new Error("zig/targets.json: no targets");
+  for (const t of table.targets) {
+    if (!/^[a-z0-9]+-[a-z0-9]+$/.test(t.dir) || !Array.isArray(t.files) || t.files.length === 0) throw new Error(`zig/targets.json: malformed row ${JSON.stringify(t)}`);
+  }
+  return table.targets;
+}
+
+/** `<platform>-<arch>` of every row of the target table. */
 export function buildTargets(): string[] {
-  const source = readFileSync(join(root, "build.zig"), "utf8");
-  const tags = [...source.matchAll(/\.dir\s*=\s*"([a-z0-9]+-[a-z0-9]+)"/g)].map((m) => m[1]!);
-  if (tags.length === 0) throw new Error("build.zig: no target table found");
-  return [...new Set(tags)];
-}
-
-/**
- * OSes whose `cross` step also installs the cordon-exec launcher, which the
- * backend finds beside the library: read from build.zig's
- * `if (query.os_tag == .x or ...) cross.dependOn(&installLauncher(...))`.
- */
-export function launcherPlatforms(): Set<string> {
-  const source = readFileSync(join(root, "build.zig"), "utf8");
-  const line = source.split("\n").find((l) => l.includes("cross.dependOn(&installLauncher("));
-  if (!line) return new Set();
-  return new Set([...line.matchAll(/os_tag\s*==\s*\.(\w+)/g)].map((m) => zigOs[m[1]!] ?? m[1]!));
-}
-
-/** CORDON_ABI_VERSION from the header; must equal the loader's ABI_VERSION. */
-export function headerAbi(): number {
-  const header = readFileSync(join(root, "ffi", "include", "cordon.h"), "utf8");
-  const m = /#define\s+CORDON_ABI_VERSION\s+(\d+)/.exec(header);
-  if (!m) throw new Error("ffi/include/cordon.h: no CORDON_ABI_VERSION");
-  return Number(m[1]);
+  return targetTable().map((t) => t.dir);
 }
 
 export function nativePackageName(tag: string): string {
@@ -87,19 +66,13 @@ export function nativePackageName(tag: string): string {
 /** Writes every native package into `out`; returns what it wrote. */
 export function packageNatives(out: string): NativePackage[] {
   const main = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { version: string; license: string; optionalDependencies?: Record<string, string> };
-  const abi = headerAbi();
-  if (abi !== ABI_VERSION) throw new Error(`ffi/include/cordon.h has ABI ${abi} but ffi/library.ts expects ${ABI_VERSION}`);
+  // CORDON_ABI_VERSION as generated from the header (ffi/generated/common-layouts.ts).
+  const abi = ABI_VERSION;
   const license = join(root, "LICENSE");
-  const launchers = launcherPlatforms();
   const result: NativePackage[] = [];
-  for (const tag of buildTargets()) {
+  for (const { dir: tag, files } of targetTable()) {
     const [os, cpu] = tag.split("-") as [string, string];
-    const lib = libraryFile[os];
-    if (!lib) throw new Error(`no library file name for ${os}`);
     const name = nativePackageName(tag);
-    // Linux: cordon-init, pid 1 of a sandbox's pid namespace, found beside the library.
-    // Windows: cordon-audit-probe.exe, both halves of `cordon audit` there, found beside the library.
-    const files = launchers.has(os) ? [lib, "cordon-exec"] : os === "linux" ? [lib, "cordon-init"] : os === "win32" ? [lib, "cordon-audit-probe.exe"] : [lib];
     const built = join(root, "zig-out", "native", tag);
     for (const f of files) {
       if (!existsSync(join(built, f))) throw new Error(`zig-out/native/${tag}/${f} is missing: run \`zig build cross\` (or pass --build)`);
@@ -132,7 +105,7 @@ export function packageNatives(out: string): NativePackage[] {
     );
     const listed = main.optionalDependencies?.[name];
     if (listed !== main.version) throw new Error(`package.json: optionalDependencies["${name}"] is ${listed ?? "missing"}, want ${main.version}`);
-    result.push({ tag, name, dir, files });
+    result.push({ tag, name, dir, files: [...files] });
   }
   const extra = Object.keys(main.optionalDependencies ?? {}).filter((n) => !result.some((p) => p.name === n));
   if (extra.length > 0) throw new Error(`package.json: optionalDependencies name packages build.zig does not build: ${extra.join(", ")}`);

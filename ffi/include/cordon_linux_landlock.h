@@ -25,10 +25,17 @@ CORDON_API cordon_status cordon_linux_landlock_open_path(const uint8_t *path, si
  */
 CORDON_API cordon_status cordon_linux_landlock_add_path_rule(int32_t ruleset_fd, int32_t parent_fd, uint64_t dir_access, uint64_t file_access);
 
+/* One record of a path-rule batch (20 bytes, no padding, host byte order);
+ * path_len bytes of path, ending in its only NUL, follow at once. */
+struct __attribute__((packed)) cordon_linux_landlock_path_rule {
+  uint64_t access;
+  uint64_t file_access;
+  uint32_t path_len;
+};
+
 /** @domain errno — adds `count` path-beneath rules in one call. `rules` holds
- * `count` records back to back, no padding, host byte order: uint64_t access,
- * uint64_t file_access, uint32_t path_len, then path_len bytes of path ending
- * in its only NUL. Each path is opened O_PATH|O_CLOEXEC, gets a rule as in
+ * `count` struct cordon_linux_landlock_path_rule records back to back, each
+ * followed by its path. Each path is opened O_PATH|O_CLOEXEC, gets a rule as in
  * cordon_linux_landlock_add_path_rule, and is closed. The whole buffer is
  * checked first: a record that does not fit, or bytes left after the last,
  * give CORDON_E_RECORD_OUT_OF_BOUNDS; a path without its final NUL or with

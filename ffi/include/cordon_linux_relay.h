@@ -5,7 +5,7 @@
 /*
  * The caller and the relay thread talk over `control`, a stream socket whose
  * other end the caller reads and writes on its own event loop: records of a
- * 16-byte header {uint32_t len (header included), kind, id, aux} and a body,
+ * struct cordon_linux_relay_header (16 bytes) and a body,
  * host byte order. Addresses in bodies are 20 bytes: family (4 or 6), 0, a
  * uint16_t port (host order), 16 address bytes (IPv4 in the first 4).
  *
@@ -26,6 +26,12 @@
  * A connection waiting for a decision sends nothing upstream. When the caller
  * closes its end of `control`, the thread closes every socket it owns and exits.
  */
+struct cordon_linux_relay_header {
+  uint32_t len;     /* header included */
+  uint32_t kind;    /* CORDON_RELAY_EV_* or CORDON_RELAY_CMD_* */
+  uint32_t id;
+  uint32_t aux;
+};
 struct cordon_linux_relay_listener {
   int32_t  fd;      /* a socket made by the spawn's netns set-up (or any bound socket) */
   uint32_t kind;    /* CORDON_RELAY_* */

@@ -53,9 +53,9 @@ struct cordon_linux_spawn_spec {
   uint32_t argv_off, argc;
   uint32_t envp_off, envc;
   uint32_t cwd_off;                      /* 0 = keep */
-  uint32_t fds_off, fds_count;           /* {int32_t parent, child}[count]; parent may be CORDON_SPAWN_DEV_NULL */
+  uint32_t fds_off, fds_count;           /* struct cordon_linux_spawn_fd[count] */
   uint32_t procs_off, procs_count;       /* int32_t fds of cgroup.procs files */
-  uint32_t rlimits_off, rlimits_count;   /* {uint32_t resource, reserved; uint64_t cur, max}[count] */
+  uint32_t rlimits_off, rlimits_count;   /* struct cordon_linux_spawn_rlimit[count] */
   uint32_t uid, gid;                     /* with CORDON_SPAWN_SET_IDS */
   uint32_t uid_map_off, gid_map_off;     /* with CLONE_NEWUSER: written to /proc/self/{uid,gid}_map */
   int32_t  parent_pid;                   /* the caller's pid, to detect a parent already gone */
@@ -72,6 +72,19 @@ struct cordon_linux_spawn_spec {
   int32_t  out_errno;                    /* 0 on success */
   uint32_t netns_off;                    /* with LOOPBACK_UP: struct cordon_linux_netns_setup, or 0 */
   uint32_t reserved;                     /* 0 */
+};
+
+/* One fd placement: the caller's `parent` becomes `child` in the child. */
+struct cordon_linux_spawn_fd {
+  int32_t  parent;      /* an fd of the caller, or CORDON_SPAWN_DEV_NULL */
+  int32_t  child;
+};
+
+/* One resource limit (setrlimit): struct rlimit and its resource number. */
+struct cordon_linux_spawn_rlimit {
+  uint32_t resource;    /* RLIMIT_*, below 16 */
+  uint32_t reserved;    /* 0 */
+  uint64_t cur, max;    /* ~0: RLIM_INFINITY */
 };
 
 /*
@@ -183,7 +196,7 @@ struct cordon_linux_view_entry {
 #define CORDON_SPAWN_STEP_NOTIFY         25  /* NOTIFY: sending the seccomp listener */
 #define CORDON_SPAWN_STEP_NETNS          26  /* netns_off: an address on lo, a socket, or sending them */
 
-/* 64 bytes, written atomically to the caller's channel for each reaped child. */
+/* 128 bytes, written atomically to the caller's channel for each reaped child. */
 struct cordon_linux_exit_record {
   uint32_t id;        /* the pidfd given to cordon_linux_exit_watch */
   int32_t  pid;

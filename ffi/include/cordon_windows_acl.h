@@ -9,10 +9,10 @@ CORDON_API cordon_status cordon_windows_acl_set(uint16_t *path, const uint8_t *s
 /** @domain win32 — AccessCheck of desired (generic bits mapped for files) on path for token (0: this process's); 1 allowed, 0 denied; the granted mask goes to a uint32_t. */
 CORDON_API cordon_status cordon_windows_access_check(const uint16_t *path, uint64_t token, uint32_t desired, uint8_t *granted, size_t granted_len);
 
-typedef struct cordon_windows_file_info {
+struct cordon_windows_file_info {
   uint32_t attributes;  /* FILE_ATTRIBUTE_* (GetFileAttributesExW) */
   uint32_t reparse_tag; /* IO_REPARSE_TAG_* of a reparse point (FindFirstFileW), else 0 */
-} cordon_windows_file_info;
+};
 
 /** @domain win32 — GetFileAttributesExW of path, and the reparse tag when it is a reparse point; fills a cordon_windows_file_info. */
 CORDON_API cordon_status cordon_windows_file_info(const uint16_t *path, uint8_t *out, size_t out_len);

@@ -3,14 +3,14 @@
 #ifndef CORDON_WINDOWS_TOKEN_H
 #define CORDON_WINDOWS_TOKEN_H
 
-typedef struct cordon_windows_token_info {
+struct cordon_windows_token_info {
   uint32_t restricted;    /* IsTokenRestricted */
   uint32_t integrity_rid; /* last subauthority of the TokenIntegrityLevel SID (0x1000 low, 0x2000 medium) */
   uint32_t elevated;      /* TOKEN_ELEVATION.TokenIsElevated */
-} cordon_windows_token_info;
+};
 
 /* What a process's token is (OpenProcessToken + GetTokenInformation), 184 bytes. */
-typedef struct cordon_windows_token_facts {
+struct cordon_windows_token_facts {
   uint64_t privileges_present; /* bit n: privilege LUID n is in the token (bit 63: LUID 63 or above) */
   uint64_t privileges_enabled; /* same bits, enabled ones */
   uint32_t integrity_rid;      /* TokenIntegrityLevel's last subauthority */
@@ -23,7 +23,7 @@ typedef struct cordon_windows_token_facts {
   uint32_t unread;             /* bits of what could not be read: 1 integrity, 2 restricted SIDs, 4 AppContainer, 8 privileges, 16 user, 32 elevation */
   uint8_t package_sid[68];
   uint8_t user_sid[68];
-} cordon_windows_token_facts;
+};
 
 /** @domain win32 — CreateRestrictedToken(flags) of this process's token, integrity lowered to integrity_rid unless 0; writes the token (uint64_t). */
 CORDON_API cordon_status cordon_windows_token_restricted(uint32_t flags, uint32_t integrity_rid, uint64_t *token, size_t token_len);

@@ -9,6 +9,7 @@
 import { posix } from "node:path";
 import { absolutePath, text, type Call } from "./calls.ts";
 import type { DenialInput } from "./log.ts";
+import { UAPI_AARCH64, UAPI_X86_64 } from "../../ffi/generated/linux-tables.ts";
 
 /** `stat`: a lookup (stat, access, readlink, chdir, open with O_PATH): the path must exist in the view, its content is not read. */
 export type FsAccess = "stat" | "read" | "exec" | "readdir" | "write" | "create" | "remove";
@@ -27,11 +28,9 @@ export type Host = {
   realpath(p: string): string | undefined;
 };
 
-const O_ACCMODE = 3;
-const O_CREAT = 0o100;
-const O_PATH = 0o10000000;
+const { O_ACCMODE, O_CREAT, O_PATH } = UAPI_X86_64;
 /** O_DIRECTORY is the one open flag here whose value differs between the two arches (asm/fcntl.h). */
-const O_DIRECTORY = { x86_64: 0o200000, aarch64: 0o40000 } as const;
+const O_DIRECTORY = { x86_64: UAPI_X86_64.O_DIRECTORY, aarch64: UAPI_AARCH64.O_DIRECTORY } as const;
 
 const LOOKUPS = new Set(["stat", "lstat", "newfstatat", "statx", "access", "faccessat", "faccessat2", "readlink", "readlinkat", "chdir"]);
 const ATTRS = new Set(["truncate", "chmod", "fchmodat", "chown", "lchown", "fchownat", "utimensat"]);

@@ -1,41 +1,26 @@
-// struct cordon_linux_spawn_spec is written by ffi/linux-spawn.ts and read by
-// zig/src/linux/spawn_spec.zig: its size, the offsets the encoder writes and
-// the step numbers must be the header's (two branches each adding a field to
-// the record must end with one layout, not two).
+// struct cordon_linux_spawn_spec is written by ffi/linux-spawn.ts at the
+// offsets `zig build gen` takes from the header (ffi/generated/linux-layouts.ts)
+// and read by zig/src/linux/spawn_spec.zig as the header's own struct
+// (translate-c): the encoder must write where the header says, the size the
+// header's comment states, and the step numbers must be the header's.
 import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { encodeSpawnRecord, SPAWN_STEPS, SPEC_SIZE } from "../../ffi/linux-spawn.ts";
+import { cordon_linux_spawn_spec } from "../../ffi/generated/linux-layouts.ts";
 
 const root = join(import.meta.dir, "..", "..");
 const header = readFileSync(join(root, "ffi", "include", "cordon_linux_spawn.h"), "utf8");
 const zigSpec = readFileSync(join(root, "zig", "src", "linux", "spawn_spec.zig"), "utf8");
 
-/** Field name → byte offset, from the struct's declarations (uint64_t 8-aligned, the rest 4 bytes). */
-function layout(): { offsets: Map<string, number>; size: number } {
-  const body = /struct cordon_linux_spawn_spec \{([^]*?)\n\};/.exec(header)![1]!.replace(/\/\*[^]*?\*\//g, "");
-  const offsets = new Map<string, number>();
-  let at = 0;
-  for (const decl of body.split(";")) {
-    const m = /^\s*(u?int(?:32|64)_t)\s+([\w\s,]+)$/.exec(decl);
-    if (!m) continue;
-    const width = m[1]!.includes("64") ? 8 : 4;
-    for (const name of m[2]!.split(",").map((n) => n.trim())) {
-      at = Math.ceil(at / width) * width;
-      offsets.set(name, at);
-      at += width;
-    }
-  }
-  return { offsets, size: Math.ceil(at / 8) * 8 };
-}
-
 describe("the Linux spawn record", () => {
-  const { offsets, size } = layout();
+  const offsets = new Map(Object.entries(cordon_linux_spawn_spec.offset));
+  const size = cordon_linux_spawn_spec.size;
 
-  test("its size is the same in the header, Zig's comptime check and SPEC_SIZE; main's fields keep their offsets and netns_off follows out_errno", () => {
+  test("its size is the same in the header's comment, the generated layout and SPEC_SIZE, Zig's Spec is the header's struct; main's fields keep their offsets and netns_off follows out_errno", () => {
     expect(size).toBe(SPEC_SIZE);
     expect(header).toContain(`sizeof(struct cordon_linux_spawn_spec) = ${SPEC_SIZE} */`);
-    expect(zigSpec).toContain(`if (@sizeOf(Spec) != ${SPEC_SIZE})`);
+    expect(zigSpec).toMatch(/pub const Spec = cordon_h\.struct_cordon_linux_spawn_spec;/);
     const at = (n: string) => offsets.get(n);
     expect([at("root_access"), at("init_status_fd"), at("notify_sock"), at("out_pid"), at("out_pidfd"), at("out_step"), at("out_errno"), at("netns_off"), at("reserved")]).toEqual([132, 136, 140, 144, 148, 152, 156, 160, 164]);
   });
@@ -62,8 +47,9 @@ describe("the Linux spawn record", () => {
     expect(new Set(numbers).size).toBe(numbers.length);
     expect(numbers.sort((a, b) => a - b)).toEqual(Object.keys(SPAWN_STEPS).map(Number).sort((a, b) => a - b));
     const zigSteps = /pub const Step = enum\(u32\) \{([^]*?)\n\};/.exec(zigSpec)![1]!;
-    const zigNumbers = [...zigSteps.matchAll(/^\s*\w+ = (\d+),/gm)].map((m) => Number(m[1])).filter((n) => n !== 0);
-    expect(zigNumbers.sort((a, b) => a - b)).toEqual(numbers);
+    // Zig's steps are the header's constants, every one of them.
+    const zigNames = [...zigSteps.matchAll(/^\s*\w+ = cordon_h\.CORDON_SPAWN_STEP_(\w+),/gm)].map((m) => m[1]!.toLowerCase());
+    expect(zigNames.sort()).toEqual(steps.map(([name]) => name).sort());
     for (const [name, n] of [["notify", 25], ["netns", 26]] as const) expect(steps).toContainEqual([name, n]);
   });
 });

@@ -3,20 +3,21 @@
 //! domain the header names for that function: -errno, NTSTATUS, -Win32 error,
 //! or cordon's own codes below -65536, which collide with none of those.
 const std = @import("std");
+const cordon_h = @import("header.zig").c;
 
 /// CORDON_ABI_VERSION: bumped whenever an export or a record layout changes.
-pub const version: i32 = 3;
+pub const version: i32 = cordon_h.CORDON_ABI_VERSION;
 
 pub const Status = i32;
 
 /// cordon's own failure codes (CORDON_E_* in the header).
 pub const Error = enum(i32) {
-    invalid_argument = -65537,
-    buffer_too_small = -65538,
-    abi_mismatch = -65539,
-    not_supported = -65540,
-    record_out_of_bounds = -65541,
-    child_died = -65542,
+    invalid_argument = cordon_h.CORDON_E_INVALID_ARGUMENT,
+    buffer_too_small = cordon_h.CORDON_E_BUFFER_TOO_SMALL,
+    abi_mismatch = cordon_h.CORDON_E_ABI_MISMATCH,
+    not_supported = cordon_h.CORDON_E_NOT_SUPPORTED,
+    record_out_of_bounds = cordon_h.CORDON_E_RECORD_OUT_OF_BOUNDS,
+    child_died = cordon_h.CORDON_E_CHILD_DIED,
     _,
 
     pub fn status(e: Error) Status {

@@ -1,5 +1,7 @@
-//! Writes ffi/generated/linux-tables.ts from Zig std's own enums, so the
-//! syscall numbers and errno names TypeScript uses come from one authoritative
+//! Writes ffi/generated/linux-tables.ts from Zig std's own enums (syscall
+//! numbers, errno names) and from the kernel's uapi headers per architecture
+//! (zig/tools/linux_uapi.h through translate-c, the source zig/src/linux/uapi.zig
+//! reads too), so the numbers TypeScript uses come from one authoritative
 //! source instead of being typed by hand. Run by `zig build gen`.
 const std = @import("std");
 const syscalls = std.os.linux.syscalls;
@@ -15,6 +17,8 @@ pub fn main(init: std.process.Init) !void {
     try writeEnum(w, "SYSCALLS_X86_64", syscalls.X64);
     try writeEnum(w, "SYSCALLS_AARCH64", syscalls.Arm64);
     try writeEnum(w, "ERRNO", GenericErrno);
+    try writeUapi(w, "UAPI_X86_64", @import("uapi_x86_64"));
+    try writeUapi(w, "UAPI_AARCH64", @import("uapi_aarch64"));
 
     try std.Io.Dir.cwd().writeFile(init.io, .{ .sub_path = args[1], .data = out.written() });
 }
@@ -29,4 +33,26 @@ fn writeEnum(w: *std.Io.Writer, name: []const u8, comptime T: type) !void {
         try w.print("  \"{s}\": {d},\n", .{ field, value });
     }
     try w.writeAll("} as const;\n\n");
+}
+
+/// The uapi constants TypeScript passes to the kernel or reads from it: open
+/// flags and CLONE_NEW*. Arch-specific where the kernel's are (O_DIRECTORY).
+const uapi_prefixes = [_][]const u8{ "O_", "CLONE_NEW" };
+
+fn writeUapi(w: *std.Io.Writer, name: []const u8, comptime h: type) !void {
+    try w.print("export const {s} = {{\n", .{name});
+    @setEvalBranchQuota(1_000_000);
+    inline for (@typeInfo(h).@"struct".decl_names) |decl| {
+        if (comptime hasPrefix(decl)) {
+            const value = @field(h, decl);
+            if (comptime @typeInfo(@TypeOf(value)) == .int or @typeInfo(@TypeOf(value)) == .comptime_int)
+                try w.print("  \"{s}\": {d},\n", .{ decl, value });
+        }
+    }
+    try w.writeAll("} as const;\n\n");
+}
+
+fn hasPrefix(comptime decl: []const u8) bool {
+    for (uapi_prefixes) |p| if (std.mem.startsWith(u8, decl, p)) return true;
+    return false;
 }

@@ -2,7 +2,8 @@
 // applied in the child between clone3 and execve by the native library.
 import { closeSync, openSync, readFileSync } from "node:fs";
 import { OsError } from "../../../ffi/errors.ts";
-import { DEV_NULL, encodeSpawnRecord, O_NONBLOCK, pipe, reapNow, socketPair, SPAWN_FLAGS, spawnRecord } from "../../../ffi/linux-spawn.ts";
+import { CLONE_NEW, DEV_NULL, encodeSpawnRecord, O_NONBLOCK, pipe, reapNow, socketPair, SPAWN_FLAGS, spawnRecord } from "../../../ffi/linux-spawn.ts";
+import { UAPI } from "../../../ffi/linux.ts";
 import { watch } from "./exit-watcher.ts";
 import type { LinuxSpawnOptions, Stdio } from "./spawn-options.ts";
 import { LinuxSubprocess, readableFromFd, signalNumber, StdinSink } from "./subprocess.ts";
@@ -11,8 +12,7 @@ export type { LinuxSpawnOptions } from "./spawn-options.ts";
 export { LinuxSubprocess } from "./subprocess.ts";
 
 const SIGKILL = 9;
-const O_PATH = 0o10000000;
-const O_DIRECTORY = 0o200000;
+const { O_PATH, O_DIRECTORY } = UAPI;
 
 /** Resolves argv[0] like execvp: a name without "/" is searched in PATH. */
 function resolveCommand(cmd: string, env: Readonly<Record<string, string>>, cwd: string | undefined): string {
@@ -77,7 +77,7 @@ function validate(argv: readonly string[], opts: LinuxSpawnOptions): void {
   if (opts.timeout !== undefined && !(Number.isFinite(opts.timeout) && opts.timeout > 0)) throw new TypeError(`timeout must be a positive number of ms, got ${opts.timeout}`);
   if (opts.killSignal !== undefined) signalNumber(opts.killSignal);
   if (opts.file !== undefined && (typeof opts.file !== "string" || opts.file === "")) throw new TypeError("file must be a non-empty string");
-  if (opts.init !== undefined && ((opts.cloneNamespaces ?? 0) & 0x20000000) === 0) throw new TypeError("init needs a pid namespace (CLONE_NEWPID)");
+  if (opts.init !== undefined && ((opts.cloneNamespaces ?? 0) & CLONE_NEW.PID) === 0) throw new TypeError("init needs a pid namespace (CLONE_NEWPID)");
 }
 
 /**
@@ -159,7 +159,7 @@ export function spawnLinux(argv: readonly string[], opts: LinuxSpawnOptions = {}
       cwd: opts.cwd,
       flags,
       pdeathSignal: opts.parentDeathSignal ?? SIGKILL,
-      cloneFlags: (opts.cloneNamespaces ?? 0) | (ns ? 0x10000000 : 0),
+      cloneFlags: (opts.cloneNamespaces ?? 0) | (ns ? CLONE_NEW.USER : 0),
       cgroupFd: opts.cgroupFd ?? -1,
       landlockFd: opts.landlock?.rulesetFd ?? -1,
       landlockFlags: opts.landlock?.restrictFlags ?? 0,

@@ -2,6 +2,11 @@
 const abi = @import("../abi.zig");
 const relay = @import("../linux/relay.zig");
 const netns_setup = @import("../linux/netns_setup.zig");
+const header = @import("../header.zig");
+
+comptime {
+    header.expectLayout(relay.Listener, header.c.struct_cordon_linux_relay_listener);
+}
 
 export fn cordon_linux_relay_start(control: i32, listeners: [*]const u8, listeners_len: usize) abi.Status {
     const size = @sizeOf(relay.Listener);

@@ -1,6 +1,7 @@
 //! Spawn exports (cordon_linux_spawn.h).
 const abi = @import("../abi.zig");
 const sys = @import("../linux/sys.zig");
+const uapi = @import("../linux/uapi.zig");
 const spawn = @import("../linux/spawn.zig");
 const waiter = @import("../linux/waiter.zig");
 
@@ -28,14 +29,14 @@ export fn cordon_linux_pidfd_send_signal(pidfd: i32, sig: i32) abi.Status {
 
 export fn cordon_linux_pipe2(fds: [*]u8, fds_len: usize, flags: u32) abi.Status {
     if (fds_len != 8) return abi.Error.invalid_argument.status();
-    const allowed: u32 = 0o2000000 | 0o4000; // O_CLOEXEC | O_NONBLOCK
+    const allowed: u32 = uapi.o_cloexec | uapi.o_nonblock;
     if (flags & ~allowed != 0) return abi.Error.invalid_argument.status();
     return sys.status(sys.linux.syscall2(.pipe2, @intFromPtr(fds), flags));
 }
 
 export fn cordon_linux_socketpair(fds: [*]u8, fds_len: usize, flags: u32) abi.Status {
     if (fds_len != 8) return abi.Error.invalid_argument.status();
-    const allowed: u32 = 0o2000000 | 0o4000; // SOCK_CLOEXEC | SOCK_NONBLOCK
+    const allowed: u32 = uapi.sock_cloexec | uapi.sock_nonblock;
     if (flags & ~allowed != 0) return abi.Error.invalid_argument.status();
     return sys.status(sys.linux.syscall4(.socketpair, 1, 1 | flags, 0, @intFromPtr(fds))); // AF_UNIX, SOCK_STREAM
 }

@@ -8,12 +8,12 @@
 const std = @import("std");
 const abi = @import("../abi.zig");
 const sys = @import("sys.zig");
+const uapi = @import("uapi.zig");
+const cordon_h = @import("../header.zig").c;
 const linux = sys.linux;
 const thread = @import("thread.zig");
 
-const af_netlink: usize = 16;
 const sock_raw: usize = 3;
-const sock_cloexec: usize = 0o2000000;
 const netlink_audit: usize = 9;
 const audit_get: u16 = 1000;
 const audit_set: u16 = 1001;
@@ -23,33 +23,21 @@ const nlm_f_ack: u16 = 4;
 /// AUDIT_NLGRP_READLOG as a bind mask (group 1 is bit 0).
 const readlog_groups: u32 = 1;
 const audit_status_enabled: u32 = 1;
-pub const landlock_access: u16 = 1423;
-pub const landlock_domain: u16 = 1424;
+pub const landlock_access: u16 = cordon_h.CORDON_AUDIT_LANDLOCK_ACCESS;
+pub const landlock_domain: u16 = cordon_h.CORDON_AUDIT_LANDLOCK_DOMAIN;
 /// A frame of this type says the kernel dropped records for this reader (ENOBUFS).
-pub const frame_lost: u16 = 0;
+pub const frame_lost: u16 = cordon_h.CORDON_AUDIT_FRAME_LOST;
 /// Answers readerSync: every record the socket held when it was asked has been sent before it (payload: u32 requests answered).
-pub const frame_sync: u16 = 0xffff;
+pub const frame_sync: u16 = cordon_h.CORDON_AUDIT_FRAME_SYNC;
 
 /// struct audit_status (linux/audit.h), as far as every kernel since 4.x fills it.
-pub const Status = extern struct {
-    mask: u32 = 0,
-    enabled: u32 = 0,
-    failure: u32 = 0,
-    pid: u32 = 0,
-    rate_limit: u32 = 0,
-    backlog_limit: u32 = 0,
-    lost: u32 = 0,
-    backlog: u32 = 0,
-    feature_bitmap: u32 = 0,
-    backlog_wait_time: u32 = 0,
-    backlog_wait_time_actual: u32 = 0,
-};
+pub const Status = cordon_h.struct_cordon_linux_audit_status;
 
 const NlHdr = extern struct { len: u32, type: u16, flags: u16, seq: u32, pid: u32 };
-const SockaddrNl = extern struct { family: u16 = af_netlink, pad: u16 = 0, pid: u32 = 0, groups: u32 = 0 };
+const SockaddrNl = extern struct { family: u16 = uapi.af_netlink, pad: u16 = 0, pid: u32 = 0, groups: u32 = 0 };
 
 fn openSocket(groups: u32) usize {
-    const fd = linux.syscall3(.socket, af_netlink, sock_raw | sock_cloexec, netlink_audit);
+    const fd = linux.syscall3(.socket, uapi.af_netlink, sock_raw | uapi.sock_cloexec, netlink_audit);
     if (sys.isError(fd)) return fd;
     const addr: SockaddrNl = .{ .groups = groups };
     const rc = linux.syscall3(.bind, fd, @intFromPtr(&addr), @sizeOf(SockaddrNl));
@@ -147,8 +135,8 @@ pub fn readerStart(channel: i32) abi.Status {
     const size: i32 = 4 * 1024 * 1024;
     if (sys.isError(linux.syscall5(.setsockopt, sock, 1, 33, @intFromPtr(&size), 4))) // SOL_SOCKET, SO_RCVBUFFORCE
         _ = linux.syscall5(.setsockopt, sock, 1, 8, @intFromPtr(&size), 4); // SO_RCVBUF (capped by rmem_max)
-    const stop = linux.syscall2(.eventfd2, 0, sock_cloexec);
-    const sync = linux.syscall2(.eventfd2, 0, sock_cloexec);
+    const stop = linux.syscall2(.eventfd2, 0, uapi.sock_cloexec);
+    const sync = linux.syscall2(.eventfd2, 0, uapi.sock_cloexec);
     if (sys.isError(stop) or sys.isError(sync)) {
         for ([_]usize{ sock, stop, sync }) |fd| if (!sys.isError(fd)) {
             _ = linux.syscall1(.close, fd);
@@ -195,7 +183,7 @@ fn writeAll(channel: i32, bytes: []const u8) bool {
     while (done < bytes.len) {
         const rc = linux.syscall6(.sendto, @as(u32, @bitCast(channel)), @intFromPtr(bytes.ptr + done), bytes.len - done, 0x4000, 0, 0); // MSG_NOSIGNAL
         if (sys.isError(rc)) {
-            if (sys.status(rc) == -4) continue; // EINTR
+            if (sys.status(rc) == -uapi.e.INTR) continue;
             return false;
         }
         done += rc;
@@ -223,7 +211,7 @@ fn loop(index: usize) callconv(.c) u8 {
     serve: while (true) {
         const p = linux.syscall5(.ppoll, @intFromPtr(&fds), 3, 0, 0, 8);
         if (sys.isError(p)) {
-            if (sys.status(p) == -4) continue;
+            if (sys.status(p) == -uapi.e.INTR) continue;
             break;
         }
         if (fds[1].revents != 0) break;
@@ -259,8 +247,8 @@ fn forward(r: *Reader, buf: *[buffer_size]u8) bool {
     if (sys.isError(n)) {
         const e = sys.status(n);
         // ENOBUFS: the kernel dropped records for this socket.
-        if (e == -105) return post(r.channel, frame_lost, &.{});
-        return e == -11 or e == -4;
+        if (e == -uapi.e.NOBUFS) return post(r.channel, frame_lost, &.{});
+        return e == -uapi.e.AGAIN or e == -uapi.e.INTR;
     }
     var at: usize = 0;
     while (at + 16 <= n) {

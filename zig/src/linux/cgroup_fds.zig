@@ -6,16 +6,12 @@
 //! holds only directories and regular files; a directory where a file is
 //! expected, or the reverse, fails at once with EISDIR or ENOTDIR.)
 const sys = @import("sys.zig");
+const uapi = @import("uapi.zig");
 const linux = sys.linux;
 
 /// statfs f_type of cgroup v1 and cgroup2 (linux/magic.h).
 const cgroup_super_magic: u64 = 0x27e0eb;
 const cgroup2_super_magic: u64 = 0x63677270;
-const f_getfl: usize = 3;
-const o_accmode: usize = 3;
-const o_rdonly: usize = 0;
-const einval: usize = @bitCast(@as(isize, -22));
-const ebadf: usize = @bitCast(@as(isize, -9));
 
 /// The filesystem magic of `fd`'s file, or -errno as usize.
 fn fsMagic(fd: i32, magic: *u64) usize {
@@ -32,10 +28,10 @@ pub fn checkProcs(fd: i32) usize {
     var magic: u64 = 0;
     const rc = fsMagic(fd, &magic);
     if (sys.isError(rc)) return rc;
-    if (magic != cgroup_super_magic and magic != cgroup2_super_magic) return einval;
-    const fl = linux.syscall2(.fcntl, @as(u32, @bitCast(fd)), f_getfl);
+    if (magic != cgroup_super_magic and magic != cgroup2_super_magic) return uapi.rawError(uapi.e.INVAL);
+    const fl = linux.syscall2(.fcntl, @as(u32, @bitCast(fd)), uapi.f_getfl);
     if (sys.isError(fl)) return fl;
-    if (fl & o_accmode == o_rdonly) return ebadf; // write(2) would say so too, but only in the child
+    if (fl & uapi.o_accmode == uapi.o_rdonly) return uapi.rawError(uapi.e.BADF); // write(2) would say so too, but only in the child
     return 0;
 }
 
@@ -45,19 +41,19 @@ pub fn checkDir(fd: i32) usize {
     var magic: u64 = 0;
     const rc = fsMagic(fd, &magic);
     if (sys.isError(rc)) return rc;
-    return if (magic == cgroup2_super_magic) 0 else einval;
+    return if (magic == cgroup2_super_magic) 0 else uapi.rawError(uapi.e.INVAL);
 }
 
 test "a pipe, a regular file and a directory outside cgroupfs are refused" {
     const std = @import("std");
     var fds: [2]i32 = .{ -1, -1 };
-    try std.testing.expect(!sys.isError(linux.syscall2(.pipe2, @intFromPtr(&fds), 0o2000000)));
+    try std.testing.expect(!sys.isError(linux.syscall2(.pipe2, @intFromPtr(&fds), uapi.o_cloexec)));
     defer for (fds) |f| {
         _ = linux.close(f);
     };
     try std.testing.expectEqual(@as(i32, -22), sys.status(checkProcs(fds[1])));
     try std.testing.expectEqual(@as(i32, -22), sys.status(checkDir(fds[1])));
-    const dir = linux.syscall4(.openat, @bitCast(@as(isize, -100)), @intFromPtr("/"), 0o2000000 | 0o200000, 0); // O_DIRECTORY
+    const dir = linux.syscall4(.openat, uapi.at_fdcwd, @intFromPtr("/"), uapi.o_cloexec | uapi.o_directory, 0);
     try std.testing.expect(!sys.isError(dir));
     defer _ = linux.close(@intCast(dir));
     try std.testing.expectEqual(@as(i32, -22), sys.status(checkProcs(@intCast(dir))));

@@ -9,6 +9,7 @@
 const std = @import("std");
 const sys = @import("sys.zig");
 const clone3 = @import("clone3.zig");
+const uapi = @import("uapi.zig");
 const linux = sys.linux;
 
 /// Bits of the answer (CORDON_HOST_* in cordon_linux_host.h).
@@ -34,27 +35,27 @@ pub const Bit = struct {
     pub const seccomp_filter: u32 = 1 << 26;
 };
 
-const clone_newns: u64 = 0x00020000;
-const clone_newcgroup: u64 = 0x02000000;
-const clone_newuts: u64 = 0x04000000;
-const clone_newipc: u64 = 0x08000000;
-const clone_newuser: u64 = 0x10000000;
-const clone_newpid: u64 = 0x20000000;
-const clone_newnet: u64 = 0x40000000;
+const clone_newns: u64 = uapi.clone_newns;
+const clone_newcgroup: u64 = uapi.clone_newcgroup;
+const clone_newuts: u64 = uapi.clone_newuts;
+const clone_newipc: u64 = uapi.clone_newipc;
+const clone_newuser: u64 = uapi.clone_newuser;
+const clone_newpid: u64 = uapi.clone_newpid;
+const clone_newnet: u64 = uapi.clone_newnet;
 /// In the order of the bits: mount, pid, net, ipc, uts, cgroup.
 const kinds = [_]u64{ clone_newns, clone_newpid, clone_newnet, clone_newipc, clone_newuts, clone_newcgroup };
 
-const wall: usize = 0x40000000;
-const at_fdcwd: usize = @bitCast(@as(isize, -100));
-const o_cloexec: usize = sys.o_cloexec;
-const o_wronly: usize = 1;
-const ms_nosuid: usize = 2;
-const ms_nodev: usize = 4;
-const ms_noexec: usize = 8;
-const ms_rec: usize = 16384;
-const ms_private: usize = 1 << 18;
-const enosys: isize = -38;
-const einval: isize = -22;
+const wall: usize = uapi.wall;
+const at_fdcwd: usize = uapi.at_fdcwd;
+const o_cloexec: usize = uapi.o_cloexec;
+const o_wronly: usize = uapi.o_wronly;
+const ms_nosuid: usize = uapi.ms_nosuid;
+const ms_nodev: usize = uapi.ms_nodev;
+const ms_noexec: usize = uapi.ms_noexec;
+const ms_rec: usize = uapi.ms_rec;
+const ms_private: usize = uapi.ms_private;
+const enosys: isize = -uapi.e.NOSYS;
+const einval: isize = -uapi.e.INVAL;
 const nobody: usize = 65534;
 
 /// fork (or a clone with namespace flags) as a spawn makes it: clone3, then
@@ -139,7 +140,7 @@ fn mountCalls(arg: usize) u8 {
         // MOVE_MOUNT_F_EMPTY_PATH: the detached copy of / onto /tmp, in this namespace only.
         if (!failed(linux.syscall5(.move_mount, tree, @intFromPtr(""), at_fdcwd, @intFromPtr("/tmp"), 4))) found |= 4;
     }
-    const how = sys.OpenHow{ .flags = sys.o_path | sys.o_cloexec };
+    const how = sys.OpenHow{ .flags = uapi.o_path | uapi.o_cloexec };
     if (!failed(sys.openat2(at_fdcwd, "/", &how))) found |= 8;
     // An empty attribute change on / : ENOSYS before 5.12 (or under a profile).
     var attr = [4]u64{ 0, 0, 0, 0 };

@@ -6,6 +6,8 @@
 const std = @import("std");
 const abi = @import("../abi.zig");
 const sys = @import("sys.zig");
+const uapi = @import("uapi.zig");
+const cordon_h = @import("../header.zig").c;
 const linux = sys.linux;
 
 /// LANDLOCK_CREATE_RULESET_VERSION: ask for the highest supported ABI.
@@ -36,8 +38,7 @@ comptime {
 /// the raw result (0 or -errno). With `keep` the path's fd stays open on
 /// success, pinning what it names (the command's own /proc/<pid>).
 pub fn addRuleAt(ruleset: i32, path: [*:0]const u8, access: u64, keep: bool) usize {
-    const at_fdcwd: usize = @bitCast(@as(isize, -100));
-    const fd = linux.syscall4(.openat, at_fdcwd, @intFromPtr(path), sys.o_path | sys.o_cloexec, 0);
+    const fd = linux.syscall4(.openat, uapi.at_fdcwd, @intFromPtr(path), uapi.o_path | uapi.o_cloexec, 0);
     if (sys.isError(fd)) return fd;
     const rule: PathBeneathAttr = .{ .allowed_access = access, .parent_fd = @intCast(fd) };
     const rc = linux.syscall4(.landlock_add_rule, @as(u32, @bitCast(ruleset)), rule_path_beneath, @intFromPtr(&rule), 0);
@@ -87,20 +88,13 @@ pub fn addPathRule(ruleset_fd: i32, parent_fd: i32, dir_access: u64, file_access
 /// added for, or where it stopped (the returned status says why).
 pub const RuleKind = enum(u8) { directory = 0, file = 1, open_failed = 2, add_failed = 3, not_attempted = 4 };
 
-/// Header of one record of a path-rule batch; the path (`path_len` bytes,
-/// ending in its only NUL) follows at once. Packed, host byte order.
-pub const RuleHeader = extern struct {
-    access: u64 align(1),
-    file_access: u64 align(1),
-    path_len: u32 align(1),
-};
+/// Header of one record of a path-rule batch (struct
+/// cordon_linux_landlock_path_rule); the path (`path_len` bytes, ending in its
+/// only NUL) follows at once. Packed, host byte order.
+pub const RuleHeader = cordon_h.struct_cordon_linux_landlock_path_rule;
 
 /// More rules than any policy has; bounds the walk over a caller's buffer.
 pub const max_batch_rules: usize = 1 << 16;
-
-comptime {
-    if (@sizeOf(RuleHeader) != 20) @compileError("a rule record header must be 20 bytes");
-}
 
 /// The record at `off` and its path, or null when it does not fit in `buf`.
 fn recordAt(buf: []const u8, off: usize) ?struct { header: RuleHeader, path: []const u8 } {
@@ -164,7 +158,7 @@ pub fn restrictSelf(ruleset_fd: i32, flags: u32) abi.Status {
 
 test "abi probe answers a version or a reason" {
     const v = abiVersion();
-    try std.testing.expect(v >= 1 or v == -95 or v == -38);
+    try std.testing.expect(v >= 1 or v == -uapi.e.OPNOTSUPP or v == -uapi.e.NOSYS);
 }
 
 test "a ruleset attr of an unknown size is refused before the syscall" {
@@ -212,7 +206,7 @@ fn expectChildReadsOnlyProc(ruleset: i32) !void {
         const inside = sys.status(linux.openat(linux.AT.FDCWD, "/proc/self/status", .{ .CLOEXEC = true }, 0));
         if (inside < 0) linux.exit_group(11);
         const outside = sys.status(linux.openat(linux.AT.FDCWD, "/dev/null", .{ .CLOEXEC = true }, 0));
-        if (outside != -13) linux.exit_group(12);
+        if (outside != -uapi.e.ACCES) linux.exit_group(12);
         linux.exit_group(0);
     }
     try std.testing.expect(!sys.isError(pid));

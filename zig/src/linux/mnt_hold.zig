@@ -11,14 +11,12 @@
 //! names one child for as long as its entry lives. Missing a handle only
 //! loses the speed-up: the namespace then goes with the child, as without.
 const sys = @import("sys.zig");
+const uapi = @import("uapi.zig");
 const linux = sys.linux;
 
 /// PIDFD_GET_MNT_NAMESPACE, _IO(PIDFS_IOCTL_MAGIC 0xFF, 3) (linux/pidfd.h,
 /// Linux 6.11). The kernel opens the namespace O_CLOEXEC.
 const pidfd_get_mnt_namespace: usize = 0xFF03;
-const at_fdcwd: usize = @bitCast(@as(isize, -100));
-const o_cloexec: usize = 0o2000000;
-const map_noreserve: usize = 0x4000;
 
 /// Pidfd numbers with an entry; a child whose pidfd is beyond goes unheld.
 const slots: usize = 1 << 20;
@@ -29,7 +27,7 @@ var table: usize = 0;
 fn entries() ?[*]u32 {
     var t = @atomicLoad(usize, &table, .acquire);
     if (t == 0) {
-        const mem = linux.syscall6(.mmap, 0, slots * 4, 0x3, 0x22 | map_noreserve, @bitCast(@as(isize, -1)), 0); // RW, PRIVATE|ANON
+        const mem = linux.syscall6(.mmap, 0, slots * 4, 0x3, 0x22 | uapi.map_noreserve, @bitCast(@as(isize, -1)), 0); // RW, PRIVATE|ANON
         if (sys.isError(mem)) return null;
         if (@cmpxchgStrong(usize, &table, 0, mem, .acq_rel, .acquire)) |other| {
             _ = linux.syscall2(.munmap, mem, slots * 4); // another thread mapped it first
@@ -71,7 +69,7 @@ fn viaProc(pidfd: i32, pid: i32) usize {
     }
     for (0..n) |i| path[prefix.len + i] = digits[n - 1 - i];
     @memcpy(path[prefix.len + n ..][0..suffix.len], suffix);
-    const fd = linux.syscall4(.openat, at_fdcwd, @intFromPtr(&path), o_cloexec, 0); // O_RDONLY
+    const fd = linux.syscall4(.openat, uapi.at_fdcwd, @intFromPtr(&path), uapi.o_cloexec, 0); // O_RDONLY
     if (sys.isError(fd)) return fd;
     const alive = linux.syscall4(.pidfd_send_signal, @as(u32, @bitCast(pidfd)), 0, 0, 0);
     if (sys.isError(alive)) {

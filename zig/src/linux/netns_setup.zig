@@ -8,52 +8,43 @@
 //! SCM_RIGHTS and are closed here: the command never holds them.
 //! Like the rest of the child: raw syscalls, no allocation, stack only.
 const sys = @import("sys.zig");
+const uapi = @import("uapi.zig");
+const cordon_h = @import("../header.zig").c;
 const linux = sys.linux;
 
-/// struct cordon_linux_netns_setup.
-pub const Setup = extern struct { channel: i32, addrs_off: u32, addrs_count: u32, sockets_off: u32, sockets_count: u32, reserved: u32 };
-/// struct cordon_linux_netns_addr.
-pub const Addr = extern struct { family: u8, prefix: u8, flags: u16, addr: [16]u8 };
-/// struct cordon_linux_netns_socket.
-pub const Socket = extern struct { family: u8, kind: u8, port: u16, flags: u32, addr: [16]u8 };
-
-comptime {
-    if (@sizeOf(Setup) != 24 or @sizeOf(Addr) != 20 or @sizeOf(Socket) != 24) @compileError("netns records: 24, 20 and 24 bytes");
-}
+pub const Setup = cordon_h.struct_cordon_linux_netns_setup;
+pub const Addr = cordon_h.struct_cordon_linux_netns_addr;
+pub const Socket = cordon_h.struct_cordon_linux_netns_socket;
 
 pub const max_addrs: u32 = 64;
 pub const max_sockets: u32 = 64;
-pub const af_inet: u8 = 2;
-pub const af_inet6: u8 = 10;
-pub const kind_stream: u8 = 1;
-pub const kind_dgram: u8 = 2;
+pub const kind_stream: u8 = cordon_h.CORDON_NETNS_STREAM;
+pub const kind_dgram: u8 = cordon_h.CORDON_NETNS_DGRAM;
 /// Socket.flags and Addr.flags: one that cannot be made (IPv6 disabled here) is skipped, not fatal.
-pub const flag_optional: u32 = 1;
+pub const flag_optional: u32 = cordon_h.CORDON_NETNS_OPTIONAL;
 /// Socket.flags: IPV6_V6ONLY (an IPv4 socket on the same port serves IPv4).
-pub const flag_v6only: u32 = 2;
+pub const flag_v6only: u32 = cordon_h.CORDON_NETNS_V6ONLY;
 pub const flags_all: u32 = flag_optional | flag_v6only;
 
 /// Whether the records are well-formed (checked before cloning).
 pub fn valid(addrs: []const Addr, sockets: []const Socket) bool {
     for (addrs) |a| {
         if (a.flags & ~@as(u16, flag_optional) != 0) return false;
-        if (!((a.family == af_inet and a.prefix <= 32) or (a.family == af_inet6 and a.prefix <= 128))) return false;
+        if (!((a.family == uapi.af_inet and a.prefix <= 32) or (a.family == uapi.af_inet6 and a.prefix <= 128))) return false;
     }
     for (sockets) |s| {
-        if (s.family != af_inet and s.family != af_inet6) return false;
+        if (s.family != uapi.af_inet and s.family != uapi.af_inet6) return false;
         if (s.kind != kind_stream and s.kind != kind_dgram) return false;
-        if (s.flags & ~flags_all != 0 or (s.flags & flag_v6only != 0 and s.family != af_inet6)) return false;
+        if (s.flags & ~flags_all != 0 or (s.flags & flag_v6only != 0 and s.family != uapi.af_inet6)) return false;
     }
     return true;
 }
 
-const sock_cloexec: usize = 0o2000000;
-const sock_nonblock: usize = 0o4000;
 
 /// The address records, then the sockets; 0 or a raw error.
 pub fn run(channel: i32, addrs: []const Addr, sockets: []const Socket) usize {
     if (addrs.len > 0) {
-        const nl = linux.syscall3(.socket, 16, 3 | sock_cloexec, 0); // AF_NETLINK, SOCK_RAW, NETLINK_ROUTE
+        const nl = linux.syscall3(.socket, 16, 3 | uapi.sock_cloexec, 0); // AF_NETLINK, SOCK_RAW, NETLINK_ROUTE
         if (sys.isError(nl)) return nl;
         defer _ = linux.syscall1(.close, nl);
         for (addrs, 0..) |*a, i| {
@@ -85,7 +76,7 @@ pub const SockAddr = extern struct { family: u16, port_be: u16, a: [24]u8 };
 
 pub fn sockAddr(family: u8, addr: *const [16]u8, port: u16) struct { sa: SockAddr, len: u32 } {
     var sa: SockAddr = .{ .family = family, .port_be = @byteSwap(port), .a = @splat(0) };
-    if (family == af_inet) {
+    if (family == uapi.af_inet) {
         @memcpy(sa.a[0..4], addr[0..4]);
         return .{ .sa = sa, .len = 16 };
     }
@@ -99,10 +90,10 @@ fn setInt(fd: usize, level: usize, name: usize, value: i32) usize {
 
 /// A bound (and, for TCP, listening) socket, non-blocking; the fd or a raw error.
 fn listener(s: *const Socket) usize {
-    const fd = linux.syscall3(.socket, s.family, @as(usize, s.kind) | sock_cloexec | sock_nonblock, 0);
+    const fd = linux.syscall3(.socket, s.family, @as(usize, s.kind) | uapi.sock_cloexec | uapi.sock_nonblock, 0);
     if (sys.isError(fd)) return fd;
     var rc = setInt(fd, 1, 2, 1); // SOL_SOCKET, SO_REUSEADDR
-    if (!sys.isError(rc) and s.family == af_inet6) rc = setInt(fd, 41, 26, @intFromBool(s.flags & flag_v6only != 0)); // IPPROTO_IPV6, IPV6_V6ONLY
+    if (!sys.isError(rc) and s.family == uapi.af_inet6) rc = setInt(fd, 41, 26, @intFromBool(s.flags & flag_v6only != 0)); // IPPROTO_IPV6, IPV6_V6ONLY
     const a = sockAddr(s.family, &s.addr, s.port);
     if (!sys.isError(rc)) rc = linux.syscall3(.bind, fd, @intFromPtr(&a.sa), a.len);
     if (!sys.isError(rc) and s.kind == kind_stream) rc = linux.syscall2(.listen, fd, 1024);
@@ -116,7 +107,7 @@ fn listener(s: *const Socket) usize {
 /// RTM_NEWADDR on lo (ifindex 1 in every new namespace), without duplicate
 /// address detection, and its acknowledgement.
 fn addAddress(nl: usize, a: *const Addr, seq: u32) usize {
-    const alen: usize = if (a.family == af_inet) 4 else 16;
+    const alen: usize = if (a.family == uapi.af_inet) 4 else 16;
     var msg: [64]u8 align(4) = @splat(0);
     const len: usize = 16 + 8 + 2 * (4 + alen);
     put32(&msg, 0, @intCast(len));
@@ -189,7 +180,7 @@ pub fn receive(sock: i32, data: []u8, fds: []i32) usize {
     const iov: Iovec = .{ .base = @intFromPtr(data.ptr), .len = data.len };
     var msg: Msghdr = .{ .iov = @intFromPtr(&iov), .iovlen = 1, .control = @intFromPtr(&control), .controllen = control.len };
     for (fds) |*f| f.* = -1;
-    const n = linux.syscall3(.recvmsg, @as(u32, @bitCast(sock)), @intFromPtr(&msg), 0x40 | 0x40000000); // MSG_DONTWAIT | MSG_CMSG_CLOEXEC
+    const n = linux.syscall3(.recvmsg, @as(u32, @bitCast(sock)), @intFromPtr(&msg), uapi.msg_dontwait | uapi.msg_cmsg_cloexec);
     if (sys.isError(n)) return n;
     var count: usize = 0;
     if (msg.controllen >= 16 and get32(&control, 8) == 1 and get32(&control, 12) == 1) {

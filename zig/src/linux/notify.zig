@@ -18,6 +18,7 @@
 const std = @import("std");
 const abi = @import("../abi.zig");
 const sys = @import("sys.zig");
+const uapi = @import("uapi.zig");
 const linux = sys.linux;
 const bpf = @import("bpf_eval.zig");
 const thread = @import("thread.zig");
@@ -41,7 +42,6 @@ const path_max: usize = 4096;
 const ret_errno: u32 = 0x00050000;
 const action_full: u32 = 0xffff0000;
 const flag_continue: u32 = 1;
-const at_fdcwd: i32 = -100;
 
 const Notif = extern struct { id: u64, pid: u32, flags: u32, data: [64]u8 };
 const Resp = extern struct { id: u64, val: i64, @"error": i32, flags: u32 };
@@ -104,7 +104,7 @@ pub fn watch(sock: i32, channel: i32, prog: []const u8, table: []const u8) abi.S
     lock();
     defer unlock();
     if (epfd < 0) {
-        const ep = linux.syscall1(.epoll_create1, 0o2000000);
+        const ep = linux.syscall1(.epoll_create1, uapi.o_cloexec);
         if (sys.isError(ep)) return sys.status(ep);
         epfd = @intCast(ep);
     }
@@ -189,7 +189,7 @@ fn receiveListener(s: *Session, index: usize, events: u32) void {
     var iov = [1]std.posix.iovec{.{ .base = @ptrCast(&byte), .len = 1 }};
     var control: [24]u8 align(8) = @splat(0);
     var msg: linux.msghdr = .{ .name = null, .namelen = 0, .iov = &iov, .iovlen = 1, .control = &control, .controllen = control.len, .flags = 0 };
-    const rc = linux.syscall3(.recvmsg, @as(u32, @bitCast(s.sock)), @intFromPtr(&msg), 0x40 | 0x40000000); // MSG_DONTWAIT | MSG_CMSG_CLOEXEC
+    const rc = linux.syscall3(.recvmsg, @as(u32, @bitCast(s.sock)), @intFromPtr(&msg), uapi.msg_dontwait | uapi.msg_cmsg_cloexec);
     if (!sys.isError(rc) and rc == 1 and msg.controllen >= 20) {
         const level = std.mem.readInt(i32, control[8..12], .little);
         const kind = std.mem.readInt(i32, control[12..16], .little);
@@ -288,7 +288,7 @@ fn record(s: *Session, n: *const Notif, answer: u32) void {
         // The dirfd before a path (openat's 0 before 1, renameat's 2 before 3).
         if (i == 0 or spec & (@as(u32, 1) << (spec_dirfds_shift + @as(u5, @intCast(i - 1)))) == 0) continue;
         const dirfd: i32 = @truncate(@as(i64, @bitCast(args[i - 1])));
-        if (dirfd == at_fdcwd) continue;
+        if (dirfd == uapi.at_fdcwd_fd) continue;
         if (st.next()) |d| st.commit(@intCast(8 + i - 1), fdPath(n.pid, dirfd, d));
     }
     if (relative and spec & spec_cwd != 0) {
@@ -392,7 +392,7 @@ fn procLink(pid: u32, what: []const u8, number: ?u32, out: []u8) usize {
     at += 1 + what.len;
     if (number) |v| at = decimal(&path, at, v);
     path[at] = 0;
-    const rc = linux.syscall4(.readlinkat, @bitCast(@as(isize, at_fdcwd)), @intFromPtr(&path), @intFromPtr(out.ptr), out.len);
+    const rc = linux.syscall4(.readlinkat, @bitCast(@as(isize, uapi.at_fdcwd_fd)), @intFromPtr(&path), @intFromPtr(out.ptr), out.len);
     return if (sys.isError(rc)) 0 else rc;
 }
 
@@ -441,8 +441,8 @@ fn flush(s: *Session) void {
     while (sent < s.queued) {
         const rc = linux.syscall6(.sendto, @as(u32, @bitCast(s.channel)), @intFromPtr(s.queue.ptr + sent), s.queued - sent, 0x40 | 0x4000, 0, 0);
         if (sys.isError(rc)) {
-            if (sys.status(rc) == -4) continue;
-            gone = sys.status(rc) != -11;
+            if (sys.status(rc) == -uapi.e.INTR) continue;
+            gone = sys.status(rc) != -uapi.e.AGAIN;
             break;
         }
         sent += rc;

@@ -22,6 +22,7 @@
 //! back), so wherever its lookup led, it ends read-only or the spawn stops.
 const std = @import("std");
 const sys = @import("sys.zig");
+const uapi = @import("uapi.zig");
 const linux = sys.linux;
 const spec_mod = @import("spawn_spec.zig");
 const view_mounts = @import("view_mounts.zig");
@@ -38,26 +39,7 @@ pub const Kind = enum(u32) { dir = 1, file = 2, symlink = 3, mkdir = 4, dir_ro =
 
 pub const Entry = spec_mod.ViewEntry;
 
-const at_fdcwd: usize = @bitCast(@as(isize, -100));
-const o_cloexec: usize = 0o2000000;
 const s_ifreg: usize = 0o100000;
-const ms_nosuid: usize = 2;
-const ms_nodev: usize = 4;
-const ms_bind: usize = 4096;
-const ms_rdonly: usize = 1;
-const ms_remount: usize = 32;
-const ms_rec: usize = 16384;
-const ms_private: usize = 1 << 18;
-const mnt_detach: usize = 2;
-const at_symlink_nofollow: usize = 0x100;
-const at_empty_path: usize = 0x1000;
-const at_recursive: usize = 0x8000;
-const open_tree_clone: usize = 1;
-const move_mount_f_empty_path: usize = 4;
-const mount_attr_rdonly: u64 = 1;
-const eexist: i32 = -17;
-const eperm: i32 = -1;
-const enosys: i32 = -38;
 const staging = "/tmp";
 const old_root = "/.cordon-oldroot";
 
@@ -72,11 +54,11 @@ const MountAttr = extern struct { attr_set: u64 = 0, attr_clr: u64 = 0, propagat
 /// Builds the root, the old one still attached beneath it until
 /// detachOldRoot; returns a raw syscall result (an error stops the spawn).
 pub fn build(c: *const spec_mod.Checked, entries: []const Entry) usize {
-    var rc = linux.syscall5(.mount, 0, @intFromPtr("/"), 0, ms_rec | ms_private, 0);
+    var rc = linux.syscall5(.mount, 0, @intFromPtr("/"), 0, uapi.ms_rec | uapi.ms_private, 0);
     if (sys.isError(rc)) return rc;
-    rc = linux.syscall5(.mount, @intFromPtr("tmpfs"), @intFromPtr(staging), @intFromPtr("tmpfs"), ms_nosuid | ms_nodev, @intFromPtr("mode=0755"));
+    rc = linux.syscall5(.mount, @intFromPtr("tmpfs"), @intFromPtr(staging), @intFromPtr("tmpfs"), uapi.ms_nosuid | uapi.ms_nodev, @intFromPtr("mode=0755"));
     if (sys.isError(rc)) return rc;
-    rc = linux.syscall3(.mkdirat, at_fdcwd, @intFromPtr(staging ++ old_root), 0o700);
+    rc = linux.syscall3(.mkdirat, uapi.at_fdcwd, @intFromPtr(staging ++ old_root), 0o700);
     if (sys.isError(rc)) return rc;
     // pivot_root moves the tmpfs to "/" and the old root under it; the old
     // /tmp is visible again beneath /.cordon-oldroot.
@@ -100,7 +82,7 @@ pub fn build(c: *const spec_mod.Checked, entries: []const Entry) usize {
         rc = switch (kind) {
             .mask => 0, // after /proc is mounted: maskProc
             .mkdir => if (over) exists(path, 0) else made.dirs(path, len(path)),
-            .symlink => if (over) exists(path, at_symlink_nofollow) else link(path, c.str(e.target_off), &made),
+            .symlink => if (over) exists(path, uapi.at_symlink_nofollow) else link(path, c.str(e.target_off), &made),
             .dir, .file, .dir_ro, .file_ro => blk: {
                 if (!over) {
                     const r = mountPoint(path, kind, &made);
@@ -110,14 +92,14 @@ pub fn build(c: *const spec_mod.Checked, entries: []const Entry) usize {
                     next_writable += 1;
                     break :a w.attach(next_writable - 1, path);
                 } else bind(path, kind, w.root, &src);
-                if (sys.isError(r) or e.reserved == 0) break :blk r;
-                break :blk sameFile(path, e.reserved - 1);
+                if (sys.isError(r) or e.same_as == 0) break :blk r;
+                break :blk sameFile(path, e.same_as - 1);
             },
             // The host's file it hides must be there, and be the one checked.
             .deny => blk: {
                 if (!over) break :blk errno(18); // EXDEV: nothing of the host's to cover
-                if (e.reserved != 0) {
-                    const r = sameFile(path, e.reserved - 1);
+                if (e.same_as != 0) {
+                    const r = sameFile(path, e.same_as - 1);
                     if (sys.isError(r)) break :blk r;
                 }
                 break :blk covers.cover(path, true);
@@ -132,7 +114,7 @@ pub fn build(c: *const spec_mod.Checked, entries: []const Entry) usize {
                     else => .cgroup2,
                 };
                 const options: [*:0]const u8 = if (e.target_off == 0) "" else c.str(e.target_off);
-                break :blk view_mounts.mount(&mounts, mk, path, options, c.spec.landlock_fd, e.reserved);
+                break :blk view_mounts.mount(&mounts, mk, path, options, c.spec.landlock_fd, e.same_as);
             },
         };
         if (sys.isError(rc)) {
@@ -150,9 +132,9 @@ pub fn build(c: *const spec_mod.Checked, entries: []const Entry) usize {
 /// fresh procfs is refused in a user namespace unless a procfs is still
 /// fully visible in the mount namespace (the old root's /proc).
 pub fn detachOldRoot() usize {
-    const rc = linux.syscall2(.umount2, @intFromPtr(old_root), mnt_detach);
+    const rc = linux.syscall2(.umount2, @intFromPtr(old_root), uapi.mnt_detach);
     if (sys.isError(rc)) return rc;
-    return linux.syscall3(.unlinkat, at_fdcwd, @intFromPtr(old_root), 0x200); // AT_REMOVEDIR
+    return linux.syscall3(.unlinkat, uapi.at_fdcwd, @intFromPtr(old_root), 0x200); // AT_REMOVEDIR
 }
 
 /// Where bind sources come from. `root` is the old root, held to look each
@@ -172,7 +154,7 @@ const Sources = struct {
     ready: bool = false,
 
     fn take(self: *Sources, c: *const spec_mod.Checked, entries: []const Entry) void {
-        const r = sys.openat2(at_fdcwd, old_root, &.{ .flags = sys.o_path | sys.o_cloexec });
+        const r = sys.openat2(uapi.at_fdcwd, old_root, &.{ .flags = uapi.o_path | uapi.o_cloexec });
         if (sys.isError(r)) return;
         self.root = @intCast(r);
         for (entries) |e| {
@@ -184,8 +166,8 @@ const Sources = struct {
             self.fds[self.count] = @intCast(fd);
             self.count += 1;
         }
-        const attr: MountAttr = .{ .attr_set = mount_attr_rdonly };
-        const rc = linux.syscall5(.mount_setattr, at_fdcwd, @intFromPtr(old_root), at_recursive, @intFromPtr(&attr), @sizeOf(MountAttr));
+        const attr: MountAttr = .{ .attr_set = uapi.mount_attr_rdonly };
+        const rc = linux.syscall5(.mount_setattr, uapi.at_fdcwd, @intFromPtr(old_root), uapi.at_recursive, @intFromPtr(&attr), @sizeOf(MountAttr));
         if (sys.isError(rc)) return self.giveUp();
         self.ready = true;
     }
@@ -218,15 +200,14 @@ const Sources = struct {
 /// there); magic links (/proc/<pid>/fd, cwd, root) could point anywhere, so
 /// they are refused.
 fn tree(root: isize, path: [*:0]const u8) usize {
-    const how: sys.OpenHow = .{ .flags = sys.o_path | sys.o_cloexec, .resolve = sys.resolve_in_root | sys.resolve_no_magiclinks };
+    const how: sys.OpenHow = .{ .flags = uapi.o_path | uapi.o_cloexec, .resolve = sys.resolve_in_root | sys.resolve_no_magiclinks };
     const fd = sys.openat2(@intCast(root), path, &how);
     if (sys.isError(fd)) return fd;
-    const t = linux.syscall3(.open_tree, fd, @intFromPtr(""), at_empty_path | open_tree_clone | o_cloexec | at_recursive);
+    const t = linux.syscall3(.open_tree, fd, @intFromPtr(""), uapi.at_empty_path | uapi.open_tree_clone | uapi.o_cloexec | uapi.at_recursive);
     _ = linux.syscall1(.close, fd);
     return t;
 }
 
-const estale: usize = 116;
 const statx_ino: usize = 0x100;
 
 /// Whether the bind now on `path` shows the file the caller opened as `fd`
@@ -236,18 +217,18 @@ const statx_ino: usize = 0x100;
 fn sameFile(path: [*:0]const u8, fd: u32) usize {
     var a: [256]u8 align(8) = undefined;
     var b: [256]u8 align(8) = undefined;
-    var rc = linux.syscall5(.statx, at_fdcwd, @intFromPtr(path), at_symlink_nofollow, statx_ino, @intFromPtr(&a));
+    var rc = linux.syscall5(.statx, uapi.at_fdcwd, @intFromPtr(path), uapi.at_symlink_nofollow, statx_ino, @intFromPtr(&a));
     if (sys.isError(rc)) return rc;
-    rc = linux.syscall5(.statx, fd, @intFromPtr(""), at_empty_path, statx_ino, @intFromPtr(&b));
+    rc = linux.syscall5(.statx, fd, @intFromPtr(""), uapi.at_empty_path, statx_ino, @intFromPtr(&b));
     if (sys.isError(rc)) return rc;
     // struct statx: stx_ino at 32, stx_dev_major and stx_dev_minor at 136 and 140.
     const same = std.mem.eql(u8, a[32..40], b[32..40]) and std.mem.eql(u8, a[136..144], b[136..144]);
-    return if (same) 0 else errno(estale);
+    return if (same) 0 else errno(uapi.e.STALE);
 }
 
 /// Attaches the detached copy `fd` on `path` and closes the fd.
 fn moveTo(fd: usize, path: [*:0]const u8) usize {
-    const rc = linux.syscall5(.move_mount, fd, @intFromPtr(""), at_fdcwd, @intFromPtr(path), move_mount_f_empty_path);
+    const rc = linux.syscall5(.move_mount, fd, @intFromPtr(""), uapi.at_fdcwd, @intFromPtr(path), uapi.move_mount_f_empty_path);
     _ = linux.syscall1(.close, fd);
     return rc;
 }
@@ -272,11 +253,11 @@ fn bind(path: [*:0]const u8, kind: Kind, root: isize, src: []u8) usize {
     const rc = if (!ro and root >= 0) blk: {
         const t = tree(root, path);
         // open_tree refused (before 5.2, or by a profile): the same lookup, by chroot.
-        if (sys.status(t) == enosys or sys.status(t) == eperm) break :blk bindAsHost(path);
+        if (sys.status(t) == -uapi.e.NOSYS or sys.status(t) == -uapi.e.PERM) break :blk bindAsHost(path);
         break :blk if (sys.isError(t)) t else moveTo(t, path);
     } else if (!ro) bindAsHost(path) else blk: {
         const s = source(path, src) orelse return errno(36); // ENAMETOOLONG
-        break :blk linux.syscall5(.mount, @intFromPtr(s), @intFromPtr(path), 0, ms_bind | ms_rec, 0);
+        break :blk linux.syscall5(.mount, @intFromPtr(s), @intFromPtr(path), 0, uapi.ms_bind | uapi.ms_rec, 0);
     };
     if (sys.isError(rc) or !ro) return rc;
     return readOnly(path);
@@ -298,14 +279,14 @@ fn bindAsHost(path: [*:0]const u8) usize {
     @memcpy(parent[0..p], path[0..p]);
     parent[p] = 0;
     const name = path + (if (p == 1) 1 else p + 1);
-    const here = linux.syscall4(.openat, at_fdcwd, @intFromPtr("/"), @as(usize, sys.o_path) | o_cloexec, 0);
+    const here = linux.syscall4(.openat, uapi.at_fdcwd, @intFromPtr("/"), @as(usize, uapi.o_path) | uapi.o_cloexec, 0);
     if (sys.isError(here)) return here;
     defer _ = linux.syscall1(.close, here);
     var rc = linux.syscall1(.chdir, @intFromPtr(&parent));
     if (sys.isError(rc)) return rc;
     rc = linux.syscall1(.chroot, @intFromPtr(old_root));
     if (sys.isError(rc)) return rc;
-    rc = linux.syscall5(.mount, @intFromPtr(path), @intFromPtr(name), 0, ms_bind | ms_rec, 0);
+    rc = linux.syscall5(.mount, @intFromPtr(path), @intFromPtr(name), 0, uapi.ms_bind | uapi.ms_rec, 0);
     const back = linux.syscall1(.fchdir, here);
     if (sys.isError(back)) return back;
     const root = linux.syscall1(.chroot, @intFromPtr("."));
@@ -319,8 +300,8 @@ fn mountPoint(path: [*:0]const u8, kind: Kind, made: *Made) usize {
     if (kind == .dir or kind == .dir_ro) return made.dirs(path, n);
     const rc = made.dirs(path, parentEnd(path, n));
     if (sys.isError(rc)) return rc;
-    const f = linux.syscall4(.mknodat, at_fdcwd, @intFromPtr(path), s_ifreg | 0o644, 0);
-    return if (sys.status(f) == eexist) 0 else f;
+    const f = linux.syscall4(.mknodat, uapi.at_fdcwd, @intFromPtr(path), s_ifreg | 0o644, 0);
+    return if (sys.status(f) == -uapi.e.EXIST) 0 else f;
 }
 
 /// The bind on `path` and every mount beneath it made read-only
@@ -330,15 +311,15 @@ fn mountPoint(path: [*:0]const u8, kind: Kind, made: *Made) usize {
 /// the mount already has: in a user namespace nosuid, nodev, noexec and the
 /// atime flags are locked, and a remount that drops them is refused.
 fn readOnly(path: [*:0]const u8) usize {
-    const attr: MountAttr = .{ .attr_set = mount_attr_rdonly };
-    const set = linux.syscall5(.mount_setattr, at_fdcwd, @intFromPtr(path), at_recursive, @intFromPtr(&attr), @sizeOf(MountAttr));
+    const attr: MountAttr = .{ .attr_set = uapi.mount_attr_rdonly };
+    const set = linux.syscall5(.mount_setattr, uapi.at_fdcwd, @intFromPtr(path), uapi.at_recursive, @intFromPtr(&attr), @sizeOf(MountAttr));
     if (!sys.isError(set)) return 0;
     var st: [16]u64 = undefined; // struct statfs: f_flags is the 11th word on x86_64 and aarch64
     const rc = linux.syscall2(.statfs, @intFromPtr(path), @intFromPtr(&st));
     if (sys.isError(rc)) return rc;
     const f = st[10];
     if (f & 1 != 0) return 0; // ST_RDONLY
-    var flags: usize = ms_remount | ms_bind | ms_rdonly;
+    var flags: usize = uapi.ms_remount | uapi.ms_bind | uapi.ms_rdonly;
     // ST_* (statvfs) → MS_*: most share their bit; relatime and nosymfollow do not.
     flags |= f & (2 | 4 | 8 | 16 | 64 | 1024 | 2048); // NOSUID NODEV NOEXEC SYNCHRONOUS MANDLOCK NOATIME NODIRATIME
     if (f & 4096 != 0) flags |= 1 << 21; // ST_RELATIME → MS_RELATIME
@@ -361,33 +342,31 @@ const Covers = struct {
     fn cover(self: *Covers, path: [*:0]const u8, ro: bool) usize {
         if (!self.file_made) {
             // Never an existing file: that would be a grant, the host's.
-            const rc = linux.syscall4(.mknodat, at_fdcwd, @intFromPtr(self.file), s_ifreg, 0);
+            const rc = linux.syscall4(.mknodat, uapi.at_fdcwd, @intFromPtr(self.file), s_ifreg, 0);
             if (sys.isError(rc)) return rc;
             self.file_made = true;
         }
-        var rc = linux.syscall5(.mount, @intFromPtr(self.file), @intFromPtr(path), 0, ms_bind, 0);
-        if (sys.status(rc) == enotdir) {
+        var rc = linux.syscall5(.mount, @intFromPtr(self.file), @intFromPtr(path), 0, uapi.ms_bind, 0);
+        if (sys.status(rc) == -uapi.e.NOTDIR) {
             if (!self.dir_made) {
-                rc = linux.syscall3(.mkdirat, at_fdcwd, @intFromPtr(self.dir), 0);
+                rc = linux.syscall3(.mkdirat, uapi.at_fdcwd, @intFromPtr(self.dir), 0);
                 if (sys.isError(rc)) return rc;
                 self.dir_made = true;
             }
-            rc = linux.syscall5(.mount, @intFromPtr(self.dir), @intFromPtr(path), 0, ms_bind, 0);
+            rc = linux.syscall5(.mount, @intFromPtr(self.dir), @intFromPtr(path), 0, uapi.ms_bind, 0);
         }
         if (sys.isError(rc) or !ro) return rc;
         return readOnly(path);
     }
 
     fn finish(self: *Covers) void {
-        if (self.file_made) _ = linux.syscall3(.unlinkat, at_fdcwd, @intFromPtr(self.file), 0);
-        if (self.dir_made) _ = linux.syscall3(.unlinkat, at_fdcwd, @intFromPtr(self.dir), 0x200); // AT_REMOVEDIR
+        if (self.file_made) _ = linux.syscall3(.unlinkat, uapi.at_fdcwd, @intFromPtr(self.file), 0);
+        if (self.dir_made) _ = linux.syscall3(.unlinkat, uapi.at_fdcwd, @intFromPtr(self.dir), 0x200); // AT_REMOVEDIR
         self.file_made = false;
         self.dir_made = false;
     }
 };
 
-const enotdir: i32 = -20;
-const enoent: i32 = -2;
 
 /// Hides the fresh /proc's `mask` entries, each covered by an empty mode-0000
 /// file or directory (Covers). An entry this kernel's procfs lacks is
@@ -400,7 +379,7 @@ pub fn maskProc(c: *const spec_mod.Checked, entries: []const Entry) usize {
         const path = c.str(e.path_off);
         if (!within(path, "/proc")) return errno(22); // EINVAL
         const rc = covers.cover(path, false);
-        if (sys.isError(rc) and sys.status(rc) != enoent) return rc;
+        if (sys.isError(rc) and sys.status(rc) != -uapi.e.NOENT) return rc;
     }
     return 0;
 }
@@ -408,8 +387,8 @@ pub fn maskProc(c: *const spec_mod.Checked, entries: []const Entry) usize {
 fn link(path: [*:0]const u8, target: [*:0]const u8, made: *Made) usize {
     const rc = made.dirs(path, parentEnd(path, len(path)));
     if (sys.isError(rc)) return rc;
-    const l = linux.syscall3(.symlinkat, @intFromPtr(target), at_fdcwd, @intFromPtr(path));
-    return if (sys.status(l) == eexist) 0 else l;
+    const l = linux.syscall3(.symlinkat, @intFromPtr(target), uapi.at_fdcwd, @intFromPtr(path));
+    return if (sys.status(l) == -uapi.e.EXIST) 0 else l;
 }
 
 /// Whether `path` lies beneath an entry placed before it (a bind, a symlink)
@@ -439,7 +418,7 @@ fn within(path: [*:0]const u8, dir: [*:0]const u8) bool {
 /// vanished: the spawn stops (EXDEV) rather than create it on the host.
 fn exists(path: [*:0]const u8, flags: usize) usize {
     var stx: [256]u8 align(8) = undefined;
-    const rc = linux.syscall5(.statx, at_fdcwd, @intFromPtr(path), flags, 0, @intFromPtr(&stx));
+    const rc = linux.syscall5(.statx, uapi.at_fdcwd, @intFromPtr(path), flags, 0, @intFromPtr(&stx));
     return if (sys.isError(rc)) errno(18) else 0;
 }
 
@@ -462,8 +441,8 @@ const Made = struct {
             if (i != end and path[i] != '/') continue;
             @memcpy(buf[0..i], path[0..i]);
             buf[i] = 0;
-            const r = linux.syscall3(.mkdirat, at_fdcwd, @intFromPtr(&buf), 0o755);
-            if (sys.isError(r) and sys.status(r) != eexist) return r;
+            const r = linux.syscall3(.mkdirat, uapi.at_fdcwd, @intFromPtr(&buf), 0o755);
+            if (sys.isError(r) and sys.status(r) != -uapi.e.EXIST) return r;
         }
         if (end > 1) {
             self.last = path;

@@ -12,6 +12,7 @@
 //! sandbox and exits. Record layouts: cordon_linux_relay.h.
 const std = @import("std");
 const sys = @import("sys.zig");
+const uapi = @import("uapi.zig");
 const linux = sys.linux;
 
 /// struct cordon_linux_relay_listener.
@@ -105,8 +106,8 @@ const epollerr: u32 = 0x008;
 const epollhup: u32 = 0x010;
 const epollrdhup: u32 = 0x2000;
 const epollet: u32 = 1 << 31;
-const o_cloexec: usize = 0o2000000;
-const o_nonblock: usize = 0o4000;
+const o_cloexec: usize = uapi.o_cloexec;
+const o_nonblock: usize = uapi.o_nonblock;
 const msg_dontwait: usize = 0x40;
 const msg_nosignal: usize = 0x4000;
 const splice_move: usize = 1;
@@ -222,7 +223,7 @@ fn run(arg: usize) callconv(.c) u8 {
     while (open) {
         const n = linux.syscall6(.epoll_pwait, @as(u32, @bitCast(s.ep)), @intFromPtr(&events), events.len, @bitCast(@as(isize, -1)), 0, 8);
         if (sys.isError(n)) {
-            if (sys.status(n) == -4) continue; // EINTR
+            if (sys.status(n) == -uapi.e.INTR) continue;
             break;
         }
         for (events[0..n]) |ev| {

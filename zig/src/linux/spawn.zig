@@ -3,6 +3,7 @@
 //! child's outcome from shared memory once it has exec'd or died.
 const abi = @import("../abi.zig");
 const sys = @import("sys.zig");
+const uapi = @import("uapi.zig");
 const linux = sys.linux;
 const clone3 = @import("clone3.zig");
 const spec_mod = @import("spawn_spec.zig");
@@ -11,17 +12,8 @@ const mnt_hold = @import("mnt_hold.zig");
 const cgroup_fds = @import("cgroup_fds.zig");
 const waiter = @import("waiter.zig");
 
-const clone_vm: u64 = 0x00000100;
-const clone_vfork: u64 = 0x00004000;
-const clone_pidfd: u64 = 0x00001000;
-const clone_into_cgroup: u64 = 0x200000000;
-const clone_newns: u64 = 0x00020000;
-const sigchld: u64 = 17;
 /// __WALL: wait for the child whatever its exit signal.
-const wall: usize = 0x40000000;
 const stack_size: usize = 64 * 1024;
-const p_pidfd: usize = 3;
-const wexited: usize = 4;
 
 /// The child's stack and pointer arrays. One mapping is kept between spawns:
 /// a serial spawner then skips the mmap, the page faults of a fresh stack and
@@ -93,21 +85,21 @@ pub fn spawn(buf: []u8) abi.Status {
     const stack = mem.base;
     spec_mod.fillPointers(&c, buf, @ptrFromInt(stack + stack_size)) catch |e| return abi.failureStatus(e);
 
-    var flags = clone_vm | clone_vfork | clone_pidfd | spec.clone_flags;
-    if (spec.cgroup_fd >= 0) flags |= clone_into_cgroup;
+    var flags = uapi.clone_vm | uapi.clone_vfork | uapi.clone_pidfd | spec.clone_flags;
+    if (spec.cgroup_fd >= 0) flags |= uapi.clone_into_cgroup;
     var args: clone3.CloneArgs = .{
         .flags = flags,
         .pidfd = @intFromPtr(&out.out_pidfd),
         // SIGCHLD as for any child: execve resets a child's exit signal to
         // SIGCHLD anyway. (A Bun that inherited SIGCHLD=SIG_IGN has its
         // children reaped by the kernel: their status is lost, for Bun.spawn too.)
-        .exit_signal = sigchld,
+        .exit_signal = uapi.sigchld,
         .stack = stack,
         .stack_size = stack_size,
         .cgroup = if (spec.cgroup_fd >= 0) @intCast(spec.cgroup_fd) else 0,
     };
 
-    if (spec.clone_flags & spec_mod.clone_newpid != 0) c.parent_pidfd = parentPidfd();
+    if (spec.clone_flags & uapi.clone_newpid != 0) c.parent_pidfd = parentPidfd();
     defer if (c.parent_pidfd >= 0) {
         _ = linux.syscall1(.close, @as(u32, @bitCast(c.parent_pidfd)));
     };
@@ -116,14 +108,14 @@ pub fn spawn(buf: []u8) abi.Status {
     // on shared memory: block everything across clone3, restore afterwards.
     const all: u64 = ~@as(u64, 0);
     var old: u64 = 0;
-    _ = linux.syscall4(.rt_sigprocmask, 2, @intFromPtr(&all), @intFromPtr(&old), 8);
+    _ = linux.syscall4(.rt_sigprocmask, uapi.sig_setmask, @intFromPtr(&all), @intFromPtr(&old), 8);
     var rc = clone3.cordon_clone3(&args, @sizeOf(clone3.CloneArgs), &child.main, @intFromPtr(&c));
-    if (sys.status(rc) == -38) { // ENOSYS: a seccomp profile that wants the legacy clone
+    if (sys.status(rc) == -uapi.e.NOSYS) { // a seccomp profile that wants the legacy clone
         c.join_cgroup = spec.cgroup_fd >= 0;
-        const legacy = clone_vm | clone_vfork | clone_pidfd | spec.clone_flags | sigchld;
+        const legacy = uapi.clone_vm | uapi.clone_vfork | uapi.clone_pidfd | spec.clone_flags | uapi.sigchld;
         rc = clone3.cordon_clone(@intCast(legacy), stack + stack_size, &out.out_pidfd, &child.main, @intFromPtr(&c));
     }
-    _ = linux.syscall4(.rt_sigprocmask, 2, @intFromPtr(&old), 0, 8);
+    _ = linux.syscall4(.rt_sigprocmask, uapi.sig_setmask, @intFromPtr(&old), 0, 8);
 
     if (sys.isError(rc)) {
         out.out_errno = -sys.status(rc);
@@ -134,12 +126,12 @@ pub fn spawn(buf: []u8) abi.Status {
         out.out_pid = @intCast(rc);
         // The child has exec'd and may already be on its way out: hold its
         // mount namespace now, so its teardown waits for the exit record.
-        if (spec.clone_flags & clone_newns != 0) mnt_hold.keep(out.out_pidfd, out.out_pid);
+        if (spec.clone_flags & uapi.clone_newns != 0) mnt_hold.keep(out.out_pidfd, out.out_pid);
         return @intCast(rc);
     }
     // The child failed before execve and has exited (vfork returned): reap it.
     var info: [128]u8 = @splat(0);
-    _ = linux.syscall5(.waitid, p_pidfd, @as(u32, @bitCast(out.out_pidfd)), @intFromPtr(&info), wexited | wall, 0);
+    _ = linux.syscall5(.waitid, uapi.p_pidfd, @as(u32, @bitCast(out.out_pidfd)), @intFromPtr(&info), uapi.wexited | uapi.wall, 0);
     _ = linux.syscall1(.close, @as(u32, @bitCast(out.out_pidfd)));
     out.out_pidfd = -1;
     if (errno == spec_mod.errno_pending) return abi.Error.child_died.status();
@@ -175,10 +167,10 @@ pub fn reap(pidfd: i32) abi.Status {
     const fd: u32 = @bitCast(pidfd);
     _ = linux.syscall4(.pidfd_send_signal, fd, 9, 0, 0);
     var info: [128]u8 = @splat(0);
-    const rc = linux.syscall5(.waitid, p_pidfd, fd, @intFromPtr(&info), wexited | wall, 0);
+    const rc = linux.syscall5(.waitid, uapi.p_pidfd, fd, @intFromPtr(&info), uapi.wexited | uapi.wall, 0);
     mnt_hold.close(mnt_hold.take(fd));
     waiter.forget(pidfd); // watched or not: no record is owed now
     _ = linux.syscall1(.close, fd);
     // ECHILD: the kernel reaped it already (SIGCHLD ignored): gone all the same.
-    return if (sys.status(rc) == -10) 0 else sys.status(rc);
+    return if (sys.status(rc) == -uapi.e.CHILD) 0 else sys.status(rc);
 }

@@ -3,6 +3,7 @@
 //! touches no TLS, calls no libc and only reads the checked spec. Each step
 //! records itself in out_step; a failure stores errno and exits 127.
 const sys = @import("sys.zig");
+const uapi = @import("uapi.zig");
 const landlock_mod = @import("landlock.zig");
 const linux = sys.linux;
 const spec_mod = @import("spawn_spec.zig");
@@ -13,23 +14,8 @@ const private_root = @import("private_root.zig");
 const clone3 = @import("clone3.zig");
 const netns_setup = @import("netns_setup.zig");
 
-const at_fdcwd: usize = @bitCast(@as(isize, -100));
-const o_wronly: usize = 0o1;
-const o_rdwr: usize = 0o2;
-const o_cloexec: usize = 0o2000000;
-const f_dupfd_cloexec: usize = 1030;
-const close_range_cloexec: usize = 1 << 2;
-const pr_set_pdeathsig: usize = 1;
-const sigkill: usize = 9;
 const pollin: i16 = 1;
-const pr_set_no_new_privs: usize = 38;
 const seccomp_set_mode_filter: usize = 1;
-const sig_setmask: usize = 2;
-const ms_nosuid: usize = 2;
-const ms_nodev: usize = 4;
-const ms_noexec: usize = 8;
-const ms_rec: usize = 16384;
-const ms_private: usize = 1 << 18;
 const siocsifflags: usize = 0x8914;
 
 
@@ -54,7 +40,7 @@ fn writeAll(fd: usize, text: [*:0]const u8) usize {
 
 /// Writes `text` into a /proc/self file (uid_map, gid_map, setgroups).
 fn writeProcFile(path: [*:0]const u8, text: [*:0]const u8) usize {
-    const fd = linux.syscall4(.openat, at_fdcwd, @intFromPtr(path), o_wronly | o_cloexec, 0);
+    const fd = linux.syscall4(.openat, uapi.at_fdcwd, @intFromPtr(path), uapi.o_wronly | uapi.o_cloexec, 0);
     if (sys.isError(fd)) return fd;
     const rc = writeAll(fd, text);
     _ = linux.syscall1(.close, fd);
@@ -66,7 +52,7 @@ fn writeProcFile(path: [*:0]const u8, text: [*:0]const u8) usize {
 /// the child is reparented); from a new one it reads 0, and the spawning
 /// thread's pidfd (opened before clone) tells instead.
 fn parentGone(c: *const spec_mod.Checked) bool {
-    if (c.spec.clone_flags & spec_mod.clone_newpid == 0)
+    if (c.spec.clone_flags & uapi.clone_newpid == 0)
         return @as(i32, @intCast(linux.syscall0(.getppid))) != c.spec.parent_pid;
     if (c.parent_pidfd < 0) return false;
     var pfd: linux.pollfd = .{ .fd = c.parent_pidfd, .events = pollin, .revents = 0 };
@@ -85,7 +71,7 @@ pub fn main(arg: usize) callconv(.c) u8 {
     // (vfork), and a step that blocks must not outlive Bun. SIGKILL whatever
     // the caller asked for the command (its signal is set below, once the
     // ids are final); a parent that died before this line is caught after it.
-    _ = linux.syscall2(.prctl, pr_set_pdeathsig, sigkill);
+    _ = linux.syscall2(.prctl, uapi.pr_set_pdeathsig, uapi.sigkill);
     if (parentGone(c)) linux.exit_group(127);
 
     // Signal dispositions are copied from Bun: back to default before anything
@@ -109,16 +95,16 @@ pub fn main(arg: usize) callconv(.c) u8 {
         must(out, linux.syscall3(.write, @as(u32, @bitCast(fd)), @intFromPtr("0"), 1));
     }
     if (c.join_cgroup) { // legacy clone: no CLONE_INTO_CGROUP, so join the cgroup2 dir by hand
-        const fd = linux.syscall4(.openat, @as(u32, @bitCast(spec.cgroup_fd)), @intFromPtr("cgroup.procs"), o_wronly | o_cloexec, 0);
+        const fd = linux.syscall4(.openat, @as(u32, @bitCast(spec.cgroup_fd)), @intFromPtr("cgroup.procs"), uapi.o_wronly | uapi.o_cloexec, 0);
         must(out, fd);
         must(out, linux.syscall3(.write, fd, @intFromPtr("0"), 1));
         _ = linux.syscall1(.close, fd);
     }
 
-    if (spec.clone_flags & spec_mod.clone_newuser != 0) {
+    if (spec.clone_flags & uapi.clone_newuser != 0) {
         out.out_step = @intFromEnum(Step.id_maps);
         const r = writeProcFile("/proc/self/setgroups", "deny");
-        if (sys.isError(r) and sys.status(r) != -2) fail(out, r); // absent on old kernels
+        if (sys.isError(r) and sys.status(r) != -uapi.e.NOENT) fail(out, r); // absent on old kernels
         must(out, writeProcFile("/proc/self/uid_map", c.str(spec.uid_map_off)));
         must(out, writeProcFile("/proc/self/gid_map", c.str(spec.gid_map_off)));
     }
@@ -130,7 +116,7 @@ pub fn main(arg: usize) callconv(.c) u8 {
     for (fds) |m| {
         if (m.parent != spec_mod.dev_null) continue;
         out.out_step = @intFromEnum(Step.fds);
-        dev_null = linux.syscall4(.openat, at_fdcwd, @intFromPtr("/dev/null"), o_rdwr | o_cloexec, 0);
+        dev_null = linux.syscall4(.openat, uapi.at_fdcwd, @intFromPtr("/dev/null"), uapi.o_rdwr | uapi.o_cloexec, 0);
         must(out, dev_null);
         break;
     }
@@ -148,8 +134,8 @@ pub fn main(arg: usize) callconv(.c) u8 {
         // its old root is detached: in a user namespace the kernel mounts a
         // procfs only while another one is fully visible in the namespace.
         out.out_step = @intFromEnum(Step.mount_proc);
-        if (spec.flags & Flags.private_root == 0) must(out, linux.syscall5(.mount, 0, @intFromPtr("/"), 0, ms_rec | ms_private, 0));
-        must(out, linux.syscall5(.mount, @intFromPtr("proc"), @intFromPtr("/proc"), @intFromPtr("proc"), ms_nosuid | ms_nodev | ms_noexec, 0));
+        if (spec.flags & Flags.private_root == 0) must(out, linux.syscall5(.mount, 0, @intFromPtr("/"), 0, uapi.ms_rec | uapi.ms_private, 0));
+        must(out, linux.syscall5(.mount, @intFromPtr("proc"), @intFromPtr("/proc"), @intFromPtr("proc"), uapi.ms_nosuid | uapi.ms_nodev | uapi.ms_noexec, 0));
         // Root-only files of the new /proc hidden from the command (uid 0 reads them).
         if (spec.flags & Flags.private_root != 0) must(out, private_root.maskProc(c, c.items(spec_mod.ViewEntry, spec.view_off, spec.view_count)));
         // A landlock rule made in the parent names the host's /proc; this
@@ -175,7 +161,7 @@ pub fn main(arg: usize) callconv(.c) u8 {
 
     if (spec.flags & Flags.loopback_up != 0) {
         out.out_step = @intFromEnum(Step.loopback);
-        const sock = linux.syscall3(.socket, 2, 2 | o_cloexec, 0); // AF_INET, SOCK_DGRAM
+        const sock = linux.syscall3(.socket, 2, 2 | uapi.o_cloexec, 0); // AF_INET, SOCK_DGRAM
         must(out, sock);
         var ifr: [40]u8 = @splat(0); // struct ifreq: name[16], then flags
         ifr[0] = 'l';
@@ -200,14 +186,14 @@ pub fn main(arg: usize) callconv(.c) u8 {
     for (fds) |m| floor = @max(floor, @as(usize, @intCast(m.child)) + 1);
     for (fds, 0..) |m, i| {
         const from: usize = if (m.parent == spec_mod.dev_null) dev_null else @as(u32, @bitCast(m.parent));
-        const fd = linux.syscall3(.fcntl, from, f_dupfd_cloexec, floor);
+        const fd = linux.syscall3(.fcntl, from, uapi.f_dupfd_cloexec, floor);
         must(out, fd);
         lifted[i] = @intCast(fd);
     }
     // cordon-init's status fd: lifted too (a placement may reuse its number), close-on-exec until the command runs.
     var status_fd: i32 = -1;
     if (spec.flags & Flags.init_status != 0) {
-        const fd = linux.syscall3(.fcntl, @as(u32, @bitCast(spec.init_status_fd)), f_dupfd_cloexec, floor);
+        const fd = linux.syscall3(.fcntl, @as(u32, @bitCast(spec.init_status_fd)), uapi.f_dupfd_cloexec, floor);
         must(out, fd);
         status_fd = @intCast(fd);
     }
@@ -223,7 +209,7 @@ pub fn main(arg: usize) callconv(.c) u8 {
         if (!placed and next >= 3) _ = linux.syscall3(.fcntl, next, 2, 1); // F_SETFD FD_CLOEXEC; EBADF is fine
         next += 1;
     }
-    must(out, linux.syscall3(.close_range, floor, 0xffff_ffff, close_range_cloexec));
+    must(out, linux.syscall3(.close_range, floor, 0xffff_ffff, uapi.close_range_cloexec));
 
     if (spec.cwd_off != 0) {
         out.out_step = @intFromEnum(Step.chdir);
@@ -257,12 +243,12 @@ pub fn main(arg: usize) callconv(.c) u8 {
     // (which clears the one set above). If the parent is already gone, the
     // signal would never come: die now instead.
     out.out_step = @intFromEnum(Step.pdeathsig);
-    must(out, linux.syscall2(.prctl, pr_set_pdeathsig, spec.pdeath_signal));
+    must(out, linux.syscall2(.prctl, uapi.pr_set_pdeathsig, spec.pdeath_signal));
     if (spec.pdeath_signal != 0 and parentGone(c)) linux.exit_group(127);
 
     if (spec.flags & Flags.no_new_privs != 0) {
         out.out_step = @intFromEnum(Step.no_new_privs);
-        must(out, linux.syscall5(.prctl, pr_set_no_new_privs, 1, 0, 0, 0));
+        must(out, linux.syscall5(.prctl, uapi.pr_set_no_new_privs, 1, 0, 0, 0));
     }
 
     if (held_caps) {
@@ -274,7 +260,7 @@ pub fn main(arg: usize) callconv(.c) u8 {
 
     out.out_step = @intFromEnum(Step.execve);
     if (spec.flags & Flags.init != 0) startUnderInit(c, status_fd);
-    _ = linux.syscall4(.rt_sigprocmask, sig_setmask, @intFromPtr(&zero_set), 0, 8);
+    _ = linux.syscall4(.rt_sigprocmask, uapi.sig_setmask, @intFromPtr(&zero_set), 0, 8);
     @atomicStore(i32, &out.out_errno, 0, .release);
     const rc = linux.syscall3(.execve, @intFromPtr(c.str(spec.path_off)), @intFromPtr(c.argv), @intFromPtr(c.envp));
     fail(out, rc);
@@ -330,9 +316,6 @@ fn confinedByCommand(spec: *const Spec) bool {
     return spec.flags & Flags.init != 0 and spec.flags & Flags.proc_self != 0;
 }
 
-const clone_vm: usize = 0x100;
-const clone_vfork: usize = 0x4000;
-const sigchld: usize = 17;
 
 /// With INIT (this child is pid 1 of its pid namespace, every restriction
 /// applied): start the command vfork-style, then exec cordon-init to adopt it.
@@ -350,7 +333,7 @@ fn startUnderInit(c: *const spec_mod.Checked, status_fd: i32) noreturn {
     @atomicStore(i32, &out.out_errno, 0, .release);
     // The spine's own clone entry (clone3.zig): the command runs startCommand on `stack` and never returns into this frame.
     var unused_tid: i32 = 0;
-    const rc = clone3.cordon_clone(clone_vm | clone_vfork | sigchld, @intFromPtr(&stack) + stack.len, &unused_tid, startCommand, @intFromPtr(c));
+    const rc = clone3.cordon_clone(uapi.clone_vm | uapi.clone_vfork | uapi.sigchld, @intFromPtr(&stack) + stack.len, &unused_tid, startCommand, @intFromPtr(c));
     if (sys.isError(rc)) {
         out.out_step = @intFromEnum(Step.start_command);
         fail(out, rc);
@@ -405,7 +388,7 @@ fn startCommand(arg: usize) callconv(.c) u8 {
         confine(c, true);
         c.out.out_step = @intFromEnum(Step.execve);
     }
-    _ = linux.syscall4(.rt_sigprocmask, sig_setmask, @intFromPtr(&zero_set), 0, 8);
+    _ = linux.syscall4(.rt_sigprocmask, uapi.sig_setmask, @intFromPtr(&zero_set), 0, 8);
     const rc = linux.syscall3(.execve, @intFromPtr(c.str(c.spec.path_off)), @intFromPtr(c.argv), @intFromPtr(c.envp));
     @atomicStore(i32, &c.out.out_errno, -sys.status(rc), .release);
     linux.exit_group(127);
@@ -433,10 +416,6 @@ fn freeFds(c: *const spec_mod.Checked) void {
 /// capget/capset header and data (_LINUX_CAPABILITY_VERSION_3: two 32-bit halves).
 const CapHeader = extern struct { version: u32 = 0x20080522, pid: i32 = 0 };
 const CapData = extern struct { effective: u32 = 0, permitted: u32 = 0, inheritable: u32 = 0 };
-const pr_set_securebits: usize = 28;
-const pr_capbset_drop: usize = 24;
-const pr_cap_ambient: usize = 47;
-const pr_cap_ambient_clear_all: usize = 4;
 /// NOROOT, NO_SETUID_FIXUP, NO_CAP_AMBIENT_RAISE, each with its lock, and KEEP_CAPS_LOCKED:
 /// uid 0 gains nothing at execve, and none of it can be undone.
 const securebits: usize = (1 << 0) | (1 << 1) | (1 << 2) | (1 << 3) | (1 << 5) | (1 << 6) | (1 << 7);
@@ -453,15 +432,15 @@ fn dropBounding(held: *bool) usize {
     if (sys.isError(rc)) return rc;
     held.* = data[0].permitted != 0 or data[1].permitted != 0 or data[0].inheritable != 0 or data[1].inheritable != 0;
     if (!held.*) return 0;
-    rc = linux.syscall2(.prctl, pr_set_securebits, securebits);
+    rc = linux.syscall2(.prctl, uapi.pr_set_securebits, securebits);
     if (sys.isError(rc)) return rc;
-    rc = linux.syscall5(.prctl, pr_cap_ambient, pr_cap_ambient_clear_all, 0, 0, 0);
+    rc = linux.syscall5(.prctl, uapi.pr_cap_ambient, uapi.pr_cap_ambient_clear_all, 0, 0, 0);
     if (sys.isError(rc)) return rc;
     var cap: usize = 0;
     while (cap < 64) : (cap += 1) {
-        const d = linux.syscall2(.prctl, pr_capbset_drop, cap);
+        const d = linux.syscall2(.prctl, uapi.pr_capbset_drop, cap);
         if (sys.isError(d)) {
-            if (sys.status(d) == -22) break; // EINVAL: past the kernel's last capability
+            if (sys.status(d) == -uapi.e.INVAL) break; // past the kernel's last capability
             return d;
         }
     }
@@ -480,7 +459,7 @@ fn clearCapabilitySets() usize {
 /// are none to drop; otherwise the spawn stops.
 fn dropGroups() usize {
     const rc = linux.syscall2(.setgroups, 0, 0);
-    if (!sys.isError(rc) or sys.status(rc) != -1) return rc; // EPERM
+    if (!sys.isError(rc) or sys.status(rc) != -uapi.e.PERM) return rc;
     const n = linux.syscall2(.getgroups, 0, 0);
     return if (n == 0) 0 else rc;
 }

@@ -2,47 +2,29 @@
 //! one caller buffer holding a fixed header followed by the strings and tables
 //! it points into by offset. Validated in full before anything is cloned.
 const abi = @import("../abi.zig");
+const uapi = @import("uapi.zig");
+const cordon_h = @import("../header.zig").c;
 const netns_setup = @import("netns_setup.zig");
 
+/// CORDON_SPAWN_* of the header.
 pub const Flags = struct {
-    pub const setsid: u32 = 1 << 0;
-    pub const no_new_privs: u32 = 1 << 1;
-    pub const set_ids: u32 = 1 << 2;
-    /// In new mount and pid namespaces: make mounts private and mount a fresh /proc.
-    pub const mount_proc: u32 = 1 << 3;
-    /// In a new network namespace: bring `lo` up.
-    pub const loopback_up: u32 = 1 << 4;
-    /// In a new mount namespace: a tmpfs root holding only the view's entries.
-    pub const private_root: u32 = 1 << 5;
-    /// Drop every capability: securebits, ambient and bounding sets before the
-    /// id switch (they need CAP_SETPCAP), the other sets after no_new_privs.
-    pub const drop_caps: u32 = 1 << 6;
-    /// In a new pid namespace: the child starts the command, then execs
-    /// cordon-init (`init_off`) as pid 1 to adopt it.
-    pub const init: u32 = 1 << 7;
-    /// Without a fresh /proc: `proc_access` beneath the child's own
-    /// /proc/<pid> (what /proc/self names for the command itself).
-    pub const proc_self: u32 = 1 << 8;
-    /// With INIT: cordon-init writes the command's wait status to
-    /// `init_status_fd` before it exits (pid 1 cannot die of the command's
-    /// signal, so its own exit status can only say 128+N).
-    pub const init_status: u32 = 1 << 9;
-    /// With a filter: installed with a listener (SECCOMP_FILTER_FLAG_NEW_LISTENER),
-    /// whose fd the child sends over `notify_sock` (SCM_RIGHTS) before execve,
-    /// for a supervisor that is already waiting on the other end (notify.zig).
-    pub const notify: u32 = 1 << 10;
+    pub const setsid: u32 = cordon_h.CORDON_SPAWN_SETSID;
+    pub const no_new_privs: u32 = cordon_h.CORDON_SPAWN_NO_NEW_PRIVS;
+    pub const set_ids: u32 = cordon_h.CORDON_SPAWN_SET_IDS;
+    pub const mount_proc: u32 = cordon_h.CORDON_SPAWN_MOUNT_PROC;
+    pub const loopback_up: u32 = cordon_h.CORDON_SPAWN_LOOPBACK_UP;
+    pub const private_root: u32 = cordon_h.CORDON_SPAWN_PRIVATE_ROOT;
+    pub const drop_caps: u32 = cordon_h.CORDON_SPAWN_DROP_CAPS;
+    pub const init: u32 = cordon_h.CORDON_SPAWN_INIT;
+    pub const proc_self: u32 = cordon_h.CORDON_SPAWN_PROC_SELF;
+    pub const init_status: u32 = cordon_h.CORDON_SPAWN_INIT_STATUS;
+    pub const notify: u32 = cordon_h.CORDON_SPAWN_NOTIFY;
     pub const all: u32 = setsid | no_new_privs | set_ids | mount_proc | loopback_up | private_root | drop_caps | init | proc_self | init_status | notify;
 };
 
 /// Namespace flags a caller may ask clone3 for (CLONE_NEW*); nothing else.
-pub const namespace_flags: u64 = 0x00020000 | // NEWNS
-    0x02000000 | // NEWCGROUP
-    0x04000000 | // NEWUTS
-    0x08000000 | // NEWIPC
-    0x10000000 | // NEWUSER
-    0x20000000 | // NEWPID
-    0x40000000; // NEWNET
-pub const clone_newuser: u64 = 0x10000000;
+pub const namespace_flags: u64 = uapi.clone_newns | uapi.clone_newcgroup | uapi.clone_newuts |
+    uapi.clone_newipc | uapi.clone_newuser | uapi.clone_newpid | uapi.clone_newnet;
 
 /// SECCOMP_FILTER_FLAG_LOG, the one filter flag a spawn may pass. The others
 /// are refused: NEW_LISTENER leaves the listener in the child, so a
@@ -50,82 +32,26 @@ pub const clone_newuser: u64 = 0x10000000;
 /// does not exist, with Bun waiting for the child; TSYNC and SPEC_ALLOW are
 /// nothing a sandbox asks for.
 pub const seccomp_flags_allowed: u32 = 1 << 1;
-pub const clone_newpid: u64 = 0x20000000;
 
-pub const Spec = extern struct {
-    struct_size: u32,
-    abi_version: u32,
-    flags: u32,
-    pdeath_signal: u32,
-    clone_flags: u64,
-    cgroup_fd: i32,
-    landlock_fd: i32,
-    landlock_flags: u32,
-    seccomp_flags: u32,
-    seccomp_off: u32,
-    seccomp_count: u32,
-    path_off: u32,
-    argv_off: u32,
-    argc: u32,
-    envp_off: u32,
-    envc: u32,
-    cwd_off: u32,
-    fds_off: u32,
-    fds_count: u32,
-    procs_off: u32,
-    procs_count: u32,
-    rlimits_off: u32,
-    rlimits_count: u32,
-    uid: u32,
-    gid: u32,
-    uid_map_off: u32,
-    gid_map_off: u32,
-    parent_pid: i32,
-    /// With MOUNT_PROC and a ruleset: landlock rights granted beneath the fresh
-    /// /proc; with PROC_SELF, beneath the child's own /proc/<pid>.
-    proc_access: u32,
-    /// With PRIVATE_ROOT: struct cordon_linux_view_entry[view_count].
-    view_off: u32,
-    view_count: u32,
-    /// With INIT: cordon-init's path.
-    init_off: u32,
-    /// With PRIVATE_ROOT and a ruleset: landlock rights granted beneath the
-    /// view's own root (its tmpfs, which no rule made in the parent can name).
-    root_access: u32,
-    /// With INIT_STATUS: the caller's fd (a pipe's write end) handed to cordon-init only.
-    init_status_fd: i32,
-    /// With NOTIFY: the child's end of the socket pair the listener goes over; else -1.
-    notify_sock: i32,
-    // Written by cordon.
-    out_pid: i32,
-    out_pidfd: i32,
-    out_step: u32,
-    out_errno: i32,
-    /// With LOOPBACK_UP: struct cordon_linux_netns_setup (netns_setup.zig), or 0.
-    netns_off: u32,
-    reserved: u32,
-};
+/// struct cordon_linux_spawn_spec, the header's own.
+pub const Spec = cordon_h.struct_cordon_linux_spawn_spec;
 
-comptime {
-    if (@sizeOf(Spec) != 168) @compileError("cordon_linux_spawn_spec must be 168 bytes");
-}
-
-/// One stdio/extra-fd placement: the parent's fd becomes `child` in the child;
-/// `parent` = `dev_null` asks the child for /dev/null instead.
-pub const FdMap = extern struct { parent: i32, child: i32 };
+/// One stdio/extra-fd placement (struct cordon_linux_spawn_fd): the parent's
+/// fd becomes `child` in the child; `parent` = `dev_null` asks the child for
+/// /dev/null instead.
+pub const FdMap = cordon_h.struct_cordon_linux_spawn_fd;
 
 /// FdMap.parent: /dev/null, opened read-write by the child before any root
 /// change (one open serves every such slot), so the parent opens nothing.
-pub const dev_null: i32 = -1;
+pub const dev_null: i32 = cordon_h.CORDON_SPAWN_DEV_NULL;
 
-/// struct rlimit plus its resource number.
-pub const Rlimit = extern struct { resource: u32, reserved: u32, cur: u64, max: u64 };
+/// struct rlimit plus its resource number (struct cordon_linux_spawn_rlimit).
+pub const Rlimit = cordon_h.struct_cordon_linux_spawn_rlimit;
 
-/// struct cordon_linux_view_entry (see private_root.zig). `reserved` is the
-/// header's same_as: 0, or 1 + an fd of the caller naming what a bind (or a
-/// deny's cover) must show; on the mount kinds, the landlock rights added
-/// beneath the new filesystem.
-pub const ViewEntry = extern struct { kind: u32, path_off: u32, target_off: u32, reserved: u32 };
+/// struct cordon_linux_view_entry (see private_root.zig). `same_as` is 0, or
+/// 1 + an fd of the caller naming what a bind (or a deny's cover) must show;
+/// on the mount kinds, the landlock rights added beneath the new filesystem.
+pub const ViewEntry = cordon_h.struct_cordon_linux_view_entry;
 
 /// struct sock_filter.
 pub const SockFilter = extern struct { code: u16, jt: u8, jf: u8, k: u32 };
@@ -133,37 +59,37 @@ pub const SockFilter = extern struct { code: u16, jt: u8, jf: u8, k: u32 };
 /// Steps of the child, reported in out_step (CORDON_SPAWN_STEP_* in the header).
 pub const Step = enum(u32) {
     none = 0,
-    signals = 1,
-    setsid = 2,
-    cgroup_procs = 3,
-    id_maps = 4,
-    fds = 5,
-    close_range = 6,
-    chdir = 7,
-    setrlimit = 8,
-    setgroups = 9,
-    setresgid = 10,
-    setresuid = 11,
-    pdeathsig = 12,
-    no_new_privs = 13,
-    landlock_restrict_self = 14,
-    seccomp = 15,
-    execve = 16,
-    clone3 = 17,
-    mount_proc = 18,
-    loopback = 19,
-    private_root = 20,
-    capabilities = 21,
+    signals = cordon_h.CORDON_SPAWN_STEP_SIGNALS,
+    setsid = cordon_h.CORDON_SPAWN_STEP_SETSID,
+    cgroup_procs = cordon_h.CORDON_SPAWN_STEP_CGROUP_PROCS,
+    id_maps = cordon_h.CORDON_SPAWN_STEP_ID_MAPS,
+    fds = cordon_h.CORDON_SPAWN_STEP_FDS,
+    close_range = cordon_h.CORDON_SPAWN_STEP_CLOSE_RANGE,
+    chdir = cordon_h.CORDON_SPAWN_STEP_CHDIR,
+    setrlimit = cordon_h.CORDON_SPAWN_STEP_SETRLIMIT,
+    setgroups = cordon_h.CORDON_SPAWN_STEP_SETGROUPS,
+    setresgid = cordon_h.CORDON_SPAWN_STEP_SETRESGID,
+    setresuid = cordon_h.CORDON_SPAWN_STEP_SETRESUID,
+    pdeathsig = cordon_h.CORDON_SPAWN_STEP_PDEATHSIG,
+    no_new_privs = cordon_h.CORDON_SPAWN_STEP_NO_NEW_PRIVS,
+    landlock_restrict_self = cordon_h.CORDON_SPAWN_STEP_LANDLOCK,
+    seccomp = cordon_h.CORDON_SPAWN_STEP_SECCOMP,
+    execve = cordon_h.CORDON_SPAWN_STEP_EXECVE,
+    clone3 = cordon_h.CORDON_SPAWN_STEP_CLONE3,
+    mount_proc = cordon_h.CORDON_SPAWN_STEP_MOUNT_PROC,
+    loopback = cordon_h.CORDON_SPAWN_STEP_LOOPBACK,
+    private_root = cordon_h.CORDON_SPAWN_STEP_PRIVATE_ROOT,
+    capabilities = cordon_h.CORDON_SPAWN_STEP_CAPABILITIES,
     /// With INIT: the clone of the command.
-    start_command = 22,
+    start_command = cordon_h.CORDON_SPAWN_STEP_START_COMMAND,
     /// With INIT: the execve of cordon-init, once the command runs.
-    init = 23,
+    init = cordon_h.CORDON_SPAWN_STEP_INIT,
     /// With PROC_SELF: the landlock rule on the command's own /proc/<pid>.
-    proc_self = 24,
+    proc_self = cordon_h.CORDON_SPAWN_STEP_PROC_SELF,
     /// With NOTIFY: sending the seccomp listener to the supervisor.
-    notify = 25,
+    notify = cordon_h.CORDON_SPAWN_STEP_NOTIFY,
     /// With netns_off: addresses on lo and the relay's sockets (netns_setup.zig).
-    netns = 26,
+    netns = cordon_h.CORDON_SPAWN_STEP_NETNS,
 };
 
 /// out_errno while the child has not yet reached execve: if it is still there
@@ -271,16 +197,16 @@ pub fn check(buf: []u8) abi.Failure!Checked {
     if (spec.flags & Flags.notify != 0) {
         if (spec.seccomp_count == 0 or spec.notify_sock < 0) return error.InvalidArgument;
     } else if (spec.notify_sock != -1) return error.InvalidArgument;
-    if (spec.flags & Flags.mount_proc != 0 and spec.clone_flags & (0x00020000 | 0x20000000) != (0x00020000 | 0x20000000))
+    if (spec.flags & Flags.mount_proc != 0 and spec.clone_flags & (uapi.clone_newns | uapi.clone_newpid) != (uapi.clone_newns | uapi.clone_newpid))
         return error.InvalidArgument; // a fresh /proc needs its own mount and pid namespaces
-    if (spec.flags & Flags.loopback_up != 0 and spec.clone_flags & 0x40000000 == 0) return error.InvalidArgument;
+    if (spec.flags & Flags.loopback_up != 0 and spec.clone_flags & uapi.clone_newnet == 0) return error.InvalidArgument;
     if (spec.flags & Flags.private_root != 0) {
-        if (spec.clone_flags & 0x00020000 == 0 or spec.view_count == 0) return error.InvalidArgument;
+        if (spec.clone_flags & uapi.clone_newns == 0 or spec.view_count == 0) return error.InvalidArgument;
     } else if (spec.view_count != 0) return error.InvalidArgument;
     if (spec.view_count > 4096 or !table(buf.len, spec.view_off, spec.view_count, @sizeOf(ViewEntry), 4)) return error.RecordOutOfBounds;
     if (spec.root_access != 0 and (spec.flags & Flags.private_root == 0 or spec.landlock_fd < 0)) return error.InvalidArgument;
     if (spec.flags & Flags.init != 0) {
-        if (spec.clone_flags & clone_newpid == 0) return error.InvalidArgument; // pid 1 of its own namespace only
+        if (spec.clone_flags & uapi.clone_newpid == 0) return error.InvalidArgument; // pid 1 of its own namespace only
         if (!isCString(buf, spec.init_off)) return error.RecordOutOfBounds;
     } else if (spec.init_off != 0) return error.InvalidArgument;
     if (spec.flags & Flags.init_status != 0) {
@@ -296,7 +222,7 @@ pub fn check(buf: []u8) abi.Failure!Checked {
         if (n.addrs_count > netns_setup.max_addrs or !table(buf.len, n.addrs_off, n.addrs_count, @sizeOf(netns_setup.Addr), 4)) return error.RecordOutOfBounds;
         if (n.sockets_count > netns_setup.max_sockets or !table(buf.len, n.sockets_off, n.sockets_count, @sizeOf(netns_setup.Socket), 4)) return error.RecordOutOfBounds;
     }
-    if (spec.clone_flags & clone_newuser != 0) {
+    if (spec.clone_flags & uapi.clone_newuser != 0) {
         if (!isCString(buf, spec.uid_map_off) or !isCString(buf, spec.gid_map_off)) return error.RecordOutOfBounds;
     }
     const c: Checked = .{ .spec = spec, .out = out, .base = buf.ptr };
@@ -314,9 +240,9 @@ pub fn check(buf: []u8) abi.Failure!Checked {
         // landlock rights on the mount kinds (tmpfs, devpts, cgroup, cgroup2), with a ruleset.
         const checked = e.kind == 1 or e.kind == 2 or e.kind == 5 or e.kind == 6 or e.kind == 8;
         const mounts = e.kind >= 9;
-        if (e.reserved != 0 and checked and e.reserved > 1 << 31) return error.InvalidArgument;
-        if (e.reserved != 0 and mounts and (spec.landlock_fd < 0 or e.reserved >= 1 << 17)) return error.InvalidArgument;
-        if (e.reserved != 0 and !checked and !mounts) return error.InvalidArgument;
+        if (e.same_as != 0 and checked and e.same_as > 1 << 31) return error.InvalidArgument;
+        if (e.same_as != 0 and mounts and (spec.landlock_fd < 0 or e.same_as >= 1 << 17)) return error.InvalidArgument;
+        if (e.same_as != 0 and !checked and !mounts) return error.InvalidArgument;
         if (!isCString(buf, e.path_off) or buf[e.path_off] != '/') return error.RecordOutOfBounds;
         if (e.kind == 3 and !isCString(buf, e.target_off)) return error.RecordOutOfBounds;
         // The mount kinds' options, when given.

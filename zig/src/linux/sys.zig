@@ -1,5 +1,6 @@
 //! Raw Linux syscalls (no libc) and the conversion of their results to a status.
 const std = @import("std");
+const uapi = @import("uapi.zig");
 pub const linux = std.os.linux;
 const abi = @import("../abi.zig");
 
@@ -24,8 +25,6 @@ pub const resolve_no_magiclinks: u64 = 0x02;
 pub const resolve_in_root: u64 = 0x10;
 
 /// O_PATH and O_CLOEXEC: the same bits on x86_64 and aarch64.
-pub const o_path: u64 = 0o10000000;
-pub const o_cloexec: u64 = 0o2000000;
 
 pub fn openat2(dirfd: usize, path: [*:0]const u8, how: *const OpenHow) usize {
     return linux.syscall4(.openat2, dirfd, @intFromPtr(path), @intFromPtr(how), @sizeOf(OpenHow));

@@ -4,6 +4,7 @@
 //! thread of the same slot: a thread that stops never leaks its stack.
 const abi = @import("../abi.zig");
 const sys = @import("sys.zig");
+const uapi = @import("uapi.zig");
 const linux = sys.linux;
 
 pub const stack_size: usize = 128 * 1024;
@@ -29,12 +30,12 @@ pub const Slot = struct {
         // All signals blocked on it, so no handler of Bun's ever runs there.
         const all: u64 = ~@as(u64, 0);
         var old: u64 = 0;
-        _ = linux.syscall4(.rt_sigprocmask, 2, @intFromPtr(&all), @intFromPtr(&old), 8);
+        _ = linux.syscall4(.rt_sigprocmask, uapi.sig_setmask, @intFromPtr(&all), @intFromPtr(&old), 8);
         @atomicStore(i32, &s.alive, 1, .release);
         // VM FS FILES SIGHAND THREAD SYSVSEM CHILD_CLEARTID
         const flags: u32 = 0x100 | 0x200 | 0x400 | 0x800 | 0x10000 | 0x40000 | 0x200000;
         const rc = linux.clone(func, s.stack + stack_size, flags, arg, null, 0, &s.alive);
-        _ = linux.syscall4(.rt_sigprocmask, 2, @intFromPtr(&old), 0, 8);
+        _ = linux.syscall4(.rt_sigprocmask, uapi.sig_setmask, @intFromPtr(&old), 0, 8);
         if (sys.isError(rc)) {
             @atomicStore(i32, &s.alive, 0, .release);
             return sys.status(rc);

@@ -5,15 +5,10 @@
 //! the entry's rights are added beneath it here, before restrict.
 //! Runs in the CLONE_VM child (see spawn_child.zig): raw syscalls only.
 const sys = @import("sys.zig");
+const uapi = @import("uapi.zig");
 const landlock = @import("landlock.zig");
 const linux = sys.linux;
 
-const at_fdcwd: usize = @bitCast(@as(isize, -100));
-const ms_rdonly: usize = 1;
-const ms_nosuid: usize = 2;
-const ms_nodev: usize = 4;
-const ms_noexec: usize = 8;
-const clone_newcgroup: usize = 0x02000000;
 
 pub const Kind = enum { tmpfs, devpts, cgroup1, cgroup2 };
 
@@ -30,18 +25,18 @@ pub const State = struct {
 /// (clone3 or cgroup.procs), so the namespace's root is the sandbox's own
 /// cgroup in each hierarchy, and /proc/self/cgroup reads "/".
 pub fn mount(state: *State, kind: Kind, path: [*:0]const u8, options: [*:0]const u8, ruleset: i32, access: u32) usize {
-    const base = ms_nosuid | ms_noexec;
+    const base = uapi.ms_nosuid | uapi.ms_noexec;
     const rc = switch (kind) {
-        .tmpfs => linux.syscall5(.mount, @intFromPtr("tmpfs"), @intFromPtr(path), @intFromPtr("tmpfs"), base | ms_nodev, @intFromPtr(options)),
+        .tmpfs => linux.syscall5(.mount, @intFromPtr("tmpfs"), @intFromPtr(path), @intFromPtr("tmpfs"), base | uapi.ms_nodev, @intFromPtr(options)),
         .devpts => linux.syscall5(.mount, @intFromPtr("devpts"), @intFromPtr(path), @intFromPtr("devpts"), base, @intFromPtr(options)),
         .cgroup1, .cgroup2 => blk: {
             if (!state.cgroup_ns) {
-                const u = linux.syscall1(.unshare, clone_newcgroup);
+                const u = linux.syscall1(.unshare, uapi.clone_newcgroup);
                 if (sys.isError(u)) break :blk u;
                 state.cgroup_ns = true;
             }
             const fs: [*:0]const u8 = if (kind == .cgroup2) "cgroup2" else "cgroup";
-            break :blk linux.syscall5(.mount, @intFromPtr(fs), @intFromPtr(path), @intFromPtr(fs), base | ms_nodev | ms_rdonly, @intFromPtr(options));
+            break :blk linux.syscall5(.mount, @intFromPtr(fs), @intFromPtr(path), @intFromPtr(fs), base | uapi.ms_nodev | uapi.ms_rdonly, @intFromPtr(options));
         },
     };
     if (sys.isError(rc) or access == 0) return rc;

@@ -18,58 +18,21 @@
 //! may name someone else's files by then.
 const abi = @import("../abi.zig");
 const sys = @import("sys.zig");
+const uapi = @import("uapi.zig");
+const cordon_h = @import("../header.zig").c;
 const linux = sys.linux;
 const mnt_hold = @import("mnt_hold.zig");
 const pidfd_info = @import("pidfd_info.zig");
 const watched = @import("watched.zig");
 
 /// struct cordon_linux_exit_record (cordon_linux_spawn.h).
-pub const Record = extern struct {
-    id: u32,
-    pid: i32,
-    /// si_code: CLD_EXITED 1, CLD_KILLED 2, CLD_DUMPED 3; -errno if waitid failed.
-    code: i32,
-    /// Exit status or signal number.
-    status: i32,
-    utime_us: u64,
-    stime_us: u64,
-    maxrss_kb: u64,
-    minflt: u64,
-    majflt: u64,
-    nvcsw: u64,
-    /// The rest of struct rusage that Bun's resourceUsage() reports (0 when there is none).
-    nivcsw: u64 = 0,
-    inblock: u64 = 0,
-    oublock: u64 = 0,
-    msgsnd: u64 = 0,
-    msgrcv: u64 = 0,
-    nsignals: u64 = 0,
-    nswap: u64 = 0,
-    ixrss: u64 = 0,
-};
+pub const Record = cordon_h.struct_cordon_linux_exit_record;
 
-comptime {
-    if (@sizeOf(Record) != 128) @compileError("exit record must be 128 bytes");
-}
-
-const epoll_ctl_add: usize = 1;
-const epoll_ctl_mod: usize = 3;
-const efd_nonblock: usize = 0o4000;
-const epollin: u32 = 1;
-const epollout: u32 = 4;
 /// One event per arming: a reaped child's entry goes quiet with no
 /// EPOLL_CTL_DEL before its record, and leaves the set when its pidfd closes.
-const epolloneshot: u32 = 1 << 30;
-const p_pidfd: usize = 3;
-const wexited: usize = 4;
-const wnohang: usize = 1;
 /// __WALL: wait for the child whatever its exit signal.
-const wall: usize = 0x40000000;
-const o_cloexec: usize = 0o2000000;
 const thread_stack_size: usize = 256 * 1024;
-const msg_dontwait: usize = 0x40;
 /// A realm that is gone closes its end: EPIPE, never a SIGPIPE.
-const msg_nosignal: usize = 0x4000;
 const eagain: abi.Status = -11;
 const enoent: abi.Status = -2;
 const enotsock: abi.Status = -88;
@@ -110,7 +73,7 @@ pub fn start() abi.Status {
 /// Whether `epfd` still names cordon's set: only there is the sentinel registered.
 fn intact() bool {
     if (epfd < 0 or sentinel < 0) return false;
-    return !sys.isError(ctl(epoll_ctl_mod, @bitCast(sentinel), epollin, sentinel_event));
+    return !sys.isError(ctl(uapi.epoll_ctl_mod, @bitCast(sentinel), uapi.epollin, sentinel_event));
 }
 
 /// A set that is cordon's and a thread that waits on it, rebuilt if need be. Lock held.
@@ -123,15 +86,15 @@ fn ready() abi.Status {
 /// held records registered again, and a new thread to wait on it. The old
 /// fds stay as they are (see the top of this file). Lock held.
 fn rebuild() abi.Status {
-    const ep = linux.syscall1(.epoll_create1, o_cloexec);
+    const ep = linux.syscall1(.epoll_create1, uapi.o_cloexec);
     if (sys.isError(ep)) return sys.status(ep);
-    const ev = linux.syscall2(.eventfd2, 0, o_cloexec | efd_nonblock);
+    const ev = linux.syscall2(.eventfd2, 0, uapi.o_cloexec | uapi.efd_nonblock);
     if (sys.isError(ev)) {
         _ = linux.syscall1(.close, ep);
         return sys.status(ev);
     }
-    var sev: linux.epoll_event = .{ .events = epollin, .data = .{ .u64 = sentinel_event } };
-    const added = linux.syscall4(.epoll_ctl, ep, epoll_ctl_add, ev, @intFromPtr(&sev));
+    var sev: linux.epoll_event = .{ .events = uapi.epollin, .data = .{ .u64 = sentinel_event } };
+    const added = linux.syscall4(.epoll_ctl, ep, uapi.epoll_ctl_add, ev, @intFromPtr(&sev));
     const stack = linux.syscall6(.mmap, 0, thread_stack_size, 0x3, 0x22 | 0x20000, @bitCast(@as(isize, -1)), 0);
     if (sys.isError(added) or sys.isError(stack)) {
         _ = linux.syscall1(.close, ep);
@@ -148,10 +111,10 @@ fn rebuild() abi.Status {
     // signals stay blocked on it so no handler of Bun's ever runs here.
     const all: u64 = ~@as(u64, 0);
     var old: u64 = 0;
-    _ = linux.syscall4(.rt_sigprocmask, 2, @intFromPtr(&all), @intFromPtr(&old), 8);
+    _ = linux.syscall4(.rt_sigprocmask, uapi.sig_setmask, @intFromPtr(&all), @intFromPtr(&old), 8);
     const flags: u32 = 0x100 | 0x200 | 0x400 | 0x800 | 0x10000 | 0x40000; // VM FS FILES SIGHAND THREAD SYSVSEM
     const rc = linux.clone(&loop, stack + thread_stack_size, flags, generation, null, 0, null);
-    _ = linux.syscall4(.rt_sigprocmask, 2, @intFromPtr(&old), 0, 8);
+    _ = linux.syscall4(.rt_sigprocmask, uapi.sig_setmask, @intFromPtr(&old), 0, 8);
     if (sys.isError(rc)) {
         // The set stays: the next start or watch tries the thread again.
         _ = linux.syscall2(.munmap, stack, thread_stack_size);
@@ -169,7 +132,7 @@ fn rearmChild(_: void, pidfd: u32, channel: u32) void {
     // Signal 0 through it: EBADF means no pidfd; anything else (0, ESRCH for
     // an exited child, EPERM) means one.
     var rc = linux.syscall4(.pidfd_send_signal, pidfd, 0, 0, 0);
-    if (sys.status(rc) != -9) rc = arm(epoll_ctl_add, pidfd, data);
+    if (sys.status(rc) != -uapi.e.BADF) rc = arm(uapi.epoll_ctl_add, pidfd, data);
     if (!sys.isError(rc)) return;
     watched.remove(pidfd);
     post(channel, .{ .id = pidfd, .pid = 0, .code = sys.status(rc), .status = 0, .utime_us = 0, .stime_us = 0, .maxrss_kb = 0, .minflt = 0, .majflt = 0, .nvcsw = 0 });
@@ -187,7 +150,7 @@ pub fn watch(pidfd: i32, channel: i32) abi.Status {
     const r = ready();
     if (r < 0) return r;
     const data = (@as(u64, @as(u32, @bitCast(channel))) << 32) | @as(u32, @bitCast(pidfd));
-    const rc = arm(epoll_ctl_add, @bitCast(pidfd), data);
+    const rc = arm(uapi.epoll_ctl_add, @bitCast(pidfd), data);
     if (!sys.isError(rc) and !watched.put(@bitCast(pidfd), @bitCast(channel))) return sys.status(@bitCast(@as(isize, -12))); // ENOMEM
     return sys.status(rc);
 }
@@ -202,7 +165,7 @@ pub fn forget(pidfd: i32) void {
 }
 
 fn arm(op: usize, pidfd: u32, data: u64) usize {
-    return ctl(op, pidfd, epollin | epolloneshot, data);
+    return ctl(op, pidfd, uapi.epollin | uapi.epolloneshot, data);
 }
 
 fn ctl(op: usize, fd: u32, events: u32, data: u64) usize {
@@ -245,7 +208,7 @@ fn loop(gen: usize) callconv(.c) u8 {
             // EINTR: again; EBADF, EINVAL: the set is gone, which the check above
             // sees. Anything else would repeat at once: pause instead of spinning.
             const e = sys.status(n);
-            if (e != -4 and e != -9 and e != -22) {
+            if (e != -uapi.e.INTR and e != -uapi.e.BADF and e != -uapi.e.INVAL) {
                 const pause = [2]i64{ 0, 10_000_000 };
                 _ = linux.syscall2(.nanosleep, @intFromPtr(&pause), 0);
             }
@@ -285,11 +248,11 @@ fn reap(pidfd: u32) i32 {
     const data = (@as(u64, channel) << 32) | pidfd;
     var info: [32]i32 = @splat(0); // siginfo_t: signo, errno, code, pad, pid, uid, status
     var ru: [18]i64 = @splat(0); // struct rusage
-    const rc = linux.syscall5(.waitid, p_pidfd, pidfd, @intFromPtr(&info), wexited | wnohang | wall, @intFromPtr(&ru));
+    const rc = linux.syscall5(.waitid, uapi.p_pidfd, pidfd, @intFromPtr(&info), uapi.wexited | uapi.wnohang | uapi.wall, @intFromPtr(&ru));
     if (!sys.isError(rc) and info[4] == 0) {
         // Not exited yet: arm again. The pidfd is the caller's and stays open
         // until the record, so this cannot reach a recycled fd number.
-        _ = arm(epoll_ctl_mod, pidfd, data);
+        _ = arm(uapi.epoll_ctl_mod, pidfd, data);
         return -1;
     }
     watched.remove(pidfd);
@@ -343,7 +306,7 @@ fn reapedExit(pidfd: u32) ?pidfd_info.Exit {
 /// pipe writes below PIPE_BUF atomically, a stream socket takes a write
 /// this small as one buffer. Records never interleave.
 fn send(channel: u32, rec: *const Record) usize {
-    const rc = linux.syscall6(.sendto, channel, @intFromPtr(rec), @sizeOf(Record), msg_dontwait | msg_nosignal, 0, 0);
+    const rc = linux.syscall6(.sendto, channel, @intFromPtr(rec), @sizeOf(Record), uapi.msg_dontwait | uapi.msg_nosignal, 0, 0);
     if (sys.status(rc) != enotsock) return rc;
     return linux.syscall3(.write, channel, @intFromPtr(rec), @sizeOf(Record)); // a pipe (non-blocking)
 }
@@ -382,8 +345,8 @@ fn hold(channel: u32, rec: Record) void {
 /// is the realm's, never closed while the realm lives).
 fn armChannel(channel: u32) void {
     const data = (@as(u64, channel) << 32) | channel_event;
-    const rc = ctl(epoll_ctl_mod, channel, epollout | epolloneshot, data);
-    if (sys.status(rc) == enoent) _ = ctl(epoll_ctl_add, channel, epollout | epolloneshot, data);
+    const rc = ctl(uapi.epoll_ctl_mod, channel, uapi.epollout | uapi.epolloneshot, data);
+    if (sys.status(rc) == enoent) _ = ctl(uapi.epoll_ctl_add, channel, uapi.epollout | uapi.epolloneshot, data);
 }
 
 /// `channel` has room again: writes its held records in order until it is
@@ -417,21 +380,21 @@ test "a set whose number now names another epoll is left alone: watch rebuilds r
     unlock();
     // Someone closes the watcher's fd, and the number comes back as their own epoll set.
     _ = linux.syscall1(.close, old);
-    const foreign = linux.syscall1(.epoll_create1, o_cloexec);
+    const foreign = linux.syscall1(.epoll_create1, uapi.o_cloexec);
     try std.testing.expect(!sys.isError(foreign));
     if (foreign != old) {
-        try std.testing.expect(!sys.isError(linux.syscall3(.dup3, foreign, old, o_cloexec)));
+        try std.testing.expect(!sys.isError(linux.syscall3(.dup3, foreign, old, uapi.o_cloexec)));
         _ = linux.syscall1(.close, foreign);
     }
     defer _ = linux.syscall1(.close, old);
     const pidfd = linux.syscall2(.pidfd_open, linux.syscall0(.getpid), 0); // this process: it never exits here
     try std.testing.expect(!sys.isError(pidfd));
     var pair: [2]i32 = .{ -1, -1 };
-    try std.testing.expect(!sys.isError(linux.syscall4(.socketpair, 1, 1 | o_cloexec, 0, @intFromPtr(&pair))));
+    try std.testing.expect(!sys.isError(linux.syscall4(.socketpair, 1, 1 | uapi.o_cloexec, 0, @intFromPtr(&pair))));
     try std.testing.expectEqual(@as(abi.Status, 0), watch(@intCast(pidfd), pair[1]));
     // Registered in the watcher's new set, not in theirs.
-    var ev: linux.epoll_event = .{ .events = epollin, .data = .{ .u64 = 0 } };
-    try std.testing.expectEqual(@as(abi.Status, -2), sys.status(linux.syscall4(.epoll_ctl, old, epoll_ctl_mod, pidfd, @intFromPtr(&ev)))); // ENOENT
+    var ev: linux.epoll_event = .{ .events = uapi.epollin, .data = .{ .u64 = 0 } };
+    try std.testing.expectEqual(@as(abi.Status, -2), sys.status(linux.syscall4(.epoll_ctl, old, uapi.epoll_ctl_mod, pidfd, @intFromPtr(&ev)))); // ENOENT
     lock();
     const now = epfd;
     unlock();

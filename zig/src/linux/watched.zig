@@ -4,11 +4,11 @@
 //! exactly once, by whichever thread finds it here first. Callers hold the
 //! watcher's lock.
 const sys = @import("sys.zig");
+const uapi = @import("uapi.zig");
 const linux = sys.linux;
 
 /// Pidfd numbers with an entry (the kernel's default limit on fd numbers).
 pub const slots: usize = 1 << 20;
-const map_noreserve: usize = 0x4000;
 
 /// u32[slots]: channel + 1, or 0 for none. Mapped on first use, never
 /// unmapped; untouched pages cost nothing.
@@ -18,7 +18,7 @@ var end: usize = 0;
 
 fn entries() ?[*]u32 {
     if (table == null) {
-        const mem = linux.syscall6(.mmap, 0, slots * 4, 0x3, 0x22 | map_noreserve, @bitCast(@as(isize, -1)), 0); // RW, PRIVATE|ANON
+        const mem = linux.syscall6(.mmap, 0, slots * 4, 0x3, 0x22 | uapi.map_noreserve, @bitCast(@as(isize, -1)), 0); // RW, PRIVATE|ANON
         if (!sys.isError(mem)) table = @ptrFromInt(mem);
     }
     return table;
