@@ -1,0 +1,132 @@
+// cordon's portable egress proxy: an HTTP proxy (CONNECT, and plain-HTTP
+// requests with an absolute URI) on this host's loopback, run in cordon's
+// own process on Bun's sockets, for systems where the OS sandbox can confine
+// the command to one loopback port but cordon has no relay of its own
+// (macOS: Seatbelt; Windows: WFP). Every request goes through the same
+// decisions as the Linux relay (lib/net/decide.ts: grants, deny rules, the
+// address resolved for this connection and its checks) and is counted for
+// the report. TLS is never terminated.
+import { connect, createServer, type Server, type Socket } from "node:net";
+import type { Egress } from "../policy/types.ts";
+import { EgressDecisions } from "./decide.ts";
+import { DestinationLog, type NetworkReport } from "./destinations.ts";
+import { ownAddresses } from "./own-addresses.ts";
+import { proxyResponse } from "./proxy-head.ts";
+import { resolverFor, type Resolve } from "./resolve.ts";
+import { route } from "./route.ts";
+
+/** A request head longer than this is no client's: refused. */
+const MAX_HEAD = 16 * 1024;
+/** A client that sends no complete head within this long is dropped. */
+const HEAD_TIMEOUT_MS = 30_000;
+const BLANK_LINE = Buffer.from("\r\n\r\n");
+
+export type ProxyOptions = {
+  /** This host's own addresses (default: its interfaces'). */
+  readonly own?: ReadonlySet<string>;
+  /** How granted names are resolved (default: the policy's resolver, else getaddrinfo). */
+  readonly resolve?: Resolve;
+};
+
+export class EgressProxy {
+  private readonly log = new DestinationLog();
+  private readonly sockets = new Set<Socket>();
+  private stopped = false;
+
+  private constructor(
+    private readonly server: Server,
+    /** The loopback port the command's proxy variables name. */
+    readonly port: number,
+    private readonly decisions: EgressDecisions,
+    private readonly resolve: Resolve,
+  ) {}
+
+  /** Listens on 127.0.0.1 at a port the kernel picks. */
+  static async start(egress: Egress, opts: ProxyOptions = {}): Promise<EgressProxy> {
+    const server = createServer({ pauseOnConnect: false });
+    await new Promise<void>((ok, fail) => {
+      server.once("error", fail);
+      server.listen(0, "127.0.0.1", () => ok());
+    });
+    const port = (server.address() as { port: number }).port;
+    const proxy = new EgressProxy(server, port, new EgressDecisions(egress, new Set(opts.own ?? ownAddresses())), opts.resolve ?? resolverFor(egress));
+    server.on("connection", (s) => proxy.accept(s));
+    return proxy;
+  }
+
+  /** Each destination asked for, allowed or refused; complete once `stop` has run. */
+  get network(): NetworkReport {
+    return this.log.report;
+  }
+
+  /** No new connections, and every open one closed. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    const closed = new Promise<void>((ok) => this.server.close(() => ok()));
+    for (const s of this.sockets) s.destroy();
+    await closed;
+  }
+
+  private track(s: Socket): void {
+    this.sockets.add(s);
+    s.on("close", () => this.sockets.delete(s));
+    s.on("error", () => s.destroy());
+  }
+
+  private accept(client: Socket): void {
+    this.track(client);
+    if (this.stopped) return void client.destroy();
+    client.setTimeout(HEAD_TIMEOUT_MS, () => client.destroy());
+    let buf = Buffer.alloc(0);
+    const onData = (chunk: Buffer) => {
+      const from = Math.max(0, buf.length - 3);
+      buf = Buffer.concat([buf, chunk]);
+      const at = buf.indexOf(BLANK_LINE, from);
+      if (at < 0) {
+        if (buf.length > MAX_HEAD) client.end(proxyResponse(400, "request head too long"));
+        return;
+      }
+      client.off("data", onData);
+      client.pause();
+      client.setTimeout(0);
+      const end = at + BLANK_LINE.length;
+      void this.request(client, buf.subarray(0, end).toString("latin1"), buf.subarray(end));
+    };
+    client.on("data", onData);
+  }
+
+  private async request(client: Socket, head: string, rest: Buffer): Promise<void> {
+    const out = this.decisions.proxied(head);
+    if ("refused" in out) {
+      this.log.note(out.host, out.port, { allowed: false, reason: out.refused });
+      return void client.end(out.response);
+    }
+    const t = out.target;
+    const r = await route(this.decisions, this.resolve, this.log, t);
+    if ("refused" in r) return void client.end(proxyResponse(403, `${t.host}:${t.port} ${r.refused}`));
+    if (client.destroyed) return;
+    const upstream = connect({ host: r.address, port: t.port });
+    this.track(upstream);
+    let open = false;
+    upstream.once("error", (e: NodeJS.ErrnoException) => {
+      if (open) return client.destroy();
+      r.entry.reason = `connect to ${r.address} failed: ${e.code ?? e.message}`;
+      client.end(proxyResponse(502, `${t.host}:${t.port} could not be reached at ${r.address}`));
+    });
+    client.once("close", () => upstream.destroy());
+    upstream.once("close", () => {
+      r.entry.bytesOut += upstream.bytesWritten;
+      r.entry.bytesIn += upstream.bytesRead;
+      if (open) client.end();
+    });
+    upstream.once("connect", () => {
+      open = true;
+      if (out.ok) client.write(out.ok);
+      if (out.upstream) upstream.write(out.upstream);
+      if (rest.length) upstream.write(rest);
+      client.pipe(upstream);
+      upstream.pipe(client);
+      client.resume();
+    });
+  }
+}
