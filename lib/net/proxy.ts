@@ -7,6 +7,7 @@
 // address resolved for this connection and its checks) and is counted for
 // the report. TLS is never terminated.
 import { connect, createServer, type Server, type Socket } from "node:net";
+import { networkInterfaces } from "node:os";
 import type { Egress } from "../policy/types.ts";
 import { EgressDecisions } from "./decide.ts";
 import { DestinationLog, type NetworkReport } from "./destinations.ts";
@@ -21,6 +22,17 @@ const MAX_HEAD = 16 * 1024;
 const HEAD_TIMEOUT_MS = 30_000;
 const BLANK_LINE = Buffer.from("\r\n\r\n");
 
+/** A server listening on `host`:`port` now, or (`mayFail`) one whose address() is null when the bind failed. */
+function bound(port: number, host: string, mayFail = false): Server {
+  const server = createServer();
+  server.on("error", () => server.close());
+  server.listen(port, host);
+  if (!server.address() && !mayFail) throw new Error(`the egress proxy could not listen on ${host}`);
+  return server;
+}
+
+const hasLoopback6 = () => Object.values(networkInterfaces()).some((l) => l?.some((i) => i.address === "::1"));
+
 export type ProxyOptions = {
   /** This host's own addresses (default: its interfaces'). */
   readonly own?: ReadonlySet<string>;
@@ -34,24 +46,39 @@ export class EgressProxy {
   private stopped = false;
 
   private constructor(
-    private readonly server: Server,
+    private readonly servers: readonly Server[],
     /** The loopback port the command's proxy variables name. */
     readonly port: number,
     private readonly decisions: EgressDecisions,
     private readonly resolve: Resolve,
   ) {}
 
-  /** Listens on 127.0.0.1 at a port the kernel picks. */
-  static async start(egress: Egress, opts: ProxyOptions = {}): Promise<EgressProxy> {
-    const server = createServer({ pauseOnConnect: false });
-    await new Promise<void>((ok, fail) => {
-      server.once("error", fail);
-      server.listen(0, "127.0.0.1", () => ok());
-    });
-    const port = (server.address() as { port: number }).port;
-    const proxy = new EgressProxy(server, port, new EgressDecisions(egress, new Set(opts.own ?? ownAddresses())), opts.resolve ?? resolverFor(egress));
-    server.on("connection", (s) => proxy.accept(s));
-    return proxy;
+  /**
+   * Listens on 127.0.0.1 at a port the kernel picks, and on ::1 at the same
+   * port where this host has IPv6 loopback: a sandbox allowed to reach
+   * "localhost:PORT" must find cordon there on either, never another
+   * service. Synchronous (Bun binds at listen()), so a spawn can name the
+   * port at once.
+   */
+  static start(egress: Egress, opts: ProxyOptions = {}): EgressProxy {
+    const decisions = new EgressDecisions(egress, new Set(opts.own ?? ownAddresses()));
+    for (let attempt = 0; attempt < 16; attempt++) {
+      const v4 = bound(0, "127.0.0.1");
+      const port = (v4.address() as { port: number }).port;
+      const servers = [v4];
+      if (hasLoopback6()) {
+        const v6 = bound(port, "::1", true);
+        if (!v6.address()) {
+          v4.close();
+          continue; // that port is taken on ::1: another one
+        }
+        servers.push(v6);
+      }
+      const proxy = new EgressProxy(servers, port, decisions, opts.resolve ?? resolverFor(egress));
+      for (const s of servers) s.on("connection", (c: Socket) => proxy.accept(c));
+      return proxy;
+    }
+    throw new Error("no loopback port was free on both 127.0.0.1 and ::1 for the egress proxy");
   }
 
   /** Each destination asked for, allowed or refused; complete once `stop` has run. */
@@ -62,9 +89,9 @@ export class EgressProxy {
   /** No new connections, and every open one closed. */
   async stop(): Promise<void> {
     this.stopped = true;
-    const closed = new Promise<void>((ok) => this.server.close(() => ok()));
+    const closed = this.servers.map((server) => new Promise<void>((ok) => server.close(() => ok())));
     for (const s of this.sockets) s.destroy();
-    await closed;
+    await Promise.all(closed);
   }
 
   private track(s: Socket): void {

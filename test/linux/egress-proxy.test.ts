@@ -25,9 +25,9 @@ const NAMES = {
 type Exchange = { status: number; head: string; body: string };
 
 /** One request through the proxy: the head, then (after a 200 to a CONNECT) `send`; what came back until the close. */
-function through(port: number, head: string, send = ""): Promise<Exchange> {
+function through(port: number, head: string, send = "", host = "127.0.0.1"): Promise<Exchange> {
   return new Promise((ok, fail) => {
-    const s = connect({ host: "127.0.0.1", port });
+    const s = connect({ host, port });
     let got = Buffer.alloc(0);
     let sent = false;
     s.on("error", fail);
@@ -49,6 +49,8 @@ function through(port: number, head: string, send = ""): Promise<Exchange> {
   });
 }
 
+const through6 = (port: number, head: string, send = "") => through(port, head, send, "::1");
+
 describeUnless(unavailable, "the portable egress proxy (macOS and Windows) against a test internet", () => {
   let inet: Internet;
   let proxy: EgressProxy;
@@ -64,7 +66,7 @@ describeUnless(unavailable, "the portable egress proxy (macOS and Windows) again
     await new Promise((r) => loopback.once("listening", r));
     loopbackPort = (loopback.address() as { port: number }).port;
     const egress = resolveEgress({ hosts: ["registry.test", "loop.test", "meta.test", "nat64.test", "rebind.test", `${inet.ip.granted}:7000`], deny: ["registry.test:7001"], resolver: inet.ip.dns });
-    proxy = await EgressProxy.start(egress);
+    proxy = EgressProxy.start(egress);
   });
   afterAll(async () => {
     await proxy?.stop();
@@ -130,11 +132,14 @@ describeUnless(unavailable, "the portable egress proxy (macOS and Windows) again
     expect(loopbackAccepted).toBe(accepted);
   });
 
-  test("malformed heads get 400 and stop() closes the listener", async () => {
+  test("the proxy holds its port on ::1 too, so localhost:PORT reaches only cordon; malformed heads get 400; stop() closes both listeners", async () => {
+    const v6 = await through6(proxy.port, "CONNECT registry.test:7000 HTTP/1.1\r\n\r\n", "six");
+    expect(v6).toMatchObject({ status: 200, body: "six" });
     expect((await through(proxy.port, "CONNECT registry.test HTTP/1.1\r\n\r\n")).status).toBe(400);
     expect((await through(proxy.port, "GET /relative HTTP/1.1\r\n\r\n")).status).toBe(400);
-    const other = await EgressProxy.start(resolveEgress({ hosts: ["registry.test"] }));
+    const other = EgressProxy.start(resolveEgress({ hosts: ["registry.test"] }));
     await other.stop();
     await expect(through(other.port, "CONNECT registry.test:7000 HTTP/1.1\r\n\r\n")).rejects.toThrow();
+    await expect(through6(other.port, "CONNECT registry.test:7000 HTTP/1.1\r\n\r\n")).rejects.toThrow();
   });
 });
