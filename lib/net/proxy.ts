@@ -61,7 +61,7 @@ export class EgressProxy {
    * port at once.
    */
   static start(egress: Egress, opts: ProxyOptions = {}): EgressProxy {
-    const decisions = new EgressDecisions(egress, new Set(opts.own ?? ownAddresses()));
+    const decisions = new EgressDecisions(egress, opts.own ?? ownAddresses);
     for (let attempt = 0; attempt < 16; attempt++) {
       const v4 = bound(0, "127.0.0.1");
       const port = (v4.address() as { port: number }).port;

@@ -10,9 +10,13 @@ export type Resolve = (name: string) => Promise<string[]>;
 export function resolverFor(egress: Egress): Resolve {
   if (!egress.resolver) return async (name) => (await lookup(name, { all: true, verbatim: true })).map((x) => x.address);
   const { address, port } = egress.resolver;
-  const resolver = new Resolver({ timeout: 3000, tries: 2 });
-  resolver.setServers([address.includes(":") ? `[${address}]:${port}` : `${address}:${port}`]);
+  let resolver: Resolver | undefined;
   return async (name) => {
+    // Made at the first lookup: a run that connects nowhere pays nothing for it.
+    if (!resolver) {
+      resolver = new Resolver({ timeout: 3000, tries: 2 });
+      resolver.setServers([address.includes(":") ? `[${address}]:${port}` : `${address}:${port}`]);
+    }
     const [a, aaaa] = await Promise.allSettled([resolver.resolve4(name), resolver.resolve6(name)]);
     const out = [...(a.status === "fulfilled" ? a.value : []), ...(aaaa.status === "fulfilled" ? aaaa.value : [])];
     if (out.length === 0 && a.status === "rejected") throw a.reason;

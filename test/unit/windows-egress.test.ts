@@ -5,7 +5,7 @@ import { describe, expect, test } from "bun:test";
 import { CompatError } from "../../lib/errors.ts";
 import { resolveEgress } from "../../lib/policy/egress.ts";
 import type { ResolvedPolicy } from "../../lib/policy/types.ts";
-import { planWindows, type WindowsHost } from "../../lib/plan/windows/index.ts";
+import { planWindows, type WfpFilter, type WindowsHost } from "../../lib/plan/windows/index.ts";
 
 const policy: ResolvedPolicy = {
   fs: { read: ["C:\\tools"], write: ["C:\\work\\out"] },
@@ -20,7 +20,7 @@ const admin: WindowsHost = { elevated: true };
 const PORT = 40123;
 const row = (plan: ReturnType<typeof planWindows>, id: string) => plan.report.find((g) => g.guarantee === id);
 
-const expectedFilters = [
+const expectedFilters: WfpFilter[] = [
   { action: "block", layer: "ALE_AUTH_CONNECT", weight: "low" },
   { action: "block", layer: "ALE_AUTH_LISTEN", weight: "low" },
   { action: "block", layer: "ALE_AUTH_RECV_ACCEPT", weight: "low" },

@@ -109,7 +109,7 @@ export class EgressRelay {
       this.proxyPort = port;
       this.env = proxyEnv(port);
     }
-    this.decisions = new EgressDecisions(egress, ownAddresses());
+    this.decisions = new EgressDecisions(egress, ownAddresses);
     this.resolve = resolverFor(egress);
   }
 
