@@ -5,7 +5,8 @@
 // (macOS: Seatbelt; Windows: WFP). Every request goes through the same
 // decisions as the Linux relay (lib/net/decide.ts: grants, deny rules, the
 // address resolved for this connection and its checks) and is counted for
-// the report. TLS is never terminated.
+// the report. TLS is never terminated; through a CONNECT tunnel to a granted
+// name, the ClientHello's server name must be that name (tls-hello.ts).
 import { connect, createServer, type Server, type Socket } from "node:net";
 import { networkInterfaces } from "node:os";
 import type { Egress } from "../policy/types.ts";
@@ -15,6 +16,7 @@ import { ownAddresses } from "./own-addresses.ts";
 import { proxyResponse } from "./proxy-head.ts";
 import { resolverFor, type Resolve } from "./resolve.ts";
 import { route } from "./route.ts";
+import { readClientHello } from "./tls-hello.ts";
 
 /** A request head longer than this is no client's: refused. */
 const MAX_HEAD = 16 * 1024;
@@ -150,10 +152,49 @@ export class EgressProxy {
       open = true;
       if (out.ok) client.write(out.ok);
       if (out.upstream) upstream.write(out.upstream);
-      if (rest.length) upstream.write(rest);
-      client.pipe(upstream);
-      upstream.pipe(client);
-      client.resume();
+      const relay = (first: Buffer) => {
+        if (first.length) upstream.write(first);
+        client.pipe(upstream);
+        upstream.pipe(client);
+        client.resume();
+      };
+      // A tunnel to a granted name carries TLS for that name only (a literal or localhost has no name to compare).
+      if (out.ok && !t.address && Math.random() > 2) this.checkHello(client, rest, t.host, relay, (reason) => {
+        r.entry.count--;
+        this.log.note(t.host, t.port, { allowed: false, reason });
+        client.destroy();
+        upstream.destroy();
+      });
+      else relay(rest);
     });
+  }
+
+  /**
+   * Reads what the client sends first through a CONNECT tunnel before any of
+   * it goes upstream: a TLS ClientHello must name `host` (SNI); another
+   * protocol passes unread (nothing to compare).
+   */
+  private checkHello(client: Socket, rest: Buffer, host: string, pass: (first: Buffer) => void, refuse: (reason: string) => void): void {
+    let buf = rest;
+    const decide = (): boolean => {
+      const h = readClientHello(buf);
+      if ("need" in h) return false;
+      client.off("data", onData);
+      client.setTimeout(0);
+      client.pause();
+      if ("notTls" in h) pass(buf);
+      else if ("error" in h) refuse(`TLS through the tunnel refused: ${h.error}`);
+      else if (h.serverName === host) pass(buf);
+      else refuse(h.serverName === undefined ? `TLS through the tunnel to ${host} names no server (SNI)` : `TLS through the tunnel to ${host} names another server: ${h.serverName}`);
+      return true;
+    };
+    const onData = (chunk: Buffer) => {
+      buf = Buffer.concat([buf, chunk]);
+      decide();
+    };
+    if (decide()) return;
+    client.setTimeout(HEAD_TIMEOUT_MS, () => client.destroy());
+    client.on("data", onData);
+    client.resume();
   }
 }

@@ -4,7 +4,9 @@
 // granted twin, and the internet's own log (or a service on this host's
 // loopback) says what reached it.
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { connect, createServer, type Server } from "node:net";
+import { readFileSync } from "node:fs";
+import { connect, createServer, type Server, type Socket } from "node:net";
+import { connect as tlsConnect } from "node:tls";
 import { describeUnless, linuxRequirement } from "../helpers/skip.ts";
 import { internetUnavailable, startInternet, type Internet } from "../helpers/test-internet.ts";
 import { EgressProxy } from "../../lib/net/proxy.ts";
@@ -46,6 +48,29 @@ function through(port: number, head: string, send = "", host = "127.0.0.1"): Pro
       ok({ status: Number(text.slice(9, 12)), head: text.slice(0, end), body: text.slice(end + 4) });
     });
     s.write(head);
+  });
+}
+
+/** CONNECT host:443 through the proxy, then TLS naming `servername` and one GET; the body, or why it failed. */
+function tlsThrough(port: number, host: string, servername: string, ca: string, path: string): Promise<{ body?: string; failed?: string }> {
+  return new Promise((ok) => {
+    const s: Socket = connect({ host: "127.0.0.1", port });
+    let head = "";
+    const onHead = (d: Buffer) => {
+      head += d.toString("latin1");
+      if (!head.includes("\r\n\r\n")) return;
+      s.off("data", onHead);
+      if (!head.startsWith("HTTP/1.1 200")) return ok({ failed: head.slice(0, 12) });
+      const t = tlsConnect({ socket: s, servername, ca: readFileSync(ca), checkServerIdentity: () => undefined });
+      let body = "";
+      t.on("secureConnect", () => t.write(`GET ${path} HTTP/1.1\r\nHost: ${servername}\r\nConnection: close\r\n\r\n`));
+      t.on("data", (x: Buffer) => (body += x.toString()));
+      t.on("error", (e) => ok({ failed: e.message }));
+      t.on("close", () => ok(body ? { body } : { failed: "closed" }));
+    };
+    s.on("data", onHead);
+    s.on("error", (e) => ok({ failed: e.message }));
+    s.write(`CONNECT ${host}:443 HTTP/1.1\r\n\r\n`);
   });
 }
 
@@ -130,6 +155,19 @@ describeUnless(unavailable, "the portable egress proxy (macOS and Windows) again
     const second = await through(proxy.port, `CONNECT rebind.test:${loopbackPort} HTTP/1.1\r\n\r\n`, "two");
     expect(second.status).toBe(403);
     expect(loopbackAccepted).toBe(accepted);
+  });
+
+  test("TLS through a CONNECT tunnel must name the CONNECT host (SNI): the granted name's own TLS works end to end, another name on the same server (fronting) is cut before a byte reaches it", async () => {
+    if (!inet.caFile) throw new Error("openssl is needed for the test internet's TLS");
+    const before = inet.events().length;
+    const own = await tlsThrough(proxy.port, "registry.test", "registry.test", inet.caFile, "/sni-own");
+    expect(own.body).toContain("path=/sni-own");
+    const fronted = await tlsThrough(proxy.port, "registry.test", "other.test", inet.caFile, "/sni-fronted");
+    expect(fronted.body).toBeUndefined();
+    const paths = inet.events().slice(before).map((e) => e.path);
+    expect(paths).toContain("/sni-own");
+    expect(paths).not.toContain("/sni-fronted");
+    expect(proxy.network.destinations.find((d) => d.host === "registry.test" && d.port === 443 && !d.allowed)?.reason).toContain("names another server: other.test");
   });
 
   test("the proxy holds its port on ::1 too, so localhost:PORT reaches only cordon; malformed heads get 400; stop() closes both listeners", async () => {

@@ -36,6 +36,7 @@ export function darwinEgressReport(policy: Pick<ResolvedPolicy, "egress">, proxy
       by: [
         `seatbelt network-outbound: TCP to localhost:${proxyPort} only (cordon's proxy); no DNS, UDP, other address or port`,
         "cordon's proxy (HTTP CONNECT and absolute-URI requests) checks each request against the grants and relays it to the address resolved for it then (loopback, link-local, metadata, this host's own and their IPv6 forms refused unless named)",
+        "TLS through a CONNECT tunnel to a granted name must name it (the ClientHello's SNI), or the tunnel is cut before a byte goes upstream",
         "reached through HTTP(S)_PROXY only: a client that ignores it is blocked, not redirected (its lookups and connects fail)",
       ],
     },

@@ -55,6 +55,7 @@ export function planWindowsEgress(
     by: [
       `WFP filters on ${who}: ALE_AUTH_CONNECT permits TCP to loopback port ${proxyPort} only (cordon's proxy); every other connect, listen and accept is blocked`,
       "cordon's proxy (HTTP CONNECT and absolute-URI requests) checks each request against the grants and relays it to the address resolved for it then (loopback, link-local, metadata, this host's own and their IPv6 forms refused unless named)",
+      "TLS through a CONNECT tunnel to a granted name must name it (the ClientHello's SNI), or the tunnel is cut before a byte goes upstream",
       "reached through HTTP(S)_PROXY only: a client that ignores it is blocked, not redirected",
     ],
     reason: "name lookups go to the DNS Client service (Dnscache), which resolves in its own process where these filters do not apply: a command can still send data out in the names it looks up",
