@@ -4,9 +4,7 @@
 // granted twin, and the internet's own log (or a service on this host's
 // loopback) says what reached it.
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { readFileSync } from "node:fs";
-import { connect, createServer, type Server, type Socket } from "node:net";
-import { connect as tlsConnect } from "node:tls";
+import { connect, createServer, type Server } from "node:net";
 import { describeUnless, linuxRequirement } from "../helpers/skip.ts";
 import { internetUnavailable, startInternet, type Internet } from "../helpers/test-internet.ts";
 import { EgressProxy } from "../../lib/net/proxy.ts";
@@ -51,27 +49,41 @@ function through(port: number, head: string, send = "", host = "127.0.0.1"): Pro
   });
 }
 
-/** CONNECT host:443 through the proxy, then TLS naming `servername` and one GET; the body, or why it failed. */
-function tlsThrough(port: number, host: string, servername: string, ca: string, path: string): Promise<{ body?: string; failed?: string }> {
-  return new Promise((ok) => {
-    const s: Socket = connect({ host: "127.0.0.1", port });
-    let head = "";
-    const onHead = (d: Buffer) => {
-      head += d.toString("latin1");
-      if (!head.includes("\r\n\r\n")) return;
-      s.off("data", onHead);
-      if (!head.startsWith("HTTP/1.1 200")) return ok({ failed: head.slice(0, 12) });
-      const t = tlsConnect({ socket: s, servername, ca: readFileSync(ca), checkServerIdentity: () => undefined });
-      let body = "";
-      t.on("secureConnect", () => t.write(`GET ${path} HTTP/1.1\r\nHost: ${servername}\r\nConnection: close\r\n\r\n`));
-      t.on("data", (x: Buffer) => (body += x.toString()));
-      t.on("error", (e) => ok({ failed: e.message }));
-      t.on("close", () => ok(body ? { body } : { failed: "closed" }));
-    };
-    s.on("data", onHead);
-    s.on("error", (e) => ok({ failed: e.message }));
-    s.write(`CONNECT ${host}:443 HTTP/1.1\r\n\r\n`);
-  });
+/** Python's TLS client (its SNI is the server_hostname given, always): CONNECT HOST:443 through the proxy, TLS naming SNI, one GET of PATH. */
+const TLS_CLIENT = `
+import json, socket, ssl, sys
+port, host, sni, ca, path = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5]
+s = socket.create_connection(("127.0.0.1", port), timeout=5)
+s.sendall(("CONNECT %s:443 HTTP/1.1\\r\\n\\r\\n" % host).encode())
+head = b""
+while b"\\r\\n\\r\\n" not in head:
+    b = s.recv(1)
+    if not b:
+        break
+    head += b
+if not head.startswith(b"HTTP/1.1 200"):
+    print(json.dumps({"failed": head[:12].decode()})); sys.exit()
+ctx = ssl.create_default_context(cafile=ca)
+ctx.check_hostname = False
+try:
+    t = ctx.wrap_socket(s, server_hostname=sni)
+    t.sendall(("GET %s HTTP/1.1\\r\\nHost: %s\\r\\nConnection: close\\r\\n\\r\\n" % (path, sni)).encode())
+    body = b""
+    while True:
+        b = t.recv(65536)
+        if not b:
+            break
+        body += b
+    print(json.dumps({"body": body.decode()}))
+except (OSError, ssl.SSLError) as e:
+    print(json.dumps({"failed": str(e)}))
+`;
+
+async function tlsThrough(port: number, host: string, sni: string, ca: string, path: string): Promise<{ body?: string; failed?: string }> {
+  const p = Bun.spawn(["/usr/bin/python3", "-c", TLS_CLIENT, String(port), host, sni, ca, path], { stdout: "pipe", stderr: "pipe" });
+  const [out, err] = await Promise.all([new Response(p.stdout).text(), new Response(p.stderr).text(), p.exited]);
+  if (!out.trim()) throw new Error(`TLS client: ${err}`);
+  return JSON.parse(out) as { body?: string; failed?: string };
 }
 
 const through6 = (port: number, head: string, send = "") => through(port, head, send, "::1");
