@@ -83,7 +83,7 @@ try {
   const spawnRounds = await interleave(
     [
       { name: "net none (empty network namespace)", once: once("none"), perRound: 10 },
-      { name: "net.hosts (namespace + relay sockets + relay thread)", once: once({ hosts: ["registry.test"] }), perRound: 10 },
+      { name: "net.hosts (namespace + relay sockets + relay session)", once: once({ hosts: ["registry.test"] }), perRound: 10 },
     ],
     ROUNDS * 3,
   );

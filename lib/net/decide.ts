@@ -32,10 +32,12 @@ const IN = 1;
 export class EgressDecisions {
   readonly synthetic: SyntheticAddresses;
 
+  private ownSet: ReadonlySet<string> | undefined;
+
   constructor(
     private readonly egress: Egress,
-    /** This host's interface addresses, canonical. */
-    private readonly own: ReadonlySet<string>,
+    /** This host's interface addresses, canonical; or how to get them, asked once at the first address check (most runs connect nowhere). */
+    private readonly own: ReadonlySet<string> | (() => ReadonlySet<string>),
   ) {
     const literals = egress.hosts.filter((r) => r.kind === "ipv4").map((r) => r.host);
     this.synthetic = new SyntheticAddresses(new Set(literals));
@@ -104,7 +106,9 @@ export class EgressDecisions {
   pick(t: Target, resolved: readonly string[]): { address: string } | { refused: string } {
     if (t.address) return { address: t.address };
     if (resolved.length === 0) return { refused: "the name has no address" };
-    const checked = resolved.map((a) => ({ a, why: refusedAddress(a, this.own) }));
+    this.ownSet ??= typeof this.own === "function" ? this.own() : this.own;
+    const own = this.ownSet;
+    const checked = resolved.map((a) => ({ a, why: refusedAddress(a, own) }));
     const ok = checked.filter((c) => !c.why).map((c) => c.a);
     const address = ok.find((a) => !a.includes(":")) ?? ok[0];
     if (address) return { address };

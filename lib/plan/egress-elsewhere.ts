@@ -1,7 +1,8 @@
-// Host grants (net.hosts) on a platform whose plan does not enforce them
-// yet: the resolved policy gives these backends net "none" (so the command
-// runs with no network at all), and their report says the grants do not hold,
-// which hard mode refuses. Pure.
+// Host grants (net.hosts) where a plan does not enforce them (FreeBSD,
+// OpenBSD; macOS and Windows where their mechanism is missing): the resolved
+// policy gives these backends net "none" (so the command runs with no network
+// at all), and their report says the grants do not hold, which hard mode
+// refuses. Pure.
 import type { ResolvedPolicy } from "../policy/types.ts";
 import type { GuaranteeReport } from "../report.ts";
 
@@ -12,7 +13,7 @@ export function egressNotEnforced(policy: Pick<ResolvedPolicy, "egress">, platfo
       guarantee: "net.hosts-only",
       status: "not-enforced",
       by: [],
-      reason: `host grants are enforced on Linux only so far (a network namespace and cordon's relay; docs/network.md); on ${platform} the command runs with no network at all`,
+      reason: `host grants are not enforced on ${platform} by this plan (docs/network.md says where and how they are): the command runs with no network at all`,
     },
   ];
 }

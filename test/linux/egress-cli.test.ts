@@ -1,8 +1,8 @@
 // Host grants through the CLI and over many spawns, on this host's loopback
 // only (no test internet needed): `--allow-net=localhost:PORT` reaches this
 // host's service on that port and nothing else, `--deny-net` wins, the report
-// file lists each destination, and no thread or fd of the relay outlives its
-// sandbox.
+// file lists each destination, sandboxes sharing the relay thread keep their
+// own grants, and no fd of the relay outlives its sandbox.
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { createServer, type Server } from "node:net";
@@ -106,6 +106,27 @@ print(got.decode().replace("\\r\\n", "|"))
     expect(accepted.granted).toBe(before.granted + 1);
   });
 
+  test("sandboxes served at the same time by the one relay thread keep their own grants and reports, and one ending leaves the other's connections working", async () => {
+    const repeat = (port: number, times: number) => `
+import socket, time
+for i in range(${times}):
+    s = socket.create_connection(("127.0.0.1", ${port}), timeout=3)
+    s.sendall(b"hi")
+    print(s.recv(100).decode() or "closed")
+    s.close()
+    time.sleep(0.05)
+`;
+    const run = (port: number, times: number) => spawn(["/usr/bin/python3", "-c", repeat(port, times)], { net: { hosts: [`localhost:${port}`] } }, { stdout: "pipe", stderr: "pipe" });
+    const [a, b] = [run(ports.granted, 4), run(ports.other, 12)];
+    const outs = await Promise.all([a, b].map(async (p) => [await new Response(p.stdout as ReadableStream).text(), await new Response(p.stderr as ReadableStream).text(), await p.exited] as const));
+    expect(outs.map(([out, err, code]) => ({ out: out.trim().split("\n"), err, code }))).toEqual([
+      { out: Array(4).fill("granted-service"), err: "", code: 0 },
+      { out: Array(12).fill("other-service"), err: "", code: 0 },
+    ]);
+    expect(a.report.network?.destinations.map((d) => [d.host, d.port, d.allowed, d.count])).toEqual([["127.0.0.1", ports.granted, true, 4]]);
+    expect(b.report.network?.destinations.map((d) => [d.host, d.port, d.allowed, d.count])).toEqual([["127.0.0.1", ports.other, true, 12]]);
+  });
+
   test("nothing is left behind: threads and fds of this process are level after 100 sandboxes with host grants", async () => {
     const threads = () => readdirSync("/proc/self/task").length;
     const once = () => spawn(["/bin/true"], { net: { hosts: ["registry.test"] } }, { stdin: "ignore", stdout: "ignore", stderr: "ignore" }).exited;
@@ -117,7 +138,7 @@ print(got.decode().replace("\\r\\n", "|"))
     await Bun.sleep(300);
     const after = { threads: threads() };
     expect(await newFds(before.fds)).toEqual([]);
-    // A relay thread leaves once its control socket closes; allow the last one a moment.
-    expect(after.threads).toBeLessThanOrEqual(before.threads + 1);
+    // One relay thread serves every sandbox and stays (made by the first spawn above): none more.
+    expect(after.threads).toBeLessThanOrEqual(before.threads);
   }, 60_000);
 });

@@ -8,8 +8,6 @@
 // ends the relay and every socket of the sandbox.
 import type { FdSocketOptions, Socket } from "bun";
 import { readFileSync } from "node:fs";
-import { lookup, Resolver } from "node:dns/promises";
-import { networkInterfaces } from "node:os";
 import { O_NONBLOCK, socketPair, type NetnsSetup } from "../../../ffi/linux-spawn.ts";
 import { listenLoopback, recvFds, RELAY_HEADER_SIZE, RELAY_RECORD, relayStart, type RelayListener } from "../../../ffi/linux-relay.ts";
 import { closeFd } from "../../../ffi/linux.ts";
@@ -17,8 +15,11 @@ import { addressBytes } from "../../net/addresses.ts";
 import { EgressDecisions, type Target } from "../../net/decide.ts";
 import { proxyResponse } from "../../net/proxy-head.ts";
 import { DestinationLog, type NetworkReport } from "../../net/destinations.ts";
+import { ownAddresses } from "../../net/own-addresses.ts";
+import { resolverFor, type Resolve } from "../../net/resolve.ts";
+import { route } from "../../net/route.ts";
 import { nameservers, planEgressNetns, proxyEnv, type EgressNetns } from "../../plan/linux/egress.ts";
-import { addressText, destinationOf } from "../../policy/net-hosts.ts";
+import { addressText } from "../../policy/net-hosts.ts";
 import type { Egress } from "../../policy/types.ts";
 import type { NetworkDestination } from "../../report.ts";
 
@@ -33,18 +34,6 @@ function hostResolvers(): string[] {
   } catch {
     return [];
   }
-}
-
-/** This host's interface addresses, canonical: a name resolving to one reaches the host's own services. */
-function ownAddresses(): Set<string> {
-  const own = new Set<string>();
-  for (const list of Object.values(networkInterfaces())) {
-    for (const i of list ?? []) {
-      const d = destinationOf(i.address.split("%")[0]!);
-      if (d && d.kind !== "name") own.add(d.host);
-    }
-  }
-  return own;
 }
 
 /** A relay record: header {len, kind, id, aux} and body. */
@@ -94,7 +83,7 @@ export class EgressRelay {
   private proxyFd: number | undefined;
   private readonly log = new DestinationLog();
   private readonly decisions: EgressDecisions;
-  private readonly resolver: Resolver | undefined;
+  private readonly resolve: Resolve;
   /** [ours, the child's]: the child sends the sockets it made on the second. */
   private channel: [number, number] | undefined;
   private socket: Socket | undefined;
@@ -120,12 +109,8 @@ export class EgressRelay {
       this.proxyPort = port;
       this.env = proxyEnv(port);
     }
-    this.decisions = new EgressDecisions(egress, ownAddresses());
-    if (egress.resolver) {
-      const { address, port } = egress.resolver;
-      this.resolver = new Resolver({ timeout: 3000, tries: 2 });
-      this.resolver.setServers([address.includes(":") ? `[${address}]:${port}` : `${address}:${port}`]);
-    }
+    this.decisions = new EgressDecisions(egress, ownAddresses);
+    this.resolve = resolverFor(egress);
   }
 
   get network(): NetworkReport {
@@ -304,40 +289,16 @@ export class EgressRelay {
   }
 
   /**
-   * Resolves the target now (for this connect only), checks the address and
-   * has the relay connect to it. `proxy`: what a proxy client gets first and
-   * what goes upstream first (transparent connections: nothing).
+   * Has the relay connect to where the target is routed now (lib/net/route.ts).
+   * `proxy`: what a proxy client gets first and what goes upstream first
+   * (transparent connections: nothing).
    */
   private async relay(id: number, t: Target, proxy: { readonly ok: string; readonly upstream: string } | undefined): Promise<void> {
-    let resolved: string[] = [];
-    let lookupError: string | undefined;
-    if (!t.address) {
-      try {
-        resolved = await this.resolve(t.host);
-      } catch (e) {
-        lookupError = (e as { code?: string }).code ?? String(e);
-      }
-    }
-    const pick = lookupError ? { refused: `lookup failed: ${lookupError}` } : this.decisions.pick(t, resolved);
-    if ("refused" in pick) {
-      this.log.note(t.host, t.port, { allowed: false, reason: pick.refused });
-      return this.send(record(RELAY_RECORD.refuse, id, proxy ? [encoder.encode(proxyResponse(403, `${t.host}:${t.port} ${pick.refused}`))] : []));
-    }
-    const entry = this.log.note(t.host, t.port, { allowed: true, grant: EgressDecisions.grant(t) });
-    if (!(entry.addresses ??= []).includes(pick.address) && entry.addresses.length < 16) entry.addresses.push(pick.address);
-    const fail = proxy ? proxyResponse(502, `${t.host}:${t.port} could not be reached at ${pick.address}`) : "";
+    const r = await route(this.decisions, this.resolve, this.log, t);
+    if ("refused" in r) return this.send(record(RELAY_RECORD.refuse, id, proxy ? [encoder.encode(proxyResponse(403, `${t.host}:${t.port} ${r.refused}`))] : []));
+    const fail = proxy ? proxyResponse(502, `${t.host}:${t.port} could not be reached at ${r.address}`) : "";
     const [okB, failB, upB] = [proxy?.ok ?? "", fail, proxy?.upstream ?? ""].map((x) => encoder.encode(x)) as [Uint8Array, Uint8Array, Uint8Array];
-    this.conns.set(id, { entry, address: pick.address, head: upB.length });
-    this.send(record(RELAY_RECORD.connect, id, [addressRecord(pick.address, t.port), u32(okB.length), u32(failB.length), okB, failB, upB]));
-  }
-
-  private async resolve(name: string): Promise<string[]> {
-    if (this.resolver) {
-      const [a, aaaa] = await Promise.allSettled([this.resolver.resolve4(name), this.resolver.resolve6(name)]);
-      const out = [...(a.status === "fulfilled" ? a.value : []), ...(aaaa.status === "fulfilled" ? aaaa.value : [])];
-      if (out.length === 0 && a.status === "rejected") throw a.reason;
-      return out;
-    }
-    return (await lookup(name, { all: true, verbatim: true })).map((x) => x.address);
+    this.conns.set(id, { entry: r.entry, address: r.address, head: upB.length });
+    this.send(record(RELAY_RECORD.connect, id, [addressRecord(r.address, t.port), u32(okB.length), u32(failB.length), okB, failB, upB]));
   }
 }

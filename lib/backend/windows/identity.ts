@@ -43,6 +43,8 @@ const engineLayers: Record<WfpLayer, readonly number[]> = {
 
 function applyFilters(engine: Handle, filters: readonly WfpFilter[], who: { packageSid: Uint8Array } | { userSddl: string }): void {
   for (const f of filters) {
+    // The native filter record has no remote-address condition: never apply such a permit as one for every address.
+    if ("remoteLoopback" in f) throw new Error("a WFP permit restricted to loopback cannot be expressed by cordon_windows_wfp_add_filter");
     for (const layer of engineLayers[f.layer]) {
       const spec: WfpFilterSpec = {
         layer,

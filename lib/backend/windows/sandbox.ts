@@ -14,6 +14,7 @@ import { windowsHost } from "./host.ts";
 import { windowsProgram } from "./program.ts";
 import { spawnWindows, type WindowsExit } from "./spawn.ts";
 import { emptyDir } from "./tmp-dir.ts";
+import { EgressProxy } from "../../net/proxy.ts";
 
 const limitNames: Partial<Record<WindowsVerdict, string>> = { timeout: "timeout", memory: "memory limit exceeded", cpu: "cpu limit exceeded" };
 
@@ -27,10 +28,23 @@ export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, st
   // The handle list carries stdin, stdout and stderr only; extra fds and argv0 are refused, never dropped.
   stdioOnly(stdio, "the Windows backend");
   const host = windowsHost();
-  const plan = planWindows(policy, host);
-  const application = windowsProgram(argv[0]!, policy, plan, host.packageReadable ?? []);
+  // Host grants: cordon's proxy on loopback, the one place the WFP filters let the command connect to (plan/windows/egress.ts).
+  let proxy = policy.egress ? EgressProxy.start(policy.egress) : undefined;
+  let plan: ReturnType<typeof planWindows>;
+  let p: ReturnType<typeof spawnWindows>;
   const modes = [stdio.stdin ?? "inherit", stdio.stdout ?? "inherit", stdio.stderr ?? "inherit"] as const;
-  const p = spawnWindows(argv, plan, { stdio: modes, application, endWithCommand: true });
+  try {
+    plan = planWindows(policy, host, proxy ? { egressProxyPort: proxy.port } : {});
+    if (proxy && !plan.isolation.egressProxy) {
+      void proxy.stop(); // the plan keeps this sandbox at no network: nothing is to reach the proxy
+      proxy = undefined;
+    }
+    const application = windowsProgram(argv[0]!, policy, plan, host.packageReadable ?? []);
+    p = spawnWindows(argv, plan, { stdio: modes, application, endWithCommand: true });
+  } catch (e) {
+    void proxy?.stop();
+    throw e;
+  }
 
   let result: WindowsExit | undefined;
   let asked: string | undefined;
@@ -43,8 +57,9 @@ export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, st
       timedOut: result?.timedOut === true,
     };
   };
-  const exited = p.exited.then((e) => {
+  const exited = p.exited.then(async (e) => {
     result = e;
+    await proxy?.stop();
     // The run's directory holds the private TMPDIR and HOME.
     const runDir = policy.runDir ?? policy.tmpDir;
     if (runDir !== undefined) emptyDir(runDir);
@@ -77,7 +92,7 @@ export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, st
     },
   };
   const startup = p.unchecked.length ? [`start-up check (read back before the first instruction): not read back: ${p.unchecked.join("; ")}`] : [];
-  const report: Report = { platform: `win32-${process.arch}`, compat: policy.compat, guarantees: p.report, host: [...plan.notes, ...startup] };
+  const report: Report = { platform: `win32-${process.arch}`, compat: policy.compat, guarantees: p.report, host: [...plan.notes, ...startup], ...(proxy && { network: proxy.network }) };
   return { proc, report };
 }
 

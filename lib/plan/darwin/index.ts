@@ -8,12 +8,15 @@ import { darwinRlimits } from "./rlimits.ts";
 import { compileSeatbelt } from "./seatbelt.ts";
 import { dedicatedUid } from "./dedicated.ts";
 import { refusePty } from "../pty.ts";
+import { proxyEnv } from "../egress-proxy.ts";
 
 export type DarwinPlan = {
   readonly launch: LaunchSpec;
   /** Kill every process of this uid when the deadline passes (only with a dedicated uid). */
   readonly killUid?: number;
   readonly report: readonly GuaranteeReport[];
+  /** Variables the command gets on top of the policy's: with host grants, where cordon's proxy listens. */
+  readonly env: Readonly<Record<string, string>>;
 };
 
 export function planDarwin(policy: ResolvedPolicy, host: DarwinHost = {}): DarwinPlan {
@@ -23,12 +26,13 @@ export function planDarwin(policy: ResolvedPolicy, host: DarwinHost = {}): Darwi
     newSession: true,
     rlimits: darwinRlimits(policy.limits, killUid !== undefined),
     ...(policy.user ? { user: policy.user } : {}),
-    ...(host.enclosingSandbox === undefined ? { profile: compileSeatbelt(policy) } : {}),
+    ...(host.enclosingSandbox === undefined ? { profile: compileSeatbelt(policy, policy.egress ? host.egressProxyPort : undefined) } : {}),
   };
   return {
     launch,
     ...(killUid !== undefined ? { killUid } : {}),
     report: darwinReport(policy, host),
+    env: policy.egress && host.egressProxyPort !== undefined ? proxyEnv(host.egressProxyPort) : {},
   };
 }
 
@@ -37,3 +41,4 @@ export { launcherArgv, type LaunchSpec } from "./launcher.ts";
 export { darwinReport, type DarwinHost } from "./report.ts";
 export { darwinRlimits, RLIMIT, type Rlimit } from "./rlimits.ts";
 export { dedicatedUid } from "./dedicated.ts";
+export { seatbeltEgress, darwinEgressReport } from "./egress.ts";

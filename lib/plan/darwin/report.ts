@@ -3,13 +3,15 @@ import type { ResolvedPolicy } from "../../policy/types.ts";
 import type { GuaranteeId, GuaranteeReport } from "../../report.ts";
 import { carveRows } from "../carve.ts";
 import { dedicatedUid } from "./dedicated.ts";
-import { egressNotEnforced } from "../egress-elsewhere.ts";
+import { darwinEgressReport } from "./egress.ts";
 
 export type DarwinHost = {
   /** Set when the caller already runs under Seatbelt (sandbox_check on itself); the reason to report. */
   readonly enclosingSandbox?: string;
   /** The caller's uid: a policy user equal to it is not a dedicated uid. */
   readonly callerUid?: number;
+  /** Host grants: the loopback port of the proxy the backend started for them (plan/darwin/egress.ts). */
+  readonly egressProxyPort?: number;
 };
 
 const nested = (host: DarwinHost) =>
@@ -39,7 +41,9 @@ export function darwinReport(policy: ResolvedPolicy, host: DarwinHost): Guarante
     }),
   ];
   const net = policy.net;
-  if (net === "none") out.push(seatbelt("net.none", "seatbelt (deny default) network*"));
+  // Host grants give policy.net "none"; with the proxy the command has a way out, reported as net.hosts-only instead.
+  const egressProxy = policy.egress !== undefined && host.egressProxyPort !== undefined;
+  if (net === "none" && !egressProxy) out.push(seatbelt("net.none", "seatbelt (deny default) network*"));
   else if (net !== "all") {
     out.push(seatbelt("net.tcp-connect-confined", "seatbelt network-outbound (remote tcp)"));
     out.push(seatbelt("net.tcp-bind-confined", "seatbelt network-bind (local tcp)"));
@@ -87,5 +91,5 @@ export function darwinReport(policy: ResolvedPolicy, host: DarwinHost): Guarante
     const kill = out.find((g) => g.guarantee === "tree.kill")!;
     out.push({ ...kill, guarantee: "limits.timeoutMs", by: ["timer", ...kill.by] });
   }
-  return [...out, ...egressNotEnforced(policy, "macOS")];
+  return [...out, ...darwinEgressReport(policy, host.egressProxyPort, blocked)];
 }

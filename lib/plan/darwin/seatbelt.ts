@@ -17,6 +17,7 @@ import {
   sysctlNames,
   sysctlPrefixes,
 } from "./baseline.ts";
+import { seatbeltEgress } from "./egress.ts";
 
 export type SeatbeltProfile = {
   /** SBPL source, `(version 1)` first. */
@@ -53,7 +54,8 @@ function validPort(p: number): boolean {
   return Number.isInteger(p) && p >= 1 && p <= 65535;
 }
 
-export function compileSeatbelt(policy: SeatbeltInput): SeatbeltProfile {
+/** `egressProxyPort`: host grants, reached through cordon's proxy on that loopback port (egress.ts). */
+export function compileSeatbelt(policy: SeatbeltInput, egressProxyPort?: number): SeatbeltProfile {
   const params: [string, string][] = [];
   const param = (prefix: string, values: readonly string[]) =>
     values.map((v, i) => {
@@ -115,7 +117,7 @@ export function compileSeatbelt(policy: SeatbeltInput): SeatbeltProfile {
     ]),
     ...allow("mach-lookup", machServices.map((m) => `(global-name ${quote(m.name)})`)),
     "",
-    ...network(policy.net),
+    ...(egressProxyPort === undefined ? network(policy.net) : seatbeltEgress(egressProxyPort)),
   ];
   return { text: `${lines.join("\n")}\n`, params };
 }

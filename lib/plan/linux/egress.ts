@@ -7,6 +7,7 @@
 import { parseIPv4, parseIPv6, ruleText } from "../../policy/net-hosts.ts";
 import type { Egress } from "../../policy/types.ts";
 import type { GuaranteeReport } from "../../report.ts";
+import { LINUX_NO_PROXY, proxyEnv as portableProxyEnv } from "../egress-proxy.ts";
 import { AF_INET, AF_INET6, AF_NETLINK, AF_UNIX } from "./seccomp/constants.ts";
 import type { Rule } from "./seccomp/index.ts";
 
@@ -88,12 +89,8 @@ export function planEgressNetns(egress: Egress, resolvers: readonly string[]): E
   return { addresses, listeners, transparentPorts, proxyPort, env: proxyEnv(proxyPort) };
 }
 
-/** HTTP(S)_PROXY (both spellings) for cordon's proxy on 127.0.0.1:`port`; NO_PROXY for loopback. */
-export function proxyEnv(port: number): Record<string, string> {
-  const proxy = `http://127.0.0.1:${port}`;
-  const noProxy = "localhost,127.0.0.1,::1";
-  return { HTTP_PROXY: proxy, HTTPS_PROXY: proxy, http_proxy: proxy, https_proxy: proxy, NO_PROXY: noProxy, no_proxy: noProxy };
-}
+/** HTTP(S)_PROXY for cordon's proxy on 127.0.0.1:`port`; NO_PROXY for loopback (the sandbox's own). */
+export const proxyEnv = (port: number) => portableProxyEnv(port, LINUX_NO_PROXY);
 
 /**
  * Socket families with host grants: IP (kept in the namespace) and the two

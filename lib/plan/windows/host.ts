@@ -32,7 +32,11 @@ export type WindowsMechanism =
   /** NetUserAdd and LogonUserW: a dedicated account's token. */
   | "account"
   /** The Windows Filtering Platform (FwpmEngineOpen0, FwpmFilterAdd0). */
-  | "wfp";
+  | "wfp"
+  /** A WFP filter condition on the remote address (loopback only), for host grants' proxy port. */
+  | "wfp-remote-address"
+  /** An AppContainer exempted from loopback isolation (NetworkIsolationSetAppContainerConfig), to reach the proxy. */
+  | "loopback-exemption";
 
 export type WindowsHost = {
   /** This process's token is elevated (an administrator): accounts and WFP filters can be made. */

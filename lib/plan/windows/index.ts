@@ -16,6 +16,7 @@ import { refusePty } from "../pty.ts";
 import { mitigationWords, type MitigationProfile } from "./mitigation.ts";
 import { needing } from "./rows.ts";
 import { egressNotEnforced } from "../egress-elsewhere.ts";
+import { proxyEnv } from "../egress-proxy.ts";
 
 export type WindowsOptions = IsolationOptions & {
   readonly mitigations?: MitigationProfile;
@@ -62,7 +63,7 @@ export function planWindows(policy: ResolvedPolicy, host: WindowsHost, opts: Win
     needing(gaps, ["handle-list"], { guarantee: "handles.listed-only", status: "enforced", by: ["PROC_THREAD_ATTRIBUTE_HANDLE_LIST"] }),
     needing(gaps, ["mitigations"], { guarantee: "proc.mitigations", status: "enforced", by: [`PROC_THREAD_ATTRIBUTE_MITIGATION_POLICY (${profile}: ${names.join(", ")})`] }),
     ...isolation.report,
-    ...egressNotEnforced(policy, "Windows"),
+    ...(policy.egress && !isolation.report.some((g) => g.guarantee === "net.hosts-only") ? egressNotEnforced(policy, "Windows") : []),
   ];
   if (opts.noChildProcesses) report.push(needing(gaps, ["child-process-policy"], { guarantee: "proc.no-children", status: "enforced", by: ["PROC_THREAD_ATTRIBUTE_CHILD_PROCESS_POLICY"] }));
 
@@ -81,7 +82,11 @@ export function planWindows(policy: ResolvedPolicy, host: WindowsHost, opts: Win
       mitigation: words,
       mitigationNames: names,
       ...(opts.noChildProcesses ? { childProcessPolicy: 0x1 } : {}),
-      env: { ...windowsEnv(policy.env, policy.tmpDir), ...(isolation.apply && isolation.profile ? isolation.profile.env : {}) },
+      env: {
+        ...windowsEnv(policy.env, policy.tmpDir),
+        ...(isolation.apply && isolation.profile ? isolation.profile.env : {}),
+        ...(isolation.egressProxy && opts.egressProxyPort !== undefined ? proxyEnv(opts.egressProxyPort) : {}),
+      },
       cwd: policy.cwd,
     },
     isolation,
@@ -96,6 +101,7 @@ export function planWindows(policy: ResolvedPolicy, host: WindowsHost, opts: Win
 export { commandLine, quoteArg } from "./command-line.ts";
 export { mitigations, mitigationWords, type Mitigation, type MitigationProfile } from "./mitigation.ts";
 export { planJob, allUiRestrictions, type JobPlan } from "./job.ts";
+export { egressFilters, planWindowsEgress, type WindowsEgress } from "./egress.ts";
 export { planIsolation, containerName, type Identity, type AclGrant, type WfpFilter, type WfpLayer, type IsolationPlan } from "./isolation.ts";
 export { windowsVerdicts, type WindowsVerdict } from "./verdict.ts";
 export { hostGaps, type WindowsHost, type WindowsMechanism } from "./host.ts";

@@ -20,6 +20,7 @@ import type { WindowsHost, WindowsMechanism } from "./host.ts";
 import { accountProfile, grantChecks, type AccessExpectation } from "./account.ts";
 import { isDevice, under } from "./paths.ts";
 import { needing, notEnforced, type Gaps } from "./rows.ts";
+import { planWindowsEgress } from "./egress.ts";
 
 export type Identity =
   | { readonly kind: "appcontainer"; readonly name: string; readonly capabilities: readonly string[] }
@@ -46,13 +47,15 @@ export type WfpLayer = "ALE_AUTH_CONNECT" | "ALE_AUTH_LISTEN" | "ALE_AUTH_RECV_A
 /** A WFP filter (FwpmFilterAdd0) for the sandbox's package SID or user; permits match TCP only. */
 export type WfpFilter =
   | { readonly action: "block"; readonly layer: WfpLayer; readonly weight: "low" }
-  | { readonly action: "permit"; readonly layer: "ALE_AUTH_CONNECT"; readonly remotePort: number; readonly protocol: "tcp"; readonly weight: "high" }
+  | { readonly action: "permit"; readonly layer: "ALE_AUTH_CONNECT"; readonly remotePort: number; readonly remoteLoopback?: true; readonly protocol: "tcp"; readonly weight: "high" }
   | { readonly action: "permit"; readonly layer: "ALE_AUTH_LISTEN" | "ALE_AUTH_RECV_ACCEPT"; readonly localPort: number; readonly protocol: "tcp"; readonly weight: "high" };
 
 export type IsolationOptions = {
   readonly identity?: "appcontainer" | "account" | "low-integrity";
   /** AppContainer profile or account name (default derived from `nameSeed`). */
   readonly name?: string;
+  /** Host grants: the loopback port of the proxy the backend started for them (egress.ts). */
+  readonly egressProxyPort?: number;
 };
 
 export type IsolationHost = Pick<WindowsHost, "elevated" | "packageReadable">;
@@ -72,6 +75,8 @@ export type IsolationPlan = {
   readonly checks: readonly AccessExpectation[];
   /** The account's profile folders, made as the account, and the variables naming them. */
   readonly profile?: ReturnType<typeof accountProfile>;
+  /** Host grants go through cordon's proxy: the backend keeps it running for the command. */
+  readonly egressProxy?: true;
 };
 
 /** A profile name Windows accepts (at most 64 characters of [A-Za-z0-9.-]). */
@@ -153,6 +158,13 @@ export function planIsolation(policy: ResolvedPolicy, host: IsolationHost, gaps:
       ...netRows(net, idGaps, { none: { reason: "a low-integrity process keeps full network access" }, ports: { reason: "a low-integrity process keeps full network access" } }),
     ];
   }
+  // Host grants: their filters replace net "none"'s, and their row its net.none row (egress.ts).
+  const egress = planWindowsEgress(policy, kind, host.elevated, idGaps, opts.egressProxyPort);
+  if (egress && egress.wfp.length) {
+    wfp = [...egress.wfp];
+    rows = rows.filter((r) => r.guarantee !== "net.none");
+  }
+  if (egress) rows.push(egress.report);
   const carveNeeds = kind === "account" ? (["account", "acl"] as const) : (["appcontainer", "acl"] as const);
   rows.push(
     ...carveRows(policy.fs, (guarantee) =>
@@ -163,7 +175,7 @@ export function planIsolation(policy: ResolvedPolicy, host: IsolationHost, gaps:
   );
   const account = kind === "account";
   const profile = account && policy.home !== undefined && policy.home === privateHome(policy) ? { profile: accountProfile(policy.home) } : {};
-  return { identity, apply, acl: kind === "low-integrity" ? [] : acl, wfp, report: rows, checks: account ? grantChecks(acl) : [], ...profile };
+  return { identity, apply, acl: kind === "low-integrity" ? [] : acl, wfp, report: rows, checks: account ? grantChecks(acl) : [], ...profile, ...(egress?.wfp.length && { egressProxy: true as const }) };
 }
 
 /** The run's own HOME (inside its run directory), which the account may own; a HOME the policy named stays the caller's. */

@@ -5,11 +5,13 @@
 //! a closed connection) on a control socket that Bun reads on its event loop,
 //! and reads commands (a DNS answer, connect to this address, refuse) from the
 //! same socket: no callback into JavaScript, no state shared with Bun's
-//! threads. Upstream connections are made here, in the caller's namespace,
+//! threads. One thread serves every sandbox of the process (made at the first
+//! start and kept: a spawn then costs a session, not a thread); each sandbox
+//! is a session of its own, keyed in the thread's epoll set by its address. Upstream connections are made here, in the caller's namespace,
 //! to the address the command names (the one JavaScript checked), and bytes
 //! go through pipes with splice(2), never through user memory. When Bun
 //! closes its end of the control socket, the thread closes everything of the
-//! sandbox and exits. Record layouts: cordon_linux_relay.h.
+//! sandbox and frees its session. Record layouts: cordon_linux_relay.h.
 const std = @import("std");
 const sys = @import("sys.zig");
 const uapi = @import("uapi.zig");
@@ -89,16 +91,24 @@ const Session = struct {
     out_len: usize,
     out_armed: bool,
     scratch: [buf_size]u8,
-    /// The thread's tid word (cleared by the kernel at its exit) and stack.
-    tid: i32,
-    stack: usize,
+    /// Bun closed the control socket: everything is closed, the memory goes after this batch of events.
+    done: bool,
 };
 
-// epoll data: the kind in the high half, an index in the low half.
+// epoll data: the session's address (page-aligned: its low 12 bits are
+// free), the kind in bits 10-11 and an index (listener or connection slot)
+// in bits 0-9.
 const tag_ctl: u64 = 0;
 const tag_listener: u64 = 1;
 const tag_client: u64 = 2;
 const tag_upstream: u64 = 3;
+comptime {
+    std.debug.assert(max_conns <= 1024 and max_listeners <= 1024);
+}
+
+fn key(s: *Session, kind: u64, index: u64) u64 {
+    return @intFromPtr(s) | (kind << 10) | (index & 0x3ff);
+}
 
 const epollin: u32 = 0x001;
 const epollout: u32 = 0x004;
@@ -112,7 +122,7 @@ const msg_dontwait: usize = 0x40;
 const msg_nosignal: usize = 0x4000;
 const splice_move: usize = 1;
 const splice_nonblock: usize = 2;
-const eagain: i32 = -11;
+const eagain: i32 = -uapi.e.AGAIN;
 const einprogress: i32 = -115;
 const thread_stack: usize = 256 * 1024;
 
@@ -134,10 +144,20 @@ fn ctl(s: *Session, op: usize, fd: i32, events: u32, data: u64) usize {
     return linux.syscall4(.epoll_ctl, @as(u32, @bitCast(s.ep)), op, @as(u32, @bitCast(fd)), @intFromPtr(&ev));
 }
 
-// ---- threads: their stacks are freed by the next start once the kernel cleared their tid ----
+/// Out of the shared epoll set, then closed: a copy of the fd elsewhere (a
+/// listener the child still held) would otherwise keep it registered for a
+/// session that is gone.
+fn drop(s: *Session, fd: i32) void {
+    if (fd < 0) return;
+    _ = ctl(s, 2, fd, 0, 0);
+    close(fd);
+}
+
+// ---- the thread: one per process, made at the first start ----
 
 var lock_word: u32 = 0;
-var finished: [64]?*Session = @splat(null);
+/// The shared epoll fd, or -1 before the first start.
+var shared_ep: i32 = -1;
 
 fn lock() void {
     while (@cmpxchgWeak(u32, &lock_word, 0, 1, .acquire, .monotonic) != null) _ = linux.syscall0(.sched_yield);
@@ -146,110 +166,103 @@ fn unlock() void {
     @atomicStore(u32, &lock_word, 0, .release);
 }
 
-/// Sessions whose thread has exited: their stack and memory go back.
-fn reapFinished() void {
+/// The relay thread's epoll fd, made with the thread on the first call; a raw error when either cannot be made.
+fn relayEpoll() isize {
     lock();
     defer unlock();
-    for (&finished) |*slot| {
-        const s = slot.* orelse continue;
-        if (@atomicLoad(i32, &s.tid, .acquire) != 0) continue;
-        unmap(s.stack, thread_stack);
-        unmap(@intFromPtr(s), @sizeOf(Session));
-        slot.* = null;
+    if (shared_ep >= 0) return shared_ep;
+    const ep = linux.syscall1(.epoll_create1, o_cloexec);
+    if (sys.isError(ep)) return sys.status(ep);
+    // The stack lives as long as the process: the thread never exits.
+    const stack = linux.syscall6(.mmap, 0, thread_stack, 0x3, 0x22 | 0x20000, @bitCast(@as(isize, -1)), 0); // MAP_STACK
+    if (sys.isError(stack)) {
+        close(@intCast(ep));
+        return sys.status(stack);
     }
+    // As for the exit watcher: no signal of Bun's is ever handled on this thread.
+    const all: u64 = ~@as(u64, 0);
+    var old: u64 = 0;
+    _ = linux.syscall4(.rt_sigprocmask, 2, @intFromPtr(&all), @intFromPtr(&old), 8);
+    const flags: u32 = 0x100 | 0x200 | 0x400 | 0x800 | 0x10000 | 0x40000; // VM FS FILES SIGHAND THREAD SYSVSEM
+    const t = linux.clone(&run, stack + thread_stack, flags, ep, null, 0, null);
+    _ = linux.syscall4(.rt_sigprocmask, 2, @intFromPtr(&old), 0, 8);
+    if (sys.isError(t)) {
+        close(@intCast(ep));
+        unmap(stack, thread_stack);
+        return sys.status(t);
+    }
+    shared_ep = @intCast(ep);
+    return shared_ep;
 }
 
-/// Remembered for reaping; when the table is full the memory is left mapped (never freed under a running thread).
-fn remember(s: *Session) void {
-    lock();
-    defer unlock();
-    for (&finished) |*slot| if (slot.* == null) {
-        slot.* = s;
-        return;
-    };
-}
-
-/// Starts a relay thread owning `control` and `listeners` (on success only; on failure the caller still owns them).
+/// Adds a session owning `control` and `listeners` to the relay thread (on success only; on failure the caller still owns them).
 pub fn start(control: i32, listeners: []const Listener) i32 {
-    reapFinished();
     if (control < 0 or listeners.len > max_listeners) return -22;
+    const ep = relayEpoll();
+    if (ep < 0) return @intCast(ep);
     const mem = map(@sizeOf(Session)) orelse return -12;
     const s: *Session = @ptrCast(@alignCast(mem));
     // Fresh anonymous memory is zero: a free connection slot and an unused
     // DNS slot are all zeros, so nothing more is touched (a slot gets its
     // defaults when taken).
+    s.ep = @intCast(ep);
     s.ctl = control;
     s.nlisteners = @intCast(listeners.len);
     for (listeners, 0..) |l, i| s.listeners[i] = l;
-    const ep = linux.syscall1(.epoll_create1, o_cloexec);
-    if (sys.isError(ep)) {
-        unmap(@intFromPtr(s), @sizeOf(Session));
-        return sys.status(ep);
-    }
-    s.ep = @intCast(ep);
-    var rc = ctl(s, 1, control, epollin | epollrdhup, tag_ctl << 32);
+    // Listeners first, the control socket last: the thread frees a session only on its control socket's events.
+    var added: usize = 0;
+    var rc: usize = 0;
     for (listeners, 0..) |l, i| {
+        rc = ctl(s, 1, l.fd, epollin, key(s, tag_listener, i));
         if (sys.isError(rc)) break;
-        rc = ctl(s, 1, l.fd, epollin, (tag_listener << 32) | i);
+        added += 1;
     }
-    const stack: usize = if (sys.isError(rc)) 0 else linux.syscall6(.mmap, 0, thread_stack, 0x3, 0x22 | 0x20000, @bitCast(@as(isize, -1)), 0); // MAP_STACK
-    if (sys.isError(rc) or sys.isError(stack)) {
-        close(s.ep);
+    if (!sys.isError(rc)) rc = ctl(s, 1, control, epollin | epollrdhup, key(s, tag_ctl, 0));
+    if (sys.isError(rc)) {
+        for (listeners[0..added]) |l| _ = ctl(s, 2, l.fd, 0, 0);
         unmap(@intFromPtr(s), @sizeOf(Session));
-        return if (sys.isError(rc)) sys.status(rc) else sys.status(stack);
-    }
-    s.stack = stack;
-    s.tid = 1;
-    // As for the exit watcher: no signal of Bun's is ever handled on this thread.
-    const all: u64 = ~@as(u64, 0);
-    var old: u64 = 0;
-    _ = linux.syscall4(.rt_sigprocmask, 2, @intFromPtr(&all), @intFromPtr(&old), 8);
-    const flags: u32 = 0x100 | 0x200 | 0x400 | 0x800 | 0x10000 | 0x40000 | 0x200000; // VM FS FILES SIGHAND THREAD SYSVSEM CHILD_CLEARTID
-    const t = linux.clone(&run, stack + thread_stack, flags, @intFromPtr(s), null, 0, &s.tid);
-    _ = linux.syscall4(.rt_sigprocmask, 2, @intFromPtr(&old), 0, 8);
-    if (sys.isError(t)) {
-        close(s.ep);
-        unmap(stack, thread_stack);
-        unmap(@intFromPtr(s), @sizeOf(Session));
-        return sys.status(t);
+        return sys.status(rc);
     }
     return 0;
 }
 
 fn run(arg: usize) callconv(.c) u8 {
-    const s: *Session = @ptrFromInt(arg);
+    const ep: u32 = @intCast(arg);
     var events: [64]linux.epoll_event = undefined;
-    var open = true;
-    while (open) {
-        const n = linux.syscall6(.epoll_pwait, @as(u32, @bitCast(s.ep)), @intFromPtr(&events), events.len, @bitCast(@as(isize, -1)), 0, 8);
-        if (sys.isError(n)) {
-            if (sys.status(n) == -uapi.e.INTR) continue;
-            break;
-        }
+    var gone: [64]*Session = undefined;
+    while (true) {
+        const n = linux.syscall6(.epoll_pwait, ep, @intFromPtr(&events), events.len, @bitCast(@as(isize, -1)), 0, 8);
+        if (sys.isError(n)) continue; // EINTR (the epoll fd is never closed: nothing else can fail here)
+        var ngone: usize = 0;
         for (events[0..n]) |ev| {
-            const kind = ev.data.u64 >> 32;
-            const index: u32 = @truncate(ev.data.u64);
+            const s: *Session = @ptrFromInt(ev.data.u64 & ~@as(u64, 0xfff));
+            // An event of this batch for a session ended earlier in it.
+            if (s.done) continue;
+            const kind = (ev.data.u64 >> 10) & 3;
+            const index: u32 = @truncate(ev.data.u64 & 0x3ff);
             switch (kind) {
                 tag_ctl => {
                     if (ev.events & epollout != 0) flush(s);
-                    if (ev.events & (epollin | epollhup | epollerr | epollrdhup) != 0 and !readCommands(s)) open = false;
+                    if (ev.events & (epollin | epollhup | epollerr | epollrdhup) != 0 and !readCommands(s)) {
+                        teardown(s);
+                        s.done = true;
+                        gone[ngone] = s;
+                        ngone += 1;
+                    }
                 },
                 tag_listener => onListener(s, index),
-                else => onConn(s, index & 0xffff, kind == tag_upstream),
+                else => onConn(s, index, kind == tag_upstream, ev.events),
             }
-            if (!open) break;
         }
+        // Its fds are out of the set: no later batch names it.
+        for (gone[0..ngone]) |s| unmap(@intFromPtr(s), @sizeOf(Session));
     }
-    teardown(s);
-    remember(s);
-    return 0;
 }
 
 fn teardown(s: *Session) void {
     for (&s.conns) |*c| if (c.state != .free) release(s, c, false);
-    for (s.listeners[0..s.nlisteners]) |l| close(l.fd);
-    close(s.ctl);
-    close(s.ep);
+    for (s.listeners[0..s.nlisteners]) |l| drop(s, l.fd);
+    drop(s, s.ctl);
 }
 
 // ---- the control socket ----
@@ -284,7 +297,7 @@ fn flush(s: *Session) void {
     }
     const want = s.out_len > 0;
     if (want != s.out_armed) {
-        _ = ctl(s, 3, s.ctl, epollin | epollrdhup | (if (want) epollout else 0), tag_ctl << 32);
+        _ = ctl(s, 3, s.ctl, epollin | epollrdhup | (if (want) epollout else 0), key(s, tag_ctl, 0));
         s.out_armed = want;
     }
 }
@@ -359,8 +372,8 @@ fn release(s: *Session, c: *Conn, reset: bool) void {
         const linger = [2]i32{ 1, 0 };
         _ = linux.syscall5(.setsockopt, @as(u32, @bitCast(c.client)), 1, 13, @intFromPtr(&linger), 8); // SO_LINGER
     }
-    close(c.client);
-    close(c.upstream);
+    drop(s, c.client);
+    drop(s, c.upstream);
     for (c.pipes) |p| {
         close(p[0]);
         close(p[1]);
@@ -404,7 +417,7 @@ fn onListener(s: *Session, index: u32) void {
             else => {
                 c.state = if (l.kind == listener_proxy) .head else .dns_tcp;
                 c.buf = map(buf_size);
-                if (c.buf == null or sys.isError(ctl(s, 1, c.client, epollin | epollrdhup, (tag_client << 32) | (id & 0xffff)))) release(s, c, true);
+                if (c.buf == null or sys.isError(ctl(s, 1, c.client, epollin | epollrdhup, key(s, tag_client, id & 0xffff)))) release(s, c, true);
             },
         }
     }
@@ -429,15 +442,32 @@ fn addressRecord(sa: *const [28]u8) [20]u8 {
 
 /// Any event of a connection's sockets: what to do depends only on its state
 /// (an event left over from an earlier connection in the slot finds nothing to do).
-fn onConn(s: *Session, slot: u32, upstream: bool) void {
+fn onConn(s: *Session, slot: u32, upstream: bool, events: u32) void {
     if (slot >= max_conns) return;
     const c = &s.conns[slot];
     switch (c.state) {
         .head, .dns_tcp => readHead(s, c),
         .connecting => if (upstream) connected(s, c),
-        .relaying => if (!pumpBoth(c)) release(s, c, true) else if (c.shut[0] and c.shut[1]) release(s, c, false),
+        .relaying => if (!pumpFor(c, upstream, events)) release(s, c, true) else if (c.shut[0] and c.shut[1]) release(s, c, false),
         else => {},
     }
+}
+
+/// Only the directions an event concerns: a socket that became readable
+/// feeds its own direction, one that became writable drains the other's
+/// (a one-way download wakes the thread once per event, not with a splice
+/// that would find nothing). Errors and hang-ups pump both, to see them.
+fn pumpFor(c: *Conn, upstream: bool, events: u32) bool {
+    const from: usize = if (upstream) 1 else 0;
+    const readable = events & (epollin | epollrdhup | epollhup | epollerr) != 0;
+    const writable = events & (epollout | epollhup | epollerr) != 0;
+    if (readable and !pumpDir(c, from)) return false;
+    if (writable and !pumpDir(c, 1 - from)) return false;
+    return true;
+}
+
+fn pumpDir(c: *Conn, d: usize) bool {
+    return if (d == 0) pump(c, 0, c.client, c.upstream) else pump(c, 1, c.upstream, c.client);
 }
 
 /// Proxy: reads until the end of the request head, then asks JavaScript. TCP DNS: each length-prefixed query.
@@ -531,7 +561,7 @@ fn connectCmd(s: *Session, id: u32, body: []const u8) void {
     c.state = .connecting;
     const rc = linux.syscall3(.connect, fd, @intFromPtr(&sa), if (v4) 16 else 28);
     if (sys.isError(rc) and sys.status(rc) != einprogress) return failConnect(s, c, sys.status(rc));
-    if (sys.isError(ctl(s, 1, c.upstream, epollout | epollet, (tag_upstream << 32) | (id & 0xffff)))) return failConnect(s, c, -12);
+    if (sys.isError(ctl(s, 1, c.upstream, epollout | epollet, key(s, tag_upstream, id & 0xffff)))) return failConnect(s, c, -12);
 }
 
 fn readU32(b: []const u8) u32 {
@@ -573,7 +603,7 @@ fn connected(s: *Session, c: *Conn) void {
     const slot = idOf(s, c) & 0xffff;
     // Edge-triggered, both directions at once: each event pumps until the kernel says EAGAIN.
     const both = epollin | epollout | epollrdhup | epollet;
-    if (sys.isError(ctl(s, 3, c.upstream, both, (tag_upstream << 32) | slot)) or sys.isError(ctl(s, 1, c.client, both, (tag_client << 32) | slot))) return release(s, c, true);
+    if (sys.isError(ctl(s, 3, c.upstream, both, key(s, tag_upstream, slot))) or sys.isError(ctl(s, 1, c.client, both, key(s, tag_client, slot)))) return release(s, c, true);
     c.state = .relaying;
     _ = post(s, ev_connected, idOf(s, c), 0, &.{});
     if (!pumpBoth(c)) release(s, c, true);

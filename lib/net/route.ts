@@ -1,0 +1,28 @@
+// Where a granted target is relayed to: resolved now (for this connection
+// only), checked (lib/net/decide.ts pick), and counted in the report either
+// way. Shared by the Linux relay and the portable proxy.
+import { EgressDecisions, type Target } from "./decide.ts";
+import type { DestinationLog } from "./destinations.ts";
+import { lookupError, type Resolve } from "./resolve.ts";
+import type { NetworkDestination } from "../report.ts";
+
+export type Route = { readonly address: string; readonly entry: NetworkDestination } | { readonly refused: string };
+
+export async function route(decisions: EgressDecisions, resolve: Resolve, log: DestinationLog, t: Target): Promise<Route> {
+  let pick: { address: string } | { refused: string };
+  if (t.address) pick = { address: t.address };
+  else {
+    try {
+      pick = decisions.pick(t, await resolve(t.host));
+    } catch (e) {
+      pick = { refused: `lookup failed: ${lookupError(e)}` };
+    }
+  }
+  if ("refused" in pick) {
+    log.note(t.host, t.port, { allowed: false, reason: pick.refused });
+    return pick;
+  }
+  const entry = log.note(t.host, t.port, { allowed: true, grant: EgressDecisions.grant(t) });
+  if (!(entry.addresses ??= []).includes(pick.address) && entry.addresses.length < 16) entry.addresses.push(pick.address);
+  return { address: pick.address, entry };
+}
