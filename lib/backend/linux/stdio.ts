@@ -1,4 +1,4 @@
-// The sandbox's stdio slots as the spawn spine takes them: 0-2 pass through;
+// The sandbox's stdio slots as the native spawn takes them: 0-2 pass through;
 // fds 3 and up become extraFds placements, "pipe" ones a socket pair (as Bun
 // makes them) whose other end the caller gets in Subprocess.stdio.
 import { closeSync, fstatSync } from "node:fs";
