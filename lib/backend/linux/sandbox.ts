@@ -43,7 +43,8 @@ export const linuxBackend: SandboxBackend<LinuxHost, LinuxPlan, LinuxState> = {
   state: () => new LinuxState(),
   plan(policy, host, state) {
     const plan = planLinux(policy, host, state.shape(policy, host));
-    return { plan, report: { platform: `linux-${process.arch}`, compat: policy.compat, guarantees: plan.report }, refusals: plan.refusals };
+    const report = { platform: `linux-${process.arch}`, compat: policy.compat, guarantees: plan.report, host: [...plan.notes, ...plan.refusals.map((r) => r.reason)] };
+    return { plan, report, refusals: plan.refusals };
   },
   execute: (plan, argv, file, stdio, state, mark) => executeLinux(plan, argv, file, stdio, mark, { views: state.views }),
 };
