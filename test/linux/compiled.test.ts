@@ -100,4 +100,31 @@ describeUnless(notLinux, "compiled sandbox", () => {
     // A listen() guard no host enforces with a bind grant: partial, which hard mode refuses before anything runs.
     expect(() => compile({ net: { connect: [], bind: [8080] } })).toThrow(CompatError);
   });
+
+  test("what a compiled sandbox keeps is keyed by the policy's shape: one plan per shape, shared by its spawns", async () => {
+    const { LinuxState, linuxBackend } = await import("../../lib/backend/linux/sandbox.ts");
+    const { resolvePolicy } = await import("../../lib/resolve-policy.ts");
+    const state = new LinuxState();
+    const a = resolvePolicy({ fs: { write: [granted] } });
+    const b = resolvePolicy({ fs: { write: [granted] } });
+    const c = resolvePolicy({ net: "all" });
+    try {
+      const host = linuxBackend.host(a.policy);
+      const pa = linuxBackend.plan(a.policy, host, state).plan;
+      const pb = linuxBackend.plan(b.policy, host, state).plan;
+      const pc = linuxBackend.plan(c.policy, host, state).plan;
+      // Two resolutions (two private TMPDIRs) of one policy: one shape plan, two landlock plans naming each TMPDIR.
+      expect(pb.shape).toBe(pa.shape);
+      expect(a.policy.tmpDir).not.toBe(b.policy.tmpDir);
+      expect(pa.landlock.rules.some((r) => r.path === a.policy.runDir)).toBe(true);
+      expect(pb.landlock.rules.some((r) => r.path === a.policy.runDir)).toBe(false);
+      // Another network mode is another shape.
+      expect(pc.shape).not.toBe(pa.shape);
+      expect(pc.shape.sandbox.net).toBe("all");
+    } finally {
+      a.cleanup();
+      b.cleanup();
+      c.cleanup();
+    }
+  });
 });
