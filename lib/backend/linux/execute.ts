@@ -6,13 +6,13 @@
 // tree is gone and every cgroup made for it removed.
 import { openHelper } from "../../../ffi/library.ts";
 import type { NativeFile } from "../../../ffi/pinned.ts";
-import { CLONE_NEW } from "../../../ffi/linux-spawn.ts";
 import { closeFd } from "../../../ffi/linux.ts";
 import type { LinuxPlan } from "../../plan/linux/index.ts";
 import { identitiesOf } from "../../policy/identity.ts";
 import type { Report } from "../../report.ts";
-import { sandboxedView, type BackendStdio, type SandboxSpawn } from "../../sandbox-backend.ts";
+import { sandboxedView, type BackendStdio, type SandboxedProcess, type SandboxSpawn } from "../../sandbox-backend.ts";
 import { cleanupStale } from "./cgroup/cleanup.ts";
+import { childOptions } from "./child-options.ts";
 import { SandboxCgroup } from "./cgroup/sandbox-cgroup.ts";
 import { supervise, type LimitVerdict } from "./cgroup/supervise.ts";
 import { beginExplain } from "./denials/explain.ts";
@@ -21,8 +21,8 @@ import { grantChangedInChild, openGrants, type GrantFds } from "./grant-fds.ts";
 import { hierarchiesOf, insideMounts } from "./inside-mounts.ts";
 import { buildLandlock } from "./landlock.ts";
 import { privateRootView, privateRootViewWith, type ViewCache } from "./private-root.ts";
-import { spawnLinux } from "./spawn.ts";
-import { linuxStdio } from "./stdio.ts";
+import { spawnLinux, type LinuxSubprocess } from "./spawn.ts";
+import { linuxStdio, type LinuxStdio } from "./stdio.ts";
 import { killTree, signalTree } from "./tree-kill.ts";
 import { signalEveryProcess } from "./tree-signal.ts";
 import { checkGroups, giveTo } from "./user-switch.ts";
@@ -41,6 +41,8 @@ export type ExecuteState = { readonly views?: ViewCache };
 
 const noMark = (_phase: string) => {};
 
+type Explain = NonNullable<ReturnType<typeof beginExplain>>;
+
 /** Leftovers of cordon processes that died without tearing down (SIGKILL, crash), swept before the first cgroup set of this process. */
 let staleSwept = false;
 
@@ -58,12 +60,13 @@ export function executeLinux(plan: LinuxPlan, argv: readonly string[], file: str
   const { policy, host } = plan;
   const { containment } = plan.shape;
   const groupsNote = policy.user ? checkGroups() : undefined;
-  const relay = plan.relay ? new EgressRelay(policy.egress!, plan.relay.mode) : undefined;
   // Each grant opened once, checked against what the policy resolved: the
   // landlock rules go on these fds, and the view's binds are checked against them.
   const opened = openGrants(plan.checked, identitiesOf(policy));
+  let relay: EgressRelay | undefined;
   let landlock: ReturnType<typeof buildLandlock>;
   try {
+    relay = plan.relay ? new EgressRelay(policy.egress!, plan.relay.mode) : undefined;
     landlock = buildLandlock(plan.landlock, opened, relay?.proxyPort !== undefined ? [{ port: relay.proxyPort, access: plan.relay!.connectAccess }] : []);
   } catch (e) {
     opened.close();
@@ -93,42 +96,13 @@ export function executeLinux(plan: LinuxPlan, argv: readonly string[], file: str
     }
     cgroup = containment.cgroups ? SandboxCgroup.create(host.containment.cgroups, containment.cgroups) : undefined;
     mark(SPAWN_PHASES.cgroup);
-    const n = plan.namespaces;
-    const ns = (n.ipc ? CLONE_NEW.IPC : 0) | (n.pid ? CLONE_NEW.PID : 0) | (n.mount ? CLONE_NEW.NS : 0) | (n.net ? CLONE_NEW.NET : 0);
     // Checked against its pinned digest now; the child execs this open file, not the path again.
     initFile = plan.underInit ? openHelper("cordon-init") : undefined;
     // A user switch: its private TMPDIR becomes the user's (it was made 0700 by this process).
     if (policy.user && policy.tmpDir !== undefined) giveTo(policy.user, [policy.tmpDir]);
-    proc = spawnLinux(stdio.argv0 === undefined ? argv : [stdio.argv0, ...argv.slice(1)], {
-      file,
-      env: relay ? { ...policy.env, ...relay.env } : policy.env,
-      ...relay?.spawnOptions(),
-      cwd: policy.cwd,
-      stdin: io.stdin,
-      stdout: io.stdout,
-      stderr: io.stderr,
-      extraFds: io.extraFds,
-      rlimits: containment.rlimits.map(({ resource, soft, hard }) => ({ resource, soft, hard })),
-      ...(policy.user ? { user: policy.user } : {}),
-      cloneNamespaces: ns,
-      dropCapabilities: true,
-      ...(n.user ? { userNamespace: n.user } : {}),
-      ...(cgroup?.cgroupFd !== undefined ? { cgroupFd: cgroup.cgroupFd } : {}),
-      ...(cgroup && cgroup.cgroupProcsFds.length ? { cgroupProcsFds: cgroup.cgroupProcsFds } : {}),
-      ...(plan.mountProc ? { mountProc: true } : {}),
-      ...(plan.view ? { privateRoot: listView(plan, opened, cgroup, state.views) } : {}),
-      ...(initFile ? { init: initFile.use } : {}),
-      ...(landlock.rulesetFd !== undefined
-        ? { landlock: { rulesetFd: landlock.rulesetFd, restrictFlags: landlock.restrictFlags | (explain?.restrictFlags ?? 0), procAccess: plan.landlockAccess.proc, ...(plan.landlockAccess.root !== undefined ? { rootAccess: plan.landlockAccess.root } : {}) } }
-        : {}),
-      // No fresh /proc: the command's own /proc/<pid> only (never all of /proc).
-      ...(plan.procSelf && landlock.rulesetFd !== undefined ? { procSelf: true } : {}),
-      ...(explain?.seccomp
-        ? { seccomp: { filter: explain.seccomp.filter, flags: 0 }, notifySock: explain.seccomp.notifySock }
-        : plan.seccomp
-          ? { seccomp: { filter: plan.seccomp.filter, flags: 0 } }
-          : {}),
-    });
+    const view = plan.view ? listView(plan, opened, cgroup, state.views) : undefined;
+    const made = { file, io, landlock, ...(cgroup && { cgroup }), ...(initFile && { initFile }), ...(view && { view }), ...(relay && { relay }), ...(explain && { explain }) };
+    proc = spawnLinux(stdio.argv0 === undefined ? argv : [stdio.argv0, ...argv.slice(1)], childOptions(plan, made));
   } catch (e) {
     io.done(false);
     relay?.abort();
@@ -144,7 +118,30 @@ export function executeLinux(plan: LinuxPlan, argv: readonly string[], file: str
   io.done(true);
   mark(SPAWN_PHASES.spawn);
   explain?.started(proc.pid, plan.init !== undefined);
+  const report: Report = {
+    platform: `linux-${process.arch}`,
+    compat: policy.compat,
+    guarantees: [...plan.report],
+    host: [...plan.notes, ...(groupsNote ? [groupsNote] : []), ...plan.refusals.map((r) => r.reason)],
+    ...(relay && { network: relay.network }),
+  };
+  return { proc: watchTree(plan, proc, { io, ...(cgroup && { cgroup }), ...(relay && { relay }), ...(explain && { explain }) }, mark), report };
+}
 
+/**
+ * The command's tree from its start to its teardown: supervised for the
+ * plan's limits, killed whole when the command exits (then its cgroup set
+ * removed and its denials collected), the relay started. `exited` settles
+ * once all that is done.
+ */
+function watchTree(
+  plan: LinuxPlan,
+  proc: LinuxSubprocess,
+  r: { readonly io: LinuxStdio; readonly cgroup?: SandboxCgroup; readonly relay?: EgressRelay; readonly explain?: Explain },
+  mark: (phase: string) => void,
+): SandboxedProcess {
+  const { cgroup, relay, explain } = r;
+  const { containment } = plan.shape;
   // The command is signalled through its pidfd only (LinuxSubprocess.kill): never a pid reaped and reused.
   const mechanism = containment.treeKill.mechanism;
   const target = { ...(cgroup ? { cgroup } : {}), command: proc, ...(plan.underInit ? { initPid: proc.pid } : {}) };
@@ -162,18 +159,11 @@ export function executeLinux(plan: LinuxPlan, argv: readonly string[], file: str
     relay?.stop();
     const facts = explain ? { verdict: limit, ...cgroup?.events() } : {};
     cgroup?.destroy();
-    await explain?.finish(policy.limits, facts);
+    await explain?.finish(plan.policy.limits, facts);
     mark(SPAWN_PHASES.teardown);
     return limit === "timeout" ? 124 : code;
   });
 
-  const report: Report = {
-    platform: `linux-${process.arch}`,
-    compat: policy.compat,
-    guarantees: [...plan.report],
-    host: [...plan.notes, ...(groupsNote ? [groupsNote] : []), ...plan.refusals.map((r) => r.reason)],
-    ...(relay && { network: relay.network }),
-  };
   if (relay) {
     try {
       relay.start();
@@ -184,15 +174,14 @@ export function executeLinux(plan: LinuxPlan, argv: readonly string[], file: str
       throw e;
     }
   }
-  const sandboxed = sandboxedView(proc, {
+  return sandboxedView(proc, {
     exited,
     // The caller's kill only starts the kill; the exit path above waits for the tree to be gone.
     killTree: () => void signalTree(mechanism, target).catch(() => {}),
     timedOut: () => limit === "timeout" || supervisor.verdict() === "timeout",
     limit: () => limit ?? supervisor.verdict(),
     signalTree: (signal) => void signalAll(signal).catch(() => {}),
-    stdio: io.stdio,
+    stdio: r.io.stdio,
     ref: (on) => (on ? supervisor.ref() : supervisor.unref()),
   });
-  return { proc: sandboxed, report };
 }
