@@ -1,4 +1,5 @@
-// Which backend serves which platform. Each is loaded on first use only, so
+// Which backend serves which platform: each module exports `backend` (the
+// contract of lib/sandbox-backend.ts). Loaded on first use only, so
 // importing cordon never loads another OS's code.
 import { CompatError } from "./errors.ts";
 import type { SandboxBackend } from "./sandbox-backend.ts";
@@ -12,16 +13,16 @@ const backends: Partial<Record<NodeJS.Platform, { module: string; name: string }
 };
 
 /** Loaded backends: require() resolves the module again on every call. */
-const loaded = new Map<NodeJS.Platform, SandboxBackend>();
+const loaded = new Map<NodeJS.Platform, SandboxBackend<any, any, any>>();
 
 /** The backend of `platform`, or a CompatError saying why there is none. */
-export function loadBackend(platform: NodeJS.Platform): SandboxBackend {
+export function loadBackend(platform: NodeJS.Platform): SandboxBackend<any, any, any> {
   const cached = loaded.get(platform);
   if (cached) return cached;
   const entry = backends[platform];
   const unavailable = (reason: string) => new CompatError([{ guarantee: "sandbox", reason }]);
   if (!entry) throw unavailable(`no sandbox backend for ${platform} yet`);
-  let mod: { sandboxSpawn?: SandboxBackend["spawn"] };
+  let mod: { backend?: SandboxBackend<any, any, any> };
   try {
     // require, not import(): spawn() stays synchronous like Bun.spawn.
     mod = require(entry.module);
@@ -31,8 +32,8 @@ export function loadBackend(platform: NodeJS.Platform): SandboxBackend {
     }
     throw e;
   }
-  if (typeof mod.sandboxSpawn !== "function") throw unavailable(`the ${entry.name} sandbox backend cannot run a policy yet`);
-  const backend = { spawn: mod.sandboxSpawn };
+  const backend = mod.backend;
+  if (typeof backend?.plan !== "function" || typeof backend.execute !== "function") throw unavailable(`the ${entry.name} sandbox backend cannot run a policy yet`);
   loaded.set(platform, backend);
   return backend;
 }

@@ -74,3 +74,11 @@ export class StartupCheckError extends CordonError {
     super(`ended before it ran: ${mismatches.map((m) => `${m.check}: expected ${m.expected}, found ${m.found}`).join("; ")}`, "STARTUP_MISMATCH");
   }
 }
+
+/** spawn() on a compiled sandbox after its close(): nothing ran. */
+export class SandboxClosedError extends CordonError {
+  override name = "SandboxClosedError";
+  constructor() {
+    super("this compiled sandbox was closed: compile the policy again to spawn", "SANDBOX_CLOSED");
+  }
+}

@@ -1,5 +1,5 @@
 // cordon: run processes inside OS-enforced sandboxes from Bun.
-export { run, spawn, type RunResult, type SandboxedSubprocess, type SpawnExtraStdio, type SpawnOptions, type SpawnStdin, type SpawnStdout, type StdinData } from "./spawn.ts";
+export { compile, CompiledSandbox, run, spawn, type RunOptions, type RunResult, type SandboxedSubprocess, type SpawnExtraStdio, type SpawnOptions, type SpawnStdin, type SpawnStdout, type StdinData } from "./spawn.ts";
 export { runSync, spawnSync, type SpawnSyncOptions, type SyncSandboxedSubprocess } from "./spawn-sync.ts";
 export { resolvePolicy, type Resolution, type ResolveOptions } from "./resolve-policy.ts";
 export { validatePolicy } from "./policy/validate.ts";
@@ -9,7 +9,7 @@ export { BASE_ENV, SECRET_LOOKING, WINDOWS_BASE_ENV, looksSecret, type EnvReport
 export type { Compat, Limits, Net, NetPorts, Policy, ResolvedPolicy, UserSpec } from "./policy/types.ts";
 export { missing, type Enforcement, type GuaranteeReport, type Report } from "./report.ts";
 export { exitStatus } from "./exit-status.ts";
-export { AbortError, CompatError, CordonError, GrantChangedError, LibraryError, NotSupportedError, OsError, PermissionError, PolicyError, SpawnOptionError, StartupCheckError } from "./errors.ts";
+export { AbortError, CompatError, CordonError, GrantChangedError, LibraryError, NotSupportedError, OsError, PermissionError, PolicyError, SandboxClosedError, SpawnOptionError, StartupCheckError } from "./errors.ts";
 export type { HostFeatures } from "./host.ts";
 export type { HostReport, PropertyReport } from "./probe/host-report.ts";
 export type { LiveCheck } from "./probe/live.ts";

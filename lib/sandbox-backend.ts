@@ -1,15 +1,17 @@
-// The contract between the portable API (lib/spawn.ts) and each OS backend.
-// A backend applies a ResolvedPolicy to one spawn and says, per guarantee,
-// what enforced it. In hard mode it refuses (CompatError) before spawning
-// anything when a requested guarantee cannot be enforced.
+// The contract between the portable API (lib/spawn.ts) and each OS backend:
+// the backend describes its host, plans a ResolvedPolicy for it (pure, with
+// the report of what enforces each guarantee), and executes a plan. The
+// steps every OS shares happen here once, in one order (startSandbox): hard
+// mode refuses what cannot be enforced before anything is created, argv[0] is
+// looked up in the sandbox's PATH, and stdio gets Bun.spawn's defaults.
 import { realpathSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { OsError, SpawnOptionError } from "./errors.ts";
+import { CompatError, OsError, SpawnOptionError } from "./errors.ts";
 import { graceOf } from "./grace.ts";
 import type { Limits, ResolvedPolicy } from "./policy/types.ts";
 import type { Call } from "./denials/calls.ts";
 import type { DenialLog } from "./denials/log.ts";
-import type { Report } from "./report.ts";
+import { missing, type Report } from "./report.ts";
 import { longTimeout, type LongTimer } from "./timer.ts";
 
 /** "inherit", "pipe", "ignore", or a file descriptor of the caller. */
@@ -67,11 +69,70 @@ export type SandboxSpawn = {
   readonly report: Report;
 };
 
-export type SandboxBackend = {
-  spawn(argv: readonly string[], policy: ResolvedPolicy, stdio: SandboxStdioOptions): SandboxSpawn;
+/**
+ * Bun.spawn's stdio defaults, the same for every OS: no stdin, stdout piped,
+ * stderr inherited. spawn() fills them in from its options; a backend always
+ * gets every slot named.
+ */
+export const STDIO_DEFAULTS = { stdin: "ignore", stdout: "pipe", stderr: "inherit" } as const;
+
+/** stdio as a backend's execute() gets it: every slot named. */
+export type BackendStdio = SandboxStdioOptions & { readonly stdin: SandboxStdio; readonly stdout: SandboxStdio; readonly stderr: SandboxStdio };
+
+export function withStdioDefaults(stdio: SandboxStdioOptions): BackendStdio {
+  return { ...stdio, stdin: stdio.stdin ?? STDIO_DEFAULTS.stdin, stdout: stdio.stdout ?? STDIO_DEFAULTS.stdout, stderr: stdio.stderr ?? STDIO_DEFAULTS.stderr };
+}
+
+/** A guarantee hard mode refuses, and why. */
+export type Refusal = { readonly guarantee: string; readonly reason: string };
+
+/** A backend's plan of one sandbox and its report; `refusals`: what hard mode refuses beyond the report's gaps. */
+export type Planned<P> = { readonly plan: P; readonly report: Report; readonly refusals?: readonly Refusal[] };
+
+/**
+ * One OS's backend. `host` and `execute` touch the system; `plan` is pure
+ * (the plan compilers of lib/plan/<os>). `state` is what a compiled sandbox
+ * keeps across its spawns (bounded caches of pure work); one-shot spawns
+ * share one state per backend.
+ */
+export type SandboxBackend<H = unknown, P = unknown, S = unknown> = {
+  /** What this host offers the policy: probed once per process, with what its grants name read now. */
+  host(policy: ResolvedPolicy): H;
+  state(): S;
+  plan(policy: ResolvedPolicy, host: H, state: S): Planned<P>;
+  /** argv[0] as the sandbox execs it; without it, programPath (the sandbox's PATH among its grants). */
+  program?(argv0: string, policy: ResolvedPolicy, plan: P, host: H): string;
+  /** Starts the command as the plan says; `mark` is told each phase as it ends (bench/spawn.ts). */
+  execute(plan: P, argv: readonly string[], file: string, stdio: BackendStdio, state: S, mark?: (phase: string) => void): SandboxSpawn;
 };
 
-/** What a backend's child looks like before teardown is folded in (Bun's Subprocess, the Linux spine's). */
+/** Hard mode refuses every gap of the report, and the plan's other refusals, at once. */
+export function refuse(compat: ResolvedPolicy["compat"], planned: Planned<unknown>): void {
+  if (compat !== "hard") return;
+  const gaps = [...missing(planned.report).map((g) => ({ guarantee: g.guarantee, reason: g.reason ?? g.status })), ...(planned.refusals ?? [])];
+  if (gaps.length > 0) throw new CompatError(gaps);
+}
+
+/** What one spawn of a sandbox starts from: a host described, a state kept, a plan made already (refused then), a phase marker. */
+export type StartFrom<H, P, S> = { readonly host?: H; readonly state: S; readonly planned?: Planned<P>; readonly mark?: (phase: string) => void };
+
+/** The phase startSandbox reports to `mark` once the plan is made (bench/spawn.ts times it). */
+export const PLAN_PHASE = "plans: the policy planned for this host (its shape once per compiled sandbox)";
+
+/** Plan, refuse, find the program, execute: the steps every OS takes, in this order. */
+export function startSandbox<H, P, S>(backend: SandboxBackend<H, P, S>, argv: readonly string[], policy: ResolvedPolicy, stdio: SandboxStdioOptions, from: StartFrom<H, P, S>): SandboxSpawn {
+  const host = from.host ?? backend.host(policy);
+  let planned = from.planned;
+  if (!planned) {
+    planned = backend.plan(policy, host, from.state);
+    refuse(policy.compat, planned);
+  }
+  from.mark?.(PLAN_PHASE);
+  const file = backend.program ? backend.program(argv[0]!, policy, planned.plan, host) : programPath(argv[0]!, policy);
+  return backend.execute(planned.plan, argv, file, withStdioDefaults(stdio), from.state, from.mark);
+}
+
+/** What a backend's child looks like before teardown is folded in (Bun's Subprocess, the Linux native spawn's). */
 export type ChildProcess = {
   readonly pid: number;
   readonly stdin: SandboxedProcess["stdin"];

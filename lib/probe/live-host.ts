@@ -34,7 +34,7 @@ export async function liveLinuxColumn(): Promise<HostColumn> {
 
 /** The tree-kill rung the containment plan chooses here (its decision, not its report's words). */
 function chooseRung(host: LinuxHostViews): string {
-  return planContainment(ciJob("linux"), host.containment).treeKill.rung;
+  return planContainment(ciJob("linux"), host.containment).treeKill.mechanism;
 }
 
 /** docs/assumptions/*.md of this checkout, when present (an installed package has no docs/). */

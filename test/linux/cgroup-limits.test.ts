@@ -33,7 +33,7 @@ function run(argv: string[], limits: Limits) {
     ...(c.cgroupFd !== undefined ? { cgroupFd: c.cgroupFd } : {}),
     cgroupProcsFds: c.cgroupProcsFds,
   });
-  const sup = supervise({ cgroup: c, watch: plan.watch, killTree: () => killTree(plan.treeKill.rung, { cgroup: c, command: proc }), intervalMs: 10 });
+  const sup = supervise({ cgroup: c, watch: plan.watch, killTree: () => killTree(plan.treeKill.mechanism, { cgroup: c, command: proc }), intervalMs: 10 });
   return { plan, cgroup: c, proc, token, sup };
 }
 
@@ -113,7 +113,7 @@ describeUnless(linuxRequirement(noKill), "CPU time and wall clock over the whole
       ...(c.cgroupFd !== undefined ? { cgroupFd: c.cgroupFd } : {}),
       cgroupProcsFds: c.cgroupProcsFds,
     });
-    const sup = supervise({ cgroup: c, watch: plan.watch, killTree: () => killTree(plan.treeKill.rung, { cgroup: c, command: proc }), intervalMs: 60_000 });
+    const sup = supervise({ cgroup: c, watch: plan.watch, killTree: () => killTree(plan.treeKill.mechanism, { cgroup: c, command: proc }), intervalMs: 60_000 });
     expect(await proc.exited).toBe(128 + 24); // SIGXCPU
     expect(sup.stop()).toBe("cpu limit exceeded");
   });

@@ -47,7 +47,7 @@ describe("containment plan", () => {
       { hierarchy: "v2", file: "memory.oom.group", value: "1" },
       { hierarchy: "v2", file: "pids.max", value: "16" },
     ]);
-    expect(p.treeKill.rung).toBe("cgroup v2 cgroup.kill");
+    expect(p.treeKill.mechanism).toBe("cgroup v2 cgroup.kill");
     expect(p.report.every((r) => r.status === "enforced")).toBe(true);
     expect(p.watch).toEqual({ cpuUsec: 2_500_000, timeoutMs: 1000, oomKillsTree: false });
   });
@@ -56,7 +56,7 @@ describe("containment plan", () => {
     const p = plan(v1Only);
     expect(p.cgroups).toMatchObject({ v2: false, v1: ["memory", "pids", "cpuacct", "freezer"], kill: "cgroup v1 freezer", cpuAccounting: "v1 cpuacct" });
     expect(p.cgroups!.writes.map((w) => w.file)).toEqual(["memory.limit_in_bytes", "memory.memsw.limit_in_bytes", "pids.max"]);
-    expect(p.treeKill.rung).toBe("cgroup v1 freezer");
+    expect(p.treeKill.mechanism).toBe("cgroup v1 freezer");
     expect(status(p, "limits.memory")).toMatchObject({ status: "enforced", by: ["cgroup v1 memory (+memsw)"] });
     // v1 OOM kills one process; the supervisor kills the rest.
     expect(p.watch.oomKillsTree).toBe(true);
@@ -74,7 +74,7 @@ describe("containment plan", () => {
   test("no cgroups (root): pid namespace kill, memory and pids not enforced, CPU per process only", () => {
     const p = plan(none);
     expect(p.cgroups).toBeUndefined();
-    expect(p.treeKill).toMatchObject({ rung: "pid namespace" });
+    expect(p.treeKill).toMatchObject({ mechanism: "pid namespace" });
     expect(p.treeKill.skipped.length).toBe(2);
     expect(p.newPidNamespace).toBe(true);
     expect(status(p, "limits.memory")!.status).toBe("not-enforced");
@@ -94,7 +94,7 @@ describe("containment plan", () => {
 
   test("nothing but a process group: tree.kill and the timeout are partial, hard mode refuses even with no limits", () => {
     const p = plan(nothing, { timeoutMs: 50 });
-    expect(p.treeKill.rung).toBe("process group");
+    expect(p.treeKill.mechanism).toBe("process group");
     expect(status(p, "tree.kill")!.status).toBe("partial");
     expect(status(p, "limits.timeoutMs")!.status).toBe("partial");
     expect(() => planContainment({ limits: {}, compat: "hard" }, nothing)).toThrow(CompatError);
@@ -103,10 +103,10 @@ describe("containment plan", () => {
   test("a cgroup2 tree without cgroup.kill (Linux < 5.14) falls to the freezer, then to a pid namespace", () => {
     const old = { ...mixed.cgroups.v2!, kill: false };
     const withFreezer = plan({ ...mixed, cgroups: { ...mixed.cgroups, v2: old } }, {});
-    expect(withFreezer.treeKill).toEqual({ rung: "cgroup v1 freezer", skipped: ["cgroup v2: no cgroup.kill (Linux < 5.14)"] });
+    expect(withFreezer.treeKill).toEqual({ mechanism: "cgroup v1 freezer", skipped: ["cgroup v2: no cgroup.kill (Linux < 5.14)"] });
     expect(withFreezer.cgroups).toMatchObject({ v2: true, v1: ["freezer"], kill: "cgroup v1 freezer" });
     const noFreezer = plan({ ...mixed, cgroups: { v2: old, v1: {}, notes: [] } }, {});
-    expect(noFreezer.treeKill.rung).toBe("pid namespace");
+    expect(noFreezer.treeKill.mechanism).toBe("pid namespace");
     expect(noFreezer.newPidNamespace).toBe(true);
     expect(noFreezer.cgroups!.kill).toBeUndefined();
   });

@@ -50,7 +50,7 @@ test("a platform without a backend: CompatError naming it", () => {
 });
 
 testUnless(noSandbox, "this platform's backend loads and spawns", () => {
-  expect(typeof loadBackend(process.platform).spawn).toBe("function");
+  expect(typeof loadBackend(process.platform).execute).toBe("function");
 });
 
 testUnless(noSandbox ?? emulated.sandbox, "run(): status, stdout, stderr, report; TMPDIR gone afterwards", async () => {

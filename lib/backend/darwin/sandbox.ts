@@ -1,13 +1,12 @@
-// The macOS backend: plan the policy, refuse in hard mode what cannot be
-// enforced, then Bun.spawn the cordon-exec launcher, which applies the
+// The macOS backend: the host (an enclosing Seatbelt, the caller's uid), the
+// plan (lib/plan/darwin), and its execution: Bun.spawn the cordon-exec launcher, which applies the
 // Seatbelt profile and rlimits single-threaded and execs the command. Bun
 // owns the process (waiting, stdio); this module owns the tree around it.
 import { launcherPath, killUid, sandboxedSelf } from "../../../ffi/darwin.ts";
-import { CompatError } from "../../errors.ts";
-import { launcherArgv, planDarwin } from "../../plan/darwin/index.ts";
+import { launcherArgv, planDarwin, type DarwinHost, type DarwinPlan } from "../../plan/darwin/index.ts";
 import type { ResolvedPolicy } from "../../policy/types.ts";
-import { missing, type Report } from "../../report.ts";
-import { programPath, sandboxedView, stdioOnly, timeoutClock, type SandboxSpawn, type SandboxStdioOptions } from "../../sandbox-backend.ts";
+import type { Report } from "../../report.ts";
+import { sandboxedView, startSandbox, stdioOnly, timeoutClock, type BackendStdio, type SandboxBackend, type SandboxSpawn, type SandboxStdioOptions } from "../../sandbox-backend.ts";
 import { ProcessTree } from "./tree.ts";
 import { EgressProxy } from "../../net/proxy.ts";
 
@@ -15,40 +14,64 @@ import { EgressProxy } from "../../net/proxy.ts";
 const POLL_MS = 25;
 const SIGKILL = 9;
 
+/** The plan, the policy and host it is of (host grants are planned again with the port of the spawn's own proxy). */
+type Plan = { readonly policy: ResolvedPolicy; readonly host: DarwinHost; readonly darwin: DarwinPlan };
+
+/**
+ * Host grants go through cordon's proxy on loopback, the one place Seatbelt
+ * lets the command connect to (plan/darwin/egress.ts). Its port is known only
+ * once it listens, so the plan refused on is made with this stand-in and
+ * execute plans again with the real one: only the port differs.
+ */
+const PROXY_PORT_TO_COME = 65535;
+
+export const backend: SandboxBackend<DarwinHost, Plan, undefined> = {
+  host() {
+    const enclosing = sandboxedSelf() ? "this process already runs under Seatbelt, and a sandboxed process cannot apply another profile" : undefined;
+    const callerUid = process.getuid?.();
+    return { ...(enclosing === undefined ? {} : { enclosingSandbox: enclosing }), ...(callerUid === undefined ? {} : { callerUid }) };
+  },
+  state: () => undefined,
+  plan(policy, host) {
+    const darwin = planDarwin(policy, withProxy(policy, host, PROXY_PORT_TO_COME));
+    return { plan: { policy, host, darwin }, report: { platform: "darwin", compat: policy.compat, guarantees: darwin.report } };
+  },
+  execute: (plan, argv, file, stdio) => executeDarwin(plan, argv, file, stdio),
+};
+
+/** One sandboxed spawn of a resolved policy (the one-shot steps, without lib/spawn.ts's options). */
 export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, stdio: SandboxStdioOptions = {}): SandboxSpawn {
-  const enclosing = sandboxedSelf() ? "this process already runs under Seatbelt, and a sandboxed process cannot apply another profile" : undefined;
-  const callerUid = process.getuid?.();
+  return startSandbox(backend, argv, policy, stdio, { state: undefined });
+}
+
+function withProxy(policy: ResolvedPolicy, host: DarwinHost, port: number): DarwinHost {
+  return policy.egress && host.enclosingSandbox === undefined ? { ...host, egressProxyPort: port } : host;
+}
+
+function executeDarwin(planned: Plan, argv: readonly string[], file: string, stdio: BackendStdio): SandboxSpawn {
+  const { policy } = planned;
   stdioOnly(stdio, "the macOS launcher (cordon-exec)");
-  // Host grants: cordon's proxy on loopback, the one place Seatbelt lets the command connect to (plan/darwin/egress.ts).
-  const proxy = policy.egress && enclosing === undefined ? EgressProxy.start(policy.egress) : undefined;
-  const host = { ...(enclosing === undefined ? {} : { enclosingSandbox: enclosing }), ...(callerUid === undefined ? {} : { callerUid }), ...(proxy && { egressProxyPort: proxy.port }) };
+  const proxy = withProxy(policy, planned.host, 0).egressProxyPort === undefined ? undefined : EgressProxy.start(policy.egress!);
   try {
-    const plan = planDarwin(policy, host);
+    const plan = proxy ? planDarwin(policy, withProxy(policy, planned.host, proxy.port)) : planned.darwin;
     const report: Report = { platform: "darwin", compat: policy.compat, guarantees: plan.report, ...(proxy && { network: proxy.network }) };
-    const gaps = missing(report);
-    if (policy.compat === "hard" && gaps.length > 0) {
-      throw new CompatError(gaps.map((g) => ({ guarantee: g.guarantee, reason: g.reason ?? g.status })));
-    }
-    const cmd = [launcherPath(), ...launcherArgv(plan.launch, programPath(argv[0]!, policy), argv.slice(1))];
-    return watch(spawnLauncher(cmd, { ...policy.env, ...plan.env }, policy.cwd, stdio), plan, report, policy, proxy);
+    const cmd = [launcherPath(), ...launcherArgv(plan.launch, file, argv.slice(1))];
+    const proc = Bun.spawn(cmd, {
+      env: { ...policy.env, ...plan.env },
+      cwd: policy.cwd,
+      stdin: stdio.stdin,
+      stdout: stdio.stdout,
+      stderr: stdio.stderr,
+    });
+    return watch(proc, plan, report, policy, proxy);
   } catch (e) {
     void proxy?.stop();
     throw e;
   }
 }
 
-function spawnLauncher(cmd: string[], env: Record<string, string>, cwd: string, stdio: SandboxStdioOptions) {
-  return Bun.spawn(cmd, {
-    env,
-    cwd,
-    stdin: stdio.stdin ?? "ignore",
-    stdout: stdio.stdout ?? "pipe",
-    stderr: stdio.stderr ?? "inherit",
-  });
-}
-
 /** The tree around the launched command, its clock, and the proxy (stopped when the command is done). */
-function watch(proc: ReturnType<typeof Bun.spawn>, plan: ReturnType<typeof planDarwin>, report: Report, policy: ResolvedPolicy, proxy: EgressProxy | undefined): SandboxSpawn {
+function watch(proc: ReturnType<typeof Bun.spawn>, plan: DarwinPlan, report: Report, policy: ResolvedPolicy, proxy: EgressProxy | undefined): SandboxSpawn {
   const tree = new ProcessTree(proc.pid);
   const poller = setInterval(() => tree.poll(), POLL_MS);
   poller.unref();

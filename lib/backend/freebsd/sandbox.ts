@@ -4,11 +4,10 @@
 // setsid escapees included. The cordon-exec launcher does the child-side
 // steps (session, rlimits, uid) and execs the command; Bun owns the process.
 import { launcherPath, racctProbe, rctlAddRule, rctlRemoveRule, reapAcquire, reapKillSubtree, reapOrphans } from "../../../ffi/freebsd.ts";
-import { CompatError } from "../../errors.ts";
-import { launcherArgv, planFreebsd } from "../../plan/freebsd/index.ts";
+import { launcherArgv, planFreebsd, type FreebsdPlan } from "../../plan/freebsd/index.ts";
 import type { ResolvedPolicy } from "../../policy/types.ts";
-import { missing, type Report } from "../../report.ts";
-import { programPath, sandboxedView, stdioOnly, timeoutClock, type SandboxSpawn, type SandboxStdioOptions } from "../../sandbox-backend.ts";
+import type { Report } from "../../report.ts";
+import { sandboxedView, startSandbox, stdioOnly, timeoutClock, type BackendStdio, type SandboxBackend, type SandboxSpawn, type SandboxStdioOptions } from "../../sandbox-backend.ts";
 
 const SIGKILL = 9;
 /** How often adopted orphans that exited are reaped while sandboxes run. */
@@ -24,26 +23,41 @@ function becomeReaper(): void {
   reaper = true;
 }
 
-export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, stdio: SandboxStdioOptions = {}): SandboxSpawn {
-  const callerUid = process.getuid?.();
-  const host = { root: callerUid === 0, racct: racctProbe() === 0, ...(callerUid === undefined ? {} : { callerUid }) };
-  const plan = planFreebsd(policy, host);
-  const report: Report = { platform: "freebsd", compat: policy.compat, guarantees: plan.report };
-  const gaps = missing(report);
-  if (policy.compat === "hard" && gaps.length > 0) {
-    throw new CompatError(gaps.map((g) => ({ guarantee: g.guarantee, reason: g.reason ?? g.status })));
-  }
+type FreebsdHost = Parameters<typeof planFreebsd>[1];
 
+/** The plan and the policy it is of. */
+type Plan = { readonly policy: ResolvedPolicy; readonly freebsd: FreebsdPlan };
+
+export const backend: SandboxBackend<FreebsdHost, Plan, undefined> = {
+  host() {
+    const callerUid = process.getuid?.();
+    return { root: callerUid === 0, racct: racctProbe() === 0, ...(callerUid === undefined ? {} : { callerUid }) };
+  },
+  state: () => undefined,
+  plan(policy, host) {
+    const freebsd = planFreebsd(policy, host);
+    return { plan: { policy, freebsd }, report: { platform: "freebsd", compat: policy.compat, guarantees: freebsd.report } };
+  },
+  execute: (plan, argv, file, stdio) => executeFreebsd(plan, argv, file, stdio),
+};
+
+/** One sandboxed spawn of a resolved policy (the one-shot steps, without lib/spawn.ts's options). */
+export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, stdio: SandboxStdioOptions = {}): SandboxSpawn {
+  return startSandbox(backend, argv, policy, stdio, { state: undefined });
+}
+
+function executeFreebsd({ policy, freebsd: plan }: Plan, argv: readonly string[], file: string, stdio: BackendStdio): SandboxSpawn {
+  const report: Report = { platform: "freebsd", compat: policy.compat, guarantees: plan.report };
   stdioOnly(stdio, "the FreeBSD launcher (cordon-exec)");
   becomeReaper();
   for (const rule of plan.rctl?.rules ?? []) rctlAddRule(rule);
   const launch = { newSession: plan.newSession, rlimits: plan.rlimits, ...(plan.user ? { user: plan.user } : {}) };
-  const proc = Bun.spawn([launcherPath(), ...launcherArgv(launch, programPath(argv[0]!, policy), argv.slice(1))], {
+  const proc = Bun.spawn([launcherPath(), ...launcherArgv(launch, file, argv.slice(1))], {
     env: { ...policy.env },
     cwd: policy.cwd,
-    stdin: stdio.stdin ?? "ignore",
-    stdout: stdio.stdout ?? "pipe",
-    stderr: stdio.stderr ?? "inherit",
+    stdin: stdio.stdin,
+    stdout: stdio.stdout,
+    stderr: stdio.stderr,
   });
   const subtree = proc.pid;
   if (running++ === 0) reapTimer = setInterval(() => reapOrphans(), REAP_MS);

@@ -15,22 +15,9 @@ import { lstatSync } from "node:fs";
 import type { ViewEntry } from "../../../ffi/linux-spawn.ts";
 import { GrantChangedError } from "../../errors.ts";
 import { pinsOf, reachedCarve, type Carve } from "../../plan/carve.ts";
-import type { ResolvedPolicy } from "../../policy/types.ts";
 import type { GrantFds } from "./grant-fds.ts";
 
 export type CarveOuts = Carve;
-
-/** The policy's carve-outs, or undefined when it has none. */
-export function carveOutsOf(fs: Pick<ResolvedPolicy["fs"], "denyRead" | "denyWrite" | "protected">): CarveOuts | undefined {
-  const readOnly = [...(fs.denyWrite ?? []), ...(fs.protected ?? [])];
-  if (!fs.denyRead?.length && !readOnly.length) return undefined;
-  return { denyRead: fs.denyRead ?? [], readOnly };
-}
-
-/** Every path a carve-out's mounts are checked against (opened with the grants). */
-export function carvePaths(c: CarveOuts | undefined): string[] {
-  return c ? [...c.denyRead, ...c.readOnly] : [];
-}
 
 /**
  * The view entries of `carve` under the (expanded) grants: one per

@@ -1,5 +1,8 @@
 // The "./linux" entry: the Linux backend and its mechanisms.
-export { sandboxSpawn } from "./sandbox.ts";
+export { sandboxSpawn, linuxBackend, LinuxState } from "./sandbox.ts";
+export { executeLinux } from "./execute.ts";
+export { probedLinuxHost } from "./host.ts";
+export { planLinux, type LinuxHost, type LinuxPlan } from "../../plan/linux/index.ts";
 export { spawnLinux, LinuxSubprocess, type LinuxSpawnOptions } from "./spawn.ts";
 export { linuxFeatures, type LinuxFeatures } from "./probe.ts";
 export { buildLandlock, landlockFeatures, prepareLandlock, type LandlockHostFeatures } from "./landlock.ts";

@@ -11,6 +11,7 @@ import {
   type LandlockOptions,
   type LandlockPlan,
   type LandlockReport,
+  type NetRule,
   namesOf,
   planLandlock,
 } from "../../plan/linux/landlock/index.ts";
@@ -48,7 +49,7 @@ export function landlockFeatures(env?: Readonly<Record<string, string | undefine
   return { abi, kernelAbi, ...(cap === undefined ? {} : { cap }), ...(unavailable === undefined ? {} : { unavailable }) };
 }
 
-/** A built ruleset: the spawn spine takes `rulesetFd` and `restrictFlags`; the caller closes the fd after spawn. */
+/** A built ruleset: the native spawn takes `rulesetFd` and `restrictFlags`; the caller closes the fd after spawn. */
 export type LandlockRuleset = { readonly rulesetFd: number; readonly restrictFlags: number; readonly report: LandlockReport };
 
 /** Nothing to restrict (the plan says why in its report). */
@@ -93,7 +94,7 @@ function sameKinds(a: Uint8Array | undefined, b: Uint8Array): boolean {
  * fd, checked against the policy's resolution, never on what its path names
  * by now; the others (the system set) are opened by path in the batch.
  */
-export function buildLandlock(plan: LandlockPlan, grants?: GrantFds): LandlockRuleset | NoLandlock {
+export function buildLandlock(plan: LandlockPlan, grants?: GrantFds, moreNetRules: readonly NetRule[] = []): LandlockRuleset | NoLandlock {
   if (!plan.apply) return { rulesetFd: undefined, restrictFlags: 0, report: plan.report };
   if (plan.attrSize === 0) throw new CordonError("landlock plan applies but has no ruleset size", "INTERNAL");
   const frozen = isFrozenPlan(plan);
@@ -103,7 +104,7 @@ export function buildLandlock(plan: LandlockPlan, grants?: GrantFds): LandlockRu
   let kinds: Uint8Array;
   try {
     kinds = grants?.byPath.size ? addRules(rulesetFd, plan, grants) : addPathRules(rulesetFd, built.batch);
-    for (const rule of plan.netRules) addNetRule(rulesetFd, rule.port, rule.access);
+    for (const rule of [...plan.netRules, ...moreNetRules]) addNetRule(rulesetFd, rule.port, rule.access);
   } catch (e) {
     closeFd(rulesetFd);
     throw e;

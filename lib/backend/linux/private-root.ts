@@ -2,7 +2,7 @@
 // its grants (bind-mounted at their own paths, symlinks recreated), the
 // carve-outs beneath them, its own /dev/shm, /dev/pts and cgroups, its
 // working directory (empty unless granted) and /proc — nothing else exists.
-import { lstatSync, readdirSync, readlinkSync, realpathSync, statSync } from "node:fs";
+import { lstatSync, readdirSync, readlinkSync, realpathSync } from "node:fs";
 import type { ViewEntry } from "../../../ffi/linux-spawn.ts";
 import { systemPaths } from "../../policy/system-paths.ts";
 import { GrantChangedError } from "../../errors.ts";
@@ -18,8 +18,12 @@ const byPath = (entries: readonly ViewEntry[]) => [...entries].sort((a, b) => (a
 
 const isWithin = (path: string, dir: string) => dir === "/" || path === dir || path.startsWith(dir + "/");
 
-/** Views of the same grants, kept: a run of spawns with one policy differs only in its private TMPDIR. */
-const viewCache = new Map<string, readonly ViewEntry[]>();
+/**
+ * Views of the same grants, kept by a compiled sandbox (and by one-shot
+ * spawns' shared state): a run of spawns with one policy differs only in its
+ * private TMPDIR. Bounded by VIEW_CACHE_SIZE.
+ */
+export type ViewCache = Map<string, readonly ViewEntry[]>;
 const VIEW_CACHE_SIZE = 16;
 
 /**
@@ -38,14 +42,17 @@ export function privateRootViewWith(
   links: readonly string[] = [],
   grants?: GrantFds,
   extras: ViewExtras = {},
+  views?: ViewCache,
 ): ViewEntry[] {
   const others = write.filter((p) => p !== own);
   const key = JSON.stringify([read, others, links, extras.carve ?? null]);
-  let base = viewCache.get(key);
+  let base = views?.get(key);
   if (!base) {
     base = Object.freeze(withCarveOuts(grantEntries(read, others, links, grants), read, others, extras, grants).map((e) => Object.freeze(e)));
-    if (viewCache.size >= VIEW_CACHE_SIZE) viewCache.clear();
-    viewCache.set(key, base);
+    if (views) {
+      if (views.size >= VIEW_CACHE_SIZE) views.clear();
+      views.set(key, base);
+    }
   }
   const dirs = base.filter((e) => e.kind === "dir" || e.kind === "dir-ro").map((e) => ({ path: e.path, writable: e.kind === "dir" }));
   const parent = dirs.filter((d) => isWithin(own, d.path)).at(-1);
@@ -60,8 +67,8 @@ export function privateRootViewWith(
 }
 
 /**
- * Entries for the spawn spine's private root, parents first, from grants as
- * expandRoot gives them (the sandbox expands once, for landlock and view). A
+ * Entries for the native spawn's private root, parents first, from grants as
+ * the plan expands them (lib/plan/linux expandRoot: once, for landlock and view). A
  * grant beneath another directory grant needs no mount of its own (landlock
  * tells their rights apart); a grant that vanished since the policy was
  * resolved is left out.
@@ -103,13 +110,6 @@ function withMountPoints(entries: ViewEntry[], dirs: readonly { path: string }[]
   return entries;
 }
 
-/**
- * For the report, where no private root can be made: the system devices are
- * then the host's nodes under landlock write rules, and landlock has no right
- * for chmod, chown or utimes.
- */
-export const DEVICES_WITHOUT_PRIVATE_ROOT =
-  "devices: no private root here, so /dev/null, /dev/zero and /dev/full are the host's nodes under landlock write rules; landlock has no right for chmod, chown or utimes: a command running as their owner (root) can change their mode and times (chown to another owner needs CAP_CHOWN, which is dropped), and any command can set their times to now";
 
 /**
  * A device node is bound read-only even where it is granted for writing: the
@@ -172,32 +172,6 @@ function grantEntries(read: readonly string[], write: readonly string[], links: 
   return entries;
 }
 
-/**
- * Grants with "/" replaced by the entries at the top of "/" (read now), but
- * /proc. A view's root is always its own tmpfs (a root cannot be a bind), so
- * landlock rules and binds go on what lies beneath it; and the sandbox's /proc
- * is its own (a fresh procfs) or none, never the host's.
- */
-export function expandRoot(grants: readonly string[]): readonly string[] {
-  if (!grants.includes("/")) return grants;
-  let top: string[] = [];
-  try {
-    top = readdirSync("/").filter((n) => n !== "proc").map((n) => `/${n}`);
-  } catch {
-    // an unreadable root grants nothing beneath it
-  }
-  // What a grant can name: a directory or a file, through a symlink or not
-  // (a dangling link, such as an old kernel image's, grants nothing).
-  top = top.filter((p) => {
-    try {
-      const st = statSync(p);
-      return st.isDirectory() || st.isFile();
-    } catch {
-      return false;
-    }
-  });
-  return [...new Set(grants.flatMap((g) => (g === "/" ? top : [g])))];
-}
 
 /**
  * Symlinks that lead into the grants: grants arrive resolved (/bin is

@@ -1,4 +1,4 @@
-// What the Linux spawn spine applies in the child, between clone3 and execve,
+// What the Linux native spawn applies in the child, between clone3 and execve,
 // with raw syscalls only. Every other Linux mechanism fills one of these slots;
 // the order of application in the child is fixed (zig/src/linux/spawn_child.zig,
 // documented in ffi/include/cordon_linux_spawn.h).

@@ -1,4 +1,4 @@
-// spawnLinux: the sandboxed spawn spine. Every restriction in `opts` is
+// spawnLinux: the sandboxed native spawn. Every restriction in `opts` is
 // applied in the child between clone3 and execve by the native library.
 import { closeSync, openSync, readFileSync } from "node:fs";
 import { OsError } from "../../../ffi/errors.ts";

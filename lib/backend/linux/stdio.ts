@@ -1,9 +1,9 @@
-// The sandbox's stdio slots as the spawn spine takes them: 0-2 pass through;
+// The sandbox's stdio slots as the native spawn takes them: 0-2 pass through;
 // fds 3 and up become extraFds placements, "pipe" ones a socket pair (as Bun
 // makes them) whose other end the caller gets in Subprocess.stdio.
 import { closeSync, fstatSync } from "node:fs";
 import { socketPair } from "../../../ffi/linux-spawn.ts";
-import type { SandboxStdioOptions } from "../../sandbox-backend.ts";
+import type { BackendStdio } from "../../sandbox-backend.ts";
 import type { Stdio } from "./spawn-options.ts";
 
 export type LinuxStdio = {
@@ -26,7 +26,8 @@ function isOpen(fd: number): boolean {
   }
 }
 
-export function linuxStdio(o: SandboxStdioOptions): LinuxStdio {
+/** `o` has every slot named already (Bun.spawn's defaults, lib/sandbox-backend.ts STDIO_DEFAULTS). */
+export function linuxStdio(o: BackendStdio): LinuxStdio {
   const extraFds: { child: number; parent: number }[] = [];
   const stdio: (number | null)[] = [null, null, null];
   const childEnds: number[] = [];
@@ -57,5 +58,5 @@ export function linuxStdio(o: SandboxStdioOptions): LinuxStdio {
     done(false);
     throw e;
   }
-  return { stdin: o.stdin ?? "ignore", stdout: o.stdout ?? "pipe", stderr: o.stderr ?? "inherit", extraFds, stdio, done };
+  return { stdin: o.stdin, stdout: o.stdout, stderr: o.stderr, extraFds, stdio, done };
 }

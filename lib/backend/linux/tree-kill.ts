@@ -1,10 +1,10 @@
-// Kills a sandbox's whole process tree with the rung of the ladder in force
-// (lib/plan/linux/containment-tree.ts explains the ladder and why there is no
-// subreaper rung). probeContainmentHost() finds what the host offers.
+// Kills a sandbox's whole process tree with the strongest tree-kill mechanism
+// this host offers (lib/plan/linux/containment-tree.ts explains the order and
+// why a subreaper is not one). probeContainmentHost() finds what it offers.
 import { readFileSync } from "node:fs";
 import { CordonError } from "../../../ffi/errors.ts";
 import type { ContainmentHost } from "../../plan/linux/containment-host.ts";
-import { chooseTreeKill, type TreeKillChoice, type TreeKillRung } from "../../plan/linux/containment-tree.ts";
+import { chooseTreeKill, type TreeKillChoice, type TreeKillMechanism } from "../../plan/linux/containment-tree.ts";
 import { containmentHostOf, linuxHost } from "../../host/linux/index.ts";
 import type { SandboxCgroup } from "./cgroup/sandbox-cgroup.ts";
 
@@ -19,7 +19,7 @@ function readNumber(path: string): number | undefined {
 /**
  * Whether a child can get its own pid namespace: root can; otherwise only
  * inside a new user namespace, which the kernel knobs read here may forbid.
- * Read, not tried: trying needs a clone3 from the spawn spine, and a wrong
+ * Read, not tried: trying needs a clone3 from the native spawn, and a wrong
  * answer fails closed there (the spawn fails with EPERM).
  */
 export function pidNamespaceAvailable(euid: number): boolean {
@@ -36,25 +36,25 @@ export function probeContainmentHost(): ContainmentHost {
   return containmentHostOf(linuxHost());
 }
 
-/** The rung of the tree-kill ladder in force on this host. */
+/** The tree-kill mechanism in force on this host. */
 export function probeTreeKill(): TreeKillChoice {
   return chooseTreeKill(probeContainmentHost());
 }
 
 /** The command as spawned: signalled through its pidfd, which never names a recycled pid. */
 export type TreeCommand = {
-  /** pid 1 of its namespace (pid namespace rung), group leader after setsid (process group rung). */
+  /** pid 1 of its namespace (pid namespace mechanism), group leader after setsid (process group mechanism). */
   readonly pid: number;
   /** pidfd_send_signal while the pidfd is open; a no-op once the exit was reported (the pidfd is closed then). */
   kill(signal: "SIGKILL"): void;
-  /** Resolves when the command has exited and been reaped (pid namespace rung: then the namespace is empty). */
+  /** Resolves when the command has exited and been reaped (pid namespace: then the namespace is empty). */
   readonly exited: Promise<unknown>;
 };
 
 export type TreeTarget = {
-  /** The sandbox's cgroup set (the cgroup rungs). */
+  /** The sandbox's cgroup set (the cgroup mechanisms). */
   readonly cgroup?: SandboxCgroup;
-  /** The command (the pid namespace and process group rungs). */
+  /** The command (the pid namespace and process group mechanisms). */
   readonly command?: TreeCommand;
 };
 
@@ -67,13 +67,13 @@ function signalGroup(pgid: number): void {
   }
 }
 
-/** Kills the tree with `rung`; resolves once the rung can tell the tree is gone. */
-export async function killTree(rung: TreeKillRung, target: TreeTarget, timeoutMs = 5000): Promise<void> {
-  switch (rung) {
+/** Kills the tree with `mechanism`; resolves once it can tell the tree is gone. */
+export async function killTree(mechanism: TreeKillMechanism, target: TreeTarget, timeoutMs = 5000): Promise<void> {
+  switch (mechanism) {
     case "cgroup v2 cgroup.kill":
     case "cgroup v1 freezer": {
-      if (!target.cgroup) throw new CordonError(`${rung}: no cgroup for this tree`, "TREE_KILL_NO_TARGET");
-      if (target.cgroup.killMechanism !== rung) throw new CordonError(`${rung}: the cgroup set has ${target.cgroup.killMechanism ?? "no kill mechanism"}`, "TREE_KILL_NO_TARGET");
+      if (!target.cgroup) throw new CordonError(`${mechanism}: no cgroup for this tree`, "TREE_KILL_NO_TARGET");
+      if (target.cgroup.killMechanism !== mechanism) throw new CordonError(`${mechanism}: the cgroup set has ${target.cgroup.killMechanism ?? "no kill mechanism"}`, "TREE_KILL_NO_TARGET");
       return target.cgroup.kill(timeoutMs);
     }
     case "pid namespace": {
@@ -81,9 +81,9 @@ export async function killTree(rung: TreeKillRung, target: TreeTarget, timeoutMs
       // and pid 1 is not reaped before they are gone: once its exit is
       // reported there is nothing left to kill, and nothing is sent.
       const command = target.command;
-      if (!command) throw new CordonError(`${rung}: no command`, "TREE_KILL_NO_TARGET");
+      if (!command) throw new CordonError(`${mechanism}: no command`, "TREE_KILL_NO_TARGET");
       command.kill("SIGKILL");
-      await withTimeout(command.exited, timeoutMs, rung);
+      await withTimeout(command.exited, timeoutMs, mechanism);
       return;
     }
     case "process group": {
@@ -92,10 +92,10 @@ export async function killTree(rung: TreeKillRung, target: TreeTarget, timeoutMs
       // lives, so this reaches the tree's survivors or, once none is left,
       // most likely nobody (ESRCH).
       const command = target.command;
-      if (!command) throw new CordonError(`${rung}: no command`, "TREE_KILL_NO_TARGET");
+      if (!command) throw new CordonError(`${mechanism}: no command`, "TREE_KILL_NO_TARGET");
       signalGroup(command.pid);
       command.kill("SIGKILL");
-      await withTimeout(command.exited, timeoutMs, rung);
+      await withTimeout(command.exited, timeoutMs, mechanism);
       return;
     }
   }
@@ -106,18 +106,18 @@ export async function killTree(rung: TreeKillRung, target: TreeTarget, timeoutMs
  * learns that elsewhere (the sandbox awaits the command's exit, then the empty
  * cgroup). cgroup v2: when this returns the tree is frozen (no more user
  * code); the promise settles once cgroup.kill is written, and no watcher
- * competes with the dying tree for the CPU. Other rungs: killTree.
+ * competes with the dying tree for the CPU. Other mechanisms: killTree.
  */
-export function signalTree(rung: TreeKillRung, target: TreeTarget, timeoutMs = 5000): Promise<void> {
+export function signalTree(mechanism: TreeKillMechanism, target: TreeTarget, timeoutMs = 5000): Promise<void> {
   const cg = target.cgroup;
-  if (rung === "cgroup v2 cgroup.kill" && cg?.killMechanism === rung) {
+  if (mechanism === "cgroup v2 cgroup.kill" && cg?.killMechanism === mechanism) {
     try {
       return cg.populated() ? cg.signal() : Promise.resolve();
     } catch (e) {
       return Promise.reject(e);
     }
   }
-  return killTree(rung, target, timeoutMs);
+  return killTree(mechanism, target, timeoutMs);
 }
 
 async function withTimeout(p: Promise<unknown>, ms: number, what: string): Promise<void> {

@@ -5,7 +5,7 @@
 // takes on to the command, which would then get this one twice.
 import { readdirSync, readlinkSync } from "node:fs";
 import { join } from "node:path";
-import type { TreeKillRung } from "../../plan/linux/containment-tree.ts";
+import type { TreeKillMechanism } from "../../plan/linux/containment-tree.ts";
 import { descendants, keyedValues, readCgroupFile, tryRead, writeCgroupFile } from "./cgroup/fs.ts";
 import type { SandboxCgroup } from "./cgroup/sandbox-cgroup.ts";
 import { signalTree, type TreeTarget } from "./tree-kill.ts";
@@ -85,8 +85,8 @@ function namespaceMembers(pid: number): number[] {
  * Sends `signal` to every process of the running tree. `initPid` is
  * cordon-init's pid when the tree runs under it (the command's pid then).
  */
-export async function signalEveryProcess(rung: TreeKillRung, target: TreeTarget & { readonly initPid?: number }, signal: number): Promise<void> {
-  if (signal === SIGKILL) return signalTree(rung, target);
+export async function signalEveryProcess(mechanism: TreeKillMechanism, target: TreeTarget & { readonly initPid?: number }, signal: number): Promise<void> {
+  if (signal === SIGKILL) return signalTree(mechanism, target);
   if (target.cgroup && (await viaFreezer(target.cgroup, signal, target.initPid))) return;
   if (target.initPid !== undefined) {
     // A pid namespace holds the whole tree, setsid escapees too. A member

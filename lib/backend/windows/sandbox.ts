@@ -1,15 +1,15 @@
-// The portable API's Windows backend: plan the policy for this host (refusing
-// in hard mode what it cannot enforce, before anything is created), find the
-// program, then run it in its job. The command is done when its own process
+// The portable API's Windows backend: the host, the plan (lib/plan/windows,
+// which refuses in hard mode what it cannot enforce, before anything is
+// created), the program found Windows' way, then the command run in its job. The command is done when its own process
 // exits; whatever it left in the job goes with it, and `exited` settles once
 // the job is empty. Windows has no signals: kill(), whatever the signal, ends
 // the whole tree (TerminateJobObject) and the run reports that signal.
 import { constants } from "node:os";
 import { exitStatus } from "../../exit-status.ts";
-import { planWindows, type WindowsVerdict } from "../../plan/windows/index.ts";
+import { planWindows, type WindowsPlan, type WindowsVerdict } from "../../plan/windows/index.ts";
 import type { ResolvedPolicy } from "../../policy/types.ts";
 import type { Report } from "../../report.ts";
-import { stdioOnly, type SandboxedProcess, type SandboxSpawn, type SandboxStdioOptions } from "../../sandbox-backend.ts";
+import { startSandbox, stdioOnly, type BackendStdio, type SandboxBackend, type SandboxedProcess, type SandboxSpawn, type SandboxStdioOptions } from "../../sandbox-backend.ts";
 import { windowsHost } from "./host.ts";
 import { windowsProgram } from "./program.ts";
 import { spawnWindows, type WindowsExit } from "./spawn.ts";
@@ -24,22 +24,42 @@ function signalName(signal: number | string | undefined): string {
   return Object.entries(constants.signals).find(([, n]) => n === signal)?.[0] ?? "SIGKILL";
 }
 
+type WindowsHost = ReturnType<typeof windowsHost>;
+
+/** The plan, the policy it is of and the host's package paths the program lookup may use. */
+type Plan = { readonly policy: ResolvedPolicy; readonly host: WindowsHost; readonly windows: WindowsPlan };
+
+/** The proxy's port is known only once it listens: the plan refused on names this one, execute plans again with the real one. */
+const PROXY_PORT_TO_COME = 65535;
+
+export const backend: SandboxBackend<WindowsHost, Plan, undefined> = {
+  host: () => windowsHost(),
+  state: () => undefined,
+  plan(policy, host) {
+    const windows = planWindows(policy, host, policy.egress ? { egressProxyPort: PROXY_PORT_TO_COME } : {});
+    return { plan: { policy, host, windows }, report: { platform: `win32-${process.arch}`, compat: policy.compat, guarantees: windows.report, host: [...windows.notes] } };
+  },
+  // Windows finds programs its own way (PATHEXT, the package's readable directories).
+  program: (argv0, policy, plan, host) => windowsProgram(argv0, policy, plan.windows, host.packageReadable ?? []),
+  execute: (plan, argv, file, stdio) => executeWindows(plan, argv, file, stdio),
+};
+
+/** One sandboxed spawn of a resolved policy (the one-shot steps, without lib/spawn.ts's options). */
 export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, stdio: SandboxStdioOptions = {}): SandboxSpawn {
+  return startSandbox(backend, argv, policy, stdio, { state: undefined });
+}
+
+function executeWindows({ policy, host, windows: planned }: Plan, argv: readonly string[], application: string, stdio: BackendStdio): SandboxSpawn {
   // The handle list carries stdin, stdout and stderr only; extra fds and argv0 are refused, never dropped.
   stdioOnly(stdio, "the Windows backend");
-  const host = windowsHost();
-  // Host grants: cordon's proxy on loopback, the one place the WFP filters let the command connect to (plan/windows/egress.ts).
-  let proxy = policy.egress ? EgressProxy.start(policy.egress) : undefined;
-  let plan: ReturnType<typeof planWindows>;
+  const modes = [stdio.stdin, stdio.stdout, stdio.stderr] as const;
+  // Host grants: cordon's proxy on loopback, the one place the WFP filters let the command connect to
+  // (plan/windows/egress.ts); planned with a stand-in port, planned again here with the real one.
+  const proxy = planned.isolation.egressProxy ? EgressProxy.start(policy.egress!) : undefined;
+  let plan = planned;
   let p: ReturnType<typeof spawnWindows>;
-  const modes = [stdio.stdin ?? "inherit", stdio.stdout ?? "inherit", stdio.stderr ?? "inherit"] as const;
   try {
-    plan = planWindows(policy, host, proxy ? { egressProxyPort: proxy.port } : {});
-    if (proxy && !plan.isolation.egressProxy) {
-      void proxy.stop(); // the plan keeps this sandbox at no network: nothing is to reach the proxy
-      proxy = undefined;
-    }
-    const application = windowsProgram(argv[0]!, policy, plan, host.packageReadable ?? []);
+    if (proxy) plan = planWindows(policy, host, { egressProxyPort: proxy.port });
     p = spawnWindows(argv, plan, { stdio: modes, application, endWithCommand: true });
   } catch (e) {
     void proxy?.stop();

@@ -1,5 +1,5 @@
 // Containment of a Linux sandbox: from the policy's limits and the probed
-// host, which cgroups and files, which rlimits, which tree-kill rung, what the
+// host, which cgroups and files, which rlimits, which tree-kill mechanism, what the
 // supervisor must watch, and what the report says. Pure: no I/O here.
 import { CompatError, PolicyError } from "../../errors.ts";
 import type { ResolvedPolicy } from "../../policy/types.ts";
@@ -18,7 +18,7 @@ export type ContainmentPlan = {
   readonly cgroups?: CgroupPlan;
   readonly rlimits: readonly PlannedRlimit[];
   readonly treeKill: TreeKillChoice;
-  /** The command must be pid 1 of a new pid namespace (the pid namespace rung). */
+  /** The command must be pid 1 of a new pid namespace (the pid namespace tree kill). */
   readonly newPidNamespace: boolean;
   /** What the supervisor watches while the tree runs. */
   readonly watch: {
@@ -66,11 +66,11 @@ export function planContainment(policy: Containment, host: ContainmentHost): Con
   const cgroupNote = host.cgroups.notes.join("; ") || "no writable cgroup";
   const written = (file: string) => cgroups?.writes.find((w) => w.file === file);
 
-  const killStatus = treeKill.rung === "process group" ? "partial" : "enforced";
+  const killStatus = treeKill.mechanism === "process group" ? "partial" : "enforced";
   report.push({
     guarantee: "tree.kill",
     status: killStatus,
-    by: [treeKill.rung],
+    by: [treeKill.mechanism],
     ...(killStatus === "partial" ? { reason: `a setsid() escapes the process group (${treeKill.skipped.join("; ")})` } : {}),
   });
 
@@ -103,7 +103,7 @@ export function planContainment(policy: Containment, host: ContainmentHost): Con
   }
 
   if (limits.timeoutMs !== undefined) {
-    report.push({ guarantee: "limits.timeoutMs", status: killStatus, by: ["timer", treeKill.rung], ...(killStatus === "partial" ? { reason: "the tree is killed by process group only" } : {}) });
+    report.push({ guarantee: "limits.timeoutMs", status: killStatus, by: ["timer", treeKill.mechanism], ...(killStatus === "partial" ? { reason: "the tree is killed by process group only" } : {}) });
   }
   if (limits.openFiles !== undefined) {
     rlimits.push({ name: "NOFILE", resource: RLIMIT.NOFILE, soft: limits.openFiles, hard: limits.openFiles });
@@ -130,7 +130,7 @@ export function planContainment(policy: Containment, host: ContainmentHost): Con
     ...(cgroups ? { cgroups } : {}),
     rlimits,
     treeKill,
-    newPidNamespace: treeKill.rung === "pid namespace",
+    newPidNamespace: treeKill.mechanism === "pid namespace",
     watch,
     report,
   };

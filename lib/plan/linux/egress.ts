@@ -117,7 +117,7 @@ export type EgressMode = {
 
 const GRANTS = (e: Egress) => [...e.hosts.map(ruleText), ...e.deny.map((r) => `not ${ruleText(r)}`)].join(", ");
 
-/** Landlock's TCP connect rules (ABI 4): what the proxy-only rung needs. */
+/** Landlock's TCP connect rules (ABI 4): what the proxy-only mode needs. */
 export const CONNECT_RULES_ABI = 4;
 
 const NO_NETNS = "no network namespace can be made here (it needs CAP_SYS_ADMIN or unprivileged user namespaces; a container's profile may refuse both)";

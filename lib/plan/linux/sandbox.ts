@@ -62,6 +62,8 @@ export type SandboxHost = {
   readonly capabilities: boolean;
   /** The landlock ABI in use (abstract unix sockets are scoped from ABI 6). */
   readonly landlockAbi: number;
+  /** Why landlock is not available here (ABI 0), for the report. */
+  readonly landlockUnavailable?: string;
 };
 
 export type SandboxPlan = {

@@ -53,7 +53,7 @@ export class SandboxCgroup {
 
   /**
    * Makes the directories, writes the plan's limit files and opens the fds the
-   * spawn spine needs. On any failure everything made so far is removed.
+   * native spawn needs. On any failure everything made so far is removed.
    */
   static create(host: CgroupHost, plan: CgroupPlan): SandboxCgroup {
     const name = freshName();

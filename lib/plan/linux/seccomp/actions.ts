@@ -17,7 +17,7 @@ export const SECCOMP_RET_DATA = 0x0000ffff;
 /** Largest errno the kernel passes through (MAX_ERRNO, linux/err.h). */
 export const MAX_ERRNO = 4095;
 
-/** seccomp(2) operation and flags the spawn spine passes with the compiled filter. */
+/** seccomp(2) operation and flags the native spawn passes with the compiled filter. */
 export const SECCOMP_SET_MODE_FILTER = 1;
 export const SECCOMP_FILTER_FLAG_TSYNC = 1 << 0;
 export const SECCOMP_FILTER_FLAG_LOG = 1 << 1;

@@ -1,0 +1,128 @@
+// A compiled sandbox: `compile(policy)` validates and resolves the policy,
+// describes this host and plans the sandbox once (refusing in hard mode what
+// cannot be enforced, before anything runs); `box.spawn()` then starts
+// commands under it, each with its own private TMPDIR and HOME, reusing what
+// the plan of the policy's shape needs (the backend's state); `box.close()`
+// ends it. spawn(argv, policy) is the one-shot form: compile, spawn, close.
+import { loadBackend } from "./backends.ts";
+import { AbortError, SandboxClosedError } from "./errors.ts";
+import type { Policy, ResolvedPolicy } from "./policy/types.ts";
+import type { Report } from "./report.ts";
+import { resolvePolicy, type Resolution } from "./resolve-policy.ts";
+import { refuse, startSandbox, type Planned, type SandboxBackend } from "./sandbox-backend.ts";
+import { checkArgv, collect, launch, runSpawnOptions, type RunOptions, type RunResult, type SandboxedSubprocess } from "./spawn-launch.ts";
+import { checkSpawnOptions, type CheckedOptions, type SpawnOptions } from "./spawn-options.ts";
+
+// The backend's types are opaque here: each OS has its own host, plan and state.
+type AnyBackend = SandboxBackend<any, any, any>;
+
+/** One-shot spawns share one state per backend (its caches are bounded and keyed by policy shape). */
+const oneShotStates = new Map<AnyBackend, unknown>();
+
+export class CompiledSandbox {
+  readonly #input: Policy;
+  readonly #base: string;
+  readonly #env: Readonly<Record<string, string | undefined>>;
+  readonly #backend: AnyBackend;
+  readonly #state: unknown;
+  /** The resolution and plan made by compile(), for the first spawn (then resolved anew per spawn). */
+  #first: { readonly resolution: Resolution; readonly planned: Planned<unknown> } | undefined;
+  #closed = false;
+  /** The host this sandbox was planned for, as the backend described it. */
+  readonly host: unknown;
+  /** The policy as resolved at compile(); each spawn resolves it anew (its own TMPDIR and HOME). */
+  readonly policy: ResolvedPolicy;
+  /** The backend's plan of `policy` for `host`. */
+  readonly plan: unknown;
+  /** What a spawn of this sandbox enforces here, and by what (its `env` and denials come with each spawn). */
+  readonly report: Report;
+
+  constructor(policy: Policy, backend: AnyBackend, state: unknown) {
+    // Resolved against the caller's directory and environment of now, for every spawn.
+    this.#base = process.cwd();
+    this.#env = { ...process.env };
+    this.#backend = backend;
+    this.#state = state;
+    const resolution = resolvePolicy(policy, { base: this.#base, env: this.#env });
+    this.#input = policy;
+    try {
+      this.host = backend.host(resolution.policy);
+      const planned = backend.plan(resolution.policy, this.host, state);
+      refuse(resolution.policy.compat, planned);
+      this.#first = { resolution, planned };
+      this.plan = planned.plan;
+      this.report = planned.report;
+    } catch (e) {
+      resolution.cleanup();
+      throw e;
+    }
+    this.policy = resolution.policy;
+  }
+
+  /** Start `argv` in this sandbox, with Bun.spawn's options (as spawn()). Throws SandboxClosedError after close(). */
+  spawn(argv: readonly string[], options: SpawnOptions<SandboxedSubprocess> = {}): SandboxedSubprocess {
+    checkArgv(argv);
+    return this.spawnChecked(argv, checkSpawnOptions<SandboxedSubprocess>(options));
+  }
+
+  /** spawn() and wait for everything, as run(). */
+  run(argv: readonly string[], options: RunOptions = {}): Promise<RunResult> {
+    return collect(this.spawn(argv, runSpawnOptions(options)), options.input);
+  }
+
+  /** spawn() with options already checked. */
+  spawnChecked(argv: readonly string[], opts: CheckedOptions<SandboxedSubprocess>): SandboxedSubprocess {
+    if (this.#closed) throw new SandboxClosedError();
+    if (opts.signal?.aborted) throw new AbortError(opts.signal.reason);
+    const first = this.#first;
+    this.#first = undefined;
+    const resolution = first?.resolution ?? resolvePolicy(this.#input, { base: this.#base, env: this.#env });
+    return launch(resolution, opts, (stdio) =>
+      startSandbox(this.#backend, argv, resolution.policy, stdio, { host: this.host, state: this.#state, ...(first ? { planned: first.planned } : {}) }),
+    );
+  }
+
+  /** No more spawns; what the compile resolved for a first spawn that never came is removed. Running commands go on. Idempotent. */
+  close(): void {
+    this.#closed = true;
+    this.#first?.resolution.cleanup();
+    this.#first = undefined;
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  [Symbol.dispose](): void {
+    this.close();
+  }
+}
+
+/**
+ * Compiles `policy` for this host: throws PolicyError for a malformed policy
+ * and, in hard mode (the default), CompatError when a requested guarantee
+ * cannot be enforced here. The sandbox keeps what its spawns share until
+ * close().
+ */
+export function compile(policy: Policy = {}): CompiledSandbox {
+  const backend = loadBackend(process.platform);
+  return new CompiledSandbox(policy, backend, backend.state());
+}
+
+/** The one-shot form behind spawn(): compiled with the state one-shot spawns share, closed once the command has exited. */
+export function spawnOnce(argv: readonly string[], policy: Policy, opts: CheckedOptions<SandboxedSubprocess>): SandboxedSubprocess {
+  const backend = loadBackend(process.platform);
+  if (!oneShotStates.has(backend)) oneShotStates.set(backend, backend.state());
+  const box = new CompiledSandbox(policy, backend, oneShotStates.get(backend));
+  try {
+    const sub = box.spawnChecked(argv, opts);
+    sub.exited.then(
+      () => box.close(),
+      () => box.close(),
+    );
+    return sub;
+  } catch (e) {
+    box.close();
+    throw e;
+  }
+}
