@@ -78,8 +78,8 @@ fn count(list: List, sid: t.PSID) i32 {
     return n;
 }
 
-/// 1: already listed (nothing written); 0: added.
-pub fn exempt(bytes: []const u8) abi.Status {
+/// Reads the list and hands it to `op` with the caller's SID; frees it after.
+fn withList(bytes: []const u8, comptime op: fn (Api, List, t.PSID) abi.Status) abi.Status {
     const sid = sid_mod.borrowed(bytes) orelse return abi.Error.invalid_argument.status();
     const a = api() orelse return @import("status.zig").lastError();
     const list = switch (List.read(a)) {
@@ -87,22 +87,28 @@ pub fn exempt(bytes: []const u8) abi.Status {
         .err => |e| return e,
     };
     defer list.free();
+    return op(a, list, sid);
+}
+
+fn addTo(a: Api, list: List, sid: t.PSID) abi.Status {
     if (count(list, sid) > 0) return 1;
     const rc = write(a, list, sid, sid);
     return if (rc < 0) rc else 0;
 }
 
-/// How many entries equal to the SID were removed; the list is written only when there were some.
-pub fn unexempt(bytes: []const u8) abi.Status {
-    const sid = sid_mod.borrowed(bytes) orelse return abi.Error.invalid_argument.status();
-    const a = api() orelse return @import("status.zig").lastError();
-    const list = switch (List.read(a)) {
-        .ok => |l| l,
-        .err => |e| return e,
-    };
-    defer list.free();
+fn removeFrom(a: Api, list: List, sid: t.PSID) abi.Status {
     const n = count(list, sid);
     if (n == 0) return 0;
     const rc = write(a, list, sid, null);
     return if (rc < 0) rc else n;
+}
+
+/// 1: already listed (nothing written); 0: added.
+pub fn exempt(bytes: []const u8) abi.Status {
+    return withList(bytes, addTo);
+}
+
+/// How many entries equal to the SID were removed; the list is written only when there were some.
+pub fn unexempt(bytes: []const u8) abi.Status {
+    return withList(bytes, removeFrom);
 }
