@@ -61,7 +61,7 @@ describe("Windows host grants: WFP on the sandbox's SID and cordon's loopback pr
     const plan = planWindows(policy, { elevated: true, lacks: { "loopback-exemption": "not exempted" } }, { egressProxyPort: PORT });
     expect(row(plan, "net.hosts-only")).toMatchObject({ status: "not-enforced", reason: expect.stringContaining("not exempted") });
     expect(plan.isolation.wfp).toEqual([]);
-    expect(plan.isolation.loopback).toBe("sweep");
+    expect(plan.isolation.loopback).toBeUndefined(); // nor is the list touched
   });
 
   test("an elevated AppContainer run without host grants takes a stale loopback exemption of its name off; unprivileged runs cannot write the list", () => {

@@ -183,7 +183,9 @@ export function planIsolation(policy: ResolvedPolicy, host: IsolationHost, gaps:
   const account = kind === "account";
   const profile = account && policy.home !== undefined && policy.home === privateHome(policy) ? { profile: accountProfile(policy.home) } : {};
   const proxied = egress !== undefined && egress.wfp.length > 0;
-  const loopback = kind !== "appcontainer" || !host.elevated ? {} : { loopback: proxied ? ("exempt" as const) : ("sweep" as const) };
+  // The list is written by an administrator only, and never on a host that lacks the call.
+  const canExempt = kind === "appcontainer" && host.elevated && gaps["loopback-exemption"] === undefined;
+  const loopback = canExempt ? { loopback: proxied ? ("exempt" as const) : ("sweep" as const) } : {};
   return { identity, apply, acl: kind === "low-integrity" ? [] : acl, wfp, report: rows, checks: account ? grantChecks(acl) : [], ...profile, ...(proxied && { egressProxy: true as const }), ...loopback };
 }
 
