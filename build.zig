@@ -101,6 +101,7 @@ fn abiFixture(b: *std.Build, lib: *std.Build.Step.Compile, target: std.Build.Res
     const checks = b.addRunArtifact(layoutsGenerator(b));
     _ = checks.addOutputFileArg("common-layouts.ts");
     _ = checks.addOutputFileArg("linux-layouts.ts");
+    _ = checks.addOutputFileArg("windows-layouts.ts");
     const checks_h = checks.addOutputFileArg("layout_checks.h");
     var query = target.query;
     if (target.result.os.tag == .linux) query.abi = .gnu;
@@ -149,21 +150,21 @@ fn hostTool(b: *std.Build, comptime name: []const u8) *std.Build.Step.Compile {
     }) });
 }
 
-/// ffi/generated/{common,linux}-layouts.ts: record layouts and constants from the header (zig/tools/gen_layouts.zig).
+/// ffi/generated/{common,linux,windows}-layouts.ts: record layouts and constants from the header (zig/tools/gen_layouts.zig).
 fn genLayouts(b: *std.Build, gen_step: *std.Build.Step) void {
     const run = b.addRunArtifact(layoutsGenerator(b));
     const update = b.addUpdateSourceFiles();
-    for ([_][]const u8{ "common-layouts.ts", "linux-layouts.ts" }) |name| {
+    for ([_][]const u8{ "common-layouts.ts", "linux-layouts.ts", "windows-layouts.ts" }) |name| {
         update.addCopyFileToSource(run.addOutputFileArg(name), b.fmt("ffi/generated/{s}", .{name}));
     }
     gen_step.dependOn(&update.step);
 }
 
-/// zig/tools/gen_layouts.zig with the header translated for no OS and for Linux.
+/// zig/tools/gen_layouts.zig with the header translated for no OS, for Linux and for Windows.
 fn layoutsGenerator(b: *std.Build) *std.Build.Step.Compile {
     const gen = hostTool(b, "gen_layouts");
     // A target of no OS: cordon.h includes none of the per-OS headers.
-    for ([_][2][]const u8{ .{ "common", "wasm32-freestanding" }, .{ "linux", "x86_64-linux-musl" } }) |os| {
+    for ([_][2][]const u8{ .{ "common", "wasm32-freestanding" }, .{ "linux", "x86_64-linux-musl" }, .{ "windows", "x86_64-windows-gnu" } }) |os| {
         const query = std.Target.Query.parse(.{ .arch_os_abi = os[1] }) catch @panic("bad target query");
         gen.root_module.addImport(b.fmt("cordon_h_{s}", .{os[0]}), headerModule(b, b.resolveTargetQuery(query)));
     }

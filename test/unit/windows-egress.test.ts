@@ -33,10 +33,13 @@ describe("Windows host grants: WFP on the sandbox's SID and cordon's loopback pr
       const plan = planWindows(policy, admin, { identity, egressProxyPort: PORT });
       expect(plan.isolation.wfp).toEqual(expectedFilters);
       expect(plan.isolation.egressProxy).toBe(true);
+      // Only an AppContainer needs the loopback exemption to reach the proxy; an account reaches loopback anyway.
+      expect(plan.isolation.loopback).toBe(identity === "appcontainer" ? "exempt" : undefined);
       if (plan.isolation.identity.kind === "appcontainer") expect(plan.isolation.identity.capabilities).toEqual([]);
       const g = row(plan, "net.hosts-only")!;
       expect(g.status).toBe("partial");
-      expect(g.by[0]).toContain(`loopback port ${PORT} only`);
+      expect(g.by[0]).toContain(`TCP to 127.0.0.1 and ::1 (FWPM_CONDITION_IP_REMOTE_ADDRESS, exact) port ${PORT} only`);
+      expect(g.by.some((b) => b.includes("loopback exemption"))).toBe(identity === "appcontainer");
       expect(g.reason).toContain("Dnscache");
       expect(row(plan, "net.none")).toBeUndefined();
       expect(plan.spawn.env).toMatchObject({ HTTPS_PROXY: `http://127.0.0.1:${PORT}`, NO_PROXY: "" });
@@ -58,6 +61,15 @@ describe("Windows host grants: WFP on the sandbox's SID and cordon's loopback pr
     const plan = planWindows(policy, { elevated: true, lacks: { "loopback-exemption": "not exempted" } }, { egressProxyPort: PORT });
     expect(row(plan, "net.hosts-only")).toMatchObject({ status: "not-enforced", reason: expect.stringContaining("not exempted") });
     expect(plan.isolation.wfp).toEqual([]);
+    expect(plan.isolation.loopback).toBeUndefined(); // nor is the list touched
+  });
+
+  test("an elevated AppContainer run without host grants takes a stale loopback exemption of its name off; unprivileged runs cannot write the list", () => {
+    const { egress: _, ...noHosts } = policy;
+    expect(planWindows(noHosts, admin, {}).isolation.loopback).toBe("sweep");
+    expect(planWindows(noHosts, { elevated: false }, {}).isolation.loopback).toBeUndefined();
+    expect(planWindows(policy, { elevated: false }, { egressProxyPort: PORT }).isolation.loopback).toBeUndefined();
+    expect(planWindows(noHosts, admin, { identity: "account" }).isolation.loopback).toBeUndefined();
   });
 
   test("unprivileged (no WFP) and under Wine (WFP refused): not enforced, no network at all, and hard mode refuses", () => {

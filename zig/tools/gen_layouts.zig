@@ -3,8 +3,9 @@
 //! integer `#define CORDON_*` that ffi/include/cordon.h declares for that OS,
 //! as translate-c reads it (build.zig hands each translation in as a module:
 //! `cordon_h_common` for a target of no OS, which sees cordon.h's own part
-//! only, and `cordon_h_<os>`). An OS's file holds what that OS adds to the
-//! common part. A header added to cordon.h is picked up with no change here.
+//! only, and `cordon_h_<os>` for Linux and Windows). An OS's file holds what
+//! that OS adds to the common part. Windows is translated for x86_64: its
+//! headers use fixed-width types only, so arm64 lays them out alike. A header added to cordon.h is picked up with no change here.
 //! Run by `zig build gen`; `zig build test-abi` takes a third file, C static
 //! assertions of the same numbers, for a C compiler to check them against the
 //! header (test/abi/fixture.c).
@@ -12,11 +13,12 @@ const std = @import("std");
 
 pub fn main(init: std.process.Init) !void {
     const args = try init.minimal.args.toSlice(init.arena.allocator());
-    if (args.len != 3 and args.len != 4) return error.Usage;
+    if (args.len != 4 and args.len != 5) return error.Usage;
     const common = @import("cordon_h_common");
     try write(init, args[1], "no OS (its part common to every OS)", common, struct {});
     try write(init, args[2], "Linux", @import("cordon_h_linux"), common);
-    if (args.len == 4) try writeChecks(init, args[3], @import("cordon_h_linux"));
+    try write(init, args[3], "Windows", @import("cordon_h_windows"), common);
+    if (args.len == 5) try writeChecks(init, args[4], @import("cordon_h_linux"));
 }
 
 /// `_Static_assert`s of every record's size and field offsets as translate-c

@@ -1,6 +1,7 @@
 // Applies the plan's identity before the spawn and undoes it after the tree
 // is gone: an AppContainer profile with DACL grants for its package SID (and
-// WFP filters for port rules), a restricted low-integrity token, or a
+// WFP filters for port rules; for host grants also the loopback exemption
+// that lets it reach cordon's proxy), a restricted low-integrity token, or a
 // dedicated account with a fresh password, DACL grants and WFP filters.
 // Nothing of it is left behind: grants are revoked, profiles and accounts
 // deleted, WFP filters live in a dynamic session closed at the end.
@@ -11,7 +12,7 @@ import { closeHandle, type Handle } from "../../../ffi/windows.ts";
 import { ACCESS_MODE, NO_INHERITANCE, SUB_CONTAINERS_AND_OBJECTS_INHERIT, setAcl } from "../../../ffi/windows-acl.ts";
 import { INTEGRITY, RESTRICTED_TOKEN, appContainerSid, deleteAppContainer, restrictedToken, securityCapabilities, sidFromString, sidToString } from "../../../ffi/windows-token.ts";
 import { addUser, deleteUser, logonUser, setUserPassword, userExists, userSid } from "../../../ffi/windows-user.ts";
-import { IPPROTO_TCP, WFP_LAYER, addWfpFilter, closeWfp, openWfp, type WfpFilterSpec } from "../../../ffi/windows-wfp.ts";
+import { IPPROTO_TCP, WFP_LAYER, addWfpFilter, closeWfp, exemptLoopback, openWfp, unexemptLoopback, type WfpFilterSpec } from "../../../ffi/windows-wfp.ts";
 import type { WfpFilter, WfpLayer } from "../../plan/windows/isolation.ts";
 import type { WindowsPlan } from "../../plan/windows/index.ts";
 import type { GuaranteeReport } from "../../report.ts";
@@ -43,8 +44,6 @@ const engineLayers: Record<WfpLayer, readonly number[]> = {
 
 function applyFilters(engine: Handle, filters: readonly WfpFilter[], who: { packageSid: Uint8Array } | { userSddl: string }): void {
   for (const f of filters) {
-    // The native filter record has no remote-address condition: never apply such a permit as one for every address.
-    if ("remoteLoopback" in f) throw new Error("a WFP permit restricted to loopback cannot be expressed by cordon_windows_wfp_add_filter");
     for (const layer of engineLayers[f.layer]) {
       const spec: WfpFilterSpec = {
         layer,
@@ -53,6 +52,7 @@ function applyFilters(engine: Handle, filters: readonly WfpFilter[], who: { pack
         ...("remotePort" in f ? { remotePort: f.remotePort } : {}),
         ...("localPort" in f ? { localPort: f.localPort } : {}),
         ...("protocol" in f ? { protocol: IPPROTO_TCP } : {}),
+        ...("remoteLoopback" in f ? { remoteLoopback: true } : {}),
         ...who,
       };
       addWfpFilter(engine, spec);
@@ -113,6 +113,12 @@ export function applyIdentity(plan: WindowsPlan): AppliedIdentity {
       // FWP_ACTRL_MATCH_FILTER (CC) for the account: the ALE user-id condition matches its traffic.
       applyFilters(engine, plan.isolation.wfp, id.kind === "appcontainer" ? { packageSid: sid } : { userSddl: `D:(A;;CC;;;${sidToString(sid)})` });
     }
+    // After the filters, so the package never reaches loopback unfiltered; undone before they close.
+    // An entry a crashed run of this name left is removed by the next elevated run of it ("sweep").
+    if (plan.isolation.loopback === "exempt") {
+      exemptLoopback(sid);
+      undo.push(() => unexemptLoopback(sid));
+    } else if (plan.isolation.loopback === "sweep") unexemptLoopback(sid);
     let demoted: GuaranteeReport[] = [];
     if (id.kind === "account" && result.token !== undefined) {
       // As the account: its profile folders (it owns them), then what its grants give it and what stays closed.

@@ -4,7 +4,9 @@
 // cordon's own process), which checks each request against the grants and
 // the address resolved for it. Needs an administrator (WFP); without WFP
 // (unprivileged, or Wine, whose FwpmEngineOpen0 is refused) the command runs
-// with no network at all and the row says so. Pure.
+// with no network at all and the row says so. An AppContainer reaches
+// loopback only once its package SID is exempted from loopback isolation
+// (the backend adds it for the run); an account needs no exemption. Pure.
 import type { ResolvedPolicy } from "../../policy/types.ts";
 import type { GuaranteeReport } from "../../report.ts";
 import { egressNotEnforced } from "../egress-elsewhere.ts";
@@ -53,7 +55,8 @@ export function planWindowsEgress(
     guarantee: GUARANTEE,
     status: "partial",
     by: [
-      `WFP filters on ${who}: ALE_AUTH_CONNECT permits TCP to loopback port ${proxyPort} only (cordon's proxy); every other connect, listen and accept is blocked`,
+      `WFP filters on ${who}: ALE_AUTH_CONNECT permits TCP to 127.0.0.1 and ::1 (FWPM_CONDITION_IP_REMOTE_ADDRESS, exact) port ${proxyPort} only (cordon's proxy); every other connect, listen and accept is blocked`,
+      ...(kind === "appcontainer" ? ["the package SID on the firewall's AppContainer loopback exemption list for the run (NetworkIsolationSetAppContainerConfig), no network capability"] : []),
       "cordon's proxy (HTTP CONNECT and absolute-URI requests) checks each request against the grants and relays it to the address resolved for it then (loopback, link-local, metadata, this host's own and their IPv6 forms refused unless named)",
       "TLS through a CONNECT tunnel to a granted name must name it (the ClientHello's SNI), or the tunnel is cut before a byte goes upstream",
       "reached through HTTP(S)_PROXY only: a client that ignores it is blocked, not redirected",

@@ -77,6 +77,13 @@ export type IsolationPlan = {
   readonly profile?: ReturnType<typeof accountProfile>;
   /** Host grants go through cordon's proxy: the backend keeps it running for the command. */
   readonly egressProxy?: true;
+  /**
+   * The AppContainer loopback exemption (global, FirewallAPI.dll): "exempt"
+   * puts the package SID on it for the run (host grants: the proxy is on
+   * loopback) and takes it off afterwards; "sweep" (elevated, no host grants)
+   * takes off an entry a crashed run of the same name left behind.
+   */
+  readonly loopback?: "exempt" | "sweep";
 };
 
 /** A profile name Windows accepts (at most 64 characters of [A-Za-z0-9.-]). */
@@ -175,7 +182,11 @@ export function planIsolation(policy: ResolvedPolicy, host: IsolationHost, gaps:
   );
   const account = kind === "account";
   const profile = account && policy.home !== undefined && policy.home === privateHome(policy) ? { profile: accountProfile(policy.home) } : {};
-  return { identity, apply, acl: kind === "low-integrity" ? [] : acl, wfp, report: rows, checks: account ? grantChecks(acl) : [], ...profile, ...(egress?.wfp.length && { egressProxy: true as const }) };
+  const proxied = egress !== undefined && egress.wfp.length > 0;
+  // The list is written by an administrator only, and never on a host that lacks the call.
+  const canExempt = kind === "appcontainer" && host.elevated && gaps["loopback-exemption"] === undefined;
+  const loopback = canExempt ? { loopback: proxied ? ("exempt" as const) : ("sweep" as const) } : {};
+  return { identity, apply, acl: kind === "low-integrity" ? [] : acl, wfp, report: rows, checks: account ? grantChecks(acl) : [], ...profile, ...(proxied && { egressProxy: true as const }), ...loopback };
 }
 
 /** The run's own HOME (inside its run directory), which the account may own; a HOME the policy named stays the caller's. */

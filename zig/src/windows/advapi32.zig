@@ -50,6 +50,7 @@ pub extern "advapi32" fn AllocateAndInitializeSid(pIdentifierAuthority: *const S
 pub extern "advapi32" fn FreeSid(pSid: t.PSID) callconv(.winapi) PVOID;
 pub extern "advapi32" fn GetLengthSid(pSid: t.PSID) callconv(.winapi) DWORD;
 pub extern "advapi32" fn CopySid(nDestinationSidLength: DWORD, pDestinationSid: t.PSID, pSourceSid: t.PSID) callconv(.winapi) BOOL;
+pub extern "advapi32" fn EqualSid(pSid1: t.PSID, pSid2: t.PSID) callconv(.winapi) BOOL;
 pub extern "advapi32" fn IsValidSid(pSid: t.PSID) callconv(.winapi) BOOL;
 pub extern "advapi32" fn GetSidSubAuthority(pSid: t.PSID, nSubAuthority: DWORD) callconv(.winapi) *DWORD;
 pub extern "advapi32" fn GetSidSubAuthorityCount(pSid: t.PSID) callconv(.winapi) *u8;

@@ -6,7 +6,9 @@ pub const GUID = extern struct { Data1: u32, Data2: u16, Data3: u16, Data4: [8]u
 pub const FWPM_DISPLAY_DATA0 = extern struct { name: t.LPWSTR = null, description: t.LPWSTR = null };
 pub const FWP_BYTE_BLOB = extern struct { size: u32, data: ?[*]u8 };
 
-pub const FWP_DATA_TYPE = enum(u32) { FWP_EMPTY = 0, FWP_UINT8 = 1, FWP_UINT16 = 2, FWP_SID = 13, FWP_SECURITY_DESCRIPTOR_TYPE = 14 };
+pub const FWP_BYTE_ARRAY16 = extern struct { byteArray16: [16]u8 };
+
+pub const FWP_DATA_TYPE = enum(u32) { FWP_EMPTY = 0, FWP_UINT8 = 1, FWP_UINT16 = 2, FWP_UINT32 = 3, FWP_BYTE_ARRAY16_TYPE = 11, FWP_SID = 13, FWP_SECURITY_DESCRIPTOR_TYPE = 14 };
 
 /// FWP_VALUE0 and FWP_CONDITION_VALUE0 share this layout: a type and an 8-byte union.
 pub const FWP_VALUE0 = extern struct { type: FWP_DATA_TYPE, value: u64 };

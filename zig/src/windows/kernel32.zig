@@ -50,6 +50,10 @@ pub extern "kernel32" fn GetExitCodeProcess(hProcess: HANDLE, lpExitCode: *DWORD
 pub extern "kernel32" fn GetProcessMitigationPolicy(hProcess: HANDLE, MitigationPolicy: i32, lpBuffer: *anyopaque, dwLength: t.SIZE_T) callconv(.winapi) BOOL;
 pub extern "kernel32" fn OpenProcess(dwDesiredAccess: DWORD, bInheritHandle: BOOL, dwProcessId: DWORD) callconv(.winapi) HANDLE;
 pub extern "kernel32" fn LocalFree(hMem: PVOID) callconv(.winapi) PVOID;
+pub extern "kernel32" fn GetProcessHeap() callconv(.winapi) HANDLE;
+pub extern "kernel32" fn HeapAlloc(hHeap: HANDLE, dwFlags: DWORD, dwBytes: t.SIZE_T) callconv(.winapi) PVOID;
+pub extern "kernel32" fn HeapFree(hHeap: HANDLE, dwFlags: DWORD, lpMem: PVOID) callconv(.winapi) BOOL;
+pub extern "kernel32" fn LoadLibraryExW(lpLibFileName: [*:0]const u16, hFile: HANDLE, dwFlags: DWORD) callconv(.winapi) HANDLE;
 pub extern "kernel32" fn GetStdHandle(nStdHandle: DWORD) callconv(.winapi) HANDLE;
 pub extern "kernel32" fn DuplicateHandle(hSourceProcessHandle: HANDLE, hSourceHandle: HANDLE, hTargetProcessHandle: HANDLE, lpTargetHandle: *HANDLE, dwDesiredAccess: DWORD, bInheritHandle: BOOL, dwOptions: DWORD) callconv(.winapi) BOOL;
 pub extern "kernel32" fn CreateFileW(lpFileName: [*:0]const u16, dwDesiredAccess: DWORD, dwShareMode: DWORD, lpSecurityAttributes: ?*t.SECURITY_ATTRIBUTES, dwCreationDisposition: DWORD, dwFlagsAndAttributes: DWORD, hTemplateFile: HANDLE) callconv(.winapi) HANDLE;

@@ -6,6 +6,7 @@ const t = @import("types.zig");
 const k32 = @import("kernel32.zig");
 const adv = @import("advapi32.zig");
 const fw = @import("fwpuclnt.zig");
+const cordon_h = @import("../header.zig").c;
 
 const RPC_C_AUTHN_DEFAULT: u32 = 0xFFFF_FFFF;
 const FWPM_SESSION_FLAG_DYNAMIC: u32 = 0x1;
@@ -30,19 +31,35 @@ const FWPM_CONDITION_ALE_PACKAGE_ID = guid(0x71bc78fa, 0xf17c, 0x4997, .{ 0xa6, 
 const FWPM_CONDITION_IP_REMOTE_PORT = guid(0xc35a604d, 0xd22b, 0x4e1a, .{ 0x91, 0xb4, 0x68, 0xf6, 0x74, 0xee, 0x67, 0x4b });
 const FWPM_CONDITION_IP_LOCAL_PORT = guid(0x0c1ba1af, 0x5765, 0x453f, .{ 0xaf, 0x22, 0xa8, 0xf7, 0x91, 0xac, 0x77, 0x5b });
 const FWPM_CONDITION_IP_PROTOCOL = guid(0x3971ef2b, 0x623e, 0x4f9a, .{ 0x8c, 0xb1, 0x6e, 0x79, 0xb8, 0x06, 0xb9, 0xa7 });
+const FWPM_CONDITION_IP_REMOTE_ADDRESS = guid(0xb235ae9a, 0x1d64, 0x49b8, .{ 0xa4, 0x4c, 0x5f, 0xf3, 0xd9, 0x09, 0x50, 0x45 });
 
-/// cordon_windows_wfp_filter in cordon_windows_wfp.h.
-pub const Spec = extern struct {
-    layer: u32, // index into `layers`
-    action: u32, // 0 block, 1 permit
-    weight: u32, // 0..15, or 0xFFFFFFFF to let the engine choose
-    condition: u32, // 0 none, 1 package SID bytes, 2 user: SDDL (UTF-16) granting the user
-    remote_port: u16,
-    local_port: u16,
-    protocol: u8, // IPPROTO_* the filter matches (6: TCP), or 0 for any
-    reserved: [3]u8,
-    condition_data: u64,
-};
+/// IPv4 conditions take the address as FWP_UINT32 in host order; IPv6 ones a
+/// pointer to 16 bytes in network order.
+const LOOPBACK_V4: u32 = 0x7F00_0001;
+const loopback_v6: fw.FWP_BYTE_ARRAY16 = .{ .byteArray16 = .{ 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1 } };
+
+/// cordon_windows_wfp_filter: the header's own record.
+pub const Spec = cordon_h.struct_cordon_windows_wfp_filter;
+
+/// The layers (indices into `layers`) whose classify carries a remote address, and which are IPv6.
+fn hasRemoteAddress(layer: u32) bool {
+    return layer <= 3; // ALE_AUTH_CONNECT_V4/_V6, ALE_AUTH_RECV_ACCEPT_V4/_V6
+}
+fn isV6(layer: u32) bool {
+    return layer % 2 == 1;
+}
+
+/// Only values the header defines, reserved bytes zero: a record from a
+/// newer caller is refused, never applied with a condition dropped.
+fn valid(spec: *align(1) const Spec) bool {
+    if (spec.layer >= layers.len or spec.action > 1 or spec.condition > 2) return false;
+    if (spec.reserved[0] != 0 or spec.reserved[1] != 0) return false;
+    return switch (spec.remote_address) {
+        cordon_h.CORDON_WINDOWS_WFP_REMOTE_ANY => true,
+        cordon_h.CORDON_WINDOWS_WFP_REMOTE_LOOPBACK => hasRemoteAddress(spec.layer),
+        else => false,
+    };
+}
 
 fn status(rc: u32) abi.Status {
     if (rc == 0) return 0;
@@ -65,8 +82,8 @@ pub fn close(engine: t.HANDLE) abi.Status {
 }
 
 pub fn addFilter(engine: t.HANDLE, spec: *align(1) const Spec, id_out: *align(1) u64) abi.Status {
-    if (spec.layer >= layers.len or spec.action > 1 or spec.condition > 2) return abi.Error.invalid_argument.status();
-    var conditions: [4]fw.FWPM_FILTER_CONDITION0 = undefined;
+    if (!valid(spec)) return abi.Error.invalid_argument.status();
+    var conditions: [5]fw.FWPM_FILTER_CONDITION0 = undefined;
     var n: u32 = 0;
     var sd: t.PVOID = null;
     defer if (sd != null) {
@@ -98,6 +115,15 @@ pub fn addFilter(engine: t.HANDLE, spec: *align(1) const Spec, id_out: *align(1)
         conditions[n] = .{ .fieldKey = FWPM_CONDITION_IP_LOCAL_PORT, .matchType = 0, .conditionValue = .{ .type = .FWP_UINT16, .value = spec.local_port } };
         n += 1;
     }
+    if (spec.remote_address == cordon_h.CORDON_WINDOWS_WFP_REMOTE_LOOPBACK) {
+        // FWP_MATCH_EQUAL on the exact address: 127.0.0.1 or ::1, not the loopback ranges.
+        const value: fw.FWP_VALUE0 = if (isV6(spec.layer))
+            .{ .type = .FWP_BYTE_ARRAY16_TYPE, .value = @intFromPtr(&loopback_v6) }
+        else
+            .{ .type = .FWP_UINT32, .value = LOOPBACK_V4 };
+        conditions[n] = .{ .fieldKey = FWPM_CONDITION_IP_REMOTE_ADDRESS, .matchType = 0, .conditionValue = value };
+        n += 1;
+    }
     if (spec.protocol != 0) {
         conditions[n] = .{ .fieldKey = FWPM_CONDITION_IP_PROTOCOL, .matchType = 0, .conditionValue = .{ .type = .FWP_UINT8, .value = spec.protocol } };
         n += 1;
@@ -116,8 +142,4 @@ pub fn addFilter(engine: t.HANDLE, spec: *align(1) const Spec, id_out: *align(1)
     if (rc != 0) return status(rc);
     id_out.* = id;
     return 0;
-}
-
-comptime {
-    if (@sizeOf(Spec) != 32) @compileError("wfp filter record drifted from cordon_windows_wfp.h");
 }
