@@ -20,7 +20,7 @@ export const SPAWN_FLAGS = {
   SETSID: H.CORDON_SPAWN_SETSID, NO_NEW_PRIVS: H.CORDON_SPAWN_NO_NEW_PRIVS, SET_IDS: H.CORDON_SPAWN_SET_IDS,
   MOUNT_PROC: H.CORDON_SPAWN_MOUNT_PROC, LOOPBACK_UP: H.CORDON_SPAWN_LOOPBACK_UP, PRIVATE_ROOT: H.CORDON_SPAWN_PRIVATE_ROOT,
   DROP_CAPS: H.CORDON_SPAWN_DROP_CAPS, INIT: H.CORDON_SPAWN_INIT, PROC_SELF: H.CORDON_SPAWN_PROC_SELF,
-  INIT_STATUS: H.CORDON_SPAWN_INIT_STATUS, NOTIFY: H.CORDON_SPAWN_NOTIFY,
+  INIT_STATUS: H.CORDON_SPAWN_INIT_STATUS, NOTIFY: H.CORDON_SPAWN_NOTIFY, WARM: H.CORDON_SPAWN_WARM,
 } as const;
 
 /** CORDON_SPAWN_DEV_NULL: a `parent` of an fd placement that asks the child for /dev/null. */
@@ -107,6 +107,8 @@ export type SpawnRecord = {
   initStatusFd?: number | undefined;
   /** With SPAWN_FLAGS.NOTIFY: the socket the child sends its seccomp listener over. */
   notifySock?: number | undefined;
+  /** With SPAWN_FLAGS.WARM: the socket cordon-init waits on for its one request (ffi/linux-warm.ts). */
+  warmFd?: number | undefined;
   /** With SPAWN_FLAGS.LOOPBACK_UP: addresses on lo and sockets made in the child's network namespace, sent on `channel`. */
   netns?: NetnsSetup | undefined;
 };
@@ -350,6 +352,7 @@ export function encodeSpawnRecord(r: SpawnRecord): Uint8Array {
   w.u32(SPEC.root_access, u32Arg(r.rootAccess ?? 0, "rootAccess"));
   w.i32(SPEC.init_status_fd, r.initStatusFd ?? 0);
   w.i32(SPEC.notify_sock, optionalFd(r.notifySock ?? -1, "notifySock"));
+  w.i32(SPEC.warm_fd, r.warmFd === undefined ? 0 : fdArg(r.warmFd, "warmFd"));
   if (r.netns) w.u32(SPEC.netns_off, encodeNetns(w, r.netns));
   return w.finish();
 }

@@ -1,5 +1,5 @@
 // cordon: run processes inside OS-enforced sandboxes from Bun.
-export { compile, CompiledSandbox, run, spawn, type RunOptions, type RunResult, type SandboxedSubprocess, type SpawnExtraStdio, type SpawnOptions, type SpawnStdin, type SpawnStdout, type StdinData } from "./spawn.ts";
+export { compile, CompiledSandbox, type CompileOptions, run, spawn, type RunOptions, type RunResult, type SandboxedSubprocess, type SpawnExtraStdio, type SpawnOptions, type SpawnStdin, type SpawnStdout, type StdinData } from "./spawn.ts";
 export { runSync, spawnSync, type SpawnSyncOptions, type SyncSandboxedSubprocess } from "./spawn-sync.ts";
 export { resolvePolicy, type Resolution, type ResolveOptions } from "./resolve-policy.ts";
 export { validatePolicy } from "./policy/validate.ts";

@@ -104,6 +104,23 @@ export type SandboxBackend<H = unknown, P = unknown, S = unknown> = {
   program?(argv0: string, policy: ResolvedPolicy, plan: P, host: H): string;
   /** Starts the command as the plan says; `mark` is told each phase as it ends (bench/spawn.ts). */
   execute(plan: P, argv: readonly string[], file: string, stdio: BackendStdio, state: S, mark?: (phase: string) => void): SandboxSpawn;
+  /** Warm sandboxes (compile(policy, { warm })), where the backend has them. */
+  warm?: WarmBackend<P, S, any>;
+};
+
+/**
+ * Sandboxes made ahead of their command, each waiting for one. A warm
+ * sandbox's spawn enforces and reports what execute() of the same plan would.
+ */
+export type WarmBackend<P, S, W> = {
+  /** Why `plan` cannot be kept warm here, or undefined. */
+  unavailable(plan: P): string | undefined;
+  /** One sandbox of `plan`, made now and waiting; `gone` is called if it dies before its command comes. */
+  prepare(plan: P, state: S, gone: () => void): W;
+  /** Hands the command to `w` (once); throws (nothing ran, `w` discarded) if it cannot take it. */
+  start(w: W, argv: readonly string[], file: string, stdio: BackendStdio, mark?: (phase: string) => void): SandboxSpawn;
+  /** Kills a waiting sandbox; settles once it and everything it held are gone. */
+  discard(w: W): Promise<void>;
 };
 
 /** Hard mode refuses every gap of the report, and the plan's other refusals, at once. */
@@ -114,7 +131,7 @@ export function refuse(compat: ResolvedPolicy["compat"], planned: Planned<unknow
 }
 
 /** What one spawn of a sandbox starts from: a host described, a state kept, a plan made already (refused then), a phase marker. */
-export type StartFrom<H, P, S> = { readonly host?: H; readonly state: S; readonly planned?: Planned<P>; readonly mark?: (phase: string) => void };
+export type StartFrom<H, P, S> = { readonly host?: H; readonly state: S; readonly planned?: Planned<P>; readonly mark?: (phase: string) => void; readonly warm?: unknown };
 
 /** The phase startSandbox reports to `mark` once the plan is made (bench/spawn.ts times it). */
 export const PLAN_PHASE = "plans: the policy planned for this host (its shape once per compiled sandbox)";
@@ -129,6 +146,7 @@ export function startSandbox<H, P, S>(backend: SandboxBackend<H, P, S>, argv: re
   }
   from.mark?.(PLAN_PHASE);
   const file = backend.program ? backend.program(argv[0]!, policy, planned.plan, host) : programPath(argv[0]!, policy);
+  if (from.warm !== undefined && backend.warm) return backend.warm.start(from.warm, argv, file, withStdioDefaults(stdio), from.mark);
   return backend.execute(planned.plan, argv, file, withStdioDefaults(stdio), from.state, from.mark);
 }
 

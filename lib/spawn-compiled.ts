@@ -3,15 +3,24 @@
 // cannot be enforced, before anything runs); `box.spawn()` then starts
 // commands under it, each with its own private TMPDIR and HOME, reusing what
 // the plan of the policy's shape needs (the backend's state); `box.close()`
-// ends it. spawn(argv, policy) is the one-shot form: compile, spawn, close.
+// ends it. With { warm: N }, N sandboxes are made ahead and each serves one
+// spawn (warm-pool.ts). spawn(argv, policy) is the one-shot form: compile,
+// spawn, close.
 import { loadBackend } from "./backends.ts";
-import { AbortError, SandboxClosedError } from "./errors.ts";
+import { AbortError, SandboxClosedError, SpawnOptionError } from "./errors.ts";
 import type { Policy, ResolvedPolicy } from "./policy/types.ts";
 import type { Report } from "./report.ts";
 import { resolvePolicy, type Resolution } from "./resolve-policy.ts";
 import { refuse, startSandbox, type Planned, type SandboxBackend } from "./sandbox-backend.ts";
 import { checkArgv, collect, launch, runSpawnOptions, type RunOptions, type RunResult, type SandboxedSubprocess } from "./spawn-launch.ts";
 import { checkSpawnOptions, type CheckedOptions, type SpawnOptions } from "./spawn-options.ts";
+import { checkCompileOptions, WarmPool, type WarmEntry } from "./warm-pool.ts";
+
+/** compile()'s options. */
+export type CompileOptions = {
+  /** Keep this many sandboxes (1 to 64) made ahead, each waiting for one spawn (Linux). */
+  readonly warm?: number;
+};
 
 // The backend's types are opaque here: each OS has its own host, plan and state.
 type AnyBackend = SandboxBackend<any, any, any>;
@@ -28,6 +37,7 @@ export class CompiledSandbox {
   /** The resolution and plan made by compile(), for the first spawn (then resolved anew per spawn). */
   #first: { readonly resolution: Resolution; readonly planned: Planned<unknown> } | undefined;
   #closed = false;
+  readonly #warm: WarmPool | undefined;
   /** The host this sandbox was planned for, as the backend described it. */
   readonly host: unknown;
   /** The policy as resolved at compile(); each spawn resolves it anew (its own TMPDIR and HOME). */
@@ -37,7 +47,8 @@ export class CompiledSandbox {
   /** What a spawn of this sandbox enforces here, and by what (its `env` and denials come with each spawn). */
   readonly report: Report;
 
-  constructor(policy: Policy, backend: AnyBackend, state: unknown) {
+  constructor(policy: Policy, backend: AnyBackend, state: unknown, options: CompileOptions = {}) {
+    const { warm } = checkCompileOptions(options);
     // Resolved against the caller's directory and environment of now, for every spawn.
     this.#base = process.cwd();
     this.#env = { ...process.env };
@@ -52,11 +63,32 @@ export class CompiledSandbox {
       this.#first = { resolution, planned };
       this.plan = planned.plan;
       this.report = planned.report;
+      if (warm !== undefined) {
+        const why = backend.warm ? backend.warm.unavailable(planned.plan) : `no warm sandboxes on ${process.platform}`;
+        if (why !== undefined) throw new SpawnOptionError("warm", why);
+        this.#warm = new WarmPool(warm, (gone) => this.#prepare(undefined, gone), (h) => backend.warm!.discard(h));
+        // The first one now, from the compile's own resolution: its errors are compile()'s.
+        this.#first = undefined;
+        this.#warm.fillFirst((gone) => this.#prepare({ resolution, planned }, gone));
+      }
     } catch (e) {
       resolution.cleanup();
       throw e;
     }
     this.policy = resolution.policy;
+  }
+
+  /** One warm sandbox: a resolution of its own (TMPDIR, HOME), planned and refused as any spawn's, made waiting. */
+  #prepare(from: { readonly resolution: Resolution; readonly planned: Planned<unknown> } | undefined, gone: () => void): WarmEntry {
+    const resolution = from?.resolution ?? resolvePolicy(this.#input, { base: this.#base, env: this.#env });
+    try {
+      const planned = from?.planned ?? this.#backend.plan(resolution.policy, this.host, this.#state);
+      if (!from) refuse(resolution.policy.compat, planned);
+      return { resolution, planned, handle: this.#backend.warm!.prepare(planned.plan, this.#state, gone) };
+    } catch (e) {
+      if (!from) resolution.cleanup();
+      throw e;
+    }
   }
 
   /** Start `argv` in this sandbox, with Bun.spawn's options (as spawn()). Throws SandboxClosedError after close(). */
@@ -74,6 +106,9 @@ export class CompiledSandbox {
   spawnChecked(argv: readonly string[], opts: CheckedOptions<SandboxedSubprocess>): SandboxedSubprocess {
     if (this.#closed) throw new SandboxClosedError();
     if (opts.signal?.aborted) throw new AbortError(opts.signal.reason);
+    // Denials are collected by a one-shot spawn only (its filter's listener is made with it).
+    const entry = opts.explain || opts.onDenial || opts.onCall ? undefined : this.#warm?.take();
+    if (entry) return this.#spawnWarm(entry, argv, opts);
     const first = this.#first;
     this.#first = undefined;
     const resolution = first?.resolution ?? resolvePolicy(this.#input, { base: this.#base, env: this.#env });
@@ -82,11 +117,38 @@ export class CompiledSandbox {
     );
   }
 
-  /** No more spawns; what the compile resolved for a first spawn that never came is removed. Running commands go on. Idempotent. */
-  close(): void {
+  #spawnWarm(entry: WarmEntry, argv: readonly string[], opts: CheckedOptions<SandboxedSubprocess>): SandboxedSubprocess {
+    try {
+      return launch(entry.resolution, opts, (stdio) =>
+        startSandbox(this.#backend, argv, entry.resolution.policy, stdio, { host: this.host, state: this.#state, planned: entry.planned, warm: entry.handle }),
+      );
+    } catch (e) {
+      // Nothing ran (launch removed the resolution): the waiting sandbox goes too.
+      this.#warm!.drop(entry);
+      throw e;
+    }
+  }
+
+  /** Settles once every warm sandbox is made and waiting (at once without { warm }). */
+  warmed(): Promise<void> {
+    return this.#warm?.full() ?? Promise.resolve();
+  }
+
+  /** How many warm sandboxes wait now. */
+  get warmReady(): number {
+    return this.#warm?.ready ?? 0;
+  }
+
+  /**
+   * No more spawns; what the compile resolved for a first spawn that never
+   * came is removed, and every waiting warm sandbox is killed and removed
+   * (settles once they are gone). Running commands go on. Idempotent.
+   */
+  close(): Promise<void> {
     this.#closed = true;
     this.#first?.resolution.cleanup();
     this.#first = undefined;
+    return this.#warm?.close() ?? Promise.resolve();
   }
 
   get closed(): boolean {
@@ -94,7 +156,11 @@ export class CompiledSandbox {
   }
 
   [Symbol.dispose](): void {
-    this.close();
+    void this.close();
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
   }
 }
 
@@ -102,11 +168,12 @@ export class CompiledSandbox {
  * Compiles `policy` for this host: throws PolicyError for a malformed policy
  * and, in hard mode (the default), CompatError when a requested guarantee
  * cannot be enforced here. The sandbox keeps what its spawns share until
- * close().
+ * close(). `options.warm`: keep that many sandboxes made ahead (Linux; a
+ * SpawnOptionError where they cannot be kept).
  */
-export function compile(policy: Policy = {}): CompiledSandbox {
+export function compile(policy: Policy = {}, options?: CompileOptions): CompiledSandbox {
   const backend = loadBackend(process.platform);
-  return new CompiledSandbox(policy, backend, backend.state());
+  return new CompiledSandbox(policy, backend, backend.state(), options);
 }
 
 /** The one-shot form behind spawn(): compiled with the state one-shot spawns share, closed once the command has exited. */

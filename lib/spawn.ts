@@ -11,7 +11,7 @@ import { checkSpawnOptions, type CheckedOptions, type SpawnOptions as Options } 
 export { checkArgv, type RunOptions, type RunResult, type SandboxedSubprocess } from "./spawn-launch.ts";
 export type SpawnOptions = Options<SandboxedSubprocess>;
 export type { SpawnExtraStdio, SpawnStdin, SpawnStdout, StdinData } from "./spawn-options.ts";
-export { compile, CompiledSandbox } from "./spawn-compiled.ts";
+export { compile, CompiledSandbox, type CompileOptions } from "./spawn-compiled.ts";
 
 /**
  * Start `argv` in a sandbox built from `policy`, with Bun.spawn's options.

@@ -55,7 +55,7 @@ export const cordon_linux_spawn_spec = {
     out_step: 152,
     out_errno: 156,
     netns_off: 160,
-    reserved: 164,
+    warm_fd: 164,
   },
 } as const;
 
@@ -123,6 +123,28 @@ export const cordon_linux_view_entry = {
     path_off: 4,
     target_off: 8,
     same_as: 12,
+  },
+} as const;
+
+/** struct cordon_linux_warm_request */
+export const cordon_linux_warm_request = {
+  size: 24,
+  offset: {
+    magic: 0,
+    size: 4,
+    argc: 8,
+    envc: 12,
+    fds_count: 16,
+    flags: 20,
+  },
+} as const;
+
+/** struct cordon_linux_warm_reply */
+export const cordon_linux_warm_reply = {
+  size: 8,
+  offset: {
+    step: 0,
+    error: 4,
   },
 } as const;
 
@@ -205,6 +227,7 @@ export const CORDON_SPAWN_INIT = 128;
 export const CORDON_SPAWN_PROC_SELF = 256;
 export const CORDON_SPAWN_INIT_STATUS = 512;
 export const CORDON_SPAWN_NOTIFY = 1024;
+export const CORDON_SPAWN_WARM = 2048;
 export const CORDON_SPAWN_DEV_NULL = -1;
 export const CORDON_VIEW_DIR = 1;
 export const CORDON_VIEW_FILE = 2;
@@ -244,6 +267,12 @@ export const CORDON_SPAWN_STEP_INIT = 23;
 export const CORDON_SPAWN_STEP_PROC_SELF = 24;
 export const CORDON_SPAWN_STEP_NOTIFY = 25;
 export const CORDON_SPAWN_STEP_NETNS = 26;
+export const CORDON_WARM_MAGIC = 1297241923;
+export const CORDON_WARM_MAX_SIZE = 1048576;
+export const CORDON_WARM_MAX_STRINGS = 65536;
+export const CORDON_WARM_MAX_FDS = 64;
+export const CORDON_WARM_CWD = 1;
+export const CORDON_WARM_REFUSED = 123;
 export const CORDON_RELAY_DNS_UDP = 1;
 export const CORDON_RELAY_DNS_TCP = 2;
 export const CORDON_RELAY_TRANSPARENT = 3;

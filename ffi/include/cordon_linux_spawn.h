@@ -35,6 +35,10 @@
  * for it. cordon_linux_spawn returns once cordon-init was exec'd, the command
  * having exec'd before it. If that execve fails (out_step INIT), pid 1 exits
  * and the kernel kills the command with the rest of the namespace.
+ * With CORDON_SPAWN_WARM (and INIT) there is no command yet: pid 1 execs
+ * "cordon-init --warm FD" instead, fully restricted, FD being warm_fd placed
+ * for it alone, and waits there for one request (struct
+ * cordon_linux_warm_request, cordon_linux_warm_handover below).
  */
 struct cordon_linux_spawn_spec {
   uint32_t struct_size;     /* sizeof(struct cordon_linux_spawn_spec) = 168 */
@@ -71,7 +75,7 @@ struct cordon_linux_spawn_spec {
   uint32_t out_step;                     /* CORDON_SPAWN_STEP_* reached (the failing one on error) */
   int32_t  out_errno;                    /* 0 on success */
   uint32_t netns_off;                    /* with LOOPBACK_UP: struct cordon_linux_netns_setup, or 0 */
-  uint32_t reserved;                     /* 0 */
+  int32_t  warm_fd;                      /* with CORDON_SPAWN_WARM: the caller's end of an AF_UNIX stream socket pair for cordon-init (never the command); else 0 */
 };
 
 /* One fd placement: the caller's `parent` becomes `child` in the child. */
@@ -136,6 +140,7 @@ struct cordon_linux_netns_socket {
 #define CORDON_SPAWN_PROC_SELF     (1u << 8)  /* not with MOUNT_PROC; needs proc_access and landlock_fd: proc_access beneath the command's own /proc/<pid> (its /proc/self; not its children's), held open until execve; the caller should hold it open while the command runs. With INIT the command (after closing every fd above the placed ones but landlock_fd, which execve would close anyway) adds that rule and does landlock_restrict_self and seccomp itself before its execve; the child (cordon-init) takes only the seccomp filter, staying outside the command's landlock domain so that it can signal it */
 #define CORDON_SPAWN_INIT_STATUS   (1u << 9)  /* needs INIT: init_status_fd goes to cordon-init alone (never to the command), which writes the command's wait status there (4 bytes, native order) just before it exits */
 #define CORDON_SPAWN_NOTIFY        (1u << 10)  /* needs a filter and notify_sock: the command's filter is installed with a listener (SECCOMP_FILTER_FLAG_NEW_LISTENER), sent over notify_sock (one byte, SCM_RIGHTS) before execve; a supervisor must already serve the other end (cordon_linux_notify_watch), or the command's first notifying call (its execve, when observed) waits for ever */
+#define CORDON_SPAWN_WARM          (1u << 11)  /* needs INIT and warm_fd; not with PROC_SELF or NOTIFY: pid 1 starts no command but execs cordon-init --warm FD (see above); the record's path and argv are not used */
 
 /* fds[i].parent: the child opens /dev/null read-write itself, before any root
  * change, and places it at fds[i].child (one open serves every such entry).
@@ -196,6 +201,38 @@ struct cordon_linux_view_entry {
 #define CORDON_SPAWN_STEP_NOTIFY         25  /* NOTIFY: sending the seccomp listener */
 #define CORDON_SPAWN_STEP_NETNS          26  /* netns_off: an address on lo, a socket, or sending them */
 
+/*
+ * A warm sandbox's one request, sent over warm_fd's peer by
+ * cordon_linux_warm_handover: this header, then int32_t targets[fds_count]
+ * (the command's fd number for each fd riding along as SCM_RIGHTS, in order),
+ * then NUL-terminated strings filling the rest exactly: the program's path,
+ * argv[argc], envp[envc], and the working directory with CORDON_WARM_CWD.
+ * cordon-init checks all of it; a short, malformed or oversized request, or
+ * EOF, ends it with status CORDON_WARM_REFUSED and nothing is exec'd. Else it
+ * starts the command (its own child: the fds placed, chdir, an empty signal
+ * mask, execve), answers with a struct cordon_linux_warm_reply, closes the
+ * socket and adopts the command as --adopt does.
+ */
+struct cordon_linux_warm_request {
+  uint32_t magic;       /* CORDON_WARM_MAGIC */
+  uint32_t size;        /* the whole request in bytes, this header included; at most CORDON_WARM_MAX_SIZE */
+  uint32_t argc;        /* 1 .. CORDON_WARM_MAX_STRINGS (with envc) */
+  uint32_t envc;
+  uint32_t fds_count;   /* 3 .. CORDON_WARM_MAX_FDS: stdin, stdout, stderr first */
+  uint32_t flags;       /* CORDON_WARM_CWD or 0 */
+};
+/* What cordon-init answers: step 0 once the command has exec'd, else the failing step and its errno (nothing runs). */
+struct cordon_linux_warm_reply {
+  uint32_t step;        /* 0, CORDON_SPAWN_STEP_FDS, _CHDIR, _START_COMMAND or _EXECVE */
+  int32_t  error;       /* errno of that step, else 0 */
+};
+#define CORDON_WARM_MAGIC        0x4d525743u  /* "CWRM" */
+#define CORDON_WARM_MAX_SIZE     (1u << 20)
+#define CORDON_WARM_MAX_STRINGS  65536u
+#define CORDON_WARM_MAX_FDS      64u
+#define CORDON_WARM_CWD          (1u << 0)
+#define CORDON_WARM_REFUSED      123          /* cordon-init's exit status when a request is refused or never comes */
+
 /* 128 bytes, written atomically to the caller's channel for each reaped child. */
 struct cordon_linux_exit_record {
   uint32_t id;        /* the pidfd given to cordon_linux_exit_watch */
@@ -245,6 +282,19 @@ CORDON_API cordon_status cordon_linux_pidfd_reap(int32_t pidfd);
 
 /** @domain errno — pidfd_send_signal(2): never signals a recycled pid. */
 CORDON_API cordon_status cordon_linux_pidfd_send_signal(int32_t pidfd, int32_t sig);
+
+/**
+ * @domain errno — hands a warm sandbox its command: `request` (a struct
+ * cordon_linux_warm_request and what follows it, `len` = its size) goes over
+ * `sock` (the caller's end of the spec's warm_fd pair; blocking) with the
+ * `nfds` fds of `fds` as SCM_RIGHTS, then the reply is read into `reply` (a
+ * struct cordon_linux_warm_reply). Returns 0 once the command has exec'd,
+ * -errno of the step the reply names (in `reply`), -errno of sendmsg/read, or
+ * CORDON_E_CHILD_DIED when the waiting process is gone (EPIPE, ECONNRESET or
+ * EOF): nothing was exec'd then. A malformed request is CORDON_E_INVALID_ARGUMENT
+ * before anything is sent.
+ */
+CORDON_API cordon_status cordon_linux_warm_handover(int32_t sock, const uint8_t *request, size_t len, const uint8_t *fds, uint32_t nfds, uint8_t *reply, size_t reply_len);
 
 /** @domain errno — pipe2(2) into an 8-byte buffer of two int32_t; flags O_CLOEXEC and O_NONBLOCK only. */
 CORDON_API cordon_status cordon_linux_pipe2(uint8_t *fds, size_t fds_len, uint32_t flags);

@@ -6,8 +6,9 @@
 import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { encodeSpawnRecord, SPAWN_STEPS, SPEC_SIZE } from "../../ffi/linux-spawn.ts";
-import { cordon_linux_spawn_spec } from "../../ffi/generated/linux-layouts.ts";
+import { encodeSpawnRecord, SPAWN_FLAGS, SPAWN_STEPS, SPEC_SIZE } from "../../ffi/linux-spawn.ts";
+import { encodeWarmRequest } from "../../ffi/linux-warm.ts";
+import { cordon_linux_spawn_spec, cordon_linux_warm_request } from "../../ffi/generated/linux-layouts.ts";
 
 const root = join(import.meta.dir, "..", "..");
 const header = readFileSync(join(root, "ffi", "include", "cordon_linux_spawn.h"), "utf8");
@@ -22,10 +23,10 @@ describe("the Linux spawn record", () => {
     expect(header).toContain(`sizeof(struct cordon_linux_spawn_spec) = ${SPEC_SIZE} */`);
     expect(zigSpec).toMatch(/pub const Spec = cordon_h\.struct_cordon_linux_spawn_spec;/);
     const at = (n: string) => offsets.get(n);
-    expect([at("root_access"), at("init_status_fd"), at("notify_sock"), at("out_pid"), at("out_pidfd"), at("out_step"), at("out_errno"), at("netns_off"), at("reserved")]).toEqual([132, 136, 140, 144, 148, 152, 156, 160, 164]);
+    expect([at("root_access"), at("init_status_fd"), at("notify_sock"), at("out_pid"), at("out_pidfd"), at("out_step"), at("out_errno"), at("netns_off"), at("warm_fd")]).toEqual([132, 136, 140, 144, 148, 152, 156, 160, 164]);
   });
 
-  test("the encoder writes init_status_fd, notify_sock and netns_off where the header puts them", () => {
+  test("the encoder writes init_status_fd, notify_sock, netns_off and warm_fd where the header puts them (warm_fd 0 when absent)", () => {
     const rec = encodeSpawnRecord({
       path: "/bin/true", argv: ["true"], envp: [], flags: 0, pdeathSignal: 0, cloneFlags: 0, cgroupFd: -1, landlockFd: -1, landlockFlags: 0,
       fds: [], procsFds: [], rlimits: [], uid: 0, gid: 0, initStatusFd: 7, notifySock: 9,
@@ -38,7 +39,23 @@ describe("the Linux spawn record", () => {
     const netns = v.getUint32(offsets.get("netns_off")!, true);
     expect(netns).toBeGreaterThanOrEqual(SPEC_SIZE);
     expect(v.getInt32(netns, true)).toBe(11); // cordon_linux_netns_setup.channel
-    expect(v.getUint32(offsets.get("reserved")!, true)).toBe(0);
+    expect(v.getUint32(offsets.get("warm_fd")!, true)).toBe(0);
+    const warm = encodeSpawnRecord({
+      path: "/", argv: ["cordon-init"], envp: [], flags: SPAWN_FLAGS.WARM, pdeathSignal: 0, cloneFlags: 0, cgroupFd: -1, landlockFd: -1, landlockFlags: 0,
+      fds: [], procsFds: [], rlimits: [], uid: 0, gid: 0, warmFd: 13,
+    });
+    expect(new DataView(warm.buffer, warm.byteOffset).getInt32(offsets.get("warm_fd")!, true)).toBe(13);
+  });
+
+  test("a warm request is written as struct cordon_linux_warm_request says: header, targets, then path, argv, envp and cwd, NUL-terminated", () => {
+    const r = encodeWarmRequest({ path: "/bin/echo", argv: ["echo", "hi"], envp: ["A=1"], cwd: "/tmp", targets: [0, 1, 2, 5] })!;
+    const v = new DataView(r.buffer);
+    const R = cordon_linux_warm_request;
+    expect([v.getUint32(R.offset.size, true), v.getUint32(R.offset.argc, true), v.getUint32(R.offset.envc, true), v.getUint32(R.offset.fds_count, true), v.getUint32(R.offset.flags, true)]).toEqual([r.length, 2, 1, 4, 1]);
+    expect(v.getInt32(R.size + 12, true)).toBe(5);
+    expect(new TextDecoder().decode(r.subarray(R.size + 16))).toBe("/bin/echo\0echo\0hi\0A=1\0/tmp\0");
+    // Past cordon-init's bounds: no request (the spawn goes one-shot or fails typed).
+    expect(encodeWarmRequest({ path: "/x", argv: ["x".repeat(2 ** 20)], envp: [], targets: [0, 1, 2] })).toBeUndefined();
   });
 
   test("step numbers agree between the header, Zig's Step enum and the TypeScript names, none used twice", () => {

@@ -6,6 +6,7 @@
 //! ends, kills whatever is left in the namespace and exits with its status.
 //!
 //!   cordon-init --adopt PID [--status-fd FD]
+//!   cordon-init --warm FD [--status-fd FD]   (a warm sandbox: init_warm.zig)
 //!
 //! PID is the command, already started by this process before its execve
 //! (cordon's spawn child does so, then execs this with every signal blocked,
@@ -16,6 +17,7 @@
 //! the supervisor tells "killed by SIGTERM" from "exit 143" by it.
 const std = @import("std");
 const linux = std.os.linux;
+const init_warm = @import("init_warm.zig");
 
 /// No segfault handler and no alternate signal stack: pid 1 has no use for
 /// stack traces, and each would cost syscalls (and a 256 KiB TLS mapping) at
@@ -75,13 +77,17 @@ pub fn main(init: std.process.Init.Minimal) u8 {
         return 125;
     }
     const argv = init.args.vector;
-    if ((argv.len != 3 and argv.len != 5) or !std.mem.eql(u8, std.mem.span(argv[1]), "--adopt")) return 125;
-    const command = parsePid(argv[2]) orelse return 125;
+    if (argv.len != 3 and argv.len != 5) return 125;
+    const warm = std.mem.eql(u8, std.mem.span(argv[1]), "--warm");
+    if (!warm and !std.mem.eql(u8, std.mem.span(argv[1]), "--adopt")) return 125;
+    const n = parsePid(argv[2]) orelse return 125;
     var status_fd: i32 = -1;
     if (argv.len == 5) {
         if (!std.mem.eql(u8, std.mem.span(argv[3]), "--status-fd")) return 125;
         status_fd = parsePid(argv[4]) orelse return 125;
     }
+    // A warm sandbox: the command comes as a request over fd `n` first.
+    const command = if (warm) init_warm.serve(n, status_fd) else n;
 
     // Signals are taken synchronously (sigtimedwait) below; pid 1 drops any
     // signal left at its default disposition unless it is blocked, so these

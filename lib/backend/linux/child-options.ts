@@ -22,6 +22,8 @@ export type SpawnResources = {
   readonly relay?: EgressRelay;
   /** Denials asked for: the restrict flags that log them, and a seccomp filter with a notify socket in place of the plan's. */
   readonly explain?: { readonly restrictFlags: number; readonly seccomp?: { readonly filter: Uint8Array; readonly notifySock: number } };
+  /** A warm sandbox (warm.ts): cordon-init's end of the request socket. */
+  readonly warm?: number;
 };
 
 export function childOptions(plan: LinuxPlan, r: SpawnResources): LinuxSpawnOptions {
@@ -47,6 +49,7 @@ export function childOptions(plan: LinuxPlan, r: SpawnResources): LinuxSpawnOpti
     ...(plan.mountProc ? { mountProc: true } : {}),
     ...(r.view ? { privateRoot: r.view } : {}),
     ...(r.initFile ? { init: r.initFile.use } : {}),
+    ...(r.warm !== undefined ? { warm: r.warm } : {}),
     ...(landlock.rulesetFd !== undefined
       ? {
           landlock: {

@@ -57,6 +57,19 @@ function listView(plan: LinuxPlan, opened: GrantFds, cgroup: SandboxCgroup | und
 }
 
 export function executeLinux(plan: LinuxPlan, argv: readonly string[], file: string, stdio: BackendStdio, mark: (phase: string) => void = noMark, state: ExecuteState = {}): SandboxSpawn {
+  const s = startLinux(plan, argv, file, stdio, mark, state);
+  return { proc: watchTree(plan, s.proc, s, mark), report: s.report };
+}
+
+/** What startLinux made: the process and the resources its teardown removes. */
+export type Started = { readonly proc: LinuxSubprocess; readonly io: LinuxStdio; readonly cgroup?: SandboxCgroup; readonly relay?: EgressRelay; readonly explain?: Explain; readonly report: Report };
+
+/**
+ * Everything of executeLinux up to the running process, not yet watched:
+ * with `warm` (a socket), the sandbox is made whole but cordon-init waits
+ * there for its command (warm.ts) instead of starting `argv`.
+ */
+export function startLinux(plan: LinuxPlan, argv: readonly string[], file: string, stdio: BackendStdio, mark: (phase: string) => void, state: ExecuteState, warm?: number): Started {
   const { policy, host } = plan;
   const { containment } = plan.shape;
   const groupsNote = policy.user ? checkGroups() : undefined;
@@ -101,7 +114,7 @@ export function executeLinux(plan: LinuxPlan, argv: readonly string[], file: str
     // A user switch: its private TMPDIR becomes the user's (it was made 0700 by this process).
     if (policy.user && policy.tmpDir !== undefined) giveTo(policy.user, [policy.tmpDir]);
     const view = plan.view ? listView(plan, opened, cgroup, state.views) : undefined;
-    const made = { file, io, landlock, ...(cgroup && { cgroup }), ...(initFile && { initFile }), ...(view && { view }), ...(relay && { relay }), ...(explain && { explain }) };
+    const made = { file, io, landlock, ...(cgroup && { cgroup }), ...(initFile && { initFile }), ...(view && { view }), ...(relay && { relay }), ...(explain && { explain }), ...(warm !== undefined && { warm }) };
     proc = spawnLinux(stdio.argv0 === undefined ? argv : [stdio.argv0, ...argv.slice(1)], childOptions(plan, made));
   } catch (e) {
     io.done(false);
@@ -125,7 +138,7 @@ export function executeLinux(plan: LinuxPlan, argv: readonly string[], file: str
     host: [...plan.notes, ...(groupsNote ? [groupsNote] : []), ...plan.refusals.map((r) => r.reason)],
     ...(relay && { network: relay.network }),
   };
-  return { proc: watchTree(plan, proc, { io, ...(cgroup && { cgroup }), ...(relay && { relay }), ...(explain && { explain }) }, mark), report };
+  return { proc, io, ...(cgroup && { cgroup }), ...(relay && { relay }), ...(explain && { explain }), report };
 }
 
 /**
@@ -134,7 +147,7 @@ export function executeLinux(plan: LinuxPlan, argv: readonly string[], file: str
  * removed and its denials collected), the relay started. `exited` settles
  * once all that is done.
  */
-function watchTree(
+export function watchTree(
   plan: LinuxPlan,
   proc: LinuxSubprocess,
   r: { readonly io: LinuxStdio; readonly cgroup?: SandboxCgroup; readonly relay?: EgressRelay; readonly explain?: Explain },

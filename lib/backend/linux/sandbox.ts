@@ -7,6 +7,7 @@ import type { ResolvedPolicy } from "../../policy/types.ts";
 import { startSandbox, type SandboxBackend, type SandboxSpawn, type SandboxStdioOptions } from "../../sandbox-backend.ts";
 import { executeLinux } from "./execute.ts";
 import { probedLinuxHost } from "./host.ts";
+import { linuxWarm } from "./warm.ts";
 import type { ViewCache } from "./private-root.ts";
 
 export { initPath, sandboxHost } from "./host.ts";
@@ -47,6 +48,7 @@ export const linuxBackend: SandboxBackend<LinuxHost, LinuxPlan, LinuxState> = {
     return { plan, report, refusals: plan.refusals };
   },
   execute: (plan, argv, file, stdio, state, mark) => executeLinux(plan, argv, file, stdio, mark, { views: state.views }),
+  warm: linuxWarm,
 };
 
 /** One sandboxed spawn of a resolved policy, planned and carried out (the one-shot steps, without lib/spawn.ts's options). */

@@ -75,6 +75,8 @@ export type LinuxSpawnOptions = {
   readonly seccomp?: { readonly filter: Uint8Array; readonly flags: number };
   /** With seccomp: the filter gets a listener, sent over this socket before execve to a supervisor already serving it (cordon_linux_notify_watch). */
   readonly notifySock?: number;
+  /** With init: no command yet; cordon-init waits on this socket (its end) for one (lib/backend/linux/warm.ts). */
+  readonly warm?: number;
   /** Wall-clock limit in ms; then `killSignal` (default SIGKILL) is sent through the pidfd. */
   readonly timeout?: number;
   readonly killSignal?: number;

@@ -22,7 +22,7 @@ function resolveCommand(cmd: string, env: Readonly<Record<string, string>>, cwd:
   return found;
 }
 
-type Placed = { childFd: number; parentKeep?: number; parentClose?: number };
+export type Placed = { childFd: number; parentKeep?: number; parentClose?: number };
 
 /**
  * Sets up one stdio slot: what the child gets, and what the parent keeps or
@@ -31,7 +31,7 @@ type Placed = { childFd: number; parentKeep?: number; parentClose?: number };
  * share one read-write open, as a terminal serves 0, 1 and 2. Nothing is
  * shared between spawns: no two children ever hold one open file description.
  */
-function stdio(slot: Stdio | undefined, childFd: number): Placed & { parent?: number } {
+export function stdio(slot: Stdio | undefined, childFd: number): Placed & { parent?: number } {
   const s = slot ?? "inherit";
   if (s === "inherit") return { childFd, parent: childFd };
   if (s === "ignore") return { childFd, parent: DEV_NULL };
@@ -78,6 +78,7 @@ function validate(argv: readonly string[], opts: LinuxSpawnOptions): void {
   if (opts.killSignal !== undefined) signalNumber(opts.killSignal);
   if (opts.file !== undefined && (typeof opts.file !== "string" || opts.file === "")) throw new TypeError("file must be a non-empty string");
   if (opts.init !== undefined && ((opts.cloneNamespaces ?? 0) & CLONE_NEW.PID) === 0) throw new TypeError("init needs a pid namespace (CLONE_NEWPID)");
+  if (opts.warm !== undefined && (opts.init === undefined || opts.procSelf || opts.notifySock !== undefined)) throw new TypeError("warm needs init, and neither procSelf nor notifySock");
 }
 
 /**
@@ -146,7 +147,8 @@ export function spawnLinux(argv: readonly string[], opts: LinuxSpawnOptions = {}
       (opts.dropCapabilities ? SPAWN_FLAGS.DROP_CAPS : 0) |
       (opts.init !== undefined ? SPAWN_FLAGS.INIT | SPAWN_FLAGS.INIT_STATUS : 0) |
       (opts.procSelf ? SPAWN_FLAGS.PROC_SELF : 0) |
-      (opts.notifySock !== undefined ? SPAWN_FLAGS.NOTIFY : 0);
+      (opts.notifySock !== undefined ? SPAWN_FLAGS.NOTIFY : 0) |
+      (opts.warm !== undefined ? SPAWN_FLAGS.WARM : 0);
     const ns = opts.userNamespace;
     const fds: { parent: number; child: number }[] = [];
     for (const s of slots) fds.push({ parent: s.parent!, child: s.childFd });
@@ -178,6 +180,7 @@ export function spawnLinux(argv: readonly string[], opts: LinuxSpawnOptions = {}
       netns: opts.netns,
       initStatusFd: status?.[1],
       notifySock: opts.notifySock,
+      warmFd: opts.warm,
     });
     result = spawnRecord(record, what);
   } catch (e) {

@@ -85,9 +85,10 @@ export class LinuxSubprocess {
   constructor(
     readonly pid: number,
     private readonly pidfd: number,
-    readonly stdin: StdinSink | undefined,
-    readonly stdout: ReadableStream<Uint8Array> | undefined,
-    readonly stderr: ReadableStream<Uint8Array> | undefined,
+    /** Set by attach() for a warm sandbox, whose streams come with its command. */
+    public stdin: StdinSink | undefined,
+    public stdout: ReadableStream<Uint8Array> | undefined,
+    public stderr: ReadableStream<Uint8Array> | undefined,
     /** Under cordon-init: the read end of the pipe where it writes the command's wait status. */
     private readonly statusFd?: number,
   ) {

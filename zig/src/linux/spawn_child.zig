@@ -197,6 +197,13 @@ pub fn main(arg: usize) callconv(.c) u8 {
         must(out, fd);
         status_fd = @intCast(fd);
     }
+    // A warm sandbox's request socket: lifted likewise, for cordon-init alone.
+    var warm_fd: i32 = -1;
+    if (spec.flags & Flags.warm != 0) {
+        const fd = linux.syscall3(.fcntl, @as(u32, @bitCast(spec.warm_fd)), uapi.f_dupfd_cloexec, floor);
+        must(out, fd);
+        warm_fd = @intCast(fd);
+    }
     for (fds, 0..) |m, i| must(out, linux.syscall3(.dup3, @as(u32, @bitCast(lifted[i])), @as(u32, @bitCast(m.child)), 0));
 
     // Everything else closes at execve, whatever the parent left inheritable.
@@ -259,6 +266,7 @@ pub fn main(arg: usize) callconv(.c) u8 {
     if (!confinedByCommand(spec)) confine(c, true);
 
     out.out_step = @intFromEnum(Step.execve);
+    if (spec.flags & Flags.warm != 0) execInit(c, .warm, @intCast(warm_fd), status_fd);
     if (spec.flags & Flags.init != 0) startUnderInit(c, status_fd);
     _ = linux.syscall4(.rt_sigprocmask, uapi.sig_setmask, @intFromPtr(&zero_set), 0, 8);
     @atomicStore(i32, &out.out_errno, 0, .release);
@@ -342,22 +350,31 @@ fn startUnderInit(c: *const spec_mod.Checked, status_fd: i32) noreturn {
     if (@atomicLoad(i32, &out.out_errno, .acquire) != 0) linux.exit_group(127);
     if (confinedByCommand(&c.spec)) confine(c, false);
 
-    // "cordon-init --adopt PID [--status-fd N]", in memory of cordon's own (this stack).
-    var pid_text: [12:0]u8 = @splat(0);
-    decimal(rc, &pid_text);
+    execInit(c, .adopt, rc, status_fd);
+}
+
+/// Execs cordon-init as "cordon-init MODE N [--status-fd FD]" (--adopt PID,
+/// or --warm FD: the request socket, which loses close-on-exec here), in
+/// memory of cordon's own (this stack), with an empty environment.
+fn execInit(c: *const spec_mod.Checked, comptime mode: enum { adopt, warm }, n: usize, status_fd: i32) noreturn {
+    const out = c.out;
+    var n_text: [12:0]u8 = @splat(0);
+    decimal(n, &n_text);
     var fd_text: [12:0]u8 = @splat(0);
-    var argv = [_:null]?[*:0]const u8{ "cordon-init", "--adopt", &pid_text, null, null };
+    var argv = [_:null]?[*:0]const u8{ "cordon-init", if (mode == .warm) "--warm" else "--adopt", &n_text, null, null };
+    out.out_step = @intFromEnum(Step.init);
+    if (mode == .warm) must(out, linux.syscall3(.fcntl, n, 2, 0)); // F_SETFD: no close-on-exec
     if (status_fd >= 0) {
-        out.out_step = @intFromEnum(Step.init);
         must(out, linux.syscall3(.fcntl, @as(u32, @bitCast(status_fd)), 2, 0)); // F_SETFD: no close-on-exec
         decimal(@intCast(status_fd), &fd_text);
         argv[3] = "--status-fd";
         argv[4] = &fd_text;
     }
     const envp = [_:null]?[*:0]const u8{};
-    out.out_step = @intFromEnum(Step.init);
+    // Nothing is left to fail in this child but this execve: out_errno says so if it does.
+    @atomicStore(i32, &out.out_errno, 0, .release);
     const r = linux.syscall3(.execve, @intFromPtr(c.str(c.spec.init_off)), @intFromPtr(&argv), @intFromPtr(&envp));
-    // pid 1 exits: the kernel kills the command with the rest of the namespace.
+    // pid 1 exits: the kernel kills the command (if any) with the rest of the namespace.
     fail(out, r);
 }
 

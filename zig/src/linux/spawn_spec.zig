@@ -19,7 +19,8 @@ pub const Flags = struct {
     pub const proc_self: u32 = cordon_h.CORDON_SPAWN_PROC_SELF;
     pub const init_status: u32 = cordon_h.CORDON_SPAWN_INIT_STATUS;
     pub const notify: u32 = cordon_h.CORDON_SPAWN_NOTIFY;
-    pub const all: u32 = setsid | no_new_privs | set_ids | mount_proc | loopback_up | private_root | drop_caps | init | proc_self | init_status | notify;
+    pub const warm: u32 = cordon_h.CORDON_SPAWN_WARM;
+    pub const all: u32 = setsid | no_new_privs | set_ids | mount_proc | loopback_up | private_root | drop_caps | init | proc_self | init_status | notify | warm;
 };
 
 /// Namespace flags a caller may ask clone3 for (CLONE_NEW*); nothing else.
@@ -212,7 +213,10 @@ pub fn check(buf: []u8) abi.Failure!Checked {
     if (spec.flags & Flags.init_status != 0) {
         if (spec.flags & Flags.init == 0 or spec.init_status_fd < 0) return error.InvalidArgument;
     } else if (spec.init_status_fd != 0) return error.InvalidArgument;
-    if (spec.reserved != 0) return error.InvalidArgument;
+    if (spec.flags & Flags.warm != 0) {
+        // cordon-init waits for the command: it must be pid 1, and it confines nothing after its exec.
+        if (spec.flags & Flags.init == 0 or spec.flags & (Flags.proc_self | Flags.notify) != 0 or spec.warm_fd < 0) return error.InvalidArgument;
+    } else if (spec.warm_fd != 0) return error.InvalidArgument;
     if (spec.netns_off != 0) {
         // Made in the child's own network namespace, after lo is up.
         if (spec.flags & Flags.loopback_up == 0) return error.InvalidArgument;

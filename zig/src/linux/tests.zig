@@ -21,4 +21,5 @@ test {
     _ = @import("bpf_eval.zig");
     _ = @import("notify.zig");
     _ = @import("host_probe.zig");
+    _ = @import("warm_request.zig");
 }

@@ -1,0 +1,117 @@
+// The warm sandboxes of one compiled sandbox (compile(policy, { warm: N })):
+// up to N made ahead, each with its own resolution (private TMPDIR and HOME)
+// and plan, each serving one command. One taken is replaced in the
+// background, one at a time on the event loop (never from a native thread);
+// one that dies waiting is removed and replaced; close() removes them all.
+import { SpawnOptionError } from "./errors.ts";
+import type { Resolution } from "./resolve-policy.ts";
+import type { Planned } from "./sandbox-backend.ts";
+
+/** A waiting sandbox: the backend's handle, with the resolution and plan it was made for. */
+export type WarmEntry = { readonly resolution: Resolution; readonly planned: Planned<unknown>; readonly handle: unknown };
+
+/** The most warm sandboxes one compiled sandbox keeps. */
+export const MAX_WARM = 64;
+
+/** compile()'s options, checked: unknown keys and a count outside 1..64 are errors. */
+export function checkCompileOptions(options: unknown): { readonly warm?: number } {
+  if (options === undefined) return {};
+  if (options === null || typeof options !== "object" || Array.isArray(options)) throw new SpawnOptionError("options", "compile() takes an object of options ({ warm })");
+  for (const key of Object.keys(options)) if (key !== "warm") throw new SpawnOptionError(key, "unknown option of compile()");
+  const warm = (options as { warm?: unknown }).warm;
+  if (warm === undefined) return {};
+  if (typeof warm !== "number" || !Number.isInteger(warm) || warm < 1 || warm > MAX_WARM) throw new SpawnOptionError("warm", `expected an integer from 1 to ${MAX_WARM}, got ${String(warm)}`);
+  return { warm };
+}
+
+export class WarmPool {
+  readonly #size: number;
+  /** Makes one entry; `gone` is called once if it dies while waiting (after its teardown). */
+  readonly #make: (gone: () => void) => WarmEntry;
+  readonly #discard: (handle: unknown) => Promise<void>;
+  readonly #ready: WarmEntry[] = [];
+  readonly #discarding = new Set<Promise<void>>();
+  #scheduled = false;
+  #closed = false;
+  #full: (() => void)[] = [];
+
+  constructor(size: number, make: (gone: () => void) => WarmEntry, discard: (handle: unknown) => Promise<void>) {
+    this.#size = size;
+    this.#make = make;
+    this.#discard = discard;
+  }
+
+  /** Makes one entry now (its errors are the caller's), then the rest in the background. */
+  fillFirst(first?: (gone: () => void) => WarmEntry): void {
+    this.#add(first ?? this.#make);
+    this.#schedule();
+  }
+
+  /** A waiting sandbox, if one is ready; its replacement is scheduled. */
+  take(): WarmEntry | undefined {
+    const entry = this.#ready.shift();
+    this.#schedule();
+    return entry;
+  }
+
+  /** How many wait now. */
+  get ready(): number {
+    return this.#ready.length;
+  }
+
+  /** Settles once the pool is full (or closed, or a refill failed: spawns then run one-shot). */
+  full(): Promise<void> {
+    if (this.#closed || (this.#ready.length >= this.#size && !this.#scheduled)) return Promise.resolve();
+    return new Promise((resolve) => this.#full.push(resolve));
+  }
+
+  /** Removes a sandbox that was taken but never started (a spawn that failed first). */
+  drop(entry: WarmEntry): void {
+    this.#track(this.#discard(entry.handle));
+  }
+
+  /** Kills and removes every waiting sandbox; settles once they are gone. */
+  close(): Promise<void> {
+    this.#closed = true;
+    for (const e of this.#ready.splice(0)) this.#track(this.#discard(e.handle).then(() => e.resolution.cleanup()));
+    this.#notify();
+    return Promise.all([...this.#discarding]).then(() => {});
+  }
+
+  #track(p: Promise<void>): void {
+    const t = p.catch(() => {}).finally(() => this.#discarding.delete(t));
+    this.#discarding.add(t);
+  }
+
+  #add(make: (gone: () => void) => WarmEntry): void {
+    const entry: WarmEntry = make(() => {
+      // Died waiting: its teardown is done; its directory goes, and another takes its place.
+      const i = this.#ready.indexOf(entry);
+      if (i >= 0) this.#ready.splice(i, 1);
+      entry.resolution.cleanup();
+      this.#schedule();
+    });
+    this.#ready.push(entry);
+  }
+
+  #schedule(): void {
+    if (this.#scheduled || this.#closed || this.#ready.length >= this.#size) return;
+    this.#scheduled = true;
+    setImmediate(() => {
+      this.#scheduled = false;
+      if (this.#closed) return;
+      try {
+        this.#add(this.#make);
+      } catch {
+        // The host refused one now (fds, memory, cgroups): spawns run one-shot, which report any such error themselves; the next take() tries again.
+        return this.#notify();
+      }
+      if (this.#ready.length < this.#size) this.#schedule();
+      else this.#notify();
+    });
+  }
+
+  #notify(): void {
+    for (const f of this.#full.splice(0)) f();
+  }
+}
