@@ -193,7 +193,8 @@ describeUnless(notLinux, "warm sandboxes", () => {
     const before = footprint();
     const box = compile(FULL, { warm: 3 });
     await box.warmed();
-    expect(waiting().length).toBe(before.waiting + 3);
+    // warmed() settles once each spawn returned; pid 1's exec of cordon-init may be a moment later
+    await until(() => waiting().length === before.waiting + 3);
     expect(ownCgroups(bases).length).toBeGreaterThan(before.cgroups);
     await box.close();
     await until(() => waiting().length === before.waiting);
@@ -205,6 +206,7 @@ describeUnless(notLinux, "warm sandboxes", () => {
     const box = compile({ ...FULL, fs: { write: [granted] } }, { warm: 1 });
     try {
       await box.warmed();
+      await until(() => waiting().length === before.waiting + 1);
       const [pid] = waiting();
       process.kill(pid!, "SIGKILL");
       const marker = join(granted, "never");
@@ -233,6 +235,7 @@ describeUnless(notLinux, "warm sandboxes", () => {
     const box = compile(FULL, { warm: 1 });
     try {
       await box.warmed();
+      await until(() => waiting().length === before.waiting + 1);
       const [pid] = waiting();
       process.kill(pid!, "SIGKILL");
       await until(() => waiting().length === before.waiting + 1 && !waiting().includes(pid!));
