@@ -4,12 +4,12 @@
 // commands under it, each with its own private TMPDIR and HOME, reusing what
 // the plan of the policy's shape needs (the backend's state); `box.close()`
 // ends it. spawn(argv, policy) is the one-shot form: compile, spawn, close.
-import { loadBackend } from "./backends.ts";
+import { loadBackend } from "./backend/load.ts";
 import { AbortError, SandboxClosedError } from "./errors.ts";
 import type { Policy, ResolvedPolicy } from "./policy/types.ts";
 import type { Report } from "./report.ts";
 import { resolvePolicy, type Resolution } from "./resolve-policy.ts";
-import { refuse, startSandbox, type Planned, type SandboxBackend } from "./sandbox-backend.ts";
+import { refuse, startSandbox, type Planned, type SandboxBackend } from "./backend/contract.ts";
 import { checkArgv, collect, launch, runSpawnOptions, type RunOptions, type RunResult, type SandboxedSubprocess } from "./spawn-launch.ts";
 import { checkSpawnOptions, type CheckedOptions, type SpawnOptions } from "./spawn-options.ts";
 

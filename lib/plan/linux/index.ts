@@ -8,12 +8,12 @@ import type { ResolvedPolicy } from "../../policy/types.ts";
 import type { GuaranteeReport } from "../../report.ts";
 import { carveOutReport } from "./carve-outs.ts";
 import { planContainment, type ContainmentPlan } from "./containment.ts";
-import type { LinuxHost } from "./host.ts";
+import type { LinuxPlanHost } from "./host.ts";
 import { landlockGuarantees, planLandlock, rightsOf, type LandlockPlan } from "./landlock/index.ts";
 import { bestEffortRights, coveredElsewhere, foldCovered, planSandbox, type SandboxPlan } from "./sandbox.ts";
 import type { CompiledFilter } from "./seccomp/index.ts";
 
-export type { LinuxHost } from "./host.ts";
+export type { LinuxPlanHost } from "./host.ts";
 
 /** A guarantee hard mode refuses, and why. */
 export type Refusal = { readonly guarantee: string; readonly reason: string };
@@ -53,7 +53,7 @@ export type ShapePlan = {
 };
 
 /** The shape's plan (throws CompatError in hard mode for a containment guarantee this host cannot give). */
-export function planShape(policy: ResolvedPolicy, host: LinuxHost): ShapePlan {
+export function planShape(policy: ResolvedPolicy, host: LinuxPlanHost): ShapePlan {
   const sandbox = planSandbox(policy, host.sandbox);
   const covered = coveredElsewhere({ net: sandbox.net }, host.sandbox, sandbox);
   // Whether a pid namespace can be had is what the namespace probe found, not what sysctls suggest.
@@ -77,7 +77,7 @@ export type ViewPlan = {
 export type LinuxPlan = {
   readonly policy: ResolvedPolicy;
   /** The host it was planned for. */
-  readonly host: LinuxHost;
+  readonly host: LinuxPlanHost;
   readonly shape: ShapePlan;
   /** Grants as ruled and bound: "/" expanded, cordon-init added to the reads. */
   readonly read: readonly string[];
@@ -126,7 +126,7 @@ export function expandRoot(grants: readonly string[], rootTop: readonly string[]
   return [...new Set(grants.flatMap((g) => (g === "/" ? rootTop : [g])))];
 }
 
-function hostNotes(host: LinuxHost): string[] {
+function hostNotes(host: LinuxPlanHost): string[] {
   const h = host.sandbox;
   const notes: string[] = [
     h.namespaces === "none"
@@ -143,7 +143,7 @@ function hostNotes(host: LinuxHost): string[] {
  * landlock requirement this host cannot meet throws CompatError here; the
  * other gaps are in the report (and `refusals`) for the caller to refuse.
  */
-export function planLinux(policy: ResolvedPolicy, host: LinuxHost, shape: ShapePlan = planShape(policy, host)): LinuxPlan {
+export function planLinux(policy: ResolvedPolicy, host: LinuxPlanHost, shape: ShapePlan = planShape(policy, host)): LinuxPlan {
   const { sandbox, containment, covered, rights } = shape;
   const hostLandlock = host.sandbox.landlockAbi;
   // Carve-outs depend on the policy's paths, not its shape.
