@@ -24,7 +24,7 @@ export async function liveLinuxColumn(): Promise<HostColumn> {
     key: "linux-here",
     os: "linux",
     title: "Linux here",
-    host: `this host, probed: ${root ? "root" : `uid ${here.containment.euid}`}, landlock ABI ${s.landlockAbi}, seccomp ${s.seccomp ? "yes" : "no"}, namespaces ${s.namespaces}${s.procfs ? "" : " (no fresh /proc)"}, tree kill by ${chooseRung(here)}`,
+    host: `this host, probed: ${root ? "root" : `uid ${here.containment.euid}`}, landlock ABI ${s.landlockAbi}, seccomp ${s.seccomp ? "yes" : "no"}, namespaces ${s.namespaces}${s.procfs ? "" : " (no fresh /proc)"}, tree kill by ${treeKillHere(here)}`,
     shows: root ? "privileged" : "unprivileged",
     plan: linuxPlan,
     privileged: () => linuxReport(ciJob("linux"), admin),
@@ -33,8 +33,8 @@ export async function liveLinuxColumn(): Promise<HostColumn> {
   };
 }
 
-/** The tree-kill rung the containment plan chooses here (its decision, not its report's words). */
-function chooseRung(host: LinuxPlanHost): string {
+/** The tree-kill mechanism the containment plan chooses here (its decision, not its report's words). */
+function treeKillHere(host: LinuxPlanHost): string {
   return planContainment(ciJob("linux"), host.containment).treeKill.mechanism;
 }
 
