@@ -11,8 +11,7 @@ import { LinuxSubprocess, readableFromFd, signalNumber, StdinSink } from "./subp
 export type { LinuxSpawnOptions } from "./spawn-options.ts";
 export { LinuxSubprocess } from "./subprocess.ts";
 
-const SIGKILL = 9;
-const { O_PATH, O_DIRECTORY } = UAPI;
+const { O_PATH, O_DIRECTORY, SIGKILL } = UAPI;
 
 /** Resolves argv[0] like execvp: a name without "/" is searched in PATH. */
 function resolveCommand(cmd: string, env: Readonly<Record<string, string>>, cwd: string | undefined): string {

@@ -9,7 +9,7 @@ import type { GuaranteeReport } from "../../report.ts";
 import { carveOutReport } from "./carve-outs.ts";
 import { planContainment, type ContainmentPlan } from "./containment.ts";
 import type { LinuxPlanHost } from "./host.ts";
-import { landlockGuarantees, planLandlock, rightsOf, type LandlockPlan } from "./landlock/index.ts";
+import { FS_RIGHTS, landlockGuarantees, planLandlock, rightsOf, type LandlockPlan } from "./landlock/index.ts";
 import { bestEffortRights, coveredElsewhere, foldCovered, planSandbox, type SandboxPlan } from "./sandbox.ts";
 import type { CompiledFilter } from "./seccomp/index.ts";
 
@@ -19,14 +19,14 @@ export type { LinuxPlanHost } from "./host.ts";
 export type Refusal = { readonly guarantee: string; readonly reason: string };
 
 /** LANDLOCK_ACCESS_FS_READ_FILE | READ_DIR: the sandbox reads its own /proc (or its own /proc/<pid>). */
-const PROC_ACCESS = (1 << 2) | (1 << 3);
+const PROC_ACCESS = FS_RIGHTS.read_file.bit | FS_RIGHTS.read_dir.bit;
 /**
  * LANDLOCK_ACCESS_FS_READ_DIR beneath the private root's own tmpfs, so `ls /`
  * works: the view holds only grants (each readable already), the mount
  * points of the working directory and /proc, and symlinks, so listing it
  * shows nothing a stat could not.
  */
-const ROOT_ACCESS = 1 << 3;
+const ROOT_ACCESS = FS_RIGHTS.read_dir.bit;
 
 /** LANDLOCK_ACCESS_NET_CONNECT_TCP: the one rule egress's proxy-only mode adds for the proxy's port. */
 const CONNECT_TCP = rightsOf("net").find((r) => r.name === "net.connect_tcp")!.bit;
