@@ -74,6 +74,7 @@ const shared_names = [_][]const u8{
     "O_ACCMODE",      "O_CREAT",        "O_PATH",            "__O_TMPFILE",   "CLONE_NEWUSER",
     "S_ISUID",        "S_ISGID",        "IPPROTO_TCP",       "IPPROTO_SCTP",  "IPPROTO_MPTCP",
     "NETLINK_ROUTE",  "NETLINK_SOCK_DIAG", "TIOCSTI",        "TIOCLINUX",     "SIGKILL",
+    "CLD_EXITED",     "CLD_KILLED",     "CLD_DUMPED",
 };
 
 fn isInt(comptime T: type) bool {

@@ -20,3 +20,4 @@
 #include <linux/netlink.h>
 #include <linux/stat.h>
 #include <asm/ioctls.h>
+#include <asm/siginfo.h>

@@ -11,7 +11,7 @@ import { closeFd } from "../../../ffi/linux.ts";
 
 export type ExitRecord = {
   pid: number;
-  /** CLD_EXITED 1, CLD_KILLED 2, CLD_DUMPED 3; negative: -errno of waitid. */
+  /** CLD_EXITED, CLD_KILLED or CLD_DUMPED (asm/siginfo.h); negative: -errno of waitid. */
   code: number;
   status: number;
   utimeUs: number;
