@@ -124,7 +124,7 @@ const median = (col: string) => Number(col.split(" / ")[0]);
 md.push("## Summary", "");
 md.push("| goal | measured | verdict |", "| --- | --- | --- |");
 if (spawnR) {
-  md.push(`| cordon unrestricted ≤ 1.05× Bun.spawn | ${x(r("cordon spawn spine, unrestricted"))} | ${verdict(r("cordon spawn spine, unrestricted") <= 1.05)} |`);
+  md.push(`| cordon unrestricted ≤ 1.05× Bun.spawn | ${x(r("cordon bare spawnLinux (formerly spine), unrestricted"))} | ${verdict(r("cordon bare spawnLinux (formerly spine), unrestricted") <= 1.05)} |`);
   md.push(`| cordon fully restricted ≤ 1.3× Bun.spawn | ${x(r("cordon spawn(), fully restricted"))} (default policy, no limits: ${x(r("cordon spawn(), default policy"))}) | ${verdict(r("cordon spawn(), fully restricted") <= 1.3)} |`);
   const bw = r("bwrap (--ro-bind / /");
   if (Number.isFinite(bw)) {
@@ -167,7 +167,7 @@ if (spawnR) {
   md.push("", "### Where the fully restricted spawn's time goes", "");
   md.push("The steps of `lib/backend/linux/sandbox.ts` one by one, with a clock between them:", "");
   md.push(phasesMarkdown(spawnR), "");
-  md.push("The child-side mechanisms one at a time through the spawn spine (all interleaved):", "");
+  md.push("The child-side mechanisms one at a time through the bare spawnLinux (all interleaved):", "");
   md.push(ablationMarkdown(spawnR), "");
 } else if (spawnRan) md.push("## 1. Spawn-to-exit", "", notRun(spawnRan), "");
 

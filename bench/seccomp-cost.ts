@@ -1,5 +1,5 @@
 // seccomp: what cordon's filters cost, against a plain linear filter over the
-// same syscalls. Each filter is installed by the spawn spine in a child:
+// same syscalls. Each filter is installed by the bare spawnLinux in a child:
 //  - compile: compileSeccomp() in TypeScript, per policy;
 //  - install: CPU time of a child that installs the filter and execs
 //    /bin/true, minus the same child without a filter (child CPU time is

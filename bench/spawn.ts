@@ -1,6 +1,6 @@
 // Spawn-to-exit of /bin/true from Bun, median over hundreds of spawns, every
-// variant in the same run and interleaved in rounds: Bun.spawn, cordon's spawn
-// spine unrestricted, cordon's full sandbox (lib/spawn.ts), and the peers a
+// variant in the same run and interleaved in rounds: Bun.spawn, cordon's bare
+// spawnLinux unrestricted, cordon's full sandbox (lib/spawn.ts), and the peers a
 // user would pick instead (bubblewrap, firejail, sandbox-runtime as library
 // and CLI). Then where the time of the fully restricted spawn goes, phase by
 // phase, and which child-side mechanism costs what.
@@ -87,7 +87,7 @@ export async function runSpawn(log: (s: string) => void = () => {}): Promise<Spa
   const guarantees = probe.report.guarantees.map((g) => `${g.guarantee}: ${g.status} (${g.by.join(", ")})`);
 
   add("Bun.spawn", () => bunSpawn(TRUE));
-  add("cordon spawn spine, unrestricted", () => spawnLinux(TRUE, { ...quiet, newSession: false, noNewPrivs: false, parentDeathSignal: 0 }).exited);
+  add("cordon bare spawnLinux (formerly spine), unrestricted", () => spawnLinux(TRUE, { ...quiet, newSession: false, noNewPrivs: false, parentDeathSignal: 0 }).exited);
   add("cordon spawn(), default policy (landlock + seccomp + namespaces + tree kill)", () => spawn(TRUE, {}, quiet).exited);
   add("cordon spawn(), fully restricted (default + rlimits + fresh cgroup set with limits)", () => spawn(TRUE, FULL_POLICY, quiet).exited);
   // Compiled once, spawned many times: what issue "prepared sandboxes" builds on.
@@ -150,7 +150,7 @@ export async function runSpawn(log: (s: string) => void = () => {}): Promise<Spa
 
   const phases = [...phaseSamples].map(([phase, t]) => ({ phase, stats: stats(t) }));
 
-  // Child-side mechanisms one at a time through the spine (spawn-to-exit each).
+  // Child-side mechanisms one at a time through the bare spawnLinux (spawn-to-exit each).
   log("spawn: child-side ablation");
   const { policy: resolved, cleanup } = resolvePolicy({});
   const plan = planSandbox(resolved, sh);
@@ -168,8 +168,8 @@ export async function runSpawn(log: (s: string) => void = () => {}): Promise<Spa
   const scNoNs = noNs.seccomp ? { seccomp: { filter: noNs.seccomp.filter, flags: 0 } } : {};
   const ablation: Variant[] = [
     { name: "Bun.spawn (reference)", once: () => bunSpawn(TRUE), perRound: 10 },
-    { name: "spine, unrestricted", once: () => spawnLinux(TRUE, { ...quiet, newSession: false, noNewPrivs: false, parentDeathSignal: 0 }).exited, perRound: 10 },
-    { name: "spine defaults (setsid, no_new_privs, pdeathsig) + rlimits", once: () => spawnLinux(TRUE, { ...quiet, rlimits: containment.rlimits }).exited, perRound: 10 },
+    { name: "bare spawnLinux, unrestricted", once: () => spawnLinux(TRUE, { ...quiet, newSession: false, noNewPrivs: false, parentDeathSignal: 0 }).exited, perRound: 10 },
+    { name: "spawnLinux defaults (setsid, no_new_privs, pdeathsig) + rlimits", once: () => spawnLinux(TRUE, { ...quiet, rlimits: containment.rlimits }).exited, perRound: 10 },
     { name: "+ landlock restrict_self (ruleset built once)", once: () => spawnLinux(TRUE, { ...quiet, rlimits: containment.rlimits, ...ll }).exited, perRound: 10 },
     { name: "+ seccomp filter (compiled once)", once: () => spawnLinux(TRUE, { ...quiet, rlimits: containment.rlimits, ...sc }).exited, perRound: 10 },
     { name: "+ landlock + seccomp", once: () => spawnLinux(TRUE, { ...quiet, rlimits: containment.rlimits, ...ll, ...sc }).exited, perRound: 10 },
@@ -258,8 +258,8 @@ export function phasesMarkdown(r: SpawnResult): string {
 
 export function ablationMarkdown(r: SpawnResult): string {
   const bun = r.ablation.find((a) => a.name.startsWith("Bun.spawn"))!.stats!.median;
-  const base = r.ablation.find((a) => a.name.startsWith("spine, unrestricted"))!.stats!.median;
-  const out = ["| spine spawn of /bin/true with | median ms | p90 ms | minus unrestricted (ms) | median / Bun.spawn |", "| --- | ---: | ---: | ---: | ---: |"];
+  const base = r.ablation.find((a) => a.name.startsWith("bare spawnLinux, unrestricted"))!.stats!.median;
+  const out = ["| bare spawnLinux of /bin/true with | median ms | p90 ms | minus unrestricted (ms) | median / Bun.spawn |", "| --- | ---: | ---: | ---: | ---: |"];
   for (const a of r.ablation) out.push(`| ${a.name} | ${fmt(a.stats!.median)} | ${fmt(a.stats!.p90)} | ${a.name.startsWith("Bun.spawn") ? "–" : fmt(a.stats!.median - base)} | ${ratio(a.stats!.median, bun)} |`);
   return out.join("\n");
 }

@@ -357,7 +357,7 @@ export function encodeSpawnRecord(r: SpawnRecord): Uint8Array {
   return w.finish();
 }
 
-const family = (f: 4 | 6) => (f === 4 ? 2 : 10);
+const family = (f: 4 | 6) => (f === 4 ? UAPI.AF_INET : UAPI.AF_INET6);
 
 function addressBytes(f: 4 | 6, a: Uint8Array | undefined, what: string): Uint8Array {
   if (a === undefined) return new Uint8Array(16);

@@ -4,12 +4,12 @@ import { linuxSymbols } from "./symbols/linux.ts";
 import { openLibrary, type Symbols } from "./library.ts";
 import { check } from "./status.ts";
 import { fdArg } from "./common.ts";
-import { UAPI_AARCH64, UAPI_X86_64 } from "./generated/linux-tables.ts";
+import { UAPI_AARCH64, UAPI_SHARED, UAPI_X86_64 } from "./generated/linux-tables.ts";
 
 export const linuxTable = { ...commonSymbols, ...linuxSymbols };
 
-/** The kernel constants of the architecture this process runs on (generated from the uapi headers). */
-export const UAPI = process.arch === "arm64" ? UAPI_AARCH64 : UAPI_X86_64;
+/** The kernel constants of the architecture this process runs on (generated from the uapi headers), and those every arch shares. */
+export const UAPI = { ...UAPI_SHARED, ...(process.arch === "arm64" ? UAPI_AARCH64 : UAPI_X86_64) } as const;
 
 /** The opened Linux library's symbols. */
 export function linux(): Symbols<typeof linuxTable> {

@@ -10,14 +10,14 @@ export type { Compat, Limits, Net, NetPorts, Policy, ResolvedPolicy, UserSpec } 
 export { missing, type Enforcement, type GuaranteeReport, type Report } from "./report.ts";
 export { exitStatus } from "./exit-status.ts";
 export { AbortError, CompatError, CordonError, GrantChangedError, LibraryError, NotSupportedError, OsError, PermissionError, PolicyError, SandboxClosedError, SpawnOptionError, StartupCheckError } from "./errors.ts";
-export type { HostFeatures } from "./host.ts";
-export type { HostReport, PropertyReport } from "./probe/host-report.ts";
-export type { LiveCheck } from "./probe/live.ts";
-export type { HostSetting, SettingStatus } from "./probe/host-settings.ts";
+export type { HostFeatures } from "./probe/features.ts";
+export type { HostReport, PropertyReport } from "./probe/report.ts";
+export type { LiveCheck } from "./probe/live-checks.ts";
+export type { HostSetting, SettingStatus } from "./probe/kernel-settings.ts";
 export { audit, type AuditOptions, type AuditReport, type AuditRow, type Verdict } from "./audit/index.ts";
 
 /** What this host can enforce (the data of `cordon probe --json`). Loads the native library on first use. */
-export async function probe(): Promise<import("./probe/host-report.ts").HostReport> {
-  const { hostReport } = await import("./probe/host-report.ts");
+export async function probe(): Promise<import("./probe/report.ts").HostReport> {
+  const { hostReport } = await import("./probe/report.ts");
   return hostReport();
 }

@@ -6,12 +6,12 @@
 // ends it. With { warm: N }, N sandboxes are made ahead and each serves one
 // spawn (warm-pool.ts). spawn(argv, policy) is the one-shot form: compile,
 // spawn, close.
-import { loadBackend } from "./backends.ts";
+import { loadBackend } from "./backend/load.ts";
 import { AbortError, SandboxClosedError, SpawnOptionError } from "./errors.ts";
 import type { Policy, ResolvedPolicy } from "./policy/types.ts";
 import type { Report } from "./report.ts";
 import { resolvePolicy, type Resolution } from "./resolve-policy.ts";
-import { refuse, startSandbox, type Planned, type SandboxBackend } from "./sandbox-backend.ts";
+import { refuse, startSandbox, type Planned, type SandboxBackend } from "./backend/contract.ts";
 import { checkArgv, collect, launch, runSpawnOptions, type RunOptions, type RunResult, type SandboxedSubprocess } from "./spawn-launch.ts";
 import { checkSpawnOptions, type CheckedOptions, type SpawnOptions } from "./spawn-options.ts";
 import { checkCompileOptions, WarmPool, type WarmEntry } from "./warm-pool.ts";

@@ -8,7 +8,7 @@ import { CompatError, PolicyError, SpawnOptionError } from "./errors.ts";
 import type { ResolvedPolicy } from "./policy/types.ts";
 import { missing, type Report } from "./report.ts";
 import type { Resolution } from "./resolve-policy.ts";
-import { wallClock, type SandboxedProcess, type SandboxSpawn, type SandboxStdioOptions } from "./sandbox-backend.ts";
+import { wallClock, type SandboxedProcess, type SandboxSpawn, type SandboxStdioOptions } from "./backend/contract.ts";
 import type { CheckedOptions, Slot, SpawnOptions } from "./spawn-options.ts";
 import { feed, openStdio, tapOutput } from "./spawn-stdio.ts";
 import { longTimeout } from "./timer.ts";

@@ -5,7 +5,7 @@
 // counted against `maxBuffer`.
 import { closeSync, constants, openSync } from "node:fs";
 import { SpawnOptionError } from "./errors.ts";
-import type { SandboxExtraStdio, SandboxStdio, SandboxStdioOptions } from "./sandbox-backend.ts";
+import type { SandboxExtraStdio, SandboxStdio, SandboxStdioOptions } from "./backend/contract.ts";
 import type { CheckedOptions, Slot, StdinData } from "./spawn-options.ts";
 
 export type OpenedStdio = {

@@ -5,7 +5,7 @@
 // one that dies waiting is removed and replaced; close() removes them all.
 import { SpawnOptionError } from "./errors.ts";
 import type { Resolution } from "./resolve-policy.ts";
-import type { Planned } from "./sandbox-backend.ts";
+import type { Planned } from "./backend/contract.ts";
 
 /** A waiting sandbox: the backend's handle, with the resolution and plan it was made for. */
 export type WarmEntry = { readonly resolution: Resolution; readonly planned: Planned<unknown>; readonly handle: unknown };

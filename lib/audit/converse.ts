@@ -1,7 +1,7 @@
 // The supervisor's side of the inside probe's questions: every stdout line
 // that is a JSON {"ask": ...} gets one JSON answer line on the probe's stdin;
 // every other line is kept for parseInside.
-import type { SandboxedProcess } from "../sandbox-backend.ts";
+import type { SandboxedProcess } from "../backend/contract.ts";
 import { LineReader } from "./lines.ts";
 
 export type Ask = { readonly ask: string } & Readonly<Record<string, unknown>>;

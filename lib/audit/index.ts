@@ -5,7 +5,7 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, realpathSync } from "node:fs";
 import { join, resolve } from "node:path";
-import type { LinuxHost } from "../host/linux/types.ts";
+import type { LinuxHostModel } from "../host/linux/types.ts";
 import type { Policy } from "../policy/types.ts";
 import type { Report } from "../report.ts";
 import { spawn } from "../spawn.ts";
@@ -38,7 +38,7 @@ export type AuditReport = {
   /** The enforcement report of the sandbox the probe ran in. */
   readonly report?: Report;
   /** Linux: the host model the sandbox was planned with (lib/host/linux, the one `cordon probe` shows). */
-  readonly host?: LinuxHost;
+  readonly host?: LinuxHostModel;
   /** The probe's exit status and anything worth knowing about the run. */
   readonly notes: readonly string[];
 };
@@ -78,8 +78,8 @@ export async function audit(policy: Policy = {}, options: AuditOptions = {}): Pr
   const python = options.python ?? pythons.find((p) => existsSync(p));
   if (!python) throw new Error(`cordon audit needs python3 in the system read set (${pythons.join(", ")})`);
 
-  const { linuxHost, sandboxNamespaces } = await import("../host/linux/index.ts");
-  const host = linuxHost();
+  const { linuxHostModel, sandboxNamespaces } = await import("../host/linux/index.ts");
+  const host = linuxHostModel();
   const ns = sandboxNamespaces(host);
   const cfg = canaryConfig(nonce);
   let keeper: CanaryKeeper | undefined;

@@ -3,12 +3,12 @@
 // `cordon probe --compare [--json | --markdown]`: P01-P24 for seL4, this host
 // and every OS cordon targets (lib/probe/compare.ts); --markdown is
 // docs/security-model.md (described hosts only, no live probe).
-import type { Evidence, LinuxFeatures } from "../backend/linux/probe.ts";
+import type { Evidence, LinuxFeatures } from "../probe/linux-features.ts";
 import { compareHosts, type Comparison } from "../probe/compare.ts";
 import { renderSecurityModel } from "../probe/compare-markdown.ts";
 import { describedColumns } from "../probe/described.ts";
-import { hostReport, type HostReport } from "../probe/host-report.ts";
-import { liveLinuxColumn, readAssumptionDocs } from "../probe/live-host.ts";
+import { hostReport, type HostReport } from "../probe/report.ts";
+import { liveLinuxColumn, readAssumptionDocs } from "../probe/live-column.ts";
 
 function table(rows: string[][]): string[] {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (i === r.length - 1 ? 0 : r[i]!.length))));

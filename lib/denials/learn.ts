@@ -9,6 +9,7 @@ import { posix } from "node:path";
 import type { Policy } from "../policy/types.ts";
 import { peer, type Call } from "./calls.ts";
 import { fsOps, type FsAccess } from "./view.ts";
+import { AF_INET, AF_INET6, SOCK_STREAM, SOCK_TYPE_MASK } from "../plan/linux/seccomp/constants.ts";
 
 type Use = { count: number; readonly how: Set<FsAccess>; readonly example: string };
 
@@ -28,9 +29,9 @@ export class Observations {
     if (c.errno !== 0) return;
     if (c.name === "socket") {
       const family = Number(c.args[0]! & 0xffffffffn);
-      if (family === 2 || family === 10) {
+      if (family === AF_INET || family === AF_INET6) {
         this.ipSockets++;
-        if ((Number(c.args[1]! & 0xffffffffn) & 0xf) !== 1) this.nonTcp++;
+        if ((Number(c.args[1]! & 0xffffffffn) & SOCK_TYPE_MASK) !== SOCK_STREAM) this.nonTcp++;
       }
       return;
     }

@@ -1,14 +1,14 @@
 // A call the run's seccomp filter refused (the supervisor answered with the
 // filter's own errno), as a denial with the flag that lifts it where one
 // does. Pure.
-import { ERRNO } from "../../ffi/generated/linux-tables.ts";
+import { ERRNO, UAPI_SHARED as K } from "../../ffi/generated/linux-tables.ts";
 import type { ResolvedPolicy } from "../policy/types.ts";
 import type { Call } from "./calls.ts";
 import type { DenialInput } from "./log.ts";
 
-const ENOSYS = 38;
+const ENOSYS = ERRNO.NOSYS;
 const errnoNames = new Map<number, string>(Object.entries(ERRNO).map(([k, v]) => [v, `E${k}`]));
-const FAMILIES: Record<number, string> = { 1: "AF_UNIX", 2: "AF_INET", 10: "AF_INET6", 16: "AF_NETLINK", 17: "AF_PACKET", 40: "AF_VSOCK" };
+const FAMILIES: Record<number, string> = Object.fromEntries((["AF_UNIX", "AF_INET", "AF_INET6", "AF_NETLINK", "AF_PACKET", "AF_VSOCK"] as const).map((n) => [K[n], n]));
 
 const BY = "seccomp user-notify";
 const ALWAYS = "refused in every cordon sandbox: no flag allows it";

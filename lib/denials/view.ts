@@ -9,7 +9,7 @@
 import { posix } from "node:path";
 import { absolutePath, text, type Call } from "./calls.ts";
 import type { DenialInput } from "./log.ts";
-import { UAPI_AARCH64, UAPI_X86_64 } from "../../ffi/generated/linux-tables.ts";
+import { UAPI_AARCH64, UAPI_SHARED, UAPI_X86_64 } from "../../ffi/generated/linux-tables.ts";
 
 /** `stat`: a lookup (stat, access, readlink, chdir, open with O_PATH): the path must exist in the view, its content is not read. */
 export type FsAccess = "stat" | "read" | "exec" | "readdir" | "write" | "create" | "remove";
@@ -28,7 +28,7 @@ export type Host = {
   realpath(p: string): string | undefined;
 };
 
-const { O_ACCMODE, O_CREAT, O_PATH } = UAPI_X86_64;
+const { O_ACCMODE, O_CREAT, O_PATH } = UAPI_SHARED;
 /** O_DIRECTORY is the one open flag here whose value differs between the two arches (asm/fcntl.h). */
 const O_DIRECTORY = { x86_64: UAPI_X86_64.O_DIRECTORY, aarch64: UAPI_AARCH64.O_DIRECTORY } as const;
 

@@ -9,7 +9,8 @@ import { planOpenbsd } from "../plan/openbsd/index.ts";
 import { planWindows } from "../plan/windows/index.ts";
 import type { ResolvedPolicy } from "../policy/types.ts";
 import type { GuaranteeReport } from "../report.ts";
-import { linuxReport, type LinuxHostViews } from "./linux-report.ts";
+import { linuxReport } from "./linux-report.ts";
+import type { LinuxPlanHost } from "../plan/linux/host.ts";
 
 export type Os = "linux" | "windows" | "darwin" | "freebsd" | "openbsd";
 
@@ -58,10 +59,10 @@ const dedicated = (os: Os): ResolvedPolicy => ({ ...ciJob(os), user: { uid: 2000
 const noCgroups = (why: string): CgroupHost => ({ v1: {}, notes: [why] });
 
 export const linuxPlan = "lib/plan/linux (landlock, sandbox, containment) as lib/probe/linux-report.ts composes them";
-const linux = (host: LinuxHostViews) => () => linuxReport(ciJob("linux"), host);
+const linux = (host: LinuxPlanHost) => () => linuxReport(ciJob("linux"), host);
 
 /** This project's CI host as measured (docs/assumptions/linux*.md): root, hybrid cgroups, every namespace. */
-const ciHost: LinuxHostViews = {
+const ciHost: LinuxPlanHost = {
   sandbox: { arch: "x86_64", seccomp: true, landlockAbi: 7, namespaces: "direct", procfs: true, netns: true, capabilities: true },
   containment: {
     cgroups: {
@@ -74,19 +75,19 @@ const ciHost: LinuxHostViews = {
   },
 };
 
-export const asUser = (host: LinuxHostViews, namespaces: "user" | "none"): LinuxHostViews => ({
+export const asUser = (host: LinuxPlanHost, namespaces: "user" | "none"): LinuxPlanHost => ({
   sandbox: { ...host.sandbox, namespaces, procfs: namespaces !== "none" && host.sandbox.procfs, netns: namespaces !== "none" && host.sandbox.netns, capabilities: false },
   containment: { cgroups: noCgroups("no cgroup delegated to the user"), euid: 1000, pidNamespace: namespaces !== "none" },
 });
 
 /** A hosted ubuntu-24.04 runner: kernel 6.8 (landlock ABI 4), AppArmor blocks unprivileged user namespaces, systemd's cgroup v2. */
-const runnerRoot: LinuxHostViews = {
+const runnerRoot: LinuxPlanHost = {
   sandbox: { arch: "x86_64", seccomp: true, landlockAbi: 4, namespaces: "direct", procfs: true, netns: true, capabilities: true },
   containment: { cgroups: { v2: { base: "/sys/fs/cgroup/cordon", controllers: ["memory", "pids", "cpu"], kill: true, swap: true }, v1: {}, notes: [] }, euid: 0, pidNamespace: true },
 };
 
 /** Root inside a container: the runtime's seccomp profile refuses namespaces and mounts; cgroupfs is read-only. */
-const containerRoot: LinuxHostViews = {
+const containerRoot: LinuxPlanHost = {
   sandbox: { arch: "x86_64", seccomp: true, landlockAbi: 7, namespaces: "none", procfs: false, netns: false, capabilities: true },
   containment: { cgroups: noCgroups("cgroupfs is mounted read-only in the container"), euid: 0, pidNamespace: false },
 };

@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { AuditReport } from "../../lib/audit/index.ts";
-import type { HostReport } from "../../lib/probe/host-report.ts";
+import type { HostReport } from "../../lib/probe/report.ts";
 import { describeUnless, linuxRequirement, notLinux } from "../helpers/skip.ts";
 import { cordon, noSandbox } from "./helpers.ts";
 

@@ -6,7 +6,7 @@ import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Comparison } from "../../lib/probe/compare.ts";
-import type { HostReport } from "../../lib/probe/host-report.ts";
+import type { HostReport } from "../../lib/probe/report.ts";
 import { testUnless, notLinux } from "../helpers/skip.ts";
 import { cordon, noSandbox, root } from "./helpers.ts";
 

@@ -1,7 +1,7 @@
-// Host settings (lib/probe/host-settings.ts) judged from given values, for
+// Host settings (lib/probe/kernel-settings.ts) judged from given values, for
 // hosts unlike this one: hardened, weak, and kernels without the knob.
 import { describe, expect, test } from "bun:test";
-import { hostSettings, settingDefs } from "../../lib/probe/host-settings.ts";
+import { hostSettings, settingDefs } from "../../lib/probe/kernel-settings.ts";
 
 const fake = (values: Record<string, string>) => (path: string) => values[path] ?? null;
 const row = (rows: ReturnType<typeof hostSettings>, setting: string) => rows.find((r) => r.setting === setting)!;

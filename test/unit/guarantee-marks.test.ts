@@ -5,7 +5,8 @@ import { describe, expect, test } from "bun:test";
 import { markProperties, type Mark } from "../../lib/guarantees/marks.ts";
 import { properties, type PropertyId } from "../../lib/guarantees/properties.ts";
 import { ciJob } from "../../lib/probe/described.ts";
-import { linuxReport, type LinuxHostViews as LinuxHost } from "../../lib/probe/linux-report.ts";
+import { linuxReport } from "../../lib/probe/linux-report.ts";
+import type { LinuxPlanHost } from "../../lib/plan/linux/host.ts";
 import type { Enforcement, GuaranteeId, GuaranteeReport } from "../../lib/report.ts";
 
 const row = (guarantee: GuaranteeId, status: Enforcement = "enforced"): GuaranteeReport => ({ guarantee, status, by: status === "not-enforced" ? [] : ["test"] });
@@ -57,12 +58,12 @@ describe("the rule", () => {
 });
 
 describe("Linux hosts, planned by the real planners", () => {
-  const full: LinuxHost = {
+  const full: LinuxPlanHost = {
     sandbox: { arch: "x86_64", seccomp: true, landlockAbi: 7, namespaces: "direct", procfs: true, netns: true, capabilities: true },
     containment: { cgroups: { v2: { base: "/sys/fs/cgroup/cordon", controllers: ["memory", "pids", "cpu"], kill: true, swap: true }, v1: {}, notes: [] }, euid: 0, pidNamespace: true },
   };
-  const weak = (sandbox: Partial<LinuxHost["sandbox"]>, cgroups = full.containment.cgroups): LinuxHost => ({ sandbox: { ...full.sandbox, ...sandbox }, containment: { ...full.containment, cgroups } });
-  const marks = (host: LinuxHost) => Object.fromEntries(markProperties(linuxReport(ciJob("linux"), host), { privileged: linuxReport(ciJob("linux"), host), unprivileged: linuxReport(ciJob("linux"), host) }).map((m) => [m.id, m.mark])) as Record<PropertyId, Mark>;
+  const weak = (sandbox: Partial<LinuxPlanHost["sandbox"]>, cgroups = full.containment.cgroups): LinuxPlanHost => ({ sandbox: { ...full.sandbox, ...sandbox }, containment: { ...full.containment, cgroups } });
+  const marks = (host: LinuxPlanHost) => Object.fromEntries(markProperties(linuxReport(ciJob("linux"), host), { privileged: linuxReport(ciJob("linux"), host), unprivileged: linuxReport(ciJob("linux"), host) }).map((m) => [m.id, m.mark])) as Record<PropertyId, Mark>;
   const pick = (m: Record<PropertyId, Mark>, ids: PropertyId[]) => ids.map((id) => `${id} ${m[id]}`);
 
   test("a modern delegated v2 host enforces the core rows", () => {

@@ -4,10 +4,10 @@
 import { describe, expect, test } from "bun:test";
 import { decodeHostProbe, HOST_BIT } from "../../ffi/linux-host.ts";
 import { sandboxNamespaces } from "../../lib/host/linux/namespaces.ts";
-import type { LinuxHost } from "../../lib/host/linux/types.ts";
+import type { LinuxHostModel } from "../../lib/host/linux/types.ts";
 
 const kinds = (on: boolean) => ({ mount: on, pid: on, net: on, ipc: on, uts: on, cgroup: on });
-const host = (o: { user?: boolean; direct?: boolean; inUser?: boolean; proc?: [boolean, boolean]; tmpfs?: [boolean, boolean]; net?: boolean }): Pick<LinuxHost, "namespaces" | "mounts"> => ({
+const host = (o: { user?: boolean; direct?: boolean; inUser?: boolean; proc?: [boolean, boolean]; tmpfs?: [boolean, boolean]; net?: boolean }): Pick<LinuxHostModel, "namespaces" | "mounts"> => ({
   namespaces: { user: o.user ?? false, direct: { ...kinds(o.direct ?? false), net: (o.direct ?? false) && (o.net ?? true) }, inUser: { ...kinds(o.inUser ?? false), net: (o.inUser ?? false) && (o.net ?? true) }, unprivileged: false },
   mounts: {
     proc: { direct: o.proc?.[0] ?? false, inUser: o.proc?.[1] ?? false },

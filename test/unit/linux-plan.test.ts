@@ -4,17 +4,17 @@
 import { describe, expect, test } from "bun:test";
 import { CompatError } from "../../lib/errors.ts";
 import { linuxReport } from "../../lib/probe/linux-report.ts";
-import { expandRoot, planLinux, type LinuxHost } from "../../lib/plan/linux/index.ts";
+import { expandRoot, planLinux, type LinuxPlanHost } from "../../lib/plan/linux/index.ts";
 import { FS_READ_GRANT, FS_WRITE_GRANT } from "../../lib/plan/linux/landlock/index.ts";
 import type { ResolvedPolicy } from "../../lib/policy/types.ts";
 
-const root: LinuxHost = {
+const root: LinuxPlanHost = {
   sandbox: { arch: "x86_64", seccomp: true, landlockAbi: 7, namespaces: "direct", procfs: true, netns: true, capabilities: true },
   containment: { cgroups: { v1: {}, notes: [] }, euid: 0, pidNamespace: true },
   init: "/opt/cordon/cordon-init",
   ids: { uid: 1000, gid: 1000 },
 };
-const container: LinuxHost = { ...root, sandbox: { ...root.sandbox, namespaces: "none", procfs: false, netns: false } };
+const container: LinuxPlanHost = { ...root, sandbox: { ...root.sandbox, namespaces: "none", procfs: false, netns: false } };
 
 const policy = (p: Partial<ResolvedPolicy> = {}): ResolvedPolicy => ({
   fs: { read: ["/usr"], write: ["/job/out", "/tmp/cordon-1"] },

@@ -5,7 +5,7 @@ import { describe, expect, test } from "bun:test";
 import { existsSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { CompatError, PolicyError } from "../../lib/errors.ts";
-import { loadBackend } from "../../lib/backends.ts";
+import { loadBackend } from "../../lib/backend/load.ts";
 import { run, spawn } from "../../lib/spawn.ts";
 import { noSandbox } from "../cli/helpers.ts";
 import { emulated, testUnless } from "../helpers/skip.ts";

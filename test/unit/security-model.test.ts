@@ -7,7 +7,7 @@ import { ASSUMPTION_DOCS, ASSUMPTION_PHRASES } from "../../lib/probe/assumption-
 import { compareHosts } from "../../lib/probe/compare.ts";
 import { renderSecurityModel } from "../../lib/probe/compare-markdown.ts";
 import { describedColumns, type Os } from "../../lib/probe/described.ts";
-import { readAssumptionDocs } from "../../lib/probe/live-host.ts";
+import { readAssumptionDocs } from "../../lib/probe/live-column.ts";
 
 const root = join(import.meta.dir, "..", "..");
 const docs = readAssumptionDocs(root);

@@ -3,7 +3,7 @@
 // still fires. Pure timers: runs on every OS.
 import { expect, test } from "bun:test";
 import { supervise } from "../../lib/backend/linux/cgroup/supervise.ts";
-import { wallClock } from "../../lib/sandbox-backend.ts";
+import { wallClock } from "../../lib/backend/contract.ts";
 import { longTimeout, MAX_TIMER_STEP_MS } from "../../lib/timer.ts";
 
 const overflow = [2 ** 31, 2 ** 31 + 1000, 2 ** 32 + 5, Number.MAX_SAFE_INTEGER];

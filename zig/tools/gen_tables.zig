@@ -19,6 +19,7 @@ pub fn main(init: std.process.Init) !void {
     try writeEnum(w, "ERRNO", GenericErrno);
     try writeUapi(w, "UAPI_X86_64", @import("uapi_x86_64"));
     try writeUapi(w, "UAPI_AARCH64", @import("uapi_aarch64"));
+    try writeShared(w, @import("uapi_x86_64"), @import("uapi_aarch64"));
 
     try std.Io.Dir.cwd().writeFile(init.io, .{ .sub_path = args[1], .data = out.written() });
 }
@@ -53,6 +54,62 @@ fn writeUapi(w: *std.Io.Writer, name: []const u8, comptime h: type) !void {
 }
 
 fn hasPrefix(comptime decl: []const u8) bool {
-    for (uapi_prefixes) |p| if (std.mem.startsWith(u8, decl, p)) return true;
+    return matches(decl, &uapi_prefixes, &.{});
+}
+
+fn matches(comptime decl: []const u8, comptime prefixes: []const []const u8, comptime names: []const []const u8) bool {
+    for (prefixes) |p| if (std.mem.startsWith(u8, decl, p)) return true;
+    for (names) |n| if (std.mem.eql(u8, decl, n)) return true;
     return false;
+}
+
+/// Constants the pure plans compile against whichever architecture they
+/// target: the same value on x86_64 and aarch64, which is checked here (the
+/// build fails if a kernel header ever makes them differ). Landlock's rights
+/// and flags, seccomp's return actions and filter flags, and the argument
+/// values the seccomp presets compare. (AUDIT_ARCH_* are not among them:
+/// translate-c types their macros' high bits as c_int and cannot fold them.)
+const shared_prefixes = [_][]const u8{ "LANDLOCK_", "SECCOMP_RET_", "SECCOMP_SET_MODE_", "SECCOMP_FILTER_FLAG_" };
+const shared_names = [_][]const u8{
+    "O_ACCMODE",      "O_CREAT",        "O_PATH",            "__O_TMPFILE",   "CLONE_NEWUSER",
+    "S_ISUID",        "S_ISGID",        "IPPROTO_TCP",       "IPPROTO_SCTP",  "IPPROTO_MPTCP",
+    "NETLINK_ROUTE",  "NETLINK_SOCK_DIAG", "TIOCSTI",        "TIOCLINUX",     "SIGKILL",
+    "CLD_EXITED",     "CLD_KILLED",     "CLD_DUMPED",
+};
+
+fn isInt(comptime T: type) bool {
+    return @typeInfo(T) == .int or @typeInfo(T) == .comptime_int;
+}
+
+fn writeShared(w: *std.Io.Writer, comptime x86: type, comptime arm: type) !void {
+    try w.writeAll("/** The same on x86_64 and aarch64 (checked when generated). */\nexport const UAPI_SHARED = {\n");
+    @setEvalBranchQuota(2_000_000);
+    inline for (@typeInfo(x86).@"struct".decl_names) |decl| {
+        if (comptime matches(decl, &shared_prefixes, &shared_names) and isInt(@TypeOf(@field(x86, decl)))) {
+            const value = @field(x86, decl);
+            if (comptime !@hasDecl(arm, decl) or @field(arm, decl) != value) @compileError(decl ++ " differs between x86_64 and aarch64");
+            try w.print("  \"{s}\": {d},\n", .{ decl, value });
+        }
+    }
+    // Socket families and types: the kernel keeps them out of its uapi
+    // headers; Zig std has the kernel's values (mips, sparc and alpha differ,
+    // x86_64 and aarch64 do not).
+    try writeStd(w, "AF_", std.os.linux.AF);
+    try writeStd(w, "SOCK_", std.os.linux.SOCK);
+    try w.writeAll("} as const;\n\n");
+    // struct seccomp_data, the input every seccomp filter reads.
+    const D = x86.struct_seccomp_data;
+    if (@sizeOf(D) != @sizeOf(arm.struct_seccomp_data)) @compileError("struct seccomp_data differs between x86_64 and aarch64");
+    try w.print("/** struct seccomp_data (linux/seccomp.h), the same on x86_64 and aarch64. */\nexport const SECCOMP_DATA = {{\n  size: {d},\n  offset: {{\n", .{@sizeOf(D)});
+    inline for (@typeInfo(D).@"struct".field_names) |name| {
+        if (@offsetOf(D, name) != @offsetOf(arm.struct_seccomp_data, name)) @compileError("struct seccomp_data differs between x86_64 and aarch64");
+        try w.print("    {s}: {d},\n", .{ name, @offsetOf(D, name) });
+    }
+    try w.writeAll("  },\n} as const;\n\n");
+}
+
+fn writeStd(w: *std.Io.Writer, comptime prefix: []const u8, comptime T: type) !void {
+    inline for (@typeInfo(T).@"struct".decl_names) |decl| {
+        if (comptime isInt(@TypeOf(@field(T, decl)))) try w.print("  \"{s}{s}\": {d},\n", .{ prefix, decl, @field(T, decl) });
+    }
 }

@@ -14,3 +14,10 @@
 #include <linux/prctl.h>
 #include <linux/close_range.h>
 #include <linux/in.h>
+#include <linux/landlock.h>
+#include <linux/seccomp.h>
+#include <linux/audit.h>
+#include <linux/netlink.h>
+#include <linux/stat.h>
+#include <asm/ioctls.h>
+#include <asm/siginfo.h>

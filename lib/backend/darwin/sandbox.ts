@@ -6,7 +6,7 @@ import { launcherPath, killUid, sandboxedSelf } from "../../../ffi/darwin.ts";
 import { launcherArgv, planDarwin, type DarwinHost, type DarwinPlan } from "../../plan/darwin/index.ts";
 import type { ResolvedPolicy } from "../../policy/types.ts";
 import type { Report } from "../../report.ts";
-import { sandboxedView, startSandbox, stdioOnly, timeoutClock, type BackendStdio, type SandboxBackend, type SandboxSpawn, type SandboxStdioOptions } from "../../sandbox-backend.ts";
+import { sandboxedView, startSandbox, stdioOnly, timeoutClock, type BackendStdio, type SandboxBackend, type SandboxSpawn, type SandboxStdioOptions } from "../contract.ts";
 import { ProcessTree } from "./tree.ts";
 import { EgressProxy } from "../../net/proxy.ts";
 

@@ -7,7 +7,7 @@ import { launcherPath, racctProbe, rctlAddRule, rctlRemoveRule, reapAcquire, rea
 import { launcherArgv, planFreebsd, type FreebsdPlan } from "../../plan/freebsd/index.ts";
 import type { ResolvedPolicy } from "../../policy/types.ts";
 import type { Report } from "../../report.ts";
-import { sandboxedView, startSandbox, stdioOnly, timeoutClock, type BackendStdio, type SandboxBackend, type SandboxSpawn, type SandboxStdioOptions } from "../../sandbox-backend.ts";
+import { sandboxedView, startSandbox, stdioOnly, timeoutClock, type BackendStdio, type SandboxBackend, type SandboxSpawn, type SandboxStdioOptions } from "../contract.ts";
 
 const SIGKILL = 9;
 /** How often adopted orphans that exited are reaped while sandboxes run. */

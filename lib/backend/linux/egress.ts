@@ -74,11 +74,11 @@ const u32 = (n: number) => new Uint8Array(new Uint32Array([n]).buffer);
 const ERRNO: Record<number, string> = { 101: "ENETUNREACH", 110: "ETIMEDOUT", 111: "ECONNREFUSED", 113: "EHOSTUNREACH", 104: "ECONNRESET", 97: "EAFNOSUPPORT" };
 
 export class EgressRelay {
-  /** What the child makes in its network namespace; absent for the proxy-only rung. */
+  /** What the child makes in its network namespace; absent in proxy-only mode. */
   readonly plan: EgressNetns | undefined;
   /** Variables the command gets: where cordon's proxy listens. */
   readonly env: Readonly<Record<string, string>>;
-  /** Proxy-only rung: the port of cordon's proxy on this host's loopback (landlock lets TCP connect there only). */
+  /** Proxy-only mode: the port of cordon's proxy on this host's loopback (landlock lets TCP connect there only). */
   readonly proxyPort: number | undefined;
   private proxyFd: number | undefined;
   private readonly log = new DestinationLog();
@@ -117,7 +117,7 @@ export class EgressRelay {
     return this.log.report;
   }
 
-  /** What the spawn needs: lo up, the addresses and the sockets, and the channel they come back on (nothing for the proxy-only rung). */
+  /** What the spawn needs: lo up, the addresses and the sockets, and the channel they come back on (nothing in proxy-only mode). */
   spawnOptions(): { loopback: true; netns: NetnsSetup } | undefined {
     const plan = this.plan;
     if (!plan) return undefined;

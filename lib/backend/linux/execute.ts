@@ -10,7 +10,7 @@ import { closeFd } from "../../../ffi/linux.ts";
 import type { LinuxPlan } from "../../plan/linux/index.ts";
 import { identitiesOf } from "../../policy/identity.ts";
 import type { Report } from "../../report.ts";
-import { sandboxedView, type BackendStdio, type SandboxedProcess, type SandboxSpawn } from "../../sandbox-backend.ts";
+import { sandboxedView, type BackendStdio, type SandboxedProcess, type SandboxSpawn } from "../contract.ts";
 import { cleanupStale } from "./cgroup/cleanup.ts";
 import { childOptions } from "./child-options.ts";
 import { SandboxCgroup } from "./cgroup/sandbox-cgroup.ts";

@@ -6,12 +6,12 @@
 // loop only while this realm has live children (ref/unref), so an idle
 // watcher never keeps the process alive and is never torn down.
 import type { FdSocketOptions, Socket } from "bun";
-import { EXIT_RECORD_SIZE, O_NONBLOCK, socketPair, startExitWatcher, watchExit } from "../../../ffi/linux-spawn.ts";
+import { EXIT_RECORD_OFFSET as F, EXIT_RECORD_SIZE, O_NONBLOCK, socketPair, startExitWatcher, watchExit } from "../../../ffi/linux-spawn.ts";
 import { closeFd } from "../../../ffi/linux.ts";
 
 export type ExitRecord = {
   pid: number;
-  /** CLD_EXITED 1, CLD_KILLED 2, CLD_DUMPED 3; negative: -errno of waitid. */
+  /** CLD_EXITED, CLD_KILLED or CLD_DUMPED (asm/siginfo.h); negative: -errno of waitid. */
   code: number;
   status: number;
   utimeUs: number;
@@ -145,25 +145,25 @@ function deliver(chunk: Uint8Array): void {
   const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let at = 0;
   for (; at + EXIT_RECORD_SIZE <= bytes.length; at += EXIT_RECORD_SIZE) {
-    const id = v.getUint32(at, true);
+    const id = v.getUint32(at + F.id, true);
     const rec: ExitRecord = {
-      pid: v.getInt32(at + 4, true),
-      code: v.getInt32(at + 8, true),
-      status: v.getInt32(at + 12, true),
-      utimeUs: u64(v, at + 16),
-      stimeUs: u64(v, at + 24),
-      maxRssKb: u64(v, at + 32),
-      minflt: u64(v, at + 40),
-      majflt: u64(v, at + 48),
-      nvcsw: u64(v, at + 56),
-      nivcsw: u64(v, at + 64),
-      inblock: u64(v, at + 72),
-      oublock: u64(v, at + 80),
-      msgsnd: u64(v, at + 88),
-      msgrcv: u64(v, at + 96),
-      nsignals: u64(v, at + 104),
-      nswap: u64(v, at + 112),
-      ixrss: u64(v, at + 120),
+      pid: v.getInt32(at + F.pid, true),
+      code: v.getInt32(at + F.code, true),
+      status: v.getInt32(at + F.status, true),
+      utimeUs: u64(v, at + F.utime_us),
+      stimeUs: u64(v, at + F.stime_us),
+      maxRssKb: u64(v, at + F.maxrss_kb),
+      minflt: u64(v, at + F.minflt),
+      majflt: u64(v, at + F.majflt),
+      nvcsw: u64(v, at + F.nvcsw),
+      nivcsw: u64(v, at + F.nivcsw),
+      inblock: u64(v, at + F.inblock),
+      oublock: u64(v, at + F.oublock),
+      msgsnd: u64(v, at + F.msgsnd),
+      msgrcv: u64(v, at + F.msgrcv),
+      nsignals: u64(v, at + F.nsignals),
+      nswap: u64(v, at + F.nswap),
+      ixrss: u64(v, at + F.ixrss),
     };
     const w = waiters.get(id);
     waiters.delete(id);

@@ -1,17 +1,17 @@
-// The Linux host a sandbox is planned for, probed once per process: the
-// host model's mechanisms (lib/host/linux: seccomp, landlock, namespaces
+// linuxPlanHost(): the Linux host a sandbox is planned for (LinuxPlanHost),
+// probed once per process: the host model's mechanisms (lib/host/linux: seccomp, landlock, namespaces
 // tried for real by one native probe), cgroups, cordon-init, and this
 // process's own filter state. Plain data
 // (lib/plan/linux/host.ts), so a described host can stand in for it.
 import { readdirSync, statSync } from "node:fs";
 import { helperPath } from "../../../ffi/library.ts";
-import { landlockOf, linuxHost, sandboxHostOf } from "../../host/linux/index.ts";
-import type { LinuxHost } from "../../plan/linux/host.ts";
+import { landlockOf, linuxHostModel, sandboxHostOf } from "../../host/linux/index.ts";
+import type { LinuxPlanHost } from "../../plan/linux/host.ts";
 import type { SandboxHost } from "../../plan/linux/sandbox.ts";
 import { probeContainmentHost } from "./tree-kill.ts";
 
 let sandboxCache: SandboxHost | undefined;
-let hostCache: Omit<LinuxHost, "rootTop"> | undefined;
+let hostCache: Omit<LinuxPlanHost, "rootTop"> | undefined;
 let initFound: string | undefined;
 
 /** cordon-init beside the native library, when it was built or installed (looked for until found). */
@@ -24,7 +24,7 @@ export function initPath(): string | undefined {
 /** The kernel's mechanisms as a sandbox sees them: the host model's (lib/host/linux, probed once per process). */
 export function sandboxHost(): SandboxHost {
   if (sandboxCache) return sandboxCache;
-  const model = linuxHost();
+  const model = linuxHostModel();
   const landlock = landlockOf(model);
   sandboxCache = { ...sandboxHostOf(model), ...(landlock.unavailable ? { landlockUnavailable: landlock.unavailable } : {}) };
   return sandboxCache;
@@ -34,7 +34,7 @@ export function sandboxHost(): SandboxHost {
  * The whole host (probed once per process); with `root`, what a grant of
  * "/" stands for, read now: the top of "/" changes more often than the kernel.
  */
-export function probedLinuxHost(root = false): LinuxHost {
+export function linuxPlanHost(root = false): LinuxPlanHost {
   if (!hostCache) {
     const sandbox = sandboxHost();
     const init = initPath();
@@ -53,7 +53,7 @@ export function probedLinuxHost(root = false): LinuxHost {
 
 /** This process's own filter state (from the host model): only this process could change it. */
 function ownFilterNotes(): string[] {
-  const model = linuxHost();
+  const model = linuxHostModel();
   const notes: string[] = [];
   if (model.seccomp.filtered) notes.push("seccomp: this process already runs under a filter (nested or containerized); filters stack");
   if (model.noNewPrivs) notes.push("no_new_privs already set on this process");

@@ -1,12 +1,12 @@
 // The Linux backend: the host as probed (host.ts), the pure plan
 // (lib/plan/linux), and its execution (execute.ts), with what a compiled
-// sandbox keeps across its spawns (LinuxState). lib/sandbox-backend.ts runs
+// sandbox keeps across its spawns (LinuxState). lib/backend/contract.ts runs
 // the steps in order: plan, refuse in hard mode, find the program, execute.
-import { planLinux, planShape, type LinuxHost, type LinuxPlan, type ShapePlan } from "../../plan/linux/index.ts";
+import { planLinux, planShape, type LinuxPlanHost, type LinuxPlan, type ShapePlan } from "../../plan/linux/index.ts";
 import type { ResolvedPolicy } from "../../policy/types.ts";
-import { startSandbox, type SandboxBackend, type SandboxSpawn, type SandboxStdioOptions } from "../../sandbox-backend.ts";
+import { startSandbox, type SandboxBackend, type SandboxSpawn, type SandboxStdioOptions } from "../contract.ts";
 import { executeLinux } from "./execute.ts";
-import { probedLinuxHost } from "./host.ts";
+import { linuxPlanHost } from "./host.ts";
 import { linuxWarm } from "./warm.ts";
 import type { ViewCache } from "./private-root.ts";
 
@@ -27,7 +27,7 @@ export class LinuxState {
   readonly views: ViewCache = new Map();
 
   /** The shape's plan, planned once: its reports are frozen, since every spawn's report shares them. */
-  shape(policy: ResolvedPolicy, host: LinuxHost): ShapePlan {
+  shape(policy: ResolvedPolicy, host: LinuxPlanHost): ShapePlan {
     const key = JSON.stringify([policy.limits, policy.user ?? null, policy.net, policy.egress ?? null, policy.compat]);
     const hit = this.#shapes.get(key);
     if (hit) return hit;
@@ -39,8 +39,8 @@ export class LinuxState {
   }
 }
 
-export const linuxBackend: SandboxBackend<LinuxHost, LinuxPlan, LinuxState> = {
-  host: (policy) => probedLinuxHost([...policy.fs.read, ...policy.fs.write].includes("/")),
+export const linuxBackend: SandboxBackend<LinuxPlanHost, LinuxPlan, LinuxState> = {
+  host: (policy) => linuxPlanHost([...policy.fs.read, ...policy.fs.write].includes("/")),
   state: () => new LinuxState(),
   plan(policy, host, state) {
     const plan = planLinux(policy, host, state.shape(policy, host));
@@ -56,5 +56,5 @@ export function sandboxSpawn(argv: readonly string[], policy: ResolvedPolicy, st
   return startSandbox(linuxBackend, argv, policy, stdio, { state, ...(mark ? { mark } : {}) });
 }
 
-/** What lib/backends.ts loads. */
+/** What lib/backend/load.ts loads. */
 export { linuxBackend as backend };

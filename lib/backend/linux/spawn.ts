@@ -4,6 +4,7 @@ import { closeSync, openSync, readFileSync } from "node:fs";
 import { OsError } from "../../../ffi/errors.ts";
 import { CLONE_NEW, DEV_NULL, encodeSpawnRecord, O_NONBLOCK, pipe, reapNow, socketPair, SPAWN_FLAGS, spawnRecord } from "../../../ffi/linux-spawn.ts";
 import { UAPI } from "../../../ffi/linux.ts";
+import { ERRNO } from "../../../ffi/generated/linux-tables.ts";
 import { watch } from "./exit-watcher.ts";
 import type { LinuxSpawnOptions, Stdio } from "./spawn-options.ts";
 import { LinuxSubprocess, readableFromFd, signalNumber, StdinSink } from "./subprocess.ts";
@@ -11,14 +12,13 @@ import { LinuxSubprocess, readableFromFd, signalNumber, StdinSink } from "./subp
 export type { LinuxSpawnOptions } from "./spawn-options.ts";
 export { LinuxSubprocess } from "./subprocess.ts";
 
-const SIGKILL = 9;
-const { O_PATH, O_DIRECTORY } = UAPI;
+const { O_PATH, O_DIRECTORY, SIGKILL } = UAPI;
 
 /** Resolves argv[0] like execvp: a name without "/" is searched in PATH. */
 function resolveCommand(cmd: string, env: Readonly<Record<string, string>>, cwd: string | undefined): string {
   if (cmd.includes("/")) return cmd;
   const found = Bun.which(cmd, { PATH: env.PATH ?? "/usr/local/bin:/usr/bin:/bin", cwd: cwd ?? process.cwd() });
-  if (!found) throw new OsError("execve", "errno", -2, "ENOENT", `command not found: ${cmd}`);
+  if (!found) throw new OsError("execve", "errno", -ERRNO.NOENT, "ENOENT", `command not found: ${cmd}`);
   return found;
 }
 

@@ -3,7 +3,7 @@
 // makes them) whose other end the caller gets in Subprocess.stdio.
 import { closeSync, fstatSync } from "node:fs";
 import { socketPair } from "../../../ffi/linux-spawn.ts";
-import type { BackendStdio } from "../../sandbox-backend.ts";
+import type { BackendStdio } from "../contract.ts";
 import type { Stdio } from "./spawn-options.ts";
 
 export type LinuxStdio = {
@@ -26,7 +26,7 @@ function isOpen(fd: number): boolean {
   }
 }
 
-/** `o` has every slot named already (Bun.spawn's defaults, lib/sandbox-backend.ts STDIO_DEFAULTS). */
+/** `o` has every slot named already (Bun.spawn's defaults, lib/backend/contract.ts STDIO_DEFAULTS). */
 export function linuxStdio(o: BackendStdio): LinuxStdio {
   const extraFds: { child: number; parent: number }[] = [];
   const stdio: (number | null)[] = [null, null, null];

@@ -2,12 +2,14 @@
 // exited, exitCode, signalCode, kill(), resourceUsage().
 import { closeSync, readSync } from "node:fs";
 import { constants } from "node:os";
-import { closeFd } from "../../../ffi/linux.ts";
+import { closeFd, UAPI } from "../../../ffi/linux.ts";
+import { ERRNO } from "../../../ffi/generated/linux-tables.ts";
 import { pidfdSendSignal } from "../../../ffi/linux-spawn.ts";
 import { longTimeout, type LongTimer } from "../../timer.ts";
 import { holding, type ExitRecord } from "./exit-watcher.ts";
 import { outputStream } from "./output-stream.ts";
 
+const { CLD_EXITED, CLD_KILLED, CLD_DUMPED } = UAPI;
 const signalNames = new Map<number, NodeJS.Signals>(
   Object.entries(constants.signals).map(([name, n]) => [n, name as NodeJS.Signals]),
 );
@@ -100,16 +102,16 @@ export class LinuxSubprocess {
     this.timer?.clear();
     const signal = this.commandSignal(r);
     if (signal !== undefined) this.signalCode = signalNames.get(signal) ?? signal;
-    else if (r.code === 1) this.exitCode = r.status;
-    else if (r.code === 2 || r.code === 3) this.signalCode = signalNames.get(r.status) ?? r.status;
+    else if (r.code === CLD_EXITED) this.exitCode = r.status;
+    else if (r.code === CLD_KILLED || r.code === CLD_DUMPED) this.signalCode = signalNames.get(r.status) ?? r.status;
     this.record = r;
     // The pidfd stays open until now so a kill() racing the exit can never hit a recycled pid.
     this.pidfdOpen = false;
     // EBADF: the pidfd was closed elsewhere (against the contract) and its number may be another file's now.
-    if (r.code !== -9) closeFd(this.pidfd);
+    if (r.code !== -ERRNO.BADF) closeFd(this.pidfd);
     // Nobody reads the child's stdin any more: flush what is pending (EPIPE) and close our end.
     void this.stdin?.end();
-    this.resolveExit(r.code === 1 ? r.status : r.code === 2 || r.code === 3 ? 128 + r.status : 255);
+    this.resolveExit(r.code === CLD_EXITED ? r.status : r.code === CLD_KILLED || r.code === CLD_DUMPED ? 128 + r.status : 255);
   }
 
   /**
@@ -130,7 +132,7 @@ export class LinuxSubprocess {
     } finally {
       closeSync(this.statusFd);
     }
-    if (r.code !== 1 || n < 4) return undefined;
+    if (r.code !== CLD_EXITED || n < 4) return undefined;
     const ws = buf.readUInt32LE(n - 4); // the last word: nothing of the sandbox is left to write after cordon-init
     const sig = ws & 0x7f;
     if (sig === 0 || sig === 0x7f || ws >>> 16 !== 0) return undefined;

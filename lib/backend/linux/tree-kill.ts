@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import { CordonError } from "../../../ffi/errors.ts";
 import type { ContainmentHost } from "../../plan/linux/containment-host.ts";
 import { chooseTreeKill, type TreeKillChoice, type TreeKillMechanism } from "../../plan/linux/containment-tree.ts";
-import { containmentHostOf, linuxHost } from "../../host/linux/index.ts";
+import { containmentHostOf, linuxHostModel } from "../../host/linux/index.ts";
 import type { SandboxCgroup } from "./cgroup/sandbox-cgroup.ts";
 
 function readNumber(path: string): number | undefined {
@@ -33,7 +33,7 @@ export function pidNamespaceAvailable(euid: number): boolean {
 
 /** The probed host for containment planning (the host model, probed once per process): a pid namespace where the sandbox's namespaces can be had. */
 export function probeContainmentHost(): ContainmentHost {
-  return containmentHostOf(linuxHost());
+  return containmentHostOf(linuxHostModel());
 }
 
 /** The tree-kill mechanism in force on this host. */

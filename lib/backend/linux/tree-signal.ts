@@ -9,8 +9,9 @@ import type { TreeKillMechanism } from "../../plan/linux/containment-tree.ts";
 import { descendants, keyedValues, readCgroupFile, tryRead, writeCgroupFile } from "./cgroup/fs.ts";
 import type { SandboxCgroup } from "./cgroup/sandbox-cgroup.ts";
 import { signalTree, type TreeTarget } from "./tree-kill.ts";
+import { UAPI } from "../../../ffi/linux.ts";
 
-const SIGKILL = 9;
+const { SIGKILL } = UAPI;
 /** How long a freeze may take before the tree is signalled unfrozen (a task in uninterruptible sleep). */
 const FREEZE_MS = 1000;
 

@@ -12,7 +12,7 @@ import { encodeWarmRequest, warmHandover } from "../../../ffi/linux-warm.ts";
 import { closeFd } from "../../../ffi/linux.ts";
 import type { LinuxPlan } from "../../plan/linux/index.ts";
 import { SpawnOptionError } from "../../errors.ts";
-import type { BackendStdio, SandboxedProcess, SandboxSpawn, WarmBackend } from "../../sandbox-backend.ts";
+import type { BackendStdio, SandboxedProcess, SandboxSpawn, WarmBackend } from "../contract.ts";
 import { startLinux, watchTree, type ExecuteState, type Started } from "./execute.ts";
 import { stdio as stdioSlot, type Placed } from "./spawn.ts";
 import { readableFromFd, StdinSink } from "./subprocess.ts";

@@ -9,7 +9,7 @@ import { exitStatus } from "../../exit-status.ts";
 import { planWindows, type WindowsPlan, type WindowsVerdict } from "../../plan/windows/index.ts";
 import type { ResolvedPolicy } from "../../policy/types.ts";
 import type { Report } from "../../report.ts";
-import { startSandbox, stdioOnly, type BackendStdio, type SandboxBackend, type SandboxedProcess, type SandboxSpawn, type SandboxStdioOptions } from "../../sandbox-backend.ts";
+import { startSandbox, stdioOnly, type BackendStdio, type SandboxBackend, type SandboxedProcess, type SandboxSpawn, type SandboxStdioOptions } from "../contract.ts";
 import { windowsHost } from "./host.ts";
 import { windowsProgram } from "./program.ts";
 import { spawnWindows, type WindowsExit } from "./spawn.ts";

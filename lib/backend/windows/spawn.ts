@@ -11,7 +11,7 @@ import { commandLine } from "../../plan/windows/command-line.ts";
 import { windowsVerdicts, type WindowsPlan, type WindowsVerdict } from "../../plan/windows/index.ts";
 import type { GuaranteeReport } from "../../report.ts";
 import { CompatError } from "../../errors.ts";
-import type { SandboxStdio } from "../../sandbox-backend.ts";
+import type { SandboxStdio } from "../contract.ts";
 import { applyIdentity, type AppliedIdentity } from "./identity.ts";
 import { verifyStartup } from "./startup.ts";
 import { JobEvents, type JobMessage } from "./job-events.ts";

@@ -7,7 +7,7 @@
 // Windows handle.
 import { closeHandle, createPipe, openNull, setInheritable, stdDuplicate, type Handle } from "../../../ffi/windows.ts";
 import { PolicyError } from "../../errors.ts";
-import type { SandboxStdio } from "../../sandbox-backend.ts";
+import type { SandboxStdio } from "../contract.ts";
 
 export type ChildStdio = {
   /** The handles the child gets (each inheritable), in stdin, stdout, stderr order. */

@@ -1,4 +1,4 @@
-// linuxHost(): this host, probed once per process and shared by spawn,
+// linuxHostModel(): this host, probed once per process and shared by spawn,
 // `cordon probe` and `cordon audit`. Namespaces, mounts, capabilities and this
 // process's filter state come from one native probe (a fork trying each
 // thing, zig/src/linux/host_probe.zig); landlock from its version call;
@@ -8,9 +8,9 @@ import { probeHost } from "../../../ffi/linux-host.ts";
 import { cgroupHost } from "../../backend/linux/cgroup/probe.ts";
 import { probeLandlock } from "./landlock.ts";
 import { filterArch, seccompActions } from "./seccomp.ts";
-import type { LinuxHost } from "./types.ts";
+import type { LinuxHostModel } from "./types.ts";
 
-export type { LinuxHost, NamespaceKind, NamespaceRoute } from "./types.ts";
+export type { LinuxHostModel, NamespaceKind, NamespaceRoute } from "./types.ts";
 export { sandboxNamespaces } from "./namespaces.ts";
 export { landlockOf } from "./landlock.ts";
 export { containmentHostOf, sandboxHostOf } from "./views.ts";
@@ -23,7 +23,7 @@ function kernelRelease(): string {
   }
 }
 
-export function probeLinuxHost(): LinuxHost {
+export function probeLinuxHostModel(): LinuxHostModel {
   const p = probeHost();
   return {
     kernel: kernelRelease(),
@@ -39,9 +39,9 @@ export function probeLinuxHost(): LinuxHost {
   };
 }
 
-let cached: LinuxHost | undefined;
+let cached: LinuxHostModel | undefined;
 
 /** The probed host, once per process (frozen: every caller shares it). */
-export function linuxHost(): LinuxHost {
-  return (cached ??= Object.freeze(probeLinuxHost()));
+export function linuxHostModel(): LinuxHostModel {
+  return (cached ??= Object.freeze(probeLinuxHostModel()));
 }

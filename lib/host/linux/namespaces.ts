@@ -1,11 +1,11 @@
 // The namespaces a sandbox gets on a host model, in the order a spawn wants
 // them: a fresh /proc (and with it a private root) first, made directly, then
 // inside a user namespace; a network namespace where it comes with them.
-import type { LinuxHost, NamespaceRoute } from "./types.ts";
+import type { LinuxHostModel, NamespaceRoute } from "./types.ts";
 
 export type SandboxNamespaces = { readonly namespaces: NamespaceRoute; readonly procfs: boolean; readonly netns: boolean };
 
-export function sandboxNamespaces(host: Pick<LinuxHost, "namespaces" | "mounts">): SandboxNamespaces {
+export function sandboxNamespaces(host: Pick<LinuxHostModel, "namespaces" | "mounts">): SandboxNamespaces {
   const { namespaces: ns, mounts } = host;
   const routes = [
     { route: "direct", kinds: ns.direct, proc: mounts.proc.direct && mounts.tmpfs.direct },

@@ -1,5 +1,5 @@
 // The Linux host model: what this host lets a sandbox have, as plain data.
-// Probed once per process by linuxHost() (./index.ts); a plan, `cordon probe`
+// Probed once per process by linuxHostModel() (./index.ts); a plan, `cordon probe`
 // and `cordon audit` can take a described one instead (a test, the security
 // model's columns), since nothing here refers to the live system.
 import type { CgroupHost } from "../../plan/linux/containment-host.ts";
@@ -10,7 +10,7 @@ export type NamespaceKind = "mount" | "pid" | "net" | "ipc" | "uts" | "cgroup";
 /** How the sandbox's namespaces are had here (SandboxHost.namespaces). */
 export type NamespaceRoute = "direct" | "user" | "none";
 
-export type LinuxHost = {
+export type LinuxHostModel = {
   readonly kernel: string;
   readonly arch: Arch | undefined;
   readonly euid: number;

@@ -5,9 +5,9 @@ import type { ContainmentHost } from "../../plan/linux/containment-host.ts";
 import type { SandboxHost } from "../../plan/linux/sandbox.ts";
 import { landlockOf } from "./landlock.ts";
 import { sandboxNamespaces } from "./namespaces.ts";
-import type { LinuxHost } from "./types.ts";
+import type { LinuxHostModel } from "./types.ts";
 
-export function sandboxHostOf(host: LinuxHost, env?: Readonly<Record<string, string | undefined>>): SandboxHost {
+export function sandboxHostOf(host: LinuxHostModel, env?: Readonly<Record<string, string | undefined>>): SandboxHost {
   return {
     arch: host.arch,
     seccomp: host.seccomp.actions.includes("errno"),
@@ -18,6 +18,6 @@ export function sandboxHostOf(host: LinuxHost, env?: Readonly<Record<string, str
 }
 
 /** A pid namespace is had exactly where the sandbox's namespaces are (the spawn plans containment so). */
-export function containmentHostOf(host: LinuxHost): ContainmentHost {
+export function containmentHostOf(host: LinuxHostModel): ContainmentHost {
   return { cgroups: host.cgroups, euid: host.euid, pidNamespace: sandboxNamespaces(host).namespaces !== "none" };
 }

@@ -1,5 +1,7 @@
-// What a Linux host offers for containment, as the backend probed it. Pure
-// data, so the containment plan can be computed (and tested) anywhere.
+// What a Linux host offers for containment (cgroups, the tree kill): the
+// containment part of the plan host (LinuxPlanHost, ./host.ts), taken from
+// the host model by containmentHostOf (lib/host/linux/views.ts). Pure data,
+// so the containment plan can be computed (and tested) anywhere.
 
 /** cgroup v1 controllers cordon uses, each in whatever hierarchy binds it. */
 export type V1Controller = "memory" | "pids" | "cpu" | "cpuacct" | "freezer";

@@ -1,11 +1,13 @@
-// What a Linux host offers a sandbox, as data: the kernel's mechanisms
-// (SandboxHost), cgroups and the tree kill (ContainmentHost), and the few
-// facts of this process the plan needs. Probed by lib/backend/linux/host.ts,
-// or described by hand (lib/probe/described.ts), so planLinux runs anywhere.
+// LinuxPlanHost: the host as planLinux takes it, as data: the kernel's
+// mechanisms (SandboxHost), cgroups and the tree kill (ContainmentHost), and
+// the few facts of this process the plan needs. Built from the probed host
+// model (LinuxHostModel, lib/host/linux) by linuxPlanHost() in
+// lib/backend/linux/host.ts, or described by hand (lib/probe/described.ts),
+// so planLinux runs anywhere.
 import type { ContainmentHost } from "./containment-host.ts";
 import type { SandboxHost } from "./sandbox.ts";
 
-export type LinuxHost = {
+export type LinuxPlanHost = {
   readonly sandbox: SandboxHost;
   readonly containment: ContainmentHost;
   /** cordon-init's path, when it was built or installed (pid 1 of the sandbox's pid namespace). */

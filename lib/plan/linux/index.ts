@@ -8,25 +8,25 @@ import type { ResolvedPolicy } from "../../policy/types.ts";
 import type { GuaranteeReport } from "../../report.ts";
 import { carveOutReport } from "./carve-outs.ts";
 import { planContainment, type ContainmentPlan } from "./containment.ts";
-import type { LinuxHost } from "./host.ts";
-import { landlockGuarantees, planLandlock, rightsOf, type LandlockPlan } from "./landlock/index.ts";
+import type { LinuxPlanHost } from "./host.ts";
+import { FS_RIGHTS, landlockGuarantees, planLandlock, rightsOf, type LandlockPlan } from "./landlock/index.ts";
 import { bestEffortRights, coveredElsewhere, foldCovered, planSandbox, type SandboxPlan } from "./sandbox.ts";
 import type { CompiledFilter } from "./seccomp/index.ts";
 
-export type { LinuxHost } from "./host.ts";
+export type { LinuxPlanHost } from "./host.ts";
 
 /** A guarantee hard mode refuses, and why. */
 export type Refusal = { readonly guarantee: string; readonly reason: string };
 
 /** LANDLOCK_ACCESS_FS_READ_FILE | READ_DIR: the sandbox reads its own /proc (or its own /proc/<pid>). */
-const PROC_ACCESS = (1 << 2) | (1 << 3);
+const PROC_ACCESS = FS_RIGHTS.read_file.bit | FS_RIGHTS.read_dir.bit;
 /**
  * LANDLOCK_ACCESS_FS_READ_DIR beneath the private root's own tmpfs, so `ls /`
  * works: the view holds only grants (each readable already), the mount
  * points of the working directory and /proc, and symlinks, so listing it
  * shows nothing a stat could not.
  */
-const ROOT_ACCESS = 1 << 3;
+const ROOT_ACCESS = FS_RIGHTS.read_dir.bit;
 
 /** LANDLOCK_ACCESS_NET_CONNECT_TCP: the one rule egress's proxy-only mode adds for the proxy's port. */
 const CONNECT_TCP = rightsOf("net").find((r) => r.name === "net.connect_tcp")!.bit;
@@ -53,7 +53,7 @@ export type ShapePlan = {
 };
 
 /** The shape's plan (throws CompatError in hard mode for a containment guarantee this host cannot give). */
-export function planShape(policy: ResolvedPolicy, host: LinuxHost): ShapePlan {
+export function planShape(policy: ResolvedPolicy, host: LinuxPlanHost): ShapePlan {
   const sandbox = planSandbox(policy, host.sandbox);
   const covered = coveredElsewhere({ net: sandbox.net }, host.sandbox, sandbox);
   // Whether a pid namespace can be had is what the namespace probe found, not what sysctls suggest.
@@ -77,7 +77,7 @@ export type ViewPlan = {
 export type LinuxPlan = {
   readonly policy: ResolvedPolicy;
   /** The host it was planned for. */
-  readonly host: LinuxHost;
+  readonly host: LinuxPlanHost;
   readonly shape: ShapePlan;
   /** Grants as ruled and bound: "/" expanded, cordon-init added to the reads. */
   readonly read: readonly string[];
@@ -126,7 +126,7 @@ export function expandRoot(grants: readonly string[], rootTop: readonly string[]
   return [...new Set(grants.flatMap((g) => (g === "/" ? rootTop : [g])))];
 }
 
-function hostNotes(host: LinuxHost): string[] {
+function hostNotes(host: LinuxPlanHost): string[] {
   const h = host.sandbox;
   const notes: string[] = [
     h.namespaces === "none"
@@ -143,7 +143,7 @@ function hostNotes(host: LinuxHost): string[] {
  * landlock requirement this host cannot meet throws CompatError here; the
  * other gaps are in the report (and `refusals`) for the caller to refuse.
  */
-export function planLinux(policy: ResolvedPolicy, host: LinuxHost, shape: ShapePlan = planShape(policy, host)): LinuxPlan {
+export function planLinux(policy: ResolvedPolicy, host: LinuxPlanHost, shape: ShapePlan = planShape(policy, host)): LinuxPlan {
   const { sandbox, containment, covered, rights } = shape;
   const hostLandlock = host.sandbox.landlockAbi;
   // Carve-outs depend on the policy's paths, not its shape.

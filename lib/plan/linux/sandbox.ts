@@ -3,7 +3,7 @@
 // contributes to the report. Pure: the host is described, not probed, here.
 import type { ResolvedPolicy } from "../../policy/types.ts";
 import type { GuaranteeId, GuaranteeReport } from "../../report.ts";
-import { UAPI_X86_64 } from "../../../ffi/generated/linux-tables.ts";
+import { UAPI_SHARED } from "../../../ffi/generated/linux-tables.ts";
 import { AF_UNIX } from "./seccomp/constants.ts";
 import { compileSeccomp, HARDENING, IPC_ISOLATION, networkRules, NO_SETID, type Arch, type CompiledFilter, type Rule } from "./seccomp/index.ts";
 import { egressMode } from "./egress.ts";
@@ -25,7 +25,7 @@ const UNIX_SOCKETS: readonly Rule[] = [{ syscall: "socket", action: { errno: "EA
  * cannot read, so it answers ENOSYS — libc and cordon's own spawn then use
  * clone(), whose flags are checked like unshare()'s.
  */
-const { CLONE_NEWUSER } = UAPI_X86_64; // the same on every arch
+const { CLONE_NEWUSER } = UAPI_SHARED;
 const NO_USER_NAMESPACES: readonly Rule[] = [
   { syscall: "clone3", action: { errno: "ENOSYS" } },
   { syscall: "clone", action: { errno: "EPERM" }, when: [{ arg: 0, op: "masked-ne", mask: CLONE_NEWUSER, value: 0 }] },

@@ -11,13 +11,14 @@ import { refusedDenial } from "../../../denials/refusals.ts";
 import type { DenialClass } from "../../../denials/types.ts";
 import { fsOps, viewDenial, type View } from "../../../denials/view.ts";
 import type { Arch } from "../../../plan/linux/seccomp/arch.ts";
+import { RESTRICT_FLAGS } from "../../../plan/linux/landlock/rights.ts";
 import type { Limits, ResolvedPolicy } from "../../../policy/types.ts";
 import { openAuditSession, type AuditSession } from "./audit-feed.ts";
 import { acquireAudit, releaseAudit } from "./audit-switch.ts";
 import { openNotifyRun, type NotifyRun } from "./notify-feed.ts";
 
 /** LANDLOCK_RESTRICT_SELF_LOG_NEW_EXEC_ON (ABI 7): without it the kernel logs only denials of the program that restricted itself, never the command it execs. */
-export const LOG_NEW_EXEC_ON = 1 << 1;
+export const LOG_NEW_EXEC_ON = RESTRICT_FLAGS.log_new_exec_on.bit;
 
 /** Classes landlock's audit records carry. */
 const LANDLOCK_CLASSES: readonly DenialClass[] = ["fs", "net", "signal", "ptrace", "ipc"];

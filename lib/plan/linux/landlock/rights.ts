@@ -1,69 +1,64 @@
 // The landlock access vocabulary (include/uapi/linux/landlock.h, landlock(7)),
-// each right with the ABI that introduced it. Pure data.
-//
-// Sources for ABI 8-10: the kernel's uapi header at commit e61247a2e694
-// ("landlock: Add UDP send+connect access control"): TSYNC (1U << 3),
-// RESOLVE_UNIX (1ULL << 16, "since the ninth version"), BIND_UDP (1ULL << 2),
-// CONNECT_SEND_UDP (1ULL << 3, "ABI version 10"); security/landlock/syscalls.c
-// at 9a8ed15ce224 ("landlock: Add UDP bind() access control") sets
-// landlock_abi_version = 10. LANDLOCK_ADD_RULE_QUIET is taken from the posted
-// patch series "landlock: Add API support and docs for the quiet flags"
-// (merged as 29752205db5f, same release as UDP); the merged header itself
-// was not read, so that one value is unverified. cordon never sets it.
+// each right with the ABI that introduced it. Pure data. The bits come from
+// the kernel's header as Zig ships it (ffi/generated/linux-tables.ts,
+// UAPI_SHARED); the first ABI of each is landlock(7)'s and the header's
+// comments ("since the ninth version"; ABI 8 brought TSYNC, ABI 10 UDP and
+// the quiet flag).
+import { UAPI_SHARED as K } from "../../../../ffi/generated/linux-tables.ts";
 
 /** The newest ABI whose vocabulary cordon knows. A newer kernel is used as this one, so an upgrade never adds restrictions silently. */
 export const LANDLOCK_ABI_KNOWN = 10;
 
 /** LANDLOCK_ACCESS_FS_*: bit and first ABI. */
 export const FS_RIGHTS = {
-  execute: { bit: 1 << 0, abi: 1 },
-  write_file: { bit: 1 << 1, abi: 1 },
-  read_file: { bit: 1 << 2, abi: 1 },
-  read_dir: { bit: 1 << 3, abi: 1 },
-  remove_dir: { bit: 1 << 4, abi: 1 },
-  remove_file: { bit: 1 << 5, abi: 1 },
-  make_char: { bit: 1 << 6, abi: 1 },
-  make_dir: { bit: 1 << 7, abi: 1 },
-  make_reg: { bit: 1 << 8, abi: 1 },
-  make_sock: { bit: 1 << 9, abi: 1 },
-  make_fifo: { bit: 1 << 10, abi: 1 },
-  make_block: { bit: 1 << 11, abi: 1 },
-  make_sym: { bit: 1 << 12, abi: 1 },
-  refer: { bit: 1 << 13, abi: 2 },
-  truncate: { bit: 1 << 14, abi: 3 },
-  ioctl_dev: { bit: 1 << 15, abi: 5 },
+  execute: { bit: K.LANDLOCK_ACCESS_FS_EXECUTE, abi: 1 },
+  write_file: { bit: K.LANDLOCK_ACCESS_FS_WRITE_FILE, abi: 1 },
+  read_file: { bit: K.LANDLOCK_ACCESS_FS_READ_FILE, abi: 1 },
+  read_dir: { bit: K.LANDLOCK_ACCESS_FS_READ_DIR, abi: 1 },
+  remove_dir: { bit: K.LANDLOCK_ACCESS_FS_REMOVE_DIR, abi: 1 },
+  remove_file: { bit: K.LANDLOCK_ACCESS_FS_REMOVE_FILE, abi: 1 },
+  make_char: { bit: K.LANDLOCK_ACCESS_FS_MAKE_CHAR, abi: 1 },
+  make_dir: { bit: K.LANDLOCK_ACCESS_FS_MAKE_DIR, abi: 1 },
+  make_reg: { bit: K.LANDLOCK_ACCESS_FS_MAKE_REG, abi: 1 },
+  make_sock: { bit: K.LANDLOCK_ACCESS_FS_MAKE_SOCK, abi: 1 },
+  make_fifo: { bit: K.LANDLOCK_ACCESS_FS_MAKE_FIFO, abi: 1 },
+  make_block: { bit: K.LANDLOCK_ACCESS_FS_MAKE_BLOCK, abi: 1 },
+  make_sym: { bit: K.LANDLOCK_ACCESS_FS_MAKE_SYM, abi: 1 },
+  refer: { bit: K.LANDLOCK_ACCESS_FS_REFER, abi: 2 },
+  truncate: { bit: K.LANDLOCK_ACCESS_FS_TRUNCATE, abi: 3 },
+  ioctl_dev: { bit: K.LANDLOCK_ACCESS_FS_IOCTL_DEV, abi: 5 },
   /** connect() and sendmsg() with an address to a pathname unix socket made outside the domain. */
-  resolve_unix: { bit: 1 << 16, abi: 9 },
+  resolve_unix: { bit: K.LANDLOCK_ACCESS_FS_RESOLVE_UNIX, abi: 9 },
 } as const;
 
 /** LANDLOCK_ACCESS_NET_*: TCP from ABI 4, UDP from ABI 10. */
 export const NET_RIGHTS = {
-  bind_tcp: { bit: 1 << 0, abi: 4 },
-  connect_tcp: { bit: 1 << 1, abi: 4 },
+  bind_tcp: { bit: K.LANDLOCK_ACCESS_NET_BIND_TCP, abi: 4 },
+  connect_tcp: { bit: K.LANDLOCK_ACCESS_NET_CONNECT_TCP, abi: 4 },
   /** bind(), and the auto-bind of a first connect or send. */
-  bind_udp: { bit: 1 << 2, abi: 10 },
+  bind_udp: { bit: K.LANDLOCK_ACCESS_NET_BIND_UDP, abi: 10 },
   /** connect(), and sendto/sendmsg with an explicit destination. */
-  connect_send_udp: { bit: 1 << 3, abi: 10 },
+  connect_send_udp: { bit: K.LANDLOCK_ACCESS_NET_CONNECT_SEND_UDP, abi: 10 },
 } as const;
 
 /** LANDLOCK_SCOPE_*: IPC to processes outside the domain. */
 export const SCOPES = {
-  abstract_unix_socket: { bit: 1 << 0, abi: 6 },
-  signal: { bit: 1 << 1, abi: 6 },
+  abstract_unix_socket: { bit: K.LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET, abi: 6 },
+  signal: { bit: K.LANDLOCK_SCOPE_SIGNAL, abi: 6 },
 } as const;
 
 /** LANDLOCK_RESTRICT_SELF_* flags: logging (ABI 7) and all-threads enforcement (ABI 8). */
 export const RESTRICT_FLAGS = {
-  log_same_exec_off: { bit: 1 << 0, abi: 7 },
-  log_new_exec_on: { bit: 1 << 1, abi: 7 },
-  log_subdomains_off: { bit: 1 << 2, abi: 7 },
+  log_same_exec_off: { bit: K.LANDLOCK_RESTRICT_SELF_LOG_SAME_EXEC_OFF, abi: 7 },
+  log_new_exec_on: { bit: K.LANDLOCK_RESTRICT_SELF_LOG_NEW_EXEC_ON, abi: 7 },
+  log_subdomains_off: { bit: K.LANDLOCK_RESTRICT_SELF_LOG_SUBDOMAINS_OFF, abi: 7 },
   /**
    * Restricts every thread of the caller's process. Never needed here: the
    * child restricts itself between clone (CLONE_VM|CLONE_VFORK, no
    * CLONE_THREAD: a process of one thread) and exec, and whatever it starts
    * later inherits the domain.
    */
-  tsync: { bit: 1 << 3, abi: 8 },
+  tsync: { bit: K.LANDLOCK_RESTRICT_SELF_TSYNC, abi: 8 },
 } as const;
 
 /**
@@ -72,7 +67,7 @@ export const RESTRICT_FLAGS = {
  * log exists to show.
  */
 export const RULE_FLAGS = {
-  quiet: { bit: 1 << 0, abi: 10 },
+  quiet: { bit: K.LANDLOCK_ADD_RULE_QUIET, abi: 10 },
 } as const;
 
 export type FsRight = keyof typeof FS_RIGHTS;

@@ -1,38 +1,30 @@
-// Argument values the presets compare against. Identical on x86_64 and
-// aarch64: socket(2) families and types (linux/socket.h, linux/net.h),
-// netlink protocols (linux/netlink.h), tty ioctls (asm-generic/ioctls.h),
-// mode bits (linux/stat.h) and the open flags that create (asm-generic/fcntl.h;
-// O_DIRECTORY differs between the two arches, __O_TMPFILE does not).
+// Argument values the presets compare against, from the kernel's headers
+// (ffi/generated/linux-tables.ts, UAPI_SHARED: the same on x86_64 and
+// aarch64, checked when generated): socket(2) families and types, netlink
+// protocols, tty ioctls, mode bits and the open flags that create
+// (O_DIRECTORY differs between the two arches, __O_TMPFILE does not).
+import { UAPI_SHARED as K } from "../../../../ffi/generated/linux-tables.ts";
 
-export const AF_UNIX = 1;
-export const AF_INET = 2;
-export const AF_INET6 = 10;
-export const AF_NETLINK = 16;
+export const { AF_UNIX, AF_INET, AF_INET6, AF_NETLINK } = K;
 
-export const SOCK_STREAM = 1;
-export const SOCK_DGRAM = 2;
-export const SOCK_RAW = 3;
-/** The type proper; SOCK_NONBLOCK (0o4000) and SOCK_CLOEXEC (0o2000000) ride in the same argument. */
+export const { SOCK_STREAM, SOCK_DGRAM, SOCK_RAW, SOCK_NONBLOCK, SOCK_CLOEXEC } = K;
+/**
+ * The type proper; SOCK_NONBLOCK and SOCK_CLOEXEC ride in the same argument.
+ * Typed here: the kernel keeps SOCK_TYPE_MASK out of its uapi headers
+ * (include/linux/net.h), and no flag may fall inside it.
+ */
 export const SOCK_TYPE_MASK = 0xf;
-export const SOCK_NONBLOCK = 0o4000;
-export const SOCK_CLOEXEC = 0o2000000;
 
-export const IPPROTO_TCP = 6;
-export const IPPROTO_SCTP = 132;
-export const IPPROTO_MPTCP = 262;
+export const { IPPROTO_TCP, IPPROTO_SCTP, IPPROTO_MPTCP } = K;
 
-export const NETLINK_ROUTE = 0;
-export const NETLINK_SOCK_DIAG = 4;
+export const { NETLINK_ROUTE, NETLINK_SOCK_DIAG } = K;
 
-/** Push a byte into the terminal's input queue. */
-export const TIOCSTI = 0x5412;
-/** Virtual-console multiplexer, including selection paste (TIOCL_PASTESEL). */
-export const TIOCLINUX = 0x541c;
+/** TIOCSTI pushes a byte into the terminal's input queue; TIOCLINUX is the virtual-console multiplexer, including selection paste (TIOCL_PASTESEL). */
+export const { TIOCSTI, TIOCLINUX } = K;
 
 /** Set-user-ID and set-group-ID mode bits. */
-export const S_ISUID = 0o4000;
-export const S_ISGID = 0o2000;
+export const { S_ISUID, S_ISGID } = K;
 /** open(2) flags under which the mode argument is used: a file is created. */
-export const O_CREAT = 0o100;
+export const { O_CREAT } = K;
 /** O_TMPFILE is __O_TMPFILE | O_DIRECTORY; __O_TMPFILE alone marks it. */
-export const O_TMPFILE_BIT = 0o20000000;
+export const O_TMPFILE_BIT = K.__O_TMPFILE;

@@ -3,8 +3,8 @@
 // evidence beside each answer, plus a few facts only `cordon probe` shows
 // (pidfd, IOMMU, resctrl).
 import { existsSync, readdirSync, readFileSync, readlinkSync } from "node:fs";
-import { landlockOf, linuxHost, type LinuxHost } from "../../host/linux/index.ts";
-import { locateOwnCgroups } from "./cgroup/mounts.ts";
+import { landlockOf, linuxHostModel, type LinuxHostModel } from "../host/linux/index.ts";
+import { locateOwnCgroups } from "../backend/linux/cgroup/mounts.ts";
 
 export type Outcome = "yes" | "no" | "untested";
 export type Evidence = { readonly outcome: Outcome; readonly evidence: string };
@@ -53,7 +53,7 @@ function errCode(e: unknown): string {
 const kinds: readonly NamespaceKind[] = ["user", "mount", "pid", "net", "ipc", "uts", "cgroup"];
 
 /** What the host model's native probe found: each kind made by clone, directly and inside a user namespace. */
-function namespaces(host: LinuxHost): { each: Record<NamespaceKind, Evidence>; unprivileged: Evidence } {
+function namespaces(host: LinuxHostModel): { each: Record<NamespaceKind, Evidence>; unprivileged: Evidence } {
   const ns = host.namespaces;
   const each = Object.fromEntries(
     kinds.map((k) => {
@@ -79,7 +79,7 @@ function namespaces(host: LinuxHost): { each: Record<NamespaceKind, Evidence>; u
 }
 
 /** The hierarchies as mounted, and what the host model's cgroup probe could make in each. */
-function cgroups(host: LinuxHost): CgroupFeatures {
+function cgroups(host: LinuxHostModel): CgroupFeatures {
   const v1: Record<string, string> = {};
   let v2: CgroupFeatures["v2"];
   let located: ReturnType<typeof locateOwnCgroups> = [];
@@ -143,7 +143,7 @@ function statusField(name: string): string | undefined {
 }
 
 export async function linuxFeatures(): Promise<LinuxFeatures> {
-  const host = linuxHost();
+  const host = linuxHostModel();
   const root = host.euid === 0;
   const abi = landlockOf(host).abi;
   const actions = host.seccomp.actions;

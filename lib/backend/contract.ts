@@ -6,13 +6,13 @@
 // looked up in the sandbox's PATH, and stdio gets Bun.spawn's defaults.
 import { realpathSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { CompatError, OsError, SpawnOptionError } from "./errors.ts";
-import { graceOf } from "./grace.ts";
-import type { Limits, ResolvedPolicy } from "./policy/types.ts";
-import type { Call } from "./denials/calls.ts";
-import type { DenialLog } from "./denials/log.ts";
-import { missing, type Report } from "./report.ts";
-import { longTimeout, type LongTimer } from "./timer.ts";
+import { CompatError, OsError, SpawnOptionError } from "../errors.ts";
+import { graceOf } from "../grace.ts";
+import type { Limits, ResolvedPolicy } from "../policy/types.ts";
+import type { Call } from "../denials/calls.ts";
+import type { DenialLog } from "../denials/log.ts";
+import { missing, type Report } from "../report.ts";
+import { longTimeout, type LongTimer } from "../timer.ts";
 
 /** "inherit", "pipe", "ignore", or a file descriptor of the caller. */
 export type SandboxStdio = "inherit" | "pipe" | "ignore" | number;

@@ -4,10 +4,10 @@
 // host (lib/probe/compare.ts: the plan spawn() makes here, through the
 // guarantee registry); a live check that breaks it from inside outranks it.
 import { properties, type Property } from "../guarantees/properties.ts";
-import { hostFeatures, type HostFeatures } from "../host.ts";
+import { hostFeatures, type HostFeatures } from "./features.ts";
 import { compareHost, privilegeNote, type MarkCell } from "./compare.ts";
-import { liveChecks, type LiveCheck } from "./live.ts";
-import { liveLinuxColumn, readAssumptionDocs } from "./live-host.ts";
+import { liveChecks, type LiveCheck } from "./live-checks.ts";
+import { liveLinuxColumn, readAssumptionDocs } from "./live-column.ts";
 import type { HostStatus } from "./status.ts";
 
 export type PropertyReport = Property & { readonly host: { readonly status: HostStatus; readonly evidence: string } };

@@ -7,23 +7,24 @@ import { join } from "node:path";
 import { planContainment } from "../plan/linux/containment.ts";
 import type { AssumptionDocs } from "./assumption-lines.ts";
 import { asUser, ciJob, linuxPlan, type HostColumn } from "./described.ts";
-import { linuxReport, plannedHost, type LinuxHostViews } from "./linux-report.ts";
+import { linuxReport, planHostOf } from "./linux-report.ts";
+import type { LinuxPlanHost } from "../plan/linux/host.ts";
 
 export async function liveLinuxColumn(): Promise<HostColumn> {
-  const { linuxHost } = await import("../host/linux/index.ts");
-  const model = linuxHost();
-  const here = plannedHost(model);
+  const { linuxHostModel } = await import("../host/linux/index.ts");
+  const model = linuxHostModel();
+  const here = planHostOf(model);
   const root = here.containment.euid === 0;
   // As an ordinary user: user namespaces where uid 65534 could make them (tried), no cgroup (none is delegated by default).
   const user = root ? asUser(here, model.namespaces.unprivileged ? "user" : "none") : here;
   // As root: the namespaces root can make; the cgroups this process found (a non-root probe may find fewer than root would).
-  const admin: LinuxHostViews = root ? here : { sandbox: { ...here.sandbox, namespaces: "direct", procfs: true }, containment: { ...here.containment, euid: 0, pidNamespace: true } };
+  const admin: LinuxPlanHost = root ? here : { sandbox: { ...here.sandbox, namespaces: "direct", procfs: true }, containment: { ...here.containment, euid: 0, pidNamespace: true } };
   const s = here.sandbox;
   return {
     key: "linux-here",
     os: "linux",
     title: "Linux here",
-    host: `this host, probed: ${root ? "root" : `uid ${here.containment.euid}`}, landlock ABI ${s.landlockAbi}, seccomp ${s.seccomp ? "yes" : "no"}, namespaces ${s.namespaces}${s.procfs ? "" : " (no fresh /proc)"}, tree kill by ${chooseRung(here)}`,
+    host: `this host, probed: ${root ? "root" : `uid ${here.containment.euid}`}, landlock ABI ${s.landlockAbi}, seccomp ${s.seccomp ? "yes" : "no"}, namespaces ${s.namespaces}${s.procfs ? "" : " (no fresh /proc)"}, tree kill by ${treeKillHere(here)}`,
     shows: root ? "privileged" : "unprivileged",
     plan: linuxPlan,
     privileged: () => linuxReport(ciJob("linux"), admin),
@@ -32,8 +33,8 @@ export async function liveLinuxColumn(): Promise<HostColumn> {
   };
 }
 
-/** The tree-kill rung the containment plan chooses here (its decision, not its report's words). */
-function chooseRung(host: LinuxHostViews): string {
+/** The tree-kill mechanism the containment plan chooses here (its decision, not its report's words). */
+function treeKillHere(host: LinuxPlanHost): string {
   return planContainment(ciJob("linux"), host.containment).treeKill.mechanism;
 }
 

@@ -1,15 +1,15 @@
 // Which backend serves which platform: each module exports `backend` (the
-// contract of lib/sandbox-backend.ts). Loaded on first use only, so
+// contract of lib/backend/contract.ts). Loaded on first use only, so
 // importing cordon never loads another OS's code.
-import { CompatError } from "./errors.ts";
-import type { SandboxBackend } from "./sandbox-backend.ts";
+import { CompatError } from "../errors.ts";
+import type { SandboxBackend } from "./contract.ts";
 
 /** Backends that exist so far; other platforms join as theirs land. */
 const backends: Partial<Record<NodeJS.Platform, { module: string; name: string }>> = {
-  linux: { module: "./backend/linux/sandbox.ts", name: "Linux" },
-  darwin: { module: "./backend/darwin/sandbox.ts", name: "macOS" },
-  freebsd: { module: "./backend/freebsd/sandbox.ts", name: "FreeBSD" },
-  win32: { module: "./backend/windows/sandbox.ts", name: "Windows" },
+  linux: { module: "./linux/sandbox.ts", name: "Linux" },
+  darwin: { module: "./darwin/sandbox.ts", name: "macOS" },
+  freebsd: { module: "./freebsd/sandbox.ts", name: "FreeBSD" },
+  win32: { module: "./windows/sandbox.ts", name: "Windows" },
 };
 
 /** Loaded backends: require() resolves the module again on every call. */
