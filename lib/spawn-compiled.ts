@@ -25,6 +25,8 @@ export class CompiledSandbox {
   readonly #env: Readonly<Record<string, string | undefined>>;
   readonly #backend: AnyBackend;
   readonly #state: unknown;
+  /** The state is this sandbox's own (compile()), not the one one-shot spawns share: close() frees it. */
+  readonly #ownsState: boolean;
   /** The resolution and plan made by compile(), for the first spawn (then resolved anew per spawn). */
   #first: { readonly resolution: Resolution; readonly planned: Planned<unknown> } | undefined;
   #closed = false;
@@ -37,12 +39,13 @@ export class CompiledSandbox {
   /** What a spawn of this sandbox enforces here, and by what (its `env` and denials come with each spawn). */
   readonly report: Report;
 
-  constructor(policy: Policy, backend: AnyBackend, state: unknown) {
+  constructor(policy: Policy, backend: AnyBackend, state: unknown, ownsState = false) {
     // Resolved against the caller's directory and environment of now, for every spawn.
     this.#base = process.cwd();
     this.#env = { ...process.env };
     this.#backend = backend;
     this.#state = state;
+    this.#ownsState = ownsState;
     const resolution = resolvePolicy(policy, { base: this.#base, env: this.#env });
     this.#input = policy;
     try {
@@ -82,11 +85,13 @@ export class CompiledSandbox {
     );
   }
 
-  /** No more spawns; what the compile resolved for a first spawn that never came is removed. Running commands go on. Idempotent. */
+  /** No more spawns; what the compile resolved for a first spawn that never came is removed, and what the sandbox kept for its spawns (spare cgroup sets). Running commands go on. Idempotent. */
   close(): void {
+    const open = !this.#closed;
     this.#closed = true;
     this.#first?.resolution.cleanup();
     this.#first = undefined;
+    if (this.#ownsState && open) this.#backend.close?.(this.#state);
   }
 
   get closed(): boolean {
@@ -106,7 +111,7 @@ export class CompiledSandbox {
  */
 export function compile(policy: Policy = {}): CompiledSandbox {
   const backend = loadBackend(process.platform);
-  return new CompiledSandbox(policy, backend, backend.state());
+  return new CompiledSandbox(policy, backend, backend.state(), true);
 }
 
 /** The one-shot form behind spawn(): compiled with the state one-shot spawns share, closed once the command has exited. */
