@@ -47,6 +47,14 @@ export function whyNotReusable(cg: SandboxCgroup): string | undefined {
   return undefined;
 }
 
+/** Pools holding spares now (a pool leaves this set when drained). */
+const holding = new Set<CgroupPool>();
+
+/** Removes the spares of every pool (tests and leak checks: what is left after this is a leak). */
+export function drainSpares(): void {
+  for (const pool of [...holding]) pool.drain();
+}
+
 export class CgroupPool {
   readonly #idle = new Map<string, SandboxCgroup[]>();
   #count = 0;
@@ -81,6 +89,7 @@ export class CgroupPool {
     list.push(cg);
     this.#idle.set(key, list);
     this.#count++;
+    holding.add(this);
     if (this.#timer) this.#timer.refresh();
     else {
       this.#timer = setTimeout(() => this.drain(), POOL_IDLE_MS);
@@ -101,6 +110,7 @@ export class CgroupPool {
     const all = [...this.#idle.values()].flat();
     this.#idle.clear();
     this.#count = 0;
+    holding.delete(this);
     let failure: unknown;
     for (const cg of all) {
       try {
