@@ -129,10 +129,14 @@ export class CgroupPool {
   }
 }
 
-/** The plan's limit files written again (the tree could not write them through its read-only view, but nothing is assumed), the counters rebased. */
+/**
+ * The plan's limit files as the plan says (the tree could not write them
+ * through its read-only view, but nothing is assumed: one read each, a write
+ * where it differs), the counters rebased.
+ */
 function reset(cg: SandboxCgroup): boolean {
   try {
-    for (const w of cg.plan.writes) writeCgroupFile(join(cg.dirs.get(w.hierarchy)!, w.file), w.value);
+    for (const w of cg.plan.writes) if (cg.read(w.hierarchy, w.file)?.trim() !== w.value) writeCgroupFile(join(cg.dirs.get(w.hierarchy)!, w.file), w.value);
     cg.rebase();
     return true;
   } catch {

@@ -204,8 +204,8 @@ export class SandboxCgroup {
     const v2 = this.dirs.get("v2");
     const pids = this.dirs.get("pids");
     return (
-      (pids ? keyedValues(tryRead(join(pids, "pids.events"))).max : undefined) ??
-      (v2 ? keyedValues(tryRead(join(v2, "pids.events"))).max : undefined) ??
+      (pids ? keyedValues(this.#readKept(join(pids, "pids.events"))).max : undefined) ??
+      (v2 ? keyedValues(this.#readKept(join(v2, "pids.events"))).max : undefined) ??
       0
     );
   }
