@@ -191,7 +191,11 @@ describeUnless(linuxRequirement(unmet), "spare cgroup sets of a compiled sandbox
     const { box: b } = box();
     await Promise.all([0, 1, 2].map(() => run(b, "true")));
     expect(ownCgroups(bases).length).toBeGreaterThan(0);
+    // A command still running at close() keeps its set until its tree is gone; then it goes too.
+    const running = b.spawn(["sleep", "0.3"]);
     b.close();
+    expect(ownCgroups(bases).length).toBeGreaterThan(0);
+    expect(await running.exited).toBe(0);
     expect(ownCgroups(bases)).toEqual([]);
 
     const mine = (pid: number) => bases.flatMap((base) => ownCgroupsOf(base, pid));
