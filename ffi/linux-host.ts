@@ -23,6 +23,9 @@ export const HOST_BIT = {
   capabilities: 1 << 24,
   noNewPrivs: 1 << 25,
   seccompFilter: 1 << 26,
+  cloneAutoreap: 1 << 27,
+  cloneNnp: 1 << 28,
+  clonePidfdAutokill: 1 << 29,
 } as const;
 
 /** In the order of the bits after CORDON_HOST_DIRECT_SHIFT / _IN_USER_SHIFT. */
@@ -47,6 +50,8 @@ export type HostProbe = {
   readonly capabilities: boolean;
   readonly noNewPrivs: boolean;
   readonly seccompFilter: boolean;
+  /** clone3 takes each of Linux 7.1's flags (tried in the probe's copy; EINVAL before). */
+  readonly cloneFlags: { readonly autoreap: boolean; readonly nnp: boolean; readonly pidfdAutokill: boolean };
 };
 
 const kindsAt = (mask: number, shift: number) => Object.fromEntries(NAMESPACE_KINDS.map((k, i) => [k, (mask & (1 << (shift + i))) !== 0])) as Record<ProbedNamespace, boolean>;
@@ -65,6 +70,7 @@ export function decodeHostProbe(mask: number): HostProbe {
     capabilities: has(HOST_BIT.capabilities),
     noNewPrivs: has(HOST_BIT.noNewPrivs),
     seccompFilter: has(HOST_BIT.seccompFilter),
+    cloneFlags: { autoreap: has(HOST_BIT.cloneAutoreap), nnp: has(HOST_BIT.cloneNnp), pidfdAutokill: has(HOST_BIT.clonePidfdAutokill) },
   };
 }
 

@@ -34,6 +34,8 @@ export class CompiledSandbox {
   readonly #env: Readonly<Record<string, string | undefined>>;
   readonly #backend: AnyBackend;
   readonly #state: unknown;
+  /** The state is this sandbox's own (compile()), not the one one-shot spawns share: close() frees it. */
+  readonly #ownsState: boolean;
   /** The resolution and plan made by compile(), for the first spawn (then resolved anew per spawn). */
   #first: { readonly resolution: Resolution; readonly planned: Planned<unknown> } | undefined;
   #closed = false;
@@ -47,13 +49,14 @@ export class CompiledSandbox {
   /** What a spawn of this sandbox enforces here, and by what (its `env` and denials come with each spawn). */
   readonly report: Report;
 
-  constructor(policy: Policy, backend: AnyBackend, state: unknown, options: CompileOptions = {}) {
+  constructor(policy: Policy, backend: AnyBackend, state: unknown, options: CompileOptions = {}, ownsState = false) {
     const { warm } = checkCompileOptions(options);
     // Resolved against the caller's directory and environment of now, for every spawn.
     this.#base = process.cwd();
     this.#env = { ...process.env };
     this.#backend = backend;
     this.#state = state;
+    this.#ownsState = ownsState;
     const resolution = resolvePolicy(policy, { base: this.#base, env: this.#env });
     this.#input = policy;
     try {
@@ -141,14 +144,23 @@ export class CompiledSandbox {
 
   /**
    * No more spawns; what the compile resolved for a first spawn that never
-   * came is removed, and every waiting warm sandbox is killed and removed
-   * (settles once they are gone). Running commands go on. Idempotent.
+   * came is removed, every waiting warm sandbox is killed and removed
+   * (settles once they are gone), then the spare cgroup sets kept for its spawns. Running commands go on. Idempotent.
    */
   close(): Promise<void> {
+    const open = !this.#closed;
     this.#closed = true;
     this.#first?.resolution.cleanup();
     this.#first = undefined;
-    return this.#warm?.close() ?? Promise.resolve();
+    // What the sandbox kept for its spawns (spare cgroup sets) goes after the warm sandboxes, which may give theirs back.
+    const freeState = () => {
+      if (this.#ownsState && open) this.#backend.close?.(this.#state);
+    };
+    if (!this.#warm) {
+      freeState();
+      return Promise.resolve();
+    }
+    return this.#warm.close().then(freeState);
   }
 
   get closed(): boolean {
@@ -173,7 +185,7 @@ export class CompiledSandbox {
  */
 export function compile(policy: Policy = {}, options?: CompileOptions): CompiledSandbox {
   const backend = loadBackend(process.platform);
-  return new CompiledSandbox(policy, backend, backend.state(), options);
+  return new CompiledSandbox(policy, backend, backend.state(), options, true);
 }
 
 /** The one-shot form behind spawn(): compiled with the state one-shot spawns share, closed once the command has exited. */

@@ -25,6 +25,9 @@
 #define CORDON_HOST_CAPABILITIES        (1u << 24) /* this process's permitted set is not empty */
 #define CORDON_HOST_NO_NEW_PRIVS        (1u << 25) /* already set on this process */
 #define CORDON_HOST_SECCOMP_FILTER      (1u << 26) /* this process already runs under a seccomp filter */
+#define CORDON_HOST_CLONE_AUTOREAP      (1u << 27) /* clone3 takes CLONE_AUTOREAP (Linux 7.1) */
+#define CORDON_HOST_CLONE_NNP           (1u << 28) /* clone3 takes CLONE_NNP (Linux 7.1) */
+#define CORDON_HOST_CLONE_PIDFD_AUTOKILL (1u << 29) /* clone3 takes CLONE_PIDFD_AUTOKILL with CLONE_PIDFD | CLONE_AUTOREAP | CLONE_NNP (Linux 7.1) */
 
 /** @domain errno — forks once, tries everything above in children of that
  * fork (the caller is not changed), and returns the bitmask. Costs a few

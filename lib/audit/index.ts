@@ -162,6 +162,8 @@ export async function audit(policy: Policy = {}, options: AuditOptions = {}): Pr
     const left = await keeper.scan({ shmKeys: [cfg.leaveKey], mqNames: [`/cordon-audit-${nonce}-in`], keyDescs: [`cordon-audit-${nonce}-in`] });
     found.set("ipc.sysv.persist", left.some((f) => f.kind === "sysv-shm") ? 1 : 0);
     leftovers.push(...left);
+    // The one-shot spawn's spare cgroup set (empty, removed after an idle spell) is not a leftover: removed first, anything left is.
+    (await import("../backend/linux/cgroup/pool.ts")).drainSpares();
     for (const cg of cordonCgroups()) leftovers.push({ kind: "cgroup", name: cg, removed: false });
     for (const pid of processesWithNonce(nonce, [process.pid, keeper.pid])) leftovers.push({ kind: "process", name: String(pid), removed: false });
 

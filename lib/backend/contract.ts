@@ -104,6 +104,8 @@ export type SandboxBackend<H = unknown, P = unknown, S = unknown> = {
   program?(argv0: string, policy: ResolvedPolicy, plan: P, host: H): string;
   /** Starts the command as the plan says; `mark` is told each phase as it ends (bench/spawn.ts). */
   execute(plan: P, argv: readonly string[], file: string, stdio: BackendStdio, state: S, mark?: (phase: string) => void): SandboxSpawn;
+  /** Frees what `state` holds on the system (a compiled sandbox's close()); running commands go on. */
+  close?(state: S): void;
   /** Warm sandboxes (compile(policy, { warm })), where the backend has them. */
   warm?: WarmBackend<P, S, any>;
 };

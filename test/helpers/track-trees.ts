@@ -3,6 +3,7 @@
 import { afterEach, expect } from "bun:test";
 import type { SandboxCgroup } from "../../lib/backend/linux/cgroup/sandbox-cgroup.ts";
 import type { CgroupHost } from "../../lib/plan/linux/containment-host.ts";
+import { drainSpares } from "../../lib/backend/linux/cgroup/pool.ts";
 import { ownCgroups, reapSurvivors } from "../fixtures/tree/scan.ts";
 
 /**
@@ -17,6 +18,8 @@ export function trackTrees(host: CgroupHost | undefined): { made: SandboxCgroup[
   afterEach(() => {
     for (const t of tokens.splice(0)) reapSurvivors(t);
     for (const c of made.splice(0)) c.destroy();
+    // Spare sets of earlier spawns' pools (cgroup/pool.ts) are not this file's.
+    drainSpares();
     expect(ownCgroups(bases)).toEqual([]);
   });
   return { made, tokens };

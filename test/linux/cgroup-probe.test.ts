@@ -7,6 +7,7 @@ import { chownSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { parseOwnCgroups } from "../../lib/backend/linux/cgroup/mounts.ts";
 import { probeCgroupHost } from "../../lib/backend/linux/cgroup/probe.ts";
+import { drainSpares } from "../../lib/backend/linux/cgroup/pool.ts";
 import { SandboxCgroup } from "../../lib/backend/linux/cgroup/sandbox-cgroup.ts";
 import { spawnLinux } from "../../lib/backend/linux/spawn.ts";
 import { planCgroups } from "../../lib/plan/linux/containment-cgroup.ts";
@@ -20,6 +21,7 @@ const bases = host ? [host.v2?.base, ...Object.values(host.v1).map((h) => h?.bas
 const made: SandboxCgroup[] = [];
 afterEach(() => {
   for (const c of made.splice(0)) c.destroy();
+  drainSpares(); // spare sets of earlier spawns' pools are not this file's
   expect(ownCgroups(bases)).toEqual([]);
 });
 
@@ -38,6 +40,7 @@ describeUnless(linuxRequirement(noV2), "probe", () => {
   });
 
   test("probing leaves none of this process's cgroups behind", () => {
+    drainSpares();
     probeCgroupHost();
     expect(ownCgroups(bases)).toEqual([]);
   });

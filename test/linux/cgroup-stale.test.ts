@@ -5,6 +5,7 @@ import { afterEach, expect, test } from "bun:test";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { cleanupStale } from "../../lib/backend/linux/cgroup/cleanup.ts";
+import { drainSpares } from "../../lib/backend/linux/cgroup/pool.ts";
 import { startTicks } from "../../lib/backend/linux/cgroup/names.ts";
 import { probeCgroupHost } from "../../lib/backend/linux/cgroup/probe.ts";
 import { SandboxCgroup } from "../../lib/backend/linux/cgroup/sandbox-cgroup.ts";
@@ -22,6 +23,7 @@ afterEach(() => {
   for (const o of owners.splice(0)) o.kill("SIGKILL");
   for (const t of tokens.splice(0)) reapSurvivors(t);
   cleanupStale(host!);
+  drainSpares(); // spare sets of earlier spawns' pools are not this file's
   expect(ownCgroups(bases)).toEqual([]);
 });
 

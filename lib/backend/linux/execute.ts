@@ -13,6 +13,7 @@ import type { Report } from "../../report.ts";
 import { sandboxedView, type BackendStdio, type SandboxedProcess, type SandboxSpawn } from "../contract.ts";
 import { cleanupStale } from "./cgroup/cleanup.ts";
 import { childOptions } from "./child-options.ts";
+import type { CgroupPool } from "./cgroup/pool.ts";
 import { SandboxCgroup } from "./cgroup/sandbox-cgroup.ts";
 import { supervise, type LimitVerdict } from "./cgroup/supervise.ts";
 import { beginExplain } from "./denials/explain.ts";
@@ -30,14 +31,14 @@ import { checkGroups, giveTo } from "./user-switch.ts";
 /** Phase names `executeLinux` reports to its `mark` callback, in order (bench/spawn.ts times them). */
 export const SPAWN_PHASES = {
   landlock: "landlock ruleset build (one native call for every grant)",
-  cgroup: "fresh cgroup set: mkdir, limit files, fds",
+  cgroup: "cgroup set: a spare of the sandbox's pool, else made (mkdir, limit files, fds)",
   spawn: "spawn call: private root view, clone3, child set-up, the command's execve (then cordon-init's)",
   exit: "child runs; exit seen through the pidfd watcher",
-  teardown: "tree check (kill if populated) + supervisor stop + cgroup set removal",
+  teardown: "tree check (kill if populated) + supervisor stop + cgroup set back to the pool (or removed)",
 } as const;
 
-/** What a compiled sandbox keeps for its spawns: the view of its grants beside the spawn's own directory. */
-export type ExecuteState = { readonly views?: ViewCache };
+/** What a compiled sandbox keeps for its spawns: the view of its grants beside the spawn's own directory, its spare cgroup sets. */
+export type ExecuteState = { readonly views?: ViewCache; readonly cgroups?: CgroupPool };
 
 const noMark = (_phase: string) => {};
 
@@ -107,7 +108,8 @@ export function startLinux(plan: LinuxPlan, argv: readonly string[], file: strin
       staleSwept = true;
       cleanupStale(host.containment.cgroups);
     }
-    cgroup = containment.cgroups ? SandboxCgroup.create(host.containment.cgroups, containment.cgroups) : undefined;
+    const cgroups = containment.cgroups;
+    cgroup = cgroups ? (state.cgroups?.take(host.containment.cgroups, cgroups) ?? SandboxCgroup.create(host.containment.cgroups, cgroups)) : undefined;
     mark(SPAWN_PHASES.cgroup);
     // Checked against its pinned digest now; the child execs this open file, not the path again.
     initFile = plan.underInit ? openHelper("cordon-init") : undefined;
@@ -171,7 +173,8 @@ export function watchTree(
     limit = supervisor.stop();
     relay?.stop();
     const facts = explain ? { verdict: limit, ...cgroup?.events() } : {};
-    cgroup?.destroy();
+    // Back to its pool only if empty, never killed (pool.ts), else removed.
+    cgroup?.release();
     await explain?.finish(plan.policy.limits, facts);
     mark(SPAWN_PHASES.teardown);
     return limit === "timeout" ? 124 : code;

@@ -5,6 +5,7 @@
 import { planLinux, planShape, type LinuxPlanHost, type LinuxPlan, type ShapePlan } from "../../plan/linux/index.ts";
 import type { ResolvedPolicy } from "../../policy/types.ts";
 import { startSandbox, type SandboxBackend, type SandboxSpawn, type SandboxStdioOptions } from "../contract.ts";
+import { CgroupPool } from "./cgroup/pool.ts";
 import { executeLinux } from "./execute.ts";
 import { linuxPlanHost } from "./host.ts";
 import { linuxWarm } from "./warm.ts";
@@ -20,11 +21,13 @@ const SHAPE_CACHE_SIZE = 32;
  * the plan of its policy's shape (seccomp program, namespaces, containment,
  * keyed by the shape, so a state shared by one-shot spawns of several
  * policies holds each; bounded) and the views of its grants beside each
- * spawn's own TMPDIR (private-root.ts; bounded).
+ * spawn's own TMPDIR (private-root.ts; bounded), and spare cgroup sets
+ * with the limits written (cgroup/pool.ts; bounded, removed by close()).
  */
 export class LinuxState {
   readonly #shapes = new Map<string, ShapePlan>();
   readonly views: ViewCache = new Map();
+  readonly cgroups = new CgroupPool();
 
   /** The shape's plan, planned once: its reports are frozen, since every spawn's report shares them. */
   shape(policy: ResolvedPolicy, host: LinuxPlanHost): ShapePlan {
@@ -37,6 +40,11 @@ export class LinuxState {
     this.#shapes.set(key, shape);
     return shape;
   }
+
+  /** The spare cgroup sets removed; sets in use go when their trees are gone. */
+  close(): void {
+    this.cgroups.close();
+  }
 }
 
 export const linuxBackend: SandboxBackend<LinuxPlanHost, LinuxPlan, LinuxState> = {
@@ -47,7 +55,8 @@ export const linuxBackend: SandboxBackend<LinuxPlanHost, LinuxPlan, LinuxState> 
     const report = { platform: `linux-${process.arch}`, compat: policy.compat, guarantees: plan.report, host: [...plan.notes, ...plan.refusals.map((r) => r.reason)] };
     return { plan, report, refusals: plan.refusals };
   },
-  execute: (plan, argv, file, stdio, state, mark) => executeLinux(plan, argv, file, stdio, mark, { views: state.views }),
+  execute: (plan, argv, file, stdio, state, mark) => executeLinux(plan, argv, file, stdio, mark, { views: state.views, cgroups: state.cgroups }),
+  close: (state) => state.close(),
   warm: linuxWarm,
 };
 

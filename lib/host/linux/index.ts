@@ -14,6 +14,7 @@ export type { LinuxHostModel, NamespaceKind, NamespaceRoute } from "./types.ts";
 export { sandboxNamespaces } from "./namespaces.ts";
 export { landlockOf } from "./landlock.ts";
 export { containmentHostOf, sandboxHostOf } from "./views.ts";
+export { cloneHelpOf, type CloneHelp } from "./clone-help.ts";
 
 function kernelRelease(): string {
   try {
@@ -36,6 +37,7 @@ export function probeLinuxHostModel(): LinuxHostModel {
     namespaces: { user: p.user, direct: p.direct, inUser: p.inUser, unprivileged: p.unprivilegedUserns },
     mounts: { proc: p.proc, tmpfs: p.tmpfs, calls: { clone3: p.clone3, ...p.calls } },
     cgroups: cgroupHost(),
+    cloneFlags: p.cloneFlags,
   };
 }
 

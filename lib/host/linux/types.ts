@@ -48,4 +48,6 @@ export type LinuxHostModel = {
     readonly calls: { readonly clone3: boolean; readonly fsopen: boolean; readonly openTree: boolean; readonly moveMount: boolean; readonly openat2: boolean; readonly mountSetattr: boolean };
   };
   readonly cgroups: CgroupHost;
+  /** Linux 7.1's clone3 flags, each tried by the probe (absent before 7.1: EINVAL). What a spawn would do with them: ./clone-help.ts. */
+  readonly cloneFlags: { readonly autoreap: boolean; readonly nnp: boolean; readonly pidfdAutokill: boolean };
 };

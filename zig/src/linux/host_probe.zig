@@ -33,7 +33,21 @@ pub const Bit = struct {
     pub const capabilities: u32 = 1 << 24;
     pub const no_new_privs: u32 = 1 << 25;
     pub const seccomp_filter: u32 = 1 << 26;
+    /// clone3 takes Linux 7.1's flags, each tried alone: bits 27..29.
+    pub const clone_autoreap: u32 = 1 << 27;
+    pub const clone_nnp: u32 = 1 << 28;
+    pub const clone_pidfd_autokill: u32 = 1 << 29;
 };
+
+/// Linux 7.1's clone3 flags (include/uapi/linux/sched.h there; the uapi
+/// headers Zig ships predate them): the child is reaped by the kernel on
+/// exit (exit_signal must be 0), gets no_new_privs at creation, and is
+/// SIGKILLed when the clone3 pidfd is closed (needs CLONE_PIDFD and
+/// CLONE_AUTOREAP, and CLONE_NNP or CAP_SYS_ADMIN). Older kernels refuse
+/// every unknown clone3 flag with EINVAL.
+const clone_autoreap: u64 = 1 << 34;
+const clone_nnp: u64 = 1 << 35;
+const clone_pidfd_autokill: u64 = 1 << 36;
 
 const clone_newns: u64 = uapi.clone_newns;
 const clone_newcgroup: u64 = uapi.clone_newcgroup;
@@ -165,6 +179,20 @@ fn holdsCapabilities() bool {
     return data[1] != 0 or data[4] != 0;
 }
 
+/// Whether clone3 takes `flags` (no exit signal): the child exits at once; an
+/// autoreaped one needs no wait (wait4 says ECHILD), a pidfd is closed.
+fn cloneTakes(flags: u64) bool {
+    var pidfd: i32 = -1;
+    var args: clone3.CloneArgs = .{ .flags = flags, .pidfd = @intFromPtr(&pidfd) };
+    const rc: isize = @bitCast(linux.syscall2(.clone3, @intFromPtr(&args), @sizeOf(clone3.CloneArgs)));
+    if (rc == 0) linux.exit_group(0);
+    if (rc < 0) return false;
+    if (pidfd >= 0) _ = linux.syscall1(.close, @as(usize, @intCast(pidfd)));
+    var status: u32 = 0;
+    _ = linux.syscall4(.wait4, @as(usize, @bitCast(rc)), @intFromPtr(&status), wall, 0);
+    return true;
+}
+
 /// Everything, in the forked copy; the answer as a bitmask.
 fn probeAll() u32 {
     var mask: u32 = 0;
@@ -206,6 +234,11 @@ fn probeAll() u32 {
     if (holdsCapabilities()) mask |= Bit.capabilities;
     if (linux.syscall5(.prctl, 39, 0, 0, 0, 0) == 1) mask |= Bit.no_new_privs; // PR_GET_NO_NEW_PRIVS
     if (linux.syscall5(.prctl, 21, 0, 0, 0, 0) == 2) mask |= Bit.seccomp_filter; // PR_GET_SECCOMP: SECCOMP_MODE_FILTER
+    if (mask & Bit.clone3_call != 0) {
+        if (cloneTakes(clone_autoreap)) mask |= Bit.clone_autoreap;
+        if (cloneTakes(clone_nnp)) mask |= Bit.clone_nnp;
+        if (cloneTakes(uapi.clone_pidfd | clone_pidfd_autokill | clone_autoreap | clone_nnp)) mask |= Bit.clone_pidfd_autokill;
+    }
     return mask;
 }
 
@@ -247,7 +280,9 @@ test "the host probe answers, and what the kernel says about this process agrees
     const rc = probe();
     try std.testing.expect(!sys.isError(rc));
     const mask: u32 = @intCast(rc);
-    try std.testing.expect(mask >> 27 == 0);
+    try std.testing.expect(mask >> 30 == 0);
+    // A kernel that takes CLONE_PIDFD_AUTOKILL (with CLONE_NNP) takes CLONE_NNP and CLONE_AUTOREAP alone too.
+    if (mask & Bit.clone_pidfd_autokill != 0) try std.testing.expect(mask & (Bit.clone_nnp | Bit.clone_autoreap) == Bit.clone_nnp | Bit.clone_autoreap);
     // Root in the initial namespaces (the test host) makes every kind directly.
     if (linux.syscall0(.geteuid) == 0 and holdsCapabilities() and mask & Bit.seccomp_filter == 0) {
         try std.testing.expect(mask & (@as(u32, 0x3f) << Bit.direct_base) == @as(u32, 0x3f) << Bit.direct_base);

@@ -1,11 +1,12 @@
-// One fresh cgroup set per sandbox: a cgroup2 directory (birth place of the
+// One cgroup set per running sandbox: a cgroup2 directory (birth place of the
 // child, cgroup.kill, cgroup.events) and a directory in each v1 hierarchy the
-// plan needs (limits, freezer). Never reused: a kernel bug SIGKILLs a
-// CLONE_INTO_CGROUP child born into a cgroup that once had cgroup.kill written,
-// and even a never-killed set keeps its counters (memory.events oom_kill,
-// pids.events max, CPU usage) and, for the memory controller, the page cache
-// the last tree left charged to it: a second tree would inherit the first
-// one's verdicts and start below its memory limit.
+// plan needs (limits, freezer). A set may serve several trees one after the
+// other (pool.ts), never two at once, and never after a kill or freeze was
+// written to it: a kernel bug SIGKILLs a CLONE_INTO_CGROUP child born into a
+// cgroup that once had cgroup.kill written. The counters a verdict reads
+// (memory.events/oom_control oom_kill, pids.events max, CPU usage) cannot be
+// reset: each tree reads them from where they stood when it got the set
+// (rebase()). The page cache a tree leaves charged is what pool.ts checks.
 import { closeSync, constants, existsSync, openSync, readSync, watch } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
@@ -42,6 +43,12 @@ export class SandboxCgroup {
   /** Files read on every check (cgroup.events, the OOM counter), kept open: one pread each instead of open, read, read, close. */
   #kept = new Map<string, number>();
   #destroyed = false;
+  /** A kill or freeze was written here: never reused. */
+  #spent = false;
+  /** The counters as they stood when the current tree got this set. */
+  #base = { oomKills: 0, pidsMaxHits: 0, cpuUsec: 0 };
+  /** Where release() hands the set once its tree is gone (pool.ts); without one it is destroyed. */
+  pool: { give(cg: SandboxCgroup): void } | undefined;
 
   private constructor(
     readonly name: string,
@@ -188,18 +195,27 @@ export class SandboxCgroup {
     return false;
   }
 
+  /** This tree's events (since it got the set). */
   events(): CgroupEvents {
-    const v2 = this.dirs.get("v2");
-    const pids = this.dirs.get("pids");
-    const max =
-      (pids ? keyedValues(tryRead(join(pids, "pids.events"))).max : undefined) ??
-      (v2 ? keyedValues(tryRead(join(v2, "pids.events"))).max : undefined) ??
-      0;
-    return { oomKills: this.oomKills(), pidsMaxHits: max };
+    return { oomKills: this.oomKills(), pidsMaxHits: this.#pidsMaxHits() - this.#base.pidsMaxHits };
   }
 
-  /** The OOM kills alone (one read): what the supervisor checks on every tick and at the exit. */
+  #pidsMaxHits(): number {
+    const v2 = this.dirs.get("v2");
+    const pids = this.dirs.get("pids");
+    return (
+      (pids ? keyedValues(this.#readKept(join(pids, "pids.events"))).max : undefined) ??
+      (v2 ? keyedValues(this.#readKept(join(v2, "pids.events"))).max : undefined) ??
+      0
+    );
+  }
+
+  /** This tree's OOM kills (one read): what the supervisor checks on every tick and at the exit. */
   oomKills(): number {
+    return this.#oomKills() - this.#base.oomKills;
+  }
+
+  #oomKills(): number {
     const mem = this.dirs.get("memory");
     const v2 = this.dirs.get("v2");
     return (
@@ -209,8 +225,13 @@ export class SandboxCgroup {
     );
   }
 
-  /** CPU time of the whole tree so far, in microseconds, or undefined without accounting. */
+  /** CPU time of this tree so far, in microseconds, or undefined without accounting. */
   cpuUsageUsec(): number | undefined {
+    const u = this.#cpuUsageUsec();
+    return u === undefined ? undefined : u - this.#base.cpuUsec;
+  }
+
+  #cpuUsageUsec(): number | undefined {
     const v2 = this.dirs.get("v2");
     if (v2) {
       const u = keyedValues(tryRead(join(v2, "cpu.stat"))).usage_usec;
@@ -219,6 +240,28 @@ export class SandboxCgroup {
     const acct = this.dirs.get("cpuacct");
     const ns = acct ? tryRead(join(acct, "cpuacct.usage")) : undefined;
     return ns ? Math.floor(Number(ns.trim()) / 1000) : undefined;
+  }
+
+  /** The counters as they stand now read as zero for the next tree (they cannot be reset in the kernel). */
+  rebase(): void {
+    this.#base = { oomKills: this.#oomKills(), pidsMaxHits: this.#pidsMaxHits(), cpuUsec: this.plan.cpuAccounting ? (this.#cpuUsageUsec() ?? 0) : 0 };
+  }
+
+  /** Whether a kill or freeze was ever written to this set (pool.ts never reuses it then). */
+  get spent(): boolean {
+    return this.#spent;
+  }
+
+  /** A file of one directory of the set, read through a kept fd; undefined when unreadable (or the set was destroyed). */
+  read(hierarchy: CgroupHierarchy, file: string): string | undefined {
+    const dir = this.dirs.get(hierarchy);
+    return dir && !this.#destroyed ? this.#readKept(join(dir, file)) : undefined;
+  }
+
+  /** The tree is gone: the set goes back to its pool (which checks it), or is destroyed. */
+  release(): void {
+    if (this.pool && !this.#destroyed) this.pool.give(this);
+    else this.destroy();
   }
 
   /** The mechanism kill() uses here, or undefined when this cgroup set cannot kill. */
@@ -261,6 +304,7 @@ export class SandboxCgroup {
    */
   signal(): Promise<void> {
     const v2 = this.#v2Kill();
+    this.#spent = true;
     try {
       writeCgroupFile(join(v2, "cgroup.freeze"), "1");
     } catch {
@@ -287,6 +331,7 @@ export class SandboxCgroup {
   /** signal() on this thread, for the synchronous kill. */
   #signalSync(): void {
     const v2 = this.#v2Kill();
+    this.#spent = true;
     try {
       writeCgroupFile(join(v2, "cgroup.freeze"), "1");
     } catch {
@@ -338,6 +383,7 @@ export class SandboxCgroup {
 
   /** The kill as steps; each yield is how long to wait (ms) before the next check. */
   *#killSteps(deadline: number, timeoutMs: number): Generator<number> {
+    this.#spent = true;
     const mech = this.killMechanism;
     if (mech === "cgroup v2 cgroup.kill") {
       this.#signalSync();
