@@ -40,6 +40,8 @@ export type Variant = {
   readonly once: () => Promise<unknown>;
   /** Operations per round (slow peers get fewer). */
   readonly perRound: number;
+  /** Awaited before each operation, outside its clock (a warm sandbox made ready). */
+  readonly before?: () => Promise<unknown>;
 };
 
 /**
@@ -61,6 +63,7 @@ export async function interleave(variants: readonly Variant[], rounds: number, w
     for (const v of order) {
       const t = out.get(v.name)!;
       for (let i = 0; i < v.perRound; i++) {
+        await v.before?.();
         const s = performance.now();
         await v.once();
         t.push(performance.now() - s);

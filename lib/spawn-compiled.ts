@@ -111,7 +111,15 @@ export class CompiledSandbox {
     if (opts.signal?.aborted) throw new AbortError(opts.signal.reason);
     // Denials are collected by a one-shot spawn only (its filter's listener is made with it).
     const entry = opts.explain || opts.onDenial || opts.onCall ? undefined : this.#warm?.take();
-    if (entry) return this.#spawnWarm(entry, argv, opts);
+    if (entry) {
+      let sub: SandboxedSubprocess | undefined;
+      try {
+        sub = this.#spawnWarm(entry, argv, opts);
+        return sub;
+      } finally {
+        this.#warm!.refillAfter(sub?.exited);
+      }
+    }
     const first = this.#first;
     this.#first = undefined;
     const resolution = first?.resolution ?? resolvePolicy(this.#input, { base: this.#base, env: this.#env });

@@ -1,7 +1,8 @@
 // The warm sandboxes of one compiled sandbox (compile(policy, { warm: N })):
 // up to N made ahead, each with its own resolution (private TMPDIR and HOME)
 // and plan, each serving one command. One taken is replaced in the
-// background, one at a time on the event loop (never from a native thread);
+// background (once its command exited, or a few ms later), one at a time on
+// the event loop (never from a native thread);
 // one that dies waiting is removed and replaced; close() removes them all.
 import { SpawnOptionError } from "./errors.ts";
 import type { Resolution } from "./resolve-policy.ts";
@@ -9,6 +10,9 @@ import type { Planned } from "./backend/contract.ts";
 
 /** A waiting sandbox: the backend's handle, with the resolution and plan it was made for. */
 export type WarmEntry = { readonly resolution: Resolution; readonly planned: Planned<unknown>; readonly handle: unknown };
+
+/** How long a taken sandbox's replacement waits for its command to exit before it is made anyway. */
+export const REFILL_DELAY_MS = 5;
 
 /** The most warm sandboxes one compiled sandbox keeps. */
 export const MAX_WARM = 64;
@@ -47,11 +51,27 @@ export class WarmPool {
     this.#schedule();
   }
 
-  /** A waiting sandbox, if one is ready; its replacement is scheduled. */
+  /** A waiting sandbox, if one is ready (then the caller says when to replace it: refillAfter); if none, more are scheduled. */
   take(): WarmEntry | undefined {
     const entry = this.#ready.shift();
-    this.#schedule();
+    if (!entry) this.#schedule();
     return entry;
+  }
+
+  /**
+   * Replaces a taken sandbox once `exited` settles or REFILL_DELAY_MS have
+   * passed, whichever comes first: making one holds the event loop ~3 ms,
+   * which a short command's exit would otherwise wait behind. Without
+   * `exited` (the spawn failed) at once.
+   */
+  refillAfter(exited: Promise<unknown> | undefined): void {
+    if (!exited) return this.#schedule();
+    const timer = setTimeout(() => this.#schedule(), REFILL_DELAY_MS);
+    timer.unref();
+    void exited.finally(() => {
+      clearTimeout(timer);
+      this.#schedule();
+    });
   }
 
   /** How many wait now. */
