@@ -37,7 +37,8 @@ function sleepers(nap: string): string[] {
 describeUnless(notLinux, "graceful timeout", () => {
   test("a timeout sends SIGTERM to the whole tree first: the command's trap and a setsid'd grandchild's trap both flush, and the status is 124", async () => {
     const d = scratch();
-    const script = `setsid sh -c 'trap "echo grandchild > ${d}/grandchild; exit 0" TERM; echo > ${d}/trapped; while :; do sleep 0.05; done' &
+    // The grandchild's line appears whole (written, then renamed): the command's trap waits for it, and the tree is killed once the command exits.
+    const script = `setsid sh -c 'trap "echo grandchild > ${d}/grandchild.part && mv ${d}/grandchild.part ${d}/grandchild; exit 0" TERM; echo > ${d}/trapped; while :; do sleep 0.05; done' &
 trap "while [ ! -e ${d}/grandchild ]; do sleep 0.01; done; echo command > ${d}/command; exit 0" TERM
 while [ ! -e ${d}/trapped ]; do sleep 0.01; done; echo ready; while :; do sleep 0.05; done`;
     const t0 = performance.now();
