@@ -91,7 +91,7 @@ const Session = struct {
     out_len: usize,
     out_armed: bool,
     scratch: [buf_size]u8,
-    /// Bun closed the control socket: everything is closed, the memory goes after this batch of events.
+    /// Bun closed the control socket: everything is closed, the memory goes back to the pool after this batch of events.
     done: bool,
 };
 
@@ -195,16 +195,46 @@ fn relayEpoll() isize {
     return shared_ep;
 }
 
+/// Ended sessions kept for the next start (under `lock`): reusing one costs
+/// no mmap, no page faults and, at its end, no munmap, whose TLB shootdown
+/// interrupts every other thread of the process.
+const pool_max = 4;
+var pool: [pool_max]*Session = undefined;
+var pooled: usize = 0;
+
+/// A clean session: a pooled one (its connection and DNS slots were all freed
+/// at its teardown) or fresh anonymous memory, which is zero (a free slot is all zeros).
+fn take() ?*Session {
+    lock();
+    const reused: ?*Session = if (pooled > 0) pool[pooled - 1] else null;
+    if (reused != null) pooled -= 1;
+    unlock();
+    if (reused) |s| {
+        s.in_len = 0;
+        s.out_len = 0;
+        s.out_armed = false;
+        s.done = false;
+        return s;
+    }
+    const mem = map(@sizeOf(Session)) orelse return null;
+    return @ptrCast(@alignCast(mem));
+}
+
+fn give(s: *Session) void {
+    lock();
+    defer unlock();
+    if (pooled < pool_max) {
+        pool[pooled] = s;
+        pooled += 1;
+    } else unmap(@intFromPtr(s), @sizeOf(Session));
+}
+
 /// Adds a session owning `control` and `listeners` to the relay thread (on success only; on failure the caller still owns them).
 pub fn start(control: i32, listeners: []const Listener) i32 {
     if (control < 0 or listeners.len > max_listeners) return -22;
     const ep = relayEpoll();
     if (ep < 0) return @intCast(ep);
-    const mem = map(@sizeOf(Session)) orelse return -12;
-    const s: *Session = @ptrCast(@alignCast(mem));
-    // Fresh anonymous memory is zero: a free connection slot and an unused
-    // DNS slot are all zeros, so nothing more is touched (a slot gets its
-    // defaults when taken).
+    const s = take() orelse return -12;
     s.ep = @intCast(ep);
     s.ctl = control;
     s.nlisteners = @intCast(listeners.len);
@@ -220,7 +250,7 @@ pub fn start(control: i32, listeners: []const Listener) i32 {
     if (!sys.isError(rc)) rc = ctl(s, 1, control, epollin | epollrdhup, key(s, tag_ctl, 0));
     if (sys.isError(rc)) {
         for (listeners[0..added]) |l| _ = ctl(s, 2, l.fd, 0, 0);
-        unmap(@intFromPtr(s), @sizeOf(Session));
+        give(s);
         return sys.status(rc);
     }
     return 0;
@@ -228,6 +258,9 @@ pub fn start(control: i32, listeners: []const Listener) i32 {
 
 fn run(arg: usize) callconv(.c) u8 {
     const ep: u32 = @intCast(arg);
+    // Named, so that its CPU time can be told apart (/proc/<pid>/task/*/comm; bench/egress.ts).
+    const name = "cordon-relay".*;
+    _ = linux.syscall2(.prctl, 15, @intFromPtr(&name)); // PR_SET_NAME
     var events: [64]linux.epoll_event = undefined;
     var gone: [64]*Session = undefined;
     while (true) {
@@ -255,12 +288,13 @@ fn run(arg: usize) callconv(.c) u8 {
             }
         }
         // Its fds are out of the set: no later batch names it.
-        for (gone[0..ngone]) |s| unmap(@intFromPtr(s), @sizeOf(Session));
+        for (gone[0..ngone]) |s| give(s);
     }
 }
 
 fn teardown(s: *Session) void {
     for (&s.conns) |*c| if (c.state != .free) release(s, c, false);
+    for (&s.dns) |*p| p.used = false;
     for (s.listeners[0..s.nlisteners]) |l| drop(s, l.fd);
     drop(s, s.ctl);
 }
