@@ -127,7 +127,7 @@ try {
   const none = stats(spawnRounds.get(noneName)!);
   const hosts = stats(spawnRounds.get(hostsName)!);
   lines.push("", "## Spawn-to-exit of /bin/true (ms)", "", "| variant | median | p90 | added |", "|---|---|---|---|");
-  lines.push(`| ${noneName} | ${fmt(none.median)} | ${fmt(none.p90)} | |`, `| ${hostsName} | ${fmt(hosts.median)} | ${fmt(hosts.p90)} | +${fmt(hosts.median - none.median)} |`);
+  lines.push(`| ${noneName} | ${fmt(none.median)} | ${fmt(none.p90)} | |`, `| ${hostsName} | ${fmt(hosts.median)} | ${fmt(hosts.p90)} | ${hosts.median >= none.median ? "+" : ""}${fmt(hosts.median - none.median)} |`);
   await Bun.sleep(300);
   const before = counts();
   for (let i = 0; i < 1000; i++) await once({ hosts: ["registry.test"] })();
