@@ -49,6 +49,7 @@ const pipe_want: u32 = 1 << 20;
 const buf_size: usize = 1 << 16;
 const in_size: usize = 1 << 17;
 const out_size: usize = 1 << 20;
+const buf_cache = 8;
 
 const State = enum(u8) { free, head, dns_tcp, waiting, connecting, relaying };
 
@@ -91,6 +92,9 @@ const Session = struct {
     out_len: usize,
     out_armed: bool,
     scratch: [buf_size]u8,
+    /// Connection buffers given back, kept for the next (a munmap interrupts every other thread of the process).
+    bufs: [buf_cache]?[*]u8,
+    nbufs: u32,
     /// Bun closed the control socket: everything is closed, the memory goes back to the pool after this batch of events.
     done: bool,
 };
@@ -226,7 +230,24 @@ fn give(s: *Session) void {
     if (pooled < pool_max) {
         pool[pooled] = s;
         pooled += 1;
-    } else unmap(@intFromPtr(s), @sizeOf(Session));
+        return;
+    }
+    for (s.bufs[0..s.nbufs]) |b| unmap(@intFromPtr(b.?), buf_size);
+    unmap(@intFromPtr(s), @sizeOf(Session));
+}
+
+/// A connection buffer: one given back earlier, or fresh memory. Only the
+/// bytes a connection wrote are ever read from it.
+fn getBuf(s: *Session) ?[*]u8 {
+    if (s.nbufs == 0) return map(buf_size);
+    s.nbufs -= 1;
+    return s.bufs[s.nbufs];
+}
+
+fn putBuf(s: *Session, b: [*]u8) void {
+    if (s.nbufs == buf_cache) return unmap(@intFromPtr(b), buf_size);
+    s.bufs[s.nbufs] = b;
+    s.nbufs += 1;
 }
 
 /// Adds a session owning `control` and `listeners` to the relay thread (on success only; on failure the caller still owns them).
@@ -412,7 +433,7 @@ fn release(s: *Session, c: *Conn, reset: bool) void {
         close(p[0]);
         close(p[1]);
     }
-    if (c.buf) |b| unmap(@intFromPtr(b), buf_size);
+    if (c.buf) |b| putBuf(s, b);
     var totals: [16]u8 = undefined;
     @memcpy(totals[0..8], &@as([8]u8, @bitCast(c.bytes[0])));
     @memcpy(totals[8..16], &@as([8]u8, @bitCast(c.bytes[1])));
@@ -450,7 +471,7 @@ fn onListener(s: *Session, index: u32) void {
             },
             else => {
                 c.state = if (l.kind == listener_proxy) .head else .dns_tcp;
-                c.buf = map(buf_size);
+                c.buf = getBuf(s);
                 if (c.buf == null or sys.isError(ctl(s, 1, c.client, epollin | epollrdhup, key(s, tag_client, id & 0xffff)))) release(s, c, true);
             },
         }
@@ -572,10 +593,10 @@ fn connectCmd(s: *Session, id: u32, body: []const u8) void {
     const leftover: []const u8 = if (c.buf) |b| b[0..c.len] else &.{};
     if (rest.len + leftover.len > buf_size) return release(s, c, true);
     if (rest.len > 0) {
-        const nb = map(buf_size) orelse return release(s, c, true);
+        const nb = getBuf(s) orelse return release(s, c, true);
         @memcpy(nb[0..rest.len], rest);
         std.mem.copyForwards(u8, nb[rest.len .. rest.len + leftover.len], leftover);
-        if (c.buf) |b| unmap(@intFromPtr(b), buf_size);
+        if (c.buf) |b| putBuf(s, b);
         c.buf = nb;
         c.len = @intCast(rest.len + leftover.len);
     }
@@ -622,7 +643,7 @@ fn connected(s: *Session, c: *Conn) void {
     if (c.buf) |b| {
         const up = b[c.ok_len + c.fail_len .. c.len];
         if (!writeAll(c.client, b[0..c.ok_len]) or !writeAll(c.upstream, up)) return release(s, c, true);
-        unmap(@intFromPtr(b), buf_size);
+        putBuf(s, b);
         c.buf = null;
         c.len = 0;
     }
