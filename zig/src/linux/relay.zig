@@ -45,6 +45,10 @@ const max_conns = 1024;
 const dns_slots = 256;
 const pipe_cap: u32 = 1 << 16;
 const pipe_want: u32 = 1 << 20;
+/// A direction gets its large pipe once it has carried this much: most
+/// connections are short, and a pipe's buffer array is allocated (and freed)
+/// at its size.
+const grow_after: u64 = 1 << 18;
 /// A proxy request head, a TCP DNS message, or the bytes a connect sends first.
 const buf_size: usize = 1 << 16;
 const in_size: usize = 1 << 17;
@@ -62,8 +66,9 @@ const Conn = struct {
     /// [0]: client → upstream, [1]: upstream → client; read end, write end.
     pipes: [2][2]i32 = .{ .{ -1, -1 }, .{ -1, -1 } },
     pending: [2]u32 = .{ 0, 0 },
-    /// Bytes each pipe holds.
-    cap: u32 = pipe_cap,
+    /// Bytes each direction's pipe holds.
+    cap: [2]u32 = .{ pipe_cap, pipe_cap },
+    grown: [2]bool = .{ false, false },
     eof: [2]bool = .{ false, false },
     shut: [2]bool = .{ false, false },
     bytes: [2]u64 = .{ 0, 0 },
@@ -651,9 +656,6 @@ fn connected(s: *Session, c: *Conn) void {
         var fds: [2]i32 = undefined;
         if (sys.isError(linux.syscall2(.pipe2, @intFromPtr(&fds), o_cloexec | o_nonblock))) return release(s, c, true);
         p.* = fds;
-        // Larger pipes: fewer splices and wake-ups per megabyte (the default 64 KiB stays where refused).
-        const size = linux.syscall3(.fcntl, @as(u32, @bitCast(fds[1])), 1031, pipe_want); // F_SETPIPE_SZ
-        c.cap = if (sys.isError(size)) pipe_cap else @intCast(@min(size, pipe_want));
     }
     const slot = idOf(s, c) & 0xffff;
     // Edge-triggered, both directions at once: each event pumps until the kernel says EAGAIN.
@@ -671,12 +673,21 @@ fn pumpBoth(c: *Conn) bool {
 /// Moves what `src` has into `dst` through the direction's pipe until either
 /// side would block; at `src`'s end, once the pipe is empty, `dst` is shut for
 /// writing (half-close passes through). False on an error of either socket.
+/// A larger pipe for a direction that carries much: fewer splices and
+/// wake-ups per megabyte (the default stays where refused; asked once).
+fn grow(c: *Conn, d: usize) void {
+    const size = linux.syscall3(.fcntl, @as(u32, @bitCast(c.pipes[d][1])), 1031, pipe_want); // F_SETPIPE_SZ
+    c.grown[d] = true;
+    if (!sys.isError(size)) c.cap[d] = @intCast(@min(size, pipe_want));
+}
+
 fn pump(c: *Conn, d: usize, src: i32, dst: i32) bool {
     const p = c.pipes[d];
+    if (!c.grown[d] and c.bytes[d] >= grow_after) grow(c, d);
     while (true) {
         var moved = false;
-        if (!c.eof[d] and c.pending[d] < c.cap) {
-            const n = linux.syscall6(.splice, @as(u32, @bitCast(src)), 0, @as(u32, @bitCast(p[1])), 0, c.cap - c.pending[d], splice_move | splice_nonblock);
+        if (!c.eof[d] and c.pending[d] < c.cap[d]) {
+            const n = linux.syscall6(.splice, @as(u32, @bitCast(src)), 0, @as(u32, @bitCast(p[1])), 0, c.cap[d] - c.pending[d], splice_move | splice_nonblock);
             if (sys.isError(n)) {
                 if (sys.status(n) != eagain) return false;
             } else if (n == 0) {
