@@ -4,13 +4,15 @@
 //   1. connect latency inside the sandbox, lookup included: the first connect
 //      and the median of the next ones, relayed by name and by address vs a
 //      net "all" sandbox connecting to the address directly;
-//   2. throughput of one 100 MB transfer through the relay vs direct;
+//   2. throughput of one 100 MB transfer through the relay vs direct (and
+//      after its first byte, without lookup and connect), the sink's CPU
+//      time and the relay thread's (on a CPU, and runnable but waiting for one);
 //   3. spawn-to-exit of /bin/true with host grants vs net "none" (both in a
 //      network namespace: its creation and teardown are in both), and the
 //      threads and fds of this process after 1,000 such spawns.
 //   bun bench/egress.ts     markdown on stdout
 // BENCH_ROUNDS (default 10) rounds of each; BENCH_EGRESS_MB (default 100).
-import { readdirSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Net } from "../lib/policy/types.ts";
 import { spawn } from "../lib/spawn.ts";
@@ -26,6 +28,18 @@ const why = internetUnavailable();
 if (why) {
   console.log(`egress bench not run: ${why}`);
   process.exit(0);
+}
+
+/** The relay thread of this process (named by relay.zig), once a sandbox with host grants has started it. */
+function relayThread(): string | undefined {
+  for (const t of readdirSync("/proc/self/task")) if (readFileSync(`/proc/self/task/${t}/comm`, "utf8").trim() === "cordon-relay") return t;
+  return undefined;
+}
+
+/** A thread's time on a CPU and waiting for one (ns; /proc/<pid>/task/<tid>/schedstat). */
+function schedstat(tid: string): { run: number; wait: number } {
+  const [run, wait] = readFileSync(`/proc/self/task/${tid}/schedstat`, "utf8").split(" ").map(Number);
+  return { run: run!, wait: wait! };
 }
 
 async function inSandbox(net: Net, args: string[]): Promise<Record<string, unknown>> {
@@ -66,19 +80,41 @@ try {
   }
 
   const bytes = MB * 2 ** 20;
-  const rate = new Map<string, number[]>();
+  type Transfer = { gbit: number; afterFirst: number; firstMs: number; sinkMs: number; relayMs?: number; waitMs?: number };
+  const rate = new Map<string, Transfer[]>();
   for (let r = 0; r < Math.max(3, Math.ceil(ROUNDS / 2)); r++) {
     for (const [name, net, host] of [variants[0]!, variants[2]!]) {
-      const o = await inSandbox(net, ["throughput", host, "7001", String(bytes)]);
+      const tid = relayThread();
+      const before = tid && schedstat(tid);
+      const o = (await inSandbox(net, ["throughput", host, "7001", String(bytes)])) as { bytes: number; s: number; first: number; cpu: number };
+      const after = tid && schedstat(tid);
       if (o.bytes !== bytes) throw new Error(`${name}: ${o.bytes} of ${bytes} bytes`);
-      (rate.get(name) ?? rate.set(name, []).get(name)!).push((bytes * 8) / (o.s as number) / 1e9);
+      const t: Transfer = { gbit: (bytes * 8) / o.s / 1e9, afterFirst: (bytes * 8) / (o.s - o.first) / 1e9, firstMs: o.first * 1e3, sinkMs: o.cpu * 1e3 };
+      if (net !== "all" && before && after) Object.assign(t, { relayMs: (after.run - before.run) / 1e6, waitMs: (after.wait - before.wait) / 1e6 });
+      (rate.get(name) ?? rate.set(name, []).get(name)!).push(t);
     }
   }
-  const direct = stats(rate.get(variants[0]![0])!).median;
-  lines.push("", `## Throughput of one ${MB} MB transfer (Gbit/s, median; the source is Python in the test namespace)`, "", "| variant | Gbit/s | of direct |", "|---|---|---|");
-  for (const [name, v] of rate) lines.push(`| ${name} | ${fmt(stats(v).median, 2)} | ${((stats(v).median / direct) * 100).toFixed(0)}% |`);
+  const of = (name: string, k: keyof Transfer) => stats(rate.get(name)!.map((t) => t[k] ?? Number.NaN));
+  const direct = of(variants[0]![0], "gbit").median;
+  const directAfter = of(variants[0]![0], "afterFirst").median;
+  const spread = (x: { min: number; max: number }, digits: number) => `${fmt(x.min, digits)}–${fmt(x.max, digits)}`;
+  lines.push(
+    "",
+    `## Throughput of one ${MB} MB transfer (median of ${rate.get(variants[0]![0])!.length}, min–max; the source is Python in the test namespace)`,
+    "",
+    "| variant | Gbit/s (lookup and connect included) | of direct | Gbit/s after the first byte | of direct | first byte (ms) | sink CPU (ms) | relay thread CPU (ms) | relay thread waiting for a CPU (ms) |",
+    "|---|---|---|---|---|---|---|---|---|",
+  );
+  for (const [name] of rate) {
+    const [g, a, f, k, c, w] = (["gbit", "afterFirst", "firstMs", "sinkMs", "relayMs", "waitMs"] as const).map((x) => of(name, x));
+    const relay = Number.isNaN(c!.median) ? "| | |" : `| ${fmt(c!.median, 1)} (${spread(c!, 1)}) | ${fmt(w!.median, 1)} (${spread(w!, 1)}) |`;
+    lines.push(
+      `| ${name} | ${fmt(g!.median, 2)} (${spread(g!, 2)}) | ${((g!.median / direct) * 100).toFixed(0)}% | ${fmt(a!.median, 2)} | ${((a!.median / directAfter) * 100).toFixed(0)}% | ${fmt(f!.median, 2)} | ${fmt(k!.median, 1)} ${relay}`,
+    );
+  }
 
-  const counts = () => ({ threads: readdirSync("/proc/self/task").length, fds: readdirSync("/proc/self/fd").length });
+  const threadNames = () => readdirSync("/proc/self/task").map((t) => readFileSync(`/proc/self/task/${t}/comm`, "utf8").trim());
+  const counts = () => ({ threads: threadNames(), fds: readdirSync("/proc/self/fd").length });
   const once = (net: Net) => async () => void (await spawn(["/bin/true"], { net }, quiet).exited);
   const spawnRounds = await interleave(
     [
@@ -91,13 +127,18 @@ try {
   const none = stats(spawnRounds.get(noneName)!);
   const hosts = stats(spawnRounds.get(hostsName)!);
   lines.push("", "## Spawn-to-exit of /bin/true (ms)", "", "| variant | median | p90 | added |", "|---|---|---|---|");
-  lines.push(`| ${noneName} | ${fmt(none.median)} | ${fmt(none.p90)} | |`, `| ${hostsName} | ${fmt(hosts.median)} | ${fmt(hosts.p90)} | +${fmt(hosts.median - none.median)} |`);
+  lines.push(`| ${noneName} | ${fmt(none.median)} | ${fmt(none.p90)} | |`, `| ${hostsName} | ${fmt(hosts.median)} | ${fmt(hosts.p90)} | ${hosts.median >= none.median ? "+" : ""}${fmt(hosts.median - none.median)} |`);
   await Bun.sleep(300);
   const before = counts();
   for (let i = 0; i < 1000; i++) await once({ hosts: ["registry.test"] })();
   await Bun.sleep(500);
   const after = counts();
-  lines.push("", `After 1,000 spawns with host grants: threads ${before.threads} → ${after.threads}, fds ${before.fds} → ${after.fds}.`);
+  // Bun starts some of its own threads lazily (GC, JIT, its pool): a change is named, so that it can be told from the relay's.
+  const delta = (a: string[], b: string[]) => b.filter((n) => { const i = a.indexOf(n); if (i < 0) return true; a = a.toSpliced(i, 1); return false; });
+  const added = delta(before.threads, after.threads);
+  const gone = delta(after.threads, before.threads);
+  const named = [...added.map((n) => `+${n}`), ...gone.map((n) => `-${n}`)];
+  lines.push("", `After 1,000 spawns with host grants: threads ${before.threads.length} → ${after.threads.length}${named.length ? ` (${named.join(", ")})` : ""}, fds ${before.fds} → ${after.fds}.`);
 } finally {
   await inet.stop();
 }

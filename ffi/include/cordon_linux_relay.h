@@ -1,4 +1,4 @@
-/* cordon_linux_relay.h — the egress relay: a native thread per sandbox that owns sockets made in the sandbox's network namespace and moves bytes, while every decision is the caller's. */
+/* cordon_linux_relay.h — the egress relay: one native thread per process, serving each sandbox as a session, that owns sockets made in the sandbox's network namespace and moves bytes, while every decision is the caller's. */
 #ifndef CORDON_LINUX_RELAY_H
 #define CORDON_LINUX_RELAY_H
 
@@ -24,7 +24,8 @@
  *             failure it sends fail bytes (none: a reset) and closes.
  *   REFUSE    id; body: bytes for the client before it is closed (none: a reset)
  * A connection waiting for a decision sends nothing upstream. When the caller
- * closes its end of `control`, the thread closes every socket it owns and exits.
+ * closes its end of `control`, the thread closes every socket of that session
+ * and ends the session (the thread stays for the next).
  */
 struct cordon_linux_relay_header {
   uint32_t len;     /* header included */
@@ -51,7 +52,8 @@ struct cordon_linux_relay_listener {
 #define CORDON_RELAY_CMD_CONNECT   102
 #define CORDON_RELAY_CMD_REFUSE    103
 
-/** @domain errno — starts the relay thread of one sandbox over `listeners`
+/** @domain errno — adds a session for one sandbox over `listeners` to the
+ * relay thread (made at the first call)
  * (struct cordon_linux_relay_listener[], at most 64). On success the thread
  * owns `control` and every listener fd; on failure the caller still does.
  */

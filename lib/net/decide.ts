@@ -21,7 +21,13 @@ export type Target = {
 
 export type Refusal = { readonly host: string; readonly port?: number; readonly refused: string };
 
-export type DnsOutcome = { readonly reply?: Uint8Array | undefined; readonly name?: string; readonly refused?: string };
+export type DnsOutcome = {
+  readonly reply?: Uint8Array | undefined;
+  readonly name?: string;
+  readonly refused?: string;
+  /** The name was given a relay address: a connect to it may follow. */
+  readonly relayed?: string;
+};
 
 export type ProxyOutcome =
   | { readonly target: Target; readonly ok: string; readonly upstream: string }
@@ -61,7 +67,7 @@ export class EgressDecisions {
     if (q.type !== TYPE_A) return { reply: answer(q, RCODE.ok), name: q.name };
     const address = this.synthetic.addressOf(q.name);
     if (!address) return { reply: answer(q, RCODE.servFail), name: q.name, refused: "no relay address left" };
-    return { reply: answer(q, RCODE.ok, [Uint8Array.from(address.split(".").map(Number))]), name: q.name };
+    return { reply: answer(q, RCODE.ok, [Uint8Array.from(address.split(".").map(Number))]), name: q.name, relayed: q.name };
   }
 
   /** A connection to `address`:`port` inside the sandbox (a relay address, loopback, or a granted literal). */
@@ -106,13 +112,18 @@ export class EgressDecisions {
   pick(t: Target, resolved: readonly string[]): { address: string } | { refused: string } {
     if (t.address) return { address: t.address };
     if (resolved.length === 0) return { refused: "the name has no address" };
-    this.ownSet ??= typeof this.own === "function" ? this.own() : this.own;
-    const own = this.ownSet;
+    const own = this.ownAddresses();
     const checked = resolved.map((a) => ({ a, why: refusedAddress(a, own) }));
     const ok = checked.filter((c) => !c.why).map((c) => c.a);
     const address = ok.find((a) => !a.includes(":")) ?? ok[0];
     if (address) return { address };
     return { refused: `resolves only to refused addresses (${checked.map((c) => `${c.a}: ${c.why}`).join("; ")}); grant the address itself or localhost to reach it` };
+  }
+
+  /** This host's addresses, asked for once (a connect may follow a lookup: lib/backend/linux/egress.ts asks right after answering it). */
+  ownAddresses(): ReadonlySet<string> {
+    this.ownSet ??= typeof this.own === "function" ? this.own() : this.own;
+    return this.ownSet;
   }
 
   /** The grant that admitted a target, for the report. */

@@ -15,8 +15,9 @@ import { addressBytes } from "../../net/addresses.ts";
 import { EgressDecisions, type Target } from "../../net/decide.ts";
 import { proxyResponse } from "../../net/proxy-head.ts";
 import { DestinationLog, type NetworkReport } from "../../net/destinations.ts";
+import { LookupsAhead } from "../../net/lookups-ahead.ts";
 import { ownAddresses } from "../../net/own-addresses.ts";
-import { resolverFor, type Resolve } from "../../net/resolve.ts";
+import { resolverFor } from "../../net/resolve.ts";
 import { route } from "../../net/route.ts";
 import { nameservers, planEgressNetns, proxyEnv, type EgressNetns } from "../../plan/linux/egress.ts";
 import { addressText } from "../../policy/net-hosts.ts";
@@ -83,7 +84,7 @@ export class EgressRelay {
   private proxyFd: number | undefined;
   private readonly log = new DestinationLog();
   private readonly decisions: EgressDecisions;
-  private readonly resolve: Resolve;
+  private readonly lookups: LookupsAhead;
   /** [ours, the child's]: the child sends the sockets it made on the second. */
   private channel: [number, number] | undefined;
   private socket: Socket | undefined;
@@ -110,7 +111,7 @@ export class EgressRelay {
       this.env = proxyEnv(port);
     }
     this.decisions = new EgressDecisions(egress, ownAddresses);
-    this.resolve = resolverFor(egress);
+    this.lookups = new LookupsAhead(resolverFor(egress));
   }
 
   get network(): NetworkReport {
@@ -286,6 +287,10 @@ export class EgressRelay {
     const out = this.decisions.dns(query);
     if (out.refused && out.name !== undefined) this.log.note(out.name, undefined, { allowed: false, reason: `lookup refused (NXDOMAIN): ${out.refused}` });
     if (out.reply) this.send(record(RELAY_RECORD.dnsReply, id, [out.reply]));
+    if (out.relayed === undefined) return;
+    // A connect to the name may follow: what it needs is made now, after the answer went out.
+    this.lookups.looked(out.relayed);
+    this.decisions.ownAddresses();
   }
 
   /**
@@ -294,7 +299,7 @@ export class EgressRelay {
    * (transparent connections: nothing).
    */
   private async relay(id: number, t: Target, proxy: { readonly ok: string; readonly upstream: string } | undefined): Promise<void> {
-    const r = await route(this.decisions, this.resolve, this.log, t);
+    const r = await route(this.decisions, this.lookups.forConnect, this.log, t);
     if ("refused" in r) return this.send(record(RELAY_RECORD.refuse, id, proxy ? [encoder.encode(proxyResponse(403, `${t.host}:${t.port} ${r.refused}`))] : []));
     const fail = proxy ? proxyResponse(502, `${t.host}:${t.port} could not be reached at ${r.address}`) : "";
     const [okB, failB, upB] = [proxy?.ok ?? "", fail, proxy?.upstream ?? ""].map((x) => encoder.encode(x)) as [Uint8Array, Uint8Array, Uint8Array];

@@ -45,10 +45,15 @@ const max_conns = 1024;
 const dns_slots = 256;
 const pipe_cap: u32 = 1 << 16;
 const pipe_want: u32 = 1 << 20;
+/// A direction gets its large pipe once it has carried this much: most
+/// connections are short, and a pipe's buffer array is allocated (and freed)
+/// at its size.
+const grow_after: u64 = 1 << 18;
 /// A proxy request head, a TCP DNS message, or the bytes a connect sends first.
 const buf_size: usize = 1 << 16;
 const in_size: usize = 1 << 17;
 const out_size: usize = 1 << 20;
+const buf_cache = 8;
 
 const State = enum(u8) { free, head, dns_tcp, waiting, connecting, relaying };
 
@@ -61,8 +66,9 @@ const Conn = struct {
     /// [0]: client → upstream, [1]: upstream → client; read end, write end.
     pipes: [2][2]i32 = .{ .{ -1, -1 }, .{ -1, -1 } },
     pending: [2]u32 = .{ 0, 0 },
-    /// Bytes each pipe holds.
-    cap: u32 = pipe_cap,
+    /// Bytes each direction's pipe holds.
+    cap: [2]u32 = .{ pipe_cap, pipe_cap },
+    grown: [2]bool = .{ false, false },
     eof: [2]bool = .{ false, false },
     shut: [2]bool = .{ false, false },
     bytes: [2]u64 = .{ 0, 0 },
@@ -91,7 +97,10 @@ const Session = struct {
     out_len: usize,
     out_armed: bool,
     scratch: [buf_size]u8,
-    /// Bun closed the control socket: everything is closed, the memory goes after this batch of events.
+    /// Connection buffers given back, kept for the next (a munmap interrupts every other thread of the process).
+    bufs: [buf_cache]?[*]u8,
+    nbufs: u32,
+    /// Bun closed the control socket: everything is closed, the memory goes back to the pool after this batch of events.
     done: bool,
 };
 
@@ -195,16 +204,63 @@ fn relayEpoll() isize {
     return shared_ep;
 }
 
+/// Ended sessions kept for the next start (under `lock`): reusing one costs
+/// no mmap, no page faults and, at its end, no munmap, whose TLB shootdown
+/// interrupts every other thread of the process.
+const pool_max = 4;
+var pool: [pool_max]*Session = undefined;
+var pooled: usize = 0;
+
+/// A clean session: a pooled one (its connection and DNS slots were all freed
+/// at its teardown) or fresh anonymous memory, which is zero (a free slot is all zeros).
+fn take() ?*Session {
+    lock();
+    const reused: ?*Session = if (pooled > 0) pool[pooled - 1] else null;
+    if (reused != null) pooled -= 1;
+    unlock();
+    if (reused) |s| {
+        s.in_len = 0;
+        s.out_len = 0;
+        s.out_armed = false;
+        s.done = false;
+        return s;
+    }
+    const mem = map(@sizeOf(Session)) orelse return null;
+    return @ptrCast(@alignCast(mem));
+}
+
+fn give(s: *Session) void {
+    lock();
+    defer unlock();
+    if (pooled < pool_max) {
+        pool[pooled] = s;
+        pooled += 1;
+        return;
+    }
+    for (s.bufs[0..s.nbufs]) |b| unmap(@intFromPtr(b.?), buf_size);
+    unmap(@intFromPtr(s), @sizeOf(Session));
+}
+
+/// A connection buffer: one given back earlier, or fresh memory. Only the
+/// bytes a connection wrote are ever read from it.
+fn getBuf(s: *Session) ?[*]u8 {
+    if (s.nbufs == 0) return map(buf_size);
+    s.nbufs -= 1;
+    return s.bufs[s.nbufs];
+}
+
+fn putBuf(s: *Session, b: [*]u8) void {
+    if (s.nbufs == buf_cache) return unmap(@intFromPtr(b), buf_size);
+    s.bufs[s.nbufs] = b;
+    s.nbufs += 1;
+}
+
 /// Adds a session owning `control` and `listeners` to the relay thread (on success only; on failure the caller still owns them).
 pub fn start(control: i32, listeners: []const Listener) i32 {
     if (control < 0 or listeners.len > max_listeners) return -22;
     const ep = relayEpoll();
     if (ep < 0) return @intCast(ep);
-    const mem = map(@sizeOf(Session)) orelse return -12;
-    const s: *Session = @ptrCast(@alignCast(mem));
-    // Fresh anonymous memory is zero: a free connection slot and an unused
-    // DNS slot are all zeros, so nothing more is touched (a slot gets its
-    // defaults when taken).
+    const s = take() orelse return -12;
     s.ep = @intCast(ep);
     s.ctl = control;
     s.nlisteners = @intCast(listeners.len);
@@ -220,7 +276,7 @@ pub fn start(control: i32, listeners: []const Listener) i32 {
     if (!sys.isError(rc)) rc = ctl(s, 1, control, epollin | epollrdhup, key(s, tag_ctl, 0));
     if (sys.isError(rc)) {
         for (listeners[0..added]) |l| _ = ctl(s, 2, l.fd, 0, 0);
-        unmap(@intFromPtr(s), @sizeOf(Session));
+        give(s);
         return sys.status(rc);
     }
     return 0;
@@ -228,6 +284,9 @@ pub fn start(control: i32, listeners: []const Listener) i32 {
 
 fn run(arg: usize) callconv(.c) u8 {
     const ep: u32 = @intCast(arg);
+    // Named, so that its CPU time can be told apart (/proc/<pid>/task/*/comm; bench/egress.ts).
+    const name = "cordon-relay".*;
+    _ = linux.syscall2(.prctl, 15, @intFromPtr(&name)); // PR_SET_NAME
     var events: [64]linux.epoll_event = undefined;
     var gone: [64]*Session = undefined;
     while (true) {
@@ -255,12 +314,13 @@ fn run(arg: usize) callconv(.c) u8 {
             }
         }
         // Its fds are out of the set: no later batch names it.
-        for (gone[0..ngone]) |s| unmap(@intFromPtr(s), @sizeOf(Session));
+        for (gone[0..ngone]) |s| give(s);
     }
 }
 
 fn teardown(s: *Session) void {
     for (&s.conns) |*c| if (c.state != .free) release(s, c, false);
+    for (&s.dns) |*p| p.used = false;
     for (s.listeners[0..s.nlisteners]) |l| drop(s, l.fd);
     drop(s, s.ctl);
 }
@@ -378,7 +438,7 @@ fn release(s: *Session, c: *Conn, reset: bool) void {
         close(p[0]);
         close(p[1]);
     }
-    if (c.buf) |b| unmap(@intFromPtr(b), buf_size);
+    if (c.buf) |b| putBuf(s, b);
     var totals: [16]u8 = undefined;
     @memcpy(totals[0..8], &@as([8]u8, @bitCast(c.bytes[0])));
     @memcpy(totals[8..16], &@as([8]u8, @bitCast(c.bytes[1])));
@@ -416,7 +476,7 @@ fn onListener(s: *Session, index: u32) void {
             },
             else => {
                 c.state = if (l.kind == listener_proxy) .head else .dns_tcp;
-                c.buf = map(buf_size);
+                c.buf = getBuf(s);
                 if (c.buf == null or sys.isError(ctl(s, 1, c.client, epollin | epollrdhup, key(s, tag_client, id & 0xffff)))) release(s, c, true);
             },
         }
@@ -538,10 +598,10 @@ fn connectCmd(s: *Session, id: u32, body: []const u8) void {
     const leftover: []const u8 = if (c.buf) |b| b[0..c.len] else &.{};
     if (rest.len + leftover.len > buf_size) return release(s, c, true);
     if (rest.len > 0) {
-        const nb = map(buf_size) orelse return release(s, c, true);
+        const nb = getBuf(s) orelse return release(s, c, true);
         @memcpy(nb[0..rest.len], rest);
         std.mem.copyForwards(u8, nb[rest.len .. rest.len + leftover.len], leftover);
-        if (c.buf) |b| unmap(@intFromPtr(b), buf_size);
+        if (c.buf) |b| putBuf(s, b);
         c.buf = nb;
         c.len = @intCast(rest.len + leftover.len);
     }
@@ -588,7 +648,7 @@ fn connected(s: *Session, c: *Conn) void {
     if (c.buf) |b| {
         const up = b[c.ok_len + c.fail_len .. c.len];
         if (!writeAll(c.client, b[0..c.ok_len]) or !writeAll(c.upstream, up)) return release(s, c, true);
-        unmap(@intFromPtr(b), buf_size);
+        putBuf(s, b);
         c.buf = null;
         c.len = 0;
     }
@@ -596,9 +656,6 @@ fn connected(s: *Session, c: *Conn) void {
         var fds: [2]i32 = undefined;
         if (sys.isError(linux.syscall2(.pipe2, @intFromPtr(&fds), o_cloexec | o_nonblock))) return release(s, c, true);
         p.* = fds;
-        // Larger pipes: fewer splices and wake-ups per megabyte (the default 64 KiB stays where refused).
-        const size = linux.syscall3(.fcntl, @as(u32, @bitCast(fds[1])), 1031, pipe_want); // F_SETPIPE_SZ
-        c.cap = if (sys.isError(size)) pipe_cap else @intCast(@min(size, pipe_want));
     }
     const slot = idOf(s, c) & 0xffff;
     // Edge-triggered, both directions at once: each event pumps until the kernel says EAGAIN.
@@ -616,12 +673,21 @@ fn pumpBoth(c: *Conn) bool {
 /// Moves what `src` has into `dst` through the direction's pipe until either
 /// side would block; at `src`'s end, once the pipe is empty, `dst` is shut for
 /// writing (half-close passes through). False on an error of either socket.
+/// A larger pipe for a direction that carries much: fewer splices and
+/// wake-ups per megabyte (the default stays where refused; asked once).
+fn grow(c: *Conn, d: usize) void {
+    const size = linux.syscall3(.fcntl, @as(u32, @bitCast(c.pipes[d][1])), 1031, pipe_want); // F_SETPIPE_SZ
+    c.grown[d] = true;
+    if (!sys.isError(size)) c.cap[d] = @intCast(@min(size, pipe_want));
+}
+
 fn pump(c: *Conn, d: usize, src: i32, dst: i32) bool {
     const p = c.pipes[d];
+    if (!c.grown[d] and c.bytes[d] >= grow_after) grow(c, d);
     while (true) {
         var moved = false;
-        if (!c.eof[d] and c.pending[d] < c.cap) {
-            const n = linux.syscall6(.splice, @as(u32, @bitCast(src)), 0, @as(u32, @bitCast(p[1])), 0, c.cap - c.pending[d], splice_move | splice_nonblock);
+        if (!c.eof[d] and c.pending[d] < c.cap[d]) {
+            const n = linux.syscall6(.splice, @as(u32, @bitCast(src)), 0, @as(u32, @bitCast(p[1])), 0, c.cap[d] - c.pending[d], splice_move | splice_nonblock);
             if (sys.isError(n)) {
                 if (sys.status(n) != eagain) return false;
             } else if (n == 0) {
