@@ -11,6 +11,7 @@ import { AbortError, SandboxClosedError, SpawnOptionError } from "./errors.ts";
 import type { Policy, ResolvedPolicy } from "./policy/types.ts";
 import type { Report } from "./report.ts";
 import { resolvePolicy, type Resolution } from "./resolve-policy.ts";
+import { checkSameGrants } from "./policy/same-grants.ts";
 import { refuse, startSandbox, type Planned, type SandboxBackend } from "./backend/contract.ts";
 import { checkArgv, collect, launch, runSpawnOptions, type RunOptions, type RunResult, type SandboxedSubprocess } from "./spawn-launch.ts";
 import { checkSpawnOptions, type CheckedOptions, type SpawnOptions } from "./spawn-options.ts";
@@ -78,9 +79,21 @@ export class CompiledSandbox {
     this.policy = resolution.policy;
   }
 
+  /** A spawn's own resolution: its TMPDIR and HOME anew, its grants the very files compile() resolved (else GrantChangedError). */
+  #resolve(): Resolution {
+    const resolution = resolvePolicy(this.#input, { base: this.#base, env: this.#env });
+    try {
+      checkSameGrants(this.policy, resolution.policy);
+    } catch (e) {
+      resolution.cleanup();
+      throw e;
+    }
+    return resolution;
+  }
+
   /** One warm sandbox: a resolution of its own (TMPDIR, HOME), planned and refused as any spawn's, made waiting. */
   #prepare(from: { readonly resolution: Resolution; readonly planned: Planned<unknown> } | undefined, gone: () => void): WarmEntry {
-    const resolution = from?.resolution ?? resolvePolicy(this.#input, { base: this.#base, env: this.#env });
+    const resolution = from?.resolution ?? this.#resolve();
     try {
       const planned = from?.planned ?? this.#backend.plan(resolution.policy, this.host, this.#state);
       if (!from) refuse(resolution.policy.compat, planned);
@@ -111,7 +124,7 @@ export class CompiledSandbox {
     if (entry) return this.#spawnWarm(entry, argv, opts);
     const first = this.#first;
     this.#first = undefined;
-    const resolution = first?.resolution ?? resolvePolicy(this.#input, { base: this.#base, env: this.#env });
+    const resolution = first?.resolution ?? this.#resolve();
     return launch(resolution, opts, (stdio) =>
       startSandbox(this.#backend, argv, resolution.policy, stdio, { host: this.host, state: this.#state, ...(first ? { planned: first.planned } : {}) }),
     );

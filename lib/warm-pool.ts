@@ -61,7 +61,8 @@ export class WarmPool {
 
   /** Settles once the pool is full (or closed, or a refill failed: spawns then run one-shot). */
   full(): Promise<void> {
-    if (this.#closed || (this.#ready.length >= this.#size && !this.#scheduled)) return Promise.resolve();
+    // Nothing scheduled: full, or the last refill failed (none is pending until the next take()).
+    if (this.#closed || !this.#scheduled) return Promise.resolve();
     return new Promise((resolve) => this.#full.push(resolve));
   }
 
