@@ -16,6 +16,7 @@ import { refuse, startSandbox, type Planned, type SandboxBackend } from "./backe
 import { checkArgv, collect, launch, runSpawnOptions, type RunOptions, type RunResult, type SandboxedSubprocess } from "./spawn-launch.ts";
 import { checkSpawnOptions, type CheckedOptions, type SpawnOptions } from "./spawn-options.ts";
 import { checkCompileOptions, WarmPool, type WarmEntry } from "./warm-pool.ts";
+import { untouched } from "./warm-untouched.ts";
 
 /** compile()'s options. */
 export type CompileOptions = {
@@ -121,7 +122,9 @@ export class CompiledSandbox {
     if (opts.signal?.aborted) throw new AbortError(opts.signal.reason);
     // Denials are collected by a one-shot spawn only (its filter's listener is made with it).
     const entry = opts.explain || opts.onDenial || opts.onCall ? undefined : this.#warm?.take();
-    if (entry) return this.#spawnWarm(entry, argv, opts);
+    // One whose directory another command wrote to meanwhile is removed; this spawn runs one-shot instead.
+    if (entry && !untouched(entry.resolution.policy)) this.#warm!.drop(entry, true);
+    else if (entry) return this.#spawnWarm(entry, argv, opts);
     const first = this.#first;
     this.#first = undefined;
     const resolution = first?.resolution ?? this.#resolve();

@@ -66,9 +66,13 @@ export class WarmPool {
     return new Promise((resolve) => this.#full.push(resolve));
   }
 
-  /** Removes a sandbox that was taken but never started (a spawn that failed first). */
-  drop(entry: WarmEntry): void {
-    this.#track(this.#discard(entry.handle));
+  /** Removes a sandbox that was taken but never started (a spawn that failed first); with `cleanup`, its directory too once it is gone. */
+  drop(entry: WarmEntry, cleanup = false): void {
+    this.#track(
+      this.#discard(entry.handle).then(() => {
+        if (cleanup) entry.resolution.cleanup();
+      }),
+    );
   }
 
   /** Kills and removes every waiting sandbox; settles once they are gone. */
