@@ -4,7 +4,7 @@
 // refused (GrantChangedError, nothing run), not followed to where it leads.
 // Tried with a command writing through the grant's path, checked on the host.
 import { afterAll, expect, test } from "bun:test";
-import { mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, symlinkSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describeUnless, notLinux } from "../helpers/skip.ts";
@@ -72,4 +72,19 @@ describeUnless(notLinux, "a compiled sandbox's grants between its spawns", () =>
       await box.close();
     }
   }, 20_000);
+
+  test("a granted file replaced at its path between two spawns (an editor's atomic save) is still the grant: the next spawn reads the new content", async () => {
+    const file = join(base, "config");
+    writeFileSync(file, "one");
+    const box = compile({ fs: { read: [file] } });
+    try {
+      expect((await box.run(["cat", file])).stdout).toBe("one");
+      writeFileSync(`${file}.new`, "two");
+      renameSync(`${file}.new`, file);
+      expect((await box.run(["cat", file])).stdout).toBe("two");
+      expect(readFileSync(file, "utf8")).toBe("two");
+    } finally {
+      await box.close();
+    }
+  });
 });
