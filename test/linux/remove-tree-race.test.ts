@@ -1,0 +1,76 @@
+// Removing a tree that another process still writes in: a sandbox granted
+// the temp root can write into another run's directory while cordon removes
+// it, keep it from emptying (ENOTEMPTY, so the owner's rights are restored
+// and the removal tried again) and swap a directory with an attacker-chosen
+// mode for a symlink to a host file (renameat2 RENAME_EXCHANGE) in a loop.
+// A chmod by path after a check by path then set that mode on the host file
+// (setuid, world-writable) with cordon's rights. The host file must keep its
+// mode; the tree is still removed each time.
+import { afterAll, expect, test } from "bun:test";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describeUnless, notLinux } from "../helpers/skip.ts";
+import { removeTree } from "../../lib/remove-tree.ts";
+
+const python = notLinux ?? (Bun.which("python3") ? undefined : "python3 is needed for the racing renameat2 loop");
+
+/** In `root`: a directory "d" of mode 06077 swapped with a symlink "l" to `target`, and files made, until `seconds` pass. */
+const RACER = `
+import ctypes, os, sys, time
+libc = ctypes.CDLL(None, use_errno=True)
+root, target, seconds = sys.argv[1], sys.argv[2], float(sys.argv[3])
+end = time.time() + seconds
+i = 0
+print("ready", flush=True)
+while time.time() < end and not os.path.exists(root + ".stop"):
+    try:
+        d, l = os.path.join(root, "d"), os.path.join(root, "l")
+        if not os.path.lexists(d):
+            os.mkdir(d)
+            os.chmod(d, 0o6077)
+        if not os.path.lexists(l):
+            os.symlink(target, l)
+        libc.renameat2(-100, d.encode(), -100, l.encode(), 2)
+        open(os.path.join(root, "f%d" % i), "w").close()
+        i += 1
+    except OSError:
+        pass
+`;
+
+describeUnless(python, "removing a tree another process writes in", () => {
+  const base = mkdtempSync(join(tmpdir(), "cordon-rmrace-"));
+  afterAll(() => rmSync(base, { recursive: true, force: true }));
+
+  test("a directory swapped for a symlink to a host file while the tree is removed: the host file keeps its mode (no setuid, not world-writable), and the tree goes once the writer stops", async () => {
+    const tree = join(base, "tree");
+    const target = join(base, "host-file");
+    writeFileSync(target, "host");
+    chmodSync(target, 0o600);
+    const racer = Bun.spawn(["python3", "-c", RACER, tree, target, "20"], { stdout: "pipe", stderr: "pipe" });
+    const reader = racer.stdout.getReader();
+    expect(new TextDecoder().decode((await reader.read()).value)).toStartWith("ready");
+    let runs = 0;
+    let changed: string | undefined;
+    try {
+      // Before the fix about one run in a few hundred met the swap; 2000 runs or 12 s.
+      const end = Date.now() + 12_000;
+      while (runs < 2000 && Date.now() < end && changed === undefined) {
+        mkdirSync(tree, { recursive: true });
+        await Bun.sleep(2);
+        removeTree(tree);
+        runs++;
+        const mode = statSync(target).mode & 0o7777;
+        if (mode !== 0o600) changed = mode.toString(8);
+      }
+    } finally {
+      writeFileSync(`${tree}.stop`, "");
+      await racer.exited;
+    }
+    expect(changed).toBeUndefined();
+    expect(runs).toBeGreaterThan(100);
+    // With the racer gone, the tree it left goes whole.
+    expect(removeTree(tree)).toBe(true);
+    expect(existsSync(tree)).toBe(false);
+  }, 40_000);
+});
