@@ -4,7 +4,8 @@
 // and the removal tried again) and swap a directory with an attacker-chosen
 // mode for a symlink to a host file (renameat2 RENAME_EXCHANGE) in a loop.
 // A chmod by path after a check by path then set that mode on the host file
-// (setuid, world-writable) with cordon's rights. The host file must keep its
+// (setuid from outside, world-writable from inside, where the filter refuses
+// setid bits) with cordon's rights. The host file must keep its
 // mode; the tree is still removed each time.
 import { afterAll, expect, test } from "bun:test";
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -12,6 +13,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describeUnless, notLinux } from "../helpers/skip.ts";
 import { removeTree } from "../../lib/remove-tree.ts";
+
+const { compile } = await import("../../lib/spawn.ts");
 
 const python = notLinux ?? (Bun.which("python3") ? undefined : "python3 is needed for the racing renameat2 loop");
 
@@ -72,5 +75,56 @@ describeUnless(python, "removing a tree another process writes in", () => {
     // With the racer gone, the tree it left goes whole.
     expect(removeTree(tree)).toBe(true);
     expect(existsSync(tree)).toBe(false);
+  }, 40_000);
+
+  test("from inside: a command granted the temp root races the removal of other spawns' TMPDIRs with that swap: the host file keeps its mode, and the other spawns run", async () => {
+    const target = join(base, "host-file-2");
+    writeFileSync(target, "host");
+    chmodSync(target, 0o600);
+    const prefix = join(tmpdir(), `cordon-${process.pid}-`);
+    // Every run directory of this process but its own, over and over.
+    const inside = `
+import ctypes, glob, os, sys, time
+libc = ctypes.CDLL(None, use_errno=True)
+own = os.path.dirname(os.environ["TMPDIR"])
+end = time.time() + 15
+i = 0
+while time.time() < end:
+    for root in glob.glob(${JSON.stringify(prefix)} + "*"):
+        if root == own:
+            continue
+        for _ in range(200):
+            try:
+                d, l = os.path.join(root, "d"), os.path.join(root, "l")
+                if not os.path.lexists(d):
+                    os.mkdir(d, 0o777)
+                    os.chmod(d, 0o077)  # no setid bits inside: the filter refuses them; world-writable is enough
+                if not os.path.lexists(l):
+                    os.symlink(${JSON.stringify(target)}, l)
+                libc.renameat2(-100, d.encode(), -100, l.encode(), 2)
+                open(os.path.join(root, "f%d" % i), "w").close()
+                i += 1
+            except OSError:
+                break
+`;
+    const box = compile({ fs: { write: [tmpdir()] } });
+    const attacker = box.spawn(["python3", "-c", inside], { stdout: "ignore", stderr: "ignore" });
+    let runs = 0;
+    let changed: string | undefined;
+    try {
+      const end = Date.now() + 12_000;
+      while (Date.now() < end && changed === undefined) {
+        expect((await box.run(["sh", "-c", "sleep 0.05"])).exitCode).toBe(0);
+        runs++;
+        const mode = statSync(target).mode & 0o7777;
+        if (mode !== 0o600) changed = mode.toString(8);
+      }
+    } finally {
+      attacker.kill();
+      await attacker.exited;
+      await box.close();
+    }
+    expect(changed).toBeUndefined();
+    expect(runs).toBeGreaterThan(20);
   }, 40_000);
 });
