@@ -6,7 +6,7 @@
 // A chmod by path after a check by path then set that mode on the host file
 // (setuid from outside, world-writable from inside, where the filter refuses
 // setid bits) with cordon's rights. The host file must keep its
-// mode; the tree is still removed each time.
+// mode; the tree goes once the writer stops.
 import { afterAll, expect, test } from "bun:test";
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
