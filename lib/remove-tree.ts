@@ -3,8 +3,31 @@
 // emptied, even by its owner, until the owner takes the rights back. Nothing
 // is followed: symlinks are removed as links, so neither the walk nor a chmod
 // ever leaves the tree.
-import { chmodSync, lstatSync, readdirSync, rmdirSync, rmSync } from "node:fs";
+import { chmodSync, closeSync, constants, fstatSync, lchmodSync, lstatSync, openSync, readdirSync, rmdirSync, rmSync, type Stats } from "node:fs";
 import { join } from "node:path";
+import { UAPI_SHARED } from "../ffi/generated/linux-tables.ts";
+
+/** An fd naming the file itself, whatever its mode (Linux). */
+const { O_PATH } = UAPI_SHARED;
+
+/**
+ * The mode of the directory entry `path` itself and a chmod of exactly it.
+ * A process still writing in the tree (another sandbox granted the temp
+ * root) may swap a directory for a symlink between a check by path and a
+ * chmod by path, which would then change the mode of whatever the symlink
+ * names, with this process's rights. Linux: an O_PATH fd opened without
+ * following (any mode), changed through its /proc/self/fd link; macOS:
+ * lchmod, which changes a symlink itself.
+ */
+function entryOf(path: string): { readonly st: Stats; readonly chmod: (mode: number) => void; readonly dir: string; readonly close: () => void } {
+  if (process.platform === "linux") {
+    const fd = openSync(path, O_PATH | constants.O_NOFOLLOW);
+    const at = `/proc/self/fd/${fd}`;
+    return { st: fstatSync(fd), chmod: (mode) => chmodSync(at, mode), dir: at, close: () => closeSync(fd) };
+  }
+  const change = lchmodSync ?? chmodSync;
+  return { st: lstatSync(path), chmod: (mode) => change(path, mode), dir: path, close: () => {} };
+}
 
 /** Gives the owner rwx on every directory of the tree it owns; files keep their modes (unlink needs none). */
 function restoreOwnerRights(root: string): void {
@@ -12,14 +35,18 @@ function restoreOwnerRights(root: string): void {
   // A stack, not recursion: the command chose the depth.
   const pending = [root];
   for (let dir = pending.pop(); dir !== undefined; dir = pending.pop()) {
+    let entry: ReturnType<typeof entryOf> | undefined;
     try {
-      const st = lstatSync(dir);
+      entry = entryOf(dir);
+      const { st } = entry;
       if (!st.isDirectory()) continue;
       // Never a mode change on what another user owns (CAP_FOWNER would allow it).
-      if ((st.mode & 0o700) !== 0o700 && (euid === undefined || st.uid === euid)) chmodSync(dir, (st.mode & 0o7777) | 0o700);
-      for (const name of readdirSync(dir)) pending.push(join(dir, name));
+      if ((st.mode & 0o700) !== 0o700 && (euid === undefined || st.uid === euid)) entry.chmod((st.mode & 0o7777) | 0o700);
+      for (const name of readdirSync(entry.dir)) pending.push(join(dir, name));
     } catch {
       // Gone, or not ours: the removal below says what is left.
+    } finally {
+      entry?.close();
     }
   }
 }

@@ -5,9 +5,10 @@
 // name and the caller as owner, so a cordon that died leaves nothing the next
 // one's sweep (stale-tmp.ts) cannot remove. Under another uid the two
 // directories are that uid's, and the run directory only lets it pass.
-import { chmodSync, chownSync, mkdirSync, mkdtempSync, realpathSync } from "node:fs";
+import { chmodSync, lchownSync, mkdirSync, mkdtempSync, realpathSync } from "node:fs";
 import { join } from "node:path";
 import { PolicyError } from "./errors.ts";
+import { inPinnedDir } from "./pinned-dir.ts";
 import { removeTree } from "./remove-tree.ts";
 import { removeStaleTmpDirs, tmpPrefix } from "./stale-tmp.ts";
 
@@ -50,15 +51,19 @@ export function makeRunDir(root: string, o: { readonly home: boolean; readonly o
   const home = o.home ? join(dir, "home") : undefined;
   const giveTo = o.owner && o.owner.uid !== process.geteuid?.() ? o.owner : undefined;
   try {
-    for (const d of home ? [tmp, home] : [tmp]) mkdirSync(d, 0o700);
-    if (giveTo) {
-      try {
-        for (const d of home ? [tmp, home] : [tmp]) chownSync(d, giveTo.uid, giveTo.gid);
-        chmodSync(dir, 0o711);
-      } catch (e) {
-        throw new PolicyError("user", `cannot give the private TMPDIR and HOME to uid ${giveTo.uid}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+    // Through the directory made, never a symlink put in its place meanwhile (pinned-dir.ts); lchown follows nothing placed inside.
+    inPinnedDir(dir, (at) => {
+      const own = home ? ["tmp", "home"] : ["tmp"];
+      for (const d of own) mkdirSync(join(at, d), 0o700);
+      if (giveTo) {
+        try {
+          for (const d of own) lchownSync(join(at, d), giveTo.uid, giveTo.gid);
+          chmodSync(at, 0o711);
+        } catch (e) {
+          throw new PolicyError("user", `cannot give the private TMPDIR and HOME to uid ${giveTo.uid}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+        }
       }
-    }
+    });
   } catch (e) {
     remove();
     throw e;

@@ -11,10 +11,12 @@ import { AbortError, SandboxClosedError, SpawnOptionError } from "./errors.ts";
 import type { Policy, ResolvedPolicy } from "./policy/types.ts";
 import type { Report } from "./report.ts";
 import { resolvePolicy, type Resolution } from "./resolve-policy.ts";
+import { checkSameGrants } from "./policy/same-grants.ts";
 import { refuse, startSandbox, type Planned, type SandboxBackend } from "./backend/contract.ts";
 import { checkArgv, collect, launch, runSpawnOptions, type RunOptions, type RunResult, type SandboxedSubprocess } from "./spawn-launch.ts";
 import { checkSpawnOptions, type CheckedOptions, type SpawnOptions } from "./spawn-options.ts";
 import { checkCompileOptions, WarmPool, type WarmEntry } from "./warm-pool.ts";
+import { untouched } from "./warm-untouched.ts";
 
 /** compile()'s options. */
 export type CompileOptions = {
@@ -81,9 +83,21 @@ export class CompiledSandbox {
     this.policy = resolution.policy;
   }
 
+  /** A spawn's own resolution: its TMPDIR and HOME anew, its grants the very files compile() resolved (else GrantChangedError). */
+  #resolve(): Resolution {
+    const resolution = resolvePolicy(this.#input, { base: this.#base, env: this.#env });
+    try {
+      checkSameGrants(this.policy, resolution.policy);
+    } catch (e) {
+      resolution.cleanup();
+      throw e;
+    }
+    return resolution;
+  }
+
   /** One warm sandbox: a resolution of its own (TMPDIR, HOME), planned and refused as any spawn's, made waiting. */
   #prepare(from: { readonly resolution: Resolution; readonly planned: Planned<unknown> } | undefined, gone: () => void): WarmEntry {
-    const resolution = from?.resolution ?? resolvePolicy(this.#input, { base: this.#base, env: this.#env });
+    const resolution = from?.resolution ?? this.#resolve();
     try {
       const planned = from?.planned ?? this.#backend.plan(resolution.policy, this.host, this.#state);
       if (!from) refuse(resolution.policy.compat, planned);
@@ -111,7 +125,11 @@ export class CompiledSandbox {
     if (opts.signal?.aborted) throw new AbortError(opts.signal.reason);
     // Denials are collected by a one-shot spawn only (its filter's listener is made with it).
     const entry = opts.explain || opts.onDenial || opts.onCall ? undefined : this.#warm?.take();
-    if (entry) {
+    // One whose directory another command wrote to meanwhile is removed; this spawn runs one-shot instead.
+    if (entry && !untouched(entry.resolution.policy)) {
+      this.#warm!.drop(entry, true);
+      this.#warm!.refillAfter(undefined);
+    } else if (entry) {
       let sub: SandboxedSubprocess | undefined;
       try {
         sub = this.#spawnWarm(entry, argv, opts);
@@ -122,7 +140,7 @@ export class CompiledSandbox {
     }
     const first = this.#first;
     this.#first = undefined;
-    const resolution = first?.resolution ?? resolvePolicy(this.#input, { base: this.#base, env: this.#env });
+    const resolution = first?.resolution ?? this.#resolve();
     return launch(resolution, opts, (stdio) =>
       startSandbox(this.#backend, argv, resolution.policy, stdio, { host: this.host, state: this.#state, ...(first ? { planned: first.planned } : {}) }),
     );

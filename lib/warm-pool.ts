@@ -81,13 +81,18 @@ export class WarmPool {
 
   /** Settles once the pool is full (or closed, or a refill failed: spawns then run one-shot). */
   full(): Promise<void> {
-    if (this.#closed || (this.#ready.length >= this.#size && !this.#scheduled)) return Promise.resolve();
+    // Nothing scheduled: full, or the last refill failed (none is pending until the next take()).
+    if (this.#closed || !this.#scheduled) return Promise.resolve();
     return new Promise((resolve) => this.#full.push(resolve));
   }
 
-  /** Removes a sandbox that was taken but never started (a spawn that failed first). */
-  drop(entry: WarmEntry): void {
-    this.#track(this.#discard(entry.handle));
+  /** Removes a sandbox that was taken but never started (a spawn that failed first); with `cleanup`, its directory too once it is gone. */
+  drop(entry: WarmEntry, cleanup = false): void {
+    this.#track(
+      this.#discard(entry.handle).then(() => {
+        if (cleanup) entry.resolution.cleanup();
+      }),
+    );
   }
 
   /** Kills and removes every waiting sandbox; settles once they are gone. */

@@ -2,6 +2,7 @@
 // clients that follow HTTP(S)_PROXY): CONNECT host:port, or a plain-HTTP
 // request with an absolute URI, rewritten to the origin form the server
 // expects. TLS is never looked into. Pure.
+import { destinationOf } from "../policy/net-hosts.ts";
 
 export type ProxyRequest =
   | { readonly kind: "connect"; readonly host: string; readonly port: number }
@@ -19,6 +20,15 @@ function authority(text: string, defaultPort?: number): { host: string; port: nu
 
 /** Headers meant for the proxy, never passed on. */
 const HOP = /^(proxy-connection|proxy-authorization|proxy-authenticate):/i;
+/** The connection's own headers: replaced by "Connection: close". */
+const CONNECTION = /^(connection|keep-alive):/i;
+const HOST = /^host:[ \t]*(.*?)[ \t]*$/i;
+
+/** The same host and port, however spelled (case, a trailing dot, an IPv6 literal's forms). */
+function sameAuthority(a: { host: string; port: number }, b: { host: string; port: number }): boolean {
+  const [x, y] = [destinationOf(a.host), destinationOf(b.host)];
+  return x !== undefined && y !== undefined && x.kind === y.kind && x.host === y.host && a.port === b.port;
+}
 
 export function parseProxyHead(head: string): ProxyRequest {
   const lines = head.split("\r\n");
@@ -34,8 +44,15 @@ export function parseProxyHead(head: string): ProxyRequest {
   const a = authority(u[1]!, 80);
   if (!a) return { kind: "error", status: 400, reason: `not a host[:port]: ${JSON.stringify(u[1])}` };
   const path = u[2] === undefined ? "/" : u[2].startsWith("?") ? `/${u[2]}` : u[2];
-  const rest = lines.slice(1).filter((l) => !HOP.test(l));
-  return { kind: "forward", ...a, head: [`${method} ${path} ${version}`, ...rest].join("\r\n") };
+  const end = lines.indexOf("", 1);
+  const headers = lines.slice(1, end < 0 ? undefined : end).filter((l) => !HOP.test(l) && !CONNECTION.test(l));
+  // The server the request goes to picks its site by Host: it must name the URI's host (no fronting by Host).
+  const hosts = headers.map((l) => HOST.exec(l)?.[1]).filter((h) => h !== undefined);
+  if (hosts.length > 1) return { kind: "error", status: 400, reason: "a request with two Host headers" };
+  const named = hosts.length ? authority(hosts[0]!, 80) : a;
+  if (!named || !sameAuthority(named, a)) return { kind: "error", status: 400, reason: `the Host header names another host than the request's URI: ${JSON.stringify(hosts[0])}` };
+  // One request per connection: whatever the client sends after it reaches no server as a request of its own.
+  return { kind: "forward", ...a, head: [`${method} ${path} ${version}`, ...headers, "Connection: close", "", ""].join("\r\n") };
 }
 
 /** A short HTTP response for a refused or failed proxy request. */

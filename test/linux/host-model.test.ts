@@ -79,6 +79,12 @@ const containerProfile = [
   { syscall: "setns", action: EPERM },
   ...["mount", "umount2", "pivot_root", "move_mount", "fsopen", "fsmount", "open_tree"].map((syscall) => ({ syscall, action: EPERM })),
 ];
+/** A profile that kills (SIGSYS) the process asking for a namespace, rather than refusing it. */
+const killingProfile = [
+  { syscall: "clone3", action: { errno: "ENOSYS" } },
+  { syscall: "clone", action: "kill-process", when: [{ arg: 0, op: "masked-ne", mask: NS, value: 0 }] },
+  { syscall: "unshare", action: "kill-process" },
+];
 const PIDFD_GET_MNT_NAMESPACE = 0xff03;
 const olderMountApi = [
   ...["openat2", "mount_setattr"].map((syscall) => ({ syscall, action: { errno: "ENOSYS" } })),
@@ -100,6 +106,12 @@ describeUnless(notLinux ?? emulated.sandbox ?? linuxRequirement(isRoot ? undefin
 
   test("inside a container-like seccomp profile: the model has no namespaces and no fresh /proc, and the sandbox has none", async () => {
     const r = await seen([], containerProfile);
+    expectAgreement(r);
+    expect(r.model).toMatchObject({ namespaces: "none", procfs: false, netns: false });
+  }, 60_000);
+
+  test("inside a seccomp profile that kills the process asking for a namespace: the probing process survives, the model has no namespaces, and the sandbox has none", async () => {
+    const r = await seen([], killingProfile);
     expectAgreement(r);
     expect(r.model).toMatchObject({ namespaces: "none", procfs: false, netns: false });
   }, 60_000);

@@ -8,7 +8,7 @@
 // sandbox killed while waiting fails its spawn with a typed error, its command
 // never run.
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ownCgroups } from "../fixtures/tree/scan.ts";
@@ -49,12 +49,26 @@ function waiting(): number[] {
 }
 
 /** What a box may leave behind: processes, cgroups, private directories, fds. */
+/** This process's fds of the kinds a sandbox holds (pidfds, sockets, cgroup directories); Bun opens others of its own lazily. */
+function sandboxFds(): number {
+  let n = 0;
+  for (const fd of readdirSync("/proc/self/fd")) {
+    try {
+      const target = readlinkSync(`/proc/self/fd/${fd}`);
+      if (target === "anon_inode:[pidfd]" || target.startsWith("socket:") || target.startsWith("/sys/fs/cgroup")) n++;
+    } catch {
+      // closed meanwhile (the readdir's own fd)
+    }
+  }
+  return n;
+}
+
 function footprint() {
   return {
     waiting: waiting().length,
     cgroups: ownCgroups(bases).length,
     dirs: readdirSync(tmpdir()).filter((n) => n.startsWith(`cordon-${process.pid}-`)).length,
-    fds: readdirSync("/proc/self/fd").length,
+    fds: sandboxFds(),
   };
 }
 
@@ -198,6 +212,7 @@ describeUnless(notLinux, "warm sandboxes", () => {
     expect(ownCgroups(bases).length).toBeGreaterThan(before.cgroups);
     await box.close();
     await until(() => waiting().length === before.waiting);
+    await until(() => Bun.deepEquals(footprint(), before), 3000).catch(() => {});
     expect(footprint()).toEqual(before);
   }, 30_000);
 
@@ -227,6 +242,7 @@ describeUnless(notLinux, "warm sandboxes", () => {
       await box.close();
     }
     await until(() => waiting().length === before.waiting);
+    await until(() => Bun.deepEquals(footprint(), before), 3000).catch(() => {});
     expect(footprint()).toEqual(before);
   }, 30_000);
 
@@ -245,6 +261,7 @@ describeUnless(notLinux, "warm sandboxes", () => {
       await box.close();
     }
     await until(() => waiting().length === before.waiting);
+    await until(() => Bun.deepEquals(footprint(), before), 3000).catch(() => {});
     expect(footprint()).toEqual(before);
   }, 30_000);
 

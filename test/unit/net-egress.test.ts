@@ -98,10 +98,21 @@ describe("proxy request heads", () => {
     expect(parseProxyHead("CONNECT [2001:db8::1]:8443 HTTP/1.1\r\n\r\n")).toEqual({ kind: "connect", host: "[2001:db8::1]", port: 8443 });
   });
 
-  test("an absolute http:// URI becomes origin form, proxy headers dropped, the rest kept", () => {
-    const r = parseProxyHead("GET http://registry.test:8080/a/b?c=d HTTP/1.1\r\nHost: registry.test:8080\r\nProxy-Authorization: Basic x\r\nProxy-Connection: keep-alive\r\nAccept: */*\r\n\r\n");
-    expect(r).toEqual({ kind: "forward", host: "registry.test", port: 8080, head: "GET /a/b?c=d HTTP/1.1\r\nHost: registry.test:8080\r\nAccept: */*\r\n\r\n" });
-    expect(parseProxyHead("GET http://registry.test HTTP/1.0\r\n\r\n")).toMatchObject({ port: 80, head: "GET / HTTP/1.0\r\n\r\n" });
+  test("an absolute http:// URI becomes origin form, proxy and connection headers dropped, the rest kept, one request per connection", () => {
+    const r = parseProxyHead("GET http://registry.test:8080/a/b?c=d HTTP/1.1\r\nHost: registry.test:8080\r\nProxy-Authorization: Basic x\r\nProxy-Connection: keep-alive\r\nConnection: keep-alive\r\nKeep-Alive: timeout=5\r\nAccept: */*\r\n\r\n");
+    expect(r).toEqual({ kind: "forward", host: "registry.test", port: 8080, head: "GET /a/b?c=d HTTP/1.1\r\nHost: registry.test:8080\r\nAccept: */*\r\nConnection: close\r\n\r\n" });
+    expect(parseProxyHead("GET http://registry.test HTTP/1.0\r\n\r\n")).toMatchObject({ port: 80, head: "GET / HTTP/1.0\r\nConnection: close\r\n\r\n" });
+  });
+
+  test("the Host header must name the URI's host and port (fronting by Host refused); its spelling may differ", () => {
+    for (const host of ["other.test", "registry.test:8080", "registry.test.evil", ""]) {
+      expect(parseProxyHead(`GET http://registry.test/ HTTP/1.1\r\nHost: ${host}\r\n\r\n`)).toMatchObject({ kind: "error", status: 400 });
+    }
+    expect(parseProxyHead("GET http://registry.test/ HTTP/1.1\r\nHost: registry.test\r\nhost: other.test\r\n\r\n")).toMatchObject({ kind: "error", status: 400 });
+    for (const host of ["REGISTRY.test", "registry.test.", "registry.test:80"]) {
+      expect(parseProxyHead(`GET http://registry.test/ HTTP/1.1\r\nHost: ${host}\r\n\r\n`)).toMatchObject({ kind: "forward", host: "registry.test", port: 80 });
+    }
+    expect(parseProxyHead("GET http://[2001:db8::1]:81/ HTTP/1.1\r\nHost: [2001:DB8:0::1]:81\r\n\r\n")).toMatchObject({ kind: "forward", port: 81 });
   });
 
   test("anything else is a 400 with the reason", () => {

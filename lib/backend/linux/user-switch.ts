@@ -2,6 +2,8 @@
 // run as another uid with no supplementary groups, and the directories cordon
 // made for it handed to that user.
 import { lchownSync, readFileSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
+import { inPinnedDir } from "../../pinned-dir.ts";
 import { OsError, PermissionError } from "../../../ffi/errors.ts";
 
 type Ids = { readonly uid: number; readonly gid: number };
@@ -14,7 +16,8 @@ type Ids = { readonly uid: number; readonly gid: number };
 export function giveTo(user: Ids, paths: readonly string[]): void {
   for (const path of paths) {
     try {
-      lchownSync(path, user.uid, user.gid);
+      // The run directory holding it may have been swapped for a symlink since it was checked: reached through the one opened.
+      inPinnedDir(dirname(path), (at) => lchownSync(join(at, basename(path)), user.uid, user.gid));
     } catch (e) {
       const err = e as NodeJS.ErrnoException;
       throw new OsError("chown", "errno", err.errno ?? -1, err.code ?? "EIO", `${path} to ${user.uid}:${user.gid}`);

@@ -34,6 +34,17 @@ export type LinuxWarm = {
 /** What cordon-init holds while it waits: nothing of the caller's. */
 const QUIET: BackendStdio = { stdin: "ignore", stdout: "ignore", stderr: "ignore" };
 
+/**
+ * The fd numbers cordon-init uses under the policy's RLIMIT_NOFILE to hand
+ * `count` fds over (init_warm.zig): they arrive at the lowest free numbers
+ * from 3, each is lifted above the highest target, and the request socket
+ * and status fd may sit low too. One-shot spawns place their fds before the
+ * limit is set; a warm sandbox has it already.
+ */
+function fdsNeeded(count: number, highest: number): number {
+  return Math.max(3 + count, highest + 1) + count + 2;
+}
+
 /** NAME=value strings (as spawn.ts's environ). */
 function environ(env: Readonly<Record<string, string>>): string[] {
   return Object.keys(env).map((k) => `${k}=${env[k]}`);
@@ -85,6 +96,10 @@ function handover(w: LinuxWarm, sock: number, argv: readonly string[], file: str
       fds.push(e.parent);
       targets.push(e.child);
     }
+    const limit = policy.limits.openFiles;
+    if (limit !== undefined && limit < fdsNeeded(fds.length, Math.max(...targets))) {
+      throw new SpawnOptionError("stdio", `limits.openFiles ${limit} is too few for a warm sandbox to hand over ${fds.length} fds: spawn it one-shot`);
+    }
     const env = w.started.relay ? { ...policy.env, ...w.started.relay.env } : policy.env;
     const request = encodeWarmRequest({ path: file, argv: stdio.argv0 === undefined ? argv : [stdio.argv0, ...argv.slice(1)], envp: environ(env), cwd: policy.cwd, targets });
     if (!request) throw new SpawnOptionError("argv", "too large for a warm sandbox's request (1 MiB of argv and environment, 64 fds)");
@@ -111,6 +126,8 @@ export const linuxWarm: WarmBackend<LinuxPlan, ExecuteState, LinuxWarm> = {
   unavailable(plan) {
     if (!plan.underInit) return "warm sandboxes wait in cordon-init, which needs a pid namespace and the cordon-init helper here";
     if (plan.procSelf) return "without a fresh /proc the command confines itself after cordon-init starts it, which a warm sandbox cannot do";
+    const limit = plan.policy.limits.openFiles;
+    if (limit !== undefined && limit < fdsNeeded(3, 2)) return `limits.openFiles ${limit} is too few for cordon-init to hand over the command's stdin, stdout and stderr (${fdsNeeded(3, 2)} at least)`;
     return undefined;
   },
 
