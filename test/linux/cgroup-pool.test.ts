@@ -109,6 +109,8 @@ describeUnless(linuxRequirement(unmet), "spare cgroup sets of a compiled sandbox
       // No pid namespace here: the daemon outlives the command in the set.
       const proc = spawnLinux(["sh", "-c", "setsid sleep 30 </dev/null >/dev/null 2>&1 & true"], { env, ...(cg.cgroupFd !== undefined ? { cgroupFd: cg.cgroupFd } : {}), cgroupProcsFds: cg.cgroupProcsFds });
       expect(await proc.exited).toBe(0);
+      // The daemon may still be between fork and exec (its environ unreadable for a moment): look again for up to 2 s.
+      for (const end = Date.now() + 2000; survivors(token).length !== 1 && Date.now() < end; ) await Bun.sleep(20);
       expect(survivors(token).length).toBe(1);
       expect(cg.populated()).toBe(true);
       cg.release();
