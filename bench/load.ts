@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseCgroupMounts } from "../lib/backend/linux/cgroup/mounts.ts";
 import { spawn } from "../lib/spawn.ts";
+import { compile } from "../lib/spawn-compiled.ts";
 import { FULL_POLICY, instrumentedSandboxSpawn } from "./spawn.ts";
 import { stats, type Stats } from "./stats.ts";
 
@@ -123,6 +124,16 @@ export async function runLoad(log: (s: string) => void = () => {}): Promise<Load
   const runs = [await pool("Bun.spawn", () => Bun.spawn(["/bin/true"], { stdio: ["ignore", "ignore", "ignore"] }).exited)];
   log(`load: cordon spawn() fully restricted x${N} at ${CONCURRENCY}`);
   runs.push(await pool("cordon spawn(), fully restricted", () => spawn(["/bin/true"], FULL_POLICY, quiet).exited));
+  // Prepared: one compiled sandbox for all, and one keeping 32 warm (refilled in the background as they are taken).
+  log(`load: compile() + box.spawn() fully restricted x${N} at ${CONCURRENCY}`);
+  const box = compile(FULL_POLICY);
+  runs.push(await pool("cordon compile(), fully restricted, box.spawn()", () => box.spawn(["/bin/true"], quiet).exited));
+  await box.close();
+  log(`load: compile({ warm: ${CONCURRENCY} }) fully restricted x${N} at ${CONCURRENCY}`);
+  const warm = compile(FULL_POLICY, { warm: CONCURRENCY });
+  await warm.warmed();
+  runs.push(await pool(`cordon compile(), fully restricted, { warm: ${CONCURRENCY} }, box.spawn()`, () => warm.spawn(["/bin/true"], quiet).exited));
+  await warm.close();
 
   // Where the time goes under load: the sandbox's steps with a clock between them, same concurrency.
   const pn = Math.max(64, Math.floor(N / 5));
