@@ -12,7 +12,7 @@ export const SEATBELT_LOG_ARGV = ["/usr/bin/log", "stream", "--style", "ndjson",
 
 export type SeatbeltViolation = { readonly process: string; readonly pid: number; readonly operation: string; readonly target: string };
 
-/** One eventMessage: "Sandbox: python3(4242) deny(1) file-read-data /Users/u/.npmrc". */
+/** One eventMessage: "Sandbox: python3(4242) deny(1) file-read-data /job/home/.npmrc". */
 export function parseSeatbeltViolation(message: string): SeatbeltViolation | undefined {
   const m = /^Sandbox: (.+)\((\d+)\) deny(?:\(\d+\))? ([\w*-]+)(?: (.*))?$/.exec(message.trim());
   if (!m) return undefined;

@@ -32,7 +32,7 @@ function fakeFs(files: Record<string, string>): ProtectedFs & { made: string[] }
   };
   return {
     made,
-    home: "/home/ci",
+    home: "/job/home",
     kind: (p) => {
       const e = entry(p);
       return e === undefined ? undefined : e === "/" ? "dir" : e.startsWith("-> ") ? "link" : "file";
@@ -189,17 +189,17 @@ describe("each OS's carve-outs", () => {
   });
 
   test("macOS: require-not filters beneath the grants, the pinned directories not writable themselves; partial (hard links)", () => {
-    const fs = { read: ["/usr"], write: ["/Users/ci/src"], denyRead: ["/Users/ci/src/.env"], protected: ["/Users/ci/src/.git/hooks"] };
-    const out = compileSeatbelt({ fs, net: "none", cwd: "/Users/ci/src" });
+    const fs = { read: ["/usr"], write: ["/job/src"], denyRead: ["/job/src/.env"], protected: ["/job/src/.git/hooks"] };
+    const out = compileSeatbelt({ fs, net: "none", cwd: "/job/src" });
     const key = (v: string) => out.params.find(([, p]) => p === v)![0];
-    expect(out.text).toContain(`(require-not (subpath (param "${key("/Users/ci/src/.env")}")))`);
-    expect(out.text).toContain(`(require-not (subpath (param "${key("/Users/ci/src/.git/hooks")}")))`);
-    expect(out.text).toContain(`(require-not (literal (param "${key("/Users/ci/src/.git")}")))`);
+    expect(out.text).toContain(`(require-not (subpath (param "${key("/job/src/.env")}")))`);
+    expect(out.text).toContain(`(require-not (subpath (param "${key("/job/src/.git/hooks")}")))`);
+    expect(out.text).toContain(`(require-not (literal (param "${key("/job/src/.git")}")))`);
     const write = out.text.split("\n").find((l) => l.startsWith("(allow file-write*"))!;
     const read = out.text.split("\n").find((l) => l.startsWith("(allow file-read*") && l.includes("WRITE_0"))!;
-    expect(write).toContain(key("/Users/ci/src/.git/hooks"));
-    expect(read).not.toContain(key("/Users/ci/src/.git/hooks")); // read-only paths stay readable
-    expect(read).toContain(key("/Users/ci/src/.env"));
+    expect(write).toContain(key("/job/src/.git/hooks"));
+    expect(read).not.toContain(key("/job/src/.git/hooks")); // read-only paths stay readable
+    expect(read).toContain(key("/job/src/.env"));
     const rows = planDarwin(resolved(fs)).report.filter((g) => g.guarantee.startsWith("fs.deny") || g.guarantee === "fs.protected-paths");
     expect(rows.map((g) => [g.guarantee, g.status])).toEqual([["fs.deny-confined", "partial"], ["fs.protected-paths", "partial"]]);
   });

@@ -177,9 +177,9 @@ describe("the log and its lines", () => {
 describe("macOS and Windows plans", () => {
   test("a Seatbelt violation line becomes the denial of its operation, with the flag where one lifts it", () => {
     const { parseSeatbeltViolation, seatbeltDenial, darwinDenialSources } = require("../../lib/denials/darwin.ts") as typeof import("../../lib/denials/darwin.ts");
-    const v = parseSeatbeltViolation("Sandbox: python3(4242) deny(1) file-read-data /Users/u/.npmrc")!;
-    expect(v).toEqual({ process: "python3", pid: 4242, operation: "file-read-data", target: "/Users/u/.npmrc" });
-    expect(seatbeltDenial(v)).toMatchObject({ class: "fs", access: "read", allow: "--allow-read=/Users/u/.npmrc" });
+    const v = parseSeatbeltViolation("Sandbox: python3(4242) deny(1) file-read-data /job/home/.npmrc")!;
+    expect(v).toEqual({ process: "python3", pid: 4242, operation: "file-read-data", target: "/job/home/.npmrc" });
+    expect(seatbeltDenial(v)).toMatchObject({ class: "fs", access: "read", allow: "--allow-read=/job/home/.npmrc" });
     expect(seatbeltDenial(parseSeatbeltViolation("Sandbox: curl(7) deny(1) network-outbound 93.184.216.34:443")!)).toMatchObject({ access: "connect", allow: "--allow-connect=443" });
     expect(seatbeltDenial(parseSeatbeltViolation("Sandbox: sh(9) deny(1) file-write-create /private/tmp/x")!)).toMatchObject({ access: "create", allow: "--allow-write=/private/tmp/x" });
     expect(seatbeltDenial(parseSeatbeltViolation("Sandbox: sh(9) deny(1) signal")!).allow).toBeUndefined();

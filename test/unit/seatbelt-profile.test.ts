@@ -11,11 +11,11 @@ const update = process.env.CORDON_UPDATE_GOLDEN === "1";
 
 const system = ["/usr/lib", "/usr/bin", "/bin", "/System/Library", "/private/var/db/dyld"];
 const cases: Record<string, SeatbeltInput> = {
-  "read-only": { fs: { read: [...system, "/Users/ci/src"], write: [] }, net: "none", cwd: "/Users/ci/src" },
+  "read-only": { fs: { read: [...system, "/job/src"], write: [] }, net: "none", cwd: "/job/src" },
   "read-write": {
-    fs: { read: [...system, "/Users/ci/src", "/dev/urandom"], write: ["/Users/ci/src/build", "/private/tmp/cordon-1", "/dev/null"] },
+    fs: { read: [...system, "/job/src", "/dev/urandom"], write: ["/job/src/build", "/private/tmp/cordon-1", "/dev/null"] },
     net: "none",
-    cwd: "/Users/ci/src/build",
+    cwd: "/job/src/build",
   },
   "net-ports": { fs: { read: system, write: [] }, net: { connect: [443, 22], bind: [8080] }, cwd: "/private/tmp" },
   "net-all": { fs: { read: system, write: [] }, net: "all", cwd: "/private/tmp" },
