@@ -57,7 +57,7 @@ describe("seatbelt compiler rules", () => {
   });
 
   test("paths travel only as parameters, never inside the profile text", () => {
-    const tricky = '/Users/ci/a "quoted" (dir)';
+    const tricky = '/job/a "quoted" (dir)';
     const out = compileSeatbelt({ ...base, fs: { read: [tricky], write: [] }, cwd: tricky });
     expect(out.text).not.toContain("quoted");
     expect(out.params).toContainEqual(["READ_0", tricky]);
