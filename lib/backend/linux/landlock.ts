@@ -2,7 +2,7 @@
 // filling a ruleset restricts nobody; the spawned child restricts itself with
 // the fd (LinuxSpawnOptions.landlock) and the caller closes it after spawn.
 import { CordonError } from "../../../ffi/errors.ts";
-import { RULE_KIND, addNetRule, addPathRule, addPathRules, createRuleset, landlockAbiProbe, packPathRules, type PathRuleBatch } from "../../../ffi/linux-landlock.ts";
+import { RULE_KIND, addNetRule, addPathRule, addPathRules, createRuleset, landlockAbiProbe, packPathRules } from "../../../ffi/linux-landlock.ts";
 import { closeFd } from "../../../ffi/linux.ts";
 import type { ResolvedPolicy } from "../../policy/types.ts";
 import type { GrantFds } from "./grant-fds.ts";
@@ -55,15 +55,6 @@ export type LandlockRuleset = { readonly rulesetFd: number; readonly restrictFla
 /** Nothing to restrict (the plan says why in its report). */
 export type NoLandlock = { readonly rulesetFd: undefined; readonly restrictFlags: 0; readonly report: LandlockReport };
 
-/** What a frozen plan's builds share: its packed rules and the report of the last build. */
-type Built = { readonly batch: PathRuleBatch; kinds?: Uint8Array; report?: LandlockReport };
-const builtOf = new WeakMap<LandlockPlan, Built>();
-
-/** planLandlock's plans are frozen, so what is derived from them can be kept; a hand-made plan is not trusted to stay put. */
-function isFrozenPlan(plan: LandlockPlan): boolean {
-  return Object.isFrozen(plan) && Object.isFrozen(plan.rules) && plan.rules.every((r) => Object.isFrozen(r)) && Object.isFrozen(plan.report);
-}
-
 const FILE_RIGHT_NAMES: ReadonlySet<string> = new Set(namesOf("fs", FS_FILE_RIGHTS));
 
 /** The plan's report with each path rule's kind; a file grant carries only file rights, directory-only ones do not apply to it. */
@@ -79,12 +70,6 @@ function reportWithKinds(plan: LandlockPlan, kinds: Uint8Array): LandlockReport 
   return Object.freeze({ ...plan.report, rules: Object.freeze(rules) });
 }
 
-function sameKinds(a: Uint8Array | undefined, b: Uint8Array): boolean {
-  if (a === undefined || a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
 /**
  * Creates the plan's ruleset and adds its rules (the path rules in one native
  * call). A grant path that is missing or cannot be opened throws an OsError
@@ -97,24 +82,16 @@ function sameKinds(a: Uint8Array | undefined, b: Uint8Array): boolean {
 export function buildLandlock(plan: LandlockPlan, grants?: GrantFds, moreNetRules: readonly NetRule[] = []): LandlockRuleset | NoLandlock {
   if (!plan.apply) return { rulesetFd: undefined, restrictFlags: 0, report: plan.report };
   if (plan.attrSize === 0) throw new CordonError("landlock plan applies but has no ruleset size", "INTERNAL");
-  const frozen = isFrozenPlan(plan);
-  const built = (frozen ? builtOf.get(plan) : undefined) ?? { batch: packPathRules(plan.rules) };
-  if (frozen) builtOf.set(plan, built);
   const rulesetFd = createRuleset({ handledFs: plan.handledFs, handledNet: plan.handledNet, scoped: plan.scoped, size: plan.attrSize });
   let kinds: Uint8Array;
   try {
-    kinds = grants?.byPath.size ? addRules(rulesetFd, plan, grants) : addPathRules(rulesetFd, built.batch);
+    kinds = grants?.byPath.size ? addRules(rulesetFd, plan, grants) : addPathRules(rulesetFd, packPathRules(plan.rules));
     for (const rule of [...plan.netRules, ...moreNetRules]) addNetRule(rulesetFd, rule.port, rule.access);
   } catch (e) {
     closeFd(rulesetFd);
     throw e;
   }
-  // The same paths usually name the same kinds of file from one spawn to the next.
-  if (!sameKinds(built.kinds, kinds) || built.report === undefined) {
-    built.report = reportWithKinds(plan, kinds);
-    built.kinds = kinds;
-  }
-  return { rulesetFd, restrictFlags: plan.restrictFlags, report: built.report };
+  return { rulesetFd, restrictFlags: plan.restrictFlags, report: reportWithKinds(plan, kinds) };
 }
 
 /** The rules of opened grants on their fds, the rest in one batch by path; kinds in the plan's order. */

@@ -1,35 +1,11 @@
 // Kills a sandbox's whole process tree with the strongest tree-kill mechanism
 // this host offers (lib/plan/linux/containment-tree.ts explains the order and
 // why a subreaper is not one). probeContainmentHost() finds what it offers.
-import { readFileSync } from "node:fs";
 import { CordonError } from "../../../ffi/errors.ts";
 import type { ContainmentHost } from "../../plan/linux/containment-host.ts";
 import { chooseTreeKill, type TreeKillChoice, type TreeKillMechanism } from "../../plan/linux/containment-tree.ts";
 import { containmentHostOf, linuxHostModel } from "../../host/linux/index.ts";
 import type { SandboxCgroup } from "./cgroup/sandbox-cgroup.ts";
-
-function readNumber(path: string): number | undefined {
-  try {
-    return Number(readFileSync(path, "utf8").trim());
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * Whether a child can get its own pid namespace: root can; otherwise only
- * inside a new user namespace, which the kernel knobs read here may forbid.
- * Read, not tried: trying needs a clone3 from the native spawn, and a wrong
- * answer fails closed there (the spawn fails with EPERM).
- */
-export function pidNamespaceAvailable(euid: number): boolean {
-  if ((readNumber("/proc/sys/user/max_pid_namespaces") ?? 1) === 0) return false;
-  if (euid === 0) return true;
-  if ((readNumber("/proc/sys/user/max_user_namespaces") ?? 1) === 0) return false;
-  if (readNumber("/proc/sys/kernel/unprivileged_userns_clone") === 0) return false;
-  if (readNumber("/proc/sys/kernel/apparmor_restrict_unprivileged_userns") === 1) return false;
-  return true;
-}
 
 /** The probed host for containment planning (the host model, probed once per process): a pid namespace where the sandbox's namespaces can be had. */
 export function probeContainmentHost(): ContainmentHost {
