@@ -64,8 +64,11 @@ function digestOf(fd: number): string {
  * in /proc/self/fd, the inode hashed. Elsewhere the path itself, accepted only
  * when nobody but its owner (the caller or root) could have rewritten it.
  */
+/** Whether /proc/self/fd exists here: asked once (each spawn opens cordon-init through it). */
+let procFd: boolean | undefined;
+
 function usePath(fd: number, path: string): string {
-  if (process.platform === "linux" && existsSync("/proc/self/fd")) return `/proc/self/fd/${fd}`;
+  if (process.platform === "linux" && (procFd ??= existsSync("/proc/self/fd"))) return `/proc/self/fd/${fd}`;
   if (process.platform === "win32") return path;
   const st = fstatSync(fd);
   const uid = process.getuid?.();
@@ -124,18 +127,34 @@ export function pinsFor(pinsFile: string, name: string, version: string, require
   return table;
 }
 
-/** `file` beside `source`'s library; undefined when it does not exist and nothing pins it, an error when a pinned one is missing. */
-export function existingNative(source: Source, file: string): string | undefined {
+/** `file` beside `source`'s library and its pinned digest; an error when digests are pinned but none for `file`. */
+function nativeFile(source: Source, file: string): { readonly path: string; readonly sha256: string | undefined } {
   const path = join(dirname(source.library), file);
   const sha256 = source.digests?.[file];
   if (source.digests && sha256 === undefined) throw new LibraryError(`${source.packageName}: no digest is pinned for ${file}: not used`, "DIGESTS_MISSING");
-  if (existsSync(path)) return path;
+  return { path, sha256 };
+}
+
+/** A missing native `file`: nothing when nothing pins it, an error when a digest is pinned for it. */
+function missingNative(source: Source, path: string, sha256: string | undefined): undefined {
   if (sha256 === undefined) return undefined;
   throw new LibraryError(`${source.packageName}: ${path} is missing (cordon pins sha256 ${sha256} for it)`, "LIBRARY_NOT_FOUND");
 }
 
+/** `file` beside `source`'s library; undefined when it does not exist and nothing pins it, an error when a pinned one is missing. */
+export function existingNative(source: Source, file: string): string | undefined {
+  const { path, sha256 } = nativeFile(source, file);
+  return existsSync(path) ? path : missingNative(source, path, sha256);
+}
+
 /** `file` beside `source`'s library, opened and checked against its pinned digest (the caller closes `fd`). */
 export function openChecked(source: Source, file: string): NativeFile | undefined {
-  const path = existingNative(source, file);
-  return path === undefined ? undefined : openNative(path, { packageName: source.packageName, sha256: source.digests?.[file] });
+  const { path, sha256 } = nativeFile(source, file);
+  // Opened directly (no existence check first: every spawn opens cordon-init here); a missing file is the open's ENOENT.
+  try {
+    return openNative(path, { packageName: source.packageName, sha256 });
+  } catch (e) {
+    if (e instanceof LibraryError && e.code === "LIBRARY_LOAD_FAILED" && !existsSync(path)) return missingNative(source, path, sha256);
+    throw e;
+  }
 }

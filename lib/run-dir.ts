@@ -46,14 +46,14 @@ export function makeRunDir(root: string, o: { readonly home: boolean; readonly o
   // Made beneath the root's real path, the new directory's path is real too.
   const dir = mkdtempSync(join(realRoot(root), tmpPrefix()));
   // Never throws: a tree that cannot be removed must not replace the command's exit status; the next sweep tries again.
-  const remove = () => void removeTree(dir);
+  const own = o.home ? ["tmp", "home"] : ["tmp"];
+  const remove = () => void removeTree(dir, own);
   const tmp = join(dir, "tmp");
   const home = o.home ? join(dir, "home") : undefined;
   const giveTo = o.owner && o.owner.uid !== process.geteuid?.() ? o.owner : undefined;
   try {
     // Through the directory made, never a symlink put in its place meanwhile (pinned-dir.ts); lchown follows nothing placed inside.
     inPinnedDir(dir, (at) => {
-      const own = home ? ["tmp", "home"] : ["tmp"];
       for (const d of own) mkdirSync(join(at, d), 0o700);
       if (giveTo) {
         try {

@@ -46,7 +46,12 @@ export type InsideOptions = {
   readonly cgroups: readonly SandboxHierarchy[];
 };
 
-const isWithin = (path: string, dir: string) => dir === "/" || path === dir || path.startsWith(dir + "/");
+/** Whether `path` or a directory it lies in is one of `dirs` (one set lookup per component, not a scan of the grants). */
+function covered(path: string, dirs: ReadonlySet<string>): boolean {
+  if (dirs.has("/")) return true;
+  for (let p = path; p.length > 1; p = p.slice(0, p.lastIndexOf("/")) || "/") if (dirs.has(p)) return true;
+  return false;
+}
 
 /** The rights of `names` this ABI knows (a ruleset refuses a right it does not handle). */
 function rights(names: readonly FsRight[], abi: number): number | undefined {
@@ -56,7 +61,8 @@ function rights(names: readonly FsRight[], abi: number): number | undefined {
 
 /** The entries for `o`, left out where `granted` (the view's grants) covers the path. */
 export function insideMounts(o: InsideOptions, granted: readonly string[]): ViewEntry[] {
-  const free = (path: string) => !granted.some((g) => isWithin(path, g));
+  const grants = new Set(granted);
+  const free = (path: string) => !covered(path, grants);
   const access = (names: readonly FsRight[]) => {
     const a = rights(names, o.landlockAbi);
     return a === undefined ? {} : { access: a };

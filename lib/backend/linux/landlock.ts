@@ -91,7 +91,15 @@ export function buildLandlock(plan: LandlockPlan, grants?: GrantFds, moreNetRule
     closeFd(rulesetFd);
     throw e;
   }
-  return { rulesetFd, restrictFlags: plan.restrictFlags, report: reportWithKinds(plan, kinds) };
+  // Built when read: a spawn's own report is the plan's, and this one (each rule's kind) costs a frozen copy per rule.
+  let report: LandlockReport | undefined;
+  return {
+    rulesetFd,
+    restrictFlags: plan.restrictFlags,
+    get report() {
+      return (report ??= reportWithKinds(plan, kinds));
+    },
+  };
 }
 
 /** The rules of opened grants on their fds, the rest in one batch by path; kinds in the plan's order. */
