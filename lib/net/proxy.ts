@@ -5,8 +5,9 @@
 // (macOS: Seatbelt; Windows: WFP). Every request goes through the same
 // decisions as the Linux relay (lib/net/decide.ts: grants, deny rules, the
 // address resolved for this connection and its checks) and is counted for
-// the report (and told to spawn()'s onNetwork). TLS is never terminated; through a CONNECT tunnel to a granted
-// name, the ClientHello's server name must be that name (tls-hello.ts).
+// the report (and told to spawn()'s onNetwork). TLS is never terminated;
+// through a CONNECT tunnel to a granted name, the ClientHello's server name
+// must be that name (tls-hello.ts).
 import { connect, createServer, type Server, type Socket } from "node:net";
 import { networkInterfaces } from "node:os";
 import type { Egress } from "../policy/types.ts";

@@ -4,8 +4,9 @@
 // module answers its events on Bun's event loop with lib/net/decide.ts —
 // DNS answers, which address a connection is relayed to (resolved now, for
 // this connect, and checked), refusals — and counts every destination for
-// the report (and tells each decision to spawn()'s onNetwork). When the command's tree is gone, closing the control socket
-// ends the relay and every socket of the sandbox.
+// the report (and tells each decision to spawn()'s onNetwork). When the
+// command's tree is gone, closing the control socket ends the relay and
+// every socket of the sandbox.
 import type { FdSocketOptions, Socket } from "bun";
 import { readFileSync } from "node:fs";
 import { O_NONBLOCK, socketPair, type NetnsSetup } from "../../../ffi/linux-spawn.ts";
