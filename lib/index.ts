@@ -7,7 +7,7 @@ export { systemPaths, type SystemOs, type SystemPaths } from "./policy/system-pa
 export { parseSize } from "./policy/size.ts";
 export { BASE_ENV, SECRET_LOOKING, WINDOWS_BASE_ENV, looksSecret, type EnvReport, type InheritEnv } from "./policy/env.ts";
 export type { Compat, Limits, Net, NetPorts, Policy, ResolvedPolicy, UserSpec } from "./policy/types.ts";
-export { missing, type Enforcement, type GuaranteeReport, type Report } from "./report.ts";
+export { missing, type Enforcement, type GuaranteeReport, type NetworkDestination, type NetworkEvent, type NetworkHook, type Report } from "./report.ts";
 export { exitStatus } from "./exit-status.ts";
 export { AbortError, CompatError, CordonError, GrantChangedError, LibraryError, NotSupportedError, OsError, PermissionError, PolicyError, SandboxClosedError, SpawnOptionError, StartupCheckError } from "./errors.ts";
 export type { HostFeatures } from "./probe/features.ts";

@@ -36,6 +36,34 @@ export type NetworkDestination = {
   bytesIn: number;
 };
 
+/**
+ * One decision on the way out with host grants, told to spawn()'s `onNetwork`
+ * as it is taken (frozen; the words of NetworkDestination). An observer's
+ * copy: it changes nothing, and the report counts the same decisions.
+ */
+export type NetworkEvent = {
+  /** "lookup": a DNS query from inside (no port); "connect": a connection or proxy request; "close": a relayed connection ended. */
+  readonly kind: "lookup" | "connect" | "close";
+  /** A name, or an address as the command used it. */
+  readonly host: string;
+  /** Absent for a lookup. */
+  readonly port?: number;
+  /** Always true for "close" (only relayed connections close). */
+  readonly allowed: boolean;
+  /** The grant that admitted it. */
+  readonly grant?: string;
+  /** Why refused; on "close", why the relayed connect failed. */
+  readonly reason?: string;
+  /** "connect" allowed and "close": the address it is relayed to. */
+  readonly address?: string;
+  /** "close": bytes each way. */
+  readonly bytesOut?: number;
+  readonly bytesIn?: number;
+};
+
+/** spawn()'s `onNetwork`: called once per NetworkEvent, on Bun's event loop, after the decision was carried out. */
+export type NetworkHook = (event: NetworkEvent) => void;
+
 export type Report = {
   readonly platform: string;
   readonly compat: "hard" | "best-effort";

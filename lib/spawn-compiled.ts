@@ -123,8 +123,11 @@ export class CompiledSandbox {
   spawnChecked(argv: readonly string[], opts: CheckedOptions<SandboxedSubprocess>): SandboxedSubprocess {
     if (this.#closed) throw new SandboxClosedError();
     if (opts.signal?.aborted) throw new AbortError(opts.signal.reason);
-    // Denials are collected by a one-shot spawn only (its filter's listener is made with it).
-    const entry = opts.explain || opts.onDenial || opts.onCall ? undefined : this.#warm?.take();
+    // Without host grants no relay or proxy decides anything: a hook that could never be called is refused, not left silent.
+    if (opts.onNetwork && this.policy.egress === undefined)
+      throw new SpawnOptionError("onNetwork", "the policy grants no hosts (net: { hosts: [...] }): cordon decides no lookup or connect, so the hook would never be called");
+    // Denials are collected, and network decisions told, by a one-shot spawn only (its filter's listener and its relay are made with it).
+    const entry = opts.explain || opts.onDenial || opts.onCall || opts.onNetwork ? undefined : this.#warm?.take();
     // One whose directory another command wrote to meanwhile is removed; this spawn runs one-shot instead.
     if (entry && !untouched(entry.resolution.policy)) {
       this.#warm!.drop(entry, true);

@@ -12,6 +12,7 @@ import { wallClock, type SandboxedProcess, type SandboxSpawn, type SandboxStdioO
 import type { CheckedOptions, Slot, SpawnOptions } from "./spawn-options.ts";
 import { feed, openStdio, tapOutput } from "./spawn-stdio.ts";
 import { longTimeout } from "./timer.ts";
+import { callSafely } from "./uncaught.ts";
 
 /** A Bun Subprocess for the sandboxed command, plus what enforced it. */
 export type SandboxedSubprocess = Omit<SandboxedProcess, "ref" | "unref" | "signalTree" | "stdio" | "timedOut" | "resourceUsage"> & {
@@ -55,13 +56,6 @@ function noIpc(): never {
   throw new SpawnOptionError("ipc", "no IPC channel into a sandbox: use stdio pipes or an extra fd (stdio[3])");
 }
 
-/** An exception of the caller's onExit surfaces as Bun's does: uncaught, not swallowed. */
-function rethrow(e: unknown): void {
-  queueMicrotask(() => {
-    throw e;
-  });
-}
-
 /**
  * Starts one sandbox of `resolution` with `start` (a compiled sandbox's
  * backend steps) and wraps it as Bun's Subprocess: stdio as asked, the
@@ -76,7 +70,7 @@ export function launch(resolution: Resolution, opts: CheckedOptions<SandboxedSub
   let stdio: ReturnType<typeof openStdio> | undefined;
   try {
     stdio = openStdio(opts);
-    started = start({ ...stdio.backend, ...(log ? { explain: { log, ...(opts.onCall ? { onCall: opts.onCall } : {}) } } : {}) });
+    started = start({ ...stdio.backend, ...(log ? { explain: { log, ...(opts.onCall ? { onCall: opts.onCall } : {}) } } : {}), ...(opts.onNetwork ? { onNetwork: opts.onNetwork } : {}) });
   } catch (e) {
     cleanup();
     throw e;
@@ -203,14 +197,8 @@ export function launch(resolution: Resolution, opts: CheckedOptions<SandboxedSub
   };
   const onExit = opts.onExit;
   if (onExit) {
-    const call = (error: unknown) => {
-      try {
-        const r = onExit(sub, sub.exitCode, sub.signalCode, error);
-        if (r instanceof Promise) r.catch(rethrow);
-      } catch (e) {
-        rethrow(e);
-      }
-    };
+    // An exception in it surfaces as Bun's does: uncaught, not swallowed.
+    const call = (error: unknown) => callSafely((e: unknown) => onExit(sub, sub.exitCode, sub.signalCode, e), error);
     exited.then(() => call(undefined), call);
   }
   return sub;
@@ -244,7 +232,7 @@ async function text(stream: unknown): Promise<string> {
 }
 
 /** Options of run(): `input` becomes stdin (default: none). */
-export type RunOptions = { input?: string | Uint8Array } & Pick<SpawnOptions<SandboxedSubprocess>, "explain" | "onDenial">;
+export type RunOptions = { input?: string | Uint8Array } & Pick<SpawnOptions<SandboxedSubprocess>, "explain" | "onDenial" | "onNetwork">;
 
 /** The spawn options run() asks for. */
 export function runSpawnOptions(options: RunOptions): SpawnOptions<SandboxedSubprocess> {
@@ -254,6 +242,8 @@ export function runSpawnOptions(options: RunOptions): SpawnOptions<SandboxedSubp
     stderr: "pipe",
     ...(options.explain ? { explain: true } : {}),
     ...(options.onDenial ? { onDenial: options.onDenial } : {}),
+    // Passed as given: a value that is not a function is spawn()'s SpawnOptionError.
+    ...(options.onNetwork !== undefined ? { onNetwork: options.onNetwork } : {}),
   };
 }
 

@@ -7,6 +7,7 @@ import { SpawnOptionError } from "./errors.ts";
 import { closest } from "./policy/suggest.ts";
 import type { Call } from "./denials/calls.ts";
 import type { Denial } from "./denials/types.ts";
+import type { NetworkHook } from "./report.ts";
 
 /** Data fed to the command's stdin by cordon (Bun: the child reads from the buffer or stream). */
 export type StdinData = Blob | ArrayBufferView | ArrayBuffer | Response | Request | ReadableStream<Uint8Array>;
@@ -48,6 +49,8 @@ export type SpawnOptions<P = unknown> = {
   readonly onDenial?: (d: Denial) => void;
   /** cordon's own: every file and socket call the command makes, as recorded (Linux, with seccomp user notification; implies explain): what `cordon learn` builds a policy from. */
   readonly onCall?: (c: Call) => void;
+  /** cordon's own, with host grants (net.hosts): each lookup, connect and close the relay or proxy decides, as it is decided; it observes only (docs/network.md). */
+  readonly onNetwork?: NetworkHook;
 };
 
 /** Bun options a sandbox cannot take, with the reason told to the caller. */
@@ -82,6 +85,7 @@ const supported = [
   "explain",
   "onDenial",
   "onCall",
+  "onNetwork",
 ] as const;
 
 /** How one stdio slot is served, once Bun's many forms are told apart. */
@@ -107,6 +111,7 @@ export type CheckedOptions<P> = {
   readonly explain: boolean;
   readonly onDenial?: (d: Denial) => void;
   readonly onCall?: (c: Call) => void;
+  readonly onNetwork?: NetworkHook;
 };
 
 function typeName(v: unknown): string {
@@ -204,7 +209,7 @@ export function checkSpawnOptions<P>(options: unknown): CheckedOptions<P> {
   if (o.onExit !== undefined && typeof o.onExit !== "function") throw new SpawnOptionError("onExit", `expected a function, got ${typeName(o.onExit)}`);
   if (o.argv0 !== undefined && (typeof o.argv0 !== "string" || o.argv0.includes("\0")))
     throw new SpawnOptionError("argv0", "expected a string without NUL characters");
-  for (const k of ["onDenial", "onCall"] as const) if (o[k] !== undefined && typeof o[k] !== "function") throw new SpawnOptionError(k, `expected a function, got ${typeName(o[k])}`);
+  for (const k of ["onDenial", "onCall", "onNetwork"] as const) if (o[k] !== undefined && typeof o[k] !== "function") throw new SpawnOptionError(k, `expected a function, got ${typeName(o[k])}`);
   boolean("windowsHide", o.windowsHide);
   boolean("windowsVerbatimArguments", o.windowsVerbatimArguments);
 
@@ -224,5 +229,6 @@ export function checkSpawnOptions<P>(options: unknown): CheckedOptions<P> {
     explain: boolean("explain", o.explain) ?? false,
     ...(o.onDenial !== undefined ? { onDenial: o.onDenial } : {}),
     ...(o.onCall !== undefined ? { onCall: o.onCall } : {}),
+    ...(o.onNetwork !== undefined ? { onNetwork: o.onNetwork } : {}),
   };
 }

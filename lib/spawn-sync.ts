@@ -18,7 +18,7 @@ import { checkSpawnOptions, type SpawnOptions } from "./spawn-options.ts";
 import { checkArgv, type RunResult } from "./spawn.ts";
 
 /** Bun.spawnSync's options (no onExit: there is no process object to give it; no lazy: all output is read). */
-export type SpawnSyncOptions = Omit<SpawnOptions, "onExit" | "lazy" | "onDenial" | "onCall">;
+export type SpawnSyncOptions = Omit<SpawnOptions, "onExit" | "lazy" | "onDenial" | "onCall" | "onNetwork">;
 
 /** Bun's SyncSubprocess, plus what enforced it. */
 export type SyncSandboxedSubprocess = {
@@ -45,6 +45,7 @@ const refusedSync: Record<string, string> = {
   onExit: "spawnSync() has no process object to call it with; read the result it returns",
   onDenial: "spawnSync() runs the command in a Worker, to which a function cannot be passed; use explain: true and read report.denials",
   onCall: "spawnSync() runs the command in a Worker, to which a function cannot be passed",
+  onNetwork: "spawnSync() runs the command in a Worker, to which a function cannot be passed; read report.network.destinations",
   lazy: "spawnSync() reads all output before it returns",
 };
 

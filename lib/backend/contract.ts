@@ -11,7 +11,7 @@ import { graceOf } from "../grace.ts";
 import type { Limits, ResolvedPolicy } from "../policy/types.ts";
 import type { Call } from "../denials/calls.ts";
 import type { DenialLog } from "../denials/log.ts";
-import { missing, type Report } from "../report.ts";
+import { missing, type NetworkHook, type Report } from "../report.ts";
 import { longTimeout, type LongTimer } from "../timer.ts";
 
 /** "inherit", "pipe", "ignore", or a file descriptor of the caller. */
@@ -35,6 +35,8 @@ export type SandboxStdioOptions = {
   readonly argv0?: string;
   /** Collect what the sandbox refuses into `log` (a backend without a denial source says so there); `exited` settles once it is complete. */
   readonly explain?: { readonly log: DenialLog; readonly onCall?: (c: Call) => void };
+  /** Host grants: told of each decision of the relay or proxy (a backend that makes none never calls it). */
+  readonly onNetwork?: NetworkHook;
 };
 
 /** What Bun.spawn returns, narrowed to what every backend can provide. */

@@ -25,6 +25,8 @@ export type DnsOutcome = {
   readonly reply?: Uint8Array | undefined;
   readonly name?: string;
   readonly refused?: string;
+  /** The grant that admitted the name (answered, not refused). */
+  readonly grant?: string;
   /** The name was given a relay address: a connect to it may follow. */
   readonly relayed?: string;
 };
@@ -62,12 +64,13 @@ export class EgressDecisions {
     // A label holding a dot or any byte a host name cannot would read as another name: never matched.
     const v = !q.hostName || normalName(q.name) !== q.name ? { refused: "not a host name" } : this.verdict(dest);
     if ("refused" in v) return { reply: answer(q, RCODE.nxDomain), name: q.name, refused: v.refused };
-    if (v.rule.kind === "localhost") return { reply: answer(q, RCODE.ok, [Uint8Array.of(127, 0, 0, 1), loopback6()]), name: q.name };
+    const grant = ruleText(v.rule);
+    if (v.rule.kind === "localhost") return { reply: answer(q, RCODE.ok, [Uint8Array.of(127, 0, 0, 1), loopback6()]), name: q.name, grant };
     // IPv4 only: AAAA and every other type get an empty answer, and clients use the A record.
-    if (q.type !== TYPE_A) return { reply: answer(q, RCODE.ok), name: q.name };
+    if (q.type !== TYPE_A) return { reply: answer(q, RCODE.ok), name: q.name, grant };
     const address = this.synthetic.addressOf(q.name);
     if (!address) return { reply: answer(q, RCODE.servFail), name: q.name, refused: "no relay address left" };
-    return { reply: answer(q, RCODE.ok, [Uint8Array.from(address.split(".").map(Number))]), name: q.name, relayed: q.name };
+    return { reply: answer(q, RCODE.ok, [Uint8Array.from(address.split(".").map(Number))]), name: q.name, grant, relayed: q.name };
   }
 
   /** A connection to `address`:`port` inside the sandbox (a relay address, loopback, or a granted literal). */

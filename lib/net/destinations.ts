@@ -1,19 +1,34 @@
 // The report's list of destinations the command asked for: each allowed or
 // refused name (or address) and port, how often, why refused, where relayed,
 // and the bytes each way. Updated in place while the command runs, so a
-// report read after the exit holds all of it.
-import type { NetworkDestination } from "../report.ts";
+// report read after the exit holds all of it. With spawn()'s onNetwork, each
+// decision is also told to the caller's hook as it is taken (observer.ts).
+import type { NetworkDestination, NetworkHook } from "../report.ts";
+import { NetworkObserver } from "./observer.ts";
 
 export type NetworkReport = { readonly destinations: NetworkDestination[] };
 
+export type Outcome = { allowed: true; grant: string } | { allowed: false; reason: string };
+
 const MAX_ENTRIES = 1000;
+/** Addresses listed per entry. */
+const MAX_ADDRESSES = 16;
 
 export class DestinationLog {
   readonly report: NetworkReport = { destinations: [] };
   private readonly byKey = new Map<string, NetworkDestination>();
+  private readonly observer: NetworkObserver | undefined;
 
-  /** The entry of (host, port, verdict and reason), counted once more. */
-  note(host: string, port: number | undefined, outcome: { allowed: true; grant: string } | { allowed: false; reason: string }): NetworkDestination {
+  constructor(hook?: NetworkHook) {
+    this.observer = hook && new NetworkObserver(hook);
+  }
+
+  /**
+   * The entry of (host, port, verdict and reason), counted once more, with
+   * `address` (where an allowed connect is relayed to) added to it; the
+   * hook is told of this one decision.
+   */
+  note(kind: "lookup" | "connect", host: string, port: number | undefined, outcome: Outcome, address?: string): NetworkDestination {
     const key = JSON.stringify([host, port ?? null, outcome.allowed, outcome.allowed ? "" : outcome.reason]);
     let e = this.byKey.get(key);
     if (!e) {
@@ -25,6 +40,34 @@ export class DestinationLog {
       }
     }
     e.count++;
+    if (address !== undefined && !(e.addresses ??= []).includes(address) && e.addresses.length < MAX_ADDRESSES) e.addresses.push(address);
+    this.observer?.tell({ kind, host, ...(port !== undefined && { port }), ...outcome, ...(address !== undefined && { address }) });
     return e;
+  }
+
+  /** A granted name was looked up: told to the hook, not listed (the report lists the connects that follow). */
+  looked(host: string, grant: string): void {
+    this.observer?.tell({ kind: "lookup", host, allowed: true, grant });
+  }
+
+  /** A relayed connection of `entry` ended: told to the hook with its bytes, and why its connect failed if it did (the caller counts the bytes). */
+  closed(entry: NetworkDestination, c: { readonly address: string; readonly bytesOut: number; readonly bytesIn: number; readonly failed?: string | undefined }): void {
+    const { host, port, grant } = entry;
+    this.observer?.tell({
+      kind: "close",
+      host,
+      ...(port !== undefined && { port }),
+      allowed: true,
+      ...(grant !== undefined && { grant }),
+      ...(c.failed !== undefined && { reason: c.failed }),
+      address: c.address,
+      bytesOut: c.bytesOut,
+      bytesIn: c.bytesIn,
+    });
+  }
+
+  /** What is still queued for the hook, told now (the relay or proxy stops). */
+  flush(): void {
+    this.observer?.flush();
   }
 }

@@ -5,11 +5,13 @@
 // (macOS: Seatbelt; Windows: WFP). Every request goes through the same
 // decisions as the Linux relay (lib/net/decide.ts: grants, deny rules, the
 // address resolved for this connection and its checks) and is counted for
-// the report. TLS is never terminated; through a CONNECT tunnel to a granted
-// name, the ClientHello's server name must be that name (tls-hello.ts).
+// the report (and told to spawn()'s onNetwork). TLS is never terminated;
+// through a CONNECT tunnel to a granted name, the ClientHello's server name
+// must be that name (tls-hello.ts).
 import { connect, createServer, type Server, type Socket } from "node:net";
 import { networkInterfaces } from "node:os";
 import type { Egress } from "../policy/types.ts";
+import type { NetworkHook } from "../report.ts";
 import { EgressDecisions } from "./decide.ts";
 import { DestinationLog, type NetworkReport } from "./destinations.ts";
 import { ownAddresses } from "./own-addresses.ts";
@@ -40,10 +42,11 @@ export type ProxyOptions = {
   readonly own?: ReadonlySet<string>;
   /** How granted names are resolved (default: the policy's resolver, else getaddrinfo). */
   readonly resolve?: Resolve;
+  /** Told of each decision (observer.ts). */
+  readonly onNetwork?: NetworkHook | undefined;
 };
 
 export class EgressProxy {
-  private readonly log = new DestinationLog();
   private readonly sockets = new Set<Socket>();
   private stopped = false;
 
@@ -53,6 +56,7 @@ export class EgressProxy {
     readonly port: number,
     private readonly decisions: EgressDecisions,
     private readonly resolve: Resolve,
+    private readonly log: DestinationLog,
   ) {}
 
   /**
@@ -76,7 +80,7 @@ export class EgressProxy {
         }
         servers.push(v6);
       }
-      const proxy = new EgressProxy(servers, port, decisions, opts.resolve ?? resolverFor(egress));
+      const proxy = new EgressProxy(servers, port, decisions, opts.resolve ?? resolverFor(egress), new DestinationLog(opts.onNetwork));
       for (const s of servers) s.on("connection", (c: Socket) => proxy.accept(c));
       return proxy;
     }
@@ -94,6 +98,7 @@ export class EgressProxy {
     const closed = this.servers.map((server) => new Promise<void>((ok) => server.close(() => ok())));
     for (const s of this.sockets) s.destroy();
     await Promise.all(closed);
+    this.log.flush();
   }
 
   private track(s: Socket): void {
@@ -127,7 +132,7 @@ export class EgressProxy {
   private async request(client: Socket, head: string, rest: Buffer): Promise<void> {
     const out = this.decisions.proxied(head);
     if ("refused" in out) {
-      this.log.note(out.host, out.port, { allowed: false, reason: out.refused });
+      this.log.note("connect", out.host, out.port, { allowed: false, reason: out.refused });
       return void client.end(out.response);
     }
     const t = out.target;
@@ -137,15 +142,17 @@ export class EgressProxy {
     const upstream = connect({ host: r.address, port: t.port });
     this.track(upstream);
     let open = false;
+    let failed: string | undefined;
     upstream.once("error", (e: NodeJS.ErrnoException) => {
       if (open) return client.destroy();
-      r.entry.reason = `connect to ${r.address} failed: ${e.code ?? e.message}`;
+      r.entry.reason = failed = `connect to ${r.address} failed: ${e.code ?? e.message}`;
       client.end(proxyResponse(502, `${t.host}:${t.port} could not be reached at ${r.address}`));
     });
     client.once("close", () => upstream.destroy());
     upstream.once("close", () => {
       r.entry.bytesOut += upstream.bytesWritten;
       r.entry.bytesIn += upstream.bytesRead;
+      this.log.closed(r.entry, { address: r.address, bytesOut: upstream.bytesWritten, bytesIn: upstream.bytesRead, failed });
       if (open) client.end();
     });
     upstream.once("connect", () => {
@@ -161,7 +168,7 @@ export class EgressProxy {
       // A tunnel to a granted name carries TLS for that name only (a literal or localhost has no name to compare).
       if (out.ok && !t.address) this.checkHello(client, rest, t.host, relay, (reason) => {
         r.entry.count--;
-        this.log.note(t.host, t.port, { allowed: false, reason });
+        this.log.note("connect", t.host, t.port, { allowed: false, reason });
         client.destroy();
         upstream.destroy();
       });

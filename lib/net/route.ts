@@ -19,10 +19,9 @@ export async function route(decisions: EgressDecisions, resolve: Resolve, log: D
     }
   }
   if ("refused" in pick) {
-    log.note(t.host, t.port, { allowed: false, reason: pick.refused });
+    log.note("connect", t.host, t.port, { allowed: false, reason: pick.refused });
     return pick;
   }
-  const entry = log.note(t.host, t.port, { allowed: true, grant: EgressDecisions.grant(t) });
-  if (!(entry.addresses ??= []).includes(pick.address) && entry.addresses.length < 16) entry.addresses.push(pick.address);
+  const entry = log.note("connect", t.host, t.port, { allowed: true, grant: EgressDecisions.grant(t) }, pick.address);
   return { address: pick.address, entry };
 }

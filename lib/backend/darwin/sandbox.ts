@@ -51,7 +51,7 @@ function withProxy(policy: ResolvedPolicy, host: DarwinHost, port: number): Darw
 function executeDarwin(planned: Plan, argv: readonly string[], file: string, stdio: BackendStdio): SandboxSpawn {
   const { policy } = planned;
   stdioOnly(stdio, "the macOS launcher (cordon-exec)");
-  const proxy = withProxy(policy, planned.host, 0).egressProxyPort === undefined ? undefined : EgressProxy.start(policy.egress!);
+  const proxy = withProxy(policy, planned.host, 0).egressProxyPort === undefined ? undefined : EgressProxy.start(policy.egress!, { onNetwork: stdio.onNetwork });
   try {
     const plan = proxy ? planDarwin(policy, withProxy(policy, planned.host, proxy.port)) : planned.darwin;
     const report: Report = { platform: "darwin", compat: policy.compat, guarantees: plan.report, ...(proxy && { network: proxy.network }) };

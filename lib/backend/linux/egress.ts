@@ -4,8 +4,9 @@
 // module answers its events on Bun's event loop with lib/net/decide.ts —
 // DNS answers, which address a connection is relayed to (resolved now, for
 // this connect, and checked), refusals — and counts every destination for
-// the report. When the command's tree is gone, closing the control socket
-// ends the relay and every socket of the sandbox.
+// the report (and tells each decision to spawn()'s onNetwork). When the
+// command's tree is gone, closing the control socket ends the relay and
+// every socket of the sandbox.
 import type { FdSocketOptions, Socket } from "bun";
 import { readFileSync } from "node:fs";
 import { O_NONBLOCK, socketPair, type NetnsSetup } from "../../../ffi/linux-spawn.ts";
@@ -22,7 +23,7 @@ import { route } from "../../net/route.ts";
 import { nameservers, planEgressNetns, proxyEnv, type EgressNetns } from "../../plan/linux/egress.ts";
 import { addressText } from "../../policy/net-hosts.ts";
 import type { Egress } from "../../policy/types.ts";
-import type { NetworkDestination } from "../../report.ts";
+import type { NetworkDestination, NetworkHook } from "../../report.ts";
 
 const connectFd = Bun.connect as unknown as (options: FdSocketOptions) => Promise<Socket>;
 const encoder = new TextEncoder();
@@ -82,7 +83,7 @@ export class EgressRelay {
   /** Proxy-only mode: the port of cordon's proxy on this host's loopback (landlock lets TCP connect there only). */
   readonly proxyPort: number | undefined;
   private proxyFd: number | undefined;
-  private readonly log = new DestinationLog();
+  private readonly log: DestinationLog;
   private readonly decisions: EgressDecisions;
   private readonly lookups: LookupsAhead;
   /** [ours, the child's]: the child sends the sockets it made on the second. */
@@ -91,14 +92,16 @@ export class EgressRelay {
   private queue: Uint8Array[] = [];
   private pending = new Uint8Array(0);
   private closed = false;
-  /** Open connections: their report entry and address. */
-  private readonly conns = new Map<number, { entry: NetworkDestination; address: string; head: number }>();
+  /** Open connections: their report entry and address, the request head forwarded first, and why the connect failed. */
+  private readonly conns = new Map<number, { entry: NetworkDestination; address: string; head: number; sent: number; failed?: string }>();
 
   /**
    * `netns`: the child makes the listeners in its own network namespace.
    * `proxy`: no namespace here; a proxy listener on this host's loopback, made now.
+   * `onNetwork`: told of each decision (lib/net/observer.ts).
    */
-  constructor(egress: Egress, mode: "netns" | "proxy") {
+  constructor(egress: Egress, mode: "netns" | "proxy", onNetwork?: NetworkHook) {
+    this.log = new DestinationLog(onNetwork);
     if (mode === "netns") {
       this.plan = planEgressNetns(egress, hostResolvers());
       this.env = this.plan.env;
@@ -207,6 +210,7 @@ export class EgressRelay {
   stop(): void {
     this.closed = true;
     this.socket?.end();
+    this.log.flush();
   }
 
   private send(r: Uint8Array): void {
@@ -250,7 +254,7 @@ export class EgressRelay {
         const { address, port } = parseAddressRecord(body);
         const t = this.decisions.accepted(address, port);
         if ("refused" in t) {
-          this.log.note(t.host, t.port, { allowed: false, reason: t.refused });
+          this.log.note("connect", t.host, t.port, { allowed: false, reason: t.refused });
           return this.send(record(RELAY_RECORD.refuse, id));
         }
         return void this.relay(id, t, undefined);
@@ -258,35 +262,39 @@ export class EgressRelay {
       case RELAY_RECORD.head: {
         const out = this.decisions.proxied(latin1.decode(body));
         if ("refused" in out) {
-          this.log.note(out.host, out.port, { allowed: false, reason: out.refused });
+          this.log.note("connect", out.host, out.port, { allowed: false, reason: out.refused });
           return this.send(record(RELAY_RECORD.refuse, id, [encoder.encode(out.response)]));
         }
         return void this.relay(id, out.target, out);
       }
       case RELAY_RECORD.connected: {
         const c = this.conns.get(id);
-        if (c && aux !== 0) c.entry.reason = `connect to ${c.address} failed: ${ERRNO[aux] ?? `errno ${aux}`}`;
+        if (c && aux !== 0) c.entry.reason = c.failed = `connect to ${c.address} failed: ${ERRNO[aux] ?? `errno ${aux}`}`;
         // A forwarded request head went upstream before the splice that counts the rest.
-        else if (c) c.entry.bytesOut += c.head;
+        else if (c) {
+          c.entry.bytesOut += c.head;
+          c.sent = c.head;
+        }
         return;
       }
       case RELAY_RECORD.closed: {
         const c = this.conns.get(id);
-        if (c && body.length >= 16) {
-          const v = new DataView(body.buffer, body.byteOffset);
-          c.entry.bytesOut += Number(v.getBigUint64(0, true));
-          c.entry.bytesIn += Number(v.getBigUint64(8, true));
-        }
+        if (!c) return;
         this.conns.delete(id);
-        return;
+        const v = body.length >= 16 ? new DataView(body.buffer, body.byteOffset) : undefined;
+        const [out, into] = v ? [Number(v.getBigUint64(0, true)), Number(v.getBigUint64(8, true))] : [0, 0];
+        c.entry.bytesOut += out;
+        c.entry.bytesIn += into;
+        return this.log.closed(c.entry, { address: c.address, bytesOut: c.sent + out, bytesIn: into, failed: c.failed });
       }
     }
   }
 
   private dns(id: number, query: Uint8Array): void {
     const out = this.decisions.dns(query);
-    if (out.refused && out.name !== undefined) this.log.note(out.name, undefined, { allowed: false, reason: `lookup refused (NXDOMAIN): ${out.refused}` });
     if (out.reply) this.send(record(RELAY_RECORD.dnsReply, id, [out.reply]));
+    if (out.refused && out.name !== undefined) this.log.note("lookup", out.name, undefined, { allowed: false, reason: `lookup refused (NXDOMAIN): ${out.refused}` });
+    else if (out.grant !== undefined && out.name !== undefined) this.log.looked(out.name, out.grant);
     if (out.relayed === undefined) return;
     // A connect to the name may follow: what it needs is made now, after the answer went out.
     this.lookups.looked(out.relayed);
@@ -303,7 +311,7 @@ export class EgressRelay {
     if ("refused" in r) return this.send(record(RELAY_RECORD.refuse, id, proxy ? [encoder.encode(proxyResponse(403, `${t.host}:${t.port} ${r.refused}`))] : []));
     const fail = proxy ? proxyResponse(502, `${t.host}:${t.port} could not be reached at ${r.address}`) : "";
     const [okB, failB, upB] = [proxy?.ok ?? "", fail, proxy?.upstream ?? ""].map((x) => encoder.encode(x)) as [Uint8Array, Uint8Array, Uint8Array];
-    this.conns.set(id, { entry: r.entry, address: r.address, head: upB.length });
+    this.conns.set(id, { entry: r.entry, address: r.address, head: upB.length, sent: 0 });
     this.send(record(RELAY_RECORD.connect, id, [addressRecord(r.address, t.port), u32(okB.length), u32(failB.length), okB, failB, upB]));
   }
 }

@@ -80,7 +80,7 @@ export function startLinux(plan: LinuxPlan, argv: readonly string[], file: strin
   let relay: EgressRelay | undefined;
   let landlock: ReturnType<typeof buildLandlock>;
   try {
-    relay = plan.relay ? new EgressRelay(policy.egress!, plan.relay.mode) : undefined;
+    relay = plan.relay ? new EgressRelay(policy.egress!, plan.relay.mode, stdio.onNetwork) : undefined;
     landlock = buildLandlock(plan.landlock, opened, relay?.proxyPort !== undefined ? [{ port: relay.proxyPort, access: plan.relay!.connectAccess }] : []);
   } catch (e) {
     opened.close();

@@ -55,7 +55,7 @@ function executeWindows({ policy, host, windows: planned }: Plan, argv: readonly
   const modes = [stdio.stdin, stdio.stdout, stdio.stderr] as const;
   // Host grants: cordon's proxy on loopback, the one place the WFP filters let the command connect to
   // (plan/windows/egress.ts); planned with a stand-in port, planned again here with the real one.
-  const proxy = planned.isolation.egressProxy ? EgressProxy.start(policy.egress!) : undefined;
+  const proxy = planned.isolation.egressProxy ? EgressProxy.start(policy.egress!, { onNetwork: stdio.onNetwork }) : undefined;
   let plan = planned;
   let p: ReturnType<typeof spawnWindows>;
   try {
