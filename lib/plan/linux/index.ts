@@ -138,6 +138,29 @@ function hostNotes(host: LinuxPlanHost): string[] {
   return [...notes, ...(host.notes ?? []), ...host.containment.cgroups.notes.map((n) => `cgroups: ${n}`)];
 }
 
+/** Stands for a spawn's run directory in its landlock plan (see landlockWithRunDir); never a path cordon makes. */
+export const RUN_DIR_STAND_IN = "/.cordon-run-directory";
+
+/**
+ * The landlock plan of `read` and `write` from `plan`, with the spawn's run
+ * directory planned as RUN_DIR_STAND_IN and put back in the result. Each
+ * path's rule is planned on its own (merged only with the same path), so
+ * the swap changes nothing but the name; it makes the planned input the same
+ * for every spawn of one policy, which planLandlock then keeps instead of
+ * compiling and freezing it anew per spawn. Where the stand-in would not be
+ * unique (the run directory also read, or the stand-in granted), planned as is.
+ */
+export function landlockWithRunDir(runDir: string | undefined, read: readonly string[], write: readonly string[], plan: (write: readonly string[]) => LandlockPlan): LandlockPlan {
+  const unique = runDir !== undefined && !read.includes(runDir) && write.indexOf(runDir) === write.lastIndexOf(runDir) && write.includes(runDir);
+  if (!unique || read.includes(RUN_DIR_STAND_IN) || write.includes(RUN_DIR_STAND_IN)) return plan(write);
+  const p = plan(write.map((w) => (w === runDir ? RUN_DIR_STAND_IN : w)));
+  return {
+    ...p,
+    rules: p.rules.map((r) => (r.path === RUN_DIR_STAND_IN ? { ...r, path: runDir } : r)),
+    report: { ...p.report, rules: p.report.rules.map((r) => (r.target === RUN_DIR_STAND_IN ? { ...r, target: runDir } : r)) },
+  };
+}
+
 /**
  * Plans one sandbox of `policy` for `host`. In hard mode a containment or
  * landlock requirement this host cannot meet throws CompatError here; the
@@ -166,7 +189,9 @@ export function planLinux(policy: ResolvedPolicy, host: LinuxPlanHost, shape: Sh
   // Where hard mode refuses for another gap anyway, landlock's own gaps join
   // the report instead of refusing first.
   const compat = { default: gaps && policy.compat === "hard" ? ("best-effort" as const) : policy.compat, rights };
-  const landlock = planLandlock({ ...policy, net: sandbox.net, fs: { ...policy.fs, read, write } }, { abi: hostLandlock, ...(host.sandbox.landlockUnavailable ? { unavailable: host.sandbox.landlockUnavailable } : {}) }, { compat });
+  const landlock = landlockWithRunDir(policy.runDir, read, write, (w) =>
+    planLandlock({ ...policy, net: sandbox.net, fs: { ...policy.fs, read, write: w } }, { abi: hostLandlock, ...(host.sandbox.landlockUnavailable ? { unavailable: host.sandbox.landlockUnavailable } : {}) }, { compat }),
+  );
   const carve = carveOf(policy.fs);
 
   const procfs = sandbox.namespaces.procfs;

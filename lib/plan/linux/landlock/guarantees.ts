@@ -31,8 +31,19 @@ export function guaranteeRights(guarantee: string): readonly RightName[] | undef
   return GUARANTEES.find((g) => g.guarantee === guarantee)?.rights;
 }
 
-/** One entry per guarantee whose rights were requested: enforced, partial or not, and why. */
+/** Reports already folded, by their rights list (a kept plan's is the same frozen array at every spawn). */
+const folded = new WeakMap<object, { readonly abi: number; readonly out: readonly GuaranteeReport[] }>();
+
+/** One entry per guarantee whose rights were requested: enforced, partial or not, and why (entries frozen: spawns may share them). */
 export function landlockGuarantees(report: LandlockReport): GuaranteeReport[] {
+  const hit = Object.isFrozen(report.rights) ? folded.get(report.rights) : undefined;
+  if (hit && hit.abi === report.abi) return [...hit.out];
+  const out = fold(report);
+  if (Object.isFrozen(report.rights)) folded.set(report.rights, { abi: report.abi, out });
+  return [...out];
+}
+
+function fold(report: LandlockReport): GuaranteeReport[] {
   const out: GuaranteeReport[] = [];
   for (const g of GUARANTEES) {
     const rights = report.rights.filter((r) => g.rights.includes(r.right));
@@ -40,12 +51,14 @@ export function landlockGuarantees(report: LandlockReport): GuaranteeReport[] {
     const missing = rights.filter((r) => r.status !== "enforced");
     const status = missing.length === 0 ? "enforced" : missing.length === rights.length ? "not-enforced" : "partial";
     const reasons = [...new Set(missing.map((r) => `${r.right}: ${r.reason}`))];
-    out.push({
-      guarantee: g.guarantee,
-      status,
-      by: status === "not-enforced" ? [] : [`landlock abi ${report.abi}`],
-      ...(reasons.length > 0 ? { reason: reasons.join("; ") } : {}),
-    });
+    out.push(
+      Object.freeze({
+        guarantee: g.guarantee,
+        status,
+        by: Object.freeze(status === "not-enforced" ? [] : [`landlock abi ${report.abi}`]),
+        ...(reasons.length > 0 ? { reason: reasons.join("; ") } : {}),
+      }),
+    );
   }
   return out;
 }
