@@ -29,7 +29,7 @@ export type ResolveOptions = {
 
 export type Resolution = {
   readonly policy: ResolvedPolicy;
-  /** Removes the private TMPDIR and HOME and everything in them, whatever modes the command left. Idempotent; never throws. */
+  /** Removes the private TMPDIR and HOME and everything in them, whatever modes the command left: their paths are gone on return, the contents go on Bun's thread pool (run-dir.ts). Idempotent; never throws. */
   readonly cleanup: () => void;
   /** Names of the variables passed and set, for the report. */
   readonly env: EnvReport;
@@ -345,5 +345,5 @@ export function resolvePolicy(input: unknown, options: ResolveOptions = {}): Res
     runDir: run.dir,
   };
   recordIdentities(resolved, ids);
-  return { policy: resolved, cleanup: run.remove, env: report };
+  return { policy: resolved, cleanup: run.retire, env: report };
 }

@@ -34,7 +34,8 @@ export function removeStaleTmpDirs(root: string): number {
   }
   const uid = process.getuid?.();
   for (const name of names) {
-    const pid = Number(/^cordon-(\d+)-[A-Za-z0-9]{6}$/.exec(name)?.[1]);
+    // A leading dot: a run directory retired (run-dir.ts) whose removal its cordon did not finish.
+    const pid = Number(/^\.?cordon-(\d+)-[A-Za-z0-9]{6}$/.exec(name)?.[1]);
     if (!pid || pid === process.pid || alive(pid)) continue;
     const dir = join(root, name);
     try {

@@ -66,6 +66,9 @@ async function check(prefix: string[], bun: string, bin: string, cwd: string, ui
   expect({ code, err, tmp }).toEqual({ code: 3, err: "", tmp: expect.stringMatching(/\/cordon-\d+-\w{6}\/tmp$/) });
   expect(existsSync(dirname(tmp))).toBe(false);
   expect(existsSync(stale)).toBe(false);
+  // Nothing of this run is left under the temp root either: a run directory retired at exit (renamed to a
+  // hidden name, removed on Bun's thread pool) is removed before the process exits.
+  expect(readdirSync(root)).toEqual([]);
   expect({ mode: statSync(outside).mode & 0o7777, entries: readdirSync(outside) }).toEqual({ mode: 0o500, entries: ["keep"] });
 }
 

@@ -2,7 +2,7 @@
 // or the policy's own directory granted read-write and kept; owned by the
 // target uid under `user`; and the same HOME, environment and write set in
 // the macOS, FreeBSD and Windows plans.
-import { afterAll, describe, expect, test } from "bun:test";
+import { afterAll, afterEach, describe, expect, test } from "bun:test";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -12,7 +12,11 @@ import { planFreebsd } from "../../lib/plan/freebsd/index.ts";
 import { planWindows } from "../../lib/plan/windows/index.ts";
 import type { SystemOs } from "../../lib/policy/system-paths.ts";
 import { resolvePolicy } from "../../lib/resolve-policy.ts";
+import { drainRetired } from "../../lib/run-dir.ts";
 import { testUnless } from "../helpers/skip.ts";
+
+// A run directory cleaned up is removed on Bun's thread pool (run-dir.ts): settled before the next test looks at the temp root.
+afterEach(() => drainRetired());
 
 const scratch = realpathSync(mkdtempSync(join(tmpdir(), "cordon-home-test-")));
 const tmpRoot = join(scratch, "tmproot");

@@ -1,13 +1,17 @@
 // resolvePolicy: relative grants resolve against the base, symlinks to their
 // targets, a missing path is a PolicyError naming it; each resolution gets
 // its own directory holding an empty TMPDIR and HOME, which cleanup() removes.
-import { afterAll, describe, expect, test } from "bun:test";
+import { afterAll, afterEach, describe, expect, test } from "bun:test";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PolicyError } from "../../lib/errors.ts";
 import { resolvePolicy, resolveUser } from "../../lib/resolve-policy.ts";
+import { drainRetired } from "../../lib/run-dir.ts";
 import { testUnless } from "../helpers/skip.ts";
+
+// A run directory cleaned up is removed on Bun's thread pool (run-dir.ts): settled before the next test looks at the temp root.
+afterEach(() => drainRetired());
 
 const scratch = realpathSync(mkdtempSync(join(tmpdir(), "cordon-resolve-test-")));
 mkdirSync(join(scratch, "data"));
