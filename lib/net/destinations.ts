@@ -11,6 +11,22 @@ export type NetworkReport = { readonly destinations: NetworkDestination[] };
 export type Outcome = { allowed: true; grant: string } | { allowed: false; reason: string };
 
 const MAX_ENTRIES = 1000;
+
+/**
+ * Names and reasons come from the command: a lookup may hold any bytes, a
+ * proxy request any host. Outside printable ASCII each character is written
+ * as \xNN (\u{N} above 0xff) and a backslash doubled, so neither the report
+ * nor a hook's log can carry a terminal's control sequences, and two
+ * different names never read alike.
+ */
+export function printable(s: string): string {
+  return s.replace(/[^\x20-\x5b\x5d-\x7e]/g, (c) => {
+    if (c === "\\") return "\\\\";
+    const n = c.codePointAt(0)!;
+    return n <= 0xff ? `\\x${n.toString(16).padStart(2, "0")}` : `\\u{${n.toString(16)}}`;
+  });
+}
+
 /** Addresses listed per entry. */
 const MAX_ADDRESSES = 16;
 
@@ -28,7 +44,9 @@ export class DestinationLog {
    * `address` (where an allowed connect is relayed to) added to it; the
    * hook is told of this one decision.
    */
-  note(kind: "lookup" | "connect", host: string, port: number | undefined, outcome: Outcome, address?: string): NetworkDestination {
+  note(kind: "lookup" | "connect", name: string, port: number | undefined, told: Outcome, address?: string): NetworkDestination {
+    const host = name;
+    const outcome: Outcome = told.allowed ? told : { allowed: false, reason: told.reason };
     const key = JSON.stringify([host, port ?? null, outcome.allowed, outcome.allowed ? "" : outcome.reason]);
     let e = this.byKey.get(key);
     if (!e) {

@@ -87,6 +87,24 @@ describe("the events DestinationLog tells", () => {
     expect(log.report.destinations[1]).toMatchObject({ addresses: ["198.18.0.10"], bytesOut: 5 });
   });
 
+  test("a name or reason the command controls reaches neither report nor hook with control characters: escaped, and distinct names stay distinct", async () => {
+    const events: NetworkEvent[] = [];
+    const log = new DestinationLog((e) => events.push(e));
+    const hostile = "evil\u001b]0;pwned\u0007\u001b[2J.test";
+    log.note("lookup", hostile, undefined, { allowed: false, reason: `lookup refused (NXDOMAIN): ${hostile} is not a host name` });
+    log.note("connect", "a\\x1b.test", 80, { allowed: false, reason: "not granted" });
+    log.note("connect", "a\u001b.test", 80, { allowed: false, reason: "not granted" });
+    log.flush();
+    const text = JSON.stringify([events, log.report]);
+    expect(/[\u0000-\u001f\u007f]/.test(events.map((e) => `${e.host}${e.reason ?? ""}`).join(""))).toBe(false);
+    expect(text).not.toContain("\\u001b");
+    expect(events[0]!.host).toBe("evil\\x1b]0;pwned\\x07\\x1b[2J.test");
+    expect(events[0]!.reason).toContain("evil\\x1b]0;pwned");
+    // A literal backslash is doubled: the two names below are told apart.
+    expect(events[1]!.host).not.toBe(events[2]!.host);
+    expect(log.report.destinations.map((d) => d.host)).toEqual([events[0]!.host, events[1]!.host, events[2]!.host]);
+  });
+
   test("flush tells what is queued at once (the relay stops), and nothing twice", async () => {
     const events: NetworkEvent[] = [];
     const log = new DestinationLog((e) => events.push(e));
