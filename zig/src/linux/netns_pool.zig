@@ -20,7 +20,9 @@ const futex_wake_private: usize = 129;
 const eagain: i32 = -uapi.e.AGAIN;
 
 var lock_word: u32 = 0;
+/// A ring: the oldest namespace is taken first.
 var held: [max]i32 = undefined;
+var head: u32 = 0;
 var count: u32 = 0;
 var target: u32 = 0;
 /// The first failure (-errno), kept for the process's life: nothing more is made.
@@ -97,7 +99,7 @@ fn run(_: usize) callconv(.c) u8 {
         if (sys.isError(fd)) {
             if (failure == 0) failure = sys.status(fd);
         } else if (count < target) {
-            held[count] = @intCast(fd);
+            held[(head + count) % max] = @intCast(fd);
             count += 1;
         } else close(fd); // drained or lowered meanwhile
         if (stranded) running = false;
@@ -143,8 +145,9 @@ pub fn take() i32 {
     lock();
     var rc: i32 = if (failure != 0) failure else eagain;
     if (count > 0) {
+        rc = held[head];
+        head = (head + 1) % max;
         count -= 1;
-        rc = held[count];
     }
     bump();
     unlock();
@@ -159,7 +162,7 @@ pub fn drain() i32 {
     lock();
     target = 0;
     const n = count;
-    @memcpy(mine[0..n], held[0..n]);
+    for (0..n) |i| mine[i] = held[(head + i) % max];
     count = 0;
     bump();
     unlock();
