@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { CORDON_E } from "../../ffi/status.ts";
 import { OsError } from "../../ffi/errors.ts";
 import { fdSet, newFds } from "../helpers/fds.ts";
-import { describeUnless, emulated, linuxRequirement, notLinux } from "../helpers/skip.ts";
+import { describeUnless, emulated, linuxRequirement, notLinux, testUnless } from "../helpers/skip.ts";
 import { worldReadableCopy } from "../helpers/world-readable.ts";
 
 const isRoot = process.getuid?.() === 0;
@@ -230,5 +230,39 @@ describeUnless(notLinux ?? emulated.childBun ?? linuxRequirement(isRoot ? undefi
     const EPERM = -1;
     // fill starts the thread (0); its unshare is refused and kept: take and every later fill say so.
     expect(JSON.parse(out)).toEqual({ fill: 0, take: EPERM, refill: EPERM, taken: 0, fresh: true });
+  }, 30_000);
+
+  testUnless(isRoot ? undefined : "a network namespace without a user namespace needs root", "a host that lets the pool's thread leave its namespace but not come back (setns refused): it makes nothing more, holds nothing, and spawns get new namespaces through clone3", async () => {
+    const { compileSeccomp } = await import("../../lib/plan/linux/seccomp/index.ts");
+    const profile = compileSeccomp({ defaultAction: "allow", rules: [{ syscall: "setns", action: { errno: "EPERM" } }] }, process.arch === "arm64" ? "aarch64" : "x86_64");
+    const script = `
+      const { readdirSync, readlinkSync } = await import("node:fs");
+      const ffi = await import("./ffi/linux-netns-pool.ts");
+      const pool = await import("./lib/backend/linux/netns-pool.ts");
+      const { spawn } = await import("./lib/spawn.ts");
+      const own = readlinkSync("/proc/self/ns/net");
+      const held = () => readdirSync("/proc/self/fd").filter((fd) => { try { const l = readlinkSync("/proc/self/fd/" + fd); return l.startsWith("net:") && l !== own; } catch { return false; } }).length;
+      const fill = ffi.netnsPoolFill(4);
+      await Bun.sleep(300);
+      const take = ffi.netnsPoolTake();
+      const inner = [];
+      for (let i = 0; i < 3; i++) {
+        const p = spawn(["/bin/sh", "-c", "readlink /proc/self/ns/net"], {}, { stdout: "pipe" });
+        inner.push((await new Response(p.stdout).text()).trim());
+        await p.exited;
+      }
+      const fresh = new Set(inner).size === 3 && inner.every((n) => n.startsWith("net:") && n !== own);
+      console.log(JSON.stringify({ fill, take, held: held(), taken: pool.netnsTaken(), fresh, home: readlinkSync("/proc/self/ns/net") === own }));`;
+    const p = spawnLinux([process.execPath, "-e", script], {
+      cwd: join(import.meta.dir, "..", ".."),
+      env: { PATH: "/usr/bin:/bin", HOME: tmpdir(), TMPDIR: tmpdir() },
+      stdout: "pipe",
+      stderr: "pipe",
+      seccomp: { filter: profile.filter, flags: 0 },
+    });
+    const [out, err] = [await new Response(p.stdout).text(), await new Response(p.stderr).text()];
+    expect({ code: await p.exited, err }).toEqual({ code: 0, err: "" });
+    // The thread's unshare worked; its way back was refused: it ended at once, its one namespace closed, and the failure is kept.
+    expect(JSON.parse(out)).toEqual({ fill: 0, take: -1, held: 0, taken: 0, fresh: true, home: true });
   }, 30_000);
 });
