@@ -24,7 +24,7 @@ import { buildLandlock } from "./landlock.ts";
 import { privateRootView, privateRootViewWith, type ViewCache } from "./private-root.ts";
 import { spawnLinux, type LinuxSubprocess } from "./spawn.ts";
 import { linuxStdio, type LinuxStdio } from "./stdio.ts";
-import { takeNetns } from "./netns-pool.ts";
+import { spentNetns, takeNetns } from "./netns-pool.ts";
 import { killTree, signalTree } from "./tree-kill.ts";
 import { signalEveryProcess } from "./tree-signal.ts";
 import { checkGroups, giveTo } from "./user-switch.ts";
@@ -133,7 +133,7 @@ export function startLinux(plan: LinuxPlan, argv: readonly string[], file: strin
     if (landlock.rulesetFd !== undefined) closeFd(landlock.rulesetFd);
     if (initFile) closeFd(initFile.fd);
     // Each namespace serves this one spawn: joined by its child, or by none.
-    if (netnsFd !== undefined) closeFd(netnsFd);
+    if (netnsFd !== undefined) spentNetns(netnsFd);
     opened.close();
   }
   io.done(true);

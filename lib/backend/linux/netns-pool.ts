@@ -5,9 +5,11 @@
 // CLONE_NEWNET: the same namespace either way (new, only lo, down), so the
 // report does not change. When none is ready, or the pool can make none (not
 // root), the spawn asks clone3 as before. Each namespace serves one spawn: the
-// caller closes the fd right after its spawn call, whatever its outcome.
+// caller closes the fd right after its spawn call, whatever its outcome, and
+// only then is the pool refilled.
 import { ERRNO } from "../../../ffi/generated/linux-tables.ts";
 import { netnsPoolDrain, netnsPoolFill, netnsPoolTake } from "../../../ffi/linux-netns-pool.ts";
+import { closeFd } from "../../../ffi/linux.ts";
 
 /** Namespaces held ready once a spawn asked for one. */
 export const NETNS_POOL_TARGET = 4;
@@ -19,7 +21,12 @@ let unavailable = false;
 let timer: ReturnType<typeof setTimeout> | undefined;
 let taken = 0;
 
-/** A fresh network namespace's fd for one spawn (the caller closes it after the spawn call), or undefined: ask clone3. */
+/**
+ * A fresh network namespace's fd for one spawn, or undefined: ask clone3.
+ * The caller gives it back with spentNetns right after its spawn call, whatever
+ * its outcome (the fd closed, the pool refilled then: a namespace made during
+ * the spawn would slow that spawn as much as clone3 making it).
+ */
 export function takeNetns(): number | undefined {
   if (unavailable) return undefined;
   if (timer) timer.refresh();
@@ -40,6 +47,12 @@ export function takeNetns(): number | undefined {
   unavailable = true;
   drainNetnsPool();
   return undefined;
+}
+
+/** After the spawn call that `fd` (from takeNetns) was for: closed, and the pool refilled in the background. */
+export function spentNetns(fd: number): void {
+  closeFd(fd);
+  netnsPoolFill(NETNS_POOL_TARGET);
 }
 
 /** Closes every held namespace and ends the pool's thread (idle, and before leak checks: what is left after this is a leak). */
