@@ -4,14 +4,14 @@
 // unreachable), the pool is really used, a record asking the child to join
 // anything else is refused or fails typed with nothing run, nothing is left
 // after drain, and where the pool can make nothing spawns keep their namespace.
-import { afterAll, afterEach, beforeAll, expect, test } from "bun:test";
+import { afterAll, afterEach, expect, test } from "bun:test";
 import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, readlinkSync, rmSync } from "node:fs";
-import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CORDON_E } from "../../ffi/status.ts";
 import { OsError } from "../../ffi/errors.ts";
 import { fdSet, newFds } from "../helpers/fds.ts";
+import { hostListener } from "../helpers/host-listener.ts";
 import { describeUnless, emulated, linuxRequirement, notLinux, testUnless } from "../helpers/skip.ts";
 import { worldReadableCopy } from "../helpers/world-readable.ts";
 
@@ -59,21 +59,10 @@ except OSError as e:
 `;
 
 describeUnless(notLinux ?? emulated.sandbox ?? linuxRequirement(isRoot ? undefined : "a network namespace without a user namespace needs root"), "network namespaces from the pool (root)", () => {
-  let server: Server;
-  let port = 0;
-  let accepted = 0;
-  beforeAll(async () => {
-    server = createServer((s) => {
-      accepted++;
-      s.end();
-    }).listen(0, "127.0.0.1");
-    await new Promise((r) => server.once("listening", r));
-    port = (server.address() as { port: number }).port;
-  });
-  afterAll(() => server.close());
+  const host = hostListener();
   afterEach(() => pool!.drainNetnsPool());
 
-  const probe = (net: "none" | "all") => spawn(["/usr/bin/python3", "-c", inside, String(port)], { net, fs: { read: ["/usr/lib/python3"] } }, { stdout: "pipe", stderr: "pipe" });
+  const probe = (net: "none" | "all") => spawn(["/usr/bin/python3", "-c", inside, String(host.port())], { net, fs: { read: ["/usr/lib/python3"] } }, { stdout: "pipe", stderr: "pipe" });
   async function result(p: ReturnType<typeof probe>) {
     const [out, err] = await Promise.all([new Response(p.stdout as ReadableStream).text(), new Response(p.stderr as ReadableStream).text()]);
     expect({ code: await p.exited, err }).toEqual({ code: 0, err: "" });
@@ -85,7 +74,7 @@ describeUnless(notLinux ?? emulated.sandbox ?? linuxRequirement(isRoot ? undefin
     await (await spawn(["/bin/true"], {}, { stdin: "ignore", stdout: "ignore", stderr: "ignore" })).exited;
     expect(await until(() => heldNamespaces().size >= 4)).toBe(true);
     const made = heldNamespaces();
-    const before = { accepted, taken: pool!.netnsTaken() };
+    const before = { accepted: host.accepted(), taken: pool!.netnsTaken() };
     // Both spawn calls before either is awaited: two takes in a row.
     const [a, b] = [probe("none"), probe("none")];
     const [outA, outB] = [await result(a), await result(b)];
@@ -99,13 +88,13 @@ describeUnless(notLinux ?? emulated.sandbox ?? linuxRequirement(isRoot ? undefin
     // The fds of the namespaces they joined are closed: no second sandbox can get them.
     expect(heldNamespaces().has(outA[0]!) || heldNamespaces().has(outB[0]!)).toBe(false);
     await Bun.sleep(50);
-    expect(accepted).toBe(before.accepted);
+    expect(host.accepted()).toBe(before.accepted);
     // The twin: the whole network granted, no namespace, none taken.
     const all = await result(probe("all"));
     expect(all[0]).toBe(hostNet);
     expect(all.at(-1)).toBe("connect ok");
     expect(pool!.netnsTaken()).toBe(before.taken + 2);
-    expect(await until(() => accepted === before.accepted + 1)).toBe(true);
+    expect(await until(() => host.accepted() === before.accepted + 1)).toBe(true);
   });
 
   test("a warm sandbox joins a pooled namespace too", async () => {
@@ -115,7 +104,7 @@ describeUnless(notLinux ?? emulated.sandbox ?? linuxRequirement(isRoot ? undefin
     const box = compile({ fs: { read: ["/usr/lib/python3"] } }, { warm: 1 });
     try {
       await box.warmed();
-      const p = box.spawn(["/usr/bin/python3", "-c", inside, String(port)], { stdout: "pipe", stderr: "pipe" });
+      const p = box.spawn(["/usr/bin/python3", "-c", inside, String(host.port())], { stdout: "pipe", stderr: "pipe" });
       const out = await result(p as never);
       expect(made.has(out[0]!)).toBe(true);
       expect(out.slice(1)).toEqual(["lo", "lo down", "connect failed"]);

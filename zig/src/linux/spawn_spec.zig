@@ -288,86 +288,46 @@ pub fn fillPointers(c: *Checked, buf: []const u8, mem: [*]?[*:0]const u8) abi.Fa
 
 const testing = @import("std").testing;
 
-/// A minimal record ("/bin/true", argv ["true"], no env) with `set` applied to its header.
-fn testRecord(buf: []align(8) u8, set: *const fn (*Spec) void) []u8 {
-    @memset(buf, 0);
-    const h: *Spec = @ptrCast(buf.ptr);
+/// Whether check() takes a minimal record ("/bin/true", argv ["true"], no
+/// env) with these flags, clone flags, netns_fd and reserved word.
+fn accepted(flags: u32, clone_flags: u64, netns_fd: i32, reserved: u32) bool {
+    var buf: [256]u8 align(8) = @splat(0);
+    const h: *Spec = @ptrCast(&buf);
     h.struct_size = @sizeOf(Spec);
     h.abi_version = @intCast(abi.version);
     h.cgroup_fd = -1;
     h.landlock_fd = -1;
     h.notify_sock = -1;
-    h.netns_fd = no_netns_fd;
+    h.flags = flags;
+    h.clone_flags = clone_flags;
+    h.netns_fd = netns_fd;
+    h.reserved = reserved;
     const base: u32 = @sizeOf(Spec);
-    @memcpy(buf[base .. base + 10], "/bin/true\x00");
-    @memcpy(buf[base + 10 .. base + 15], "true\x00");
+    @memcpy(buf[base .. base + 15], "/bin/true\x00true\x00");
     h.path_off = base;
     h.argc = 1;
     h.argv_off = base + 16; // [argv0, 0]
     @as(*align(1) u64, @ptrCast(&buf[base + 16])).* = base + 10;
     h.envp_off = base + 32; // [0]
-    set(h);
-    return buf[0 .. base + 40];
-}
-
-fn accepted(set: *const fn (*Spec) void) bool {
-    var buf: [256]u8 align(8) = undefined;
-    _ = check(testRecord(&buf, set)) catch return false;
+    _ = check(buf[0 .. base + 40]) catch return false;
     return true;
 }
 
 test "JOIN_NETNS: needs an fd, and neither CLONE_NEWNET nor CLONE_NEWUSER; netns_fd is -1 without it; LOOPBACK_UP takes it as the child's own namespace" {
-    try testing.expect(accepted(struct {
-        fn f(_: *Spec) void {}
-    }.f));
-    try testing.expect(accepted(struct {
-        fn f(h: *Spec) void {
-            h.flags = Flags.join_netns | Flags.loopback_up;
-            h.netns_fd = 5;
-            h.clone_flags = uapi.clone_newpid | uapi.clone_newns;
-        }
-    }.f));
-    // With a new network namespace too, with a new user namespace, with no fd.
-    try testing.expect(!accepted(struct {
-        fn f(h: *Spec) void {
-            h.flags = Flags.join_netns;
-            h.netns_fd = 5;
-            h.clone_flags = uapi.clone_newnet;
-        }
-    }.f));
-    try testing.expect(!accepted(struct {
-        fn f(h: *Spec) void {
-            h.flags = Flags.join_netns;
-            h.netns_fd = 5;
-            h.clone_flags = uapi.clone_newuser;
-        }
-    }.f));
-    try testing.expect(!accepted(struct {
-        fn f(h: *Spec) void {
-            h.flags = Flags.join_netns;
-            h.netns_fd = -1;
-        }
-    }.f));
-    // An fd without the flag; a reserved word set; lo up without any namespace of its own.
-    try testing.expect(!accepted(struct {
-        fn f(h: *Spec) void {
-            h.netns_fd = 5;
-        }
-    }.f));
-    try testing.expect(!accepted(struct {
-        fn f(h: *Spec) void {
-            h.reserved = 1;
-        }
-    }.f));
-    try testing.expect(!accepted(struct {
-        fn f(h: *Spec) void {
-            h.flags = Flags.loopback_up;
-        }
-    }.f));
-    try testing.expect(accepted(struct {
-        fn f(h: *Spec) void {
-            h.flags = Flags.loopback_up;
-            h.clone_flags = uapi.clone_newnet;
-        }
-    }.f));
+    const join = Flags.join_netns;
+    const lo = Flags.loopback_up;
+    const cases = [_]struct { flags: u32, clone: u64, fd: i32, reserved: u32 = 0, ok: bool }{
+        .{ .flags = 0, .clone = 0, .fd = no_netns_fd, .ok = true },
+        .{ .flags = join | lo, .clone = uapi.clone_newpid | uapi.clone_newns, .fd = 5, .ok = true },
+        .{ .flags = lo, .clone = uapi.clone_newnet, .fd = no_netns_fd, .ok = true },
+        // A new network namespace as well, a new user namespace, no fd.
+        .{ .flags = join, .clone = uapi.clone_newnet, .fd = 5, .ok = false },
+        .{ .flags = join, .clone = uapi.clone_newuser, .fd = 5, .ok = false },
+        .{ .flags = join, .clone = 0, .fd = -1, .ok = false },
+        // An fd without the flag, the reserved word set, lo up with no namespace of its own.
+        .{ .flags = 0, .clone = 0, .fd = 5, .ok = false },
+        .{ .flags = 0, .clone = 0, .fd = no_netns_fd, .reserved = 1, .ok = false },
+        .{ .flags = lo, .clone = 0, .fd = no_netns_fd, .ok = false },
+    };
+    for (cases) |c| try testing.expectEqual(c.ok, accepted(c.flags, c.clone, c.fd, c.reserved));
 }
