@@ -12,6 +12,7 @@ import { CLONE_NEW } from "../ffi/linux-spawn.ts";
 import { closeFd } from "../ffi/linux.ts";
 import { SandboxCgroup } from "../lib/backend/linux/cgroup/sandbox-cgroup.ts";
 import { prepareLandlock } from "../lib/backend/linux/landlock.ts";
+import { spentNetns, takeNetns } from "../lib/backend/linux/netns-pool.ts";
 import { privateRootView } from "../lib/backend/linux/private-root.ts";
 import { initPath, LinuxState, sandboxHost, sandboxSpawn } from "../lib/backend/linux/sandbox.ts";
 import { spawnLinux } from "../lib/backend/linux/spawn.ts";
@@ -23,6 +24,16 @@ import { resolvePolicy } from "../lib/resolve-policy.ts";
 import { compile, spawn } from "../lib/spawn.ts";
 import { commandPeers, loadSrt, srtCli, srtMissing, srtSettings, type SrtManager } from "./peers/index.ts";
 import { fmt, interleave, ratio, stats, type Stats, type Variant } from "./stats.ts";
+
+/** /bin/true in a network namespace made ahead by the pool, as executeLinux does: the fd closed right after the spawn call. */
+function pooledNetns(): Promise<number> {
+  const fd = takeNetns();
+  try {
+    return spawnLinux(TRUE, { ...quiet, ...(fd === undefined ? { cloneNamespaces: CLONE_NEW.NET } : { joinNetns: fd }) }).exited;
+  } finally {
+    if (fd !== undefined) spentNetns(fd);
+  }
+}
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 30);
 const TRUE = ["/bin/true"];
@@ -179,6 +190,8 @@ export async function runSpawn(log: (s: string) => void = () => {}): Promise<Spa
     { name: "+ landlock + seccomp", once: () => spawnLinux(TRUE, { ...quiet, rlimits: containment.rlimits, ...ll, ...sc }).exited, perRound: 10 },
     { name: "+ CLONE_NEWIPC", once: () => spawnLinux(TRUE, { ...quiet, cloneNamespaces: CLONE_NEW.IPC }).exited, perRound: 10 },
     { name: "+ CLONE_NEWPID", once: () => spawnLinux(TRUE, { ...quiet, cloneNamespaces: CLONE_NEW.PID }).exited, perRound: 10 },
+    { name: "+ CLONE_NEWNET", once: () => spawnLinux(TRUE, { ...quiet, cloneNamespaces: CLONE_NEW.NET }).exited, perRound: 10 },
+    { name: "+ network namespace joined from the pool (clone3 makes one when none is ready)", once: () => pooledNetns(), perRound: 10 },
     { name: "+ CLONE_NEWPID + CLONE_NEWNS + fresh /proc", once: () => spawnLinux(TRUE, { ...quiet, cloneNamespaces: CLONE_NEW.PID | CLONE_NEW.NS, mountProc: true }).exited, perRound: 10 },
     {
       name: `+ CLONE_NEWPID + CLONE_NEWNS + private root (tmpfs, ${view.length} entries for the default grants) + fresh /proc`,

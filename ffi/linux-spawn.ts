@@ -21,6 +21,7 @@ export const SPAWN_FLAGS = {
   MOUNT_PROC: H.CORDON_SPAWN_MOUNT_PROC, LOOPBACK_UP: H.CORDON_SPAWN_LOOPBACK_UP, PRIVATE_ROOT: H.CORDON_SPAWN_PRIVATE_ROOT,
   DROP_CAPS: H.CORDON_SPAWN_DROP_CAPS, INIT: H.CORDON_SPAWN_INIT, PROC_SELF: H.CORDON_SPAWN_PROC_SELF,
   INIT_STATUS: H.CORDON_SPAWN_INIT_STATUS, NOTIFY: H.CORDON_SPAWN_NOTIFY, WARM: H.CORDON_SPAWN_WARM,
+  JOIN_NETNS: H.CORDON_SPAWN_JOIN_NETNS,
 } as const;
 
 /** CORDON_SPAWN_DEV_NULL: a `parent` of an fd placement that asks the child for /dev/null. */
@@ -75,6 +76,7 @@ export const SPAWN_STEPS: Record<number, string> = {
   [H.CORDON_SPAWN_STEP_PROC_SELF]: "landlock rule on /proc/self",
   [H.CORDON_SPAWN_STEP_NOTIFY]: "sendmsg (the seccomp listener to its supervisor)",
   [H.CORDON_SPAWN_STEP_NETNS]: "network namespace set-up (address on lo, relay socket)",
+  [H.CORDON_SPAWN_STEP_JOIN_NETNS]: "setns (joining the network namespace)",
 };
 
 /** Optional fields may be absent or undefined alike. */
@@ -109,6 +111,8 @@ export type SpawnRecord = {
   notifySock?: number | undefined;
   /** With SPAWN_FLAGS.WARM: the socket cordon-init waits on for its one request (ffi/linux-warm.ts). */
   warmFd?: number | undefined;
+  /** With SPAWN_FLAGS.JOIN_NETNS: the network namespace (an fd of this process) the child joins. */
+  netnsFd?: number | undefined;
   /** With SPAWN_FLAGS.LOOPBACK_UP: addresses on lo and sockets made in the child's network namespace, sent on `channel`. */
   netns?: NetnsSetup | undefined;
 };
@@ -354,6 +358,7 @@ export function encodeSpawnRecord(r: SpawnRecord): Uint8Array {
   w.i32(SPEC.notify_sock, optionalFd(r.notifySock ?? -1, "notifySock"));
   w.i32(SPEC.warm_fd, r.warmFd === undefined ? 0 : fdArg(r.warmFd, "warmFd"));
   if (r.netns) w.u32(SPEC.netns_off, encodeNetns(w, r.netns));
+  w.i32(SPEC.netns_fd, r.netnsFd === undefined ? -1 : fdArg(r.netnsFd, "netnsFd"));
   return w.finish();
 }
 

@@ -13,7 +13,7 @@ export const cordon_linux_landlock_path_rule = {
 
 /** struct cordon_linux_spawn_spec */
 export const cordon_linux_spawn_spec = {
-  size: 168,
+  size: 176,
   offset: {
     struct_size: 0,
     abi_version: 4,
@@ -56,6 +56,8 @@ export const cordon_linux_spawn_spec = {
     out_errno: 156,
     netns_off: 160,
     warm_fd: 164,
+    netns_fd: 168,
+    reserved: 172,
   },
 } as const;
 
@@ -228,6 +230,7 @@ export const CORDON_SPAWN_PROC_SELF = 256;
 export const CORDON_SPAWN_INIT_STATUS = 512;
 export const CORDON_SPAWN_NOTIFY = 1024;
 export const CORDON_SPAWN_WARM = 2048;
+export const CORDON_SPAWN_JOIN_NETNS = 4096;
 export const CORDON_SPAWN_DEV_NULL = -1;
 export const CORDON_VIEW_DIR = 1;
 export const CORDON_VIEW_FILE = 2;
@@ -267,6 +270,7 @@ export const CORDON_SPAWN_STEP_INIT = 23;
 export const CORDON_SPAWN_STEP_PROC_SELF = 24;
 export const CORDON_SPAWN_STEP_NOTIFY = 25;
 export const CORDON_SPAWN_STEP_NETNS = 26;
+export const CORDON_SPAWN_STEP_JOIN_NETNS = 27;
 export const CORDON_WARM_MAGIC = 1297241923;
 export const CORDON_WARM_MAX_SIZE = 1048576;
 export const CORDON_WARM_MAX_STRINGS = 65536;
@@ -285,6 +289,7 @@ export const CORDON_RELAY_EV_CLOSED = 5;
 export const CORDON_RELAY_CMD_DNS_REPLY = 101;
 export const CORDON_RELAY_CMD_CONNECT = 102;
 export const CORDON_RELAY_CMD_REFUSE = 103;
+export const CORDON_NETNS_POOL_MAX = 16;
 export const CORDON_AUDIT_FRAME_LOST = 0;
 export const CORDON_AUDIT_LANDLOCK_ACCESS = 1423;
 export const CORDON_AUDIT_LANDLOCK_DOMAIN = 1424;

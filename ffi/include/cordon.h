@@ -29,7 +29,7 @@
 typedef int32_t cordon_status;
 
 /* Bumped whenever an export or a record layout changes. */
-#define CORDON_ABI_VERSION 5
+#define CORDON_ABI_VERSION 6
 
 #define CORDON_E_INVALID_ARGUMENT   (-65537)
 #define CORDON_E_BUFFER_TOO_SMALL   (-65538)
@@ -50,6 +50,7 @@ CORDON_API cordon_status cordon_version(uint8_t *buf, size_t buf_len);
 #include "cordon_linux_landlock.h"
 #include "cordon_linux_spawn.h"
 #include "cordon_linux_relay.h"
+#include "cordon_linux_netns_pool.h"
 #include "cordon_linux_explain.h"
 #include "cordon_linux_host.h"
 #elif defined(_WIN32)

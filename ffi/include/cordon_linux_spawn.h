@@ -18,7 +18,8 @@
  * a filesystem that does not answer, still holds it.)
  * Child steps run in this order, each skipped when its field is empty:
  * PR_SET_PDEATHSIG(SIGKILL) first, always, then a check that the parent still
- * lives (the child exits at once otherwise) → signals → setsid → cgroup.procs writes → uid/gid maps (CLONE_NEWUSER) →
+ * lives (the child exits at once otherwise) → signals → setsid → cgroup.procs writes →
+ * setns(netns_fd, CLONE_NEWNET) (JOIN_NETNS) → uid/gid maps (CLONE_NEWUSER) →
  * /dev/null open (a CORDON_SPAWN_DEV_NULL placement) → private root (PRIVATE_ROOT) → fresh /proc (MOUNT_PROC) →
  * the private root's old root detached → /proc/<pid> rule (PROC_SELF) → lo up (LOOPBACK_UP) → addresses on lo and
  * the caller's sockets made and sent (netns_off) → fd placement →
@@ -41,7 +42,7 @@
  * cordon_linux_warm_request, cordon_linux_warm_handover below).
  */
 struct cordon_linux_spawn_spec {
-  uint32_t struct_size;     /* sizeof(struct cordon_linux_spawn_spec) = 168 */
+  uint32_t struct_size;     /* sizeof(struct cordon_linux_spawn_spec) = 176 */
   uint32_t abi_version;     /* CORDON_ABI_VERSION */
   uint32_t flags;           /* CORDON_SPAWN_* */
   uint32_t pdeath_signal;   /* 0 = none */
@@ -76,6 +77,8 @@ struct cordon_linux_spawn_spec {
   int32_t  out_errno;                    /* 0 on success */
   uint32_t netns_off;                    /* with LOOPBACK_UP: struct cordon_linux_netns_setup, or 0 */
   int32_t  warm_fd;                      /* with CORDON_SPAWN_WARM: the caller's end of an AF_UNIX stream socket pair for cordon-init (never the command); else 0 */
+  int32_t  netns_fd;                     /* with CORDON_SPAWN_JOIN_NETNS: a network namespace fd of the caller for the child to join; else -1 */
+  uint32_t reserved;                     /* 0 */
 };
 
 /* One fd placement: the caller's `parent` becomes `child` in the child. */
@@ -133,7 +136,7 @@ struct cordon_linux_netns_socket {
 #define CORDON_SPAWN_NO_NEW_PRIVS  (1u << 1)
 #define CORDON_SPAWN_SET_IDS       (1u << 2)
 #define CORDON_SPAWN_MOUNT_PROC    (1u << 3)  /* needs CLONE_NEWNS|CLONE_NEWPID: private mounts, fresh /proc */
-#define CORDON_SPAWN_LOOPBACK_UP   (1u << 4)  /* needs CLONE_NEWNET: bring lo up */
+#define CORDON_SPAWN_LOOPBACK_UP   (1u << 4)  /* needs CLONE_NEWNET or JOIN_NETNS: bring lo up */
 #define CORDON_SPAWN_PRIVATE_ROOT  (1u << 5)  /* needs CLONE_NEWNS: a tmpfs root holding only the view's entries */
 #define CORDON_SPAWN_DROP_CAPS     (1u << 6)  /* securebits locked, ambient and bounding sets emptied before the id switch; the other sets after no_new_privs */
 #define CORDON_SPAWN_INIT          (1u << 7)  /* needs CLONE_NEWPID: the command runs under cordon-init (init_off) as pid 1; see above */
@@ -141,6 +144,7 @@ struct cordon_linux_netns_socket {
 #define CORDON_SPAWN_INIT_STATUS   (1u << 9)  /* needs INIT: init_status_fd goes to cordon-init alone (never to the command), which writes the command's wait status there (4 bytes, native order) just before it exits */
 #define CORDON_SPAWN_NOTIFY        (1u << 10)  /* needs a filter and notify_sock: the command's filter is installed with a listener (SECCOMP_FILTER_FLAG_NEW_LISTENER), sent over notify_sock (one byte, SCM_RIGHTS) before execve; a supervisor must already serve the other end (cordon_linux_notify_watch), or the command's first notifying call (its execve, when observed) waits for ever */
 #define CORDON_SPAWN_WARM          (1u << 11)  /* needs INIT and warm_fd; not with PROC_SELF or NOTIFY: pid 1 starts no command but execs cordon-init --warm FD (see above); the record's path and argv are not used */
+#define CORDON_SPAWN_JOIN_NETNS    (1u << 12)  /* needs netns_fd; not with CLONE_NEWNET or CLONE_NEWUSER (a namespace of the caller's user namespace cannot be joined from a new one): the child joins netns_fd's network namespace (setns with CLONE_NEWNET, which refuses any other fd: EINVAL, out_step JOIN_NETNS) before any other namespace step, and counts as having a network namespace of its own for LOOPBACK_UP and netns_off. The caller chooses a fresh namespace (cordon_linux_netns_pool.h) and joins each one once; the child's copy of netns_fd is close-on-exec like any other */
 
 /* fds[i].parent: the child opens /dev/null read-write itself, before any root
  * change, and places it at fds[i].child (one open serves every such entry).
@@ -200,6 +204,7 @@ struct cordon_linux_view_entry {
 #define CORDON_SPAWN_STEP_PROC_SELF      24  /* PROC_SELF: the landlock rule on the command's own /proc/<pid> */
 #define CORDON_SPAWN_STEP_NOTIFY         25  /* NOTIFY: sending the seccomp listener */
 #define CORDON_SPAWN_STEP_NETNS          26  /* netns_off: an address on lo, a socket, or sending them */
+#define CORDON_SPAWN_STEP_JOIN_NETNS     27  /* JOIN_NETNS: setns(netns_fd, CLONE_NEWNET) */
 
 /*
  * A warm sandbox's one request, sent over warm_fd's peer by

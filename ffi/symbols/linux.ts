@@ -2,6 +2,7 @@ import { defineSymbols } from "./define.ts";
 import { linuxExplainSymbols } from "./linux-explain.ts";
 import { linuxHostSymbols } from "./linux-host.ts";
 import { linuxLandlockSymbols } from "./linux-landlock.ts";
+import { linuxNetnsPoolSymbols } from "./linux-netns-pool.ts";
 import { linuxRelaySymbols } from "./linux-relay.ts";
 import { linuxSpawnSymbols } from "./linux-spawn.ts";
 
@@ -11,6 +12,7 @@ export const linuxSymbols = defineSymbols({
   ...linuxLandlockSymbols,
   ...linuxSpawnSymbols,
   ...linuxRelaySymbols,
+  ...linuxNetnsPoolSymbols,
   ...linuxExplainSymbols,
   ...linuxHostSymbols,
 });

@@ -18,12 +18,26 @@ describe("the Linux spawn record", () => {
   const offsets = new Map(Object.entries(cordon_linux_spawn_spec.offset));
   const size = cordon_linux_spawn_spec.size;
 
-  test("its size is the same in the header's comment, the generated layout and SPEC_SIZE, Zig's Spec is the header's struct; main's fields keep their offsets and netns_off follows out_errno", () => {
+  test("its size is the same in the header's comment, the generated layout and SPEC_SIZE, Zig's Spec is the header's struct; main's fields keep their offsets, netns_off follows out_errno and netns_fd warm_fd, the size a multiple of 8", () => {
     expect(size).toBe(SPEC_SIZE);
     expect(header).toContain(`sizeof(struct cordon_linux_spawn_spec) = ${SPEC_SIZE} */`);
     expect(zigSpec).toMatch(/pub const Spec = cordon_h\.struct_cordon_linux_spawn_spec;/);
     const at = (n: string) => offsets.get(n);
     expect([at("root_access"), at("init_status_fd"), at("notify_sock"), at("out_pid"), at("out_pidfd"), at("out_step"), at("out_errno"), at("netns_off"), at("warm_fd")]).toEqual([132, 136, 140, 144, 148, 152, 156, 160, 164]);
+    expect([at("netns_fd"), at("reserved"), size]).toEqual([168, 172, 176]);
+  });
+
+  test("the encoder writes netns_fd where the header puts it, -1 when absent, and the reserved word after it stays 0", () => {
+    const base = {
+      path: "/bin/true", argv: ["true"], envp: [], pdeathSignal: 0, cgroupFd: -1, landlockFd: -1, landlockFlags: 0,
+      fds: [], procsFds: [], rlimits: [], uid: 0, gid: 0,
+    } as const;
+    const without = encodeSpawnRecord({ ...base, flags: 0, cloneFlags: 0 });
+    const joined = encodeSpawnRecord({ ...base, flags: SPAWN_FLAGS.JOIN_NETNS, cloneFlags: 0, netnsFd: 21 });
+    const read = (r: Uint8Array, field: string) => new DataView(r.buffer, r.byteOffset).getInt32(offsets.get(field)!, true);
+    expect([read(without, "netns_fd"), read(without, "reserved")]).toEqual([-1, 0]);
+    expect([read(joined, "netns_fd"), read(joined, "reserved")]).toEqual([21, 0]);
+    expect(SPAWN_FLAGS.JOIN_NETNS as number).toBe(1 << 12);
   });
 
   test("the encoder writes init_status_fd, notify_sock, netns_off and warm_fd where the header puts them (warm_fd 0 when absent)", () => {
@@ -67,6 +81,6 @@ describe("the Linux spawn record", () => {
     // Zig's steps are the header's constants, every one of them.
     const zigNames = [...zigSteps.matchAll(/^\s*\w+ = cordon_h\.CORDON_SPAWN_STEP_(\w+),/gm)].map((m) => m[1]!.toLowerCase());
     expect(zigNames.sort()).toEqual(steps.map(([name]) => name).sort());
-    for (const [name, n] of [["notify", 25], ["netns", 26]] as const) expect(steps).toContainEqual([name, n]);
+    for (const [name, n] of [["notify", 25], ["netns", 26], ["join_netns", 27]] as const) expect(steps).toContainEqual([name, n]);
   });
 });

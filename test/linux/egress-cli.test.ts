@@ -15,6 +15,7 @@ import type { Report } from "../../lib/report.ts";
 
 const { spawn } = await import("../../lib/spawn.ts");
 const { sandboxHost } = notLinux ? ({} as typeof import("../../lib/backend/linux/sandbox.ts")) : await import("../../lib/backend/linux/sandbox.ts");
+const { drainNetnsPool } = notLinux ? ({} as typeof import("../../lib/backend/linux/netns-pool.ts")) : await import("../../lib/backend/linux/netns-pool.ts");
 const noNetns = notLinux ?? linuxRequirement(sandboxHost().netns && sandboxHost().namespaces !== "none" ? undefined : "no network namespace can be made here");
 
 /** Connects to 127.0.0.1:PORT for each port and prints what came back, or the errno. */
@@ -132,10 +133,13 @@ for i in range(${times}):
     const once = () => spawn(["/bin/true"], { net: { hosts: ["registry.test"] } }, { stdin: "ignore", stdout: "ignore", stderr: "ignore" }).exited;
     await once();
     await Bun.sleep(200);
+    // The network namespaces made ahead for the next spawns (netns-pool.ts) are closed, and their thread ended, before each look.
+    drainNetnsPool();
     // What the fds are, not how many: an fd still closing when `before` was taken would otherwise hide a leak or fail a clean run.
     const before = { threads: threads(), fds: fdSet() };
     for (let i = 0; i < 100; i++) await once();
     await Bun.sleep(300);
+    drainNetnsPool();
     const after = { threads: threads() };
     expect(await newFds(before.fds)).toEqual([]);
     // One relay thread serves every sandbox and stays (made by the first spawn above): none more.

@@ -2,8 +2,8 @@
 // sockets are neither listed in /proc/net nor reachable, and the report names
 // the namespace; with net "all" the same listener is both (the positive twin).
 // Where no network namespace can be had, the report must not claim one.
-import { afterAll, beforeAll, expect, test } from "bun:test";
-import { createServer, type Server } from "node:net";
+import { expect, test } from "bun:test";
+import { hostListener } from "../helpers/host-listener.ts";
 import { describeUnless, notLinux } from "../helpers/skip.ts";
 
 const { spawn } = await import("../../lib/spawn.ts");
@@ -33,28 +33,17 @@ except OSError as e:
 `;
 
 describeUnless(notLinux, "net none: an empty network namespace", () => {
-  let server: Server;
-  let port = 0;
-  let accepted = 0;
-  beforeAll(async () => {
-    server = createServer((s) => {
-      accepted++;
-      s.end();
-    }).listen(0, "127.0.0.1");
-    await new Promise((r) => server.once("listening", r));
-    port = (server.address() as { port: number }).port;
-  });
-  afterAll(() => server.close());
+  const host = hostListener();
 
   async function probe(net: "none" | "all") {
-    const p = spawn(["/usr/bin/python3", "-c", inside, String(port)], { net, fs: { read: ["/usr/lib/python3"] } }, { stdout: "pipe", stderr: "pipe" });
+    const p = spawn(["/usr/bin/python3", "-c", inside, String(host.port())], { net, fs: { read: ["/usr/lib/python3"] } }, { stdout: "pipe", stderr: "pipe" });
     const [out, err] = await Promise.all([new Response(p.stdout as ReadableStream).text(), new Response(p.stderr as ReadableStream).text()]);
     expect({ code: await p.exited, err }).toEqual({ code: 0, err: "" });
     return { lines: out.trim().split("\n"), report: p.report };
   }
 
   test("the host's listener on 127.0.0.1 is not in /proc/net inside and cannot be reached; the report names the namespace", async () => {
-    const before = accepted;
+    const before = host.accepted();
     const { lines, report } = await probe("none");
     const none = report.guarantees.find((g) => g.guarantee === "net.none")!;
     expect(none.status).toBe("enforced");
@@ -67,16 +56,16 @@ describeUnless(notLinux, "net none: an empty network namespace", () => {
     expect(lines[2]).toStartWith("connect failed");
     // Checked from outside: nothing arrived.
     await Bun.sleep(50);
-    expect(accepted).toBe(before);
+    expect(host.accepted()).toBe(before);
   });
 
   test("net all (the twin): the same listener is listed and reachable", async () => {
-    const before = accepted;
+    const before = host.accepted();
     const { lines, report } = await probe("all");
     expect(report.guarantees.find((g) => g.guarantee === "net.none")).toBeUndefined();
     expect(lines[0]).toMatch(/^tcp (True \w+|\w+ True)$/);
     expect(lines[2]).toBe("connect ok");
-    for (let i = 0; i < 100 && accepted === before; i++) await Bun.sleep(10);
-    expect(accepted).toBe(before + 1);
+    for (let i = 0; i < 100 && host.accepted() === before; i++) await Bun.sleep(10);
+    expect(host.accepted()).toBe(before + 1);
   });
 });

@@ -24,6 +24,8 @@ export type SpawnResources = {
   readonly explain?: { readonly restrictFlags: number; readonly seccomp?: { readonly filter: Uint8Array; readonly notifySock: number } };
   /** A warm sandbox (warm.ts): cordon-init's end of the request socket. */
   readonly warm?: number;
+  /** A fresh network namespace made ahead (netns-pool.ts), joined instead of CLONE_NEWNET. */
+  readonly netnsFd?: number;
 };
 
 export function childOptions(plan: LinuxPlan, r: SpawnResources): LinuxSpawnOptions {
@@ -41,7 +43,8 @@ export function childOptions(plan: LinuxPlan, r: SpawnResources): LinuxSpawnOpti
     extraFds: r.io.extraFds,
     rlimits: plan.shape.containment.rlimits.map(({ resource, soft, hard }) => ({ resource, soft, hard })),
     ...(policy.user ? { user: policy.user } : {}),
-    cloneNamespaces: (n.ipc ? CLONE_NEW.IPC : 0) | (n.pid ? CLONE_NEW.PID : 0) | (n.mount ? CLONE_NEW.NS : 0) | (n.net ? CLONE_NEW.NET : 0),
+    cloneNamespaces: (n.ipc ? CLONE_NEW.IPC : 0) | (n.pid ? CLONE_NEW.PID : 0) | (n.mount ? CLONE_NEW.NS : 0) | (n.net && r.netnsFd === undefined ? CLONE_NEW.NET : 0),
+    ...(r.netnsFd !== undefined ? { joinNetns: r.netnsFd } : {}),
     dropCapabilities: true,
     ...(n.user ? { userNamespace: n.user } : {}),
     ...(cgroup?.cgroupFd !== undefined ? { cgroupFd: cgroup.cgroupFd } : {}),

@@ -24,6 +24,7 @@ import { buildLandlock } from "./landlock.ts";
 import { privateRootView, privateRootViewWith, type ViewCache } from "./private-root.ts";
 import { spawnLinux, type LinuxSubprocess } from "./spawn.ts";
 import { linuxStdio, type LinuxStdio } from "./stdio.ts";
+import { spentNetns, takeNetns } from "./netns-pool.ts";
 import { killTree, signalTree } from "./tree-kill.ts";
 import { signalEveryProcess } from "./tree-signal.ts";
 import { checkGroups, giveTo } from "./user-switch.ts";
@@ -103,6 +104,7 @@ export function startLinux(plan: LinuxPlan, argv: readonly string[], file: strin
   let proc: ReturnType<typeof spawnLinux>;
   const io = linuxStdio(stdio);
   let initFile: NativeFile | undefined;
+  let netnsFd: number | undefined;
   try {
     if (containment.cgroups && !staleSwept) {
       staleSwept = true;
@@ -116,7 +118,9 @@ export function startLinux(plan: LinuxPlan, argv: readonly string[], file: strin
     // A user switch: its private TMPDIR becomes the user's (it was made 0700 by this process).
     if (policy.user && policy.tmpDir !== undefined) giveTo(policy.user, [policy.tmpDir]);
     const view = plan.view ? listView(plan, opened, cgroup, state.views) : undefined;
-    const made = { file, io, landlock, ...(cgroup && { cgroup }), ...(initFile && { initFile }), ...(view && { view }), ...(relay && { relay }), ...(explain && { explain }), ...(warm !== undefined && { warm }) };
+    // A new network namespace made ahead, joined instead of made by clone3 (never into a new user namespace).
+    netnsFd = plan.namespaces.net && !plan.namespaces.user ? takeNetns() : undefined;
+    const made = { file, io, landlock, ...(cgroup && { cgroup }), ...(initFile && { initFile }), ...(view && { view }), ...(relay && { relay }), ...(explain && { explain }), ...(warm !== undefined && { warm }), ...(netnsFd !== undefined && { netnsFd }) };
     proc = spawnLinux(stdio.argv0 === undefined ? argv : [stdio.argv0, ...argv.slice(1)], childOptions(plan, made));
   } catch (e) {
     io.done(false);
@@ -128,6 +132,8 @@ export function startLinux(plan: LinuxPlan, argv: readonly string[], file: strin
     explain?.spawned();
     if (landlock.rulesetFd !== undefined) closeFd(landlock.rulesetFd);
     if (initFile) closeFd(initFile.fd);
+    // Each namespace serves this one spawn: joined by its child, or by none.
+    if (netnsFd !== undefined) spentNetns(netnsFd);
     opened.close();
   }
   io.done(true);

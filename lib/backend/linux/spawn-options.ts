@@ -54,7 +54,13 @@ export type LinuxSpawnOptions = {
    * cordon-init to adopt it; exec errors still arrive as typed errors.
    */
   readonly init?: string;
-  /** With CLONE_NEWNET: bring the namespace's loopback up (otherwise even 127.0.0.1 is unreachable). */
+  /**
+   * Instead of CLONE_NEWNET (and never with userNamespace): the network
+   * namespace the child joins first, an fd of this process naming a fresh one
+   * (netns-pool.ts). The spawn fails (setns, EINVAL) if it is no network namespace.
+   */
+  readonly joinNetns?: number;
+  /** With CLONE_NEWNET or joinNetns: bring the namespace's loopback up (otherwise even 127.0.0.1 is unreachable). */
   readonly loopback?: boolean;
   /** With `loopback`: addresses on lo and sockets made in the new namespace, sent on `netns.channel` (the egress relay's). */
   readonly netns?: import("../../../ffi/linux-spawn.ts").NetnsSetup;

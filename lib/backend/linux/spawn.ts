@@ -62,7 +62,7 @@ function validate(argv: readonly string[], opts: LinuxSpawnOptions): void {
     checkFdNumber(e.child, "extraFds.child");
     if (e.child < 3) throw new TypeError("extraFds.child must be >= 3 (0-2 are stdio)");
   }
-  for (const fd of [opts.cgroupFd, opts.landlock?.rulesetFd, ...(opts.cgroupProcsFds ?? [])]) if (fd !== undefined) checkFdNumber(fd, "fd");
+  for (const fd of [opts.cgroupFd, opts.landlock?.rulesetFd, opts.joinNetns, ...(opts.cgroupProcsFds ?? [])]) if (fd !== undefined) checkFdNumber(fd, "fd");
   for (const s of [opts.stdin, opts.stdout, opts.stderr])
     if (typeof s === "number") checkFdNumber(s, "stdio fd");
     else if (s !== undefined && s !== "inherit" && s !== "pipe" && s !== "ignore") throw new TypeError(`stdio must be "inherit", "pipe", "ignore" or an fd, got ${String(s)}`);
@@ -148,7 +148,8 @@ export function spawnLinux(argv: readonly string[], opts: LinuxSpawnOptions = {}
       (opts.init !== undefined ? SPAWN_FLAGS.INIT | SPAWN_FLAGS.INIT_STATUS : 0) |
       (opts.procSelf ? SPAWN_FLAGS.PROC_SELF : 0) |
       (opts.notifySock !== undefined ? SPAWN_FLAGS.NOTIFY : 0) |
-      (opts.warm !== undefined ? SPAWN_FLAGS.WARM : 0);
+      (opts.warm !== undefined ? SPAWN_FLAGS.WARM : 0) |
+      (opts.joinNetns !== undefined ? SPAWN_FLAGS.JOIN_NETNS : 0);
     const ns = opts.userNamespace;
     const fds: { parent: number; child: number }[] = [];
     for (const s of slots) fds.push({ parent: s.parent!, child: s.childFd });
@@ -181,6 +182,7 @@ export function spawnLinux(argv: readonly string[], opts: LinuxSpawnOptions = {}
       initStatusFd: status?.[1],
       notifySock: opts.notifySock,
       warmFd: opts.warm,
+      netnsFd: opts.joinNetns,
     });
     result = spawnRecord(record, what);
   } catch (e) {

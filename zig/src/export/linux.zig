@@ -5,6 +5,7 @@ comptime {
     _ = @import("linux_landlock.zig");
     _ = @import("linux_spawn.zig");
     _ = @import("linux_relay.zig");
+    _ = @import("linux_netns_pool.zig");
     _ = @import("linux_explain.zig");
     _ = @import("linux_host.zig");
 }

@@ -101,6 +101,15 @@ pub fn main(arg: usize) callconv(.c) u8 {
         _ = linux.syscall1(.close, fd);
     }
 
+    // A network namespace made ahead (netns_pool.zig) instead of CLONE_NEWNET,
+    // joined before anything else is set up in it. setns with CLONE_NEWNET
+    // refuses any fd but a network namespace's (EINVAL): the spawn stops
+    // rather than run in the caller's namespace. The fd stays close-on-exec.
+    if (spec.flags & Flags.join_netns != 0) {
+        out.out_step = @intFromEnum(Step.join_netns);
+        must(out, linux.syscall2(.setns, @as(u32, @bitCast(spec.netns_fd)), uapi.clone_newnet));
+    }
+
     if (spec.clone_flags & uapi.clone_newuser != 0) {
         out.out_step = @intFromEnum(Step.id_maps);
         const r = writeProcFile("/proc/self/setgroups", "deny");

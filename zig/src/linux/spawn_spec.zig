@@ -20,7 +20,8 @@ pub const Flags = struct {
     pub const init_status: u32 = cordon_h.CORDON_SPAWN_INIT_STATUS;
     pub const notify: u32 = cordon_h.CORDON_SPAWN_NOTIFY;
     pub const warm: u32 = cordon_h.CORDON_SPAWN_WARM;
-    pub const all: u32 = setsid | no_new_privs | set_ids | mount_proc | loopback_up | private_root | drop_caps | init | proc_self | init_status | notify | warm;
+    pub const join_netns: u32 = cordon_h.CORDON_SPAWN_JOIN_NETNS;
+    pub const all: u32 = setsid | no_new_privs | set_ids | mount_proc | loopback_up | private_root | drop_caps | init | proc_self | init_status | notify | warm | join_netns;
 };
 
 /// Namespace flags a caller may ask clone3 for (CLONE_NEW*); nothing else.
@@ -91,7 +92,17 @@ pub const Step = enum(u32) {
     notify = cordon_h.CORDON_SPAWN_STEP_NOTIFY,
     /// With netns_off: addresses on lo and the relay's sockets (netns_setup.zig).
     netns = cordon_h.CORDON_SPAWN_STEP_NETNS,
+    /// With JOIN_NETNS: setns(netns_fd, CLONE_NEWNET).
+    join_netns = cordon_h.CORDON_SPAWN_STEP_JOIN_NETNS,
 };
+
+/// netns_fd without JOIN_NETNS.
+pub const no_netns_fd: i32 = -1;
+
+/// Whether the child has a network namespace of its own: a new one (CLONE_NEWNET) or one it joins.
+pub fn ownNetwork(spec: *const Spec) bool {
+    return spec.clone_flags & uapi.clone_newnet != 0 or spec.flags & Flags.join_netns != 0;
+}
 
 /// out_errno while the child has not yet reached execve: if it is still there
 /// afterwards, the child died on the way (a signal, a trap).
@@ -200,7 +211,13 @@ pub fn check(buf: []u8) abi.Failure!Checked {
     } else if (spec.notify_sock != -1) return error.InvalidArgument;
     if (spec.flags & Flags.mount_proc != 0 and spec.clone_flags & (uapi.clone_newns | uapi.clone_newpid) != (uapi.clone_newns | uapi.clone_newpid))
         return error.InvalidArgument; // a fresh /proc needs its own mount and pid namespaces
-    if (spec.flags & Flags.loopback_up != 0 and spec.clone_flags & uapi.clone_newnet == 0) return error.InvalidArgument;
+    if (spec.reserved != 0) return error.InvalidArgument;
+    if (spec.flags & Flags.join_netns != 0) {
+        // A new namespace as well would be made, then left; a namespace of the
+        // caller's user namespace cannot be joined from a new user namespace.
+        if (spec.netns_fd < 0 or spec.clone_flags & (uapi.clone_newnet | uapi.clone_newuser) != 0) return error.InvalidArgument;
+    } else if (spec.netns_fd != no_netns_fd) return error.InvalidArgument;
+    if (spec.flags & Flags.loopback_up != 0 and !ownNetwork(&spec)) return error.InvalidArgument;
     if (spec.flags & Flags.private_root != 0) {
         if (spec.clone_flags & uapi.clone_newns == 0 or spec.view_count == 0) return error.InvalidArgument;
     } else if (spec.view_count != 0) return error.InvalidArgument;
@@ -267,4 +284,50 @@ pub fn fillPointers(c: *Checked, buf: []const u8, mem: [*]?[*:0]const u8) abi.Fa
     if (!fillTable(buf, c.spec.envp_off, c.spec.envc, envp)) return error.RecordOutOfBounds;
     c.argv = mem;
     c.envp = envp;
+}
+
+const testing = @import("std").testing;
+
+/// Whether check() takes a minimal record ("/bin/true", argv ["true"], no
+/// env) with these flags, clone flags, netns_fd and reserved word.
+fn accepted(flags: u32, clone_flags: u64, netns_fd: i32, reserved: u32) bool {
+    var buf: [256]u8 align(8) = @splat(0);
+    const h: *Spec = @ptrCast(&buf);
+    h.struct_size = @sizeOf(Spec);
+    h.abi_version = @intCast(abi.version);
+    h.cgroup_fd = -1;
+    h.landlock_fd = -1;
+    h.notify_sock = -1;
+    h.flags = flags;
+    h.clone_flags = clone_flags;
+    h.netns_fd = netns_fd;
+    h.reserved = reserved;
+    const base: u32 = @sizeOf(Spec);
+    @memcpy(buf[base .. base + 15], "/bin/true\x00true\x00");
+    h.path_off = base;
+    h.argc = 1;
+    h.argv_off = base + 16; // [argv0, 0]
+    @as(*align(1) u64, @ptrCast(&buf[base + 16])).* = base + 10;
+    h.envp_off = base + 32; // [0]
+    _ = check(buf[0 .. base + 40]) catch return false;
+    return true;
+}
+
+test "JOIN_NETNS: needs an fd, and neither CLONE_NEWNET nor CLONE_NEWUSER; netns_fd is -1 without it; LOOPBACK_UP takes it as the child's own namespace" {
+    const join = Flags.join_netns;
+    const lo = Flags.loopback_up;
+    const cases = [_]struct { flags: u32, clone: u64, fd: i32, reserved: u32 = 0, ok: bool }{
+        .{ .flags = 0, .clone = 0, .fd = no_netns_fd, .ok = true },
+        .{ .flags = join | lo, .clone = uapi.clone_newpid | uapi.clone_newns, .fd = 5, .ok = true },
+        .{ .flags = lo, .clone = uapi.clone_newnet, .fd = no_netns_fd, .ok = true },
+        // A new network namespace as well, a new user namespace, no fd.
+        .{ .flags = join, .clone = uapi.clone_newnet, .fd = 5, .ok = false },
+        .{ .flags = join, .clone = uapi.clone_newuser, .fd = 5, .ok = false },
+        .{ .flags = join, .clone = 0, .fd = -1, .ok = false },
+        // An fd without the flag, the reserved word set, lo up with no namespace of its own.
+        .{ .flags = 0, .clone = 0, .fd = 5, .ok = false },
+        .{ .flags = 0, .clone = 0, .fd = no_netns_fd, .reserved = 1, .ok = false },
+        .{ .flags = lo, .clone = 0, .fd = no_netns_fd, .ok = false },
+    };
+    for (cases) |c| try testing.expectEqual(c.ok, accepted(c.flags, c.clone, c.fd, c.reserved));
 }

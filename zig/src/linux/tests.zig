@@ -16,6 +16,8 @@ test {
     _ = @import("watched.zig");
     _ = @import("waiter.zig");
     _ = @import("netns_setup.zig");
+    _ = @import("netns_pool.zig");
+    _ = @import("spawn_spec.zig");
     _ = @import("relay.zig");
     _ = @import("audit.zig");
     _ = @import("bpf_eval.zig");

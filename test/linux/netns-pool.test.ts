@@ -1,0 +1,257 @@
+// Network namespaces made ahead by the native pool (lib/backend/linux/netns-pool.ts)
+// and joined by a spawn instead of CLONE_NEWNET: each sandbox is in a namespace
+// of its own that nobody else ever joined (only lo, down; the host's listener
+// unreachable), the pool is really used, a record asking the child to join
+// anything else is refused or fails typed with nothing run, nothing is left
+// after drain, and where the pool can make nothing spawns keep their namespace.
+import { afterAll, afterEach, expect, test } from "bun:test";
+import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, readlinkSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { CORDON_E } from "../../ffi/status.ts";
+import { OsError } from "../../ffi/errors.ts";
+import { fdSet, newFds } from "../helpers/fds.ts";
+import { hostListener } from "../helpers/host-listener.ts";
+import { describeUnless, emulated, linuxRequirement, notLinux, testUnless } from "../helpers/skip.ts";
+import { worldReadableCopy } from "../helpers/world-readable.ts";
+
+const isRoot = process.getuid?.() === 0;
+const { compile, spawn } = await import("../../lib/spawn.ts");
+const pool = notLinux ? undefined : await import("../../lib/backend/linux/netns-pool.ts");
+const { spawnLinux } = notLinux ? ({} as typeof import("../../lib/backend/linux/spawn.ts")) : await import("../../lib/backend/linux/spawn.ts");
+const spawnFfi = notLinux ? undefined : await import("../../ffi/linux-spawn.ts");
+const linuxFfi = notLinux ? undefined : await import("../../ffi/linux.ts");
+const { drainSpares } = notLinux ? ({} as typeof import("../../lib/backend/linux/cgroup/pool.ts")) : await import("../../lib/backend/linux/cgroup/pool.ts");
+
+const hostNet = notLinux ? "" : readlinkSync("/proc/self/ns/net");
+
+/** The network namespaces this process holds fds of, but its own: the pool's. */
+function heldNamespaces(): Set<string> {
+  const out = new Set<string>();
+  for (const fd of readdirSync("/proc/self/fd")) {
+    try {
+      const link = readlinkSync(`/proc/self/fd/${fd}`);
+      if (link.startsWith("net:") && link !== hostNet) out.add(link);
+    } catch {
+      // closed since it was listed
+    }
+  }
+  return out;
+}
+
+async function until(what: () => boolean, ms = 5000): Promise<boolean> {
+  for (let waited = 0; !what() && waited < ms; waited += 10) await Bun.sleep(10);
+  return what();
+}
+
+/** Run as the command: its namespace, the interfaces there and whether lo is up, and a connect to the host's listener. */
+const inside = `
+import fcntl, os, socket, struct, sys
+print(os.readlink("/proc/self/ns/net"))
+print(",".join(sorted(l.split(":")[0].strip() for l in open("/proc/net/dev").readlines()[2:])))
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)  # any socket's ioctl reaches the device
+flags = struct.unpack("16sH", fcntl.ioctl(s.fileno(), 0x8913, struct.pack("16sH", b"lo", 0)))[1]  # SIOCGIFFLAGS
+print("lo up" if flags & 1 else "lo down")
+try:
+    socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=3).close(); print("connect ok")
+except OSError as e:
+    print("connect failed")
+`;
+
+describeUnless(notLinux ?? emulated.sandbox ?? linuxRequirement(isRoot ? undefined : "a network namespace without a user namespace needs root"), "network namespaces from the pool (root)", () => {
+  const host = hostListener();
+  afterEach(() => pool!.drainNetnsPool());
+
+  const probe = (net: "none" | "all") => spawn(["/usr/bin/python3", "-c", inside, String(host.port())], { net, fs: { read: ["/usr/lib/python3"] } }, { stdout: "pipe", stderr: "pipe" });
+  async function result(p: ReturnType<typeof probe>) {
+    const [out, err] = await Promise.all([new Response(p.stdout as ReadableStream).text(), new Response(p.stderr as ReadableStream).text()]);
+    expect({ code: await p.exited, err }).toEqual({ code: 0, err: "" });
+    return out.trim().split("\n");
+  }
+
+  test("two sandboxes spawned back to back each join a namespace the pool made, a different one, fresh: only lo, down, the host's listener unreachable; net all (the twin) reaches it", async () => {
+    // The first spawn that needs a namespace starts the pool (it may be served by clone3 itself).
+    await (await spawn(["/bin/true"], {}, { stdin: "ignore", stdout: "ignore", stderr: "ignore" })).exited;
+    expect(await until(() => heldNamespaces().size >= 4)).toBe(true);
+    const made = heldNamespaces();
+    const before = { accepted: host.accepted(), taken: pool!.netnsTaken() };
+    // Both spawn calls before either is awaited: two takes in a row.
+    const [a, b] = [probe("none"), probe("none")];
+    const [outA, outB] = [await result(a), await result(b)];
+    expect(pool!.netnsTaken()).toBe(before.taken + 2);
+    for (const out of [outA, outB]) {
+      expect(made.has(out[0]!)).toBe(true);
+      expect(out.slice(1)).toEqual(["lo", "lo down", "connect failed"]);
+    }
+    expect(outA[0]).not.toBe(outB[0]);
+    expect(outA[0]).not.toBe(hostNet);
+    // The fds of the namespaces they joined are closed: no second sandbox can get them.
+    expect(heldNamespaces().has(outA[0]!) || heldNamespaces().has(outB[0]!)).toBe(false);
+    await Bun.sleep(50);
+    expect(host.accepted()).toBe(before.accepted);
+    // The twin: the whole network granted, no namespace, none taken.
+    const all = await result(probe("all"));
+    expect(all[0]).toBe(hostNet);
+    expect(all.at(-1)).toBe("connect ok");
+    expect(pool!.netnsTaken()).toBe(before.taken + 2);
+    expect(await until(() => host.accepted() === before.accepted + 1)).toBe(true);
+  });
+
+  test("a warm sandbox joins a pooled namespace too", async () => {
+    await (await spawn(["/bin/true"], {}, { stdin: "ignore", stdout: "ignore", stderr: "ignore" })).exited;
+    expect(await until(() => heldNamespaces().size >= 4)).toBe(true);
+    const made = heldNamespaces();
+    const box = compile({ fs: { read: ["/usr/lib/python3"] } }, { warm: 1 });
+    try {
+      await box.warmed();
+      const p = box.spawn(["/usr/bin/python3", "-c", inside, String(host.port())], { stdout: "pipe", stderr: "pipe" });
+      const out = await result(p as never);
+      expect(made.has(out[0]!)).toBe(true);
+      expect(out.slice(1)).toEqual(["lo", "lo down", "connect failed"]);
+    } finally {
+      await box.close();
+    }
+  });
+
+  test("nothing is left behind: after 40 spawns (some failing after the namespace was taken) and drain, this process holds the same fds and threads as before", async () => {
+    // cordon's native threads keep the process's name; Bun's own (GC helpers, JIT workers) come and go by name.
+    const own = readFileSync("/proc/self/comm", "utf8");
+    const threads = () => readdirSync("/proc/self/task").filter((t) => { try { return readFileSync(`/proc/self/task/${t}/comm`, "utf8") === own; } catch { return false; } }).length;
+    const once = () => spawn(["/bin/true"], {}, { stdin: "ignore", stdout: "ignore", stderr: "ignore" }).exited;
+    await once();
+    await Bun.sleep(100);
+    pool!.drainNetnsPool();
+    drainSpares(); // the cgroup sets kept for the next spawns are not this test's
+    const before = { fds: fdSet(), threads: threads(), taken: pool!.netnsTaken() };
+    for (let i = 0; i < 40; i++) {
+      await once();
+      // Refused at execve, in the child, after it joined its namespace: the fd is closed all the same.
+      if (i % 10 === 5) expect(() => spawn(["/nonexistent/command"], {}, { stdin: "ignore", stdout: "ignore", stderr: "ignore" })).toThrow("command not found");
+    }
+    expect(pool!.netnsTaken()).toBeGreaterThan(before.taken + 20);
+    pool!.drainNetnsPool();
+    drainSpares();
+    expect(heldNamespaces()).toEqual(new Set());
+    expect(await newFds(before.fds)).toEqual([]);
+    expect(await until(() => threads() <= before.threads)).toBe(true);
+  }, 60_000);
+});
+
+describeUnless(notLinux ?? emulated.sandbox ?? linuxRequirement(isRoot ? undefined : "joining a network namespace of the init user namespace needs root"), "JOIN_NETNS in the spawn record", () => {
+  const call = (buf: Uint8Array) => linuxFfi!.linux().cordon_linux_spawn(buf, buf);
+  const record = (cloneFlags: number, netnsFd: number, flags: number = spawnFfi!.SPAWN_FLAGS.JOIN_NETNS) =>
+    spawnFfi!.encodeSpawnRecord({
+      path: "/bin/true", argv: ["true"], envp: [], flags, pdeathSignal: 0, cloneFlags, cgroupFd: -1,
+      landlockFd: -1, landlockFlags: 0, fds: [], procsFds: [], rlimits: [], uid: 0, gid: 0, netnsFd,
+    });
+  const scratch = notLinux ? "" : mkdtempSync(join(tmpdir(), "cordon-netns-"));
+  afterAll(() => scratch && rmSync(scratch, { recursive: true, force: true }));
+
+  test("refused before anything is cloned: with CLONE_NEWNET as well, with CLONE_NEWUSER, with a negative fd, an fd without the flag; accepted with a namespace and nothing else", async () => {
+    const ns = openSync("/proc/self/ns/net", "r");
+    try {
+      const C = spawnFfi!.CLONE_NEW;
+      expect(call(record(C.NET, ns))).toBe(CORDON_E.INVALID_ARGUMENT);
+      expect(call(record(C.USER, ns))).toBe(CORDON_E.INVALID_ARGUMENT);
+      expect(call(record(C.USER | C.PID, ns))).toBe(CORDON_E.INVALID_ARGUMENT);
+      const negative = record(0, ns);
+      new DataView(negative.buffer, negative.byteOffset).setInt32(spawnFfi!.SPEC_SIZE - 8, -3, true); // netns_fd
+      expect(call(negative)).toBe(CORDON_E.INVALID_ARGUMENT);
+      expect(call(record(0, ns, 0))).toBe(CORDON_E.INVALID_ARGUMENT);
+      // The same record, well formed: it runs (here, joining this process's own namespace).
+      const ok = spawnFfi!.spawnRecord(record(C.PID, ns), "true");
+      spawnFfi!.reapNow(ok.pidfd);
+      // The wrappers refuse it too (TypeError before the record).
+      expect(() => spawnLinux(["true"], { joinNetns: -1 })).toThrow(TypeError);
+    } finally {
+      closeSync(ns);
+    }
+  });
+
+  test("an fd that is no network namespace (a file, another kind of namespace): the child refuses it, the spawn fails typed at setns with EINVAL, and nothing runs", () => {
+    const marker = join(scratch, "ran");
+    const file = openSync(join(scratch, "plain"), "w");
+    const uts = openSync("/proc/self/ns/uts", "r");
+    try {
+      for (const fd of [file, uts]) {
+        let err: unknown;
+        try {
+          spawnLinux(["sh", "-c", `touch ${marker}`], { joinNetns: fd, cloneNamespaces: spawnFfi!.CLONE_NEW.PID | spawnFfi!.CLONE_NEW.NS });
+        } catch (e) {
+          err = e;
+        }
+        expect(err).toBeInstanceOf(OsError);
+        expect({ op: (err as OsError).op, name: (err as OsError).errorName }).toEqual({ op: "setns (joining the network namespace)", name: "EINVAL" });
+        expect(existsSync(marker)).toBe(false);
+      }
+    } finally {
+      closeSync(file);
+      closeSync(uts);
+    }
+  });
+});
+
+describeUnless(notLinux ?? emulated.childBun ?? linuxRequirement(isRoot ? undefined : "running a child Bun as uid 65534 needs root"), "where the pool can make nothing", () => {
+  const world = notLinux || emulated.childBun ? undefined : worldReadableCopy(["ffi", "lib"]);
+  afterAll(() => world?.remove());
+
+  test("unprivileged (uid 65534): the pool makes nothing (EPERM, kept), and a sandbox still gets a new network namespace, through clone3", async () => {
+    const script = `
+      const { readlinkSync } = await import("node:fs");
+      const ffi = await import("./ffi/linux-netns-pool.ts");
+      const pool = await import("./lib/backend/linux/netns-pool.ts");
+      const { spawn } = await import("./lib/spawn.ts");
+      const fill = ffi.netnsPoolFill(4);
+      await Bun.sleep(200);
+      const take = ffi.netnsPoolTake();
+      const p = spawn(["/bin/sh", "-c", "readlink /proc/self/ns/net"], {}, { stdout: "pipe" });
+      const inner = (await new Response(p.stdout).text()).trim();
+      await p.exited;
+      console.log(JSON.stringify({ fill, take, refill: ffi.netnsPoolFill(4), taken: pool.netnsTaken(), fresh: inner.startsWith("net:") && inner !== readlinkSync("/proc/self/ns/net") }));`;
+    const p = Bun.spawn(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", world!.bun, "-e", script], {
+      cwd: world!.dir,
+      env: { PATH: "/usr/bin:/bin", HOME: world!.dir, TMPDIR: tmpdir() },
+      stdout: "pipe",
+      stderr: "pipe",
+    });
+    const [out, err] = [await new Response(p.stdout).text(), await new Response(p.stderr).text()];
+    expect({ code: await p.exited, err }).toEqual({ code: 0, err: "" });
+    const EPERM = -1;
+    // fill starts the thread (0); its unshare is refused and kept: take and every later fill say so.
+    expect(JSON.parse(out)).toEqual({ fill: 0, take: EPERM, refill: EPERM, taken: 0, fresh: true });
+  }, 30_000);
+
+  testUnless(isRoot ? undefined : "a network namespace without a user namespace needs root", "a host that lets the pool's thread leave its namespace but not come back (setns refused): it makes nothing more, holds nothing, and spawns get new namespaces through clone3", async () => {
+    const { compileSeccomp } = await import("../../lib/plan/linux/seccomp/index.ts");
+    const profile = compileSeccomp({ defaultAction: "allow", rules: [{ syscall: "setns", action: { errno: "EPERM" } }] }, process.arch === "arm64" ? "aarch64" : "x86_64");
+    const script = `
+      const { readdirSync, readlinkSync } = await import("node:fs");
+      const ffi = await import("./ffi/linux-netns-pool.ts");
+      const pool = await import("./lib/backend/linux/netns-pool.ts");
+      const { spawn } = await import("./lib/spawn.ts");
+      const own = readlinkSync("/proc/self/ns/net");
+      const held = () => readdirSync("/proc/self/fd").filter((fd) => { try { const l = readlinkSync("/proc/self/fd/" + fd); return l.startsWith("net:") && l !== own; } catch { return false; } }).length;
+      const fill = ffi.netnsPoolFill(4);
+      await Bun.sleep(300);
+      const take = ffi.netnsPoolTake();
+      const inner = [];
+      for (let i = 0; i < 3; i++) {
+        const p = spawn(["/bin/sh", "-c", "readlink /proc/self/ns/net"], {}, { stdout: "pipe" });
+        inner.push((await new Response(p.stdout).text()).trim());
+        await p.exited;
+      }
+      const fresh = new Set(inner).size === 3 && inner.every((n) => n.startsWith("net:") && n !== own);
+      console.log(JSON.stringify({ fill, take, held: held(), taken: pool.netnsTaken(), fresh, home: readlinkSync("/proc/self/ns/net") === own }));`;
+    const p = spawnLinux([process.execPath, "-e", script], {
+      cwd: join(import.meta.dir, "..", ".."),
+      env: { PATH: "/usr/bin:/bin", HOME: tmpdir(), TMPDIR: tmpdir() },
+      stdout: "pipe",
+      stderr: "pipe",
+      seccomp: { filter: profile.filter, flags: 0 },
+    });
+    const [out, err] = [await new Response(p.stdout).text(), await new Response(p.stderr).text()];
+    expect({ code: await p.exited, err }).toEqual({ code: 0, err: "" });
+    // The thread's unshare worked; its way back was refused: it ended at once, its one namespace closed, and the failure is kept.
+    expect(JSON.parse(out)).toEqual({ fill: 0, take: -1, held: 0, taken: 0, fresh: true, home: true });
+  }, 30_000);
+});
