@@ -5,9 +5,10 @@
 // name and the caller as owner, so a cordon that died leaves nothing the next
 // one's sweep (stale-tmp.ts) cannot remove. Under another uid the two
 // directories are that uid's, and the run directory only lets it pass.
-import { chmodSync, lchownSync, mkdirSync, mkdtempSync, realpathSync, renameSync } from "node:fs";
+import { chmodSync, existsSync, lchownSync, mkdirSync, mkdtempSync, realpathSync, renameSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
+import { isMainThread } from "node:worker_threads";
 import { PolicyError } from "./errors.ts";
 import { inPinnedDir } from "./pinned-dir.ts";
 import { removeTree } from "./remove-tree.ts";
@@ -51,7 +52,8 @@ function retireDir(dir: string, remove: () => void): void {
   if (!exitHook) {
     exitHook = true;
     process.on("exit", () => {
-      // disabled
+      // The thread pool may still be removing the same tree: a walk that meets its deletions fails, and is tried again.
+      for (const h of retiring.keys()) for (let i = 0; i < 5 && existsSync(h); i++) removeTree(h);
     });
   }
   const done = rm(hidden, { recursive: true, force: true })
@@ -111,5 +113,6 @@ export function makeRunDir(root: string, o: { readonly home: boolean; readonly o
     remove();
     throw e;
   }
-  return { dir, tmp, ...(home && { home }), remove, retire: () => retireDir(dir, remove) };
+  // In a Worker (spawnSync runs spawn() in one), nothing runs at the process's exit on this realm's behalf: removed at once there.
+  return { dir, tmp, ...(home && { home }), remove, retire: isMainThread ? () => retireDir(dir, remove) : remove };
 }

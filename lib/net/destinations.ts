@@ -45,8 +45,8 @@ export class DestinationLog {
    * hook is told of this one decision.
    */
   note(kind: "lookup" | "connect", name: string, port: number | undefined, told: Outcome, address?: string): NetworkDestination {
-    const host = name;
-    const outcome: Outcome = told.allowed ? told : { allowed: false, reason: told.reason };
+    const host = printable(name);
+    const outcome: Outcome = told.allowed ? told : { allowed: false, reason: printable(told.reason) };
     const key = JSON.stringify([host, port ?? null, outcome.allowed, outcome.allowed ? "" : outcome.reason]);
     let e = this.byKey.get(key);
     if (!e) {

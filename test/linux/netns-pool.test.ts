@@ -158,9 +158,21 @@ describeUnless(notLinux ?? emulated.sandbox ?? linuxRequirement(isRoot ? undefin
       new DataView(negative.buffer, negative.byteOffset).setInt32(spawnFfi!.SPEC_SIZE - 8, -3, true); // netns_fd
       expect(call(negative)).toBe(CORDON_E.INVALID_ARGUMENT);
       expect(call(record(0, ns, 0))).toBe(CORDON_E.INVALID_ARGUMENT);
-      // The same record, well formed: it runs (here, joining this process's own namespace).
-      const ok = spawnFfi!.spawnRecord(record(C.PID, ns), "true");
-      spawnFfi!.reapNow(ok.pidfd);
+      // The same record, well formed, with a new namespace (a helper's, made by unshare -n): it runs.
+      const holder = Bun.spawn(["unshare", "--net", "sleep", "30"], { stdio: ["ignore", "ignore", "inherit"] });
+      try {
+        const own = readlinkSync("/proc/self/ns/net");
+        for (let i = 0; i < 200 && readlinkSync(`/proc/${holder.pid}/ns/net`) === own; i++) await Bun.sleep(5);
+        const fresh = openSync(`/proc/${holder.pid}/ns/net`, "r");
+        try {
+          const ok = spawnFfi!.spawnRecord(record(C.PID, fresh), "true");
+          spawnFfi!.reapNow(ok.pidfd);
+        } finally {
+          closeSync(fresh);
+        }
+      } finally {
+        holder.kill(9);
+      }
       // The wrappers refuse it too (TypeError before the record).
       expect(() => spawnLinux(["true"], { joinNetns: -1 })).toThrow(TypeError);
     } finally {
@@ -168,12 +180,13 @@ describeUnless(notLinux ?? emulated.sandbox ?? linuxRequirement(isRoot ? undefin
     }
   });
 
-  test("an fd that is no network namespace (a file, another kind of namespace): the child refuses it, the spawn fails typed at setns with EINVAL, and nothing runs", () => {
+  test("an fd that is no new network namespace (a file, another kind of namespace, the caller's own network namespace): the child refuses it, the spawn fails typed at setns with EINVAL, and nothing runs", () => {
     const marker = join(scratch, "ran");
     const file = openSync(join(scratch, "plain"), "w");
     const uts = openSync("/proc/self/ns/uts", "r");
+    const own = openSync("/proc/self/ns/net", "r");
     try {
-      for (const fd of [file, uts]) {
+      for (const fd of [file, uts, own]) {
         let err: unknown;
         try {
           spawnLinux(["sh", "-c", `touch ${marker}`], { joinNetns: fd, cloneNamespaces: spawnFfi!.CLONE_NEW.PID | spawnFfi!.CLONE_NEW.NS });
@@ -187,6 +200,7 @@ describeUnless(notLinux ?? emulated.sandbox ?? linuxRequirement(isRoot ? undefin
     } finally {
       closeSync(file);
       closeSync(uts);
+      closeSync(own);
     }
   });
 });

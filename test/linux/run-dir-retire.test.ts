@@ -44,6 +44,13 @@ describeUnless(notLinux, "retired run directories", () => {
     expect(readdirSync(root)).toEqual([]);
   });
 
+  test("the same after spawnSync(), whose spawn runs in a Worker, and an immediate exit", async () => {
+    const root = mkdtempSync(join(scratch, "root-"));
+    const p = Bun.spawn([process.execPath, join(import.meta.dir, "..", "fixtures", "run-dir", "sync-exit.ts"), root], { stdout: "inherit", stderr: "inherit" });
+    expect(await p.exited).toBe(0);
+    expect(readdirSync(root)).toEqual([]);
+  });
+
   test("retire() twice, or of a directory already gone, is harmless; remove() stays synchronous", async () => {
     const root = mkdtempSync(join(scratch, "root-"));
     const a = makeRunDir(root, { home: true });

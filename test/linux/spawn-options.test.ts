@@ -126,7 +126,7 @@ describeUnless(notLinux, "spawn options", () => {
   ];
   for (const [title, options, option, message] of bad) {
     test(`a SpawnOptionError names the option, and nothing starts: ${title}`, () => {
-      const before = readdirSync(tmpdir()).filter((f) => f.startsWith("cordon-")).length;
+      const before = readdirSync(tmpdir()).filter((f) => f.startsWith(`cordon-${process.pid}-`)).length;
       let err: unknown;
       try {
         spawn(["true"], {}, options as never);
@@ -137,7 +137,7 @@ describeUnless(notLinux, "spawn options", () => {
       expect((err as InstanceType<typeof SpawnOptionError>).option).toBe(option);
       expect(String(err)).toMatch(message);
       // No private TMPDIR was made (or it was removed).
-      expect(readdirSync(tmpdir()).filter((f) => f.startsWith("cordon-")).length).toBe(before);
+      expect(readdirSync(tmpdir()).filter((f) => f.startsWith(`cordon-${process.pid}-`)).length).toBe(before);
     });
   }
 

@@ -2,6 +2,7 @@
 //! (CLONE_VM|CLONE_VFORK) and runs on its own stack, so it allocates nothing,
 //! touches no TLS, calls no libc and only reads the checked spec. Each step
 //! records itself in out_step; a failure stores errno and exits 127.
+const std = @import("std");
 const sys = @import("sys.zig");
 const uapi = @import("uapi.zig");
 const landlock_mod = @import("landlock.zig");
@@ -107,6 +108,8 @@ pub fn main(arg: usize) callconv(.c) u8 {
     // rather than run in the caller's namespace. The fd stays close-on-exec.
     if (spec.flags & Flags.join_netns != 0) {
         out.out_step = @intFromEnum(Step.join_netns);
+        // setns into the namespace already held succeeds: an fd naming the caller's own (a number mixed up) must not pass for a new one.
+        if (sameNamespace(@as(u32, @bitCast(spec.netns_fd)), "/proc/self/ns/net")) fail(out, @bitCast(@as(isize, -uapi.e.INVAL)));
         must(out, linux.syscall2(.setns, @as(u32, @bitCast(spec.netns_fd)), uapi.clone_newnet));
     }
 
@@ -488,4 +491,15 @@ fn dropGroups() usize {
     if (!sys.isError(rc) or sys.status(rc) != -uapi.e.PERM) return rc;
     const n = linux.syscall2(.getgroups, 0, 0);
     return if (n == 0) 0 else rc;
+}
+
+/// Whether `fd` and the namespace file `path` (followed) are one namespace: nsfs inode and device alike. Unknown (a failed statx): false, and setns decides.
+fn sameNamespace(fd: u32, path: [*:0]const u8) bool {
+    var a: [256]u8 align(8) = undefined;
+    var b: [256]u8 align(8) = undefined;
+    const statx_ino: usize = 0x100;
+    if (sys.isError(linux.syscall5(.statx, fd, @intFromPtr(""), uapi.at_empty_path, statx_ino, @intFromPtr(&a)))) return false;
+    if (sys.isError(linux.syscall5(.statx, uapi.at_fdcwd, @intFromPtr(path), 0, statx_ino, @intFromPtr(&b)))) return false;
+    // struct statx: stx_ino at 32, stx_dev_major and stx_dev_minor at 136 and 140.
+    return std.mem.eql(u8, a[32..40], b[32..40]) and std.mem.eql(u8, a[136..144], b[136..144]);
 }
