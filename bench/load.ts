@@ -5,6 +5,7 @@
 // "left" figure must be 0.
 //   bun bench/load.ts [--json]     (BENCH_LOAD_N, BENCH_LOAD_CONCURRENCY)
 import { drainSpares } from "../lib/backend/linux/cgroup/pool.ts";
+import { drainNetnsPool } from "../lib/backend/linux/netns-pool.ts";
 import { drainRetired } from "../lib/run-dir.ts";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -161,8 +162,10 @@ export async function runLoad(log: (s: string) => void = () => {}): Promise<Load
   await Bun.sleep(200);
   // Spare cgroup sets (empty, bounded, removed after an idle spell) are no leak: removed first, so anything left is.
   drainSpares();
-  // Run directories retired at exit are removed on Bun's thread pool: settled first, so anything left is a leak.
+  // Run directories retired at exit are removed on Bun's thread pool, and network namespaces made ahead are held
+  // (as fds) until 2 s unused: both settled first, so anything left is a leak.
   await drainRetired();
+  drainNetnsPool();
   Bun.gc(true);
   const fdsAfter = openFds();
   const leaks: Leaks = {
