@@ -12,6 +12,7 @@ import { isMainThread } from "node:worker_threads";
 import { PolicyError } from "./errors.ts";
 import { inPinnedDir } from "./pinned-dir.ts";
 import { removeTree } from "./remove-tree.ts";
+import { drainSpareRunDirs, takeSpare } from "./run-dir-spares.ts";
 import { removeStaleTmpDirs, tmpPrefix } from "./stale-tmp.ts";
 
 export type RunDir = {
@@ -62,9 +63,10 @@ function retireDir(dir: string, remove: () => void): void {
   retiring.set(hidden, done);
 }
 
-/** Settles once every retired run directory is removed (leak checks, tests). */
+/** Settles once every retired run directory is removed and no spare is left (leak checks, tests). */
 export async function drainRetired(): Promise<void> {
   while (retiring.size > 0) await Promise.all([...retiring.values()]);
+  await drainSpareRunDirs();
 }
 
 /** Temp roots already swept of dead cordons' directories by this process. */
@@ -88,14 +90,16 @@ export function makeRunDir(root: string, o: { readonly home: boolean; readonly o
     swept.add(root);
     removeStaleTmpDirs(root);
   }
-  // Made beneath the root's real path, the new directory's path is real too.
-  const dir = mkdtempSync(join(realRoot(root), tmpPrefix()));
+  const giveTo = o.owner && o.owner.uid !== process.geteuid?.() ? o.owner : undefined;
+  // Made ahead where it can be (run-dir-spares.ts), else now; beneath the root's real path, so its path is real too.
+  const spare = giveTo === undefined && isMainThread ? takeSpare(realRoot(root), o.home) : undefined;
+  const dir = spare ?? mkdtempSync(join(realRoot(root), tmpPrefix()));
   // Never throws: a tree that cannot be removed must not replace the command's exit status; the next sweep tries again.
   const own = o.home ? ["tmp", "home"] : ["tmp"];
   const remove = () => void removeTree(dir, own);
   const tmp = join(dir, "tmp");
   const home = o.home ? join(dir, "home") : undefined;
-  const giveTo = o.owner && o.owner.uid !== process.geteuid?.() ? o.owner : undefined;
+  if (spare !== undefined) return { dir, tmp, ...(home && { home }), remove, retire: () => retireDir(dir, remove) };
   try {
     // Through the directory made, never a symlink put in its place meanwhile (pinned-dir.ts); lchown follows nothing placed inside.
     inPinnedDir(dir, (at) => {
