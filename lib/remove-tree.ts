@@ -51,6 +51,15 @@ function restoreOwnerRights(root: string): void {
   }
 }
 
+/** Whether `path` itself (not what a symlink there names) is a directory. */
+function isDirectory(path: string): boolean {
+  try {
+    return lstatSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 /** rmdir that says whether `path` is gone (removed now, or never there); any other failure is false. */
 function rmdirGone(path: string): boolean {
   try {
@@ -70,7 +79,9 @@ function rmdirGone(path: string): boolean {
  * 0.5 ms of the JS thread per spawn).
  */
 export function removeTree(root: string, children: readonly string[] = []): boolean {
-  if (children.every((c) => rmdirGone(join(root, c))) && rmdirGone(root)) return true;
+  // Through `children` by path only while `root` is a directory: a symlink planted under its name would lead those rmdirs elsewhere.
+  if (children.length > 0 && isDirectory(root) && children.every((c) => rmdirGone(join(root, c))) && rmdirGone(root)) return true;
+  if (children.length === 0 && rmdirGone(root)) return true;
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       rmSync(root, { recursive: true, force: true });

@@ -3,11 +3,12 @@
 // contents are removed on Bun's thread pool, whatever modes the command left;
 // a hidden leftover of a cordon that died is swept by the next one.
 import { afterAll, expect, test } from "bun:test";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { spawn } from "../../lib/index.ts";
 import { drainRetired, makeRunDir } from "../../lib/run-dir.ts";
+import { removeTree } from "../../lib/remove-tree.ts";
 import { removeStaleTmpDirs } from "../../lib/stale-tmp.ts";
 import { describeUnless, notLinux } from "../helpers/skip.ts";
 
@@ -49,6 +50,17 @@ describeUnless(notLinux, "retired run directories", () => {
     const p = Bun.spawn([process.execPath, join(import.meta.dir, "..", "fixtures", "run-dir", "sync-exit.ts"), root], { stdout: "inherit", stderr: "inherit" });
     expect(await p.exited).toBe(0);
     expect(readdirSync(root)).toEqual([]);
+  });
+
+  test("removeTree of a run directory's name that a symlink now holds removes the link, never the empty tmp and home it leads to", () => {
+    const root = mkdtempSync(join(scratch, "root-"));
+    const outside = mkdtempSync(join(scratch, "outside-"));
+    for (const c of ["tmp", "home"]) mkdirSync(join(outside, c));
+    const link = join(root, `cordon-${process.pid}-linked`);
+    symlinkSync(outside, link);
+    expect(removeTree(link, ["tmp", "home"])).toBe(true);
+    expect(existsSync(link)).toBe(false);
+    expect(readdirSync(outside).sort()).toEqual(["home", "tmp"]);
   });
 
   test("retire() twice, or of a directory already gone, is harmless; remove() stays synchronous", async () => {
