@@ -11,13 +11,13 @@
 import { closeSync, constants, openSync, readFileSync, writeFileSync } from "node:fs";
 import { SYSCALLS_AARCH64, SYSCALLS_X86_64 } from "../ffi/generated/linux-tables.ts";
 import { compile } from "../lib/index.ts";
+import { FULL_POLICY } from "./spawn.ts";
 import { machineLine } from "./stats.ts";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 50);
 const T = "/sys/kernel/tracing";
 const quiet = { stdin: "ignore", stdout: "ignore", stderr: "ignore" } as const;
 const TRUE = ["/bin/true"];
-const FULL = { limits: { memory: 256 * 2 ** 20, pids: 64, openFiles: 1024, fileSize: 2 ** 30 } };
 
 const table: Record<string, number> = process.arch === "arm64" ? SYSCALLS_AARCH64 : SYSCALLS_X86_64;
 const names = new Map(Object.entries(table).map(([n, nr]) => [nr, n]));
@@ -133,7 +133,7 @@ if (why) {
   console.log(`spawn-syscalls bench not run: ${why}`);
   process.exit(0);
 }
-const box = compile(FULL);
+const box = compile(FULL_POLICY);
 try {
   for (let i = 0; i < 20; i++) {
     await box.spawn(TRUE, quiet).exited;

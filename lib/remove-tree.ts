@@ -60,6 +60,22 @@ function isDirectory(path: string): boolean {
   }
 }
 
+/**
+ * removeTree at process exit, where Bun's thread pool may still be removing
+ * (or making) in the same tree: a walk that meets its changes fails, so it is
+ * tried again while `root` is there (a few times; the next sweep does the rest).
+ */
+export function removeTreeSettled(root: string, children: readonly string[] = []): void {
+  for (let i = 0; i < 5; i++) {
+    removeTree(root, children);
+    try {
+      lstatSync(root);
+    } catch {
+      return;
+    }
+  }
+}
+
 /** rmdir that says whether `path` is gone (removed now, or never there); any other failure is false. */
 function rmdirGone(path: string): boolean {
   try {

@@ -13,7 +13,7 @@
 import { lstatSync, readdirSync, renameSync } from "node:fs";
 import { mkdir, mkdtemp } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
-import { removeTree } from "./remove-tree.ts";
+import { removeTree, removeTreeSettled } from "./remove-tree.ts";
 import { tmpPrefix } from "./stale-tmp.ts";
 
 export const SPARES_MAX = 2;
@@ -31,17 +31,19 @@ const children = (home: boolean) => (home ? ["home", "tmp"] : ["tmp"]);
 
 /**
  * Removes a spare: its children and itself by one rmdir each, or whatever a
- * spoiled one holds (removeTree follows no symlink inside). Anything but a
- * directory there now (a symlink planted under its name) is left alone:
- * paths through it lead elsewhere. Never throws (the next sweep tries again).
+ * spoiled one holds (removeTree follows no symlink inside); `settled`: tried
+ * again while it is there (at exit). Anything but a directory there now (a
+ * symlink planted under its name) is left alone. Never throws (the next
+ * sweep tries again).
  */
-function removeSpare(spare: string, home: boolean): void {
+function removeSpare(spare: string, home: boolean, settled = false): void {
   try {
     if (!lstatSync(spare).isDirectory()) return;
   } catch {
     return;
   }
-  removeTree(spare, children(home));
+  if (settled) removeTreeSettled(spare, children(home));
+  else removeTree(spare, children(home));
 }
 
 /** Whether `path` is a directory of this uid with mode 0700 (lstat: a symlink is not), and its inode. */
@@ -161,16 +163,7 @@ export function drainSparesNow(): void {
 /** At exit: the spares, and those still being made (the thread pool may add a child meanwhile: tried again). */
 function drainAtExit(): void {
   drainSparesNow();
-  for (const [spare, home] of making) {
-    for (let i = 0; i < 5; i++) {
-      removeSpare(spare, home);
-      try {
-        lstatSync(spare);
-      } catch {
-        break;
-      }
-    }
-  }
+  for (const [spare, home] of making) removeSpare(spare, home, true);
 }
 
 /** Settles once no spare is being made, and removes every spare (leak checks, tests). */

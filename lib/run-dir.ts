@@ -5,13 +5,13 @@
 // name and the caller as owner, so a cordon that died leaves nothing the next
 // one's sweep (stale-tmp.ts) cannot remove. Under another uid the two
 // directories are that uid's, and the run directory only lets it pass.
-import { chmodSync, existsSync, lchownSync, mkdirSync, mkdtempSync, realpathSync, renameSync } from "node:fs";
+import { chmodSync, lchownSync, mkdirSync, mkdtempSync, realpathSync, renameSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { isMainThread } from "node:worker_threads";
 import { PolicyError } from "./errors.ts";
 import { inPinnedDir } from "./pinned-dir.ts";
-import { removeTree } from "./remove-tree.ts";
+import { removeTree, removeTreeSettled } from "./remove-tree.ts";
 import { drainSpareRunDirs, takeSpare } from "./run-dir-spares.ts";
 import { removeStaleTmpDirs, tmpPrefix } from "./stale-tmp.ts";
 
@@ -53,8 +53,7 @@ function retireDir(dir: string, remove: () => void): void {
   if (!exitHook) {
     exitHook = true;
     process.on("exit", () => {
-      // The thread pool may still be removing the same tree: a walk that meets its deletions fails, and is tried again.
-      for (const h of retiring.keys()) for (let i = 0; i < 5 && existsSync(h); i++) removeTree(h);
+      for (const h of retiring.keys()) removeTreeSettled(h);
     });
   }
   const done = rm(hidden, { recursive: true, force: true })
@@ -99,23 +98,25 @@ export function makeRunDir(root: string, o: { readonly home: boolean; readonly o
   const remove = () => void removeTree(dir, own);
   const tmp = join(dir, "tmp");
   const home = o.home ? join(dir, "home") : undefined;
-  if (spare !== undefined) return { dir, tmp, ...(home && { home }), remove, retire: () => retireDir(dir, remove) };
-  try {
-    // Through the directory made, never a symlink put in its place meanwhile (pinned-dir.ts); lchown follows nothing placed inside.
-    inPinnedDir(dir, (at) => {
-      for (const d of own) mkdirSync(join(at, d), 0o700);
-      if (giveTo) {
-        try {
-          for (const d of own) lchownSync(join(at, d), giveTo.uid, giveTo.gid);
-          chmodSync(at, 0o711);
-        } catch (e) {
-          throw new PolicyError("user", `cannot give the private TMPDIR and HOME to uid ${giveTo.uid}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+  // A spare was made and checked as these are (run-dir-spares.ts); a fresh one is made now.
+  if (spare === undefined) {
+    try {
+      // Through the directory made, never a symlink put in its place meanwhile (pinned-dir.ts); lchown follows nothing placed inside.
+      inPinnedDir(dir, (at) => {
+        for (const d of own) mkdirSync(join(at, d), 0o700);
+        if (giveTo) {
+          try {
+            for (const d of own) lchownSync(join(at, d), giveTo.uid, giveTo.gid);
+            chmodSync(at, 0o711);
+          } catch (e) {
+            throw new PolicyError("user", `cannot give the private TMPDIR and HOME to uid ${giveTo.uid}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+          }
         }
-      }
-    });
-  } catch (e) {
-    remove();
-    throw e;
+      });
+    } catch (e) {
+      remove();
+      throw e;
+    }
   }
   // In a Worker (spawnSync runs spawn() in one), nothing runs at the process's exit on this realm's behalf: removed at once there.
   return { dir, tmp, ...(home && { home }), remove, retire: isMainThread ? () => retireDir(dir, remove) : remove };

@@ -2,7 +2,6 @@
 //! (CLONE_VM|CLONE_VFORK) and runs on its own stack, so it allocates nothing,
 //! touches no TLS, calls no libc and only reads the checked spec. Each step
 //! records itself in out_step; a failure stores errno and exits 127.
-const std = @import("std");
 const sys = @import("sys.zig");
 const uapi = @import("uapi.zig");
 const landlock_mod = @import("landlock.zig");
@@ -495,11 +494,10 @@ fn dropGroups() usize {
 
 /// Whether `fd` and the namespace file `path` (followed) are one namespace: nsfs inode and device alike. Unknown (a failed statx): false, and setns decides.
 fn sameNamespace(fd: u32, path: [*:0]const u8) bool {
-    var a: [256]u8 align(8) = undefined;
-    var b: [256]u8 align(8) = undefined;
-    const statx_ino: usize = 0x100;
-    if (sys.isError(linux.syscall5(.statx, fd, @intFromPtr(""), uapi.at_empty_path, statx_ino, @intFromPtr(&a)))) return false;
-    if (sys.isError(linux.syscall5(.statx, uapi.at_fdcwd, @intFromPtr(path), 0, statx_ino, @intFromPtr(&b)))) return false;
-    // struct statx: stx_ino at 32, stx_dev_major and stx_dev_minor at 136 and 140.
-    return std.mem.eql(u8, a[32..40], b[32..40]) and std.mem.eql(u8, a[136..144], b[136..144]);
+    const mask: linux.STATX = .{ .INO = true };
+    var a: linux.Statx = undefined;
+    var b: linux.Statx = undefined;
+    if (sys.isError(linux.statx(@bitCast(fd), "", linux.AT.EMPTY_PATH, mask, &a))) return false;
+    if (sys.isError(linux.statx(linux.AT.FDCWD, path, 0, mask, &b))) return false;
+    return a.ino == b.ino and a.dev_major == b.dev_major and a.dev_minor == b.dev_minor;
 }
