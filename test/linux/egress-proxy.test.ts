@@ -4,7 +4,8 @@
 // granted twin, and the internet's own log (or a service on this host's
 // loopback) says what reached it.
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { connect, createServer, type Server } from "node:net";
+import { connect } from "node:net";
+import { hostListener } from "../helpers/host-listener.ts";
 import { describeUnless, linuxRequirement } from "../helpers/skip.ts";
 import { internetUnavailable, startInternet, type Internet } from "../helpers/test-internet.ts";
 import { EgressProxy } from "../../lib/net/proxy.ts";
@@ -91,23 +92,14 @@ const through6 = (port: number, head: string, send = "") => through(port, head, 
 describeUnless(unavailable, "the portable egress proxy (macOS and Windows) against a test internet", () => {
   let inet: Internet;
   let proxy: EgressProxy;
-  let loopback: Server;
-  let loopbackPort = 0;
-  let loopbackAccepted = 0;
+  const loopback = hostListener((s) => s.end("host-loopback"));
   beforeAll(async () => {
     inet = await startInternet(NAMES);
-    loopback = createServer((s) => {
-      loopbackAccepted++;
-      s.end("host-loopback");
-    }).listen(0, "127.0.0.1");
-    await new Promise((r) => loopback.once("listening", r));
-    loopbackPort = (loopback.address() as { port: number }).port;
     const egress = resolveEgress({ hosts: ["registry.test", "loop.test", "meta.test", "nat64.test", "rebind.test", `${inet.ip.granted}:7000`], deny: ["registry.test:7001"], resolver: inet.ip.dns });
     proxy = EgressProxy.start(egress);
   });
   afterAll(async () => {
     await proxy?.stop();
-    loopback?.close();
     await inet?.stop();
   });
 
@@ -148,12 +140,12 @@ describeUnless(unavailable, "the portable egress proxy (macOS and Windows) again
   });
 
   test("granted names resolving to this host's loopback, cloud metadata or loopback in NAT64 form are refused, and the loopback service is never reached", async () => {
-    const accepted = loopbackAccepted;
+    const accepted = loopback.accepted();
     for (const name of ["loop.test", "meta.test", "nat64.test"]) {
-      const r = await through(proxy.port, `CONNECT ${name}:${loopbackPort} HTTP/1.1\r\n\r\n`, "x");
+      const r = await through(proxy.port, `CONNECT ${name}:${loopback.port()} HTTP/1.1\r\n\r\n`, "x");
       expect({ name, status: r.status }).toEqual({ name, status: 403 });
     }
-    expect(loopbackAccepted).toBe(accepted);
+    expect(loopback.accepted()).toBe(accepted);
     const why = (h: string) => proxy.network.destinations.find((x) => x.host === h)?.reason;
     expect(why("loop.test")).toContain("loopback");
     expect(why("meta.test")).toContain("cloud metadata");
@@ -161,12 +153,12 @@ describeUnless(unavailable, "the portable egress proxy (macOS and Windows) again
   });
 
   test("rebinding: a name resolved again for each connect is refused once it resolves to loopback", async () => {
-    const accepted = loopbackAccepted;
+    const accepted = loopback.accepted();
     const first = await through(proxy.port, "CONNECT rebind.test:7000 HTTP/1.1\r\n\r\n", "one");
     expect(first).toMatchObject({ status: 200, body: "one" });
-    const second = await through(proxy.port, `CONNECT rebind.test:${loopbackPort} HTTP/1.1\r\n\r\n`, "two");
+    const second = await through(proxy.port, `CONNECT rebind.test:${loopback.port()} HTTP/1.1\r\n\r\n`, "two");
     expect(second.status).toBe(403);
-    expect(loopbackAccepted).toBe(accepted);
+    expect(loopback.accepted()).toBe(accepted);
   });
 
   test("TLS through a CONNECT tunnel must name the CONNECT host (SNI): the granted name's own TLS works end to end, another name on the same server (fronting) is cut before a byte reaches it", async () => {

@@ -3,7 +3,7 @@
 // internet's own log says what reached it; each has its granted twin.
 // cordon asks the test's resolver (net.resolver), never this host's.
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { createServer, type Server } from "node:net";
+import { hostListener } from "../helpers/host-listener.ts";
 import { join } from "node:path";
 import { describeUnless, linuxRequirement, testUnless } from "../helpers/skip.ts";
 import { worldReadableCopy } from "../helpers/world-readable.ts";
@@ -38,21 +38,12 @@ type Outcome = { step: Step; ok: boolean; errno?: string; error?: string; ms: nu
 
 describeUnless(unavailable, "net.hosts: egress by host name against a test internet", () => {
   let inet: Internet;
-  let loopback: Server;
-  let loopbackPort = 0;
-  let loopbackAccepted = 0;
+  // A service on this host's own loopback: what a name resolving to 127.0.0.1 must not reach.
+  const loopback = hostListener((s) => s.on("data", (d) => s.end(`host-loopback:${d}`)));
   beforeAll(async () => {
     inet = await startInternet(NAMES);
-    // A service on this host's own loopback: what a name resolving to 127.0.0.1 must not reach.
-    loopback = createServer((s) => {
-      loopbackAccepted++;
-      s.on("data", (d) => s.end(`host-loopback:${d}`));
-    }).listen(0, "127.0.0.1");
-    await new Promise((r) => loopback.once("listening", r));
-    loopbackPort = (loopback.address() as { port: number }).port;
   });
   afterAll(async () => {
-    loopback?.close();
     await inet?.stop();
   });
 
@@ -173,26 +164,26 @@ describeUnless(unavailable, "net.hosts: egress by host name against a test inter
   });
 
   test("a granted name resolving to loopback, link-local metadata, this host's own address or their IPv6 forms is refused; this host's loopback service sees nothing", async () => {
-    const before = loopbackAccepted;
+    const before = loopback.accepted();
     const names = ["loop.test", "meta.test", "self.test", "mapped.test", "nat64.test"];
-    const { results, report } = await probe({ hosts: names.map((n) => `${n}:${loopbackPort}`) }, names.map((n): Step => ["tcp", n, loopbackPort, "hi"]));
+    const { results, report } = await probe({ hosts: names.map((n) => `${n}:${loopback.port()}`) }, names.map((n): Step => ["tcp", n, loopback.port(), "hi"]));
     for (const r of results) expect(r.ok && r.reply).toBeFalsy();
-    const reasons = Object.fromEntries(names.map((n) => [n, find(report, n, loopbackPort)[0]?.reason ?? ""]));
+    const reasons = Object.fromEntries(names.map((n) => [n, find(report, n, loopback.port())[0]?.reason ?? ""]));
     expect(reasons["loop.test"]).toContain("127.0.0.1: loopback");
     expect(reasons["meta.test"]).toContain("cloud metadata");
     expect(reasons["self.test"]).toContain("an address of this host");
     expect(reasons["mapped.test"]).toContain("loopback in IPv6 form");
     expect(reasons["nat64.test"]).toContain("cloud metadata (169.254.169.254) in IPv6 form");
-    expect(loopbackAccepted).toBe(before);
+    expect(loopback.accepted()).toBe(before);
   });
 
   test("the twin: granted as localhost:PORT or as 127.0.0.1:PORT, this host's loopback service is reached", async () => {
-    const before = loopbackAccepted;
-    const a = await probe({ hosts: [`localhost:${loopbackPort}`] }, [["tcp", "127.0.0.1", loopbackPort, "one"]]);
-    const b = await probe({ hosts: [`127.0.0.1:${loopbackPort}`] }, [["tcp", "127.0.0.1", loopbackPort, "two"]]);
+    const before = loopback.accepted();
+    const a = await probe({ hosts: [`localhost:${loopback.port()}`] }, [["tcp", "127.0.0.1", loopback.port(), "one"]]);
+    const b = await probe({ hosts: [`127.0.0.1:${loopback.port()}`] }, [["tcp", "127.0.0.1", loopback.port(), "two"]]);
     expect(a.results[0]!.reply).toBe("host-loopback:one");
     expect(b.results[0]!.reply).toBe("host-loopback:two");
-    expect(loopbackAccepted).toBe(before + 2);
+    expect(loopback.accepted()).toBe(before + 2);
   });
 
   test("rebinding: a name whose lookup gives the test host first and loopback next is relayed once, then refused at the next connect", async () => {

@@ -72,6 +72,13 @@ function footprint() {
   };
 }
 
+/** Once the waiting sandboxes are gone: everything as `before` (processes, cgroups, private directories, fds). */
+async function leftAsBefore(before: ReturnType<typeof footprint>): Promise<void> {
+  await until(() => waiting().length === before.waiting);
+  await until(() => Bun.deepEquals(footprint(), before), 3000).catch(() => {});
+  expect(footprint()).toEqual(before);
+}
+
 async function until(what: () => boolean, ms = 5000): Promise<void> {
   const end = Date.now() + ms;
   while (!what()) {
@@ -211,9 +218,7 @@ describeUnless(notLinux, "warm sandboxes", () => {
     await until(() => waiting().length === before.waiting + 3);
     expect(ownCgroups(bases).length).toBeGreaterThan(before.cgroups);
     await box.close();
-    await until(() => waiting().length === before.waiting);
-    await until(() => Bun.deepEquals(footprint(), before), 3000).catch(() => {});
-    expect(footprint()).toEqual(before);
+    await leftAsBefore(before);
   }, 30_000);
 
   test("a waiting sandbox killed before the handover: the spawn fails with a typed error, the command never runs, nothing is left, and the box refills", async () => {
@@ -241,9 +246,7 @@ describeUnless(notLinux, "warm sandboxes", () => {
     } finally {
       await box.close();
     }
-    await until(() => waiting().length === before.waiting);
-    await until(() => Bun.deepEquals(footprint(), before), 3000).catch(() => {});
-    expect(footprint()).toEqual(before);
+    await leftAsBefore(before);
   }, 30_000);
 
   test("a waiting sandbox that dies by itself is removed and replaced; spawns go on", async () => {
@@ -260,9 +263,7 @@ describeUnless(notLinux, "warm sandboxes", () => {
     } finally {
       await box.close();
     }
-    await until(() => waiting().length === before.waiting);
-    await until(() => Bun.deepEquals(footprint(), before), 3000).catch(() => {});
-    expect(footprint()).toEqual(before);
+    await leftAsBefore(before);
   }, 30_000);
 
   test("compile()'s warm option: an integer from 1 to 64, nothing else; an unknown option is an error", () => {
