@@ -143,6 +143,30 @@ describeUnless(unavailable, "onNetwork: each egress decision told as it is taken
     expect(inet.events().slice(before).filter((e) => e.dns === "denied.test" || e.tcp)).toEqual([]);
   });
 
+  test("from inside: a proxy request whose host holds terminal control characters (ESC, C1 CSI, a bidi mark) reaches neither the report nor the hook raw; a granted name beside it is told as it is", async () => {
+    const HOSTILE = `
+import os, socket
+host, port = os.environ["HTTPS_PROXY"].split("//")[1].rstrip("/").rsplit(":", 1)
+for target in ["evil\\x1bc\\u009b2J\\u202etest:7000", "registry.test:7000"]:
+    s = socket.create_connection((host, int(port)), timeout=5)
+    s.sendall(("CONNECT " + target + " HTTP/1.1\\r\\n\\r\\n").encode("utf-8"))
+    print(s.recv(12).decode().split(" ")[1])
+    s.close()
+`;
+    const events: NetworkEvent[] = [];
+    const r = await run(["/usr/bin/python3", "-c", HOSTILE], { net, fs }, { onNetwork: (e) => events.push(e) });
+    expect({ status: r.status, stdout: r.stdout, stderr: r.stderr }).toEqual({ status: 0, stdout: "400\n200\n", stderr: "" });
+    await until(() => events.filter((e) => e.kind === "connect").length >= 2);
+    const raw = /[^\x20-\x7e]/;
+    const told = events.flatMap((e) => [e.host, e.reason ?? ""]);
+    const listed = (r.report.network?.destinations ?? []).flatMap((d) => [d.host, d.reason ?? ""]);
+    expect([...told, ...listed].filter((t) => raw.test(t))).toEqual([]);
+    expect(events.some((e) => e.kind === "connect" && !e.allowed && e.host.startsWith("evil\\x1bc"))).toBe(true);
+    // The positive twin: a granted name is told and listed unchanged.
+    expect(events.find((e) => e.kind === "connect" && e.allowed)).toMatchObject({ host: "registry.test", port: 7000, grant: "registry.test:7000" });
+    expect(r.report.network?.destinations.find((d) => d.host === "registry.test" && d.port === 7000)).toMatchObject({ allowed: true });
+  });
+
   test("a hook that throws changes nothing: its sandbox and one beside it get the same answers and reports, every call's exception surfaces uncaught", async () => {
     const job = { policy: { net, fs }, script: CONNECT_AND_WAIT.replace("sys.stdin.read()", "") };
     const p = Bun.spawn([process.execPath, hookFixture, JSON.stringify(job)], { stdout: "pipe", stderr: "pipe", timeout: 30_000 });
