@@ -3,8 +3,8 @@
 // emptied, even by its owner, until the owner takes the rights back. Nothing
 // is followed: symlinks are removed as links, so neither the walk nor a chmod
 // ever leaves the tree.
-import { chmodSync, closeSync, constants, fstatSync, lchmodSync, lstatSync, openSync, readdirSync, rmdirSync, rmSync, type Stats } from "node:fs";
-import { join } from "node:path";
+import { chmodSync, closeSync, constants, fstatSync, lchmodSync, lstatSync, openSync, readdirSync, readlinkSync, realpathSync, rmdirSync, rmSync, type Stats } from "node:fs";
+import { basename, dirname, join } from "node:path";
 import { UAPI_SHARED } from "../ffi/generated/linux-tables.ts";
 
 /** An fd naming the file itself, whatever its mode (Linux). */
@@ -16,27 +16,49 @@ const { O_PATH } = UAPI_SHARED;
  * root) may swap a directory for a symlink between a check by path and a
  * chmod by path, which would then change the mode of whatever the symlink
  * names, with this process's rights. Linux: an O_PATH fd opened without
- * following (any mode), changed through its /proc/self/fd link; macOS:
- * lchmod, which changes a symlink itself.
+ * following (any mode), changed through its /proc/self/fd link, and only if
+ * that link reads back as `path`: O_NOFOLLOW covers the last component only,
+ * and an earlier one swapped for a symlink since the walk listed it would
+ * lead the open out of the tree. macOS: lchmod, which changes a symlink
+ * itself (an earlier component swapped there is not caught).
  */
 function entryOf(path: string): { readonly st: Stats; readonly chmod: (mode: number) => void; readonly dir: string; readonly close: () => void } {
   if (process.platform === "linux") {
     const fd = openSync(path, O_PATH | constants.O_NOFOLLOW);
     const at = `/proc/self/fd/${fd}`;
+    try {
+      if (readlinkSync(at) !== path) throw new Error(`${path} left the tree while it was walked`);
+    } catch (e) {
+      closeSync(fd);
+      throw e;
+    }
     return { st: fstatSync(fd), chmod: (mode) => chmodSync(at, mode), dir: at, close: () => closeSync(fd) };
   }
   const change = lchmodSync ?? chmodSync;
   return { st: lstatSync(path), chmod: (mode) => change(path, mode), dir: path, close: () => {} };
 }
 
-/** Gives the owner rwx on every directory of the tree it owns; files keep their modes (unlink needs none). */
-function restoreOwnerRights(root: string): void {
+/**
+ * Gives the owner rwx on every directory of the tree it owns; files keep their
+ * modes (unlink needs none). `beforeEntry` is for tests: it runs before each
+ * entry is opened, where another process could change the tree.
+ */
+export function restoreOwnerRights(root: string, beforeEntry?: (path: string) => void): void {
   const euid = process.geteuid?.();
+  // The walk goes by the real path, which each entry's fd must read back as
+  // (the parent's: `root` itself is opened without following, as any entry).
+  let real: string;
+  try {
+    real = join(realpathSync(dirname(root)), basename(root));
+  } catch {
+    return;
+  }
   // A stack, not recursion: the command chose the depth.
-  const pending = [root];
+  const pending = [real];
   for (let dir = pending.pop(); dir !== undefined; dir = pending.pop()) {
     let entry: ReturnType<typeof entryOf> | undefined;
     try {
+      beforeEntry?.(dir);
       entry = entryOf(dir);
       const { st } = entry;
       if (!st.isDirectory()) continue;

@@ -6,16 +6,20 @@
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
-passed=0 failed=0 skipped=0
+passed=0 failed=0 skipped=0 failed_steps=()
 step() { # name, command...; a step that exits 77 could not run here and said why
-  local name=$1 rc; shift
+  local name=$1 rc log; shift
   echo "== $name"
-  "$@"; rc=$?
+  log="$(mktemp -t cordon-step.XXXXXX)"
+  "$@" 2>&1 | tee "$log"; rc=${PIPESTATUS[0]}
   case $rc in
     0) passed=$((passed + 1)) ;;
     77) skipped=$((skipped + 1)); echo "SKIPPED: $name" ;;
-    *) failed=$((failed + 1)); echo "FAILED: $name" ;;
+    *) failed=$((failed + 1)); echo "FAILED: $name"
+       # What failed inside the step, kept to be shown again beside the summary.
+       failed_steps+=("$name"$'\n'"$(grep -A 12 -E '^FAILED: |^\(fail\)|error:' "$log" | head -n 60)") ;;
   esac
+  rm -f "$log"
 }
 
 # Before the toolchain: installing it needs python3 too.
@@ -46,5 +50,7 @@ else
   failed=$((failed + 1))
 fi
 
+# Named again here, next to the summary, where a log cut to its tail still shows them.
+for what in "${failed_steps[@]}"; do echo "FAILED step: $what"; done
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]

@@ -8,11 +8,11 @@
 // setid bits) with cordon's rights. The host file must keep its
 // mode; the tree goes once the writer stops.
 import { afterAll, expect, test } from "bun:test";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describeUnless, notLinux } from "../helpers/skip.ts";
-import { removeTree } from "../../lib/remove-tree.ts";
+import { removeTree, restoreOwnerRights } from "../../lib/remove-tree.ts";
 
 const { compile } = await import("../../lib/spawn.ts");
 
@@ -130,4 +130,34 @@ while time.time() < end:
     const left = readdirSync(tmpdir()).filter((n) => n.startsWith(`cordon-${process.pid}-`));
     for (const n of left) expect(removeTree(join(tmpdir(), n))).toBe(true);
   }, 40_000);
+});
+
+describeUnless(notLinux, "giving the owner's rights back while the tree changes", () => {
+  test("an earlier component swapped for a symlink to a host directory after the walk listed it: the host directory's child keeps its mode; the tree's own child, unswapped, gets its rights back", () => {
+    const base = mkdtempSync(join(tmpdir(), "cordon-rmmid-"));
+    try {
+      const hostDir = join(base, "host-dir");
+      mkdirSync(join(hostDir, "s"), { recursive: true });
+      chmodSync(join(hostDir, "s"), 0o500);
+      const tree = join(base, "tree");
+      // "d/s" lacks the owner's rwx, so the walk gives it back.
+      mkdirSync(join(tree, "d", "s"), { recursive: true });
+      chmodSync(join(tree, "d", "s"), 0o500);
+      // Between the listing of "d" and the open of "d/s", "d" becomes a link to the host directory, which holds its own "s".
+      restoreOwnerRights(tree, (path) => {
+        if (path.endsWith("/d/s")) {
+          renameSync(join(tree, "d"), join(tree, "d-moved"));
+          symlinkSync(hostDir, join(tree, "d"));
+        }
+      });
+      expect(statSync(join(hostDir, "s")).mode & 0o7777).toBe(0o500);
+      // Positive twin: the same walk with nothing swapped gives the tree's "s" its rights.
+      rmSync(join(tree, "d"));
+      renameSync(join(tree, "d-moved"), join(tree, "d"));
+      restoreOwnerRights(tree);
+      expect(statSync(join(tree, "d", "s")).mode & 0o7777).toBe(0o700);
+    } finally {
+      rmSync(base, { recursive: true, force: true });
+    }
+  });
 });
