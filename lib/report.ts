@@ -72,8 +72,12 @@ export type Report = {
   readonly host?: readonly string[];
   /** Names (never values) of the variables the command got: the caller's passed in, and those cordon or the policy set. */
   readonly env?: EnvReport;
-  /** With host grants: every destination asked for, allowed or refused (filled in while the command runs). */
-  readonly network?: { readonly destinations: NetworkDestination[] };
+  /**
+   * With host grants: every destination asked for, allowed or refused (filled
+   * in while the command runs), up to 1,000 distinct entries; `unlisted`
+   * counts the decisions past that bound (absent while there are none).
+   */
+  readonly network?: { readonly destinations: NetworkDestination[]; readonly unlisted?: number };
   /** With explain: what the sandbox refused, distinct, with counts (bounded); complete once the run has exited. */
   readonly denials?: readonly Denial[];
   /** With explain: which classes of denials this run could see and by what, and what was dropped or lost. */

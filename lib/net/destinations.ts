@@ -6,7 +6,8 @@
 import type { NetworkDestination, NetworkHook } from "../report.ts";
 import { NetworkObserver } from "./observer.ts";
 
-export type NetworkReport = { readonly destinations: NetworkDestination[] };
+/** `unlisted`: decisions past the list's bound (present once there is one), so that a full list says it is not the whole story. */
+export type NetworkReport = { readonly destinations: NetworkDestination[]; unlisted?: number };
 
 export type Outcome = { allowed: true; grant: string } | { allowed: false; reason: string };
 
@@ -57,6 +58,7 @@ export class DestinationLog {
         this.report.destinations.push(e);
       }
     }
+    if (!this.byKey.has(key)) this.report.unlisted = (this.report.unlisted ?? 0) + 1;
     e.count++;
     if (address !== undefined && !(e.addresses ??= []).includes(address) && e.addresses.length < MAX_ADDRESSES) e.addresses.push(address);
     this.observer?.tell({ kind, host, ...(port !== undefined && { port }), ...outcome, ...(address !== undefined && { address }) });

@@ -87,6 +87,20 @@ describe("the events DestinationLog tells", () => {
     expect(log.report.destinations[1]).toMatchObject({ addresses: ["198.18.0.10"], bytesOut: 5 });
   });
 
+  test("a command asking for more distinct names than the list holds: 1,000 entries, the rest counted as unlisted (absent before), and listed entries still counted", () => {
+    const log = new DestinationLog();
+    const refused = { allowed: false, reason: "lookup refused (NXDOMAIN): not granted" } as const;
+    for (let i = 0; i < 1000; i++) log.note("lookup", `n${i}.test`, undefined, refused);
+    expect(log.report.destinations.length).toBe(1000);
+    expect(log.report.unlisted).toBeUndefined();
+    for (let i = 1000; i < 1005; i++) log.note("lookup", `n${i}.test`, undefined, refused);
+    log.note("lookup", "n1003.test", undefined, refused);
+    log.note("lookup", "n0.test", undefined, refused);
+    expect(log.report.destinations.length).toBe(1000);
+    expect(log.report.unlisted).toBe(6);
+    expect(log.report.destinations[0]).toMatchObject({ host: "n0.test", count: 2 });
+  });
+
   test("a name or reason the command controls reaches neither report nor hook with control characters: escaped, and distinct names stay distinct", async () => {
     const events: NetworkEvent[] = [];
     const log = new DestinationLog((e) => events.push(e));
