@@ -9,6 +9,7 @@ import type { Report } from "../report.ts";
 import { spawn, type SandboxedSubprocess } from "../spawn.ts";
 import { parseRunArgs } from "./args.ts";
 import { flagOf } from "./flags.ts";
+import { refusedNetworkLines } from "./network-lines.ts";
 import { ReportFile } from "./report-file.ts";
 
 /**
@@ -92,6 +93,7 @@ export async function runCommand(args: readonly string[], parseArgs: typeof Pars
     const end = { exitCode: proc.exitCode, signalCode: proc.signalCode, timedOut: proc.timedOut, ...(proc.limit ? { limit: proc.limit } : {}) };
     // A limit that ended the tree is cordon's to say: one line, like every message of cordon's.
     if (proc.limit) console.error(`cordon: ${proc.limit}`);
+    for (const l of refusedNetworkLines(proc.report.network)) console.error(l);
     if (explain && proc.report.denials && proc.report.explain) for (const l of explainLines(proc.report.denials, proc.report.explain)) console.error(l);
     const status = exitStatus(end);
     if (report) {

@@ -80,6 +80,20 @@ describeUnless(noNetns, "net.hosts through the CLI, on this host's loopback", ()
     expect(accepted).toEqual(before);
   });
 
+  test("what cordon refused is told on stderr after the run, without a --report file (a run with only granted destinations has an empty stderr, above)", async () => {
+    const lookup = `
+import socket
+try:
+    socket.getaddrinfo("not-granted.test", 80)
+    print("resolved")
+except OSError:
+    print("refused")
+`;
+    const r = await cordon(["run", "--allow-net=localhost", "--", "/usr/bin/python3", "-c", lookup]);
+    expect({ code: r.code, stdout: r.stdout }).toEqual({ code: 0, stdout: "refused\n" });
+    expect(r.stderr).toMatch(/^cordon: network refused lookup of not-granted\.test( \(\d+ times\))?: lookup refused \(NXDOMAIN\): not granted\n$/);
+  });
+
   test("the proxy takes a CONNECT head sent one byte at a time, and bytes sent right behind it reach the granted host first", async () => {
     const trickle = `
 import os, socket, sys, time

@@ -1,0 +1,20 @@
+// After a run with host grants, what the relay and the proxy refused, as
+// `cordon:` lines on stderr: a job whose `git fetch` failed says why without
+// a --report file. The most asked-for first, a few at most; the report file
+// lists them all. Hosts and reasons are already escaped (lib/net/destinations.ts).
+import type { Report } from "../report.ts";
+
+const MAX_LINES = 8;
+
+export function refusedNetworkLines(network: Report["network"]): string[] {
+  if (!network) return [];
+  const refused = network.destinations.filter((d) => !d.allowed).sort((a, b) => b.count - a.count);
+  const lines = refused.slice(0, MAX_LINES).map((d) => {
+    const where = d.port === undefined ? `lookup of ${d.host}` : `${d.host.includes(":") ? `[${d.host}]` : d.host}:${d.port}`;
+    return `cordon: network refused ${where}${d.count > 1 ? ` (${d.count} times)` : ""}: ${d.reason ?? "not granted"}`;
+  });
+  const more = refused.length - lines.length;
+  if (more > 0) lines.push(`cordon: network refused ${more} more destination${more > 1 ? "s" : ""} (--report lists each)`);
+  if (network.unlisted) lines.push(`cordon: ${network.unlisted} more network decision${network.unlisted > 1 ? "s" : ""} past the report's 1,000 entries (not listed)`);
+  return lines;
+}
