@@ -184,6 +184,20 @@ describe("the relay's decisions", () => {
     expect(dec.pick({ ...t, address: "127.0.0.1" }, [])).toEqual({ address: "127.0.0.1" });
   });
 
+  test("a deny of an address holds for what a granted name resolves to (in its IPv6 forms too, on the deny's port only) and for localhost's loopback", () => {
+    const denying = resolveEgress({ hosts: ["registry.test", "localhost"], deny: ["198.18.0.66", "198.18.0.67:443", "127.0.0.1:22"] });
+    const dec = new EgressDecisions(denying, new Set());
+    const t: Target = { host: "registry.test", port: 443, rule: denying.hosts[0]! };
+    expect(dec.pick(t, ["198.18.0.66"])).toEqual({ refused: "resolves only to refused addresses (198.18.0.66: denied by 198.18.0.66)" });
+    expect(dec.pick(t, ["::ffff:198.18.0.66", "64:ff9b::c612:42"])).toMatchObject({ refused: expect.stringContaining("::ffff:198.18.0.66: denied by 198.18.0.66; 64:ff9b::c612:42: denied by 198.18.0.66") });
+    expect(dec.pick(t, ["198.18.0.66", "198.18.0.10"])).toEqual({ address: "198.18.0.10" });
+    expect(dec.pick(t, ["198.18.0.67"])).toMatchObject({ refused: expect.stringContaining("denied by 198.18.0.67:443") });
+    expect(dec.pick({ ...t, port: 80 }, ["198.18.0.67"])).toEqual({ address: "198.18.0.67" });
+    const local = dec.accepted("127.0.0.1", 22) as Target;
+    expect(dec.pick(local, [])).toEqual({ refused: "127.0.0.1: denied by 127.0.0.1:22" });
+    expect(dec.pick(dec.accepted("127.0.0.1", 5432) as Target, [])).toEqual({ address: "127.0.0.1" });
+  });
+
   test("proxy requests follow the same grants; a refusal is a 403 naming the reason", () => {
     const dec = d();
     expect(dec.proxied("CONNECT registry.test:8443 HTTP/1.1\r\n\r\n")).toMatchObject({ target: { host: "registry.test", port: 8443 }, ok: "HTTP/1.1 200 Connection established\r\n\r\n" });
