@@ -113,6 +113,11 @@ describe("proxy request heads", () => {
       expect(parseProxyHead(`GET http://registry.test/ HTTP/1.1\r\nHost: ${host}\r\n\r\n`)).toMatchObject({ kind: "forward", host: "registry.test", port: 80 });
     }
     expect(parseProxyHead("GET http://[2001:db8::1]:81/ HTTP/1.1\r\nHost: [2001:DB8:0::1]:81\r\n\r\n")).toMatchObject({ kind: "forward", port: 81 });
+    // Lines a lenient server splits otherwise, into a Host cordon would not have seen.
+    for (const line of ["X: 1\nHost: other.test", "X: 1\rHost: other.test", "Host : other.test", " other.test", "\tother.test", "X\u0000: 1"]) {
+      expect(parseProxyHead(`GET http://registry.test/ HTTP/1.1\r\nHost: registry.test\r\n${line}\r\n\r\n`)).toMatchObject({ kind: "error", status: 400, reason: expect.stringContaining("a malformed header line") });
+    }
+    expect(parseProxyHead("GET http://registry.test/ HTTP/1.1\r\nHost: registry.test\r\nX-Tab:\ta\tb \xe9\r\n\r\n")).toMatchObject({ kind: "forward" });
   });
 
   test("anything else is a 400 with the reason", () => {
