@@ -2,9 +2,9 @@
 // answers, where an accepted connection or a proxy request may go, and which
 // resolved address it is relayed to. The backend feeds it events and carries
 // out its verdicts (lib/backend/linux/egress.ts). Pure but for its tables.
-import { destinationOf, hostVerdict, normalName, ruleText, type Destination, type HostRule } from "../policy/net-hosts.ts";
+import { addressText, destinationOf, hostVerdict, normalName, ruleText, type Destination, type HostRule } from "../policy/net-hosts.ts";
 import type { Egress } from "../policy/types.ts";
-import { refusedAddress } from "./addresses.ts";
+import { addressBytes, embeddedIPv4, refusedAddress } from "./addresses.ts";
 import { answer, formatError, parseQuery, RCODE, TYPE_A } from "./dns-wire.ts";
 import { parseProxyHead, proxyResponse } from "./proxy-head.ts";
 import { SyntheticAddresses } from "./synthetic.ts";
@@ -113,14 +113,33 @@ export class EgressDecisions {
    * A grant of a literal or of localhost has its address already.
    */
   pick(t: Target, resolved: readonly string[]): { address: string } | { refused: string } {
-    if (t.address) return { address: t.address };
+    if (t.address) {
+      const denied = this.deniedAddress(t.address, t.port);
+      return denied ? { refused: `${t.address}: ${denied}` } : { address: t.address };
+    }
     if (resolved.length === 0) return { refused: "the name has no address" };
     const own = this.ownAddresses();
-    const checked = resolved.map((a) => ({ a, why: refusedAddress(a, own) }));
-    const ok = checked.filter((c) => !c.why).map((c) => c.a);
+    const checked = resolved.map((a) => ({ a, denied: this.deniedAddress(a, t.port), why: refusedAddress(a, own) }));
+    const ok = checked.filter((c) => !c.why && !c.denied).map((c) => c.a);
     const address = ok.find((a) => !a.includes(":")) ?? ok[0];
     if (address) return { address };
-    return { refused: `resolves only to refused addresses (${checked.map((c) => `${c.a}: ${c.why}`).join("; ")}); grant the address itself or localhost to reach it` };
+    const why = checked.map((c) => `${c.a}: ${c.denied ?? c.why}`).join("; ");
+    return { refused: `resolves only to refused addresses (${why})${checked.every((c) => c.denied) ? "" : "; grant the address itself or localhost to reach it"}` };
+  }
+
+  /**
+   * The deny rule naming `address` (in any form that carries the same IPv4
+   * address: mapped, NAT64...) on `port`, as the report says it: a deny of an
+   * address holds for every name that resolves to it, and for localhost.
+   */
+  private deniedAddress(address: string, port: number): string | undefined {
+    const forms = (text: string) => {
+      const b = addressBytes(text);
+      return b ? [addressText(b), ...(b.length === 16 ? embeddedIPv4(b).map(addressText) : [])] : [];
+    };
+    const mine = forms(address);
+    const rule = this.egress.deny.find((r) => (r.kind === "ipv4" || r.kind === "ipv6") && (r.port === undefined || r.port === port) && forms(r.host).some((f) => mine.includes(f)));
+    return rule && `denied by ${ruleText(rule)}`;
   }
 
   /** This host's addresses, asked for once (a connect may follow a lookup: lib/backend/linux/egress.ts asks right after answering it). */

@@ -23,6 +23,13 @@ const HOP = /^(proxy-connection|proxy-authorization|proxy-authenticate):/i;
 /** The connection's own headers: replaced by "Connection: close". */
 const CONNECTION = /^(connection|keep-alive):/i;
 const HOST = /^host:[ \t]*(.*?)[ \t]*$/i;
+/**
+ * A header line as RFC 9112 has it: a token, the colon right after it, a
+ * value without control characters but tab. Anything else (a bare LF or CR
+ * inside a line, a space before the colon, a folded continuation) a lenient
+ * server may split into a header cordon did not see, such as another Host.
+ */
+const FIELD = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+:[^\x00-\x08\x0a-\x1f\x7f]*$/;
 
 /** The same host and port, however spelled (case, a trailing dot, an IPv6 literal's forms). */
 function sameAuthority(a: { host: string; port: number }, b: { host: string; port: number }): boolean {
@@ -45,7 +52,10 @@ export function parseProxyHead(head: string): ProxyRequest {
   if (!a) return { kind: "error", status: 400, reason: `not a host[:port]: ${JSON.stringify(u[1])}` };
   const path = u[2] === undefined ? "/" : u[2].startsWith("?") ? `/${u[2]}` : u[2];
   const end = lines.indexOf("", 1);
-  const headers = lines.slice(1, end < 0 ? undefined : end).filter((l) => !HOP.test(l) && !CONNECTION.test(l));
+  const fields = lines.slice(1, end < 0 ? undefined : end);
+  const bad = fields.find((l) => !FIELD.test(l));
+  if (bad !== undefined) return { kind: "error", status: 400, reason: `a malformed header line: ${JSON.stringify(bad.slice(0, 80))}` };
+  const headers = fields.filter((l) => !HOP.test(l) && !CONNECTION.test(l));
   // The server the request goes to picks its site by Host: it must name the URI's host (no fronting by Host).
   const hosts = headers.map((l) => HOST.exec(l)?.[1]).filter((h) => h !== undefined);
   if (hosts.length > 1) return { kind: "error", status: 400, reason: "a request with two Host headers" };

@@ -10,13 +10,11 @@ export type Route = { readonly address: string; readonly entry: NetworkDestinati
 
 export async function route(decisions: EgressDecisions, resolve: Resolve, log: DestinationLog, t: Target): Promise<Route> {
   let pick: { address: string } | { refused: string };
-  if (t.address) pick = { address: t.address };
-  else {
-    try {
-      pick = decisions.pick(t, await resolve(t.host));
-    } catch (e) {
-      pick = { refused: `lookup failed: ${lookupError(e)}` };
-    }
+  try {
+    // A grant of an address or localhost has its address (checked against deny rules only).
+    pick = decisions.pick(t, t.address ? [] : await resolve(t.host));
+  } catch (e) {
+    pick = { refused: `lookup failed: ${lookupError(e)}` };
   }
   if ("refused" in pick) {
     log.note("connect", t.host, t.port, { allowed: false, reason: pick.refused });

@@ -10,7 +10,39 @@ import { connect } from "node:net";
 import { describeUnless, linuxRequirement } from "../helpers/skip.ts";
 import { internetUnavailable, startInternet, type Internet } from "../helpers/test-internet.ts";
 import { EgressProxy } from "../../lib/net/proxy.ts";
+import type { Net } from "../../lib/policy/types.ts";
 import { resolveEgress } from "../../lib/policy/egress.ts";
+
+const { spawn } = await import("../../lib/spawn.ts");
+
+/**
+ * Heads that name the granted host to cordon but another to a lenient server:
+ * a bare LF ending a line inside one of cordon's, whitespace before the colon,
+ * a folded continuation line, a bare CR.
+ */
+const SMUGGLED = [
+  "GET http://registry.test/lf HTTP/1.1\r\nX-A: 1\nHost: other.test\r\n\r\n",
+  "GET http://registry.test/space HTTP/1.1\r\nHost : other.test\r\n\r\n",
+  "GET http://registry.test/fold HTTP/1.1\r\nHost: registry.test\r\n other.test\r\n\r\n",
+  "GET http://registry.test/cr HTTP/1.1\r\nX-A: 1\rHost: other.test\r\n\r\n",
+];
+const TWIN = "GET http://registry.test/twin HTTP/1.1\r\nHost: registry.test\r\n\r\n";
+
+/** Run inside the sandbox: each head (argv, JSON) to the proxy HTTP_PROXY names; prints each first reply line. */
+const SEND_HEADS = `
+import json, os, socket, sys
+host, port = os.environ["HTTP_PROXY"].split("//")[1].rstrip("/").rsplit(":", 1)
+for head in json.loads(sys.argv[1]):
+    s = socket.create_connection((host, int(port)), timeout=5)
+    s.sendall(head.encode("latin1"))
+    got = b""
+    while True:
+        b = s.recv(65536)
+        if not b:
+            break
+        got += b
+    print(got.split(b"\\r\\n")[0].decode("latin1"), flush=True)
+`;
 
 /** Sends `head` to the proxy and returns everything that came back until the close. */
 function send(port: number, head: string): Promise<string> {
@@ -45,5 +77,16 @@ describeUnless(linuxRequirement(internetUnavailable()), "the egress proxy and th
     const own = await send(proxy.port, "GET http://registry.test/own HTTP/1.1\r\nHost: REGISTRY.test.\r\n\r\n");
     expect(own).toContain("path=/own");
     expect(paths(before)).toEqual([[inet.ip.granted, "REGISTRY.test.", "/own"]]);
+  });
+
+  test("from inside a sandbox: a head whose lines a lenient server splits otherwise (bare LF or CR, space before the colon, a folded line) is a 400 and reaches no server; a well-formed one is answered", async () => {
+    const before = inet.events().length;
+    const net: Net = { hosts: ["registry.test"], resolver: inet.ip.dns };
+    const p = spawn(["/usr/bin/python3", "-c", SEND_HEADS, JSON.stringify([...SMUGGLED, TWIN])], { net, fs: { read: ["/usr/lib/python3"] } }, { stdout: "pipe", stderr: "pipe" });
+    const [out, err, code] = await Promise.all([new Response(p.stdout as ReadableStream).text(), new Response(p.stderr as ReadableStream).text(), p.exited]);
+    expect({ code, err }).toEqual({ code: 0, err: "" });
+    expect(out.trim().split("\n")).toEqual([...SMUGGLED.map(() => "HTTP/1.1 400 Bad Request"), "HTTP/1.0 200 OK"]);
+    await Bun.sleep(50);
+    expect(paths(before)).toEqual([[inet.ip.granted, "registry.test", "/twin"]]);
   });
 });

@@ -29,6 +29,9 @@ const NAMES = {
   "self.test": { a: ["HOST"] },
   "mapped.test": { aaaa: ["::ffff:127.0.0.1"] },
   "nat64.test": { aaaa: ["64:ff9b::a9fe:a9fe"] },
+  // Beneath a wildcard grant, resolving to the address a deny rule names (as it is, and mapped into IPv6).
+  "evil.wild.test": { a: ["OTHER"] },
+  "evil6.wild.test": { aaaa: ["::ffff:OTHER"] },
   // The relay's lookups: A and AAAA per connect; the first connect's two get the test host, later ones loopback.
   "rebind.test": { rebind: 2, first: { a: ["GRANTED"] }, then: { a: ["127.0.0.1"] } },
 };
@@ -175,6 +178,23 @@ describeUnless(unavailable, "net.hosts: egress by host name against a test inter
     expect(reasons["mapped.test"]).toContain("loopback in IPv6 form");
     expect(reasons["nat64.test"]).toContain("cloud metadata (169.254.169.254) in IPv6 form");
     expect(loopback.accepted()).toBe(before);
+  });
+
+  test("a deny of an address wins over a name grant that resolves to it (as it is or mapped into IPv6), through the proxy too; the twin beneath the same wildcard is reached", async () => {
+    const { results, report, seen } = await probe({ hosts: ["*.wild.test:80"], deny: [inet.ip.other] }, [
+      ["http", "evil.wild.test", 80, "/evil"],
+      ["http", "evil6.wild.test", 80, "/evil6"],
+      ["proxy", "evil.wild.test", 80, "GET /evil-proxied HTTP/1.0\r\n\r\n"],
+      ["http", "api.wild.test", 80, "/twin"],
+    ]);
+    const [evil, evil6, proxied, twin] = results;
+    expect(evil!.ok).toBe(false);
+    expect(evil6!.ok).toBe(false);
+    expect(proxied).toMatchObject({ ok: true, status: 403 });
+    expect(twin!.body).toBe(`hello from ${inet.ip.granted} host=api.wild.test path=/twin\n`);
+    expect(seen.filter((e) => e.http === inet.ip.other || e.tcp === inet.ip.other)).toEqual([]);
+    expect(find(report, "evil.wild.test", 80).map((e) => e.reason)).toEqual([expect.stringContaining(`${inet.ip.other}: denied by ${inet.ip.other}`)]);
+    expect(find(report, "evil6.wild.test", 80)[0]!.reason).toContain(`denied by ${inet.ip.other}`);
   });
 
   test("the twin: granted as localhost:PORT or as 127.0.0.1:PORT, this host's loopback service is reached", async () => {

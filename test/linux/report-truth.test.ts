@@ -88,8 +88,15 @@ const FIXTURES: Record<string, Fixture> = {
     host: (h) => [...counted("tcp")(h), ...counted("udp")(h)],
   },
   "net.hosts-only": {
-    // Host grants name localhost:tcpPort only: the other port on this host's loopback and any UDP stay out.
-    attacks: (h) => [`tcp_connect,127.0.0.1,${h.otherPort}`, `udp_send,${h.hostAddress},${h.udpPort}`],
+    // Host grants name localhost:tcpPort only: the other port on this host's loopback (as it is and IPv4-mapped),
+    // any UDP and the socket families a network namespace does not hold stay out.
+    attacks: (h) => [
+      `tcp_connect,127.0.0.1,${h.otherPort}`,
+      `tcp_connect,::ffff:127.0.0.1,${h.otherPort}`,
+      `udp_send,${h.hostAddress},${h.udpPort}`,
+      "socket_family,40,1",
+      "socket_family,17,3",
+    ],
     twins: (h) => [`tcp_connect,127.0.0.1,${h.tcpPort}`],
     host: (h) => [...counted("other")(h), ...counted("udp")(h)],
   },

@@ -113,6 +113,11 @@ describe("proxy request heads", () => {
       expect(parseProxyHead(`GET http://registry.test/ HTTP/1.1\r\nHost: ${host}\r\n\r\n`)).toMatchObject({ kind: "forward", host: "registry.test", port: 80 });
     }
     expect(parseProxyHead("GET http://[2001:db8::1]:81/ HTTP/1.1\r\nHost: [2001:DB8:0::1]:81\r\n\r\n")).toMatchObject({ kind: "forward", port: 81 });
+    // Lines a lenient server splits otherwise, into a Host cordon would not have seen.
+    for (const line of ["X: 1\nHost: other.test", "X: 1\rHost: other.test", "Host : other.test", " other.test", "\tother.test", "X\u0000: 1"]) {
+      expect(parseProxyHead(`GET http://registry.test/ HTTP/1.1\r\nHost: registry.test\r\n${line}\r\n\r\n`)).toMatchObject({ kind: "error", status: 400, reason: expect.stringContaining("a malformed header line") });
+    }
+    expect(parseProxyHead("GET http://registry.test/ HTTP/1.1\r\nHost: registry.test\r\nX-Tab:\ta\tb \xe9\r\n\r\n")).toMatchObject({ kind: "forward" });
   });
 
   test("anything else is a 400 with the reason", () => {
@@ -182,6 +187,20 @@ describe("the relay's decisions", () => {
     expect(dec.pick(t, ["127.0.0.1", "192.0.2.2"])).toMatchObject({ refused: expect.stringContaining("127.0.0.1: loopback; 192.0.2.2: an address of this host") });
     expect(dec.pick(t, [])).toEqual({ refused: "the name has no address" });
     expect(dec.pick({ ...t, address: "127.0.0.1" }, [])).toEqual({ address: "127.0.0.1" });
+  });
+
+  test("a deny of an address holds for what a granted name resolves to (in its IPv6 forms too, on the deny's port only) and for localhost's loopback", () => {
+    const denying = resolveEgress({ hosts: ["registry.test", "localhost"], deny: ["198.18.0.66", "198.18.0.67:443", "127.0.0.1:22"] });
+    const dec = new EgressDecisions(denying, new Set());
+    const t: Target = { host: "registry.test", port: 443, rule: denying.hosts[0]! };
+    expect(dec.pick(t, ["198.18.0.66"])).toEqual({ refused: "resolves only to refused addresses (198.18.0.66: denied by 198.18.0.66)" });
+    expect(dec.pick(t, ["::ffff:198.18.0.66", "64:ff9b::c612:42"])).toMatchObject({ refused: expect.stringContaining("::ffff:198.18.0.66: denied by 198.18.0.66; 64:ff9b::c612:42: denied by 198.18.0.66") });
+    expect(dec.pick(t, ["198.18.0.66", "198.18.0.10"])).toEqual({ address: "198.18.0.10" });
+    expect(dec.pick(t, ["198.18.0.67"])).toMatchObject({ refused: expect.stringContaining("denied by 198.18.0.67:443") });
+    expect(dec.pick({ ...t, port: 80 }, ["198.18.0.67"])).toEqual({ address: "198.18.0.67" });
+    const local = dec.accepted("127.0.0.1", 22) as Target;
+    expect(dec.pick(local, [])).toEqual({ refused: "127.0.0.1: denied by 127.0.0.1:22" });
+    expect(dec.pick(dec.accepted("127.0.0.1", 5432) as Target, [])).toEqual({ address: "127.0.0.1" });
   });
 
   test("proxy requests follow the same grants; a refusal is a 403 naming the reason", () => {
