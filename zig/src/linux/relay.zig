@@ -176,16 +176,30 @@ fn unlock() void {
 }
 
 /// The relay thread's epoll fd, made with the thread on the first call; a raw error when either cannot be made.
+/// An fd held in reserve (an eventfd): closed to make room for one accept
+/// when the process is out of descriptors, so that the connection waiting is
+/// reset instead of left in the backlog, where its listener would stay ready
+/// and the thread would spin on a failing accept4 (shedConnection).
+var reserve: i32 = -1;
+
 fn relayEpoll() isize {
     lock();
     defer unlock();
     if (shared_ep >= 0) return shared_ep;
     const ep = linux.syscall1(.epoll_create1, o_cloexec);
     if (sys.isError(ep)) return sys.status(ep);
+    const spare = linux.syscall2(.eventfd2, 0, o_cloexec);
+    if (sys.isError(spare)) {
+        close(@intCast(ep));
+        return sys.status(spare);
+    }
+    reserve = @intCast(spare);
     // The stack lives as long as the process: the thread never exits.
     const stack = linux.syscall6(.mmap, 0, thread_stack, 0x3, 0x22 | 0x20000, @bitCast(@as(isize, -1)), 0); // MAP_STACK
     if (sys.isError(stack)) {
         close(@intCast(ep));
+        close(reserve);
+        reserve = -1;
         return sys.status(stack);
     }
     // As for the exit watcher: no signal of Bun's is ever handled on this thread.
@@ -197,6 +211,8 @@ fn relayEpoll() isize {
     _ = linux.syscall4(.rt_sigprocmask, 2, @intFromPtr(&old), 0, 8);
     if (sys.isError(t)) {
         close(@intCast(ep));
+        close(reserve);
+        reserve = -1;
         unmap(stack, thread_stack);
         return sys.status(t);
     }
@@ -448,6 +464,29 @@ fn release(s: *Session, c: *Conn, reset: bool) void {
     c.gen = gen;
 }
 
+/// Out of descriptors: the reserve makes room for one accept, the connection
+/// is reset at once (its client fails fast), and the reserve is taken again.
+/// False when there was no reserve to give (another thread took the slot):
+/// the listener then stays ready and is tried again at the next wake.
+fn shedConnection(listener: i32) bool {
+    if (reserve < 0) {
+        const spare = linux.syscall2(.eventfd2, 0, o_cloexec);
+        if (sys.isError(spare)) return false;
+        reserve = @intCast(spare);
+    }
+    close(reserve);
+    reserve = -1;
+    const fd = linux.syscall4(.accept4, @as(u32, @bitCast(listener)), 0, 0, o_cloexec);
+    if (!sys.isError(fd)) {
+        const linger = [2]i32{ 1, 0 };
+        _ = linux.syscall5(.setsockopt, fd, 1, 13, @intFromPtr(&linger), 8); // SO_LINGER 0: a reset
+        close(@intCast(fd));
+    }
+    const spare = linux.syscall2(.eventfd2, 0, o_cloexec);
+    if (!sys.isError(spare)) reserve = @intCast(spare);
+    return !sys.isError(fd);
+}
+
 fn onListener(s: *Session, index: u32) void {
     if (index >= s.nlisteners) return;
     const l = s.listeners[index];
@@ -455,7 +494,11 @@ fn onListener(s: *Session, index: u32) void {
     // A bounded batch, so that one busy listener does not starve the others.
     for (0..64) |_| {
         const fd = linux.syscall4(.accept4, @as(u32, @bitCast(l.fd)), 0, 0, o_cloexec | o_nonblock);
-        if (sys.isError(fd)) return;
+        if (sys.isError(fd)) {
+            const err = sys.status(fd);
+            if ((err == -uapi.e.MFILE or err == -uapi.e.NFILE) and shedConnection(l.fd)) continue;
+            return;
+        }
         const c = alloc(s) orelse {
             const linger = [2]i32{ 1, 0 };
             _ = linux.syscall5(.setsockopt, fd, 1, 13, @intFromPtr(&linger), 8);

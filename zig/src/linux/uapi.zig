@@ -106,6 +106,8 @@ pub const e = struct {
     pub const NOSYS: comptime_int = k.ENOSYS;
     pub const OPNOTSUPP: comptime_int = k.EOPNOTSUPP;
     pub const NOBUFS: comptime_int = k.ENOBUFS;
+    pub const MFILE: comptime_int = k.EMFILE;
+    pub const NFILE: comptime_int = k.ENFILE;
     pub const STALE: comptime_int = k.ESTALE;
 };
 

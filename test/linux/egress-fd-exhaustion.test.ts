@@ -1,0 +1,28 @@
+// The relay when cordon's process is out of descriptors: a connection the
+// relay's listener cannot accept must not leave the listener ready forever
+// (the relay thread would spin on a failing accept4, a CPU taken from every
+// sandbox of the process, for as long as the descriptors stay short). The
+// connection waiting is reset (its client fails fast), and once descriptors
+// come back the relay serves again. Run in a child Bun with RLIMIT_NOFILE 400
+// (test/fixtures/egress/fd-exhaustion.ts).
+import { expect, test } from "bun:test";
+import { join } from "node:path";
+import { describeUnless, linuxRequirement, notLinux } from "../helpers/skip.ts";
+
+const { sandboxHost } = notLinux ? ({} as typeof import("../../lib/backend/linux/sandbox.ts")) : await import("../../lib/backend/linux/sandbox.ts");
+const noNetns = notLinux ?? linuxRequirement(sandboxHost().netns && sandboxHost().namespaces !== "none" ? undefined : "no network namespace can be made here");
+
+describeUnless(noNetns, "the relay out of descriptors", () => {
+  test("a connection knocking while cordon's process has no descriptor left is reset, the relay thread does not spin meanwhile, and serves again once descriptors are back", async () => {
+    const fixture = join(import.meta.dir, "..", "fixtures", "egress", "fd-exhaustion.ts");
+    const p = Bun.spawn(["sh", "-c", 'ulimit -n 400 && exec "$0" "$1"', process.execPath, fixture], { stdout: "pipe", stderr: "pipe" });
+    const [out, err, code] = await Promise.all([new Response(p.stdout).text(), new Response(p.stderr).text(), p.exited]);
+    expect({ code, err }).toEqual({ code: 0, err: "" });
+    const r = JSON.parse(out.trim().split("\n").at(-1)!) as { knock: string; relayCpuMs: number; again: string };
+    expect(r.knock).toBe("reset");
+    // A spinning relay took 440-1270 ms of this 1.5 s window here; one that sheds the connection, 0.
+    expect(r.relayCpuMs).toBeLessThan(150);
+    // Positive twin: the same service through the same relay, descriptors given back.
+    expect(r.again).toBe("z");
+  }, 30_000);
+});
