@@ -307,6 +307,31 @@ describeUnless(notLinux ?? emulated.childBun ?? linuxRequirement(isRoot ? undefi
     expect(JSON.parse(out)).toEqual({ fill: 0, take: EPERM, refill: EPERM, up: [EPERM, EPERM], taken: 0, fresh: true });
   }, 30_000);
 
+  testUnless(isRoot ? undefined : "a network namespace without a user namespace needs root", "a host without CAP_NET_ADMIN (lo cannot be brought up): the loopback-up kind fails and is kept so (EPERM), plain namespaces are still made and joined", async () => {
+    const script = `
+      const ffi = await import("./ffi/linux-netns-pool.ts");
+      const pool = await import("./lib/backend/linux/netns-pool.ts");
+      const { spawn } = await import("./lib/spawn.ts");
+      const upFill = ffi.netnsPoolFill("loopbackUp", 2);
+      await Bun.sleep(300);
+      const upTake = ffi.netnsPoolTake("loopbackUp");
+      for (let i = 0; i < 3; i++) {
+        await spawn(["/bin/true"], {}, { stdin: "ignore", stdout: "ignore", stderr: "ignore" }).exited;
+        await Bun.sleep(100);
+      }
+      console.log(JSON.stringify({ upFill, upTake, upRefill: ffi.netnsPoolFill("loopbackUp", 2), plain: pool.netnsTaken("plain") > 0 }));`;
+    const p = Bun.spawn(["setpriv", "--bounding-set=-net_admin", process.execPath, "-e", script], {
+      cwd: join(import.meta.dir, "..", ".."),
+      env: { PATH: "/usr/bin:/bin", HOME: tmpdir(), TMPDIR: tmpdir() },
+      stdout: "pipe",
+      stderr: "pipe",
+    });
+    const [out, err] = [await new Response(p.stdout).text(), await new Response(p.stderr).text()];
+    expect({ code: await p.exited, err }).toEqual({ code: 0, err: "" });
+    const EPERM = -1;
+    expect(JSON.parse(out)).toEqual({ upFill: 0, upTake: EPERM, upRefill: EPERM, plain: true });
+  }, 30_000);
+
   testUnless(isRoot ? undefined : "a network namespace without a user namespace needs root", "a host that lets the pool's thread leave its namespace but not come back (setns refused): it makes nothing more, holds nothing, and spawns get new namespaces through clone3", async () => {
     const { compileSeccomp } = await import("../../lib/plan/linux/seccomp/index.ts");
     const profile = compileSeccomp({ defaultAction: "allow", rules: [{ syscall: "setns", action: { errno: "EPERM" } }] }, process.arch === "arm64" ? "aarch64" : "x86_64");
