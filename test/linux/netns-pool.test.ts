@@ -83,6 +83,20 @@ describeUnless(notLinux ?? emulated.sandbox ?? linuxRequirement(isRoot ? undefin
     expect({ code: await p.exited, err }).toEqual({ code: 0, err: "" });
     return out.trim().split("\n");
   }
+  const taken = () => ({ plain: pool!.netnsTaken("plain"), up: pool!.netnsTaken("loopbackUp") });
+  /** Two probes spawned before either is awaited (two takes in a row): each joined a different namespace of `made`, not this process's, no longer held, and printed `expected`. */
+  async function twoFrom(made: Set<string>, net: "none" | "hosts", expected: string[]) {
+    const [a, b] = [probe(net), probe(net)];
+    const [outA, outB] = [await result(a), await result(b)];
+    for (const out of [outA, outB]) {
+      expect(made.has(out[0]!)).toBe(true);
+      expect(out.slice(1)).toEqual(expected);
+    }
+    expect(outA[0]).not.toBe(outB[0]);
+    expect(outA[0]).not.toBe(hostNet);
+    // The fds of the namespaces they joined are closed: no second sandbox can get them.
+    expect(heldNamespaces().has(outA[0]!) || heldNamespaces().has(outB[0]!)).toBe(false);
+  }
 
   test("two sandboxes spawned back to back each join a namespace the pool made, a different one, fresh: only lo, down, the host's listener unreachable; net all (the twin) reaches it", async () => {
     // The first spawn that needs a namespace starts the pool (it may be served by clone3 itself).
@@ -90,18 +104,8 @@ describeUnless(notLinux ?? emulated.sandbox ?? linuxRequirement(isRoot ? undefin
     expect(await until(() => heldNamespaces().size >= 4)).toBe(true);
     const made = heldNamespaces();
     const before = { accepted: host.accepted(), taken: pool!.netnsTaken("plain") };
-    // Both spawn calls before either is awaited: two takes in a row.
-    const [a, b] = [probe("none"), probe("none")];
-    const [outA, outB] = [await result(a), await result(b)];
+    await twoFrom(made, "none", ["lo", "lo down", "connect failed"]);
     expect(pool!.netnsTaken("plain")).toBe(before.taken + 2);
-    for (const out of [outA, outB]) {
-      expect(made.has(out[0]!)).toBe(true);
-      expect(out.slice(1)).toEqual(["lo", "lo down", "connect failed"]);
-    }
-    expect(outA[0]).not.toBe(outB[0]);
-    expect(outA[0]).not.toBe(hostNet);
-    // The fds of the namespaces they joined are closed: no second sandbox can get them.
-    expect(heldNamespaces().has(outA[0]!) || heldNamespaces().has(outB[0]!)).toBe(false);
     await Bun.sleep(50);
     expect(host.accepted()).toBe(before.accepted);
     // The twin: the whole network granted, no namespace, none taken.
@@ -117,19 +121,11 @@ describeUnless(notLinux ?? emulated.sandbox ?? linuxRequirement(isRoot ? undefin
     expect((await result(probe("hosts"))).slice(1)).toEqual(["lo", "lo up", "connect ok"]);
     expect(await until(() => heldNamespaces().size >= pool!.NETNS_POOL_TARGET.loopbackUp)).toBe(true);
     const made = heldNamespaces();
-    const before = { accepted: host.accepted(), up: pool!.netnsTaken("loopbackUp"), plain: pool!.netnsTaken("plain") };
-    const [a, b] = [probe("hosts"), probe("hosts")];
-    const [outA, outB] = [await result(a), await result(b)];
-    expect({ up: pool!.netnsTaken("loopbackUp"), plain: pool!.netnsTaken("plain") }).toEqual({ up: before.up + 2, plain: before.plain });
-    for (const out of [outA, outB]) {
-      expect(made.has(out[0]!)).toBe(true);
-      expect(out.slice(1)).toEqual(["lo", "lo up", "connect ok"]);
-    }
-    expect(outA[0]).not.toBe(outB[0]);
-    expect(outA[0]).not.toBe(hostNet);
-    expect(heldNamespaces().has(outA[0]!) || heldNamespaces().has(outB[0]!)).toBe(false);
+    const [accepted, before] = [host.accepted(), taken()];
+    await twoFrom(made, "hosts", ["lo", "lo up", "connect ok"]);
+    expect(taken()).toEqual({ plain: before.plain, up: before.up + 2 });
     // Each connect went through its relay to this host's listener.
-    expect(await until(() => host.accepted() === before.accepted + 2)).toBe(true);
+    expect(await until(() => host.accepted() === accepted + 2)).toBe(true);
   });
 
   test("a none sandbox right after host-grant sandboxes filled the loopback-up kind still joins a plain namespace: only lo, down, the host's listener unreachable", async () => {
@@ -139,17 +135,11 @@ describeUnless(notLinux ?? emulated.sandbox ?? linuxRequirement(isRoot ? undefin
     const both = pool!.NETNS_POOL_TARGET.plain + pool!.NETNS_POOL_TARGET.loopbackUp;
     expect(await until(() => heldNamespaces().size >= both)).toBe(true);
     const made = heldNamespaces();
-    const before = { accepted: host.accepted(), up: pool!.netnsTaken("loopbackUp"), plain: pool!.netnsTaken("plain") };
-    const [a, b] = [probe("none"), probe("none")];
-    const [outA, outB] = [await result(a), await result(b)];
-    expect({ up: pool!.netnsTaken("loopbackUp"), plain: pool!.netnsTaken("plain") }).toEqual({ up: before.up, plain: before.plain + 2 });
-    for (const out of [outA, outB]) {
-      expect(made.has(out[0]!)).toBe(true);
-      expect(out.slice(1)).toEqual(["lo", "lo down", "connect failed"]);
-    }
-    expect(outA[0]).not.toBe(outB[0]);
+    const [accepted, before] = [host.accepted(), taken()];
+    await twoFrom(made, "none", ["lo", "lo down", "connect failed"]);
+    expect(taken()).toEqual({ plain: before.plain + 2, up: before.up });
     await Bun.sleep(50);
-    expect(host.accepted()).toBe(before.accepted);
+    expect(host.accepted()).toBe(accepted);
   });
 
   test("a process that runs only none sandboxes holds no namespace with lo up (each held one read from inside: lo down); once a host-grant sandbox ran, the loopback-up ones are held beside them (the twin: lo up read so)", async () => {
@@ -280,13 +270,22 @@ describeUnless(notLinux ?? emulated.sandbox ?? linuxRequirement(isRoot ? undefin
 describeUnless(notLinux ?? emulated.childBun ?? linuxRequirement(isRoot ? undefined : "running a child Bun as uid 65534 needs root"), "where the pool can make nothing", () => {
   const world = notLinux || emulated.childBun ? undefined : worldReadableCopy(["ffi", "lib"]);
   afterAll(() => world?.remove());
+  /** The child's imports: the binding, the lib's pool, spawn. */
+  const imports = `
+      const ffi = await import("./ffi/linux-netns-pool.ts");
+      const pool = await import("./lib/backend/linux/netns-pool.ts");
+      const { spawn } = await import("./lib/spawn.ts");`;
+  /** Runs `script` in a child Bun (`argv`: a prefix, then Bun) in `cwd`: its JSON line, once it exited 0 with nothing on stderr. */
+  async function childJson(argv: string[], script: string, cwd: string, home = tmpdir()): Promise<unknown> {
+    const p = Bun.spawn([...argv, "-e", imports + script], { cwd, env: { PATH: "/usr/bin:/bin", HOME: home, TMPDIR: tmpdir() }, stdout: "pipe", stderr: "pipe" });
+    const [out, err] = [await new Response(p.stdout).text(), await new Response(p.stderr).text()];
+    expect({ code: await p.exited, err }).toEqual({ code: 0, err: "" });
+    return JSON.parse(out);
+  }
 
   test("unprivileged (uid 65534): the pool makes nothing (EPERM, kept), and a sandbox still gets a new network namespace, through clone3", async () => {
     const script = `
       const { readlinkSync } = await import("node:fs");
-      const ffi = await import("./ffi/linux-netns-pool.ts");
-      const pool = await import("./lib/backend/linux/netns-pool.ts");
-      const { spawn } = await import("./lib/spawn.ts");
       const fill = ffi.netnsPoolFill("plain", 4);
       await Bun.sleep(200);
       const take = ffi.netnsPoolTake("plain");
@@ -294,24 +293,14 @@ describeUnless(notLinux ?? emulated.childBun ?? linuxRequirement(isRoot ? undefi
       const inner = (await new Response(p.stdout).text()).trim();
       await p.exited;
       console.log(JSON.stringify({ fill, take, refill: ffi.netnsPoolFill("plain", 4), up: [ffi.netnsPoolFill("loopbackUp", 2), ffi.netnsPoolTake("loopbackUp")], taken: pool.netnsTaken(), fresh: inner.startsWith("net:") && inner !== readlinkSync("/proc/self/ns/net") }));`;
-    const p = Bun.spawn(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", world!.bun, "-e", script], {
-      cwd: world!.dir,
-      env: { PATH: "/usr/bin:/bin", HOME: world!.dir, TMPDIR: tmpdir() },
-      stdout: "pipe",
-      stderr: "pipe",
-    });
-    const [out, err] = [await new Response(p.stdout).text(), await new Response(p.stderr).text()];
-    expect({ code: await p.exited, err }).toEqual({ code: 0, err: "" });
+    const out = await childJson(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", world!.bun], script, world!.dir, world!.dir);
     const EPERM = -1;
     // fill starts the thread (0); its unshare is refused and kept for both kinds: take and every later fill say so.
-    expect(JSON.parse(out)).toEqual({ fill: 0, take: EPERM, refill: EPERM, up: [EPERM, EPERM], taken: 0, fresh: true });
+    expect(out).toEqual({ fill: 0, take: EPERM, refill: EPERM, up: [EPERM, EPERM], taken: 0, fresh: true });
   }, 30_000);
 
   testUnless(isRoot ? undefined : "a network namespace without a user namespace needs root", "a host without CAP_NET_ADMIN (lo cannot be brought up): the loopback-up kind fails and is kept so (EPERM), plain namespaces are still made and joined", async () => {
     const script = `
-      const ffi = await import("./ffi/linux-netns-pool.ts");
-      const pool = await import("./lib/backend/linux/netns-pool.ts");
-      const { spawn } = await import("./lib/spawn.ts");
       const upFill = ffi.netnsPoolFill("loopbackUp", 2);
       await Bun.sleep(300);
       const upTake = ffi.netnsPoolTake("loopbackUp");
@@ -320,16 +309,9 @@ describeUnless(notLinux ?? emulated.childBun ?? linuxRequirement(isRoot ? undefi
         await Bun.sleep(100);
       }
       console.log(JSON.stringify({ upFill, upTake, upRefill: ffi.netnsPoolFill("loopbackUp", 2), plain: pool.netnsTaken("plain") > 0 }));`;
-    const p = Bun.spawn(["setpriv", "--bounding-set=-net_admin", process.execPath, "-e", script], {
-      cwd: join(import.meta.dir, "..", ".."),
-      env: { PATH: "/usr/bin:/bin", HOME: tmpdir(), TMPDIR: tmpdir() },
-      stdout: "pipe",
-      stderr: "pipe",
-    });
-    const [out, err] = [await new Response(p.stdout).text(), await new Response(p.stderr).text()];
-    expect({ code: await p.exited, err }).toEqual({ code: 0, err: "" });
+    const out = await childJson(["setpriv", "--bounding-set=-net_admin", process.execPath], script, join(import.meta.dir, "..", ".."));
     const EPERM = -1;
-    expect(JSON.parse(out)).toEqual({ upFill: 0, upTake: EPERM, upRefill: EPERM, plain: true });
+    expect(out).toEqual({ upFill: 0, upTake: EPERM, upRefill: EPERM, plain: true });
   }, 30_000);
 
   testUnless(isRoot ? undefined : "a network namespace without a user namespace needs root", "a host that lets the pool's thread leave its namespace but not come back (setns refused): it makes nothing more, holds nothing, and spawns get new namespaces through clone3", async () => {
@@ -337,9 +319,6 @@ describeUnless(notLinux ?? emulated.childBun ?? linuxRequirement(isRoot ? undefi
     const profile = compileSeccomp({ defaultAction: "allow", rules: [{ syscall: "setns", action: { errno: "EPERM" } }] }, process.arch === "arm64" ? "aarch64" : "x86_64");
     const script = `
       const { readdirSync, readlinkSync } = await import("node:fs");
-      const ffi = await import("./ffi/linux-netns-pool.ts");
-      const pool = await import("./lib/backend/linux/netns-pool.ts");
-      const { spawn } = await import("./lib/spawn.ts");
       const own = readlinkSync("/proc/self/ns/net");
       const held = () => readdirSync("/proc/self/fd").filter((fd) => { try { const l = readlinkSync("/proc/self/fd/" + fd); return l.startsWith("net:") && l !== own; } catch { return false; } }).length;
       const fill = ffi.netnsPoolFill("plain", 4);
@@ -353,7 +332,7 @@ describeUnless(notLinux ?? emulated.childBun ?? linuxRequirement(isRoot ? undefi
       }
       const fresh = new Set(inner).size === 3 && inner.every((n) => n.startsWith("net:") && n !== own);
       console.log(JSON.stringify({ fill, take, held: held(), taken: pool.netnsTaken(), fresh, home: readlinkSync("/proc/self/ns/net") === own }));`;
-    const p = spawnLinux([process.execPath, "-e", script], {
+    const p = spawnLinux([process.execPath, "-e", imports + script], {
       cwd: join(import.meta.dir, "..", ".."),
       env: { PATH: "/usr/bin:/bin", HOME: tmpdir(), TMPDIR: tmpdir() },
       stdout: "pipe",
