@@ -27,11 +27,11 @@ import { fmt, interleave, ratio, stats, type Stats, type Variant } from "./stats
 
 /** /bin/true in a network namespace made ahead by the pool, as executeLinux does: the fd closed right after the spawn call. */
 function pooledNetns(): Promise<number> {
-  const fd = takeNetns();
+  const fd = takeNetns("plain");
   try {
     return spawnLinux(TRUE, { ...quiet, ...(fd === undefined ? { cloneNamespaces: CLONE_NEW.NET } : { joinNetns: fd }) }).exited;
   } finally {
-    if (fd !== undefined) spentNetns(fd);
+    if (fd !== undefined) spentNetns(fd, "plain");
   }
 }
 

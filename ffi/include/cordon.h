@@ -29,7 +29,7 @@
 typedef int32_t cordon_status;
 
 /* Bumped whenever an export or a record layout changes. */
-#define CORDON_ABI_VERSION 6
+#define CORDON_ABI_VERSION 7
 
 #define CORDON_E_INVALID_ARGUMENT   (-65537)
 #define CORDON_E_BUFFER_TOO_SMALL   (-65538)

@@ -75,7 +75,7 @@ struct cordon_linux_spawn_spec {
   int32_t  out_pidfd;
   uint32_t out_step;                     /* CORDON_SPAWN_STEP_* reached (the failing one on error) */
   int32_t  out_errno;                    /* 0 on success */
-  uint32_t netns_off;                    /* with LOOPBACK_UP: struct cordon_linux_netns_setup, or 0 */
+  uint32_t netns_off;                    /* with LOOPBACK_UP or JOIN_NETNS: struct cordon_linux_netns_setup, or 0 */
   int32_t  warm_fd;                      /* with CORDON_SPAWN_WARM: the caller's end of an AF_UNIX stream socket pair for cordon-init (never the command); else 0 */
   int32_t  netns_fd;                     /* with CORDON_SPAWN_JOIN_NETNS: a network namespace fd of the caller for the child to join; else -1 */
   uint32_t reserved;                     /* 0 */
@@ -96,7 +96,9 @@ struct cordon_linux_spawn_rlimit {
 
 /*
  * Egress set-up in the child's new network namespace (netns_off), made while
- * the child still holds its capabilities there, right after lo is up: each
+ * the child still holds its capabilities there, right after lo is up (by
+ * LOOPBACK_UP, or before: a joined namespace of the pool's LOOPBACK_UP kind;
+ * with lo down there the sockets cannot bind and the spawn fails): each
  * address is added to lo (RTM_NEWADDR, no duplicate address detection), then
  * each socket is made (non-blocking, close-on-exec, SO_REUSEADDR), bound and,
  * for a stream socket, listening; all of them leave in one sendmsg on
@@ -144,7 +146,7 @@ struct cordon_linux_netns_socket {
 #define CORDON_SPAWN_INIT_STATUS   (1u << 9)  /* needs INIT: init_status_fd goes to cordon-init alone (never to the command), which writes the command's wait status there (4 bytes, native order) just before it exits */
 #define CORDON_SPAWN_NOTIFY        (1u << 10)  /* needs a filter and notify_sock: the command's filter is installed with a listener (SECCOMP_FILTER_FLAG_NEW_LISTENER), sent over notify_sock (one byte, SCM_RIGHTS) before execve; a supervisor must already serve the other end (cordon_linux_notify_watch), or the command's first notifying call (its execve, when observed) waits for ever */
 #define CORDON_SPAWN_WARM          (1u << 11)  /* needs INIT and warm_fd; not with PROC_SELF or NOTIFY: pid 1 starts no command but execs cordon-init --warm FD (see above); the record's path and argv are not used */
-#define CORDON_SPAWN_JOIN_NETNS    (1u << 12)  /* needs netns_fd; not with CLONE_NEWNET or CLONE_NEWUSER (a namespace of the caller's user namespace cannot be joined from a new one): the child joins netns_fd's network namespace (setns with CLONE_NEWNET, which refuses any other fd: EINVAL, out_step JOIN_NETNS) before any other namespace step, and counts as having a network namespace of its own for LOOPBACK_UP and netns_off. The caller chooses a fresh namespace (cordon_linux_netns_pool.h) and joins each one once; the child's copy of netns_fd is close-on-exec like any other */
+#define CORDON_SPAWN_JOIN_NETNS    (1u << 12)  /* needs netns_fd; not with CLONE_NEWNET or CLONE_NEWUSER (a namespace of the caller's user namespace cannot be joined from a new one): the child joins netns_fd's network namespace (setns with CLONE_NEWNET, which refuses any other fd: EINVAL, out_step JOIN_NETNS) before any other namespace step, and counts as having a network namespace of its own for LOOPBACK_UP and netns_off (netns_off without LOOPBACK_UP: the caller vouches that lo is up there already). The caller chooses a fresh namespace (cordon_linux_netns_pool.h) and joins each one once; the child's copy of netns_fd is close-on-exec like any other */
 
 /* fds[i].parent: the child opens /dev/null read-write itself, before any root
  * change, and places it at fds[i].child (one open serves every such entry).

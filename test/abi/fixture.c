@@ -49,6 +49,14 @@ int main(void) {
   spec.struct_size = sizeof spec - 8;
   spec.abi_version = CORDON_ABI_VERSION;
   expect(cordon_linux_spawn((uint8_t *)&spec, sizeof spec) == CORDON_E_ABI_MISMATCH, "a spawn record of the wrong struct_size is not ABI_MISMATCH");
+
+  /* The pool's kinds: an unknown one refused; a known one, none held (no fill asks for any). */
+  expect(cordon_linux_netns_pool_take(2) == CORDON_E_INVALID_ARGUMENT, "cordon_linux_netns_pool_take(2) is not INVALID_ARGUMENT");
+  expect(cordon_linux_netns_pool_fill(2, 0) == CORDON_E_INVALID_ARGUMENT, "cordon_linux_netns_pool_fill(2, 0) is not INVALID_ARGUMENT");
+  expect(cordon_linux_netns_pool_fill(CORDON_NETNS_POOL_LOOPBACK_UP, 0) == 0, "cordon_linux_netns_pool_fill(LOOPBACK_UP, 0) failed");
+  expect(cordon_linux_netns_pool_take(CORDON_NETNS_POOL_PLAIN) == -EAGAIN, "cordon_linux_netns_pool_take(PLAIN) with none held is not -EAGAIN");
+  expect(cordon_linux_netns_pool_take(CORDON_NETNS_POOL_LOOPBACK_UP) == -EAGAIN, "cordon_linux_netns_pool_take(LOOPBACK_UP) with none held is not -EAGAIN");
+  expect(cordon_linux_netns_pool_drain() == 0, "cordon_linux_netns_pool_drain() failed");
 #endif
 
   if (failures == 0) printf("test-abi: ok (library version %.*s)\n", (int)n, (const char *)version);

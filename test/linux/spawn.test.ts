@@ -373,7 +373,7 @@ describeUnless(notLinux, "cordon_linux_spawn record validation", () => {
     const rootAccess = valid();
     new DataView(rootAccess.buffer).setUint32(132, 1 << 3, true);
     expect(call(rootAccess)).toBe(CORDON_E.INVALID_ARGUMENT);
-    // netns_off (@160): only with LOOPBACK_UP; the reserved word after it (@164) must be 0.
+    // netns_off (@160): only with LOOPBACK_UP (or JOIN_NETNS); the reserved word after it (@164) must be 0.
     const netnsNoLoopback = valid();
     new DataView(netnsNoLoopback.buffer).setUint32(160, spawnFfi!.SPEC_SIZE, true);
     expect(call(netnsNoLoopback)).toBe(CORDON_E.INVALID_ARGUMENT);

@@ -24,18 +24,20 @@ export type SpawnResources = {
   readonly explain?: { readonly restrictFlags: number; readonly seccomp?: { readonly filter: Uint8Array; readonly notifySock: number } };
   /** A warm sandbox (warm.ts): cordon-init's end of the request socket. */
   readonly warm?: number;
-  /** A fresh network namespace made ahead (netns-pool.ts), joined instead of CLONE_NEWNET. */
-  readonly netnsFd?: number;
+  /** A fresh network namespace made ahead (netns-pool.ts), joined instead of CLONE_NEWNET; `loopbackUp`: its lo is up already. */
+  readonly netns?: { readonly fd: number; readonly loopbackUp: boolean };
 };
 
 export function childOptions(plan: LinuxPlan, r: SpawnResources): LinuxSpawnOptions {
   const { policy } = plan;
   const n = plan.namespaces;
   const { landlock, cgroup, explain } = r;
+  const relay = r.relay?.spawnOptions();
   return {
     file: r.file,
     env: r.relay ? { ...policy.env, ...r.relay.env } : policy.env,
-    ...r.relay?.spawnOptions(),
+    // The relay's sockets need lo up: the child brings it up unless the joined namespace has it up already.
+    ...(relay && { netns: relay.netns, ...(!r.netns?.loopbackUp && { loopback: true }) }),
     cwd: policy.cwd,
     stdin: r.io.stdin,
     stdout: r.io.stdout,
@@ -43,8 +45,8 @@ export function childOptions(plan: LinuxPlan, r: SpawnResources): LinuxSpawnOpti
     extraFds: r.io.extraFds,
     rlimits: plan.shape.containment.rlimits.map(({ resource, soft, hard }) => ({ resource, soft, hard })),
     ...(policy.user ? { user: policy.user } : {}),
-    cloneNamespaces: (n.ipc ? CLONE_NEW.IPC : 0) | (n.pid ? CLONE_NEW.PID : 0) | (n.mount ? CLONE_NEW.NS : 0) | (n.net && r.netnsFd === undefined ? CLONE_NEW.NET : 0),
-    ...(r.netnsFd !== undefined ? { joinNetns: r.netnsFd } : {}),
+    cloneNamespaces: (n.ipc ? CLONE_NEW.IPC : 0) | (n.pid ? CLONE_NEW.PID : 0) | (n.mount ? CLONE_NEW.NS : 0) | (n.net && !r.netns ? CLONE_NEW.NET : 0),
+    ...(r.netns ? { joinNetns: r.netns.fd } : {}),
     dropCapabilities: true,
     ...(n.user ? { userNamespace: n.user } : {}),
     ...(cgroup?.cgroupFd !== undefined ? { cgroupFd: cgroup.cgroupFd } : {}),

@@ -121,14 +121,13 @@ export class EgressRelay {
     return this.log.report;
   }
 
-  /** What the spawn needs: lo up, the addresses and the sockets, and the channel they come back on (nothing in proxy-only mode). */
-  spawnOptions(): { loopback: true; netns: NetnsSetup } | undefined {
+  /** What the spawn's child makes once lo is up (child-options.ts): the addresses and the sockets, and the channel they come back on (nothing in proxy-only mode). */
+  spawnOptions(): { netns: NetnsSetup } | undefined {
     const plan = this.plan;
     if (!plan) return undefined;
     this.channel = socketPair(O_NONBLOCK);
     const bytes = (a: string) => addressBytes(a)!;
     return {
-      loopback: true,
       netns: {
         channel: this.channel[1],
         addresses: plan.addresses.map((a) => ({ address: bytes(a), prefix: a.includes(":") ? 128 : 32, optional: a.includes(":") })),

@@ -105,6 +105,9 @@ export function startLinux(plan: LinuxPlan, argv: readonly string[], file: strin
   const io = linuxStdio(stdio);
   let initFile: NativeFile | undefined;
   let netnsFd: number | undefined;
+  // A new network namespace made ahead, joined instead of made by clone3 (never into a new user namespace):
+  // with lo up already when the child would bring it up (host grants: the relay's sockets), else as clone3 leaves it.
+  const netnsKind = plan.namespaces.net && !plan.namespaces.user ? (plan.relay?.mode === "netns" ? "loopbackUp" : "plain") : undefined;
   try {
     if (containment.cgroups && !staleSwept) {
       staleSwept = true;
@@ -118,9 +121,9 @@ export function startLinux(plan: LinuxPlan, argv: readonly string[], file: strin
     // A user switch: its private TMPDIR becomes the user's (it was made 0700 by this process).
     if (policy.user && policy.tmpDir !== undefined) giveTo(policy.user, [policy.tmpDir]);
     const view = plan.view ? listView(plan, opened, cgroup, state.views) : undefined;
-    // A new network namespace made ahead, joined instead of made by clone3 (never into a new user namespace).
-    netnsFd = plan.namespaces.net && !plan.namespaces.user ? takeNetns() : undefined;
-    const made = { file, io, landlock, ...(cgroup && { cgroup }), ...(initFile && { initFile }), ...(view && { view }), ...(relay && { relay }), ...(explain && { explain }), ...(warm !== undefined && { warm }), ...(netnsFd !== undefined && { netnsFd }) };
+    netnsFd = netnsKind && takeNetns(netnsKind);
+    const netns = netnsFd !== undefined && { netns: { fd: netnsFd, loopbackUp: netnsKind === "loopbackUp" } };
+    const made = { file, io, landlock, ...(cgroup && { cgroup }), ...(initFile && { initFile }), ...(view && { view }), ...(relay && { relay }), ...(explain && { explain }), ...(warm !== undefined && { warm }), ...netns };
     proc = spawnLinux(stdio.argv0 === undefined ? argv : [stdio.argv0, ...argv.slice(1)], childOptions(plan, made));
   } catch (e) {
     io.done(false);
@@ -133,7 +136,7 @@ export function startLinux(plan: LinuxPlan, argv: readonly string[], file: strin
     if (landlock.rulesetFd !== undefined) closeFd(landlock.rulesetFd);
     if (initFile) closeFd(initFile.fd);
     // Each namespace serves this one spawn: joined by its child, or by none.
-    if (netnsFd !== undefined) spentNetns(netnsFd);
+    if (netnsFd !== undefined) spentNetns(netnsFd, netnsKind!);
     opened.close();
   }
   io.done(true);

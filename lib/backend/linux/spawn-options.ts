@@ -62,7 +62,7 @@ export type LinuxSpawnOptions = {
   readonly joinNetns?: number;
   /** With CLONE_NEWNET or joinNetns: bring the namespace's loopback up (otherwise even 127.0.0.1 is unreachable). */
   readonly loopback?: boolean;
-  /** With `loopback`: addresses on lo and sockets made in the new namespace, sent on `netns.channel` (the egress relay's). */
+  /** With `loopback`, or with joinNetns of a namespace whose lo is up already (netns-pool.ts): addresses on lo and sockets made in the new namespace, sent on `netns.channel` (the egress relay's). */
   readonly netns?: import("../../../ffi/linux-spawn.ts").NetnsSetup;
   /** clone3 with CLONE_NEWUSER; the child maps `uid`/`gid` inside to the caller's ids (works unprivileged). */
   readonly userNamespace?: { readonly uid: number; readonly gid: number };

@@ -2,12 +2,14 @@
 const abi = @import("../abi.zig");
 const pool = @import("../linux/netns_pool.zig");
 
-export fn cordon_linux_netns_pool_fill(target: u32) abi.Status {
-    return pool.fill(target);
+export fn cordon_linux_netns_pool_fill(kind: u32, target: u32) abi.Status {
+    const k = pool.kindOf(kind) orelse return abi.Error.invalid_argument.status();
+    return pool.fill(k, target);
 }
 
-export fn cordon_linux_netns_pool_take() abi.Status {
-    return pool.take();
+export fn cordon_linux_netns_pool_take(kind: u32) abi.Status {
+    const k = pool.kindOf(kind) orelse return abi.Error.invalid_argument.status();
+    return pool.take(k);
 }
 
 export fn cordon_linux_netns_pool_drain() abi.Status {

@@ -13,10 +13,10 @@ const Flags = spec_mod.Flags;
 const private_root = @import("private_root.zig");
 const clone3 = @import("clone3.zig");
 const netns_setup = @import("netns_setup.zig");
+const loopback = @import("loopback.zig");
 
 const pollin: i16 = 1;
 const seccomp_set_mode_filter: usize = 1;
-const siocsifflags: usize = 0x8914;
 
 
 /// struct sock_fprog.
@@ -172,14 +172,7 @@ pub fn main(arg: usize) callconv(.c) u8 {
 
     if (spec.flags & Flags.loopback_up != 0) {
         out.out_step = @intFromEnum(Step.loopback);
-        const sock = linux.syscall3(.socket, 2, 2 | uapi.o_cloexec, 0); // AF_INET, SOCK_DGRAM
-        must(out, sock);
-        var ifr: [40]u8 = @splat(0); // struct ifreq: name[16], then flags
-        ifr[0] = 'l';
-        ifr[1] = 'o';
-        ifr[16] = 1; // IFF_UP
-        must(out, linux.syscall3(.ioctl, sock, siocsifflags, @intFromPtr(&ifr)));
-        _ = linux.syscall1(.close, sock);
+        must(out, loopback.up());
     }
 
     if (spec.netns_off != 0) {

@@ -235,8 +235,10 @@ pub fn check(buf: []u8) abi.Failure!Checked {
         if (spec.flags & Flags.init == 0 or spec.flags & (Flags.proc_self | Flags.notify) != 0 or spec.warm_fd < 0) return error.InvalidArgument;
     } else if (spec.warm_fd != 0) return error.InvalidArgument;
     if (spec.netns_off != 0) {
-        // Made in the child's own network namespace, after lo is up.
-        if (spec.flags & Flags.loopback_up == 0) return error.InvalidArgument;
+        // Made in the child's own network namespace, after lo is up: brought
+        // up by the child, or already up in the namespace it joins (the
+        // pool's loopback-up kind; in one with lo down the sockets fail).
+        if (spec.flags & (Flags.loopback_up | Flags.join_netns) == 0) return error.InvalidArgument;
         if (spec.netns_off % 4 != 0 or !fits(buf.len, spec.netns_off, @sizeOf(netns_setup.Setup))) return error.RecordOutOfBounds;
         const n: *const netns_setup.Setup = @ptrCast(@alignCast(buf.ptr + spec.netns_off));
         if (n.channel < 0 or n.reserved != 0) return error.InvalidArgument;
@@ -289,8 +291,9 @@ pub fn fillPointers(c: *Checked, buf: []const u8, mem: [*]?[*:0]const u8) abi.Fa
 const testing = @import("std").testing;
 
 /// Whether check() takes a minimal record ("/bin/true", argv ["true"], no
-/// env) with these flags, clone flags, netns_fd and reserved word.
-fn accepted(flags: u32, clone_flags: u64, netns_fd: i32, reserved: u32) bool {
+/// env) with these flags, clone flags, netns_fd and reserved word, and with
+/// `setup` an empty netns set-up record (netns_off).
+fn accepted(flags: u32, clone_flags: u64, netns_fd: i32, reserved: u32, setup: bool) bool {
     var buf: [256]u8 align(8) = @splat(0);
     const h: *Spec = @ptrCast(&buf);
     h.struct_size = @sizeOf(Spec);
@@ -309,14 +312,15 @@ fn accepted(flags: u32, clone_flags: u64, netns_fd: i32, reserved: u32) bool {
     h.argv_off = base + 16; // [argv0, 0]
     @as(*align(1) u64, @ptrCast(&buf[base + 16])).* = base + 10;
     h.envp_off = base + 32; // [0]
-    _ = check(buf[0 .. base + 40]) catch return false;
+    if (setup) h.netns_off = base + 40; // channel 0, no addresses, no sockets
+    _ = check(buf[0 .. base + 40 + @sizeOf(netns_setup.Setup)]) catch return false;
     return true;
 }
 
-test "JOIN_NETNS: needs an fd, and neither CLONE_NEWNET nor CLONE_NEWUSER; netns_fd is -1 without it; LOOPBACK_UP takes it as the child's own namespace" {
+test "JOIN_NETNS: needs an fd, and neither CLONE_NEWNET nor CLONE_NEWUSER; netns_fd is -1 without it; LOOPBACK_UP takes it as the child's own namespace; netns_off needs LOOPBACK_UP or a namespace joined (lo up there already)" {
     const join = Flags.join_netns;
     const lo = Flags.loopback_up;
-    const cases = [_]struct { flags: u32, clone: u64, fd: i32, reserved: u32 = 0, ok: bool }{
+    const cases = [_]struct { flags: u32, clone: u64, fd: i32, reserved: u32 = 0, setup: bool = false, ok: bool }{
         .{ .flags = 0, .clone = 0, .fd = no_netns_fd, .ok = true },
         .{ .flags = join | lo, .clone = uapi.clone_newpid | uapi.clone_newns, .fd = 5, .ok = true },
         .{ .flags = lo, .clone = uapi.clone_newnet, .fd = no_netns_fd, .ok = true },
@@ -328,6 +332,13 @@ test "JOIN_NETNS: needs an fd, and neither CLONE_NEWNET nor CLONE_NEWUSER; netns
         .{ .flags = 0, .clone = 0, .fd = 5, .ok = false },
         .{ .flags = 0, .clone = 0, .fd = no_netns_fd, .reserved = 1, .ok = false },
         .{ .flags = lo, .clone = 0, .fd = no_netns_fd, .ok = false },
+        // The relay's set-up: after the child's own lo up, or in a joined namespace (the pool's loopback-up kind).
+        .{ .flags = lo, .clone = uapi.clone_newnet, .fd = no_netns_fd, .setup = true, .ok = true },
+        .{ .flags = join, .clone = uapi.clone_newpid, .fd = 5, .setup = true, .ok = true },
+        .{ .flags = join | lo, .clone = uapi.clone_newpid, .fd = 5, .setup = true, .ok = true },
+        // Neither: a new namespace whose lo nobody brings up, or none of its own.
+        .{ .flags = 0, .clone = uapi.clone_newnet, .fd = no_netns_fd, .setup = true, .ok = false },
+        .{ .flags = 0, .clone = 0, .fd = no_netns_fd, .setup = true, .ok = false },
     };
-    for (cases) |c| try testing.expectEqual(c.ok, accepted(c.flags, c.clone, c.fd, c.reserved));
+    for (cases) |c| try testing.expectEqual(c.ok, accepted(c.flags, c.clone, c.fd, c.reserved, c.setup));
 }
