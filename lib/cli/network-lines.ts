@@ -10,7 +10,9 @@ export function refusedNetworkLines(network: Report["network"]): string[] {
   if (!network) return [];
   const refused = network.destinations.filter((d) => !d.allowed).sort((a, b) => b.count - a.count);
   const lines = refused.slice(0, MAX_LINES).map((d) => {
-    const where = d.port === undefined ? `lookup of ${d.host}` : `${d.host.includes(":") ? `[${d.host}]` : d.host}:${d.port}`;
+    // No port: a lookup (its reason says so), or a proxy request refused before it named a host and port.
+    const where =
+      d.port !== undefined ? `${d.host.includes(":") ? `[${d.host}]` : d.host}:${d.port}` : d.reason?.startsWith("lookup refused") ? `lookup of ${d.host}` : "a proxy request";
     return `cordon: network refused ${where}${d.count > 1 ? ` (${d.count} times)` : ""}: ${d.reason ?? "not granted"}`;
   });
   const more = refused.length - lines.length;

@@ -158,7 +158,8 @@ export class EgressProxy {
     upstream.once("connect", () => {
       open = true;
       if (out.ok) client.write(out.ok);
-      if (out.upstream) upstream.write(out.upstream);
+      // Byte for byte as it came (read as latin1 above): header values may hold bytes 0x80-0xff.
+      if (out.upstream) upstream.write(out.upstream, "latin1");
       const relay = (first: Buffer) => {
         if (first.length) upstream.write(first);
         client.pipe(upstream);

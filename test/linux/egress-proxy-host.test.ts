@@ -5,6 +5,7 @@
 // reaches the server (and the request goes with Connection: close, so none
 // pipelined after it is served: test/unit/net-egress.test.ts). Tried against the test internet
 // (test/helpers/test-internet.ts), whose log says what reached it.
+// Header values with bytes 0x80-0xff (obs-text) go upstream byte for byte.
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { connect } from "node:net";
 import { describeUnless, linuxRequirement } from "../helpers/skip.ts";
@@ -27,6 +28,10 @@ const SMUGGLED = [
   "GET http://registry.test/cr HTTP/1.1\r\nX-A: 1\rHost: other.test\r\n\r\n",
 ];
 const TWIN = "GET http://registry.test/twin HTTP/1.1\r\nHost: registry.test\r\n\r\n";
+
+/** Header values with obs-text (bytes 0x80-0xff, RFC 9110), one per request, and an ASCII twin: each must reach the server byte for byte. */
+const OBS_VALUES = ["caf\xe9 \x80\x9f\xff", "plain ascii"];
+const obsHead = (i: number) => `GET http://registry.test/obs${i} HTTP/1.1\r\nHost: registry.test\r\nX-Echo: ${OBS_VALUES[i]}\r\n\r\n`;
 
 /** Run inside the sandbox: each head (argv, JSON) to the proxy HTTP_PROXY names; prints each first reply line. */
 const SEND_HEADS = `
@@ -52,7 +57,7 @@ function send(port: number, head: string): Promise<string> {
     s.on("error", fail);
     s.on("data", (d: Buffer) => (got += d.toString("latin1")));
     s.on("close", () => ok(got));
-    s.write(head);
+    s.write(head, "latin1");
   });
 }
 
@@ -69,6 +74,8 @@ describeUnless(linuxRequirement(internetUnavailable()), "the egress proxy and th
   });
 
   const paths = (from: number) => inet.events().slice(from).filter((e) => e.path !== undefined).map((e) => [e.http, e.host, e.path]);
+  const echoed = (from: number) => inet.events().slice(from).filter((e) => e.path !== undefined).map((e) => [e.path, e.echo]);
+  const obsExpected = OBS_VALUES.map((v, i) => [`/obs${i}`, v]);
 
   test("a request for a granted name whose Host header names another host is refused (400) and reaches no server; the same request naming the granted host is answered", async () => {
     const before = inet.events().length;
@@ -88,5 +95,24 @@ describeUnless(linuxRequirement(internetUnavailable()), "the egress proxy and th
     expect(out.trim().split("\n")).toEqual([...SMUGGLED.map(() => "HTTP/1.1 400 Bad Request"), "HTTP/1.0 200 OK"]);
     await Bun.sleep(50);
     expect(paths(before)).toEqual([[inet.ip.granted, "registry.test", "/twin"]]);
+  });
+
+  test("header values with bytes 0x80-0xff reach the server as sent (not re-encoded), through the proxy; an ASCII value too", async () => {
+    const before = inet.events().length;
+    for (let i = 0; i < OBS_VALUES.length; i++) expect(await send(proxy.port, obsHead(i))).toStartWith("HTTP/1.0 200");
+    await Bun.sleep(50);
+    expect(echoed(before)).toEqual(obsExpected);
+  });
+
+  test("from inside a sandbox: header values with bytes 0x80-0xff reach the server as sent (not re-encoded) through the relay's proxy; an ASCII value too", async () => {
+    const before = inet.events().length;
+    const net: Net = { hosts: ["registry.test"], resolver: inet.ip.dns };
+    const heads = OBS_VALUES.map((_, i) => obsHead(i));
+    const p = spawn(["/usr/bin/python3", "-c", SEND_HEADS, JSON.stringify(heads)], { net, fs: { read: ["/usr/lib/python3"] } }, { stdout: "pipe", stderr: "pipe" });
+    const [out, err, code] = await Promise.all([new Response(p.stdout as ReadableStream).text(), new Response(p.stderr as ReadableStream).text(), p.exited]);
+    expect({ code, err }).toEqual({ code: 0, err: "" });
+    expect(out.trim().split("\n")).toEqual(heads.map(() => "HTTP/1.0 200 OK"));
+    await Bun.sleep(50);
+    expect(echoed(before)).toEqual(obsExpected);
   });
 });

@@ -38,3 +38,13 @@ test("refusals by count, lookups without a port, IPv6 in brackets, the rest coun
   expect(lines[8]).toBe("cordon: network refused 3 more destinations (--report lists each)");
   expect(lines[9]).toBe("cordon: 3 more network decisions past the report's 1,000 entries (not listed)");
 });
+
+test("a proxy request refused before it named a host (no port) is told as such, not as a lookup; a lookup still is, escaped as the report has it", () => {
+  const lines = refusedNetworkLines({
+    destinations: [refused("", undefined, 2, "not an HTTP/1.x request line"), refused("a\\x1b.test", undefined, 1, "lookup refused (NXDOMAIN): not granted")],
+  });
+  expect(lines).toEqual([
+    "cordon: network refused a proxy request (2 times): not an HTTP/1.x request line",
+    "cordon: network refused lookup of a\\x1b.test: lookup refused (NXDOMAIN): not granted",
+  ]);
+});

@@ -27,7 +27,13 @@ import type { NetworkDestination, NetworkHook } from "../../report.ts";
 
 const connectFd = Bun.connect as unknown as (options: FdSocketOptions) => Promise<Socket>;
 const encoder = new TextEncoder();
-const latin1 = new TextDecoder("latin1");
+/**
+ * A request head's bytes as text and back, one character per byte (ISO-8859-1):
+ * header values may hold any byte 0x80-0xff, and the head goes upstream as it
+ * came. (TextDecoder's "latin1" is windows-1252, and TextEncoder writes UTF-8.)
+ */
+const headText = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("latin1");
+const headBytes = (s: string) => Buffer.from(s, "latin1");
 
 /** The resolvers the sandbox's resolv.conf names (the host's own file: the sandbox sees it, or none and then 127.0.0.1). */
 function hostResolvers(): string[] {
@@ -259,7 +265,7 @@ export class EgressRelay {
         return void this.relay(id, t, undefined);
       }
       case RELAY_RECORD.head: {
-        const out = this.decisions.proxied(latin1.decode(body));
+        const out = this.decisions.proxied(headText(body));
         if ("refused" in out) {
           this.log.note("connect", out.host, out.port, { allowed: false, reason: out.refused });
           return this.send(record(RELAY_RECORD.refuse, id, [encoder.encode(out.response)]));
@@ -309,7 +315,7 @@ export class EgressRelay {
     const r = await route(this.decisions, this.lookups.forConnect, this.log, t);
     if ("refused" in r) return this.send(record(RELAY_RECORD.refuse, id, proxy ? [encoder.encode(proxyResponse(403, `${t.host}:${t.port} ${r.refused}`))] : []));
     const fail = proxy ? proxyResponse(502, `${t.host}:${t.port} could not be reached at ${r.address}`) : "";
-    const [okB, failB, upB] = [proxy?.ok ?? "", fail, proxy?.upstream ?? ""].map((x) => encoder.encode(x)) as [Uint8Array, Uint8Array, Uint8Array];
+    const [okB, failB, upB] = [encoder.encode(proxy?.ok ?? ""), encoder.encode(fail), headBytes(proxy?.upstream ?? "")];
     this.conns.set(id, { entry: r.entry, address: r.address, head: upB.length, sent: 0 });
     this.send(record(RELAY_RECORD.connect, id, [addressRecord(r.address, t.port), u32(okB.length), u32(failB.length), okB, failB, upB]));
   }

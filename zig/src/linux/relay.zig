@@ -175,13 +175,13 @@ fn unlock() void {
     @atomicStore(u32, &lock_word, 0, .release);
 }
 
-/// The relay thread's epoll fd, made with the thread on the first call; a raw error when either cannot be made.
 /// An fd held in reserve (an eventfd): closed to make room for one accept
 /// when the process is out of descriptors, so that the connection waiting is
 /// reset instead of left in the backlog, where its listener would stay ready
 /// and the thread would spin on a failing accept4 (shedConnection).
 var reserve: i32 = -1;
 
+/// The relay thread's epoll fd, made with the thread (and the reserve) on the first call; a raw error when any cannot be made.
 fn relayEpoll() isize {
     lock();
     defer unlock();
