@@ -86,6 +86,8 @@ const Session = struct {
     ctl: i32,
     listeners: [max_listeners]Listener,
     nlisteners: u32,
+    /// Listeners watched edge-triggered for now (bit per index): out of descriptors with no reserve to shed with.
+    edge: u64,
     conns: [max_conns]Conn,
     free_hint: u32,
     dns: [dns_slots]Pending,
@@ -280,6 +282,7 @@ pub fn start(control: i32, listeners: []const Listener) i32 {
     s.ep = @intCast(ep);
     s.ctl = control;
     s.nlisteners = @intCast(listeners.len);
+    s.edge = 0;
     for (listeners, 0..) |l, i| s.listeners[i] = l;
     // Listeners first, the control socket last: the thread frees a session only on its control socket's events.
     var added: usize = 0;
@@ -466,8 +469,8 @@ fn release(s: *Session, c: *Conn, reset: bool) void {
 
 /// Out of descriptors: the reserve makes room for one accept, the connection
 /// is reset at once (its client fails fast), and the reserve is taken again.
-/// False when there was no reserve to give (another thread took the slot):
-/// the listener then stays ready and is tried again at the next wake.
+/// False when there was no reserve to give (another thread took the slot
+/// first): the caller then watches the listener edge-triggered.
 fn shedConnection(listener: i32) bool {
     if (reserve < 0) {
         const spare = linux.syscall2(.eventfd2, 0, o_cloexec);
@@ -487,6 +490,15 @@ fn shedConnection(listener: i32) bool {
     return !sys.isError(fd);
 }
 
+/// A listener watched level- (the rule) or edge-triggered; changed only when it differs.
+fn watchListener(s: *Session, index: u32, edge: bool) void {
+    const bit = @as(u64, 1) << @intCast(index);
+    if ((s.edge & bit != 0) == edge) return;
+    const events = if (edge) epollin | epollet else epollin;
+    if (sys.isError(ctl(s, 3, s.listeners[index].fd, events, key(s, tag_listener, index)))) return; // EPOLL_CTL_MOD
+    s.edge ^= bit;
+}
+
 fn onListener(s: *Session, index: u32) void {
     if (index >= s.nlisteners) return;
     const l = s.listeners[index];
@@ -496,9 +508,16 @@ fn onListener(s: *Session, index: u32) void {
         const fd = linux.syscall4(.accept4, @as(u32, @bitCast(l.fd)), 0, 0, o_cloexec | o_nonblock);
         if (sys.isError(fd)) {
             const err = sys.status(fd);
-            if ((err == -uapi.e.MFILE or err == -uapi.e.NFILE) and shedConnection(l.fd)) continue;
+            if (err == -uapi.e.MFILE or err == -uapi.e.NFILE) {
+                if (shedConnection(l.fd)) continue;
+                // No reserve either: watched edge-triggered until an accept works
+                // again, so that the waiting connection does not wake the thread
+                // over and over (the next arrival tries again).
+                watchListener(s, index, true);
+            }
             return;
         }
+        watchListener(s, index, false);
         const c = alloc(s) orelse {
             const linger = [2]i32{ 1, 0 };
             _ = linux.syscall5(.setsockopt, fd, 1, 13, @intFromPtr(&linger), 8);
