@@ -6,6 +6,7 @@ import { afterAll, expect, test } from "bun:test";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+import { describeUnless, emulated } from "../helpers/skip.ts";
 
 const root = join(import.meta.dir, "../..");
 const dir = mkdtempSync(join(tmpdir(), "cordon-junit-"));
@@ -39,22 +40,25 @@ function summary(report: string | undefined, rc: number): { line: string; code: 
   return { line: r.stdout.toString().trim(), code: r.exitCode, err: r.stderr.toString() };
 }
 
-test("a report with a failure: counted, the step fails, the failing test named with its message and the skipped one listed", () => {
-  const s = summary(REPORT, 1);
-  expect({ line: s.line, code: s.code }).toEqual({ line: "1 passed, 1 failed, 1 skipped", code: 1 });
-  expect(s.err).toContain("FAILED: s.test.ts: bad\n    AssertionError: expect(received).toBe(expected)\n    Expected: 2");
-  expect(s.err).toContain("skipped: s.test.ts: skipped one");
-});
+// The summary runs `bun scripts/junit-counts.ts`: a child Bun.
+describeUnless(emulated.childBun, "the summary line", () => {
+  test("a report with a failure: counted, the step fails, the failing test named with its message and the skipped one listed", () => {
+    const s = summary(REPORT, 1);
+    expect({ line: s.line, code: s.code }).toEqual({ line: "1 passed, 1 failed, 1 skipped", code: 1 });
+    expect(s.err).toContain("FAILED: s.test.ts: bad\n    AssertionError: expect(received).toBe(expected)\n    Expected: 2");
+    expect(s.err).toContain("skipped: s.test.ts: skipped one");
+  });
 
-test("a passing report and exit 0: counted, the step passes", () => {
-  expect(summary(PASSING, 0)).toMatchObject({ line: "2 passed, 0 failed, 1 skipped", code: 0 });
-});
+  test("a passing report and exit 0: counted, the step passes", () => {
+    expect(summary(PASSING, 0)).toMatchObject({ line: "2 passed, 0 failed, 1 skipped", code: 0 });
+  });
 
-test("bun test failed but its report lists no failure (a crash between tests): one failure more", () => {
-  expect(summary(PASSING, 1)).toMatchObject({ line: "2 passed, 1 failed, 1 skipped", code: 1 });
-});
+  test("bun test failed but its report lists no failure (a crash between tests): one failure more", () => {
+    expect(summary(PASSING, 1)).toMatchObject({ line: "2 passed, 1 failed, 1 skipped", code: 1 });
+  });
 
-test("a report cut short or unreadable, or none at all, is one failure whatever the exit code, never a pass", () => {
-  for (const [report, rc] of [[REPORT.slice(0, 60), 1], ["not xml", 0], ["", 0], [undefined, 0], [undefined, 1]] as const)
-    expect({ report, ...summary(report, rc) }).toMatchObject({ report, line: "0 passed, 1 failed, 0 skipped", code: 1 });
+  test("a report cut short or unreadable, or none at all, is one failure whatever the exit code, never a pass", () => {
+    for (const [report, rc] of [[REPORT.slice(0, 60), 1], ["not xml", 0], ["", 0], [undefined, 0], [undefined, 1]] as const)
+      expect({ report, ...summary(report, rc) }).toMatchObject({ report, line: "0 passed, 1 failed, 0 skipped", code: 1 });
+  });
 });
