@@ -76,6 +76,9 @@ function parseAddressRecord(b: Uint8Array): { address: string; port: number } {
   return { address: addressText(b.subarray(4, b[0] === 4 ? 8 : 20)), port: b[2]! | (b[3]! << 8) };
 }
 
+/** How long stop() waits for the relay to tell the closes of connections still open (it answers in well under a millisecond when well). */
+const STOP_WAIT_MS = 2000;
+
 const u32 = (n: number) => new Uint8Array(new Uint32Array([n]).buffer);
 
 /** errno names the report uses for a failed upstream connect. */
@@ -100,6 +103,8 @@ export class EgressRelay {
   private closed = false;
   /** Open connections: their report entry and address, the request head forwarded first, and why the connect failed. */
   private readonly conns = new Map<number, { entry: NetworkDestination; address: string; head: number; sent: number; failed?: string }>();
+  /** While stop() waits for the last closes: called once none is open. */
+  private drained: (() => void) | undefined;
 
   /**
    * `netns`: the child makes the listeners in its own network namespace.
@@ -201,9 +206,11 @@ export class EgressRelay {
         drain: () => this.flush(),
         close: () => {
           this.closed = true;
+          this.drained?.();
         },
         error: () => {
           this.closed = true;
+          this.drained?.();
         },
       },
     }).catch(() => {
@@ -211,9 +218,26 @@ export class EgressRelay {
     });
   }
 
-  /** The command's tree is gone: the relay closes every socket of the sandbox and ends. */
-  stop(): void {
+  /**
+   * The command's tree is gone: the relay closes every socket of the sandbox
+   * and ends. First the close of each connection still open here is awaited
+   * (the tree's end closed its clients, so the relay is telling them, bytes
+   * and all; its queue keeps room for closes), so that the report is whole
+   * once the run has exited; at most STOP_WAIT_MS, should the relay not answer.
+   */
+  async stop(): Promise<void> {
     this.closed = true;
+    if (this.conns.size > 0 && this.socket) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(done, STOP_WAIT_MS);
+        function done() {
+          clearTimeout(timer);
+          resolve();
+        }
+        this.drained = done;
+      });
+    }
+    this.drained = undefined;
     this.socket?.end();
     this.log.flush();
   }
@@ -290,7 +314,9 @@ export class EgressRelay {
         const [out, into] = v ? [Number(v.getBigUint64(0, true)), Number(v.getBigUint64(8, true))] : [0, 0];
         c.entry.bytesOut += out;
         c.entry.bytesIn += into;
-        return this.log.closed(c.entry, { address: c.address, bytesOut: c.sent + out, bytesIn: into, failed: c.failed });
+        this.log.closed(c.entry, { address: c.address, bytesOut: c.sent + out, bytesIn: into, failed: c.failed });
+        if (this.conns.size === 0) this.drained?.();
+        return;
       }
     }
   }
@@ -313,6 +339,8 @@ export class EgressRelay {
    */
   private async relay(id: number, t: Target, proxy: { readonly ok: string; readonly upstream: string } | undefined): Promise<void> {
     const r = await route(this.decisions, this.lookups.forConnect, this.log, t);
+    // Stopped meanwhile: the relay has dropped the connection (its close came before it was known here).
+    if (this.closed) return;
     if ("refused" in r) return this.send(record(RELAY_RECORD.refuse, id, proxy ? [encoder.encode(proxyResponse(403, `${t.host}:${t.port} ${r.refused}`))] : []));
     const fail = proxy ? proxyResponse(502, `${t.host}:${t.port} could not be reached at ${r.address}`) : "";
     const [okB, failB, upB] = [encoder.encode(proxy?.ok ?? ""), encoder.encode(fail), headBytes(proxy?.upstream ?? "")];

@@ -180,11 +180,13 @@ export function watchTree(
     // Most commands leave nothing: an empty cgroup needs no kill (one read instead of a watch).
     if (!cgroup || cgroup.populated()) await tree().catch(() => {});
     limit = supervisor.stop();
-    relay?.stop();
+    // The relay's last closes told before the run counts as exited: the report is whole then.
+    const relayStopped = relay?.stop();
     const facts = explain ? { verdict: limit, ...cgroup?.events() } : {};
     // Back to its pool only if empty, never killed (pool.ts), else removed.
     cgroup?.release();
     await explain?.finish(plan.policy.limits, facts);
+    await relayStopped;
     mark(SPAWN_PHASES.teardown);
     return limit === "timeout" ? 124 : code;
   });

@@ -53,6 +53,8 @@ const grow_after: u64 = 1 << 18;
 const buf_size: usize = 1 << 16;
 const in_size: usize = 1 << 17;
 const out_size: usize = 1 << 20;
+/// Room in the event queue only closes may use: one close record (header and two byte counts) per connection.
+const close_reserve: usize = max_conns * (header_len + 16);
 const buf_cache = 8;
 
 const State = enum(u8) { free, head, dns_tcp, waiting, connecting, relaying };
@@ -350,7 +352,10 @@ fn teardown(s: *Session) void {
 fn post(s: *Session, kind: u32, id: u32, aux: u32, parts: []const []const u8) bool {
     var total: usize = header_len;
     for (parts) |p| total += p.len;
-    if (s.out_len + total > out_size) return false;
+    // The last bytes are kept for closes: a command flooding the DNS listener
+    // must not crowd out the close (and the bytes) of a connection it was relayed.
+    const room = if (kind == ev_closed) out_size else out_size - close_reserve;
+    if (s.out_len + total > room) return false;
     const h: Header = .{ .len = @intCast(total), .kind = kind, .id = id, .aux = aux };
     @memcpy(s.out[s.out_len..][0..header_len], std.mem.asBytes(&h));
     var at = s.out_len + header_len;
@@ -832,4 +837,26 @@ pub fn listenLoopback(port: *u16) usize {
     }
     port.* = (@as(u16, sa[2]) << 8) | sa[3];
     return fd;
+}
+
+test "a queue full of other events still takes the close of every connection, and no other event" {
+    const page = std.heap.page_allocator;
+    const s = try page.create(Session);
+    defer page.destroy(s);
+    var pair: [2]i32 = undefined;
+    try std.testing.expect(!sys.isError(linux.syscall4(.socketpair, 1, 1 | o_cloexec, 0, @intFromPtr(&pair)))); // AF_UNIX, SOCK_STREAM
+    defer for (pair) |fd| close(fd);
+    s.ep = -1;
+    s.ctl = pair[0];
+    s.out_len = 0;
+    s.out_armed = false;
+    // Lookups until one is refused: nobody reads the peer, so its buffer fills, then the queue.
+    const query: [512]u8 = @splat(0);
+    var posted: usize = 0;
+    while (post(s, ev_dns, 1, 0, &.{&query})) posted += 1;
+    try std.testing.expect(posted > 0);
+    try std.testing.expect(s.out_len <= out_size - close_reserve);
+    const totals: [16]u8 = @splat(0);
+    for (0..max_conns) |i| try std.testing.expect(post(s, ev_closed, @intCast(i), 0, &.{&totals}));
+    try std.testing.expect(!post(s, ev_dns, 1, 0, &.{&query}));
 }
