@@ -22,6 +22,11 @@ export const SPARES_IDLE_MS = 2000;
 const ready = new Map<string, string[]>();
 /** Runs served by a spare, and runs that found none ready (tests, benchmarks). */
 export const spareCounts = { taken: 0, missed: 0 };
+
+/** The spares ready for `root` (a real path) and shape, oldest first: made whole, not yet taken (tests). */
+export function readySpares(root: string, home: boolean): readonly string[] {
+  return [...(ready.get(keyOf(root, home)) ?? [])];
+}
 const filling = new Map<string, Promise<void>>();
 let idle: ReturnType<typeof setTimeout> | undefined;
 let exitHook = false;

@@ -5,7 +5,7 @@ import { afterAll, afterEach, expect, test } from "bun:test";
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
-import { spareCounts } from "../../lib/run-dir-spares.ts";
+import { readySpares, spareCounts } from "../../lib/run-dir-spares.ts";
 import { drainRetired, makeRunDir } from "../../lib/run-dir.ts";
 import { describeUnless, notLinux } from "../helpers/skip.ts";
 
@@ -13,10 +13,9 @@ const scratch = realpathSync(mkdtempSync(join(tmpdir(), "cordon-spares-")));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 afterEach(() => drainRetired());
 
-const hidden = (root: string) => readdirSync(root).filter((n) => n.startsWith(`.cordon-${process.pid}-`));
-/** The spares made since `seen` (waits until there are `n`). */
+/** The spares made since `seen`, whole and ready to be taken (waits until there are `n`; a name listed in `root` may still lack its children). */
 async function sparesIn(root: string, n: number, seen: readonly string[] = []): Promise<string[]> {
-  const fresh = () => hidden(root).filter((s) => !seen.includes(s));
+  const fresh = () => readySpares(root, true).map((p) => basename(p)).filter((s) => !seen.includes(s));
   for (let i = 0; i < 400 && fresh().length < n; i++) await Bun.sleep(5);
   return fresh();
 }
