@@ -436,13 +436,31 @@ fn conn(s: *Session, id: u32) ?*Conn {
     return c;
 }
 
+/// Relayed connections of every session (only the relay thread counts them).
+var conns_total: u32 = 0;
+
+/// How many connections the process's descriptors allow: each holds up to six
+/// of them (its two sockets and two pipes), and a quarter of RLIMIT_NOFILE's
+/// soft limit, at least 256, stays for everything else the process opens, so
+/// that sandboxes holding connections cannot leave Bun (and the caller's
+/// program) without descriptors. Read at each connection: the limit may change.
+fn budget() u32 {
+    var lim: [2]u64 = undefined;
+    if (sys.isError(linux.syscall4(.prlimit64, 0, 7, 0, @intFromPtr(&lim)))) return max_conns; // RLIMIT_NOFILE
+    const keep = @max(lim[0] / 4, 256);
+    if (lim[0] <= keep) return 0;
+    return @intCast(@min((lim[0] - keep) / 6, 1 << 24));
+}
+
 fn alloc(s: *Session) ?*Conn {
+    if (conns_total >= budget()) return null;
     for (0..max_conns) |k| {
         const i = (s.free_hint + k) % max_conns;
         const c = &s.conns[i];
         if (c.state == .free) {
             s.free_hint = @intCast((i + 1) % max_conns);
             c.* = .{ .gen = c.gen };
+            conns_total += 1;
             return c;
         }
     }
@@ -470,6 +488,7 @@ fn release(s: *Session, c: *Conn, reset: bool) void {
     const gen = c.gen +% 1;
     c.* = .{};
     c.gen = gen;
+    if (conns_total > 0) conns_total -= 1;
 }
 
 /// Out of descriptors: the reserve makes room for one accept, the connection
