@@ -5,6 +5,9 @@
 import type { Report } from "../report.ts";
 
 const MAX_LINES = 8;
+/** A host or reason can quote what the command sent (a request head, up to 64 KiB): cut, the report file keeps it whole. */
+const MAX_TEXT = 200;
+const cut = (t: string) => (t.length > MAX_TEXT ? `${t.slice(0, MAX_TEXT)}… (cut; --report holds it whole)` : t);
 
 export function refusedNetworkLines(network: Report["network"]): string[] {
   if (!network) return [];
@@ -12,8 +15,8 @@ export function refusedNetworkLines(network: Report["network"]): string[] {
   const lines = refused.slice(0, MAX_LINES).map((d) => {
     // No port: a lookup (its reason says so), or a proxy request refused before it named a host and port.
     const where =
-      d.port !== undefined ? `${d.host.includes(":") ? `[${d.host}]` : d.host}:${d.port}` : d.reason?.startsWith("lookup refused") ? `lookup of ${d.host}` : "a proxy request";
-    return `cordon: network refused ${where}${d.count > 1 ? ` (${d.count} times)` : ""}: ${d.reason ?? "not granted"}`;
+      d.port !== undefined ? `${d.host.includes(":") ? `[${cut(d.host)}]` : cut(d.host)}:${d.port}` : d.reason?.startsWith("lookup refused") ? `lookup of ${cut(d.host)}` : "a proxy request";
+    return `cordon: network refused ${where}${d.count > 1 ? ` (${d.count} times)` : ""}: ${cut(d.reason ?? "not granted")}`;
   });
   const more = refused.length - lines.length;
   if (more > 0) lines.push(`cordon: network refused ${more} more destination${more > 1 ? "s" : ""} (--report lists each)`);

@@ -48,3 +48,12 @@ test("a proxy request refused before it named a host (no port) is told as such, 
     "cordon: network refused lookup of a\\x1b.test: lookup refused (NXDOMAIN): not granted",
   ]);
 });
+
+test("a reason quoting what the command sent (a proxy request head) is cut on stderr; a short one is whole", () => {
+  const head = `a malformed header line: ${JSON.stringify("X".repeat(16_000))}`;
+  const [long, short] = refusedNetworkLines({ destinations: [refused("", undefined, 2, head), refused("b.test", 80, 1, "not granted")] });
+  expect(long!.length).toBeLessThan(300);
+  expect(long).toStartWith("cordon: network refused a proxy request (2 times): a malformed header line: \"XXX");
+  expect(long).toEndWith("… (cut; --report holds it whole)");
+  expect(short).toBe("cordon: network refused b.test:80: not granted");
+});
