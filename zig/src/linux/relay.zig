@@ -467,13 +467,16 @@ fn alloc(s: *Session) ?*Conn {
     return null;
 }
 
+/// SO_LINGER with a zero timeout: the close that follows sends a reset (the client fails fast).
+fn resetOnClose(fd: usize) void {
+    const linger = [2]i32{ 1, 0 };
+    _ = linux.syscall5(.setsockopt, fd, 1, 13, @intFromPtr(&linger), 8);
+}
+
 /// Closes a connection (with a reset when `reset`) and reports it once it had been announced.
 fn release(s: *Session, c: *Conn, reset: bool) void {
     const id = idOf(s, c);
-    if (reset and c.client >= 0) {
-        const linger = [2]i32{ 1, 0 };
-        _ = linux.syscall5(.setsockopt, @as(u32, @bitCast(c.client)), 1, 13, @intFromPtr(&linger), 8); // SO_LINGER
-    }
+    if (reset and c.client >= 0) resetOnClose(@as(u32, @bitCast(c.client)));
     drop(s, c.client);
     drop(s, c.upstream);
     for (c.pipes) |p| {
@@ -505,8 +508,7 @@ fn shedConnection(listener: i32) bool {
     reserve = -1;
     const fd = linux.syscall4(.accept4, @as(u32, @bitCast(listener)), 0, 0, o_cloexec);
     if (!sys.isError(fd)) {
-        const linger = [2]i32{ 1, 0 };
-        _ = linux.syscall5(.setsockopt, fd, 1, 13, @intFromPtr(&linger), 8); // SO_LINGER 0: a reset
+        resetOnClose(fd);
         close(@intCast(fd));
     }
     const spare = linux.syscall2(.eventfd2, 0, o_cloexec);
@@ -543,8 +545,7 @@ fn onListener(s: *Session, index: u32) void {
         }
         watchListener(s, index, false);
         const c = alloc(s) orelse {
-            const linger = [2]i32{ 1, 0 };
-            _ = linux.syscall5(.setsockopt, fd, 1, 13, @intFromPtr(&linger), 8);
+            resetOnClose(fd);
             close(@intCast(fd));
             continue;
         };
@@ -756,9 +757,6 @@ fn pumpBoth(c: *Conn) bool {
     return pump(c, 0, c.client, c.upstream) and pump(c, 1, c.upstream, c.client);
 }
 
-/// Moves what `src` has into `dst` through the direction's pipe until either
-/// side would block; at `src`'s end, once the pipe is empty, `dst` is shut for
-/// writing (half-close passes through). False on an error of either socket.
 /// A larger pipe for a direction that carries much: fewer splices and
 /// wake-ups per megabyte (the default stays where refused; asked once).
 fn grow(c: *Conn, d: usize) void {
@@ -767,6 +765,9 @@ fn grow(c: *Conn, d: usize) void {
     if (!sys.isError(size)) c.cap[d] = @intCast(@min(size, pipe_want));
 }
 
+/// Moves what `src` has into `dst` through the direction's pipe until either
+/// side would block; at `src`'s end, once the pipe is empty, `dst` is shut for
+/// writing (half-close passes through). False on an error of either socket.
 fn pump(c: *Conn, d: usize, src: i32, dst: i32) bool {
     const p = c.pipes[d];
     if (!c.grown[d] and c.bytes[d] >= grow_after) grow(c, d);
