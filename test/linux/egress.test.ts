@@ -230,15 +230,12 @@ describeUnless(unavailable, "net.hosts: egress by host name against a test inter
     expect(open.seen.filter((e) => e.udp).map((e) => e.data)).toEqual(["twin"]);
   });
 
-  testUnless(Bun.which("setpriv") ? undefined : "setpriv(1) not installed", "cordon unprivileged (uid 65534, inside a user namespace): a granted name is reached, one not granted gets NXDOMAIN, a direct connect fails", async () => {
+  testUnless(Bun.which("setpriv") ? undefined : "setpriv(1) not installed", "cordon unprivileged (uid 65534, inside a user namespace): a granted name is reached, one not granted gets NXDOMAIN, a direct connect fails; a deny of an address holds for a wildcard name resolving to it, the twin beneath the wildcard is reached", async () => {
     const copy = worldReadableCopy(["ffi", "lib", "test"]);
-    try {
+    /** run-probe.ts as uid 65534 (cordon inside a user namespace): its result, and what the test internet saw meanwhile. */
+    const asNobody = async (net: Net, steps: Step[]) => {
       const before = inet.events().length;
-      const job = {
-        policy: { net: { hosts: ["registry.test"], resolver: inet.ip.dns } },
-        steps: [["http", "registry.test", 80, "/nobody"], ["resolve", "denied.test"], ["tcp", inet.ip.other, 7000, "x"]],
-        read: [],
-      };
+      const job = { policy: { net: { ...(net as object), resolver: inet.ip.dns } }, steps, read: [] };
       const p = Bun.spawn(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", copy.bun, join(copy.dir, "test", "fixtures", "egress", "run-probe.ts"), JSON.stringify(job)], {
         cwd: copy.dir,
         env: { PATH: "/usr/bin:/bin", HOME: copy.dir },
@@ -251,12 +248,22 @@ describeUnless(unavailable, "net.hosts: egress by host name against a test inter
       const r = JSON.parse(out) as { code: number; stderr: string; results: Outcome[]; report: Report };
       expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: "" });
       expect(r.report.host?.some((n) => n.includes("inside a user namespace"))).toBe(true);
+      await Bun.sleep(50);
+      return { ...r, seen: inet.events().slice(before) };
+    };
+    try {
+      const r = await asNobody({ hosts: ["registry.test"] }, [["http", "registry.test", 80, "/nobody"], ["resolve", "denied.test"], ["tcp", inet.ip.other, 7000, "x"]]);
       expect(r.report.guarantees.find((g) => g.guarantee === "net.hosts-only")?.status).toBe("enforced");
       expect(r.results[0]!.body).toBe(`hello from ${inet.ip.granted} host=registry.test path=/nobody\n`);
       expect(r.results[1]!.ok).toBe(false);
       expect(r.results[2]).toMatchObject({ ok: false, errno: "ENETUNREACH" });
-      await Bun.sleep(50);
-      expect(inet.events().slice(before).filter((e) => e.dns === "denied.test" || e.tcp)).toEqual([]);
+      expect(r.seen.filter((e) => e.dns === "denied.test" || e.tcp)).toEqual([]);
+
+      const d = await asNobody({ hosts: ["*.wild.test:80"], deny: [inet.ip.other] }, [["http", "evil.wild.test", 80, "/evil"], ["http", "api.wild.test", 80, "/twin"]]);
+      expect(d.results[0]!.ok).toBe(false);
+      expect(d.results[1]!.body).toBe(`hello from ${inet.ip.granted} host=api.wild.test path=/twin\n`);
+      expect(d.seen.filter((e) => e.http === inet.ip.other || e.tcp === inet.ip.other)).toEqual([]);
+      expect(find(d.report, "evil.wild.test", 80).map((e) => e.reason)).toEqual([expect.stringContaining(`${inet.ip.other}: denied by ${inet.ip.other}`)]);
     } finally {
       copy.remove();
     }
