@@ -1,4 +1,5 @@
-// An exception of a caller's callback (onExit, onNetwork) surfaces as Bun's
+// An exception of a caller's callback (onExit, onNetwork, onDenial) or of
+// cordon's own event handling surfaces as Bun's
 // own do, and as an EventEmitter listener's: uncaught, from a microtask of its
 // own, so it is neither swallowed nor thrown into cordon's code that called it.
 

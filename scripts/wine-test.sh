@@ -73,9 +73,9 @@ start=$(date +%s)
 suite "$@"; rc=$?
 # Wine's timing is not Windows': a suite that failed is run once more, and
 # the second run is what counts. What failed the first time is shown either way.
-if ! junit_summary "$report" "$rc" >/dev/null 2>&1; then
+if ! listed=$(junit_summary "$report" "$rc" 2>&1 >/dev/null); then
   echo "wine-test: the first run failed; what failed:" >&2
-  bun scripts/junit-counts.ts "$report" 2>&1 >/dev/null | grep -A 12 "^FAILED: " >&2
+  grep -A 12 "^FAILED: " <<<"$listed" >&2
   echo "wine-test: running the suite once more; a test failing again fails the step" >&2
   : >"$report" # a second run that writes no report is a failure, never the first run's counts
   suite "$@"; rc=$?

@@ -1,5 +1,6 @@
 // The denials of one run: distinct events with counts, bounded, delivered
 // live to an optional callback as they come in.
+import { rethrowLater } from "../uncaught.ts";
 import { DENIALS_BOUND, denialKey, type Denial, type DenialSource, type ExplainSummary } from "./types.ts";
 
 export type DenialInput = Omit<Denial, "count">;
@@ -37,9 +38,7 @@ export class DenialLog {
         this.onDenial({ ...entry });
       } catch (e) {
         // The caller's callback failing must not lose the run's bookkeeping.
-        queueMicrotask(() => {
-          throw e;
-        });
+        rethrowLater(e);
       }
     }
   }

@@ -51,6 +51,12 @@ function v6Reason(b: Uint8Array): string | undefined {
   return undefined;
 }
 
+/** An address's canonical text and, for IPv6, those of the IPv4 addresses it carries (mapped, NAT64...); none for what is no address. */
+export function ipv4Forms(text: string): string[] {
+  const b = addressBytes(text);
+  return b ? [addressText(b), ...(b.length === 16 ? embeddedIPv4(b).map(addressText) : [])] : [];
+}
+
 /**
  * Why a resolved address is refused for a name grant, or undefined when it
  * may be connected to. `own`: this host's interface addresses (canonical

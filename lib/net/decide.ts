@@ -2,9 +2,9 @@
 // answers, where an accepted connection or a proxy request may go, and which
 // resolved address it is relayed to. The backend feeds it events and carries
 // out its verdicts (lib/backend/linux/egress.ts). Pure but for its tables.
-import { addressText, destinationOf, hostVerdict, normalName, ruleText, type Destination, type HostRule } from "../policy/net-hosts.ts";
+import { destinationOf, hostVerdict, normalName, ruleText, type Destination, type HostRule } from "../policy/net-hosts.ts";
 import type { Egress } from "../policy/types.ts";
-import { addressBytes, embeddedIPv4, refusedAddress } from "./addresses.ts";
+import { ipv4Forms, refusedAddress } from "./addresses.ts";
 import { answer, formatError, parseQuery, RCODE, TYPE_A } from "./dns-wire.ts";
 import { parseProxyHead, proxyResponse } from "./proxy-head.ts";
 import { SyntheticAddresses } from "./synthetic.ts";
@@ -39,6 +39,8 @@ const IN = 1;
 
 export class EgressDecisions {
   readonly synthetic: SyntheticAddresses;
+  /** The deny rules of addresses, each with the forms it names (fixed for the sandbox's life). */
+  private readonly addressDenies: readonly { readonly port: number | undefined; readonly forms: ReadonlySet<string>; readonly told: string }[];
 
   private ownSet: ReadonlySet<string> | undefined;
 
@@ -49,6 +51,7 @@ export class EgressDecisions {
   ) {
     const literals = egress.hosts.filter((r) => r.kind === "ipv4").map((r) => r.host);
     this.synthetic = new SyntheticAddresses(new Set(literals));
+    this.addressDenies = egress.deny.filter((r) => r.kind === "ipv4" || r.kind === "ipv6").map((r) => ({ port: r.port, forms: new Set(ipv4Forms(r.host)), told: `denied by ${ruleText(r)}` }));
   }
 
   private verdict(dest: Destination, port?: number) {
@@ -133,13 +136,8 @@ export class EgressDecisions {
    * address holds for every name that resolves to it, and for localhost.
    */
   private deniedAddress(address: string, port: number): string | undefined {
-    const forms = (text: string) => {
-      const b = addressBytes(text);
-      return b ? [addressText(b), ...(b.length === 16 ? embeddedIPv4(b).map(addressText) : [])] : [];
-    };
-    const mine = forms(address);
-    const rule = this.egress.deny.find((r) => (r.kind === "ipv4" || r.kind === "ipv6") && (r.port === undefined || r.port === port) && forms(r.host).some((f) => mine.includes(f)));
-    return rule && `denied by ${ruleText(rule)}`;
+    const mine = ipv4Forms(address);
+    return this.addressDenies.find((d) => (d.port === undefined || d.port === port) && mine.some((f) => d.forms.has(f)))?.told;
   }
 
   /** This host's addresses, asked for once (a connect may follow a lookup: lib/backend/linux/egress.ts asks right after answering it). */

@@ -9,9 +9,12 @@ import { NetworkObserver } from "./observer.ts";
 /** `unlisted`: decisions past the list's bound (present once there is one), so that a full list says it is not the whole story. */
 export type NetworkReport = { readonly destinations: NetworkDestination[]; unlisted?: number };
 
-export type Outcome = { allowed: true; grant: string } | { allowed: false; reason: string };
+type Outcome = { allowed: true; grant: string } | { allowed: false; reason: string };
 
-const MAX_ENTRIES = 1000;
+/** Distinct entries the report lists (cordon run's stderr lines name it too). */
+export const MAX_ENTRIES = 1000;
+/** The start of a refused lookup's reason (cordon run's stderr lines tell lookups by it). */
+export const LOOKUP_REFUSED = "lookup refused (NXDOMAIN): ";
 
 /**
  * Names and reasons come from the command: a lookup may hold any bytes, a
@@ -20,7 +23,7 @@ const MAX_ENTRIES = 1000;
  * nor a hook's log can carry a terminal's control sequences, and two
  * different names never read alike.
  */
-export function printable(s: string): string {
+function printable(s: string): string {
   return s.replace(/[^\x20-\x5b\x5d-\x7e]/g, (c) => {
     if (c === "\\") return "\\\\";
     const n = c.codePointAt(0)!;
@@ -56,9 +59,8 @@ export class DestinationLog {
       if (this.byKey.size < MAX_ENTRIES) {
         this.byKey.set(key, e);
         this.report.destinations.push(e);
-      }
+      } else this.report.unlisted = (this.report.unlisted ?? 0) + 1;
     }
-    if (!this.byKey.has(key)) this.report.unlisted = (this.report.unlisted ?? 0) + 1;
     e.count++;
     if (address !== undefined && !(e.addresses ??= []).includes(address) && e.addresses.length < MAX_ADDRESSES) e.addresses.push(address);
     this.observer?.tell({ kind, host, ...(port !== undefined && { port }), ...outcome, ...(address !== undefined && { address }) });

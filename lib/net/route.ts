@@ -1,6 +1,6 @@
-// Where a granted target is relayed to: resolved now (for this connection
-// only), checked (lib/net/decide.ts pick), and counted in the report either
-// way. Shared by the Linux relay and the portable proxy.
+// Where a granted target is relayed to: resolved for this connection only
+// (at the connect, or at the sandbox's lookup just before: lookups-ahead.ts),
+// checked (lib/net/decide.ts pick), and counted in the report either way. Shared by the Linux relay and the portable proxy.
 import { EgressDecisions, type Target } from "./decide.ts";
 import type { DestinationLog } from "./destinations.ts";
 import { lookupError, type Resolve } from "./resolve.ts";

@@ -15,7 +15,7 @@ import { closeFd } from "../../../ffi/linux.ts";
 import { addressBytes } from "../../net/addresses.ts";
 import { EgressDecisions, type Target } from "../../net/decide.ts";
 import { proxyResponse } from "../../net/proxy-head.ts";
-import { DestinationLog, type NetworkReport } from "../../net/destinations.ts";
+import { DestinationLog, LOOKUP_REFUSED, type NetworkReport } from "../../net/destinations.ts";
 import { LookupsAhead } from "../../net/lookups-ahead.ts";
 import { ownAddresses } from "../../net/own-addresses.ts";
 import { resolverFor } from "../../net/resolve.ts";
@@ -324,7 +324,7 @@ export class EgressRelay {
   private dns(id: number, query: Uint8Array): void {
     const out = this.decisions.dns(query);
     if (out.reply) this.send(record(RELAY_RECORD.dnsReply, id, [out.reply]));
-    if (out.refused && out.name !== undefined) this.log.note("lookup", out.name, undefined, { allowed: false, reason: `lookup refused (NXDOMAIN): ${out.refused}` });
+    if (out.refused && out.name !== undefined) this.log.note("lookup", out.name, undefined, { allowed: false, reason: `${LOOKUP_REFUSED}${out.refused}` });
     else if (out.grant !== undefined && out.name !== undefined) this.log.looked(out.name, out.grant);
     if (out.relayed === undefined) return;
     // A connect to the name may follow: what it needs is made now, after the answer went out.

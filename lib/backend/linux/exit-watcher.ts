@@ -8,6 +8,7 @@
 import type { FdSocketOptions, Socket } from "bun";
 import { EXIT_RECORD_OFFSET as F, EXIT_RECORD_SIZE, O_NONBLOCK, socketPair, startExitWatcher, watchExit } from "../../../ffi/linux-spawn.ts";
 import { closeFd } from "../../../ffi/linux.ts";
+import { rethrowLater } from "../../uncaught.ts";
 
 export type ExitRecord = {
   pid: number;
@@ -102,11 +103,7 @@ function forget(c: { read: number; write: number }): void {
   socket = undefined;
 }
 
-function fail(e: unknown): void {
-  queueMicrotask(() => {
-    throw e;
-  });
-}
+const fail = rethrowLater;
 
 /** Watches `pidfd`; `onExit` runs once, when the child has been reaped. */
 export function watch(pidfd: number, onExit: Waiter): void {

@@ -4,6 +4,7 @@
 // chunks are reassembled here. The socket never keeps the process alive.
 import type { FdSocketOptions, Socket } from "bun";
 import { socketPair } from "../../../../ffi/linux-spawn.ts";
+import { rethrowLater } from "../../../uncaught.ts";
 
 export type Frame = { readonly type: number; readonly payload: Uint8Array };
 
@@ -58,9 +59,7 @@ export function openChannel(onFrame: (f: Frame) => void): Channel {
         try {
           deliver(chunk);
         } catch (e) {
-          queueMicrotask(() => {
-            throw e;
-          });
+          rethrowLater(e);
         }
       },
       close: () => settle(),
