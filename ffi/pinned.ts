@@ -59,13 +59,14 @@ function digestOf(fd: number): string {
   }
 }
 
+/** Whether /proc/self/fd exists here: asked once (each spawn opens cordon-init through it). */
+let procFd: boolean | undefined;
+
 /**
  * The name under which the opened file is used again. Linux: its descriptor
  * in /proc/self/fd, the inode hashed. Elsewhere the path itself, accepted only
  * when nobody but its owner (the caller or root) could have rewritten it.
  */
-/** Whether /proc/self/fd exists here: asked once (each spawn opens cordon-init through it). */
-let procFd: boolean | undefined;
 
 function usePath(fd: number, path: string): string {
   if (process.platform === "linux" && (procFd ??= existsSync("/proc/self/fd"))) return `/proc/self/fd/${fd}`;

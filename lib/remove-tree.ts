@@ -114,7 +114,8 @@ function rmdirGone(path: string): boolean {
  * the directories the caller made in `root` (a run directory's tmp and home),
  * tried first with one rmdir each: most sandboxes leave them empty, and a
  * failed rmdir or a recursive removal costs an exception and a walk (about
- * 0.5 ms of the JS thread per spawn).
+ * 0.5 ms of the JS thread) where the removal is not retired to the thread
+ * pool (run-dir.ts): Workers, failed spawns, spares.
  */
 export function removeTree(root: string, children: readonly string[] = []): boolean {
   // Through `children` by path only while `root` is a directory: a symlink planted under its name would lead those rmdirs elsewhere.

@@ -16,11 +16,11 @@ import { basename, dirname, join } from "node:path";
 import { removeTree, removeTreeSettled } from "./remove-tree.ts";
 import { tmpPrefix } from "./stale-tmp.ts";
 
-export const SPARES_MAX = 2;
-export const SPARES_IDLE_MS = 2000;
+const SPARES_MAX = 2;
+const SPARES_IDLE_MS = 2000;
 
 const ready = new Map<string, string[]>();
-/** Runs served by a spare, and runs that found none ready (tests, benchmarks). */
+/** Runs served by a spare, and runs that found none ready (tests). */
 export const spareCounts = { taken: 0, missed: 0 };
 
 /** The spares ready for `root` (a real path) and shape, oldest first: made whole, not yet taken (tests). */
@@ -116,7 +116,7 @@ function fill(root: string, home: boolean): void {
 }
 
 function armIdle(): void {
-  if (idle) clearTimeout(idle);
+  if (idle) return void idle.refresh();
   idle = setTimeout(() => {
     idle = undefined;
     drainSparesNow();
@@ -161,7 +161,7 @@ export function takeSpare(root: string, home: boolean): string | undefined {
 }
 
 /** Removes every spare now (idle, exit, leak checks); fills under way add theirs later. */
-export function drainSparesNow(): void {
+function drainSparesNow(): void {
   for (const [key, list] of ready) for (const spare of list.splice(0)) removeSpare(spare, key.startsWith("h"));
 }
 

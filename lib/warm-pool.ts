@@ -12,7 +12,7 @@ import type { Planned } from "./backend/contract.ts";
 export type WarmEntry = { readonly resolution: Resolution; readonly planned: Planned<unknown>; readonly handle: unknown };
 
 /** How long a taken sandbox's replacement waits for its command to exit before it is made anyway. */
-export const REFILL_DELAY_MS = 5;
+const REFILL_DELAY_MS = 5;
 
 /** The most warm sandboxes one compiled sandbox keeps. */
 export const MAX_WARM = 64;
@@ -68,10 +68,12 @@ export class WarmPool {
     if (!exited) return this.#schedule();
     const timer = setTimeout(() => this.#schedule(), REFILL_DELAY_MS);
     timer.unref();
-    void exited.finally(() => {
+    const refill = () => {
       clearTimeout(timer);
       this.#schedule();
-    });
+    };
+    // then, not finally: a rejected exited (told to its own caller) must not surface again here, unhandled.
+    exited.then(refill, refill);
   }
 
   /** How many wait now. */
@@ -81,7 +83,7 @@ export class WarmPool {
 
   /** Settles once the pool is full (or closed, or a refill failed: spawns then run one-shot). */
   full(): Promise<void> {
-    // Nothing scheduled: full, or the last refill failed (none is pending until the next take()).
+    // Nothing scheduled: full, or the last refill failed (none is pending until the next refillAfter, or a take() that finds none).
     if (this.#closed || !this.#scheduled) return Promise.resolve();
     return new Promise((resolve) => this.#full.push(resolve));
   }
@@ -128,7 +130,7 @@ export class WarmPool {
       try {
         this.#add(this.#make);
       } catch {
-        // The host refused one now (fds, memory, cgroups): spawns run one-shot, which report any such error themselves; the next take() tries again.
+        // The host refused one now (fds, memory, cgroups): spawns run one-shot, which report any such error themselves; the next refillAfter, or a take() that finds none, tries again.
         return this.#notify();
       }
       if (this.#ready.length < this.#size) this.#schedule();

@@ -20,7 +20,7 @@ export type { NetnsKind };
 /** Namespaces of each kind held ready once a spawn asked for one: host grants are the rarer spawn, and a namespace with lo up holds more of the kernel's memory. */
 export const NETNS_POOL_TARGET: Readonly<Record<NetnsKind, number>> = { plain: 4, loopbackUp: 2 };
 /** The held namespaces are closed (and the thread ends) once none was taken for this long, as the cgroup pool's spares. */
-export const NETNS_POOL_IDLE_MS = 2000;
+const NETNS_POOL_IDLE_MS = 2000;
 
 /** Kinds the pool can make nothing of here (the failure is kept natively too): no more calls for them. */
 const unavailable = new Set<NetnsKind>();

@@ -15,9 +15,9 @@ import { keyedValues, writeCgroupFile } from "./fs.ts";
 import { SandboxCgroup } from "./sandbox-cgroup.ts";
 
 /** Spare sets one pool keeps, over every plan it serves. */
-export const POOL_MAX = 8;
+const POOL_MAX = 8;
 /** Spares are removed once no set was given back for this long. */
-export const POOL_IDLE_MS = 2000;
+const POOL_IDLE_MS = 2000;
 /**
  * Memory a tree may leave charged to a set that is reused (its page cache,
  * slab). Measured here: 160-530 KiB after /bin/true, python3 or ls. Reclaiming
@@ -25,10 +25,10 @@ export const POOL_IDLE_MS = 2000;
  * above this is destroyed instead, so the next tree starts no further below
  * its memory limit than this.
  */
-export const RESIDUE_MAX = 1 << 20;
+const RESIDUE_MAX = 1 << 20;
 
 /** Why `cg` must not serve another tree, or undefined when it may. Never reuse on a failed read. */
-export function whyNotReusable(cg: SandboxCgroup): string | undefined {
+function whyNotReusable(cg: SandboxCgroup): string | undefined {
   if (cg.spent) return "a kill or freeze was written to it";
   if (cg.dirs.has("v2")) {
     const events = cg.read("v2", "cgroup.events");
@@ -152,6 +152,11 @@ function destroyQuietly(cg: SandboxCgroup): void {
   }
 }
 
+/** Keys by plan object: a policy's plan is one object for all its spawns (the shape's), so its key is made once. */
+const keys = new WeakMap<CgroupPlan, string>();
+
 function keyOf(plan: CgroupPlan): string {
-  return JSON.stringify(plan);
+  let key = keys.get(plan);
+  if (key === undefined) keys.set(plan, (key = JSON.stringify(plan)));
+  return key;
 }
