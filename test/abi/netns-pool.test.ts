@@ -2,16 +2,18 @@
 // any other number is refused by the library (CORDON_E_INVALID_ARGUMENT, the
 // pool unchanged), and by the binding before it (a typed error). Nothing here
 // makes a namespace: no fill asks for more than 0.
-import { describe, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import { InvalidArgumentError } from "../../ffi/errors.ts";
+import { ERRNO } from "../../ffi/generated/linux-tables.ts";
 import { CORDON_E } from "../../ffi/status.ts";
+import { describeUnless, notLinux } from "../helpers/skip.ts";
 
 const linuxOnly = process.platform === "linux";
 const ffi = linuxOnly ? await import("../../ffi/linux-netns-pool.ts") : undefined;
 const native = linuxOnly ? (await import("../../ffi/linux.ts")).linux : undefined;
-const EAGAIN = 11;
+const EAGAIN = ERRNO.AGAIN;
 
-describe.if(linuxOnly)("the network namespace pool's kinds", () => {
+describeUnless(notLinux, "the network namespace pool's kinds", () => {
   test("the library refuses a kind it does not know, in fill and in take (CORDON_E_INVALID_ARGUMENT); each known kind answers (none held: -EAGAIN)", () => {
     const lib = native!();
     for (const kind of [2, 3, 0x7fff_ffff, 0xffff_ffff]) {

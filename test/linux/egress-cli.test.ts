@@ -9,14 +9,14 @@ import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { cordon } from "../cli/helpers.ts";
-import { describeUnless, linuxRequirement, notLinux } from "../helpers/skip.ts";
+import { noNetns as noNetnsHere } from "../helpers/netns.ts";
+import { describeUnless, notLinux } from "../helpers/skip.ts";
 import { fdSet, newFds } from "../helpers/fds.ts";
 import type { Report } from "../../lib/report.ts";
 
 const { spawn } = await import("../../lib/spawn.ts");
-const { sandboxHost } = notLinux ? ({} as typeof import("../../lib/backend/linux/sandbox.ts")) : await import("../../lib/backend/linux/sandbox.ts");
 const { drainNetnsPool } = notLinux ? ({} as typeof import("../../lib/backend/linux/netns-pool.ts")) : await import("../../lib/backend/linux/netns-pool.ts");
-const noNetns = notLinux ?? linuxRequirement(sandboxHost().netns && sandboxHost().namespaces !== "none" ? undefined : "no network namespace can be made here");
+const noNetns = await noNetnsHere();
 
 /** Connects to 127.0.0.1:PORT for each port and prints what came back, or the errno. */
 const client = `

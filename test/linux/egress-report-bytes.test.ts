@@ -5,12 +5,13 @@
 // command reads a known number of bytes from a granted loopback service,
 // floods the resolver from several threads, and exits with the connection
 // still open; the report must count every byte.
-import { afterAll, beforeAll, expect, test } from "bun:test";
-import { describeUnless, linuxRequirement, notLinux } from "../helpers/skip.ts";
+import { expect, test } from "bun:test";
+import { hostListener } from "../helpers/host-listener.ts";
+import { noNetns as noNetnsHere } from "../helpers/netns.ts";
+import { describeUnless } from "../helpers/skip.ts";
 
 const { spawn } = await import("../../lib/spawn.ts");
-const { sandboxHost } = notLinux ? ({} as typeof import("../../lib/backend/linux/sandbox.ts")) : await import("../../lib/backend/linux/sandbox.ts");
-const noNetns = notLinux ?? linuxRequirement(sandboxHost().netns && sandboxHost().namespaces !== "none" ? undefined : "no network namespace can be made here");
+const noNetns = await noNetnsHere();
 
 const BYTES = 3_000_000;
 
@@ -46,18 +47,15 @@ os._exit(0)  # the relayed connection still open: the kernel closes it with the 
 `;
 
 describeUnless(noNetns, "the report's bytes under a lookup flood", () => {
-  let server: Bun.TCPSocketListener<undefined>;
-  beforeAll(() => {
-    server = Bun.listen<undefined>({ hostname: "127.0.0.1", port: 0, socket: { open: (s) => void s.write(new Uint8Array(BYTES).fill(120)), data: () => {} } });
-  });
-  afterAll(() => server?.stop(true));
+  // Sends BYTES at once and keeps the connection open.
+  const service = hostListener((s) => void s.write(Buffer.alloc(BYTES, 120)));
 
   for (const flood of [0, 1.5]) {
     test(`a connection left open by a command that ${flood ? "floods cordon's DNS before it ends" : "ends at once (the twin)"}: the report counts every byte it was sent once the run has exited`, async () => {
-      const p = spawn(["/usr/bin/python3", "-c", command, String(server.port), String(flood)], { net: { hosts: [`localhost:${server.port}`] }, fs: { read: ["/usr/lib/python3"] } }, { stdout: "pipe", stderr: "pipe" });
+      const p = spawn(["/usr/bin/python3", "-c", command, String(service.port()), String(flood)], { net: { hosts: [`localhost:${service.port()}`] }, fs: { read: ["/usr/lib/python3"] } }, { stdout: "pipe", stderr: "pipe" });
       const [out, err, code] = await Promise.all([new Response(p.stdout as ReadableStream).text(), new Response(p.stderr as ReadableStream).text(), p.exited]);
       expect({ code, err, out }).toEqual({ code: 0, err: "", out: `got ${BYTES}\n` });
-      const entry = p.report.network!.destinations.find((d) => d.allowed && d.port === server.port);
+      const entry = p.report.network!.destinations.find((d) => d.allowed && d.port === service.port());
       expect(entry).toMatchObject({ count: 1, bytesIn: BYTES });
     }, 30_000);
   }

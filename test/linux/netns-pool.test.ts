@@ -100,7 +100,7 @@ describeUnless(notLinux ?? emulated.sandbox ?? linuxRequirement(isRoot ? undefin
 
   test("two sandboxes spawned back to back each join a namespace the pool made, a different one, fresh: only lo, down, the host's listener unreachable; net all (the twin) reaches it", async () => {
     // The first spawn that needs a namespace starts the pool (it may be served by clone3 itself).
-    await (await spawn(["/bin/true"], {}, { stdin: "ignore", stdout: "ignore", stderr: "ignore" })).exited;
+    await spawn(["/bin/true"], {}, { stdin: "ignore", stdout: "ignore", stderr: "ignore" }).exited;
     expect(await until(() => heldNamespaces().size >= 4)).toBe(true);
     const made = heldNamespaces();
     const before = { accepted: host.accepted(), taken: pool!.netnsTaken("plain") };
@@ -129,7 +129,7 @@ describeUnless(notLinux ?? emulated.sandbox ?? linuxRequirement(isRoot ? undefin
   });
 
   test("a none sandbox right after host-grant sandboxes filled the loopback-up kind still joins a plain namespace: only lo, down, the host's listener unreachable", async () => {
-    await (await spawn(["/bin/true"], {}, { stdin: "ignore", stdout: "ignore", stderr: "ignore" })).exited;
+    await spawn(["/bin/true"], {}, { stdin: "ignore", stdout: "ignore", stderr: "ignore" }).exited;
     await result(probe("hosts"));
     // Both kinds held: 4 plain, 2 with lo up.
     const both = pool!.NETNS_POOL_TARGET.plain + pool!.NETNS_POOL_TARGET.loopbackUp;
@@ -150,13 +150,13 @@ describeUnless(notLinux ?? emulated.sandbox ?? linuxRequirement(isRoot ? undefin
     await Bun.sleep(100); // a loopback-up one being made would be held by now
     expect(loOfHeld()).toEqual(Array(plain).fill("down"));
     // The twin: one host-grant sandbox, then both kinds are held.
-    await (await spawn(["/bin/true"], { net: { hosts: [`localhost:${host.port()}`] } }, { stdin: "ignore", stdout: "ignore", stderr: "ignore" })).exited;
+    await spawn(["/bin/true"], { net: { hosts: [`localhost:${host.port()}`] } }, { stdin: "ignore", stdout: "ignore", stderr: "ignore" }).exited;
     expect(await until(() => heldNamespaces().size >= plain + loopbackUp)).toBe(true);
     expect(loOfHeld()).toEqual([...Array(plain).fill("down"), ...Array(loopbackUp).fill("up")]);
   });
 
   test("a warm sandbox joins a pooled namespace too", async () => {
-    await (await spawn(["/bin/true"], {}, { stdin: "ignore", stdout: "ignore", stderr: "ignore" })).exited;
+    await spawn(["/bin/true"], {}, { stdin: "ignore", stdout: "ignore", stderr: "ignore" }).exited;
     expect(await until(() => heldNamespaces().size >= 4)).toBe(true);
     const made = heldNamespaces();
     const box = compile({ fs: { read: ["/usr/lib/python3"] } }, { warm: 1 });

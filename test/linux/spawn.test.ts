@@ -373,13 +373,13 @@ describeUnless(notLinux, "cordon_linux_spawn record validation", () => {
     const rootAccess = valid();
     new DataView(rootAccess.buffer).setUint32(132, 1 << 3, true);
     expect(call(rootAccess)).toBe(CORDON_E.INVALID_ARGUMENT);
-    // netns_off (@160): only with LOOPBACK_UP (or JOIN_NETNS); the reserved word after it (@164) must be 0.
+    // netns_off (@160): only with LOOPBACK_UP (or JOIN_NETNS); warm_fd (@164) only with WARM.
     const netnsNoLoopback = valid();
     new DataView(netnsNoLoopback.buffer).setUint32(160, spawnFfi!.SPEC_SIZE, true);
     expect(call(netnsNoLoopback)).toBe(CORDON_E.INVALID_ARGUMENT);
-    const reserved = valid();
-    new DataView(reserved.buffer).setUint32(164, 1, true);
-    expect(call(reserved)).toBe(CORDON_E.INVALID_ARGUMENT);
+    const warmFdNoFlag = valid();
+    new DataView(warmFdNoFlag.buffer).setUint32(164, 1, true);
+    expect(call(warmFdNoFlag)).toBe(CORDON_E.INVALID_ARGUMENT);
   });
 
   test("tables and strings inside the header are refused, so nothing checked can change after the check", () => {

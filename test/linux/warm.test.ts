@@ -48,7 +48,6 @@ function waiting(): number[] {
   return out;
 }
 
-/** What a box may leave behind: processes, cgroups, private directories, fds. */
 /** This process's fds of the kinds a sandbox holds (pidfds, sockets, cgroup directories); Bun opens others of its own lazily. */
 function sandboxFds(): number {
   let n = 0;
@@ -63,6 +62,7 @@ function sandboxFds(): number {
   return n;
 }
 
+/** What a box may leave behind: processes, cgroups, private directories, fds. */
 function footprint() {
   return {
     waiting: waiting().length,
